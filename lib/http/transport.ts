@@ -1,0 +1,80 @@
+/**
+ * The engine never performs HTTP itself: callers hand it a transport.
+ * Inside n8n that is `this.helpers.httpRequestWithAuthentication` (see nodes/shared/transport.ts);
+ * outside n8n it is `axiosTransport` below. A transport resolves for every HTTP status and
+ * rejects only when no response arrived (network error, timeout).
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+	method: HttpMethod;
+	url: string;
+	headers?: Record<string, string>;
+	qs?: Record<string, string | number | boolean>;
+	/** Sent as JSON unless it is a string or Buffer. */
+	body?: unknown;
+	timeoutMs?: number;
+}
+
+export interface HttpResponse<T = unknown> {
+	status: number;
+	headers: Record<string, string>;
+	body: T;
+}
+
+export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** Raised by a transport when no HTTP response arrived; `sent` tells whether the request may have reached the server. */
+export class TransportError extends Error {
+	constructor(
+		message: string,
+		readonly sent: boolean,
+		readonly code?: string,
+	) {
+		super(message);
+		this.name = 'TransportError';
+	}
+}
+
+export interface AxiosTransportOptions {
+	/** Sent as `Authorization: Bearer …`; never logged or echoed in errors. */
+	bearerToken?: string;
+	timeoutMs?: number;
+}
+
+/** A transport for library use outside n8n (scripts, benchmarks, the Code node). */
+export function axiosTransport(options: AxiosTransportOptions = {}): HttpTransport {
+	// Loaded lazily so that nodes running inside n8n never pay for it.
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const axios = require('axios') as typeof import('axios').default;
+	return async (request) => {
+		const headers: Record<string, string> = { ...(request.headers ?? {}) };
+		if (options.bearerToken) headers.Authorization = `Bearer ${options.bearerToken}`;
+		try {
+			const response = await axios.request({
+				method: request.method,
+				url: request.url,
+				params: request.qs,
+				data: request.body,
+				headers,
+				timeout: request.timeoutMs ?? options.timeoutMs ?? 30_000,
+				validateStatus: () => true,
+				responseType: 'json',
+			});
+			const flatHeaders: Record<string, string> = {};
+			for (const [name, value] of Object.entries(response.headers ?? {})) {
+				if (value !== undefined && value !== null) flatHeaders[name.toLowerCase()] = String(value);
+			}
+			return { status: response.status, headers: flatHeaders, body: response.data };
+		} catch (error) {
+			const err = error as { code?: string; message?: string; request?: unknown };
+			// ECONNREFUSED and DNS failures happen before anything is sent; a timeout may not.
+			const notSent = err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN';
+			throw new TransportError(
+				`${request.method} ${new URL(request.url).origin}${new URL(request.url).pathname} failed: ${err.code ?? err.message ?? 'network error'}`,
+				!notSent,
+				err.code,
+			);
+		}
+	};
+}

@@ -1,0 +1,26 @@
+/**
+ * n8n-nodes-whatsapp-scrm's engine: plain TypeScript with no n8n imports, usable from scripts,
+ * n8n's Code node or other tools. The nodes in this package are thin adapters over it.
+ */
+export { normalizePhone, createPhoneNormalizer } from './phone';
+export type { PhoneResult } from './phone';
+
+export { verifySignature, signBody } from './whatsapp/signature';
+export { parseWebhook, WebhookPayloadError } from './whatsapp/webhook';
+export type {
+	WhatsAppEvent,
+	WhatsAppMessageEvent,
+	WhatsAppStatusEvent,
+	WhatsAppErrorEvent,
+	WhatsAppCustomer,
+} from './whatsapp/webhook';
+export { graphError, GraphApiError } from './whatsapp/errors';
+export type { GraphErrorInfo, GraphErrorAction } from './whatsapp/errors';
+export { GraphClient } from './whatsapp/graphClient';
+export { answerVerification, receiveDelivery, filterEvents } from './whatsapp/receive';
+export type { DeliveryOutcome, EventFilter } from './whatsapp/receive';
+export { MemoryDeliveryDedupStore, deliveryKey } from './whatsapp/deliveryDedup';
+export type { DeliveryDedupStore } from './whatsapp/deliveryDedup';
+
+export { axiosTransport, TransportError } from './http/transport';
+export type { HttpTransport, HttpRequest, HttpResponse } from './http/transport';

@@ -1,0 +1,335 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { deliveryKey, MemoryDeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
+import { GraphApiError } from '../../lib/whatsapp/errors';
+import { answerVerification, filterEvents, receiveDelivery } from '../../lib/whatsapp/receive';
+import { graphClient, whatsAppCredential } from '../shared/graph';
+
+/** One in-memory delivery store per trigger node, for the life of the n8n process. */
+const deliveryStores = new Map<string, MemoryDeliveryDedupStore>();
+
+interface TriggerOptions {
+	dedupWindowMinutes?: number;
+	includeRaw?: boolean;
+	subscribeApp?: boolean;
+	overrideCallback?: boolean;
+}
+
+/** What activation set on Meta's side, so deactivation removes exactly that. */
+interface ActivationState {
+	subscribedApp?: boolean;
+	overriddenPhoneNumberIds?: string[];
+}
+
+export class WhatsAppScrmTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp SCRM Trigger',
+		name: 'whatsAppScrmTrigger',
+		icon: { light: 'file:whatsAppScrmTrigger.svg', dark: 'file:whatsAppScrmTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{($parameter["events"] || []).join(", ")}}',
+		description:
+			'Starts the workflow when WhatsApp Cloud API messages or delivery statuses arrive: signature-checked, de-duplicated, one item per event',
+		defaults: { name: 'WhatsApp SCRM Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'whatsAppScrmApi', required: true }],
+		webhooks: [
+			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
+		properties: [
+			{
+				displayName:
+					'Paste this node\'s production URL as the callback URL of your Meta app (WhatsApp → Configuration), with the verify token from the credential, and subscribe the "messages" field. Or let activation set a per-number override below.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Trigger On',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: ['message', 'status'],
+				options: [
+					{ name: 'Customer Messages', value: 'message', description: 'Inbound messages of any type' },
+					{ name: 'Delivery Statuses', value: 'status', description: 'Sent, delivered, read and failed updates of messages you sent' },
+					{ name: 'Account Errors', value: 'error', description: 'Errors Meta reports outside any message' },
+				],
+			},
+			{
+				displayName: 'Phone Number Names or IDs',
+				name: 'phoneNumberIds',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getPhoneNumbers' },
+				default: [],
+				description:
+					'Only events for these business phone numbers; none selected means all. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Message Types',
+				name: 'messageTypes',
+				type: 'multiOptions',
+				default: [],
+				displayOptions: { show: { events: ['message'] } },
+				description: 'Only these message types; none selected means all',
+				options: [
+					'audio',
+					'button',
+					'contacts',
+					'document',
+					'image',
+					'interactive',
+					'location',
+					'order',
+					'reaction',
+					'sticker',
+					'system',
+					'text',
+					'unsupported',
+					'video',
+				].map((type) => ({ name: type.charAt(0).toUpperCase() + type.slice(1), value: type })),
+			},
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				default: [],
+				displayOptions: { show: { events: ['status'] } },
+				description: 'Only these delivery statuses; none selected means all',
+				options: [
+					{ name: 'Deleted', value: 'deleted' },
+					{ name: 'Delivered', value: 'delivered' },
+					{ name: 'Failed', value: 'failed' },
+					{ name: 'Read', value: 'read' },
+					{ name: 'Sent', value: 'sent' },
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Duplicate Window (Minutes)',
+						name: 'dedupWindowMinutes',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 1440,
+						description:
+							'Meta redelivers events it believes were not received. An event seen again within this window starts no execution. 0 turns this off.',
+					},
+					{
+						displayName: 'Include Raw Change',
+						name: 'includeRaw',
+						type: 'boolean',
+						default: false,
+						description: "Whether to add Meta's original change object to each item as raw",
+					},
+					{
+						displayName: 'Subscribe App to WABA on Activation',
+						name: 'subscribeApp',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to subscribe the credential's app to the WhatsApp Business Account when the workflow is activated (POST subscribed_apps); deactivation removes a subscription it created",
+					},
+					{
+						displayName: 'Set Phone Number Callback on Activation',
+						name: 'overrideCallback',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to point the selected phone numbers' webhook override at this workflow when it is activated, so several workflows and numbers share one Meta app; deactivation removes it",
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		loadOptions: {
+			async getPhoneNumbers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const credential = await whatsAppCredential(this);
+				try {
+					const numbers = await graphClient(this, credential).listPhoneNumbers(credential.wabaId);
+					return numbers.map((number) => ({
+						name: `${number.displayPhoneNumber ?? number.id}${number.verifiedName ? ` (${number.verifiedName})` : ''}`,
+						value: number.id,
+					}));
+				} catch (error) {
+					throw apiError(this, error);
+				}
+			},
+		},
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const options = this.getNodeParameter('options', {}) as TriggerOptions;
+				if (!options.subscribeApp && !options.overrideCallback) return true;
+				const credential = await whatsAppCredential(this);
+				const client = graphClient(this, credential);
+				const url = this.getNodeWebhookUrl('default');
+				try {
+					if (options.subscribeApp && (await client.listSubscribedApps(credential.wabaId)).length === 0) return false;
+					if (options.overrideCallback) {
+						for (const phoneNumberId of selectedPhoneNumbers(this)) {
+							const callback = await client.getPhoneNumberCallback(phoneNumberId);
+							if (callback.overrideCallbackUrl !== url) return false;
+						}
+					}
+				} catch (error) {
+					throw apiError(this, error);
+				}
+				return true;
+			},
+
+			async create(this: IHookFunctions): Promise<boolean> {
+				const options = this.getNodeParameter('options', {}) as TriggerOptions;
+				const credential = await whatsAppCredential(this);
+				const client = graphClient(this, credential);
+				const state = this.getWorkflowStaticData('node') as ActivationState;
+				const url = this.getNodeWebhookUrl('default');
+				if (!url) throw new NodeOperationError(this.getNode(), 'n8n gave this trigger no webhook URL');
+				const phoneNumberIds = options.overrideCallback ? selectedPhoneNumbers(this) : [];
+				if (options.overrideCallback && phoneNumberIds.length === 0) {
+					throw new NodeOperationError(this.getNode(), 'Select the phone numbers whose callback should point here', {
+						description: 'The option "Set Phone Number Callback on Activation" needs at least one phone number in "Phone Number Names or IDs".',
+					});
+				}
+				try {
+					if (options.subscribeApp && (await client.listSubscribedApps(credential.wabaId)).length === 0) {
+						await client.subscribeApp(credential.wabaId);
+						state.subscribedApp = true;
+					}
+					const overridden = new Set(state.overriddenPhoneNumberIds ?? []);
+					for (const phoneNumberId of phoneNumberIds) {
+						// Meta calls the URL back with the verify token before accepting it.
+						await client.setPhoneNumberCallback(phoneNumberId, { callbackUrl: url, verifyToken: credential.verifyToken });
+						overridden.add(phoneNumberId);
+						state.overriddenPhoneNumberIds = [...overridden];
+					}
+				} catch (error) {
+					throw apiError(this, error);
+				}
+				return true;
+			},
+
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const credential = await whatsAppCredential(this);
+				const client = graphClient(this, credential);
+				const state = this.getWorkflowStaticData('node') as ActivationState;
+				const url = this.getNodeWebhookUrl('default');
+				try {
+					for (const phoneNumberId of state.overriddenPhoneNumberIds ?? []) {
+						// Another workflow may have taken the number over since: leave its callback alone.
+						const callback = await client.getPhoneNumberCallback(phoneNumberId);
+						if (callback.overrideCallbackUrl === url) await client.clearPhoneNumberCallback(phoneNumberId);
+					}
+					delete state.overriddenPhoneNumberIds;
+					if (state.subscribedApp) {
+						await client.unsubscribeApp(credential.wabaId);
+						delete state.subscribedApp;
+					}
+				} catch (error) {
+					throw apiError(this, error);
+				}
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const credential = await whatsAppCredential(this);
+		const response = this.getResponseObject();
+
+		if (this.getWebhookName() === 'setup') {
+			const answer = answerVerification(this.getQueryData() as Record<string, unknown>, credential.verifyToken);
+			if (answer.status === 200) response.status(200).type('text/plain').send(answer.challenge);
+			else response.status(403).json({ error: answer.reason });
+			return { noWebhookResponse: true };
+		}
+
+		const request = this.getRequestObject() as unknown as { rawBody?: Buffer };
+		const signature = this.getHeaderData()['x-hub-signature-256'];
+		const outcome = receiveDelivery(
+			request.rawBody,
+			Array.isArray(signature) ? signature[0] : signature,
+			credential.appSecret,
+		);
+		if (outcome.status !== 200) {
+			response.status(outcome.status).json({ error: outcome.reason });
+			return { noWebhookResponse: true };
+		}
+
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const events = filterEvents(outcome.events, {
+			kinds: this.getNodeParameter('events', []) as string[],
+			phoneNumberIds: this.getNodeParameter('phoneNumberIds', []) as string[],
+			messageTypes: this.getNodeParameter('messageTypes', []) as string[],
+			statuses: this.getNodeParameter('statuses', []) as string[],
+		});
+
+		const windowMinutes = options.dedupWindowMinutes ?? 1440;
+		let fresh = events;
+		if (windowMinutes > 0 && events.length > 0) {
+			const claimed = await deliveryStore(this).claim(events.map(deliveryKey), windowMinutes * 60_000);
+			fresh = events.filter((_, index) => claimed[index]);
+		}
+
+		if (fresh.length === 0) {
+			// Answer 200 so Meta stops redelivering, and start no execution.
+			response.status(200).json({ received: events.length, emitted: 0 });
+			return { noWebhookResponse: true };
+		}
+
+		const items: INodeExecutionData[] = fresh.map((event) => {
+			const { raw, ...json } = event as typeof event & { raw?: unknown };
+			return { json: (options.includeRaw && raw !== undefined ? { ...json, raw } : json) as IDataObject };
+		});
+		return { workflowData: [items] };
+	}
+}
+
+function selectedPhoneNumbers(context: IHookFunctions): string[] {
+	return (context.getNodeParameter('phoneNumberIds', []) as string[]).filter(Boolean);
+}
+
+function deliveryStore(context: IWebhookFunctions): MemoryDeliveryDedupStore {
+	const key = `${context.getWorkflow().id}:${context.getNode().id}`;
+	let store = deliveryStores.get(key);
+	if (!store) {
+		store = new MemoryDeliveryDedupStore();
+		deliveryStores.set(key, store);
+	}
+	return store;
+}
+
+function apiError(context: IHookFunctions | ILoadOptionsFunctions, error: unknown): NodeApiError {
+	if (error instanceof GraphApiError) {
+		return new NodeApiError(context.getNode(), { message: error.message, code: error.code } as JsonObject, {
+			message: error.title,
+			description: `${error.message}${error.fbtraceId ? ` (fbtrace_id ${error.fbtraceId})` : ''}`,
+			httpCode: String(error.httpStatus),
+		});
+	}
+	return new NodeApiError(context.getNode(), { message: (error as Error).message ?? String(error) } as JsonObject);
+}

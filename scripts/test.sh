@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `npm test`: lint, type-check, unit and node tests, then the end-to-end suite against a real n8n.
+# SCRM_N8N_SECOND_HOST=1.123.81 also runs the end-to-end suite against that n8n (the 1.x line).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+cd "$SCRM_ROOT"
+
+bash scripts/ensure-built.sh
+echo "== lint (n8n community-node rules)"
+npx eslint .
+echo "== type-check tests and benchmarks"
+npx tsc -p tsconfig.dev.json --noEmit
+
+reports="$SCRM_HOST/test-reports"
+rm -rf "$reports" && mkdir -p "$reports"
+status=0
+
+echo "== unit and node tests"
+npx jest --selectProjects unit --json --outputFile="$reports/unit.json" || status=1
+
+for version in "$(cat scripts/n8n-version)" ${SCRM_N8N_SECOND_HOST:-}; do
+  echo "== end-to-end tests against n8n $version"
+  bash scripts/install-n8n.sh "$version" >/dev/null
+  SCRM_N8N_VERSION="$version" npx jest --selectProjects e2e --runInBand \
+    --json --outputFile="$reports/e2e-$version.json" || status=1
+done
+
+node -e '
+  const fs = require("fs"), dir = process.argv[1];
+  let passed = 0, failed = 0;
+  for (const f of fs.readdirSync(dir)) {
+    const r = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+' "$reports"
+exit $status

@@ -1,0 +1,205 @@
+/**
+ * A real n8n for end-to-end tests: started by the project's own scripts/n8n.sh on a fresh user
+ * folder, driven through the same REST API the editor uses.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { parse as parseFlatted } from 'flatted';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const E2E_DIR = path.join(ROOT, '.host', 'e2e');
+export const STATE_FILE = path.join(E2E_DIR, 'state.json');
+
+export interface HostState {
+	url: string;
+	pid: number;
+	version: string;
+	userFolder: string;
+	logFile: string;
+}
+
+export async function startN8n(options: { version: string; port: number }): Promise<HostState> {
+	const userFolder = path.join(E2E_DIR, `user-${options.version}`);
+	fs.rmSync(userFolder, { recursive: true, force: true });
+	fs.mkdirSync(userFolder, { recursive: true });
+	const logFile = path.join(E2E_DIR, `n8n-${options.version}.log`);
+	const log = fs.openSync(logFile, 'w');
+	const url = `http://localhost:${options.port}`;
+	const child = spawn('bash', [path.join(ROOT, 'scripts/n8n.sh'), 'start'], {
+		cwd: ROOT,
+		detached: true,
+		stdio: ['ignore', log, log],
+		env: {
+			...process.env,
+			SCRM_N8N_VERSION: options.version,
+			N8N_USER_FOLDER: userFolder,
+			N8N_PORT: String(options.port),
+			WEBHOOK_URL: `${url}/`,
+			N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
+		},
+	});
+	child.unref();
+	const state: HostState = { url, pid: child.pid!, version: options.version, userFolder, logFile };
+	const deadline = Date.now() + 300_000;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) break;
+		try {
+			const response = await fetch(`${url}/healthz/readiness`);
+			if (response.ok) return state;
+		} catch {
+			// not listening yet
+		}
+		await sleep(1000);
+	}
+	stopN8n(state);
+	throw new Error(`n8n ${options.version} did not become ready; see ${logFile}:\n${tail(logFile)}`);
+}
+
+export function stopN8n(state: Pick<HostState, 'pid'>): void {
+	try {
+		process.kill(-state.pid, 'SIGTERM');
+	} catch {
+		// already gone
+	}
+}
+
+export function readHostState(): HostState {
+	return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as HostState;
+}
+
+export function tail(file: string, lines = 40): string {
+	try {
+		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+	} catch {
+		return '';
+	}
+}
+
+export function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface ExecutionSummary {
+	id: string;
+	status: string;
+	mode: string;
+	workflowId: string;
+}
+
+/** The editor's REST API, signed in as the instance owner. */
+export class N8nApi {
+	private cookie = '';
+
+	constructor(readonly baseUrl: string) {}
+
+	static async forOwner(baseUrl: string): Promise<N8nApi> {
+		const api = new N8nApi(baseUrl);
+		const owner = { email: 'owner@scrm.test', firstName: 'Scrm', lastName: 'Tester', password: 'Scrm-e2e-Passw0rd' };
+		const setup = await api.raw('POST', '/rest/owner/setup', owner);
+		if (setup.status !== 200) {
+			const login = await api.raw('POST', '/rest/login', { emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password });
+			if (login.status !== 200) throw new Error(`cannot sign in to n8n: ${login.status} ${JSON.stringify(login.body)}`);
+		}
+		return api;
+	}
+
+	async raw(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
+		const response = await fetch(`${this.baseUrl}${route}`, {
+			method,
+			headers: {
+				'content-type': 'application/json',
+				'browser-id': 'scrm-e2e',
+				...(this.cookie ? { cookie: this.cookie } : {}),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const setCookie = response.headers.get('set-cookie');
+		const auth = setCookie?.match(/n8n-auth=[^;]+/);
+		if (auth) this.cookie = auth[0];
+		const text = await response.text();
+		let parsed: unknown = text;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			// not JSON
+		}
+		return { status: response.status, body: parsed };
+	}
+
+	async call<T = any>(method: string, route: string, body?: unknown): Promise<T> {
+		const response = await this.raw(method, route, body);
+		if (response.status >= 300) throw new Error(`${method} ${route} → ${response.status}: ${JSON.stringify(response.body)}`);
+		return (response.body as { data?: T }).data ?? (response.body as T);
+	}
+
+	async createCredential(type: string, name: string, data: Record<string, unknown>): Promise<{ id: string; name: string }> {
+		return this.call('POST', '/rest/credentials', { name, type, data });
+	}
+
+	/** Imports a workflow file, pointing every node that needs one of the given credential types at it. */
+	async importWorkflow(
+		file: string,
+		credentials: Record<string, { id: string; name: string }> = {},
+	): Promise<{ id: string; versionId: string; nodes: any[] }> {
+		const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'workflows', file), 'utf8'));
+		for (const node of workflow.nodes) {
+			for (const [type, credential] of Object.entries(credentials)) {
+				if (node.type.startsWith('n8n-nodes-whatsapp-scrm.') || node.credentials?.[type]) {
+					node.credentials = { ...(node.credentials ?? {}), [type]: credential };
+				}
+			}
+		}
+		delete workflow.id;
+		delete workflow.active;
+		return this.call('POST', '/rest/workflows', workflow);
+	}
+
+	async activate(workflow: { id: string; versionId: string }): Promise<void> {
+		const response = await this.raw('POST', `/rest/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+		if (response.status === 404) {
+			// n8n 1.x activates through the workflow itself.
+			await this.call('PATCH', `/rest/workflows/${workflow.id}`, { active: true, versionId: workflow.versionId });
+			return;
+		}
+		if (response.status >= 300) throw new Error(`activate → ${response.status}: ${JSON.stringify(response.body)}`);
+	}
+
+	async deactivate(workflow: { id: string }): Promise<void> {
+		const response = await this.raw('POST', `/rest/workflows/${workflow.id}/deactivate`, {});
+		if (response.status === 404) {
+			const current = await this.call('GET', `/rest/workflows/${workflow.id}`);
+			await this.call('PATCH', `/rest/workflows/${workflow.id}`, { active: false, versionId: current.versionId });
+			return;
+		}
+		if (response.status >= 300) throw new Error(`deactivate → ${response.status}: ${JSON.stringify(response.body)}`);
+	}
+
+	async executions(workflowId: string): Promise<ExecutionSummary[]> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const page = await this.call<{ results: ExecutionSummary[] }>('GET', `/rest/executions?filter=${filter}&limit=250`);
+		return page.results;
+	}
+
+	/** Waits until the workflow has `count` finished executions, then returns them. */
+	async waitForExecutions(workflowId: string, count: number, timeoutMs = 30_000): Promise<ExecutionSummary[]> {
+		const deadline = Date.now() + timeoutMs;
+		let finished: ExecutionSummary[] = [];
+		while (Date.now() < deadline) {
+			finished = (await this.executions(workflowId)).filter((e) => !['new', 'running', 'waiting'].includes(e.status));
+			if (finished.length >= count) return finished;
+			await sleep(250);
+		}
+		throw new Error(`expected ${count} executions of workflow ${workflowId}, found ${finished.length}`);
+	}
+
+	/** The items a node emitted in an execution, per output. */
+	async nodeOutput(executionId: string, nodeName: string): Promise<Array<Array<{ json: any }>>> {
+		const execution = await this.call('GET', `/rest/executions/${executionId}`);
+		const data = typeof execution.data === 'string' ? parseFlatted(execution.data) : execution.data;
+		const runs = data.resultData.runData[nodeName];
+		if (!runs) throw new Error(`node "${nodeName}" did not run in execution ${executionId}`);
+		return runs[0].data.main;
+	}
+}
