@@ -14,6 +14,8 @@ export interface HttpRequest {
 	/** Sent as JSON unless it is a string or Buffer. */
 	body?: unknown;
 	timeoutMs?: number;
+	/** `arraybuffer` for binary downloads (media): the response body is then a Buffer. */
+	responseType?: 'json' | 'arraybuffer';
 }
 
 export interface HttpResponse<T = unknown> {
@@ -59,13 +61,14 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
 				headers,
 				timeout: request.timeoutMs ?? options.timeoutMs ?? 30_000,
 				validateStatus: () => true,
-				responseType: 'json',
+				responseType: request.responseType ?? 'json',
 			});
 			const flatHeaders: Record<string, string> = {};
 			for (const [name, value] of Object.entries(response.headers ?? {})) {
 				if (value !== undefined && value !== null) flatHeaders[name.toLowerCase()] = String(value);
 			}
-			return { status: response.status, headers: flatHeaders, body: response.data };
+			const body = request.responseType === 'arraybuffer' ? Buffer.from(response.data as ArrayBuffer) : response.data;
+			return { status: response.status, headers: flatHeaders, body };
 		} catch (error) {
 			const err = error as { code?: string; message?: string; request?: unknown };
 			// ECONNREFUSED and DNS failures happen before anything is sent; a timeout may not.

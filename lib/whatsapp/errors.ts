@@ -27,6 +27,7 @@ const CATALOGUE: Record<number, Omit<GraphErrorInfo, 'code'>> = {
 	190: { title: 'Access token expired or invalid', retryable: false, action: 'stop' },
 	200: { title: 'Permission not granted', retryable: false, action: 'stop' },
 	368: { title: 'Temporarily blocked for policy violations', retryable: false, action: 'stop' },
+	2200: { title: 'Callback verification failed: the URL did not echo the challenge for the verify token', retryable: false, action: 'stop' },
 	80007: { title: 'WhatsApp Business Account rate limit reached', retryable: true, action: 'backoff' },
 	130429: { title: 'Throughput limit reached: too many messages per second from this number', retryable: true, action: 'backoff' },
 	130472: { title: "Not sent: the user's number is part of a Meta experiment", retryable: false, action: 'stop' },

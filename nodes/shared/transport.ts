@@ -27,6 +27,7 @@ export function n8nTransport(context: RequestContext, credentialType: string): H
 			body: request.body as IDataObject | Buffer | string | undefined,
 			json: !(typeof request.body === 'string' || Buffer.isBuffer(request.body)),
 			timeout: request.timeoutMs,
+			encoding: request.responseType === 'arraybuffer' ? 'arraybuffer' : undefined,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		};

@@ -1,0 +1,482 @@
+/**
+ * A typed client for the parts of Meta's Graph API that WhatsApp Cloud API users need: sending,
+ * templates, phone numbers, webhook subscriptions and overrides, media.
+ *
+ * Authentication is the transport's job (inside n8n the credential adds the bearer token), so the
+ * client never sees the token and cannot leak it into an error. Every answer outside 2xx becomes a
+ * GraphApiError; a transport failure (no answer) surfaces as the transport's TransportError, whose
+ * `sent` flag tells a sender whether the message may have gone out.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+import type { HttpMethod, HttpRequest, HttpResponse, HttpTransport } from '../http/transport';
+import { GraphApiError } from './errors';
+
+export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
+
+export interface GraphClientOptions {
+	transport: HttpTransport;
+	/** Default `https://graph.facebook.com`; a simulator or proxy otherwise. */
+	baseUrl?: string;
+	/** Graph API version, e.g. `v23.0`. */
+	version: string;
+	/** Per-request timeout handed to the transport. */
+	timeoutMs?: number;
+	/** Upper bound on pages followed by list methods (guards against a cursor that never ends). */
+	maxPages?: number;
+}
+
+/** A message body as Meta documents it, without `messaging_product` (the client adds it). */
+export interface OutboundMessage {
+	to: string;
+	type: string;
+	recipient_type?: 'individual' | 'group';
+	biz_opaque_callback_data?: string;
+	context?: { message_id: string };
+	[field: string]: unknown;
+}
+
+export interface SendResult {
+	/** The wamid Meta assigned; statuses for this message carry it. */
+	messageId: string;
+	waId?: string;
+	input?: string;
+	/** e.g. `accepted` or `held_for_quality_assessment` when Meta reports it. */
+	messageStatus?: string;
+}
+
+export interface TemplateComponent {
+	type: string;
+	format?: string;
+	text?: string;
+	buttons?: Array<Record<string, unknown>>;
+	example?: Record<string, unknown>;
+	[field: string]: unknown;
+}
+
+export interface MessageTemplate {
+	id: string;
+	name: string;
+	language: string;
+	status: string;
+	category: string;
+	components: TemplateComponent[];
+	/** `POSITIONAL` ({{1}}) or `NAMED` ({{customer_name}}) when Meta reports it. */
+	parameterFormat?: string;
+}
+
+export interface ListTemplatesOptions {
+	/** e.g. `APPROVED`. */
+	status?: string;
+	/** Page size asked of Meta; every page is still followed. */
+	limit?: number;
+	name?: string;
+	language?: string;
+}
+
+export interface PhoneNumber {
+	id: string;
+	displayPhoneNumber?: string;
+	verifiedName?: string;
+	qualityRating?: string;
+	/** e.g. `STANDARD` (80 messages/s) or `HIGH` (up to 1,000/s). */
+	throughputLevel?: string;
+	codeVerificationStatus?: string;
+	platformType?: string;
+}
+
+export interface Waba {
+	id: string;
+	name?: string;
+}
+
+export interface SubscribedApp {
+	id: string;
+	name?: string;
+	link?: string;
+	/** The WABA-level override callback, when this app set one. */
+	overrideCallbackUrl?: string;
+}
+
+export interface CallbackOverride {
+	callbackUrl: string;
+	verifyToken: string;
+}
+
+export interface PhoneNumberCallback {
+	/** The phone-number-level override (`webhook_configuration.phone_number`). */
+	overrideCallbackUrl?: string;
+	/** The WABA-level override that applies when the number has none. */
+	wabaCallbackUrl?: string;
+	/** The app's own callback URL, used when neither override is set. */
+	appCallbackUrl?: string;
+}
+
+export interface MediaInfo {
+	id: string;
+	/** Short-lived (Meta: about 5 minutes) and needs the bearer token to download. */
+	url: string;
+	mimeType?: string;
+	sha256?: string;
+	fileSize?: number;
+}
+
+export interface DownloadedMedia {
+	data: Buffer;
+	mimeType?: string;
+}
+
+export interface UploadMediaInput {
+	data: Buffer;
+	mimeType: string;
+	filename?: string;
+}
+
+/** A 2xx answer that does not have the shape Meta documents (never retried: the request may have worked). */
+export class GraphResponseError extends Error {
+	constructor(
+		message: string,
+		readonly httpStatus: number,
+	) {
+		super(message);
+		this.name = 'GraphResponseError';
+	}
+}
+
+/** Downloaded bytes whose SHA-256 differs from the one Meta announced for the media. */
+export class MediaIntegrityError extends Error {
+	constructor(
+		readonly expectedSha256: string,
+		readonly actualSha256: string,
+	) {
+		super(
+			`Downloaded media does not match its announced SHA-256 (expected ${expectedSha256}, got ${actualSha256}); ` +
+				'the transport may have decoded binary data as text',
+		);
+		this.name = 'MediaIntegrityError';
+	}
+}
+
+type Json = Record<string, unknown>;
+
+export class GraphClient {
+	private readonly transport: HttpTransport;
+	private readonly root: string;
+	private readonly timeoutMs?: number;
+	private readonly maxPages: number;
+
+	constructor(options: GraphClientOptions) {
+		if (!/^v\d+\.\d+$/.test(options.version)) {
+			throw new Error(`Graph API version must look like v23.0, got "${options.version}"`);
+		}
+		this.transport = options.transport;
+		this.root = `${(options.baseUrl ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, '')}/${options.version}`;
+		this.timeoutMs = options.timeoutMs;
+		this.maxPages = options.maxPages ?? 1000;
+	}
+
+	// ---- messages ----
+
+	async sendMessage(phoneNumberId: string, message: OutboundMessage): Promise<SendResult> {
+		const { status, body } = await this.call('POST', [phoneNumberId, 'messages'], {
+			body: { ...message, messaging_product: 'whatsapp' },
+		});
+		const contact = firstOf(body.contacts);
+		const sent = firstOf(body.messages);
+		const messageId = str(sent?.id);
+		if (!messageId) throw new GraphResponseError('Graph API accepted the message but returned no message id', status);
+		return {
+			messageId,
+			waId: str(contact?.wa_id),
+			input: str(contact?.input),
+			messageStatus: str(sent?.message_status),
+		};
+	}
+
+	/** Marks an inbound message (and the ones before it) as read; optionally shows a typing indicator. */
+	async markRead(phoneNumberId: string, messageId: string, options: { typingIndicator?: boolean } = {}): Promise<boolean> {
+		const body: Json = { messaging_product: 'whatsapp', status: 'read', message_id: messageId };
+		if (options.typingIndicator) body.typing_indicator = { type: 'text' };
+		return success(await this.call('POST', [phoneNumberId, 'messages'], { body }));
+	}
+
+	// ---- account ----
+
+	async listTemplates(wabaId: string, options: ListTemplatesOptions = {}): Promise<MessageTemplate[]> {
+		const qs: Record<string, string | number> = {
+			fields: 'id,name,language,status,category,components,parameter_format',
+		};
+		if (options.status) qs.status = options.status;
+		if (options.name) qs.name = options.name;
+		if (options.language) qs.language = options.language;
+		if (options.limit) qs.limit = options.limit;
+		const rows = await this.collect([wabaId, 'message_templates'], qs);
+		return rows.map((row) => ({
+			id: String(row.id),
+			name: String(row.name),
+			language: String(row.language),
+			status: String(row.status),
+			category: String(row.category),
+			components: Array.isArray(row.components) ? (row.components as TemplateComponent[]) : [],
+			parameterFormat: str(row.parameter_format),
+		}));
+	}
+
+	async listPhoneNumbers(wabaId: string): Promise<PhoneNumber[]> {
+		const rows = await this.collect([wabaId, 'phone_numbers'], {
+			fields: 'id,display_phone_number,verified_name,quality_rating,code_verification_status,platform_type,throughput',
+		});
+		return rows.map((row) => ({
+			id: String(row.id),
+			displayPhoneNumber: str(row.display_phone_number),
+			verifiedName: str(row.verified_name),
+			qualityRating: str(row.quality_rating),
+			throughputLevel: str((row.throughput as Json | undefined)?.level),
+			codeVerificationStatus: str(row.code_verification_status),
+			platformType: str(row.platform_type),
+		}));
+	}
+
+	async getWaba(wabaId: string): Promise<Waba> {
+		const { body } = await this.call('GET', [wabaId], { qs: { fields: 'id,name' } });
+		return { id: str(body.id) ?? wabaId, name: str(body.name) };
+	}
+
+	// ---- webhook subscriptions and overrides ----
+
+	/**
+	 * Subscribes the token's app to the WABA's webhooks. With `override`, also points the WABA's
+	 * `messages` deliveries at another callback (Meta first calls it with the verify token).
+	 * Meta accepts an override only from an app that is already subscribed, so the plain
+	 * subscription is made first; re-subscribing is harmless.
+	 */
+	async subscribeApp(wabaId: string, override?: CallbackOverride): Promise<boolean> {
+		const subscribed = success(await this.call('POST', [wabaId, 'subscribed_apps']));
+		if (!override) return subscribed;
+		return success(
+			await this.call('POST', [wabaId, 'subscribed_apps'], {
+				body: { override_callback_uri: override.callbackUrl, verify_token: override.verifyToken },
+			}),
+		);
+	}
+
+	/** Removes the WABA-level override while keeping the subscription (a subscribe without body). */
+	async clearWabaCallback(wabaId: string): Promise<boolean> {
+		return success(await this.call('POST', [wabaId, 'subscribed_apps']));
+	}
+
+	async unsubscribeApp(wabaId: string): Promise<boolean> {
+		return success(await this.call('DELETE', [wabaId, 'subscribed_apps']));
+	}
+
+	async listSubscribedApps(wabaId: string): Promise<SubscribedApp[]> {
+		const rows = await this.collect([wabaId, 'subscribed_apps'], {});
+		return rows.map((row) => {
+			const app = (row.whatsapp_business_api_data as Json | undefined) ?? {};
+			return {
+				id: String(app.id ?? ''),
+				name: str(app.name),
+				link: str(app.link),
+				overrideCallbackUrl: str(row.override_callback_uri) || undefined,
+			};
+		});
+	}
+
+	async setPhoneNumberCallback(phoneNumberId: string, override: CallbackOverride): Promise<boolean> {
+		return success(
+			await this.call('POST', [phoneNumberId], {
+				body: {
+					webhook_configuration: { override_callback_uri: override.callbackUrl, verify_token: override.verifyToken },
+				},
+			}),
+		);
+	}
+
+	/** Meta removes a number's override when it is set to the empty string. */
+	async clearPhoneNumberCallback(phoneNumberId: string): Promise<boolean> {
+		return success(
+			await this.call('POST', [phoneNumberId], { body: { webhook_configuration: { override_callback_uri: '' } } }),
+		);
+	}
+
+	async getPhoneNumberCallback(phoneNumberId: string): Promise<PhoneNumberCallback> {
+		const { body } = await this.call('GET', [phoneNumberId], { qs: { fields: 'webhook_configuration' } });
+		const config = (body.webhook_configuration as Json | undefined) ?? {};
+		return {
+			overrideCallbackUrl: str(config.phone_number) || undefined,
+			wabaCallbackUrl: str(config.whatsapp_business_account) || undefined,
+			appCallbackUrl: str(config.application) || undefined,
+		};
+	}
+
+	// ---- media ----
+
+	async getMediaUrl(mediaId: string): Promise<MediaInfo> {
+		const { status, body } = await this.call('GET', [mediaId]);
+		const url = str(body.url);
+		if (!url) throw new GraphResponseError('Graph API returned media metadata without a url', status);
+		return {
+			id: str(body.id) ?? mediaId,
+			url,
+			mimeType: str(body.mime_type),
+			sha256: str(body.sha256),
+			fileSize: typeof body.file_size === 'number' ? body.file_size : num(body.file_size),
+		};
+	}
+
+	/**
+	 * Downloads media bytes from the URL `getMediaUrl` returned (the transport adds the token).
+	 * With `sha256`, refuses bytes that do not match: a transport that decodes binary as text
+	 * would otherwise hand back silently damaged files.
+	 */
+	async downloadMedia(url: string, options: { sha256?: string } = {}): Promise<DownloadedMedia> {
+		const request: HttpRequest = { method: 'GET', url, timeoutMs: this.timeoutMs, responseType: 'arraybuffer' };
+		const response = await this.transport(request);
+		if (response.status < 200 || response.status > 299) throw new GraphApiError(response.status, parseJson(response.body));
+		const data = toBuffer(response.body);
+		if (options.sha256) {
+			const actual = createHash('sha256').update(data).digest('hex');
+			if (actual !== options.sha256.toLowerCase()) throw new MediaIntegrityError(options.sha256, actual);
+		}
+		return { data, mimeType: response.headers['content-type']?.split(';')[0].trim() || undefined };
+	}
+
+	/** `getMediaUrl` then `downloadMedia`, checked against Meta's SHA-256. */
+	async fetchMedia(mediaId: string): Promise<DownloadedMedia & MediaInfo> {
+		const info = await this.getMediaUrl(mediaId);
+		const media = await this.downloadMedia(info.url, { sha256: info.sha256 });
+		return { ...info, data: media.data, mimeType: info.mimeType ?? media.mimeType };
+	}
+
+	/** Uploads a file for later sends; returns the media id. The multipart body is built here as bytes. */
+	async uploadMedia(phoneNumberId: string, input: UploadMediaInput): Promise<string> {
+		const boundary = `----scrm${randomBytes(12).toString('hex')}`;
+		const filename = (input.filename ?? 'file').replace(/["\r\n]/g, '_');
+		const part = (headers: string, content: Buffer | string) =>
+			Buffer.concat([Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n')]);
+		const body = Buffer.concat([
+			part('Content-Disposition: form-data; name="messaging_product"', 'whatsapp'),
+			part('Content-Disposition: form-data; name="type"', input.mimeType),
+			part(
+				`Content-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${input.mimeType}`,
+				input.data,
+			),
+			Buffer.from(`--${boundary}--\r\n`),
+		]);
+		const { status, body: answer } = await this.call('POST', [phoneNumberId, 'media'], {
+			body,
+			headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+		});
+		const id = str(answer.id);
+		if (!id) throw new GraphResponseError('Graph API accepted the upload but returned no media id', status);
+		return id;
+	}
+
+	async deleteMedia(mediaId: string): Promise<boolean> {
+		return success(await this.call('DELETE', [mediaId]));
+	}
+
+	// ---- plumbing ----
+
+	private url(segments: string[]): string {
+		return `${this.root}/${segments.map((segment) => encodeURIComponent(segment)).join('/')}`;
+	}
+
+	private async call(
+		method: HttpMethod,
+		segments: string[],
+		options: { qs?: Record<string, string | number>; body?: unknown; headers?: Record<string, string> } = {},
+	): Promise<{ status: number; body: Json }> {
+		for (const segment of segments) {
+			// An empty id would silently address another node (e.g. `/v23.0//messages`).
+			if (!segment) throw new Error('Graph API call needs a non-empty id');
+		}
+		const request: HttpRequest = { method, url: this.url(segments), timeoutMs: this.timeoutMs };
+		if (options.qs) request.qs = options.qs;
+		if (options.body !== undefined) request.body = options.body;
+		if (options.headers) request.headers = options.headers;
+		const response: HttpResponse = await this.transport(request);
+		const body = parseJson(response.body);
+		if (response.status < 200 || response.status > 299) throw new GraphApiError(response.status, body);
+		return { status: response.status, body: isObject(body) ? body : {} };
+	}
+
+	/**
+	 * Follows Graph cursor paging. The `after` cursor is resent to our own URL instead of fetching
+	 * `paging.next` verbatim: that URL can carry the access token in its query string and may
+	 * point at another host; `next` only tells whether another page exists.
+	 */
+	private async collect(segments: string[], qs: Record<string, string | number>): Promise<Json[]> {
+		const rows: Json[] = [];
+		const seen = new Set<string>();
+		let after: string | undefined;
+		for (let page = 0; page < this.maxPages; page++) {
+			const { body } = await this.call('GET', segments, { qs: after ? { ...qs, after } : qs });
+			if (Array.isArray(body.data)) rows.push(...(body.data.filter(isObject) as Json[]));
+			const paging = (body.paging as Json | undefined) ?? {};
+			const next = str(paging.next);
+			if (!next) return rows;
+			after = str((paging.cursors as Json | undefined)?.after) ?? cursorFrom(next);
+			if (!after || seen.has(after)) return rows;
+			seen.add(after);
+		}
+		return rows;
+	}
+}
+
+function success(response: { body: Json }): boolean {
+	return response.body.success === true;
+}
+
+function parseJson(body: unknown): unknown {
+	if (typeof body === 'string' && /^\s*[[{]/.test(body)) {
+		try {
+			return JSON.parse(body);
+		} catch {
+			return body;
+		}
+	}
+	if (Buffer.isBuffer(body) && /^\s*[[{]/.test(body.subarray(0, 16).toString('utf8'))) {
+		try {
+			return JSON.parse(body.toString('utf8'));
+		} catch {
+			return body;
+		}
+	}
+	return body;
+}
+
+function toBuffer(body: unknown): Buffer {
+	if (Buffer.isBuffer(body)) return body;
+	if (body instanceof ArrayBuffer) return Buffer.from(body);
+	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+	if (typeof body === 'string') return Buffer.from(body, 'utf8');
+	if (body === undefined || body === null) return Buffer.alloc(0);
+	// A transport that parsed a JSON file: hand back its text.
+	return Buffer.from(JSON.stringify(body), 'utf8');
+}
+
+function cursorFrom(next: string): string | undefined {
+	try {
+		return new URL(next).searchParams.get('after') ?? undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function isObject(value: unknown): value is Json {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+}
+
+function firstOf(value: unknown): Json | undefined {
+	return Array.isArray(value) && isObject(value[0]) ? value[0] : undefined;
+}
+
+function str(value: unknown): string | undefined {
+	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+function num(value: unknown): number | undefined {
+	const n = typeof value === 'string' ? Number(value) : NaN;
+	return Number.isFinite(n) ? n : undefined;
+}
