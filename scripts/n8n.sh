@@ -24,6 +24,8 @@ export N8N_TEMPLATES_ENABLED=false
 export N8N_PERSONALIZATION_ENABLED=false
 export N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=false
 export N8N_RUNNERS_ENABLED="${N8N_RUNNERS_ENABLED:-true}"
+# The task runners' broker defaults to 5679; derive it from the port so instances can run side by side.
+export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$((N8N_PORT + 10000))}"
 # This package is loaded the way Settings → Community nodes installs it: as a package in the
 # instance's nodes folder, so node types read n8n-nodes-whatsapp-scrm.* as in the example workflows.
 # (N8N_CUSTOM_EXTENSIONS would load the same files under the type prefix CUSTOM.* instead.)

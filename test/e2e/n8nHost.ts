@@ -20,11 +20,21 @@ export interface HostState {
 	logFile: string;
 }
 
-export async function startN8n(options: { version: string; port: number }): Promise<HostState> {
-	const userFolder = path.join(E2E_DIR, `user-${options.version}`);
+export interface StartOptions {
+	version: string;
+	port: number;
+	/** Names the user folder and log, so several instances can run side by side (default: e2e). */
+	name?: string;
+	/** Extra environment for the n8n process. */
+	env?: Record<string, string>;
+}
+
+export async function startN8n(options: StartOptions): Promise<HostState> {
+	const name = `${options.name ?? 'e2e'}-${options.version}`;
+	const userFolder = path.join(E2E_DIR, `user-${name}`);
 	fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.mkdirSync(userFolder, { recursive: true });
-	const logFile = path.join(E2E_DIR, `n8n-${options.version}.log`);
+	const logFile = path.join(E2E_DIR, `n8n-${name}.log`);
 	const log = fs.openSync(logFile, 'w');
 	const url = `http://localhost:${options.port}`;
 	const child = spawn('bash', [path.join(ROOT, 'scripts/n8n.sh'), 'start'], {
@@ -33,11 +43,14 @@ export async function startN8n(options: { version: string; port: number }): Prom
 		stdio: ['ignore', log, log],
 		env: {
 			...process.env,
+			// jest sets NODE_ENV=test, under which n8n exits silently.
+			NODE_ENV: 'production',
 			SCRM_N8N_VERSION: options.version,
 			N8N_USER_FOLDER: userFolder,
 			N8N_PORT: String(options.port),
 			WEBHOOK_URL: `${url}/`,
 			N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
+			...options.env,
 		},
 	});
 	child.unref();
@@ -142,8 +155,10 @@ export class N8nApi {
 	async importWorkflow(
 		file: string,
 		credentials: Record<string, { id: string; name: string }> = {},
+		edit?: (workflow: any) => void,
 	): Promise<{ id: string; versionId: string; nodes: any[] }> {
 		const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'workflows', file), 'utf8'));
+		edit?.(workflow);
 		for (const node of workflow.nodes) {
 			for (const [type, credential] of Object.entries(credentials)) {
 				if (node.type.startsWith('n8n-nodes-whatsapp-scrm.') || node.credentials?.[type]) {

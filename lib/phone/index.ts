@@ -1,0 +1,2 @@
+export { normalizePhone, createPhoneNormalizer } from './normalize';
+export type { PhoneResult, PhoneOptions } from './normalize';

@@ -1,0 +1,205 @@
+/**
+ * The WhatsApp SCRM Trigger inside a real n8n, fed by the Graph API simulator: the example workflow
+ * is imported and activated, then signed, forged, malformed and duplicate deliveries are posted.
+ */
+import { startGraphApiSimulator } from '../simulators/graphApi';
+import type { GraphApiSimulator } from '../simulators/graphApi';
+import { N8nApi, readHostState, sleep } from './n8nHost';
+
+const APP_SECRET = 'e2e-app-secret';
+const VERIFY_TOKEN = 'e2e-verify-token';
+const ACCESS_TOKEN = 'e2e-access-token';
+const WABA_ID = '102290129340398';
+const PHONE_NUMBER_ID = '106540352242922';
+const WEBHOOK_ID = '5f0e9a54-3d3c-4b8e-9a4e-0b1c2d3e4f50';
+
+jest.setTimeout(120_000);
+
+/** One `messages` change carrying the given customer messages and statuses, as Meta posts it. */
+function envelope(wabaId: string, phoneNumberId: string, parts: Array<{ message?: object; status?: object; contact?: object }>) {
+	return {
+		object: 'whatsapp_business_account',
+		entry: [
+			{
+				id: wabaId,
+				changes: [
+					{
+						field: 'messages',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata: { display_phone_number: '85255550000', phone_number_id: phoneNumberId },
+							contacts: parts.flatMap((part) => (part.contact ? [part.contact] : [])),
+							messages: parts.flatMap((part) => (part.message ? [part.message] : [])),
+							statuses: parts.flatMap((part) => (part.status ? [part.status] : [])),
+						},
+					},
+				],
+			},
+		],
+	};
+}
+
+function textMessage(input: { from: string; name?: string; text: string; id: string; timestamp: number }) {
+	return {
+		contact: { profile: { name: input.name ?? 'Customer' }, wa_id: input.from },
+		message: { from: input.from, id: input.id, timestamp: String(input.timestamp), type: 'text', text: { body: input.text } },
+	};
+}
+
+function statusUpdate(status: string, input: { recipient: string; id: string; timestamp: number }) {
+	return { status: { id: input.id, status, timestamp: String(input.timestamp), recipient_id: input.recipient } };
+}
+
+let n8n: N8nApi;
+let graph: GraphApiSimulator;
+let credential: { id: string; name: string };
+let webhookUrl: string;
+let workflow: { id: string; versionId: string };
+
+beforeAll(async () => {
+	const host = readHostState();
+	n8n = await N8nApi.forOwner(host.url);
+	graph = await startGraphApiSimulator({
+		accessTokens: [ACCESS_TOKEN],
+		wabas: [{ id: WABA_ID, name: 'SCRM Test WABA', phoneNumbers: [{ id: PHONE_NUMBER_ID, displayPhoneNumber: '+852 5555 0000' }] }],
+	});
+	credential = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp e2e', {
+		accessToken: ACCESS_TOKEN,
+		appSecret: APP_SECRET,
+		verifyToken: VERIFY_TOKEN,
+		wabaId: WABA_ID,
+		graphApiVersion: 'v26.0',
+		useCustomBaseUrl: true,
+		baseUrl: graph.url,
+	});
+	workflow = await n8n.importWorkflow('whatsapp-inbound-log.json', { whatsAppScrmApi: credential });
+	await n8n.activate(workflow);
+	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;
+});
+
+afterAll(async () => {
+	if (workflow) await n8n.deactivate(workflow).catch(() => undefined);
+	await graph?.stop();
+});
+
+async function executionCount(): Promise<number> {
+	return (await n8n.executions(workflow.id)).length;
+}
+
+describe('Meta verification handshake', () => {
+	it('echoes the challenge as text for the right verify token', async () => {
+		const response = await fetch(`${webhookUrl}?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toMatch(/text\/plain/);
+		expect(await response.text()).toBe('1158201444');
+	});
+
+	it.each([
+		['a wrong verify token', `hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`],
+		['a wrong mode', `hub.mode=unsubscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1`],
+		['no parameters', ''],
+	])('answers 403 to %s', async (_, query) => {
+		const response = await fetch(`${webhookUrl}?${query}`);
+		expect(response.status).toBe(403);
+		expect(await response.text()).not.toContain(VERIFY_TOKEN);
+	});
+});
+
+describe('deliveries', () => {
+	it('emits one clean item per customer message, with the phone in E.164', async () => {
+		const before = await executionCount();
+		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [
+			textMessage({ from: '85291234567', name: '陳大文', text: '有冇discount?', id: 'wamid.e2e-1', timestamp: 1795300000 }),
+			textMessage({ from: '886912345678', name: 'Lin', text: 'How much?', id: 'wamid.e2e-2', timestamp: 1795300001 }),
+			statusUpdate('delivered', { recipient: '85291234567', id: 'wamid.out-1', timestamp: 1795300002 }),
+		]);
+		const response = await graph.postWebhook(webhookUrl, body, { appSecret: APP_SECRET });
+		expect(response.status).toBe(200);
+
+		const [execution] = await n8n.waitForExecutions(workflow.id, before + 1);
+		expect(execution.status).toBe('success');
+		const [items] = await n8n.nodeOutput(execution.id, 'Customer Log');
+		// The example workflow listens to messages only: the status is filtered out.
+		expect(items.map((item) => item.json)).toEqual([
+			expect.objectContaining({
+				messageId: 'wamid.e2e-1',
+				customerPhone: '+85291234567',
+				customerWaId: '85291234567',
+				customerName: '陳大文',
+				phoneNumberId: PHONE_NUMBER_ID,
+				type: 'text',
+				text: '有冇discount?',
+				receivedAt: new Date(1795300000 * 1000).toISOString(),
+			}),
+			expect.objectContaining({ messageId: 'wamid.e2e-2', customerPhone: '+886912345678', text: 'How much?' }),
+		]);
+	});
+
+	it("starts no execution for Meta's re-delivery of the same messages", async () => {
+		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [
+			textMessage({ from: '85291234567', text: 'again?', id: 'wamid.e2e-dup', timestamp: 1795300100 }),
+		]);
+		const before = await executionCount();
+		expect((await graph.postWebhook(webhookUrl, body, { appSecret: APP_SECRET })).status).toBe(200);
+		await n8n.waitForExecutions(workflow.id, before + 1);
+		for (let i = 0; i < 3; i++) {
+			expect((await graph.postWebhook(webhookUrl, body, { appSecret: APP_SECRET })).status).toBe(200);
+		}
+		await settleThenExpectCount(before + 1);
+	});
+
+	const validBody = () =>
+		envelope(WABA_ID, PHONE_NUMBER_ID, [
+			textMessage({ from: '85291234567', text: 'forged', id: `wamid.e2e-bad-${Math.random()}`, timestamp: 1795300200 }),
+		]);
+	it.each([
+		['a forged signature', 401, validBody, { forgeSignature: true }],
+		['no signature', 401, validBody, { omitSignature: true }],
+		['a body altered after signing', 401, validBody, { rawOverride: JSON.stringify(validBody()).replace('forged', 'altered') }],
+		// n8n itself answers 422 to a JSON content type it cannot parse, before any node runs.
+		['a signed body that is not JSON', 422, () => '{"object": "whatsapp_business_account", "entry": [', {}],
+		['a signed payload of the wrong shape', 400, () => '{"object":"whatsapp_business_account","entry":{"id":"1"}}', {}],
+	])('answers %s with %d and starts no execution', async (_, status, body, options) => {
+		const before = await executionCount();
+		const response = await graph.postWebhook(webhookUrl, body(), { appSecret: APP_SECRET, ...options });
+		expect(response.status).toBe(status);
+		expect(JSON.stringify(response.body)).not.toContain(APP_SECRET);
+		await settleThenExpectCount(before);
+	});
+
+	it('answers 200 to another object type and starts no execution', async () => {
+		const before = await executionCount();
+		const response = await graph.postWebhook(webhookUrl, { object: 'page', entry: [] }, { appSecret: APP_SECRET });
+		expect(response.status).toBe(200);
+		await settleThenExpectCount(before);
+	});
+});
+
+describe('activation on the Meta side', () => {
+	it('subscribes the app and overrides the phone number callback, and removes both on deactivation', async () => {
+		const managed = await n8n.importWorkflow('whatsapp-inbound-log.json', { whatsAppScrmApi: credential }, (json) => {
+			const trigger = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppScrmTrigger'));
+			trigger.webhookId = 'b8f1c2d3-0000-4000-8000-00000000e2e2';
+			trigger.parameters.phoneNumberIds = [PHONE_NUMBER_ID];
+			trigger.parameters.options = { subscribeApp: true, overrideCallback: true };
+		});
+		const managedUrl = `${readHostState().url}/webhook/b8f1c2d3-0000-4000-8000-00000000e2e2/webhook`;
+		await n8n.activate(managed);
+		try {
+			expect(graph.state.subscribedApps(WABA_ID)).toHaveLength(1);
+			expect(graph.state.phoneNumberCallback(PHONE_NUMBER_ID)).toEqual(
+				expect.objectContaining({ overrideCallbackUrl: managedUrl }),
+			);
+		} finally {
+			await n8n.deactivate(managed);
+		}
+		expect(graph.state.subscribedApps(WABA_ID)).toHaveLength(0);
+		expect(graph.state.phoneNumberCallback(PHONE_NUMBER_ID)?.overrideCallbackUrl).toBeFalsy();
+	});
+});
+
+/** Gives a wrongly started execution time to show up, then checks none did. */
+async function settleThenExpectCount(expected: number): Promise<void> {
+	await sleep(1500);
+	expect(await executionCount()).toBe(expected);
+}
