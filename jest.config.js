@@ -1,5 +1,7 @@
 /** Unit and node tests run in-process; test/e2e drives a real n8n and has its own project. */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.dev.json' }];
+// n8n user folders and build output hold package.json files of their own.
+const modulePathIgnorePatterns = ['<rootDir>/.host/', '<rootDir>/dist/', '<rootDir>/.build/'];
 
 module.exports = {
   projects: [

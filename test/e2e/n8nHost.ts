@@ -59,8 +59,10 @@ export async function startN8n(options: StartOptions): Promise<HostState> {
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) break;
 		try {
-			const response = await fetch(`${url}/healthz/readiness`);
-			if (response.ok) return state;
+			// n8n 1.x reports ready before its REST API is mounted: wait for both.
+			const ready = await fetch(`${url}/healthz/readiness`);
+			const settings = ready.ok ? await fetch(`${url}/rest/settings`) : undefined;
+			if (settings?.ok) return state;
 		} catch {
 			// not listening yet
 		}
@@ -167,7 +169,7 @@ export class N8nApi {
 			}
 		}
 		delete workflow.id;
-		delete workflow.active;
+		workflow.active = false;
 		return this.call('POST', '/rest/workflows', workflow);
 	}
 
