@@ -63,15 +63,7 @@ beforeAll(async () => {
 		accessTokens: [ACCESS_TOKEN],
 		wabas: [{ id: WABA_ID, name: 'SCRM Test WABA', phoneNumbers: [{ id: PHONE_NUMBER_ID, displayPhoneNumber: '+852 5555 0000' }] }],
 	});
-	credential = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp e2e', {
-		accessToken: ACCESS_TOKEN,
-		appSecret: APP_SECRET,
-		verifyToken: VERIFY_TOKEN,
-		wabaId: WABA_ID,
-		graphApiVersion: 'v26.0',
-		useCustomBaseUrl: true,
-		baseUrl: graph.url,
-	});
+	credential = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp e2e', credentialData());
 	workflow = await n8n.importWorkflow('whatsapp-inbound-log.json', { whatsAppScrmApi: credential });
 	await n8n.activate(workflow);
 	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;
@@ -82,9 +74,40 @@ afterAll(async () => {
 	await graph?.stop();
 });
 
+function credentialData() {
+	return {
+		accessToken: ACCESS_TOKEN,
+		appSecret: APP_SECRET,
+		verifyToken: VERIFY_TOKEN,
+		wabaId: WABA_ID,
+		graphApiVersion: 'v26.0',
+		useCustomBaseUrl: true,
+		baseUrl: graph.url,
+	};
+}
+
 async function executionCount(): Promise<number> {
 	return (await n8n.executions(workflow.id)).length;
 }
+
+describe('the credential test', () => {
+	const testCredential = async (id: string, data: Record<string, unknown>) =>
+		n8n.call('POST', '/rest/credentials/test', { credentials: { id, name: 'test', type: 'whatsAppScrmApi', data } });
+
+	it('passes with a working token and reads the WABA through the Graph API', async () => {
+		const before = graph.state.log.length;
+		const result = await testCredential(credential.id, { ...credentialData(), accessToken: ACCESS_TOKEN });
+		expect(result).toMatchObject({ status: 'OK' });
+		expect(graph.state.log.slice(before).map((entry) => entry.path)).toContain(`/v26.0/${WABA_ID}`);
+	});
+
+	it('fails with a revoked token, without echoing it', async () => {
+		const revoked = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp revoked', { ...credentialData(), accessToken: 'revoked-token' });
+		const result = await testCredential(revoked.id, { ...credentialData(), accessToken: 'revoked-token' });
+		expect(result.status).toBe('Error');
+		expect(JSON.stringify(result)).not.toContain('revoked-token');
+	});
+});
 
 describe('Meta verification handshake', () => {
 	it('echoes the challenge as text for the right verify token', async () => {
