@@ -23,7 +23,6 @@ export N8N_VERSION_NOTIFICATIONS_ENABLED=false
 export N8N_TEMPLATES_ENABLED=false
 export N8N_PERSONALIZATION_ENABLED=false
 export N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=false
-export N8N_RUNNERS_ENABLED="${N8N_RUNNERS_ENABLED:-true}"
 # The task runners' broker defaults to 5679; derive it from the port so instances can run side by side.
 export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$((N8N_PORT + 10000))}"
 # This package is loaded the way Settings → Community nodes installs it: as a package in the

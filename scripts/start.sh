@@ -6,5 +6,18 @@ cd "$SCRM_ROOT"
 
 bash scripts/ensure-built.sh
 node scripts/import-workflows.js
-echo "n8n editor: ${WEBHOOK_URL:-http://localhost:${N8N_PORT:-5678}/}  (first visit: create the owner account)"
-exec bash scripts/n8n.sh start
+
+url="${WEBHOOK_URL:-http://localhost:${N8N_PORT:-5678}/}"
+bash scripts/n8n.sh start &
+n8n_pid=$!
+trap 'kill -TERM "$n8n_pid" 2>/dev/null; wait "$n8n_pid"' INT TERM
+# Say where the editor is once it answers, after n8n's own start-up messages.
+for _ in $(seq 1 180); do
+  if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "${url%/}/healthz/readiness"; then
+    printf '\n  n8n with WhatsApp SCRM nodes is running: %s  (first visit: create the owner account)\n\n' "$url"
+    break
+  fi
+  kill -0 "$n8n_pid" 2>/dev/null || break
+  sleep 1
+done
+wait "$n8n_pid"
