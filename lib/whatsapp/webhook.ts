@@ -4,7 +4,7 @@
  * `messages`, are passed over rather than failing the delivery: Meta retries a delivery that is not
  * answered 200, so one unknown part must never block the rest.
  */
-import { normalizePhone } from '../phone/normalize';
+import { createPhoneNormalizer } from '../phone/normalize';
 import { graphError } from './errors';
 
 export class WebhookPayloadError extends Error {
@@ -94,6 +94,9 @@ export interface WhatsAppErrorEvent extends EventBase {
 export type WhatsAppEvent = WhatsAppMessageEvent | WhatsAppStatusEvent | WhatsAppErrorEvent;
 
 type Json = Record<string, unknown>;
+
+/** Customers write again and again: each wa_id is validated once (bounded cache). */
+const waIdToE164 = createPhoneNormalizer();
 
 /**
  * Reads a webhook body into events. Another `object` than `whatsapp_business_account` gives none.
@@ -330,7 +333,7 @@ function customer(waId: string | undefined, userId: string | undefined, names: M
 	const result: WhatsAppCustomer = {};
 	if (waId) {
 		result.waId = waId;
-		const phone = normalizePhone(`+${waId}`);
+		const phone = waIdToE164(`+${waId}`);
 		if (phone.ok) result.e164 = phone.e164;
 	}
 	if (userId) result.userId = userId;
