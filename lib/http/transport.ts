@@ -28,13 +28,18 @@ export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
 
 /** Raised by a transport when no HTTP response arrived; `sent` tells whether the request may have reached the server. */
 export class TransportError extends Error {
+	readonly sent: boolean;
+
 	constructor(
-		message: string,
-		readonly sent: boolean,
+		request: Pick<HttpRequest, 'method' | 'url'>,
 		readonly code?: string,
 	) {
-		super(message);
+		// The path only: a query string could carry a secret.
+		super(`${request.method} ${new URL(request.url).pathname} failed: ${code ?? 'network error'}`);
 		this.name = 'TransportError';
+		// A refused connection or a failed DNS lookup happens before anything is sent; a timeout
+		// or a reset may come after the server acted on the request.
+		this.sent = !(code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN');
 	}
 }
 
@@ -70,14 +75,7 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
 			const body = request.responseType === 'arraybuffer' ? Buffer.from(response.data as ArrayBuffer) : response.data;
 			return { status: response.status, headers: flatHeaders, body };
 		} catch (error) {
-			const err = error as { code?: string; message?: string; request?: unknown };
-			// ECONNREFUSED and DNS failures happen before anything is sent; a timeout may not.
-			const notSent = err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN';
-			throw new TransportError(
-				`${request.method} ${new URL(request.url).origin}${new URL(request.url).pathname} failed: ${err.code ?? err.message ?? 'network error'}`,
-				!notSent,
-				err.code,
-			);
+			throw new TransportError(request, (error as { code?: string }).code);
 		}
 	};
 }

@@ -44,12 +44,10 @@ export function n8nTransport(context: RequestContext, credentialType: string): H
 			return { status: response.statusCode, headers, body: response.body };
 		} catch (error) {
 			const err = error as { code?: string; cause?: { code?: string } };
-			const code = err.code ?? err.cause?.code;
-			const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 			// The engine needs to know whether the request may have gone out (never re-send blindly);
 			// each node turns engine errors into NodeApiError at its own boundary.
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-			throw new TransportError(`${request.method} ${new URL(request.url).pathname} failed: ${code ?? 'network error'}`, !notSent, code);
+			throw new TransportError(request, err.code ?? err.cause?.code);
 		}
 	};
 }

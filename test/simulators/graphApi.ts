@@ -1536,15 +1536,7 @@ function componentKey(component: Record<string, unknown>): string {
 }
 
 function unsupported(method: string, id: string): never {
-	throw new SimFailure(400, {
-		error: {
-			message: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
-			type: 'GraphMethodException',
-			code: 100,
-			error_subcode: 33,
-			fbtrace_id: fbtrace(),
-		},
-	});
+	throw unknownObject(method, id);
 }
 
 function pairKey(phoneNumberId: string, waId: string): string {
