@@ -2,12 +2,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { runWebhookLatencyBench } from './webhookLatency';
 import { runWebhookParseBench } from './webhookParse';
 
 async function main(): Promise<void> {
 	const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
 	console.log('== webhook intake throughput');
 	results.webhookParse = runWebhookParseBench();
+	console.log('\n== webhook latency through a real n8n, ours beside the built-in WhatsApp Trigger');
+	results.webhookLatency = await runWebhookLatencyBench();
 	const file = path.resolve(__dirname, '../../.host/bench/results.json');
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	fs.writeFileSync(file, JSON.stringify(results, null, 2));

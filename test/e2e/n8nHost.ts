@@ -8,7 +8,16 @@ import path from 'node:path';
 
 import { parse as parseFlatted } from 'flatted';
 
-export const ROOT = path.resolve(__dirname, '../..');
+/** The repository, whether this runs from test/e2e (jest) or compiled into .build/ (benchmarks). */
+export const ROOT = (() => {
+	let dir = __dirname;
+	while (!fs.existsSync(path.join(dir, 'scripts', 'n8n.sh'))) {
+		const parent = path.dirname(dir);
+		if (parent === dir) throw new Error(`no scripts/n8n.sh above ${__dirname}`);
+		dir = parent;
+	}
+	return dir;
+})();
 export const E2E_DIR = path.join(ROOT, '.host', 'e2e');
 export const STATE_FILE = path.join(E2E_DIR, 'state.json');
 
