@@ -2,7 +2,7 @@
 # One Node for the whole toolchain (build, tests, n8n): Node 24 from the npm registry,
 # installed inside the project so the machine's own Node is never touched.
 # Source this file: it puts that Node first on PATH.
-set -euo pipefail
+# Sourced by the scripts (which set their own shell options) and by hand.
 
 SCRM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCRM_HOST="${SCRM_HOST:-$SCRM_ROOT/.host}"
