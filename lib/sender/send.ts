@@ -1,0 +1,145 @@
+/**
+ * One message through the quota guard and the Graph API, with an outcome a person can act on:
+ * sent (with its message id), deferred (why, and the earliest time it may go), or failed (Meta's
+ * code, what it means, whether it was retried). A retry reuses the reservation, so it never counts
+ * or sends twice; a send whose outcome is unknown is reported as such, never blindly re-sent.
+ */
+import { TransportError } from '../http/transport';
+import { GraphApiError } from '../whatsapp/errors';
+import type { GraphClient, OutboundMessage } from '../whatsapp/graphClient';
+
+export type MessageCategory = 'marketing' | 'utility' | 'authentication' | 'service';
+
+/** What the quota guard is asked before a send (see createQuotaGuard). */
+export interface ReserveRequest {
+	phoneNumberId: string;
+	to: string;
+	category: MessageCategory;
+	template?: string;
+	freeForm?: boolean;
+	event?: string;
+	now?: number;
+}
+
+export type Reservation =
+	| { allowed: true; reservationId: string }
+	| { allowed: false; reason: string; retryAt: number | null; rule?: string };
+
+/** The part of the quota guard a send needs. */
+export interface SendGuard {
+	reserve(request: ReserveRequest): Promise<Reservation>;
+	commit(reservationId: string, result: { messageId: string }): Promise<void>;
+	release(reservationId: string): Promise<void>;
+}
+
+export type SendOutcome =
+	| { outcome: 'sent'; messageId: string; attempts: number }
+	| { outcome: 'wouldSend'; attempts: 0 }
+	| { outcome: 'deferred'; reason: string; rule?: string; retryAt: string | null }
+	| {
+			outcome: 'failed';
+			reason: string;
+			code?: number;
+			title?: string;
+			retryable: boolean;
+			attempts: number;
+			/** The request may have reached Meta: the message may have gone out. */
+			unknownOutcome?: boolean;
+			fbtraceId?: string;
+	  };
+
+export interface SendOptions {
+	client: GraphClient;
+	guard?: SendGuard;
+	phoneNumberId: string;
+	message: OutboundMessage;
+	request: Omit<ReserveRequest, 'phoneNumberId' | 'to'>;
+	/** Retries of transient errors after the first attempt (default 2). */
+	retries?: number;
+	/** First backoff in ms (default 1,000); rate-limit errors wait four times longer. */
+	backoffMs?: number;
+	/** How long to wait for a throughput slot before deferring instead (default 5,000 ms). */
+	maxWaitMs?: number;
+	/** Evaluate the guard and report what would happen, without sending or keeping the reservation. */
+	dryRun?: boolean;
+	sleep?: (ms: number) => Promise<void>;
+	now?: () => number;
+}
+
+const RATE_LIMITS = new Set([4, 80007, 130429, 131056]);
+
+export async function sendThroughGuard(options: SendOptions): Promise<SendOutcome> {
+	const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+	const now = options.now ?? Date.now;
+	const retries = options.retries ?? 2;
+	const backoffMs = options.backoffMs ?? 1000;
+	const maxWaitMs = options.maxWaitMs ?? 5000;
+	const request: ReserveRequest = { ...options.request, phoneNumberId: options.phoneNumberId, to: options.message.to };
+
+	let reservationId: string | undefined;
+	if (options.guard) {
+		// A throughput slot frees within a second: wait for it rather than defer the customer.
+		const waitUntil = now() + maxWaitMs;
+		for (;;) {
+			const reservation = await options.guard.reserve({ ...request, now: now() });
+			if (reservation.allowed) {
+				reservationId = reservation.reservationId;
+				break;
+			}
+			const retryAt = reservation.retryAt;
+			if (options.dryRun || retryAt === null || retryAt > waitUntil) {
+				return {
+					outcome: 'deferred',
+					reason: reservation.reason,
+					rule: reservation.rule,
+					retryAt: retryAt === null ? null : new Date(retryAt).toISOString(),
+				};
+			}
+			await sleep(Math.max(0, retryAt - now()));
+		}
+	}
+
+	if (options.dryRun) {
+		if (reservationId) await options.guard!.release(reservationId);
+		return { outcome: 'wouldSend', attempts: 0 };
+	}
+
+	for (let attempt = 1; ; attempt++) {
+		try {
+			const sent = await options.client.sendMessage(options.phoneNumberId, options.message);
+			if (reservationId) await options.guard!.commit(reservationId, { messageId: sent.messageId });
+			return { outcome: 'sent', messageId: sent.messageId, attempts: attempt };
+		} catch (error) {
+			if (error instanceof TransportError && error.sent) {
+				// Meta may have accepted it: keep the reservation counted and let a person decide.
+				if (reservationId) await options.guard!.commit(reservationId, { messageId: '' });
+				return {
+					outcome: 'failed',
+					reason: `No answer from WhatsApp after the request went out (${error.code ?? 'network error'}): the message may have been sent. Check the customer's chat before sending again.`,
+					retryable: false,
+					attempts: attempt,
+					unknownOutcome: true,
+				};
+			}
+			const retryable = error instanceof GraphApiError ? error.retryable : error instanceof TransportError;
+			if (retryable && attempt <= retries) {
+				const slow = error instanceof GraphApiError && RATE_LIMITS.has(error.code);
+				await sleep(backoffMs * (slow ? 4 : 1) * 2 ** (attempt - 1));
+				continue;
+			}
+			if (reservationId) await options.guard!.release(reservationId);
+			if (error instanceof GraphApiError) {
+				return {
+					outcome: 'failed',
+					reason: error.message,
+					code: error.code,
+					title: error.title,
+					retryable: error.retryable,
+					attempts: attempt,
+					fbtraceId: error.fbtraceId,
+				};
+			}
+			return { outcome: 'failed', reason: (error as Error).message ?? String(error), retryable, attempts: attempt };
+		}
+	}
+}

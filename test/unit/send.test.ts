@@ -1,0 +1,122 @@
+import { axiosTransport } from '../../lib/http/transport';
+import { sendThroughGuard } from '../../lib/sender/send';
+import type { Reservation, ReserveRequest, SendGuard } from '../../lib/sender/send';
+import { GraphClient } from '../../lib/whatsapp/graphClient';
+import { textMessage } from '../../lib/whatsapp/messages';
+import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
+import type { GraphApiSimulator } from '../simulators/graphApi';
+
+/** A guard that answers from a script and records what the send did with its reservations. */
+class ScriptedGuard implements SendGuard {
+	readonly committed: string[] = [];
+	readonly released: string[] = [];
+	readonly requests: ReserveRequest[] = [];
+	constructor(private readonly answers: Reservation[]) {}
+	async reserve(request: ReserveRequest): Promise<Reservation> {
+		this.requests.push(request);
+		return this.answers.shift() ?? { allowed: true, reservationId: `r${this.requests.length}` };
+	}
+	async commit(id: string): Promise<void> {
+		this.committed.push(id);
+	}
+	async release(id: string): Promise<void> {
+		this.released.push(id);
+	}
+}
+
+const to = '85291234567';
+let sim: GraphApiSimulator;
+let client: GraphClient;
+const noWait = async () => undefined;
+
+beforeAll(async () => {
+	sim = await startGraphApiSimulator({ limits: false });
+	client = new GraphClient({ transport: axiosTransport({ bearerToken: SIM.token, timeoutMs: 2000 }), baseUrl: sim.url, version: 'v26.0' });
+});
+afterAll(() => sim.stop());
+beforeEach(() => {
+	sim.state.clearFaults();
+	sim.state.recordInbound(SIM.phoneNumberId, to, Date.now());
+});
+
+const send = (guard: SendGuard | undefined, extra: Partial<Parameters<typeof sendThroughGuard>[0]> = {}) =>
+	sendThroughGuard({
+		client,
+		guard,
+		phoneNumberId: SIM.phoneNumberId,
+		message: textMessage({ to }, 'Your parcel is on its way'),
+		request: { category: 'service', freeForm: true },
+		sleep: noWait,
+		...extra,
+	});
+
+describe('sendThroughGuard', () => {
+	it('sends and commits the reservation with the message id', async () => {
+		const guard = new ScriptedGuard([{ allowed: true, reservationId: 'r-1' }]);
+		const outcome = await send(guard);
+		expect(outcome).toMatchObject({ outcome: 'sent', messageId: expect.stringMatching(/^wamid\./), attempts: 1 });
+		expect(guard.committed).toEqual(['r-1']);
+		expect(guard.requests[0]).toMatchObject({ phoneNumberId: SIM.phoneNumberId, to, category: 'service', freeForm: true });
+	});
+
+	it('retries a transient error on the same reservation', async () => {
+		sim.state.failNext(1, { code: 131000, httpStatus: 500 });
+		const guard = new ScriptedGuard([{ allowed: true, reservationId: 'r-2' }]);
+		expect(await send(guard)).toMatchObject({ outcome: 'sent', attempts: 2 });
+		expect(guard.requests).toHaveLength(1);
+		expect(guard.committed).toEqual(['r-2']);
+	});
+
+	it('gives up after the retries, releases, and says what Meta meant', async () => {
+		sim.state.failNext(3, { code: 130429 });
+		const guard = new ScriptedGuard([{ allowed: true, reservationId: 'r-3' }]);
+		const waits: number[] = [];
+		const outcome = await send(guard, { sleep: async (ms) => void waits.push(ms) });
+		expect(outcome).toMatchObject({ outcome: 'failed', code: 130429, retryable: true, attempts: 3, title: expect.stringMatching(/Throughput/) });
+		expect(guard.released).toEqual(['r-3']);
+		// Rate limits back off longer, and longer each time.
+		expect(waits).toEqual([4000, 8000]);
+	});
+
+	it('does not retry what cannot succeed', async () => {
+		sim.state.failNext(1, { code: 131026 });
+		const outcome = await send(new ScriptedGuard([]));
+		expect(outcome).toMatchObject({ outcome: 'failed', code: 131026, retryable: false, attempts: 1 });
+	});
+
+	it('reports an unknown outcome, without re-sending, when the answer is lost after the request went out', async () => {
+		sim.state.dropNext(1, { afterProcessing: true });
+		const before = sim.state.sent.length;
+		const guard = new ScriptedGuard([{ allowed: true, reservationId: 'r-4' }]);
+		const outcome = await send(guard);
+		expect(outcome).toMatchObject({ outcome: 'failed', unknownOutcome: true, attempts: 1 });
+		expect(sim.state.sent.length).toBe(before + 1);
+		expect(guard.committed).toEqual(['r-4']);
+	});
+
+	it('defers with the reason and the earliest time when the guard says no', async () => {
+		const retryAt = Date.UTC(2026, 10, 23, 1, 0, 0);
+		const outcome = await send(new ScriptedGuard([{ allowed: false, rule: 'quietHours', reason: "21:00–09:00 in the customer's time", retryAt }]));
+		expect(outcome).toEqual({ outcome: 'deferred', rule: 'quietHours', reason: "21:00–09:00 in the customer's time", retryAt: '2026-11-23T01:00:00.000Z' });
+		expect(await send(new ScriptedGuard([{ allowed: false, rule: 'window', reason: 'outside the window', retryAt: null }]))).toMatchObject({
+			outcome: 'deferred',
+			retryAt: null,
+		});
+	});
+
+	it('waits for a throughput slot that frees soon instead of deferring', async () => {
+		let clock = 1_000_000;
+		const guard = new ScriptedGuard([{ allowed: false, rule: 'throughput', reason: 'full', retryAt: clock + 12 }]);
+		const outcome = await send(guard, { now: () => clock, sleep: async (ms) => void (clock += ms) });
+		expect(outcome).toMatchObject({ outcome: 'sent' });
+		expect(guard.requests).toHaveLength(2);
+	});
+
+	it('in a dry run evaluates the guard, sends nothing and keeps no reservation', async () => {
+		const before = sim.state.sent.length;
+		const guard = new ScriptedGuard([{ allowed: true, reservationId: 'r-5' }]);
+		expect(await send(guard, { dryRun: true })).toEqual({ outcome: 'wouldSend', attempts: 0 });
+		expect(guard.released).toEqual(['r-5']);
+		expect(sim.state.sent.length).toBe(before);
+	});
+});
