@@ -1,21 +1,18 @@
 import type {
 	IDataObject,
 	IHookFunctions,
-	ILoadOptionsFunctions,
 	INodeExecutionData,
-	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { deliveryKey, MemoryDeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
-import { GraphApiError } from '../../lib/whatsapp/errors';
 import { answerVerification, filterEvents, receiveDelivery } from '../../lib/whatsapp/receive';
 import { graphClient, whatsAppCredential } from '../shared/graph';
+import { getPhoneNumbers, graphNodeError } from '../shared/loadOptions';
 
 /** One in-memory delivery store per trigger node, for the life of the n8n process. */
 const deliveryStores = new Map<string, MemoryDeliveryDedupStore>();
@@ -163,22 +160,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 		],
 	};
 
-	methods = {
-		loadOptions: {
-			async getPhoneNumbers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				const credential = await whatsAppCredential(this);
-				try {
-					const numbers = await graphClient(this, credential).listPhoneNumbers(credential.wabaId);
-					return numbers.map((number) => ({
-						name: `${number.displayPhoneNumber ?? number.id}${number.verifiedName ? ` (${number.verifiedName})` : ''}`,
-						value: number.id,
-					}));
-				} catch (error) {
-					throw apiError(this, error);
-				}
-			},
-		},
-	};
+	methods = { loadOptions: { getPhoneNumbers } };
 
 	webhookMethods = {
 		default: {
@@ -197,7 +179,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 						}
 					}
 				} catch (error) {
-					throw apiError(this, error);
+					throw graphNodeError(this, error);
 				}
 				return true;
 			},
@@ -228,7 +210,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 						state.overriddenPhoneNumberIds = [...overridden];
 					}
 				} catch (error) {
-					throw apiError(this, error);
+					throw graphNodeError(this, error);
 				}
 				return true;
 			},
@@ -250,7 +232,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 						delete state.subscribedApp;
 					}
 				} catch (error) {
-					throw apiError(this, error);
+					throw graphNodeError(this, error);
 				}
 				return true;
 			},
@@ -321,15 +303,4 @@ function deliveryStore(context: IWebhookFunctions): MemoryDeliveryDedupStore {
 		deliveryStores.set(key, store);
 	}
 	return store;
-}
-
-function apiError(context: IHookFunctions | ILoadOptionsFunctions, error: unknown): NodeApiError {
-	if (error instanceof GraphApiError) {
-		return new NodeApiError(context.getNode(), { message: error.message, code: error.code } as JsonObject, {
-			message: error.title,
-			description: `${error.message}${error.fbtraceId ? ` (fbtrace_id ${error.fbtraceId})` : ''}`,
-			httpCode: String(error.httpStatus),
-		});
-	}
-	return new NodeApiError(context.getNode(), { message: (error as Error).message ?? String(error) } as JsonObject);
 }
