@@ -1,0 +1,82 @@
+/**
+ * The quota ledger: what was sent to whom and when, per business phone number. Plain JSON, so
+ * every store (memory, file, Redis) keeps the same document and the rules are written once.
+ */
+export interface SendRecord {
+	at: number;
+	category: string;
+	template?: string;
+	event?: string;
+	/** Set while the send is reserved but not yet confirmed. */
+	reservationId?: string;
+}
+
+export interface CustomerRecord {
+	lastInbound?: number;
+	optedOut?: boolean;
+	agentReplyAt?: number;
+	sends: SendRecord[];
+}
+
+export interface NumberLedger {
+	customers: Record<string, CustomerRecord>;
+	/** Customers reached by business-initiated messages outside a window: customer → first reach. */
+	reached: Record<string, number>;
+	/** Send times of the last second, for throughput. */
+	recent: number[];
+}
+
+export interface Reservation {
+	phoneNumberId: string;
+	to: string;
+	expiresAt: number;
+	/** Whether this reservation counted the customer toward the messaging limit. */
+	reached: boolean;
+	recentAt: number;
+}
+
+export interface Ledger {
+	numbers: Record<string, NumberLedger>;
+	reservations: Record<string, Reservation>;
+}
+
+export const emptyLedger = (): Ledger => ({ numbers: {}, reservations: {} });
+
+export function numberLedger(ledger: Ledger, phoneNumberId: string): NumberLedger {
+	return (ledger.numbers[phoneNumberId] ??= { customers: {}, reached: {}, recent: [] });
+}
+
+export function customerRecord(number: NumberLedger, customer: string): CustomerRecord {
+	return (number.customers[customer] ??= { sends: [] });
+}
+
+/** Forgets what no rule can look at any more, and reservations nobody confirmed in time. */
+export function prune(ledger: Ledger, now: number, lookbackMs: number): void {
+	for (const [id, reservation] of Object.entries(ledger.reservations)) {
+		if (reservation.expiresAt <= now) undoReservation(ledger, id);
+	}
+	for (const number of Object.values(ledger.numbers)) {
+		number.recent = number.recent.filter((at) => at > now - 1000);
+		for (const [customer, at] of Object.entries(number.reached)) if (at <= now - 24 * 3_600_000) delete number.reached[customer];
+		for (const [key, record] of Object.entries(number.customers)) {
+			record.sends = record.sends.filter((send) => send.at > now - lookbackMs);
+			const quiet = record.sends.length === 0 && !record.optedOut;
+			const stale = (record.lastInbound ?? 0) <= now - lookbackMs && (record.agentReplyAt ?? 0) <= now - lookbackMs;
+			if (quiet && stale) delete number.customers[key];
+		}
+	}
+}
+
+/** Takes back everything a reservation recorded. */
+export function undoReservation(ledger: Ledger, reservationId: string): void {
+	const reservation = ledger.reservations[reservationId];
+	if (!reservation) return;
+	delete ledger.reservations[reservationId];
+	const number = ledger.numbers[reservation.phoneNumberId];
+	if (!number) return;
+	const record = number.customers[reservation.to];
+	if (record) record.sends = record.sends.filter((send) => send.reservationId !== reservationId);
+	if (reservation.reached) delete number.reached[reservation.to];
+	const slot = number.recent.indexOf(reservation.recentAt);
+	if (slot >= 0) number.recent.splice(slot, 1);
+}
