@@ -22,5 +22,12 @@ export type { DeliveryOutcome, EventFilter } from './whatsapp/receive';
 export { MemoryDeliveryDedupStore, deliveryKey } from './whatsapp/deliveryDedup';
 export type { DeliveryDedupStore } from './whatsapp/deliveryDedup';
 
+export { createQuotaGuard, DEFAULT_RULES as DEFAULT_QUOTA_RULES } from './quota';
+export type { QuotaGuard, QuotaGuardOptions, QuotaRequest, QuotaRules, FrequencyRule, ReserveResult } from './quota';
+export { sendThroughGuard } from './sender/send';
+export type { SendOutcome } from './sender/send';
+export { relativeTime } from './sender/relativeTime';
+export { templateMessage, textMessage, mediaMessage, buttonsMessage, listMessage, reactionMessage, MessageInputError } from './whatsapp/messages';
+
 export { axiosTransport, TransportError } from './http/transport';
 export type { HttpTransport, HttpRequest, HttpResponse } from './http/transport';

@@ -1,4 +1,5 @@
 import { relativeTime } from '../../lib/sender/relativeTime';
+import { MessageInputError } from '../../lib/whatsapp/messages';
 
 const now = Date.UTC(2026, 10, 22, 12, 0, 0);
 const threeDaysAgo = '2026-11-19T12:00:00Z';
@@ -21,6 +22,7 @@ describe('relativeTime', () => {
 	});
 
 	it('refuses what is not a date', () => {
+		expect(() => relativeTime('next week', 'en', now)).toThrow(MessageInputError);
 		expect(() => relativeTime('next week', 'en', now)).toThrow(/not a date/);
 	});
 });

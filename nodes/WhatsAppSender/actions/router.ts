@@ -1,0 +1,108 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { normalizePhone } from '../../../lib/phone';
+import type { SendGuard, SendOutcome } from '../../../lib/sender/send';
+import { sendThroughGuard } from '../../../lib/sender/send';
+import { GraphApiError } from '../../../lib/whatsapp/errors';
+import { MessageInputError } from '../../../lib/whatsapp/messages';
+import { graphClient, whatsAppCredential } from '../../shared/graph';
+import type { Build } from './message/common';
+import * as sendInteractive from './message/sendInteractive.operation';
+import * as sendMedia from './message/sendMedia.operation';
+import * as sendReaction from './message/sendReaction.operation';
+import * as sendTemplate from './message/sendTemplate.operation';
+import * as sendText from './message/sendText.operation';
+
+const builders: Record<string, Build> = {
+	sendTemplate: sendTemplate.build,
+	sendText: sendText.build,
+	sendMedia: sendMedia.build,
+	sendInteractive: sendInteractive.build,
+	sendReaction: sendReaction.build,
+};
+
+export const SENT = 0;
+export const DEFERRED = 1;
+export const FAILED = 2;
+
+interface SendOptions {
+	replyTo?: string;
+	correlationId?: string;
+	dryRun?: boolean;
+	retries?: number;
+	defaultCountry?: string;
+	serviceEvent?: string;
+}
+
+/**
+ * Sends every item and routes it to exactly one output: Sent, Deferred or Failed, paired with the
+ * item it came from. `guard` is the quota guard (absent for mark-as-read, which messages no one).
+ */
+export async function route(this: IExecuteFunctions, guard: SendGuard | undefined): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const outputs: INodeExecutionData[][] = [[], [], []];
+	const credential = await whatsAppCredential(this);
+	const client = graphClient(this, credential);
+	const operation = this.getNodeParameter('operation', 0) as string;
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const emit = (output: number, whatsapp: IDataObject) =>
+			outputs[output].push({ json: { ...items[itemIndex].json, whatsapp }, pairedItem: { item: itemIndex } });
+		try {
+			const phoneNumberId = this.getNodeParameter('phoneNumberId', itemIndex) as string;
+			if (!phoneNumberId) throw new MessageInputError('Choose the business phone number to send from');
+
+			if (operation === 'markRead') {
+				const messageId = this.getNodeParameter('readMessageId', itemIndex) as string;
+				if (!messageId) throw new MessageInputError('Mark as read needs the id of a message the customer sent');
+				await client.markRead(phoneNumberId, messageId);
+				emit(SENT, { outcome: 'read', messageId });
+				continue;
+			}
+
+			const options = this.getNodeParameter('options', itemIndex, {}) as SendOptions;
+			const to = recipient(this.getNodeParameter('to', itemIndex) as string, options.defaultCountry);
+			const built = await builders[operation]({
+				fn: this,
+				itemIndex,
+				client,
+				wabaId: credential.wabaId,
+				envelope: { to, replyTo: options.replyTo || undefined, bizOpaqueCallbackData: options.correlationId || undefined },
+			});
+			const outcome: SendOutcome = await sendThroughGuard({
+				client,
+				guard,
+				phoneNumberId,
+				message: built.message,
+				request: { ...built.request, ...(options.serviceEvent ? { event: options.serviceEvent } : {}) },
+				retries: options.retries ?? 2,
+				dryRun: options.dryRun ?? false,
+			});
+			const report = { ...outcome, to } as IDataObject;
+			if (outcome.outcome === 'sent' || outcome.outcome === 'wouldSend') emit(SENT, report);
+			else if (outcome.outcome === 'deferred') emit(DEFERRED, report);
+			else emit(FAILED, report);
+		} catch (error) {
+			if (error instanceof MessageInputError) {
+				emit(FAILED, { outcome: 'failed', reason: error.message, retryable: false, attempts: 0 });
+			} else if (error instanceof GraphApiError) {
+				emit(FAILED, { outcome: 'failed', reason: error.message, code: error.code, title: error.title, retryable: error.retryable, attempts: 1 });
+			} else if (this.continueOnFail()) {
+				emit(FAILED, { outcome: 'failed', reason: (error as Error).message, retryable: false, attempts: 0 });
+			} else {
+				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			}
+		}
+	}
+	return outputs;
+}
+
+/** E.164 for phone numbers in any format people type; a business-scoped user id passes as it is. */
+function recipient(raw: string, defaultCountry?: string): string {
+	const value = String(raw ?? '').trim();
+	if (/^[A-Z]{2}\.\d+$/.test(value)) return value;
+	const phone = normalizePhone(value, { defaultCountry: defaultCountry || undefined });
+	if (!phone.ok) throw new MessageInputError(`Recipient "${value}": ${phone.reason}`);
+	return phone.e164;
+}

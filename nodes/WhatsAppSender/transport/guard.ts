@@ -1,0 +1,178 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { createQuotaGuard } from '../../../lib/quota';
+import type { QuotaGuard } from '../../../lib/quota';
+
+interface GuardSettings {
+	store?: 'file' | 'memory';
+	filePath?: string;
+	messagingLimit?: number;
+	headroom?: number;
+	throughputPerSecond?: number;
+	pairRateSeconds?: number;
+	windowHours?: number;
+	humanTakeoverHours?: number;
+	optOut?: boolean;
+	quietHoursStart?: string;
+	quietHoursEnd?: string;
+	frequencyRules?: string;
+}
+
+export const guardProperties: INodeProperties[] = [
+	{
+		displayName: 'Quota Guard',
+		name: 'quotaGuard',
+		type: 'collection',
+		placeholder: 'Change a Rule',
+		default: {},
+		displayOptions: { hide: { operation: ['markRead'] } },
+		description: "Meta's rules, on by default with Meta's values. 0 switches a numeric rule off.",
+		options: [
+			{
+				displayName: 'Customer-Service Window (Hours)',
+				name: 'windowHours',
+				type: 'number',
+				default: 24,
+				description: "Free-form messages only within this many hours of the customer's last message",
+			},
+			{
+				displayName: 'Frequency Rules (JSON)',
+				name: 'frequencyRules',
+				type: 'json',
+				default: '',
+				description: 'Per-customer caps replacing the defaults (marketing 1 per 24 h without a reply, same template 5 per 30 days, promotions 1 per week, same service event 6 h apart)',
+			},
+			{
+				displayName: 'Headroom',
+				name: 'headroom',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+				default: 0.8,
+				description: 'Share of the messaging limit past which the node reports batch mode',
+			},
+			{
+				displayName: 'Human Takeover (Hours)',
+				name: 'humanTakeoverHours',
+				type: 'number',
+				default: 12,
+				description: 'Automation to a customer pauses this long after an agent replied',
+			},
+			{
+				displayName: 'Ledger File',
+				name: 'filePath',
+				type: 'string',
+				default: '',
+				placeholder: '~/.n8n/whatsapp-scrm/quota.json',
+				description: "Where the file store keeps its ledger (default: in n8n's user folder). Every workflow sending from the same number should share it.",
+			},
+			{
+				displayName: 'Messaging Limit',
+				name: 'messagingLimit',
+				type: 'options',
+				default: 250,
+				description: "Your business portfolio's tier: unique customers reached by business-initiated messages per rolling 24 h",
+				options: [
+					{ name: '250', value: 250 },
+					{ name: '2,000', value: 2000 },
+					{ name: '10,000', value: 10000 },
+					{ name: '100,000', value: 100000 },
+					{ name: 'Unlimited', value: 0 },
+				],
+			},
+			{
+				displayName: 'Opt-Outs',
+				name: 'optOut',
+				type: 'boolean',
+				default: true,
+				description: 'Whether customers who opted out never receive marketing',
+			},
+			{
+				displayName: 'Pair Rate (Seconds)',
+				name: 'pairRateSeconds',
+				type: 'number',
+				default: 6,
+				description: 'At least this long between messages to the same customer',
+			},
+			{
+				displayName: 'Quiet Hours End',
+				name: 'quietHoursEnd',
+				type: 'string',
+				default: '09:00',
+				description: "End of quiet hours in the customer's local time (country from the phone number)",
+			},
+			{
+				displayName: 'Quiet Hours Start',
+				name: 'quietHoursStart',
+				type: 'string',
+				default: '21:00',
+				description: "Start of quiet hours in the customer's local time; marketing waits until they end. Empty switches this off.",
+			},
+			{
+				displayName: 'Store',
+				name: 'store',
+				type: 'options',
+				default: 'file',
+				options: [
+					{ name: 'File (Durable, One Host)', value: 'file', description: 'Survives restarts; safe across executions and processes on this host' },
+					{ name: 'Memory (This Process Only)', value: 'memory', description: 'Forgotten on restart' },
+				],
+			},
+			{
+				displayName: 'Throughput (Messages per Second)',
+				name: 'throughputPerSecond',
+				type: 'number',
+				default: 80,
+				description: 'Per phone number, shared by all executions: 80 by default, 20 for numbers shared with the WhatsApp Business app, up to 1,000',
+			},
+		],
+	},
+];
+
+/** One guard per configuration, for the life of the process: the memory store must outlive executions. */
+const guards = new Map<string, QuotaGuard>();
+
+export async function quotaGuard(fn: IExecuteFunctions): Promise<QuotaGuard> {
+	const settings = fn.getNodeParameter('quotaGuard', 0, {}) as GuardSettings;
+	let frequency: unknown;
+	if (settings.frequencyRules) {
+		try {
+			frequency = typeof settings.frequencyRules === 'string' ? JSON.parse(settings.frequencyRules) : settings.frequencyRules;
+		} catch (error) {
+			throw new NodeOperationError(fn.getNode(), `Frequency Rules is not valid JSON: ${(error as Error).message}`);
+		}
+	}
+	const store =
+		settings.store === 'memory'
+			? { type: 'memory' as const }
+			: { type: 'file' as const, path: settings.filePath || defaultLedgerPath() };
+	const rules = {
+		...(settings.windowHours !== undefined ? { windowHours: settings.windowHours } : {}),
+		...(settings.messagingLimit !== undefined ? { messagingLimit: settings.messagingLimit } : {}),
+		...(settings.headroom !== undefined ? { headroom: settings.headroom } : {}),
+		...(settings.throughputPerSecond !== undefined ? { throughputPerSecond: settings.throughputPerSecond } : {}),
+		...(settings.pairRateSeconds !== undefined ? { pairRateSeconds: settings.pairRateSeconds } : {}),
+		...(settings.humanTakeoverHours !== undefined ? { humanTakeoverHours: settings.humanTakeoverHours } : {}),
+		...(settings.optOut !== undefined ? { optOut: settings.optOut } : {}),
+		...(settings.quietHoursStart !== undefined || settings.quietHoursEnd !== undefined
+			? { quietHours: settings.quietHoursStart ? { start: settings.quietHoursStart, end: settings.quietHoursEnd || '09:00' } : false }
+			: {}),
+		...(frequency !== undefined ? { frequency } : {}),
+	};
+	const key = JSON.stringify({ store, rules });
+	let guard = guards.get(key);
+	if (!guard) {
+		guard = createQuotaGuard({ store, rules } as Parameters<typeof createQuotaGuard>[0]);
+		guards.set(key, guard);
+	}
+	return guard;
+}
+
+/** Beside n8n's own data, so the ledger survives restarts like the workflows do. */
+function defaultLedgerPath(): string {
+	const userFolder = process.env.N8N_USER_FOLDER ?? homedir();
+	return path.join(userFolder, '.n8n', 'whatsapp-scrm', 'quota-ledger.json');
+}

@@ -1,0 +1,96 @@
+/**
+ * The WhatsApp Sender in a real n8n: the broadcast example workflow sends a template to a customer
+ * list through the quota guard, against the Graph API simulator enforcing Meta's limits.
+ */
+import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
+import type { GraphApiSimulator } from '../simulators/graphApi';
+import { N8nApi, readHostState } from './n8nHost';
+
+jest.setTimeout(120_000);
+
+let n8n: N8nApi;
+let graph: GraphApiSimulator;
+let workflow: { id: string; versionId: string };
+let campaignUrl: string;
+
+beforeAll(async () => {
+	const host = readHostState();
+	n8n = await N8nApi.forOwner(host.url);
+	graph = await startGraphApiSimulator({});
+	const credential = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp sender e2e', {
+		accessToken: SIM.token,
+		appSecret: SIM.appSecret,
+		verifyToken: SIM.verifyToken,
+		wabaId: SIM.wabaId,
+		graphApiVersion: 'v26.0',
+		useCustomBaseUrl: true,
+		baseUrl: graph.url,
+	});
+	workflow = await n8n.importWorkflow('whatsapp-broadcast-campaign.json', { whatsAppScrmApi: credential }, (json) => {
+		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
+		sender.parameters.phoneNumberId = SIM.phoneNumberId;
+		// Quiet hours depend on the clock of the run; the engine's tests cover them with a fixed clock.
+		sender.parameters.quotaGuard = { store: 'memory', quietHoursStart: '' };
+	});
+	await n8n.activate(workflow);
+	campaignUrl = `${host.url}/webhook/scrm-campaign`;
+});
+
+afterAll(async () => {
+	if (workflow) await n8n.deactivate(workflow).catch(() => undefined);
+	await graph?.stop();
+});
+
+async function runCampaign(contacts: object[]) {
+	const before = (await n8n.executions(workflow.id)).length;
+	const response = await fetch(campaignUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ contacts }) });
+	expect(response.status).toBe(200);
+	const executions = await n8n.waitForExecutions(workflow.id, before + 1);
+	const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+	const [sent, deferred, failed] = await n8n.nodeOutput(newest.id, 'WhatsApp Sender');
+	return { sent: sent ?? [], deferred: deferred ?? [], failed: failed ?? [] };
+}
+
+describe('broadcast campaign', () => {
+	it('sends to valid customers and fails a bad number with a reason, each item on one output', async () => {
+		const sentBefore = graph.state.sent.length;
+		const result = await runCampaign([
+			{ phone: '9123 4567', name: 'Mei', discount: '8' },
+			{ phone: '12345', name: 'Typo', discount: '8' },
+			{ phone: '+886 912 345 678', name: 'Lin', discount: '7' },
+		]);
+		expect(result.sent.map((item) => item.json.whatsapp)).toEqual([
+			expect.objectContaining({ outcome: 'sent', to: '+85291234567', messageId: expect.stringMatching(/^wamid\./), attempts: 1 }),
+			expect.objectContaining({ outcome: 'sent', to: '+886912345678' }),
+		]);
+		expect(result.failed.map((item) => item.json)).toEqual([
+			expect.objectContaining({ name: 'Typo', whatsapp: expect.objectContaining({ outcome: 'failed', reason: expect.stringMatching(/Recipient "12345"/) }) }),
+		]);
+		expect(result.deferred).toEqual([]);
+		const delivered = graph.state.sent.slice(sentBefore);
+		expect(delivered).toHaveLength(2);
+		expect(delivered[0]).toMatchObject({ body: expect.objectContaining({ biz_opaque_callback_data: 'spring-campaign' }) });
+	});
+
+	it('defers the same marketing to the same customers the same day, saying until when', async () => {
+		const sentBefore = graph.state.sent.length;
+		const result = await runCampaign([
+			{ phone: '9123 4567', name: 'Mei', discount: '8' },
+			{ phone: '+886 912 345 678', name: 'Lin', discount: '7' },
+		]);
+		expect(result.sent).toEqual([]);
+		expect(result.deferred.map((item) => item.json.whatsapp)).toEqual([
+			expect.objectContaining({ outcome: 'deferred', reason: expect.any(String), retryAt: expect.any(String) }),
+			expect.objectContaining({ outcome: 'deferred' }),
+		]);
+		expect(graph.state.sent.length).toBe(sentBefore);
+	});
+
+	it("reports Meta's error with its meaning when a send fails", async () => {
+		graph.state.failNext(1, { code: 131026 }, { endpoint: 'POST /{phone_number_id}/messages' });
+		const result = await runCampaign([{ phone: '+66 81 234 5678', name: 'Somchai', discount: '9' }]);
+		expect(result.failed.map((item) => item.json.whatsapp)).toEqual([
+			expect.objectContaining({ outcome: 'failed', code: 131026, retryable: false, title: expect.stringMatching(/undeliverable/i) }),
+		]);
+	});
+});
