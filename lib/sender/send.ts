@@ -30,6 +30,8 @@ export interface SendGuard {
 	reserve(request: ReserveRequest): Promise<Reservation>;
 	commit(reservationId: string, result: { messageId: string }): Promise<void>;
 	release(reservationId: string): Promise<void>;
+	recordInbound(phoneNumberId: string, customer: string, at: number): Promise<void>;
+	recordOptOut(phoneNumberId: string, customer: string, at: number): Promise<void>;
 }
 
 export type SendOutcome =

@@ -41,11 +41,11 @@ afterAll(async () => {
 	await graph?.stop();
 });
 
-async function runCampaign(contacts: object[]) {
-	const before = (await n8n.executions(workflow.id)).length;
-	const response = await fetch(campaignUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ contacts }) });
+async function runCampaign(contacts: object[], target = { workflow: () => workflow, url: () => campaignUrl }) {
+	const before = (await n8n.executions(target.workflow().id)).length;
+	const response = await fetch(target.url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ contacts }) });
 	expect(response.status).toBe(200);
-	const executions = await n8n.waitForExecutions(workflow.id, before + 1);
+	const executions = await n8n.waitForExecutions(target.workflow().id, before + 1);
 	const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
 	const [sent, deferred, failed] = await n8n.nodeOutput(newest.id, 'WhatsApp Sender');
 	return { sent: sent ?? [], deferred: deferred ?? [], failed: failed ?? [] };
@@ -91,6 +91,48 @@ describe('broadcast campaign', () => {
 		const result = await runCampaign([{ phone: '+66 81 234 5678', name: 'Somchai', discount: '9' }]);
 		expect(result.failed.map((item) => item.json.whatsapp)).toEqual([
 			expect.objectContaining({ outcome: 'failed', code: 131026, retryable: false, title: expect.stringMatching(/undeliverable/i) }),
+		]);
+	});
+});
+
+describe('free-form replies', () => {
+	let replies: { id: string; versionId: string };
+
+	beforeAll(async () => {
+		const credential = (await n8n.call('GET', '/rest/credentials')).find((c: { name: string }) => c.name === 'WhatsApp sender e2e');
+		replies = await n8n.importWorkflow('whatsapp-broadcast-campaign.json', { whatsAppScrmApi: { id: credential.id, name: credential.name } }, (json) => {
+			const hook = json.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-base.webhook');
+			hook.parameters.path = 'scrm-replies';
+			hook.webhookId = '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5';
+			const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
+			sender.parameters = {
+				operation: 'sendText',
+				phoneNumberId: SIM.phoneNumberId,
+				to: '={{ $json.customer?.e164 ?? $json.phone }}',
+				text: 'Thanks, we are on it',
+				options: {},
+				quotaGuard: { store: 'memory', quietHoursStart: '' },
+			};
+		});
+		await n8n.activate(replies);
+	});
+
+	afterAll(() => n8n.deactivate(replies).catch(() => undefined));
+
+	it("answers a customer who just wrote (learnt from the trigger's item) and defers one who did not", async () => {
+		const url = `${readHostState().url}/webhook/scrm-replies`;
+		// Meta's side knows the customer wrote too (the trigger's message came from there).
+		graph.state.recordInbound(SIM.phoneNumberId, '85261234567', Date.now());
+		const result = await runCampaign(
+			[
+				{ kind: 'message', id: 'wamid.in-1', timestamp: new Date().toISOString(), customer: { e164: '+85261234567' }, type: 'text', text: 'hi' },
+				{ phone: '+85261234568' },
+			],
+			{ workflow: () => replies, url: () => url },
+		);
+		expect(result.sent.map((item) => item.json.whatsapp)).toEqual([expect.objectContaining({ outcome: 'sent', to: '+85261234567' })]);
+		expect(result.deferred.map((item) => item.json.whatsapp)).toEqual([
+			expect.objectContaining({ outcome: 'deferred', rule: 'window', retryAt: null, to: '+85261234568' }),
 		]);
 	});
 });

@@ -22,6 +22,8 @@ class ScriptedGuard implements SendGuard {
 	async release(id: string): Promise<void> {
 		this.released.push(id);
 	}
+	async recordInbound(): Promise<void> {}
+	async recordOptOut(): Promise<void> {}
 }
 
 const to = '85291234567';

@@ -63,6 +63,7 @@ export async function route(this: IExecuteFunctions, guard: SendGuard | undefine
 
 			const options = this.getNodeParameter('options', itemIndex, {}) as SendOptions;
 			const to = recipient(this.getNodeParameter('to', itemIndex) as string, options.defaultCountry);
+			if (guard) await learnFromItem(guard, phoneNumberId, to, items[itemIndex].json);
 			const built = await builders[operation]({
 				fn: this,
 				itemIndex,
@@ -96,6 +97,21 @@ export async function route(this: IExecuteFunctions, guard: SendGuard | undefine
 		}
 	}
 	return outputs;
+}
+
+/**
+ * What the trigger and the tagger already know about the customer: a message the customer sent
+ * opens the service window, an opt-out intent stops marketing.
+ */
+async function learnFromItem(guard: SendGuard, phoneNumberId: string, to: string, json: IDataObject): Promise<void> {
+	if (json.kind === 'message' && typeof json.timestamp === 'string') {
+		const at = Date.parse(json.timestamp);
+		if (Number.isFinite(at)) await guard.recordInbound(phoneNumberId, to, at);
+	}
+	const intents = Array.isArray(json.intents) ? (json.intents as Array<{ tag?: string } | string>) : [];
+	if (intents.some((intent) => (typeof intent === 'string' ? intent : intent?.tag) === 'opt_out')) {
+		await guard.recordOptOut(phoneNumberId, to, Date.now());
+	}
 }
 
 /** E.164 for phone numbers in any format people type; a business-scoped user id passes as it is. */
