@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { runQuotaGuardBench } from './quotaGuard';
 import { runWebhookLatencyBench } from './webhookLatency';
 import { runWebhookParseBench } from './webhookParse';
 
@@ -11,6 +12,8 @@ async function main(): Promise<void> {
 	results.webhookParse = runWebhookParseBench();
 	console.log('\n== webhook latency through a real n8n, ours beside the built-in WhatsApp Trigger');
 	results.webhookLatency = await runWebhookLatencyBench();
+	console.log('\n== quota guard overhead');
+	results.quotaGuard = await runQuotaGuardBench();
 	const file = path.resolve(__dirname, '../../.host/bench/results.json');
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	fs.writeFileSync(file, JSON.stringify(results, null, 2));

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Ledger } from './ledger';
-import { customerRecord, numberLedger, prune, undoReservation } from './ledger';
+import { customerRecord, expireReservations, markReached, numberLedger, prune, undoReservation } from './ledger';
 import type { Category, FrequencyRule, QuotaRequest, QuotaRules } from './rules';
 import { decide, DEFAULT_RULES, lookbackMs } from './rules';
 import type { LedgerStore } from './stores';
@@ -56,9 +56,17 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 	const ttl = options.reservationTtlMs ?? 120_000;
 	const lookback = lookbackMs(rules);
 
+	// Forgetting old history reads the whole ledger: once a minute is plenty, while expired
+	// reservations are given back at every step.
+	let prunedAt = -Infinity;
 	const step = <T>(now: number, change: (ledger: Ledger) => T) =>
 		store.transact((ledger) => {
-			prune(ledger, now, lookback);
+			if (Date.now() - prunedAt >= 60_000) {
+				prune(ledger, now, lookback);
+				prunedAt = Date.now();
+			} else {
+				expireReservations(ledger, now);
+			}
 			return change(ledger);
 		});
 
@@ -81,7 +89,7 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 						...(request.event ? { event: request.event } : {}),
 						reservationId,
 					});
-					if (decision.reached) number.reached[request.to] = now;
+					if (decision.reached) markReached(number, request.to, now);
 					number.recent.push(now);
 					ledger.reservations[reservationId] = {
 						phoneNumberId: request.phoneNumberId,
@@ -127,7 +135,7 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 
 		async usage(phoneNumberId, now = Date.now()) {
 			return step(now, (ledger) => {
-				const unique = Object.keys(numberLedger(ledger, phoneNumberId).reached).length;
+				const unique = Object.values(numberLedger(ledger, phoneNumberId).reached).filter((at) => at > now - 24 * 3_600_000).length;
 				return {
 					uniqueCustomers24h: unique,
 					messagingLimit: rules.messagingLimit,

@@ -22,6 +22,8 @@ export interface NumberLedger {
 	customers: Record<string, CustomerRecord>;
 	/** Customers reached by business-initiated messages outside a window: customer → first reach. */
 	reached: Record<string, number>;
+	/** How many entries `reached` holds: kept beside it so a decision need not count them. */
+	reachedCount: number;
 	/** Send times of the last second, for throughput. */
 	recent: number[];
 }
@@ -43,21 +45,37 @@ export interface Ledger {
 export const emptyLedger = (): Ledger => ({ numbers: {}, reservations: {} });
 
 export function numberLedger(ledger: Ledger, phoneNumberId: string): NumberLedger {
-	return (ledger.numbers[phoneNumberId] ??= { customers: {}, reached: {}, recent: [] });
+	return (ledger.numbers[phoneNumberId] ??= { customers: {}, reached: {}, reachedCount: 0, recent: [] });
 }
 
 export function customerRecord(number: NumberLedger, customer: string): CustomerRecord {
 	return (number.customers[customer] ??= { sends: [] });
 }
 
-/** Forgets what no rule can look at any more, and reservations nobody confirmed in time. */
-export function prune(ledger: Ledger, now: number, lookbackMs: number): void {
+/** Takes back reservations nobody confirmed in time. Cheap: only outstanding reservations are read. */
+export function expireReservations(ledger: Ledger, now: number): void {
 	for (const [id, reservation] of Object.entries(ledger.reservations)) {
 		if (reservation.expiresAt <= now) undoReservation(ledger, id);
 	}
+}
+
+export function markReached(number: NumberLedger, customer: string, at: number): void {
+	if (number.reached[customer] === undefined) number.reachedCount++;
+	number.reached[customer] = at;
+}
+
+function unmarkReached(number: NumberLedger, customer: string): void {
+	if (number.reached[customer] === undefined) return;
+	delete number.reached[customer];
+	number.reachedCount--;
+}
+
+/** Forgets what no rule can look at any more. Reads the whole ledger: run it now and then, not per decision. */
+export function prune(ledger: Ledger, now: number, lookbackMs: number): void {
+	expireReservations(ledger, now);
 	for (const number of Object.values(ledger.numbers)) {
 		number.recent = number.recent.filter((at) => at > now - 1000);
-		for (const [customer, at] of Object.entries(number.reached)) if (at <= now - 24 * 3_600_000) delete number.reached[customer];
+		for (const [customer, at] of Object.entries(number.reached)) if (at <= now - 24 * 3_600_000) unmarkReached(number, customer);
 		for (const [key, record] of Object.entries(number.customers)) {
 			record.sends = record.sends.filter((send) => send.at > now - lookbackMs);
 			const quiet = record.sends.length === 0 && !record.optedOut;
@@ -76,7 +94,7 @@ export function undoReservation(ledger: Ledger, reservationId: string): void {
 	if (!number) return;
 	const record = number.customers[reservation.to];
 	if (record) record.sends = record.sends.filter((send) => send.reservationId !== reservationId);
-	if (reservation.reached) delete number.reached[reservation.to];
+	if (reservation.reached) unmarkReached(number, reservation.to);
 	const slot = number.recent.indexOf(reservation.recentAt);
 	if (slot >= 0) number.recent.splice(slot, 1);
 }

@@ -133,8 +133,11 @@ export function decide(ledger: Ledger, request: QuotaRequest, rules: QuotaRules,
 	}
 	// Business-initiated: the customer has no open window to reply into.
 	const reached = !windowOpen && rules.messagingLimit > 0 && number.reached[request.to] === undefined;
-	if (reached) {
-		const times = Object.values(number.reached).sort((a, b) => a - b);
+	// Entries older than 24 h may linger until the next prune: count precisely only near the limit.
+	if (reached && number.reachedCount >= rules.messagingLimit) {
+		const times = Object.values(number.reached)
+			.filter((at) => at > now - 24 * HOUR)
+			.sort((a, b) => a - b);
 		if (times.length >= rules.messagingLimit) {
 			return deny(
 				'messagingLimit',
