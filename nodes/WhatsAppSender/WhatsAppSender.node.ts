@@ -117,6 +117,14 @@ export class WhatsAppSender implements INodeType {
 						description: 'Whether to only evaluate the quota guard: report what would be sent now and what would be deferred until when, sending nothing',
 					},
 					{
+						displayName: 'Parallel Sends',
+						name: 'parallelSends',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 64 },
+						default: 8,
+						description: "How many messages may wait for Meta's answer at once; the quota guard's throughput limit holds regardless",
+					},
+					{
 						displayName: 'Reply To Message ID',
 						name: 'replyTo',
 						type: 'string',

@@ -27,6 +27,7 @@ export const DEFERRED = 1;
 export const FAILED = 2;
 
 interface SendOptions {
+	parallelSends?: number;
 	replyTo?: string;
 	correlationId?: string;
 	dryRun?: boolean;
@@ -41,14 +42,12 @@ interface SendOptions {
  */
 export async function route(this: IExecuteFunctions, guard: SendGuard | undefined): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const outputs: INodeExecutionData[][] = [[], [], []];
 	const credential = await whatsAppCredential(this);
 	const client = graphClient(this, credential);
 	const operation = this.getNodeParameter('operation', 0) as string;
+	const parallel = operation === 'markRead' ? 1 : Math.max(1, (this.getNodeParameter('options.parallelSends', 0, 8) as number) || 1);
 
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const emit = (output: number, whatsapp: IDataObject) =>
-			outputs[output].push({ json: { ...items[itemIndex].json, whatsapp }, pairedItem: { item: itemIndex } });
+	const sendItem = async (itemIndex: number): Promise<[number, IDataObject]> => {
 		try {
 			const phoneNumberId = this.getNodeParameter('phoneNumberId', itemIndex) as string;
 			if (!phoneNumberId) throw new MessageInputError('Choose the business phone number to send from');
@@ -57,8 +56,7 @@ export async function route(this: IExecuteFunctions, guard: SendGuard | undefine
 				const messageId = this.getNodeParameter('readMessageId', itemIndex) as string;
 				if (!messageId) throw new MessageInputError('Mark as read needs the id of a message the customer sent');
 				await client.markRead(phoneNumberId, messageId);
-				emit(SENT, { outcome: 'read', messageId });
-				continue;
+				return [SENT, { outcome: 'read', messageId }];
 			}
 
 			const options = this.getNodeParameter('options', itemIndex, {}) as SendOptions;
@@ -81,21 +79,34 @@ export async function route(this: IExecuteFunctions, guard: SendGuard | undefine
 				dryRun: options.dryRun ?? false,
 			});
 			const report = { ...outcome, to } as IDataObject;
-			if (outcome.outcome === 'sent' || outcome.outcome === 'wouldSend') emit(SENT, report);
-			else if (outcome.outcome === 'deferred') emit(DEFERRED, report);
-			else emit(FAILED, report);
+			if (outcome.outcome === 'sent' || outcome.outcome === 'wouldSend') return [SENT, report];
+			return [outcome.outcome === 'deferred' ? DEFERRED : FAILED, report];
 		} catch (error) {
-			if (error instanceof MessageInputError) {
-				emit(FAILED, { outcome: 'failed', reason: error.message, retryable: false, attempts: 0 });
-			} else if (error instanceof GraphApiError) {
-				emit(FAILED, { outcome: 'failed', reason: error.message, code: error.code, title: error.title, retryable: error.retryable, attempts: 1 });
-			} else if (this.continueOnFail()) {
-				emit(FAILED, { outcome: 'failed', reason: (error as Error).message, retryable: false, attempts: 0 });
-			} else {
-				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			if (error instanceof MessageInputError) return [FAILED, { outcome: 'failed', reason: error.message, retryable: false, attempts: 0 }];
+			if (error instanceof GraphApiError) {
+				return [FAILED, { outcome: 'failed', reason: error.message, code: error.code, title: error.title, retryable: error.retryable, attempts: 1 }];
 			}
+			if (this.continueOnFail()) return [FAILED, { outcome: 'failed', reason: (error as Error).message, retryable: false, attempts: 0 }];
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 		}
-	}
+	};
+
+	// A few sends in flight keep the number busy while each waits for Meta's answer; the guard
+	// still decides every one, so the throughput limit holds however many run at once.
+	const results: Array<[number, IDataObject]> = new Array(items.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const itemIndex = next++;
+			results[itemIndex] = await sendItem(itemIndex);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+
+	const outputs: INodeExecutionData[][] = [[], [], []];
+	results.forEach(([output, whatsapp], itemIndex) => {
+		outputs[output].push({ json: { ...items[itemIndex].json, whatsapp }, pairedItem: { item: itemIndex } });
+	});
 	return outputs;
 }
 
