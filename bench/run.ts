@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { runCampaignBench } from './campaign';
 import { runQuotaGuardBench } from './quotaGuard';
 import { runWebhookLatencyBench } from './webhookLatency';
 import { runWebhookParseBench } from './webhookParse';
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
 	results.webhookLatency = await runWebhookLatencyBench();
 	console.log('\n== quota guard overhead');
 	results.quotaGuard = await runQuotaGuardBench();
+	console.log('\n== template campaign through a real n8n, ours beside the built-in WhatsApp node');
+	results.campaign = await runCampaignBench();
 	const file = path.resolve(__dirname, '../../.host/bench/results.json');
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	fs.writeFileSync(file, JSON.stringify(results, null, 2));

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ledger } from './ledger';
 import { customerRecord, expireReservations, markReached, numberLedger, prune, undoReservation } from './ledger';
 import type { Category, FrequencyRule, QuotaRequest, QuotaRules } from './rules';
-import { decide, DEFAULT_RULES, lookbackMs } from './rules';
+import { bookSlot, decide, DEFAULT_RULES, lookbackMs } from './rules';
 import type { LedgerStore } from './stores';
 import { FileLedgerStore, MemoryLedgerStore } from './stores';
 
@@ -26,7 +26,8 @@ export interface QuotaGuardOptions {
 }
 
 export type ReserveResult =
-	| { allowed: true; reservationId: string }
+	/** `sendAt`: when the paced throughput lets this message leave; wait until then before sending. */
+	| { allowed: true; reservationId: string; sendAt: number }
 	| { allowed: false; rule: string; reason: string; retryAt: number | null };
 
 export interface QuotaUsage {
@@ -90,15 +91,14 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 						reservationId,
 					});
 					if (decision.reached) markReached(number, request.to, now);
-					number.recent.push(now);
+					bookSlot(ledger, request.phoneNumberId, rules, decision.sendAt);
 					ledger.reservations[reservationId] = {
 						phoneNumberId: request.phoneNumberId,
 						to: request.to,
 						expiresAt: now + ttl,
 						reached: decision.reached,
-						recentAt: now,
 					};
-					return { allowed: true, reservationId };
+					return { allowed: true, reservationId, sendAt: decision.sendAt };
 				});
 			} catch (error) {
 				return {

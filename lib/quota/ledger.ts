@@ -24,8 +24,8 @@ export interface NumberLedger {
 	reached: Record<string, number>;
 	/** How many entries `reached` holds: kept beside it so a decision need not count them. */
 	reachedCount: number;
-	/** Send times of the last second, for throughput. */
-	recent: number[];
+	/** The earliest time the next message from this number may go: sends are paced, not bursted. */
+	nextSlotAt: number;
 }
 
 export interface Reservation {
@@ -34,7 +34,6 @@ export interface Reservation {
 	expiresAt: number;
 	/** Whether this reservation counted the customer toward the messaging limit. */
 	reached: boolean;
-	recentAt: number;
 }
 
 export interface Ledger {
@@ -45,7 +44,7 @@ export interface Ledger {
 export const emptyLedger = (): Ledger => ({ numbers: {}, reservations: {} });
 
 export function numberLedger(ledger: Ledger, phoneNumberId: string): NumberLedger {
-	return (ledger.numbers[phoneNumberId] ??= { customers: {}, reached: {}, reachedCount: 0, recent: [] });
+	return (ledger.numbers[phoneNumberId] ??= { customers: {}, reached: {}, reachedCount: 0, nextSlotAt: 0 });
 }
 
 export function customerRecord(number: NumberLedger, customer: string): CustomerRecord {
@@ -74,7 +73,6 @@ function unmarkReached(number: NumberLedger, customer: string): void {
 export function prune(ledger: Ledger, now: number, lookbackMs: number): void {
 	expireReservations(ledger, now);
 	for (const number of Object.values(ledger.numbers)) {
-		number.recent = number.recent.filter((at) => at > now - 1000);
 		for (const [customer, at] of Object.entries(number.reached)) if (at <= now - 24 * 3_600_000) unmarkReached(number, customer);
 		for (const [key, record] of Object.entries(number.customers)) {
 			record.sends = record.sends.filter((send) => send.at > now - lookbackMs);
@@ -95,6 +93,4 @@ export function undoReservation(ledger: Ledger, reservationId: string): void {
 	const record = number.customers[reservation.to];
 	if (record) record.sends = record.sends.filter((send) => send.reservationId !== reservationId);
 	if (reservation.reached) unmarkReached(number, reservation.to);
-	const slot = number.recent.indexOf(reservation.recentAt);
-	if (slot >= 0) number.recent.splice(slot, 1);
 }

@@ -22,7 +22,7 @@ export interface ReserveRequest {
 }
 
 export type Reservation =
-	| { allowed: true; reservationId: string }
+	| { allowed: true; reservationId: string; sendAt?: number }
 	| { allowed: false; reason: string; retryAt: number | null; rule?: string };
 
 /** The part of the quota guard a send needs. */
@@ -86,6 +86,8 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 			const reservation = await options.guard.reserve({ ...request, now: now() });
 			if (reservation.allowed) {
 				reservationId = reservation.reservationId;
+				// The guard paces the number's throughput: leave at the booked moment.
+				if (!options.dryRun && reservation.sendAt !== undefined && reservation.sendAt > now()) await sleep(reservation.sendAt - now());
 				break;
 			}
 			const retryAt = reservation.retryAt;

@@ -80,11 +80,16 @@ describe.each(stores)('quota guard on the %s store', (_, store) => {
 		expect(await g.reserve({ ...event, now: T0 + 7000, event: 'order-43:shipped' })).toMatchObject({ allowed: true });
 	});
 
-	it('shares the throughput of a number between callers', async () => {
+	it('paces the throughput of a number, shared between callers', async () => {
 		const g = guard({ throughputPerSecond: 3, messagingLimit: 0 });
 		const results = await Promise.all(['+85291234561', '+85291234562', '+85291234563', '+85291234564'].map((to) => g.reserve(marketing(to, T0))));
-		expect(results.filter((r) => r.allowed)).toHaveLength(3);
-		expect(results.find((r) => !r.allowed)).toMatchObject({ rule: 'throughput', retryAt: T0 + 1000 });
+		const spacing = 1000 / (3 * 0.96);
+		const allowed = results.filter((r): r is Extract<typeof r, { allowed: true }> => r.allowed);
+		// Evenly spaced slots, a little under the limit so network jitter cannot exceed it.
+		expect(allowed.map((r) => r.sendAt - T0)).toEqual([0, spacing, 2 * spacing].map((ms) => expect.closeTo(ms, 2)));
+		const refused = results.find((r) => !r.allowed);
+		expect(refused).toMatchObject({ rule: 'throughput' });
+		expect((refused as { retryAt: number }).retryAt - T0).toBeCloseTo(3 * spacing - 1000, 2);
 	});
 
 	it('never sends marketing to opted-out customers and pauses after an agent replied', async () => {

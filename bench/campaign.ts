@@ -1,0 +1,144 @@
+/**
+ * A template campaign through a real n8n against the Graph API simulator answering in 50 ms and
+ * enforcing Meta's throughput and pair-rate limits: our WhatsApp Sender (quota guard) beside n8n's
+ * built-in WhatsApp node, which fires every item's request at once, in the same run. The built-in
+ * node's Graph host is hard-coded, so this n8n resolves it to the simulator served over TLS.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { E2E_DIR, N8nApi, ROOT, sleep, startN8n, stopN8n } from '../test/e2e/n8nHost';
+import type { HostState } from '../test/e2e/n8nHost';
+import { SIM, startGraphApiSimulator } from '../test/simulators/graphApi';
+import type { GraphApiSimulator } from '../test/simulators/graphApi';
+import { makeCertificate } from './support/metaAppServer';
+
+const PORT = 5682;
+
+function campaignWorkflow(name: string, pathName: string, webhookId: string, sender: Record<string, unknown>) {
+	return {
+		name,
+		active: false,
+		nodes: [
+			{ id: 'c0000000-0000-4000-8000-000000000001', name: 'List', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path: pathName, responseMode: 'lastNode', responseData: 'noData', options: {} } },
+			{ id: 'c0000000-0000-4000-8000-000000000002', name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.contacts', options: {} } },
+			{ id: 'c0000000-0000-4000-8000-000000000003', name: 'Send', position: [440, 0], ...sender },
+		],
+		connections: {
+			List: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
+			Split: { main: [[{ node: 'Send', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none', saveDataErrorExecution: 'none' },
+	};
+}
+
+interface Run {
+	accepted: number;
+	messagesPerSecond: number;
+	rejected: Record<string, number>;
+	seconds: number;
+}
+
+/** Posts the list and waits for the workflow to answer, which it does once the last item was sent. */
+async function runCampaign(graph: GraphApiSimulator, url: string, contacts: object[]): Promise<Run> {
+	graph.state.resetCounters();
+	const sentBefore = graph.state.sent.length;
+	const started = Date.now();
+	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ contacts }) });
+	await response.arrayBuffer();
+	if (response.status !== 200) throw new Error(`campaign webhook answered ${response.status}`);
+	const seconds = (Date.now() - started) / 1000;
+	const sent = graph.state.sent.slice(sentBefore);
+	const span = sent.length > 1 ? (sent[sent.length - 1].receivedAt - sent[0].receivedAt) / 1000 : seconds;
+	const rejected = Object.fromEntries(Object.entries(graph.state.rejected).filter(([, count]) => count > 0));
+	return { accepted: sent.length, messagesPerSecond: sent.length / Math.max(span, 0.001), rejected, seconds };
+}
+
+export async function runCampaignBench(
+	messages = Number(process.env.SCRM_BENCH_CAMPAIGN ?? 10_000),
+	throughput = Number(process.env.SCRM_BENCH_THROUGHPUT ?? 80),
+): Promise<Record<string, unknown>> {
+	const version = process.env.SCRM_N8N_VERSION ?? fs.readFileSync(path.join(ROOT, 'scripts/n8n-version'), 'utf8').trim();
+	const { keyFile, certFile } = makeCertificate(path.join(E2E_DIR, 'bench-tls'));
+	const graph = await startGraphApiSimulator({
+		tls: { key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile) },
+		host: '127.0.0.1',
+		port: 443,
+		latencyMs: 50,
+		limits: { throughputPerSecond: throughput },
+	});
+	let host: HostState | undefined;
+	try {
+		host = await startN8n({
+			version,
+			port: PORT,
+			name: 'campaign',
+			env: { NODE_OPTIONS: `--require ${path.join(ROOT, 'bench/support/loopbackDns.js')}`, NODE_EXTRA_CA_CERTS: certFile },
+		});
+		const n8n = await N8nApi.forOwner(host.url);
+		const ours = await n8n.createCredential('whatsAppScrmApi', 'bench', {
+			accessToken: SIM.token,
+			appSecret: SIM.appSecret,
+			verifyToken: SIM.verifyToken,
+			wabaId: SIM.wabaId,
+			graphApiVersion: 'v26.0',
+		});
+		const builtIn = await n8n.createCredential('whatsAppApi', 'bench built-in', { accessToken: SIM.token, businessAccountId: SIM.wabaId });
+
+		const oursFlow = await n8n.call(
+			'POST',
+			'/rest/workflows',
+			campaignWorkflow('Campaign: WhatsApp Sender', 'bench-ours', 'c0000000-0000-4000-8000-0000000000a1', {
+				type: 'n8n-nodes-whatsapp-scrm.whatsAppSender',
+				typeVersion: 1,
+				credentials: { whatsAppScrmApi: ours },
+				parameters: {
+					operation: 'sendTemplate',
+					phoneNumberId: SIM.phoneNumberId,
+					to: '={{ $json.phone }}',
+					template: 'hello_world::en_US',
+					options: { parallelSends: 16 },
+					quotaGuard: { store: 'memory', messagingLimit: 0, quietHoursStart: '', throughputPerSecond: throughput },
+				},
+			}),
+		);
+		const builtInFlow = await n8n.call(
+			'POST',
+			'/rest/workflows',
+			campaignWorkflow("Campaign: n8n's WhatsApp node", 'bench-builtin', 'c0000000-0000-4000-8000-0000000000b2', {
+				type: 'n8n-nodes-base.whatsApp',
+				typeVersion: 1,
+				onError: 'continueRegularOutput',
+				credentials: { whatsAppApi: builtIn },
+				parameters: { resource: 'message', operation: 'sendTemplate', phoneNumberId: SIM.phoneNumberId, recipientPhoneNumber: '={{ $json.phone }}', template: 'hello_world|en_US' },
+			}),
+		);
+		await n8n.activate(oursFlow);
+		await n8n.activate(builtInFlow);
+
+		// Distinct customers in assigned Hong Kong mobile ranges (full metadata refuses unassigned ones).
+		const contacts = (prefix: string) => Array.from({ length: messages }, (_, i) => ({ phone: `+852${prefix}${String(i).padStart(6, '0')}` }));
+		const our = await runCampaign(graph, `${host.url}/webhook/bench-ours`, contacts('91'));
+		await sleep(1000);
+		const theirs = await runCampaign(graph, `${host.url}/webhook/bench-builtin`, contacts('61'));
+
+		console.log(`template campaign of ${messages.toLocaleString('en')} messages, simulator answering in 50 ms, limit ${throughput}/s per number`);
+		for (const [label, run] of [['WhatsApp Sender (ours)', our], ["n8n's WhatsApp node", theirs]] as const) {
+			const codes = Object.entries(run.rejected).map(([code, count]) => `${code}×${count}`).join(', ') || 'none';
+			console.log(`  ${label.padEnd(24)} delivered ${String(run.accepted).padStart(6)}   ${run.messagesPerSecond.toFixed(1).padStart(6)} msg/s   rejected: ${codes}   (${run.seconds.toFixed(0)} s)`);
+		}
+		console.log(`  ours: ${((our.messagesPerSecond / throughput) * 100).toFixed(1)} % of the ${throughput}/s limit`);
+		console.log(`  delivered ratio ours / built-in: ${(our.accepted / Math.max(theirs.accepted, 1)).toFixed(2)}`);
+		return { messages, throughput, ours: our, builtIn: theirs, shareOfLimit: our.messagesPerSecond / throughput };
+	} finally {
+		if (host) stopN8n(host);
+		await graph.stop();
+	}
+}
+
+if (require.main === module) {
+	runCampaignBench().catch((error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	});
+}
