@@ -52,8 +52,7 @@ export interface QuotaGuard {
 
 export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 	const rules: QuotaRules = { ...DEFAULT_RULES, ...stripUndefined(options.rules ?? {}) } as QuotaRules;
-	const store: LedgerStore =
-		options.store?.type === 'file' ? new FileLedgerStore(options.store.path) : new MemoryLedgerStore();
+	const store = ledgerStore(options.store);
 	const ttl = options.reservationTtlMs ?? 120_000;
 	const lookback = lookbackMs(rules);
 
@@ -146,6 +145,18 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 
 		close: () => store.close(),
 	};
+}
+
+function ledgerStore(options: StoreOptions | undefined): LedgerStore {
+	const type = (options as { type?: string } | undefined)?.type ?? 'memory';
+	if (type === 'memory') return new MemoryLedgerStore();
+	if (type === 'file') {
+		const file = (options as { path?: string }).path;
+		if (!file) throw new Error('The file quota store needs a path');
+		return new FileLedgerStore(file);
+	}
+	// Never fall back silently: a guard on the wrong store would let limits be exceeded.
+	throw new Error(`Quota store "${type}" is not available in this version; use "memory" or "file"`);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -142,6 +142,13 @@ describe.each(stores)('quota guard on the %s store', (_, store) => {
 	});
 });
 
+describe('store choice', () => {
+	it('refuses a store it does not have instead of falling back to another', () => {
+		expect(() => createQuotaGuard({ store: { type: 'redis', url: 'redis://127.0.0.1:6379' } as never })).toThrow(/not available/);
+		expect(() => createQuotaGuard({ store: { type: 'file' } as never })).toThrow(/needs a path/);
+	});
+});
+
 describe('file store', () => {
 	it('remembers across a restart', async () => {
 		const file = path.join(dir, 'restart.json');
