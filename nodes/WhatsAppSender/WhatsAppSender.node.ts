@@ -117,6 +117,23 @@ export class WhatsAppSender implements INodeType {
 						description: 'Whether to only evaluate the quota guard: report what would be sent now and what would be deferred until when, sending nothing',
 					},
 					{
+						displayName: 'Fallback Template Outside the Window',
+						name: 'fallbackTemplate',
+						type: 'string',
+						default: '',
+						placeholder: 'we_are_here::en_US',
+						description:
+							'For text, media and buttons: when the customer has not written for 24 hours, send this approved template ("name::language") instead of deferring. Its body parameters come from Fallback Template Values.',
+					},
+					{
+						displayName: 'Fallback Template Values',
+						name: 'fallbackValues',
+						type: 'string',
+						default: '',
+						placeholder: 'Mei, A-1001',
+						description: 'Body parameters of the fallback template, in order, separated by commas',
+					},
+					{
 						displayName: 'Parallel Sends',
 						name: 'parallelSends',
 						type: 'number',

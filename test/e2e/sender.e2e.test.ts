@@ -95,32 +95,30 @@ describe('broadcast campaign', () => {
 	});
 });
 
-describe('free-form replies', () => {
-	let replies: { id: string; versionId: string };
-
-	beforeAll(async () => {
-		const credential = (await n8n.call('GET', '/rest/credentials')).find((c: { name: string }) => c.name === 'WhatsApp sender e2e');
-		replies = await n8n.importWorkflow('whatsapp-broadcast-campaign.json', { whatsAppScrmApi: { id: credential.id, name: credential.name } }, (json) => {
-			const hook = json.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-base.webhook');
-			hook.parameters.path = 'scrm-replies';
-			hook.webhookId = '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5';
-			const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
-			sender.parameters = {
-				operation: 'sendText',
-				phoneNumberId: SIM.phoneNumberId,
-				to: '={{ $json.customer?.e164 ?? $json.phone }}',
-				text: 'Thanks, we are on it',
-				options: {},
-				quotaGuard: { store: 'memory', quietHoursStart: '' },
-			};
-		});
-		await n8n.activate(replies);
+/** The broadcast workflow turned into a free-form reply on its own webhook path. */
+async function importReplyWorkflow(pathName: string, webhookId: string, options: Record<string, unknown> = {}) {
+	const credential = (await n8n.call('GET', '/rest/credentials')).find((c: { name: string }) => c.name === 'WhatsApp sender e2e');
+	const imported = await n8n.importWorkflow('whatsapp-broadcast-campaign.json', { whatsAppScrmApi: { id: credential.id, name: credential.name } }, (json) => {
+		const hook = json.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-base.webhook');
+		hook.parameters.path = pathName;
+		hook.webhookId = webhookId;
+		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
+		sender.parameters = {
+			operation: 'sendText',
+			phoneNumberId: SIM.phoneNumberId,
+			to: '={{ $json.customer?.e164 ?? $json.phone }}',
+			text: 'Thanks, we are on it',
+			options,
+			quotaGuard: { store: 'memory', quietHoursStart: '' },
+		};
 	});
+	await n8n.activate(imported);
+	return { workflow: () => imported, url: () => `${readHostState().url}/webhook/${pathName}` };
+}
 
-	afterAll(() => n8n.deactivate(replies).catch(() => undefined));
-
+describe('free-form replies', () => {
 	it("answers a customer who just wrote (learnt from the trigger's item) and defers one who did not", async () => {
-		const url = `${readHostState().url}/webhook/scrm-replies`;
+		const replies = await importReplyWorkflow('scrm-replies', '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5');
 		// Meta's side knows the customer wrote too (the trigger's message came from there).
 		graph.state.recordInbound(SIM.phoneNumberId, '85261234567', Date.now());
 		const result = await runCampaign(
@@ -128,11 +126,25 @@ describe('free-form replies', () => {
 				{ kind: 'message', id: 'wamid.in-1', timestamp: new Date().toISOString(), customer: { e164: '+85261234567' }, type: 'text', text: 'hi' },
 				{ phone: '+85261234568' },
 			],
-			{ workflow: () => replies, url: () => url },
+			replies,
 		);
 		expect(result.sent.map((item) => item.json.whatsapp)).toEqual([expect.objectContaining({ outcome: 'sent', to: '+85261234567' })]);
 		expect(result.deferred.map((item) => item.json.whatsapp)).toEqual([
 			expect.objectContaining({ outcome: 'deferred', rule: 'window', retryAt: null, to: '+85261234568' }),
 		]);
+		await n8n.deactivate(replies.workflow());
+	});
+
+	it('sends the fallback template to a customer outside the window', async () => {
+		const replies = await importReplyWorkflow('scrm-fallback', '1c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d6', {
+			fallbackTemplate: 'order_update::zh_HK',
+			fallbackValues: '陳小姐, A-1001',
+		});
+		const result = await runCampaign([{ phone: '+85261234569' }], replies);
+		expect(result.sent.map((item) => item.json.whatsapp)).toEqual([
+			expect.objectContaining({ outcome: 'sent', to: '+85261234569', fallbackTemplate: 'order_update::zh_HK' }),
+		]);
+		expect(graph.state.sent[graph.state.sent.length - 1]).toMatchObject({ type: 'template', template: { name: 'order_update', language: 'zh_HK' } });
+		await n8n.deactivate(replies.workflow());
 	});
 });

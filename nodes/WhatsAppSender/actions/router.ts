@@ -2,10 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { normalizePhone } from '../../../lib/phone';
-import type { SendGuard, SendOutcome } from '../../../lib/sender/send';
+import type { MessageCategory, SendGuard, SendOutcome } from '../../../lib/sender/send';
 import { sendThroughGuard } from '../../../lib/sender/send';
 import { GraphApiError } from '../../../lib/whatsapp/errors';
-import { MessageInputError } from '../../../lib/whatsapp/messages';
+import { MessageInputError, templateMessage } from '../../../lib/whatsapp/messages';
 import { graphClient, whatsAppCredential } from '../../shared/graph';
 import type { Build } from './message/common';
 import * as sendInteractive from './message/sendInteractive.operation';
@@ -34,6 +34,8 @@ interface SendOptions {
 	retries?: number;
 	defaultCountry?: string;
 	serviceEvent?: string;
+	fallbackTemplate?: string;
+	fallbackValues?: string;
 }
 
 /**
@@ -69,16 +71,30 @@ export async function route(this: IExecuteFunctions, guard: SendGuard | undefine
 				wabaId: credential.wabaId,
 				envelope: { to, replyTo: options.replyTo || undefined, bizOpaqueCallbackData: options.correlationId || undefined },
 			});
-			const outcome: SendOutcome = await sendThroughGuard({
-				client,
-				guard,
-				phoneNumberId,
-				message: built.message,
-				request: { ...built.request, ...(options.serviceEvent ? { event: options.serviceEvent } : {}) },
-				retries: options.retries ?? 2,
-				dryRun: options.dryRun ?? false,
-			});
-			const report = { ...outcome, to } as IDataObject;
+			const send = (message: typeof built.message, request: typeof built.request) =>
+				sendThroughGuard({
+					client,
+					guard,
+					phoneNumberId,
+					message,
+					request: { ...request, ...(options.serviceEvent ? { event: options.serviceEvent } : {}) },
+					retries: options.retries ?? 2,
+					dryRun: options.dryRun ?? false,
+				});
+			let outcome: SendOutcome = await send(built.message, built.request);
+			let fallback: string | undefined;
+			if (outcome.outcome === 'deferred' && outcome.rule === 'window' && options.fallbackTemplate) {
+				// Outside the service window only a template may go: the one the user chose for it.
+				const template = await sendTemplate.findTemplate(this, client, credential.wabaId, options.fallbackTemplate);
+				const values = (options.fallbackValues ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+				const message = templateMessage(
+					{ to, replyTo: options.replyTo || undefined, bizOpaqueCallbackData: options.correlationId || undefined },
+					{ template, body: values.length ? values : undefined },
+				);
+				outcome = await send(message, { category: template.category.toLowerCase() as MessageCategory, template: template.name });
+				fallback = `${template.name}::${template.language}`;
+			}
+			const report = { ...outcome, to, ...(fallback ? { fallbackTemplate: fallback } : {}) } as IDataObject;
 			if (outcome.outcome === 'sent' || outcome.outcome === 'wouldSend') return [SENT, report];
 			return [outcome.outcome === 'deferred' ? DEFERRED : FAILED, report];
 		} catch (error) {
