@@ -6,6 +6,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 cd "$SCRM_ROOT"
 
 bash scripts/ensure-built.sh
+# The Redis quota store's tests start Debian's redis-server on loopback.
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "== installing Debian's redis-server for the Redis store tests"
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null
+  else
+    echo "test: redis-server is missing; install it with: sudo apt-get install redis-server" >&2
+  fi
+fi
 echo "== lint (n8n community-node rules)"
 npx eslint .
 echo "== type-check tests and benchmarks"

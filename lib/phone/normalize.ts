@@ -1,12 +1,22 @@
 /**
  * Phone numbers as people type them, read into E.164 with libphonenumber-js's full metadata
- * (the default `min` metadata only checks lengths; `max` knows each country's real ranges).
+ * (the default `min` metadata only checks lengths; `max` knows each country's assigned ranges).
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/max';
 import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
 
 export type PhoneResult =
-	| { ok: true; e164: string; country?: string; type?: string; extension?: string }
+	| {
+			ok: true;
+			/** E.164, e.g. '+85291234567'. */
+			e164: string;
+			/** ISO 3166 region, e.g. 'HK'; absent for non-geographic numbers. */
+			country?: string;
+			/** libphonenumber's type: MOBILE, FIXED_LINE, FIXED_LINE_OR_MOBILE, VOIP, TOLL_FREE, … */
+			type?: string;
+			/** An extension written after the number ("ext. 12", "x12", "#12"); never part of `e164`. */
+			extension?: string;
+	  }
 	| { ok: false; reason: string; input: string };
 
 export interface PhoneOptions {
@@ -14,93 +24,192 @@ export interface PhoneOptions {
 	defaultCountry?: string;
 }
 
-const E164 = /^\+[1-9]\d{6,14}$/;
-
-/** Reads a phone number into E.164. Never throws: bad input gets `{ ok: false, reason }`. */
-export function normalizePhone(raw: string, opts: PhoneOptions = {}): PhoneResult {
-	if (typeof raw !== 'string') {
-		return { ok: false, reason: `expected a phone number as text, got ${raw === null ? 'null' : typeof raw}`, input: String(raw) };
-	}
-	if (E164.test(raw)) {
-		// Already canonical: validate without the cleaning pass.
-		const parsed = parsePhoneNumberFromString(raw);
-		if (parsed?.isValid()) return withDetails({ ok: true, e164: parsed.number }, parsed);
-	}
-	const input = raw;
-	const cleaned = clean(raw);
-	if (cleaned.number === '') return { ok: false, reason: 'empty input', input };
-	if (/[a-z]/i.test(cleaned.number)) return { ok: false, reason: 'contains letters', input };
-
-	const country = opts.defaultCountry ? (opts.defaultCountry.toUpperCase() as CountryCode) : undefined;
-	const digits = cleaned.number.replace(/\D/g, '');
-	const candidates: string[] = [];
-	if (cleaned.number.startsWith('+')) candidates.push(`+${digits}`);
-	else if (digits.startsWith('00')) candidates.push(`+${digits.slice(2)}`);
-	else {
-		if (country) candidates.push(cleaned.number);
-		// WhatsApp ids and "852-9123…" carry the country code without a plus.
-		candidates.push(`+${digits}`);
-	}
-
-	let firstReason: string | undefined;
-	for (const candidate of candidates) {
-		const parsed = candidate.startsWith('+')
-			? parsePhoneNumberFromString(candidate)
-			: parsePhoneNumberFromString(candidate, country);
-		if (!parsed) {
-			firstReason ??= country || candidate.startsWith('+') ? `not a phone number${country ? ` for ${country}` : ''}` : 'no country code and no default country';
-			continue;
-		}
-		if (parsed.isValid()) return withDetails({ ok: true, e164: parsed.number }, parsed, cleaned.extension);
-		const where = parsed.country ?? `+${parsed.countryCallingCode}`;
-		const length = parsed.nationalNumber.length;
-		firstReason ??= length < 6 ? `too short for ${where}` : `not a valid number for ${where}`;
-	}
-	if (!country && !cleaned.number.startsWith('+') && !digits.startsWith('00') && digits.length <= 10) {
-		return { ok: false, reason: 'no country code and no default country', input };
-	}
-	return { ok: false, reason: firstReason ?? 'not a phone number', input };
+export interface PhoneNormalizerOptions extends PhoneOptions {
+	/** Distinct inputs remembered; past it the oldest are forgotten first. Default 100,000. */
+	cacheSize?: number;
 }
 
-function withDetails(
-	result: Extract<PhoneResult, { ok: true }>,
-	parsed: PhoneNumber,
-	extension?: string,
-): PhoneResult {
-	if (parsed.country) result.country = parsed.country;
-	const type = parsed.getType();
-	if (type) result.type = type;
-	const ext = parsed.ext ?? extension;
-	if (ext) result.extension = ext;
-	return result;
+type PhoneSuccess = Extract<PhoneResult, { ok: true }>;
+
+const CANONICAL_E164 = /^\+[1-9]\d{6,14}$/;
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_DIGITS = /\D/g;
+const LETTER = /\p{L}/u;
+const URI_SCHEME = /^(?:tel|whatsapp|wa):/i;
+/**
+ * A trailing extension: English, Russian (доб.), Thai (ต่อ) and Chinese (轉, 分機, 內線) markers, or
+ * a URI's `;ext=`. "x" and "#" need something before them so a lone "#12" is not read as one.
+ */
+const EXTENSION = /(?:;ext=|\s*(?:extension|ext\.?|x|#|доб\.?|ต่อ|轉|转|分機|分机|內線|内线)\s*)(\d{1,7})\s*$/i;
+/** E.164 allows 15 digits; an international or trunk prefix typed in front adds at most a few. */
+const MAX_DIGITS = 18;
+
+/**
+ * Reads a phone number into E.164. Never throws: anything that is not a valid number for its
+ * country (also null, numbers or objects passed at runtime) gets `{ ok: false, reason, input }`
+ * with a reason a person can act on.
+ *
+ * Without a `+` or `00`, the digits are first read as a national number of `defaultCountry`; when
+ * that is not valid (or no default country is given) they are read as international digits
+ * without the `+`, which is how WhatsApp ids (`wa_id`) and "852-9123 4567" arrive.
+ */
+export function normalizePhone(raw: string, opts?: PhoneOptions): PhoneResult {
+	if (typeof raw !== 'string') {
+		return { ok: false, reason: `expected the phone number as text, got ${describe(raw)}`, input: String(raw) };
+	}
+	const country = defaultCountryOf(opts?.defaultCountry);
+	if (country === null) {
+		return {
+			ok: false,
+			reason: `unknown default country "${String(opts?.defaultCountry)}": use a two-letter ISO code such as HK or TW`,
+			input: raw,
+		};
+	}
+
+	// Most stored numbers are already canonical: one parse, no cleaning.
+	if (CANONICAL_E164.test(raw)) {
+		const parsed = parsePhoneNumberFromString(raw);
+		const success = parsed && readValid(parsed);
+		return success ?? { ok: false, reason: invalidReason(raw, parsed, undefined), input: raw };
+	}
+
+	const cleaned = clean(raw);
+	if (cleaned.text === '') return { ok: false, reason: 'empty input', input: raw };
+	if (LETTER.test(cleaned.text)) return { ok: false, reason: 'contains letters', input: raw };
+	const digits = cleaned.text.replace(NON_DIGITS, '');
+	if (digits === '') return { ok: false, reason: 'no digits', input: raw };
+	if (digits.length > MAX_DIGITS) return { ok: false, reason: `too long to be a phone number (${digits.length} digits)`, input: raw };
+
+	if (cleaned.text.startsWith('+')) return readInternational(`+${digits}`, raw, cleaned.extension);
+	if (country) {
+		// The country's own trunk and international prefixes (0…, 8…, 001, 810, …) are libphonenumber's job.
+		const national = parsePhoneNumberFromString(digits, country);
+		const success = national && readValid(national, cleaned.extension);
+		if (success) return success;
+		const international = parsePhoneNumberFromString(internationalDigits(digits));
+		const fallback = international && readValid(international, cleaned.extension);
+		return fallback ?? { ok: false, reason: invalidReason(digits, national, country), input: raw };
+	}
+	if (digits.startsWith('00')) return readInternational(`+${digits.slice(2)}`, raw, cleaned.extension);
+	// A trunk prefix means a national number, and without a default country there is no telling whose.
+	if (digits.startsWith('0')) return { ok: false, reason: 'no country code and no default country', input: raw };
+
+	const international = parsePhoneNumberFromString(`+${digits}`);
+	const success = international && readValid(international, cleaned.extension);
+	if (success) return success;
+	// Short digits are far more likely a local number than a mistyped international one.
+	if (digits.length < 10 || !international) {
+		return { ok: false, reason: 'no country code and no default country', input: raw };
+	}
+	return {
+		ok: false,
+		reason: `no country code and no default country (read as +${digits}: ${invalidReason(`+${digits}`, international, undefined)})`,
+		input: raw,
+	};
 }
 
 /**
- * A normaliser that parses each distinct string once: a million-contact dedup sees the same
- * numbers many times, and canonical E.164 needs no extra work beyond validation.
+ * A normaliser that parses each distinct string once. A million-contact dedup sees the same
+ * numbers many times; a bounded Map keeps memory flat (oldest entries leave first). Results are
+ * frozen because they are shared between callers.
  */
-export function createPhoneNormalizer(opts: PhoneOptions & { cacheSize?: number } = {}): (raw: string) => PhoneResult {
-	const cacheSize = opts.cacheSize ?? 100_000;
+export function createPhoneNormalizer(opts: PhoneNormalizerOptions = {}): (raw: string) => PhoneResult {
+	const cacheSize = Math.max(1, Math.floor(opts.cacheSize ?? 100_000));
+	const options: PhoneOptions = { defaultCountry: opts.defaultCountry };
 	const cache = new Map<string, PhoneResult>();
 	return (raw) => {
+		// Only strings are worth remembering; anything else is refused at once.
+		if (typeof raw !== 'string') return normalizePhone(raw, options);
 		const hit = cache.get(raw);
-		if (hit) return hit;
-		const result = normalizePhone(raw, opts);
+		if (hit !== undefined) return hit;
+		const result = Object.freeze(normalizePhone(raw, options));
 		if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
 		cache.set(raw, result);
 		return result;
 	};
 }
 
-/** Full-width digits to ASCII, `tel:` and extensions off, separators kept for the parser. */
-function clean(raw: string): { number: string; extension?: string } {
-	let text = raw.normalize('NFKC').trim();
-	text = text.replace(/^tel:/i, '');
-	let extension: string | undefined;
-	const ext = /\s*(?:ext\.?|extension|x|#|轉|内线|內線)\s*(\d{1,6})\s*$/i.exec(text);
-	if (ext && ext.index > 0) {
-		extension = ext[1];
-		text = text.slice(0, ext.index);
+function readInternational(candidate: string, input: string, extension: string | undefined): PhoneResult {
+	const parsed = parsePhoneNumberFromString(candidate);
+	const success = parsed && readValid(parsed, extension);
+	return success ?? { ok: false, reason: invalidReason(candidate, parsed, undefined), input };
+}
+
+/** Digits typed without `+`: "00" is the ITU international prefix, anything else a country code. */
+function internationalDigits(digits: string): string {
+	return digits.startsWith('00') ? `+${digits.slice(2)}` : `+${digits}`;
+}
+
+/** With full metadata a number is valid exactly when it has a type, so one call answers both. */
+function readValid(parsed: PhoneNumber, extension?: string): PhoneSuccess | undefined {
+	const type = parsed.getType();
+	if (type === undefined && !parsed.isValid()) return undefined;
+	const result: PhoneSuccess = { ok: true, e164: parsed.number };
+	if (parsed.country) result.country = parsed.country;
+	if (type) result.type = type;
+	const ext = extension ?? parsed.ext;
+	if (ext) result.extension = ext;
+	return result;
+}
+
+/** Why a number is not valid, naming the country it was read for. */
+function invalidReason(candidate: string, parsed: PhoneNumber | undefined, country: CountryCode | undefined): string {
+	const length = country ? validatePhoneNumberLength(candidate, country) : validatePhoneNumberLength(candidate);
+	if (length === 'INVALID_COUNTRY') {
+		const code = candidate.startsWith('+') ? candidate.slice(1, 4) : '';
+		return code ? `unknown country code in +${code}…` : `no country code for ${country ?? 'this number'}`;
 	}
-	return { number: text.trim(), extension };
+	const where = parsed?.country ?? country ?? (parsed ? `+${parsed.countryCallingCode}` : 'its country');
+	if (length === 'TOO_SHORT') return `too short for ${where}`;
+	if (length === 'TOO_LONG') return `too long for ${where}`;
+	if (length === 'INVALID_LENGTH') return `wrong number of digits for ${where}`;
+	return `not a valid number for ${where}`;
+}
+
+/** Undefined when none was given, null when the code is not one libphonenumber knows. */
+function defaultCountryOf(code: string | undefined): CountryCode | undefined | null {
+	if (code === undefined || code === null || code === '') return undefined;
+	if (typeof code !== 'string') return null;
+	const upper = code.trim().toUpperCase();
+	return isSupportedCountry(upper) ? (upper as CountryCode) : null;
+}
+
+/**
+ * Full-width forms and native digits (Thai ๐–๙, Arabic-Indic, …) to ASCII, a `tel:`/`whatsapp:`
+ * scheme off, a trailing extension split off. Punctuation stays; only digits are read later.
+ */
+function clean(raw: string): { text: string; extension?: string } {
+	let text = raw.trim();
+	if (NON_ASCII.test(text)) text = asciiDigits(text.normalize('NFKC')).trim();
+	if (URI_SCHEME.test(text)) {
+		text = text.replace(URI_SCHEME, '');
+		// tel: URIs carry parameters (;ext=, ;phone-context=); keep only an extension.
+		const semicolon = text.indexOf(';');
+		if (semicolon >= 0) {
+			const ext = /;ext=(\d{1,7})/i.exec(text);
+			text = text.slice(0, semicolon) + (ext ? `;ext=${ext[1]}` : '');
+		}
+	}
+	const ext = EXTENSION.exec(text);
+	if (ext && ext.index > 0) return { text: text.slice(0, ext.index).trim(), extension: ext[1] };
+	return { text };
+}
+
+const DECIMAL_DIGIT = /\p{Nd}/gu;
+
+/** Unicode decimal digits come in runs of ten from zero; a digit's value is its distance from that zero. */
+function asciiDigits(text: string): string {
+	return text.replace(DECIMAL_DIGIT, (digit) => {
+		const code = digit.codePointAt(0)!;
+		if (code <= 0x39) return digit;
+		let zero = code;
+		while (code - zero < 9 && /\p{Nd}/u.test(String.fromCodePoint(zero - 1))) zero--;
+		return String(code - zero);
+	});
+}
+
+function describe(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	return typeof value === 'object' ? 'an object' : typeof value;
 }

@@ -1,48 +1,73 @@
 /**
  * The quota guard: reserve before sending, commit after Meta accepted, release when it did not.
  * Reservations nobody confirms expire, so a crashed execution cannot hold quota forever. If the
- * store cannot be reached the guard fails closed: it defers and sends nothing.
+ * store cannot be reached the guard fails closed: it defers and nothing is sent.
  */
 import { randomUUID } from 'node:crypto';
 
-import type { Ledger } from './ledger';
-import { customerRecord, expireReservations, markReached, numberLedger, prune, undoReservation } from './ledger';
-import type { Category, FrequencyRule, QuotaRequest, QuotaRules } from './rules';
-import { bookSlot, decide, DEFAULT_RULES, lookbackMs } from './rules';
-import type { LedgerStore } from './stores';
-import { FileLedgerStore, MemoryLedgerStore } from './stores';
+import type { Slice } from './ledger';
+import { commitReservation, customerRecord, expireReservations, recordReservation, trimCustomer, undoReservation } from './ledger';
+import type { QuotaRequest, QuotaRules } from './rules';
+import { CATEGORIES, decide, DEFAULT_RULES, lookbackMs, slotSpacingMs, validateRules } from './rules';
+import { FileQuotaStore } from './stores/file';
+import { MemoryQuotaStore } from './stores/memory';
+import { RedisQuotaStore } from './stores/redis';
+import type { QuotaStore } from './stores/store';
+import { QuotaStoreError } from './stores/store';
 
-export type StoreOptions = { type: 'memory' } | { type: 'file'; path: string };
+export type StoreOptions =
+	/** One process, forgotten on restart. */
+	| { type: 'memory' }
+	/** Durable; shared by the executions and processes of one host. */
+	| { type: 'file'; path: string }
+	/** Shared by every process that reaches the Redis server (queue mode). `keyPrefix` defaults to `scrm:quota:`. */
+	| { type: 'redis'; url: string; keyPrefix?: string };
 
 export interface QuotaGuardOptions {
+	/** Default: memory. */
 	store?: StoreOptions;
-	/** Meta's values by default; 0 or false switches a rule off. */
-	rules?: Partial<Omit<QuotaRules, 'quietHours' | 'frequency'>> & {
-		quietHours?: QuotaRules['quietHours'];
-		frequency?: FrequencyRule[];
-	};
+	/** Meta's values by default (see DEFAULT_RULES); 0 or false switches a rule off. */
+	rules?: Partial<QuotaRules>;
 	/** How long an unconfirmed reservation holds its quota (default 2 min). */
 	reservationTtlMs?: number;
+	/**
+	 * The guard's time for commit, release, usage and expiry (default Date.now). Requests' `now` and
+	 * the `at` of recorded events must be on the same timeline.
+	 */
+	clock?: () => number;
 }
 
 export type ReserveResult =
 	/** `sendAt`: when the paced throughput lets this message leave; wait until then before sending. */
 	| { allowed: true; reservationId: string; sendAt: number }
+	/**
+	 * `rule`: the rule that decided `retryAt`, the earliest moment (ms epoch) the message may go.
+	 * `retryAt` null: never as asked (outside the service window only a template may go; an opted-out
+	 * customer gets no marketing): change the message instead of waiting.
+	 */
 	| { allowed: false; rule: string; reason: string; retryAt: number | null };
 
 export interface QuotaUsage {
+	/** Unique customers reached by business-initiated messages in the last 24 h (reservations included). */
 	uniqueCustomers24h: number;
+	/** 0 = unlimited. */
 	messagingLimit: number;
+	/** How many more customers fit now; null when unlimited. */
+	remaining: number | null;
+	headroom: number;
 	/** Past the headroom share of the limit: send in batches and watch quality. */
 	headroomReached: boolean;
 }
 
 export interface QuotaGuard {
 	reserve(request: QuotaRequest): Promise<ReserveResult>;
+	/** Keeps a reservation for good: Meta accepted the message. */
 	commit(reservationId: string, result: { messageId: string }): Promise<void>;
+	/** Gives back everything a reservation held: the message was not sent. */
 	release(reservationId: string): Promise<void>;
 	/** The customer wrote: opens the service window and counts as a reply. */
 	recordInbound(phoneNumberId: string, customer: string, at: number): Promise<void>;
+	/** The customer stopped (or, with false, resumed) marketing; the latest `at` wins. */
 	recordOptOut(phoneNumberId: string, customer: string, at: number, optedOut?: boolean): Promise<void>;
 	/** An agent answered the customer: automation pauses for the human-takeover time. */
 	recordAgentReply(phoneNumberId: string, customer: string, at: number): Promise<void>;
@@ -50,95 +75,109 @@ export interface QuotaGuard {
 	close(): Promise<void>;
 }
 
+/** How long a caller should wait before asking a store that failed again. */
+const STORE_RETRY_MS = 60_000;
+
 export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
-	const rules: QuotaRules = { ...DEFAULT_RULES, ...stripUndefined(options.rules ?? {}) } as QuotaRules;
-	const store = ledgerStore(options.store);
-	const ttl = options.reservationTtlMs ?? 120_000;
+	const rules = { ...DEFAULT_RULES, ...stripUndefined(options.rules ?? {}) } as QuotaRules;
+	validateRules(rules);
 	const lookback = lookbackMs(rules);
+	const store = openStore(options.store, lookback);
+	const ttl = options.reservationTtlMs ?? 120_000;
+	const clock = options.clock ?? Date.now;
+	const spacing = slotSpacingMs(rules);
 
-	// Forgetting old history reads the whole ledger: once a minute is plenty, while expired
-	// reservations are given back at every step.
-	let prunedAt = -Infinity;
-	const step = <T>(now: number, change: (ledger: Ledger) => T) =>
-		store.transact((ledger) => {
-			if (Date.now() - prunedAt >= 60_000) {
-				prune(ledger, now, lookback);
-				prunedAt = Date.now();
-			} else {
-				expireReservations(ledger, now);
-			}
-			return change(ledger);
-		});
+	/** One atomic step on a number's slice; expired reservations are given back first. */
+	const step = <T>(
+		phoneNumberId: string,
+		now: number,
+		names: { customers?: string[]; reservation?: string; exactCount?: boolean },
+		change: (slice: Slice) => T,
+	): Promise<T> =>
+		store.transact(
+			{
+				phoneNumberId,
+				now,
+				customers: names.customers ?? [],
+				reservations: names.reservation ? [names.reservation] : [],
+				messagingLimit: rules.messagingLimit,
+				exactCount: names.exactCount,
+				slotsFrom: now - spacing,
+			},
+			(slice) => {
+				// The reservation being committed or released is settled by its owner, even if late.
+				expireReservations(slice, now, names.reservation);
+				for (const record of Object.values(slice.customers)) trimCustomer(record, now, lookback);
+				return change(slice);
+			},
+		);
 
-	const touch = (phoneNumberId: string, customer: string, at: number, change: (record: ReturnType<typeof customerRecord>) => void) =>
-		step(at, (ledger) => change(customerRecord(numberLedger(ledger, phoneNumberId), customer)));
+	const touch = (phoneNumberId: string, customer: string, change: (record: ReturnType<typeof customerRecord>) => void) =>
+		step(phoneNumberId, clock(), { customers: [customer] }, (slice) => change(customerRecord(slice, customer)));
 
 	return {
 		async reserve(request) {
-			const now = request.now ?? Date.now();
+			const now = request.now ?? clock();
+			const invalid = invalidRequest(request);
+			if (invalid) return { allowed: false, rule: 'request', reason: invalid, retryAt: null };
 			try {
-				return await step(now, (ledger): ReserveResult => {
-					const decision = decide(ledger, request, rules, now);
+				return await step(request.phoneNumberId, now, { customers: [request.to] }, (slice): ReserveResult => {
+					const decision = decide(slice, request, rules, now);
 					if (!decision.allowed) return decision;
-					const reservationId = randomUUID();
-					const number = numberLedger(ledger, request.phoneNumberId);
-					customerRecord(number, request.to).sends.push({
-						at: now,
-						category: request.category as Category,
-						...(request.template ? { template: request.template } : {}),
-						...(request.event ? { event: request.event } : {}),
-						reservationId,
-					});
-					if (decision.reached) markReached(number, request.to, now);
-					bookSlot(ledger, request.phoneNumberId, rules, decision.sendAt);
-					ledger.reservations[reservationId] = {
-						phoneNumberId: request.phoneNumberId,
-						to: request.to,
-						expiresAt: now + ttl,
-						reached: decision.reached,
-					};
+					// The number travels in the id: commit and release find the ledger without a lookup.
+					const reservationId = `${request.phoneNumberId}:${randomUUID()}`;
+					recordReservation(slice, reservationId, request, decision, now + ttl, spacing > 0);
 					return { allowed: true, reservationId, sendAt: decision.sendAt };
 				});
 			} catch (error) {
+				if (!(error instanceof QuotaStoreError)) throw error;
 				return {
 					allowed: false,
 					rule: 'store',
-					reason: `Quota store unavailable, nothing sent: ${(error as Error).message}`,
-					retryAt: now + 60_000,
+					reason: `quota store unavailable: ${error.message}. Nothing was sent; try again once the store is back.`,
+					retryAt: now + STORE_RETRY_MS,
 				};
 			}
 		},
 
 		async commit(reservationId) {
-			await step(Date.now(), (ledger) => {
-				const reservation = ledger.reservations[reservationId];
-				if (!reservation) return;
-				delete ledger.reservations[reservationId];
-				const record = ledger.numbers[reservation.phoneNumberId]?.customers[reservation.to];
-				for (const send of record?.sends ?? []) if (send.reservationId === reservationId) delete send.reservationId;
-			});
+			const phoneNumberId = numberOf(reservationId);
+			if (phoneNumberId === undefined) return;
+			await step(phoneNumberId, clock(), { reservation: reservationId }, (slice) => commitReservation(slice, reservationId));
 		},
 
 		async release(reservationId) {
-			await step(Date.now(), (ledger) => undoReservation(ledger, reservationId));
+			const phoneNumberId = numberOf(reservationId);
+			if (phoneNumberId === undefined) return;
+			const now = clock();
+			await step(phoneNumberId, now, { reservation: reservationId }, (slice) => undoReservation(slice, reservationId, now));
 		},
 
 		recordInbound: (phoneNumberId, customer, at) =>
-			touch(phoneNumberId, customer, at, (record) => void (record.lastInbound = Math.max(record.lastInbound ?? 0, at))),
+			touch(phoneNumberId, customer, (record) => void (record.lastInbound = Math.max(record.lastInbound ?? -Infinity, at))),
 
 		recordOptOut: (phoneNumberId, customer, at, optedOut = true) =>
-			touch(phoneNumberId, customer, at, (record) => void (record.optedOut = optedOut)),
+			touch(phoneNumberId, customer, (record) => {
+				// Webhooks arrive out of order: an older preference never overrides a newer one.
+				if (record.optOutAt !== undefined && at < record.optOutAt) return;
+				record.optOutAt = at;
+				if (optedOut) record.optedOut = true;
+				else delete record.optedOut;
+			}),
 
 		recordAgentReply: (phoneNumberId, customer, at) =>
-			touch(phoneNumberId, customer, at, (record) => void (record.agentReplyAt = Math.max(record.agentReplyAt ?? 0, at))),
+			touch(phoneNumberId, customer, (record) => void (record.agentReplyAt = Math.max(record.agentReplyAt ?? -Infinity, at))),
 
-		async usage(phoneNumberId, now = Date.now()) {
-			return step(now, (ledger) => {
-				const unique = Object.values(numberLedger(ledger, phoneNumberId).reached).filter((at) => at > now - 24 * 3_600_000).length;
+		async usage(phoneNumberId, now = clock()) {
+			return step(phoneNumberId, now, { exactCount: true }, (slice) => {
+				const limit = rules.messagingLimit;
+				const unique = slice.reachedCount;
 				return {
 					uniqueCustomers24h: unique,
-					messagingLimit: rules.messagingLimit,
-					headroomReached: rules.messagingLimit > 0 && unique >= rules.messagingLimit * rules.headroom,
+					messagingLimit: limit,
+					remaining: limit > 0 ? Math.max(0, limit - unique) : null,
+					headroom: rules.headroom,
+					headroomReached: limit > 0 && unique >= limit * rules.headroom,
 				};
 			});
 		},
@@ -147,16 +186,33 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 	};
 }
 
-function ledgerStore(options: StoreOptions | undefined): LedgerStore {
+function openStore(options: StoreOptions | undefined, lookback: number): QuotaStore {
 	const type = (options as { type?: string } | undefined)?.type ?? 'memory';
-	if (type === 'memory') return new MemoryLedgerStore();
+	if (type === 'memory') return new MemoryQuotaStore(lookback);
 	if (type === 'file') {
 		const file = (options as { path?: string }).path;
-		if (!file) throw new Error('The file quota store needs a path');
-		return new FileLedgerStore(file);
+		if (!file) throw new Error('The file quota store needs a path: { type: "file", path: "/…/quota-ledger.json" }');
+		return new FileQuotaStore(file, { lookbackMs: lookback });
+	}
+	if (type === 'redis') {
+		const { url, keyPrefix } = options as { url?: string; keyPrefix?: string };
+		if (!url) throw new Error('The redis quota store needs a url: { type: "redis", url: "redis://host:6379" }');
+		return new RedisQuotaStore(url, { lookbackMs: lookback, keyPrefix });
 	}
 	// Never fall back silently: a guard on the wrong store would let limits be exceeded.
-	throw new Error(`Quota store "${type}" is not available in this version; use "memory" or "file"`);
+	throw new Error(`Unknown quota store "${type}": use "memory", "file" or "redis"`);
+}
+
+function invalidRequest(request: QuotaRequest): string | undefined {
+	if (!request || typeof request.phoneNumberId !== 'string' || request.phoneNumberId === '') return 'The request names no business phone number id';
+	if (typeof request.to !== 'string' || request.to === '') return 'The request names no customer (to)';
+	if (!CATEGORIES.includes(request.category)) return `Unknown message category ${JSON.stringify(request.category)}: use ${CATEGORIES.join(', ')}`;
+	return undefined;
+}
+
+function numberOf(reservationId: string): string | undefined {
+	const split = typeof reservationId === 'string' ? reservationId.lastIndexOf(':') : -1;
+	return split > 0 ? reservationId.slice(0, split) : undefined;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -1,12 +1,19 @@
 /**
- * The quota ledger: what was sent to whom and when, per business phone number. Plain JSON, so
- * every store (memory, file, Redis) keeps the same document and the rules are written once.
+ * The quota ledger, per business phone number: customers' records, who was reached when, booked
+ * throughput slots and outstanding reservations. A step sees a slice of it (the customers it names,
+ * the number's counters) and changes it in place; `diffSlice` turns that into writes. The rules and
+ * this bookkeeping are written once; stores only load slices and apply writes atomically.
  */
+import type { Category, QuotaRequest } from './rules';
+import { LIMIT_WINDOW_MS } from './rules';
+
 export interface SendRecord {
 	at: number;
-	category: string;
+	category: Category;
 	template?: string;
 	event?: string;
+	/** Business-initiated (outside a service window): counts the customer toward the messaging limit. */
+	counted?: true;
 	/** Set while the send is reserved but not yet confirmed. */
 	reservationId?: string;
 }
@@ -14,83 +21,199 @@ export interface SendRecord {
 export interface CustomerRecord {
 	lastInbound?: number;
 	optedOut?: boolean;
+	/** When the opt-out preference last changed, so an older webhook cannot undo a newer one. */
+	optOutAt?: number;
 	agentReplyAt?: number;
 	sends: SendRecord[];
 }
 
-export interface NumberLedger {
-	customers: Record<string, CustomerRecord>;
-	/** Customers reached by business-initiated messages outside a window: customer → first reach. */
-	reached: Record<string, number>;
-	/** How many entries `reached` holds: kept beside it so a decision need not count them. */
-	reachedCount: number;
-	/** The earliest time the next message from this number may go: sends are paced, not bursted. */
-	nextSlotAt: number;
-}
-
 export interface Reservation {
-	phoneNumberId: string;
 	to: string;
 	expiresAt: number;
-	/** Whether this reservation counted the customer toward the messaging limit. */
-	reached: boolean;
+	/** The send counted the customer toward the messaging limit. */
+	counted?: true;
 }
 
-export interface Ledger {
-	numbers: Record<string, NumberLedger>;
+/** What a step needs to know of one phone number's ledger. */
+export interface Slice {
+	/** Records of the customers the step named and of the reservations it sees; absent = never seen. */
+	customers: Record<string, CustomerRecord>;
+	/** When those customers were last reached by a business-initiated message, if within 24 h of the step. */
+	reached: Record<string, number>;
+	/** Customers reached in the last 24 h; exact when at or over the limit, or when asked for. */
+	reachedCount: number;
+	/** At or over the messaging limit: when one more customer fits. */
+	limitFreesAt?: number;
+	/** Booked throughput slots that still matter: reservation id → moment. */
+	slots: Record<string, number>;
+	/** The reservations the step named, plus expired ones to give back. */
 	reservations: Record<string, Reservation>;
 }
 
-export const emptyLedger = (): Ledger => ({ numbers: {}, reservations: {} });
-
-export function numberLedger(ledger: Ledger, phoneNumberId: string): NumberLedger {
-	return (ledger.numbers[phoneNumberId] ??= { customers: {}, reached: {}, reachedCount: 0, nextSlotAt: 0 });
+/** What a store is asked to load for a step. */
+export interface SliceQuery {
+	phoneNumberId: string;
+	now: number;
+	customers: string[];
+	reservations: string[];
+	/** 0 = unlimited. */
+	messagingLimit: number;
+	/** Count reached customers exactly even below the limit (for usage reports). */
+	exactCount?: boolean;
+	/** Slots before this moment cannot matter any more. */
+	slotsFrom: number;
 }
 
-export function customerRecord(number: NumberLedger, customer: string): CustomerRecord {
-	return (number.customers[customer] ??= { sends: [] });
+/** What a step changed: `null` deletes. */
+export interface Writes {
+	customers: Record<string, CustomerRecord | null>;
+	reached: Record<string, number | null>;
+	slots: Record<string, number | null>;
+	reservations: Record<string, Reservation | null>;
 }
 
-/** Takes back reservations nobody confirmed in time. Cheap: only outstanding reservations are read. */
-export function expireReservations(ledger: Ledger, now: number): void {
-	for (const [id, reservation] of Object.entries(ledger.reservations)) {
-		if (reservation.expiresAt <= now) undoReservation(ledger, id);
+/** At most this many expired reservations are given back per step, so one step stays small. */
+export const MAX_EXPIRED_PER_STEP = 100;
+
+export function customerRecord(slice: Slice, customer: string): CustomerRecord {
+	return (slice.customers[customer] ??= { sends: [] });
+}
+
+/** Records an allowed send: the customer's history, the messaging-limit count, the throughput slot. */
+export function recordReservation(
+	slice: Slice,
+	reservationId: string,
+	request: QuotaRequest,
+	decision: { businessInitiated: boolean; sendAt: number },
+	expiresAt: number,
+	bookSlot: boolean,
+): void {
+	const at = decision.sendAt;
+	customerRecord(slice, request.to).sends.push({
+		at,
+		category: request.category,
+		...(request.template ? { template: request.template } : {}),
+		...(request.event ? { event: request.event } : {}),
+		...(decision.businessInitiated ? { counted: true as const } : {}),
+		reservationId,
+	});
+	const reservation: Reservation = { to: request.to, expiresAt };
+	if (decision.businessInitiated) {
+		// Meta counts a customer while any business-initiated message to them is under 24 h old.
+		if (slice.reached[request.to] === undefined) slice.reachedCount++;
+		slice.reached[request.to] = Math.max(at, slice.reached[request.to] ?? -Infinity);
+		reservation.counted = true;
 	}
+	// Slots are keyed by reservation, so a release frees exactly its own.
+	if (bookSlot) slice.slots[reservationId] = at;
+	slice.reservations[reservationId] = reservation;
 }
 
-export function markReached(number: NumberLedger, customer: string, at: number): void {
-	if (number.reached[customer] === undefined) number.reachedCount++;
-	number.reached[customer] = at;
+/** Keeps a reserved send for good. */
+export function commitReservation(slice: Slice, reservationId: string): boolean {
+	const reservation = slice.reservations[reservationId];
+	if (!reservation) return false;
+	delete slice.reservations[reservationId];
+	for (const send of slice.customers[reservation.to]?.sends ?? []) if (send.reservationId === reservationId) delete send.reservationId;
+	return true;
 }
 
-function unmarkReached(number: NumberLedger, customer: string): void {
-	if (number.reached[customer] === undefined) return;
-	delete number.reached[customer];
-	number.reachedCount--;
-}
-
-/** Forgets what no rule can look at any more. Reads the whole ledger: run it now and then, not per decision. */
-export function prune(ledger: Ledger, now: number, lookbackMs: number): void {
-	expireReservations(ledger, now);
-	for (const number of Object.values(ledger.numbers)) {
-		for (const [customer, at] of Object.entries(number.reached)) if (at <= now - 24 * 3_600_000) unmarkReached(number, customer);
-		for (const [key, record] of Object.entries(number.customers)) {
-			record.sends = record.sends.filter((send) => send.at > now - lookbackMs);
-			const quiet = record.sends.length === 0 && !record.optedOut;
-			const stale = (record.lastInbound ?? 0) <= now - lookbackMs && (record.agentReplyAt ?? 0) <= now - lookbackMs;
-			if (quiet && stale) delete number.customers[key];
+/** Takes back everything a reservation held: the send (and with it the pair-rate gap), the count, the slot. */
+export function undoReservation(slice: Slice, reservationId: string, now: number): boolean {
+	const reservation = slice.reservations[reservationId];
+	if (!reservation) return false;
+	delete slice.reservations[reservationId];
+	const to = reservation.to;
+	const record = slice.customers[to];
+	if (record) record.sends = record.sends.filter((send) => send.reservationId !== reservationId);
+	if (reservation.counted) {
+		// The customer stays counted from their latest other business-initiated send, if under 24 h old.
+		const latest = Math.max(-Infinity, ...(record?.sends ?? []).filter((send) => send.counted).map((send) => send.at));
+		if (latest > reachWindowStart(now)) {
+			if (slice.reached[to] === undefined) slice.reachedCount++;
+			slice.reached[to] = latest;
+		} else if (slice.reached[to] !== undefined) {
+			delete slice.reached[to];
+			slice.reachedCount--;
 		}
 	}
+	delete slice.slots[reservationId];
+	return true;
 }
 
-/** Takes back everything a reservation recorded. */
-export function undoReservation(ledger: Ledger, reservationId: string): void {
-	const reservation = ledger.reservations[reservationId];
-	if (!reservation) return;
-	delete ledger.reservations[reservationId];
-	const number = ledger.numbers[reservation.phoneNumberId];
-	if (!number) return;
-	const record = number.customers[reservation.to];
-	if (record) record.sends = record.sends.filter((send) => send.reservationId !== reservationId);
-	if (reservation.reached) unmarkReached(number, reservation.to);
+/** Gives back reservations nobody confirmed in time. */
+export function expireReservations(slice: Slice, now: number, keep?: string): void {
+	for (const [id, reservation] of Object.entries(slice.reservations)) {
+		if (id !== keep && reservation.expiresAt <= now) undoReservation(slice, id, now);
+	}
+}
+
+/** Forgets sends no rule looks at any more (a reservation that old expired long ago). */
+export function trimCustomer(record: CustomerRecord, now: number, lookbackMs: number): void {
+	if (record.sends.some((send) => send.at <= now - lookbackMs)) record.sends = record.sends.filter((send) => send.at > now - lookbackMs);
+}
+
+/** Whether a record says nothing worth keeping. */
+export function isEmptyCustomer(record: CustomerRecord): boolean {
+	return record.sends.length === 0 && !record.optedOut && record.lastInbound === undefined && record.agentReplyAt === undefined;
+}
+
+/**
+ * Until when a customer's record can matter: the latest thing it holds plus the rules' lookback.
+ * An opt-out is kept until the customer opts back in (undefined: keep for good).
+ */
+export function customerKeepUntil(record: CustomerRecord, lookbackMs: number): number | undefined {
+	if (record.optedOut) return undefined;
+	const latest = Math.max(record.lastInbound ?? 0, record.agentReplyAt ?? 0, ...record.sends.map((send) => send.at));
+	return latest + lookbackMs;
+}
+
+export function isStaleCustomer(record: CustomerRecord, now: number, lookbackMs: number): boolean {
+	const until = customerKeepUntil(record, lookbackMs);
+	return until !== undefined && until <= now;
+}
+
+/** What changed between a loaded slice and the same slice after a step. */
+export function diffSlice(before: Slice, after: Slice): Writes {
+	const writes: Writes = { customers: {}, reached: {}, slots: {}, reservations: {} };
+	for (const [id, record] of Object.entries(after.customers)) {
+		const old = before.customers[id];
+		if (isEmptyCustomer(record)) {
+			if (old) writes.customers[id] = null;
+		} else if (!old || JSON.stringify(old) !== JSON.stringify(record)) {
+			writes.customers[id] = record;
+		}
+	}
+	diffMap(before.reached, after.reached, writes.reached, (a, b) => a === b);
+	diffMap(before.slots, after.slots, writes.slots, (a, b) => a === b);
+	diffMap(before.reservations, after.reservations, writes.reservations, (a, b) => JSON.stringify(a) === JSON.stringify(b));
+	return writes;
+}
+
+function diffMap<T>(before: Record<string, T>, after: Record<string, T>, out: Record<string, T | null>, same: (a: T, b: T) => boolean): void {
+	for (const [key, value] of Object.entries(after)) if (!(key in before) || !same(before[key], value)) out[key] = value;
+	for (const key of Object.keys(before)) if (!(key in after)) out[key] = null;
+}
+
+export function hasWrites(writes: Writes): boolean {
+	return Object.values(writes).some((part) => Object.keys(part).length > 0);
+}
+
+/** A deep copy the step may change while the store keeps the loaded original to diff against. */
+export function cloneSlice(slice: Slice): Slice {
+	const customers: Record<string, CustomerRecord> = {};
+	for (const [id, record] of Object.entries(slice.customers)) customers[id] = cloneCustomer(record);
+	const reservations: Record<string, Reservation> = {};
+	for (const [id, reservation] of Object.entries(slice.reservations)) reservations[id] = { ...reservation };
+	return { ...slice, customers, reached: { ...slice.reached }, slots: { ...slice.slots }, reservations };
+}
+
+/** Records are flat but for their sends, which are flat: spreading is a deep copy, and far cheaper than structuredClone. */
+export function cloneCustomer(record: CustomerRecord): CustomerRecord {
+	return { ...record, sends: record.sends.map((send) => ({ ...send })) };
+}
+
+/** Reach times within 24 h of `now`, for stores that keep them in memory. */
+export function reachWindowStart(now: number): number {
+	return now - LIMIT_WINDOW_MS;
 }

@@ -1,35 +1,41 @@
 /**
- * Meta's rules as one pure decision over the ledger: every store evaluates the same function under
- * its own lock, so a rule is written once and concurrent reservations see each other.
+ * Meta's rules as one pure decision over a slice of the ledger. Every store (memory, file, Redis)
+ * loads a slice, runs this same function and saves the result atomically: a rule is written once.
  */
 import { DateTime } from 'luxon';
 
 import { createPhoneNormalizer } from '../phone';
-import type { Ledger } from './ledger';
-import { customerRecord, numberLedger } from './ledger';
+import type { CustomerRecord, Slice } from './ledger';
 import { timeZoneOf } from './timeZones';
 
 export type Category = 'marketing' | 'utility' | 'authentication' | 'service';
 
+export const CATEGORIES: readonly Category[] = ['marketing', 'utility', 'authentication', 'service'];
+
 export interface QuotaRequest {
 	phoneNumberId: string;
-	/** E.164 phone number or business-scoped user id. */
+	/** E.164 phone number, WhatsApp id (digits) or business-scoped user id (`HK.1502576394655843`). */
 	to: string;
 	category: Category;
 	template?: string;
 	/** Free-form (not a template): allowed only inside the customer-service window. */
 	freeForm?: boolean;
-	/** A key for the event a message is about, for "the same service event at least 6 h apart". */
+	/** A key for the event a message is about, for "the same service event at most once per 6 h". */
 	event?: string;
+	/** The decision's time (ms epoch); defaults to the guard's clock. */
 	now?: number;
 }
 
 /**
- * A cap on messages to one customer. Matches sends of `category` (any when absent), of the same
- * template or the same event when asked; `onlyIfNoReply` counts only sends since the customer last wrote.
+ * A cap on messages to one customer: at most `max` matching sends per `perHours`.
+ * A send matches when it has `category` (any category when absent), the same template as the request
+ * (`sameTemplate`), the same event (`sameEvent`); `onlyIfNoReply` counts only sends made since the
+ * customer last wrote, so a reply lifts the cap. A rule that needs a template or event the request
+ * does not have does not apply. `max` or `perHours` 0 switches the rule off.
  */
 export interface FrequencyRule {
-	name: string;
+	/** Shown in the reason; generated from the rule when absent. */
+	name?: string;
 	category?: Category;
 	sameTemplate?: boolean;
 	sameEvent?: boolean;
@@ -39,19 +45,27 @@ export interface FrequencyRule {
 }
 
 export interface QuotaRules {
+	/** Customer-service window after the customer's last message; free-form only inside it. */
 	windowHours: number;
+	/** Unique customers reached by business-initiated messages per rolling 24 h; 0 = unlimited. */
 	messagingLimit: number;
+	/** Share of the messaging limit past which `usage()` reports `headroomReached`. */
 	headroom: number;
 	frequency: FrequencyRule[];
+	/** At least this long between messages to one customer. */
 	pairRateSeconds: number;
+	/** Per business phone number, shared by every caller of the store. */
 	throughputPerSecond: number;
+	/** Opted-out customers never receive marketing. */
 	optOut: boolean;
+	/** Automation to a customer pauses this long after an agent replied. */
 	humanTakeoverHours: number;
+	/** Marketing waits outside these hours in the customer's local time; false switches it off. */
 	quietHours: { start: string; end: string } | false;
 }
 
 export const DEFAULT_FREQUENCY: FrequencyRule[] = [
-	{ name: 'marketing without a reply', category: 'marketing', onlyIfNoReply: true, max: 1, perHours: 24 },
+	{ name: 'marketing to a customer who has not replied', category: 'marketing', onlyIfNoReply: true, max: 1, perHours: 24 },
 	{ name: 'same template', sameTemplate: true, max: 5, perHours: 30 * 24 },
 	{ name: 'promotions', category: 'marketing', max: 1, perHours: 7 * 24 },
 	{ name: 'same service event', sameEvent: true, max: 1, perHours: 6 },
@@ -69,9 +83,12 @@ export const DEFAULT_RULES: QuotaRules = {
 	quietHours: { start: '21:00', end: '09:00' },
 };
 
-/** `sendAt`: the paced moment this message may leave (now, or a few ms later). */
+/**
+ * `sendAt`: the paced moment this message may leave (now, or up to a second later).
+ * `businessInitiated`: sent outside a service window, so it counts toward the messaging limit.
+ */
 export type Decision =
-	| { allowed: true; reached: boolean; sendAt: number }
+	| { allowed: true; businessInitiated: boolean; sendAt: number }
 	| { allowed: false; rule: string; reason: string; retryAt: number | null };
 
 /**
@@ -82,9 +99,16 @@ export type Decision =
 export const THROUGHPUT_PACING = 0.96;
 
 /** How far ahead a reservation may book a throughput slot before the caller is told to come back. */
-const MAX_SLOT_AHEAD_MS = 1000;
+export const MAX_SLOT_AHEAD_MS = 1000;
+/** Slot times are fractional milliseconds: a retry at exactly `retryAt` must not miss by rounding. */
+const SLOT_EPSILON_MS = 1e-6;
 
-const HOUR = 3_600_000;
+export const HOUR = 3_600_000;
+/** Meta's messaging limit counts customers over a moving 24 h. */
+export const LIMIT_WINDOW_MS = 24 * HOUR;
+
+/** Time-based rules can push each other (quiet hours end, then a cap still holds): re-check this often. */
+const MAX_ROUNDS = 10;
 
 /** Campaigns reach the same customers again and again: read each number's country once. */
 const toE164 = createPhoneNormalizer();
@@ -94,93 +118,180 @@ export function lookbackMs(rules: QuotaRules): number {
 	return Math.max(rules.windowHours, rules.humanTakeoverHours, 24, ...rules.frequency.map((rule) => rule.perHours)) * HOUR;
 }
 
-/** Books the throughput slot of an allowed message. */
-export function bookSlot(ledger: Ledger, phoneNumberId: string, rules: QuotaRules, sendAt: number): void {
-	if (rules.throughputPerSecond <= 0) return;
-	numberLedger(ledger, phoneNumberId).nextSlotAt = sendAt + 1000 / (rules.throughputPerSecond * THROUGHPUT_PACING);
+/** The gap between two paced sends from one number; 0 when throughput is unlimited. */
+export function slotSpacingMs(rules: QuotaRules): number {
+	return rules.throughputPerSecond > 0 ? 1000 / (rules.throughputPerSecond * THROUGHPUT_PACING) : 0;
 }
 
-export function decide(ledger: Ledger, request: QuotaRequest, rules: QuotaRules, now: number): Decision {
-	const number = numberLedger(ledger, request.phoneNumberId);
-	const customer = customerRecord(number, request.to);
-	const windowOpen = rules.windowHours > 0 && customer.lastInbound !== undefined && now - customer.lastInbound < rules.windowHours * HOUR;
-	const deny = (rule: string, reason: string, retryAt: number | null): Decision => ({ allowed: false, rule, reason, retryAt });
+/** The earliest moment from `from` on that is at least `spacing` away from every booked slot. */
+export function earliestSlot(slots: Iterable<number>, from: number, spacing: number): number {
+	let at = from;
+	for (const booked of [...slots].sort((a, b) => a - b)) {
+		if (booked <= at - spacing) continue;
+		if (booked >= at + spacing) break;
+		at = booked + spacing;
+	}
+	return at;
+}
 
-	if (request.freeForm && rules.windowHours > 0 && !windowOpen) {
-		return deny(
-			'window',
-			`More than ${rules.windowHours} h since the customer last wrote${customer.lastInbound ? '' : ' (or they never did)'}: only a template can be sent`,
-			null,
-		);
-	}
+interface Blocked {
+	rule: string;
+	reason: string;
+	/** When this rule stops blocking; null: never for this request (it must change, e.g. to a template). */
+	until: number | null;
+}
+
+/** Decides one request against the slice's state. Pure: stores may run it again after a conflict. */
+export function decide(slice: Slice, request: QuotaRequest, rules: QuotaRules, now: number): Decision {
+	const customer: CustomerRecord = slice.customers[request.to] ?? { sends: [] };
+	const windowEnds = rules.windowHours > 0 && customer.lastInbound !== undefined ? customer.lastInbound + rules.windowHours * HOUR : -Infinity;
+	const windowOpen = (t: number) => t < windowEnds;
+
 	if (rules.optOut && customer.optedOut && request.category === 'marketing') {
-		return deny('optOut', 'The customer opted out of marketing messages', null);
+		return { allowed: false, rule: 'optOut', reason: 'The customer opted out of marketing messages: send them none', retryAt: null };
 	}
+	const checks = timedChecks(slice, customer, request, rules, now, windowOpen);
+	const spacing = slotSpacingMs(rules);
+
+	// Each check says until when it blocks; the earliest moment that passes them all is where
+	// re-checking from each `until` stops moving. The reason names the rule that set that moment.
+	let at = now;
+	let binding: Blocked | undefined;
+	for (let round = 0; round < MAX_ROUNDS; round++) {
+		let moved = false;
+		for (const check of checks) {
+			const blocked = check(at);
+			if (!blocked) continue;
+			binding = blocked;
+			if (blocked.until === null) return { allowed: false, rule: blocked.rule, reason: blocked.reason, retryAt: null };
+			if (blocked.until > at) {
+				at = blocked.until;
+				moved = true;
+			}
+		}
+		if (!moved) break;
+	}
+	if (binding) return { allowed: false, rule: binding.rule, reason: binding.reason, retryAt: at };
+	return {
+		allowed: true,
+		businessInitiated: !windowOpen(now),
+		sendAt: spacing > 0 ? earliestSlot(Object.values(slice.slots), now, spacing) : now,
+	};
+}
+
+function timedChecks(
+	slice: Slice,
+	customer: CustomerRecord,
+	request: QuotaRequest,
+	rules: QuotaRules,
+	now: number,
+	windowOpen: (t: number) => boolean,
+): Array<(t: number) => Blocked | undefined> {
+	const checks: Array<(t: number) => Blocked | undefined> = [];
+
+	if (request.freeForm && rules.windowHours > 0) {
+		const closed = `No message from the customer in the last ${rules.windowHours} h (the customer-service window): only a template can be sent`;
+		const closing = `The customer-service window closes before the other rules let this message go: only a template can be sent then`;
+		checks.push((t) => (windowOpen(t) ? undefined : { rule: 'window', reason: t === now ? closed : closing, until: null }));
+	}
+
 	if (rules.humanTakeoverHours > 0 && customer.agentReplyAt !== undefined) {
 		const until = customer.agentReplyAt + rules.humanTakeoverHours * HOUR;
-		if (now < until) return deny('humanTakeover', `An agent is talking to this customer: automation pauses ${rules.humanTakeoverHours} h after their reply`, until);
+		const reason = `An agent is talking to this customer: automation pauses ${rules.humanTakeoverHours} h after their last reply`;
+		checks.push((t) => (t < until ? { rule: 'humanTakeover', reason, until } : undefined));
 	}
+
 	if (rules.quietHours && request.category === 'marketing') {
-		const until = quietUntil(request.to, rules.quietHours, now);
-		if (until !== undefined) {
-			return deny('quietHours', `Quiet hours (${rules.quietHours.start}–${rules.quietHours.end}) in the customer's local time`, until);
+		const quiet = rules.quietHours;
+		const zone = customerTimeZone(request.to);
+		if (zone) {
+			const reason = `Quiet hours (${quiet.start}–${quiet.end}) in the customer's local time (${zone}): marketing waits until they end`;
+			checks.push((t) => {
+				const until = quietUntil(zone, quiet, t);
+				return until === undefined ? undefined : { rule: 'quietHours', reason, until };
+			});
 		}
 	}
-	const settled = customer.sends;
-	if (rules.pairRateSeconds > 0 && settled.length > 0) {
-		const last = Math.max(...settled.map((send) => send.at));
+
+	if (rules.pairRateSeconds > 0 && customer.sends.length > 0) {
+		const last = Math.max(...customer.sends.map((send) => send.at));
 		const until = last + rules.pairRateSeconds * 1000;
-		if (now < until) return deny('pairRate', `Less than ${rules.pairRateSeconds} s since the last message to this customer`, until);
+		const reason = `Less than ${rules.pairRateSeconds} s since the last message to this customer (Meta's pair rate)`;
+		checks.push((t) => (t < until ? { rule: 'pairRate', reason, until } : undefined));
 	}
+
 	for (const rule of rules.frequency) {
 		if (rule.max <= 0 || rule.perHours <= 0) continue;
 		if (rule.category && rule.category !== request.category) continue;
 		if (rule.sameTemplate && !request.template) continue;
 		if (rule.sameEvent && !request.event) continue;
-		const since = Math.max(now - rule.perHours * HOUR, rule.onlyIfNoReply ? (customer.lastInbound ?? -Infinity) : -Infinity);
-		const matching = settled
-			.filter((send) => send.at > since)
+		const times = customer.sends
 			.filter((send) => !rule.category || send.category === rule.category)
 			.filter((send) => !rule.sameTemplate || send.template === request.template)
 			.filter((send) => !rule.sameEvent || send.event === request.event)
+			.filter((send) => !rule.onlyIfNoReply || customer.lastInbound === undefined || send.at > customer.lastInbound)
 			.map((send) => send.at)
 			.sort((a, b) => a - b);
-		if (matching.length >= rule.max) {
-			const until = matching[matching.length - rule.max] + rule.perHours * HOUR;
-			return deny('frequency', `At most ${rule.max} per ${rule.perHours} h to this customer (${rule.name})`, until);
-		}
+		const span = rule.perHours * HOUR;
+		const reason = `At most ${rule.max} per ${formatHours(rule.perHours)} to this customer (${rule.name ?? describeRule(rule)})`;
+		checks.push((t) => {
+			const inWindow = times.filter((at) => at > t - span);
+			return inWindow.length >= rule.max ? { rule: 'frequency', reason, until: inWindow[inWindow.length - rule.max] + span } : undefined;
+		});
 	}
-	// Business-initiated: the customer has no open window to reply into.
-	const reached = !windowOpen && rules.messagingLimit > 0 && number.reached[request.to] === undefined;
-	// Entries older than 24 h may linger until the next prune: count precisely only near the limit.
-	if (reached && number.reachedCount >= rules.messagingLimit) {
-		const times = Object.values(number.reached)
-			.filter((at) => at > now - 24 * HOUR)
-			.sort((a, b) => a - b);
-		if (times.length >= rules.messagingLimit) {
-			return deny(
-				'messagingLimit',
-				`Messaging limit reached: ${rules.messagingLimit} customers in a rolling 24 h for this business`,
-				times[times.length - rules.messagingLimit] + 24 * HOUR,
-			);
-		}
+
+	if (rules.messagingLimit > 0) {
+		const reachedAt = slice.reached[request.to];
+		const reason = `Messaging limit reached: ${rules.messagingLimit.toLocaleString('en')} customers in a rolling 24 h for this business; customers in an open service window can still be answered`;
+		checks.push((t) => {
+			if (windowOpen(t)) return undefined;
+			// Reaching a customer who is already counted adds nobody.
+			if (reachedAt !== undefined && reachedAt > t - LIMIT_WINDOW_MS) return undefined;
+			// The count is live (reservations given back in this step lower it); when one more fits was
+			// read with the slice, so after such a give-back it can only be later than the truth.
+			if (slice.reachedCount < rules.messagingLimit) return undefined;
+			const frees = slice.limitFreesAt ?? now + LIMIT_WINDOW_MS;
+			return t < frees ? { rule: 'messagingLimit', reason, until: frees } : undefined;
+		});
 	}
-	let sendAt = now;
+
 	if (rules.throughputPerSecond > 0) {
-		sendAt = Math.max(now, number.nextSlotAt);
-		if (sendAt - now > MAX_SLOT_AHEAD_MS) {
-			return deny('throughput', `${rules.throughputPerSecond} messages per second from this number`, sendAt - MAX_SLOT_AHEAD_MS);
-		}
+		const spacing = slotSpacingMs(rules);
+		const booked = Object.values(slice.slots);
+		const reason = `This number is sending at its ${rules.throughputPerSecond} messages per second: wait for a free slot`;
+		checks.push((t) => {
+			const slot = earliestSlot(booked, t, spacing);
+			return slot - t > MAX_SLOT_AHEAD_MS + SLOT_EPSILON_MS ? { rule: 'throughput', reason, until: slot - MAX_SLOT_AHEAD_MS } : undefined;
+		});
 	}
-	return { allowed: true, reached, sendAt };
+
+	return checks;
 }
 
-/** When quiet hours end for this customer, or undefined outside them (or with no known time zone). */
-function quietUntil(to: string, quiet: { start: string; end: string }, now: number): number | undefined {
+function formatHours(hours: number): string {
+	if (hours % 24 === 0 && hours >= 48) return `${hours / 24} days`;
+	return `${hours} h`;
+}
+
+function describeRule(rule: FrequencyRule): string {
+	const what = [rule.category, rule.sameTemplate ? 'same template' : '', rule.sameEvent ? 'same event' : ''].filter(Boolean).join(', ');
+	return `${what || 'any message'}${rule.onlyIfNoReply ? ' without a reply' : ''}`;
+}
+
+/**
+ * The customer's time zone: a phone number's country, or the country a business-scoped user id
+ * starts with (`HK.1502576394655843`).
+ */
+export function customerTimeZone(to: string): string | undefined {
+	const bsuid = /^([A-Za-z]{2})\./.exec(to);
+	if (bsuid) return timeZoneOf(bsuid[1]);
 	const phone = toE164(to.startsWith('+') ? to : `+${to}`);
-	const zone = phone.ok ? timeZoneOf(phone.country) : undefined;
-	if (!zone) return undefined;
-	const local = DateTime.fromMillis(now, { zone });
+	return phone.ok ? timeZoneOf(phone.country) : undefined;
+}
+
+/** When quiet hours end in `zone`, or undefined when `at` is outside them. */
+function quietUntil(zone: string, quiet: { start: string; end: string }, at: number): number | undefined {
+	const local = DateTime.fromMillis(at, { zone });
 	const [startHour, startMinute] = quiet.start.split(':').map(Number);
 	const [endHour, endMinute] = quiet.end.split(':').map(Number);
 	const minutes = local.hour * 60 + local.minute;
@@ -191,4 +302,30 @@ function quietUntil(to: string, quiet: { start: string; end: string }, now: numb
 	let until = local.set({ hour: endHour, minute: endMinute, second: 0, millisecond: 0 });
 	if (until <= local) until = until.plus({ days: 1 });
 	return until.toMillis();
+}
+
+/** Checks user-edited rules once, when the guard is made, so a typo fails loudly instead of disabling a rule. */
+export function validateRules(rules: QuotaRules): void {
+	const problems: string[] = [];
+	for (const key of ['windowHours', 'messagingLimit', 'headroom', 'pairRateSeconds', 'throughputPerSecond', 'humanTakeoverHours'] as const) {
+		const value = rules[key];
+		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) problems.push(`${key} must be a number ≥ 0 (got ${JSON.stringify(value)})`);
+	}
+	if (rules.headroom > 1) problems.push(`headroom is a share of the limit, between 0 and 1 (got ${rules.headroom})`);
+	if (rules.quietHours) {
+		for (const key of ['start', 'end'] as const) {
+			if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(String(rules.quietHours[key]))) problems.push(`quietHours.${key} must be HH:MM (got ${JSON.stringify(rules.quietHours[key])})`);
+		}
+	}
+	if (!Array.isArray(rules.frequency)) problems.push('frequency must be a list of rules');
+	else {
+		rules.frequency.forEach((rule, index) => {
+			const label = `frequency[${index}]`;
+			if (typeof rule !== 'object' || rule === null) return void problems.push(`${label} must be an object`);
+			if (typeof rule.max !== 'number' || !(rule.max >= 0)) problems.push(`${label}.max must be a number ≥ 0`);
+			if (typeof rule.perHours !== 'number' || !(rule.perHours >= 0)) problems.push(`${label}.perHours must be a number ≥ 0`);
+			if (rule.category !== undefined && !CATEGORIES.includes(rule.category)) problems.push(`${label}.category must be one of ${CATEGORIES.join(', ')}`);
+		});
+	}
+	if (problems.length > 0) throw new Error(`Invalid quota rules: ${problems.join('; ')}`);
 }

@@ -1,294 +1,440 @@
 /**
  * Meta's WhatsApp Cloud API webhook payload, read into flat events: one per customer message, per
- * delivery status and per account error. Fields Meta adds later, and change fields other than
- * `messages`, are passed over rather than failing the delivery: Meta retries a delivery that is not
- * answered 200, so one unknown part must never block the rest.
+ * delivery status and per account-level error list.
+ *
+ * What fails and what does not: Meta retries a delivery that is not answered 200, so one odd part
+ * must never block the rest. Only a body without Meta's envelope (not an object, `entry` or
+ * `changes` not lists, a `messages` change without its value, metadata or lists) throws
+ * WebhookPayloadError. Inside a good envelope, a message or status with an unreadable timestamp
+ * keeps its place with the time of receipt (`timestampEstimated: true`), items that are not
+ * objects are skipped, unknown message types keep their raw part, and change fields other than
+ * `messages` (template status, account updates, calls, echoes, …) give no events unless asked for
+ * with `{ includeOtherFields: true }`.
  */
-import { createPhoneNormalizer } from '../phone/normalize';
+import { createPhoneNormalizer, normalizePhone } from '../phone/normalize';
 import { graphError } from './errors';
 
 export class WebhookPayloadError extends Error {
-	constructor(message: string) {
-		super(`Not a WhatsApp Cloud API webhook payload: ${message}`);
+	/** Where in the body the problem is, e.g. `entry[0].changes[1].value.messages`. */
+	readonly path?: string;
+
+	constructor(message: string, path?: string) {
+		super(`Not a WhatsApp Cloud API webhook payload: ${path ? `${path} ${message}` : message}`);
 		this.name = 'WebhookPayloadError';
+		this.path = path;
 	}
 }
 
 export interface WhatsAppCustomer {
-	/** The customer's WhatsApp id (digits of the phone number); absent for username-only users. */
+	/** WhatsApp id (the phone number's digits); absent for users with a username who withhold it. */
 	waId?: string;
 	/** Business-scoped user id (BSUID, e.g. `HK.1502576394655843`), sent since April 2026. */
 	userId?: string;
+	/** Parent BSUID shared across linked business portfolios, when enabled. */
+	parentUserId?: string;
 	/** The phone number in E.164, when Meta sent one that is valid. */
 	e164?: string;
+	/** WhatsApp profile name. */
 	name?: string;
+	/** WhatsApp username, when the user has one (changes: not a key). */
+	username?: string;
 }
 
-export interface EventError {
+export interface WhatsAppEventError {
 	code: number;
+	/** The catalogue's reading of the code (lib/whatsapp/errors.ts). */
 	title: string;
 	retryable: boolean;
 	/** Meta's own message and details, when present. */
 	message?: string;
 	details?: string;
+	href?: string;
 }
+/** @deprecated Use WhatsAppEventError. */
+export type EventError = WhatsAppEventError;
 
-interface EventBase {
+interface WhatsAppEventBase {
+	/** The change field the event came from (`messages` for messages, statuses and errors). */
+	field: string;
 	/** The WhatsApp Business Account (`entry[].id`). */
 	wabaId: string;
 	phoneNumberId: string;
+	/** The business number as Meta displays it (always sent; the key stays if Meta ever leaves it out). */
 	displayPhoneNumber?: string;
 	/** ISO-8601 UTC. */
 	timestamp: string;
+	/** Set when Meta's timestamp was missing or unreadable and `timestamp` is the time of receipt. */
+	timestampEstimated?: true;
 	customer: WhatsAppCustomer;
 }
 
-export interface WhatsAppMessageEvent extends EventBase {
+export interface WhatsAppMediaPart {
+	id?: string;
+	mimeType?: string;
+	sha256?: string;
+	caption?: string;
+	filename?: string;
+	/** Audio recorded as a voice note. */
+	voice?: boolean;
+	/** Sticker is animated. */
+	animated?: boolean;
+	url?: string;
+}
+
+export interface WhatsAppReply {
+	/** button_reply, list_reply, nfm_reply (flows, address) or template_button (a template's quick reply). */
+	kind: string;
+	id?: string;
+	title?: string;
+	description?: string;
+	/** A template quick reply's payload, or a flow's `response_json` as sent. */
+	payload?: string;
+	/** A flow's `response_json`, parsed (absent when it is not JSON). */
+	response?: unknown;
+}
+
+export interface WhatsAppSharedContact {
+	name?: string;
+	phones: Array<{ phone?: string; waId?: string; e164?: string; type?: string }>;
+	emails: string[];
+	organization?: string;
+}
+
+export interface WhatsAppReferral {
+	sourceType?: string;
+	sourceId?: string;
+	sourceUrl?: string;
+	headline?: string;
+	body?: string;
+	mediaType?: string;
+	imageUrl?: string;
+	videoUrl?: string;
+	thumbnailUrl?: string;
+	/** Click-to-WhatsApp click id, for conversion reporting. */
+	ctwaClid?: string;
+	welcomeMessage?: string;
+}
+
+export interface WhatsAppMessageEvent extends WhatsAppEventBase {
 	kind: 'message';
 	/** The message's wamid. */
 	id: string;
-	/** Meta's type: text, image, audio, video, document, sticker, location, contacts, interactive, button, reaction, order, system, unsupported, … */
+	/** Meta's type: text, image, audio, video, document, sticker, location, contacts, interactive, button, reaction, order, system, edit, revoke, request_welcome, unsupported, … */
 	type: string;
-	/** The text a person would read: the body, a caption, a button or list reply title. */
+	/** The text a person would read: the body, a caption, a button or list reply title, an edit's new text. */
 	text?: string;
-	media?: { id?: string; mimeType?: string; sha256?: string; caption?: string; filename?: string; voice?: boolean; url?: string };
-	location?: { latitude: number; longitude: number; name?: string; address?: string; url?: string };
-	/** Interactive button/list replies and template quick-reply buttons. */
-	reply?: { kind: string; id?: string; title?: string; description?: string; payload?: string };
-	reaction?: { messageId?: string; emoji?: string };
-	contacts?: unknown[];
+	media?: WhatsAppMediaPart;
+	location?: { latitude?: number; longitude?: number; name?: string; address?: string; url?: string };
+	/** Interactive button/list/flow replies and template quick-reply buttons. */
+	reply?: WhatsAppReply;
+	/** A reaction to one of your messages; `removed` when the customer took it back (no emoji). */
+	reaction?: { messageId?: string; emoji?: string; removed?: true };
+	contacts?: WhatsAppSharedContact[];
 	order?: { catalogId?: string; text?: string; items: Array<{ productRetailerId?: string; quantity?: number; price?: number; currency?: string }> };
-	/** Meta's `system` messages, e.g. a customer's number change: re-key the CRM contact. */
-	system?: { type?: string; body?: string; previousWaId?: string; newWaId?: string; userId?: string };
+	/**
+	 * Meta's `system` messages. `user_changed_number`: re-key the CRM contact from `previousWaId` to
+	 * `newWaId`; `user_changed_user_id`: from `previousUserId` to `newUserId`.
+	 */
+	system?: {
+		type?: string;
+		body?: string;
+		previousWaId?: string;
+		newWaId?: string;
+		newE164?: string;
+		previousUserId?: string;
+		newUserId?: string;
+		newParentUserId?: string;
+	};
+	/** A customer's edit of an earlier message (Coexistence numbers): the new content. */
+	edit?: { originalMessageId?: string; type?: string; text?: string };
+	/** A customer deleted an earlier message (Coexistence numbers). */
+	revoke?: { originalMessageId?: string };
+	/** For `unsupported` messages, the kind Meta could not pass on (poll, edit, …). */
+	unsupportedType?: string;
 	/** The message this one replies to or forwards. */
-	context?: { messageId?: string; from?: string; forwarded?: boolean; frequentlyForwarded?: boolean; referredProduct?: { catalogId?: string; productRetailerId?: string } };
-	/** Click-to-WhatsApp ad that started the conversation. */
-	referral?: Record<string, unknown>;
-	errors?: EventError[];
-	/** The message object as Meta sent it. */
+	context?: {
+		messageId?: string;
+		from?: string;
+		forwarded?: boolean;
+		frequentlyForwarded?: boolean;
+		referredProduct?: { catalogId?: string; productRetailerId?: string };
+	};
+	/** Click-to-WhatsApp ad or post that started the conversation. */
+	referral?: WhatsAppReferral;
+	/** Set for messages in a group (Groups API). */
+	groupId?: string;
+	errors?: WhatsAppEventError[];
+	/** The message object as Meta sent it (not a copy). */
 	raw: Record<string, unknown>;
 }
 
-export interface WhatsAppStatusEvent extends EventBase {
+export interface WhatsAppStatusEvent extends WhatsAppEventBase {
 	kind: 'status';
 	/** The wamid of the message you sent. */
 	id: string;
-	/** sent, delivered, read, failed, deleted, … */
+	/** sent, delivered, read, played, failed, deleted, … A status can skip steps (straight to read). */
 	status: string;
+	/** Set when the message went to a group: then `customer` is empty. */
+	groupId?: string;
 	conversation?: { id?: string; originType?: string; expiresAt?: string };
 	pricing?: { billable?: boolean; category?: string; pricingModel?: string; type?: string };
 	/** Your correlation data, echoed from the send (`biz_opaque_callback_data`). */
 	bizOpaqueCallbackData?: string;
-	errors?: EventError[];
+	errors?: WhatsAppEventError[];
 	raw: Record<string, unknown>;
 }
 
-export interface WhatsAppErrorEvent extends EventBase {
+export interface WhatsAppErrorEvent extends WhatsAppEventBase {
 	kind: 'error';
-	/** No id comes with an account-level error: a stable hash of its content stands in for it. */
+	/** No id comes with an account-level error: the codes and details stand in, stable across re-deliveries. */
 	id: string;
-	errors: EventError[];
+	errors: WhatsAppEventError[];
 	raw: Record<string, unknown>;
 }
 
 export type WhatsAppEvent = WhatsAppMessageEvent | WhatsAppStatusEvent | WhatsAppErrorEvent;
 
+/** A change of another field than `messages`, passed on as Meta sent it (only with `includeOtherFields`). */
+export interface WhatsAppChangeEvent {
+	kind: 'change';
+	field: string;
+	wabaId: string;
+	phoneNumberId?: string;
+	/** `entry[].time` or `value.timestamp` when present, else the time of receipt. */
+	timestamp: string;
+	timestampEstimated?: true;
+	/** The change's value (not a copy); `undefined` when Meta sent none. */
+	value: unknown;
+}
+
+export interface ParseWebhookOptions {
+	/** Also emit a `change` event for each change of another field than `messages`. */
+	includeOtherFields?: boolean;
+}
+
 type Json = Record<string, unknown>;
+
+interface Context {
+	field: string;
+	wabaId: string;
+	phoneNumberId: string;
+	displayPhoneNumber?: string;
+	contacts?: ContactIndex;
+	receivedAt: Receipt;
+}
+
+/** The time of receipt, read at most once per body. */
+class Receipt {
+	private iso?: string;
+	get(): string {
+		return (this.iso ??= new Date().toISOString());
+	}
+}
 
 /** Customers write again and again: each wa_id is validated once (bounded cache). */
 const waIdToE164 = createPhoneNormalizer();
 
 /**
- * Reads a webhook body into events. Another `object` than `whatsapp_business_account` gives none.
- * Throws WebhookPayloadError when the body does not have the shape Meta documents.
+ * Reads a webhook body (already JSON-parsed) into events, in the order Meta sent them. Another
+ * `object` than `whatsapp_business_account` gives none. Throws WebhookPayloadError when the body
+ * does not have Meta's envelope.
  */
-export function parseWebhook(body: unknown): WhatsAppEvent[] {
-	if (!isObject(body)) throw new WebhookPayloadError('the body is not a JSON object');
+export function parseWebhook(body: unknown, options?: ParseWebhookOptions & { includeOtherFields?: false }): WhatsAppEvent[];
+export function parseWebhook(body: unknown, options: ParseWebhookOptions): Array<WhatsAppEvent | WhatsAppChangeEvent>;
+export function parseWebhook(body: unknown, options: ParseWebhookOptions = {}): Array<WhatsAppEvent | WhatsAppChangeEvent> {
+	if (!isObject(body)) throw new WebhookPayloadError(`the body is ${describe(body)}, not a JSON object`);
 	if (body.object !== 'whatsapp_business_account') return [];
-	if (!Array.isArray(body.entry)) throw new WebhookPayloadError('"entry" is not an array');
-	const events: WhatsAppEvent[] = [];
-	body.entry.forEach((entry, entryIndex) => {
-		if (!isObject(entry)) throw new WebhookPayloadError(`entry[${entryIndex}] is not an object`);
-		if (!Array.isArray(entry.changes)) throw new WebhookPayloadError(`entry[${entryIndex}].changes is not an array`);
+	const entries = body.entry;
+	if (!Array.isArray(entries)) throw new WebhookPayloadError(`is ${describe(entries)}, expected an array of entries`, '"entry"');
+	const events: Array<WhatsAppEvent | WhatsAppChangeEvent> = [];
+	const receivedAt = new Receipt();
+	for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+		const entry: unknown = entries[entryIndex];
+		const entryPath = `entry[${entryIndex}]`;
+		if (!isObject(entry)) throw new WebhookPayloadError(`is ${describe(entry)}, expected an object`, entryPath);
+		const changes = entry.changes;
+		if (!Array.isArray(changes)) throw new WebhookPayloadError(`is ${describe(changes)}, expected an array`, `${entryPath}.changes`);
 		const wabaId = str(entry.id) ?? '';
-		entry.changes.forEach((change, changeIndex) => {
-			const where = `entry[${entryIndex}].changes[${changeIndex}]`;
-			if (!isObject(change)) throw new WebhookPayloadError(`${where} is not an object`);
-			if (change.field !== 'messages') return;
-			if (!isObject(change.value)) throw new WebhookPayloadError(`${where}.value is not an object`);
-			readMessagesChange(change.value, wabaId, where, events);
-		});
-	});
+		for (let changeIndex = 0; changeIndex < changes.length; changeIndex++) {
+			const change: unknown = changes[changeIndex];
+			const changePath = `${entryPath}.changes[${changeIndex}]`;
+			if (!isObject(change)) throw new WebhookPayloadError(`is ${describe(change)}, expected an object`, changePath);
+			const field = str(change.field) ?? '';
+			if (field === 'messages') {
+				readMessagesChange(change.value, wabaId, changePath, receivedAt, events as WhatsAppEvent[]);
+			} else if (options.includeOtherFields) {
+				events.push(otherChange(field, wabaId, entry, change.value, receivedAt));
+			}
+		}
+	}
 	return events;
 }
 
-function readMessagesChange(value: Json, wabaId: string, where: string, events: WhatsAppEvent[]): void {
-	const metadata = isObject(value.metadata) ? value.metadata : {};
-	const phoneNumberId = str(metadata.phone_number_id);
-	if (!phoneNumberId) throw new WebhookPayloadError(`${where}.value.metadata.phone_number_id is missing`);
-	const base = { wabaId, phoneNumberId, displayPhoneNumber: str(metadata.display_phone_number) };
-	const names = contactNames(value.contacts);
-
-	for (const message of list(value.messages, `${where}.value.messages`)) {
-		events.push(readMessage(message, base, names));
+function readMessagesChange(value: unknown, wabaId: string, where: string, receivedAt: Receipt, events: WhatsAppEvent[]): void {
+	if (!isObject(value)) throw new WebhookPayloadError(`is ${describe(value)}, expected an object`, `${where}.value`);
+	const metadata = value.metadata;
+	const phoneNumberId = isObject(metadata) ? str(metadata.phone_number_id) : undefined;
+	if (!phoneNumberId) {
+		throw new WebhookPayloadError('is missing: every messages change names the business phone number it is for', `${where}.value.metadata.phone_number_id`);
 	}
-	for (const status of list(value.statuses, `${where}.value.statuses`)) {
-		events.push(readStatus(status, base));
+	const context: Context = {
+		field: 'messages',
+		wabaId,
+		phoneNumberId,
+		displayPhoneNumber: str((metadata as Json).display_phone_number),
+		contacts: indexContacts(value.contacts),
+		receivedAt,
+	};
+
+	const messages = list(value.messages, `${where}.value.messages`);
+	for (let i = 0; i < messages.length; i++) {
+		const message: unknown = messages[i];
+		if (isObject(message)) events.push(readMessage(message, context));
+	}
+	const statuses = list(value.statuses, `${where}.value.statuses`);
+	for (let i = 0; i < statuses.length; i++) {
+		const status: unknown = statuses[i];
+		if (isObject(status)) events.push(readStatus(status, context));
 	}
 	const errors = list(value.errors, `${where}.value.errors`);
-	if (errors.length > 0) {
-		const read = errors.map(readError);
-		const timestamp = new Date().toISOString();
-		events.push({
-			kind: 'error',
-			id: `error:${wabaId}:${phoneNumberId}:${read.map((e) => `${e.code}:${e.details ?? e.message ?? ''}`).join('|')}`,
-			...base,
-			timestamp,
-			customer: {},
-			errors: read,
-			raw: { errors },
-		});
-	}
+	if (errors.length > 0) events.push(readErrors(errors, context));
 }
 
-type Base = Pick<EventBase, 'wabaId' | 'phoneNumberId' | 'displayPhoneNumber'>;
-
-function readMessage(message: Json, base: Base, names: Map<string, string>): WhatsAppMessageEvent {
+function readMessage(message: Json, context: Context): WhatsAppMessageEvent {
 	const type = str(message.type) ?? 'unknown';
 	const waId = str(message.from);
 	const userId = str(message.from_user_id) ?? str(message.user_id);
+	const time = readTime(message.timestamp, context.receivedAt);
 	const event: WhatsAppMessageEvent = {
 		kind: 'message',
-		id: str(message.id) ?? '',
-		...base,
-		timestamp: isoTimestamp(message.timestamp),
-		customer: customer(waId, userId, names),
+		id: str(message.id) ?? syntheticId(waId ?? userId, message.timestamp, type),
+		field: context.field,
+		wabaId: context.wabaId,
+		phoneNumberId: context.phoneNumberId,
+		displayPhoneNumber: context.displayPhoneNumber,
+		timestamp: time.iso,
+		customer: customerOf(waId, userId, str(message.from_parent_user_id), context.contacts),
 		type,
-		raw: message,
-	};
+	} as WhatsAppMessageEvent;
+	if (time.estimated) event.timestampEstimated = true;
+
 	const part = isObject(message[type]) ? (message[type] as Json) : undefined;
 	switch (type) {
 		case 'text':
-			event.text = str(part?.body);
+			if (part) setText(event, str(part.body));
 			break;
 		case 'image':
 		case 'video':
 		case 'audio':
 		case 'document':
 		case 'sticker':
-			event.media = prune({
-				id: str(part?.id),
-				mimeType: str(part?.mime_type),
-				sha256: str(part?.sha256),
-				caption: str(part?.caption),
-				filename: str(part?.filename),
-				voice: typeof part?.voice === 'boolean' ? part.voice : undefined,
-				url: str(part?.url),
-			});
-			event.text = event.media.caption;
+			if (part) {
+				event.media = mediaOf(part);
+				setText(event, event.media.caption);
+			}
 			break;
 		case 'location':
-			event.location = prune({
-				latitude: Number(part?.latitude),
-				longitude: Number(part?.longitude),
-				name: str(part?.name),
-				address: str(part?.address),
-				url: str(part?.url),
-			});
+			if (part) event.location = locationOf(part);
 			break;
 		case 'contacts':
-			event.contacts = Array.isArray(message.contacts) ? message.contacts : [];
+			if (Array.isArray(message.contacts)) event.contacts = sharedContactsOf(message.contacts, event.customer);
 			break;
-		case 'interactive': {
-			const replyKind = str(part?.type) ?? 'unknown';
-			const reply = isObject(part?.[replyKind]) ? (part![replyKind] as Json) : {};
-			event.reply = prune({
-				kind: replyKind,
-				id: str(reply.id),
-				title: str(reply.title) ?? str(reply.name),
-				description: str(reply.description),
-				payload: str(reply.response_json),
-			});
-			event.text = event.reply.title;
+		case 'interactive':
+			if (part) readInteractive(event, part);
 			break;
-		}
 		case 'button':
-			event.reply = prune({ kind: 'template_button', title: str(part?.text), payload: str(part?.payload) });
-			event.text = event.reply.title;
+			if (part) {
+				event.reply = defined({ kind: 'template_button', title: str(part.text), payload: str(part.payload) });
+				setText(event, event.reply.title);
+			}
 			break;
 		case 'reaction':
-			event.reaction = prune({ messageId: str(part?.message_id), emoji: str(part?.emoji) });
+			if (part) {
+				const emoji = str(part.emoji);
+				event.reaction = defined({ messageId: str(part.message_id), emoji: emoji || undefined });
+				if (!emoji) event.reaction.removed = true;
+			}
 			break;
 		case 'order':
-			event.order = {
-				catalogId: str(part?.catalog_id),
-				text: str(part?.text),
-				items: (Array.isArray(part?.product_items) ? (part!.product_items as Json[]) : []).filter(isObject).map((item) =>
-					prune({
-						productRetailerId: str(item.product_retailer_id),
-						quantity: num(item.quantity),
-						price: num(item.item_price),
-						currency: str(item.currency),
-					}),
-				),
-			};
-			event.text = event.order.text;
+			if (part) readOrder(event, part);
 			break;
 		case 'system':
-			event.system = prune({
-				type: str(part?.type),
-				body: str(part?.body),
-				previousWaId: waId,
-				newWaId: str(part?.wa_id) ?? str(part?.new_wa_id),
-				userId: str(part?.user_id),
-			});
-			event.text = event.system.body;
+			if (part) readSystem(event, part, waId, userId);
+			break;
+		case 'edit':
+			if (part) readEdit(event, part);
+			break;
+		case 'revoke':
+			if (part) event.revoke = defined({ originalMessageId: str(part.original_message_id) });
+			break;
+		case 'unsupported':
+			if (part) event.unsupportedType = str(part.type);
 			break;
 		default:
-			// edits, revokes, unsupported and future types keep their raw part for the workflow.
+			// Future types keep their raw part on `raw` for the workflow.
 			break;
 	}
-	if (isObject(message.context)) {
-		const context = message.context;
-		const referred = isObject(context.referred_product) ? context.referred_product : undefined;
-		event.context = prune({
-			messageId: str(context.id),
-			from: str(context.from),
-			forwarded: typeof context.forwarded === 'boolean' ? context.forwarded : undefined,
-			frequentlyForwarded: typeof context.frequently_forwarded === 'boolean' ? context.frequently_forwarded : undefined,
-			referredProduct: referred
-				? prune({ catalogId: str(referred.catalog_id), productRetailerId: str(referred.product_retailer_id) })
+
+	const replyContext = message.context;
+	if (isObject(replyContext)) {
+		const referred = replyContext.referred_product;
+		event.context = defined({
+			messageId: str(replyContext.id),
+			from: str(replyContext.from),
+			forwarded: bool(replyContext.forwarded),
+			frequentlyForwarded: bool(replyContext.frequently_forwarded),
+			referredProduct: isObject(referred)
+				? defined({ catalogId: str(referred.catalog_id), productRetailerId: str(referred.product_retailer_id) })
 				: undefined,
 		});
 	}
-	if (isObject(message.referral)) event.referral = message.referral;
-	if (Array.isArray(message.errors)) event.errors = message.errors.filter(isObject).map(readError);
+	if (isObject(message.referral)) event.referral = referralOf(message.referral);
+	const groupId = str(message.group_id);
+	if (groupId) event.groupId = groupId;
+	if (Array.isArray(message.errors)) event.errors = errorsOf(message.errors);
+	// Last, so n8n shows the readable fields first.
+	event.raw = message;
 	return event;
 }
 
-function readStatus(status: Json, base: Base): WhatsAppStatusEvent {
-	const conversation = isObject(status.conversation) ? status.conversation : undefined;
-	const origin = isObject(conversation?.origin) ? (conversation!.origin as Json) : undefined;
-	const pricing = isObject(status.pricing) ? status.pricing : undefined;
+function readStatus(status: Json, context: Context): WhatsAppStatusEvent {
+	const time = readTime(status.timestamp, context.receivedAt);
+	const groupId = str(status.recipient_type) === 'group' ? str(status.recipient_id) : undefined;
 	const event: WhatsAppStatusEvent = {
 		kind: 'status',
 		id: str(status.id) ?? '',
-		...base,
-		timestamp: isoTimestamp(status.timestamp),
-		customer: customer(str(status.recipient_id), str(status.recipient_user_id), new Map()),
+		field: context.field,
+		wabaId: context.wabaId,
+		phoneNumberId: context.phoneNumberId,
+		displayPhoneNumber: context.displayPhoneNumber,
+		timestamp: time.iso,
+		customer: groupId
+			? {}
+			: customerOf(
+					str(status.recipient_id),
+					str(status.recipient_user_id),
+					str(status.parent_recipient_user_id) ?? str(status.recipient_parent_user_id),
+					context.contacts,
+				),
 		status: str(status.status) ?? 'unknown',
-		raw: status,
-	};
-	if (conversation) {
-		event.conversation = prune({
+	} as WhatsAppStatusEvent;
+	if (time.estimated) event.timestampEstimated = true;
+	if (groupId) event.groupId = groupId;
+
+	const conversation = status.conversation;
+	if (isObject(conversation)) {
+		const origin = conversation.origin;
+		const expiration = conversation.expiration_timestamp;
+		event.conversation = defined({
 			id: str(conversation.id),
-			originType: str(origin?.type),
-			expiresAt: conversation.expiration_timestamp !== undefined ? isoTimestamp(conversation.expiration_timestamp) : undefined,
+			originType: isObject(origin) ? str(origin.type) : undefined,
+			expiresAt: expiration !== undefined && expiration !== null ? isoSeconds(expiration) : undefined,
 		});
 	}
-	if (pricing) {
-		event.pricing = prune({
-			billable: typeof pricing.billable === 'boolean' ? pricing.billable : undefined,
+	const pricing = status.pricing;
+	if (isObject(pricing)) {
+		event.pricing = defined({
+			billable: bool(pricing.billable),
 			category: str(pricing.category),
 			pricingModel: str(pricing.pricing_model),
 			type: str(pricing.type),
@@ -296,63 +442,319 @@ function readStatus(status: Json, base: Base): WhatsAppStatusEvent {
 	}
 	const callbackData = str(status.biz_opaque_callback_data);
 	if (callbackData !== undefined) event.bizOpaqueCallbackData = callbackData;
-	if (Array.isArray(status.errors)) event.errors = status.errors.filter(isObject).map(readError);
+	if (Array.isArray(status.errors)) event.errors = errorsOf(status.errors);
+	event.raw = status;
 	return event;
 }
 
-function readError(error: Json): EventError {
-	const code = typeof error.code === 'number' ? error.code : Number(error.code);
-	const info = graphError(Number.isFinite(code) ? code : 0);
-	const errorData = isObject(error.error_data) ? error.error_data : undefined;
-	return prune({
+function readErrors(errors: unknown[], context: Context): WhatsAppErrorEvent {
+	const read = errorsOf(errors);
+	const event: WhatsAppErrorEvent = {
+		kind: 'error',
+		// Meta re-delivers the same errors: an id from their content lets the trigger drop repeats.
+		id: `error:${context.wabaId}:${context.phoneNumberId}:${read.map((error) => `${error.code}:${error.details ?? error.message ?? ''}`).join('|')}`,
+		field: context.field,
+		wabaId: context.wabaId,
+		phoneNumberId: context.phoneNumberId,
+		displayPhoneNumber: context.displayPhoneNumber,
+		timestamp: context.receivedAt.get(),
+		timestampEstimated: true,
+		customer: {},
+		errors: read,
+		raw: { errors },
+	};
+	return event;
+}
+
+function otherChange(field: string, wabaId: string, entry: Json, value: unknown, receivedAt: Receipt): WhatsAppChangeEvent {
+	const valueObject = isObject(value) ? value : undefined;
+	const metadata = valueObject?.metadata;
+	const rawTime = entry.time ?? valueObject?.timestamp;
+	const time = readTime(rawTime, receivedAt);
+	const event: WhatsAppChangeEvent = { kind: 'change', field, wabaId, timestamp: time.iso, value };
+	const phoneNumberId = isObject(metadata) ? str(metadata.phone_number_id) : undefined;
+	if (phoneNumberId) event.phoneNumberId = phoneNumberId;
+	if (time.estimated) event.timestampEstimated = true;
+	return event;
+}
+
+// ---- message parts ------------------------------------------------------------------------
+
+function mediaOf(part: Json): WhatsAppMediaPart {
+	return defined({
+		id: str(part.id),
+		mimeType: str(part.mime_type),
+		sha256: str(part.sha256),
+		caption: str(part.caption),
+		filename: str(part.filename),
+		voice: bool(part.voice),
+		animated: bool(part.animated),
+		url: str(part.url),
+	});
+}
+
+function locationOf(part: Json): NonNullable<WhatsAppMessageEvent['location']> {
+	return defined({
+		latitude: num(part.latitude),
+		longitude: num(part.longitude),
+		name: str(part.name),
+		address: str(part.address),
+		url: str(part.url),
+	});
+}
+
+function readInteractive(event: WhatsAppMessageEvent, part: Json): void {
+	const kind = str(part.type) ?? 'unknown';
+	const reply = isObject(part[kind]) ? (part[kind] as Json) : {};
+	if (kind === 'nfm_reply') {
+		// A flow or address form: the answer is the JSON, not words a person typed.
+		const payload = str(reply.response_json);
+		event.reply = defined({ kind, title: str(reply.name), payload, response: payload !== undefined ? parseJson(payload) : undefined });
+		return;
+	}
+	event.reply = defined({ kind, id: str(reply.id), title: str(reply.title), description: str(reply.description) });
+	setText(event, event.reply.title);
+}
+
+function readOrder(event: WhatsAppMessageEvent, part: Json): void {
+	const items: NonNullable<WhatsAppMessageEvent['order']>['items'] = [];
+	if (Array.isArray(part.product_items)) {
+		for (const item of part.product_items) {
+			if (!isObject(item)) continue;
+			items.push(
+				defined({
+					productRetailerId: str(item.product_retailer_id),
+					quantity: num(item.quantity),
+					price: num(item.item_price),
+					currency: str(item.currency),
+				}),
+			);
+		}
+	}
+	event.order = defined({ catalogId: str(part.catalog_id), text: str(part.text), items });
+	setText(event, event.order.text);
+}
+
+function readSystem(event: WhatsAppMessageEvent, part: Json, waId: string | undefined, userId: string | undefined): void {
+	const type = str(part.type);
+	const newWaId = str(part.wa_id) ?? str(part.new_wa_id);
+	const newUserId = str(part.user_id);
+	const changedNumber = type === 'user_changed_number' || type === 'customer_changed_number';
+	const newPhone = newWaId ? waIdToE164(`+${newWaId}`) : undefined;
+	event.system = defined({
+		type,
+		body: str(part.body),
+		previousWaId: changedNumber ? waId : undefined,
+		newWaId,
+		newE164: newPhone?.ok ? newPhone.e164 : undefined,
+		// A new phone number also brings a new BSUID, so both changes name the old one.
+		previousUserId: newUserId && newUserId !== userId ? userId : undefined,
+		newUserId,
+		newParentUserId: str(part.parent_user_id),
+	});
+	setText(event, event.system.body);
+}
+
+function readEdit(event: WhatsAppMessageEvent, part: Json): void {
+	const edited = isObject(part.message) ? part.message : undefined;
+	const editedType = edited ? str(edited.type) : undefined;
+	const content = edited && editedType && isObject(edited[editedType]) ? (edited[editedType] as Json) : undefined;
+	event.edit = defined({
+		originalMessageId: str(part.original_message_id),
+		type: editedType,
+		text: content ? (str(content.body) ?? str(content.caption)) : undefined,
+	});
+	setText(event, event.edit.text);
+}
+
+function sharedContactsOf(contacts: unknown[], sender: WhatsAppCustomer): WhatsAppSharedContact[] {
+	// Numbers written without a country code are most likely from the sender's own country.
+	const defaultCountry = sender.e164 ? countryOf(sender.e164) : undefined;
+	const shared: WhatsAppSharedContact[] = [];
+	for (const contact of contacts) {
+		if (!isObject(contact)) continue;
+		const phones: WhatsAppSharedContact['phones'] = [];
+		if (Array.isArray(contact.phones)) {
+			for (const phone of contact.phones) {
+				if (!isObject(phone)) continue;
+				const waId = str(phone.wa_id);
+				const written = str(phone.phone);
+				const normalised = waId ? waIdToE164(`+${waId}`) : written ? normalizePhone(written, { defaultCountry }) : undefined;
+				phones.push(defined({ phone: written, waId, e164: normalised?.ok ? normalised.e164 : undefined, type: str(phone.type) }));
+			}
+		}
+		const emails: string[] = [];
+		if (Array.isArray(contact.emails)) {
+			for (const email of contact.emails) {
+				const address = isObject(email) ? str(email.email) : undefined;
+				if (address) emails.push(address);
+			}
+		}
+		const name = isObject(contact.name) ? (str(contact.name.formatted_name) ?? str(contact.name.first_name)) : undefined;
+		const organization = isObject(contact.org) ? str(contact.org.company) : undefined;
+		shared.push(defined({ name, phones, emails, organization }));
+	}
+	return shared;
+}
+
+function referralOf(referral: Json): WhatsAppReferral {
+	const welcome = referral.welcome_message;
+	return defined({
+		sourceType: str(referral.source_type),
+		sourceId: str(referral.source_id),
+		sourceUrl: str(referral.source_url),
+		headline: str(referral.headline),
+		body: str(referral.body),
+		mediaType: str(referral.media_type),
+		imageUrl: str(referral.image_url),
+		videoUrl: str(referral.video_url),
+		thumbnailUrl: str(referral.thumbnail_url),
+		ctwaClid: str(referral.ctwa_clid),
+		welcomeMessage: isObject(welcome) ? str(welcome.text) : undefined,
+	});
+}
+
+function errorsOf(errors: unknown[]): WhatsAppEventError[] {
+	const read: WhatsAppEventError[] = [];
+	for (const error of errors) if (isObject(error)) read.push(errorOf(error));
+	return read;
+}
+
+function errorOf(error: Json): WhatsAppEventError {
+	const code = num(error.code);
+	const info = graphError(code !== undefined && Number.isInteger(code) ? code : 0);
+	const errorData = error.error_data;
+	return defined({
 		code: info.code,
 		title: info.title,
 		retryable: info.retryable,
 		message: str(error.message) ?? str(error.title),
-		details: str(errorData?.details),
+		details: isObject(errorData) ? str(errorData.details) : undefined,
+		href: str(error.href),
 	});
 }
 
-/** Names from `value.contacts[]`, by wa_id and by user_id. */
-function contactNames(contacts: unknown): Map<string, string> {
-	const names = new Map<string, string>();
-	if (!Array.isArray(contacts)) return names;
+// ---- customers ----------------------------------------------------------------------------
+
+interface ContactRecord {
+	waId?: string;
+	userId?: string;
+	parentUserId?: string;
+	name?: string;
+	username?: string;
+}
+
+/** `value.contacts[]` by wa_id and by user_id; usually one entry, so a small Map. */
+type ContactIndex = Map<string, ContactRecord>;
+
+function indexContacts(contacts: unknown): ContactIndex | undefined {
+	if (!Array.isArray(contacts) || contacts.length === 0) return undefined;
+	const index: ContactIndex = new Map();
 	for (const contact of contacts) {
 		if (!isObject(contact)) continue;
-		const name = isObject(contact.profile) ? str(contact.profile.name) : undefined;
-		if (!name) continue;
-		const waId = str(contact.wa_id);
-		const userId = str(contact.user_id);
-		if (waId) names.set(waId, name);
-		if (userId) names.set(userId, name);
+		const profile = isObject(contact.profile) ? contact.profile : undefined;
+		const record: ContactRecord = {
+			waId: str(contact.wa_id),
+			userId: str(contact.user_id),
+			parentUserId: str(contact.parent_user_id),
+			name: profile ? str(profile.name) : undefined,
+			username: profile ? str(profile.username) : undefined,
+		};
+		if (record.waId) index.set(record.waId, record);
+		if (record.userId) index.set(record.userId, record);
 	}
-	return names;
+	return index;
 }
 
-function customer(waId: string | undefined, userId: string | undefined, names: Map<string, string>): WhatsAppCustomer {
-	const result: WhatsAppCustomer = {};
+/**
+ * The customer from the message or status, completed from the matching `contacts[]` entry: a
+ * message may carry only the BSUID while its contact entry also has the phone, or the reverse.
+ */
+function customerOf(
+	waIdGiven: string | undefined,
+	userIdGiven: string | undefined,
+	parentUserIdGiven: string | undefined,
+	contacts: ContactIndex | undefined,
+): WhatsAppCustomer {
+	const contact = contacts && ((waIdGiven && contacts.get(waIdGiven)) || (userIdGiven && contacts.get(userIdGiven)) || undefined);
+	const waId = waIdGiven || contact?.waId;
+	const userId = userIdGiven || contact?.userId;
+	const parentUserId = parentUserIdGiven || contact?.parentUserId;
+	const customer: WhatsAppCustomer = {};
 	if (waId) {
-		result.waId = waId;
+		customer.waId = waId;
 		const phone = waIdToE164(`+${waId}`);
-		if (phone.ok) result.e164 = phone.e164;
+		if (phone.ok) customer.e164 = phone.e164;
 	}
-	if (userId) result.userId = userId;
-	const name = (waId && names.get(waId)) || (userId && names.get(userId));
-	if (name) result.name = name;
-	return result;
+	if (userId) customer.userId = userId;
+	if (parentUserId) customer.parentUserId = parentUserId;
+	if (contact?.name) customer.name = contact.name;
+	if (contact?.username) customer.username = contact.username;
+	return customer;
 }
 
-/** Meta sends unix seconds as a string; a missing or unreadable one becomes the time of receipt. */
-function isoTimestamp(value: unknown): string {
-	const seconds = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-	return Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : new Date().toISOString();
+function countryOf(e164: string): string | undefined {
+	const phone = waIdToE164(e164);
+	return phone.ok ? phone.country : undefined;
 }
 
-function list(value: unknown, where: string): Json[] {
-	if (value === undefined || value === null) return [];
-	if (!Array.isArray(value)) throw new WebhookPayloadError(`${where} is not an array`);
-	return value.filter(isObject);
+// ---- small readers ------------------------------------------------------------------------
+
+/** Meta's unix seconds (a string, sometimes a number); unreadable ones fall back to the time of receipt. */
+function readTime(value: unknown, receivedAt: Receipt): { iso: string; estimated: boolean } {
+	const iso = isoSeconds(value);
+	return iso !== undefined ? { iso, estimated: false } : { iso: receivedAt.get(), estimated: true };
 }
+
+/** Seconds to ISO-8601, or undefined when not a time `Date` can hold (toISOString would throw). */
+function isoSeconds(value: unknown): string | undefined {
+	const seconds = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : NaN;
+	if (Number.isInteger(seconds) && seconds >= 0 && seconds < YEAR_10000) return isoWholeSeconds(seconds);
+	const ms = seconds * 1000;
+	if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) return undefined;
+	return new Date(ms).toISOString();
+}
+
+/** 10000-01-01T00:00:00Z: from here on toISOString writes a six-digit year. */
+const YEAR_10000 = 253_402_300_800;
+const SECONDS_PER_DAY = 86_400;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+let cachedDay = -1;
+let cachedDayPrefix = '';
+
+/**
+ * `new Date(…).toISOString()` was a third of the parser's time; deliveries arrive in time order,
+ * so the date part is formatted once per UTC day and the time of day by arithmetic (UTC has no
+ * leap seconds in JavaScript).
+ */
+function isoWholeSeconds(seconds: number): string {
+	const day = Math.floor(seconds / SECONDS_PER_DAY);
+	if (day !== cachedDay) {
+		cachedDayPrefix = new Date(day * SECONDS_PER_DAY * 1000).toISOString().slice(0, 11);
+		cachedDay = day;
+	}
+	const ofDay = seconds - day * SECONDS_PER_DAY;
+	const hours = Math.floor(ofDay / 3600);
+	const minutes = Math.floor((ofDay % 3600) / 60);
+	return `${cachedDayPrefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[ofDay % 60]}.000Z`;
+}
+
+/** Meta always sends a wamid; should one be missing, a stable stand-in keeps duplicates detectable. */
+function syntheticId(sender: string | undefined, timestamp: unknown, type: string): string {
+	return `nowamid:${sender ?? 'unknown'}:${String(timestamp)}:${type}`;
+}
+
+function setText(event: WhatsAppMessageEvent, text: string | undefined): void {
+	if (text !== undefined) event.text = text;
+}
+
+/** Lists Meta may leave out; anything else than an array breaks the envelope. */
+function list(value: unknown, where: string): unknown[] {
+	if (value === undefined || value === null) return EMPTY;
+	if (!Array.isArray(value)) throw new WebhookPayloadError(`is ${describe(value)}, expected an array`, where);
+	return value;
+}
+const EMPTY: unknown[] = [];
 
 function isObject(value: unknown): value is Json {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -360,17 +762,42 @@ function isObject(value: unknown): value is Json {
 
 function str(value: unknown): string | undefined {
 	if (typeof value === 'string') return value;
-	if (typeof value === 'number') return String(value);
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	return undefined;
 }
 
 function num(value: unknown): number | undefined {
-	const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+	const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
 	return Number.isFinite(n) ? n : undefined;
 }
 
-/** Drops undefined fields so items stay clean in n8n's table view. */
-function prune<T extends object>(value: T): T {
-	for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key];
-	return value;
+function bool(value: unknown): boolean | undefined {
+	return typeof value === 'boolean' ? value : undefined;
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * A copy without undefined fields, so items stay clean in n8n's table view. Copying (rather than
+ * deleting) keeps the objects in V8's fast mode.
+ */
+function defined<T extends object>(value: T): T {
+	const result = {} as T;
+	for (const key in value) if (value[key] !== undefined) result[key] = value[key];
+	return result;
+}
+
+function describe(value: unknown): string {
+	if (value === undefined) return 'missing';
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	if (typeof value === 'object') return 'an object';
+	if (typeof value === 'string') return value.length > 40 ? 'a string' : `the string ${JSON.stringify(value)}`;
+	return `a ${typeof value}`;
 }

@@ -1,6 +1,7 @@
 /**
- * Several processes on one host share a file ledger: together they never exceed a limit. The
- * children run the built package (dist/), which the test command builds before running tests.
+ * Several processes share one ledger (a file on one host, or Redis as in n8n's queue mode) and
+ * together never exceed a limit. The children load lib/quota from source through TypeScript's
+ * transpiler, so they always run the code under test, with no build step.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,32 +9,85 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-const run = promisify(execFile);
-const built = path.resolve(__dirname, '../../dist/lib/quota/index.js');
+import { createQuotaGuard } from '../../lib/quota';
+import { startRedisServer } from '../support/redisServer';
+import type { RedisServer } from '../support/redisServer';
 
-const child = `
-const { createQuotaGuard } = require(process.argv[1]);
-const [file, worker, count] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
-const guard = createQuotaGuard({ store: { type: 'file', path: file }, rules: { messagingLimit: 150, throughputPerSecond: 0, quietHours: false } });
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '../..');
+
+/** argv: project root, store options (JSON), messaging limit, first customer, how many. Prints { allowed, denied }. */
+const CHILD = `
+const fs = require('fs');
+const path = require('path');
+const root = process.argv[1];
+const ts = require(path.join(root, 'node_modules/typescript'));
+require.extensions['.ts'] = (module, filename) => {
+	const source = fs.readFileSync(filename, 'utf8');
+	const { outputText } = ts.transpileModule(source, {
+		fileName: filename,
+		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+	});
+	module._compile(outputText, filename);
+};
+const { createQuotaGuard } = require(path.join(root, 'lib/quota/index.ts'));
+const [store, limit, first, count] = [JSON.parse(process.argv[2]), Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5])];
+const guard = createQuotaGuard({ store, rules: { messagingLimit: limit, throughputPerSecond: 0, quietHours: false } });
+const now = Date.now();
 (async () => {
+	const denied = {};
 	let allowed = 0;
-	const now = Date.UTC(2026, 10, 23, 3);
 	await Promise.all(Array.from({ length: count }, async (_, i) => {
-		const result = await guard.reserve({ phoneNumberId: '1065', to: '+8529' + String(1000000 + worker * 1000 + i), category: 'marketing', now });
-		if (result.allowed) { allowed++; await guard.commit(result.reservationId, { messageId: 'w' + i }); }
+		const result = await guard.reserve({ phoneNumberId: '1065', to: '+8526' + String(1000000 + first + i), category: 'marketing', template: 'launch', now });
+		if (!result.allowed) return void (denied[result.rule] = (denied[result.rule] || 0) + 1);
+		allowed++;
+		await guard.commit(result.reservationId, { messageId: 'wamid.' + (first + i) });
 	}));
-	process.stdout.write(String(allowed));
+	await guard.close();
+	process.stdout.write(JSON.stringify({ allowed, denied }));
 })().catch((error) => { console.error(error); process.exit(1); });
 `;
 
-describe('file ledger shared by processes', () => {
-	it('lets four processes reserve 400 sends on a 150 limit: exactly 150 go', async () => {
-		if (!fs.existsSync(built)) throw new Error(`build first (npm test does): ${built} is missing`);
-		const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scrm-ledger-')), 'ledger.json');
-		const results = await Promise.all(
-			[0, 1, 2, 3].map((worker) => run(process.execPath, ['-e', child, built, file, String(worker), '100'], { timeout: 60_000 })),
-		);
-		const allowed = results.map((result) => Number(result.stdout));
-		expect(allowed.reduce((a, b) => a + b, 0)).toBe(150);
-	}, 90_000);
+interface ChildResult {
+	allowed: number;
+	denied: Record<string, number>;
+}
+
+async function reserveInProcesses(store: object, limit: number, processes: number, each: number): Promise<ChildResult[]> {
+	const children = Array.from({ length: processes }, (_, p) =>
+		run(process.execPath, ['-e', CHILD, root, JSON.stringify(store), String(limit), String(p * each), String(each)], { timeout: 120_000 }),
+	);
+	return (await Promise.all(children)).map((child) => JSON.parse(child.stdout) as ChildResult);
+}
+
+describe('a file ledger shared by processes on one host', () => {
+	it('lets 4 processes reserve 400 marketing sends on a 150 limit: exactly 150 go', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scrm-ledger-'));
+		try {
+			const results = await reserveInProcesses({ type: 'file', path: path.join(dir, 'ledger.json') }, 150, 4, 100);
+			expect(results.reduce((sum, r) => sum + r.allowed, 0)).toBe(150);
+			expect(results.reduce((sum, r) => sum + (r.denied.messagingLimit ?? 0), 0)).toBe(250);
+			expect(fs.readdirSync(dir)).toEqual(['ledger.json']);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	}, 120_000);
+});
+
+describe('a Redis ledger shared by processes (queue mode)', () => {
+	let server: RedisServer;
+	beforeAll(async () => void (server = await startRedisServer()));
+	afterAll(async () => server?.stop());
+
+	it('lets 5 processes reserve 5,000 marketing sends to distinct customers on a 1,000 limit: exactly 1,000 go', async () => {
+		const results = await reserveInProcesses({ type: 'redis', url: server.url }, 1000, 5, 1000);
+		expect(results.reduce((sum, r) => sum + r.allowed, 0)).toBe(1000);
+		expect(results.reduce((sum, r) => sum + (r.denied.messagingLimit ?? 0), 0)).toBe(4000);
+		const guard = createQuotaGuard({ store: { type: 'redis', url: server.url }, rules: { messagingLimit: 1000 } });
+		try {
+			expect(await guard.usage('1065')).toMatchObject({ uniqueCustomers24h: 1000, remaining: 0, headroomReached: true });
+		} finally {
+			await guard.close();
+		}
+	}, 120_000);
 });
