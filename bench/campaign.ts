@@ -7,11 +7,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { E2E_DIR, N8nApi, ROOT, sleep, startN8n, stopN8n } from '../test/e2e/n8nHost';
+import { N8nApi, ROOT, sleep } from '../test/e2e/n8nHost';
 import type { HostState } from '../test/e2e/n8nHost';
 import { SIM, startGraphApiSimulator } from '../test/simulators/graphApi';
 import type { GraphApiSimulator } from '../test/simulators/graphApi';
-import { makeCertificate } from './support/metaAppServer';
+import { startBenchN8n, stopBenchN8n, track } from './support/host';
+import { makeCertificate } from './support/tls';
 
 const PORT = 5682;
 
@@ -59,7 +60,7 @@ export async function runCampaignBench(
 	throughput = Number(process.env.SCRM_BENCH_THROUGHPUT ?? 80),
 ): Promise<Record<string, unknown>> {
 	const version = process.env.SCRM_N8N_VERSION ?? fs.readFileSync(path.join(ROOT, 'scripts/n8n-version'), 'utf8').trim();
-	const { keyFile, certFile } = makeCertificate(path.join(E2E_DIR, 'bench-tls'));
+	const { keyFile, certFile } = makeCertificate(path.join(ROOT, '.host', 'bench', 'tls'));
 	const graph = await startGraphApiSimulator({
 		tls: { key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile) },
 		host: '127.0.0.1',
@@ -67,9 +68,10 @@ export async function runCampaignBench(
 		latencyMs: 50,
 		limits: { throughputPerSecond: throughput },
 	});
+	const stopGraph = track(() => graph.stop());
 	let host: HostState | undefined;
 	try {
-		host = await startN8n({
+		host = await startBenchN8n({
 			version,
 			port: PORT,
 			name: 'campaign',
@@ -131,8 +133,8 @@ export async function runCampaignBench(
 		console.log(`  delivered ratio ours / built-in: ${(our.accepted / Math.max(theirs.accepted, 1)).toFixed(2)}`);
 		return { messages, throughput, ours: our, builtIn: theirs, shareOfLimit: our.messagesPerSecond / throughput };
 	} finally {
-		if (host) stopN8n(host);
-		await graph.stop();
+		if (host) await stopBenchN8n(host);
+		await stopGraph();
 	}
 }
 

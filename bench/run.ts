@@ -1,29 +1,87 @@
-/** Runs every benchmark and keeps the figures in .host/bench/results.json for later comparison. */
+/**
+ * `npm run bench [-- name …]`: runs the benchmarks (all, or those named), each printing its figures
+ * beside a baseline measured in the same run; never a timed pass/fail. A benchmark that fails is
+ * reported and the others still run (exit status 1 at the end). Figures are merged into
+ * .host/bench/results.json (latest per benchmark) and appended to .host/bench/history.jsonl.
+ */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
+import { ROOT } from '../test/e2e/n8nHost';
 import { runCampaignBench } from './campaign';
 import { runQuotaGuardBench } from './quotaGuard';
 import { runWebhookLatencyBench } from './webhookLatency';
 import { runWebhookParseBench } from './webhookParse';
 
-async function main(): Promise<void> {
-	const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
-	console.log('== webhook intake throughput');
-	results.webhookParse = runWebhookParseBench();
-	console.log('\n== webhook latency through a real n8n, ours beside the built-in WhatsApp Trigger');
-	results.webhookLatency = await runWebhookLatencyBench();
-	console.log('\n== quota guard overhead');
-	results.quotaGuard = await runQuotaGuardBench();
-	console.log('\n== template campaign through a real n8n, ours beside the built-in WhatsApp node');
-	results.campaign = await runCampaignBench();
-	const file = path.resolve(__dirname, '../../.host/bench/results.json');
-	fs.mkdirSync(path.dirname(file), { recursive: true });
-	fs.writeFileSync(file, JSON.stringify(results, null, 2));
-	console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
+interface Bench {
+	name: string;
+	title: string;
+	run: () => unknown;
 }
 
-main().catch((error: unknown) => {
-	console.error(error);
-	process.exit(1);
-});
+const BENCHES: Bench[] = [
+	{ name: 'webhookParse', title: 'webhook intake throughput: signature + JSON + parse, ours beside HMAC + JSON.parse', run: () => runWebhookParseBench() },
+	{ name: 'webhookLatency', title: "webhook latency through a real n8n: our trigger beside n8n's built-in WhatsApp Trigger", run: () => runWebhookLatencyBench() },
+	{ name: 'quotaGuard', title: 'quota guard overhead per decision, file store beside memory store', run: () => runQuotaGuardBench() },
+	{ name: 'campaign', title: "template campaign through a real n8n: our Sender beside n8n's built-in WhatsApp node", run: () => runCampaignBench() },
+];
+
+function select(args: string[]): Bench[] {
+	if (args.length === 0) return BENCHES;
+	return args.map((arg) => {
+		const bench = BENCHES.find((b) => b.name.toLowerCase() === arg.toLowerCase()) ?? BENCHES.filter((b) => b.name.toLowerCase().includes(arg.toLowerCase()))[0];
+		if (!bench) throw new Error(`no benchmark "${arg}"; choose from: ${BENCHES.map((b) => b.name).join(', ')}`);
+		return bench;
+	});
+}
+
+async function main(): Promise<number> {
+	const args = process.argv.slice(2);
+	if (args.includes('--list') || args.includes('--help')) {
+		console.log(`benchmarks: ${BENCHES.map((b) => b.name).join(', ')}\nusage: npm run bench [-- name …]   (names may be abbreviated: parse, latency, quota, campaign)`);
+		return 0;
+	}
+	const chosen = select(args);
+	const dir = path.join(ROOT, '.host', 'bench');
+	fs.mkdirSync(dir, { recursive: true });
+	const file = path.join(dir, 'results.json');
+	const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', platform: `${os.platform()} ${os.release()}` };
+	const run: Record<string, unknown> = { at: new Date().toISOString(), ...machine };
+	const failed: string[] = [];
+
+	for (const bench of chosen) {
+		console.log(`\n== ${bench.name}: ${bench.title}\n`);
+		const started = Date.now();
+		try {
+			const result = await bench.run();
+			run[bench.name] = { at: new Date().toISOString(), seconds: (Date.now() - started) / 1000, ...(result as object) };
+		} catch (error) {
+			failed.push(bench.name);
+			const message = error instanceof Error ? error.message : String(error);
+			console.error(`\n!! ${bench.name} failed after ${((Date.now() - started) / 1000).toFixed(0)} s:\n${message}`);
+			if (error instanceof Error && error.stack && process.env.SCRM_BENCH_DEBUG) console.error(error.stack);
+			run[bench.name] = { at: new Date().toISOString(), error: message };
+		}
+	}
+
+	let previous: Record<string, unknown> = {};
+	try {
+		previous = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+	} catch {
+		// first run, or unreadable: start afresh
+	}
+	fs.writeFileSync(file, `${JSON.stringify({ ...previous, ...run }, null, 2)}\n`);
+	fs.appendFileSync(path.join(dir, 'history.jsonl'), `${JSON.stringify(run)}\n`);
+	console.log(`\nresults: ${path.relative(process.cwd(), file)} (history: ${path.relative(process.cwd(), path.join(dir, 'history.jsonl'))})`);
+	if (failed.length > 0) console.error(`failed: ${failed.join(', ')}`);
+	return failed.length > 0 ? 1 : 0;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: unknown) => {
+		console.error(error instanceof Error ? error.message : error);
+		process.exit(1);
+	},
+);

@@ -10,8 +10,10 @@ const answer = (options) => {
 };
 
 const lookup = dns.lookup;
+const redirected = (hostname) => REDIRECTED.has(String(hostname).toLowerCase().replace(/\.$/, ''));
+
 dns.lookup = function (hostname, options, callback) {
-	if (!REDIRECTED.has(hostname)) return lookup.apply(this, arguments);
+	if (!redirected(hostname)) return lookup.apply(this, arguments);
 	const done = typeof options === 'function' ? options : callback;
 	const result = answer(typeof options === 'function' ? {} : options);
 	process.nextTick(() => (Array.isArray(result[0]) || typeof result[0] === 'object' ? done(null, result) : done(null, ...result)));
@@ -19,7 +21,7 @@ dns.lookup = function (hostname, options, callback) {
 
 const promisesLookup = dns.promises.lookup;
 dns.promises.lookup = async function (hostname, options) {
-	if (!REDIRECTED.has(hostname)) return promisesLookup.apply(this, arguments);
+	if (!redirected(hostname)) return promisesLookup.apply(this, arguments);
 	const result = answer(options);
 	return Array.isArray(result[0]) || typeof result[0] === 'object' ? result : { address: result[0], family: result[1] };
 };
