@@ -35,7 +35,7 @@ export interface SendGuard {
 }
 
 export type SendOutcome =
-	| { outcome: 'sent'; messageId: string; attempts: number }
+	| { outcome: 'sent'; messageId: string; attempts: number; ledgerWarning?: string }
 	| { outcome: 'wouldSend'; attempts: 0 }
 	| { outcome: 'deferred'; reason: string; rule?: string; retryAt: string | null }
 	| {
@@ -111,8 +111,17 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 	for (let attempt = 1; ; attempt++) {
 		try {
 			const sent = await options.client.sendMessage(options.phoneNumberId, options.message);
-			if (reservationId) await options.guard!.commit(reservationId, { messageId: sent.messageId });
-			return { outcome: 'sent', messageId: sent.messageId, attempts: attempt };
+			let ledgerWarning: string | undefined;
+			if (reservationId) {
+				try {
+					await options.guard!.commit(reservationId, { messageId: sent.messageId });
+				} catch (error) {
+					// The message went out: reporting it failed would invite a second send. The
+					// reservation still counts it until it expires.
+					ledgerWarning = `Sent, but the quota ledger could not record the message id: ${(error as Error).message}`;
+				}
+			}
+			return { outcome: 'sent', messageId: sent.messageId, attempts: attempt, ...(ledgerWarning ? { ledgerWarning } : {}) };
 		} catch (error) {
 			if (error instanceof TransportError && error.sent) {
 				// Meta may have accepted it: keep the reservation counted and let a person decide.

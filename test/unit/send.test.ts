@@ -96,10 +96,23 @@ describe('sendThroughGuard', () => {
 		expect(guard.committed).toEqual(['r-4']);
 	});
 
+	it('reports a sent message as sent even when the ledger cannot record it, so no one sends it again', async () => {
+		const before = sim.state.sent.length;
+		const guard = new ScriptedGuard([{ allowed: true, reservationId: 'r-6' }]);
+		guard.commit = async () => {
+			throw new Error('Redis is unavailable');
+		};
+		const outcome = await send(guard);
+		expect(outcome).toMatchObject({ outcome: 'sent', attempts: 1, ledgerWarning: expect.stringContaining('Redis is unavailable') });
+		expect(sim.state.sent.length).toBe(before + 1);
+		expect(guard.released).toEqual([]);
+	});
+
 	it('defers with the reason and the earliest time when the guard says no', async () => {
-		const retryAt = Date.UTC(2026, 10, 23, 1, 0, 0);
+		// Hours ahead of whenever the test runs: a retry time in the past would be waited for, not deferred.
+		const retryAt = Math.ceil(Date.now() / 3_600_000 + 10) * 3_600_000;
 		const outcome = await send(new ScriptedGuard([{ allowed: false, rule: 'quietHours', reason: "21:00–09:00 in the customer's time", retryAt }]));
-		expect(outcome).toEqual({ outcome: 'deferred', rule: 'quietHours', reason: "21:00–09:00 in the customer's time", retryAt: '2026-11-23T01:00:00.000Z' });
+		expect(outcome).toEqual({ outcome: 'deferred', rule: 'quietHours', reason: "21:00–09:00 in the customer's time", retryAt: new Date(retryAt).toISOString() });
 		expect(await send(new ScriptedGuard([{ allowed: false, rule: 'window', reason: 'outside the window', retryAt: null }]))).toMatchObject({
 			outcome: 'deferred',
 			retryAt: null,
