@@ -100,7 +100,8 @@ export async function runCampaignBench(
 					to: '={{ $json.phone }}',
 					template: 'hello_world::en_US',
 					options: { parallelSends: 16 },
-					quotaGuard: { store: 'memory', messagingLimit: 0, quietHoursStart: '', throughputPerSecond: throughput },
+					ledgerStore: 'memory',
+					quotaGuard: { messagingLimit: 0, quietHoursStart: '', throughputPerSecond: throughput },
 				},
 			}),
 		);

@@ -10,12 +10,14 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { deliveryKey, MemoryDeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
+import type { DeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
 import { answerVerification, filterEvents, receiveDelivery } from '../../lib/whatsapp/receive';
 import { graphClient, whatsAppCredential } from '../shared/graph';
 import { getPhoneNumbers, graphNodeError } from '../shared/loadOptions';
+import { REDIS_CREDENTIAL, redisConnectionTest, redisUrl } from '../shared/redis';
 
-/** One in-memory delivery store per trigger node, for the life of the n8n process. */
-const deliveryStores = new Map<string, MemoryDeliveryDedupStore>();
+/** One delivery store per trigger node (memory) or per Redis and node (Redis), for the life of the process. */
+const deliveryStores = new Map<string, DeliveryDedupStore>();
 
 interface TriggerOptions {
 	dedupWindowMinutes?: number;
@@ -43,7 +45,10 @@ export class WhatsAppScrmTrigger implements INodeType {
 		defaults: { name: 'WhatsApp SCRM Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'whatsAppScrmApi', required: true }],
+		credentials: [
+			{ name: 'whatsAppScrmApi', required: true },
+			{ name: 'scrmRedis', required: true, testedBy: 'redisConnectionTest', displayOptions: { show: { dedupStore: ['redis'] } } },
+		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
@@ -117,6 +122,18 @@ export class WhatsAppScrmTrigger implements INodeType {
 				],
 			},
 			{
+				displayName: 'Remember Deliveries In',
+				name: 'dedupStore',
+				type: 'options',
+				noDataExpression: true,
+				default: 'memory',
+				description: "Where the trigger remembers the deliveries it has emitted, so Meta's re-deliveries start nothing",
+				options: [
+					{ name: 'Memory (One n8n Process)', value: 'memory', description: 'Forgotten on restart' },
+					{ name: 'Redis (Queue Mode, Several Processes)', value: 'redis', description: 'Shared by every n8n process and kept across restarts' },
+				],
+			},
+			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
@@ -160,7 +177,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 		],
 	};
 
-	methods = { loadOptions: { getPhoneNumbers } };
+	methods = { loadOptions: { getPhoneNumbers }, credentialTest: { redisConnectionTest } };
 
 	webhookMethods = {
 		default: {
@@ -273,7 +290,15 @@ export class WhatsAppScrmTrigger implements INodeType {
 		const windowMinutes = options.dedupWindowMinutes ?? 1440;
 		let fresh = events;
 		if (windowMinutes > 0 && events.length > 0) {
-			const claimed = await deliveryStore(this).claim(events.map(deliveryKey), windowMinutes * 60_000);
+			let claimed: boolean[];
+			try {
+				const store = await deliveryStore(this, credential.wabaId);
+				claimed = await store.claim(events.map((event) => `${event.phoneNumberId}:${deliveryKey(event)}`), windowMinutes * 60_000);
+			} catch (error) {
+				// Neither emit (it could be a duplicate) nor drop: Meta redelivers what is not answered 200.
+				response.status(503).json({ error: `duplicate store unavailable, deliver again later: ${(error as Error).message}` });
+				return { noWebhookResponse: true };
+			}
 			fresh = events.filter((_, index) => claimed[index]);
 		}
 
@@ -295,11 +320,22 @@ function selectedPhoneNumbers(context: IHookFunctions): string[] {
 	return (context.getNodeParameter('phoneNumberIds', []) as string[]).filter(Boolean);
 }
 
-function deliveryStore(context: IWebhookFunctions): MemoryDeliveryDedupStore {
-	const key = `${context.getWorkflow().id}:${context.getNode().id}`;
+async function deliveryStore(context: IWebhookFunctions, wabaId: string): Promise<DeliveryDedupStore> {
+	const node = `${context.getWorkflow().id}:${context.getNode().id}`;
+	if ((context.getNodeParameter('dedupStore', 'memory') as string) !== 'redis') {
+		let store = deliveryStores.get(node);
+		if (!store) deliveryStores.set(node, (store = new MemoryDeliveryDedupStore()));
+		return store;
+	}
+	const url = redisUrl(await context.getCredentials(REDIS_CREDENTIAL));
+	const key = `${url}|${node}`;
 	let store = deliveryStores.get(key);
 	if (!store) {
-		store = new MemoryDeliveryDedupStore();
+		// Loaded only when chosen, so single-process users never load a Redis client.
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { RedisDeliveryDedupStore } = require('../../lib/whatsapp/redisDeliveryDedup') as typeof import('../../lib/whatsapp/redisDeliveryDedup');
+		// Namespaced per Meta account and trigger; each key also names the business phone number.
+		store = new RedisDeliveryDedupStore(url, { keyPrefix: `scrm:dedup:{${wabaId}}:${node}:` });
 		deliveryStores.set(key, store);
 	}
 	return store;

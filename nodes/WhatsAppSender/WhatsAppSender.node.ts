@@ -9,6 +9,7 @@ import * as sendTemplate from './actions/message/sendTemplate.operation';
 import * as sendText from './actions/message/sendText.operation';
 import { categoryProperty } from './actions/message/common';
 import { getPhoneNumbers, getTemplates } from './methods/loadOptions';
+import { redisConnectionTest } from '../shared/redis';
 import { guardProperties, quotaGuard } from './transport/guard';
 
 export class WhatsAppSender implements INodeType {
@@ -26,7 +27,10 @@ export class WhatsAppSender implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Sent', 'Deferred', 'Failed'],
 		usableAsTool: true,
-		credentials: [{ name: 'whatsAppScrmApi', required: true }],
+		credentials: [
+			{ name: 'whatsAppScrmApi', required: true },
+{ name: 'scrmRedis', required: true, testedBy: 'redisConnectionTest', displayOptions: { show: { ledgerStore: ['redis'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -169,7 +173,7 @@ export class WhatsAppSender implements INodeType {
 		],
 	};
 
-	methods = { loadOptions: { getPhoneNumbers, getTemplates } };
+	methods = { loadOptions: { getPhoneNumbers, getTemplates }, credentialTest: { redisConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;

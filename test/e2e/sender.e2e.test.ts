@@ -2,8 +2,12 @@
  * The WhatsApp Sender in a real n8n: the broadcast example workflow sends a template to a customer
  * list through the quota guard, against the Graph API simulator enforcing Meta's limits.
  */
+import Redis from 'ioredis';
+
 import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
+import { startRedisServer } from '../support/redisServer';
+import type { RedisServer } from '../support/redisServer';
 import { N8nApi, readHostState } from './n8nHost';
 
 jest.setTimeout(120_000);
@@ -30,7 +34,8 @@ beforeAll(async () => {
 		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
 		sender.parameters.phoneNumberId = SIM.phoneNumberId;
 		// Quiet hours depend on the clock of the run; the engine's tests cover them with a fixed clock.
-		sender.parameters.quotaGuard = { store: 'memory', quietHoursStart: '' };
+		sender.parameters.ledgerStore = 'memory';
+		sender.parameters.quotaGuard = { quietHoursStart: '' };
 	});
 	await n8n.activate(workflow);
 	campaignUrl = `${host.url}/webhook/scrm-campaign`;
@@ -96,7 +101,12 @@ describe('broadcast campaign', () => {
 });
 
 /** The broadcast workflow turned into a free-form reply on its own webhook path. */
-async function importReplyWorkflow(pathName: string, webhookId: string, options: Record<string, unknown> = {}) {
+async function importReplyWorkflow(
+	pathName: string,
+	webhookId: string,
+	options: Record<string, unknown> = {},
+	ledger: { store: string; credential?: { id: string; name: string }; guard?: Record<string, unknown> } = { store: 'memory' },
+) {
 	const credential = (await n8n.call('GET', '/rest/credentials')).find((c: { name: string }) => c.name === 'WhatsApp sender e2e');
 	const imported = await n8n.importWorkflow('whatsapp-broadcast-campaign.json', { whatsAppScrmApi: { id: credential.id, name: credential.name } }, (json) => {
 		const hook = json.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-base.webhook');
@@ -109,8 +119,10 @@ async function importReplyWorkflow(pathName: string, webhookId: string, options:
 			to: '={{ $json.customer?.e164 ?? $json.phone }}',
 			text: 'Thanks, we are on it',
 			options,
-			quotaGuard: { store: 'memory', quietHoursStart: '' },
+			ledgerStore: ledger.store,
+			quotaGuard: { quietHoursStart: '', ...(ledger.guard ?? {}) },
 		};
+		if (ledger.credential) sender.credentials = { ...sender.credentials, scrmRedis: ledger.credential };
 	});
 	await n8n.activate(imported);
 	return { workflow: () => imported, url: () => `${readHostState().url}/webhook/${pathName}` };
@@ -145,6 +157,46 @@ describe('free-form replies', () => {
 			expect.objectContaining({ outcome: 'sent', to: '+85261234569', fallbackTemplate: 'order_update::zh_HK' }),
 		]);
 		expect(graph.state.sent[graph.state.sent.length - 1]).toMatchObject({ type: 'template', template: { name: 'order_update', language: 'zh_HK' } });
+		await n8n.deactivate(replies.workflow());
+	});
+});
+
+describe('Redis quota ledger (queue mode)', () => {
+	let redis: RedisServer;
+	beforeAll(async () => {
+		redis = await startRedisServer();
+	});
+	afterAll(async () => {
+		await redis?.stop();
+	});
+
+	it('tests the Redis credential and keeps the pair-rate rule across executions through Redis', async () => {
+		const data = { host: '127.0.0.1', port: redis.port, user: '', password: '', database: 0, ssl: false };
+		const credential = await n8n.createCredential('scrmRedis', 'Redis e2e', data);
+		const test = (body: object) => n8n.raw('POST', '/rest/credentials/test', { credentials: { id: credential.id, name: credential.name, type: 'scrmRedis', data: body } });
+		expect((await test(data)).body.data).toMatchObject({ status: 'OK' });
+		expect((await test({ ...data, port: 1 })).body.data).toMatchObject({ status: 'Error', message: expect.stringMatching(/Could not reach Redis/) });
+		const replies = await importReplyWorkflow('scrm-redis', '2c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d7', {}, {
+			store: 'redis',
+			credential,
+			// Longer than the Sender waits for a free slot (5 s), so the second send is deferred, not delayed.
+			guard: { pairRateSeconds: 60 },
+		});
+		const customer = '+85261234570';
+		const inbound = { kind: 'message', id: 'wamid.in-redis', timestamp: new Date().toISOString(), customer: { e164: customer }, type: 'text', text: 'hi' };
+		graph.state.recordInbound(SIM.phoneNumberId, customer.slice(1), Date.now());
+		const first = await runCampaign([inbound], replies);
+		expect(first.sent.map((item) => item.json.whatsapp)).toEqual([expect.objectContaining({ outcome: 'sent', to: customer })]);
+		// A second execution right after: the ledger in Redis knows the first send.
+		const second = await runCampaign([inbound], replies);
+		expect(second.sent).toEqual([]);
+		expect(second.deferred.map((item) => item.json.whatsapp)).toEqual([expect.objectContaining({ outcome: 'deferred', rule: 'pairRate' })]);
+		const client = new Redis(redis.url);
+		try {
+			expect((await client.keys('scrm:quota:*')).length).toBeGreaterThan(0);
+		} finally {
+			client.disconnect();
+		}
 		await n8n.deactivate(replies.workflow());
 	});
 });

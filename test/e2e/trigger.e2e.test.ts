@@ -2,8 +2,12 @@
  * The WhatsApp SCRM Trigger inside a real n8n, fed by the Graph API simulator: the example workflow
  * is imported and activated, then signed, forged, malformed and duplicate deliveries are posted.
  */
+import Redis from 'ioredis';
+
 import { startGraphApiSimulator } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
+import { startRedisServer } from '../support/redisServer';
+import type { RedisServer } from '../support/redisServer';
 import { N8nApi, readHostState, sleep } from './n8nHost';
 
 const APP_SECRET = 'e2e-app-secret';
@@ -226,3 +230,56 @@ async function settleThenExpectCount(expected: number): Promise<void> {
 	await sleep(1500);
 	expect(await executionCount()).toBe(expected);
 }
+
+describe('duplicate deliveries remembered in Redis (queue mode)', () => {
+	let redis: RedisServer;
+	let shared: { id: string; versionId: string };
+	const sharedWebhookId = '6a0e9a54-3d3c-4b8e-9a4e-0b1c2d3e4f51';
+
+	beforeAll(async () => {
+		redis = await startRedisServer();
+		const redisCredential = await n8n.createCredential('scrmRedis', 'Redis trigger e2e', { host: '127.0.0.1', port: redis.port, database: 0 });
+		shared = await n8n.importWorkflow('whatsapp-inbound-log.json', { whatsAppScrmApi: credential }, (json) => {
+			const trigger = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppScrmTrigger'));
+			trigger.webhookId = sharedWebhookId;
+			trigger.parameters.dedupStore = 'redis';
+			trigger.credentials = { scrmRedis: redisCredential };
+		});
+		await n8n.activate(shared);
+	});
+	afterAll(async () => {
+		if (shared) await n8n.deactivate(shared).catch(() => undefined);
+		await redis?.stop();
+	});
+
+	it('starts one execution for a delivery Meta repeats, with the claim kept in Redis under a TTL', async () => {
+		const url = webhookUrl.replace(WEBHOOK_ID, sharedWebhookId);
+		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [textMessage({ from: '85291234567', text: 'once', id: 'wamid.e2e-redis-dup', timestamp: 1795300300 })]);
+		const before = (await n8n.executions(shared.id)).length;
+		const answers = await Promise.all([0, 1, 2].map(() => graph.postWebhook(url, body, { appSecret: APP_SECRET })));
+		expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+		await n8n.waitForExecutions(shared.id, before + 1);
+		await sleep(1500);
+		expect((await n8n.executions(shared.id)).length).toBe(before + 1);
+		const client = new Redis(redis.url);
+		try {
+			const keys = await client.keys(`scrm:dedup:{${WABA_ID}}:*`);
+			expect(keys.some((key) => key.endsWith(`${PHONE_NUMBER_ID}:message:wamid.e2e-redis-dup`))).toBe(true);
+			expect(await client.pttl(keys[0])).toBeGreaterThan(0);
+		} finally {
+			client.disconnect();
+		}
+	});
+
+	it('answers 503 while Redis is down, so Meta delivers again, and starts nothing', async () => {
+		await redis.stop();
+		const url = webhookUrl.replace(WEBHOOK_ID, sharedWebhookId);
+		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [textMessage({ from: '85291234567', text: 'later', id: 'wamid.e2e-redis-down', timestamp: 1795300400 })]);
+		const before = (await n8n.executions(shared.id)).length;
+		const answer = await graph.postWebhook(url, body, { appSecret: APP_SECRET });
+		expect(answer.status).toBe(503);
+		expect(JSON.stringify(answer.body)).toMatch(/duplicate store unavailable/);
+		await sleep(1000);
+		expect((await n8n.executions(shared.id)).length).toBe(before);
+	});
+});

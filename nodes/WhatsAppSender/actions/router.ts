@@ -135,7 +135,9 @@ async function learnFromItem(guard: SendGuard, phoneNumberId: string, to: string
 		const at = Date.parse(json.timestamp);
 		if (Number.isFinite(at)) await guard.recordInbound(phoneNumberId, to, at);
 	}
-	const intents = Array.isArray(json.intents) ? (json.intents as Array<{ tag?: string } | string>) : [];
+	// The Intent Tagger writes `intent.tags`; other taggers may put `intents` or `tags` on the item.
+	const tagged = (json.intent ?? {}) as IDataObject;
+	const intents = [json.intents, json.tags, tagged.tags].flatMap((list) => (Array.isArray(list) ? (list as Array<{ tag?: string } | string>) : []));
 	if (intents.some((intent) => (typeof intent === 'string' ? intent : intent?.tag) === 'opt_out')) {
 		await guard.recordOptOut(phoneNumberId, to, Date.now());
 	}

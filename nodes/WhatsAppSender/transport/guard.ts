@@ -6,9 +6,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { createQuotaGuard } from '../../../lib/quota';
 import type { QuotaGuard } from '../../../lib/quota';
+import { REDIS_CREDENTIAL, redisUrl } from '../../shared/redis';
 
 interface GuardSettings {
-	store?: 'file' | 'memory';
 	filePath?: string;
 	messagingLimit?: number;
 	headroom?: number;
@@ -23,6 +23,20 @@ interface GuardSettings {
 }
 
 export const guardProperties: INodeProperties[] = [
+	{
+		displayName: 'Quota Ledger',
+		name: 'ledgerStore',
+		type: 'options',
+		noDataExpression: true,
+		default: 'file',
+		displayOptions: { hide: { operation: ['markRead'] } },
+		description: 'Where the quota guard keeps what was sent; every workflow sending from the same number must share it',
+		options: [
+			{ name: 'File (Durable, One Host)', value: 'file', description: 'Survives restarts; shared by executions and processes on this host' },
+			{ name: 'Memory (This Process Only)', value: 'memory', description: 'Forgotten on restart; for trials' },
+			{ name: 'Redis (Queue Mode, Several Hosts)', value: 'redis', description: "Shared by n8n's main process and all workers, through the Redis credential" },
+		],
+	},
 	{
 		displayName: 'Quota Guard',
 		name: 'quotaGuard',
@@ -112,16 +126,6 @@ export const guardProperties: INodeProperties[] = [
 				description: "Start of quiet hours in the customer's local time; marketing waits until they end. Empty switches this off.",
 			},
 			{
-				displayName: 'Store',
-				name: 'store',
-				type: 'options',
-				default: 'file',
-				options: [
-					{ name: 'File (Durable, One Host)', value: 'file', description: 'Survives restarts; safe across executions and processes on this host' },
-					{ name: 'Memory (This Process Only)', value: 'memory', description: 'Forgotten on restart' },
-				],
-			},
-			{
 				displayName: 'Throughput (Messages per Second)',
 				name: 'throughputPerSecond',
 				type: 'number',
@@ -145,10 +149,13 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<QuotaGuard> {
 			throw new NodeOperationError(fn.getNode(), `Frequency Rules is not valid JSON: ${(error as Error).message}`);
 		}
 	}
+	const ledger = fn.getNodeParameter('ledgerStore', 0, 'file') as 'file' | 'memory' | 'redis';
 	const store =
-		settings.store === 'memory'
+		ledger === 'memory'
 			? { type: 'memory' as const }
-			: { type: 'file' as const, path: settings.filePath || defaultLedgerPath() };
+			: ledger === 'redis'
+				? { type: 'redis' as const, url: redisUrl(await fn.getCredentials(REDIS_CREDENTIAL)) }
+				: { type: 'file' as const, path: settings.filePath || defaultLedgerPath() };
 	const rules = {
 		...(settings.windowHours !== undefined ? { windowHours: settings.windowHours } : {}),
 		...(settings.messagingLimit !== undefined ? { messagingLimit: settings.messagingLimit } : {}),
