@@ -5,6 +5,8 @@
  * or sends twice; a send whose outcome is unknown is reported as such, never blindly re-sent.
  */
 import { TransportError } from '../http/transport';
+import type { DepartureGate } from './departureGate';
+import { processDepartureGate } from './departureGate';
 import { GraphApiError } from '../whatsapp/errors';
 import type { GraphClient, OutboundMessage } from '../whatsapp/graphClient';
 
@@ -62,6 +64,10 @@ export interface SendOptions {
 	backoffMs?: number;
 	/** How long to wait for a throughput slot before deferring instead (default 5,000 ms). */
 	maxWaitMs?: number;
+	/** The number's messages per second: requests leaving this process never exceed it in any second. */
+	throughputPerSecond?: number;
+	/** Default: the process-wide gate, shared by concurrent executions. */
+	gate?: DepartureGate;
 	/** Evaluate the guard and report what would happen, without sending or keeping the reservation. */
 	dryRun?: boolean;
 	sleep?: (ms: number) => Promise<void>;
@@ -108,8 +114,10 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 		return { outcome: 'wouldSend', attempts: 0 };
 	}
 
+	const gate = options.gate ?? processDepartureGate;
 	for (let attempt = 1; ; attempt++) {
 		try {
+			await gate.pass(options.phoneNumberId, options.throughputPerSecond ?? 0);
 			const sent = await options.client.sendMessage(options.phoneNumberId, options.message);
 			let ledgerWarning: string | undefined;
 			if (reservationId) {

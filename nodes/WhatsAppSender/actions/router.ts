@@ -2,11 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { normalizePhone } from '../../../lib/phone';
+import type { QuotaUsage } from '../../../lib/quota';
 import type { MessageCategory, SendGuard, SendOutcome } from '../../../lib/sender/send';
 import { sendThroughGuard } from '../../../lib/sender/send';
 import { GraphApiError } from '../../../lib/whatsapp/errors';
 import { MessageInputError, templateMessage } from '../../../lib/whatsapp/messages';
 import { graphClient, whatsAppCredential } from '../../shared/graph';
+import type { GuardedSending } from '../transport/guard';
 import type { Build } from './message/common';
 import * as sendInteractive from './message/sendInteractive.operation';
 import * as sendMedia from './message/sendMedia.operation';
@@ -42,12 +44,25 @@ interface SendOptions {
  * Sends every item and routes it to exactly one output: Sent, Deferred or Failed, paired with the
  * item it came from. `guard` is the quota guard (absent for mark-as-read, which messages no one).
  */
-export async function route(this: IExecuteFunctions, guard: SendGuard | undefined): Promise<INodeExecutionData[][]> {
+export async function route(this: IExecuteFunctions, guarded: GuardedSending | undefined): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const credential = await whatsAppCredential(this);
 	const client = graphClient(this, credential);
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const parallel = operation === 'markRead' ? 1 : Math.max(1, (this.getNodeParameter('options.parallelSends', 0, 8) as number) || 1);
+	const guard = guarded?.guard;
+	let parallel = operation === 'markRead' ? 1 : Math.max(1, (this.getNodeParameter('options.parallelSends', 0, 8) as number) || 1);
+
+	// Past the messaging limit's headroom Meta advises sending in batches and watching quality:
+	// one message at a time, and every item says so.
+	const usageByNumber = new Map<string, QuotaUsage>();
+	const usageOf = async (phoneNumberId: string) => {
+		let usage = usageByNumber.get(phoneNumberId);
+		if (!usage && guarded) usageByNumber.set(phoneNumberId, (usage = await guarded.guard.usage(phoneNumberId)));
+		return usage;
+	};
+	const firstNumber = items.length > 0 && guarded ? (this.getNodeParameter('phoneNumberId', 0, '') as string) : '';
+	const batchMode = firstNumber ? Boolean((await usageOf(firstNumber).catch(() => undefined))?.headroomReached) : false;
+	if (batchMode) parallel = 1;
 
 	const sendItem = async (itemIndex: number): Promise<[number, IDataObject]> => {
 		try {
@@ -80,6 +95,7 @@ export async function route(this: IExecuteFunctions, guard: SendGuard | undefine
 					request: { ...request, ...(options.serviceEvent ? { event: options.serviceEvent } : {}) },
 					retries: options.retries ?? 2,
 					dryRun: options.dryRun ?? false,
+					throughputPerSecond: guarded?.throughputPerSecond,
 				});
 			let outcome: SendOutcome = await send(built.message, built.request);
 			let fallback: string | undefined;
@@ -94,7 +110,7 @@ export async function route(this: IExecuteFunctions, guard: SendGuard | undefine
 				outcome = await send(message, { category: template.category.toLowerCase() as MessageCategory, template: template.name });
 				fallback = `${template.name}::${template.language}`;
 			}
-			const report = { ...outcome, to, ...(fallback ? { fallbackTemplate: fallback } : {}) } as IDataObject;
+			const report = { ...outcome, to, phoneNumberId, ...(fallback ? { fallbackTemplate: fallback } : {}) } as IDataObject;
 			if (outcome.outcome === 'sent' || outcome.outcome === 'wouldSend') return [SENT, report];
 			return [outcome.outcome === 'deferred' ? DEFERRED : FAILED, report];
 		} catch (error) {
@@ -118,6 +134,16 @@ export async function route(this: IExecuteFunctions, guard: SendGuard | undefine
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+
+	if (guarded) {
+		// The limit after this run, per number: how close the next campaign is to Meta's cap.
+		usageByNumber.clear();
+		for (const [, whatsapp] of results) {
+			const phoneNumberId = whatsapp.phoneNumberId as string | undefined;
+			const usage = phoneNumberId ? await usageOf(phoneNumberId).catch(() => undefined) : undefined;
+			if (usage) whatsapp.quota = { ...usage, batchMode } as unknown as IDataObject;
+		}
+	}
 
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	results.forEach(([output, whatsapp], itemIndex) => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { createQuotaGuard } from '../../../lib/quota';
+import { createQuotaGuard, DEFAULT_RULES } from '../../../lib/quota';
 import type { QuotaGuard } from '../../../lib/quota';
 import { REDIS_CREDENTIAL, redisUrl } from '../../shared/redis';
 
@@ -136,10 +136,16 @@ export const guardProperties: INodeProperties[] = [
 	},
 ];
 
+/** The guard and the number's throughput, which the Sender also keeps at the moment requests leave. */
+export interface GuardedSending {
+	guard: QuotaGuard;
+	throughputPerSecond: number;
+}
+
 /** One guard per configuration, for the life of the process: the memory store must outlive executions. */
 const guards = new Map<string, QuotaGuard>();
 
-export async function quotaGuard(fn: IExecuteFunctions): Promise<QuotaGuard> {
+export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending> {
 	const settings = fn.getNodeParameter('quotaGuard', 0, {}) as GuardSettings;
 	let frequency: unknown;
 	if (settings.frequencyRules) {
@@ -175,7 +181,7 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<QuotaGuard> {
 		guard = createQuotaGuard({ store, rules } as Parameters<typeof createQuotaGuard>[0]);
 		guards.set(key, guard);
 	}
-	return guard;
+	return { guard, throughputPerSecond: settings.throughputPerSecond ?? DEFAULT_RULES.throughputPerSecond };
 }
 
 /** Beside n8n's own data, so the ledger survives restarts like the workflows do. */
