@@ -1,0 +1,154 @@
+/**
+ * What every CRM adapter needs around a request: wait for the CRM's rate limit before sending
+ * (proactively, so concurrent batches do not trigger 429 storms), and retry 429 and 5xx answers
+ * after `Retry-After` or an exponential backoff. Vendor-specific parts (which limiter, how an error
+ * body reads) stay in each adapter.
+ */
+import type { HttpRequest, HttpResponse, HttpTransport } from '../http/transport';
+import { TransportError } from '../http/transport';
+import { CrmApiError } from './types';
+import type { CrmErrorInfo, CrmName } from './types';
+
+export interface Clock {
+	now(): number;
+	sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+	now: () => Date.now(),
+	sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Admits requests so that a CRM's documented limit is never reached. */
+export interface RateLimiter {
+	/** Resolves when `cost` units may be spent; call the returned function when the request ended. */
+	acquire(cost?: number): Promise<() => void>;
+}
+
+/**
+ * At most `max` requests in any rolling `windowMs` (HubSpot: 100 or 190 per 10 s; its search
+ * endpoint about 5 per second), and at most `concurrency` in flight (Zoho: 5–25 by edition).
+ */
+export function rollingWindowLimiter(opts: { max: number; windowMs: number; concurrency?: number; clock?: Clock }): RateLimiter {
+	const clock = opts.clock ?? realClock;
+	const started: number[] = [];
+	let inFlight = 0;
+	const waiting: Array<() => void> = [];
+	let chain = Promise.resolve();
+
+	const admit = async (cost: number): Promise<void> => {
+		for (;;) {
+			const now = clock.now();
+			while (started.length > 0 && started[0] <= now - opts.windowMs) started.shift();
+			const roomInWindow = started.length + cost <= opts.max;
+			const roomInFlight = opts.concurrency === undefined || inFlight < opts.concurrency;
+			if (roomInWindow && roomInFlight) {
+				for (let i = 0; i < cost; i++) started.push(now);
+				inFlight++;
+				return;
+			}
+			if (!roomInFlight) await new Promise<void>((resolve) => waiting.push(resolve));
+			// +1: the oldest request leaves the window strictly after windowMs.
+			else await clock.sleep(started[Math.min(cost, started.length) - 1] + opts.windowMs - now + 1);
+		}
+	};
+
+	return {
+		acquire(cost = 1) {
+			// One admission at a time keeps the order fair and the window arithmetic simple.
+			const admitted = chain.then(() => admit(Math.min(cost, opts.max)));
+			chain = admitted.catch(() => undefined);
+			return admitted.then(() => {
+				let released = false;
+				return () => {
+					if (released) return;
+					released = true;
+					inFlight--;
+					waiting.shift()?.();
+				};
+			});
+		},
+	};
+}
+
+export interface CrmHttpOptions {
+	crm: CrmName;
+	transport: HttpTransport;
+	baseUrl: string;
+	timeoutMs?: number;
+	/** Retries of 429, 5xx and requests that never reached the CRM. Default 5. */
+	retries?: number;
+	clock?: Clock;
+	/** Reads the vendor's error body into something a user can act on. */
+	describeError: (response: HttpResponse) => CrmErrorInfo;
+}
+
+export interface CrmRequest extends Omit<HttpRequest, 'url'> {
+	/** Relative to the adapter's base URL. */
+	path: string;
+	/** The limiter this endpoint counts against (HubSpot's search has its own). */
+	limiter?: RateLimiter;
+	cost?: number;
+	/** Statuses the caller handles itself (e.g. Salesforce's 300 Multiple Choices, HubSpot's 207). */
+	accept?: number[];
+}
+
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
+
+export class CrmHttp {
+	private readonly clock: Clock;
+	private readonly retries: number;
+
+	constructor(private readonly opts: CrmHttpOptions) {
+		this.clock = opts.clock ?? realClock;
+		this.retries = opts.retries ?? 5;
+	}
+
+	/** Sends, retrying what is worth retrying; resolves with a 2xx (or accepted) answer, else throws CrmApiError. */
+	async request<T = unknown>(req: CrmRequest): Promise<HttpResponse<T>> {
+		const { path, limiter, cost, accept, ...rest } = req;
+		const url = `${this.opts.baseUrl.replace(/\/+$/, '')}${path}`;
+		for (let attempt = 0; ; attempt++) {
+			const release = limiter ? await limiter.acquire(cost) : undefined;
+			let response: HttpResponse;
+			try {
+				response = await this.opts.transport({ ...rest, url, timeoutMs: rest.timeoutMs ?? this.opts.timeoutMs });
+			} catch (error) {
+				// A request that may have reached the CRM is not repeated blindly: a create could double.
+				if (error instanceof TransportError && !error.sent && attempt < this.retries) {
+					await this.clock.sleep(backoff(attempt));
+					continue;
+				}
+				throw error;
+			} finally {
+				release?.();
+			}
+			if ((response.status >= 200 && response.status < 300) || accept?.includes(response.status)) {
+				return response as HttpResponse<T>;
+			}
+			const info = this.opts.describeError(response);
+			if (attempt < this.retries && (response.status === 429 || response.status >= 500 || info.retryable)) {
+				await this.clock.sleep(retryAfterMs(response) ?? backoff(attempt));
+				continue;
+			}
+			throw new CrmApiError(this.opts.crm, info);
+		}
+	}
+}
+
+function backoff(attempt: number): number {
+	const exp = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
+	// Jitter spreads concurrent executions that were throttled together.
+	return Math.round(exp / 2 + Math.random() * (exp / 2));
+}
+
+/** `Retry-After` in seconds or as an HTTP date; absent or unreadable → undefined. */
+export function retryAfterMs(response: HttpResponse, now = Date.now()): number | undefined {
+	const header = Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+	if (header === undefined) return undefined;
+	const seconds = Number(header);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(header);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,169 @@
+/**
+ * One interface for every CRM. The CRM Upsert node, the shared upsert logic (matching, conflict
+ * policy, review) and the dedup merge-back call only this; each CRM is an adapter in its own
+ * folder (lib/crm/<crm>/) that speaks the vendor's API, batches and rate limits.
+ *
+ * Adapters never authenticate themselves: they are handed an HttpTransport that adds the
+ * credential (inside n8n, `httpRequestWithAuthentication`), so no adapter can leak a secret.
+ */
+import type { HttpTransport } from '../http/transport';
+
+export type CrmName = 'hubspot' | 'zoho' | 'salesforce';
+
+/**
+ * The contact fields the package itself understands, whatever each CRM calls them. An adapter's
+ * `fieldNames` says which CRM field holds each; users can point any of them elsewhere.
+ */
+export type CanonicalField =
+	| 'firstName'
+	| 'lastName'
+	| 'email'
+	| 'phone'
+	| 'mobilePhone'
+	/** The customer's E.164 number in a field with unique values: the true-upsert key where the CRM has one. */
+	| 'whatsappE164'
+	/** WhatsApp's business-scoped user id (BSUID). */
+	| 'whatsappUserId'
+	| 'leadSource'
+	| 'lastInteractionAt'
+	| 'interactionCount'
+	| 'tags'
+	| 'lifecycle';
+
+/** A contact as the CRM holds it. */
+export interface CrmContact {
+	id: string;
+	/** Every property read, by the CRM's field name, as the CRM returned it. */
+	properties: Record<string, unknown>;
+	/** The CRM's last modification of the record, epoch milliseconds. */
+	modifiedAt: number;
+	/** Per-field modification times (ms) where the CRM reports them (HubSpot property history). */
+	fieldModifiedAt?: Record<string, number>;
+	/** The values of every phone field, raw as stored ("+852 9123 4567", "91234567", …). */
+	phones: Array<{ field: string; value: string }>;
+}
+
+export type MatchField = 'whatsappUserId' | 'phone' | 'email';
+
+/**
+ * One record to write. With `id` it updates that contact; without, it creates, or (with `key`)
+ * creates-or-updates through the CRM's own upsert on a unique field, which cannot race.
+ */
+export interface ContactWrite {
+	/** The caller's reference (e.g. item index), echoed in the result. */
+	ref: number;
+	id?: string;
+	key?: { field: string; value: string };
+	/** By the CRM's field name; only these fields are written. */
+	properties: Record<string, unknown>;
+}
+
+export type WriteResult =
+	| { ref: number; ok: true; id: string; created: boolean; modifiedAt?: number }
+	| { ref: number; ok: false; error: CrmErrorInfo };
+
+/** A WhatsApp message to put on a contact's timeline (HubSpot communication, Zoho note, Salesforce Task). */
+export interface MessageLog {
+	ref: number;
+	contactId: string;
+	/** The wamid: logging the same message twice must not create a second record. */
+	messageId: string;
+	direction: 'inbound' | 'outbound';
+	/** Epoch milliseconds. */
+	at: number;
+	/** The text, or a one-line description of media ("[image] caption"). */
+	body: string;
+	/** The customer's E.164 number and name, for the record's subject line. */
+	customer?: { e164?: string; name?: string };
+}
+
+export type LogResult =
+	| { ref: number; ok: true; id: string; duplicate: boolean }
+	| { ref: number; ok: false; error: CrmErrorInfo };
+
+export interface CrmField {
+	/** The CRM's API name, e.g. `mobilephone`, `Mobile`, `MobilePhone`, `WhatsApp_E164__c`. */
+	name: string;
+	label: string;
+	type: 'string' | 'number' | 'boolean' | 'dateTime' | 'options' | 'array';
+	options?: Array<{ name: string; value: string }>;
+	required?: boolean;
+	readOnly?: boolean;
+	/** Values must be unique: usable as an upsert key. */
+	unique?: boolean;
+	custom?: boolean;
+}
+
+export interface MergeResult {
+	survivorId: string;
+	merged: Array<{ id: string; ok: true } | { id: string; ok: false; error: CrmErrorInfo }>;
+}
+
+export interface CrmErrorInfo {
+	/** The vendor's code (`CONFLICT`, `INVALID_DATA`, `REQUIRED_FIELD_MISSING`, …) or HTTP status. */
+	code: string;
+	/** What happened and what to do, fit to show a user; never a secret. */
+	message: string;
+	status?: number;
+	retryable: boolean;
+	fields?: string[];
+}
+
+/** Raised for a whole call that failed (as opposed to one record in a partly failed batch). */
+export class CrmApiError extends Error {
+	constructor(
+		readonly crm: CrmName,
+		readonly info: CrmErrorInfo,
+	) {
+		super(`${crm}: ${info.message}`);
+		this.name = 'CrmApiError';
+	}
+}
+
+export interface CrmAdapter {
+	readonly crm: CrmName;
+	/** Records per write call: HubSpot 100, Zoho 100, Salesforce 200. */
+	readonly batchSize: number;
+	/** Which CRM field holds each canonical field by default. */
+	readonly fieldNames: Partial<Record<CanonicalField, string>>;
+	/** The CRM fields that hold phone numbers (searched and compared after normalising). */
+	readonly phoneFields: string[];
+
+	/**
+	 * Contacts whose phone fields hold any of these E.164 numbers in whatever format the CRM
+	 * stored them; keyed by the E.164 asked for. Candidates are compared after normalisation
+	 * (`defaultCountry` reads national numbers), never as strings.
+	 */
+	findByPhone(e164s: string[], opts?: { defaultCountry?: string }): Promise<Map<string, CrmContact[]>>;
+	/** Contacts by exact (case-insensitive) email, keyed by the lower-cased email asked for. */
+	findByEmail(emails: string[]): Promise<Map<string, CrmContact[]>>;
+	/** Contacts whose `field` equals one of the values, keyed by value (BSUID, external ids). */
+	findByField(field: string, values: string[]): Promise<Map<string, CrmContact[]>>;
+	/**
+	 * One page of all contacts (for exports such as the nightly dedup), oldest first where the CRM
+	 * allows; pass the returned `after` to get the next page, absent on the last. HubSpot
+	 * `GET /crm/v3/objects/contacts?after=`, Zoho `GET /crm/v8/Contacts?page_token=`, Salesforce SOQL
+	 * with `nextRecordsUrl`. `properties` adds fields to read beyond the canonical ones.
+	 */
+	listContacts(opts?: { after?: string; limit?: number; properties?: string[] }): Promise<{ contacts: CrmContact[]; after?: string }>;
+	/** Writes in batches of `batchSize`; one result per write, in order, whatever failed. */
+	upsertMany(writes: ContactWrite[]): Promise<WriteResult[]>;
+	/** Logs messages idempotently by `messageId`; one result per log, in order. */
+	logMessages(logs: MessageLog[]): Promise<LogResult[]>;
+	/** The contact object's fields, standard and custom, for field mapping. */
+	describeFields(): Promise<CrmField[]>;
+	/** Merges `absorbedIds` into `survivorId` with the CRM's own merge. */
+	merge(survivorId: string, absorbedIds: string[]): Promise<MergeResult>;
+}
+
+export interface CrmAdapterOptions {
+	transport: HttpTransport;
+	/** The API root, e.g. `https://api.hubapi.com`, a Zoho data centre's or a Salesforce instance_url; a simulator in tests. */
+	baseUrl: string;
+	/** Per-request timeout handed to the transport. */
+	timeoutMs?: number;
+	/** Retries of 429 and 5xx answers (with Retry-After or backoff). Default 5. */
+	retries?: number;
+	/** Injected for tests and benchmarks; default real time. */
+	clock?: { now(): number; sleep(ms: number): Promise<void> };
+}

@@ -1,0 +1,657 @@
+/**
+ * Zoho CRM (REST API v8) behind the CrmAdapter interface.
+ *
+ * What Zoho documents and this adapter relies on:
+ * - Auth is `Authorization: Zoho-oauthtoken …`, added by the transport; the adapter never sees it.
+ * - Writes take at most 100 records a call: insert `POST /Contacts`, update `PUT /Contacts`, and
+ *   upsert `POST /Contacts/upsert` with `duplicate_check_fields`. Answers are per record, with
+ *   HTTP 200/201 when all succeed, 207 when some fail and 400 when all fail.
+ * - Search `GET /Contacts/search` takes at most 10 criteria, pages 200 records up to 2,000, answers
+ *   204 when nothing matches, and in v8 `equals` behaves like "contains".
+ * - Limits: API credits in a rolling 24 h (by edition and licences) and a concurrency limit per
+ *   org and app (Free 5, Standard 10, Professional 15, Enterprise 20, Ultimate 25; 10 for search
+ *   and bulk writes whatever the edition). Both answer 429 TOO_MANY_REQUESTS.
+ * - Merge `POST /Contacts/{master}/actions/merge` takes up to two child records and may answer
+ *   SCHEDULED with a job id to poll.
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+import type { HttpResponse, HttpTransport } from '../../http/transport';
+import { TransportError } from '../../http/transport';
+import { createPhoneNormalizer, normalizePhone } from '../../phone';
+import { CrmHttp, realClock, rollingWindowLimiter } from '../http';
+import type { Clock, CrmRequest, RateLimiter } from '../http';
+import { CrmApiError } from '../types';
+import type {
+	CanonicalField,
+	ContactWrite,
+	CrmAdapter,
+	CrmAdapterOptions,
+	CrmContact,
+	CrmErrorInfo,
+	CrmField,
+	LogResult,
+	MergeResult,
+	MessageLog,
+	WriteResult,
+} from '../types';
+
+export type ZohoEdition = 'free' | 'standard' | 'professional' | 'enterprise' | 'ultimate';
+
+/** Concurrent calls per org and app, by edition (Zoho's API limits page). */
+export const ZOHO_CONCURRENCY: Record<ZohoEdition, number> = { free: 5, standard: 10, professional: 15, enterprise: 20, ultimate: 25 };
+/** Search and writes of more than 10 records share a sub-concurrency of 10 in every edition. */
+export const ZOHO_SUB_CONCURRENCY = 10;
+export const ZOHO_BATCH_SIZE = 100;
+export const ZOHO_DEFAULT_PHONE_FIELDS = ['Phone', 'Mobile', 'Home_Phone', 'Other_Phone'];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MAX_CRITERIA = 10;
+const PAGE_SIZE = 200;
+/** Search stops serving pages past 2,000 records. */
+const SEARCH_MAX_PAGES = 10;
+const NOTE_TITLE_MAX = 120;
+const NOTE_CONTENT_MAX = 30_000;
+const WAMID_MARKER = /\[wamid:([^\]\s]+)\]/g;
+
+export interface ZohoAdapterOptions extends CrmAdapterOptions {
+	/** Sets the concurrency limit kept proactively. Default 'standard'. */
+	edition?: ZohoEdition;
+	apiVersion?: 'v8';
+	module?: 'Contacts';
+	/** The phone-type fields searched and compared. Default Phone, Mobile, Home_Phone, Other_Phone. */
+	phoneFields?: string[];
+	/** Overrides of the default field mapping (e.g. `whatsappE164: 'WhatsApp_E164'`, a unique custom field). */
+	fieldNames?: Partial<Record<CanonicalField, string>>;
+	/** Further fields read with every contact. */
+	fields?: string[];
+	/**
+	 * API credits this process may spend in any rolling 24 h. Credits are shared by every
+	 * integration of the org, so Zoho's own total is not known here; when set, a call that would
+	 * pass it fails at once with CREDITS_EXHAUSTED instead of meeting Zoho's 429.
+	 */
+	dailyCredits?: number;
+	/** A limiter shared with other adapters of the same org; default one per base URL in this process. */
+	limiter?: RateLimiter;
+	/** Polling of a scheduled merge job. Default every 2 s, 15 times. */
+	mergePollMs?: number;
+	mergePolls?: number;
+}
+
+interface ZohoItem {
+	code?: string;
+	status?: string;
+	message?: string;
+	action?: 'insert' | 'update';
+	duplicate_field?: string | null;
+	details?: Record<string, unknown>;
+}
+
+interface ZohoPage {
+	data?: Array<Record<string, unknown>>;
+	info?: { more_records?: boolean };
+}
+
+// Concurrency and credits belong to the org, not to one execution: adapters for the same Zoho
+// account in this process share them.
+const sharedLimiters = new Map<string, RateLimiter>();
+const sharedLedgers = new Map<string, Array<{ at: number; cost: number }>>();
+
+export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
+	const clock: Clock = opts.clock ?? realClock;
+	const version = opts.apiVersion ?? 'v8';
+	const moduleName = opts.module ?? 'Contacts';
+	const root = `/crm/${version}`;
+	const edition = opts.edition ?? 'standard';
+	const retries = opts.retries ?? 5;
+	const phoneFields = opts.phoneFields ?? ZOHO_DEFAULT_PHONE_FIELDS;
+	const fieldNames: Partial<Record<CanonicalField, string>> = {
+		firstName: 'First_Name',
+		lastName: 'Last_Name',
+		email: 'Email',
+		phone: 'Phone',
+		mobilePhone: 'Mobile',
+		leadSource: 'Lead_Source',
+		...(opts.fieldNames ?? {}),
+	};
+	const readFields = [...new Set(['Modified_Time', ...phoneFields, ...Object.values(fieldNames), ...(opts.fields ?? [])])].filter(Boolean) as string[];
+
+	const account = opts.baseUrl.replace(/\/+$/, '');
+	const mainLimiter = opts.limiter ?? shared(`${account}|${edition}`, () => concurrencyLimiter(ZOHO_CONCURRENCY[edition], clock));
+	const heavyLimiter = both(mainLimiter, shared(`${account}|sub`, () => concurrencyLimiter(ZOHO_SUB_CONCURRENCY, clock)));
+	const ledger = opts.dailyCredits === undefined ? undefined : sharedLedger(account);
+
+	const transport: HttpTransport = async (request) => {
+		if (ledger) spendCredit(ledger, opts.dailyCredits!, clock.now());
+		return opts.transport(request);
+	};
+	const http = new CrmHttp({ crm: 'zoho', transport, baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs, retries, clock, describeError: describeZohoError });
+
+	async function call<T>(req: CrmRequest & { heavy?: boolean }): Promise<HttpResponse<T>> {
+		const { heavy, ...rest } = req;
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await http.request<T>({ ...rest, limiter: heavy ? heavyLimiter : mainLimiter });
+			} catch (error) {
+				// A read that timed out is safe to repeat; a write is not (CrmHttp already refuses).
+				if (rest.method === 'GET' && error instanceof TransportError && error.sent && attempt < retries) {
+					await clock.sleep(500 * 2 ** attempt);
+					continue;
+				}
+				throw error;
+			}
+		}
+	}
+
+	/** Every page of a search (at most 2,000 records, Zoho's ceiling). */
+	async function search(qs: Record<string, string>, fields = readFields): Promise<CrmContact[]> {
+		const contacts: CrmContact[] = [];
+		for (let page = 1; page <= SEARCH_MAX_PAGES; page++) {
+			const response = await call<ZohoPage>({
+				method: 'GET',
+				path: `${root}/${moduleName}/search`,
+				qs: { ...qs, fields: fields.join(','), per_page: PAGE_SIZE, page },
+				heavy: true,
+			});
+			// 204 No Content: nothing matched (axios hands over an empty string).
+			const body = response.status === 204 ? undefined : response.body;
+			for (const record of body?.data ?? []) contacts.push(toContact(record, phoneFields));
+			if (!body?.info?.more_records) break;
+		}
+		return contacts;
+	}
+
+	/** OR-ed criteria in calls of at most 10 conditions. */
+	async function searchAny(conditions: string[], fields = readFields): Promise<CrmContact[]> {
+		const found = new Map<string, CrmContact>();
+		for (const group of chunks(conditions, MAX_CRITERIA)) {
+			const criteria = group.length === 1 ? group[0] : `(${group.join('or')})`;
+			for (const contact of await search({ criteria }, fields)) found.set(contact.id, contact);
+		}
+		return [...found.values()];
+	}
+
+	async function findByPhone(e164s: string[], findOpts?: { defaultCountry?: string }): Promise<Map<string, CrmContact[]>> {
+		const normalize = createPhoneNormalizer({ defaultCountry: findOpts?.defaultCountry });
+		const out = new Map<string, CrmContact[]>();
+		await Promise.all(
+			[...new Set(e164s)].map(async (asked) => {
+				const target = normalizePhone(asked);
+				if (!target.ok) {
+					out.set(asked, []);
+					return;
+				}
+				const conditions = phoneVariants(target.e164).flatMap((variant) => phoneFields.map((field) => `(${field}:equals:${escapeCriteria(variant)})`));
+				const candidates = await searchAny(conditions);
+				// "equals" is "contains" in v8 and numbers are stored as typed: only a normalised match counts.
+				out.set(
+					asked,
+					candidates.filter((contact) =>
+						contact.phones.some((phone) => {
+							const read = normalize(phone.value);
+							return read.ok && read.e164 === target.e164;
+						}),
+					),
+				);
+			}),
+		);
+		return out;
+	}
+
+	async function findByEmail(emails: string[]): Promise<Map<string, CrmContact[]>> {
+		const field = fieldNames.email ?? 'Email';
+		const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
+		const out = new Map<string, CrmContact[]>(wanted.map((e) => [e, []]));
+		const candidates = await searchAny(wanted.map((email) => `(${field}:equals:${escapeCriteria(email)})`));
+		for (const contact of candidates) {
+			const value = String(contact.properties[field] ?? '').trim().toLowerCase();
+			out.get(value)?.push(contact);
+		}
+		return out;
+	}
+
+	async function findByField(field: string, values: string[]): Promise<Map<string, CrmContact[]>> {
+		const wanted = [...new Set(values.filter((v) => v !== ''))];
+		const out = new Map<string, CrmContact[]>(wanted.map((v) => [v, []]));
+		const fields = readFields.includes(field) ? readFields : [...readFields, field];
+		const candidates = await searchAny(
+			wanted.map((value) => `(${field}:equals:${escapeCriteria(value)})`),
+			fields,
+		);
+		// "equals" is "contains" in v8: keep exact matches only.
+		for (const contact of candidates) out.get(String(contact.properties[field] ?? ''))?.push(contact);
+		return out;
+	}
+
+	/** One write call; per-record results in the order sent, or one error for all of them. */
+	async function writeBatch(
+		method: 'POST' | 'PUT',
+		path: string,
+		records: Array<Record<string, unknown>>,
+		extra: Record<string, unknown>,
+		createdOf: (item: ZohoItem) => boolean,
+	): Promise<Array<{ ok: true; id: string; created: boolean; modifiedAt?: number } | { ok: false; error: CrmErrorInfo }>> {
+		const response = await call<{ data?: ZohoItem[] }>({
+			method,
+			path,
+			body: { data: records, ...extra },
+			// All records failing is a 400 that still carries one answer per record.
+			accept: [400],
+			heavy: records.length > 10,
+		});
+		const items = response.body?.data;
+		if (!Array.isArray(items) || items.length !== records.length) {
+			throw new CrmApiError('zoho', describeZohoError(response as HttpResponse));
+		}
+		return items.map((item) =>
+			item.code === 'SUCCESS'
+				? {
+						ok: true as const,
+						id: String(item.details?.id),
+						created: createdOf(item),
+						modifiedAt: toMillis(item.details?.Modified_Time),
+					}
+				: { ok: false as const, error: itemError(item) },
+		);
+	}
+
+	async function upsertMany(writes: ContactWrite[]): Promise<WriteResult[]> {
+		const results: WriteResult[] = new Array(writes.length);
+		const groups = new Map<string, number[]>();
+		writes.forEach((write, index) => {
+			const group = write.id ? 'update' : write.key ? `upsert:${write.key.field}` : 'insert';
+			groups.set(group, [...(groups.get(group) ?? []), index]);
+		});
+		const jobs: Array<Promise<void>> = [];
+		for (const [group, indexes] of groups) {
+			for (const batch of chunks(indexes, ZOHO_BATCH_SIZE)) {
+				const records = batch.map((i) => {
+					const write = writes[i];
+					if (write.id) return { ...write.properties, id: write.id };
+					if (write.key) return { ...write.properties, [write.key.field]: write.key.value };
+					return { ...write.properties };
+				});
+				const path = `${root}/${moduleName}${group.startsWith('upsert') ? '/upsert' : ''}`;
+				const job =
+					group === 'update'
+						? writeBatch('PUT', path, records, {}, () => false)
+						: group === 'insert'
+							? writeBatch('POST', path, records, {}, () => true)
+							: writeBatch('POST', path, records, { duplicate_check_fields: [group.slice('upsert:'.length)] }, (item) => item.action === 'insert');
+				jobs.push(
+					job.then(
+						(items) => items.forEach((item, k) => (results[batch[k]] = { ref: writes[batch[k]].ref, ...item } as WriteResult)),
+						(error) => {
+							if (isFatal(error)) throw error;
+							const info = batchError(error, true);
+							for (const i of batch) results[i] = { ref: writes[i].ref, ok: false, error: info };
+						},
+					),
+				);
+			}
+		}
+		await Promise.all(jobs);
+		return results;
+	}
+
+	/** The wamids already noted on a contact, read from its Notes related list (not the search index, which lags). */
+	async function notedMessages(contactId: string): Promise<Map<string, string>> {
+		const noted = new Map<string, string>();
+		for (let page = 1; ; page++) {
+			const response = await call<ZohoPage>({
+				method: 'GET',
+				path: `${root}/${moduleName}/${encodeURIComponent(contactId)}/Notes`,
+				qs: { fields: 'Note_Title,Note_Content', per_page: PAGE_SIZE, page },
+			});
+			const body = response.status === 204 ? undefined : response.body;
+			for (const note of body?.data ?? []) {
+				for (const match of String(note.Note_Content ?? '').matchAll(WAMID_MARKER)) noted.set(match[1], String(note.id));
+			}
+			if (!body?.info?.more_records) return noted;
+		}
+	}
+
+	async function logMessages(logs: MessageLog[]): Promise<LogResult[]> {
+		const results: LogResult[] = new Array(logs.length);
+		const noted = new Map<string, Map<string, string> | CrmErrorInfo>();
+		await Promise.all(
+			[...new Set(logs.map((l) => l.contactId))].map(async (contactId) => {
+				try {
+					noted.set(contactId, await notedMessages(contactId));
+				} catch (error) {
+					if (isFatal(error)) throw error;
+					noted.set(contactId, batchError(error, false));
+				}
+			}),
+		);
+		const toCreate: number[] = [];
+		const firstOfMessage = new Map<string, number>();
+		logs.forEach((log, index) => {
+			const existing = noted.get(log.contactId)!;
+			if (!(existing instanceof Map)) {
+				results[index] = { ref: log.ref, ok: false, error: existing };
+				return;
+			}
+			const id = existing.get(log.messageId);
+			if (id) {
+				results[index] = { ref: log.ref, ok: true, id, duplicate: true };
+				return;
+			}
+			// The same message twice in one call: the second waits for the first's note id.
+			if (firstOfMessage.has(`${log.contactId}|${log.messageId}`)) return;
+			firstOfMessage.set(`${log.contactId}|${log.messageId}`, index);
+			toCreate.push(index);
+		});
+		const jobs = chunks(toCreate, ZOHO_BATCH_SIZE).map(async (batch) => {
+			const records = batch.map((i) => noteRecord(logs[i], moduleName));
+			try {
+				const items = await writeBatch('POST', `${root}/Notes`, records, {}, () => true);
+				items.forEach((item, k) => {
+					const log = logs[batch[k]];
+					results[batch[k]] = item.ok ? { ref: log.ref, ok: true, id: item.id, duplicate: false } : { ref: log.ref, ok: false, error: item.error };
+				});
+			} catch (error) {
+				if (isFatal(error)) throw error;
+				const info = batchError(error, true);
+				for (const i of batch) results[i] = { ref: logs[i].ref, ok: false, error: info };
+			}
+		});
+		await Promise.all(jobs);
+		logs.forEach((log, index) => {
+			if (results[index]) return;
+			const first = results[firstOfMessage.get(`${log.contactId}|${log.messageId}`)!];
+			results[index] = first.ok ? { ref: log.ref, ok: true, id: first.id, duplicate: true } : { ...first, ref: log.ref };
+		});
+		return results;
+	}
+
+	/** One page of every contact, oldest first; Zoho pages by `page_token` past the first 2,000 records. */
+	async function listContacts(listOpts: { after?: string; limit?: number; properties?: string[] } = {}): Promise<{ contacts: CrmContact[]; after?: string }> {
+		const fields = [...new Set([...readFields, ...(listOpts.properties ?? [])])];
+		const qs: Record<string, string | number> = {
+			fields: fields.join(','),
+			per_page: Math.min(PAGE_SIZE, Math.max(1, listOpts.limit ?? PAGE_SIZE)),
+			sort_by: 'Created_Time',
+			sort_order: 'asc',
+		};
+		if (listOpts.after) qs.page_token = listOpts.after;
+		const response = await call<ZohoPage & { info?: { next_page_token?: string | null } }>({ method: 'GET', path: `${root}/${moduleName}`, qs });
+		const body = response.status === 204 ? undefined : response.body;
+		const contacts = (body?.data ?? []).map((record) => toContact(record, phoneFields));
+		const next = body?.info?.more_records ? (body.info.next_page_token ?? undefined) : undefined;
+		return next ? { contacts, after: next } : { contacts };
+	}
+
+	async function describeFields(): Promise<CrmField[]> {
+		const response = await call<{ fields?: Array<Record<string, unknown>> }>({ method: 'GET', path: `${root}/settings/fields`, qs: { module: moduleName } });
+		return (response.body?.fields ?? []).map(toCrmField);
+	}
+
+	async function mergeGroup(survivorId: string, ids: string[]): Promise<MergeResult['merged']> {
+		const path = `${root}/${moduleName}/${encodeURIComponent(survivorId)}/actions/merge`;
+		const fail = (error: CrmErrorInfo) => ids.map((id) => ({ id, ok: false as const, error }));
+		let response: HttpResponse<{ merge?: ZohoItem[] } & ZohoItem>;
+		try {
+			response = await call({ method: 'POST', path, body: { merge: [{ data: ids.map((id) => ({ id })) }] }, accept: [400] });
+		} catch (error) {
+			if (isFatal(error)) throw error;
+			return fail(batchError(error, true));
+		}
+		const item: ZohoItem = response.body?.merge?.[0] ?? response.body ?? {};
+		if (item.code === 'SUCCESS') return ids.map((id) => ({ id, ok: true as const }));
+		if (item.code !== 'SCHEDULED') return fail(itemError(item));
+		const jobId = String(item.details?.job_id ?? '');
+		const polls = opts.mergePolls ?? 15;
+		for (let poll = 0; poll < polls; poll++) {
+			await clock.sleep(opts.mergePollMs ?? 2000);
+			const status = await call<{ merge?: Array<{ job_id?: string; status?: string }> }>({ method: 'GET', path, qs: { job_id: jobId } });
+			const state = status.body?.merge?.find((m) => String(m.job_id) === jobId)?.status ?? status.body?.merge?.[0]?.status;
+			if (state === 'COMPLETED') return ids.map((id) => ({ id, ok: true as const }));
+			if (state === 'FAILURE') return fail({ code: 'MERGE_FAILED', message: `Zoho CRM's merge job ${jobId} failed; merge these contacts in Zoho CRM to see why`, retryable: false });
+		}
+		return fail({
+			code: 'MERGE_PENDING',
+			message: `Zoho CRM scheduled the merge as job ${jobId} and it had not finished after ${polls} checks; look again later before merging these contacts again`,
+			retryable: true,
+		});
+	}
+
+	async function merge(survivorId: string, absorbedIds: string[]): Promise<MergeResult> {
+		const merged: MergeResult['merged'] = [];
+		const others = [...new Set(absorbedIds)].filter((id) => {
+			if (id !== survivorId) return true;
+			merged.push({ id, ok: false, error: { code: 'INVALID_DATA', message: 'A contact cannot be merged into itself', retryable: false } });
+			return false;
+		});
+		// Zoho merges a master with at most two children per call; groups run one after another on the same master.
+		for (const group of chunks(others, 2)) merged.push(...(await mergeGroup(survivorId, group)));
+		return { survivorId, merged };
+	}
+
+	return {
+		crm: 'zoho',
+		batchSize: ZOHO_BATCH_SIZE,
+		fieldNames,
+		phoneFields,
+		findByPhone,
+		findByEmail,
+		findByField,
+		listContacts,
+		upsertMany,
+		logMessages,
+		describeFields,
+		merge,
+	};
+}
+
+/**
+ * The forms a number is likely stored in, for a search that matches text: E.164, the
+ * international format, the national significant number and the national format, with spaces
+ * or hyphens. ("+852 9123 4567", "91234567", "9123-4567" inside "(852) 9123-4567".)
+ */
+export function phoneVariants(e164: string): string[] {
+	const parsed = parsePhoneNumberFromString(e164);
+	if (!parsed) return [e164];
+	const national = parsed.formatNational();
+	const groups = parsed
+		.formatInternational()
+		.replace(/^\+\d+\s*/, '')
+		.split(/\D+/)
+		.filter(Boolean);
+	return [...new Set([parsed.number, parsed.formatInternational(), String(parsed.nationalNumber), national, groups.join('-'), groups.join(' ')])];
+}
+
+/** Zoho wants parentheses, commas and backslashes in a criteria value escaped with a backslash. */
+export function escapeCriteria(value: string): string {
+	return value.replace(/[\\(),]/g, (c) => `\\${c}`);
+}
+
+/** Zoho's error body (`{code, details, message, status}`, or `{data: [that]}`) as something a user can act on. */
+export function describeZohoError(response: HttpResponse): CrmErrorInfo {
+	const body = (response.body && typeof response.body === 'object' ? response.body : {}) as ZohoItem & { data?: ZohoItem[]; merge?: ZohoItem[] };
+	const item: ZohoItem = body.code ? body : (body.data?.[0] ?? body.merge?.[0] ?? {});
+	const code = item.code ?? `HTTP_${response.status}`;
+	if (response.status === 401) {
+		return {
+			code,
+			status: 401,
+			retryable: false,
+			message: `Zoho CRM rejected the access token (${code}): it expired or was revoked, belongs to another data centre, or lacks a scope (ZohoCRM.modules.contacts.ALL, ZohoCRM.modules.notes.ALL, ZohoCRM.settings.fields.READ). Reconnect the credential.`,
+		};
+	}
+	if (response.status === 429 || code === 'TOO_MANY_REQUESTS') {
+		return {
+			code: 'TOO_MANY_REQUESTS',
+			status: response.status,
+			retryable: true,
+			message: `Zoho CRM's API limit was reached: too many concurrent calls for the edition, or the org's API credits for the rolling 24 hours are used up${item.message ? ` (${item.message})` : ''}`,
+		};
+	}
+	const info = itemError(item);
+	return { ...info, code, status: response.status, retryable: response.status >= 500 || info.retryable };
+}
+
+/** One record's error, e.g. `{code: 'DUPLICATE_DATA', details: {api_name: 'Email', duplicate_record: {id}}}`. */
+function itemError(item: ZohoItem): CrmErrorInfo {
+	const code = item.code ?? 'UNKNOWN';
+	const details = item.details ?? {};
+	const field = typeof details.api_name === 'string' ? details.api_name : undefined;
+	const fields = field ? [field] : undefined;
+	switch (code) {
+		case 'DUPLICATE_DATA': {
+			const other = (details.duplicate_record as { id?: string } | undefined)?.id ?? details.id;
+			const more = details.more_records ? ' (and more)' : '';
+			return { code, fields, retryable: false, message: `Another contact${other ? ` (${String(other)})` : ''}${more} already has this ${field ?? 'value'}, which must be unique: match on it or merge the contacts` };
+		}
+		case 'MANDATORY_NOT_FOUND':
+			return { code, fields, retryable: false, message: `Zoho CRM requires ${field ?? 'a field'} that was not given${field === 'Last_Name' ? ' (map a name, or a default last name)' : ''}` };
+		case 'INVALID_DATA': {
+			const why = details.expected_data_type
+				? `expected ${String(details.expected_data_type)}`
+				: details.maximum_length
+					? `longer than ${String(details.maximum_length)} characters`
+					: (item.message ?? 'invalid data');
+			return { code, fields, retryable: false, message: `Zoho CRM refused ${field ? `field ${field}` : 'the record'}: ${why}${item.message && !why.includes(item.message) ? ` (${item.message})` : ''}` };
+		}
+		case 'MULTIPLE_OR_MULTI_ERRORS': {
+			const errors = ((details.errors as ZohoItem[] | undefined) ?? []).map(itemError);
+			return {
+				code,
+				retryable: false,
+				fields: errors.flatMap((e) => e.fields ?? []),
+				message: errors.map((e) => e.message).join('; ') || (item.message ?? 'several errors'),
+			};
+		}
+		default:
+			return { code, fields, retryable: code === 'INTERNAL_ERROR', message: `Zoho CRM: ${item.message ?? code}${field ? ` (${field})` : ''}` };
+	}
+}
+
+function toContact(record: Record<string, unknown>, phoneFields: string[]): CrmContact {
+	const phones: CrmContact['phones'] = [];
+	for (const field of phoneFields) {
+		const value = record[field];
+		if (typeof value === 'string' && value.trim() !== '') phones.push({ field, value });
+	}
+	return { id: String(record.id), properties: record, modifiedAt: toMillis(record.Modified_Time) ?? 0, phones };
+}
+
+function toCrmField(field: Record<string, unknown>): CrmField {
+	const dataType = String(field.data_type ?? '');
+	const picklist = Array.isArray(field.pick_list_values) ? (field.pick_list_values as Array<{ display_value?: string; actual_value?: string }>) : [];
+	const type: CrmField['type'] = ['integer', 'double', 'currency', 'bigint', 'decimal', 'percent'].includes(dataType)
+		? 'number'
+		: dataType === 'boolean'
+			? 'boolean'
+			: dataType === 'date' || dataType === 'datetime'
+				? 'dateTime'
+				: dataType === 'picklist'
+					? 'options'
+					: dataType === 'multiselectpicklist'
+						? 'array'
+						: 'string';
+	const out: CrmField = {
+		name: String(field.api_name),
+		label: String(field.field_label ?? field.display_label ?? field.api_name),
+		type,
+		required: field.system_mandatory === true,
+		readOnly: field.read_only === true || field.field_read_only === true,
+		// `unique` is an object ({casesensitive}) when the field refuses duplicates, absent or null otherwise.
+		unique: field.unique !== undefined && field.unique !== null && field.unique !== false,
+		custom: field.custom_field === true,
+	};
+	if (picklist.length > 0) out.options = picklist.map((p) => ({ name: String(p.display_value ?? p.actual_value), value: String(p.actual_value ?? p.display_value) }));
+	return out;
+}
+
+function noteRecord(log: MessageLog, moduleName: string): Record<string, unknown> {
+	const when = new Date(log.at).toISOString();
+	const who = log.customer?.name || log.customer?.e164 || 'customer';
+	const title = `WhatsApp ${log.direction === 'inbound' ? 'from' : 'to'} ${who} · ${when.slice(0, 16).replace('T', ' ')} UTC`;
+	// The marker is what makes logging idempotent: notedMessages() finds it before anything is created.
+	const marker = `\n\n— WhatsApp ${log.direction} message, ${when} [wamid:${log.messageId}]`;
+	return {
+		Note_Title: title.length > NOTE_TITLE_MAX ? `${title.slice(0, NOTE_TITLE_MAX - 1)}…` : title,
+		Note_Content: `${log.body.slice(0, NOTE_CONTENT_MAX - marker.length)}${marker}`,
+		Parent_Id: { module: { api_name: moduleName }, id: log.contactId },
+	};
+}
+
+/** Errors that stop a whole run: retrying other batches cannot help. */
+function isFatal(error: unknown): boolean {
+	return error instanceof CrmApiError && (error.info.status === 401 || error.info.code === 'CREDITS_EXHAUSTED');
+}
+
+function batchError(error: unknown, write: boolean): CrmErrorInfo {
+	if (error instanceof CrmApiError) return error.info;
+	if (error instanceof TransportError) {
+		return {
+			code: error.code ?? 'NETWORK_ERROR',
+			retryable: true,
+			message: `No answer from Zoho CRM (${error.code ?? 'network error'})${write && error.sent ? '; the call may have been applied, so look before writing again' : ''}`,
+		};
+	}
+	return { code: 'REQUEST_FAILED', message: (error as Error).message, retryable: true };
+}
+
+function spendCredit(ledger: Array<{ at: number; cost: number }>, limit: number, now: number): void {
+	while (ledger.length > 0 && ledger[0].at <= now - DAY_MS) ledger.shift();
+	const spent = ledger.reduce((sum, entry) => sum + entry.cost, 0);
+	if (spent + 1 > limit) {
+		const freeAt = new Date(ledger[0].at + DAY_MS).toISOString();
+		throw new CrmApiError('zoho', {
+			code: 'CREDITS_EXHAUSTED',
+			retryable: false,
+			message: `The ${limit} Zoho CRM API credits allowed per rolling 24 hours (dailyCredits) are spent; the next frees up at ${freeAt}`,
+		});
+	}
+	ledger.push({ at: now, cost: 1 });
+}
+
+function concurrencyLimiter(concurrency: number, clock: Clock): RateLimiter {
+	// Only the concurrency matters here; credits are counted separately.
+	return rollingWindowLimiter({ max: Number.MAX_SAFE_INTEGER, windowMs: 1, concurrency, clock });
+}
+
+function shared(key: string, make: () => RateLimiter): RateLimiter {
+	let limiter = sharedLimiters.get(key);
+	if (!limiter) sharedLimiters.set(key, (limiter = make()));
+	return limiter;
+}
+
+function sharedLedger(key: string): Array<{ at: number; cost: number }> {
+	let ledger = sharedLedgers.get(key);
+	if (!ledger) sharedLedgers.set(key, (ledger = []));
+	return ledger;
+}
+
+/** Both limiters, always taken in the same order so that two callers cannot deadlock. */
+function both(first: RateLimiter, second: RateLimiter): RateLimiter {
+	return {
+		async acquire(cost) {
+			const releaseFirst = await first.acquire(cost);
+			try {
+				const releaseSecond = await second.acquire(cost);
+				return () => {
+					releaseSecond();
+					releaseFirst();
+				};
+			} catch (error) {
+				releaseFirst();
+				throw error;
+			}
+		},
+	};
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+	return out;
+}
+
+function toMillis(value: unknown): number | undefined {
+	if (typeof value !== 'string' || value === '') return undefined;
+	const ms = Date.parse(value);
+	return Number.isNaN(ms) ? undefined : ms;
+}

@@ -1,0 +1,175 @@
+/**
+ * The same behaviour from every CRM: each adapter against its vendor's simulator over loopback
+ * HTTP, driven through `upsertContacts`, the logic the CRM Upsert node runs.
+ */
+import type { CrmAdapter } from '../../../lib/crm/types';
+import { upsertContacts } from '../../../lib/crm/upsert';
+import type { ContactInput, UpsertOutcome } from '../../../lib/crm/upsert';
+import { CRM_HARNESSES } from './harnesses';
+import type { CrmHarness, RunningCrm } from './harnesses';
+
+jest.setTimeout(60_000);
+
+describe.each(CRM_HARNESSES.map((harness) => [harness.crm, harness] as [string, CrmHarness]))('%s', (_name, harness) => {
+	let crm: RunningCrm;
+	let adapter: CrmAdapter;
+	let names: CrmAdapter['fieldNames'];
+	let phoneSeq = 0;
+
+	beforeEach(async () => {
+		crm = await harness.start();
+		adapter = crm.adapter;
+		names = adapter.fieldNames;
+	});
+	afterEach(async () => {
+		await crm?.close();
+	});
+
+	/** A fresh Hong Kong mobile number per test, so tests never see each other's contacts. */
+	const newPhone = () => {
+		phoneSeq++;
+		return `+8529${String(1000000 + phoneSeq * 7919).slice(-7)}`;
+	};
+	const national = (e164: string) => e164.slice(4);
+	const upsert = (inputs: ContactInput[], opts = {}) => upsertContacts(adapter, inputs, { defaultCountry: 'HK', ...opts });
+	const one = async (input: Omit<ContactInput, 'ref'>, opts = {}) => (await upsert([{ ref: 0, ...input }], opts))[0];
+	const upserted = (outcome: UpsertOutcome) => {
+		if (outcome.outcome !== 'upserted') throw new Error(`expected upserted, got ${JSON.stringify(outcome)}`);
+		return outcome;
+	};
+	/** Writes a contact as a person would have typed it into the CRM. */
+	const seed = async (properties: Record<string, unknown>) => {
+		const [result] = await adapter.upsertMany([{ ref: 0, properties: { [names.lastName!]: 'Seeded', ...properties } }]);
+		if (!result.ok) throw new Error(`seeding failed: ${result.error.message}`);
+		return result.id;
+	};
+
+	it('creates one contact per new customer, and running the same input again changes nothing', async () => {
+		const phone = newPhone();
+		const input = { phone, name: 'Chan Tai Man', tags: ['price_inquiry'], interactionAt: Date.parse('2026-11-20T08:00:00Z') };
+		const first = upserted(await one(input));
+		expect(first.action).toBe('created');
+		expect(first.e164).toBe(phone);
+		const again = upserted(await one(input));
+		expect(again).toMatchObject({ id: first.id, action: 'unchanged', changed: [] });
+		const found = await adapter.findByPhone([phone]);
+		expect(found.get(phone)?.map((c) => c.id)).toEqual([first.id]);
+	});
+
+	it('names a customer who gave no name by their number, and by their name once known', async () => {
+		const phone = newPhone();
+		const { id } = upserted(await one({ phone }));
+		const contact = async () => (await adapter.findByPhone([phone])).get(phone)![0];
+		expect((await contact()).properties[names.lastName!]).toBe(phone);
+		upserted(await one({ phone, name: '陳大文' }));
+		expect((await contact()).id).toBe(id);
+		expect((await contact()).properties[names.lastName!]).toBe('陳大文');
+		// A profile name never overwrites a name someone typed into the CRM.
+		upserted(await one({ phone, name: 'Big Man' }));
+		expect((await contact()).properties[names.lastName!]).toBe('陳大文');
+	});
+
+	it('finds a contact whatever format the CRM holds its number in', async () => {
+		const phone = newPhone();
+		const digits = national(phone);
+		const stored = `(852) ${digits.slice(0, 4)}-${digits.slice(4)}`;
+		const id = await seed({ [names.phone!]: stored });
+		const outcome = upserted(await one({ phone: `852-${digits}` }));
+		expect(outcome).toMatchObject({ id, matchedBy: 'phone' });
+		expect(outcome.action).not.toBe('created');
+		// The number the CRM already holds is not rewritten in another format.
+		expect(outcome.changed).not.toContain(names.phone);
+	});
+
+	it('sends a number held by two contacts to review with both, never picking one', async () => {
+		const phone = newPhone();
+		const a = await seed({ [names.phone!]: `+852 ${national(phone)}` });
+		const b = await seed({ [names.mobilePhone ?? names.phone!]: national(phone) });
+		const outcome = await one({ phone });
+		expect(outcome).toMatchObject({ outcome: 'review', reason: 'ambiguous', matchedBy: 'phone' });
+		if (outcome.outcome !== 'review') throw new Error('unreachable');
+		expect(outcome.candidates?.map((c) => c.id).sort()).toEqual([a, b].sort());
+	});
+
+	it('keeps a value the CRM changed later and lists it for review; newer input wins', async () => {
+		const phone = newPhone();
+		const id = await seed({ [names.phone!]: phone, [names.firstName!]: 'Mei' });
+		const stale = await one({ phone, updatedAt: Date.now() - 3_600_000, properties: { [names.firstName!]: 'May' } });
+		expect(stale).toMatchObject({ outcome: 'review', reason: 'conflict', id });
+		if (stale.outcome !== 'review') throw new Error('unreachable');
+		expect(stale.keptFromCrm).toEqual([expect.objectContaining({ field: names.firstName, crmValue: 'Mei', inputValue: 'May' })]);
+		expect((await adapter.findByPhone([phone])).get(phone)?.[0].properties[names.firstName!]).toBe('Mei');
+
+		const fresh = upserted(await one({ phone, updatedAt: Date.now() + 60_000, properties: { [names.firstName!]: 'May' } }));
+		expect(fresh).toMatchObject({ id, action: 'updated' });
+		expect(fresh.changed).toContain(names.firstName);
+		expect((await adapter.findByPhone([phone])).get(phone)?.[0].properties[names.firstName!]).toBe('May');
+	});
+
+	it('fails bad input item by item with a reason, and the rest of the batch still goes', async () => {
+		const phone = newPhone();
+		const outcomes = await upsert([
+			{ ref: 0, name: 'Nobody' },
+			{ ref: 1, phone: '12345' },
+			{ ref: 2, phone },
+			{ ref: 3, email: 'not-an-address' },
+		]);
+		expect(outcomes.map((o) => o.outcome)).toEqual(['failed', 'failed', 'upserted', 'failed']);
+		const reasons = outcomes.map((o) => (o.outcome === 'failed' ? o.error.message : ''));
+		expect(reasons[0]).toMatch(/no phone, email or WhatsApp user ID/);
+		expect(reasons[1]).toMatch(/not a valid number/);
+		expect(reasons[3]).toMatch(/not an address/);
+	});
+
+	it('creates one contact when two messages from a new customer arrive in one run', async () => {
+		const phone = newPhone();
+		const outcomes = await upsert([
+			{ ref: 0, phone, interactionAt: Date.parse('2026-11-20T08:00:00Z') },
+			{ ref: 1, phone: national(phone), interactionAt: Date.parse('2026-11-20T08:01:00Z') },
+		]);
+		const [a, b] = outcomes.map(upserted);
+		expect(a.id).toBe(b.id);
+		expect((await adapter.findByPhone([phone])).get(phone)).toHaveLength(1);
+	});
+
+	it('adds tags without losing the CRM’s, and counts an interaction once', async () => {
+		if (!names.tags || !names.interactionCount || !names.lastInteractionAt) return;
+		const phone = newPhone();
+		const at = Date.parse('2026-11-21T09:30:00Z');
+		const created = upserted(await one({ phone, tags: ['vip'], interactionAt: at }));
+		await one({ phone, tags: ['price_inquiry'], interactionAt: at });
+		const contact = (await adapter.findByPhone([phone])).get(phone)![0];
+		expect(contact.id).toBe(created.id);
+		expect(String(contact.properties[names.tags]).split(';').sort()).toEqual(['price_inquiry', 'vip']);
+		expect(Number(contact.properties[names.interactionCount])).toBe(1);
+	});
+
+	it('logs a message on the timeline once, however often it arrives', async () => {
+		const phone = newPhone();
+		const { id } = upserted(await one({ phone }));
+		const log = { ref: 0, contactId: id, messageId: `wamid.behaviour-${adapter.crm}-${phone}`, direction: 'inbound' as const, at: Date.now(), body: '幾錢呀?', customer: { e164: phone } };
+		const [first] = await adapter.logMessages([log]);
+		const [second] = await adapter.logMessages([log]);
+		expect(first).toMatchObject({ ok: true, duplicate: false });
+		expect(second).toMatchObject({ ok: true, duplicate: true });
+		if (first.ok && second.ok) expect(second.id).toBe(first.id);
+		expect(crm.loggedMessages(id)).toHaveLength(1);
+	});
+
+	it('writes 250 new customers in the CRM’s batch size, each reported', async () => {
+		const inputs = Array.from({ length: 250 }, (_, i) => ({ ref: i, phone: `+8536${String(2000000 + i * 13 + phoneSeq * 1000).slice(-7)}` }));
+		phoneSeq++;
+		const outcomes = await upsertContacts(adapter, inputs);
+		expect(outcomes.filter((o) => o.outcome === 'upserted')).toHaveLength(250);
+		expect(new Set(outcomes.map((o) => (o.outcome === 'upserted' ? o.id : ''))).size).toBe(250);
+		// Within the batch size the CRM accepts (HubSpot and Zoho 100, Salesforce 200): nothing refused.
+		expect(crm.rejected()).toBe(0);
+	});
+
+	it('describes its contact fields, with the phone fields among them', async () => {
+		const fields = await adapter.describeFields();
+		const byName = new Map(fields.map((f) => [f.name, f]));
+		for (const field of adapter.phoneFields) expect(byName.has(field)).toBe(true);
+		expect(byName.get(names.lastName!)?.label).toBeTruthy();
+	});
+});

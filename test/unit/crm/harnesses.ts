@@ -1,0 +1,58 @@
+/**
+ * Each CRM's adapter wired to its simulator, as the behaviour suite and the benchmarks start them:
+ * real HTTP on loopback, authenticated the way n8n's credential would.
+ */
+import { createSalesforceAdapter } from '../../../lib/crm/salesforce/adapter';
+import type { CrmAdapter, CrmName } from '../../../lib/crm/types';
+import { createZohoAdapter } from '../../../lib/crm/zoho/adapter';
+import { axiosTransport } from '../../../lib/http/transport';
+import type { HttpTransport } from '../../../lib/http/transport';
+import { startSalesforceSimulator } from '../../simulators/crm/salesforce';
+import { startZohoSimulator } from '../../simulators/crm/zoho';
+
+export interface RunningCrm {
+	adapter: CrmAdapter;
+	/** Timeline records (HubSpot communications, Zoho notes, Salesforce tasks) on one contact. */
+	loggedMessages(contactId: string): unknown[];
+	/** Requests the simulator refused (validation, limits); a well-behaved adapter causes none. */
+	rejected(): number;
+	close(): Promise<void>;
+}
+
+export interface CrmHarness {
+	crm: CrmName;
+	start(): Promise<RunningCrm>;
+}
+
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+const zoho: CrmHarness = {
+	crm: 'zoho',
+	async start() {
+		const sim = await startZohoSimulator({ contacts: [] });
+		const base = axiosTransport({ timeoutMs: 5000 });
+		// Zoho wants `Zoho-oauthtoken`, not `Bearer`, as n8n's OAuth2 credential is told to send.
+		const transport: HttpTransport = (request) => base({ ...request, headers: { ...(request.headers ?? {}), Authorization: `Zoho-oauthtoken ${sim.token}` } });
+		return {
+			adapter: createZohoAdapter({ transport, baseUrl: sim.baseUrl }),
+			loggedMessages: (contactId) => [...sim.state.notes.values()].filter((note) => note.Parent_Id.id === contactId),
+			rejected: () => sum(sim.state.rejected),
+			close: () => sim.close(),
+		};
+	},
+};
+
+const salesforce: CrmHarness = {
+	crm: 'salesforce',
+	async start() {
+		const sim = await startSalesforceSimulator({ contacts: [] });
+		return {
+			adapter: createSalesforceAdapter({ transport: axiosTransport({ bearerToken: sim.token, timeoutMs: 5000 }), baseUrl: sim.baseUrl }),
+			loggedMessages: (contactId) => [...sim.state.tasks.values()].filter((task) => task.WhoId === contactId),
+			rejected: () => sum(sim.state.rejected),
+			close: () => sim.close(),
+		};
+	},
+};
+
+export const CRM_HARNESSES: CrmHarness[] = [zoho, salesforce];
