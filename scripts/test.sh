@@ -6,13 +6,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 cd "$SCRM_ROOT"
 
 bash scripts/ensure-built.sh
-# The Redis quota store's tests start Debian's redis-server on loopback.
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "== installing Debian's redis-server for the Redis store tests"
+# Debian packages the tests start on loopback: redis-server (queue-mode stores) and chromium
+# (the analytics report is rendered headless). Installed once; a missing one fails its tests.
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing Debian's ${missing[*]} for the tests"
   if [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >/dev/null
   else
-    echo "test: redis-server is missing; install it with: sudo apt-get install redis-server" >&2
+    echo "test: ${missing[*]} missing; install with: sudo apt-get install ${missing[*]}" >&2
   fi
 fi
 echo "== lint (n8n community-node rules)"

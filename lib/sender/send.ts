@@ -37,7 +37,8 @@ export interface SendGuard {
 }
 
 export type SendOutcome =
-	| { outcome: 'sent'; messageId: string; attempts: number; ledgerWarning?: string }
+	/** `sentAt`: when Meta accepted it (ISO-8601), so reply times can be measured from it. */
+	| { outcome: 'sent'; messageId: string; attempts: number; sentAt: string; ledgerWarning?: string }
 	| { outcome: 'wouldSend'; attempts: 0 }
 	| { outcome: 'deferred'; reason: string; rule?: string; retryAt: string | null }
 	| {
@@ -129,7 +130,7 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 					ledgerWarning = `Sent, but the quota ledger could not record the message id: ${(error as Error).message}`;
 				}
 			}
-			return { outcome: 'sent', messageId: sent.messageId, attempts: attempt, ...(ledgerWarning ? { ledgerWarning } : {}) };
+			return { outcome: 'sent', messageId: sent.messageId, attempts: attempt, sentAt: new Date(now()).toISOString(), ...(ledgerWarning ? { ledgerWarning } : {}) };
 		} catch (error) {
 			if (error instanceof TransportError && error.sent) {
 				// Meta may have accepted it: keep the reservation counted and let a person decide.

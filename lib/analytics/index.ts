@@ -1,0 +1,21 @@
+/**
+ * Conversation analytics: `analyzeConversations` reads the package's items (trigger messages and
+ * statuses, Sender and CRM results, Intent Tagger output, CRM export rows) into one JSON report;
+ * `renderReportHtml` turns it into a self-contained HTML page with charts.
+ */
+export { analyzeConversations, DEFAULT_FUNNEL, UNASSIGNED } from './analyze';
+export { renderReportHtml } from './render';
+export type { RenderOptions } from './render';
+export { segmentWords, hotWordsOf } from './words';
+export { STOP_WORDS, HOT_WORD_LANGUAGES } from './stopWords';
+export type {
+	AnalyticsOptions,
+	ConversationReport,
+	FunnelStage,
+	Alert,
+	AgentResponseTimes,
+	SyncSystemHealth,
+	SkippedItem,
+	TimeStats,
+	HotWordLanguage,
+} from './types';
