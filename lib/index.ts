@@ -31,3 +31,12 @@ export { templateMessage, textMessage, mediaMessage, buttonsMessage, listMessage
 
 export { axiosTransport, TransportError } from './http/transport';
 export type { HttpTransport, HttpRequest, HttpResponse } from './http/transport';
+
+export { tagMessage, createTagger, tierCustomer, detectLanguage, BUILT_IN_TAGS } from './intent';
+export type { TagResult, Intent, Tagger, TaggerOptions, TaggerRule, TierResult, TierOptions, CustomerHistory } from './intent';
+
+export { dedupeContacts, DEFAULT_FIELDS as DEFAULT_DEDUP_FIELDS } from './dedup';
+export type { Contact, DedupOptions, DedupResult, FieldRule, MergedContact, PairExplanation } from './dedup';
+
+export { analyzeConversations, renderReportHtml } from './analytics';
+export type { ConversationReport } from './analytics';

@@ -113,6 +113,14 @@ interface ExecutionSummary {
 }
 
 /** The editor's REST API, signed in as the instance owner. */
+/** Which of this package's node types take each of its credential types. */
+const CREDENTIAL_USERS: Record<string, string[]> = {
+	whatsAppScrmApi: ['n8n-nodes-whatsapp-scrm.whatsAppScrmTrigger', 'n8n-nodes-whatsapp-scrm.whatsAppSender'],
+	hubSpotScrmApi: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
+	zohoScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
+	salesforceScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
+};
+
 export class N8nApi {
 	private cookie = '';
 
@@ -172,7 +180,7 @@ export class N8nApi {
 		edit?.(workflow);
 		for (const node of workflow.nodes) {
 			for (const [type, credential] of Object.entries(credentials)) {
-				if (node.type.startsWith('n8n-nodes-whatsapp-scrm.') || node.credentials?.[type]) {
+				if (CREDENTIAL_USERS[type]?.includes(node.type) || node.credentials?.[type]) {
 					node.credentials = { ...(node.credentials ?? {}), [type]: credential };
 				}
 			}

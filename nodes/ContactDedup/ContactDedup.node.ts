@@ -1,0 +1,271 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPairedItemData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { dedupeContacts } from '../../lib/dedup';
+import type { Contact, DedupOptions, FieldRule } from '../../lib/dedup';
+
+const MERGED = 0;
+const MERGE_MAP = 1;
+const REVIEW = 2;
+const UNIQUE = 3;
+
+interface FieldParameter {
+	field?: string;
+	method?: FieldRule['method'];
+	weight?: number;
+}
+
+interface DedupNodeOptions {
+	defaultCountry?: string;
+	survivor?: DedupOptions['survivor'];
+	productMap?: { entry?: Array<{ from?: string; to?: string }> };
+}
+
+export class ContactDedup implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Contact Dedup',
+		name: 'scrmContactDedup',
+		icon: { light: 'file:contactDedup.svg', dark: 'file:contactDedup.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["matchOn"] === "custom" ? "match on chosen fields" : "match on phone, email, name"}}',
+		description:
+			'Finds the same customer under different phone formats, spellings and emails, merges them keeping every phone, tag and conversation, and lists doubtful pairs for review, with reasons',
+		defaults: { name: 'Contact Dedup' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Merged', 'Merge Map', 'Review', 'Unique'],
+		usableAsTool: true,
+		properties: [
+			{
+				displayName:
+					'One item per contact in; out: each merged customer (Merged), each absorbed contact with its survivor (Merge Map), doubtful pairs (Review) and every other contact (Unique)',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'ID Field',
+				name: 'idField',
+				type: 'string',
+				default: 'id',
+				required: true,
+				description: "The field holding each contact's unique ID (e.g. the CRM's record ID)",
+			},
+			{
+				displayName: 'Match On',
+				name: 'matchOn',
+				type: 'options',
+				noDataExpression: true,
+				default: 'defaults',
+				options: [
+					{
+						name: 'WhatsApp CRM Defaults',
+						value: 'defaults',
+						description: 'Phones (any format), WhatsApp user ID, email, name, products bought within 90 days',
+					},
+					{ name: 'Fields I Choose', value: 'custom', description: 'Pick fields, how to compare them and how much each counts' },
+				],
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add Field',
+				default: {},
+				displayOptions: { show: { matchOn: ['custom'] } },
+				options: [
+					{
+						displayName: 'Field',
+						name: 'field',
+						values: [
+							{ displayName: 'Field Name', name: 'field', type: 'string', default: '', placeholder: 'name' },
+							{
+								displayName: 'Compare As',
+								name: 'method',
+								type: 'options',
+								default: 'levenshtein',
+								options: [
+									{ name: 'Date', value: 'date', description: 'Same day, whatever the format' },
+									{ name: 'Dice (Word Pairs)', value: 'dice' },
+									{ name: 'Email', value: 'email', description: 'Case-insensitive address' },
+									{ name: 'Exact', value: 'exact' },
+									{ name: 'Jaro-Winkler (Names)', value: 'jaroWinkler' },
+									{ name: 'Levenshtein (Spelling)', value: 'levenshtein' },
+									{ name: 'Phone', value: 'phone', description: 'E.164 after normalising any format' },
+									{ name: 'Purchases', value: 'purchases', description: 'The same product bought within 90 days' },
+								],
+							},
+							{
+								displayName: 'Weight',
+								name: 'weight',
+								type: 'number',
+								typeOptions: { minValue: 0, numberPrecision: 2 },
+								default: 0,
+								description: "Evidence of agreement on this field in bits (log2 of the likelihood ratio); 0 uses the weight the engine learns from the data",
+							},
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Merge Threshold',
+				name: 'threshold',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+				default: 0,
+				description: "Pairs whose match probability is at least this merge automatically; 0 uses the engine's default (0.9)",
+			},
+			{
+				displayName: 'Review Threshold',
+				name: 'reviewThreshold',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+				default: 0,
+				description: "Pairs at least this likely (but below the merge threshold) go to Review; 0 uses the engine's default (0.3)",
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Default Country',
+						name: 'defaultCountry',
+						type: 'string',
+						default: '',
+						placeholder: 'HK',
+						description: 'Country for phone numbers written without a country code (ISO code such as HK, TW, CN, TH, RU)',
+					},
+					{
+						displayName: 'Product Codes',
+						name: 'productMap',
+						type: 'fixedCollection',
+						typeOptions: { multipleValues: true },
+						placeholder: 'Add Product',
+						default: {},
+						description: 'Product names standardised to one code before purchases are compared',
+						options: [
+							{
+								displayName: 'Product',
+								name: 'entry',
+								values: [
+									{ displayName: 'As Written', name: 'from', type: 'string', default: '', placeholder: 'iPhone15 Pro Max' },
+									{ displayName: 'Code', name: 'to', type: 'string', default: '', placeholder: 'APL-IP15PM' },
+								],
+							},
+						],
+					},
+					{
+						displayName: 'Survivor',
+						name: 'survivor',
+						type: 'options',
+						default: 'mostComplete',
+						description: 'Which record of a group keeps its ID; field values still come from the most recently modified record',
+						options: [
+							{ name: 'Most Complete', value: 'mostComplete' },
+							{ name: 'Most Recently Updated', value: 'mostRecent' },
+							{ name: 'Oldest', value: 'oldest' },
+						],
+					},
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const outputs: INodeExecutionData[][] = [[], [], [], []];
+		const idField = this.getNodeParameter('idField', 0) as string;
+		const opts = readOptions(this);
+
+		// Contacts the engine can read; the rest leave at once with the reason.
+		const contacts: Contact[] = [];
+		const indexById = new Map<string, number>();
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const json = items[itemIndex].json;
+			const raw = json[idField];
+			const problem =
+				raw === undefined || raw === null || raw === ''
+					? `has no "${idField}": every contact needs an ID to be merged or reported`
+					: typeof raw === 'object'
+						? `has an object in "${idField}"; point ID Field at a text or number`
+						: indexById.has(String(raw))
+							? `has the same ID "${String(raw)}" as item ${indexById.get(String(raw))! + 1}; IDs must be unique`
+							: undefined;
+			if (problem) {
+				const message = `Item ${itemIndex + 1} ${problem}`;
+				if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), message, { itemIndex });
+				outputs[UNIQUE].push({ json: { ...json, error: message }, pairedItem: { item: itemIndex } });
+				continue;
+			}
+			const id = String(raw);
+			indexById.set(id, itemIndex);
+			contacts.push({ ...json, id } as Contact);
+		}
+
+		const result = dedupeContacts(contacts, opts);
+		const paired = (ids: string[]): IPairedItemData[] => ids.map((id) => ({ item: indexById.get(id)! }));
+
+		const members = new Map<string, string[]>();
+		for (const [absorbed, survivor] of Object.entries(result.mergeMap)) {
+			const group = members.get(survivor) ?? [survivor];
+			group.push(absorbed);
+			members.set(survivor, group);
+			outputs[MERGE_MAP].push({ json: { id: absorbed, survivorId: survivor }, pairedItem: paired([absorbed]) });
+		}
+		for (const record of result.merged) {
+			const survivor = String(record.id);
+			outputs[MERGED].push({ json: record as unknown as IDataObject, pairedItem: paired(members.get(survivor) ?? [survivor]) });
+		}
+		for (const pair of result.review) {
+			outputs[REVIEW].push({ json: pair as unknown as IDataObject, pairedItem: paired([String(pair.a), String(pair.b)]) });
+		}
+		const inCluster = new Set(result.clusters.flat());
+		for (const contact of contacts) {
+			if (!inCluster.has(contact.id)) {
+				const itemIndex = indexById.get(contact.id)!;
+				outputs[UNIQUE].push({ json: items[itemIndex].json, pairedItem: { item: itemIndex } });
+			}
+		}
+		return outputs;
+	}
+}
+
+function readOptions(fn: IExecuteFunctions): DedupOptions {
+	const opts: DedupOptions = {};
+	const threshold = fn.getNodeParameter('threshold', 0, 0) as number;
+	const reviewThreshold = fn.getNodeParameter('reviewThreshold', 0, 0) as number;
+	if (threshold > 0) opts.threshold = threshold;
+	if (reviewThreshold > 0) opts.reviewThreshold = reviewThreshold;
+	if (opts.threshold !== undefined && opts.reviewThreshold !== undefined && opts.reviewThreshold > opts.threshold) {
+		throw new NodeOperationError(fn.getNode(), 'Review Threshold must not be above Merge Threshold: pairs between them go to Review');
+	}
+	if ((fn.getNodeParameter('matchOn', 0) as string) === 'custom') {
+		const fields = (fn.getNodeParameter('fields.field', 0, []) as FieldParameter[]).map((rule, index) => {
+			const field = (rule.field ?? '').trim();
+			if (!field) throw new NodeOperationError(fn.getNode(), `Field ${index + 1} under Fields has no name`);
+			return { field, method: rule.method ?? 'levenshtein', ...(rule.weight ? { weight: rule.weight } : {}) };
+		});
+		if (fields.length === 0) throw new NodeOperationError(fn.getNode(), 'Add at least one field to match on, or choose WhatsApp CRM Defaults');
+		opts.fields = fields;
+	}
+	const options = fn.getNodeParameter('options', 0, {}) as DedupNodeOptions;
+	if (options.defaultCountry) opts.defaultCountry = options.defaultCountry.trim().toUpperCase();
+	if (options.survivor) opts.survivor = options.survivor;
+	const entries = options.productMap?.entry ?? [];
+	if (entries.length > 0) {
+		opts.productMap = Object.fromEntries(entries.filter((entry) => entry.from && entry.to).map((entry) => [entry.from!.trim(), entry.to!.trim()]));
+	}
+	return opts;
+}
