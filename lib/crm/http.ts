@@ -31,25 +31,36 @@ export interface RateLimiter {
  */
 export function rollingWindowLimiter(opts: { max: number; windowMs: number; concurrency?: number; clock?: Clock }): RateLimiter {
 	const clock = opts.clock ?? realClock;
-	const started: number[] = [];
+	// One slot per request: `end` is when its answer came back (Infinity while in flight). The CRM
+	// counts a request when it arrives, which lies between our sending and its answer, so a slot
+	// leaves the window only `windowMs` after the answer: late arrivals under load cannot overrun it.
+	const slots: Array<{ end: number }> = [];
 	let inFlight = 0;
 	const waiting: Array<() => void> = [];
+	const answered: Array<() => void> = [];
 	let chain = Promise.resolve();
 
-	const admit = async (cost: number): Promise<void> => {
+	const admit = async (cost: number): Promise<Array<{ end: number }>> => {
 		for (;;) {
 			const now = clock.now();
-			while (started.length > 0 && started[0] <= now - opts.windowMs) started.shift();
-			const roomInWindow = started.length + cost <= opts.max;
+			for (let i = slots.length - 1; i >= 0; i--) if (slots[i].end <= now - opts.windowMs) slots.splice(i, 1);
+			const roomInWindow = slots.length + cost <= opts.max;
 			const roomInFlight = opts.concurrency === undefined || inFlight < opts.concurrency;
 			if (roomInWindow && roomInFlight) {
-				for (let i = 0; i < cost; i++) started.push(now);
+				const mine = Array.from({ length: cost }, () => ({ end: Infinity }));
+				slots.push(...mine);
 				inFlight++;
-				return;
+				return mine;
 			}
-			if (!roomInFlight) await new Promise<void>((resolve) => waiting.push(resolve));
-			// +1: the oldest request leaves the window strictly after windowMs.
-			else await clock.sleep(started[Math.min(cost, started.length) - 1] + opts.windowMs - now + 1);
+			if (!roomInFlight) {
+				await new Promise<void>((resolve) => waiting.push(resolve));
+				continue;
+			}
+			const ends = slots.map((slot) => slot.end).filter((end) => end !== Infinity).sort((a, b) => a - b);
+			const leaving = slots.length + cost - opts.max;
+			// +1: a slot leaves the window strictly after windowMs. Without enough answered slots, wait for an answer.
+			if (ends.length >= leaving) await clock.sleep(ends[leaving - 1] + opts.windowMs - now + 1);
+			else await new Promise<void>((resolve) => answered.push(resolve));
 		}
 	};
 
@@ -57,14 +68,20 @@ export function rollingWindowLimiter(opts: { max: number; windowMs: number; conc
 		acquire(cost = 1) {
 			// One admission at a time keeps the order fair and the window arithmetic simple.
 			const admitted = chain.then(() => admit(Math.min(cost, opts.max)));
-			chain = admitted.catch(() => undefined);
-			return admitted.then(() => {
+			chain = admitted.then(
+				() => undefined,
+				() => undefined,
+			);
+			return admitted.then((mine) => {
 				let released = false;
 				return () => {
 					if (released) return;
 					released = true;
+					const end = clock.now();
+					for (const slot of mine) slot.end = end;
 					inFlight--;
 					waiting.shift()?.();
+					for (const wake of answered.splice(0)) wake();
 				};
 			});
 		},

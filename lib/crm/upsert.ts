@@ -180,15 +180,20 @@ export async function upsertContacts(adapter: CrmAdapter, inputs: ContactInput[]
 	for (const p of ordered) {
 		const matched = match.get(p.input.ref);
 		const identity = matched ? `id:${matched.contact.id}` : (p.userId && `u:${p.userId}`) || (p.e164 && `p:${p.e164}`) || `e:${p.email}`;
-		const desired = desiredProperties(p, names, matched?.contact, normalize);
 		const existingWrite = writeOfIdentity.get(identity);
 		if (existingWrite !== undefined) {
-			// A later input for the same customer: its newer values join the same write.
-			Object.assign(writes[existingWrite].properties, diff(desired, matched?.contact, p.updatedAt, normalize, names).changes);
+			// A later input for the same customer builds on what the earlier one will write (tags
+			// add up, a second new message counts twice); its newer values join the same write.
+			const pending = writes[existingWrite].properties;
+			const base: CrmContact = matched?.contact ?? { id: '', properties: {}, modifiedAt: 0, phones: [] };
+			const virtual: CrmContact = { ...base, properties: { ...base.properties, ...pending } };
+			const desired = desiredProperties(p, names, virtual, normalize);
+			Object.assign(pending, diff(desired, virtual, p.updatedAt, normalize, names).changes);
 			refsOfWrite[existingWrite].push(p.input.ref);
 			plans.set(p.input.ref, { changed: Object.keys(writes[existingWrite].properties), kept: [], by: matched?.by, e164: p.e164, existing: matched?.contact.id });
 			continue;
 		}
+		const desired = desiredProperties(p, names, matched?.contact, normalize);
 		if (matched) {
 			const { changes, kept } = diff(desired, matched.contact, p.updatedAt, normalize, names);
 			plans.set(p.input.ref, { changed: Object.keys(changes), kept, by: matched.by, e164: p.e164, existing: matched.contact.id });

@@ -130,6 +130,17 @@ describe.each(CRM_HARNESSES.map((harness) => [harness.crm, harness] as [string, 
 		const [a, b] = outcomes.map(upserted);
 		expect(a.id).toBe(b.id);
 		expect((await adapter.findByPhone([phone])).get(phone)).toHaveLength(1);
+		if (names.tags && names.interactionCount) {
+			// Both messages count, and both messages' tags are kept.
+			const grouped = await upsert([
+				{ ref: 0, phone, tags: ['price_inquiry'], interactionAt: Date.parse('2026-11-20T09:00:00Z') },
+				{ ref: 1, phone, tags: ['shipping_info'], interactionAt: Date.parse('2026-11-20T09:01:00Z') },
+			]);
+			expect(grouped.map((o) => o.outcome)).toEqual(['upserted', 'upserted']);
+			const contact = (await adapter.findByPhone([phone])).get(phone)![0];
+			expect(String(contact.properties[names.tags]).split(';').sort()).toEqual(['price_inquiry', 'shipping_info']);
+			expect(Number(contact.properties[names.interactionCount])).toBe(2 + 2);
+		}
 	});
 
 	it('adds tags without losing the CRM’s, and counts an interaction once', async () => {

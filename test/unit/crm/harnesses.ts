@@ -2,11 +2,13 @@
  * Each CRM's adapter wired to its simulator, as the behaviour suite and the benchmarks start them:
  * real HTTP on loopback, authenticated the way n8n's credential would.
  */
+import { createHubSpotAdapter } from '../../../lib/crm/hubspot/adapter';
 import { createSalesforceAdapter } from '../../../lib/crm/salesforce/adapter';
 import type { CrmAdapter, CrmName } from '../../../lib/crm/types';
 import { createZohoAdapter } from '../../../lib/crm/zoho/adapter';
 import { axiosTransport } from '../../../lib/http/transport';
 import type { HttpTransport } from '../../../lib/http/transport';
+import { startHubSpotSimulator } from '../../simulators/crm/hubspot';
 import { startSalesforceSimulator } from '../../simulators/crm/salesforce';
 import { startZohoSimulator } from '../../simulators/crm/zoho';
 
@@ -25,6 +27,19 @@ export interface CrmHarness {
 }
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+const hubspot: CrmHarness = {
+	crm: 'hubspot',
+	async start() {
+		const sim = await startHubSpotSimulator({ contacts: [] });
+		return {
+			adapter: createHubSpotAdapter({ transport: axiosTransport({ bearerToken: sim.token, timeoutMs: 5000 }), baseUrl: sim.baseUrl }),
+			loggedMessages: (contactId) => [...sim.state.communications.values()].filter((c) => c.contactIds.includes(contactId)),
+			rejected: () => sum(sim.state.rejected),
+			close: () => sim.close(),
+		};
+	},
+};
 
 const zoho: CrmHarness = {
 	crm: 'zoho',
@@ -55,4 +70,4 @@ const salesforce: CrmHarness = {
 	},
 };
 
-export const CRM_HARNESSES: CrmHarness[] = [zoho, salesforce];
+export const CRM_HARNESSES: CrmHarness[] = [hubspot, zoho, salesforce];

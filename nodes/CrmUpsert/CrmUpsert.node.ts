@@ -1,0 +1,96 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as getByPhone from './actions/contact/getByPhone.operation';
+import * as getMany from './actions/contact/getMany.operation';
+import * as merge from './actions/contact/merge.operation';
+import * as upsert from './actions/contact/upsert.operation';
+import * as logMessage from './actions/message/log.operation';
+import { route } from './actions/router';
+import { getContactFields } from './methods/resourceMapping';
+import { CREDENTIAL_OF } from './transport/adapter';
+
+export class CrmUpsert implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'CRM Upsert',
+		name: 'scrmCrmUpsert',
+		icon: { light: 'file:crmUpsert.svg', dark: 'file:crmUpsert.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["crm"] + ": " + $parameter["resource"] + " " + $parameter["operation"]}}',
+		description:
+			'Keeps WhatsApp customers as exactly one HubSpot, Zoho CRM or Salesforce contact each, matched by phone in any format, with every message on the timeline',
+		defaults: { name: 'CRM Upsert' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Upserted', 'Review', 'Failed'],
+		usableAsTool: true,
+		credentials: [
+			{ name: CREDENTIAL_OF.hubspot, required: true, displayOptions: { show: { crm: ['hubspot'] } } },
+			{ name: CREDENTIAL_OF.zoho, required: true, displayOptions: { show: { crm: ['zoho'] } } },
+			{ name: CREDENTIAL_OF.salesforce, required: true, displayOptions: { show: { crm: ['salesforce'] } } },
+		],
+		properties: [
+			{
+				displayName: 'CRM',
+				name: 'crm',
+				type: 'options',
+				noDataExpression: true,
+				default: 'hubspot',
+				options: [
+					{ name: 'HubSpot', value: 'hubspot' },
+					{ name: 'Salesforce', value: 'salesforce' },
+					{ name: 'Zoho CRM', value: 'zoho' },
+				],
+			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				default: 'contact',
+				options: [
+					{ name: 'Contact', value: 'contact' },
+					{ name: 'WhatsApp Message', value: 'message' },
+				],
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'upsert',
+				displayOptions: { show: { resource: ['contact'] } },
+				options: [
+					{ name: 'Add Tags or Set Lifecycle', value: 'addTags', action: 'Add tags or set the lifecycle stage', description: 'Update existing contacts found by WhatsApp user ID, phone or email' },
+					{ name: 'Get by Phone', value: 'getByPhone', action: 'Get a contact by phone', description: 'Find the contact whose phone fields hold a number, in any format' },
+					{ name: 'Get Many', value: 'getMany', action: 'Get many contacts', description: 'Export contacts, e.g. for a nightly dedup' },
+					{ name: 'Merge', value: 'merge', action: 'Merge two contacts', description: "Merge a duplicate into the surviving contact with the CRM's own merge" },
+					{ name: 'Upsert', value: 'upsert', action: 'Create or update a contact', description: 'Create or update the customer, matched by WhatsApp user ID, phone or email' },
+				],
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'logMessage',
+				displayOptions: { show: { resource: ['message'] } },
+				options: [
+					{ name: 'Log', value: 'logMessage', action: 'Log a WhatsApp message', description: "Put a message on the contact's timeline, once per message ID" },
+				],
+			},
+			...upsert.description,
+			...getByPhone.description,
+			...getMany.description,
+			...merge.description,
+			...logMessage.description,
+		],
+	};
+
+	methods = { resourceMapping: { getContactFields } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route.call(this);
+	}
+}

@@ -1,0 +1,194 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ContactInput, UpsertOutcome } from '../../../../lib/crm';
+import { upsertContacts } from '../../../../lib/crm';
+import type { CrmAdapter, MatchField } from '../../../../lib/crm';
+import type { Outputs } from '../common';
+import { FAILED, REVIEW, UPSERTED, identityProperties, millis, tagList, text, withCrm } from '../common';
+
+const show = { show: { operation: ['upsert', 'addTags'] } };
+
+export const description: INodeProperties[] = [
+	...identityProperties(['upsert', 'addTags']),
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '={{ $json.customer?.name }}',
+		displayOptions: { show: { operation: ['upsert'] } },
+		description: "The customer's WhatsApp profile name: fills empty name fields, never overwrites a name in the CRM",
+	},
+	{
+		displayName: 'Tags',
+		name: 'tags',
+		type: 'string',
+		default: '={{ $json.intent?.tags?.join(",") }}',
+		displayOptions: show,
+		description: "Tags to add, separated by commas; the contact's existing tags are kept",
+	},
+	{
+		displayName: 'Lifecycle Stage',
+		name: 'lifecycle',
+		type: 'string',
+		default: '',
+		placeholder: 'lead',
+		displayOptions: { show: { operation: ['addTags'] } },
+		description: "The value to set in the CRM's lifecycle field (HubSpot lifecyclestage; Zoho and Salesforce: the field set under Options)",
+	},
+	{
+		displayName: 'Interaction Time',
+		name: 'interactionAt',
+		type: 'string',
+		default: '={{ $json.timestamp }}',
+		displayOptions: { show: { operation: ['upsert'] } },
+		description: "The customer's message time; moves the last interaction forward and counts it once",
+	},
+	{
+		displayName: 'Fields',
+		name: 'fields',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		typeOptions: {
+			loadOptionsDependsOn: ['crm'],
+			resourceMapper: {
+				resourceMapperMethod: 'getContactFields',
+				mode: 'add',
+				fieldWords: { singular: 'field', plural: 'fields' },
+				addAllFields: false,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+			},
+		},
+		displayOptions: { show: { operation: ['upsert'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'upsertOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show,
+		options: [
+			{
+				displayName: 'Data Updated At',
+				name: 'updatedAt',
+				type: 'string',
+				default: '',
+				description:
+					'When the input data was last changed (ISO-8601 or epoch ms). A CRM field modified later keeps its value and the item goes to Review. Empty means now.',
+			},
+			{
+				displayName: 'Default Country',
+				name: 'defaultCountry',
+				type: 'string',
+				default: '',
+				placeholder: 'HK',
+				description: 'Country for phone numbers written without a country code, in the input and in the CRM',
+			},
+			{
+				displayName: 'Lead Source',
+				name: 'leadSource',
+				type: 'string',
+				default: 'WhatsApp',
+				description: 'Written on contacts this node creates; empty writes none',
+			},
+			{
+				displayName: 'Lifecycle Field',
+				name: 'lifecycleField',
+				type: 'string',
+				default: '',
+				description: "The CRM field for Lifecycle Stage, if not the CRM's usual one",
+			},
+			{
+				displayName: 'Match Order',
+				name: 'matchOrder',
+				type: 'options',
+				default: 'userId,phone,email',
+				options: [
+					{ name: 'WhatsApp User ID, Phone, Email', value: 'userId,phone,email' },
+					{ name: 'Phone, WhatsApp User ID, Email', value: 'phone,userId,email' },
+					{ name: 'Phone, Email', value: 'phone,email' },
+					{ name: 'Email, Phone', value: 'email,phone' },
+				],
+			},
+			{
+				displayName: 'Unique Key Field',
+				name: 'uniqueKeyField',
+				type: 'string',
+				default: '',
+				placeholder: 'whatsapp_e164',
+				description:
+					'A CRM field with unique values that holds the E.164 number (HubSpot: a property with unique values; Salesforce: an external ID field). New contacts are then created through the CRM\'s own upsert on it, so concurrent runs cannot create duplicates.',
+			},
+		],
+	},
+];
+
+interface UpsertNodeOptions {
+	updatedAt?: string;
+	defaultCountry?: string;
+	leadSource?: string;
+	lifecycleField?: string;
+	matchOrder?: string;
+	uniqueKeyField?: string;
+}
+
+/** Upsert Contact, and Add Tags / Set Lifecycle (the same, for existing contacts only). */
+export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promise<Outputs> {
+	const items = fn.getInputData();
+	const operation = fn.getNodeParameter('operation', 0) as string;
+	const options = fn.getNodeParameter('upsertOptions', 0, {}) as UpsertNodeOptions;
+	const outputs: Outputs = [[], [], []];
+	const inputs: ContactInput[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const itemOptions = fn.getNodeParameter('upsertOptions', itemIndex, {}) as UpsertNodeOptions;
+			const properties: Record<string, unknown> = {};
+			if (operation === 'upsert') {
+				const mapped = fn.getNodeParameter('fields', itemIndex, { value: null }) as ResourceMapperValue;
+				for (const [field, value] of Object.entries(mapped.value ?? {})) if (value !== null && value !== '') properties[field] = value;
+			} else {
+				const lifecycle = text(fn, 'lifecycle', itemIndex);
+				const lifecycleField = itemOptions.lifecycleField || adapter.fieldNames.lifecycle;
+				if (lifecycle && lifecycleField) properties[lifecycleField] = lifecycle;
+			}
+			inputs.push({
+				ref: itemIndex,
+				phone: text(fn, 'phone', itemIndex),
+				userId: text(fn, 'userId', itemIndex),
+				email: text(fn, 'email', itemIndex),
+				name: operation === 'upsert' ? text(fn, 'name', itemIndex) : undefined,
+				tags: tagList(fn, 'tags', itemIndex),
+				interactionAt: operation === 'upsert' ? millis(fn, 'interactionAt', itemIndex) : undefined,
+				updatedAt: itemOptions.updatedAt ? millis(fn, 'upsertOptions.updatedAt', itemIndex) : undefined,
+				properties,
+			});
+		} catch (error) {
+			if (!fn.continueOnFail()) throw new NodeOperationError(fn.getNode(), error as Error, { itemIndex });
+			outputs[FAILED].push(withCrm(items[itemIndex], { outcome: 'failed', error: (error as Error).message }, itemIndex));
+		}
+	}
+
+	const order = (options.matchOrder ?? 'userId,phone,email').split(',').map((key) => (key === 'userId' ? 'whatsappUserId' : key)) as MatchField[];
+	const outcomes = await upsertContacts(adapter, inputs, {
+		matchOrder: order,
+		defaultCountry: options.defaultCountry?.trim().toUpperCase() || undefined,
+		leadSource: options.leadSource ?? 'WhatsApp',
+		useUniqueKey: Boolean(options.uniqueKeyField),
+		uniqueKeyField: options.uniqueKeyField || undefined,
+		createMissing: operation === 'upsert',
+	});
+	for (const outcome of outcomes) route(outputs, items[outcome.ref], outcome, adapter.crm);
+	return outputs;
+}
+
+function route(outputs: Outputs, item: Parameters<typeof withCrm>[0], outcome: UpsertOutcome, crm: string): void {
+	const { ref, ...rest } = outcome;
+	const report = { system: crm, ...rest } as unknown as IDataObject;
+	if (outcome.outcome === 'failed') report.reason = outcome.error.message;
+	const output = outcome.outcome === 'upserted' ? UPSERTED : outcome.outcome === 'review' ? REVIEW : FAILED;
+	outputs[output].push(withCrm(item, report, ref));
+}

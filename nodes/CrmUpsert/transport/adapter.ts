@@ -1,0 +1,72 @@
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { createCrmAdapter } from '../../../lib/crm';
+import type { CrmAdapter, CrmName } from '../../../lib/crm';
+import { CrmApiError } from '../../../lib/crm/types';
+import { n8nTransport } from '../../shared/transport';
+
+type Context = IExecuteFunctions | ILoadOptionsFunctions;
+
+export const CREDENTIAL_OF: Record<CrmName, string> = {
+	hubspot: 'hubSpotScrmApi',
+	zoho: 'zohoScrmOAuth2Api',
+	salesforce: 'salesforceScrmOAuth2Api',
+};
+
+const ZOHO_API_HOST: Record<string, string> = {
+	com: 'https://www.zohoapis.com',
+	eu: 'https://www.zohoapis.eu',
+	in: 'https://www.zohoapis.in',
+	'com.au': 'https://www.zohoapis.com.au',
+	'com.cn': 'https://www.zohoapis.com.cn',
+	jp: 'https://www.zohoapis.jp',
+	ca: 'https://www.zohoapis.ca',
+	sa: 'https://www.zohoapis.sa',
+};
+
+/** The chosen CRM's adapter, authenticated by n8n with the node's credential. */
+export async function crmAdapter(fn: Context): Promise<CrmAdapter> {
+	const crm = fn.getNodeParameter('crm', 0) as CrmName;
+	const credentialType = CREDENTIAL_OF[crm];
+	const credential = await fn.getCredentials(credentialType);
+	if (crm === 'hubspot') {
+		const baseUrl = credential.useCustomBaseUrl ? String(credential.baseUrl) : 'https://api.hubapi.com';
+		return createCrmAdapter('hubspot', {
+			transport: n8nTransport(fn, credentialType),
+			baseUrl,
+			tier: credential.tier === 'professional' ? 'professional' : 'free',
+		});
+	}
+	if (crm === 'zoho') {
+		const baseUrl = String(credential.apiBaseUrl || ZOHO_API_HOST[String(credential.dataCentre)] || ZOHO_API_HOST.com);
+		return createCrmAdapter('zoho', {
+			// Zoho wants "Zoho-oauthtoken", not "Bearer", in front of the access token.
+			transport: n8nTransport(fn, credentialType, { oauth2: { tokenType: 'Zoho-oauthtoken' } }),
+			baseUrl,
+			edition: credential.edition as never,
+		});
+	}
+	const tokenData = (credential.oauthTokenData ?? {}) as { instance_url?: string };
+	const baseUrl = String(credential.instanceUrl || tokenData.instance_url || '');
+	if (!baseUrl) {
+		throw new NodeApiError(fn.getNode(), {}, { message: 'The Salesforce credential has no instance URL: reconnect it so Salesforce returns one' });
+	}
+	return createCrmAdapter('salesforce', {
+		transport: n8nTransport(fn, credentialType),
+		baseUrl,
+		apiVersion: String(credential.apiVersion || 'v62.0'),
+	});
+}
+
+/** A CRM failure of a whole call, as n8n shows API errors (no secret is in the engine's message). */
+export function crmNodeError(fn: Context, error: unknown, itemIndex?: number): Error {
+	if (error instanceof CrmApiError) {
+		return new NodeApiError(fn.getNode(), { code: error.info.code, status: error.info.status } as never, {
+			message: error.message,
+			httpCode: error.info.status ? String(error.info.status) : undefined,
+			itemIndex,
+		});
+	}
+	return error as Error;
+}

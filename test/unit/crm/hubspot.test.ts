@@ -1,0 +1,361 @@
+/**
+ * The HubSpot adapter against the HubSpot simulator over loopback HTTP: matching across the phone
+ * formats people type, search lag, idempotent re-runs, partial batch failures, rate limits and
+ * their 429s, retries, errors a user can act on, fields and merge.
+ */
+import { createHubSpotAdapter, phoneVariants } from '../../../lib/crm/hubspot/adapter';
+import type { HubSpotAdapterOptions } from '../../../lib/crm/hubspot/adapter';
+import type { Clock } from '../../../lib/crm/http';
+import { CrmApiError } from '../../../lib/crm/types';
+import type { CrmAdapter, MessageLog } from '../../../lib/crm/types';
+import { upsertContacts } from '../../../lib/crm/upsert';
+import { axiosTransport } from '../../../lib/http/transport';
+import { startHubSpotSimulator } from '../../simulators/crm/hubspot';
+import type { HubSpotSimulator, HubSpotSimulatorOptions } from '../../simulators/crm/hubspot';
+
+jest.setTimeout(60_000);
+
+let sim: HubSpotSimulator;
+let accounts = 0;
+
+async function setup(simOpts: HubSpotSimulatorOptions = {}, adapterOpts: Partial<HubSpotAdapterOptions> = {}): Promise<CrmAdapter> {
+	sim = await startHubSpotSimulator(simOpts);
+	return adapterFor(adapterOpts);
+}
+
+/** Each test's adapters get their own limiters unless they ask to share an account's. */
+function adapterFor(adapterOpts: Partial<HubSpotAdapterOptions> = {}, token = sim.token): CrmAdapter {
+	return createHubSpotAdapter({
+		transport: axiosTransport({ bearerToken: token, timeoutMs: 5000 }),
+		baseUrl: sim.baseUrl,
+		accountKey: `test-${++accounts}`,
+		...adapterOpts,
+	});
+}
+
+/** Time that passes only when slept: rate-limit waits and backoffs cost nothing. */
+function fakeClock(): Clock & { slept: number[] } {
+	let now = Date.now();
+	const slept: number[] = [];
+	return {
+		slept,
+		now: () => now,
+		sleep: async (ms) => {
+			slept.push(ms);
+			now += ms;
+		},
+	};
+}
+
+afterEach(async () => {
+	await sim?.close();
+});
+
+const ids = (contacts: Array<{ id: string }> | undefined) => (contacts ?? []).map((c) => c.id).sort();
+const log = (contactId: string, messageId: string, body = '幾錢呀?'): MessageLog => ({
+	ref: 0,
+	contactId,
+	messageId,
+	direction: 'inbound',
+	at: Date.parse('2026-11-20T08:00:00Z'),
+	body,
+	customer: { e164: '+85291234567', name: 'Mei' },
+});
+
+describe('finding contacts', () => {
+	it('matches one number across the formats HubSpot holds it in, and nothing else', async () => {
+		const adapter = await setup();
+		const found = await adapter.findByPhone(['+85291234567', '+85291234568', '+14155550132', '+886912345678'], { defaultCountry: 'HK' });
+		// "+852 9123 4567" (phone), "91234567" (mobilephone), "(852) 9123-4567" (phone); not "+65 9123 4567".
+		expect(ids(found.get('+85291234567'))).toEqual(['101', '102', '103']);
+		expect(found.get('+85291234568')).toEqual([]);
+		expect(ids(found.get('+14155550132'))).toEqual(['107']);
+		// "0912 345 678" is no Hong Kong number: it is read in the asked number's country, Taiwan.
+		expect(ids(found.get('+886912345678'))).toEqual(['106']);
+		// "91234567" is a valid Hong Kong number, so it is not also a Singapore one.
+		const singapore = await adapter.findByPhone(['+6591234567'], { defaultCountry: 'HK' });
+		expect(ids(singapore.get('+6591234567'))).toEqual(['104']);
+		const byOwnCountry = await adapter.findByPhone(['+85291234567']);
+		expect(ids(byOwnCountry.get('+85291234567'))).toEqual(['101', '102', '103']);
+		const contact = found.get('+85291234567')!.find((c) => c.id === '103')!;
+		expect(contact.phones).toEqual([{ field: 'phone', value: '(852) 9123-4567' }]);
+		expect(contact.modifiedAt).toBeGreaterThan(0);
+		expect(sim.state.rejected.validation).toBe(0);
+	});
+
+	it('searches many numbers within the filter limits and the search rate limit', async () => {
+		const adapter = await setup({ searchRateLimit: { max: 5, windowMs: 1000 } });
+		const numbers = Array.from({ length: 40 }, (_, i) => `+8526${String(1000000 + i * 37).slice(-7)}`);
+		const found = await adapter.findByPhone([...numbers, '+85291234567']);
+		expect(found.get('+85291234567')).toHaveLength(3);
+		expect(numbers.every((n) => found.get(n)?.length === 0)).toBe(true);
+		expect(sim.state.rateLimited).toBe(0);
+		expect(sim.state.rejected.validation).toBe(0);
+		expect(sim.state.peakSearchInWindow).toBeLessThanOrEqual(5);
+	});
+
+	it('keys emails without case and fields by exact value', async () => {
+		const adapter = await setup();
+		const byEmail = await adapter.findByEmail(['MEI.CHAN@example.com', 'nobody@example.com']);
+		expect(ids(byEmail.get('mei.chan@example.com'))).toEqual(['101']);
+		expect(byEmail.get('nobody@example.com')).toEqual([]);
+		const byField = await adapter.findByField('whatsapp_user_id', ['US.1000000000000001', 'HK.0']);
+		expect(ids(byField.get('US.1000000000000001'))).toEqual(['107']);
+		expect(byField.get('HK.0')).toEqual([]);
+	});
+
+	it('lists every contact page by page', async () => {
+		const adapter = await setup();
+		const first = await adapter.listContacts({ limit: 5 });
+		expect(first.contacts.map((c) => c.id)).toEqual(['101', '102', '103', '104', '105']);
+		const second = await adapter.listContacts({ limit: 5, after: first.after });
+		expect(second.contacts.map((c) => c.id)).toEqual(['106', '107', '108']);
+		expect(second.after).toBeUndefined();
+		expect(second.contacts[1].phones).toEqual([{ field: 'phone', value: '(415) 555-0132' }]);
+	});
+
+	it('writes every variant it searches as a plausible stored form', () => {
+		expect(phoneVariants('+85291234567')).toEqual(expect.arrayContaining(['+85291234567', '+852 9123 4567', '91234567', '(852) 9123-4567', '852-9123-4567', '9123 4567']));
+		expect(phoneVariants('+14155550132')).toEqual(expect.arrayContaining(['(415) 555-0132', '+1 (415) 555-0132', '415-555-0132', '14155550132']));
+		expect(phoneVariants('+886912345678')).toEqual(expect.arrayContaining(['0912 345 678', '0912345678']));
+		expect(phoneVariants('+85291234567').length).toBeLessThanOrEqual(20);
+	});
+});
+
+describe('writing contacts', () => {
+	it('creates through a unique key without duplicates while search still lags', async () => {
+		const adapter = await setup({ contacts: [], searchLagMs: 60_000 }, { uniqueProperty: 'whatsapp_e164' });
+		const input = { ref: 0, phone: '+85262220001', name: '陳大文' };
+		const [first] = await upsertContacts(adapter, [input], { useUniqueKey: true, defaultCountry: 'HK' });
+		expect(first).toMatchObject({ outcome: 'upserted', action: 'created' });
+		// Search does not see it yet: a search-then-create flow would make a second contact here.
+		expect((await adapter.findByPhone(['+85262220001'])).get('+85262220001')).toEqual([]);
+		const [again] = await upsertContacts(adapter, [input], { useUniqueKey: true, defaultCountry: 'HK' });
+		expect(again).toMatchObject({ outcome: 'upserted', action: 'updated' });
+		if (first.outcome === 'upserted' && again.outcome === 'upserted') expect(again.id).toBe(first.id);
+		expect(sim.state.contacts.size).toBe(1);
+		expect(sim.state.contacts.get(first.outcome === 'upserted' ? first.id : '')?.properties).toMatchObject({ whatsapp_e164: '+85262220001', mobilephone: '+85262220001', lastname: '陳大文' });
+	});
+
+	it('reports created from the upsert’s `new`, and modifiedAt', async () => {
+		const adapter = await setup({}, { uniqueProperty: 'whatsapp_e164' });
+		const results = await adapter.upsertMany([
+			{ ref: 7, key: { field: 'whatsapp_e164', value: '+66812345678' }, properties: { jobtitle: 'Owner' } },
+			{ ref: 8, key: { field: 'whatsapp_e164', value: '+85262220009' }, properties: { firstname: 'New' } },
+		]);
+		expect(results).toEqual([
+			expect.objectContaining({ ref: 7, ok: true, id: '108', created: false, modifiedAt: expect.any(Number) }),
+			expect.objectContaining({ ref: 8, ok: true, created: true }),
+		]);
+	});
+
+	it('changes nothing when the same input runs twice', async () => {
+		const adapter = await setup({ contacts: [] });
+		const input = { ref: 0, phone: '+85262220002', name: 'Chan Tai Man', tags: ['price_inquiry'], interactionAt: Date.parse('2026-11-20T08:00:00Z') };
+		const [first] = await upsertContacts(adapter, [input], { defaultCountry: 'HK' });
+		expect(first).toMatchObject({ outcome: 'upserted', action: 'created' });
+		const writes = sim.state.calls['POST /crm/v3/objects/contacts/batch/update'] ?? 0;
+		const [again] = await upsertContacts(adapter, [input], { defaultCountry: 'HK' });
+		expect(again).toMatchObject({ outcome: 'upserted', action: 'unchanged', changed: [] });
+		expect(sim.state.calls['POST /crm/v3/objects/contacts/batch/update'] ?? 0).toBe(writes);
+		expect(sim.state.contacts.size).toBe(1);
+		const stored = [...sim.state.contacts.values()][0].properties;
+		expect(stored).toMatchObject({ whatsapp_tags: 'price_inquiry', whatsapp_interaction_count: '1', whatsapp_last_interaction: '2026-11-20T08:00:00.000Z' });
+	});
+
+	it('reports a partly failed create batch per record, and writes the good ones', async () => {
+		const adapter = await setup({ contacts: [] });
+		const results = await adapter.upsertMany([
+			{ ref: 0, properties: { firstname: 'Good', phone: '+852 6000 0001' } },
+			{ ref: 1, properties: { firstname: 'Bad', favourite_colour: 'red' } },
+			{ ref: 2, properties: { firstname: 'Also good', email: 'good@example.com' } },
+			{ ref: 3, properties: { email: 'not-an-address' } },
+		]);
+		expect(results.map((r) => r.ok)).toEqual([true, false, true, false]);
+		const bad = results[1];
+		if (bad.ok) throw new Error('unreachable');
+		expect(bad.error).toMatchObject({ code: 'PROPERTY_DOESNT_EXIST', fields: ['favourite_colour'] });
+		expect(bad.error.message).toMatch(/no contact property "favourite_colour".*create it/);
+		expect(sim.state.contacts.size).toBe(2);
+		// One call: HubSpot answered per input (207) thanks to the trace ids.
+		expect(sim.state.calls['POST /crm/v3/objects/contacts/batch/create']).toBe(1);
+	});
+
+	it('isolates the one bad input of an update or upsert batch HubSpot refuses whole', async () => {
+		const adapter = await setup({}, { uniqueProperty: 'whatsapp_e164' });
+		const updates = await adapter.upsertMany([
+			{ ref: 0, id: '101', properties: { jobtitle: 'Buyer' } },
+			{ ref: 1, id: '102', properties: { lifecyclestage: 'buyer' } },
+			{ ref: 2, id: '103', properties: { jobtitle: 'Owner' } },
+			{ ref: 3, id: '999999', properties: { jobtitle: 'Ghost' } },
+		]);
+		expect(updates.map((r) => r.ok)).toEqual([true, false, true, false]);
+		if (!updates[1].ok) expect(updates[1].error).toMatchObject({ code: 'INVALID_OPTION', fields: ['lifecyclestage'] });
+		if (!updates[3].ok) expect(updates[3].error).toMatchObject({ code: 'OBJECT_NOT_FOUND', message: expect.stringMatching(/999999/) });
+		expect(sim.state.contacts.get('101')?.properties.jobtitle).toBe('Buyer');
+		expect(sim.state.contacts.get('103')?.properties.jobtitle).toBe('Owner');
+
+		const upserts = await adapter.upsertMany(
+			Array.from({ length: 8 }, (_, i) => ({
+				ref: i,
+				key: { field: 'whatsapp_e164', value: `+8526100000${i}` },
+				properties: i === 5 ? { whatsapp_interaction_count: 'many' } : { firstname: `P${i}` },
+			})),
+		);
+		expect(upserts.map((r) => r.ok)).toEqual([true, true, true, true, true, false, true, true]);
+		if (!upserts[5].ok) expect(upserts[5].error.message).toMatch(/whatsapp_interaction_count/);
+	});
+
+	it('says phone cannot be an upsert key', async () => {
+		const adapter = await setup();
+		const [result] = await adapter.upsertMany([{ ref: 0, key: { field: 'phone', value: '+85291234567' }, properties: {} }]);
+		expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_UPSERT_KEY', message: expect.stringMatching(/phone numbers cannot be an upsert key/) } });
+	});
+
+	it('turns a duplicate email on create into an update of the existing contact, or reports it', async () => {
+		const adapter = await setup();
+		const [merged] = await adapter.upsertMany([{ ref: 0, properties: { email: 'Mei.Chan@example.com', jobtitle: 'Buyer' } }]);
+		expect(merged).toMatchObject({ ok: true, id: '101', created: false });
+		expect(sim.state.contacts.get('101')?.properties.jobtitle).toBe('Buyer');
+		const strict = adapterFor({ onDuplicate: 'error' });
+		const [refused] = await strict.upsertMany([{ ref: 0, properties: { email: 'mei.chan@example.com' } }]);
+		expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/already exists \(ID 101\)/) } });
+		expect(sim.state.contacts.size).toBe(8);
+	});
+
+	it('writes 250 records in batches of 100, one key at most once per batch', async () => {
+		const adapter = await setup({ contacts: [] }, { uniqueProperty: 'whatsapp_e164' });
+		const writes = Array.from({ length: 250 }, (_, i) => ({ ref: i, key: { field: 'whatsapp_e164', value: `+8536${String(2000000 + i).slice(-7)}` }, properties: {} }));
+		writes.push({ ref: 250, key: { field: 'whatsapp_e164', value: writes[0].key.value }, properties: {} });
+		const results = await adapter.upsertMany(writes);
+		expect(results.every((r) => r.ok)).toBe(true);
+		expect(results[250]).toMatchObject({ ok: true, created: false });
+		if (results[0].ok && results[250].ok) expect(results[250].id).toBe(results[0].id);
+		expect(sim.state.contacts.size).toBe(250);
+		expect(sim.state.rejected.validation).toBe(0);
+	});
+});
+
+describe('logging messages', () => {
+	it('logs a WhatsApp communication once per wamid, however often it arrives', async () => {
+		const adapter = await setup();
+		const [first, sameCall] = await adapter.logMessages([log('101', 'wamid.A'), { ...log('101', 'wamid.A'), ref: 1 }]);
+		expect(first).toMatchObject({ ok: true, duplicate: false });
+		expect(sameCall).toMatchObject({ ref: 1, ok: true, duplicate: true });
+		const [again] = await adapter.logMessages([log('101', 'wamid.A')]);
+		expect(again).toMatchObject({ ok: true, duplicate: true });
+		if (first.ok && again.ok) expect(again.id).toBe(first.id);
+		expect(sim.state.communications.size).toBe(1);
+		const record = [...sim.state.communications.values()][0];
+		expect(record.contactIds).toEqual(['101']);
+		expect(record.properties).toMatchObject({ hs_communication_channel_type: 'WHATS_APP', hs_communication_logged_from: 'CRM', hs_timestamp: '2026-11-20T08:00:00.000Z' });
+		expect(record.properties.hs_communication_body).toContain('幾錢呀?');
+		expect(record.properties.hs_communication_body).toContain('[wamid:wamid.A]');
+	});
+
+	it('reports a missing contact per message and logs the rest', async () => {
+		const adapter = await setup();
+		const results = await adapter.logMessages([log('101', 'wamid.B', '<b>bold</b> & more'), { ...log('424242', 'wamid.C'), ref: 1 }]);
+		expect(results[0]).toMatchObject({ ok: true, duplicate: false });
+		expect(results[1]).toMatchObject({ ref: 1, ok: false, error: { code: 'OBJECT_NOT_FOUND' } });
+		expect([...sim.state.communications.values()][0].properties.hs_communication_body).toContain('&lt;b&gt;bold&lt;/b&gt; &amp; more');
+	});
+});
+
+describe('rate limits and failures', () => {
+	it('never exceeds the 10-second window, even with concurrent runs on one account', async () => {
+		sim = await startHubSpotSimulator({ contacts: [], rateLimit: { max: 100, windowMs: 1000 }, searchRateLimit: false });
+		const shared = { rateLimit: { max: 100, windowMs: 1000 }, accountKey: `storm-${++accounts}` };
+		const runs = [adapterFor(shared), adapterFor(shared), adapterFor(shared)];
+		// 3 runs × 80 reads = 240 requests against 100 per second.
+		await Promise.all(runs.map((adapter) => Promise.all(Array.from({ length: 80 }, () => adapter.describeFields()))));
+		expect(sim.state.rateLimited).toBe(0);
+		expect(sim.state.peakInWindow).toBeLessThanOrEqual(100);
+		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBe(240);
+	});
+
+	it('retries 429s after Retry-After and loses nothing', async () => {
+		const clock = fakeClock();
+		const adapter = await setup({ contacts: [] }, { uniqueProperty: 'whatsapp_e164', clock });
+		sim.setFault({ status: 429, count: 3, match: '/batch/upsert', headers: { 'Retry-After': '7' } });
+		const results = await adapter.upsertMany(
+			Array.from({ length: 3 }, (_, i) => ({ ref: i, key: { field: 'whatsapp_e164', value: `+8526200000${i}` }, properties: { firstname: `R${i}` } })),
+		);
+		expect(results.every((r) => r.ok)).toBe(true);
+		expect(clock.slept.filter((ms) => ms === 7000)).toHaveLength(3);
+		expect(sim.state.contacts.size).toBe(3);
+	});
+
+	it('retries 5xx and a timed-out upsert (idempotent), but never repeats a create that may have landed', async () => {
+		const clock = fakeClock();
+		const adapter = await setup({ contacts: [] }, { uniqueProperty: 'whatsapp_e164', clock, timeoutMs: 300 });
+		sim.setFault({ status: 503, count: 2, match: '/batch/upsert' });
+		const [upserted] = await adapter.upsertMany([{ ref: 0, key: { field: 'whatsapp_e164', value: '+85262300001' }, properties: {} }]);
+		expect(upserted).toMatchObject({ ok: true, created: true });
+		sim.setFault({ kind: 'timeout', holdMs: 1000, match: '/batch/upsert' });
+		const [afterTimeout] = await adapter.upsertMany([{ ref: 0, key: { field: 'whatsapp_e164', value: '+85262300002' }, properties: {} }]);
+		expect(afterTimeout).toMatchObject({ ok: true, created: true });
+		sim.setFault({ kind: 'timeout', holdMs: 1000, match: '/batch/create' });
+		const [create] = await adapter.upsertMany([{ ref: 0, properties: { firstname: 'Maybe' } }]);
+		expect(create).toMatchObject({ ok: false, error: { retryable: true, message: expect.stringMatching(/may have been applied/) } });
+		expect(sim.state.calls['POST /crm/v3/objects/contacts/batch/create']).toBe(1);
+		expect(sim.state.contacts.size).toBe(2);
+	});
+
+	it('fails a wrong token with a clear error that does not contain it', async () => {
+		sim = await startHubSpotSimulator();
+		const token = 'pat-na1-11111111-2222-3333-4444-555555555555';
+		const adapter = adapterFor({}, token);
+		const error = await adapter.findByPhone(['+85291234567']).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(CrmApiError);
+		expect((error as CrmApiError).info).toMatchObject({ status: 401, retryable: false });
+		expect((error as CrmApiError).message).toMatch(/refused the access token.*credential/);
+		expect(JSON.stringify(error) + String(error)).not.toContain(token);
+		// Writes stop the run too, rather than failing record by record with the same cause.
+		await expect(adapter.upsertMany([{ ref: 0, properties: { firstname: 'X' } }])).rejects.toThrow(/access token/);
+	});
+
+	it('names the missing scope', async () => {
+		const adapter = await setup({ scopes: ['crm.objects.contacts.read'] });
+		await expect(adapter.describeFields()).rejects.toThrow(/crm\.schemas\.contacts\.read/);
+		await expect(adapter.upsertMany([{ ref: 0, properties: { firstname: 'X' } }])).rejects.toThrow(/crm\.objects\.contacts\.write/);
+	});
+});
+
+describe('fields and merge', () => {
+	it('describes contact properties: types, options, unique, read-only, custom', async () => {
+		const adapter = await setup();
+		const fields = new Map((await adapter.describeFields()).map((f) => [f.name, f]));
+		expect(fields.get('whatsapp_e164')).toMatchObject({ type: 'string', unique: true, custom: true, readOnly: false });
+		expect(fields.get('email')).toMatchObject({ type: 'string', unique: false, custom: false });
+		expect(fields.get('createdate')).toMatchObject({ type: 'dateTime', readOnly: true, custom: false });
+		expect(fields.get('whatsapp_interaction_count')).toMatchObject({ type: 'number' });
+		expect(fields.get('whatsapp_opt_in')).toMatchObject({ type: 'boolean' });
+		expect(fields.get('hs_merged_object_ids')).toMatchObject({ type: 'array' });
+		expect(fields.get('whatsapp_language')).toMatchObject({ type: 'options', options: expect.arrayContaining([{ name: '中文', value: 'zh' }]) });
+		expect(fields.get('lifecyclestage')?.options).toHaveLength(8);
+		for (const field of adapter.phoneFields) expect(fields.has(field)).toBe(true);
+		// Hidden calculated properties are no mapping targets.
+		expect(fields.has('hs_searchable_calculated_phone_number')).toBe(false);
+	});
+
+	it('merges absorbed contacts one call each, and reports each', async () => {
+		const adapter = await setup();
+		await adapter.logMessages([log('103', 'wamid.M')]);
+		const result = await adapter.merge('101', ['102', '103', '101', '424242']);
+		expect(result.survivorId).toBe('101');
+		expect(result.merged).toEqual([
+			{ id: '102', ok: true },
+			{ id: '103', ok: true },
+			{ id: '101', ok: false, error: expect.objectContaining({ code: 'VALIDATION_ERROR' }) },
+			{ id: '424242', ok: false, error: expect.objectContaining({ code: 'OBJECT_NOT_FOUND' }) },
+		]);
+		expect(sim.state.calls['POST /crm/v3/objects/contacts/merge']).toBe(3);
+		const found = await adapter.findByPhone(['+85291234567']);
+		expect(ids(found.get('+85291234567'))).toEqual(['101']);
+		expect(found.get('+85291234567')![0].phones.map((p) => p.value).sort()).toEqual(['+852 9123 4567', '91234567']);
+		// The absorbed contact's timeline moved with it: logging again is a duplicate.
+		const [again] = await adapter.logMessages([log('101', 'wamid.M')]);
+		expect(again).toMatchObject({ ok: true, duplicate: true });
+	});
+});
