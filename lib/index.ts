@@ -3,7 +3,7 @@
  * n8n's Code node or other tools. The nodes in this package are thin adapters over it.
  */
 export { normalizePhone, createPhoneNormalizer } from './phone';
-export type { PhoneResult } from './phone';
+export type { PhoneResult, PhoneOptions, PhoneNormalizerOptions } from './phone';
 
 export { verifySignature, signBody } from './whatsapp/signature';
 export { parseWebhook, WebhookPayloadError } from './whatsapp/webhook';
@@ -40,3 +40,6 @@ export type { Contact, DedupOptions, DedupResult, FieldRule, MergedContact, Pair
 
 export { analyzeConversations, renderReportHtml } from './analytics';
 export type { ConversationReport } from './analytics';
+
+export { createCrmAdapter, createHubSpotAdapter, createZohoAdapter, createSalesforceAdapter, upsertContacts, CrmApiError } from './crm';
+export type { CrmAdapter, CrmContact, CrmField, ContactInput, UpsertOptions, UpsertOutcome } from './crm';

@@ -1,2 +1,2 @@
 export { normalizePhone, createPhoneNormalizer } from './normalize';
-export type { PhoneResult, PhoneOptions } from './normalize';
+export type { PhoneResult, PhoneOptions, PhoneNormalizerOptions } from './normalize';
