@@ -1,5 +1,4 @@
 import type {
-	IAdditionalCredentialOptions,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -18,12 +17,7 @@ type RequestContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions
  * The engine's HTTP transport inside n8n: n8n adds the credential's authentication, applies its proxy
  * settings and keeps the secret out of the workflow. Every HTTP status resolves; the engine reads it.
  */
-export function n8nTransport(
-	context: RequestContext,
-	credentialType: string,
-	/** e.g. `{ oauth2: { tokenType: 'Zoho-oauthtoken' } }` for APIs that want another token prefix. */
-	credentialOptions?: IAdditionalCredentialOptions,
-): HttpTransport {
+export function n8nTransport(context: RequestContext, credentialType: string): HttpTransport {
 	return async (request): Promise<HttpResponse> => {
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -42,7 +36,6 @@ export function n8nTransport(
 				context,
 				credentialType,
 				options,
-				credentialOptions,
 			)) as IN8nHttpFullResponse;
 			const headers: Record<string, string> = {};
 			for (const [name, value] of Object.entries(response.headers ?? {})) {

@@ -2,7 +2,8 @@
  * Zoho CRM (REST API v8) behind the CrmAdapter interface.
  *
  * What Zoho documents and this adapter relies on:
- * - Auth is `Authorization: Zoho-oauthtoken …`, added by the transport; the adapter never sees it.
+ * - Auth is `Authorization: Zoho-oauthtoken …` (or `Bearer …`, as n8n's OAuth2 credentials send it),
+ *   added by the transport; the adapter never sees it.
  * - Writes take at most 100 records a call: insert `POST /Contacts`, update `PUT /Contacts`, and
  *   upsert `POST /Contacts/upsert` with `duplicate_check_fields`. Answers are per record, with
  *   HTTP 200/201 when all succeed, 207 when some fail and 400 when all fail.

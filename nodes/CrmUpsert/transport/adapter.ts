@@ -41,8 +41,9 @@ export async function crmAdapter(fn: Context): Promise<CrmAdapter> {
 	if (crm === 'zoho') {
 		const baseUrl = String(credential.apiBaseUrl || ZOHO_API_HOST[String(credential.dataCentre)] || ZOHO_API_HOST.com);
 		return createCrmAdapter('zoho', {
-			// Zoho wants "Zoho-oauthtoken", not "Bearer", in front of the access token.
-			transport: n8nTransport(fn, credentialType, { oauth2: { tokenType: 'Zoho-oauthtoken' } }),
+			// n8n signs OAuth2 requests "Bearer …", which Zoho accepts beside its documented
+			// "Zoho-oauthtoken …" (n8n's other token types would put the token in the URL instead).
+			transport: n8nTransport(fn, credentialType),
 			baseUrl,
 			edition: credential.edition as never,
 		});

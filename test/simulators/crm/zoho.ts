@@ -194,7 +194,9 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 			state.rejected.auth++;
 			return send(res, 401, error('AUTHENTICATION_FAILURE', 'Authentication failed'));
 		}
-		if (auth !== `Zoho-oauthtoken ${token}`) {
+		// Zoho documents `Zoho-oauthtoken`; it also takes `Bearer`, which is what n8n's OAuth2
+		// credentials (and n8n's own Zoho CRM node) send.
+		if (auth !== `Zoho-oauthtoken ${token}` && auth !== `Bearer ${token}`) {
 			state.rejected.auth++;
 			return send(res, 401, error('INVALID_TOKEN', 'invalid oauth token'));
 		}

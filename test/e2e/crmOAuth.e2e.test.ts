@@ -1,0 +1,118 @@
+/**
+ * The CRM Upsert node against Zoho CRM and Salesforce through their OAuth2 credentials in a real
+ * n8n: n8n adds the token (Zoho's `Zoho-oauthtoken` prefix, Salesforce's bearer to the instance URL)
+ * and the node creates, matches and logs against each vendor's simulator.
+ */
+import { startSalesforceSimulator } from '../simulators/crm/salesforce';
+import { startZohoSimulator } from '../simulators/crm/zoho';
+import { N8nApi, readHostState } from './n8nHost';
+
+jest.setTimeout(120_000);
+
+let n8n: N8nApi;
+beforeAll(async () => {
+	n8n = await N8nApi.forOwner(readHostState().url);
+});
+
+/** Webhook → CRM Upsert (upsert) → CRM Upsert (log message), as the CRM sync workflow chains them. */
+function crmWorkflow(crm: string, path: string, webhookId: string, credentials: Record<string, { id: string; name: string }>) {
+	const node = (name: string, x: number, parameters: Record<string, unknown>) => ({
+		id: `${webhookId.slice(0, 30)}${String(x).padStart(6, '0')}`,
+		name,
+		type: 'n8n-nodes-whatsapp-scrm.scrmCrmUpsert',
+		typeVersion: 1,
+		position: [x, 0],
+		credentials,
+		parameters: { crm, ...parameters },
+	});
+	return {
+		name: `CRM e2e ${crm}`,
+		active: false,
+		nodes: [
+			{ id: `${webhookId.slice(0, 30)}000001`, name: 'In', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
+			{ id: `${webhookId.slice(0, 30)}000002`, name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.messages', options: {} } },
+			node('Upsert Contact', 400, {
+				resource: 'contact',
+				operation: 'upsert',
+				fields: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [] },
+				upsertOptions: { defaultCountry: 'HK' },
+			}),
+			node('Log Message', 600, { resource: 'message', operation: 'logMessage', contactId: '={{ $json.crm.id }}', direction: 'inbound' }),
+		],
+		connections: {
+			In: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
+			Split: { main: [[{ node: 'Upsert Contact', type: 'main', index: 0 }]] },
+			'Upsert Contact': { main: [[{ node: 'Log Message', type: 'main', index: 0 }], [], []] },
+		},
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
+	};
+}
+
+const messages = (suffix: string) => [
+	{ id: `wamid.oauth-${suffix}-1`, timestamp: '2026-11-23T01:00:00.000Z', customer: { e164: '+85291234567', name: '陳大文' }, text: '幾錢呀?', intent: { tags: ['price_inquiry'] } },
+	{ id: `wamid.oauth-${suffix}-2`, timestamp: '2026-11-23T01:01:00.000Z', customer: { e164: '+85263331111', name: 'Mei' }, text: 'where is my parcel?' },
+];
+
+async function run(path: string, body: object) {
+	const response = await fetch(`${readHostState().url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	expect(response.status).toBe(200);
+	return (await response.json()) as Array<{ crm: { outcome: string; contactId?: string; duplicate?: boolean } }>;
+}
+
+it('Zoho CRM: matches a contact Zoho stores as "+852 9123 4567", creates the new one, logs both messages once', async () => {
+	const sim = await startZohoSimulator({ contacts: [{ Last_Name: 'Chan', First_Name: 'Tai Man', Phone: '+852 9123 4567' }] });
+	try {
+		const credential = await n8n.createCredential('zohoScrmOAuth2Api', 'Zoho e2e', {
+			clientId: 'e2e-client',
+			clientSecret: 'e2e-secret',
+			dataCentre: 'com',
+			edition: 'standard',
+			apiBaseUrl: sim.baseUrl,
+			oauthTokenData: { access_token: sim.token, token_type: 'Bearer' },
+		});
+		const workflow = await n8n.call('POST', '/rest/workflows', crmWorkflow('zoho', 'scrm-crm-zoho', 'a1b2c3d4-0000-4000-8000-000000002001', { zohoScrmOAuth2Api: credential }));
+		await n8n.activate(workflow);
+		const logged = await run('scrm-crm-zoho', { messages: messages('zoho') });
+		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
+		const records = [...sim.state.records.values()];
+		expect(records).toHaveLength(2);
+		expect(records.find((r) => r.Phone === '+852 9123 4567')).toBeDefined();
+		expect(sim.state.notes.size).toBe(2);
+		// The same messages again: nothing new in Zoho.
+		const again = await run('scrm-crm-zoho', { messages: messages('zoho') });
+		expect(again.map((item) => item.crm.duplicate)).toEqual([true, true]);
+		expect(sim.state.records.size).toBe(2);
+		expect(sim.state.notes.size).toBe(2);
+		expect(sim.state.rejected.auth).toBe(0);
+		await n8n.deactivate(workflow);
+	} finally {
+		await sim.close();
+	}
+});
+
+it('Salesforce: the same through its OAuth2 credential and the instance URL', async () => {
+	const sim = await startSalesforceSimulator({ contacts: [{ LastName: 'Chan', FirstName: 'Tai Man', MobilePhone: '(852) 9123-4567' }] });
+	try {
+		const credential = await n8n.createCredential('salesforceScrmOAuth2Api', 'Salesforce e2e', {
+			clientId: 'e2e-client',
+			clientSecret: 'e2e-secret',
+			environment: 'production',
+			apiVersion: 'v62.0',
+			instanceUrl: sim.baseUrl,
+			oauthTokenData: { access_token: sim.token, instance_url: sim.baseUrl, token_type: 'Bearer' },
+		});
+		const workflow = await n8n.call('POST', '/rest/workflows', crmWorkflow('salesforce', 'scrm-crm-sf', 'a1b2c3d4-0000-4000-8000-000000005f01', { salesforceScrmOAuth2Api: credential }));
+		await n8n.activate(workflow);
+		const logged = await run('scrm-crm-sf', { messages: messages('sf') });
+		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
+		expect(sim.state.contacts.size).toBe(2);
+		expect(sim.state.tasks.size).toBe(2);
+		const again = await run('scrm-crm-sf', { messages: messages('sf') });
+		expect(again.map((item) => item.crm.duplicate)).toEqual([true, true]);
+		expect(sim.state.contacts.size).toBe(2);
+		expect(sim.state.tasks.size).toBe(2);
+		await n8n.deactivate(workflow);
+	} finally {
+		await sim.close();
+	}
+});
