@@ -145,8 +145,9 @@ export class CrmHttp {
 				return response as HttpResponse<T>;
 			}
 			const info = this.opts.describeError(response);
-			if (attempt < this.retries && (response.status === 429 || response.status >= 500 || info.retryable)) {
-				await this.clock.sleep(retryAfterMs(response) ?? backoff(attempt));
+			// The vendor's reading decides: a 429 for a used-up daily allowance will not pass in seconds.
+			if (attempt < this.retries && (response.status >= 500 || info.retryable)) {
+				await this.clock.sleep(retryAfterMs(response, this.clock.now()) ?? backoff(attempt));
 				continue;
 			}
 			throw new CrmApiError(this.opts.crm, info);

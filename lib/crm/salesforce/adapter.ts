@@ -559,7 +559,7 @@ export function describeSalesforceError(response: HttpResponse): CrmErrorInfo {
 	return {
 		code,
 		status: response.status,
-		retryable: response.status >= 500 || code === 'SERVER_UNAVAILABLE' || code === 'UNABLE_TO_LOCK_ROW',
+		retryable: response.status >= 500 || response.status === 429 || code === 'SERVER_UNAVAILABLE' || code === 'UNABLE_TO_LOCK_ROW',
 		fields: fields.length > 0 ? fields : undefined,
 		message: `Salesforce: ${list.map((e) => e.message).filter(Boolean).join('; ') || code}`,
 	};

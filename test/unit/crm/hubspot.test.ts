@@ -274,6 +274,17 @@ describe('rate limits and failures', () => {
 		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBe(240);
 	});
 
+	it("stops at HubSpot's daily limit at once, saying when it resets, instead of retrying", async () => {
+		const clock = fakeClock();
+		const adapter = await setup({ contacts: [], dailyLimit: 2 }, { clock });
+		await adapter.describeFields();
+		await adapter.describeFields();
+		const before = sim.state.calls['GET /crm/v3/properties/contacts'];
+		await expect(adapter.describeFields()).rejects.toThrow(/daily API limit .* resets at midnight/);
+		expect(sim.state.calls['GET /crm/v3/properties/contacts'] - before).toBeLessThanOrEqual(1);
+		expect(clock.slept).toEqual([]);
+	});
+
 	it('retries 429s after Retry-After and loses nothing', async () => {
 		const clock = fakeClock();
 		const adapter = await setup({ contacts: [] }, { uniqueProperty: 'whatsapp_e164', clock });
