@@ -12,26 +12,11 @@ import type { HostState } from '../test/e2e/n8nHost';
 import { SIM, startGraphApiSimulator } from '../test/simulators/graphApi';
 import type { GraphApiSimulator } from '../test/simulators/graphApi';
 import { startBenchN8n, stopBenchN8n, track } from './support/host';
+import { listWorkflow } from './support/listWorkflow';
 import { makeCertificate } from './support/tls';
 
 const PORT = 5682;
 
-function campaignWorkflow(name: string, pathName: string, webhookId: string, sender: Record<string, unknown>) {
-	return {
-		name,
-		active: false,
-		nodes: [
-			{ id: 'c0000000-0000-4000-8000-000000000001', name: 'List', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path: pathName, responseMode: 'lastNode', responseData: 'noData', options: {} } },
-			{ id: 'c0000000-0000-4000-8000-000000000002', name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.contacts', options: {} } },
-			{ id: 'c0000000-0000-4000-8000-000000000003', name: 'Send', position: [440, 0], ...sender },
-		],
-		connections: {
-			List: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
-			Split: { main: [[{ node: 'Send', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none', saveDataErrorExecution: 'none' },
-	};
-}
 
 interface Run {
 	accepted: number;
@@ -93,7 +78,7 @@ export async function runCampaignBench(
 		const builtInFlow = await n8n.call(
 			'POST',
 			'/rest/workflows',
-			campaignWorkflow("Campaign: n8n's WhatsApp node", 'bench-builtin', 'c0000000-0000-4000-8000-0000000000b2', {
+			listWorkflow("Campaign: n8n's WhatsApp node", 'bench-builtin', 'c0000000-0000-4000-8000-0000000000b2', {
 				type: 'n8n-nodes-base.whatsApp',
 				typeVersion: 1,
 				onError: 'continueRegularOutput',
@@ -109,7 +94,7 @@ export async function runCampaignBench(
 			const oursFlow = await n8n.call(
 				'POST',
 				'/rest/workflows',
-				campaignWorkflow(`Campaign: WhatsApp Sender at ${throughput}/s`, `bench-ours-${throughput}`, `c0000000-0000-4000-8000-0000000001${String(round).padStart(2, '0')}`, {
+				listWorkflow(`Campaign: WhatsApp Sender at ${throughput}/s`, `bench-ours-${throughput}`, `c0000000-0000-4000-8000-0000000001${String(round).padStart(2, '0')}`, {
 					type: 'n8n-nodes-whatsapp-scrm.whatsAppSender',
 					typeVersion: 1,
 					credentials: { whatsAppScrmApi: ours },

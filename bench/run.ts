@@ -10,6 +10,7 @@ import path from 'node:path';
 
 import { ROOT } from '../test/e2e/n8nHost';
 import { runCampaignBench } from './campaign';
+import { runCrmUpsertBench } from './crmUpsert';
 import { runDedupBench } from './dedup';
 import { runIntentTaggerBench } from './intentTagger';
 import { runQuotaGuardBench } from './quotaGuard';
@@ -29,6 +30,7 @@ const BENCHES: Bench[] = [
 	{ name: 'intentTagger', title: 'intent tagger: micro-F1 per language on the dev and unseen holdout sets, messages/s on one core beside a naive tagger', run: () => runIntentTaggerBench() },
 	{ name: 'dedup', title: 'contact dedup: F1 on FEBRL and generated WhatsApp contacts, time and memory at 10k/100k/1M, beside all-pairs', run: () => runDedupBench() },
 	{ name: 'campaign', title: "template campaign through a real n8n: our Sender beside n8n's built-in WhatsApp node", run: () => runCampaignBench() },
+	{ name: 'crmUpsert', title: "contacts into the rate-limited HubSpot simulator through a real n8n: our CRM Upsert beside n8n's built-in HubSpot node", run: () => runCrmUpsertBench() },
 ];
 
 function select(args: string[]): Bench[] {
@@ -43,7 +45,7 @@ function select(args: string[]): Bench[] {
 async function main(): Promise<number> {
 	const args = process.argv.slice(2);
 	if (args.includes('--list') || args.includes('--help')) {
-		console.log(`benchmarks: ${BENCHES.map((b) => b.name).join(', ')}\nusage: npm run bench [-- name …]   (names may be abbreviated: parse, latency, quota, intent, dedup, campaign)`);
+		console.log(`benchmarks: ${BENCHES.map((b) => b.name).join(', ')}\nusage: npm run bench [-- name …]   (names may be abbreviated: parse, latency, quota, intent, dedup, campaign, crm)`);
 		return 0;
 	}
 	const chosen = select(args);

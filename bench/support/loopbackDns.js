@@ -1,9 +1,9 @@
 // Preloaded (NODE_OPTIONS=--require) into the benchmark's n8n only: n8n's built-in WhatsApp nodes
-// call graph.facebook.com, hard-coded, so this resolves that host to loopback, where the benchmark
-// serves a stand-in over TLS. Nothing else is redirected, and the machine is not touched.
+// call graph.facebook.com and its HubSpot node api.hubapi.com, both hard-coded, so this resolves
+// those hosts to loopback, where the benchmark serves a stand-in over TLS. Nothing else is redirected, and the machine is not touched.
 const dns = require('node:dns');
 
-const REDIRECTED = new Set(['graph.facebook.com']);
+const REDIRECTED = new Set(['graph.facebook.com', 'api.hubapi.com']);
 const answer = (options) => {
 	const all = typeof options === 'object' && options !== null && options.all;
 	return all ? [{ address: '127.0.0.1', family: 4 }] : ['127.0.0.1', 4];

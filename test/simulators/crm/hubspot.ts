@@ -16,12 +16,15 @@
  *   optional daily limit, all answering 429 `{status, message, errorType: 'RATE_LIMIT', policyName}`;
  * - merge (`hs_merged_object_ids`, absorbed ids keep resolving to the survivor);
  * - communications (WhatsApp channel), association type 81/82, v4 association listing;
- * - scripted faults (status, or a held request dropped as a timeout).
+ * - scripted faults (status, or a held request dropped as a timeout);
+ * - the legacy v1 `POST /contacts/v1/contact/createOrUpdate/email/{email}`, which n8n's built-in
+ *   HubSpot node (v2) still calls, sharing the contact store and the limits.
  *
- * Plain node:http. Where HubSpot does not document a behaviour, the choice made is marked "Assumption".
+ * Plain node:http, or node:https when given a key and certificate. Where HubSpot does not document a behaviour, the choice made is marked "Assumption".
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { answerFault, FaultQueue, send, sleep } from './common';
@@ -99,6 +102,8 @@ export interface HubSpotSimulatorOptions {
 	searchLimits?: { filterGroups: number; filtersPerGroup: number; filters: number };
 	/** Time spent on each request before answering, so that requests overlap. Default 0. */
 	latencyMs?: number;
+	/** Serve over TLS (e.g. as api.hubapi.com for n8n's built-in node, whose host is hard-coded). */
+	tls?: { key: string | Buffer; cert: string | Buffer };
 	/** How long a write takes to become searchable (HubSpot's search is eventually consistent). Default 0. */
 	searchLagMs?: number;
 	/** Contacts to start with; default `defaultHubSpotContacts()`. */
@@ -624,6 +629,35 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		return { status: 200, body: batchBody(results, [], started) };
 	}
 
+	/**
+	 * The legacy create-or-update by email: body `{properties: [{property, value}]}`, answer
+	 * `{vid, isNew}`. Validation as for v3; errors carry v1's `validationResults` beside v3's fields.
+	 */
+	function legacyCreateOrUpdate(email: string, body: unknown): Answer {
+		const list = (body as { properties?: unknown } | undefined)?.properties ?? [];
+		if (!Array.isArray(list)) throw new HubSpotError(400, 'VALIDATION_ERROR', 'properties must be a list of {property, value}');
+		const input: Record<string, unknown> = {};
+		for (const entry of list as Array<{ property?: unknown; value?: unknown }>) {
+			if (typeof entry?.property !== 'string') throw new HubSpotError(400, 'VALIDATION_ERROR', 'every property needs a "property" name');
+			input[entry.property] = entry.value;
+		}
+		// The address in the path is the key and wins over one in the body.
+		const { values, problems } = validate({ ...input, email }, contactDefs);
+		if (problems.length > 0) {
+			const error = validationError(problems);
+			const validationResults = problems.map((p) => ({ isValid: false, message: p.message, error: p.error, name: p.name }));
+			throw new HubSpotError(400, 'VALIDATION_ERROR', 'Property values were not valid', { ...error.extra, validationResults });
+		}
+		const existing = findBy('email', email);
+		const clash = uniqueClash(values, existing?.id);
+		if (clash) throw clash;
+		if (existing) {
+			updateContact(existing, values);
+			return { status: 200, body: { vid: Number(existing.id), isNew: false } };
+		}
+		return { status: 200, body: { vid: Number(createContact(values).id), isNew: true } };
+	}
+
 	function batchRead(body: unknown, records: (id: string) => HubSpotSimRecord | undefined, objectName: string): Answer {
 		const started = now();
 		const inputs = batchInputs(body);
@@ -854,6 +888,12 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			},
 		},
 		{
+			method: 'POST',
+			pattern: /^\/contacts\/v1\/contact\/createOrUpdate\/email\/([^/]+)$/,
+			scope: 'crm.objects.contacts.write',
+			handle: (req, m) => legacyCreateOrUpdate(decodeURIComponent(m[1]), req.json),
+		},
+		{
 			method: 'GET',
 			pattern: /^\/crm\/v3\/properties\/contacts$/,
 			scope: 'crm.schemas.contacts.read',
@@ -982,7 +1022,7 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 
 	async function handle(req: Incoming, res: http.ServerResponse): Promise<void> {
 		const path = req.url.pathname;
-		const key = `${req.method} ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
+		const key = `${req.method} ${path.replace(/\/\d+(?=\/|$)/g, '/{id}').replace(/\/email\/[^/]+$/, '/email/{email}')}`;
 		state.calls[key] = (state.calls[key] ?? 0) + 1;
 		if (opts.latencyMs) await sleep(opts.latencyMs);
 
@@ -1062,7 +1102,7 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		}
 	}
 
-	const server = await listenOn(opts.port ?? 0, opts.host ?? '127.0.0.1', handle);
+	const server = await listenOn(opts.port ?? 0, opts.host ?? '127.0.0.1', handle, opts.tls);
 	return {
 		baseUrl: server.baseUrl,
 		token,
@@ -1129,9 +1169,14 @@ function wildcard(pattern: string, token: string): boolean {
 }
 
 /** Like common.listen, with a chosen port and host for the CLI. */
-async function listenOn(port: number, host: string, handler: (req: Incoming, res: http.ServerResponse) => Promise<void>): Promise<{ baseUrl: string; close(): Promise<void> }> {
+async function listenOn(
+	port: number,
+	host: string,
+	handler: (req: Incoming, res: http.ServerResponse) => Promise<void>,
+	tls?: { key: string | Buffer; cert: string | Buffer },
+): Promise<{ baseUrl: string; close(): Promise<void> }> {
 	const sockets = new Set<Socket>();
-	const server = http.createServer((req, res) => {
+	const listener: http.RequestListener = (req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
@@ -1147,8 +1192,9 @@ async function listenOn(port: number, host: string, handler: (req: Incoming, res
 				if (!res.headersSent) send(res, 500, { status: 'error', message: `simulator bug: ${error.message}`, category: 'INTERNAL_ERROR' });
 			});
 		});
-	});
-	server.on('connection', (socket) => {
+	};
+	const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, listener) : http.createServer(listener);
+	server.on('connection', (socket: Socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 	});
@@ -1158,7 +1204,7 @@ async function listenOn(port: number, host: string, handler: (req: Incoming, res
 	});
 	const address = server.address() as AddressInfo;
 	return {
-		baseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+		baseUrl: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
 		close: () =>
 			new Promise<void>((resolve) => {
 				for (const socket of sockets) socket.destroy();

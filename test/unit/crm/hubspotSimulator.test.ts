@@ -117,6 +117,25 @@ it('upserts only by email or a property with unique values, and says which recor
 	expect(twice.status).toBe(400);
 });
 
+it('creates or updates by email on the legacy v1 endpoint n8n\'s built-in node calls, within the same limits', async () => {
+	await start({ rateLimit: { max: 4, windowMs: 60_000 } });
+	const legacy = (email: string, properties: unknown) => request('POST', `/contacts/v1/contact/createOrUpdate/email/${encodeURIComponent(email)}`, { properties });
+	const created = await legacy('ng@example.com', [{ property: 'firstname', value: 'Ng' }, { property: 'phone', value: '+852 9000 0001' }]);
+	expect(created).toMatchObject({ status: 200, body: { vid: expect.any(Number), isNew: true } });
+	expect(sim.state.contacts.get(String(created.body.vid))?.properties).toMatchObject({ email: 'ng@example.com', firstname: 'Ng', phone: '+852 9000 0001' });
+	// The same address in another case is the same contact.
+	const updated = await legacy('NG@example.com', [{ property: 'lastname', value: 'Wing' }]);
+	expect(updated.body).toEqual({ vid: created.body.vid, isNew: false });
+	expect(sim.state.contacts.get(String(created.body.vid))?.properties).toMatchObject({ firstname: 'Ng', lastname: 'Wing' });
+	const invalid = await legacy('ng2@example.com', [{ property: 'no_such_field', value: 'x' }]);
+	expect(invalid).toMatchObject({ status: 400, body: { status: 'error', validationResults: [{ isValid: false, error: 'PROPERTY_DOESNT_EXIST', name: 'no_such_field' }] } });
+	expect(sim.state.calls['POST /contacts/v1/contact/createOrUpdate/email/{email}']).toBe(3);
+	// One window with the v3 endpoints: the fifth request of either kind is refused.
+	expect((await request('GET', '/crm/v3/objects/contacts')).status).toBe(200);
+	expect(await legacy('ng3@example.com', [])).toMatchObject({ status: 429, body: { errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' } });
+	expect(sim.state.contacts.size).toBe(9);
+});
+
 it('validates properties: unknown, read-only, options, types and email', async () => {
 	await start();
 	const create = (properties: Record<string, unknown>) => request('POST', '/crm/v3/objects/contacts/batch/create', { inputs: [{ properties }] });
