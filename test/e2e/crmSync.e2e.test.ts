@@ -11,6 +11,7 @@ import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import { combine, envelopeFor, textMessage } from '../simulators/whatsappPayloads';
 import { N8nApi, readHostState } from './n8nHost';
+import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from './workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -29,15 +30,7 @@ beforeAll(async () => {
 	graph = await startGraphApiSimulator({});
 	hubspot = await startHubSpotSimulator({ contacts: [] });
 	crm = createHubSpotAdapter({ transport: axiosTransport({ bearerToken: hubspot.token }), baseUrl: hubspot.baseUrl });
-	const whatsApp = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp CRM sync e2e', {
-		accessToken: SIM.token,
-		appSecret: SIM.appSecret,
-		verifyToken: SIM.verifyToken,
-		wabaId: SIM.wabaId,
-		graphApiVersion: 'v26.0',
-		useCustomBaseUrl: true,
-		baseUrl: graph.url,
-	});
+	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp CRM sync e2e');
 	const hubSpot = await n8n.createCredential('hubSpotScrmApi', 'HubSpot CRM sync e2e', {
 		accessToken: hubspot.token,
 		tier: 'free',
@@ -56,7 +49,7 @@ afterAll(async () => {
 });
 
 const now = Math.floor(Date.now() / 1000);
-const business = { wabaId: SIM.wabaId, phoneNumberId: SIM.phoneNumberId, displayPhoneNumber: '85291234567' };
+const business = SIM_BUSINESS;
 const message = (from: string, name: string, text: string, seed: string, at = now) =>
 	textMessage({ ...business, from, name, text, id: `wamid.e2e-crm-${seed}-${now}`, timestamp: at });
 
@@ -65,7 +58,6 @@ it('puts each customer into HubSpot once, matched by phone in any format, with t
 	const [existing] = await crm.upsertMany([{ ref: 0, properties: { firstname: 'Siu Ming', lastname: 'Wong', phone: '(852) 6222-0002' } }]);
 	if (!existing.ok) throw new Error(existing.error.message);
 
-	const before = (await n8n.executions(workflow.id)).length;
 	const delivery = envelopeFor(
 		SIM.wabaId,
 		combine(
@@ -74,9 +66,9 @@ it('puts each customer into HubSpot once, matched by phone in any format, with t
 			message('85262220002', 'Ming', 'where is my parcel?? ordered last week', 'known'),
 		),
 	);
-	expect((await graph.postWebhook(webhookUrl, delivery)).status).toBe(200);
-	const executions = await n8n.waitForExecutions(workflow.id, before + 1);
-	const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+	const newest = await executionOf(n8n, workflow.id, async () => {
+		expect((await graph.postWebhook(webhookUrl, delivery)).status).toBe(200);
+	});
 	expect(newest.status).toBe('success');
 
 	const [upserted, review, failed] = await n8n.nodeOutput(newest.id, 'Upsert Contact');

@@ -7,6 +7,7 @@ import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import { combine, envelopeFor, textMessage } from '../simulators/whatsappPayloads';
 import { N8nApi, readHostState } from './n8nHost';
+import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from './workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -21,15 +22,7 @@ beforeAll(async () => {
 	const host = readHostState();
 	n8n = await N8nApi.forOwner(host.url);
 	graph = await startGraphApiSimulator({});
-	const credential = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp intent routing e2e', {
-		accessToken: SIM.token,
-		appSecret: SIM.appSecret,
-		verifyToken: SIM.verifyToken,
-		wabaId: SIM.wabaId,
-		graphApiVersion: 'v26.0',
-		useCustomBaseUrl: true,
-		baseUrl: graph.url,
-	});
+	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp intent routing e2e');
 	workflow = await n8n.importWorkflow('whatsapp-intent-routing.json', { whatsAppScrmApi: credential }, (json) => {
 		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
 		sender.parameters.ledgerStore = 'memory';
@@ -44,7 +37,7 @@ afterAll(async () => {
 	await graph?.stop();
 });
 
-const business = { wabaId: SIM.wabaId, phoneNumberId: SIM.phoneNumberId, displayPhoneNumber: '85291234567' };
+const business = SIM_BUSINESS;
 const now = Math.floor(Date.now() / 1000);
 
 function message(from: string, text: string, seed: string) {
@@ -52,7 +45,6 @@ function message(from: string, text: string, seed: string) {
 }
 
 it('sends complaints to an agent, acknowledges the rest in their language, and keeps opt-outs apart', async () => {
-	const before = (await n8n.executions(workflow.id)).length;
 	const sentBefore = graph.state.sent.length;
 	const delivery = envelopeFor(
 		SIM.wabaId,
@@ -63,11 +55,9 @@ it('sends complaints to an agent, acknowledges the rest in their language, and k
 			message('79161234567', 'STOP', 'stop'),
 		),
 	);
-	const response = await graph.postWebhook(webhookUrl, delivery);
-	expect(response.status).toBe(200);
-
-	const executions = await n8n.waitForExecutions(workflow.id, before + 1);
-	const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+	const newest = await executionOf(n8n, workflow.id, async () => {
+		expect((await graph.postWebhook(webhookUrl, delivery)).status).toBe(200);
+	});
 	expect(newest.status).toBe('success');
 	const [agent, bot, optOut] = await n8n.nodeOutput(newest.id, 'Intent Tagger');
 	const phones = (items: Array<{ json: any }> | undefined) => (items ?? []).map((item) => item.json.customer.e164).sort();

@@ -112,7 +112,6 @@ interface ExecutionSummary {
 	workflowId: string;
 }
 
-/** The editor's REST API, signed in as the instance owner. */
 /** Which of this package's node types take each of its credential types. */
 const CREDENTIAL_USERS: Record<string, string[]> = {
 	whatsAppScrmApi: ['n8n-nodes-whatsapp-scrm.whatsAppScrmTrigger', 'n8n-nodes-whatsapp-scrm.whatsAppSender'],
@@ -121,19 +120,35 @@ const CREDENTIAL_USERS: Record<string, string[]> = {
 	salesforceScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
 };
 
+/** The editor's REST API, signed in as the instance owner. */
 export class N8nApi {
 	private cookie = '';
 
 	constructor(readonly baseUrl: string) {}
 
+	/**
+	 * Signs in as the owner (setting the owner up on a fresh instance). The session is kept in a file
+	 * beside the host state and reused by later suites: n8n rate-limits /rest/login, and each suite
+	 * file runs in a fresh module registry.
+	 */
 	static async forOwner(baseUrl: string): Promise<N8nApi> {
 		const api = new N8nApi(baseUrl);
+		const sessionFile = path.join(E2E_DIR, `session-${new URL(baseUrl).port}.json`);
+		try {
+			api.cookie = (JSON.parse(fs.readFileSync(sessionFile, 'utf8')) as { cookie: string }).cookie;
+			if ((await api.raw('GET', '/rest/login')).status === 200) return api;
+		} catch {
+			// no session yet, or another instance's
+		}
+		api.cookie = '';
 		const owner = { email: 'owner@scrm.test', firstName: 'Scrm', lastName: 'Tester', password: 'Scrm-e2e-Passw0rd' };
 		const setup = await api.raw('POST', '/rest/owner/setup', owner);
 		if (setup.status !== 200) {
 			const login = await api.raw('POST', '/rest/login', { emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password });
 			if (login.status !== 200) throw new Error(`cannot sign in to n8n: ${login.status} ${JSON.stringify(login.body)}`);
 		}
+		fs.mkdirSync(E2E_DIR, { recursive: true });
+		fs.writeFileSync(sessionFile, JSON.stringify({ cookie: api.cookie }));
 		return api;
 	}
 

@@ -8,6 +8,7 @@ import type { CrmAdapter } from '../../lib/crm/types';
 import { axiosTransport } from '../../lib/http/transport';
 import { startHubSpotSimulator } from '../simulators/crm/hubspot';
 import { N8nApi, readHostState } from './n8nHost';
+import { executionOf } from './workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -66,11 +67,9 @@ it('merges the same customer stored twice, reviews a doubtful pair, and keeps a 
 		{ firstname: 'Ka Ho', lastname: 'Wong', phone: '64442222' },
 		{ firstname: 'Somchai', lastname: 'Jaidee', phone: '+66 81 234 5678' },
 	]);
-	const before = (await n8n.executions(workflow.id)).length;
-	const response = await fetch(`${readHostState().url}/webhook/${PATH}`, { method: 'POST' });
-	expect(response.status).toBe(200);
-	const executions = await n8n.waitForExecutions(workflow.id, before + 1);
-	const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+	const newest = await executionOf(n8n, workflow.id, async () => {
+		expect((await fetch(`${readHostState().url}/webhook/${PATH}`, { method: 'POST' })).status).toBe(200);
+	});
 	expect(newest.status).toBe('success');
 
 	const [merged, mergeMap, , unique] = await n8n.nodeOutput(newest.id, 'Contact Dedup');

@@ -1,0 +1,31 @@
+/**
+ * What the example-workflow suites share: a WhatsApp credential pointed at the Graph API simulator,
+ * and waiting for the execution a request started.
+ */
+import { SIM } from '../simulators/graphApi';
+import type { GraphApiSimulator } from '../simulators/graphApi';
+import type { N8nApi } from './n8nHost';
+
+/** A WhatsApp SCRM credential for the simulator's app, WABA and token. */
+export function simulatedWhatsApp(n8n: N8nApi, graph: GraphApiSimulator, name: string): Promise<{ id: string; name: string }> {
+	return n8n.createCredential('whatsAppScrmApi', name, {
+		accessToken: SIM.token,
+		appSecret: SIM.appSecret,
+		verifyToken: SIM.verifyToken,
+		wabaId: SIM.wabaId,
+		graphApiVersion: 'v26.0',
+		useCustomBaseUrl: true,
+		baseUrl: graph.url,
+	});
+}
+
+/** The business number of the simulator's default WABA, as customer messages name it. */
+export const SIM_BUSINESS = { wabaId: SIM.wabaId, phoneNumberId: SIM.phoneNumberId, displayPhoneNumber: '85291234567' };
+
+/** Runs `start` (a POST that starts one execution) and returns that execution once it finished. */
+export async function executionOf(n8n: N8nApi, workflowId: string, start: () => Promise<void>): Promise<{ id: string; status: string }> {
+	const before = (await n8n.executions(workflowId)).length;
+	await start();
+	const executions = await n8n.waitForExecutions(workflowId, before + 1);
+	return executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+}
