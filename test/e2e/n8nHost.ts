@@ -19,7 +19,9 @@ export const ROOT = (() => {
 	return dir;
 })();
 export const E2E_DIR = path.join(ROOT, '.host', 'e2e');
-export const STATE_FILE = path.join(E2E_DIR, 'state.json');
+/** The port of the suite's n8n; separate ports keep parallel runs (worktrees, CI) apart. */
+export const E2E_PORT = Number(process.env.SCRM_E2E_PORT ?? 5679);
+export const STATE_FILE = path.join(E2E_DIR, `state-${E2E_PORT}.json`);
 
 export interface HostState {
 	url: string;
@@ -39,7 +41,7 @@ export interface StartOptions {
 }
 
 export async function startN8n(options: StartOptions): Promise<HostState> {
-	const name = `${options.name ?? 'e2e'}-${options.version}`;
+	const name = `${options.name ?? `e2e-${options.port}`}-${options.version}`;
 	const userFolder = path.join(E2E_DIR, `user-${name}`);
 	fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.mkdirSync(userFolder, { recursive: true });
