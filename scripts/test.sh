@@ -6,10 +6,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 cd "$SCRM_ROOT"
 
 bash scripts/ensure-built.sh
-# Debian packages the tests start on loopback: redis-server (queue-mode stores) and chromium
-# (the analytics report is rendered headless). Installed once; a missing one fails its tests.
+# Debian packages the tests start on loopback: redis-server (queue-mode stores), postgresql (the
+# conversation archive and queue mode's database) and chromium (the analytics report is rendered
+# headless). Installed once; a missing one fails its tests.
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing Debian's ${missing[*]} for the tests"
