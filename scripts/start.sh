@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # `npm start`: install what is missing, build, import the example workflows once, and start n8n.
+# `npm start -- --sandbox [options]`: the same nodes against local simulators of WhatsApp and
+# HubSpot, with a day of customer conversations played through the workflows (sandbox/start.ts).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 cd "$SCRM_ROOT"
 
 bash scripts/ensure-built.sh
+if [ "${1:-}" = --sandbox ]; then
+  # The simulators and the sandbox are TypeScript beside the tests: compile them like the benchmarks.
+  npx tsc -p tsconfig.dev.json
+  bash scripts/install-n8n.sh "${SCRM_N8N_VERSION:-$(cat scripts/n8n-version)}" >/dev/null
+  exec node .build/sandbox/start.js "$@"
+fi
 node scripts/import-workflows.js
 
 url="${WEBHOOK_URL:-http://localhost:${N8N_PORT:-5678}/}"

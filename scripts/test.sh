@@ -33,10 +33,14 @@ status=0
 echo "== unit and node tests"
 npx jest --selectProjects unit --json --outputFile="$reports/unit.json" || status=1
 
-for version in "$(cat scripts/n8n-version)" ${SCRM_N8N_SECOND_HOST:-}; do
+pinned="$(cat scripts/n8n-version)"
+for version in "$pinned" ${SCRM_N8N_SECOND_HOST:-}; do
   echo "== end-to-end tests against n8n $version"
   bash scripts/install-n8n.sh "$version" >/dev/null
-  SCRM_N8N_VERSION="$version" npx jest --selectProjects e2e --runInBand \
+  # The sandbox test checks our start command, not n8n: once, on the pinned n8n, is enough.
+  skip=()
+  [ "$version" = "$pinned" ] || skip=(--testPathIgnorePatterns sandbox)
+  SCRM_N8N_VERSION="$version" npx jest --selectProjects e2e --runInBand "${skip[@]}" \
     --json --outputFile="$reports/e2e-$version.json" || status=1
 done
 

@@ -122,6 +122,15 @@ const CREDENTIAL_USERS: Record<string, string[]> = {
 	salesforceScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
 };
 
+export interface InstanceOwner {
+	email: string;
+	firstName: string;
+	lastName: string;
+	password: string;
+}
+
+const TEST_OWNER: InstanceOwner = { email: 'owner@scrm.test', firstName: 'Scrm', lastName: 'Tester', password: 'Scrm-e2e-Passw0rd' };
+
 /** The editor's REST API, signed in as the instance owner. */
 export class N8nApi {
 	private cookie = '';
@@ -133,7 +142,7 @@ export class N8nApi {
 	 * beside the host state and reused by later suites: n8n rate-limits /rest/login, and each suite
 	 * file runs in a fresh module registry.
 	 */
-	static async forOwner(baseUrl: string): Promise<N8nApi> {
+	static async forOwner(baseUrl: string, owner: InstanceOwner = TEST_OWNER): Promise<N8nApi> {
 		const api = new N8nApi(baseUrl);
 		const sessionFile = path.join(E2E_DIR, `session-${new URL(baseUrl).port}.json`);
 		try {
@@ -143,7 +152,6 @@ export class N8nApi {
 			// no session yet, or another instance's
 		}
 		api.cookie = '';
-		const owner = { email: 'owner@scrm.test', firstName: 'Scrm', lastName: 'Tester', password: 'Scrm-e2e-Passw0rd' };
 		const setup = await api.raw('POST', '/rest/owner/setup', owner);
 		if (setup.status !== 200) {
 			const login = await api.raw('POST', '/rest/login', { emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password });

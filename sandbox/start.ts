@@ -1,0 +1,286 @@
+/**
+ * `npm start -- --sandbox`: the whole system on a laptop without Meta or a CRM account. Starts the
+ * Graph API simulator (as the business's WhatsApp number), the HubSpot simulator and a small shop
+ * order API beside a fresh n8n with this package; imports every example workflow with credentials
+ * pointing at the simulators; activates the live pipelines; and plays a day of multilingual
+ * customer conversations through their triggers, answering the business's replies with Meta's
+ * sent/delivered/read statuses. n8n stays up for exploring until Ctrl-C.
+ *
+ *   npm start -- --sandbox [--port 5678] [--customers 60] [--minutes 5] [--seed 7] [--exit]
+ *
+ * --exit stops everything once the day is played and prints the summary as JSON (used by its test).
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+import { startBenchN8n, stopBenchN8n, track } from '../bench/support/host';
+import { N8nApi, ROOT, sleep } from '../test/e2e/n8nHost';
+import type { InstanceOwner } from '../test/e2e/n8nHost';
+import { simulatedWhatsApp, SIM_BUSINESS } from '../test/e2e/workflowRuns';
+import { startHubSpotSimulator } from '../test/simulators/crm/hubspot';
+import { SIM, startGraphApiSimulator } from '../test/simulators/graphApi';
+import type { GraphApiSimulator, SentMessage } from '../test/simulators/graphApi';
+import { envelopeFor, statusUpdate, textMessage } from '../test/simulators/whatsappPayloads';
+import { dayOfConversations } from './day';
+import type { SandboxMessage } from './day';
+
+interface Options {
+	port: number;
+	graphPort: number;
+	crmPort: number;
+	shopPort: number;
+	customers: number;
+	minutes: number;
+	seed: number;
+	exit: boolean;
+	version: string;
+}
+
+/** Workflows that run live in the sandbox; the others are imported for reading and manual runs. */
+const LIVE = ['whatsapp-crm-sync.json', 'faq-auto-reply.json', 'order-status-auto-reply.json'];
+
+const OWNER: InstanceOwner = { email: 'sandbox@scrm.test', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Passw0rd' };
+
+function parse(argv: string[]): Options {
+	const options: Options = {
+		port: Number(process.env.N8N_PORT ?? 5678),
+		graphPort: 8787,
+		crmPort: 8790,
+		shopPort: 8791,
+		customers: 60,
+		minutes: 5,
+		seed: 7,
+		exit: false,
+		version: process.env.SCRM_N8N_VERSION ?? fs.readFileSync(path.join(ROOT, 'scripts', 'n8n-version'), 'utf8').trim(),
+	};
+	const numbers: Record<string, keyof Options> = {
+		'--port': 'port',
+		'--graph-port': 'graphPort',
+		'--crm-port': 'crmPort',
+		'--shop-port': 'shopPort',
+		'--customers': 'customers',
+		'--minutes': 'minutes',
+		'--seed': 'seed',
+	};
+	for (let i = 0; i < argv.length; i++) {
+		const flag = argv[i];
+		if (flag === '--sandbox') continue;
+		if (flag === '--exit') {
+			options.exit = true;
+			continue;
+		}
+		const key = numbers[flag];
+		const value = Number(argv[i + 1]);
+		if (!key || !Number.isFinite(value) || value < 0) {
+			throw new Error(`sandbox: unknown option or value "${flag} ${argv[i + 1] ?? ''}"; options: ${Object.keys(numbers).join(' N, ')} N, --exit`);
+		}
+		(options[key] as number) = value;
+		i++;
+	}
+	return options;
+}
+
+/** The shop's order API the order-status workflow asks: every customer's latest order, made up per number. */
+async function startShop(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+	const statuses = ['processing', 'shipped', 'out for delivery', 'delivered'];
+	const server = http.createServer((req, res) => {
+		const phone = new URL(req.url ?? '/', 'http://shop').searchParams.get('phone') ?? '';
+		const digits = phone.replace(/\D/g, '');
+		const n = Number(digits.slice(-4) || '0');
+		const eta = new Date(Date.now() + ((n % 4) + 1) * 86_400_000).toISOString().slice(0, 10);
+		res.writeHead(200, { 'content-type': 'application/json' });
+		res.end(JSON.stringify({ orderId: `A-${digits.slice(-4)}`, status: statuses[n % statuses.length], eta }));
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', resolve);
+	});
+	const stop = async () => {
+		server.closeAllConnections();
+		await new Promise((resolve) => server.close(resolve));
+	};
+	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop };
+}
+
+/** The production webhook URL of a workflow's WhatsApp SCRM Trigger. */
+function triggerUrl(n8nUrl: string, workflow: { nodes: Array<{ type: string; webhookId?: string }> }): string | undefined {
+	const trigger = workflow.nodes.find((node) => node.type.endsWith('.whatsAppScrmTrigger'));
+	return trigger?.webhookId ? `${n8nUrl}/webhook/${trigger.webhookId}/webhook` : undefined;
+}
+
+/**
+ * Meta's side of the business's replies: every message the simulator accepted is reported as sent,
+ * then delivered, then (mostly) read, to every subscribed trigger, as Meta reports them to each app.
+ */
+function statusReporter(graph: GraphApiSimulator, post: (body: object) => Promise<void>) {
+	let seen = 0;
+	const pending = new Set<Promise<void>>();
+	const report = (sent: SentMessage, index: number) => {
+		const steps: Array<['sent' | 'delivered' | 'read', number]> = [
+			['sent', 200],
+			['delivered', 1_500 + (index % 5) * 400],
+		];
+		if (index % 10 < 7) steps.push(['read', 6_000 + (index % 7) * 2_000]);
+		for (const [status, delayMs] of steps) {
+			const job = sleep(delayMs).then(() =>
+				post(envelopeFor(SIM.wabaId, statusUpdate(status, { ...SIM_BUSINESS, id: sent.id, recipient: sent.waId, timestamp: Math.floor(Date.now() / 1000), category: sent.template ? 'marketing' : 'service' }))),
+			);
+			pending.add(job);
+			void job.finally(() => pending.delete(job));
+		}
+	};
+	return {
+		poll(): void {
+			while (seen < graph.state.sent.length) {
+				report(graph.state.sent[seen], seen);
+				seen++;
+			}
+		},
+		async settle(): Promise<void> {
+			while (pending.size) await Promise.allSettled([...pending]);
+		},
+	};
+}
+
+async function main(): Promise<void> {
+	const options = parse(process.argv.slice(2));
+	const say = (line: string) => console.log(`sandbox: ${line}`);
+
+	const graph = await startGraphApiSimulator({ port: options.graphPort, host: '127.0.0.1' });
+	const stopGraph = track(() => graph.stop());
+	const hubspot = await startHubSpotSimulator({ port: options.crmPort, host: '127.0.0.1' });
+	const stopHubSpot = track(() => hubspot.close());
+	const shop = await startShop(options.shopPort);
+	const stopShop = track(shop.stop);
+	say(`Graph API simulator ${graph.url}, HubSpot simulator ${hubspot.baseUrl}, shop API ${shop.url}`);
+
+	say(`starting n8n ${options.version} on port ${options.port} (a fresh instance; about a minute)`);
+	const host = await startBenchN8n({ version: options.version, port: options.port, name: 'sandbox' });
+	const stopAll = async () => {
+		await stopBenchN8n(host);
+		await Promise.allSettled([stopGraph(), stopHubSpot(), stopShop()]);
+	};
+	try {
+		const n8n = await N8nApi.forOwner(host.url, OWNER);
+		const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp (sandbox simulator)');
+		const hubSpot = await n8n.createCredential('hubSpotScrmApi', 'HubSpot (sandbox simulator)', {
+			accessToken: hubspot.token,
+			tier: 'free',
+			useCustomBaseUrl: true,
+			baseUrl: hubspot.baseUrl,
+		});
+
+		const live: Array<{ file: string; id: string; url?: string }> = [];
+		for (const file of fs.readdirSync(path.join(ROOT, 'workflows')).filter((f) => f.endsWith('.json')).sort()) {
+			const workflow = await n8n.importWorkflow(file, { whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot }, (json) => {
+				for (const node of json.nodes as Array<{ name: string; type: string; parameters: Record<string, unknown> }>) {
+					if (node.name === 'Look Up Orders') node.parameters.url = `${shop.url}/api/orders/latest`;
+				}
+			});
+			if (!LIVE.includes(file)) continue;
+			await n8n.activate(workflow);
+			live.push({ file, id: workflow.id, url: triggerUrl(host.url, workflow) });
+		}
+		const triggers = live.map((w) => w.url).filter((url): url is string => url !== undefined);
+		say(`imported every example workflow; live: ${live.map((w) => w.file.replace('.json', '')).join(', ')}`);
+		say(`open ${host.url} and sign in as ${OWNER.email} / ${OWNER.password}`);
+
+		// Meta delivers each webhook to every app subscribed to the business account: here, every live trigger.
+		const rejected: string[] = [];
+		const post = async (body: object) => {
+			for (const url of triggers) {
+				const answer = await graph.postWebhook(url, body);
+				if (answer.status !== 200) rejected.push(`${answer.status} from ${url}`);
+			}
+		};
+		const statuses = statusReporter(graph, post);
+
+		const day = dayOfConversations(options.customers, options.seed);
+		const playMs = options.minutes * 60_000;
+		say(`playing a day of ${day.length} messages from ${options.customers} customers in ${options.minutes} min`);
+		const started = Date.now();
+		const progress = setInterval(() => void summary(n8n, live, graph, hubspot).then((s) => say(line(s))), 15_000);
+		try {
+			for (const [index, message] of day.entries()) {
+				const due = started + (message.offsetMs / 86_400_000) * playMs;
+				while (Date.now() < due) {
+					statuses.poll();
+					await sleep(Math.max(1, Math.min(250, due - Date.now())));
+				}
+				await post(inbound(message, index));
+				statuses.poll();
+			}
+			// Replies to the last messages, and their statuses.
+			for (let quiet = 0; quiet < 3; ) {
+				const before = graph.state.sent.length;
+				await sleep(3_000);
+				statuses.poll();
+				quiet = graph.state.sent.length === before ? quiet + 1 : 0;
+			}
+			await statuses.settle();
+		} finally {
+			clearInterval(progress);
+		}
+
+		const result = { ...(await summary(n8n, live, graph, hubspot)), messagesPlayed: day.length, rejectedDeliveries: rejected.length };
+		say(`day played: ${line(result)}`);
+		if (rejected.length) say(`deliveries the triggers refused: ${[...new Set(rejected)].join('; ')}`);
+		if (options.exit) {
+			console.log(JSON.stringify({ sandbox: result }));
+			return;
+		}
+		say(`n8n keeps running at ${host.url} (executions, the imported workflows, the simulators); Ctrl-C stops everything`);
+		await new Promise<never>(() => undefined);
+	} finally {
+		await stopAll();
+	}
+}
+
+function inbound(message: SandboxMessage, index: number) {
+	const at = Math.floor(Date.now() / 1000);
+	return envelopeFor(
+		SIM.wabaId,
+		textMessage({ ...SIM_BUSINESS, from: message.customer.waId, name: message.customer.name, text: message.text, id: `wamid.sandbox-${at}-${index}`, timestamp: at }),
+	);
+}
+
+interface Summary {
+	executions: Record<string, { success: number; error: number }>;
+	crmContacts: number;
+	crmMessagesLogged: number;
+	repliesSent: number;
+}
+
+async function summary(
+	n8n: N8nApi,
+	live: Array<{ file: string; id: string }>,
+	graph: GraphApiSimulator,
+	hubspot: Awaited<ReturnType<typeof startHubSpotSimulator>>,
+): Promise<Summary> {
+	const executions: Summary['executions'] = {};
+	const count = async (workflowId: string, status: string[]) => {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId, status }));
+		return (await n8n.call<{ count: number }>('GET', `/rest/executions?filter=${filter}&limit=1`)).count;
+	};
+	for (const workflow of live) {
+		executions[workflow.file.replace('.json', '')] = { success: await count(workflow.id, ['success']), error: await count(workflow.id, ['error', 'crashed']) };
+	}
+	return { executions, crmContacts: hubspot.state.contacts.size, crmMessagesLogged: hubspot.state.communications.size, repliesSent: graph.state.sent.length };
+}
+
+function line(s: Summary): string {
+	const runs = Object.entries(s.executions)
+		.map(([name, count]) => `${name} ${count.success} ok${count.error ? ` / ${count.error} failed` : ''}`)
+		.join(', ');
+	return `executions: ${runs}; HubSpot: ${s.crmContacts} contacts, ${s.crmMessagesLogged} messages logged; replies sent: ${s.repliesSent}`;
+}
+
+main().then(
+	() => process.exit(0),
+	(error: Error) => {
+		console.error(`sandbox: ${error.message}`);
+		process.exit(1);
+	},
+);

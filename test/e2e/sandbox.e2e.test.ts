@@ -1,0 +1,48 @@
+/**
+ * The README's sandbox command from this checkout: simulators beside a fresh n8n of its own, every
+ * example workflow imported, a short day of conversations played through the live ones. Everything
+ * the day sent must arrive: one execution per message in each live workflow, every message on a
+ * HubSpot timeline, replies where a workflow answers.
+ */
+import { spawn } from 'node:child_process';
+
+import { E2E_PORT, ROOT } from './n8nHost';
+
+jest.setTimeout(600_000);
+
+interface SandboxSummary {
+	executions: Record<string, { success: number; error: number }>;
+	crmContacts: number;
+	crmMessagesLogged: number;
+	repliesSent: number;
+	messagesPlayed: number;
+	rejectedDeliveries: number;
+}
+
+function runSandbox(args: string[]): Promise<{ code: number | null; output: string }> {
+	return new Promise((resolve) => {
+		const child = spawn('npm', ['start', '--', '--sandbox', ...args], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.on('exit', (code) => resolve({ code, output }));
+	});
+}
+
+it('plays a day of conversations through the live example workflows into the simulators', async () => {
+	// Ports beside the suite's own n8n; the simulators take free ones.
+	const { code, output } = await runSandbox(['--port', String(E2E_PORT + 40), '--graph-port', '0', '--crm-port', '0', '--shop-port', '0', '--customers', '10', '--minutes', '0.5', '--exit']);
+	const line = output.split('\n').find((l) => l.startsWith('{"sandbox":'));
+	if (code !== 0 || !line) throw new Error(`the sandbox exited with ${code}:\n${output.split('\n').slice(-40).join('\n')}`);
+	const summary = (JSON.parse(line) as { sandbox: SandboxSummary }).sandbox;
+
+	expect(summary.messagesPlayed).toBeGreaterThanOrEqual(10);
+	expect(summary.rejectedDeliveries).toBe(0);
+	expect(Object.keys(summary.executions).sort()).toEqual(['faq-auto-reply', 'order-status-auto-reply', 'whatsapp-crm-sync']);
+	for (const runs of Object.values(summary.executions)) expect(runs).toEqual({ success: summary.messagesPlayed, error: 0 });
+	expect(summary.crmMessagesLogged).toBe(summary.messagesPlayed);
+	// The HubSpot simulator starts with 8 contacts of its own; each of the 10 customers adds one.
+	expect(summary.crmContacts).toBe(8 + 10);
+	expect(summary.repliesSent).toBeGreaterThan(0);
+	expect(output).toContain('sign in as sandbox@scrm.test');
+});
