@@ -111,6 +111,8 @@ it('sends the win-back template only to dormant reachable customers, at the guar
 	expect(deferred ?? []).toEqual([]);
 	expect(failed ?? []).toEqual([]);
 	expect(sent.map((item) => item.json.whatsapp.to).sort()).toEqual(['+66814440003', '+85264440001', '+85264440002', '+85264440005', '+886912444004']);
+	// Each reached customer counts toward Meta's messaging limit (all were outside the service window).
+	expect(sent[sent.length - 1].json.whatsapp.quota).toMatchObject({ uniqueCustomers24h: 5, messagingLimit: 250, remaining: 245, batchMode: false });
 
 	const delivered = graph.state.sent.slice(sentBefore);
 	expect(delivered.map((message) => message.template?.name)).toEqual(Array(5).fill('win_back'));
