@@ -286,4 +286,27 @@ describe('template list in the editor', () => {
 		expect(options).toEqual(expect.arrayContaining([{ name: 'order_update (zh_HK, utility)', value: 'order_update::zh_HK' }]));
 		expect(graph.state.requests['GET /{waba_id}/message_templates']).toBeGreaterThan(0);
 	});
+
+	it("shows Meta's meaning when the token is refused, without the token", async () => {
+		const revokedToken = 'EAArevokedTOKEN1111111111111111111111';
+		const revoked = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp revoked token e2e', {
+			accessToken: revokedToken,
+			appSecret: SIM.appSecret,
+			verifyToken: SIM.verifyToken,
+			wabaId: SIM.wabaId,
+			graphApiVersion: 'v26.0',
+			useCustomBaseUrl: true,
+			baseUrl: graph.url,
+		});
+		const response = await n8n.raw('POST', '/rest/dynamic-node-parameters/options', {
+			nodeTypeAndVersion: { name: 'n8n-nodes-whatsapp-scrm.whatsAppSender', version: 1 },
+			path: 'parameters.template',
+			methodName: 'getTemplates',
+			currentNodeParameters: { resource: 'message', operation: 'sendTemplate', phoneNumberId: SIM.phoneNumberId, template: '' },
+			credentials: { whatsAppScrmApi: { id: revoked.id, name: revoked.name } },
+		});
+		expect(response.status).toBeGreaterThanOrEqual(400);
+		expect(JSON.stringify(response.body)).toMatch(/Access token expired or invalid/);
+		expect(JSON.stringify(response.body)).not.toContain(revokedToken);
+	});
 });
