@@ -41,8 +41,6 @@ beforeAll(async () => {
 	workflow = await n8n.importWorkflow('high-intent-offer.json', { whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot }, (json) => {
 		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
 		sender.parameters.ledgerStore = 'memory';
-		// Quiet hours depend on the clock of the run; the engine's tests cover them with a fixed clock.
-		sender.parameters.quotaGuard = { ...sender.parameters.quotaGuard, quietHoursStart: '' };
 	});
 	await n8n.activate(workflow);
 });
