@@ -1,14 +1,16 @@
 /**
  * The WhatsApp Sender in a real n8n: the broadcast example workflow sends a template to a customer
- * list through the quota guard, against the Graph API simulator enforcing Meta's limits.
+ * list through the quota guard, against the Graph API simulator enforcing Meta's limits; media
+ * goes from an item's binary data through Meta's upload; the editor's template list loads.
  */
 import Redis from 'ioredis';
 
-import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
+import { SIM, SIM_MEDIA_BYTES, startGraphApiSimulator } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import { startRedisServer } from '../support/redisServer';
 import type { RedisServer } from '../support/redisServer';
 import { N8nApi, readHostState } from './n8nHost';
+import { executionOf } from './workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -198,5 +200,113 @@ describe('Redis quota ledger (queue mode)', () => {
 			client.disconnect();
 		}
 		await n8n.deactivate(replies.workflow());
+	});
+});
+
+describe('media from a binary property', () => {
+	it("uploads the item's file to WhatsApp first, then sends it by the media id Meta gave", async () => {
+		const credential = (await n8n.call('GET', '/rest/credentials')).find((c: { name: string }) => c.name === 'WhatsApp sender e2e');
+		// A shop posts a product photo to send to a customer who just asked for one.
+		const photos = await n8n.importWorkflow('whatsapp-broadcast-campaign.json', { whatsAppScrmApi: { id: credential.id, name: credential.name } }, (json) => {
+			const hook = json.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-base.webhook');
+			hook.parameters.path = 'scrm-photo';
+			hook.webhookId = '3e264cef-5f54-4cfe-bbfd-e76842305e2f';
+			json.nodes = json.nodes.filter((node: { type: string }) => node.type !== 'n8n-nodes-base.splitOut');
+			json.connections = {
+				[hook.name]: { main: [[{ node: 'WhatsApp Sender', type: 'main', index: 0 }]] },
+				'WhatsApp Sender': json.connections['WhatsApp Sender'],
+			};
+			const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
+			sender.parameters = {
+				operation: 'sendMedia',
+				phoneNumberId: SIM.phoneNumberId,
+				to: '={{ $json.query.phone }}',
+				mediaType: 'image',
+				mediaSource: 'binary',
+				binaryProperty: 'data',
+				caption: '={{ $json.query.caption }}',
+				options: { defaultCountry: 'HK' },
+				ledgerStore: 'memory',
+				// The shop's item is not the customer's message, so the guard cannot see the open window.
+				quotaGuard: { quietHoursStart: '', windowHours: 0 },
+			};
+		});
+		await n8n.activate(photos);
+		try {
+			const customer = '+85261234571';
+			// The customer wrote a minute ago: Meta's service window is open.
+			graph.state.recordInbound(SIM.phoneNumberId, customer.slice(1), Date.now() - 60_000);
+			// Bytes that are not valid UTF-8, so a transport that decodes the file as text would corrupt it.
+			const photo = Buffer.concat([SIM_MEDIA_BYTES, Buffer.from([0xff, 0xfe, 0x00, 0x80])]);
+			const mediaBefore = new Set(graph.state.media.keys());
+			const sentBefore = graph.state.sent.length;
+			const newest = await executionOf(n8n, photos.id, async () => {
+				const query = new URLSearchParams({ phone: '6123 4571', caption: 'The grey rattan chair 🪑' });
+				const response = await fetch(`${readHostState().url}/webhook/scrm-photo?${query}`, {
+					method: 'POST',
+					headers: { 'content-type': 'image/png', 'content-disposition': 'attachment; filename="rattan-chair.png"' },
+					body: photo,
+				});
+				expect(response.status).toBe(200);
+			});
+			const [sent, deferred, failed] = await n8n.nodeOutput(newest.id, 'WhatsApp Sender');
+			expect(deferred ?? []).toEqual([]);
+			expect(failed ?? []).toEqual([]);
+			expect(sent.map((item) => item.json.whatsapp)).toEqual([expect.objectContaining({ outcome: 'sent', to: customer })]);
+
+			const uploaded = [...graph.state.media.values()].filter((media) => !mediaBefore.has(media.id));
+			expect(uploaded).toHaveLength(1);
+			expect(uploaded[0]).toMatchObject({ mimeType: 'image/png', phoneNumberId: SIM.phoneNumberId });
+			expect(Buffer.compare(uploaded[0].data, photo)).toBe(0);
+			const messages = graph.state.sent.slice(sentBefore);
+			expect(messages).toHaveLength(1);
+			expect(messages[0]).toMatchObject({ type: 'image', waId: customer.slice(1) });
+			expect((messages[0].body as any).image).toEqual({ id: uploaded[0].id, caption: 'The grey rattan chair 🪑' });
+		} finally {
+			await n8n.deactivate(photos);
+		}
+	});
+});
+
+describe('template list in the editor', () => {
+	it("lists the WABA's approved templates through n8n's dynamic-parameters API, as the editor's dropdown asks", async () => {
+		const credential = (await n8n.call('GET', '/rest/credentials')).find((c: { name: string }) => c.name === 'WhatsApp sender e2e');
+		const options = await n8n.call<Array<{ name: string; value: string }>>('POST', '/rest/dynamic-node-parameters/options', {
+			nodeTypeAndVersion: { name: 'n8n-nodes-whatsapp-scrm.whatsAppSender', version: 1 },
+			path: 'parameters.template',
+			methodName: 'getTemplates',
+			currentNodeParameters: { resource: 'message', operation: 'sendTemplate', phoneNumberId: SIM.phoneNumberId, template: '' },
+			credentials: { whatsAppScrmApi: { id: credential.id, name: credential.name } },
+		});
+		const templates = graph.state.wabas.get(SIM.wabaId)!.templates;
+		const approved = templates.filter((template) => template.status === 'APPROVED').map((template) => `${template.name}::${template.language}`);
+		expect(options.map((option) => option.value).sort()).toEqual(approved.sort());
+		// Pending and paused templates cannot be sent, so the dropdown does not offer them.
+		expect(templates.some((template) => template.status !== 'APPROVED')).toBe(true);
+		expect(options).toEqual(expect.arrayContaining([{ name: 'order_update (zh_HK, utility)', value: 'order_update::zh_HK' }]));
+		expect(graph.state.requests['GET /{waba_id}/message_templates']).toBeGreaterThan(0);
+	});
+
+	it("shows Meta's meaning when the token is refused, without the token", async () => {
+		const revokedToken = 'EAArevokedTOKEN1111111111111111111111';
+		const revoked = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp revoked token e2e', {
+			accessToken: revokedToken,
+			appSecret: SIM.appSecret,
+			verifyToken: SIM.verifyToken,
+			wabaId: SIM.wabaId,
+			graphApiVersion: 'v26.0',
+			useCustomBaseUrl: true,
+			baseUrl: graph.url,
+		});
+		const response = await n8n.raw('POST', '/rest/dynamic-node-parameters/options', {
+			nodeTypeAndVersion: { name: 'n8n-nodes-whatsapp-scrm.whatsAppSender', version: 1 },
+			path: 'parameters.template',
+			methodName: 'getTemplates',
+			currentNodeParameters: { resource: 'message', operation: 'sendTemplate', phoneNumberId: SIM.phoneNumberId, template: '' },
+			credentials: { whatsAppScrmApi: { id: revoked.id, name: revoked.name } },
+		});
+		expect(response.status).toBeGreaterThanOrEqual(400);
+		expect(JSON.stringify(response.body)).toMatch(/Access token expired or invalid/);
+		expect(JSON.stringify(response.body)).not.toContain(revokedToken);
 	});
 });

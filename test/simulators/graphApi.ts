@@ -244,6 +244,49 @@ export function defaultTemplates(): SimTemplate[] {
 	];
 }
 
+/**
+ * Marketing templates of the offer and win-back example workflows. Not in the default seed (whose
+ * counts other tests rely on): add them with `state.addTemplate(SIM.wabaId, template)`.
+ */
+export function campaignTemplates(): SimTemplate[] {
+	return [
+		{
+			id: '140000000000008',
+			name: 'discount_offer',
+			language: 'en_US',
+			status: 'APPROVED',
+			category: 'MARKETING',
+			parameter_format: 'POSITIONAL',
+			components: [
+				{
+					type: 'BODY',
+					text: 'Hi {{1}}, thanks for your questions! Here is {{2}} off your order: use code {{3}} at checkout within 7 days.',
+					example: { body_text: [['Mei', '10%', 'WA10']] },
+				},
+				{ type: 'FOOTER', text: 'Reply STOP to opt out' },
+				{ type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Stop promotions' }] },
+			],
+		},
+		{
+			id: '140000000000009',
+			name: 'win_back',
+			language: 'en_US',
+			status: 'APPROVED',
+			category: 'MARKETING',
+			parameter_format: 'POSITIONAL',
+			components: [
+				{
+					type: 'BODY',
+					text: 'We miss you, {{1}}! It has been a while, so here is {{2}} off your next order with code {{3}}.',
+					example: { body_text: [['Mei', '15%', 'BACK15']] },
+				},
+				{ type: 'FOOTER', text: 'Reply STOP to opt out' },
+				{ type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Stop promotions' }] },
+			],
+		},
+	];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Options and state
 // ---------------------------------------------------------------------------------------------
