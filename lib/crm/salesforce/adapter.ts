@@ -462,7 +462,7 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 			if (!(error instanceof CrmApiError && error.info.code === 'INVALID_QUERY_FILTER_OPERATOR')) throw error;
 			found = [];
 		}
-		if (found.length === 0) throw new CrmApiError('salesforce', { code: 'CONTACT_NOT_FOUND', retryable: false, message: `Salesforce has no Contact ${contactId} (wrong ID, or deleted): nothing was attached` });
+		if (found.length === 0) throw new CrmApiError('salesforce', { code: 'CONTACT_NOT_FOUND', retryable: false, message: `Salesforce has no contact ${contactId} (wrong ID, or deleted): nothing was attached` });
 		const attached = new Map<string, string>();
 		const { records } = await query(`SELECT Id, Description FROM ContentVersion WHERE FirstPublishLocationId = ${id}`);
 		for (const record of records) {
