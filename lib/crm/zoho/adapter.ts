@@ -571,7 +571,7 @@ export function describeZohoError(response: HttpResponse): CrmErrorInfo {
 			code,
 			status: 401,
 			retryable: false,
-			message: `Zoho CRM rejected the access token (${code}): it expired or was revoked, belongs to another data centre, or lacks a scope (ZohoCRM.modules.contacts.ALL, ZohoCRM.modules.notes.ALL, ZohoCRM.settings.fields.READ). Reconnect the credential.`,
+			message: `Zoho CRM rejected the access token (${code}): it expired or was revoked, belongs to another data centre, or lacks a scope (ZohoCRM.modules.contacts.ALL, ZohoCRM.modules.notes.ALL, ZohoCRM.modules.attachments.ALL, ZohoCRM.settings.fields.READ). Reconnect the credential.`,
 		};
 	}
 	if (response.status === 429 || code === 'TOO_MANY_REQUESTS') {
