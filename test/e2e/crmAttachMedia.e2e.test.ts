@@ -1,12 +1,14 @@
 /**
  * CRM Upsert's Attach Media in a real n8n: the node downloads a customer's photo from the Graph API
  * simulator through the WhatsApp credential, shrinks it under the 5 MB default, and attaches it to
- * the HubSpot simulator's contact as a private file with a note, once per message.
+ * the HubSpot simulator's contact as a private file with a note, once per message; and a file
+ * posted to a webhook (a binary field) goes to Salesforce as a ContentVersion.
  */
 import { createHubSpotAdapter } from '../../lib/crm/hubspot/adapter';
 import { imageKind, mediaTag } from '../../lib/crm/media';
 import { axiosTransport } from '../../lib/http/transport';
 import { startHubSpotSimulator } from '../simulators/crm/hubspot';
+import { startSalesforceSimulator } from '../simulators/crm/salesforce';
 import { startGraphApiSimulator } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import { decode, noiseImage } from '../support/images';
@@ -68,14 +70,17 @@ afterAll(async () => {
 	await hubspot?.close();
 });
 
-async function run(messages: object[]): Promise<Array<Array<{ json: any }>>> {
-	const execution = await executionOf(n8n, workflow.id, async () => {
-		const response = await fetch(`${readHostState().url}/webhook/${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages }) });
+/** Posts to a webhook and returns what the Attach Media node emitted, per output. */
+async function post(flow: { id: string }, path: string, init: RequestInit): Promise<Array<Array<{ json: any }>>> {
+	const execution = await executionOf(n8n, flow.id, async () => {
+		const response = await fetch(`${readHostState().url}/webhook/${path}`, { method: 'POST', ...init });
 		expect(response.status).toBe(200);
 	});
 	expect(execution.status).toBe('success');
 	return n8n.nodeOutput(execution.id, 'Attach Media');
 }
+
+const run = (messages: object[]) => post(workflow, PATH, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages }) });
 
 it('shrinks a customer’s 6.5 MB photo under 5 MB into HubSpot once, and fails a message from an unknown number with a reason', async () => {
 	const crm = createHubSpotAdapter({ transport: axiosTransport({ bearerToken: hubspot.token }), baseUrl: hubspot.baseUrl });
@@ -118,4 +123,83 @@ it('shrinks a customer’s 6.5 MB photo under 5 MB into HubSpot once, and fails 
 	expect(hubspot.state.notes.size).toBe(1);
 	expect(hubspot.state.rejected.validation + hubspot.state.rejected.scope + hubspot.state.rejected.auth).toBe(0);
 	console.log(`attach media e2e: ${(photo.length / MB).toFixed(1)} MB PNG → ${(result.bytes / MB).toFixed(2)} MB JPEG attached in ${seconds.toFixed(1)} s (with one lookup miss)`);
+});
+
+it('Salesforce: a file posted to a webhook (binary field) becomes a ContentVersion on the contact, an image shrunk, each once', async () => {
+	const sim = await startSalesforceSimulator({ contacts: [{ LastName: 'Wong', MobilePhone: '+852 6444 0001' }] });
+	const salesforcePath = 'scrm-attach-media-sf';
+	let flow: { id: string; versionId: string } | undefined;
+	try {
+		const contactId = [...sim.state.contacts.keys()][0];
+		const image = await noiseImage({ width: 700, height: 500, format: 'image/png', seed: 13 });
+		const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(100 * 1024, 0x20)]);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		const credential = await n8n.createCredential('salesforceScrmOAuth2Api', 'Salesforce attach media e2e', {
+			clientId: 'e2e-client',
+			clientSecret: 'e2e-secret',
+			environment: 'production',
+			apiVersion: 'v62.0',
+			instanceUrl: sim.baseUrl,
+			oauthTokenData: { access_token: sim.token, instance_url: sim.baseUrl, token_type: 'Bearer' },
+		});
+		const webhookId = 'f6b8d4e2-3c5a-4d7f-9b0e-1a2b3c4d5e6f';
+		const id = (n: number) => `${webhookId.slice(0, 30)}${String(n).padStart(6, '0')}`;
+		flow = await n8n.call('POST', '/rest/workflows', {
+			name: 'Attach media e2e (Salesforce, binary)',
+			active: false,
+			nodes: [
+				// A body that is not JSON arrives as the binary field "data", named by Content-Disposition.
+				{ id: id(1), name: 'In', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path: salesforcePath, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
+				{
+					id: id(2),
+					name: 'Attach Media',
+					type: 'n8n-nodes-whatsapp-scrm.scrmCrmUpsert',
+					typeVersion: 1,
+					position: [200, 0],
+					credentials: { salesforceScrmOAuth2Api: credential },
+					parameters: {
+						crm: 'salesforce',
+						resource: 'message',
+						operation: 'attachMedia',
+						mediaSource: 'binary',
+						binaryPropertyName: 'data',
+						mediaContactId: '={{ $json.query.contact }}',
+						mediaMessageId: '={{ $json.query.wamid }}',
+						mediaFileName: '',
+						mediaDescription: '={{ $json.query.caption }}',
+						mediaAt: '',
+						mediaOptions: { maxSizeMb: 0.5 },
+					},
+				},
+			],
+			connections: { In: { main: [[{ node: 'Attach Media', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
+		});
+		await n8n.activate(flow!);
+		const upload = (wamid: string, file: Buffer, type: string, name: string) =>
+			post(flow!, `${salesforcePath}?contact=${contactId}&wamid=${wamid}&caption=${encodeURIComponent(`${name} from the customer`)}`, {
+				headers: { 'content-type': type, 'content-disposition': `attachment; filename="${name}"` },
+				body: new Uint8Array(file),
+			});
+
+		const [[photo]] = await upload('wamid.e2e-sf-photo', image, 'image/png', 'shelf.png');
+		expect(photo.json.crm).toMatchObject({ system: 'salesforce', outcome: 'attached', contactId, duplicate: false, reEncoded: true, fileName: 'shelf.jpg', originalBytes: image.length });
+		expect(photo.json.crm.bytes).toBeLessThanOrEqual(0.5 * MB);
+		const [[document]] = await upload('wamid.e2e-sf-pdf', pdf, 'application/pdf', 'quote.pdf');
+		expect(document.json.crm).toMatchObject({ outcome: 'attached', duplicate: false, reEncoded: false, bytes: pdf.length, fileName: 'quote.pdf' });
+		const [[again]] = await upload('wamid.e2e-sf-photo', image, 'image/png', 'shelf.png');
+		expect(again.json.crm).toMatchObject({ outcome: 'attached', duplicate: true, attachmentId: photo.json.crm.attachmentId });
+
+		const versions = [...sim.state.contentVersions.values()];
+		expect(versions).toHaveLength(2);
+		const stored = versions.find((v) => v.Id === photo.json.crm.attachmentId)!;
+		expect(stored).toMatchObject({ FirstPublishLocationId: contactId, PathOnClient: `shelf (${mediaTag('wamid.e2e-sf-photo')}).jpg`, ContentSize: photo.json.crm.bytes });
+		expect(String(stored.Description)).toBe('shelf.png from the customer\n[wa:wamid.e2e-sf-photo]');
+		expect(imageKind(stored.VersionData as Buffer)).toBe('jpeg');
+		expect(versions.find((v) => v.Id === document.json.crm.attachmentId)?.VersionData).toEqual(pdf);
+		expect(sim.state.rejected).toMatchObject({ auth: 0, validation: 0 });
+	} finally {
+		if (flow) await n8n.deactivate(flow).catch(() => undefined);
+		await sim.close();
+	}
 });
