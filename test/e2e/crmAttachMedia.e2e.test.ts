@@ -82,7 +82,7 @@ async function post(flow: { id: string }, path: string, init: RequestInit): Prom
 
 const run = (messages: object[]) => post(workflow, PATH, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages }) });
 
-it('shrinks a customer’s 6.5 MB photo under 5 MB into HubSpot once, and fails a message from an unknown number with a reason', async () => {
+it('shrinks a customer’s 6.5 MB photo under 5 MB into HubSpot once; an unknown number and a text message fail alone with a reason', async () => {
 	const crm = createHubSpotAdapter({ transport: axiosTransport({ bearerToken: hubspot.token }), baseUrl: hubspot.baseUrl });
 	const [contact] = await crm.upsertMany([{ ref: 0, properties: { lastname: 'Chan', phone: '+852 6333 1234' } }]);
 	if (!contact.ok) throw new Error(contact.error.message);
@@ -91,9 +91,10 @@ it('shrinks a customer’s 6.5 MB photo under 5 MB into HubSpot once, and fails 
 	const mediaId = graph.state.addMedia({ data: photo, mimeType: 'image/png' });
 	const photoMessage = { id: 'wamid.e2e-attach-photo', type: 'image', timestamp: '2026-11-23T02:00:00.000Z', customer: { e164: '+85263331234' }, media: { id: mediaId, mimeType: 'image/png', caption: 'my receipt' } };
 	const strangerMessage = { id: 'wamid.e2e-attach-stranger', type: 'image', customer: { e164: '+85263339999' }, media: { id: mediaId } };
+	const textMessage = { id: 'wamid.e2e-attach-text', type: 'text', text: 'thanks!', customer: { e164: '+85263331234' } };
 
 	const started = Date.now();
-	const [attached, review, failed] = await run([photoMessage, strangerMessage]);
+	const [attached, review, failed] = await run([photoMessage, strangerMessage, textMessage]);
 	const seconds = (Date.now() - started) / 1000;
 
 	expect(review ?? []).toHaveLength(0);
@@ -101,8 +102,10 @@ it('shrinks a customer’s 6.5 MB photo under 5 MB into HubSpot once, and fails 
 	const result = attached[0].json.crm;
 	expect(result).toMatchObject({ system: 'hubspot', outcome: 'attached', contactId: contact.id, duplicate: false, reEncoded: true, mimeType: 'image/jpeg', originalBytes: photo.length });
 	expect(result.bytes).toBeLessThanOrEqual(5 * MB);
-	expect(failed).toHaveLength(1);
+	expect(failed).toHaveLength(2);
 	expect(failed[0].json.crm.reason).toBe('No contact holds +85263339999: upsert the contact first (Contact → Upsert), or give its Contact ID');
+	// A text message in the same flow fails alone instead of stopping the run.
+	expect(failed[1].json).toMatchObject({ id: 'wamid.e2e-attach-text', crm: { outcome: 'failed', reason: 'The item carries no WhatsApp media to attach (message type text): Media ID is empty' } });
 
 	// HubSpot holds one private file, linked from a note on the contact, and it is still a picture.
 	expect(hubspot.state.files.size).toBe(1);
@@ -122,7 +125,7 @@ it('shrinks a customer’s 6.5 MB photo under 5 MB into HubSpot once, and fails 
 	expect(hubspot.state.files.size).toBe(1);
 	expect(hubspot.state.notes.size).toBe(1);
 	expect(hubspot.state.rejected.validation + hubspot.state.rejected.scope + hubspot.state.rejected.auth).toBe(0);
-	console.log(`attach media e2e: ${(photo.length / MB).toFixed(1)} MB PNG → ${(result.bytes / MB).toFixed(2)} MB JPEG attached in ${seconds.toFixed(1)} s (with one lookup miss)`);
+	console.log(`attach media e2e: ${(photo.length / MB).toFixed(1)} MB PNG → ${(result.bytes / MB).toFixed(2)} MB JPEG attached in ${seconds.toFixed(1)} s (beside one lookup miss and one text message)`);
 });
 
 it('Salesforce: a file posted to a webhook (binary field) becomes a ContentVersion on the contact, an image shrunk, each once', async () => {

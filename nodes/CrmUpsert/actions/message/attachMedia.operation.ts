@@ -225,12 +225,14 @@ async function mediaOf(
 ): Promise<{ data: Buffer; mimeType?: string; fileName?: string } | { failed: string }> {
 	if (source === 'binary') {
 		const field = text(fn, 'binaryPropertyName', itemIndex) ?? 'data';
+		// An item without the file (a text message in the same flow) fails alone; the others still go.
+		if (!fn.getInputData()[itemIndex].binary?.[field]) return { failed: `The item has no binary field "${field}" to attach (check Input Binary Field)` };
 		const binary = fn.helpers.assertBinaryData(itemIndex, field);
 		const data = await fn.helpers.getBinaryDataBuffer(itemIndex, field);
 		return { data, mimeType: binary.mimeType, ...(text(fn, 'mediaFileName', itemIndex) ? {} : { fileName: binary.fileName }) };
 	}
 	const mediaId = text(fn, 'mediaId', itemIndex);
-	if (!mediaId) throw new NodeOperationError(fn.getNode(), 'Media ID is empty: the item carries no WhatsApp media (is it a text message?)', { itemIndex });
+	if (!mediaId) return { failed: `The item carries no WhatsApp media to attach (message type ${String(fn.getInputData()[itemIndex].json.type ?? 'unknown')}): Media ID is empty` };
 	try {
 		const media = await graph!.fetchMedia(mediaId);
 		return { data: media.data, mimeType: media.mimeType };
