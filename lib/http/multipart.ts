@@ -19,7 +19,8 @@ export function multipartBody(parts: MultipartPart[]): MultipartBody {
 	const chunks: Buffer[] = [];
 	for (const part of parts) {
 		let headers = `Content-Disposition: form-data; name="${headerText(part.name)}"`;
-		if ('data' in part) headers += `; filename="${headerText(part.fileName)}"${utf8FileName(part.fileName)}\r\nContent-Type: ${part.contentType}`;
+		// A name beyond ASCII ("發票.pdf") goes as UTF-8 in `filename`: RFC 7578 forbids `filename*` in form data.
+		if ('data' in part) headers += `; filename="${headerText(part.fileName)}"\r\nContent-Type: ${part.contentType}`;
 		else if (part.contentType) headers += `\r\nContent-Type: ${part.contentType}`;
 		chunks.push(Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`), 'data' in part ? part.data : Buffer.from(part.value, 'utf8'), Buffer.from('\r\n'));
 	}
@@ -30,9 +31,4 @@ export function multipartBody(parts: MultipartPart[]): MultipartBody {
 /** Quotes and line breaks would end the header early. */
 function headerText(value: string): string {
 	return value.replace(/["\r\n\\]/g, '_');
-}
-
-/** RFC 5987 `filename*` for names beyond ASCII (a customer's "發票.pdf"), which servers prefer when present. */
-function utf8FileName(fileName: string): string {
-	return /^[\x20-\x7e]*$/.test(fileName) ? '' : `; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }

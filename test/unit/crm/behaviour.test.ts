@@ -190,6 +190,14 @@ describe.each(CRM_HARNESSES.map((harness) => [harness.crm, harness] as [string, 
 			expect(stored[0].fileName).toBe(`menu (${mediaTag(wamid('small'))}).png`);
 		});
 
+		it('keeps a file name in Chinese as the customer sent it', async () => {
+			const contactId = await newContact();
+			const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2 * KB, 0x20)]);
+			const [outcome] = await attachMedia(adapter, [{ ref: 0, contactId, messageId: wamid('cjk'), data: pdf, mimeType: 'application/pdf', fileName: '發票 2026-11.pdf' }]);
+			expect(outcome).toMatchObject({ ok: true, fileName: '發票 2026-11.pdf' });
+			expect(crm.attachments(contactId).map((a) => a.fileName)).toEqual([`發票 2026-11 (${mediaTag(wamid('cjk'))}).pdf`]);
+		});
+
 		it('shrinks an image over the limit below it, and the CRM holds a picture that still decodes', async () => {
 			const contactId = await newContact();
 			const png = await noiseImage({ width: 600, height: 400, format: 'image/png', seed: 7 });
