@@ -2,13 +2,15 @@
  * CRM Upsert's Attach Media in a real n8n: the node downloads a customer's photo from the Graph API
  * simulator through the WhatsApp credential, shrinks it under the 5 MB default, and attaches it to
  * the HubSpot simulator's contact as a private file with a note, once per message; and a file
- * posted to a webhook (a binary field) goes to Salesforce as a ContentVersion.
+ * posted to a webhook (a binary field) goes to Salesforce as a ContentVersion, and WhatsApp media
+ * to a Zoho CRM attachment through its OAuth2 credential.
  */
 import { createHubSpotAdapter } from '../../lib/crm/hubspot/adapter';
 import { imageKind, mediaTag } from '../../lib/crm/media';
 import { axiosTransport } from '../../lib/http/transport';
 import { startHubSpotSimulator } from '../simulators/crm/hubspot';
 import { startSalesforceSimulator } from '../simulators/crm/salesforce';
+import { startZohoSimulator } from '../simulators/crm/zoho';
 import { startGraphApiSimulator } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import { decode, noiseImage } from '../support/images';
@@ -201,6 +203,67 @@ it('Salesforce: a file posted to a webhook (binary field) becomes a ContentVersi
 		expect(imageKind(stored.VersionData as Buffer)).toBe('jpeg');
 		expect(versions.find((v) => v.Id === document.json.crm.attachmentId)?.VersionData).toEqual(pdf);
 		expect(sim.state.rejected).toMatchObject({ auth: 0, validation: 0 });
+	} finally {
+		if (flow) await n8n.deactivate(flow).catch(() => undefined);
+		await sim.close();
+	}
+});
+
+it('Zoho CRM: WhatsApp media by contact ID through the OAuth2 credential, a document over the limit failing alone', async () => {
+	const sim = await startZohoSimulator({ contacts: [{ id: '5725767000000400001', Last_Name: 'Ho', Mobile: '+852 6555 0001' }] });
+	const zohoPath = 'scrm-attach-media-zoho';
+	let flow: { id: string; versionId: string } | undefined;
+	try {
+		const photo = await noiseImage({ width: 500, height: 400, format: 'image/jpeg', quality: 95, seed: 17 });
+		const photoId = graph.state.addMedia({ data: photo, mimeType: 'image/jpeg' });
+		const bigPdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2 * MB, 0x20)]);
+		const pdfId = graph.state.addMedia({ data: bigPdf, mimeType: 'application/pdf' });
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp attach media Zoho e2e');
+		const zoho = await n8n.createCredential('zohoScrmOAuth2Api', 'Zoho attach media e2e', {
+			clientId: 'e2e-client',
+			clientSecret: 'e2e-secret',
+			dataCentre: 'com',
+			edition: 'standard',
+			apiBaseUrl: sim.baseUrl,
+			oauthTokenData: { access_token: sim.token, token_type: 'Bearer' },
+		});
+		const webhookId = 'a7c9e5f3-4d6b-4e8a-8c1f-2b3c4d5e6f70';
+		const id = (n: number) => `${webhookId.slice(0, 30)}${String(n).padStart(6, '0')}`;
+		flow = await n8n.call('POST', '/rest/workflows', {
+			name: 'Attach media e2e (Zoho)',
+			active: false,
+			nodes: [
+				{ id: id(1), name: 'In', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path: zohoPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
+				{ id: id(2), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.messages', options: {} } },
+				{
+					id: id(3),
+					name: 'Attach Media',
+					type: 'n8n-nodes-whatsapp-scrm.scrmCrmUpsert',
+					typeVersion: 1,
+					position: [400, 0],
+					credentials: { zohoScrmOAuth2Api: zoho, whatsAppScrmApi: whatsApp },
+					parameters: { crm: 'zoho', resource: 'message', operation: 'attachMedia', mediaContactId: '={{ $json.contactId }}', mediaOptions: { maxSizeMb: 1 } },
+				},
+			],
+			connections: { In: { main: [[{ node: 'Split', type: 'main', index: 0 }]] }, Split: { main: [[{ node: 'Attach Media', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
+		});
+		await n8n.activate(flow!);
+		const messages = [
+			{ id: 'wamid.e2e-zoho-photo', type: 'image', contactId: '5725767000000400001', media: { id: photoId, filename: 'IMG_0042.jpg' } },
+			{ id: 'wamid.e2e-zoho-pdf', type: 'document', contactId: '5725767000000400001', media: { id: pdfId, filename: 'catalogue.pdf' } },
+		];
+		const [attached, , failed] = await post(flow!, zohoPath, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages }) });
+		expect(attached).toHaveLength(1);
+		expect(attached[0].json.crm).toMatchObject({ system: 'zoho', outcome: 'attached', duplicate: false, reEncoded: false, bytes: photo.length, fileName: 'IMG_0042.jpg' });
+		expect(failed).toHaveLength(1);
+		expect(failed[0].json.crm).toMatchObject({ outcome: 'failed', code: 'TOO_LARGE', originalBytes: bigPdf.length });
+		expect(failed[0].json.crm.reason).toBe('"catalogue.pdf" is 2 MB, over the 1 MB limit, and only images can be made smaller (a larger Max Size allows it: Zoho CRM takes files up to 20 MB)');
+		const stored = [...sim.state.attachments.values()];
+		expect(stored.map((a) => a.File_Name)).toEqual([`IMG_0042 (${mediaTag('wamid.e2e-zoho-photo')}).jpg`]);
+		expect(stored[0].data.equals(photo)).toBe(true);
+		expect(sim.state.rejected.auth).toBe(0);
 	} finally {
 		if (flow) await n8n.deactivate(flow).catch(() => undefined);
 		await sim.close();
