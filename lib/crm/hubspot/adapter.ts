@@ -600,6 +600,16 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		return String(id);
 	}
 
+	/** Deletes an uploaded file; what is left to clean up by hand when that fails, else undefined. */
+	async function deleteFile(fileId: string): Promise<string | undefined> {
+		try {
+			await call({ method: 'DELETE', path: `${FILES}/${encodeURIComponent(fileId)}`, repeatable: true });
+			return undefined;
+		} catch {
+			return `file ${fileId} was uploaded but is on no note: delete it in HubSpot's files tool`;
+		}
+	}
+
 	async function createNote(file: FileAttachment, fileId: string): Promise<string> {
 		const when = new Date(file.at ?? clock.now()).toISOString();
 		const marker = `<p>WhatsApp media · ${escapeHtml(file.fileName)} · ${when} [wamid:${escapeHtml(file.messageId)}]</p>`;
@@ -640,14 +650,18 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 				results[index] = { ref: file.ref, ok: true, id: existing.noteId, ...(existing.fileId ? { fileId: existing.fileId } : {}), duplicate: true };
 				continue;
 			}
+			let fileId: string | undefined;
 			try {
-				const fileId = await uploadFile(file);
+				fileId = await uploadFile(file);
 				const noteId = await createNote(file, fileId);
 				attached.set(file.messageId, { noteId, fileId });
 				results[index] = { ref: file.ref, ok: true, id: noteId, fileId, duplicate: false };
 			} catch (error) {
+				// A file no note points to would be found by nothing (attaching again uploads anew): take it back.
+				const orphan = fileId === undefined ? undefined : await deleteFile(fileId);
 				if (isFatal(error)) throw error;
-				results[index] = { ref: file.ref, ok: false, error: callError(error, true) };
+				const info = callError(error, true);
+				results[index] = { ref: file.ref, ok: false, error: orphan ? { ...info, message: `${info.message} (${orphan})` } : info };
 			}
 		}
 		return results;

@@ -1072,6 +1072,15 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 				return { status: 200, body: fileView(file) };
 			},
 		},
+		{
+			method: 'DELETE',
+			pattern: /^\/files\/v3\/files\/([^/]+)$/,
+			scope: 'files',
+			handle: (_req, m) => {
+				if (!files.delete(decodeURIComponent(m[1]))) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', 'File not found');
+				return { status: 204 };
+			},
+		},
 		// Assumption: as for communications, notes take the contacts scopes.
 		{ method: 'POST', pattern: /^\/crm\/v3\/objects\/notes$/, scope: 'crm.objects.contacts.write', handle: (req) => ({ status: 201, body: view(createNote((req.json ?? {}) as Record<string, unknown>)) }) },
 		{ method: 'POST', pattern: /^\/crm\/v3\/objects\/notes\/batch\/read$/, scope: 'crm.objects.contacts.read', handle: (req) => batchRead(req.json, (id) => notes.get(id), 'NOTE') },
