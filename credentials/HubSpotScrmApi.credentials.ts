@@ -19,7 +19,7 @@ export class HubSpotScrmApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'A private app access token or service key with the scopes crm.objects.contacts.read, crm.objects.contacts.write and crm.schemas.contacts.read',
+				'A private app access token or service key with the scopes crm.objects.contacts.read, crm.objects.contacts.write and crm.schemas.contacts.read (and files, to attach WhatsApp media)',
 		},
 		{
 			displayName: 'HubSpot Subscription',

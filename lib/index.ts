@@ -41,5 +41,5 @@ export type { Contact, DedupOptions, DedupResult, FieldRule, MergedContact, Pair
 export { analyzeConversations, renderReportHtml } from './analytics';
 export type { ConversationReport } from './analytics';
 
-export { createCrmAdapter, createHubSpotAdapter, createZohoAdapter, createSalesforceAdapter, upsertContacts, CrmApiError } from './crm';
-export type { CrmAdapter, CrmContact, CrmField, ContactInput, UpsertOptions, UpsertOutcome } from './crm';
+export { createCrmAdapter, createHubSpotAdapter, createZohoAdapter, createSalesforceAdapter, upsertContacts, CrmApiError, attachMedia, fitMedia } from './crm';
+export type { CrmAdapter, CrmContact, CrmField, ContactInput, UpsertOptions, UpsertOutcome, AttachMediaOutcome, FittedMedia, MediaToAttach } from './crm';

@@ -141,6 +141,7 @@ export class CrmHttp {
 			} finally {
 				release?.();
 			}
+			response = withJsonBody(response);
 			if ((response.status >= 200 && response.status < 300) || accept?.includes(response.status)) {
 				return response as HttpResponse<T>;
 			}
@@ -152,6 +153,19 @@ export class CrmHttp {
 			}
 			throw new CrmApiError(this.opts.crm, info);
 		}
+	}
+}
+
+/**
+ * A JSON answer left as text is parsed: n8n does not parse the answer to a request it sent as
+ * bytes (multipart uploads), and every vendor's error reader expects an object.
+ */
+function withJsonBody(response: HttpResponse): HttpResponse {
+	if (typeof response.body !== 'string' || !/^\s*[[{]/.test(response.body)) return response;
+	try {
+		return { ...response, body: JSON.parse(response.body) };
+	} catch {
+		return response;
 	}
 }
 

@@ -81,6 +81,37 @@ export type LogResult =
 	| { ref: number; ok: true; id: string; duplicate: boolean }
 	| { ref: number; ok: false; error: CrmErrorInfo };
 
+/**
+ * A file to put on a contact: a HubSpot file with a note, a Zoho CRM attachment, a Salesforce
+ * ContentVersion. Fit it to the CRM's size first (`attachMedia` in media.ts does).
+ */
+export interface FileAttachment {
+	ref: number;
+	contactId: string;
+	/** The wamid (or media id): attaching the same message's file twice must not add a second one. */
+	messageId: string;
+	fileName: string;
+	mimeType: string;
+	data: Buffer;
+	/** Shown with the file (note body, description): a caption, who sent it. */
+	description?: string;
+	/** Epoch milliseconds of the message; default now. */
+	at?: number;
+}
+
+export type AttachResult =
+	| {
+			ref: number;
+			ok: true;
+			/** The record that holds the file on the contact: HubSpot note, Zoho attachment, Salesforce ContentVersion. */
+			id: string;
+			/** The file where the CRM keeps it apart from that record (HubSpot's file manager). */
+			fileId?: string;
+			/** The message's file was already there; nothing was added. */
+			duplicate: boolean;
+	  }
+	| { ref: number; ok: false; error: CrmErrorInfo };
+
 export interface CrmField {
 	/** The CRM's API name, e.g. `mobilephone`, `Mobile`, `MobilePhone`, `WhatsApp_E164__c`. */
 	name: string;
@@ -150,6 +181,13 @@ export interface CrmAdapter {
 	upsertMany(writes: ContactWrite[]): Promise<WriteResult[]>;
 	/** Logs messages idempotently by `messageId`; one result per log, in order. */
 	logMessages(logs: MessageLog[]): Promise<LogResult[]>;
+	/** The largest file one attachment may be, in bytes, as the CRM documents it. */
+	readonly maxAttachmentBytes: number;
+	/**
+	 * Attaches files to contacts, idempotently by `messageId`; one result per file, in order. A
+	 * contact that does not exist fails its files with a reason, and the others still go.
+	 */
+	attachFiles(files: FileAttachment[]): Promise<AttachResult[]>;
 	/** The contact object's fields, standard and custom, for field mapping. */
 	describeFields(): Promise<CrmField[]>;
 	/** Merges `absorbedIds` into `survivorId` with the CRM's own merge. */

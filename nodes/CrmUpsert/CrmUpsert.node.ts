@@ -5,10 +5,12 @@ import * as getByPhone from './actions/contact/getByPhone.operation';
 import * as getMany from './actions/contact/getMany.operation';
 import * as merge from './actions/contact/merge.operation';
 import * as upsert from './actions/contact/upsert.operation';
+import * as attachMedia from './actions/message/attachMedia.operation';
 import * as logMessage from './actions/message/log.operation';
 import { route } from './actions/router';
 import { getContactFields } from './methods/resourceMapping';
 import { CREDENTIAL_OF } from './transport/adapter';
+import { WHATSAPP_CREDENTIAL } from '../shared/graph';
 
 export class CrmUpsert implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,6 +31,8 @@ export class CrmUpsert implements INodeType {
 			{ name: CREDENTIAL_OF.hubspot, required: true, displayOptions: { show: { crm: ['hubspot'] } } },
 			{ name: CREDENTIAL_OF.zoho, required: true, displayOptions: { show: { crm: ['zoho'] } } },
 			{ name: CREDENTIAL_OF.salesforce, required: true, displayOptions: { show: { crm: ['salesforce'] } } },
+			// Only Attach Media downloading from WhatsApp needs the Graph API.
+			{ name: WHATSAPP_CREDENTIAL, required: true, displayOptions: { show: { operation: ['attachMedia'], mediaSource: ['whatsApp'] } } },
 		],
 		properties: [
 			{
@@ -77,6 +81,12 @@ export class CrmUpsert implements INodeType {
 				default: 'logMessage',
 				displayOptions: { show: { resource: ['message'] } },
 				options: [
+					{
+						name: 'Attach Media',
+						value: 'attachMedia',
+						action: 'Attach a WhatsApp media file to a contact',
+						description: 'Download a message’s photo or document and attach it to the contact, once per message ID; images over the size limit are shrunk',
+					},
 					{ name: 'Log', value: 'logMessage', action: 'Log a WhatsApp message', description: "Put a message on the contact's timeline, once per message ID" },
 				],
 			},
@@ -85,6 +95,7 @@ export class CrmUpsert implements INodeType {
 			...getMany.description,
 			...merge.description,
 			...logMessage.description,
+			...attachMedia.description,
 		],
 	};
 

@@ -6,7 +6,7 @@ import * as engine from '../../lib';
 
 describe('the public engine API', () => {
 	it('exports every name the design fixes', () => {
-		for (const name of ['normalizePhone', 'verifySignature', 'parseWebhook', 'graphError', 'createQuotaGuard', 'dedupeContacts', 'tagMessage', 'tierCustomer']) {
+		for (const name of ['normalizePhone', 'verifySignature', 'parseWebhook', 'graphError', 'createQuotaGuard', 'dedupeContacts', 'tagMessage', 'tierCustomer', 'attachMedia', 'fitMedia']) {
 			expect(typeof (engine as Record<string, unknown>)[name]).toBe('function');
 		}
 	});

@@ -19,16 +19,23 @@
  * - Communications (`hs_communication_channel_type: WHATS_APP`) are associated to contacts with
  *   HUBSPOT_DEFINED type 81; a contact's associations are read with the v4 associations API.
  * - Merge `POST /objects/contacts/merge` takes one absorbed contact per call.
+ * - Files go to the file manager (`POST /files/v3/files`, multipart: `file`, `fileName`,
+ *   `folderPath`, `options` with `access` required; scope `files`), and onto a contact as a note
+ *   (`POST /crm/v3/objects/notes`, `hs_attachment_ids` separated by `;`, `hs_timestamp` required,
+ *   `hs_note_body` up to 65,536 characters) associated with HUBSPOT_DEFINED type 202.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 import type { HttpResponse } from '../../http/transport';
+import { multipartBody } from '../../http/multipart';
 import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
 import { CrmHttp, realClock, rollingWindowLimiter } from '../http';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
+import { taggedFileName } from '../media';
 import { CrmApiError } from '../types';
 import type {
+	AttachResult,
 	CanonicalField,
 	ContactWrite,
 	CrmAdapter,
@@ -36,6 +43,7 @@ import type {
 	CrmContact,
 	CrmErrorInfo,
 	CrmField,
+	FileAttachment,
 	LogResult,
 	MergeResult,
 	MessageLog,
@@ -78,6 +86,16 @@ const MAX_FILTER_GROUPS = 5;
 /** Values per IN filter; HubSpot names no ceiling, so stay modest (and the request body small). */
 const IN_VALUES = 100;
 const COMMUNICATION_TO_CONTACT = 81;
+const NOTES = '/crm/v3/objects/notes';
+const FILES = '/files/v3/files';
+const NOTE_TO_CONTACT = 202;
+const NOTE_BODY_MAX = 65_536;
+/**
+ * Assumption: HubSpot's API reference sends file size limits to its Knowledge Base ("supported
+ * file types and sizes"), which this was not checked against; 300 MB is what the package relies on.
+ */
+export const HUBSPOT_ATTACHMENT_MAX_BYTES = 300 * 1024 * 1024;
+export const HUBSPOT_DEFAULT_ATTACHMENT_FOLDER = '/WhatsApp SCRM';
 const WAMID_MARKER = /\[wamid:([^\]\s<]+)\]/g;
 const BODY_MAX = 60_000;
 
@@ -109,6 +127,8 @@ export interface HubSpotAdapterOptions extends CrmAdapterOptions {
 	searchLimiter?: RateLimiter;
 	/** A create that meets an existing contact with the same email: update that contact (default) or report the conflict. */
 	onDuplicate?: 'update' | 'error';
+	/** The file manager folder attached media go to (private files). Default `/WhatsApp SCRM`. */
+	attachmentFolder?: string;
 }
 
 interface HubSpotObject {
@@ -525,6 +545,128 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		return results;
 	}
 
+	/**
+	 * The messages whose media are already on a contact, read from its notes' marker (`[wamid:…]`)
+	 * through associations and a batch read, which are consistent at once. The contact is read
+	 * first, so that a file is never uploaded for a contact that does not exist.
+	 */
+	async function attachedMedia(contactId: string): Promise<Map<string, { noteId: string; fileId?: string }>> {
+		try {
+			await call({ method: 'GET', path: `${CONTACTS}/${encodeURIComponent(contactId)}`, qs: { properties: 'hs_object_id' } });
+		} catch (error) {
+			if (error instanceof CrmApiError && error.info.status === 404) {
+				throw new CrmApiError('hubspot', { code: 'CONTACT_NOT_FOUND', status: 404, retryable: false, message: `HubSpot has no contact ${contactId} (wrong ID, or deleted): nothing was attached` });
+			}
+			throw error;
+		}
+		const noteIds: string[] = [];
+		let after: string | undefined;
+		do {
+			const response = await call<{ results?: Array<{ toObjectId?: number | string }>; paging?: { next?: { after?: string } } }>({
+				method: 'GET',
+				path: `/crm/v4/objects/contacts/${encodeURIComponent(contactId)}/associations/notes`,
+				qs: { limit: ASSOCIATIONS_PAGE, ...(after ? { after } : {}) },
+			});
+			for (const association of response.body?.results ?? []) if (association.toObjectId !== undefined) noteIds.push(String(association.toObjectId));
+			after = response.body?.paging?.next?.after;
+		} while (after);
+		const attached = new Map<string, { noteId: string; fileId?: string }>();
+		for (const batch of chunks(noteIds, HUBSPOT_BATCH_SIZE)) {
+			const response = await call<BatchAnswer>({
+				method: 'POST',
+				path: `${NOTES}/batch/read`,
+				body: { inputs: batch.map((id) => ({ id })), properties: ['hs_note_body', 'hs_attachment_ids'] },
+				accept: [207],
+				repeatable: true,
+			});
+			for (const note of response.body?.results ?? []) {
+				const fileId = String(note.properties?.hs_attachment_ids ?? '').split(';').find(Boolean);
+				for (const match of String(note.properties?.hs_note_body ?? '').matchAll(WAMID_MARKER)) attached.set(match[1], { noteId: String(note.id), ...(fileId ? { fileId } : {}) });
+			}
+		}
+		return attached;
+	}
+
+	async function uploadFile(file: FileAttachment): Promise<string> {
+		const form = multipartBody([
+			{ name: 'file', data: file.data, fileName: taggedFileName(file.fileName, file.messageId), contentType: file.mimeType },
+			{ name: 'folderPath', value: opts.attachmentFolder ?? HUBSPOT_DEFAULT_ATTACHMENT_FOLDER },
+			// Private: a customer's photo must not be reachable by URL; the note links it for CRM users.
+			{ name: 'options', value: JSON.stringify({ access: 'PRIVATE', overwrite: false, duplicateValidationStrategy: 'NONE', duplicateValidationScope: 'EXACT_FOLDER' }) },
+		]);
+		const response = await call<{ id?: string | number }>({ method: 'POST', path: FILES, body: form.body, headers: { 'Content-Type': form.contentType } });
+		const id = response.body?.id;
+		if (id === undefined || id === null || id === '') throw new CrmApiError('hubspot', { code: 'UNEXPECTED_RESPONSE', status: response.status, retryable: false, message: 'HubSpot accepted the file but returned no file id' });
+		return String(id);
+	}
+
+	/** Deletes an uploaded file; what is left to clean up by hand when that fails, else undefined. */
+	async function deleteFile(fileId: string): Promise<string | undefined> {
+		try {
+			await call({ method: 'DELETE', path: `${FILES}/${encodeURIComponent(fileId)}`, repeatable: true });
+			return undefined;
+		} catch {
+			return `file ${fileId} was uploaded but is on no note: delete it in HubSpot's files tool`;
+		}
+	}
+
+	async function createNote(file: FileAttachment, fileId: string): Promise<string> {
+		const when = new Date(file.at ?? clock.now()).toISOString();
+		const marker = `<p>WhatsApp media · ${escapeHtml(file.fileName)} · ${when} [wamid:${escapeHtml(file.messageId)}]</p>`;
+		const text = file.description ? `<p>${escapeHtml(file.description).replace(/\r?\n/g, '<br>').slice(0, NOTE_BODY_MAX - marker.length - 7)}</p>` : '';
+		const response = await call<HubSpotObject>({
+			method: 'POST',
+			path: NOTES,
+			body: {
+				properties: { hs_timestamp: when, hs_note_body: `${text}${marker}`, hs_attachment_ids: fileId },
+				associations: [{ to: { id: file.contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: NOTE_TO_CONTACT }] }],
+			},
+		});
+		return String(response.body?.id);
+	}
+
+	async function attachFiles(files: FileAttachment[]): Promise<AttachResult[]> {
+		const results: AttachResult[] = new Array(files.length);
+		const byContact = new Map<string, Map<string, { noteId: string; fileId?: string }> | CrmErrorInfo>();
+		// One file at a time: each may be megabytes, and the file API counts against the same 10-second window.
+		for (let index = 0; index < files.length; index++) {
+			const file = files[index];
+			let attached = byContact.get(file.contactId);
+			if (!attached) {
+				try {
+					attached = await attachedMedia(file.contactId);
+				} catch (error) {
+					if (isFatal(error)) throw error;
+					attached = callError(error, false);
+				}
+				byContact.set(file.contactId, attached);
+			}
+			if (!(attached instanceof Map)) {
+				results[index] = { ref: file.ref, ok: false, error: attached };
+				continue;
+			}
+			const existing = attached.get(file.messageId);
+			if (existing) {
+				results[index] = { ref: file.ref, ok: true, id: existing.noteId, ...(existing.fileId ? { fileId: existing.fileId } : {}), duplicate: true };
+				continue;
+			}
+			let fileId: string | undefined;
+			try {
+				fileId = await uploadFile(file);
+				const noteId = await createNote(file, fileId);
+				attached.set(file.messageId, { noteId, fileId });
+				results[index] = { ref: file.ref, ok: true, id: noteId, fileId, duplicate: false };
+			} catch (error) {
+				// A file no note points to would be found by nothing (attaching again uploads anew): take it back.
+				const orphan = fileId === undefined ? undefined : await deleteFile(fileId);
+				if (isFatal(error)) throw error;
+				const info = callError(error, true);
+				results[index] = { ref: file.ref, ok: false, error: orphan ? { ...info, message: `${info.message} (${orphan})` } : info };
+			}
+		}
+		return results;
+	}
+
 	/** One page of every contact, in id order (HubSpot's list order, oldest first). */
 	async function listContacts(listOpts: { after?: string; limit?: number; properties?: string[] } = {}): Promise<{ contacts: CrmContact[]; after?: string }> {
 		const properties = [...new Set([...readProperties, ...(listOpts.properties ?? [])])];
@@ -575,6 +717,8 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		listContacts,
 		upsertMany,
 		logMessages,
+		maxAttachmentBytes: HUBSPOT_ATTACHMENT_MAX_BYTES,
+		attachFiles,
 		describeFields,
 		merge,
 	};

@@ -15,6 +15,10 @@
  *   `Sforce-Limit-Info: api-usage=N/M`; past it every call gets 403 REQUEST_LIMIT_EXCEEDED.
  * - REST has no merge: Contacts merge through SOAP `merge()` or Apex `Database.merge` (up to three
  *   records). See `merge` below.
+ * - Files: `POST /sobjects/ContentVersion` as multipart (`entity_content` JSON, then the bytes as
+ *   `VersionData`) takes up to 2 GB (JSON with base64 only 37.5 MB); `FirstPublishLocationId` links
+ *   the new file to the Contact. Salesforce has no unique key on ContentVersion, so the wamid is a
+ *   marker in its Description, read back by SOQL on FirstPublishLocationId before uploading.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
@@ -23,8 +27,11 @@ import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
 import { CrmHttp, realClock } from '../http';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
+import { multipartBody } from '../../http/multipart';
+import { taggedFileName } from '../media';
 import { CrmApiError } from '../types';
 import type {
+	AttachResult,
 	CanonicalField,
 	ContactWrite,
 	CrmAdapter,
@@ -32,6 +39,7 @@ import type {
 	CrmContact,
 	CrmErrorInfo,
 	CrmField,
+	FileAttachment,
 	LogResult,
 	MergeResult,
 	MessageLog,
@@ -48,6 +56,10 @@ const LOGS_PER_QUERY = 40;
 const SUBJECT_MAX = 255;
 const DESCRIPTION_MAX = 32_000;
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** ContentVersion through sObject Basic Information as multipart (Salesforce's REST guide, "Insert or Update Blob Data"). */
+export const SALESFORCE_ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+const CONTENT_DESCRIPTION_MAX = 1000;
+const CONTENT_TITLE_MAX = 255;
 
 export interface SalesforceAdapterOptions extends CrmAdapterOptions {
 	/** Default 'v62.0'. */
@@ -435,6 +447,89 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		return results;
 	}
 
+	/**
+	 * The media already on a contact (ContentVersions first published there, by the `[wa:…]`
+	 * marker in their Description, read by SOQL, consistent at once). The Contact is read first so
+	 * that an unknown one fails with a reason rather than Salesforce's cross-reference error.
+	 */
+	async function attachedMedia(contactId: string): Promise<Map<string, string>> {
+		const id = soqlString(contactId);
+		let found: Array<Record<string, unknown>>;
+		try {
+			found = (await query(`SELECT Id FROM Contact WHERE Id = ${id}`)).records;
+		} catch (error) {
+			// Salesforce refuses a malformed id in a filter instead of matching nothing.
+			if (!(error instanceof CrmApiError && error.info.code === 'INVALID_QUERY_FILTER_OPERATOR')) throw error;
+			found = [];
+		}
+		if (found.length === 0) throw new CrmApiError('salesforce', { code: 'CONTACT_NOT_FOUND', retryable: false, message: `Salesforce has no contact ${contactId} (wrong ID, or deleted): nothing was attached` });
+		const attached = new Map<string, string>();
+		const { records } = await query(`SELECT Id, Description FROM ContentVersion WHERE FirstPublishLocationId = ${id}`);
+		for (const record of records) {
+			for (const match of String(record.Description ?? '').matchAll(/\[wa:([^\]\s]+)\]/g)) attached.set(match[1], String(record.Id));
+		}
+		return attached;
+	}
+
+	async function uploadVersion(file: FileAttachment): Promise<string> {
+		const pathOnClient = taggedFileName(file.fileName, file.messageId);
+		const tag = marker(file.messageId);
+		const description = file.description ? `${file.description.slice(0, CONTENT_DESCRIPTION_MAX - tag.length - 1)}\n${tag}` : tag;
+		const form = multipartBody([
+			{
+				name: 'entity_content',
+				contentType: 'application/json',
+				value: JSON.stringify({
+					PathOnClient: pathOnClient,
+					Title: file.fileName.replace(/\.[A-Za-z0-9]{1,5}$/, '').slice(0, CONTENT_TITLE_MAX),
+					Description: description,
+					FirstPublishLocationId: file.contactId,
+				}),
+			},
+			{ name: 'VersionData', data: file.data, fileName: pathOnClient, contentType: file.mimeType },
+		]);
+		const response = await call<SfSaveResult>({ method: 'POST', path: `${data}/sobjects/ContentVersion`, body: form.body, headers: { 'Content-Type': form.contentType } });
+		if (!response.body?.id) throw new CrmApiError('salesforce', { ...itemError(response.body?.errors ?? []), status: response.status });
+		return String(response.body.id);
+	}
+
+	async function attachFiles(files: FileAttachment[]): Promise<AttachResult[]> {
+		const results: AttachResult[] = new Array(files.length);
+		const byContact = new Map<string, Map<string, string> | CrmErrorInfo>();
+		// One file at a time: each may be megabytes, and every call counts against the daily allocation.
+		for (let index = 0; index < files.length; index++) {
+			const file = files[index];
+			let attached = byContact.get(file.contactId);
+			if (!attached) {
+				try {
+					attached = await attachedMedia(file.contactId);
+				} catch (error) {
+					if (isFatal(error)) throw error;
+					attached = batchError(error, false);
+				}
+				byContact.set(file.contactId, attached);
+			}
+			if (!(attached instanceof Map)) {
+				results[index] = { ref: file.ref, ok: false, error: attached };
+				continue;
+			}
+			const existing = attached.get(file.messageId);
+			if (existing) {
+				results[index] = { ref: file.ref, ok: true, id: existing, duplicate: true };
+				continue;
+			}
+			try {
+				const id = await uploadVersion(file);
+				attached.set(file.messageId, id);
+				results[index] = { ref: file.ref, ok: true, id, duplicate: false };
+			} catch (error) {
+				if (isFatal(error)) throw error;
+				results[index] = { ref: file.ref, ok: false, error: batchError(error, true) };
+			}
+		}
+		return results;
+	}
+
 	async function describeFields(): Promise<CrmField[]> {
 		const response = await call<{ fields?: Array<Record<string, unknown>> }>({ method: 'GET', path: `${data}/sobjects/Contact/describe` });
 		return (response.body?.fields ?? []).map(toCrmField);
@@ -494,6 +589,8 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		listContacts,
 		upsertMany,
 		logMessages,
+		maxAttachmentBytes: SALESFORCE_ATTACHMENT_MAX_BYTES,
+		attachFiles,
 		describeFields,
 		merge,
 	};

@@ -14,6 +14,10 @@
  *   and bulk writes whatever the edition). Both answer 429 TOO_MANY_REQUESTS.
  * - Merge `POST /Contacts/{master}/actions/merge` takes up to two child records and may answer
  *   SCHEDULED with a job id to poll.
+ * - Attachments: `POST /Contacts/{id}/Attachments` takes one multipart `file` (20 MB at most, as
+ *   the brief and Zoho's attachment pages state; v2's page says 100 MB, so 20 MB is the safe
+ *   reading) and needs the scope ZohoCRM.modules.attachments.ALL; `GET` lists them (`fields`
+ *   required, 200 a page, 204 when none).
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
@@ -22,8 +26,11 @@ import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
 import { CrmHttp, realClock, rollingWindowLimiter } from '../http';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
+import { multipartBody } from '../../http/multipart';
+import { mediaTag, taggedFileName } from '../media';
 import { CrmApiError } from '../types';
 import type {
+	AttachResult,
 	CanonicalField,
 	ContactWrite,
 	CrmAdapter,
@@ -31,6 +38,7 @@ import type {
 	CrmContact,
 	CrmErrorInfo,
 	CrmField,
+	FileAttachment,
 	LogResult,
 	MergeResult,
 	MessageLog,
@@ -54,6 +62,9 @@ const SEARCH_MAX_PAGES = 10;
 const NOTE_TITLE_MAX = 120;
 const NOTE_CONTENT_MAX = 30_000;
 const WAMID_MARKER = /\[wamid:([^\]\s]+)\]/g;
+export const ZOHO_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
+/** The message tag `taggedFileName` puts in an attachment's file name. */
+const MEDIA_TAG = /\((wa-[0-9a-f]{16})\)/;
 
 export interface ZohoAdapterOptions extends CrmAdapterOptions {
 	/** Sets the concurrency limit kept proactively. Default 'standard'. */
@@ -366,6 +377,87 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		return results;
 	}
 
+	/**
+	 * The media already attached to a contact, by the message tag in their file names (the
+	 * Attachments related list, consistent at once). Zoho refuses the list for a record that does
+	 * not exist, so an unknown contact fails here, before any upload.
+	 */
+	async function attachedMedia(contactId: string): Promise<Map<string, string>> {
+		const attached = new Map<string, string>();
+		for (let page = 1; ; page++) {
+			let response: HttpResponse<ZohoPage>;
+			try {
+				response = await call<ZohoPage>({
+					method: 'GET',
+					path: `${root}/${moduleName}/${encodeURIComponent(contactId)}/Attachments`,
+					qs: { fields: 'id,File_Name,Size', per_page: PAGE_SIZE, page },
+				});
+			} catch (error) {
+				if (error instanceof CrmApiError && (error.info.code === 'INVALID_DATA' || error.info.status === 404)) {
+					throw new CrmApiError('zoho', { code: 'CONTACT_NOT_FOUND', status: error.info.status, retryable: false, message: `Zoho CRM has no contact ${contactId} (wrong ID, or deleted): nothing was attached` });
+				}
+				throw error;
+			}
+			const body = response.status === 204 ? undefined : response.body;
+			for (const attachment of body?.data ?? []) {
+				const tag = MEDIA_TAG.exec(String(attachment.File_Name ?? ''))?.[1];
+				if (tag) attached.set(tag, String(attachment.id));
+			}
+			if (!body?.info?.more_records) return attached;
+		}
+	}
+
+	async function upload(file: FileAttachment): Promise<string> {
+		const form = multipartBody([{ name: 'file', data: file.data, fileName: taggedFileName(file.fileName, file.messageId), contentType: file.mimeType }]);
+		const response = await call<{ data?: ZohoItem[] }>({
+			method: 'POST',
+			path: `${root}/${moduleName}/${encodeURIComponent(file.contactId)}/Attachments`,
+			body: form.body,
+			headers: { 'Content-Type': form.contentType },
+		});
+		const item = response.body?.data?.[0];
+		if (item?.code !== 'SUCCESS') throw new CrmApiError('zoho', item ? itemError(item) : { code: 'UNEXPECTED_RESPONSE', retryable: false, message: 'Zoho CRM answered the upload without a result' });
+		return String(item.details?.id);
+	}
+
+	async function attachFiles(files: FileAttachment[]): Promise<AttachResult[]> {
+		const results: AttachResult[] = new Array(files.length);
+		const byContact = new Map<string, Map<string, string> | CrmErrorInfo>();
+		// One file at a time: each may be megabytes, and they share the org's concurrency with everything else.
+		for (let index = 0; index < files.length; index++) {
+			const file = files[index];
+			let attached = byContact.get(file.contactId);
+			if (!attached) {
+				try {
+					attached = await attachedMedia(file.contactId);
+				} catch (error) {
+					if (isFatal(error)) throw error;
+					attached = batchError(error, false);
+				}
+				byContact.set(file.contactId, attached);
+			}
+			if (!(attached instanceof Map)) {
+				results[index] = { ref: file.ref, ok: false, error: attached };
+				continue;
+			}
+			const tag = mediaTag(file.messageId);
+			const existing = attached.get(tag);
+			if (existing) {
+				results[index] = { ref: file.ref, ok: true, id: existing, duplicate: true };
+				continue;
+			}
+			try {
+				const id = await upload(file);
+				attached.set(tag, id);
+				results[index] = { ref: file.ref, ok: true, id, duplicate: false };
+			} catch (error) {
+				if (isFatal(error)) throw error;
+				results[index] = { ref: file.ref, ok: false, error: batchError(error, true) };
+			}
+		}
+		return results;
+	}
+
 	/** One page of every contact, oldest first; Zoho pages by `page_token` past the first 2,000 records. */
 	async function listContacts(listOpts: { after?: string; limit?: number; properties?: string[] } = {}): Promise<{ contacts: CrmContact[]; after?: string }> {
 		const fields = [...new Set([...readFields, ...(listOpts.properties ?? [])])];
@@ -440,6 +532,8 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		listContacts,
 		upsertMany,
 		logMessages,
+		maxAttachmentBytes: ZOHO_ATTACHMENT_MAX_BYTES,
+		attachFiles,
 		describeFields,
 		merge,
 	};
@@ -477,7 +571,7 @@ export function describeZohoError(response: HttpResponse): CrmErrorInfo {
 			code,
 			status: 401,
 			retryable: false,
-			message: `Zoho CRM rejected the access token (${code}): it expired or was revoked, belongs to another data centre, or lacks a scope (ZohoCRM.modules.contacts.ALL, ZohoCRM.modules.notes.ALL, ZohoCRM.settings.fields.READ). Reconnect the credential.`,
+			message: `Zoho CRM rejected the access token (${code}): it expired or was revoked, belongs to another data centre, or lacks a scope (ZohoCRM.modules.contacts.ALL, ZohoCRM.modules.notes.ALL, ZohoCRM.modules.attachments.ALL, ZohoCRM.settings.fields.READ). Reconnect the credential.`,
 		};
 	}
 	if (response.status === 429 || code === 'TOO_MANY_REQUESTS') {

@@ -6,6 +6,7 @@ import * as getByPhone from './contact/getByPhone.operation';
 import * as getMany from './contact/getMany.operation';
 import * as merge from './contact/merge.operation';
 import * as upsert from './contact/upsert.operation';
+import * as attachMedia from './message/attachMedia.operation';
 import * as logMessage from './message/log.operation';
 
 const operations: Record<string, Execute> = {
@@ -15,6 +16,7 @@ const operations: Record<string, Execute> = {
 	getMany: getMany.execute,
 	merge: merge.execute,
 	logMessage: logMessage.execute,
+	attachMedia: attachMedia.execute,
 };
 
 /** Runs the chosen operation for all items at once, so the CRM gets batches rather than one call per item. */

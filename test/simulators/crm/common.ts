@@ -44,8 +44,49 @@ export interface Incoming {
 	url: URL;
 	headers: http.IncomingHttpHeaders;
 	raw: string;
-	/** The parsed body; `undefined` when empty, the `Error` when it is not JSON. */
+	/** The body's bytes, for multipart uploads (`raw` is them read as UTF-8). */
+	bytes: Buffer;
+	/** The parsed body; `undefined` when empty, the `Error` when it is not JSON (or multipart). */
 	json: unknown;
+}
+
+export interface FormPart {
+	name: string;
+	fileName?: string;
+	contentType?: string;
+	data: Buffer;
+}
+
+/**
+ * The parts of a multipart/form-data body (RFC 7578), or why it is not one. Every vendor parses
+ * uploads this way; a malformed body is what the simulators refuse.
+ */
+export function parseMultipart(req: Pick<Incoming, 'headers' | 'bytes'>): FormPart[] | Error {
+	const type = String(req.headers['content-type'] ?? '');
+	if (!/^multipart\/form-data/i.test(type)) return new Error(`expected multipart/form-data, got "${type || 'no Content-Type'}"`);
+	const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
+	if (!boundary) return new Error('multipart/form-data without a boundary');
+	const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2].trim()}`);
+	const parts: FormPart[] = [];
+	let at = req.bytes.indexOf(delimiter);
+	if (at < 0) return new Error('multipart body without its boundary');
+	for (;;) {
+		at += delimiter.length;
+		if (req.bytes.subarray(at, at + 2).toString('latin1') === '--') return parts;
+		if (req.bytes.subarray(at, at + 2).toString('latin1') !== '\r\n') return new Error('malformed multipart boundary line');
+		const headerEnd = req.bytes.indexOf('\r\n\r\n', at + 2);
+		const next = req.bytes.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd);
+		if (headerEnd < 0 || next < 0) return new Error('multipart body ends inside a part (no closing boundary)');
+		const headers = req.bytes.subarray(at + 2, headerEnd).toString('utf8');
+		const disposition = /content-disposition:\s*form-data;([^\r\n]*)/i.exec(headers)?.[1] ?? '';
+		const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
+		if (name === undefined) return new Error('multipart part without a name');
+		const encodedName = /filename\*=UTF-8''([^;\s]+)/i.exec(disposition)?.[1];
+		const fileName = encodedName ? decodeURIComponent(encodedName) : /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
+		const contentType = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1].trim();
+		parts.push({ name, ...(fileName !== undefined ? { fileName } : {}), ...(contentType ? { contentType } : {}), data: req.bytes.subarray(headerEnd + 4, next) });
+		at = next + 2;
+	}
 }
 
 export type Handler = (req: Incoming, res: http.ServerResponse) => Promise<void>;
@@ -56,14 +97,15 @@ export async function listen(handler: Handler): Promise<{ baseUrl: string; close
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
-			const raw = Buffer.concat(chunks).toString('utf8');
+			const bytes = Buffer.concat(chunks);
+			const raw = bytes.toString('utf8');
 			let json: unknown;
 			try {
 				json = raw === '' ? undefined : JSON.parse(raw);
 			} catch (error) {
 				json = error as Error;
 			}
-			const incoming: Incoming = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://sim'), headers: req.headers, raw, json };
+			const incoming: Incoming = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://sim'), headers: req.headers, raw, bytes, json };
 			handler(incoming, res).catch((error: Error) => {
 				if (!res.headersSent) send(res, 500, { message: `simulator bug: ${error.message}` });
 			});

@@ -16,6 +16,9 @@
  *   optional daily limit, all answering 429 `{status, message, errorType: 'RATE_LIMIT', policyName}`;
  * - merge (`hs_merged_object_ids`, absorbed ids keep resolving to the survivor);
  * - communications (WhatsApp channel), association type 81/82, v4 association listing;
+ * - files (`POST /files/v3/files`, multipart with `file`, `options.access` required, `folderPath`
+ *   or `folderId`, scope `files`; over `maxFileBytes` 413) and notes with `hs_attachment_ids`,
+ *   associated to contacts with type 202 (203 back), listed through v4 associations;
  * - scripted faults (status, or a held request dropped as a timeout);
  * - the legacy v1 `POST /contacts/v1/contact/createOrUpdate/email/{email}`, which n8n's built-in
  *   HubSpot node (v2) still calls, sharing the contact store and the limits.
@@ -27,7 +30,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { answerFault, FaultQueue, send, sleep } from './common';
+import { answerFault, FaultQueue, parseMultipart, send, sleep } from './common';
 import type { Incoming, SimFault } from './common';
 
 export type HubSpotSimTier = 'free' | 'starter' | 'professional' | 'enterprise';
@@ -36,7 +39,7 @@ export type HubSpotSimTier = 'free' | 'starter' | 'professional' | 'enterprise';
 export const HUBSPOT_SIM_TEN_SECONDLY: Record<HubSpotSimTier, number> = { free: 100, starter: 100, professional: 190, enterprise: 190 };
 export const HUBSPOT_SIM_TOKEN = 'pat-na1-00000000-sim0-4000-8000-hubspotsim000';
 /** Every scope the simulated endpoints ask for. */
-export const HUBSPOT_SIM_SCOPES = ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.read'];
+export const HUBSPOT_SIM_SCOPES = ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.read', 'files'];
 export const HUBSPOT_SIM_PORTAL_ID = 24681357;
 
 const BATCH_MAX = 100;
@@ -49,6 +52,15 @@ const IN_VALUES_MAX = 100;
 /** Communication → contact; the reverse direction is 82. */
 export const COMMUNICATION_TO_CONTACT = 81;
 export const CONTACT_TO_COMMUNICATION = 82;
+/** Note → contact; the reverse direction is 203. */
+export const NOTE_TO_CONTACT = 202;
+export const CONTACT_TO_NOTE = 203;
+/**
+ * Assumption: HubSpot's file size limits live in its Knowledge Base, not the API reference; the
+ * simulator refuses files over 300 MB (or `maxFileBytes`) with 413.
+ */
+export const HUBSPOT_SIM_MAX_FILE_BYTES = 300 * 1024 * 1024;
+const FILE_ACCESS = ['PUBLIC_INDEXABLE', 'PUBLIC_NOT_INDEXABLE', 'HIDDEN_INDEXABLE', 'HIDDEN_NOT_INDEXABLE', 'HIDDEN_PRIVATE', 'HIDDEN_SENSITIVE', 'PRIVATE', 'SENSITIVE'];
 const SEARCH_DEFAULT_PROPERTIES = ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'];
 const LIST_DEFAULT_PROPERTIES = ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'];
 
@@ -79,6 +91,24 @@ export interface HubSpotSimRecord {
 
 export interface HubSpotSimCommunication extends HubSpotSimRecord {
 	/** Contacts it is associated with (type 81). */
+	contactIds: string[];
+}
+
+export interface HubSpotSimFile {
+	id: string;
+	name: string;
+	extension: string;
+	size: number;
+	/** As uploaded (the part's Content-Type). */
+	contentType: string;
+	access: string;
+	folderPath: string;
+	data: Buffer;
+	createdAt: number;
+}
+
+export interface HubSpotSimNote extends HubSpotSimRecord {
+	/** Contacts it is associated with (type 202). */
 	contactIds: string[];
 }
 
@@ -114,6 +144,8 @@ export interface HubSpotSimulatorOptions {
 	properties?: HubSpotSimProperty[];
 	/** Clock for windows, lag and timestamps. Default Date.now. */
 	now?: () => number;
+	/** The largest file the files API takes. Default HUBSPOT_SIM_MAX_FILE_BYTES. */
+	maxFileBytes?: number;
 }
 
 export interface HubSpotSimState {
@@ -121,11 +153,13 @@ export interface HubSpotSimState {
 	/** Absorbed contact id → the id it was merged into. */
 	merged: Map<string, string>;
 	communications: Map<string, HubSpotSimCommunication>;
+	files: Map<string, HubSpotSimFile>;
+	notes: Map<string, HubSpotSimNote>;
 	/** Requests by "METHOD /path" (ids replaced by `{id}`). */
 	calls: Record<string, number>;
 	/** 429 answers from the limits (not scripted faults). */
 	rateLimited: number;
-	rejected: { auth: number; scope: number; rateLimit: number; searchLimit: number; faults: number; validation: number; conflict: number; notFound: number };
+	rejected: { auth: number; scope: number; rateLimit: number; searchLimit: number; faults: number; validation: number; conflict: number; notFound: number; tooLarge: number };
 	/** Most requests the rolling window ever held at once (compare with the limit). */
 	peakInWindow: number;
 	peakSearchInWindow: number;
@@ -226,6 +260,13 @@ export function defaultHubSpotProperties(): HubSpotSimProperty[] {
 	];
 }
 
+const NOTE_PROPERTIES: HubSpotSimProperty[] = [
+	{ name: 'hs_note_body', label: 'Note body', type: 'string', fieldType: 'html', groupName: 'note', hubspotDefined: true },
+	{ name: 'hs_timestamp', label: 'Timestamp', type: 'datetime', fieldType: 'date', groupName: 'note', hubspotDefined: true },
+	{ name: 'hs_attachment_ids', label: 'Attached file IDs', type: 'string', fieldType: 'text', groupName: 'note', hubspotDefined: true },
+	{ name: 'hubspot_owner_id', label: 'Owner', type: 'enumeration', fieldType: 'select', groupName: 'note', hubspotDefined: true, options: [] },
+];
+
 const COMMUNICATION_PROPERTIES: HubSpotSimProperty[] = [
 	{
 		name: 'hs_communication_channel_type',
@@ -287,6 +328,9 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 	const contacts = new Map<string, HubSpotSimRecord>();
 	const merged = new Map<string, string>();
 	const communications = new Map<string, HubSpotSimCommunication>();
+	const files = new Map<string, HubSpotSimFile>();
+	const notes = new Map<string, HubSpotSimNote>();
+	const maxFileBytes = opts.maxFileBytes ?? HUBSPOT_SIM_MAX_FILE_BYTES;
 	/** What search sees: per contact, versions that become visible at `at` (null = removed). */
 	const index = new Map<string, Array<{ at: number; record: HubSpotSimRecord | null }>>();
 	const window: number[] = [];
@@ -299,9 +343,11 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		contacts,
 		merged,
 		communications,
+		files,
+		notes,
 		calls: {},
 		rateLimited: 0,
-		rejected: { auth: 0, scope: 0, rateLimit: 0, searchLimit: 0, faults: 0, validation: 0, conflict: 0, notFound: 0 },
+		rejected: { auth: 0, scope: 0, rateLimit: 0, searchLimit: 0, faults: 0, validation: 0, conflict: 0, notFound: 0, tooLarge: 0 },
 		peakInWindow: 0,
 		peakSearchInWindow: 0,
 		properties,
@@ -824,29 +870,126 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		return { status: errors.length ? 207 : 201, body: batchBody(results, errors, started) };
 	}
 
-	function associations(contactId: string, url: URL): Answer {
+	function associations(contactId: string, url: URL, kind: 'communications' | 'notes' = 'communications'): Answer {
 		const contact = resolve(contactId);
 		if (!contact) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', `Contact ${contactId} does not exist`);
+		const linked: Map<string, { id: string; contactIds: string[] }> = kind === 'notes' ? notes : communications;
+		const typeId = kind === 'notes' ? CONTACT_TO_NOTE : CONTACT_TO_COMMUNICATION;
 		const limit = Number(url.searchParams.get('limit') ?? ASSOCIATIONS_PAGE_MAX);
 		if (!Number.isInteger(limit) || limit < 1 || limit > ASSOCIATIONS_PAGE_MAX) throw new HubSpotError(400, 'VALIDATION_ERROR', `limit must be between 1 and ${ASSOCIATIONS_PAGE_MAX}`);
 		const after = Number(url.searchParams.get('after') ?? 0);
-		const ids = [...communications.values()].filter((c) => c.contactIds.includes(contact.id)).map((c) => c.id).sort((a, b) => Number(a) - Number(b));
+		const ids = [...linked.values()].filter((c) => c.contactIds.includes(contact.id)).map((c) => c.id).sort((a, b) => Number(a) - Number(b));
 		const page = ids.slice(after, after + limit);
 		const next = after + limit < ids.length ? { paging: { next: { after: String(after + limit), link: `${url.pathname}?after=${after + limit}` } } } : {};
 		return {
 			status: 200,
 			body: {
-				results: page.map((id) => ({ toObjectId: Number(id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: CONTACT_TO_COMMUNICATION, label: null }] })),
+				results: page.map((id) => ({ toObjectId: Number(id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId, label: null }] })),
 				...next,
 			},
 		};
 	}
 
 	// -----------------------------------------------------------------------------------------
+	// Files and notes
+	// -----------------------------------------------------------------------------------------
+
+	function uploadFile(req: Incoming): Answer {
+		const parts = parseMultipart(req);
+		if (parts instanceof Error) throw new HubSpotError(400, 'VALIDATION_ERROR', `Invalid multipart request: ${parts.message}`);
+		const file = parts.find((part) => part.name === 'file' && part.fileName !== undefined);
+		if (!file) throw new HubSpotError(400, 'VALIDATION_ERROR', 'file is required');
+		const field = (name: string) => parts.find((part) => part.name === name && part.fileName === undefined)?.data.toString('utf8');
+		let options: { access?: string; ttl?: string };
+		try {
+			options = JSON.parse(field('options') ?? '');
+		} catch {
+			throw new HubSpotError(400, 'VALIDATION_ERROR', 'options is required: a JSON object with access');
+		}
+		if (!options || !FILE_ACCESS.includes(String(options.access))) throw new HubSpotError(400, 'VALIDATION_ERROR', `options.access must be one of ${FILE_ACCESS.join(', ')}`);
+		const folderPath = field('folderPath');
+		const folderId = field('folderId');
+		if (folderPath && folderId) throw new HubSpotError(400, 'VALIDATION_ERROR', 'Provide folderId or folderPath, not both');
+		if (!folderPath && !folderId) throw new HubSpotError(400, 'VALIDATION_ERROR', 'folderId or folderPath is required');
+		if (file.data.length > maxFileBytes) {
+			state.rejected.tooLarge++;
+			// Assumption: HubSpot's body for an oversized upload is not documented.
+			return { status: 413, body: errorBody(413, 'VALIDATION_ERROR', `File is ${file.data.length} bytes; the maximum is ${maxFileBytes}`) };
+		}
+		const name = field('fileName') || file.fileName || 'file';
+		const dot = name.lastIndexOf('.');
+		const at = now();
+		const stored: HubSpotSimFile = {
+			id: newId(),
+			name: dot > 0 ? name.slice(0, dot) : name,
+			extension: dot > 0 ? name.slice(dot + 1).toLowerCase() : '',
+			size: file.data.length,
+			contentType: file.contentType ?? 'application/octet-stream',
+			access: String(options.access),
+			folderPath: folderPath ?? `/folder-${folderId}`,
+			data: Buffer.from(file.data),
+			createdAt: at,
+		};
+		files.set(stored.id, stored);
+		return { status: 201, body: fileView(stored) };
+	}
+
+	function fileView(file: HubSpotSimFile): Record<string, unknown> {
+		const isPublic = file.access.startsWith('PUBLIC');
+		return {
+			id: file.id,
+			name: file.name,
+			extension: file.extension,
+			size: file.size,
+			type: file.contentType.startsWith('image/') ? 'IMG' : file.contentType.startsWith('video/') ? 'MOVIE' : file.contentType.startsWith('audio/') ? 'AUDIO' : 'OTHER',
+			access: file.access,
+			path: `${file.folderPath.replace(/\/+$/, '')}/${file.name}${file.extension ? `.${file.extension}` : ''}`,
+			parentFolderId: '1',
+			createdAt: iso(file.createdAt),
+			updatedAt: iso(file.createdAt),
+			archived: false,
+			isUsableInContent: isPublic,
+			// Private files have no public URL; HubSpot signs one on request.
+			...(isPublic ? { url: `https://files.example.invalid/${file.id}` } : {}),
+		};
+	}
+
+	const noteDefs = new Map(NOTE_PROPERTIES.map((p) => [p.name, p]));
+
+	function createNote(input: Record<string, unknown>): HubSpotSimNote {
+		const { values, problems } = validate(input.properties, noteDefs);
+		if (problems.length > 0) throw validationError(problems);
+		if (!values.hs_timestamp) throw validationError([{ name: 'hs_timestamp', error: 'REQUIRED', message: 'hs_timestamp is required' }]);
+		for (const fileId of (values.hs_attachment_ids ?? '').split(';').filter(Boolean)) {
+			// Assumption: HubSpot's wording for an attachment id that names no file.
+			if (!files.has(fileId)) throw new HubSpotError(400, 'VALIDATION_ERROR', `hs_attachment_ids: file ${fileId} does not exist`);
+		}
+		const contactIds: string[] = [];
+		for (const association of (input.associations as Array<{ to?: { id?: unknown }; types?: Array<{ associationCategory?: string; associationTypeId?: number }> }> | undefined) ?? []) {
+			const type = association.types?.[0];
+			if (type?.associationCategory !== 'HUBSPOT_DEFINED' || type.associationTypeId !== NOTE_TO_CONTACT) {
+				throw new HubSpotError(400, 'VALIDATION_ERROR', `Association type ${String(type?.associationCategory)}/${String(type?.associationTypeId)} is not valid from notes to contacts (HUBSPOT_DEFINED ${NOTE_TO_CONTACT})`);
+			}
+			const contact = resolve(String(association.to?.id ?? ''));
+			if (!contact) throw new HubSpotError(400, 'VALIDATION_ERROR', `One or more associations are invalid: contact ${String(association.to?.id)} does not exist`, { context: { ids: [String(association.to?.id)] } });
+			contactIds.push(contact.id);
+		}
+		const at = now();
+		const note: HubSpotSimNote = { id: newId(), properties: {}, createdAt: at, updatedAt: at, contactIds };
+		apply(note, values);
+		note.properties.hs_object_id = note.id;
+		note.properties.hs_createdate = iso(at);
+		note.properties.hs_lastmodifieddate = iso(at);
+		notes.set(note.id, note);
+		return note;
+	}
+
+	// -----------------------------------------------------------------------------------------
 	// Routing, auth and limits
 	// -----------------------------------------------------------------------------------------
 
-	type Route = { method: string; pattern: RegExp; scope?: string; search?: boolean; handle: (req: Incoming, match: RegExpMatchArray) => Answer };
+	/** `multipart`: the body is form data, not JSON. */
+	type Route = { method: string; pattern: RegExp; scope?: string; search?: boolean; multipart?: boolean; handle: (req: Incoming, match: RegExpMatchArray) => Answer };
 	const C = '/crm/v3/objects/contacts';
 	const routes: Route[] = [
 		{ method: 'POST', pattern: new RegExp(`^${C}/search$`), scope: 'crm.objects.contacts.read', search: true, handle: (req) => search(req.json) },
@@ -917,6 +1060,35 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			pattern: /^\/crm\/v4\/objects\/contacts\/([^/]+)\/associations\/communications$/,
 			scope: 'crm.objects.contacts.read',
 			handle: (req, m) => associations(decodeURIComponent(m[1]), req.url),
+		},
+		{ method: 'POST', pattern: /^\/files\/v3\/files$/, scope: 'files', multipart: true, handle: (req) => uploadFile(req) },
+		{
+			method: 'GET',
+			pattern: /^\/files\/v3\/files\/([^/]+)$/,
+			scope: 'files',
+			handle: (_req, m) => {
+				const file = files.get(decodeURIComponent(m[1]));
+				if (!file) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', 'File not found');
+				return { status: 200, body: fileView(file) };
+			},
+		},
+		{
+			method: 'DELETE',
+			pattern: /^\/files\/v3\/files\/([^/]+)$/,
+			scope: 'files',
+			handle: (_req, m) => {
+				if (!files.delete(decodeURIComponent(m[1]))) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', 'File not found');
+				return { status: 204 };
+			},
+		},
+		// Assumption: as for communications, notes take the contacts scopes.
+		{ method: 'POST', pattern: /^\/crm\/v3\/objects\/notes$/, scope: 'crm.objects.contacts.write', handle: (req) => ({ status: 201, body: view(createNote((req.json ?? {}) as Record<string, unknown>)) }) },
+		{ method: 'POST', pattern: /^\/crm\/v3\/objects\/notes\/batch\/read$/, scope: 'crm.objects.contacts.read', handle: (req) => batchRead(req.json, (id) => notes.get(id), 'NOTE') },
+		{
+			method: 'GET',
+			pattern: /^\/crm\/v4\/objects\/contacts\/([^/]+)\/associations\/notes$/,
+			scope: 'crm.objects.contacts.read',
+			handle: (req, m) => associations(decodeURIComponent(m[1]), req.url, 'notes'),
 		},
 	];
 
@@ -1085,7 +1257,7 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			);
 			return;
 		}
-		if (req.json instanceof Error) {
+		if (req.json instanceof Error && !route.multipart) {
 			state.rejected.validation++;
 			send(res, 400, errorBody(400, 'VALIDATION_ERROR', `Invalid input JSON on line 1: ${req.json.message}`), headers);
 			return;
@@ -1180,14 +1352,15 @@ async function listenOn(
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
-			const raw = Buffer.concat(chunks).toString('utf8');
+			const bytes = Buffer.concat(chunks);
+			const raw = bytes.toString('utf8');
 			let json: unknown;
 			try {
 				json = raw === '' ? undefined : JSON.parse(raw);
 			} catch (error) {
 				json = error as Error;
 			}
-			const incoming: Incoming = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://sim'), headers: req.headers, raw, json };
+			const incoming: Incoming = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://sim'), headers: req.headers, raw, bytes, json };
 			handler(incoming, res).catch((error: Error) => {
 				if (!res.headersSent) send(res, 500, { status: 'error', message: `simulator bug: ${error.message}`, category: 'INTERNAL_ERROR' });
 			});

@@ -4,14 +4,19 @@
  * WHERE with =, !=, IN, LIKE, AND/OR, ORDER BY, LIMIT; paging by nextRecordsUrl), SOSL phone search
  * that ignores formatting, sObject Collections (≤ 200 records, allOrNone, per-record results),
  * single upsert by external id (300 Multiple Choices), describe, the daily allocation reported
- * in `Sforce-Limit-Info` and 403 REQUEST_LIMIT_EXCEEDED past it, and scripted faults.
+ * in `Sforce-Limit-Info` and 403 REQUEST_LIMIT_EXCEEDED past it, ContentVersion inserts (multipart
+ * `entity_content` + `VersionData` up to 2 GB, or JSON with base64 VersionData up to 37.5 MB)
+ * linked by FirstPublishLocationId and read back by SOQL, and scripted faults.
  *
  * Plain node:http. Where Salesforce does not document a behaviour, the choice made is marked "Assumption".
  */
-import { answerFault, digits, FaultQueue, listen, send } from './common';
+import { answerFault, digits, FaultQueue, listen, parseMultipart, send } from './common';
 import type { Incoming, SimFault } from './common';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** sObject Basic Information with a multipart body: 2 GB for ContentVersion; JSON with base64: 37.5 MB encoded. */
+export const SALESFORCE_SIM_MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024;
+const BASE64_MAX_CHARS = 37.5 * 1024 * 1024;
 
 export interface SfSimField {
 	name: string;
@@ -44,11 +49,15 @@ export interface SalesforceSimulatorOptions {
 	contacts?: Array<Omit<SfSimRecord, 'Id'> & { Id?: string }>;
 	/** Serve `POST /services/apexrest/scrm/merge` (an Apex REST resource around Database.merge). */
 	apexMerge?: boolean;
+	/** The largest ContentVersion taken. Default SALESFORCE_SIM_MAX_FILE_BYTES. */
+	maxFileBytes?: number;
 }
 
 export interface SalesforceSimState {
 	contacts: Map<string, SfSimRecord>;
 	tasks: Map<string, SfSimRecord>;
+	/** ContentVersions; `VersionData` holds the bytes (never returned by SOQL, as in Salesforce). */
+	contentVersions: Map<string, SfSimRecord>;
 	calls: Record<string, number>;
 	rejected: { auth: number; limit: number; faults: number; validation: number };
 	apiUsage(): number;
@@ -119,6 +128,8 @@ export function defaultSalesforceFields(): SfSimField[] {
 }
 
 const TASK_FIELDS: Record<string, number> = { Id: 18, WhoId: 18, Subject: 255, Description: 32000, ActivityDate: 10, Status: 40, TaskSubtype: 40, Priority: 40, WhatsApp_Message_Id__c: 128 };
+/** ContentVersion fields the simulator knows (VersionData is a blob: writable, never returned by SOQL here). */
+const CONTENT_VERSION_FIELDS = ['Id', 'ContentDocumentId', 'Title', 'PathOnClient', 'Description', 'FirstPublishLocationId', 'ContentSize', 'FileExtension', 'IsLatest', 'CreatedDate', 'ContentLocation', 'ReasonForChange'];
 const TASK_SUBTYPES = ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'];
 
 type SfItemError = { statusCode: string; message: string; fields: string[] };
@@ -142,6 +153,7 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 	const state: SalesforceSimState = {
 		contacts: new Map(),
 		tasks: new Map(),
+		contentVersions: new Map(),
 		calls: {},
 		rejected: { auth: 0, limit: 0, faults: 0, validation: 0 },
 		apiUsage: () => {
@@ -188,6 +200,7 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 
 	async function route(req: Incoming, reply: Reply): Promise<void> {
 		const path = req.url.pathname;
+		if (path === `${data}/sobjects/ContentVersion` && req.method === 'POST') return insertContentVersion(req, reply);
 		if (req.json instanceof Error) return reply(400, sfError('JSON_PARSER_ERROR', `Unexpected character: ${req.json.message}`));
 		if (path === '/services/apexrest/scrm/merge' && options.apexMerge && req.method === 'POST') return apexMerge(req, reply);
 		if (!path.startsWith(`${data}/`)) return reply(404, sfError('NOT_FOUND', 'The requested resource does not exist'));
@@ -205,11 +218,86 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 	}
 
 	function table(object: string): Map<string, SfSimRecord> | undefined {
-		return object === 'Contact' ? state.contacts : object === 'Task' ? state.tasks : undefined;
+		return object === 'Contact' ? state.contacts : object === 'Task' ? state.tasks : object === 'ContentVersion' ? state.contentVersions : undefined;
 	}
 
 	function knownField(object: string, name: string): boolean {
+		if (object === 'ContentVersion') return CONTENT_VERSION_FIELDS.includes(name);
 		return object === 'Contact' ? fieldByName.has(name) : name in TASK_FIELDS;
+	}
+
+	/** `POST /sobjects/ContentVersion`: multipart (entity_content JSON, then VersionData) or JSON with base64. */
+	function insertContentVersion(req: Incoming, reply: Reply): void {
+		let entity: Record<string, unknown>;
+		let bytes: Buffer;
+		if (/^multipart\/form-data/i.test(String(req.headers['content-type'] ?? ''))) {
+			const parts = parseMultipart(req);
+			if (parts instanceof Error) {
+				state.rejected.validation++;
+				return reply(400, sfError('MALFORMED_REQUEST', `Unable to parse the multipart request: ${parts.message}`));
+			}
+			const json = parts.find((part) => part.name.startsWith('entity_'));
+			const blob = parts.find((part) => part.name === 'VersionData');
+			try {
+				entity = JSON.parse(json?.data.toString('utf8') ?? '');
+			} catch {
+				state.rejected.validation++;
+				return reply(400, sfError('JSON_PARSER_ERROR', 'The first part of a multipart request must be the record as JSON (entity_content)'));
+			}
+			if (!blob) {
+				state.rejected.validation++;
+				return reply(400, sfError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [VersionData]', ['VersionData']));
+			}
+			bytes = blob.data;
+		} else {
+			if (req.json instanceof Error || typeof req.json !== 'object' || req.json === null) return reply(400, sfError('JSON_PARSER_ERROR', 'Unexpected character in the request body'));
+			entity = req.json as Record<string, unknown>;
+			const encoded = String(entity.VersionData ?? '');
+			if (encoded.length > BASE64_MAX_CHARS) {
+				state.rejected.validation++;
+				// Assumption: the code for a base64 body over 37.5 MB; Salesforce documents the limit, not the error.
+				return reply(400, sfError('STRING_TOO_LONG', 'VersionData: base64 data over 37.5 MB; send the file as multipart', ['VersionData']));
+			}
+			bytes = Buffer.from(encoded, 'base64');
+		}
+		const missing = ['PathOnClient'].filter((name) => !entity[name]);
+		if (bytes.length === 0) missing.push('VersionData');
+		if (missing.length > 0) {
+			state.rejected.validation++;
+			return reply(400, sfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing));
+		}
+		const unknown = Object.keys(entity).filter((name) => name !== 'VersionData' && !CONTENT_VERSION_FIELDS.includes(name));
+		if (unknown.length > 0) return reply(400, sfError('INVALID_FIELD', `No such column '${unknown[0]}' on sobject of type ContentVersion`));
+		if (bytes.length > (options.maxFileBytes ?? SALESFORCE_SIM_MAX_FILE_BYTES)) {
+			state.rejected.validation++;
+			// Assumption: Salesforce documents the size, not this answer.
+			return reply(413, sfError('REQUEST_ENTITY_TOO_LARGE', `The file is ${bytes.length} bytes, over the maximum ContentVersion size of ${options.maxFileBytes ?? SALESFORCE_SIM_MAX_FILE_BYTES}`));
+		}
+		const location = entity.FirstPublishLocationId;
+		if (location !== undefined && !state.contacts.has(String(location))) {
+			state.rejected.validation++;
+			// Assumption: the wording Salesforce uses for a FirstPublishLocationId that names no record.
+			return reply(400, sfError('FIELD_INTEGRITY_EXCEPTION', `First Publish Location ID: id value of incorrect type: ${String(location)}`, ['FirstPublishLocationId']));
+		}
+		for (const [name, max] of [['Title', 255], ['PathOnClient', 500], ['Description', 1000]] as const) {
+			if (typeof entity[name] === 'string' && (entity[name] as string).length > max) return reply(400, sfError('STRING_TOO_LONG', `${name}: data value too large (max length=${max})`, [name]));
+		}
+		const Id = newId('068');
+		const pathOnClient = String(entity.PathOnClient);
+		state.contentVersions.set(Id, {
+			Id,
+			ContentDocumentId: newId('069'),
+			Title: String(entity.Title ?? pathOnClient.replace(/\.[^.]*$/, '')),
+			PathOnClient: pathOnClient,
+			Description: entity.Description ?? null,
+			FirstPublishLocationId: location ?? null,
+			ContentSize: bytes.length,
+			FileExtension: /\.([^.]+)$/.exec(pathOnClient)?.[1].toLowerCase() ?? null,
+			IsLatest: true,
+			CreatedDate: sfTime(now()),
+			VersionData: Buffer.from(bytes),
+		});
+		reply(201, { id: Id, success: true, errors: [] });
 	}
 
 	function soql(req: Incoming, reply: Reply): void {

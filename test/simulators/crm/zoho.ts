@@ -5,13 +5,14 @@
  * (200/201 all good, 207 mixed, 400 all failed), validation (INVALID_DATA, MANDATORY_NOT_FOUND,
  * DUPLICATE_DATA on unique fields), search with at most 10 criteria and 204 when empty, API
  * credits in a rolling 24 h and the concurrency limit by edition (429 TOO_MANY_REQUESTS), merge
- * (immediate or SCHEDULED), and scripted faults.
+ * (immediate or SCHEDULED), attachments (multipart `file`, 20 MB at most, listed with `fields`),
+ * and scripted faults.
  *
  * Plain node:http. Where Zoho does not document a behaviour, the choice made is marked "Assumption".
  */
 import type http from 'node:http';
 
-import { answerFault, FaultQueue, listen, send, sleep } from './common';
+import { answerFault, FaultQueue, listen, parseMultipart, send, sleep } from './common';
 import type { Incoming, SimFault } from './common';
 
 export type ZohoSimEdition = 'free' | 'standard' | 'professional' | 'enterprise' | 'ultimate';
@@ -22,6 +23,8 @@ const CREDITS: Record<ZohoSimEdition, number> = { free: 5000, standard: 50_000, 
 const SUB_CONCURRENCY = 10;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ROOT = '/crm/v8';
+/** Zoho's attachment pages: 20 MB per file (v2's page says 100 MB; the simulator keeps the stricter). */
+export const ZOHO_SIM_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 
 export interface ZohoSimField {
 	api_name: string;
@@ -46,6 +49,17 @@ export interface ZohoSimNote {
 	Modified_Time: string;
 }
 
+export interface ZohoSimAttachment {
+	id: string;
+	File_Name: string;
+	Size: string;
+	Parent_Id: { module: { api_name: string }; id: string };
+	Created_Time: string;
+	Modified_Time: string;
+	contentType: string;
+	data: Buffer;
+}
+
 export interface ZohoSimulatorOptions {
 	/** Accepted access token. Default `ZOHO_SIM_TOKEN`. */
 	token?: string;
@@ -62,11 +76,14 @@ export interface ZohoSimulatorOptions {
 	contacts?: Array<Omit<ZohoSimRecord, 'id'> & { id?: string }>;
 	/** 'scheduled' answers merges with SCHEDULED and finishes the job at the first status check. */
 	mergeMode?: 'immediate' | 'scheduled';
+	/** The largest attachment taken. Default ZOHO_SIM_MAX_ATTACHMENT_BYTES. */
+	maxAttachmentBytes?: number;
 }
 
 export interface ZohoSimState {
 	records: Map<string, ZohoSimRecord>;
 	notes: Map<string, ZohoSimNote>;
+	attachments: Map<string, ZohoSimAttachment>;
 	/** Requests by "METHOD /path" (without the query). */
 	calls: Record<string, number>;
 	rejected: { auth: number; concurrency: number; credits: number; faults: number; validation: number };
@@ -163,6 +180,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 	const state: ZohoSimState = {
 		records: new Map(),
 		notes: new Map(),
+		attachments: new Map(),
 		calls: {},
 		rejected: { auth: 0, concurrency: 0, credits: 0, faults: 0, validation: 0 },
 		creditsUsed: () => {
@@ -231,9 +249,10 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 	async function route(req: Incoming, res: http.ServerResponse): Promise<void> {
 		const path = req.url.pathname;
 		const qs = req.url.searchParams;
-		if (req.json instanceof Error) return send(res, 400, error('INVALID_DATA', 'body is not JSON'));
 		if (!path.startsWith(`${ROOT}/`)) return send(res, 404, error('INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one'));
 		const parts = path.slice(ROOT.length + 1).split('/').map(decodeURIComponent);
+		const upload = parts.length === 3 && parts[2] === 'Attachments' && req.method === 'POST';
+		if (req.json instanceof Error && !upload) return send(res, 400, error('INVALID_DATA', 'body is not JSON'));
 
 		if (parts[0] === 'settings' && parts[1] === 'fields' && req.method === 'GET') {
 			if (!qs.get('module')) return send(res, 400, error('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'module' }));
@@ -258,6 +277,11 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 			if (!state.records.has(parts[1])) return send(res, 400, error('INVALID_DATA', 'the related id given seems to be invalid', { resource_path_index: 1 }));
 			if (req.method === 'GET') return relatedNotes(parts[1], req, res);
 			if (req.method === 'POST') return writeNotes(req, res, parts[1]);
+		}
+		if (parts.length === 3 && parts[2] === 'Attachments') {
+			if (!state.records.has(parts[1])) return send(res, 400, error('INVALID_DATA', 'the related id given seems to be invalid', { resource_path_index: 1 }));
+			if (req.method === 'GET') return relatedAttachments(parts[1], req, res);
+			if (req.method === 'POST') return uploadAttachment(parts[1], req, res);
 		}
 		if (parts.length === 4 && parts[2] === 'actions' && parts[3] === 'merge') {
 			if (req.method === 'POST') return mergeRecords(parts[1], req, res);
@@ -439,6 +463,47 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 		if (!req.url.searchParams.get('fields')) return send(res, 400, error('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'fields' }));
 		const rows = [...state.notes.values()].filter((n) => n.Parent_Id.id === contactId);
 		page(res, rows as unknown as Array<Record<string, unknown>>, req.url.searchParams, false);
+	}
+
+	function relatedAttachments(contactId: string, req: Incoming, res: http.ServerResponse): void {
+		if (!req.url.searchParams.get('fields')) return send(res, 400, error('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'fields' }));
+		const rows = [...state.attachments.values()]
+			.filter((a) => a.Parent_Id.id === contactId)
+			.map(({ data: _data, contentType: _type, ...shown }) => shown as unknown as Record<string, unknown>);
+		page(res, rows, req.url.searchParams, false);
+	}
+
+	function uploadAttachment(contactId: string, req: Incoming, res: http.ServerResponse): void {
+		const parts = parseMultipart(req);
+		// Assumption: Zoho's wording for a body that is not form data, or has no file part.
+		if (parts instanceof Error) {
+			state.rejected.validation++;
+			return send(res, 400, error('INVALID_DATA', `the request is not multipart form data: ${parts.message}`));
+		}
+		const file = parts.find((part) => part.name === 'file' && part.fileName !== undefined);
+		if (!file) {
+			state.rejected.validation++;
+			return send(res, 400, error('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'file' }));
+		}
+		if (file.data.length > (options.maxAttachmentBytes ?? ZOHO_SIM_MAX_ATTACHMENT_BYTES)) {
+			state.rejected.validation++;
+			// Assumption: the code Zoho's SDKs name for an oversized file; the body shape is Zoho's usual error.
+			return send(res, 400, error('FILE_SIZE_MORE_THAN_ALLOWED_SIZE', 'The file size exceeds the allowed limit', { limit: options.maxAttachmentBytes ?? ZOHO_SIM_MAX_ATTACHMENT_BYTES }));
+		}
+		const at = zohoTime(now());
+		const attachment: ZohoSimAttachment = {
+			id: newId(),
+			File_Name: file.fileName || 'file',
+			Size: String(file.data.length),
+			Parent_Id: { module: { api_name: 'Contacts' }, id: contactId },
+			Created_Time: at,
+			Modified_Time: at,
+			contentType: file.contentType ?? 'application/octet-stream',
+			data: Buffer.from(file.data),
+		};
+		state.attachments.set(attachment.id, attachment);
+		const user = { name: 'Simulated User', id: '5725767000000000001' };
+		send(res, 200, { data: [{ code: 'SUCCESS', details: { Modified_Time: at, Modified_By: user, Created_Time: at, id: attachment.id, Created_By: user }, message: 'attachment uploaded successfully', status: 'success' }] });
 	}
 
 	function writeNotes(req: Incoming, res: http.ServerResponse, parentId: string | undefined): void {

@@ -2,8 +2,10 @@
  * The same behaviour from every CRM: each adapter against its vendor's simulator over loopback
  * HTTP, driven through `upsertContacts`, the logic the CRM Upsert node runs.
  */
+import { attachMedia, imageKind, mediaTag } from '../../../lib/crm/media';
 import type { CrmAdapter } from '../../../lib/crm/types';
 import { upsertContacts } from '../../../lib/crm/upsert';
+import { decode, noiseImage } from '../../support/images';
 import type { ContactInput, UpsertOutcome } from '../../../lib/crm/upsert';
 import { CRM_HARNESSES } from './harnesses';
 import type { CrmHarness, RunningCrm } from './harnesses';
@@ -165,6 +167,123 @@ describe.each(CRM_HARNESSES.map((harness) => [harness.crm, harness] as [string, 
 		expect(second).toMatchObject({ ok: true, duplicate: true });
 		if (first.ok && second.ok) expect(second.id).toBe(first.id);
 		expect(crm.loggedMessages(id)).toHaveLength(1);
+	});
+
+	describe('attaching WhatsApp media', () => {
+		const KB = 1024;
+		let mediaSeq = 0;
+		const wamid = (label: string) => `wamid.media-${adapter.crm}-${label}`;
+		// HK numbers of their own (6xxx xxxx are all valid), apart from the other tests' sequence.
+		const mediaPhone = () => `+8526${String(1000000 + ++mediaSeq * 4099).slice(-7)}`;
+		const newContact = async () => upserted(await one({ phone: mediaPhone() })).id;
+
+		it('attaches an image within the limit as it is, named with its message tag', async () => {
+			const contactId = await newContact();
+			const png = await noiseImage({ width: 100, height: 80, format: 'image/png' });
+			const [outcome] = await attachMedia(adapter, [{ ref: 0, contactId, messageId: wamid('small'), data: png, mimeType: 'image/png', fileName: 'menu.png', description: 'Is this on the menu?' }]);
+			if (!outcome.ok) throw new Error(outcome.error.message);
+			expect(outcome).toMatchObject({ duplicate: false, reEncoded: false, bytes: png.length, originalBytes: png.length, mimeType: 'image/png' });
+			expect(outcome.attachmentId).toBeTruthy();
+			const stored = crm.attachments(contactId);
+			expect(stored).toHaveLength(1);
+			expect(stored[0].data.equals(png)).toBe(true);
+			expect(stored[0].fileName).toBe(`menu (${mediaTag(wamid('small'))}).png`);
+		});
+
+		it('keeps a file name in Chinese as the customer sent it', async () => {
+			const contactId = await newContact();
+			const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2 * KB, 0x20)]);
+			const [outcome] = await attachMedia(adapter, [{ ref: 0, contactId, messageId: wamid('cjk'), data: pdf, mimeType: 'application/pdf', fileName: '發票 2026-11.pdf' }]);
+			expect(outcome).toMatchObject({ ok: true, fileName: '發票 2026-11.pdf' });
+			expect(crm.attachments(contactId).map((a) => a.fileName)).toEqual([`發票 2026-11 (${mediaTag(wamid('cjk'))}).pdf`]);
+		});
+
+		it('shrinks an image over the limit below it, and the CRM holds a picture that still decodes', async () => {
+			const contactId = await newContact();
+			const png = await noiseImage({ width: 600, height: 400, format: 'image/png', seed: 7 });
+			const maxBytes = 200 * KB;
+			const [outcome] = await attachMedia(adapter, [{ ref: 0, contactId, messageId: wamid('large'), data: png, mimeType: 'image/png', fileName: 'receipt.png' }], { maxBytes });
+			if (!outcome.ok) throw new Error(outcome.error.message);
+			expect(outcome).toMatchObject({ reEncoded: true, mimeType: 'image/jpeg', fileName: 'receipt.jpg', originalBytes: png.length });
+			expect(outcome.bytes).toBeLessThanOrEqual(maxBytes);
+			const [stored] = crm.attachments(contactId);
+			expect(stored.data.length).toBe(outcome.bytes);
+			expect(imageKind(stored.data)).toBe('jpeg');
+			const picture = await decode(stored.data);
+			expect(picture.width / picture.height).toBeCloseTo(600 / 400, 1);
+		});
+
+		it('attaches a message’s media once, however often it arrives', async () => {
+			const contactId = await newContact();
+			const png = await noiseImage({ width: 60, height: 60, format: 'image/png', seed: 3 });
+			const media = { contactId, messageId: wamid('twice'), data: png, mimeType: 'image/png', fileName: 'photo.png' };
+			const [first, sameCall] = await attachMedia(adapter, [
+				{ ref: 0, ...media },
+				{ ref: 1, ...media },
+			]);
+			const [again] = await attachMedia(adapter, [{ ref: 0, ...media }]);
+			expect(first).toMatchObject({ ok: true, duplicate: false });
+			expect(sameCall).toMatchObject({ ok: true, duplicate: true });
+			expect(again).toMatchObject({ ok: true, duplicate: true });
+			if (first.ok && again.ok && sameCall.ok) {
+				expect(again.attachmentId).toBe(first.attachmentId);
+				expect(sameCall.attachmentId).toBe(first.attachmentId);
+			}
+			expect(crm.attachments(contactId)).toHaveLength(1);
+		});
+
+		it('fails a document over the limit on its own, with a reason, and the rest of the batch still goes', async () => {
+			const contactId = await newContact();
+			const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(300 * KB, 0x20)]);
+			const png = await noiseImage({ width: 40, height: 40, format: 'image/png', seed: 5 });
+			const outcomes = await attachMedia(
+				adapter,
+				[
+					{ ref: 0, contactId, messageId: wamid('pdf'), data: pdf, mimeType: 'application/pdf', fileName: 'invoice.pdf' },
+					{ ref: 1, contactId, messageId: wamid('png'), data: png, mimeType: 'image/png', fileName: 'ok.png' },
+				],
+				{ maxBytes: 200 * KB },
+			);
+			expect(outcomes.map((o) => o.ok)).toEqual([false, true]);
+			if (!outcomes[0].ok) {
+				expect(outcomes[0].error.code).toBe('TOO_LARGE');
+				expect(outcomes[0].error.message).toMatch(/^"invoice\.pdf" is 0\.3 MB, over the 0\.2 MB limit, and only images can be made smaller \(a larger Max Size allows it: .+ takes files up to \d+ MB\)$/);
+			}
+			expect(crm.attachments(contactId).map((a) => a.fileName)).toEqual([`ok (${mediaTag(wamid('png'))}).png`]);
+		});
+
+		it('fails media for a contact that does not exist with a reason, and attaches nothing for it', async () => {
+			const contactId = await newContact();
+			const png = await noiseImage({ width: 40, height: 40, format: 'image/png', seed: 9 });
+			const outcomes = await attachMedia(adapter, [
+				{ ref: 0, contactId: crm.unknownContactId, messageId: wamid('ghost'), data: png, mimeType: 'image/png' },
+				{ ref: 1, contactId, messageId: wamid('real'), data: png, mimeType: 'image/png' },
+			]);
+			expect(outcomes.map((o) => o.ok)).toEqual([false, true]);
+			if (!outcomes[0].ok) {
+				expect(outcomes[0].error.code).toBe('CONTACT_NOT_FOUND');
+				expect(outcomes[0].error.message).toContain(`no contact ${crm.unknownContactId}`);
+			}
+			expect(crm.attachments(crm.unknownContactId)).toHaveLength(0);
+		});
+
+		it('reports a file the CRM itself refuses as too large on that item alone', async () => {
+			const small = await harness.start({ maxFileBytes: 50 * KB });
+			try {
+				const [created] = await small.adapter.upsertMany([{ ref: 0, properties: { [names.lastName!]: 'Big File', [names.phone!]: mediaPhone() } }]);
+				if (!created.ok) throw new Error(created.error.message);
+				const file = (label: string, size: number) => ({ contactId: created.id, messageId: wamid(label), fileName: `${label}.pdf`, mimeType: 'application/pdf', data: Buffer.alloc(size, 0x20) });
+				const results = await small.adapter.attachFiles([
+					{ ref: 0, ...file('huge', 60 * KB) },
+					{ ref: 1, ...file('fine', 10 * KB) },
+				]);
+				expect(results.map((r) => r.ok)).toEqual([false, true]);
+				if (!results[0].ok) expect(results[0].error.message).toMatch(/too large|size|maximum|exceeds/i);
+				expect(small.attachments(created.id).map((a) => a.data.length)).toEqual([10 * KB]);
+			} finally {
+				await small.close();
+			}
+		});
 	});
 
 	it('writes 250 new customers in the CRM’s batch size, each reported', async () => {

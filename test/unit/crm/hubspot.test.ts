@@ -370,3 +370,18 @@ describe('fields and merge', () => {
 		expect(again).toMatchObject({ ok: true, duplicate: true });
 	});
 });
+
+describe('attaching files', () => {
+	it('takes an uploaded file back when its note cannot be made, so no orphan is left and a retry attaches once', async () => {
+		const adapter = await setup({ contacts: [{ id: '601', properties: { lastname: 'Lee' } }] });
+		sim.setFault({ status: 400, match: 'POST /crm/v3/objects/notes', body: { status: 'error', category: 'VALIDATION_ERROR', message: 'Note refused' } });
+		const file = { ref: 0, contactId: '601', messageId: 'wamid.orphan', fileName: 'quote.pdf', mimeType: 'application/pdf', data: Buffer.from('%PDF-1.7 tiny') };
+		const [failed] = await adapter.attachFiles([file]);
+		expect(failed).toMatchObject({ ok: false, error: { message: expect.stringContaining('Note refused') } });
+		expect(sim.state.files.size).toBe(0);
+		const [retried] = await adapter.attachFiles([file]);
+		expect(retried).toMatchObject({ ok: true, duplicate: false });
+		expect(sim.state.files.size).toBe(1);
+		expect(sim.state.notes.size).toBe(1);
+	});
+});
