@@ -1,0 +1,86 @@
+/**
+ * The custom fields an adapter writes by default exist only where an admin created them. Rather
+ * than fail every write in an org without them, an adapter asks describeFields once which exist,
+ * uses only those, and reports the rest (FieldCheck.missing) so the node can say what is not kept.
+ */
+import type { CanonicalField, CrmField, CrmName, FieldCheck, MissingField } from './types';
+import { CrmApiError } from './types';
+
+/** The canonical fields held in custom fields in Zoho CRM and Salesforce. */
+export const CUSTOM_CANONICAL_FIELDS: CanonicalField[] = ['whatsappE164', 'whatsappUserId', 'lastInteractionAt', 'interactionCount', 'tags'];
+
+const KEPT: Partial<Record<CanonicalField, string>> = {
+	whatsappE164: "the customer's WhatsApp number",
+	whatsappUserId: "the customer's WhatsApp user ID",
+	lastInteractionAt: 'the last interaction time',
+	interactionCount: 'the interaction count',
+	tags: 'the tags',
+};
+
+export interface FieldChecker {
+	/** Memoised after the first successful describe; a failed describe is tried again next time. */
+	check(): Promise<FieldCheck>;
+	/** The described fields by API name, once a check has succeeded. */
+	described(): Map<string, CrmField> | undefined;
+}
+
+export function createFieldChecker(opts: {
+	crm: CrmName;
+	/** The adapter's field names, explicit ones included. */
+	fieldNames: Partial<Record<CanonicalField, string>>;
+	/** Canonical fields the caller named: used as given, never checked. */
+	explicit: Iterable<string>;
+	describe: () => Promise<CrmField[]>;
+	/** How to create a field, e.g. "a Number field" — completes the message of a missing one. */
+	howToCreate: (canonical: CanonicalField, field: string) => string;
+	/** Errors that must stop the run (an expired token) rather than fall back. */
+	isFatal: (error: unknown) => boolean;
+	/** Called once with the custom fields found, e.g. to read them with every contact. */
+	onFound?: (fields: string[]) => void;
+}): FieldChecker {
+	const explicit = new Set(opts.explicit);
+	const unchecked = CUSTOM_CANONICAL_FIELDS.filter((c) => !explicit.has(c) && opts.fieldNames[c]);
+	let done: { check: FieldCheck; fields: Map<string, CrmField> } | undefined;
+	let pending: Promise<FieldCheck> | undefined;
+
+	const withoutUnchecked = () => Object.fromEntries(Object.entries(opts.fieldNames).filter(([c]) => !unchecked.includes(c as CanonicalField))) as FieldCheck['fieldNames'];
+	const missing = (reason: (field: string) => string) =>
+		unchecked.map((canonical): MissingField => {
+			const field = opts.fieldNames[canonical]!;
+			return { canonical, field, message: `${reason(field)}, so ${KEPT[canonical]} is not kept: ${opts.howToCreate(canonical, field)}` };
+		});
+
+	async function run(): Promise<FieldCheck> {
+		let fields: CrmField[];
+		try {
+			fields = await opts.describe();
+		} catch (error) {
+			if (opts.isFatal(error)) throw error;
+			// Contacts still get written with the standard fields; the next call checks again.
+			const why = error instanceof CrmApiError ? error.info.message : (error as Error).message;
+			return { fieldNames: withoutUnchecked(), missing: missing((field) => `Could not check whether the contact field ${field} exists (${why})`) };
+		}
+		const byName = new Map(fields.map((f) => [f.name, f]));
+		const absent = new Set(unchecked.filter((c) => !byName.has(opts.fieldNames[c]!)));
+		const check: FieldCheck = {
+			fieldNames: Object.fromEntries(Object.entries(opts.fieldNames).filter(([c]) => !absent.has(c as CanonicalField))) as FieldCheck['fieldNames'],
+			missing: missing((field) => `The ${label(opts.crm)} contact object has no field ${field}`).filter((m) => absent.has(m.canonical)),
+		};
+		opts.onFound?.(unchecked.filter((c) => !absent.has(c)).map((c) => opts.fieldNames[c]!));
+		done = { check, fields: byName };
+		return check;
+	}
+
+	return {
+		check() {
+			if (done) return Promise.resolve(done.check);
+			pending ??= run().finally(() => (pending = undefined));
+			return pending;
+		},
+		described: () => done?.fields,
+	};
+}
+
+function label(crm: CrmName): string {
+	return crm === 'zoho' ? 'Zoho CRM' : crm === 'salesforce' ? 'Salesforce' : 'HubSpot';
+}
