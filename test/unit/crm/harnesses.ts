@@ -23,7 +23,8 @@ export interface RunningCrm {
 
 export interface CrmHarness {
 	crm: CrmName;
-	start(): Promise<RunningCrm>;
+	/** `withoutWhatsAppFields`: an org whose admin created none of the WhatsApp custom fields. */
+	start(opts?: { withoutWhatsAppFields?: boolean }): Promise<RunningCrm>;
 }
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -43,8 +44,8 @@ const hubspot: CrmHarness = {
 
 const zoho: CrmHarness = {
 	crm: 'zoho',
-	async start() {
-		const sim = await startZohoSimulator({ contacts: [] });
+	async start(opts = {}) {
+		const sim = await startZohoSimulator({ contacts: [], ...opts });
 		const base = axiosTransport({ timeoutMs: 5000 });
 		// Zoho wants `Zoho-oauthtoken`, not `Bearer`, as n8n's OAuth2 credential is told to send.
 		const transport: HttpTransport = (request) => base({ ...request, headers: { ...(request.headers ?? {}), Authorization: `Zoho-oauthtoken ${sim.token}` } });
@@ -59,8 +60,8 @@ const zoho: CrmHarness = {
 
 const salesforce: CrmHarness = {
 	crm: 'salesforce',
-	async start() {
-		const sim = await startSalesforceSimulator({ contacts: [] });
+	async start(opts = {}) {
+		const sim = await startSalesforceSimulator({ contacts: [], ...opts });
 		return {
 			adapter: createSalesforceAdapter({ transport: axiosTransport({ bearerToken: sim.token, timeoutMs: 5000 }), baseUrl: sim.baseUrl }),
 			loggedMessages: (contactId) => [...sim.state.tasks.values()].filter((task) => task.WhoId === contactId),
