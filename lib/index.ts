@@ -42,4 +42,4 @@ export { analyzeConversations, renderReportHtml } from './analytics';
 export type { ConversationReport } from './analytics';
 
 export { createCrmAdapter, createHubSpotAdapter, createZohoAdapter, createSalesforceAdapter, upsertContacts, CrmApiError } from './crm';
-export type { CrmAdapter, CrmContact, CrmField, ContactInput, UpsertOptions, UpsertOutcome } from './crm';
+export type { CrmAdapter, CrmContact, CrmField, ContactInput, FieldCheck, MissingField, UpsertOptions, UpsertOutcome } from './crm';
