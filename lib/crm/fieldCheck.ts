@@ -9,12 +9,12 @@ import { CrmApiError } from './types';
 /** The canonical fields held in custom fields in Zoho CRM and Salesforce. */
 export const CUSTOM_CANONICAL_FIELDS: CanonicalField[] = ['whatsappE164', 'whatsappUserId', 'lastInteractionAt', 'interactionCount', 'tags'];
 
-const KEPT: Partial<Record<CanonicalField, string>> = {
-	whatsappE164: "the customer's WhatsApp number",
-	whatsappUserId: "the customer's WhatsApp user ID",
-	lastInteractionAt: 'the last interaction time',
-	interactionCount: 'the interaction count',
-	tags: 'the tags',
+const NOT_KEPT: Partial<Record<CanonicalField, string>> = {
+	whatsappE164: "the customer's WhatsApp number is not kept in a field of its own",
+	whatsappUserId: "the customer's WhatsApp user ID is not kept (nor matched on)",
+	lastInteractionAt: 'the last interaction time is not kept',
+	interactionCount: 'interactions are not counted',
+	tags: 'tags are not kept',
 };
 
 export interface FieldChecker {
@@ -47,7 +47,7 @@ export function createFieldChecker(opts: {
 	const missing = (reason: (field: string) => string) =>
 		unchecked.map((canonical): MissingField => {
 			const field = opts.fieldNames[canonical]!;
-			return { canonical, field, message: `${reason(field)}, so ${KEPT[canonical]} is not kept: ${opts.howToCreate(canonical, field)}` };
+			return { canonical, field, message: `${reason(field)}, so ${NOT_KEPT[canonical]}: ${opts.howToCreate(canonical, field)}.` };
 		});
 
 	async function run(): Promise<FieldCheck> {

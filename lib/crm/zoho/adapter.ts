@@ -60,11 +60,11 @@ export const ZOHO_WHATSAPP_FIELD_NAMES: Partial<Record<CanonicalField, string>> 
 	tags: 'WhatsApp_Tags',
 };
 const ZOHO_FIELD_TYPES: Partial<Record<CanonicalField, string>> = {
-	whatsappE164: 'Single Line with "Do not allow duplicate values"',
-	whatsappUserId: 'Single Line',
-	lastInteractionAt: 'Date/Time',
-	interactionCount: 'Number',
-	tags: 'Multi-Line (Small)',
+	whatsappE164: 'Single Line field with "Do not allow duplicate values" ticked',
+	whatsappUserId: 'Single Line field',
+	lastInteractionAt: 'Date/Time field',
+	interactionCount: 'Number field',
+	tags: 'Multi-Line (Small) field',
 };
 /** An ISO-8601 instant as JavaScript writes it; Zoho's DateTime fields take seconds and an offset only. */
 const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
@@ -428,7 +428,7 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		explicit: Object.keys(opts.fieldNames ?? {}),
 		describe: describeFields,
 		howToCreate: (canonical, field) =>
-			`an admin can add it in Setup › Modules and Fields › Contacts as a ${ZOHO_FIELD_TYPES[canonical]} field whose API name is ${field}, or map another field`,
+			`an admin can add it in Setup › Modules and Fields › Contacts as a ${ZOHO_FIELD_TYPES[canonical]} whose API name is ${field}, or map another field`,
 		isFatal,
 		onFound: (found) => readFields.push(...found.filter((name) => !readFields.includes(name))),
 	});

@@ -231,7 +231,7 @@ describe.each(CHECKING.map((harness) => [harness.crm, harness] as [string, CrmHa
 			expect(m.message).toContain(m.field);
 			expect(fieldNames[m.canonical]).toBeUndefined();
 		}
-		expect(missing.find((m) => m.canonical === 'tags')!.message).toMatch(/tags is not kept: an admin can add it/);
+		expect(missing.find((m) => m.canonical === 'tags')!.message).toMatch(/, so tags are not kept: an admin can add it in Setup/);
 	});
 
 	it('refuses a missing field someone mapped explicitly, with the CRM’s reason, item by item', async () => {
