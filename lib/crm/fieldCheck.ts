@@ -33,6 +33,8 @@ export function createFieldChecker(opts: {
 	describe: () => Promise<CrmField[]>;
 	/** How to create a field, e.g. "a Number field" — completes the message of a missing one. */
 	howToCreate: (canonical: CanonicalField, field: string) => string;
+	/** The field types that can hold each value; a field of another type is treated as missing. */
+	accepts: Partial<Record<CanonicalField, Array<CrmField['type']>>>;
 	/** Errors that must stop the run (an expired token) rather than fall back. */
 	isFatal: (error: unknown) => boolean;
 	/** Called once with the custom fields found, e.g. to read them with every contact. */
@@ -44,11 +46,10 @@ export function createFieldChecker(opts: {
 	let pending: Promise<FieldCheck> | undefined;
 
 	const withoutUnchecked = () => Object.fromEntries(Object.entries(opts.fieldNames).filter(([c]) => !unchecked.includes(c as CanonicalField))) as FieldCheck['fieldNames'];
-	const missing = (reason: (field: string) => string) =>
-		unchecked.map((canonical): MissingField => {
-			const field = opts.fieldNames[canonical]!;
-			return { canonical, field, message: `${reason(field)}, so ${NOT_KEPT[canonical]}: ${opts.howToCreate(canonical, field)}.` };
-		});
+	const missing = (canonical: CanonicalField, reason: string): MissingField => {
+		const field = opts.fieldNames[canonical]!;
+		return { canonical, field, message: `${reason}, so ${NOT_KEPT[canonical]}: ${opts.howToCreate(canonical, field)}.` };
+	};
 
 	async function run(): Promise<FieldCheck> {
 		let fields: CrmField[];
@@ -58,15 +59,27 @@ export function createFieldChecker(opts: {
 			if (opts.isFatal(error)) throw error;
 			// Contacts still get written with the standard fields; the next call checks again.
 			const why = error instanceof CrmApiError ? error.info.message : (error as Error).message;
-			return { fieldNames: withoutUnchecked(), missing: missing((field) => `Could not check whether the contact field ${field} exists (${why})`) };
+			return {
+				fieldNames: withoutUnchecked(),
+				missing: unchecked.map((c) => missing(c, `Could not check whether the contact field ${opts.fieldNames[c]} exists (${why})`)),
+			};
 		}
 		const byName = new Map(fields.map((f) => [f.name, f]));
-		const absent = new Set(unchecked.filter((c) => !byName.has(opts.fieldNames[c]!)));
+		// A field that exists but cannot take the value would fail every write that names it.
+		const unusable = new Map<CanonicalField, string>();
+		for (const canonical of unchecked) {
+			const name = opts.fieldNames[canonical]!;
+			const field = byName.get(name);
+			const accepted = opts.accepts[canonical];
+			if (!field) unusable.set(canonical, `The ${label(opts.crm)} contact object has no field ${name}`);
+			else if (field.readOnly) unusable.set(canonical, `The ${label(opts.crm)} contact field ${name} is read-only for this connection`);
+			else if (accepted && !accepted.includes(field.type)) unusable.set(canonical, `The ${label(opts.crm)} contact field ${name} is of type ${field.type}, not ${accepted.join(' or ')}`);
+		}
 		const check: FieldCheck = {
-			fieldNames: Object.fromEntries(Object.entries(opts.fieldNames).filter(([c]) => !absent.has(c as CanonicalField))) as FieldCheck['fieldNames'],
-			missing: missing((field) => `The ${label(opts.crm)} contact object has no field ${field}`).filter((m) => absent.has(m.canonical)),
+			fieldNames: Object.fromEntries(Object.entries(opts.fieldNames).filter(([c]) => !unusable.has(c as CanonicalField))) as FieldCheck['fieldNames'],
+			missing: [...unusable].map(([canonical, reason]) => missing(canonical, reason)),
 		};
-		opts.onFound?.(unchecked.filter((c) => !absent.has(c)).map((c) => opts.fieldNames[c]!));
+		opts.onFound?.(unchecked.filter((c) => !unusable.has(c)).map((c) => opts.fieldNames[c]!));
 		done = { check, fields: byName };
 		return check;
 	}

@@ -478,6 +478,8 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		describe: describeFields,
 		howToCreate: (canonical, field) =>
 			`an admin can add it in Setup › Object Manager › Contact › Fields & Relationships as ${SALESFORCE_FIELD_TYPES[canonical]} with the API name ${field} (visible to the integration user), or map another field`,
+		// A multi-select picklist takes `;`-joined values too, once its values are defined.
+		accepts: { whatsappE164: ['string'], whatsappUserId: ['string'], lastInteractionAt: ['dateTime'], interactionCount: ['number'], tags: ['string', 'array'] },
 		isFatal,
 		onFound: (found) => readFields.push(...found.filter((name) => !readFields.includes(name))),
 	});

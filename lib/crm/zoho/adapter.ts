@@ -429,6 +429,8 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		describe: describeFields,
 		howToCreate: (canonical, field) =>
 			`an admin can add it in Setup › Modules and Fields › Contacts as a ${ZOHO_FIELD_TYPES[canonical]} whose API name is ${field}, or map another field`,
+		// Tags are written as `;`-joined text: a multi-select picklist would refuse it.
+		accepts: { whatsappE164: ['string'], whatsappUserId: ['string'], lastInteractionAt: ['dateTime'], interactionCount: ['number'], tags: ['string'] },
 		isFatal,
 		onFound: (found) => readFields.push(...found.filter((name) => !readFields.includes(name))),
 	});

@@ -355,6 +355,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 			if (field.read_only) return error('INVALID_DATA', 'the field is read only', { api_name: name, json_path });
 			if (value === null || value === '') continue;
 			if (field.data_type === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(value))) return error('INVALID_DATA', 'invalid data', { expected_data_type: 'email', api_name: name, json_path });
+			if (field.data_type === 'multiselectpicklist' && !Array.isArray(value)) return error('INVALID_DATA', 'invalid data', { expected_data_type: 'jsonarray', api_name: name, json_path });
 			if (field.data_type === 'integer' && (typeof value === 'boolean' || !Number.isInteger(Number(value)))) return error('INVALID_DATA', 'invalid data', { expected_data_type: 'integer', api_name: name, json_path });
 			// Zoho's DateTime is yyyy-MM-ddTHH:mm:ss with an offset: no milliseconds (Assumption: nor "Z").
 			if (field.data_type === 'datetime' && !(typeof value === 'string' && ZOHO_DATETIME.test(value) && !Number.isNaN(Date.parse(value))))

@@ -213,6 +213,20 @@ describe('writing contacts', () => {
 		expect(sim.state.records.get(results[3].ok ? results[3].id : '')).toMatchObject({ WhatsApp_Interactions: 3, WhatsApp_Last_Interaction: '2026-11-20T16:00:00+08:00' });
 	});
 
+	test('a WhatsApp field of a type that cannot hold the value is reported, not written, so nothing is refused', async () => {
+		const adapter = await setup();
+		// An admin made the tags field a multi-select picklist, which takes a JSON array of known values.
+		sim.fields.find((f) => f.api_name === 'WhatsApp_Tags')!.data_type = 'multiselectpicklist';
+		const [outcome] = await upsertContacts(adapter, [{ ref: 0, phone: '+85298765432', tags: ['vip'], interactionAt: START }], { now: START });
+		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
+		const record = [...sim.state.records.values()].find((r) => r.Mobile === '+85298765432')!;
+		expect(record.WhatsApp_Tags).toBeUndefined();
+		expect(record.WhatsApp_Interactions).toBe(1);
+		expect(sim.state.rejected.validation).toBe(0);
+		const { missing } = await adapter.checkFields!();
+		expect(missing).toEqual([{ canonical: 'tags', field: 'WhatsApp_Tags', message: expect.stringMatching(/WhatsApp_Tags is of type array, not string, so tags are not kept: .*Multi-Line \(Small\) field/) }]);
+	});
+
 	test('a failed describe does not stop writes: the standard fields go, the custom ones are reported unchecked, and it is asked again', async () => {
 		const adapter = await setup({}, { retries: 0 });
 		sim.setFault({ status: 500, match: 'GET /crm/v8/settings/fields', count: 100 });
