@@ -42,4 +42,4 @@ export { analyzeConversations, renderReportHtml } from './analytics';
 export type { ConversationReport } from './analytics';
 
 export { createCrmAdapter, createHubSpotAdapter, createZohoAdapter, createSalesforceAdapter, upsertContacts, CrmApiError, attachMedia, fitMedia } from './crm';
-export type { CrmAdapter, CrmContact, CrmField, ContactInput, UpsertOptions, UpsertOutcome, AttachMediaOutcome, FittedMedia, MediaToAttach } from './crm';
+export type { CrmAdapter, CrmContact, CrmField, ContactInput, FieldCheck, MissingField, UpsertOptions, UpsertOutcome, AttachMediaOutcome, FittedMedia, MediaToAttach } from './crm';

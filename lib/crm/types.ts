@@ -125,6 +125,21 @@ export interface CrmField {
 	custom?: boolean;
 }
 
+/** A default custom field the CRM's contact object does not have: the package leaves it unwritten. */
+export interface MissingField {
+	canonical: CanonicalField;
+	/** The API name looked for, e.g. `WhatsApp_Tags__c`. */
+	field: string;
+	/** What is not kept without it and how to add it, fit to show a user. */
+	message: string;
+}
+
+/** The field names an adapter can use in this CRM: its defaults, less the custom fields the org lacks. */
+export interface FieldCheck {
+	fieldNames: Partial<Record<CanonicalField, string>>;
+	missing: MissingField[];
+}
+
 export interface MergeResult {
 	survivorId: string;
 	merged: Array<{ id: string; ok: true } | { id: string; ok: false; error: CrmErrorInfo }>;
@@ -190,6 +205,12 @@ export interface CrmAdapter {
 	attachFiles(files: FileAttachment[]): Promise<AttachResult[]>;
 	/** The contact object's fields, standard and custom, for field mapping. */
 	describeFields(): Promise<CrmField[]>;
+	/**
+	 * Which of the default custom fields (WhatsApp number, user id, tags, last interaction, count)
+	 * exist, learned once per adapter from describeFields. Names given explicitly are not checked.
+	 * Absent on adapters whose `fieldNames` are used as they are.
+	 */
+	checkFields?(): Promise<FieldCheck>;
 	/** Merges `absorbedIds` into `survivorId` with the CRM's own merge. */
 	merge(survivorId: string, absorbedIds: string[]): Promise<MergeResult>;
 }

@@ -102,7 +102,14 @@ const DEFAULT_ORDER: MatchField[] = ['whatsappUserId', 'phone', 'email'];
 
 export async function upsertContacts(adapter: CrmAdapter, inputs: ContactInput[], opts: UpsertOptions = {}): Promise<UpsertOutcome[]> {
 	const now = opts.now ?? Date.now();
-	const names = { ...adapter.fieldNames, ...(opts.fieldNames ?? {}) };
+	// Default custom fields the CRM lacks are left out, so that writes never name a missing field.
+	let usable = adapter.fieldNames;
+	try {
+		if (adapter.checkFields) usable = (await adapter.checkFields()).fieldNames;
+	} catch (error) {
+		return inputs.map((input) => failure({ input, updatedAt: now }, error));
+	}
+	const names = { ...usable, ...(opts.fieldNames ?? {}) };
 	const normalize = createPhoneNormalizer({ defaultCountry: opts.defaultCountry });
 	const outcomes = new Map<number, UpsertOutcome>();
 
@@ -301,8 +308,9 @@ function desiredProperties(
 	}
 	if (p.input.interactionAt !== undefined && names.lastInteractionAt) {
 		const previous = toMillis(contact?.properties[names.lastInteractionAt]);
-		// Only a newer interaction counts, which also makes a re-run count nothing.
-		if (previous === undefined || p.input.interactionAt > previous) {
+		// Only a newer interaction counts, which also makes a re-run count nothing. Whole seconds:
+		// WhatsApp's timestamps have no more, and Zoho's DateTime fields keep no milliseconds.
+		if (previous === undefined || Math.floor(p.input.interactionAt / 1000) > Math.floor(previous / 1000)) {
 			out[names.lastInteractionAt] = new Date(p.input.interactionAt).toISOString();
 			if (names.interactionCount) out[names.interactionCount] = (Number(contact?.properties[names.interactionCount]) || 0) + 1;
 		}

@@ -76,12 +76,16 @@ it('Zoho CRM: matches a contact Zoho stores as "+852 9123 4567", creates the new
 		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
 		const records = [...sim.state.records.values()];
 		expect(records).toHaveLength(2);
-		expect(records.find((r) => r.Phone === '+852 9123 4567')).toBeDefined();
+		const known = records.find((r) => r.Phone === '+852 9123 4567')!;
+		// Tags, the interaction and its count are kept in Zoho's WhatsApp fields, as they are in HubSpot.
+		expect(known).toMatchObject({ WhatsApp_E164: '+85291234567', WhatsApp_Tags: 'price_inquiry', WhatsApp_Interactions: 1 });
+		expect(Date.parse(String(known.WhatsApp_Last_Interaction))).toBe(Date.parse('2026-11-23T01:00:00Z'));
 		expect(sim.state.notes.size).toBe(2);
 		// The same messages again: nothing new in Zoho.
 		const again = await run('scrm-crm-zoho', { messages: messages('zoho') });
 		expect(again.map((item) => item.crm.duplicate)).toEqual([true, true]);
 		expect(sim.state.records.size).toBe(2);
+		expect(known.WhatsApp_Interactions).toBe(1);
 		expect(sim.state.notes.size).toBe(2);
 		expect(sim.state.rejected.auth).toBe(0);
 		await n8n.deactivate(workflow);
@@ -107,10 +111,41 @@ it('Salesforce: the same through its OAuth2 credential and the instance URL', as
 		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
 		expect(sim.state.contacts.size).toBe(2);
 		expect(sim.state.tasks.size).toBe(2);
+		const known = [...sim.state.contacts.values()].find((r) => r.MobilePhone === '(852) 9123-4567')!;
+		expect(known).toMatchObject({ WhatsApp_E164__c: '+85291234567', WhatsApp_Tags__c: 'price_inquiry', WhatsApp_Interactions__c: 1, WhatsApp_Last_Interaction__c: '2026-11-23T01:00:00.000+0000' });
 		const again = await run('scrm-crm-sf', { messages: messages('sf') });
 		expect(again.map((item) => item.crm.duplicate)).toEqual([true, true]);
 		expect(sim.state.contacts.size).toBe(2);
 		expect(sim.state.tasks.size).toBe(2);
+		expect(known.WhatsApp_Interactions__c).toBe(1);
+		await n8n.deactivate(workflow);
+	} finally {
+		await sim.close();
+	}
+});
+
+it('Zoho CRM without the WhatsApp fields: contacts are still written and logged, and a warning names each missing field', async () => {
+	const sim = await startZohoSimulator({ contacts: [], withoutWhatsAppFields: true });
+	try {
+		const credential = await n8n.createCredential('zohoScrmOAuth2Api', 'Zoho e2e bare org', {
+			clientId: 'e2e-client',
+			clientSecret: 'e2e-secret',
+			dataCentre: 'com',
+			edition: 'standard',
+			apiBaseUrl: sim.baseUrl,
+			oauthTokenData: { access_token: sim.token, token_type: 'Bearer' },
+		});
+		const workflow = await n8n.call('POST', '/rest/workflows', crmWorkflow('zoho', 'scrm-crm-zoho-bare', 'a1b2c3d4-0000-4000-8000-000000002002', { zohoScrmOAuth2Api: credential }));
+		await n8n.activate(workflow);
+		const logged = await run('scrm-crm-zoho-bare', { messages: messages('zoho-bare') });
+		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
+		expect(sim.state.records.size).toBe(2);
+		expect(sim.state.rejected.validation).toBe(0);
+		const [execution] = await n8n.waitForExecutions(workflow.id, 1);
+		const hints = await n8n.nodeHints(execution.id, 'Upsert Contact');
+		expect(hints).toHaveLength(1);
+		for (const field of ['WhatsApp_E164', 'WhatsApp_User_ID', 'WhatsApp_Last_Interaction', 'WhatsApp_Interactions', 'WhatsApp_Tags']) expect(hints[0].message).toContain(field);
+		expect(JSON.stringify(hints)).not.toContain(sim.token);
 		await n8n.deactivate(workflow);
 	} finally {
 		await sim.close();

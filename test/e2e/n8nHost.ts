@@ -261,4 +261,13 @@ export class N8nApi {
 		if (!runs) throw new Error(`node "${nodeName}" did not run in execution ${executionId}`);
 		return runs[0].data.main;
 	}
+
+	/** The hints (warnings shown in the output pane) a node added in an execution. */
+	async nodeHints(executionId: string, nodeName: string): Promise<Array<{ message: string; type?: string }>> {
+		const execution = await this.call('GET', `/rest/executions/${executionId}`);
+		const data = typeof execution.data === 'string' ? parseFlatted(execution.data) : execution.data;
+		const runs = data.resultData.runData[nodeName];
+		if (!runs) throw new Error(`node "${nodeName}" did not run in execution ${executionId}`);
+		return runs[0].hints ?? [];
+	}
 }

@@ -25,6 +25,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { HttpResponse, HttpTransport } from '../../http/transport';
 import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
+import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
 import { CrmHttp, realClock } from '../http';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { multipartBody } from '../../http/multipart';
@@ -48,6 +49,26 @@ import type {
 
 export const SALESFORCE_BATCH_SIZE = 200;
 export const SALESFORCE_DEFAULT_PHONE_FIELDS = ['Phone', 'MobilePhone', 'HomePhone', 'OtherPhone'];
+/**
+ * Custom Contact fields that hold what the package maintains. Tags are a `;`-separated Long Text
+ * Area: a multi-select picklist (also `;`-separated) would refuse every tag nobody added to its
+ * values first, and the intent tagger's tags are open-ended. An org without some of these fields
+ * keeps working without them (see checkFields).
+ */
+export const SALESFORCE_WHATSAPP_FIELD_NAMES: Partial<Record<CanonicalField, string>> = {
+	whatsappE164: 'WhatsApp_E164__c',
+	whatsappUserId: 'WhatsApp_User_ID__c',
+	lastInteractionAt: 'WhatsApp_Last_Interaction__c',
+	interactionCount: 'WhatsApp_Interactions__c',
+	tags: 'WhatsApp_Tags__c',
+};
+const SALESFORCE_FIELD_TYPES: Partial<Record<CanonicalField, string>> = {
+	whatsappE164: 'Text(20) marked External ID and Unique',
+	whatsappUserId: 'Text(64)',
+	lastInteractionAt: 'Date/Time',
+	interactionCount: 'Number(18, 0)',
+	tags: 'Long Text Area(32768)',
+};
 /** Numbers per SOSL search: each adds up to three terms to the FIND clause. */
 const NUMBERS_PER_SEARCH = 20;
 const VALUES_PER_QUERY = 100;
@@ -138,10 +159,16 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		phone: 'Phone',
 		mobilePhone: 'MobilePhone',
 		leadSource: 'LeadSource',
+		...SALESFORCE_WHATSAPP_FIELD_NAMES,
 		...(extId ? { whatsappE164: extId } : {}),
 		...(opts.fieldNames ?? {}),
 	};
-	const readFields = [...new Set(['Id', 'LastModifiedDate', ...phoneFields, ...Object.values(fieldNames), ...(opts.fields ?? [])])].filter(Boolean) as string[];
+	// Default custom fields are read only once describe has shown they exist: SOQL refuses unknown columns.
+	const named = new Set([...Object.keys(opts.fieldNames ?? {}), ...(extId ? ['whatsappE164'] : [])]);
+	const unverified = new Set<string>(CUSTOM_CANONICAL_FIELDS.filter((c) => !named.has(c)));
+	const readFields = [
+		...new Set(['Id', 'LastModifiedDate', ...phoneFields, ...Object.entries(fieldNames).flatMap(([c, name]) => (unverified.has(c) ? [] : [name])), ...(opts.fields ?? [])]),
+	].filter(Boolean) as string[];
 	const instance = opts.baseUrl.replace(/\/+$/, '');
 
 	const transport: HttpTransport = async (request) => {
@@ -195,6 +222,8 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 	const contactQuery = (where: string, fields = readFields) => `SELECT ${fields.join(', ')} FROM Contact WHERE ${where}`;
 
 	async function findByPhone(e164s: string[], findOpts?: { defaultCountry?: string }): Promise<Map<string, CrmContact[]>> {
+		// The number's own field, where the org has it, is read exactly (SOQL), beside the lagging SOSL index.
+		const exactField = extId ?? (await fieldCheck.check()).fieldNames.whatsappE164;
 		const normalize = createPhoneNormalizer({ defaultCountry: findOpts?.defaultCountry });
 		const targets = new Map<string, string>();
 		for (const asked of new Set(e164s)) {
@@ -210,10 +239,10 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 			for (const record of response.body?.searchRecords ?? []) candidates.set(String(record.Id), toContact(record, phoneFields));
 		});
 		// The external id is exact and not subject to the search index's delay.
-		if (extId) {
+		if (exactField) {
 			jobs.push(
 				...chunks(numbers, VALUES_PER_QUERY).map(async (group) => {
-					const { records } = await query(contactQuery(`${extId} IN (${group.map(soqlString).join(', ')})`));
+					const { records } = await query(contactQuery(`${exactField} IN (${group.map(soqlString).join(', ')})`));
 					for (const record of records) candidates.set(String(record.Id), toContact(record, phoneFields));
 				}),
 			);
@@ -228,7 +257,7 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 					? []
 					: [...candidates.values()].filter(
 							(contact) =>
-								(extId !== undefined && contact.properties[extId] === target) ||
+								(exactField !== undefined && contact.properties[exactField] === target) ||
 								contact.phones.some((phone) => {
 									const read = normalize(phone.value);
 									return read.ok && read.e164 === target;
@@ -241,6 +270,7 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 
 	async function findWhereIn(field: string, values: string[], keyOf: (value: unknown) => string): Promise<Map<string, CrmContact[]>> {
 		if (!IDENTIFIER.test(field)) throw new Error(`"${field}" is not a Salesforce field API name`);
+		await fieldCheck.check();
 		const fields = readFields.includes(field) ? readFields : [...readFields, field];
 		const out = new Map<string, CrmContact[]>(values.map((v) => [v, []]));
 		await Promise.all(
@@ -271,6 +301,7 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		const batchSize = listOpts.limit === undefined ? undefined : Math.min(2000, Math.max(200, listOpts.limit));
 		const extra = listOpts.properties ?? [];
 		for (const name of extra) if (!IDENTIFIER.test(name)) throw new Error(`"${name}" is not a Salesforce field API name`);
+		await fieldCheck.check();
 		const fields = [...new Set([...readFields, ...extra])];
 		let page: HttpResponse<SfQueryPage>;
 		if (listOpts.after) {
@@ -535,6 +566,19 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		return (response.body?.fields ?? []).map(toCrmField);
 	}
 
+	const fieldCheck = createFieldChecker({
+		crm: 'salesforce',
+		fieldNames,
+		explicit: named,
+		describe: describeFields,
+		howToCreate: (canonical, field) =>
+			`an admin can add it in Setup › Object Manager › Contact › Fields & Relationships as ${SALESFORCE_FIELD_TYPES[canonical]} with the API name ${field} (visible to the integration user), or map another field`,
+		// A multi-select picklist takes `;`-joined values too, once its values are defined.
+		accepts: { whatsappE164: ['string'], whatsappUserId: ['string'], lastInteractionAt: ['dateTime'], interactionCount: ['number'], tags: ['string', 'array'] },
+		isFatal,
+		onFound: (found) => readFields.push(...found.filter((name) => !readFields.includes(name))),
+	});
+
 	async function merge(survivorId: string, absorbedIds: string[]): Promise<MergeResult> {
 		const merged: MergeResult['merged'] = [];
 		const others = [...new Set(absorbedIds)].filter((id) => {
@@ -592,6 +636,7 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		maxAttachmentBytes: SALESFORCE_ATTACHMENT_MAX_BYTES,
 		attachFiles,
 		describeFields,
+		checkFields: () => fieldCheck.check(),
 		merge,
 	};
 }

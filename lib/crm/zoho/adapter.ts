@@ -24,6 +24,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { HttpResponse, HttpTransport } from '../../http/transport';
 import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
+import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
 import { CrmHttp, realClock, rollingWindowLimiter } from '../http';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { multipartBody } from '../../http/multipart';
@@ -53,6 +54,28 @@ export const ZOHO_CONCURRENCY: Record<ZohoEdition, number> = { free: 5, standard
 export const ZOHO_SUB_CONCURRENCY = 10;
 export const ZOHO_BATCH_SIZE = 100;
 export const ZOHO_DEFAULT_PHONE_FIELDS = ['Phone', 'Mobile', 'Home_Phone', 'Other_Phone'];
+/**
+ * Custom fields on Contacts that hold what the package maintains. Tags are a `;`-separated
+ * Multi-Line (Small) field rather than Zoho's record tags: those take a second call per batch
+ * (actions/add_tags) and a tags scope, while a field travels in the same upsert. An org without
+ * some of these fields keeps working without them (see checkFields).
+ */
+export const ZOHO_WHATSAPP_FIELD_NAMES: Partial<Record<CanonicalField, string>> = {
+	whatsappE164: 'WhatsApp_E164',
+	whatsappUserId: 'WhatsApp_User_ID',
+	lastInteractionAt: 'WhatsApp_Last_Interaction',
+	interactionCount: 'WhatsApp_Interactions',
+	tags: 'WhatsApp_Tags',
+};
+const ZOHO_FIELD_TYPES: Partial<Record<CanonicalField, string>> = {
+	whatsappE164: 'Single Line field with "Do not allow duplicate values" ticked',
+	whatsappUserId: 'Single Line field',
+	lastInteractionAt: 'Date/Time field',
+	interactionCount: 'Number field',
+	tags: 'Multi-Line (Small) field',
+};
+/** An ISO-8601 instant as JavaScript writes it; Zoho's DateTime fields take seconds and an offset only. */
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_CRITERIA = 10;
@@ -124,9 +147,14 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		phone: 'Phone',
 		mobilePhone: 'Mobile',
 		leadSource: 'Lead_Source',
+		...ZOHO_WHATSAPP_FIELD_NAMES,
 		...(opts.fieldNames ?? {}),
 	};
-	const readFields = [...new Set(['Modified_Time', ...phoneFields, ...Object.values(fieldNames), ...(opts.fields ?? [])])].filter(Boolean) as string[];
+	// Default custom fields are read only once describe has shown they exist.
+	const unverified = new Set<string>(CUSTOM_CANONICAL_FIELDS.filter((c) => !(c in (opts.fieldNames ?? {}))));
+	const readFields = [
+		...new Set(['Modified_Time', ...phoneFields, ...Object.entries(fieldNames).flatMap(([c, name]) => (unverified.has(c) ? [] : [name])), ...(opts.fields ?? [])]),
+	].filter(Boolean) as string[];
 
 	const account = opts.baseUrl.replace(/\/+$/, '');
 	const mainLimiter = opts.limiter ?? shared(`${account}|${edition}`, () => concurrencyLimiter(ZOHO_CONCURRENCY[edition], clock));
@@ -184,6 +212,7 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 	}
 
 	async function findByPhone(e164s: string[], findOpts?: { defaultCountry?: string }): Promise<Map<string, CrmContact[]>> {
+		await fieldCheck.check();
 		const normalize = createPhoneNormalizer({ defaultCountry: findOpts?.defaultCountry });
 		const out = new Map<string, CrmContact[]>();
 		await Promise.all(
@@ -211,6 +240,7 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 	}
 
 	async function findByEmail(emails: string[]): Promise<Map<string, CrmContact[]>> {
+		await fieldCheck.check();
 		const field = fieldNames.email ?? 'Email';
 		const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
 		const out = new Map<string, CrmContact[]>(wanted.map((e) => [e, []]));
@@ -223,6 +253,7 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 	}
 
 	async function findByField(field: string, values: string[]): Promise<Map<string, CrmContact[]>> {
+		await fieldCheck.check();
 		const wanted = [...new Set(values.filter((v) => v !== ''))];
 		const out = new Map<string, CrmContact[]>(wanted.map((v) => [v, []]));
 		const fields = readFields.includes(field) ? readFields : [...readFields, field];
@@ -268,6 +299,7 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 	}
 
 	async function upsertMany(writes: ContactWrite[]): Promise<WriteResult[]> {
+		await fieldCheck.check();
 		const results: WriteResult[] = new Array(writes.length);
 		const groups = new Map<string, number[]>();
 		writes.forEach((write, index) => {
@@ -279,9 +311,10 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 			for (const batch of chunks(indexes, ZOHO_BATCH_SIZE)) {
 				const records = batch.map((i) => {
 					const write = writes[i];
-					if (write.id) return { ...write.properties, id: write.id };
-					if (write.key) return { ...write.properties, [write.key.field]: write.key.value };
-					return { ...write.properties };
+					const properties = zohoValues(write.properties);
+					if (write.id) return { ...properties, id: write.id };
+					if (write.key) return { ...properties, [write.key.field]: write.key.value };
+					return properties;
 				});
 				const path = `${root}/${moduleName}${group.startsWith('upsert') ? '/upsert' : ''}`;
 				const job =
@@ -460,6 +493,7 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 
 	/** One page of every contact, oldest first; Zoho pages by `page_token` past the first 2,000 records. */
 	async function listContacts(listOpts: { after?: string; limit?: number; properties?: string[] } = {}): Promise<{ contacts: CrmContact[]; after?: string }> {
+		await fieldCheck.check();
 		const fields = [...new Set([...readFields, ...(listOpts.properties ?? [])])];
 		const qs: Record<string, string | number> = {
 			fields: fields.join(','),
@@ -478,6 +512,29 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 	async function describeFields(): Promise<CrmField[]> {
 		const response = await call<{ fields?: Array<Record<string, unknown>> }>({ method: 'GET', path: `${root}/settings/fields`, qs: { module: moduleName } });
 		return (response.body?.fields ?? []).map(toCrmField);
+	}
+
+	const fieldCheck = createFieldChecker({
+		crm: 'zoho',
+		fieldNames,
+		explicit: Object.keys(opts.fieldNames ?? {}),
+		describe: describeFields,
+		howToCreate: (canonical, field) =>
+			`an admin can add it in Setup › Modules and Fields › Contacts as a ${ZOHO_FIELD_TYPES[canonical]} whose API name is ${field}, or map another field`,
+		// Tags are written as `;`-joined text: a multi-select picklist would refuse it.
+		accepts: { whatsappE164: ['string'], whatsappUserId: ['string'], lastInteractionAt: ['dateTime'], interactionCount: ['number'], tags: ['string'] },
+		isFatal,
+		onFound: (found) => readFields.push(...found.filter((name) => !readFields.includes(name))),
+	});
+
+	/** Values as Zoho's field types take them: DateTime without milliseconds, with an offset. */
+	function zohoValues(properties: Record<string, unknown>): Record<string, unknown> {
+		const described = fieldCheck.described();
+		const out: Record<string, unknown> = { ...properties };
+		for (const [name, value] of Object.entries(out)) {
+			if (typeof value === 'string' && ISO_INSTANT.test(value) && described?.get(name)?.type === 'dateTime') out[name] = `${value.slice(0, 19)}+00:00`;
+		}
+		return out;
 	}
 
 	async function mergeGroup(survivorId: string, ids: string[]): Promise<MergeResult['merged']> {
@@ -535,6 +592,7 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		maxAttachmentBytes: ZOHO_ATTACHMENT_MAX_BYTES,
 		attachFiles,
 		describeFields,
+		checkFields: () => fieldCheck.check(),
 		merge,
 	};
 }

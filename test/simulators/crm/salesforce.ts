@@ -51,6 +51,8 @@ export interface SalesforceSimulatorOptions {
 	apexMerge?: boolean;
 	/** The largest ContentVersion taken. Default SALESFORCE_SIM_MAX_FILE_BYTES. */
 	maxFileBytes?: number;
+	/** An org whose admin created none of the WhatsApp custom fields. */
+	withoutWhatsAppFields?: boolean;
 }
 
 export interface SalesforceSimState {
@@ -86,7 +88,7 @@ export function defaultSalesforceContacts(): SfSimRecord[] {
 		{ Id: '003SIM000000005AAA', FirstName: 'Wing', LastName: "O'Neil", HomePhone: '6123-4567', Email: "o'neil.ho@example.com" },
 		{ Id: '003SIM000000006AAA', FirstName: 'Dup', LastName: 'One', WhatsApp_E164__c: '+85251234567' },
 		{ Id: '003SIM000000007AAA', FirstName: 'Dup', LastName: 'Two', WhatsApp_E164__c: '+85251234567' },
-		{ Id: '003SIM000000008AAA', FirstName: 'Ann', LastName: 'Lee', Phone: '(415) 555-0132', WhatsApp_User_Id__c: 'US.1000000000000001' },
+		{ Id: '003SIM000000008AAA', FirstName: 'Ann', LastName: 'Lee', Phone: '(415) 555-0132', WhatsApp_User_ID__c: 'US.1000000000000001' },
 	];
 }
 
@@ -119,9 +121,11 @@ export function defaultSalesforceFields(): SfSimField[] {
 		f('Description', 'Contact Description', 'textarea', { length: 32000 }),
 		f('WhatsApp_E164__c', 'WhatsApp E.164', 'string', { length: 20, externalId: true, custom: true }),
 		f('Customer_Code__c', 'Customer Code', 'string', { length: 20, externalId: true, unique: true, custom: true }),
-		f('WhatsApp_User_Id__c', 'WhatsApp User ID', 'string', { length: 64, custom: true }),
-		f('Last_WhatsApp_At__c', 'Last WhatsApp Message', 'datetime', { custom: true }),
-		f('WhatsApp_Messages__c', 'WhatsApp Messages', 'double', { custom: true }),
+		f('WhatsApp_User_ID__c', 'WhatsApp User ID', 'string', { length: 64, custom: true }),
+		f('WhatsApp_Last_Interaction__c', 'WhatsApp Last Interaction', 'datetime', { custom: true }),
+		f('WhatsApp_Interactions__c', 'WhatsApp Interactions', 'double', { custom: true }),
+		// A Long Text Area: describe says textarea with its length.
+		f('WhatsApp_Tags__c', 'WhatsApp Tags', 'textarea', { length: 32768, custom: true }),
 		f('CreatedDate', 'Created Date', 'datetime', { nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
 		f('LastModifiedDate', 'Last Modified Date', 'datetime', { nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
 	];
@@ -130,6 +134,8 @@ export function defaultSalesforceFields(): SfSimField[] {
 const TASK_FIELDS: Record<string, number> = { Id: 18, WhoId: 18, Subject: 255, Description: 32000, ActivityDate: 10, Status: 40, TaskSubtype: 40, Priority: 40, WhatsApp_Message_Id__c: 128 };
 /** ContentVersion fields the simulator knows (VersionData is a blob: writable, never returned by SOQL here). */
 const CONTENT_VERSION_FIELDS = ['Id', 'ContentDocumentId', 'Title', 'PathOnClient', 'Description', 'FirstPublishLocationId', 'ContentSize', 'FileExtension', 'IsLatest', 'CreatedDate', 'ContentLocation', 'ReasonForChange'];
+/** yyyy-MM-ddTHH:mm:ss with optional milliseconds, then Z or an offset (Salesforce's valid dateTime formats). */
+const SF_DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?(Z|[+-]\d\d:?\d\d)$/;
 const TASK_SUBTYPES = ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'];
 
 type SfItemError = { statusCode: string; message: string; fields: string[] };
@@ -141,7 +147,7 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 	const data = `/services/data/${version}`;
 	const now = options.now ?? Date.now;
 	const dailyLimit = options.dailyLimit ?? 15_000;
-	const fields = defaultSalesforceFields();
+	const fields = defaultSalesforceFields().filter((f) => !(options.withoutWhatsAppFields && f.custom && f.name.startsWith('WhatsApp_')));
 	const fieldByName = new Map(fields.map((f) => [f.name, f]));
 	const faults = new FaultQueue();
 	const usage: number[] = Array.from({ length: options.apiUsage ?? 0 }, () => now());
@@ -402,6 +408,10 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 			}
 			if (value === null || value === '') continue;
 			if (field.type === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(value))) errors.push({ statusCode: 'INVALID_EMAIL_ADDRESS', message: `Email: invalid email address: ${String(value)}`, fields: [name] });
+			// Assumption: a value of the wrong kind is refused per record; Salesforce may instead refuse the
+			// whole request while reading it (JSON_PARSER_ERROR), which the adapter reports the same way.
+			if ((field.type === 'double' && !Number.isFinite(typeof value === 'boolean' ? NaN : Number(value))) || (field.type === 'datetime' && !SF_DATETIME.test(String(value))))
+				errors.push({ statusCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD', message: `${field.label}: value not of required type: ${String(value)}`, fields: [name] });
 			if (field.length && typeof value === 'string' && value.length > field.length) errors.push({ statusCode: 'STRING_TOO_LONG', message: `${field.label}: data value too large: ${value} (max length=${field.length})`, fields: [name] });
 			if (field.unique) {
 				const other = [...state.contacts.values()].find((r) => r.Id !== existing?.Id && String(r[name] ?? '').toLowerCase() === String(value).toLowerCase());
@@ -422,11 +432,23 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 		const at = sfTime(now());
 		const rows = table(object)!;
 		const record: SfSimRecord = existing ?? { Id: newId(object === 'Contact' ? '003' : '00T'), CreatedDate: at };
-		Object.assign(record, input, { Id: record.Id, LastModifiedDate: at });
+		Object.assign(record, object === 'Contact' ? stored(input) : input, { Id: record.Id, LastModifiedDate: at });
 		if (object === 'Task' && record.Status === undefined) record.Status = 'Not Started';
 		rows.set(record.Id, record);
 		indexedAt.set(record.Id, now());
 		return record;
+	}
+
+	/** Values as Salesforce returns them: numbers as numbers, DateTime in UTC with milliseconds. */
+	function stored(input: Record<string, unknown>): Record<string, unknown> {
+		const out: Record<string, unknown> = { ...input };
+		for (const [name, value] of Object.entries(out)) {
+			const type = fieldByName.get(name)?.type;
+			if (value === null || value === '' || value === undefined) continue;
+			if (type === 'double') out[name] = Number(value);
+			if (type === 'datetime') out[name] = sfTime(Date.parse(String(value).replace(/([+-]\d\d)(\d\d)$/, '$1:$2')));
+		}
+		return out;
 	}
 
 	function collection(req: Incoming, reply: Reply, op: 'create' | 'update' | 'upsert', object?: string, extField?: string): void {

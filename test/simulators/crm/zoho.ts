@@ -78,6 +78,8 @@ export interface ZohoSimulatorOptions {
 	mergeMode?: 'immediate' | 'scheduled';
 	/** The largest attachment taken. Default ZOHO_SIM_MAX_ATTACHMENT_BYTES. */
 	maxAttachmentBytes?: number;
+	/** An org whose admin created none of the WhatsApp custom fields. */
+	withoutWhatsAppFields?: boolean;
 }
 
 export interface ZohoSimState {
@@ -115,7 +117,7 @@ export function defaultZohoContacts(): ZohoSimRecord[] {
 		{ id: '5725767000000100004', First_Name: 'Wei', Last_Name: 'Lim', Mobile: '+65 9123 4567' },
 		{ id: '5725767000000100005', First_Name: 'Wing', Last_Name: "O'Neil", Home_Phone: '6123-4567', Email: "o'neil.ho@example.com" },
 		{ id: '5725767000000100006', Last_Name: '林美玲', Mobile: '0912 345 678' },
-		{ id: '5725767000000100007', First_Name: 'Ann', Last_Name: 'Lee', Phone: '(415) 555-0132', WhatsApp_User_Id: 'US.1000000000000001' },
+		{ id: '5725767000000100007', First_Name: 'Ann', Last_Name: 'Lee', Phone: '(415) 555-0132', WhatsApp_User_ID: 'US.1000000000000001' },
 	];
 }
 
@@ -144,9 +146,10 @@ export function defaultZohoFields(): ZohoSimField[] {
 		f('Description', 'Description', 'textarea', { length: 32000 }),
 		f('Tag', 'Tag', 'multiselectpicklist', { pick_list_values: [] }),
 		f('WhatsApp_E164', 'WhatsApp E.164', 'text', { length: 20, custom_field: true, unique: { casesensitive: 'false' } }),
-		f('WhatsApp_User_Id', 'WhatsApp User ID', 'text', { length: 64, custom_field: true }),
-		f('Last_WhatsApp_At', 'Last WhatsApp Message', 'datetime', { custom_field: true }),
-		f('WhatsApp_Messages', 'WhatsApp Messages', 'integer', { custom_field: true }),
+		f('WhatsApp_User_ID', 'WhatsApp User ID', 'text', { length: 64, custom_field: true }),
+		f('WhatsApp_Last_Interaction', 'WhatsApp Last Interaction', 'datetime', { custom_field: true }),
+		f('WhatsApp_Interactions', 'WhatsApp Interactions', 'integer', { custom_field: true }),
+		f('WhatsApp_Tags', 'WhatsApp Tags', 'textarea', { length: 2000, custom_field: true }),
 		f('Created_Time', 'Created Time', 'datetime', { read_only: true }),
 		f('Modified_Time', 'Modified Time', 'datetime', { read_only: true }),
 	];
@@ -161,6 +164,8 @@ interface Item {
 	duplicate_field?: string | null;
 }
 
+const ZOHO_DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
+
 const error = (code: string, message: string, details: Record<string, unknown> = {}): Item => ({ code, details, message, status: 'error' });
 
 export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Promise<ZohoSimulator> {
@@ -169,7 +174,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 	const concurrency = options.concurrency ?? CONCURRENCY[edition];
 	const creditLimit = options.credits ?? CREDITS[edition];
 	const now = options.now ?? Date.now;
-	const fields = defaultZohoFields();
+	const fields = defaultZohoFields().filter((f) => !(options.withoutWhatsAppFields && f.custom_field && f.api_name.startsWith('WhatsApp_')));
 	const fieldByName = new Map(fields.map((f) => [f.api_name, f]));
 	const faults = new FaultQueue();
 	const spent: number[] = [];
@@ -314,6 +319,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 	function list(req: Incoming, res: http.ServerResponse): void {
 		// v8 wants the fields to read.
 		if (!req.url.searchParams.get('fields')) return send(res, 400, error('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'fields' }));
+		if (refusedFields(req, res)) return;
 		const rows = [...state.records.values()].sort((a, b) => String(a.Created_Time).localeCompare(String(b.Created_Time)) || String(a.id).localeCompare(String(b.id)));
 		page(res, rows, req.url.searchParams, true);
 	}
@@ -351,7 +357,17 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 		} else {
 			return send(res, 400, error('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'criteria' }));
 		}
+		if (refusedFields(req, res)) return;
 		page(res, [...state.records.values()].filter(test), qs, false);
+	}
+
+	/** Assumption: Zoho refuses a `fields` list naming a field the module does not have, as it refuses one in a write. */
+	function refusedFields(req: Incoming, res: http.ServerResponse): boolean {
+		const unknown = (req.url.searchParams.get('fields') ?? '').split(',').find((name) => name && name !== 'id' && !fieldByName.has(name));
+		if (unknown === undefined) return false;
+		state.rejected.validation++;
+		send(res, 400, error('INVALID_DATA', 'invalid data', { api_name: unknown, param: 'fields' }));
+		return true;
 	}
 
 	function validate(data: Record<string, unknown>, index: number, op: 'insert' | 'update' | 'upsert', selfId?: string): Item | undefined {
@@ -363,8 +379,11 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 			if (field.read_only) return error('INVALID_DATA', 'the field is read only', { api_name: name, json_path });
 			if (value === null || value === '') continue;
 			if (field.data_type === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(value))) return error('INVALID_DATA', 'invalid data', { expected_data_type: 'email', api_name: name, json_path });
-			if (field.data_type === 'integer' && !Number.isInteger(Number(value))) return error('INVALID_DATA', 'invalid data', { expected_data_type: 'integer', api_name: name, json_path });
-			if (field.data_type === 'datetime' && Number.isNaN(Date.parse(String(value)))) return error('INVALID_DATA', 'invalid data', { expected_data_type: 'datetime', api_name: name, json_path });
+			if (field.data_type === 'multiselectpicklist' && !Array.isArray(value)) return error('INVALID_DATA', 'invalid data', { expected_data_type: 'jsonarray', api_name: name, json_path });
+			if (field.data_type === 'integer' && (typeof value === 'boolean' || !Number.isInteger(Number(value)))) return error('INVALID_DATA', 'invalid data', { expected_data_type: 'integer', api_name: name, json_path });
+			// Zoho's DateTime is yyyy-MM-ddTHH:mm:ss with an offset: no milliseconds (Assumption: nor "Z").
+			if (field.data_type === 'datetime' && !(typeof value === 'string' && ZOHO_DATETIME.test(value) && !Number.isNaN(Date.parse(value))))
+				return error('INVALID_DATA', 'invalid data', { expected_data_type: 'datetime', api_name: name, json_path });
 			if (field.length && typeof value === 'string' && value.length > field.length) return error('INVALID_DATA', 'invalid data', { maximum_length: field.length, api_name: name, json_path });
 			if (field.unique) {
 				const other = [...state.records.values()].find((r) => r.id !== selfId && String(r[name] ?? '').toLowerCase() === String(value).toLowerCase());
@@ -425,7 +444,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 				if (!record) return error('INVALID_DATA', 'the id given seems to be invalid', { api_name: 'id', json_path: `$.data[${index}].id` });
 				const problem = validate(input, index, op, record.id);
 				if (problem) return problem;
-				Object.assign(record, input, { id: record.id, Modified_Time: at });
+				Object.assign(record, stored(input), { id: record.id, Modified_Time: at });
 				return saved(record, 'update');
 			}
 			let target: ZohoSimRecord | undefined;
@@ -449,14 +468,26 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 			const problem = validate(input, index, op, target?.id);
 			if (problem) return problem;
 			if (target) {
-				Object.assign(target, input, { id: target.id, Modified_Time: at });
+				Object.assign(target, stored(input), { id: target.id, Modified_Time: at });
 				return saved(target, 'update', duplicateField);
 			}
-			const record: ZohoSimRecord = { ...input, id: newId(), Created_Time: at, Modified_Time: at };
+			const record: ZohoSimRecord = { ...stored(input), id: newId(), Created_Time: at, Modified_Time: at };
 			state.records.set(record.id, record);
 			return saved(record, 'insert', op === 'upsert' ? null : undefined);
 		});
 		answerItems(res, items, op === 'insert' ? 201 : 200);
+	}
+
+	/** Values as Zoho returns them: numbers as numbers, DateTime in the org's offset. */
+	function stored(input: Record<string, unknown>): Record<string, unknown> {
+		const out: Record<string, unknown> = { ...input };
+		for (const [name, value] of Object.entries(out)) {
+			const type = fieldByName.get(name)?.data_type;
+			if (value === null || value === '' || value === undefined) continue;
+			if (type === 'integer') out[name] = Number(value);
+			if (type === 'datetime') out[name] = zohoTime(Date.parse(String(value)));
+		}
+		return out;
 	}
 
 	function relatedNotes(contactId: string, req: Incoming, res: http.ServerResponse): void {

@@ -132,29 +132,35 @@ describe.each(CRM_HARNESSES.map((harness) => [harness.crm, harness] as [string, 
 		const [a, b] = outcomes.map(upserted);
 		expect(a.id).toBe(b.id);
 		expect((await adapter.findByPhone([phone])).get(phone)).toHaveLength(1);
-		if (names.tags && names.interactionCount) {
-			// Both messages count, and both messages' tags are kept.
-			const grouped = await upsert([
-				{ ref: 0, phone, tags: ['price_inquiry'], interactionAt: Date.parse('2026-11-20T09:00:00Z') },
-				{ ref: 1, phone, tags: ['shipping_info'], interactionAt: Date.parse('2026-11-20T09:01:00Z') },
-			]);
-			expect(grouped.map((o) => o.outcome)).toEqual(['upserted', 'upserted']);
-			const contact = (await adapter.findByPhone([phone])).get(phone)![0];
-			expect(String(contact.properties[names.tags]).split(';').sort()).toEqual(['price_inquiry', 'shipping_info']);
-			expect(Number(contact.properties[names.interactionCount])).toBe(2 + 2);
-		}
+		// Both messages count, and both messages' tags are kept.
+		const grouped = await upsert([
+			{ ref: 0, phone, tags: ['price_inquiry'], interactionAt: Date.parse('2026-11-20T09:00:00Z') },
+			{ ref: 1, phone, tags: ['shipping_info'], interactionAt: Date.parse('2026-11-20T09:01:00Z') },
+		]);
+		expect(grouped.map((o) => o.outcome)).toEqual(['upserted', 'upserted']);
+		const contact = (await adapter.findByPhone([phone])).get(phone)![0];
+		expect(String(contact.properties[names.tags!]).split(';').sort()).toEqual(['price_inquiry', 'shipping_info']);
+		expect(Number(contact.properties[names.interactionCount!])).toBe(2 + 2);
+		expect(Date.parse(String(contact.properties[names.lastInteractionAt!]))).toBe(Date.parse('2026-11-20T09:01:00Z'));
 	});
 
 	it('adds tags without losing the CRM’s, and counts an interaction once', async () => {
-		if (!names.tags || !names.interactionCount || !names.lastInteractionAt) return;
 		const phone = newPhone();
 		const at = Date.parse('2026-11-21T09:30:00Z');
 		const created = upserted(await one({ phone, tags: ['vip'], interactionAt: at }));
 		await one({ phone, tags: ['price_inquiry'], interactionAt: at });
 		const contact = (await adapter.findByPhone([phone])).get(phone)![0];
 		expect(contact.id).toBe(created.id);
-		expect(String(contact.properties[names.tags]).split(';').sort()).toEqual(['price_inquiry', 'vip']);
-		expect(Number(contact.properties[names.interactionCount])).toBe(1);
+		expect(String(contact.properties[names.tags!]).split(';').sort()).toEqual(['price_inquiry', 'vip']);
+		expect(Number(contact.properties[names.interactionCount!])).toBe(1);
+		// A person's tag typed into the CRM stays when WhatsApp adds another.
+		await adapter.upsertMany([{ ref: 0, id: created.id, properties: { [names.tags!]: `${String(contact.properties[names.tags!])};called_back` } }]);
+		const later = upserted(await one({ phone, tags: ['order_status'], interactionAt: at + 60_000 }));
+		expect(later.changed).toEqual(expect.arrayContaining([names.tags, names.interactionCount, names.lastInteractionAt]));
+		const after = (await adapter.findByPhone([phone])).get(phone)![0];
+		expect(String(after.properties[names.tags!]).split(';').sort()).toEqual(['called_back', 'order_status', 'price_inquiry', 'vip']);
+		expect(Number(after.properties[names.interactionCount!])).toBe(2);
+		expect(crm.rejected()).toBe(0);
 	});
 
 	it('logs a message on the timeline once, however often it arrives', async () => {
@@ -301,5 +307,57 @@ describe.each(CRM_HARNESSES.map((harness) => [harness.crm, harness] as [string, 
 		const byName = new Map(fields.map((f) => [f.name, f]));
 		for (const field of adapter.phoneFields) expect(byName.has(field)).toBe(true);
 		expect(byName.get(names.lastName!)?.label).toBeTruthy();
+	});
+});
+
+// HubSpot's adapter writes its whatsapp_* properties as named (no checkFields): not covered here.
+const CHECKING = CRM_HARNESSES.filter((harness) => harness.crm !== 'hubspot');
+
+describe.each(CHECKING.map((harness) => [harness.crm, harness] as [string, CrmHarness]))('%s, an org without the WhatsApp custom fields', (_name, harness) => {
+	let crm: RunningCrm;
+	beforeEach(async () => {
+		crm = await harness.start({ withoutWhatsAppFields: true });
+	});
+	afterEach(async () => {
+		await crm?.close();
+	});
+
+	it('still creates and updates contacts with the standard fields, refuses nothing, and names what is missing', async () => {
+		const { adapter } = crm;
+		const defaults = adapter.fieldNames;
+		const input = { ref: 0, phone: '+85298765431', userId: 'HK.2000000000000002', name: 'Chan Tai Man', tags: ['price_inquiry'], interactionAt: Date.parse('2026-11-21T09:30:00Z') };
+		const [created] = await upsertContacts(adapter, [input]);
+		expect(created).toMatchObject({ outcome: 'upserted', action: 'created' });
+		if (created.outcome !== 'upserted') throw new Error('unreachable');
+		const customFields = [defaults.whatsappE164, defaults.whatsappUserId, defaults.tags, defaults.lastInteractionAt, defaults.interactionCount];
+		for (const field of customFields) expect(created.changed).not.toContain(field);
+		expect(created.changed).toEqual(expect.arrayContaining([defaults.lastName, defaults.firstName, defaults.leadSource]));
+
+		const again = await upsertContacts(adapter, [input]);
+		expect(again[0]).toMatchObject({ outcome: 'upserted', id: created.id, action: 'unchanged' });
+		const [tagged] = await upsertContacts(adapter, [{ ...input, tags: ['order_status'], interactionAt: input.interactionAt + 60_000 }]);
+		expect(tagged).toMatchObject({ outcome: 'upserted', id: created.id, action: 'unchanged' });
+		expect(crm.rejected()).toBe(0);
+
+		const contact = (await adapter.findByPhone(['+85298765431'])).get('+85298765431')!;
+		expect(contact.map((c) => c.id)).toEqual([created.id]);
+		expect(contact[0].properties[defaults.leadSource!]).toBe('WhatsApp');
+
+		const { missing, fieldNames } = await adapter.checkFields!();
+		expect(missing.map((m) => m.canonical).sort()).toEqual(['interactionCount', 'lastInteractionAt', 'tags', 'whatsappE164', 'whatsappUserId']);
+		for (const m of missing) {
+			expect(m.field).toBe(defaults[m.canonical]);
+			expect(m.message).toContain(m.field);
+			expect(fieldNames[m.canonical]).toBeUndefined();
+		}
+		expect(missing.find((m) => m.canonical === 'tags')!.message).toMatch(/, so tags are not kept: an admin can add it in Setup/);
+	});
+
+	it('refuses a missing field someone mapped explicitly, with the CRM’s reason, item by item', async () => {
+		const field = crm.adapter.fieldNames.tags!;
+		const [outcome] = await upsertContacts(crm.adapter, [{ ref: 0, phone: '+85298765433', properties: { [field]: 'vip' } }]);
+		expect(outcome).toMatchObject({ outcome: 'failed', error: { code: expect.stringMatching(/^(INVALID_FIELD|INVALID_DATA)$/) } });
+		if (outcome.outcome !== 'failed') throw new Error('unreachable');
+		expect(outcome.error.message).toContain(field);
 	});
 });

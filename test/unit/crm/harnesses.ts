@@ -28,6 +28,8 @@ export interface RunningCrm {
 export interface HarnessOptions {
 	/** The largest file the simulated CRM takes (to provoke its own refusal with small files). */
 	maxFileBytes?: number;
+	/** An org whose admin created none of the WhatsApp custom fields. */
+	withoutWhatsAppFields?: boolean;
 }
 
 export interface CrmHarness {
@@ -60,7 +62,7 @@ const hubspot: CrmHarness = {
 const zoho: CrmHarness = {
 	crm: 'zoho',
 	async start(opts = {}) {
-		const sim = await startZohoSimulator({ contacts: [], maxAttachmentBytes: opts.maxFileBytes });
+		const sim = await startZohoSimulator({ contacts: [], maxAttachmentBytes: opts.maxFileBytes, withoutWhatsAppFields: opts.withoutWhatsAppFields });
 		const base = axiosTransport({ timeoutMs: 5000 });
 		// Zoho wants `Zoho-oauthtoken`, not `Bearer`, as n8n's OAuth2 credential is told to send.
 		const transport: HttpTransport = (request) => base({ ...request, headers: { ...(request.headers ?? {}), Authorization: `Zoho-oauthtoken ${sim.token}` } });
@@ -79,7 +81,7 @@ const zoho: CrmHarness = {
 const salesforce: CrmHarness = {
 	crm: 'salesforce',
 	async start(opts = {}) {
-		const sim = await startSalesforceSimulator({ contacts: [], maxFileBytes: opts.maxFileBytes });
+		const sim = await startSalesforceSimulator({ contacts: [], maxFileBytes: opts.maxFileBytes, withoutWhatsAppFields: opts.withoutWhatsAppFields });
 		return {
 			adapter: createSalesforceAdapter({ transport: axiosTransport({ bearerToken: sim.token, timeoutMs: 5000 }), baseUrl: sim.baseUrl }),
 			loggedMessages: (contactId) => [...sim.state.tasks.values()].filter((task) => task.WhoId === contactId),

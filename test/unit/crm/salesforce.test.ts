@@ -64,7 +64,7 @@ describe('finding contacts', () => {
 		expect(ids(found.get('mei.chan@example.com'))).toEqual([contact(1)]);
 		expect(found.get('nobody@example.com')).toEqual([]);
 		expect(sim.state.queries[0]).toContain("Email IN ('o\\'neil.ho@example.com', 'mei.chan@example.com', 'nobody@example.com')");
-		const byUser = await adapter.findByField('WhatsApp_User_Id__c', ['US.1000000000000001', 'us.1000000000000001']);
+		const byUser = await adapter.findByField('WhatsApp_User_ID__c', ['US.1000000000000001', 'us.1000000000000001']);
 		expect(ids(byUser.get('US.1000000000000001'))).toEqual([contact(8)]);
 		// SOQL's = ignores case; an id must not.
 		expect(byUser.get('us.1000000000000001')).toEqual([]);
@@ -82,7 +82,10 @@ describe('finding contacts', () => {
 		expect(created).toMatchObject({ ok: true, created: true });
 		const found = await withKey.findByPhone(['+85298765432']);
 		expect(ids(found.get('+85298765432'))).toEqual([created.ok ? created.id : '']);
-		const withoutKey = createSalesforceAdapter({ transport: axiosTransport({ bearerToken: SALESFORCE_SIM_TOKEN }), baseUrl: sim.baseUrl, clock });
+		// Told not to use the number's field, the adapter has only the lagging search index.
+		const withoutKey = createSalesforceAdapter({ transport: axiosTransport({ bearerToken: SALESFORCE_SIM_TOKEN }), baseUrl: sim.baseUrl, clock, fieldNames: { whatsappE164: undefined } });
+		const byDefault = createSalesforceAdapter({ transport: axiosTransport({ bearerToken: SALESFORCE_SIM_TOKEN }), baseUrl: sim.baseUrl, clock });
+		expect(ids((await byDefault.findByPhone(['+85298765432'])).get('+85298765432'))).toEqual([created.ok ? created.id : '']);
 		expect((await withoutKey.findByPhone(['+85298765432'])).get('+85298765432')).toEqual([]);
 		clock.advance(60_000);
 		expect((await withoutKey.findByPhone(['+85298765432'])).get('+85298765432')).toHaveLength(1);
@@ -165,6 +168,48 @@ describe('writing contacts', () => {
 		expect(second.map((o) => o.outcome === 'upserted' && o.action)).toEqual(['unchanged', 'unchanged']);
 		expect(sim.state.contacts.size).toBe(size);
 		for (const key of Object.keys(sim.state.calls).filter((k) => !k.startsWith('GET'))) expect(sim.state.calls[key]).toBe(before[key]);
+	});
+});
+
+describe('the WhatsApp custom fields', () => {
+	test('tags, last interaction and count are kept in their fields, typed as Salesforce returns them', async () => {
+		const adapter = await setup({ contacts: [] });
+		const at = Date.parse('2026-11-20T08:00:00Z');
+		await upsertContacts(adapter, [{ ref: 0, phone: '+85298765432', userId: 'HK.1', tags: ['vip'], interactionAt: at }], { now: START });
+		await upsertContacts(adapter, [{ ref: 0, phone: '+85298765432', tags: ['price_inquiry'], interactionAt: at + 60_000 }], { now: START });
+		const [record] = [...sim.state.contacts.values()];
+		expect(sim.state.contacts.size).toBe(1);
+		expect(record).toMatchObject({
+			WhatsApp_E164__c: '+85298765432',
+			WhatsApp_User_ID__c: 'HK.1',
+			WhatsApp_Tags__c: 'vip;price_inquiry',
+			WhatsApp_Interactions__c: 2,
+			WhatsApp_Last_Interaction__c: '2026-11-20T08:01:00.000+0000',
+			LeadSource: 'WhatsApp',
+		});
+		expect(sim.state.rejected.validation).toBe(0);
+	});
+
+	test('a value of the wrong type is refused for its record alone, naming the field', async () => {
+		const adapter = await setup();
+		const results = await adapter.upsertMany([
+			{ ref: 0, properties: { LastName: 'A', WhatsApp_Interactions__c: 'many' } },
+			{ ref: 1, properties: { LastName: 'B', WhatsApp_Last_Interaction__c: '20/11/2026' } },
+			{ ref: 2, properties: { LastName: 'C', WhatsApp_Interactions__c: 3 } },
+		]);
+		expect(results[0]).toMatchObject({ ok: false, error: { code: 'INVALID_TYPE_ON_FIELD_IN_RECORD', fields: ['WhatsApp_Interactions__c'] } });
+		expect(results[1]).toMatchObject({ ok: false, error: { code: 'INVALID_TYPE_ON_FIELD_IN_RECORD', fields: ['WhatsApp_Last_Interaction__c'] } });
+		expect(results[2]).toMatchObject({ ok: true, created: true });
+	});
+
+	test('in an org without them, nothing reads or writes them, and describe names each one missing', async () => {
+		const adapter = await setup({ withoutWhatsAppFields: true });
+		const [outcome] = await upsertContacts(adapter, [{ ref: 0, phone: '+85298765432', userId: 'HK.1', tags: ['vip'], interactionAt: START }], { now: START });
+		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
+		expect([...sim.state.queries, ...sim.state.searches].join('\n')).not.toMatch(/WhatsApp_/);
+		const { missing } = await adapter.checkFields!();
+		expect(missing.map((m) => m.field).sort()).toEqual(['WhatsApp_E164__c', 'WhatsApp_Interactions__c', 'WhatsApp_Last_Interaction__c', 'WhatsApp_Tags__c', 'WhatsApp_User_ID__c']);
+		expect(missing.find((m) => m.field === 'WhatsApp_E164__c')!.message).toMatch(/External ID and Unique/);
 	});
 });
 
@@ -292,7 +337,7 @@ describe('metadata and merge', () => {
 		expect(fields.get('LeadSource')).toMatchObject({ type: 'options' });
 		expect(fields.get('LeadSource')!.options).toContainEqual({ name: 'WhatsApp', value: 'WhatsApp' });
 		expect(fields.get('LastModifiedDate')).toMatchObject({ type: 'dateTime', readOnly: true, required: false });
-		expect(fields.get('WhatsApp_Messages__c')!.type).toBe('number');
+		expect(fields.get('WhatsApp_Interactions__c')!.type).toBe('number');
 	});
 
 	test('REST cannot merge: every id gets a clear error and nothing is sent or changed', async () => {

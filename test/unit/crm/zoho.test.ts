@@ -85,7 +85,7 @@ describe('finding contacts', () => {
 		expect(ids(found.get("o'neil.ho@example.com"))).toEqual(['5725767000000100005']);
 		// Zoho's "equals" contains: mei.chan@example.com contains chan@example.com, but that is no match.
 		expect(found.get('chan@example.com')).toEqual([]);
-		const byUser = await adapter.findByField('WhatsApp_User_Id', ['US.1000000000000001', 'US.1']);
+		const byUser = await adapter.findByField('WhatsApp_User_ID', ['US.1000000000000001', 'US.1']);
 		expect(ids(byUser.get('US.1000000000000001'))).toEqual(['5725767000000100007']);
 		expect(byUser.get('US.1')).toEqual([]);
 	});
@@ -185,6 +185,64 @@ describe('writing contacts', () => {
 		expect(sim.state.calls['PUT /crm/v8/Contacts'] ?? 0).toBe(calls['PUT /crm/v8/Contacts'] ?? 0);
 		expect(sim.state.calls['POST /crm/v8/Contacts'] ?? 0).toBe(calls['POST /crm/v8/Contacts'] ?? 0);
 	});
+
+	test('the WhatsApp fields are written as Zoho types them: DateTime without milliseconds, a Number as a number', async () => {
+		const adapter = await setup();
+		const [created] = await upsertContacts(adapter, [{ ref: 0, phone: '+85298765432', tags: ['vip', 'price_inquiry'], interactionAt: Date.parse('2026-11-20T08:00:00.250Z') }], { now: START });
+		expect(created).toMatchObject({ outcome: 'upserted', action: 'created' });
+		const record = [...sim.state.records.values()].find((r) => r.WhatsApp_E164 === '+85298765432')!;
+		expect(record).toMatchObject({ WhatsApp_Last_Interaction: '2026-11-20T16:00:00+08:00', WhatsApp_Interactions: 1, WhatsApp_Tags: 'vip;price_inquiry', Lead_Source: 'WhatsApp' });
+		// Zoho keeps seconds only: the same message again is not a newer interaction.
+		const [again] = await upsertContacts(adapter, [{ ref: 0, phone: '+85298765432', interactionAt: Date.parse('2026-11-20T08:00:00.250Z') }], { now: START });
+		expect(again).toMatchObject({ outcome: 'upserted', action: 'unchanged' });
+		expect(sim.state.rejected.validation).toBe(0);
+	});
+
+	test('the simulator refuses what Zoho refuses in these fields, and the adapter says which field and why', async () => {
+		const adapter = await setup();
+		const results = await adapter.upsertMany([
+			{ ref: 0, properties: { Last_Name: 'A', WhatsApp_Interactions: 'many' } },
+			{ ref: 1, properties: { Last_Name: 'B', WhatsApp_Last_Interaction: 'yesterday' } },
+			{ ref: 2, properties: { Last_Name: 'C', Not_A_Field: 'x' } },
+			{ ref: 3, properties: { Last_Name: 'D', WhatsApp_Interactions: 3, WhatsApp_Last_Interaction: '2026-11-20T08:00:00Z' } },
+		]);
+		expect(results[0]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA', fields: ['WhatsApp_Interactions'], message: expect.stringContaining('expected integer') } });
+		expect(results[1]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA', fields: ['WhatsApp_Last_Interaction'], message: expect.stringContaining('expected datetime') } });
+		expect(results[2]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA', fields: ['Not_A_Field'] } });
+		expect(results[3]).toMatchObject({ ok: true, created: true });
+		expect(sim.state.records.get(results[3].ok ? results[3].id : '')).toMatchObject({ WhatsApp_Interactions: 3, WhatsApp_Last_Interaction: '2026-11-20T16:00:00+08:00' });
+	});
+
+	test('a WhatsApp field of a type that cannot hold the value is reported, not written, so nothing is refused', async () => {
+		const adapter = await setup();
+		// An admin made the tags field a multi-select picklist, which takes a JSON array of known values.
+		sim.fields.find((f) => f.api_name === 'WhatsApp_Tags')!.data_type = 'multiselectpicklist';
+		const [outcome] = await upsertContacts(adapter, [{ ref: 0, phone: '+85298765432', tags: ['vip'], interactionAt: START }], { now: START });
+		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
+		const record = [...sim.state.records.values()].find((r) => r.Mobile === '+85298765432')!;
+		expect(record.WhatsApp_Tags).toBeUndefined();
+		expect(record.WhatsApp_Interactions).toBe(1);
+		expect(sim.state.rejected.validation).toBe(0);
+		const { missing } = await adapter.checkFields!();
+		expect(missing).toEqual([{ canonical: 'tags', field: 'WhatsApp_Tags', message: expect.stringMatching(/WhatsApp_Tags is of type array, not string, so tags are not kept: .*Multi-Line \(Small\) field/) }]);
+	});
+
+	test('a failed describe does not stop writes: the standard fields go, the custom ones are reported unchecked, and it is asked again', async () => {
+		const adapter = await setup({}, { retries: 0 });
+		sim.setFault({ status: 500, match: 'GET /crm/v8/settings/fields', count: 100 });
+		const unchecked = await adapter.checkFields!();
+		expect(unchecked.missing.map((m) => m.canonical)).toContain('tags');
+		expect(unchecked.missing[0].message).toMatch(/Could not check whether the contact field WhatsApp_\w+ exists \(.*\), so .* not kept/);
+		const [outcome] = await upsertContacts(adapter, [{ ref: 0, phone: '+85298765432', tags: ['vip'] }], { now: START });
+		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
+		const record = [...sim.state.records.values()].find((r) => r.Mobile === '+85298765432')!;
+		expect(record.WhatsApp_Tags).toBeUndefined();
+		expect(record.Lead_Source).toBe('WhatsApp');
+		sim.clearFaults();
+		const second = await adapter.checkFields!();
+		expect(second.missing).toEqual([]);
+		expect(second.fieldNames.tags).toBe('WhatsApp_Tags');
+	});
 });
 
 describe('logging messages as notes', () => {
@@ -269,7 +327,7 @@ describe('limits and failures', () => {
 		expect((error as CrmApiError).info).toMatchObject({ code: 'CREDITS_EXHAUSTED', retryable: false });
 		expect(sim.state.rejected.credits).toBe(0);
 		clock.advance(24 * 60 * 60 * 1000);
-		await expect(adapter.describeFields()).resolves.toHaveLength(16);
+		await expect(adapter.describeFields()).resolves.toHaveLength(17);
 	});
 
 	test("without dailyCredits, Zoho's 429 for spent credits ends in a clear error after the retries", async () => {
@@ -319,7 +377,7 @@ describe('metadata and merge', () => {
 		expect(fields.get('Lead_Source')!.options).toContainEqual({ name: 'WhatsApp', value: 'WhatsApp' });
 		expect(fields.get('Lead_Source')!.type).toBe('options');
 		expect(fields.get('Modified_Time')).toMatchObject({ type: 'dateTime', readOnly: true });
-		expect(fields.get('WhatsApp_Messages')!.type).toBe('number');
+		expect(fields.get('WhatsApp_Interactions')!.type).toBe('number');
 		expect(fields.get('Tag')!.type).toBe('array');
 	});
 

@@ -182,7 +182,24 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 		createMissing: operation === 'upsert',
 	});
 	for (const outcome of outcomes) route(outputs, items[outcome.ref], outcome, adapter.crm);
+	await hintMissingFields(fn, adapter);
 	return outputs;
+}
+
+/** Once per run: the WhatsApp fields the CRM lacks, so what is not kept is visible, not silent. */
+async function hintMissingFields(fn: IExecuteFunctions, adapter: CrmAdapter): Promise<void> {
+	if (!adapter.checkFields) return;
+	let missing: Awaited<ReturnType<NonNullable<CrmAdapter['checkFields']>>>['missing'];
+	try {
+		// Answered for this adapter during the upsert: no further request once describe succeeded.
+		({ missing } = await adapter.checkFields());
+	} catch {
+		// The check failed as the upsert did; each item already carries the reason.
+		return;
+	}
+	if (missing.length === 0) return;
+	fn.addExecutionHints({ type: 'warning', location: 'outputPane', message: missing.map((field) => field.message).join(' ') });
+	fn.logger.warn(`CRM Upsert: ${missing.map((field) => field.field).join(', ')} not found on the ${adapter.crm} contact object; not written`);
 }
 
 function route(outputs: Outputs, item: Parameters<typeof withCrm>[0], outcome: UpsertOutcome, crm: string): void {
