@@ -7,9 +7,9 @@ import { createHubSpotAdapter } from '../../lib/crm/hubspot/adapter';
 import type { CrmAdapter } from '../../lib/crm/types';
 import { axiosTransport } from '../../lib/http/transport';
 import { startHubSpotSimulator } from '../simulators/crm/hubspot';
-import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
+import { SIM, SIM_MEDIA_BYTES, startGraphApiSimulator } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
-import { combine, envelopeFor, textMessage } from '../simulators/whatsappPayloads';
+import { combine, envelopeFor, mediaMessage, textMessage } from '../simulators/whatsappPayloads';
 import { N8nApi, readHostState } from './n8nHost';
 import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from './workflowRuns';
 
@@ -97,4 +97,24 @@ it('puts each customer into HubSpot once, matched by phone in any format, with t
 	expect(String(created[crm.fieldNames.tags!]).split(';').sort()).toEqual(expect.arrayContaining(['discount_inquiry', 'price_inquiry']));
 	// The name the shop typed stays; WhatsApp's profile name only fills blanks.
 	expect(found.get('+85262220002')![0].properties).toMatchObject({ firstname: 'Siu Ming', lastname: 'Wong' });
+});
+
+it('attaches a photo the customer sends to their contact and leaves text messages alone', async () => {
+	const from = '85262220003';
+	const photo = mediaMessage('image', { ...business, from, name: 'Ka Yan', id: `wamid.e2e-crm-photo-${now}`, timestamp: now, mediaId: SIM.mediaId, mimeType: 'image/png', caption: 'the parcel arrived broken' });
+	const text = textMessage({ ...business, from, name: 'Ka Yan', text: 'see the photo', id: `wamid.e2e-crm-photo-text-${now}`, timestamp: now });
+	const first = await executionOf(n8n, workflow.id, async () => {
+		expect((await graph.postWebhook(webhookUrl, envelopeFor(SIM.wabaId, combine(photo, text)))).status).toBe(200);
+	});
+	expect(first.status).toBe('success');
+	const [attached, , attachFailed] = await n8n.nodeOutput(first.id, 'Attach Media');
+	expect(attachFailed ?? []).toEqual([]);
+	// Only the photo reaches Attach Media; the text message is logged and nothing more.
+	expect(attached).toHaveLength(1);
+	const contactId = (await crm.findByPhone(['+85262220003'])).get('+85262220003')![0].id;
+	expect(attached[0].json.crm).toMatchObject({ outcome: 'attached', contactId, duplicate: false, bytes: SIM_MEDIA_BYTES.length, reEncoded: false });
+	const notes = [...hubspot.state.notes.values()].filter((note) => note.contactIds.includes(contactId));
+	expect(notes).toHaveLength(1);
+	const file = hubspot.state.files.get(String(notes[0].properties.hs_attachment_ids));
+	expect(file?.data.equals(SIM_MEDIA_BYTES)).toBe(true);
 });

@@ -122,6 +122,16 @@ const CREDENTIAL_USERS: Record<string, string[]> = {
 	salesforceScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
 };
 
+/** CRM Upsert's Attach Media also takes the WhatsApp credential when it downloads the message's media. */
+function downloadsWhatsAppMedia(node: { type: string; parameters?: Record<string, unknown> }, type: string): boolean {
+	return (
+		type === 'whatsAppScrmApi' &&
+		node.type === 'n8n-nodes-whatsapp-scrm.scrmCrmUpsert' &&
+		node.parameters?.operation === 'attachMedia' &&
+		node.parameters?.mediaSource !== 'binary'
+	);
+}
+
 export interface InstanceOwner {
 	email: string;
 	firstName: string;
@@ -205,7 +215,7 @@ export class N8nApi {
 		edit?.(workflow);
 		for (const node of workflow.nodes) {
 			for (const [type, credential] of Object.entries(credentials)) {
-				if (CREDENTIAL_USERS[type]?.includes(node.type) || node.credentials?.[type]) {
+				if (CREDENTIAL_USERS[type]?.includes(node.type) || node.credentials?.[type] || downloadsWhatsAppMedia(node, type)) {
 					node.credentials = { ...(node.credentials ?? {}), [type]: credential };
 				}
 			}
