@@ -114,12 +114,16 @@ interface ExecutionSummary {
 	workflowId: string;
 }
 
-/** Which of this package's node types take each of its credential types. */
+/**
+ * Which node types take each credential type: this package's, and the built-in ones the example
+ * workflows use (their files leave credentials for the user to pick).
+ */
 const CREDENTIAL_USERS: Record<string, string[]> = {
 	whatsAppScrmApi: ['n8n-nodes-whatsapp-scrm.whatsAppScrmTrigger', 'n8n-nodes-whatsapp-scrm.whatsAppSender'],
 	hubSpotScrmApi: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
 	zohoScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
 	salesforceScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
+	postgres: ['n8n-nodes-base.postgres'],
 };
 
 /** The editor's REST API, signed in as the instance owner. */
