@@ -124,6 +124,8 @@ const CREDENTIAL_USERS: Record<string, string[]> = {
 	zohoScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
 	salesforceScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
 	postgres: ['n8n-nodes-base.postgres'],
+	httpBasicAuth: ['n8n-nodes-base.webhook'],
+	smtp: ['n8n-nodes-base.emailSend'],
 };
 
 /** The editor's REST API, signed in as the instance owner. */

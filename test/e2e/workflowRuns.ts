@@ -44,14 +44,24 @@ export function archivePostgres(n8n: N8nApi, database: { host: string; port: num
 	});
 }
 
-/** Replaces a workflow's trigger (Schedule, Manual, Execute Workflow) by a webhook, so a test can start that branch when it wants. */
-export function startByWebhook(workflow: { nodes: Array<Record<string, any>> }, triggerName: string, path: string, webhookId: string, httpMethod = 'POST'): void {
+/**
+ * Replaces a workflow's trigger (Schedule, Manual, Execute Workflow) by a webhook, so a test can start
+ * that branch when it wants. The webhook answers with the last node's first item; n8n refuses that
+ * in a workflow holding a Respond to Webhook node, where `responseNode` is the mode to pass.
+ */
+export function startByWebhook(
+	workflow: { nodes: Array<Record<string, any>> },
+	triggerName: string,
+	path: string,
+	webhookId: string,
+	responseMode: 'lastNode' | 'responseNode' = 'lastNode',
+): void {
 	const trigger = workflow.nodes.find((node) => node.name === triggerName);
 	if (!trigger) throw new Error(`the workflow has no node "${triggerName}"`);
 	Object.assign(trigger, {
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: 2,
 		webhookId,
-		parameters: { httpMethod, path, responseMode: 'lastNode', options: {} },
+		parameters: { httpMethod: 'POST', path, responseMode, options: {} },
 	});
 }
