@@ -21,6 +21,8 @@ export interface InboundRecord {
 	display?: string;
 	name?: string;
 	time: number;
+	/** WhatsApp's message type (text, image, reaction, …), when the item says it. */
+	type?: string;
 	text?: string;
 	/** The Intent Tagger's result, when the item went through it. */
 	intent?: { tags: string[]; language?: string };
@@ -117,6 +119,7 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 				id: str(item.id) ?? str(item.messageId),
 				...identity(customer, kind === 'message' ? [] : ['from']),
 				time,
+				type: str(item.type)?.toLowerCase(),
 				text: firstText(item),
 				intent: isObject(item.intent) ? { tags: tagList(item.intent.tags), language: str(item.intent.language) } : undefined,
 				tags,

@@ -45,6 +45,11 @@ export interface UnansweredConversation {
 }
 
 const SERVICE_WINDOW_MS = 24 * 3_600_000;
+/**
+ * Messages that ask nothing of the business: a 👍 on the last reply, a deleted message, Meta's
+ * notice of a changed number. They stay in the archive but put nobody on the list.
+ */
+const NOT_WAITING_TYPES = new Set(['reaction', 'revoke', 'system']);
 
 /** Throws RangeError on options that cannot be right (unknown time zone, negative wait, unreadable now). */
 export function unansweredConversations(items: unknown[], opts: UnansweredOptions = {}): UnansweredConversation[] {
@@ -88,7 +93,7 @@ export function unansweredConversations(items: unknown[], opts: UnansweredOption
 	const waiting = new Map<string, InboundRecord[]>();
 	for (const record of inbound) {
 		if (latest === undefined || record.time > latest) latest = record.time;
-		if (!record.aliases.length) continue;
+		if (!record.aliases.length || (record.type && NOT_WAITING_TYPES.has(record.type))) continue;
 		const key = ids.find(record.aliases[0]);
 		// A reply in the same second as the message answers it.
 		if (record.time <= (lastReply.get(key) ?? -Infinity)) continue;

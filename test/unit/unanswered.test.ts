@@ -83,6 +83,20 @@ describe('unansweredConversations', () => {
 		expect(byDefault.find((entry) => entry.customer === '+85291000003')?.waitingMinutes).toBe(70);
 	});
 
+	it('puts nobody on the list for a reaction, a deleted message or a changed number', () => {
+		const thanked = [
+			message('t1', '85291000008', 0, 'is it in stock?'),
+			reply('r-t1', '85291000008', 2),
+			message('t2', '85291000008', 3, '👍', { type: 'reaction' }),
+			message('t3', '85291000008', 4, '', { type: 'revoke' }),
+			message('t4', '85291000008', 5, 'changed number', { type: 'system' }),
+		];
+		expect(unansweredConversations(thanked, { now: at(100), waitMinutes: 0 })).toEqual([]);
+		// A question after the reaction does wait, and since then only.
+		const asked = unansweredConversations([...thanked, message('t5', '85291000008', 6, 'and in blue?')], { now: at(100), waitMinutes: 0 });
+		expect(asked).toMatchObject([{ waitingSince: at(6), messagesWaiting: 1, lastMessage: 'and in blue?' }]);
+	});
+
 	it('refuses options that cannot be right, and reads nothing out of nothing', () => {
 		expect(() => unansweredConversations(items, { timeZone: 'Mars/Olympus' })).toThrow(RangeError);
 		expect(() => unansweredConversations(items, { waitMinutes: -1 })).toThrow(/waitMinutes/);
