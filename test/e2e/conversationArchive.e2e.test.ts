@@ -184,18 +184,27 @@ it('archives the replies another workflow sent, called as a sub-workflow with th
 		replyText: '順豐到付, 1-2 日到',
 		whatsapp: { outcome: 'sent', messageId: reply, attempts: 1, sentAt, to: '85262231111', phoneNumberId: SIM.phoneNumberId },
 	};
+	// A customer with a username and no phone number is answered by their business-scoped user id.
+	const toUsername = {
+		agent: { name: 'Ken', email: 'ken@example.com' },
+		whatsapp: { outcome: 'sent', messageId: `${reply}-bsuid`, attempts: 1, sentAt, to: 'HK.1502576394655843', phoneNumberId: SIM.phoneNumberId },
+	};
 	for (let call = 0; call < 2; call++) {
 		const response = await fetch(`${readHostState().url}/webhook/${REPLIES_PATH}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ results: [senderResult] }),
+			body: JSON.stringify({ results: [senderResult, toUsername] }),
 		});
 		expect(response.status).toBe(200);
 		expect(await response.json()).toMatchObject({ wamid: reply, kind: 'reply', archived_now: call === 0 });
 	}
 
 	const rows = await database.query<Record<string, any>>(
-		`SELECT wamid, direction, customer_e164, agent, text, extract(epoch FROM sent_at)::bigint AS at FROM whatsapp_messages WHERE direction = 'outbound'`,
+		`SELECT wamid, direction, customer_e164, customer_user_id, agent, text, extract(epoch FROM sent_at)::bigint AS at
+		 FROM whatsapp_messages WHERE direction = 'outbound' ORDER BY wamid`,
 	);
-	expect(rows).toEqual([{ wamid: reply, direction: 'outbound', customer_e164: '+85262231111', agent: 'Mei', text: '順豐到付, 1-2 日到', at: now + 5 }]);
+	expect(rows).toEqual([
+		{ wamid: reply, direction: 'outbound', customer_e164: '+85262231111', customer_user_id: null, agent: 'Mei', text: '順豐到付, 1-2 日到', at: now + 5 },
+		{ wamid: `${reply}-bsuid`, direction: 'outbound', customer_e164: null, customer_user_id: 'HK.1502576394655843', agent: 'Ken', text: null, at: now + 5 },
+	]);
 });
