@@ -65,5 +65,17 @@ export async function seedArchive(database: PostgresServer, rows: { messages?: A
 			         ${literal(s.errorCode)}, ${literal(s.errorTitle)}, ${literal(JSON.stringify({ seeded: true }))}::jsonb)`,
 		);
 	}
-	if (statements.length) await database.exec(`${statements.join(';\n')};`);
+	// psql takes the SQL as one argument, and Linux caps one argument at 128 KiB: send it in batches.
+	let batch: string[] = [];
+	let size = 0;
+	for (const statement of statements) {
+		if (size + statement.length > 100_000 && batch.length) {
+			await database.exec(`${batch.join(';\n')};`);
+			batch = [];
+			size = 0;
+		}
+		batch.push(statement);
+		size += statement.length + 2;
+	}
+	if (batch.length) await database.exec(`${batch.join(';\n')};`);
 }
