@@ -98,3 +98,33 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 		},
 	};
 }
+
+/** A received mail's leaf MIME parts (nested multiparts opened), each body decoded from base64 or quoted-printable. */
+export function mimeParts(raw: string): Array<{ headers: string; body: string }> {
+	const split = raw.indexOf('\r\n\r\n');
+	const headers = raw.slice(0, split);
+	const content = raw.slice(split + 4);
+	const boundary = /content-type:\s*multipart\/[^\r\n]*(?:\r\n\s+[^\r\n]*)*?boundary="?([^";\r\n]+)"?/i.exec(headers)?.[1];
+	if (boundary) {
+		return content
+			.split(`--${boundary}`)
+			.slice(1, -1)
+			.flatMap((part) => mimeParts(part.replace(/^\r\n/, '')));
+	}
+	const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase();
+	const body = encoding === 'base64' ? Buffer.from(content.replace(/\s+/g, ''), 'base64').toString('utf8') : encoding === 'quoted-printable' ? fromQuotedPrintable(content) : content;
+	return [{ headers, body }];
+}
+
+function fromQuotedPrintable(text: string): string {
+	const bytes: number[] = [];
+	const joined = text.replace(/=\r\n/g, '');
+	for (let i = 0; i < joined.length; i++) {
+		const hex = joined.slice(i + 1, i + 3);
+		if (joined[i] === '=' && /^[0-9A-F]{2}$/i.test(hex)) {
+			bytes.push(parseInt(hex, 16));
+			i += 2;
+		} else bytes.push(...Buffer.from(joined[i], 'utf8'));
+	}
+	return Buffer.from(bytes).toString('utf8');
+}
