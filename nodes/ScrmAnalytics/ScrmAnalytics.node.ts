@@ -33,7 +33,7 @@ export class ScrmAnalytics implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["output"] === "unanswered" ? "unanswered conversations" : $parameter["includeHtml"] ? "report + HTML" : "report"}}',
 		description:
-			'Turns WhatsApp messages, statuses, Sender and CRM results into one report: response times per agent with alerts, busiest hours, hot words, intent mix, complaint rate, delivery and read rates, a conversion funnel and sync health, with an HTML page of charts',
+			'Turns WhatsApp messages, statuses, Sender and CRM results into one report: response times per agent with alerts, busiest hours, hot words, intent mix, complaint rate, delivery and read rates, a conversion funnel and sync health, with an HTML page of charts; or lists the customers still waiting for a reply',
 		defaults: { name: 'SCRM Analytics' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -41,7 +41,7 @@ export class ScrmAnalytics implements INodeType {
 		properties: [
 			{
 				displayName:
-					'All input items make one report: messages and statuses from the WhatsApp SCRM Trigger, results of the WhatsApp Sender and CRM Upsert, Intent Tagger output or rows of a CRM export. Items it cannot read are listed in the report under skipped.',
+					'Reads messages and statuses from the WhatsApp SCRM Trigger, results of the WhatsApp Sender and CRM Upsert, Intent Tagger output or rows of a CRM export. As a report, all input items make one item, and items it cannot read are listed under skipped.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
