@@ -98,6 +98,8 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 		out.skipped.push({ index, code, reason });
 	};
 	if (!isObject(item)) return skip('notObject', `is ${describe(item)}, not an object`);
+	// n8n's stand-in when a node found nothing (Always Output Data, e.g. a query over an empty table): no data, not bad data.
+	if (Object.keys(item).length === 0) return;
 
 	const whatsapp = isObject(item.whatsapp) && typeof item.whatsapp.outcome === 'string' ? item.whatsapp : undefined;
 	const crm = isObject(item.crm) && typeof item.crm.outcome === 'string' ? item.crm : undefined;
