@@ -74,7 +74,6 @@ beforeAll(async () => {
 	n8n = await N8nApi.forOwner(readHostState().url);
 	[database, smtp] = await Promise.all([startPostgres({ database: 'scrm_weekly' }), startSmtpSink()]);
 	await database.exec(archiveTablesSql());
-	await seedArchive(database, seededWeek());
 	const postgres = await archivePostgres(n8n, database, 'Weekly report e2e PostgreSQL');
 	const httpBasicAuth = await n8n.createCredential('httpBasicAuth', 'Weekly report page e2e', LOGIN);
 	const smtpCredential = await n8n.createCredential('smtp', 'Weekly report SMTP sink e2e', {
@@ -103,12 +102,21 @@ it('keeps the page private', async () => {
 	expect(await response.text()).not.toContain('<svg');
 });
 
+const LOGGED_IN = { authorization: `Basic ${Buffer.from(`${LOGIN.user}:${LOGIN.password}`).toString('base64')}` };
+
+it('shows an empty report on a fresh archive, not a page that never loads', async () => {
+	const response = await fetch(`${readHostState().url}/webhook/${PAGE}`, { headers: LOGGED_IN, signal: AbortSignal.timeout(60_000) });
+	expect(response.status).toBe(200);
+	const html = await response.text();
+	expect(html).toContain('No customer messages in this period.');
+	expect(html).not.toContain('Skipped items');
+});
+
 it('serves the week as an HTML page with the figures and charts of the seeded conversations', async () => {
+	await seedArchive(database, seededWeek());
 	let response: Response | undefined;
 	const execution = await executionOf(n8n, workflow.id, async () => {
-		response = await fetch(`${readHostState().url}/webhook/${PAGE}`, {
-			headers: { authorization: `Basic ${Buffer.from(`${LOGIN.user}:${LOGIN.password}`).toString('base64')}` },
-		});
+		response = await fetch(`${readHostState().url}/webhook/${PAGE}`, { headers: LOGGED_IN });
 	});
 	expect(execution.status).toBe('success');
 	expect(response!.status).toBe(200);
