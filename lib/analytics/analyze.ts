@@ -269,7 +269,7 @@ function sendTime(entry: MessageTrack): number | undefined {
 }
 
 /** Union-find over customer keys: two keys seen on one item are one customer. */
-class Identities {
+export class Identities {
 	private parent = new Map<string, string>();
 	private display = new Map<string, string>();
 	private labels?: Map<string, string>;

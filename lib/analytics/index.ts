@@ -1,9 +1,12 @@
 /**
  * Conversation analytics: `analyzeConversations` reads the package's items (trigger messages and
  * statuses, Sender and CRM results, Intent Tagger output, CRM export rows) into one JSON report;
- * `renderReportHtml` turns it into a self-contained HTML page with charts.
+ * `renderReportHtml` turns it into a self-contained HTML page with charts;
+ * `unansweredConversations` lists the customers waiting on a reply, for a follow-up list.
  */
 export { analyzeConversations, DEFAULT_FUNNEL, UNASSIGNED } from './analyze';
+export { unansweredConversations } from './unanswered';
+export type { UnansweredConversation, UnansweredOptions } from './unanswered';
 export { renderReportHtml } from './render';
 export type { RenderOptions } from './render';
 export { segmentWords, hotWordsOf } from './words';

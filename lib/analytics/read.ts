@@ -21,6 +21,8 @@ export interface InboundRecord {
 	display?: string;
 	name?: string;
 	time: number;
+	/** WhatsApp's message type (text, image, reaction, …), when the item says it. */
+	type?: string;
 	text?: string;
 	/** The Intent Tagger's result, when the item went through it. */
 	intent?: { tags: string[]; language?: string };
@@ -96,6 +98,8 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 		out.skipped.push({ index, code, reason });
 	};
 	if (!isObject(item)) return skip('notObject', `is ${describe(item)}, not an object`);
+	// n8n's stand-in when a node found nothing (Always Output Data, e.g. a query over an empty table): no data, not bad data.
+	if (Object.keys(item).length === 0) return;
 
 	const whatsapp = isObject(item.whatsapp) && typeof item.whatsapp.outcome === 'string' ? item.whatsapp : undefined;
 	const crm = isObject(item.crm) && typeof item.crm.outcome === 'string' ? item.crm : undefined;
@@ -117,6 +121,7 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 				id: str(item.id) ?? str(item.messageId),
 				...identity(customer, kind === 'message' ? [] : ['from']),
 				time,
+				type: str(item.type)?.toLowerCase(),
 				text: firstText(item),
 				intent: isObject(item.intent) ? { tags: tagList(item.intent.tags), language: str(item.intent.language) } : undefined,
 				tags,

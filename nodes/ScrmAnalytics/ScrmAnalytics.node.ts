@@ -8,7 +8,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { analyzeConversations, renderReportHtml } from '../../lib/analytics';
+import { analyzeConversations, renderReportHtml, unansweredConversations } from '../../lib/analytics';
 import type { AnalyticsOptions, FunnelStage } from '../../lib/analytics';
 
 interface StageParameter {
@@ -31,9 +31,9 @@ export class ScrmAnalytics implements INodeType {
 		icon: { light: 'file:scrmAnalytics.svg', dark: 'file:scrmAnalytics.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["includeHtml"] ? "report + HTML" : "report"}}',
+		subtitle: '={{$parameter["output"] === "unanswered" ? "unanswered conversations" : $parameter["includeHtml"] ? "report + HTML" : "report"}}',
 		description:
-			'Turns WhatsApp messages, statuses, Sender and CRM results into one report: response times per agent with alerts, busiest hours, hot words, intent mix, complaint rate, delivery and read rates, a conversion funnel and sync health, with an HTML page of charts',
+			'Turns WhatsApp messages, statuses, Sender and CRM results into one report: response times per agent with alerts, busiest hours, hot words, intent mix, complaint rate, delivery and read rates, a conversion funnel and sync health, with an HTML page of charts; or lists the customers still waiting for a reply',
 		defaults: { name: 'SCRM Analytics' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -41,10 +41,34 @@ export class ScrmAnalytics implements INodeType {
 		properties: [
 			{
 				displayName:
-					'All input items make one report: messages and statuses from the WhatsApp SCRM Trigger, results of the WhatsApp Sender and CRM Upsert, Intent Tagger output or rows of a CRM export. Items it cannot read are listed in the report under skipped.',
+					'Reads messages and statuses from the WhatsApp SCRM Trigger, results of the WhatsApp Sender and CRM Upsert, Intent Tagger output or rows of a CRM export. As a report, all input items make one item, and items it cannot read are listed under skipped.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				noDataExpression: true,
+				default: 'report',
+				options: [
+					{ name: 'Report', value: 'report', description: 'One item: the report of all input items, with an HTML page' },
+					{
+						name: 'Unanswered Conversations',
+						value: 'unanswered',
+						description: 'One item per customer whose latest messages nobody answered yet, longest waiting first: a follow-up list for agents',
+					},
+				],
+			},
+			{
+				displayName: 'Waiting At Least (Minutes)',
+				name: 'waitMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 30,
+				displayOptions: { show: { output: ['unanswered'] } },
+				description: "List a customer once their first unanswered message is this old. Replies are the Sender's results and the statuses of messages sent to the customer.",
 			},
 			{
 				displayName: 'Time Zone',
@@ -58,6 +82,7 @@ export class ScrmAnalytics implements INodeType {
 				displayName: 'Response Alert (Minutes)',
 				name: 'responseAlertMinutes',
 				type: 'number',
+				displayOptions: { show: { output: ['report'] } },
 				typeOptions: { minValue: 0.1, numberPrecision: 1 },
 				default: 6,
 				description: "Alert when an agent's median response time is above this",
@@ -66,6 +91,7 @@ export class ScrmAnalytics implements INodeType {
 				displayName: 'Complaint Alert (%)',
 				name: 'complaintRate',
 				type: 'number',
+				displayOptions: { show: { output: ['report'] } },
 				typeOptions: { minValue: 0, maxValue: 99, numberPrecision: 1 },
 				default: 5,
 				description: 'Alert when complaints are above this share of tagged messages on consecutive days (three unless changed under Options)',
@@ -74,6 +100,7 @@ export class ScrmAnalytics implements INodeType {
 				displayName: 'Funnel Stages',
 				name: 'funnel',
 				type: 'fixedCollection',
+				displayOptions: { show: { output: ['report'] } },
 				typeOptions: { multipleValues: true, sortable: true },
 				placeholder: 'Add Stage',
 				default: {},
@@ -100,6 +127,7 @@ export class ScrmAnalytics implements INodeType {
 				displayName: 'Include HTML Report',
 				name: 'includeHtml',
 				type: 'boolean',
+				displayOptions: { show: { output: ['report'] } },
 				default: true,
 				description: 'Whether to attach the report as a self-contained HTML page with charts, readable on a phone',
 			},
@@ -107,6 +135,7 @@ export class ScrmAnalytics implements INodeType {
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
+				displayOptions: { show: { output: ['report'] } },
 				placeholder: 'Add Option',
 				default: {},
 				options: [
@@ -157,6 +186,7 @@ export class ScrmAnalytics implements INodeType {
 		const options = this.getNodeParameter('options', 0, {}) as AnalyticsNodeOptions;
 		const timeZone = ((this.getNodeParameter('timeZone', 0, '') as string) || 'Asia/Hong_Kong').trim();
 		const now = Date.now();
+		if (this.getNodeParameter('output', 0, 'report') === 'unanswered') return [unansweredItems(this, items, timeZone, now)];
 		const opts: AnalyticsOptions = {
 			timeZone,
 			responseAlertMinutes: this.getNodeParameter('responseAlertMinutes', 0, 6) as number,
@@ -194,6 +224,22 @@ export class ScrmAnalytics implements INodeType {
 		}
 		return [[output]];
 	}
+}
+
+function unansweredItems(fn: IExecuteFunctions, items: INodeExecutionData[], timeZone: string, now: number): INodeExecutionData[] {
+	let list;
+	try {
+		list = unansweredConversations(
+			items.map((item) => item.json),
+			{ now, timeZone, waitMinutes: fn.getNodeParameter('waitMinutes', 0, 30) as number },
+		);
+	} catch (error) {
+		throw new NodeOperationError(fn.getNode(), error as Error, { description: 'Check Time Zone and Waiting At Least (Minutes)' });
+	}
+	return list.map(({ itemIndexes, ...conversation }) => ({
+		json: conversation as unknown as IDataObject,
+		pairedItem: itemIndexes.map((item) => ({ item })),
+	}));
 }
 
 function readFunnel(fn: IExecuteFunctions): FunnelStage[] | undefined {

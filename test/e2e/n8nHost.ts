@@ -114,12 +114,18 @@ interface ExecutionSummary {
 	workflowId: string;
 }
 
-/** Which of this package's node types take each of its credential types. */
+/**
+ * Which node types take each credential type: this package's, and the built-in ones the example
+ * workflows use (their files leave credentials for the user to pick).
+ */
 const CREDENTIAL_USERS: Record<string, string[]> = {
 	whatsAppScrmApi: ['n8n-nodes-whatsapp-scrm.whatsAppScrmTrigger', 'n8n-nodes-whatsapp-scrm.whatsAppSender'],
 	hubSpotScrmApi: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
 	zohoScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
 	salesforceScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
+	postgres: ['n8n-nodes-base.postgres'],
+	httpBasicAuth: ['n8n-nodes-base.webhook'],
+	smtp: ['n8n-nodes-base.emailSend'],
 };
 
 /** CRM Upsert's Attach Media also takes the WhatsApp credential when it downloads the message's media. */

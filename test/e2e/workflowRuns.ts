@@ -29,3 +29,39 @@ export async function executionOf(n8n: N8nApi, workflowId: string, start: () => 
 	const executions = await n8n.waitForExecutions(workflowId, before + 1);
 	return executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
 }
+
+/** A built-in Postgres credential for a test database on loopback (trust authentication: the password is not checked). */
+export function archivePostgres(n8n: N8nApi, database: { host: string; port: number; user: string; database: string }, name: string): Promise<{ id: string; name: string }> {
+	return n8n.createCredential('postgres', name, {
+		host: database.host,
+		port: database.port,
+		database: database.database,
+		user: database.user,
+		password: 'unused-trust-auth',
+		ssl: 'disable',
+		maxConnections: 10,
+		allowUnauthorizedCerts: false,
+	});
+}
+
+/**
+ * Replaces a workflow's trigger (Schedule, Manual, Execute Workflow) by a webhook, so a test can start
+ * that branch when it wants. The webhook answers with the last node's first item; n8n refuses that
+ * in a workflow holding a Respond to Webhook node, where `responseNode` is the mode to pass.
+ */
+export function startByWebhook(
+	workflow: { nodes: Array<Record<string, any>> },
+	triggerName: string,
+	path: string,
+	webhookId: string,
+	responseMode: 'lastNode' | 'responseNode' = 'lastNode',
+): void {
+	const trigger = workflow.nodes.find((node) => node.name === triggerName);
+	if (!trigger) throw new Error(`the workflow has no node "${triggerName}"`);
+	Object.assign(trigger, {
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId,
+		parameters: { httpMethod: 'POST', path, responseMode, options: {} },
+	});
+}

@@ -430,6 +430,13 @@ describe('bad items', () => {
 		expect(report.totals.items).toBe(0);
 		expect(renderReportHtml(report)).toContain('No customer messages in this period.');
 	});
+
+	test("n8n's empty stand-in item (a query that found nothing) is no data, not a skipped item", () => {
+		const report = analyzeConversations([{}]);
+		expect(report.totals).toMatchObject({ items: 1, skipped: 0, inbound: 0 });
+		expect(report.skipped.count).toBe(0);
+		expect(renderReportHtml(report)).not.toContain('Skipped items');
+	});
 });
 
 describe('determinism and HTML', () => {
