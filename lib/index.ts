@@ -38,8 +38,8 @@ export type { TagResult, Intent, Tagger, TaggerOptions, TaggerRule, TierResult, 
 export { dedupeContacts, DEFAULT_FIELDS as DEFAULT_DEDUP_FIELDS } from './dedup';
 export type { Contact, DedupOptions, DedupResult, FieldRule, MergedContact, PairExplanation } from './dedup';
 
-export { analyzeConversations, renderReportHtml } from './analytics';
-export type { ConversationReport } from './analytics';
+export { analyzeConversations, renderReportHtml, unansweredConversations } from './analytics';
+export type { ConversationReport, UnansweredConversation, UnansweredOptions } from './analytics';
 
 export { createCrmAdapter, createHubSpotAdapter, createZohoAdapter, createSalesforceAdapter, upsertContacts, CrmApiError, attachMedia, fitMedia } from './crm';
 export type { CrmAdapter, CrmContact, CrmField, ContactInput, FieldCheck, MissingField, UpsertOptions, UpsertOutcome, AttachMediaOutcome, FittedMedia, MediaToAttach } from './crm';

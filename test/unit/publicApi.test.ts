@@ -6,7 +6,7 @@ import * as engine from '../../lib';
 
 describe('the public engine API', () => {
 	it('exports every name the design fixes', () => {
-		for (const name of ['normalizePhone', 'verifySignature', 'parseWebhook', 'graphError', 'createQuotaGuard', 'dedupeContacts', 'tagMessage', 'tierCustomer', 'attachMedia', 'fitMedia']) {
+		for (const name of ['normalizePhone', 'verifySignature', 'parseWebhook', 'graphError', 'createQuotaGuard', 'dedupeContacts', 'tagMessage', 'tierCustomer', 'attachMedia', 'fitMedia', 'analyzeConversations', 'renderReportHtml', 'unansweredConversations']) {
 			expect(typeof (engine as Record<string, unknown>)[name]).toBe('function');
 		}
 	});
