@@ -1,10 +1,12 @@
 /**
  * `npm start -- --sandbox`: the whole system on a laptop without Meta or a CRM account. Starts the
- * Graph API simulator (as the business's WhatsApp number), the HubSpot simulator and a small shop
- * order API beside a fresh n8n with this package; imports every example workflow with credentials
- * pointing at the simulators; activates the live pipelines; and plays a day of multilingual
+ * Graph API simulator (as the business's WhatsApp number), the HubSpot simulator, a small shop
+ * order API and (where Debian's postgresql is installed) a PostgreSQL for the conversation archive,
+ * holding the week before, beside a fresh n8n with this package; imports every example workflow with
+ * credentials pointing at them; activates the live pipelines; and plays a day of multilingual
  * customer conversations through their triggers, answering the business's replies with Meta's
- * sent/delivered/read statuses. n8n stays up for exploring until Ctrl-C.
+ * sent/delivered/read statuses. The weekly report page then shows the week. n8n stays up for
+ * exploring until Ctrl-C.
  *
  *   npm start -- --sandbox [--port 5678] [--customers 60] [--minutes 5] [--seed 7] [--exit]
  *
@@ -18,13 +20,18 @@ import path from 'node:path';
 import { startBenchN8n, stopBenchN8n, track } from '../bench/support/host';
 import { N8nApi, ROOT, sleep } from '../test/e2e/n8nHost';
 import type { InstanceOwner } from '../test/e2e/n8nHost';
-import { simulatedWhatsApp, SIM_BUSINESS } from '../test/e2e/workflowRuns';
+import { archivePostgres, simulatedWhatsApp, SIM_BUSINESS } from '../test/e2e/workflowRuns';
+import { archiveTablesSql, seedArchive } from '../test/e2e/archiveSeed';
+import { postgresBinDir, startPostgres } from '../test/support/postgresServer';
+import type { PostgresServer } from '../test/support/postgresServer';
+import { startSmtpSink } from '../test/support/smtpSink';
 import { startHubSpotSimulator } from '../test/simulators/crm/hubspot';
 import { SIM, startGraphApiSimulator } from '../test/simulators/graphApi';
 import type { GraphApiSimulator, SentMessage } from '../test/simulators/graphApi';
 import { envelopeFor, statusUpdate, textMessage } from '../test/simulators/whatsappPayloads';
 import { dayOfConversations } from './day';
 import type { SandboxMessage } from './day';
+import { pastWeek } from './history';
 
 interface Options {
 	port: number;
@@ -40,6 +47,9 @@ interface Options {
 
 /** Workflows that run live in the sandbox; the others are imported for reading and manual runs. */
 const LIVE = ['whatsapp-crm-sync.json', 'faq-auto-reply.json', 'order-status-auto-reply.json'];
+/** Live too when PostgreSQL is there to hold the archive. */
+const LIVE_WITH_ARCHIVE = ['whatsapp-conversation-archive.json', 'weekly-analytics-report.json'];
+const REPORT_LOGIN = { user: 'sandbox', password: 'Sandbox-Report1' };
 
 const OWNER: InstanceOwner = { email: 'sandbox@scrm.test', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Passw0rd' };
 
@@ -155,12 +165,14 @@ async function main(): Promise<void> {
 	const shop = await startShop(options.shopPort);
 	const stopShop = track(shop.stop);
 	say(`Graph API simulator ${graph.url}, HubSpot simulator ${hubspot.baseUrl}, shop API ${shop.url}`);
+	const archive = await startArchive(options, say);
+	const stopArchive = archive ? track(() => archive.stop()) : async () => undefined;
 
 	say(`starting n8n ${options.version} on port ${options.port} (a fresh instance; about a minute)`);
 	const host = await startBenchN8n({ version: options.version, port: options.port, name: 'sandbox' });
 	const stopAll = async () => {
 		await stopBenchN8n(host);
-		await Promise.allSettled([stopGraph(), stopHubSpot(), stopShop()]);
+		await Promise.allSettled([stopGraph(), stopHubSpot(), stopShop(), stopArchive()]);
 	};
 	try {
 		const n8n = await N8nApi.forOwner(host.url, OWNER);
@@ -172,20 +184,33 @@ async function main(): Promise<void> {
 			baseUrl: hubspot.baseUrl,
 		});
 
+		const credentials: Record<string, { id: string; name: string }> = { whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot };
+		if (archive) {
+			credentials.postgres = await archivePostgres(n8n, archive, 'Archive (sandbox PostgreSQL)');
+			credentials.httpBasicAuth = await n8n.createCredential('httpBasicAuth', 'Report page (sandbox)', REPORT_LOGIN);
+			// The report's Monday e-mail needs a mail server: a loopback one that keeps what it gets.
+			const mailbox = await startSmtpSink();
+			track(() => mailbox.stop());
+			credentials.smtp = await n8n.createCredential('smtp', 'Mailbox (sandbox)', { host: mailbox.host, port: mailbox.port, secure: false, disableStartTls: true, user: '', password: '' });
+		}
+		const liveFiles = archive ? [...LIVE, ...LIVE_WITH_ARCHIVE] : LIVE;
+
 		const live: Array<{ file: string; id: string; url?: string }> = [];
 		for (const file of fs.readdirSync(path.join(ROOT, 'workflows')).filter((f) => f.endsWith('.json')).sort()) {
-			const workflow = await n8n.importWorkflow(file, { whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot }, (json) => {
+			const workflow = await n8n.importWorkflow(file, credentials, (json) => {
 				for (const node of json.nodes as Array<{ name: string; type: string; parameters: Record<string, unknown> }>) {
 					if (node.name === 'Look Up Orders') node.parameters.url = `${shop.url}/api/orders/latest`;
 				}
 			});
-			if (!LIVE.includes(file)) continue;
+			if (!liveFiles.includes(file)) continue;
 			await n8n.activate(workflow);
 			live.push({ file, id: workflow.id, url: triggerUrl(host.url, workflow) });
 		}
 		const triggers = live.map((w) => w.url).filter((url): url is string => url !== undefined);
 		say(`imported every example workflow; live: ${live.map((w) => w.file.replace('.json', '')).join(', ')}`);
 		say(`open ${host.url} and sign in as ${OWNER.email} / ${OWNER.password}`);
+		const reportUrl = `${host.url}/webhook/whatsapp-weekly-report`;
+		if (archive) say(`weekly report: ${reportUrl} (user ${REPORT_LOGIN.user}, password ${REPORT_LOGIN.password})`);
 
 		// Meta delivers each webhook to every app subscribed to the business account: here, every live trigger.
 		const rejected: string[] = [];
@@ -224,7 +249,12 @@ async function main(): Promise<void> {
 			clearInterval(progress);
 		}
 
-		const result = { ...(await summary(n8n, live, graph, hubspot)), messagesPlayed: day.length, rejectedDeliveries: rejected.length };
+		const result = {
+			...(await summary(n8n, live, graph, hubspot)),
+			messagesPlayed: day.length,
+			rejectedDeliveries: rejected.length,
+			...(archive ? await archiveSummary(archive, reportUrl) : {}),
+		};
 		say(`day played: ${line(result)}`);
 		if (rejected.length) say(`deliveries the triggers refused: ${[...new Set(rejected)].join('; ')}`);
 		if (options.exit) {
@@ -236,6 +266,31 @@ async function main(): Promise<void> {
 	} finally {
 		await stopAll();
 	}
+}
+
+/** A PostgreSQL holding the archive's tables and the week before, or nothing when it is not installed. */
+async function startArchive(options: Options, say: (line: string) => void): Promise<PostgresServer | undefined> {
+	try {
+		postgresBinDir();
+	} catch (error) {
+		say(`${(error as Error).message}; the archive and weekly report workflows are imported but not live`);
+		return undefined;
+	}
+	const database = await startPostgres({ database: 'whatsapp_archive' });
+	await database.exec(archiveTablesSql());
+	const week = pastWeek(options.customers, options.seed);
+	await seedArchive(database, week);
+	say(`PostgreSQL archive on port ${database.port}, holding the 6 days before today (${week.messages.length} messages)`);
+	return database;
+}
+
+/** What today's day left in the archive, and whether the report page draws it. */
+async function archiveSummary(archive: PostgresServer, reportUrl: string) {
+	// The archive workflow stores each event as `raw`; the seeded week is marked `seeded`.
+	const [row] = await archive.query<{ n: number }>(`SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'inbound' AND raw->>'seeded' IS NULL`);
+	const page = await fetch(reportUrl, { headers: { authorization: `Basic ${Buffer.from(`${REPORT_LOGIN.user}:${REPORT_LOGIN.password}`).toString('base64')}` } });
+	const html = await page.text();
+	return { archivedToday: row.n, reportStatus: page.status, reportCharts: (html.match(/<svg/g) ?? []).length };
 }
 
 function inbound(message: SandboxMessage, index: number) {

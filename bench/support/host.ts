@@ -106,7 +106,7 @@ export async function startBenchN8n(options: StartOptions): Promise<HostState> {
 	installSignalHandlers();
 	for (const port of [options.port, options.port + 10_000]) {
 		if (await portInUse(port)) {
-			throw new Error(`port ${port} is already in use on 127.0.0.1; stop what listens there or choose another port (SCRM_BENCH_PORT)`);
+			throw new Error(`port ${port} is already in use on 127.0.0.1; stop what listens there or choose another port (SCRM_BENCH_PORT for benchmarks, --port for the sandbox)`);
 		}
 	}
 	const host = await startN8n(options);
