@@ -8,6 +8,7 @@
 import { normalizePhone } from '../lib/phone';
 import { loadIntentDataset } from '../test/support/intentDataset';
 import type { LabelledMessage } from '../test/support/intentDataset';
+import { seededRandom } from '../test/support/seededRandom';
 
 export interface SandboxCustomer {
 	/** wa_id: the phone number as digits, as Meta sends it. */
@@ -48,17 +49,6 @@ const MARKETS: Market[] = [
 /** Relative chance of a message starting in each hour of the day (local time of the shop). */
 const HOURLY = [0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.8, 1.5, 2.2, 2.6, 2.8, 3.4, 3.2, 2.5, 2.3, 2.4, 2.6, 2.9, 3.5, 3.8, 3.3, 2.2, 0.9];
 
-/** A small seeded generator (mulberry32): the same seed plays the same day. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
 
 function pick<T>(rand: () => number, items: readonly T[], weight: (item: T) => number = () => 1): T {
 	const total = items.reduce((sum, item) => sum + weight(item), 0);
@@ -72,7 +62,7 @@ function pick<T>(rand: () => number, items: readonly T[], weight: (item: T) => n
 
 /** `customers` customers' conversations over one day, in the order they were written. */
 export function dayOfConversations(customers: number, seed = 7): SandboxMessage[] {
-	const rand = random(seed);
+	const rand = seededRandom(seed);
 	const byLanguage = new Map<string, LabelledMessage[]>();
 	for (const row of loadIntentDataset('dev')) {
 		// Opt-outs would silence the rest of the sandbox's day for that customer: keep them rare.

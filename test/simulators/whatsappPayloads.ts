@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 
 import { normalizePhone } from '../../lib/phone/normalize';
+import { seededRandom } from '../support/seededRandom';
 
 export const DEFAULT_WABA_ID = '102290129340398';
 export const DEFAULT_PHONE_NUMBER_ID = '106540352242922';
@@ -375,17 +376,6 @@ export function mergeBodies(...bodies: WebhookBody[]): WebhookBody {
 
 // ---- a realistic stream ---------------------------------------------------------------------
 
-/** mulberry32: small, fast and the same on every machine. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** Country code and the leading digits of real mobile ranges, with national number length. */
 const MOBILE_PLANS: Array<{ code: string; region: string; prefixes: string[]; length: number }> = [
@@ -448,7 +438,7 @@ function customerPool(size: number, next: () => number): Customer[] {
  * username (BSUID-only) customers and the odd template status update (no events).
  */
 export function realisticMix(count: number, seed = 42, customers = Math.min(5_000, Math.max(1, count))): WebhookBody[] {
-	const next = random(seed);
+	const next = seededRandom(seed);
 	const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)];
 	const pool = customerPool(customers, next);
 	const statusTotal = STATUS_WEIGHTS.reduce((sum, [, weight]) => sum + weight, 0);

@@ -3,18 +3,8 @@
  * compress, makes a file of a predictable, large size for its dimensions.
  */
 import { defaultFormats, Jimp } from 'jimp';
+import { seededRandom } from './seededRandom';
 
-/** A deterministic generator (mulberry32), so a failing size is the same on every run. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export interface NoiseOptions {
 	width: number;
@@ -29,7 +19,7 @@ export interface NoiseOptions {
 
 export async function noiseImage(opts: NoiseOptions): Promise<Buffer> {
 	const image = new Jimp({ width: opts.width, height: opts.height });
-	const next = random(opts.seed ?? 1);
+	const next = seededRandom(opts.seed ?? 1);
 	const data = image.bitmap.data;
 	for (let i = 0; i < data.length; i += 4) {
 		data[i] = (next() * 256) | 0;
