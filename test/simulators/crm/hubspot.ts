@@ -4,6 +4,8 @@
  * closely enough to test the adapter without HubSpot:
  * - bearer auth with HubSpot's 401 bodies, and 403 MISSING_SCOPES for a token without a scope;
  * - property validation (unknown → PROPERTY_DOESNT_EXIST, read-only, types, options, email);
+ *   reads ignore properties the portal lacks, as HubSpot documents; `withoutWhatsAppFields` is a
+ *   portal where nobody created the package's `whatsapp_*` properties;
  * - batch writes of at most 100 inputs; `batch/create` all-or-nothing, or per input (207) when
  *   every input carries an `objectWriteTraceId`; `batch/upsert` only by `email` or a property with
  *   `hasUniqueValue`; 409 CONFLICT "Contact already exists. Existing ID: …"; results in no
@@ -142,6 +144,8 @@ export interface HubSpotSimulatorOptions {
 	contacts?: Array<{ id?: string; properties: Record<string, unknown> }>;
 	/** Further property definitions (custom properties). */
 	properties?: HubSpotSimProperty[];
+	/** A new portal: none of the `whatsapp_*` custom contact properties exist (seed values of them are dropped). */
+	withoutWhatsAppFields?: boolean;
 	/** Clock for windows, lag and timestamps. Default Date.now. */
 	now?: () => number;
 	/** The largest file the files API takes. Default HUBSPOT_SIM_MAX_FILE_BYTES. */
@@ -321,7 +325,7 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 	const searchLimits = opts.searchRateLimit === false ? false : (opts.searchRateLimit ?? { max: 5, windowMs: 1000 });
 	const filterLimits = opts.searchLimits ?? { filterGroups: 5, filtersPerGroup: 6, filters: 18 };
 	const searchLagMs = opts.searchLagMs ?? 0;
-	const properties = [...defaultHubSpotProperties(), ...(opts.properties ?? [])];
+	const properties = [...defaultHubSpotProperties().filter((p) => !(opts.withoutWhatsAppFields && p.name.startsWith('whatsapp_'))), ...(opts.properties ?? [])];
 	const propertyByName = new Map(properties.map((p) => [p.name, p]));
 	const faults = new FaultQueue();
 
@@ -386,7 +390,10 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		const id = seed.id ?? newId();
 		const at = now();
 		const props: Record<string, string> = {};
-		for (const [name, value] of Object.entries(seed.properties)) if (value !== undefined && value !== null && value !== '') props[name] = String(value);
+		for (const [name, value] of Object.entries(seed.properties)) {
+			if (opts.withoutWhatsAppFields && !propertyByName.has(name)) continue;
+			if (value !== undefined && value !== null && value !== '') props[name] = String(value);
+		}
 		// Seeds are searchable at once: they were written long before the test.
 		store({ id, properties: props, createdAt: at, updatedAt: at });
 		index.set(id, [{ at: 0, record: { ...contacts.get(id)!, properties: { ...props, hs_object_id: id } } }]);
@@ -522,6 +529,9 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		record.updatedAt = Math.max(now(), record.updatedAt + 1);
 		store(record);
 	}
+
+	/** The contact properties a read asks for that exist: HubSpot ignores the others. */
+	const existingProperties = (names: string[]) => names.filter((name) => propertyByName.has(name));
 
 	/** A record as the API shows it, with the properties asked for (or all that are set). */
 	function view(record: HubSpotSimRecord, names?: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -712,7 +722,7 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		const missing: string[] = [];
 		for (const input of inputs) {
 			const record = records(String(input.id));
-			if (record) found.push(view(record, names && names.length ? names : undefined));
+			if (record) found.push(view(record, names && names.length ? (objectName === 'CONTACT' ? existingProperties(names) : names) : undefined));
 			else missing.push(String(input.id));
 		}
 		const errors = missing.length
@@ -767,7 +777,7 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			return String(a.properties[sortName] ?? '').localeCompare(String(b.properties[sortName] ?? ''));
 		});
 		if (descending) hits.reverse();
-		const names = [...new Set([...SEARCH_DEFAULT_PROPERTIES, ...(request.properties ?? [])])];
+		const names = existingProperties([...new Set([...SEARCH_DEFAULT_PROPERTIES, ...(request.properties ?? [])])]);
 		const page = hits.slice(offset, offset + limit);
 		const next = offset + limit < Math.min(hits.length, SEARCH_RESULTS_MAX) ? { paging: { next: { after: String(offset + limit) } } } : {};
 		return { status: 200, body: { total: hits.length, results: page.map((r) => view(r, names)), ...next } };
@@ -777,7 +787,7 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		const limit = Number(url.searchParams.get('limit') ?? 10);
 		if (!Number.isInteger(limit) || limit < 1 || limit > LIST_PAGE_MAX) throw new HubSpotError(400, 'VALIDATION_ERROR', `limit must be between 1 and ${LIST_PAGE_MAX}`);
 		const after = url.searchParams.get('after');
-		const names = [...new Set([...LIST_DEFAULT_PROPERTIES, ...(url.searchParams.get('properties') ?? '').split(',').filter(Boolean)])];
+		const names = existingProperties([...new Set([...LIST_DEFAULT_PROPERTIES, ...(url.searchParams.get('properties') ?? '').split(',').filter(Boolean)])]);
 		const all = [...contacts.values()].sort((a, b) => Number(a.id) - Number(b.id)).filter((r) => !after || Number(r.id) >= Number(after));
 		const page = all.slice(0, limit);
 		const next = all.length > limit ? { paging: { next: { after: all[limit].id, link: `${url.pathname}?after=${all[limit].id}` } } } : {};
@@ -1016,7 +1026,7 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 				const record = resolve(decodeURIComponent(m[1]));
 				if (!record) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', 'resource not found');
 				const names = req.url.searchParams.get('properties')?.split(',').filter(Boolean);
-				return { status: 200, body: view(record, names?.length ? [...new Set([...LIST_DEFAULT_PROPERTIES, ...names])] : LIST_DEFAULT_PROPERTIES) };
+				return { status: 200, body: view(record, names?.length ? existingProperties([...new Set([...LIST_DEFAULT_PROPERTIES, ...names])]) : LIST_DEFAULT_PROPERTIES) };
 			},
 		},
 		{
