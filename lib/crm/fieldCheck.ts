@@ -6,7 +6,7 @@
 import type { CanonicalField, CrmField, CrmName, FieldCheck, MissingField } from './types';
 import { CrmApiError } from './types';
 
-/** The canonical fields held in custom fields in Zoho CRM and Salesforce. */
+/** The canonical fields held in custom fields (HubSpot custom properties). */
 export const CUSTOM_CANONICAL_FIELDS: CanonicalField[] = ['whatsappE164', 'whatsappUserId', 'lastInteractionAt', 'interactionCount', 'tags'];
 
 const NOT_KEPT: Partial<Record<CanonicalField, string>> = {
@@ -74,6 +74,8 @@ export function createFieldChecker(opts: {
 			if (!field) unusable.set(canonical, `The ${label(opts.crm)} contact object has no field ${name}`);
 			else if (field.readOnly) unusable.set(canonical, `The ${label(opts.crm)} contact field ${name} is read-only for this connection`);
 			else if (accepted && !accepted.includes(field.type)) unusable.set(canonical, `The ${label(opts.crm)} contact field ${name} is of type ${field.type}, not ${accepted.join(' or ')}`);
+			// The package writes instants; a date-only field refuses any that is not midnight UTC.
+			else if (canonical === 'lastInteractionAt' && field.dateOnly) unusable.set(canonical, `The ${label(opts.crm)} contact field ${name} holds a date only, not a date and time`);
 		}
 		const check: FieldCheck = {
 			fieldNames: Object.fromEntries(Object.entries(opts.fieldNames).filter(([c]) => !unusable.has(c as CanonicalField))) as FieldCheck['fieldNames'],

@@ -117,6 +117,8 @@ export interface CrmField {
 	name: string;
 	label: string;
 	type: 'string' | 'number' | 'boolean' | 'dateTime' | 'options' | 'array';
+	/** A `dateTime` field that keeps a day only (HubSpot `date`: midnight UTC), so refuses a time of day. */
+	dateOnly?: boolean;
 	options?: Array<{ name: string; value: string }>;
 	required?: boolean;
 	readOnly?: boolean;

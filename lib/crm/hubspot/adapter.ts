@@ -30,6 +30,7 @@ import type { HttpResponse } from '../../http/transport';
 import { multipartBody } from '../../http/multipart';
 import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
+import { createFieldChecker } from '../fieldCheck';
 import { CrmHttp, realClock, rollingWindowLimiter } from '../http';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { taggedFileName } from '../media';
@@ -61,6 +62,7 @@ export const HUBSPOT_DEFAULT_PHONE_FIELDS = ['phone', 'mobilephone'];
 /**
  * Where the package keeps what it maintains. The `whatsapp_*` properties are custom: create them
  * in HubSpot (whatsapp_e164 with unique values), or point these names elsewhere via `fieldNames`.
+ * A portal without some of them keeps working without them (see checkFields).
  */
 export const HUBSPOT_DEFAULT_FIELD_NAMES: Partial<Record<CanonicalField, string>> = {
 	firstName: 'firstname',
@@ -74,6 +76,15 @@ export const HUBSPOT_DEFAULT_FIELD_NAMES: Partial<Record<CanonicalField, string>
 	tags: 'whatsapp_tags',
 	lastInteractionAt: 'whatsapp_last_interaction',
 	interactionCount: 'whatsapp_interaction_count',
+};
+
+/** How each custom property is created in HubSpot (Settings › Properties), for the missing-field message. */
+const HUBSPOT_PROPERTY_TYPES: Partial<Record<CanonicalField, string>> = {
+	whatsappE164: 'a Single-line text property with "Require unique values for this property" on',
+	whatsappUserId: 'a Single-line text property',
+	lastInteractionAt: 'a Date and time picker property (not Date picker, which keeps no time)',
+	interactionCount: 'a Number property',
+	tags: 'a Multi-line text property',
 };
 
 const CONTACTS = '/crm/v3/objects/contacts';
@@ -680,10 +691,29 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		return next ? { contacts, after: next } : { contacts };
 	}
 
-	async function describeFields(): Promise<CrmField[]> {
+	async function contactProperties(): Promise<Array<Record<string, unknown>>> {
 		const response = await call<{ results?: Array<Record<string, unknown>> }>({ method: 'GET', path: '/crm/v3/properties/contacts', qs: { archived: false } });
-		return (response.body?.results ?? []).filter((p) => p.hidden !== true || phoneFields.includes(String(p.name))).map(toCrmField);
+		return response.body?.results ?? [];
 	}
+
+	async function describeFields(): Promise<CrmField[]> {
+		return (await contactProperties()).filter((p) => p.hidden !== true || phoneFields.includes(String(p.name))).map(toCrmField);
+	}
+
+	// Reads need no check: HubSpot ignores properties a read names that the portal lacks. Writes
+	// naming one are refused whole (VALIDATION_ERROR, PROPERTY_DOESNT_EXIST), hence the check.
+	const fieldCheck = createFieldChecker({
+		crm: 'hubspot',
+		fieldNames,
+		explicit: [...Object.keys(opts.fieldNames ?? {}), ...(opts.uniqueProperty ? ['whatsappE164'] : [])],
+		// Hidden properties too: hidden from forms and the field mapping, they still take values.
+		describe: async () => (await contactProperties()).map(toCrmField),
+		howToCreate: (canonical, field) =>
+			`an admin can add it in Settings › Properties › Contact properties as ${HUBSPOT_PROPERTY_TYPES[canonical]} with the internal name ${field}, or map another field`,
+		// Tags are written `;`-joined; a multiple checkboxes property would refuse every tag not among its options.
+		accepts: { whatsappE164: ['string'], whatsappUserId: ['string'], lastInteractionAt: ['dateTime'], interactionCount: ['number'], tags: ['string'] },
+		isFatal,
+	});
 
 	async function merge(survivorId: string, absorbedIds: string[]): Promise<MergeResult> {
 		const merged: MergeResult['merged'] = [];
@@ -720,6 +750,7 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		maxAttachmentBytes: HUBSPOT_ATTACHMENT_MAX_BYTES,
 		attachFiles,
 		describeFields,
+		checkFields: () => fieldCheck.check(),
 		merge,
 	};
 }
@@ -823,6 +854,7 @@ function toCrmField(property: Record<string, unknown>): CrmField {
 		name: String(property.name),
 		label: String(property.label ?? property.name),
 		type: mapped,
+		...(type === 'date' ? { dateOnly: true } : {}),
 		// HubSpot requires no contact property through the API.
 		required: false,
 		readOnly: metadata.readOnlyValue === true || property.calculated === true,

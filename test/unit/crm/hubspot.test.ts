@@ -11,7 +11,7 @@ import type { CrmAdapter, MessageLog } from '../../../lib/crm/types';
 import { upsertContacts } from '../../../lib/crm/upsert';
 import { axiosTransport } from '../../../lib/http/transport';
 import { startHubSpotSimulator } from '../../simulators/crm/hubspot';
-import type { HubSpotSimulator, HubSpotSimulatorOptions } from '../../simulators/crm/hubspot';
+import type { HubSpotSimProperty, HubSpotSimulator, HubSpotSimulatorOptions } from '../../simulators/crm/hubspot';
 
 jest.setTimeout(60_000);
 
@@ -368,6 +368,96 @@ describe('fields and merge', () => {
 		// The absorbed contact's timeline moved with it: logging again is a duplicate.
 		const [again] = await adapter.logMessages([log('101', 'wamid.M')]);
 		expect(again).toMatchObject({ ok: true, duplicate: true });
+	});
+});
+
+describe('a portal without the WhatsApp properties', () => {
+	const WHATSAPP = ['whatsapp_e164', 'whatsapp_user_id', 'whatsapp_tags', 'whatsapp_last_interaction', 'whatsapp_interaction_count'];
+	const property = (name: string, type: HubSpotSimProperty['type'], fieldType: string, extra: Partial<HubSpotSimProperty> = {}): HubSpotSimProperty => ({
+		name,
+		label: name,
+		type,
+		fieldType,
+		groupName: 'whatsapp',
+		...extra,
+	});
+	const interaction = { ref: 0, phone: '+85262301111', userId: 'HK.3000000000000003', tags: ['vip'], interactionAt: Date.parse('2026-11-22T10:00:00Z') };
+
+	it('finds all five in a portal that has them, with one look at the properties however often asked', async () => {
+		const adapter = await setup({ contacts: [] });
+		const checks = await Promise.all([adapter.checkFields!(), adapter.checkFields!()]);
+		await upsertContacts(adapter, [interaction]);
+		expect(checks[0]).toEqual({ fieldNames: adapter.fieldNames, missing: [] });
+		expect(checks[1]).toBe(checks[0]);
+		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBe(1);
+		const [contact] = [...sim.state.contacts.values()];
+		expect(contact.properties).toMatchObject({ whatsapp_e164: '+85262301111', whatsapp_user_id: 'HK.3000000000000003', whatsapp_tags: 'vip', whatsapp_interaction_count: '1' });
+	});
+
+	it('leaves out a property of the wrong type, a date-only one and a read-only one, and says what each needs', async () => {
+		const adapter = await setup({
+			contacts: [],
+			withoutWhatsAppFields: true,
+			properties: [
+				property('whatsapp_e164', 'string', 'text', { hasUniqueValue: true, hidden: true }),
+				property('whatsapp_user_id', 'string', 'text', { readOnlyValue: true }),
+				property('whatsapp_tags', 'enumeration', 'checkbox', { options: [{ label: 'VIP', value: 'vip' }] }),
+				property('whatsapp_last_interaction', 'date', 'date'),
+				property('whatsapp_interaction_count', 'string', 'text'),
+			],
+		});
+		const [outcome] = await upsertContacts(adapter, [interaction]);
+		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
+		expect(sim.state.rejected.validation).toBe(0);
+		const [contact] = [...sim.state.contacts.values()];
+		// A hidden property still takes values: only the unusable four are left out.
+		expect(contact.properties.whatsapp_e164).toBe('+85262301111');
+		for (const name of WHATSAPP.slice(1)) expect(contact.properties).not.toHaveProperty(name);
+
+		const { missing, fieldNames } = await adapter.checkFields!();
+		const reasons = new Map(missing.map((m) => [m.field, m.message]));
+		expect([...reasons.keys()].sort()).toEqual(WHATSAPP.slice(1).sort());
+		expect(fieldNames.whatsappE164).toBe('whatsapp_e164');
+		expect(reasons.get('whatsapp_user_id')).toMatch(/^The HubSpot contact field whatsapp_user_id is read-only/);
+		expect(reasons.get('whatsapp_tags')).toMatch(/is of type array, not string.*a Multi-line text property with the internal name whatsapp_tags/);
+		expect(reasons.get('whatsapp_last_interaction')).toMatch(/holds a date only, not a date and time.*Date and time picker/);
+		expect(reasons.get('whatsapp_interaction_count')).toMatch(/is of type string, not number, so interactions are not counted: .*a Number property/);
+	});
+
+	it('uses a property mapped explicitly as given, and reports HubSpot’s refusal on that item', async () => {
+		const adapter = await setup({ contacts: [], withoutWhatsAppFields: true }, { fieldNames: { tags: 'whatsapp_tags' } });
+		const [outcome] = await upsertContacts(adapter, [interaction]);
+		expect(outcome).toMatchObject({ outcome: 'failed', error: { code: 'PROPERTY_DOESNT_EXIST', fields: ['whatsapp_tags'] } });
+		if (outcome.outcome !== 'failed') throw new Error('unreachable');
+		expect(outcome.error.message).toMatch(/HubSpot has no contact property "whatsapp_tags"/);
+		const { missing } = await adapter.checkFields!();
+		expect(missing.map((m) => m.field).sort()).toEqual(['whatsapp_e164', 'whatsapp_interaction_count', 'whatsapp_last_interaction', 'whatsapp_user_id']);
+	});
+
+	it('writes the standard properties when the properties cannot be read, and looks again next time', async () => {
+		// One retry: each look at the properties is two requests, both answered 500 while the fault lasts.
+		const adapter = await setup({ contacts: [] }, { retries: 1, clock: fakeClock() });
+		const unavailable = () => sim.setFault({ status: 500, count: 2, match: 'GET /crm/v3/properties/contacts' });
+		unavailable();
+		const [outcome] = await upsertContacts(adapter, [interaction]);
+		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
+		const [contact] = [...sim.state.contacts.values()];
+		expect(contact.properties).toMatchObject({ mobilephone: '+85262301111' });
+		for (const name of WHATSAPP) expect(contact.properties).not.toHaveProperty(name);
+		unavailable();
+		const failed = await adapter.checkFields!();
+		expect(failed.missing.map((m) => m.field).sort()).toEqual([...WHATSAPP].sort());
+		for (const m of failed.missing) expect(m.message).toMatch(/^Could not check whether the contact field whatsapp_\w+ exists \(HubSpot had an internal error \(500\)/);
+		expect((await adapter.checkFields!()).missing).toEqual([]);
+		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBe(5);
+	});
+
+	it('stops the run on a token HubSpot refuses, rather than writing without the properties', async () => {
+		sim = await startHubSpotSimulator({ contacts: [] });
+		const adapter = adapterFor({}, 'pat-na1-11111111-2222-3333-4444-555555555555');
+		const [outcome] = await upsertContacts(adapter, [interaction]);
+		expect(outcome).toMatchObject({ outcome: 'failed', error: { status: 401 } });
+		expect(sim.state.contacts.size).toBe(0);
 	});
 });
 
