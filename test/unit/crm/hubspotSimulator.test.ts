@@ -308,3 +308,18 @@ it('is a portal without the whatsapp_* properties when asked: writes naming one 
 	// Filtering on one is an error, as in HubSpot.
 	expect((await search({ filterGroups: [eq('whatsapp_e164', '+85291234567')] })).status).toBe(400);
 });
+
+it('creates a contact property in an existing group with the write scope, once, checking type with fieldType', async () => {
+	await start({ withoutWhatsAppFields: true });
+	const definition = { name: 'whatsapp_e164', label: 'WhatsApp Number', type: 'string', fieldType: 'text', groupName: 'whatsapp_scrm', hasUniqueValue: true };
+	expect(await request('POST', '/crm/v3/properties/contacts', definition)).toMatchObject({ status: 403, body: { category: 'MISSING_SCOPES' } });
+	sim.setScopes(['crm.objects.contacts.write', 'crm.schemas.contacts.read', 'crm.schemas.contacts.write']);
+	expect((await request('POST', '/crm/v3/properties/contacts', definition)).status).toBe(400);
+	expect(await request('POST', '/crm/v3/properties/contacts/groups', { name: 'whatsapp_scrm', label: 'WhatsApp SCRM', displayOrder: -1 })).toMatchObject({ status: 201, body: { name: 'whatsapp_scrm' } });
+	expect((await request('POST', '/crm/v3/properties/contacts/groups', { name: 'whatsapp_scrm', label: 'Again' })).status).toBe(409);
+	expect((await request('POST', '/crm/v3/properties/contacts', { ...definition, type: 'datetime' })).status).toBe(400);
+	expect(await request('POST', '/crm/v3/properties/contacts', definition)).toMatchObject({ status: 201, body: { name: 'whatsapp_e164', hasUniqueValue: true, groupName: 'whatsapp_scrm' } });
+	expect(await request('POST', '/crm/v3/properties/contacts', definition)).toMatchObject({ status: 409, body: { category: 'CONFLICT' } });
+	const write = await request('POST', '/crm/v3/objects/contacts/batch/upsert', { inputs: [{ id: '+85291234567', idProperty: 'whatsapp_e164', properties: { firstname: 'Ann' } }] });
+	expect(write).toMatchObject({ status: 200, body: { results: [{ new: true, properties: { whatsapp_e164: '+85291234567' } }] } });
+});
