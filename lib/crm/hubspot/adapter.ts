@@ -30,7 +30,7 @@ import type { HttpResponse } from '../../http/transport';
 import { multipartBody } from '../../http/multipart';
 import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
-import { createFieldChecker } from '../fieldCheck';
+import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
 import { CrmHttp, realClock, rollingWindowLimiter } from '../http';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { taggedFileName } from '../media';
@@ -87,6 +87,23 @@ const HUBSPOT_PROPERTY_TYPES: Partial<Record<CanonicalField, string>> = {
 	tags: 'a Multi-line text property',
 };
 
+/** The group and definitions `createMissingProperties` creates the whatsapp_* properties with. */
+export const HUBSPOT_WHATSAPP_PROPERTY_GROUP = { name: 'whatsapp_scrm', label: 'WhatsApp SCRM' };
+const HUBSPOT_PROPERTY_DEFINITIONS: Partial<Record<CanonicalField, { label: string; type: string; fieldType: string; description: string; hasUniqueValue?: boolean }>> = {
+	whatsappE164: {
+		label: 'WhatsApp Number (E.164)',
+		type: 'string',
+		fieldType: 'text',
+		hasUniqueValue: true,
+		description: "The customer's WhatsApp number in E.164 (+85291234567); unique, so it can key upserts",
+	},
+	whatsappUserId: { label: 'WhatsApp User ID', type: 'string', fieldType: 'text', description: "WhatsApp's business-scoped user ID for the customer" },
+	lastInteractionAt: { label: 'Last WhatsApp Interaction', type: 'datetime', fieldType: 'date', description: "When the customer's last WhatsApp message arrived" },
+	interactionCount: { label: 'WhatsApp Interactions', type: 'number', fieldType: 'number', description: 'How many WhatsApp messages the customer has sent' },
+	tags: { label: 'WhatsApp Tags', type: 'string', fieldType: 'textarea', description: 'Tags from WhatsApp conversations, separated by ;' },
+};
+const PROPERTIES = '/crm/v3/properties/contacts';
+
 const CONTACTS = '/crm/v3/objects/contacts';
 const COMMUNICATIONS = '/crm/v3/objects/communications';
 const SEARCH_PAGE = 200;
@@ -140,6 +157,12 @@ export interface HubSpotAdapterOptions extends CrmAdapterOptions {
 	onDuplicate?: 'update' | 'error';
 	/** The file manager folder attached media go to (private files). Default `/WhatsApp SCRM`. */
 	attachmentFolder?: string;
+	/**
+	 * Creates the default whatsapp_* properties the portal lacks, once, in the group `whatsapp_scrm`
+	 * (`POST /crm/v3/properties/contacts`; the token needs `crm.schemas.contacts.write`). Properties
+	 * that exist with another type or read-only are left as the portal's admin made them.
+	 */
+	createMissingProperties?: boolean;
 }
 
 interface HubSpotObject {
@@ -692,8 +715,49 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	}
 
 	async function contactProperties(): Promise<Array<Record<string, unknown>>> {
-		const response = await call<{ results?: Array<Record<string, unknown>> }>({ method: 'GET', path: '/crm/v3/properties/contacts', qs: { archived: false } });
+		const response = await call<{ results?: Array<Record<string, unknown>> }>({ method: 'GET', path: PROPERTIES, qs: { archived: false } });
 		return response.body?.results ?? [];
+	}
+
+	const explicitFields = new Set<string>([...Object.keys(opts.fieldNames ?? {}), ...(opts.uniqueProperty ? ['whatsappE164'] : [])]);
+	/** Why a property could not be created, by name: completes its missing-field message. */
+	const notCreated = new Map<string, string>();
+
+	/** Creates the absent default properties; a refusal (e.g. the scope) is recorded, not thrown, so contacts still go. */
+	async function createProperties(canonicals: CanonicalField[]): Promise<void> {
+		const attempt = async (names: string[], request: CrmRequest) => {
+			try {
+				// 409: it exists already (another run was quicker), which is what was wanted.
+				await call({ ...request, accept: [409] });
+				return true;
+			} catch (error) {
+				if (error instanceof CrmApiError && (error.info.status === 401 || error.info.code === 'RATE_LIMIT_DAILY')) throw error;
+				for (const name of names) notCreated.set(name, callError(error, true).message);
+				return false;
+			}
+		};
+		const names = canonicals.map((c) => fieldNames[c]!);
+		if (!(await attempt(names, { method: 'POST', path: `${PROPERTIES}/groups`, body: { ...HUBSPOT_WHATSAPP_PROPERTY_GROUP, displayOrder: -1 } }))) return;
+		for (const canonical of canonicals) {
+			const name = fieldNames[canonical]!;
+			await attempt([name], { method: 'POST', path: PROPERTIES, body: { name, groupName: HUBSPOT_WHATSAPP_PROPERTY_GROUP.name, ...HUBSPOT_PROPERTY_DEFINITIONS[canonical] } });
+		}
+	}
+
+	/** The properties as the check sees them, after creating the absent ones when asked to. */
+	async function propertiesForCheck(): Promise<CrmField[]> {
+		let properties = await contactProperties();
+		if (opts.createMissingProperties) {
+			const present = new Set(properties.map((p) => String(p.name)));
+			const absent = CUSTOM_CANONICAL_FIELDS.filter((c) => !explicitFields.has(c) && fieldNames[c] && !present.has(fieldNames[c]!));
+			if (absent.length > 0) {
+				await createProperties(absent);
+				// Read back what now exists, including properties another run created meanwhile.
+				properties = await contactProperties();
+			}
+		}
+		// Hidden properties too: hidden from forms and the field mapping, they still take values.
+		return properties.map(toCrmField);
 	}
 
 	async function describeFields(): Promise<CrmField[]> {
@@ -705,11 +769,10 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	const fieldCheck = createFieldChecker({
 		crm: 'hubspot',
 		fieldNames,
-		explicit: [...Object.keys(opts.fieldNames ?? {}), ...(opts.uniqueProperty ? ['whatsappE164'] : [])],
-		// Hidden properties too: hidden from forms and the field mapping, they still take values.
-		describe: async () => (await contactProperties()).map(toCrmField),
+		explicit: explicitFields,
+		describe: propertiesForCheck,
 		howToCreate: (canonical, field) =>
-			`an admin can add it in Settings › Properties › Contact properties as ${HUBSPOT_PROPERTY_TYPES[canonical]} with the internal name ${field}, or map another field`,
+			`${notCreated.has(field) ? `it could not be created (${notCreated.get(field)}); ` : ''}an admin can add it in Settings › Properties › Contact properties as ${HUBSPOT_PROPERTY_TYPES[canonical]} with the internal name ${field}, or map another field`,
 		// Tags are written `;`-joined; a multiple checkboxes property would refuse every tag not among its options.
 		accepts: { whatsappE164: ['string'], whatsappUserId: ['string'], lastInteractionAt: ['dateTime'], interactionCount: ['number'], tags: ['string'] },
 		isFatal,

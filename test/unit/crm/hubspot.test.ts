@@ -10,7 +10,7 @@ import { CrmApiError } from '../../../lib/crm/types';
 import type { CrmAdapter, MessageLog } from '../../../lib/crm/types';
 import { upsertContacts } from '../../../lib/crm/upsert';
 import { axiosTransport } from '../../../lib/http/transport';
-import { startHubSpotSimulator } from '../../simulators/crm/hubspot';
+import { HUBSPOT_SIM_SCOPES, startHubSpotSimulator } from '../../simulators/crm/hubspot';
 import type { HubSpotSimProperty, HubSpotSimulator, HubSpotSimulatorOptions } from '../../simulators/crm/hubspot';
 
 jest.setTimeout(60_000);
@@ -418,6 +418,7 @@ describe('a portal without the WhatsApp properties', () => {
 		const reasons = new Map(missing.map((m) => [m.field, m.message]));
 		expect([...reasons.keys()].sort()).toEqual(WHATSAPP.slice(1).sort());
 		expect(fieldNames.whatsappE164).toBe('whatsapp_e164');
+		expect(missing.every((m) => !m.absent)).toBe(true);
 		expect(reasons.get('whatsapp_user_id')).toMatch(/^The HubSpot contact field whatsapp_user_id is read-only/);
 		expect(reasons.get('whatsapp_tags')).toMatch(/is of type array, not string.*a Multi-line text property with the internal name whatsapp_tags/);
 		expect(reasons.get('whatsapp_last_interaction')).toMatch(/holds a date only, not a date and time.*Date and time picker/);
@@ -450,6 +451,55 @@ describe('a portal without the WhatsApp properties', () => {
 		for (const m of failed.missing) expect(m.message).toMatch(/^Could not check whether the contact field whatsapp_\w+ exists \(HubSpot had an internal error \(500\)/);
 		expect((await adapter.checkFields!()).missing).toEqual([]);
 		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBe(5);
+	});
+
+	const WRITE_SCOPES = [...HUBSPOT_SIM_SCOPES, 'crm.schemas.contacts.write'];
+
+	it('creates the absent properties when asked, once, even with two runs at the same time', async () => {
+		sim = await startHubSpotSimulator({ contacts: [], withoutWhatsAppFields: true, scopes: WRITE_SCOPES });
+		const runs = [adapterFor({ createMissingProperties: true }), adapterFor({ createMissingProperties: true })];
+		const outcomes = await Promise.all(runs.map((adapter, k) => upsertContacts(adapter, [{ ...interaction, phone: `+8526230111${k + 2}`, userId: undefined }])));
+		expect(outcomes.map(([o]) => o.outcome)).toEqual(['upserted', 'upserted']);
+		for (const adapter of runs) expect((await adapter.checkFields!()).missing).toEqual([]);
+		const created = new Map(sim.state.properties.filter((p) => p.name.startsWith('whatsapp_')).map((p) => [p.name, p]));
+		expect([...created.keys()].sort()).toEqual([...WHATSAPP].sort());
+		expect(created.get('whatsapp_e164')).toMatchObject({ type: 'string', fieldType: 'text', hasUniqueValue: true, groupName: 'whatsapp_scrm' });
+		expect(created.get('whatsapp_last_interaction')).toMatchObject({ type: 'datetime', fieldType: 'date' });
+		expect(created.get('whatsapp_interaction_count')).toMatchObject({ type: 'number', fieldType: 'number' });
+		expect(created.get('whatsapp_tags')).toMatchObject({ type: 'string', fieldType: 'textarea' });
+		for (const contact of sim.state.contacts.values()) expect(contact.properties).toMatchObject({ whatsapp_tags: 'vip', whatsapp_interaction_count: '1' });
+		// The first writes already used them: nothing was refused.
+		expect(sim.state.rejected.validation).toBe(0);
+		// A later run finds them and creates nothing.
+		const posts = sim.state.calls['POST /crm/v3/properties/contacts'];
+		await upsertContacts(adapterFor({ createMissingProperties: true }), [{ ...interaction, phone: '+85262301119' }]);
+		expect(sim.state.calls['POST /crm/v3/properties/contacts']).toBe(posts);
+	});
+
+	it('creates only the absent ones, and leaves a property of another type as the admin made it', async () => {
+		const adapter = await setup(
+			{ contacts: [], withoutWhatsAppFields: true, scopes: WRITE_SCOPES, properties: [property('whatsapp_interaction_count', 'string', 'text')] },
+			{ createMissingProperties: true },
+		);
+		const { missing } = await adapter.checkFields!();
+		expect(missing).toEqual([expect.objectContaining({ field: 'whatsapp_interaction_count', absent: false, message: expect.stringMatching(/is of type string, not number/) })]);
+		expect(sim.state.calls['POST /crm/v3/properties/contacts']).toBe(4);
+		expect(sim.state.properties.find((p) => p.name === 'whatsapp_interaction_count')).toMatchObject({ type: 'string' });
+	});
+
+	it('without the scope to create them, still writes the contacts and says why they were not created', async () => {
+		const adapter = await setup({ contacts: [], withoutWhatsAppFields: true }, { createMissingProperties: true });
+		const [outcome] = await upsertContacts(adapter, [interaction]);
+		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
+		const { missing } = await adapter.checkFields!();
+		expect(missing.map((m) => m.field).sort()).toEqual([...WHATSAPP].sort());
+		for (const m of missing) {
+			expect(m.absent).toBe(true);
+			expect(m.message).toMatch(/it could not be created \(The HubSpot token lacks a scope this call needs: crm\.schemas\.contacts\.write/);
+			expect(m.message).not.toContain(sim.token);
+		}
+		// The group was refused first, so no property was attempted.
+		expect(sim.state.calls['POST /crm/v3/properties/contacts'] ?? 0).toBe(0);
 	});
 
 	it('stops the run on a token HubSpot refuses, rather than writing without the properties', async () => {
