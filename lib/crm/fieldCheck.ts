@@ -6,7 +6,7 @@
 import type { CanonicalField, CrmField, CrmName, FieldCheck, MissingField } from './types';
 import { CrmApiError } from './types';
 
-/** The canonical fields held in custom fields in Zoho CRM and Salesforce. */
+/** The canonical fields held in custom fields (HubSpot custom properties). */
 export const CUSTOM_CANONICAL_FIELDS: CanonicalField[] = ['whatsappE164', 'whatsappUserId', 'lastInteractionAt', 'interactionCount', 'tags'];
 
 const NOT_KEPT: Partial<Record<CanonicalField, string>> = {
@@ -46,9 +46,9 @@ export function createFieldChecker(opts: {
 	let pending: Promise<FieldCheck> | undefined;
 
 	const withoutUnchecked = () => Object.fromEntries(Object.entries(opts.fieldNames).filter(([c]) => !unchecked.includes(c as CanonicalField))) as FieldCheck['fieldNames'];
-	const missing = (canonical: CanonicalField, reason: string): MissingField => {
+	const missing = (canonical: CanonicalField, reason: string, absent = false): MissingField => {
 		const field = opts.fieldNames[canonical]!;
-		return { canonical, field, message: `${reason}, so ${NOT_KEPT[canonical]}: ${opts.howToCreate(canonical, field)}.` };
+		return { canonical, field, absent, message: `${reason}, so ${NOT_KEPT[canonical]}: ${opts.howToCreate(canonical, field)}.` };
 	};
 
 	async function run(): Promise<FieldCheck> {
@@ -67,17 +67,22 @@ export function createFieldChecker(opts: {
 		const byName = new Map(fields.map((f) => [f.name, f]));
 		// A field that exists but cannot take the value would fail every write that names it.
 		const unusable = new Map<CanonicalField, string>();
+		const absent = new Set<CanonicalField>();
 		for (const canonical of unchecked) {
 			const name = opts.fieldNames[canonical]!;
 			const field = byName.get(name);
 			const accepted = opts.accepts[canonical];
-			if (!field) unusable.set(canonical, `The ${label(opts.crm)} contact object has no field ${name}`);
-			else if (field.readOnly) unusable.set(canonical, `The ${label(opts.crm)} contact field ${name} is read-only for this connection`);
+			if (!field) {
+				unusable.set(canonical, `The ${label(opts.crm)} contact object has no field ${name}`);
+				absent.add(canonical);
+			} else if (field.readOnly) unusable.set(canonical, `The ${label(opts.crm)} contact field ${name} is read-only for this connection`);
 			else if (accepted && !accepted.includes(field.type)) unusable.set(canonical, `The ${label(opts.crm)} contact field ${name} is of type ${field.type}, not ${accepted.join(' or ')}`);
+			// The package writes instants; a date-only field refuses any that is not midnight UTC.
+			else if (canonical === 'lastInteractionAt' && field.dateOnly) unusable.set(canonical, `The ${label(opts.crm)} contact field ${name} holds a date only, not a date and time`);
 		}
 		const check: FieldCheck = {
 			fieldNames: Object.fromEntries(Object.entries(opts.fieldNames).filter(([c]) => !unusable.has(c as CanonicalField))) as FieldCheck['fieldNames'],
-			missing: [...unusable].map(([canonical, reason]) => missing(canonical, reason)),
+			missing: [...unusable].map(([canonical, reason]) => missing(canonical, reason, absent.has(canonical))),
 		};
 		opts.onFound?.(unchecked.filter((c) => !unusable.has(c)).map((c) => opts.fieldNames[c]!));
 		done = { check, fields: byName };

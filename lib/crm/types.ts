@@ -117,6 +117,8 @@ export interface CrmField {
 	name: string;
 	label: string;
 	type: 'string' | 'number' | 'boolean' | 'dateTime' | 'options' | 'array';
+	/** A `dateTime` field that keeps a day only (HubSpot `date`: midnight UTC), so refuses a time of day. */
+	dateOnly?: boolean;
 	options?: Array<{ name: string; value: string }>;
 	required?: boolean;
 	readOnly?: boolean;
@@ -132,6 +134,8 @@ export interface MissingField {
 	field: string;
 	/** What is not kept without it and how to add it, fit to show a user. */
 	message: string;
+	/** The field does not exist at all (rather than being unusable, or unchecked): creating it is the fix. */
+	absent: boolean;
 }
 
 /** The field names an adapter can use in this CRM: its defaults, less the custom fields the org lacks. */

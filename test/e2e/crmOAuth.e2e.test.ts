@@ -1,8 +1,10 @@
 /**
  * The CRM Upsert node against Zoho CRM and Salesforce through their OAuth2 credentials in a real
  * n8n: n8n adds the token (Zoho's `Zoho-oauthtoken` prefix, Salesforce's bearer to the instance URL)
- * and the node creates, matches and logs against each vendor's simulator.
+ * and the node creates, matches and logs against each vendor's simulator. Also each CRM without the
+ * package's WhatsApp custom fields (HubSpot through its token credential): still written, with a warning.
  */
+import { HUBSPOT_SIM_SCOPES, startHubSpotSimulator } from '../simulators/crm/hubspot';
 import { startSalesforceSimulator } from '../simulators/crm/salesforce';
 import { startZohoSimulator } from '../simulators/crm/zoho';
 import { N8nApi, readHostState } from './n8nHost';
@@ -15,7 +17,7 @@ beforeAll(async () => {
 });
 
 /** Webhook → CRM Upsert (upsert) → CRM Upsert (log message), as the CRM sync workflow chains them. */
-function crmWorkflow(crm: string, path: string, webhookId: string, credentials: Record<string, { id: string; name: string }>) {
+function crmWorkflow(crm: string, path: string, webhookId: string, credentials: Record<string, { id: string; name: string }>, upsertOptions: Record<string, unknown> = {}) {
 	const node = (name: string, x: number, parameters: Record<string, unknown>) => ({
 		id: `${webhookId.slice(0, 30)}${String(x).padStart(6, '0')}`,
 		name,
@@ -35,7 +37,7 @@ function crmWorkflow(crm: string, path: string, webhookId: string, credentials: 
 				resource: 'contact',
 				operation: 'upsert',
 				fields: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [] },
-				upsertOptions: { defaultCountry: 'HK' },
+				upsertOptions: { defaultCountry: 'HK', ...upsertOptions },
 			}),
 			node('Log Message', 600, { resource: 'message', operation: 'logMessage', contactId: '={{ $json.crm.id }}', direction: 'inbound' }),
 		],
@@ -146,6 +148,55 @@ it('Zoho CRM without the WhatsApp fields: contacts are still written and logged,
 		expect(hints).toHaveLength(1);
 		for (const field of ['WhatsApp_E164', 'WhatsApp_User_ID', 'WhatsApp_Last_Interaction', 'WhatsApp_Interactions', 'WhatsApp_Tags']) expect(hints[0].message).toContain(field);
 		expect(JSON.stringify(hints)).not.toContain(sim.token);
+		await n8n.deactivate(workflow);
+	} finally {
+		await sim.close();
+	}
+});
+
+it('HubSpot without the whatsapp_* properties: contacts are still written and logged, and a warning names each and how to create it', async () => {
+	const sim = await startHubSpotSimulator({ contacts: [], withoutWhatsAppFields: true });
+	try {
+		const credential = await n8n.createCredential('hubSpotScrmApi', 'HubSpot e2e bare portal', { accessToken: sim.token, tier: 'free', useCustomBaseUrl: true, baseUrl: sim.baseUrl });
+		const workflow = await n8n.call('POST', '/rest/workflows', crmWorkflow('hubspot', 'scrm-crm-hubspot-bare', 'a1b2c3d4-0000-4000-8000-000000004b01', { hubSpotScrmApi: credential }));
+		await n8n.activate(workflow);
+		const logged = await run('scrm-crm-hubspot-bare', { messages: messages('hubspot-bare') });
+		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
+		expect(sim.state.contacts.size).toBe(2);
+		expect(sim.state.communications.size).toBe(2);
+		expect(sim.state.rejected.validation).toBe(0);
+		const [execution] = await n8n.waitForExecutions(workflow.id, 1);
+		const hints = await n8n.nodeHints(execution.id, 'Upsert Contact');
+		expect(hints).toHaveLength(1);
+		for (const property of ['whatsapp_e164', 'whatsapp_user_id', 'whatsapp_last_interaction', 'whatsapp_interaction_count', 'whatsapp_tags']) expect(hints[0].message).toContain(property);
+		expect(hints[0].message).toContain('Settings › Properties › Contact properties');
+		expect(hints[0].message).toContain('Create Missing WhatsApp Properties');
+		expect(JSON.stringify(hints)).not.toContain(sim.token);
+		await n8n.deactivate(workflow);
+	} finally {
+		await sim.close();
+	}
+});
+
+it('HubSpot with Create Missing WhatsApp Properties: the node creates them on the first run and keeps tags and counts at once', async () => {
+	const sim = await startHubSpotSimulator({ contacts: [], withoutWhatsAppFields: true, scopes: [...HUBSPOT_SIM_SCOPES, 'crm.schemas.contacts.write'] });
+	try {
+		const credential = await n8n.createCredential('hubSpotScrmApi', 'HubSpot e2e creating portal', { accessToken: sim.token, tier: 'free', useCustomBaseUrl: true, baseUrl: sim.baseUrl });
+		const workflow = await n8n.call(
+			'POST',
+			'/rest/workflows',
+			crmWorkflow('hubspot', 'scrm-crm-hubspot-create', 'a1b2c3d4-0000-4000-8000-000000004b02', { hubSpotScrmApi: credential }, { createMissingProperties: true }),
+		);
+		await n8n.activate(workflow);
+		const logged = await run('scrm-crm-hubspot-create', { messages: messages('hubspot-create') });
+		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
+		const created = sim.state.properties.filter((p) => p.groupName === 'whatsapp_scrm').map((p) => p.name);
+		expect(created.sort()).toEqual(['whatsapp_e164', 'whatsapp_interaction_count', 'whatsapp_last_interaction', 'whatsapp_tags', 'whatsapp_user_id']);
+		const tagged = [...sim.state.contacts.values()].find((c) => c.properties.whatsapp_e164 === '+85291234567')!;
+		expect(tagged.properties).toMatchObject({ whatsapp_tags: 'price_inquiry', whatsapp_interaction_count: '1' });
+		expect(sim.state.rejected.validation).toBe(0);
+		const [execution] = await n8n.waitForExecutions(workflow.id, 1);
+		expect(await n8n.nodeHints(execution.id, 'Upsert Contact')).toEqual([]);
 		await n8n.deactivate(workflow);
 	} finally {
 		await sim.close();

@@ -30,6 +30,7 @@ import type { HttpResponse } from '../../http/transport';
 import { multipartBody } from '../../http/multipart';
 import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
+import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
 import { CrmHttp, realClock, rollingWindowLimiter } from '../http';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { taggedFileName } from '../media';
@@ -61,6 +62,7 @@ export const HUBSPOT_DEFAULT_PHONE_FIELDS = ['phone', 'mobilephone'];
 /**
  * Where the package keeps what it maintains. The `whatsapp_*` properties are custom: create them
  * in HubSpot (whatsapp_e164 with unique values), or point these names elsewhere via `fieldNames`.
+ * A portal without some of them keeps working without them (see checkFields).
  */
 export const HUBSPOT_DEFAULT_FIELD_NAMES: Partial<Record<CanonicalField, string>> = {
 	firstName: 'firstname',
@@ -75,6 +77,32 @@ export const HUBSPOT_DEFAULT_FIELD_NAMES: Partial<Record<CanonicalField, string>
 	lastInteractionAt: 'whatsapp_last_interaction',
 	interactionCount: 'whatsapp_interaction_count',
 };
+
+/** How each custom property is created in HubSpot (Settings › Properties), for the missing-field message. */
+const HUBSPOT_PROPERTY_TYPES: Partial<Record<CanonicalField, string>> = {
+	whatsappE164: 'a Single-line text property with "Require unique values for this property" on',
+	whatsappUserId: 'a Single-line text property',
+	lastInteractionAt: 'a Date and time picker property (not Date picker, which keeps no time)',
+	interactionCount: 'a Number property',
+	tags: 'a Multi-line text property',
+};
+
+/** The group and definitions `createMissingProperties` creates the whatsapp_* properties with. */
+export const HUBSPOT_WHATSAPP_PROPERTY_GROUP = { name: 'whatsapp_scrm', label: 'WhatsApp SCRM' };
+const HUBSPOT_PROPERTY_DEFINITIONS: Partial<Record<CanonicalField, { label: string; type: string; fieldType: string; description: string; hasUniqueValue?: boolean }>> = {
+	whatsappE164: {
+		label: 'WhatsApp Number (E.164)',
+		type: 'string',
+		fieldType: 'text',
+		hasUniqueValue: true,
+		description: "The customer's WhatsApp number in E.164 (+85291234567); unique, so it can key upserts",
+	},
+	whatsappUserId: { label: 'WhatsApp User ID', type: 'string', fieldType: 'text', description: "WhatsApp's business-scoped user ID for the customer" },
+	lastInteractionAt: { label: 'Last WhatsApp Interaction', type: 'datetime', fieldType: 'date', description: "When the customer's last WhatsApp message arrived" },
+	interactionCount: { label: 'WhatsApp Interactions', type: 'number', fieldType: 'number', description: 'How many WhatsApp messages the customer has sent' },
+	tags: { label: 'WhatsApp Tags', type: 'string', fieldType: 'textarea', description: 'Tags from WhatsApp conversations, separated by ;' },
+};
+const PROPERTIES = '/crm/v3/properties/contacts';
 
 const CONTACTS = '/crm/v3/objects/contacts';
 const COMMUNICATIONS = '/crm/v3/objects/communications';
@@ -129,6 +157,12 @@ export interface HubSpotAdapterOptions extends CrmAdapterOptions {
 	onDuplicate?: 'update' | 'error';
 	/** The file manager folder attached media go to (private files). Default `/WhatsApp SCRM`. */
 	attachmentFolder?: string;
+	/**
+	 * Creates the default whatsapp_* properties the portal lacks, once, in the group `whatsapp_scrm`
+	 * (`POST /crm/v3/properties/contacts`; the token needs `crm.schemas.contacts.write`). Properties
+	 * that exist with another type or read-only are left as the portal's admin made them.
+	 */
+	createMissingProperties?: boolean;
 }
 
 interface HubSpotObject {
@@ -680,10 +714,69 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		return next ? { contacts, after: next } : { contacts };
 	}
 
-	async function describeFields(): Promise<CrmField[]> {
-		const response = await call<{ results?: Array<Record<string, unknown>> }>({ method: 'GET', path: '/crm/v3/properties/contacts', qs: { archived: false } });
-		return (response.body?.results ?? []).filter((p) => p.hidden !== true || phoneFields.includes(String(p.name))).map(toCrmField);
+	async function contactProperties(): Promise<Array<Record<string, unknown>>> {
+		const response = await call<{ results?: Array<Record<string, unknown>> }>({ method: 'GET', path: PROPERTIES, qs: { archived: false } });
+		return response.body?.results ?? [];
 	}
+
+	const explicitFields = new Set<string>([...Object.keys(opts.fieldNames ?? {}), ...(opts.uniqueProperty ? ['whatsappE164'] : [])]);
+	/** Why a property could not be created, by name: completes its missing-field message. */
+	const notCreated = new Map<string, string>();
+
+	/** Creates the absent default properties; a refusal (e.g. the scope) is recorded, not thrown, so contacts still go. */
+	async function createProperties(canonicals: CanonicalField[]): Promise<void> {
+		const attempt = async (names: string[], request: CrmRequest) => {
+			try {
+				// 409: it exists already (another run was quicker), which is what was wanted.
+				await call({ ...request, accept: [409] });
+				return true;
+			} catch (error) {
+				if (error instanceof CrmApiError && (error.info.status === 401 || error.info.code === 'RATE_LIMIT_DAILY')) throw error;
+				for (const name of names) notCreated.set(name, callError(error, true).message);
+				return false;
+			}
+		};
+		const names = canonicals.map((c) => fieldNames[c]!);
+		if (!(await attempt(names, { method: 'POST', path: `${PROPERTIES}/groups`, body: { ...HUBSPOT_WHATSAPP_PROPERTY_GROUP, displayOrder: -1 } }))) return;
+		for (const canonical of canonicals) {
+			const name = fieldNames[canonical]!;
+			await attempt([name], { method: 'POST', path: PROPERTIES, body: { name, groupName: HUBSPOT_WHATSAPP_PROPERTY_GROUP.name, ...HUBSPOT_PROPERTY_DEFINITIONS[canonical] } });
+		}
+	}
+
+	/** The properties as the check sees them, after creating the absent ones when asked to. */
+	async function propertiesForCheck(): Promise<CrmField[]> {
+		let properties = await contactProperties();
+		if (opts.createMissingProperties) {
+			const present = new Set(properties.map((p) => String(p.name)));
+			const absent = CUSTOM_CANONICAL_FIELDS.filter((c) => !explicitFields.has(c) && fieldNames[c] && !present.has(fieldNames[c]!));
+			if (absent.length > 0) {
+				await createProperties(absent);
+				// Read back what now exists, including properties another run created meanwhile.
+				properties = await contactProperties();
+			}
+		}
+		// Hidden properties too: hidden from forms and the field mapping, they still take values.
+		return properties.map(toCrmField);
+	}
+
+	async function describeFields(): Promise<CrmField[]> {
+		return (await contactProperties()).filter((p) => p.hidden !== true || phoneFields.includes(String(p.name))).map(toCrmField);
+	}
+
+	// Reads need no check: HubSpot ignores properties a read names that the portal lacks. Writes
+	// naming one are refused whole (VALIDATION_ERROR, PROPERTY_DOESNT_EXIST), hence the check.
+	const fieldCheck = createFieldChecker({
+		crm: 'hubspot',
+		fieldNames,
+		explicit: explicitFields,
+		describe: propertiesForCheck,
+		howToCreate: (canonical, field) =>
+			`${notCreated.has(field) ? `it could not be created (${notCreated.get(field)}); ` : ''}an admin can add it in Settings › Properties › Contact properties as ${HUBSPOT_PROPERTY_TYPES[canonical]} with the internal name ${field}, or map another field`,
+		// Tags are written `;`-joined; a multiple checkboxes property would refuse every tag not among its options.
+		accepts: { whatsappE164: ['string'], whatsappUserId: ['string'], lastInteractionAt: ['dateTime'], interactionCount: ['number'], tags: ['string'] },
+		isFatal,
+	});
 
 	async function merge(survivorId: string, absorbedIds: string[]): Promise<MergeResult> {
 		const merged: MergeResult['merged'] = [];
@@ -720,6 +813,7 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		maxAttachmentBytes: HUBSPOT_ATTACHMENT_MAX_BYTES,
 		attachFiles,
 		describeFields,
+		checkFields: () => fieldCheck.check(),
 		merge,
 	};
 }
@@ -823,6 +917,7 @@ function toCrmField(property: Record<string, unknown>): CrmField {
 		name: String(property.name),
 		label: String(property.label ?? property.name),
 		type: mapped,
+		...(type === 'date' ? { dateOnly: true } : {}),
 		// HubSpot requires no contact property through the API.
 		required: false,
 		readOnly: metadata.readOnlyValue === true || property.calculated === true,

@@ -22,7 +22,11 @@ const operations: Record<string, Execute> = {
 /** Runs the chosen operation for all items at once, so the CRM gets batches rather than one call per item. */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const adapter = await crmAdapter(this);
+	// Only the operations that write contacts can create the WhatsApp properties they write.
+	const writesContacts = operation === 'upsert' || operation === 'addTags';
+	const adapter = await crmAdapter(this, {
+		createMissingProperties: writesContacts && this.getNodeParameter('upsertOptions.createMissingProperties', 0, false) === true,
+	});
 	try {
 		return await operations[operation](this, adapter);
 	} catch (error) {

@@ -26,7 +26,7 @@ const ZOHO_API_HOST: Record<string, string> = {
 };
 
 /** The chosen CRM's adapter, authenticated by n8n with the node's credential. */
-export async function crmAdapter(fn: Context): Promise<CrmAdapter> {
+export async function crmAdapter(fn: Context, behaviour: { createMissingProperties?: boolean } = {}): Promise<CrmAdapter> {
 	const crm = fn.getNodeParameter('crm', 0) as CrmName;
 	const credentialType = CREDENTIAL_OF[crm];
 	const credential = await fn.getCredentials(credentialType);
@@ -36,6 +36,7 @@ export async function crmAdapter(fn: Context): Promise<CrmAdapter> {
 			transport: n8nTransport(fn, credentialType),
 			baseUrl,
 			tier: credential.tier === 'professional' ? 'professional' : 'free',
+			createMissingProperties: behaviour.createMissingProperties === true,
 		});
 	}
 	if (crm === 'zoho') {

@@ -4,6 +4,10 @@
  * closely enough to test the adapter without HubSpot:
  * - bearer auth with HubSpot's 401 bodies, and 403 MISSING_SCOPES for a token without a scope;
  * - property validation (unknown → PROPERTY_DOESNT_EXIST, read-only, types, options, email);
+ *   reads ignore properties the portal lacks, as HubSpot documents; `withoutWhatsAppFields` is a
+ *   portal where nobody created the package's `whatsapp_*` properties;
+ * - property and property group creation (`POST /crm/v3/properties/contacts[/groups]`, scope
+ *   `crm.schemas.contacts.write`): 409 for a name taken, type and fieldType checked together;
  * - batch writes of at most 100 inputs; `batch/create` all-or-nothing, or per input (207) when
  *   every input carries an `objectWriteTraceId`; `batch/upsert` only by `email` or a property with
  *   `hasUniqueValue`; 409 CONFLICT "Contact already exists. Existing ID: …"; results in no
@@ -38,8 +42,18 @@ export type HubSpotSimTier = 'free' | 'starter' | 'professional' | 'enterprise';
 /** Requests per rolling 10 s per app, by subscription (HubSpot's API usage guidelines). */
 export const HUBSPOT_SIM_TEN_SECONDLY: Record<HubSpotSimTier, number> = { free: 100, starter: 100, professional: 190, enterprise: 190 };
 export const HUBSPOT_SIM_TOKEN = 'pat-na1-00000000-sim0-4000-8000-hubspotsim000';
-/** Every scope the simulated endpoints ask for. */
+/** The scopes the package asks users for (creating properties needs `crm.schemas.contacts.write` besides). */
 export const HUBSPOT_SIM_SCOPES = ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.read', 'files'];
+/** The fieldTypes HubSpot's forms offer for each property type. */
+const FIELD_TYPES: Record<HubSpotSimProperty['type'], string[]> = {
+	string: ['text', 'textarea', 'html', 'phonenumber', 'file'],
+	phone_number: ['phonenumber'],
+	number: ['number', 'calculation_equation'],
+	date: ['date'],
+	datetime: ['date'],
+	enumeration: ['select', 'radio', 'checkbox', 'booleancheckbox', 'calculation_equation'],
+	bool: ['booleancheckbox'],
+};
 export const HUBSPOT_SIM_PORTAL_ID = 24681357;
 
 const BATCH_MAX = 100;
@@ -142,6 +156,8 @@ export interface HubSpotSimulatorOptions {
 	contacts?: Array<{ id?: string; properties: Record<string, unknown> }>;
 	/** Further property definitions (custom properties). */
 	properties?: HubSpotSimProperty[];
+	/** A new portal: none of the `whatsapp_*` custom contact properties exist (seed values of them are dropped). */
+	withoutWhatsAppFields?: boolean;
 	/** Clock for windows, lag and timestamps. Default Date.now. */
 	now?: () => number;
 	/** The largest file the files API takes. Default HUBSPOT_SIM_MAX_FILE_BYTES. */
@@ -321,8 +337,11 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 	const searchLimits = opts.searchRateLimit === false ? false : (opts.searchRateLimit ?? { max: 5, windowMs: 1000 });
 	const filterLimits = opts.searchLimits ?? { filterGroups: 5, filtersPerGroup: 6, filters: 18 };
 	const searchLagMs = opts.searchLagMs ?? 0;
-	const properties = [...defaultHubSpotProperties(), ...(opts.properties ?? [])];
+	const properties = [...defaultHubSpotProperties().filter((p) => !(opts.withoutWhatsAppFields && p.name.startsWith('whatsapp_'))), ...(opts.properties ?? [])];
 	const propertyByName = new Map(properties.map((p) => [p.name, p]));
+	const propertyGroups = new Map<string, { name: string; label: string; displayOrder: number }>(
+		[...new Set(['contactinformation', ...properties.map((p) => p.groupName)])].map((name, i) => [name, { name, label: name, displayOrder: i }]),
+	);
 	const faults = new FaultQueue();
 
 	const contacts = new Map<string, HubSpotSimRecord>();
@@ -386,7 +405,10 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		const id = seed.id ?? newId();
 		const at = now();
 		const props: Record<string, string> = {};
-		for (const [name, value] of Object.entries(seed.properties)) if (value !== undefined && value !== null && value !== '') props[name] = String(value);
+		for (const [name, value] of Object.entries(seed.properties)) {
+			if (opts.withoutWhatsAppFields && !propertyByName.has(name)) continue;
+			if (value !== undefined && value !== null && value !== '') props[name] = String(value);
+		}
 		// Seeds are searchable at once: they were written long before the test.
 		store({ id, properties: props, createdAt: at, updatedAt: at });
 		index.set(id, [{ at: 0, record: { ...contacts.get(id)!, properties: { ...props, hs_object_id: id } } }]);
@@ -522,6 +544,9 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		record.updatedAt = Math.max(now(), record.updatedAt + 1);
 		store(record);
 	}
+
+	/** The contact properties a read asks for that exist: HubSpot ignores the others. */
+	const existingProperties = (names: string[]) => names.filter((name) => propertyByName.has(name));
 
 	/** A record as the API shows it, with the properties asked for (or all that are set). */
 	function view(record: HubSpotSimRecord, names?: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -712,7 +737,7 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		const missing: string[] = [];
 		for (const input of inputs) {
 			const record = records(String(input.id));
-			if (record) found.push(view(record, names && names.length ? names : undefined));
+			if (record) found.push(view(record, names && names.length ? (objectName === 'CONTACT' ? existingProperties(names) : names) : undefined));
 			else missing.push(String(input.id));
 		}
 		const errors = missing.length
@@ -767,7 +792,7 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			return String(a.properties[sortName] ?? '').localeCompare(String(b.properties[sortName] ?? ''));
 		});
 		if (descending) hits.reverse();
-		const names = [...new Set([...SEARCH_DEFAULT_PROPERTIES, ...(request.properties ?? [])])];
+		const names = existingProperties([...new Set([...SEARCH_DEFAULT_PROPERTIES, ...(request.properties ?? [])])]);
 		const page = hits.slice(offset, offset + limit);
 		const next = offset + limit < Math.min(hits.length, SEARCH_RESULTS_MAX) ? { paging: { next: { after: String(offset + limit) } } } : {};
 		return { status: 200, body: { total: hits.length, results: page.map((r) => view(r, names)), ...next } };
@@ -777,7 +802,7 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		const limit = Number(url.searchParams.get('limit') ?? 10);
 		if (!Number.isInteger(limit) || limit < 1 || limit > LIST_PAGE_MAX) throw new HubSpotError(400, 'VALIDATION_ERROR', `limit must be between 1 and ${LIST_PAGE_MAX}`);
 		const after = url.searchParams.get('after');
-		const names = [...new Set([...LIST_DEFAULT_PROPERTIES, ...(url.searchParams.get('properties') ?? '').split(',').filter(Boolean)])];
+		const names = existingProperties([...new Set([...LIST_DEFAULT_PROPERTIES, ...(url.searchParams.get('properties') ?? '').split(',').filter(Boolean)])]);
 		const all = [...contacts.values()].sort((a, b) => Number(a.id) - Number(b.id)).filter((r) => !after || Number(r.id) >= Number(after));
 		const page = all.slice(0, limit);
 		const next = all.length > limit ? { paging: { next: { after: all[limit].id, link: `${url.pathname}?after=${all[limit].id}` } } } : {};
@@ -1016,7 +1041,7 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 				const record = resolve(decodeURIComponent(m[1]));
 				if (!record) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', 'resource not found');
 				const names = req.url.searchParams.get('properties')?.split(',').filter(Boolean);
-				return { status: 200, body: view(record, names?.length ? [...new Set([...LIST_DEFAULT_PROPERTIES, ...names])] : LIST_DEFAULT_PROPERTIES) };
+				return { status: 200, body: view(record, names?.length ? existingProperties([...new Set([...LIST_DEFAULT_PROPERTIES, ...names])]) : LIST_DEFAULT_PROPERTIES) };
 			},
 		},
 		{
@@ -1042,6 +1067,14 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			scope: 'crm.schemas.contacts.read',
 			handle: () => ({ status: 200, body: { results: properties.map(propertyView) } }),
 		},
+		{ method: 'POST', pattern: /^\/crm\/v3\/properties\/contacts$/, scope: 'crm.schemas.contacts.write', handle: (req) => createProperty(req.json) },
+		{
+			method: 'GET',
+			pattern: /^\/crm\/v3\/properties\/contacts\/groups$/,
+			scope: 'crm.schemas.contacts.read',
+			handle: () => ({ status: 200, body: { results: [...propertyGroups.values()].map((g) => ({ ...g, archived: false })) } }),
+		},
+		{ method: 'POST', pattern: /^\/crm\/v3\/properties\/contacts\/groups$/, scope: 'crm.schemas.contacts.write', handle: (req) => createPropertyGroup(req.json) },
 		// Assumption: communications take the contacts scopes (HubSpot lists several alternatives).
 		{
 			method: 'POST',
@@ -1091,6 +1124,42 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			handle: (req, m) => associations(decodeURIComponent(m[1]), req.url, 'notes'),
 		},
 	];
+
+	function createPropertyGroup(body: unknown): Answer {
+		const { name, label, displayOrder } = (body ?? {}) as { name?: unknown; label?: unknown; displayOrder?: unknown };
+		if (typeof name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(name)) throw new HubSpotError(400, 'VALIDATION_ERROR', 'name is required: lowercase letters, digits and underscores, starting with a letter');
+		if (typeof label !== 'string' || label === '') throw new HubSpotError(400, 'VALIDATION_ERROR', 'label is required');
+		// Assumption: HubSpot's wording for a group name taken.
+		if (propertyGroups.has(name)) throw new HubSpotError(409, 'CONFLICT', `A property group named '${name}' already exists.`);
+		const group = { name, label, displayOrder: typeof displayOrder === 'number' ? displayOrder : -1 };
+		propertyGroups.set(name, group);
+		return { status: 201, body: { ...group, archived: false } };
+	}
+
+	function createProperty(body: unknown): Answer {
+		const input = (body ?? {}) as Partial<Record<'name' | 'label' | 'type' | 'fieldType' | 'groupName' | 'description', unknown>> & { hasUniqueValue?: unknown };
+		const { name, label, type, fieldType, groupName } = input;
+		if (typeof name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(name)) throw new HubSpotError(400, 'VALIDATION_ERROR', 'name is required: lowercase letters, digits and underscores, starting with a letter');
+		for (const [key, value] of Object.entries({ label, type, fieldType, groupName })) if (typeof value !== 'string' || value === '') throw new HubSpotError(400, 'VALIDATION_ERROR', `${key} is required`);
+		const allowed = FIELD_TYPES[type as HubSpotSimProperty['type']];
+		if (!allowed) throw new HubSpotError(400, 'VALIDATION_ERROR', `type ${String(type)} is not one of ${Object.keys(FIELD_TYPES).join(', ')}`);
+		if (!allowed.includes(String(fieldType))) throw new HubSpotError(400, 'VALIDATION_ERROR', `fieldType ${String(fieldType)} is not valid for type ${String(type)}`);
+		// Assumption: HubSpot's wording for an unknown group.
+		if (!propertyGroups.has(String(groupName))) throw new HubSpotError(400, 'VALIDATION_ERROR', `Property group ${String(groupName)} does not exist`);
+		if (propertyByName.has(name)) throw new HubSpotError(409, 'CONFLICT', `Property named '${name}' already exists.`);
+		const property: HubSpotSimProperty = {
+			name,
+			label: String(label),
+			type: type as HubSpotSimProperty['type'],
+			fieldType: String(fieldType),
+			groupName: String(groupName),
+			...(typeof input.description === 'string' ? { description: input.description } : {}),
+			...(input.hasUniqueValue === true ? { hasUniqueValue: true } : {}),
+		};
+		properties.push(property);
+		propertyByName.set(name, property);
+		return { status: 201, body: propertyView(property) };
+	}
 
 	function propertyView(p: HubSpotSimProperty): Record<string, unknown> {
 		return {

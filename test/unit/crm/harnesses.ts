@@ -42,7 +42,7 @@ const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a,
 const hubspot: CrmHarness = {
 	crm: 'hubspot',
 	async start(opts = {}) {
-		const sim = await startHubSpotSimulator({ contacts: [], maxFileBytes: opts.maxFileBytes });
+		const sim = await startHubSpotSimulator({ contacts: [], maxFileBytes: opts.maxFileBytes, withoutWhatsAppFields: opts.withoutWhatsAppFields });
 		return {
 			adapter: createHubSpotAdapter({ transport: axiosTransport({ bearerToken: sim.token, timeoutMs: 5000 }), baseUrl: sim.baseUrl }),
 			loggedMessages: (contactId) => [...sim.state.communications.values()].filter((c) => c.contactIds.includes(contactId)),

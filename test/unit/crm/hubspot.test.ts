@@ -10,8 +10,8 @@ import { CrmApiError } from '../../../lib/crm/types';
 import type { CrmAdapter, MessageLog } from '../../../lib/crm/types';
 import { upsertContacts } from '../../../lib/crm/upsert';
 import { axiosTransport } from '../../../lib/http/transport';
-import { startHubSpotSimulator } from '../../simulators/crm/hubspot';
-import type { HubSpotSimulator, HubSpotSimulatorOptions } from '../../simulators/crm/hubspot';
+import { HUBSPOT_SIM_SCOPES, startHubSpotSimulator } from '../../simulators/crm/hubspot';
+import type { HubSpotSimProperty, HubSpotSimulator, HubSpotSimulatorOptions } from '../../simulators/crm/hubspot';
 
 jest.setTimeout(60_000);
 
@@ -368,6 +368,146 @@ describe('fields and merge', () => {
 		// The absorbed contact's timeline moved with it: logging again is a duplicate.
 		const [again] = await adapter.logMessages([log('101', 'wamid.M')]);
 		expect(again).toMatchObject({ ok: true, duplicate: true });
+	});
+});
+
+describe('a portal without the WhatsApp properties', () => {
+	const WHATSAPP = ['whatsapp_e164', 'whatsapp_user_id', 'whatsapp_tags', 'whatsapp_last_interaction', 'whatsapp_interaction_count'];
+	const property = (name: string, type: HubSpotSimProperty['type'], fieldType: string, extra: Partial<HubSpotSimProperty> = {}): HubSpotSimProperty => ({
+		name,
+		label: name,
+		type,
+		fieldType,
+		groupName: 'whatsapp',
+		...extra,
+	});
+	const interaction = { ref: 0, phone: '+85262301111', userId: 'HK.3000000000000003', tags: ['vip'], interactionAt: Date.parse('2026-11-22T10:00:00Z') };
+
+	it('finds all five in a portal that has them, with one look at the properties however often asked', async () => {
+		const adapter = await setup({ contacts: [] });
+		const checks = await Promise.all([adapter.checkFields!(), adapter.checkFields!()]);
+		await upsertContacts(adapter, [interaction]);
+		expect(checks[0]).toEqual({ fieldNames: adapter.fieldNames, missing: [] });
+		expect(checks[1]).toBe(checks[0]);
+		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBe(1);
+		const [contact] = [...sim.state.contacts.values()];
+		expect(contact.properties).toMatchObject({ whatsapp_e164: '+85262301111', whatsapp_user_id: 'HK.3000000000000003', whatsapp_tags: 'vip', whatsapp_interaction_count: '1' });
+	});
+
+	it('leaves out a property of the wrong type, a date-only one and a read-only one, and says what each needs', async () => {
+		const adapter = await setup({
+			contacts: [],
+			withoutWhatsAppFields: true,
+			properties: [
+				property('whatsapp_e164', 'string', 'text', { hasUniqueValue: true, hidden: true }),
+				property('whatsapp_user_id', 'string', 'text', { readOnlyValue: true }),
+				property('whatsapp_tags', 'enumeration', 'checkbox', { options: [{ label: 'VIP', value: 'vip' }] }),
+				property('whatsapp_last_interaction', 'date', 'date'),
+				property('whatsapp_interaction_count', 'string', 'text'),
+			],
+		});
+		const [outcome] = await upsertContacts(adapter, [interaction]);
+		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
+		expect(sim.state.rejected.validation).toBe(0);
+		const [contact] = [...sim.state.contacts.values()];
+		// A hidden property still takes values: only the unusable four are left out.
+		expect(contact.properties.whatsapp_e164).toBe('+85262301111');
+		for (const name of WHATSAPP.slice(1)) expect(contact.properties).not.toHaveProperty(name);
+
+		const { missing, fieldNames } = await adapter.checkFields!();
+		const reasons = new Map(missing.map((m) => [m.field, m.message]));
+		expect([...reasons.keys()].sort()).toEqual(WHATSAPP.slice(1).sort());
+		expect(fieldNames.whatsappE164).toBe('whatsapp_e164');
+		expect(missing.every((m) => !m.absent)).toBe(true);
+		expect(reasons.get('whatsapp_user_id')).toMatch(/^The HubSpot contact field whatsapp_user_id is read-only/);
+		expect(reasons.get('whatsapp_tags')).toMatch(/is of type array, not string.*a Multi-line text property with the internal name whatsapp_tags/);
+		expect(reasons.get('whatsapp_last_interaction')).toMatch(/holds a date only, not a date and time.*Date and time picker/);
+		expect(reasons.get('whatsapp_interaction_count')).toMatch(/is of type string, not number, so interactions are not counted: .*a Number property/);
+	});
+
+	it('uses a property mapped explicitly as given, and reports HubSpot’s refusal on that item', async () => {
+		const adapter = await setup({ contacts: [], withoutWhatsAppFields: true }, { fieldNames: { tags: 'whatsapp_tags' } });
+		const [outcome] = await upsertContacts(adapter, [interaction]);
+		expect(outcome).toMatchObject({ outcome: 'failed', error: { code: 'PROPERTY_DOESNT_EXIST', fields: ['whatsapp_tags'] } });
+		if (outcome.outcome !== 'failed') throw new Error('unreachable');
+		expect(outcome.error.message).toMatch(/HubSpot has no contact property "whatsapp_tags"/);
+		const { missing } = await adapter.checkFields!();
+		expect(missing.map((m) => m.field).sort()).toEqual(['whatsapp_e164', 'whatsapp_interaction_count', 'whatsapp_last_interaction', 'whatsapp_user_id']);
+	});
+
+	it('writes the standard properties when the properties cannot be read, and looks again next time', async () => {
+		// One retry: each look at the properties is two requests, both answered 500 while the fault lasts.
+		const adapter = await setup({ contacts: [] }, { retries: 1, clock: fakeClock() });
+		const unavailable = () => sim.setFault({ status: 500, count: 2, match: 'GET /crm/v3/properties/contacts' });
+		unavailable();
+		const [outcome] = await upsertContacts(adapter, [interaction]);
+		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
+		const [contact] = [...sim.state.contacts.values()];
+		expect(contact.properties).toMatchObject({ mobilephone: '+85262301111' });
+		for (const name of WHATSAPP) expect(contact.properties).not.toHaveProperty(name);
+		unavailable();
+		const failed = await adapter.checkFields!();
+		expect(failed.missing.map((m) => m.field).sort()).toEqual([...WHATSAPP].sort());
+		for (const m of failed.missing) expect(m.message).toMatch(/^Could not check whether the contact field whatsapp_\w+ exists \(HubSpot had an internal error \(500\)/);
+		expect((await adapter.checkFields!()).missing).toEqual([]);
+		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBe(5);
+	});
+
+	const WRITE_SCOPES = [...HUBSPOT_SIM_SCOPES, 'crm.schemas.contacts.write'];
+
+	it('creates the absent properties when asked, once, even with two runs at the same time', async () => {
+		sim = await startHubSpotSimulator({ contacts: [], withoutWhatsAppFields: true, scopes: WRITE_SCOPES });
+		const runs = [adapterFor({ createMissingProperties: true }), adapterFor({ createMissingProperties: true })];
+		const outcomes = await Promise.all(runs.map((adapter, k) => upsertContacts(adapter, [{ ...interaction, phone: `+8526230111${k + 2}`, userId: undefined }])));
+		expect(outcomes.map(([o]) => o.outcome)).toEqual(['upserted', 'upserted']);
+		for (const adapter of runs) expect((await adapter.checkFields!()).missing).toEqual([]);
+		const created = new Map(sim.state.properties.filter((p) => p.name.startsWith('whatsapp_')).map((p) => [p.name, p]));
+		expect([...created.keys()].sort()).toEqual([...WHATSAPP].sort());
+		expect(created.get('whatsapp_e164')).toMatchObject({ type: 'string', fieldType: 'text', hasUniqueValue: true, groupName: 'whatsapp_scrm' });
+		expect(created.get('whatsapp_last_interaction')).toMatchObject({ type: 'datetime', fieldType: 'date' });
+		expect(created.get('whatsapp_interaction_count')).toMatchObject({ type: 'number', fieldType: 'number' });
+		expect(created.get('whatsapp_tags')).toMatchObject({ type: 'string', fieldType: 'textarea' });
+		for (const contact of sim.state.contacts.values()) expect(contact.properties).toMatchObject({ whatsapp_tags: 'vip', whatsapp_interaction_count: '1' });
+		// The first writes already used them: nothing was refused.
+		expect(sim.state.rejected.validation).toBe(0);
+		// A later run finds them and creates nothing.
+		const posts = sim.state.calls['POST /crm/v3/properties/contacts'];
+		await upsertContacts(adapterFor({ createMissingProperties: true }), [{ ...interaction, phone: '+85262301119' }]);
+		expect(sim.state.calls['POST /crm/v3/properties/contacts']).toBe(posts);
+	});
+
+	it('creates only the absent ones, and leaves a property of another type as the admin made it', async () => {
+		const adapter = await setup(
+			{ contacts: [], withoutWhatsAppFields: true, scopes: WRITE_SCOPES, properties: [property('whatsapp_interaction_count', 'string', 'text')] },
+			{ createMissingProperties: true },
+		);
+		const { missing } = await adapter.checkFields!();
+		expect(missing).toEqual([expect.objectContaining({ field: 'whatsapp_interaction_count', absent: false, message: expect.stringMatching(/is of type string, not number/) })]);
+		expect(sim.state.calls['POST /crm/v3/properties/contacts']).toBe(4);
+		expect(sim.state.properties.find((p) => p.name === 'whatsapp_interaction_count')).toMatchObject({ type: 'string' });
+	});
+
+	it('without the scope to create them, still writes the contacts and says why they were not created', async () => {
+		const adapter = await setup({ contacts: [], withoutWhatsAppFields: true }, { createMissingProperties: true });
+		const [outcome] = await upsertContacts(adapter, [interaction]);
+		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
+		const { missing } = await adapter.checkFields!();
+		expect(missing.map((m) => m.field).sort()).toEqual([...WHATSAPP].sort());
+		for (const m of missing) {
+			expect(m.absent).toBe(true);
+			expect(m.message).toMatch(/it could not be created \(The HubSpot token lacks a scope this call needs: crm\.schemas\.contacts\.write/);
+			expect(m.message).not.toContain(sim.token);
+		}
+		// The group was refused first, so no property was attempted.
+		expect(sim.state.calls['POST /crm/v3/properties/contacts'] ?? 0).toBe(0);
+	});
+
+	it('stops the run on a token HubSpot refuses, rather than writing without the properties', async () => {
+		sim = await startHubSpotSimulator({ contacts: [] });
+		const adapter = adapterFor({}, 'pat-na1-11111111-2222-3333-4444-555555555555');
+		const [outcome] = await upsertContacts(adapter, [interaction]);
+		expect(outcome).toMatchObject({ outcome: 'failed', error: { status: 401 } });
+		expect(sim.state.contacts.size).toBe(0);
 	});
 });
 

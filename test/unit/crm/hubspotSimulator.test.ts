@@ -277,3 +277,49 @@ it('plays scripted faults: statuses for the next requests, and a request that ne
 	sim.setFault({ kind: 'timeout', holdMs: 50 });
 	await expect(request('GET', '/crm/v3/objects/contacts')).rejects.toThrow();
 });
+
+it('is a portal without the whatsapp_* properties when asked: writes naming one are refused, reads ignore them', async () => {
+	await start({ withoutWhatsAppFields: true, contacts: [{ id: '201', properties: { firstname: 'Ann', whatsapp_e164: '+85291234567' } }] });
+	const names = (await request('GET', '/crm/v3/properties/contacts')).body.results.map((p: Body) => p.name);
+	expect(names).toEqual(expect.arrayContaining(['email', 'phone', 'mobilephone']));
+	expect(names.filter((name: string) => name.startsWith('whatsapp_'))).toEqual([]);
+
+	// Without trace ids one unknown property fails the whole batch: 400 VALIDATION_ERROR, nothing written.
+	const refused = await request('POST', '/crm/v3/objects/contacts/batch/create', {
+		inputs: [{ properties: { firstname: 'Bo' } }, { properties: { firstname: 'Cy', whatsapp_tags: 'vip' } }],
+	});
+	expect(refused.status).toBe(400);
+	expect(refused.body).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR', message: expect.stringMatching(/^Property values were not valid: \[/) });
+	const packed = JSON.parse(refused.body.message.slice(refused.body.message.indexOf('[')));
+	expect(packed).toEqual([expect.objectContaining({ isValid: false, name: 'whatsapp_tags', error: 'PROPERTY_DOESNT_EXIST', message: 'Property "whatsapp_tags" does not exist' })]);
+	expect(refused.body.errors).toEqual([{ message: 'Property "whatsapp_tags" does not exist', code: 'PROPERTY_DOESNT_EXIST', context: { propertyName: ['whatsapp_tags'] } }]);
+	expect(sim.state.contacts.size).toBe(1);
+	// An unknown upsert key is refused the same way.
+	const keyed = await request('POST', '/crm/v3/objects/contacts/batch/upsert', { inputs: [{ id: '+85291234568', idProperty: 'whatsapp_e164', properties: {} }] });
+	expect(keyed).toMatchObject({ status: 400, body: { category: 'VALIDATION_ERROR', errors: [{ code: 'PROPERTY_DOESNT_EXIST', context: { propertyName: ['whatsapp_e164'] } }] } });
+
+	// Reads name properties the portal lacks without complaint, and return only those that exist.
+	const read = await request('GET', '/crm/v3/objects/contacts/201?properties=firstname,whatsapp_e164');
+	expect(read.status).toBe(200);
+	expect(read.body.properties).toMatchObject({ firstname: 'Ann' });
+	expect(read.body.properties).not.toHaveProperty('whatsapp_e164');
+	const found = await search({ filterGroups: [eq('firstname', 'Ann')], properties: ['firstname', 'whatsapp_tags'] });
+	expect(found.body.results[0].properties).not.toHaveProperty('whatsapp_tags');
+	// Filtering on one is an error, as in HubSpot.
+	expect((await search({ filterGroups: [eq('whatsapp_e164', '+85291234567')] })).status).toBe(400);
+});
+
+it('creates a contact property in an existing group with the write scope, once, checking type with fieldType', async () => {
+	await start({ withoutWhatsAppFields: true });
+	const definition = { name: 'whatsapp_e164', label: 'WhatsApp Number', type: 'string', fieldType: 'text', groupName: 'whatsapp_scrm', hasUniqueValue: true };
+	expect(await request('POST', '/crm/v3/properties/contacts', definition)).toMatchObject({ status: 403, body: { category: 'MISSING_SCOPES' } });
+	sim.setScopes(['crm.objects.contacts.write', 'crm.schemas.contacts.read', 'crm.schemas.contacts.write']);
+	expect((await request('POST', '/crm/v3/properties/contacts', definition)).status).toBe(400);
+	expect(await request('POST', '/crm/v3/properties/contacts/groups', { name: 'whatsapp_scrm', label: 'WhatsApp SCRM', displayOrder: -1 })).toMatchObject({ status: 201, body: { name: 'whatsapp_scrm' } });
+	expect((await request('POST', '/crm/v3/properties/contacts/groups', { name: 'whatsapp_scrm', label: 'Again' })).status).toBe(409);
+	expect((await request('POST', '/crm/v3/properties/contacts', { ...definition, type: 'datetime' })).status).toBe(400);
+	expect(await request('POST', '/crm/v3/properties/contacts', definition)).toMatchObject({ status: 201, body: { name: 'whatsapp_e164', hasUniqueValue: true, groupName: 'whatsapp_scrm' } });
+	expect(await request('POST', '/crm/v3/properties/contacts', definition)).toMatchObject({ status: 409, body: { category: 'CONFLICT' } });
+	const write = await request('POST', '/crm/v3/objects/contacts/batch/upsert', { inputs: [{ id: '+85291234567', idProperty: 'whatsapp_e164', properties: { firstname: 'Ann' } }] });
+	expect(write).toMatchObject({ status: 200, body: { results: [{ new: true, properties: { whatsapp_e164: '+85291234567' } }] } });
+});

@@ -224,7 +224,7 @@ describe('writing contacts', () => {
 		expect(record.WhatsApp_Interactions).toBe(1);
 		expect(sim.state.rejected.validation).toBe(0);
 		const { missing } = await adapter.checkFields!();
-		expect(missing).toEqual([{ canonical: 'tags', field: 'WhatsApp_Tags', message: expect.stringMatching(/WhatsApp_Tags is of type array, not string, so tags are not kept: .*Multi-Line \(Small\) field/) }]);
+		expect(missing).toEqual([{ canonical: 'tags', field: 'WhatsApp_Tags', absent: false, message: expect.stringMatching(/WhatsApp_Tags is of type array, not string, so tags are not kept: .*Multi-Line \(Small\) field/) }]);
 	});
 
 	test('a failed describe does not stop writes: the standard fields go, the custom ones are reported unchecked, and it is asked again', async () => {

@@ -72,6 +72,15 @@ export const description: INodeProperties[] = [
 		displayOptions: show,
 		options: [
 			{
+				displayName: 'Create Missing WhatsApp Properties',
+				name: 'createMissingProperties',
+				type: 'boolean',
+				default: false,
+				displayOptions: { show: { '/crm': ['hubspot'] } },
+				description:
+					'Whether to create the whatsapp_* contact properties the HubSpot portal lacks (in a "WhatsApp SCRM" group) on the first run, so tags, the last interaction, its count and the WhatsApp number and user ID are kept. The token needs the crm.schemas.contacts.write scope.',
+			},
+			{
 				displayName: 'Data Updated At',
 				name: 'updatedAt',
 				type: 'string',
@@ -127,6 +136,7 @@ export const description: INodeProperties[] = [
 ];
 
 interface UpsertNodeOptions {
+	createMissingProperties?: boolean;
 	updatedAt?: string;
 	defaultCountry?: string;
 	leadSource?: string;
@@ -182,12 +192,12 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 		createMissing: operation === 'upsert',
 	});
 	for (const outcome of outcomes) route(outputs, items[outcome.ref], outcome, adapter.crm);
-	await hintMissingFields(fn, adapter);
+	await hintMissingFields(fn, adapter, options.createMissingProperties === true);
 	return outputs;
 }
 
 /** Once per run: the WhatsApp fields the CRM lacks, so what is not kept is visible, not silent. */
-async function hintMissingFields(fn: IExecuteFunctions, adapter: CrmAdapter): Promise<void> {
+async function hintMissingFields(fn: IExecuteFunctions, adapter: CrmAdapter, creating: boolean): Promise<void> {
 	if (!adapter.checkFields) return;
 	let missing: Awaited<ReturnType<NonNullable<CrmAdapter['checkFields']>>>['missing'];
 	try {
@@ -198,7 +208,11 @@ async function hintMissingFields(fn: IExecuteFunctions, adapter: CrmAdapter): Pr
 		return;
 	}
 	if (missing.length === 0) return;
-	fn.addExecutionHints({ type: 'warning', location: 'outputPane', message: missing.map((field) => field.message).join(' ') });
+	const offer =
+		adapter.crm === 'hubspot' && !creating && missing.some((field) => field.absent)
+			? ' Or turn on Options › Create Missing WhatsApp Properties and the node creates the absent ones on its next run (the HubSpot token needs the crm.schemas.contacts.write scope).'
+			: '';
+	fn.addExecutionHints({ type: 'warning', location: 'outputPane', message: missing.map((field) => field.message).join(' ') + offer });
 	fn.logger.warn(`CRM Upsert: ${missing.map((field) => field.field).join(', ')} not found on the ${adapter.crm} contact object; not written`);
 }
 
