@@ -24,6 +24,12 @@ export interface QuotaRequest {
 	event?: string;
 	/** The decision's time (ms epoch); defaults to the guard's clock. */
 	now?: number;
+	/**
+	 * Names this message, e.g. `reply:<inbound wamid>`: a second request with the same key to the
+	 * same customer is not sent again while the ledger remembers the first (see ReserveResult).
+	 * A re-run execution (retried, or re-run after its worker died) then reports the first send.
+	 */
+	idempotencyKey?: string;
 }
 
 /**

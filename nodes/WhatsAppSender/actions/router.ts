@@ -36,6 +36,7 @@ interface SendOptions {
 	retries?: number;
 	defaultCountry?: string;
 	serviceEvent?: string;
+	idempotencyKey?: string;
 	fallbackTemplate?: string;
 	fallbackValues?: string;
 }
@@ -92,7 +93,11 @@ export async function route(this: IExecuteFunctions, guarded: GuardedSending | u
 					guard,
 					phoneNumberId,
 					message,
-					request: { ...request, ...(options.serviceEvent ? { event: options.serviceEvent } : {}) },
+					request: {
+						...request,
+						...(options.serviceEvent ? { event: options.serviceEvent } : {}),
+						...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+					},
 					retries: options.retries ?? 2,
 					dryRun: options.dryRun ?? false,
 					throughputPerSecond: guarded?.throughputPerSecond,
