@@ -156,7 +156,8 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 		async commit(reservationId, result) {
 			const phoneNumberId = numberOf(reservationId);
 			if (phoneNumberId === undefined) return;
-			await step(phoneNumberId, clock(), { reservation: reservationId }, (slice) => commitReservation(slice, reservationId, result?.messageId));
+			const now = clock();
+			await step(phoneNumberId, now, { reservation: reservationId }, (slice) => commitReservation(slice, reservationId, result?.messageId, now));
 		},
 
 		async release(reservationId) {

@@ -220,7 +220,7 @@ function timedChecks(
 	}
 
 	if (rules.pairRateSeconds > 0 && customer.sends.length > 0) {
-		const last = Math.max(...customer.sends.map((send) => send.at));
+		const last = Math.max(...customer.sends.map((send) => Math.max(send.at, send.confirmedAt ?? -Infinity)));
 		const until = last + rules.pairRateSeconds * 1000;
 		const reason = `Less than ${rules.pairRateSeconds} s since the last message to this customer (Meta's pair rate)`;
 		checks.push((t) => (t < until ? { rule: 'pairRate', reason, until } : undefined));
