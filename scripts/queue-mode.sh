@@ -41,6 +41,10 @@ is_running() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
 }
 
+# n8n exits when Redis stays away longer than QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD (n8n: 10 s); this
+# deployment waits a minute, so a Redis restart does not take n8n down. Meanwhile main holds
+# webhooks and Meta delivers again what timed out. In production, run each process under a
+# supervisor (systemd Restart=always, Docker restart policy) as well.
 # n8n's processes must share one encryption key (credentials are decrypted on the workers); it is
 # made once per deployment and kept in the state folder.
 encryption_key() {
@@ -53,6 +57,7 @@ n8n_env() {
 EXECUTIONS_MODE=queue
 QUEUE_BULL_REDIS_HOST=127.0.0.1
 QUEUE_BULL_REDIS_PORT=$redis_port
+QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD=${QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD:-60000}
 DB_TYPE=postgresdb
 DB_POSTGRESDB_HOST=127.0.0.1
 DB_POSTGRESDB_PORT=$postgres_port
