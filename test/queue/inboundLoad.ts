@@ -21,11 +21,13 @@ export async function deployLoadWorkflow(
 	deployment: { url: string; redisPort: number },
 	graph: GraphApiSimulator,
 	hubspot: HubSpotSimulator,
+	/** The HubSpot subscription the credential names: our adapter paces itself to its limits, per process. */
+	hubSpotTier: 'free' | 'enterprise' = 'free',
 ): Promise<{ id: string; webhookUrl: string }> {
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp queue mode');
 	const hubSpot = await n8n.createCredential('hubSpotScrmApi', 'HubSpot queue mode', {
 		accessToken: hubspot.token,
-		tier: 'free',
+		tier: hubSpotTier,
 		useCustomBaseUrl: true,
 		baseUrl: hubspot.baseUrl,
 	});
