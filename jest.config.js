@@ -1,4 +1,4 @@
-/** Unit and node tests run in-process; test/e2e drives a real n8n and has its own project. */
+/** Unit and node tests run in-process; test/e2e drives a real n8n, test/queue a queue-mode deployment. */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.dev.json' }];
 // n8n user folders and build output hold package.json files of their own.
 const modulePathIgnorePatterns = ['<rootDir>/.host/', '<rootDir>/dist/', '<rootDir>/.build/'];
@@ -18,6 +18,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
       globalTeardown: '<rootDir>/test/e2e/globalTeardown.ts',
+    },
+    {
+      // Starts a queue-mode deployment of its own (scripts/queue-mode.sh) and puts it under load and faults.
+      displayName: 'queue',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/queue/**/*.test.ts'],
     },
   ],
 };

@@ -13,6 +13,7 @@ import { runCampaignBench } from './campaign';
 import { runCrmUpsertBench } from './crmUpsert';
 import { runDedupBench } from './dedup';
 import { runIntentTaggerBench } from './intentTagger';
+import { runQueueScalingBench } from './queueScaling';
 import { runQuotaGuardBench } from './quotaGuard';
 import { runWebhookLatencyBench } from './webhookLatency';
 import { runWebhookParseBench } from './webhookParse';
@@ -31,6 +32,7 @@ const BENCHES: Bench[] = [
 	{ name: 'dedup', title: 'contact dedup: F1 on FEBRL and generated WhatsApp contacts, time and memory at 10k/100k/1M, beside all-pairs', run: () => runDedupBench() },
 	{ name: 'campaign', title: "template campaign through a real n8n: our Sender beside n8n's built-in WhatsApp node", run: () => runCampaignBench() },
 	{ name: 'crmUpsert', title: "contacts into the rate-limited HubSpot simulator through a real n8n: our CRM Upsert beside n8n's built-in HubSpot node", run: () => runCrmUpsertBench() },
+	{ name: 'queue', title: 'queue mode end to end: messages/s with 2 workers beside 1, p95 latency from webhook to CRM entry', run: () => runQueueScalingBench() },
 ];
 
 function select(args: string[]): Bench[] {
@@ -45,7 +47,7 @@ function select(args: string[]): Bench[] {
 async function main(): Promise<number> {
 	const args = process.argv.slice(2);
 	if (args.includes('--list') || args.includes('--help')) {
-		console.log(`benchmarks: ${BENCHES.map((b) => b.name).join(', ')}\nusage: npm run bench [-- name …]   (names may be abbreviated: parse, latency, quota, intent, dedup, campaign, crm)`);
+		console.log(`benchmarks: ${BENCHES.map((b) => b.name).join(', ')}\nusage: npm run bench [-- name …]   (names may be abbreviated: parse, latency, quota, intent, dedup, campaign, crm, queue)`);
 		return 0;
 	}
 	const chosen = select(args);

@@ -4,7 +4,9 @@
 # pass/fail). Figures are kept in .host/bench/results.json (latest) and .host/bench/history.jsonl.
 # Environment: SCRM_N8N_VERSION (n8n for the end-to-end benches), SCRM_BENCH_PORT (5681),
 # SCRM_BENCH_LATENCY_N (200 sequential posts), SCRM_BENCH_BURST (100 posts per burst, 2 bursts),
-# SCRM_BENCH_PARSE_DELIVERIES (20000), SCRM_BENCH_CAMPAIGN (10000 messages), SCRM_BENCH_THROUGHPUT
+# SCRM_BENCH_PARSE_DELIVERIES (20000), SCRM_BENCH_CAMPAIGN (10000 messages), SCRM_BENCH_QUEUE_N (600 messages
+# through queue mode, offered at SCRM_BENCH_QUEUE_RATE 40/s, SCRM_BENCH_QUEUE_PORT 5741,
+# SCRM_BENCH_QUEUE_HUBSPOT_TIER enterprise), SCRM_BENCH_THROUGHPUT
 # (80,1000: the campaign runs once per number throughput).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"

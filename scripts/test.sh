@@ -44,6 +44,13 @@ for version in "$pinned" ${SCRM_N8N_SECOND_HOST:-}; do
     --json --outputFile="$reports/e2e-$version.json" || status=1
 done
 
+# Once, against the pinned n8n: its own deployment (scripts/queue-mode.sh on ports 5741–5749 unless
+# SCRM_QUEUE_TEST_PORT says otherwise), about 4 minutes with start-up.
+pinned="$(cat scripts/n8n-version)"
+echo "== queue mode under load and faults against n8n $pinned (main + 2 workers, Redis, PostgreSQL)"
+SCRM_N8N_VERSION="$pinned" npx jest --selectProjects queue --runInBand \
+  --json --outputFile="$reports/queue-$pinned.json" || status=1
+
 node -e '
   const fs = require("fs"), dir = process.argv[1];
   let passed = 0, failed = 0;

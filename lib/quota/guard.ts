@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { Slice } from './ledger';
-import { commitReservation, customerRecord, expireReservations, recordReservation, trimCustomer, undoReservation } from './ledger';
+import type { SendRecord, Slice } from './ledger';
+import { commitReservation, customerRecord, expireReservations, recordReservation, sendWithKey, trimCustomer, undoReservation } from './ledger';
 import type { QuotaRequest, QuotaRules } from './rules';
 import { CATEGORIES, decide, DEFAULT_RULES, lookbackMs, slotSpacingMs, validateRules } from './rules';
 import { FileQuotaStore } from './stores/file';
@@ -45,7 +45,17 @@ export type ReserveResult =
 	 * `retryAt` null: never as asked (outside the service window only a template may go; an opted-out
 	 * customer gets no marketing): change the message instead of waiting.
 	 */
-	| { allowed: false; rule: string; reason: string; retryAt: number | null };
+	| { allowed: false; rule: string; reason: string; retryAt: number | null; earlier?: EarlierSend };
+
+/**
+ * The send a request's idempotency key already names (rule `duplicate`): `messageId` once Meta
+ * accepted it ('' when its answer never came: it may have gone out); absent while it is reserved,
+ * in which case `retryAt` is when that reservation lapses if nobody confirms it.
+ */
+export interface EarlierSend {
+	at: number;
+	messageId?: string;
+}
 
 export interface QuotaUsage {
 	/** Unique customers reached by business-initiated messages in the last 24 h (reservations included). */
@@ -122,6 +132,9 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 			if (invalid) return { allowed: false, rule: 'request', reason: invalid, retryAt: null };
 			try {
 				return await step(request.phoneNumberId, now, { customers: [request.to] }, (slice): ReserveResult => {
+					// Checked in the same atomic step as the reservation, so two runs of one message cannot both pass.
+					const earlier = request.idempotencyKey ? sendWithKey(slice.customers[request.to], request.idempotencyKey) : undefined;
+					if (earlier) return duplicateOf(earlier, request.idempotencyKey!, ttl);
 					const decision = decide(slice, request, rules, now);
 					if (!decision.allowed) return decision;
 					// The number travels in the id: commit and release find the ledger without a lookup.
@@ -140,10 +153,11 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 			}
 		},
 
-		async commit(reservationId) {
+		async commit(reservationId, result) {
 			const phoneNumberId = numberOf(reservationId);
 			if (phoneNumberId === undefined) return;
-			await step(phoneNumberId, clock(), { reservation: reservationId }, (slice) => commitReservation(slice, reservationId));
+			const now = clock();
+			await step(phoneNumberId, now, { reservation: reservationId }, (slice) => commitReservation(slice, reservationId, result?.messageId, now));
 		},
 
 		async release(reservationId) {
@@ -208,6 +222,28 @@ function invalidRequest(request: QuotaRequest): string | undefined {
 	if (typeof request.to !== 'string' || request.to === '') return 'The request names no customer (to)';
 	if (!CATEGORIES.includes(request.category)) return `Unknown message category ${JSON.stringify(request.category)}: use ${CATEGORIES.join(', ')}`;
 	return undefined;
+}
+
+function duplicateOf(earlier: SendRecord, key: string, ttl: number): ReserveResult {
+	if (earlier.reservationId !== undefined) {
+		return {
+			allowed: false,
+			rule: 'duplicate',
+			reason: `Another run is sending the message "${key}" to this customer; if it never confirms, its reservation lapses`,
+			// The reservation was made at most at its send moment, and lasts ttl from when it was made.
+			retryAt: earlier.at + ttl,
+			earlier: { at: earlier.at },
+		};
+	}
+	return {
+		allowed: false,
+		rule: 'duplicate',
+		reason: earlier.messageId
+			? `Already sent as "${key}" (${earlier.messageId}); not sent again`
+			: `Already sent as "${key}", but WhatsApp's answer never came: it may have gone out. Check the customer's chat before sending again`,
+		retryAt: null,
+		earlier: { at: earlier.at, messageId: earlier.messageId ?? '' },
+	};
 }
 
 function numberOf(reservationId: string): string | undefined {

@@ -16,6 +16,11 @@ export interface SendRecord {
 	counted?: true;
 	/** Set while the send is reserved but not yet confirmed. */
 	reservationId?: string;
+	/** When Meta's acceptance came back, if later than `at`: the pair rate counts from it. */
+	confirmedAt?: number;
+	/** The request's idempotency key, and what Meta answered once confirmed ('' = no answer). */
+	key?: string;
+	messageId?: string;
 }
 
 export interface CustomerRecord {
@@ -95,6 +100,7 @@ export function recordReservation(
 		...(request.template ? { template: request.template } : {}),
 		...(request.event ? { event: request.event } : {}),
 		...(decision.businessInitiated ? { counted: true as const } : {}),
+		...(request.idempotencyKey ? { key: request.idempotencyKey } : {}),
 		reservationId,
 	});
 	const reservation: Reservation = { to: request.to, expiresAt };
@@ -109,13 +115,28 @@ export function recordReservation(
 	slice.reservations[reservationId] = reservation;
 }
 
-/** Keeps a reserved send for good. */
-export function commitReservation(slice: Slice, reservationId: string): boolean {
+/**
+ * Keeps a reserved send for good; a keyed send also keeps Meta's message id, for its repeats.
+ * `confirmedAt`: when Meta's acceptance came back. The send reached Meta by then, perhaps well after
+ * its reserved moment on a busy host, so the pair rate counts from then (the other rules from `at`):
+ * the next message to the customer cannot arrive less than the gap after this one.
+ */
+export function commitReservation(slice: Slice, reservationId: string, messageId?: string, confirmedAt?: number): boolean {
 	const reservation = slice.reservations[reservationId];
 	if (!reservation) return false;
 	delete slice.reservations[reservationId];
-	for (const send of slice.customers[reservation.to]?.sends ?? []) if (send.reservationId === reservationId) delete send.reservationId;
+	for (const send of slice.customers[reservation.to]?.sends ?? []) {
+		if (send.reservationId !== reservationId) continue;
+		delete send.reservationId;
+		if (confirmedAt !== undefined && confirmedAt > send.at) send.confirmedAt = confirmedAt;
+		if (send.key !== undefined && messageId !== undefined) send.messageId = messageId;
+	}
 	return true;
+}
+
+/** The send this customer's ledger holds under an idempotency key, if any (reserved or confirmed). */
+export function sendWithKey(record: CustomerRecord | undefined, key: string): SendRecord | undefined {
+	return record?.sends.find((send) => send.key === key);
 }
 
 /** Takes back everything a reservation held: the send (and with it the pair-rate gap), the count, the slot. */

@@ -24,6 +24,12 @@ export interface QuotaRequest {
 	event?: string;
 	/** The decision's time (ms epoch); defaults to the guard's clock. */
 	now?: number;
+	/**
+	 * Names this message, e.g. `reply:<inbound wamid>`: a second request with the same key to the
+	 * same customer is not sent again while the ledger remembers the first (see ReserveResult).
+	 * A re-run execution (retried, or re-run after its worker died) then reports the first send.
+	 */
+	idempotencyKey?: string;
 }
 
 /**
@@ -214,7 +220,7 @@ function timedChecks(
 	}
 
 	if (rules.pairRateSeconds > 0 && customer.sends.length > 0) {
-		const last = Math.max(...customer.sends.map((send) => send.at));
+		const last = Math.max(...customer.sends.map((send) => Math.max(send.at, send.confirmedAt ?? -Infinity)));
 		const until = last + rules.pairRateSeconds * 1000;
 		const reason = `Less than ${rules.pairRateSeconds} s since the last message to this customer (Meta's pair rate)`;
 		checks.push((t) => (t < until ? { rule: 'pairRate', reason, until } : undefined));

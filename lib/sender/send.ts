@@ -20,12 +20,14 @@ export interface ReserveRequest {
 	template?: string;
 	freeForm?: boolean;
 	event?: string;
+	/** Names the message so a repeat (a re-run execution) is not sent again; see QuotaRequest. */
+	idempotencyKey?: string;
 	now?: number;
 }
 
 export type Reservation =
 	| { allowed: true; reservationId: string; sendAt?: number }
-	| { allowed: false; reason: string; retryAt: number | null; rule?: string };
+	| { allowed: false; reason: string; retryAt: number | null; rule?: string; earlier?: { at: number; messageId?: string } };
 
 /** The part of the quota guard a send needs. */
 export interface SendGuard {
@@ -37,8 +39,11 @@ export interface SendGuard {
 }
 
 export type SendOutcome =
-	/** `sentAt`: when Meta accepted it (ISO-8601), so reply times can be measured from it. */
-	| { outcome: 'sent'; messageId: string; attempts: number; sentAt: string; ledgerWarning?: string }
+	/**
+	 * `sentAt`: when Meta accepted it (ISO-8601), so reply times can be measured from it.
+	 * `alreadySent`: an earlier request with the same idempotency key sent it; this one sent nothing.
+	 */
+	| { outcome: 'sent'; messageId: string; attempts: number; sentAt: string; ledgerWarning?: string; alreadySent?: true }
 	| { outcome: 'wouldSend'; attempts: 0 }
 	| { outcome: 'deferred'; reason: string; rule?: string; retryAt: string | null }
 	| {
@@ -96,6 +101,11 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 				// The guard paces the number's throughput: leave at the booked moment.
 				if (!options.dryRun && reservation.sendAt !== undefined && reservation.sendAt > now()) await sleep(reservation.sendAt - now());
 				break;
+			}
+			const earlier = reservation.earlier;
+			if (reservation.rule === 'duplicate' && earlier?.messageId !== undefined) {
+				if (earlier.messageId) return { outcome: 'sent', messageId: earlier.messageId, attempts: 0, sentAt: new Date(earlier.at).toISOString(), alreadySent: true };
+				return { outcome: 'failed', reason: reservation.reason, retryable: false, attempts: 0, unknownOutcome: true };
 			}
 			const retryAt = reservation.retryAt;
 			if (options.dryRun || retryAt === null || retryAt > waitUntil) {

@@ -138,6 +138,15 @@ export class WhatsAppSender implements INodeType {
 						description: 'Body parameters of the fallback template, in order, separated by commas',
 					},
 					{
+						displayName: 'Idempotency Key',
+						name: 'idempotencyKey',
+						type: 'string',
+						default: '',
+						placeholder: 'reply:{{ $json.id }}',
+						description:
+							"Names this message to this customer: while the quota ledger remembers a send with the same key, it is not sent again and Sent reports the first one (alreadySent). Makes retried and re-run executions safe; in queue mode use the Redis ledger.",
+					},
+					{
 						displayName: 'Parallel Sends',
 						name: 'parallelSends',
 						type: 'number',

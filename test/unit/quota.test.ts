@@ -222,6 +222,16 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 			allowed(await g.reserve(marketing(HK, T0 + 6000)));
 		});
 
+		it('counts the gap from when Meta confirmed a send that left late, as on a busy worker', async () => {
+			const g = guard({ frequency: [] });
+			const first = allowed(await g.reserve(marketing(HK, T0)));
+			// Its request reached Meta only 4 s after the reservation; the answer came back then.
+			clock = T0 + 4000;
+			await g.commit(first.reservationId, { messageId: 'wamid.late' });
+			expect(await g.reserve(marketing(HK, T0 + 6000))).toMatchObject({ allowed: false, rule: 'pairRate', retryAt: T0 + 10_000 });
+			allowed(await g.reserve(marketing(HK, T0 + 10_000)));
+		});
+
 		it('can be switched off', async () => {
 			const g = guard({ frequency: [], pairRateSeconds: 0, throughputPerSecond: 0 });
 			allowed(await g.reserve(marketing(HK, T0)));

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { normalizePhone } from '../../../lib/phone';
+import { QuotaStoreError } from '../../../lib/quota';
 import type { QuotaUsage } from '../../../lib/quota';
 import type { MessageCategory, SendGuard, SendOutcome } from '../../../lib/sender/send';
 import { sendThroughGuard } from '../../../lib/sender/send';
@@ -36,6 +37,7 @@ interface SendOptions {
 	retries?: number;
 	defaultCountry?: string;
 	serviceEvent?: string;
+	idempotencyKey?: string;
 	fallbackTemplate?: string;
 	fallbackValues?: string;
 }
@@ -78,7 +80,12 @@ export async function route(this: IExecuteFunctions, guarded: GuardedSending | u
 
 			const options = this.getNodeParameter('options', itemIndex, {}) as SendOptions;
 			const to = recipient(this.getNodeParameter('to', itemIndex) as string, options.defaultCountry);
-			if (guard) await learnFromItem(guard, phoneNumberId, to, items[itemIndex].json);
+			const unreachable = guard ? await learnFromItem(guard, phoneNumberId, to, items[itemIndex].json) : undefined;
+			if (unreachable) {
+				// The ledger is out of reach (a Redis restart): send nothing, as reserve would, and say so
+				// on Deferred instead of failing the whole execution and every other item with it.
+				return [DEFERRED, { outcome: 'deferred', rule: 'store', reason: `Quota ledger unavailable, nothing was sent: ${unreachable.message}`, retryAt: null, to, phoneNumberId }];
+			}
 			const built = await builders[operation]({
 				fn: this,
 				itemIndex,
@@ -92,7 +99,11 @@ export async function route(this: IExecuteFunctions, guarded: GuardedSending | u
 					guard,
 					phoneNumberId,
 					message,
-					request: { ...request, ...(options.serviceEvent ? { event: options.serviceEvent } : {}) },
+					request: {
+						...request,
+						...(options.serviceEvent ? { event: options.serviceEvent } : {}),
+						...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+					},
 					retries: options.retries ?? 2,
 					dryRun: options.dryRun ?? false,
 					throughputPerSecond: guarded?.throughputPerSecond,
@@ -156,17 +167,23 @@ export async function route(this: IExecuteFunctions, guarded: GuardedSending | u
  * What the trigger and the tagger already know about the customer: a message the customer sent
  * opens the service window, an opt-out intent stops marketing.
  */
-async function learnFromItem(guard: SendGuard, phoneNumberId: string, to: string, json: IDataObject): Promise<void> {
+/** Records what the item says about the customer; returns the store's error if the ledger is out of reach. */
+async function learnFromItem(guard: SendGuard, phoneNumberId: string, to: string, json: IDataObject): Promise<QuotaStoreError | undefined> {
+	const storeDown = (error: unknown) => (error instanceof QuotaStoreError ? error : Promise.reject(error));
 	if (json.kind === 'message' && typeof json.timestamp === 'string') {
 		const at = Date.parse(json.timestamp);
-		if (Number.isFinite(at)) await guard.recordInbound(phoneNumberId, to, at);
+		if (Number.isFinite(at)) {
+			const failed = await guard.recordInbound(phoneNumberId, to, at).then(() => undefined, storeDown);
+			if (failed) return failed;
+		}
 	}
 	// The Intent Tagger writes `intent.tags`; other taggers may put `intents` or `tags` on the item.
 	const tagged = (json.intent ?? {}) as IDataObject;
 	const intents = [json.intents, json.tags, tagged.tags].flatMap((list) => (Array.isArray(list) ? (list as Array<{ tag?: string } | string>) : []));
 	if (intents.some((intent) => (typeof intent === 'string' ? intent : intent?.tag) === 'opt_out')) {
-		await guard.recordOptOut(phoneNumberId, to, Date.now());
+		return guard.recordOptOut(phoneNumberId, to, Date.now()).then(() => undefined, storeDown);
 	}
+	return undefined;
 }
 
 /** E.164 for phone numbers in any format people type; a business-scoped user id passes as it is. */
