@@ -203,6 +203,65 @@ export async function attachMedia(adapter: CrmAdapter, media: MediaToAttach[], o
 	return outcomes;
 }
 
+/** Where a message's media ended up on a contact: the record holding it, and the file apart from it (HubSpot). */
+export interface AttachedFile {
+	id: string;
+	fileId?: string;
+}
+
+/** The CRM-specific steps of attaching files, for `attachOneAtATime`. */
+export interface AttachSteps {
+	/** The media already on a contact, by `keyOf(file)`; throws CONTACT_NOT_FOUND for an unknown contact. */
+	attached(contactId: string): Promise<Map<string, AttachedFile>>;
+	upload(file: FileAttachment): Promise<AttachedFile>;
+	/** How a message's media is recognised among the attachments; default the message id. */
+	keyOf?(file: FileAttachment): string;
+	/** Errors that stop the whole run (authentication, a spent daily allowance). */
+	isFatal(error: unknown): boolean;
+	errorOf(error: unknown, write: boolean): CrmErrorInfo;
+}
+
+/**
+ * How every adapter attaches: one file at a time (each may be megabytes, and every call counts
+ * against the CRM's limits), each contact's attachments read once, and a message's media attached
+ * only once however often it is asked for. Every file gets its own result.
+ */
+export async function attachOneAtATime(files: FileAttachment[], crm: AttachSteps): Promise<AttachResult[]> {
+	const results: AttachResult[] = [];
+	const byContact = new Map<string, Map<string, AttachedFile> | CrmErrorInfo>();
+	for (const file of files) {
+		let attached = byContact.get(file.contactId);
+		if (!attached) {
+			try {
+				attached = await crm.attached(file.contactId);
+			} catch (error) {
+				if (crm.isFatal(error)) throw error;
+				attached = crm.errorOf(error, false);
+			}
+			byContact.set(file.contactId, attached);
+		}
+		if (!(attached instanceof Map)) {
+			results.push({ ref: file.ref, ok: false, error: attached });
+			continue;
+		}
+		const key = crm.keyOf?.(file) ?? file.messageId;
+		const existing = attached.get(key);
+		if (existing) {
+			results.push({ ref: file.ref, ok: true, ...existing, duplicate: true });
+			continue;
+		}
+		try {
+			const made = await crm.upload(file);
+			attached.set(key, made);
+			results.push({ ref: file.ref, ok: true, ...made, duplicate: false });
+		} catch (error) {
+			if (crm.isFatal(error)) throw error;
+			results.push({ ref: file.ref, ok: false, error: crm.errorOf(error, true) });
+		}
+	}
+	return results;
+}
+
 /**
  * A short, stable tag of a message id that survives in file names (a wamid is long and may hold
  * `/`, `+` and `=`): what the adapters look for to attach a message's media once.

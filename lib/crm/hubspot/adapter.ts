@@ -33,7 +33,8 @@ import { createPhoneNormalizer, normalizePhone } from '../../phone';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
 import { CrmHttp, realClock, rollingWindowLimiter } from '../http';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
-import { taggedFileName } from '../media';
+import { attachOneAtATime, taggedFileName } from '../media';
+import type { AttachedFile } from '../media';
 import { CrmApiError } from '../types';
 import type {
 	AttachResult,
@@ -584,7 +585,7 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	 * through associations and a batch read, which are consistent at once. The contact is read
 	 * first, so that a file is never uploaded for a contact that does not exist.
 	 */
-	async function attachedMedia(contactId: string): Promise<Map<string, { noteId: string; fileId?: string }>> {
+	async function attachedMedia(contactId: string): Promise<Map<string, AttachedFile>> {
 		try {
 			await call({ method: 'GET', path: `${CONTACTS}/${encodeURIComponent(contactId)}`, qs: { properties: 'hs_object_id' } });
 		} catch (error) {
@@ -604,7 +605,7 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 			for (const association of response.body?.results ?? []) if (association.toObjectId !== undefined) noteIds.push(String(association.toObjectId));
 			after = response.body?.paging?.next?.after;
 		} while (after);
-		const attached = new Map<string, { noteId: string; fileId?: string }>();
+		const attached = new Map<string, AttachedFile>();
 		for (const batch of chunks(noteIds, HUBSPOT_BATCH_SIZE)) {
 			const response = await call<BatchAnswer>({
 				method: 'POST',
@@ -615,7 +616,7 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 			});
 			for (const note of response.body?.results ?? []) {
 				const fileId = String(note.properties?.hs_attachment_ids ?? '').split(';').find(Boolean);
-				for (const match of String(note.properties?.hs_note_body ?? '').matchAll(WAMID_MARKER)) attached.set(match[1], { noteId: String(note.id), ...(fileId ? { fileId } : {}) });
+				for (const match of String(note.properties?.hs_note_body ?? '').matchAll(WAMID_MARKER)) attached.set(match[1], { id: String(note.id), ...(fileId ? { fileId } : {}) });
 			}
 		}
 		return attached;
@@ -659,46 +660,22 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		return String(response.body?.id);
 	}
 
-	async function attachFiles(files: FileAttachment[]): Promise<AttachResult[]> {
-		const results: AttachResult[] = new Array(files.length);
-		const byContact = new Map<string, Map<string, { noteId: string; fileId?: string }> | CrmErrorInfo>();
-		// One file at a time: each may be megabytes, and the file API counts against the same 10-second window.
-		for (let index = 0; index < files.length; index++) {
-			const file = files[index];
-			let attached = byContact.get(file.contactId);
-			if (!attached) {
-				try {
-					attached = await attachedMedia(file.contactId);
-				} catch (error) {
-					if (isFatal(error)) throw error;
-					attached = callError(error, false);
-				}
-				byContact.set(file.contactId, attached);
-			}
-			if (!(attached instanceof Map)) {
-				results[index] = { ref: file.ref, ok: false, error: attached };
-				continue;
-			}
-			const existing = attached.get(file.messageId);
-			if (existing) {
-				results[index] = { ref: file.ref, ok: true, id: existing.noteId, ...(existing.fileId ? { fileId: existing.fileId } : {}), duplicate: true };
-				continue;
-			}
-			let fileId: string | undefined;
-			try {
-				fileId = await uploadFile(file);
-				const noteId = await createNote(file, fileId);
-				attached.set(file.messageId, { noteId, fileId });
-				results[index] = { ref: file.ref, ok: true, id: noteId, fileId, duplicate: false };
-			} catch (error) {
-				// A file no note points to would be found by nothing (attaching again uploads anew): take it back.
-				const orphan = fileId === undefined ? undefined : await deleteFile(fileId);
-				if (isFatal(error)) throw error;
-				const info = callError(error, true);
-				results[index] = { ref: file.ref, ok: false, error: orphan ? { ...info, message: `${info.message} (${orphan})` } : info };
-			}
+	/** One file at a time (see attachOneAtATime): the file API counts against the same 10-second window. */
+	function attachFiles(files: FileAttachment[]): Promise<AttachResult[]> {
+		return attachOneAtATime(files, { attached: attachedMedia, upload: uploadWithNote, isFatal, errorOf: callError });
+	}
+
+	async function uploadWithNote(file: FileAttachment): Promise<AttachedFile> {
+		const fileId = await uploadFile(file);
+		try {
+			return { id: await createNote(file, fileId), fileId };
+		} catch (error) {
+			// A file no note points to would be found by nothing (attaching again uploads anew): take it back.
+			const orphan = await deleteFile(fileId);
+			if (!orphan || isFatal(error)) throw error;
+			const info = callError(error, true);
+			throw new CrmApiError('hubspot', { ...info, message: `${info.message} (${orphan})` });
 		}
-		return results;
 	}
 
 	/** One page of every contact, in id order (HubSpot's list order, oldest first). */

@@ -29,7 +29,7 @@ import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
 import { CrmHttp, realClock } from '../http';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { multipartBody } from '../../http/multipart';
-import { taggedFileName } from '../media';
+import { attachOneAtATime, taggedFileName } from '../media';
 import { CrmApiError } from '../types';
 import type {
 	AttachResult,
@@ -524,41 +524,14 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		return String(response.body.id);
 	}
 
-	async function attachFiles(files: FileAttachment[]): Promise<AttachResult[]> {
-		const results: AttachResult[] = new Array(files.length);
-		const byContact = new Map<string, Map<string, string> | CrmErrorInfo>();
-		// One file at a time: each may be megabytes, and every call counts against the daily allocation.
-		for (let index = 0; index < files.length; index++) {
-			const file = files[index];
-			let attached = byContact.get(file.contactId);
-			if (!attached) {
-				try {
-					attached = await attachedMedia(file.contactId);
-				} catch (error) {
-					if (isFatal(error)) throw error;
-					attached = batchError(error, false);
-				}
-				byContact.set(file.contactId, attached);
-			}
-			if (!(attached instanceof Map)) {
-				results[index] = { ref: file.ref, ok: false, error: attached };
-				continue;
-			}
-			const existing = attached.get(file.messageId);
-			if (existing) {
-				results[index] = { ref: file.ref, ok: true, id: existing, duplicate: true };
-				continue;
-			}
-			try {
-				const id = await uploadVersion(file);
-				attached.set(file.messageId, id);
-				results[index] = { ref: file.ref, ok: true, id, duplicate: false };
-			} catch (error) {
-				if (isFatal(error)) throw error;
-				results[index] = { ref: file.ref, ok: false, error: batchError(error, true) };
-			}
-		}
-		return results;
+	/** One file at a time (see attachOneAtATime): every call counts against the daily allocation. */
+	function attachFiles(files: FileAttachment[]): Promise<AttachResult[]> {
+		return attachOneAtATime(files, {
+			attached: async (contactId) => new Map([...(await attachedMedia(contactId))].map(([messageId, id]) => [messageId, { id }])),
+			upload: async (file) => ({ id: await uploadVersion(file) }),
+			isFatal,
+			errorOf: batchError,
+		});
 	}
 
 	async function describeFields(): Promise<CrmField[]> {

@@ -28,7 +28,7 @@ import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
 import { CrmHttp, realClock, rollingWindowLimiter } from '../http';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { multipartBody } from '../../http/multipart';
-import { mediaTag, taggedFileName } from '../media';
+import { attachOneAtATime, mediaTag, taggedFileName } from '../media';
 import { CrmApiError } from '../types';
 import type {
 	AttachResult,
@@ -453,42 +453,15 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		return String(item.details?.id);
 	}
 
-	async function attachFiles(files: FileAttachment[]): Promise<AttachResult[]> {
-		const results: AttachResult[] = new Array(files.length);
-		const byContact = new Map<string, Map<string, string> | CrmErrorInfo>();
-		// One file at a time: each may be megabytes, and they share the org's concurrency with everything else.
-		for (let index = 0; index < files.length; index++) {
-			const file = files[index];
-			let attached = byContact.get(file.contactId);
-			if (!attached) {
-				try {
-					attached = await attachedMedia(file.contactId);
-				} catch (error) {
-					if (isFatal(error)) throw error;
-					attached = batchError(error, false);
-				}
-				byContact.set(file.contactId, attached);
-			}
-			if (!(attached instanceof Map)) {
-				results[index] = { ref: file.ref, ok: false, error: attached };
-				continue;
-			}
-			const tag = mediaTag(file.messageId);
-			const existing = attached.get(tag);
-			if (existing) {
-				results[index] = { ref: file.ref, ok: true, id: existing, duplicate: true };
-				continue;
-			}
-			try {
-				const id = await upload(file);
-				attached.set(tag, id);
-				results[index] = { ref: file.ref, ok: true, id, duplicate: false };
-			} catch (error) {
-				if (isFatal(error)) throw error;
-				results[index] = { ref: file.ref, ok: false, error: batchError(error, true) };
-			}
-		}
-		return results;
+	/** One file at a time (see attachOneAtATime): they share the org's concurrency with everything else. */
+	function attachFiles(files: FileAttachment[]): Promise<AttachResult[]> {
+		return attachOneAtATime(files, {
+			attached: async (contactId) => new Map([...(await attachedMedia(contactId))].map(([tag, id]) => [tag, { id }])),
+			upload: async (file) => ({ id: await upload(file) }),
+			keyOf: (file) => mediaTag(file.messageId),
+			isFatal,
+			errorOf: batchError,
+		});
 	}
 
 	/** One page of every contact, oldest first; Zoho pages by `page_token` past the first 2,000 records. */
