@@ -20,7 +20,7 @@ import path from 'node:path';
 import { startBenchN8n, stopBenchN8n, track } from '../bench/support/host';
 import { N8nApi, ROOT, sleep } from '../test/e2e/n8nHost';
 import type { InstanceOwner } from '../test/e2e/n8nHost';
-import { archivePostgres, simulatedWhatsApp, SIM_BUSINESS } from '../test/e2e/workflowRuns';
+import { archivePostgres, SIM_BUSINESS, simulatedHubSpot, simulatedWhatsApp } from '../test/e2e/workflowRuns';
 import { archiveTablesSql, seedArchive } from '../test/e2e/archiveSeed';
 import { postgresBinDir, startPostgres } from '../test/support/postgresServer';
 import type { PostgresServer } from '../test/support/postgresServer';
@@ -177,12 +177,7 @@ async function main(): Promise<void> {
 	try {
 		const n8n = await N8nApi.forOwner(host.url, OWNER);
 		const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp (sandbox simulator)');
-		const hubSpot = await n8n.createCredential('hubSpotScrmApi', 'HubSpot (sandbox simulator)', {
-			accessToken: hubspot.token,
-			tier: 'free',
-			useCustomBaseUrl: true,
-			baseUrl: hubspot.baseUrl,
-		});
+		const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot (sandbox simulator)');
 
 		const credentials: Record<string, { id: string; name: string }> = { whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot };
 		if (archive) {

@@ -10,7 +10,7 @@ import { startHubSpotSimulator } from '../simulators/crm/hubspot';
 import { campaignTemplates, SIM, startGraphApiSimulator } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, simulatedWhatsApp } from './workflowRuns';
+import { executionOf, simulatedHubSpot, simulatedWhatsApp } from './workflowRuns';
 
 jest.setTimeout(180_000);
 
@@ -32,12 +32,7 @@ beforeAll(async () => {
 	hubspot = await startHubSpotSimulator({ contacts: [] });
 	crm = createHubSpotAdapter({ transport: axiosTransport({ bearerToken: hubspot.token }), baseUrl: hubspot.baseUrl });
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp win-back e2e');
-	const hubSpot = await n8n.createCredential('hubSpotScrmApi', 'HubSpot win-back e2e', {
-		accessToken: hubspot.token,
-		tier: 'free',
-		useCustomBaseUrl: true,
-		baseUrl: hubspot.baseUrl,
-	});
+	const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot win-back e2e');
 	workflow = await n8n.importWorkflow('churn-win-back.json', { whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot }, (json) => {
 		// The test cannot wait for 10:00: the same pipeline, started by a webhook instead.
 		const schedule = json.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-base.scheduleTrigger');

@@ -15,7 +15,7 @@ import { startGraphApiSimulator } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import { decode, noiseImage } from '../support/images';
 import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, simulatedWhatsApp } from './workflowRuns';
+import { executionOf, simulatedHubSpot, simulatedSalesforce, simulatedWhatsApp, simulatedZoho } from './workflowRuns';
 
 jest.setTimeout(180_000);
 
@@ -38,7 +38,7 @@ beforeAll(async () => {
 	graph = await startGraphApiSimulator({});
 	hubspot = await startHubSpotSimulator({ contacts: [] });
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp attach media e2e');
-	const hubSpot = await n8n.createCredential('hubSpotScrmApi', 'HubSpot attach media e2e', { accessToken: hubspot.token, tier: 'free', useCustomBaseUrl: true, baseUrl: hubspot.baseUrl });
+	const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot attach media e2e');
 	const id = (n: number) => `${WEBHOOK_ID.slice(0, 30)}${String(n).padStart(6, '0')}`;
 	workflow = await n8n.call('POST', '/rest/workflows', {
 		name: 'Attach media e2e',
@@ -139,14 +139,7 @@ it('Salesforce: a file posted to a webhook (binary field) becomes a ContentVersi
 		const image = await noiseImage({ width: 700, height: 500, format: 'image/png', seed: 13 });
 		const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(100 * 1024, 0x20)]);
 		await new Promise((resolve) => setTimeout(resolve, 500));
-		const credential = await n8n.createCredential('salesforceScrmOAuth2Api', 'Salesforce attach media e2e', {
-			clientId: 'e2e-client',
-			clientSecret: 'e2e-secret',
-			environment: 'production',
-			apiVersion: 'v62.0',
-			instanceUrl: sim.baseUrl,
-			oauthTokenData: { access_token: sim.token, instance_url: sim.baseUrl, token_type: 'Bearer' },
-		});
+		const credential = await simulatedSalesforce(n8n, sim, 'Salesforce attach media e2e');
 		const webhookId = 'f6b8d4e2-3c5a-4d7f-9b0e-1a2b3c4d5e6f';
 		const id = (n: number) => `${webhookId.slice(0, 30)}${String(n).padStart(6, '0')}`;
 		flow = await n8n.call('POST', '/rest/workflows', {
@@ -220,14 +213,7 @@ it('Zoho CRM: WhatsApp media by contact ID through the OAuth2 credential, a docu
 		const pdfId = graph.state.addMedia({ data: bigPdf, mimeType: 'application/pdf' });
 		await new Promise((resolve) => setTimeout(resolve, 500));
 		const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp attach media Zoho e2e');
-		const zoho = await n8n.createCredential('zohoScrmOAuth2Api', 'Zoho attach media e2e', {
-			clientId: 'e2e-client',
-			clientSecret: 'e2e-secret',
-			dataCentre: 'com',
-			edition: 'standard',
-			apiBaseUrl: sim.baseUrl,
-			oauthTokenData: { access_token: sim.token, token_type: 'Bearer' },
-		});
+		const zoho = await simulatedZoho(n8n, sim, 'Zoho attach media e2e');
 		const webhookId = 'a7c9e5f3-4d6b-4e8a-8c1f-2b3c4d5e6f70';
 		const id = (n: number) => `${webhookId.slice(0, 30)}${String(n).padStart(6, '0')}`;
 		flow = await n8n.call('POST', '/rest/workflows', {

@@ -8,6 +8,7 @@ import { HUBSPOT_SIM_SCOPES, startHubSpotSimulator } from '../simulators/crm/hub
 import { startSalesforceSimulator } from '../simulators/crm/salesforce';
 import { startZohoSimulator } from '../simulators/crm/zoho';
 import { N8nApi, readHostState } from './n8nHost';
+import { simulatedHubSpot, simulatedZoho, simulatedSalesforce } from './workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -64,14 +65,7 @@ async function run(path: string, body: object) {
 it('Zoho CRM: matches a contact Zoho stores as "+852 9123 4567", creates the new one, logs both messages once', async () => {
 	const sim = await startZohoSimulator({ contacts: [{ Last_Name: 'Chan', First_Name: 'Tai Man', Phone: '+852 9123 4567' }] });
 	try {
-		const credential = await n8n.createCredential('zohoScrmOAuth2Api', 'Zoho e2e', {
-			clientId: 'e2e-client',
-			clientSecret: 'e2e-secret',
-			dataCentre: 'com',
-			edition: 'standard',
-			apiBaseUrl: sim.baseUrl,
-			oauthTokenData: { access_token: sim.token, token_type: 'Bearer' },
-		});
+		const credential = await simulatedZoho(n8n, sim, 'Zoho e2e');
 		const workflow = await n8n.call('POST', '/rest/workflows', crmWorkflow('zoho', 'scrm-crm-zoho', 'a1b2c3d4-0000-4000-8000-000000002001', { zohoScrmOAuth2Api: credential }));
 		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-zoho', { messages: messages('zoho') });
@@ -99,14 +93,7 @@ it('Zoho CRM: matches a contact Zoho stores as "+852 9123 4567", creates the new
 it('Salesforce: the same through its OAuth2 credential and the instance URL', async () => {
 	const sim = await startSalesforceSimulator({ contacts: [{ LastName: 'Chan', FirstName: 'Tai Man', MobilePhone: '(852) 9123-4567' }] });
 	try {
-		const credential = await n8n.createCredential('salesforceScrmOAuth2Api', 'Salesforce e2e', {
-			clientId: 'e2e-client',
-			clientSecret: 'e2e-secret',
-			environment: 'production',
-			apiVersion: 'v62.0',
-			instanceUrl: sim.baseUrl,
-			oauthTokenData: { access_token: sim.token, instance_url: sim.baseUrl, token_type: 'Bearer' },
-		});
+		const credential = await simulatedSalesforce(n8n, sim, 'Salesforce e2e');
 		const workflow = await n8n.call('POST', '/rest/workflows', crmWorkflow('salesforce', 'scrm-crm-sf', 'a1b2c3d4-0000-4000-8000-000000005f01', { salesforceScrmOAuth2Api: credential }));
 		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-sf', { messages: messages('sf') });
@@ -129,14 +116,7 @@ it('Salesforce: the same through its OAuth2 credential and the instance URL', as
 it('Zoho CRM without the WhatsApp fields: contacts are still written and logged, and a warning names each missing field', async () => {
 	const sim = await startZohoSimulator({ contacts: [], withoutWhatsAppFields: true });
 	try {
-		const credential = await n8n.createCredential('zohoScrmOAuth2Api', 'Zoho e2e bare org', {
-			clientId: 'e2e-client',
-			clientSecret: 'e2e-secret',
-			dataCentre: 'com',
-			edition: 'standard',
-			apiBaseUrl: sim.baseUrl,
-			oauthTokenData: { access_token: sim.token, token_type: 'Bearer' },
-		});
+		const credential = await simulatedZoho(n8n, sim, 'Zoho e2e bare org');
 		const workflow = await n8n.call('POST', '/rest/workflows', crmWorkflow('zoho', 'scrm-crm-zoho-bare', 'a1b2c3d4-0000-4000-8000-000000002002', { zohoScrmOAuth2Api: credential }));
 		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-zoho-bare', { messages: messages('zoho-bare') });
@@ -157,7 +137,7 @@ it('Zoho CRM without the WhatsApp fields: contacts are still written and logged,
 it('HubSpot without the whatsapp_* properties: contacts are still written and logged, and a warning names each and how to create it', async () => {
 	const sim = await startHubSpotSimulator({ contacts: [], withoutWhatsAppFields: true });
 	try {
-		const credential = await n8n.createCredential('hubSpotScrmApi', 'HubSpot e2e bare portal', { accessToken: sim.token, tier: 'free', useCustomBaseUrl: true, baseUrl: sim.baseUrl });
+		const credential = await simulatedHubSpot(n8n, sim, 'HubSpot e2e bare portal');
 		const workflow = await n8n.call('POST', '/rest/workflows', crmWorkflow('hubspot', 'scrm-crm-hubspot-bare', 'a1b2c3d4-0000-4000-8000-000000004b01', { hubSpotScrmApi: credential }));
 		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-hubspot-bare', { messages: messages('hubspot-bare') });
@@ -181,7 +161,7 @@ it('HubSpot without the whatsapp_* properties: contacts are still written and lo
 it('HubSpot with Create Missing WhatsApp Properties: the node creates them on the first run and keeps tags and counts at once', async () => {
 	const sim = await startHubSpotSimulator({ contacts: [], withoutWhatsAppFields: true, scopes: [...HUBSPOT_SIM_SCOPES, 'crm.schemas.contacts.write'] });
 	try {
-		const credential = await n8n.createCredential('hubSpotScrmApi', 'HubSpot e2e creating portal', { accessToken: sim.token, tier: 'free', useCustomBaseUrl: true, baseUrl: sim.baseUrl });
+		const credential = await simulatedHubSpot(n8n, sim, 'HubSpot e2e creating portal');
 		const workflow = await n8n.call(
 			'POST',
 			'/rest/workflows',

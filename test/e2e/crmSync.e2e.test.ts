@@ -11,7 +11,7 @@ import { SIM, SIM_MEDIA_BYTES, startGraphApiSimulator } from '../simulators/grap
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import { combine, envelopeFor, mediaMessage, textMessage } from '../simulators/whatsappPayloads';
 import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from './workflowRuns';
+import { executionOf, SIM_BUSINESS, simulatedHubSpot, simulatedWhatsApp } from './workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -31,12 +31,7 @@ beforeAll(async () => {
 	hubspot = await startHubSpotSimulator({ contacts: [] });
 	crm = createHubSpotAdapter({ transport: axiosTransport({ bearerToken: hubspot.token }), baseUrl: hubspot.baseUrl });
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp CRM sync e2e');
-	const hubSpot = await n8n.createCredential('hubSpotScrmApi', 'HubSpot CRM sync e2e', {
-		accessToken: hubspot.token,
-		tier: 'free',
-		useCustomBaseUrl: true,
-		baseUrl: hubspot.baseUrl,
-	});
+	const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot CRM sync e2e');
 	workflow = await n8n.importWorkflow('whatsapp-crm-sync.json', { whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot });
 	await n8n.activate(workflow);
 	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;

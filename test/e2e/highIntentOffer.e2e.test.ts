@@ -11,7 +11,7 @@ import { campaignTemplates, SIM, startGraphApiSimulator } from '../simulators/gr
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import { combine, envelopeFor, textMessage } from '../simulators/whatsappPayloads';
 import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from './workflowRuns';
+import { executionOf, SIM_BUSINESS, simulatedHubSpot, simulatedWhatsApp } from './workflowRuns';
 
 jest.setTimeout(180_000);
 
@@ -32,12 +32,7 @@ beforeAll(async () => {
 	hubspot = await startHubSpotSimulator({ contacts: [] });
 	crm = createHubSpotAdapter({ transport: axiosTransport({ bearerToken: hubspot.token }), baseUrl: hubspot.baseUrl });
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp high-intent offer e2e');
-	const hubSpot = await n8n.createCredential('hubSpotScrmApi', 'HubSpot high-intent offer e2e', {
-		accessToken: hubspot.token,
-		tier: 'free',
-		useCustomBaseUrl: true,
-		baseUrl: hubspot.baseUrl,
-	});
+	const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot high-intent offer e2e');
 	workflow = await n8n.importWorkflow('high-intent-offer.json', { whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot }, (json) => {
 		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
 		sender.parameters.ledgerStore = 'memory';

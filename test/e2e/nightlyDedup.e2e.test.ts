@@ -8,7 +8,7 @@ import type { CrmAdapter } from '../../lib/crm/types';
 import { axiosTransport } from '../../lib/http/transport';
 import { startHubSpotSimulator } from '../simulators/crm/hubspot';
 import { N8nApi, readHostState } from './n8nHost';
-import { executionOf } from './workflowRuns';
+import { executionOf, simulatedHubSpot } from './workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -24,12 +24,7 @@ beforeAll(async () => {
 	n8n = await N8nApi.forOwner(host.url);
 	hubspot = await startHubSpotSimulator({ contacts: [] });
 	crm = createHubSpotAdapter({ transport: axiosTransport({ bearerToken: hubspot.token }), baseUrl: hubspot.baseUrl });
-	const credential = await n8n.createCredential('hubSpotScrmApi', 'HubSpot nightly dedup e2e', {
-		accessToken: hubspot.token,
-		tier: 'free',
-		useCustomBaseUrl: true,
-		baseUrl: hubspot.baseUrl,
-	});
+	const credential = await simulatedHubSpot(n8n, hubspot, 'HubSpot nightly dedup e2e');
 	workflow = await n8n.importWorkflow('nightly-contact-dedup.json', { hubSpotScrmApi: credential }, (json) => {
 		// The test cannot wait for 02:00: the same pipeline, started by a webhook instead.
 		const schedule = json.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-base.scheduleTrigger');

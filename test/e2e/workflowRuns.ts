@@ -19,6 +19,35 @@ export function simulatedWhatsApp(n8n: N8nApi, graph: GraphApiSimulator, name: s
 	});
 }
 
+/** A HubSpot (WhatsApp SCRM) credential for a HubSpot simulator (its token, Free-tier limits). */
+export function simulatedHubSpot(n8n: N8nApi, hubspot: { token: string; baseUrl: string }, name: string): Promise<{ id: string; name: string }> {
+	return n8n.createCredential('hubSpotScrmApi', name, { accessToken: hubspot.token, tier: 'free', useCustomBaseUrl: true, baseUrl: hubspot.baseUrl });
+}
+
+/** A Zoho CRM OAuth2 credential already holding the Zoho simulator's token, as after the OAuth dance. */
+export function simulatedZoho(n8n: N8nApi, zoho: { token: string; baseUrl: string }, name: string): Promise<{ id: string; name: string }> {
+	return n8n.createCredential('zohoScrmOAuth2Api', name, {
+		clientId: 'e2e-client',
+		clientSecret: 'e2e-secret',
+		dataCentre: 'com',
+		edition: 'standard',
+		apiBaseUrl: zoho.baseUrl,
+		oauthTokenData: { access_token: zoho.token, token_type: 'Bearer' },
+	});
+}
+
+/** A Salesforce OAuth2 credential already holding the Salesforce simulator's token and instance URL. */
+export function simulatedSalesforce(n8n: N8nApi, salesforce: { token: string; baseUrl: string }, name: string): Promise<{ id: string; name: string }> {
+	return n8n.createCredential('salesforceScrmOAuth2Api', name, {
+		clientId: 'e2e-client',
+		clientSecret: 'e2e-secret',
+		environment: 'production',
+		apiVersion: 'v62.0',
+		instanceUrl: salesforce.baseUrl,
+		oauthTokenData: { access_token: salesforce.token, instance_url: salesforce.baseUrl, token_type: 'Bearer' },
+	});
+}
+
 /** The business number of the simulator's default WABA, as customer messages name it. */
 export const SIM_BUSINESS = { wabaId: SIM.wabaId, phoneNumberId: SIM.phoneNumberId, displayPhoneNumber: '85291234567' };
 
