@@ -221,7 +221,8 @@ async function main(): Promise<void> {
 		const playMs = options.minutes * 60_000;
 		say(`playing a day of ${day.length} messages from ${options.customers} customers in ${options.minutes} min`);
 		const started = Date.now();
-		const progress = setInterval(() => void summary(n8n, live, graph, hubspot).then((s) => say(line(s))), 15_000);
+		// A progress line that cannot be read this time (n8n busy) is skipped, not fatal.
+		const progress = setInterval(() => void summary(n8n, live, graph, hubspot).then((s) => say(line(s)), () => undefined), 15_000);
 		try {
 			for (const [index, message] of day.entries()) {
 				const due = started + (message.offsetMs / 86_400_000) * playMs;
