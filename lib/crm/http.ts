@@ -184,3 +184,10 @@ export function retryAfterMs(response: HttpResponse, now = Date.now()): number |
 	const date = Date.parse(header);
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/** Items in the CRM's batch sizes, in order. */
+export function chunks<T>(items: T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+	return out;
+}

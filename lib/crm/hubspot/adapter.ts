@@ -31,7 +31,8 @@ import { multipartBody } from '../../http/multipart';
 import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
-import { CrmHttp, realClock, rollingWindowLimiter } from '../http';
+import { chunks, CrmHttp, realClock, rollingWindowLimiter } from '../http';
+import { loggedPerContact, logOncePerMessage } from '../messageLog';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { attachOneAtATime, taggedFileName } from '../media';
 import type { AttachedFile } from '../media';
@@ -531,53 +532,14 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	}
 
 	async function logMessages(logs: MessageLog[]): Promise<LogResult[]> {
-		const results: LogResult[] = new Array(logs.length);
-		const logged = new Map<string, Map<string, string> | CrmErrorInfo>();
-		await Promise.all(
-			[...new Set(logs.map((l) => l.contactId))].map(async (contactId) => {
-				try {
-					logged.set(contactId, await loggedMessages(contactId));
-				} catch (error) {
-					if (isFatal(error)) throw error;
-					logged.set(contactId, callError(error, false));
-				}
-			}),
-		);
-		const toCreate: number[] = [];
-		const firstOfMessage = new Map<string, number>();
-		logs.forEach((log, index) => {
-			const existing = logged.get(log.contactId)!;
-			if (!(existing instanceof Map)) {
-				results[index] = { ref: log.ref, ok: false, error: existing };
-				return;
-			}
-			const id = existing.get(log.messageId);
-			if (id) {
-				results[index] = { ref: log.ref, ok: true, id, duplicate: true };
-				return;
-			}
-			// The same message twice in one call: the second takes the first's record.
-			const key = `${log.contactId}|${log.messageId}`;
-			if (firstOfMessage.has(key)) return;
-			firstOfMessage.set(key, index);
-			toCreate.push(index);
-		});
+		const steps = { isFatal, errorOf: callError };
 		const spec: BatchSpec<object> = { path: `${COMMUNICATIONS}/batch/create`, creates: true, traced: true };
-		await Promise.all(
-			chunks(toCreate, HUBSPOT_BATCH_SIZE).map(async (batch) => {
-				const outcomes = await settle(spec, batch.map((i) => communication(logs[i])));
-				outcomes.forEach((outcome, k) => {
-					const log = logs[batch[k]];
-					results[batch[k]] = outcome.ok ? { ref: log.ref, ok: true, id: String(outcome.result.id), duplicate: false } : { ref: log.ref, ok: false, error: outcome.error };
-				});
-			}),
-		);
-		logs.forEach((log, index) => {
-			if (results[index]) return;
-			const first = results[firstOfMessage.get(`${log.contactId}|${log.messageId}`)!];
-			results[index] = first.ok ? { ref: log.ref, ok: true, id: first.id, duplicate: true } : { ...first, ref: log.ref };
+		return logOncePerMessage(logs, {
+			...steps,
+			existing: await loggedPerContact(logs, loggedMessages, steps),
+			batchSize: HUBSPOT_BATCH_SIZE,
+			write: async (batch) => (await settle(spec, batch.map(communication))).map((outcome) => (outcome.ok ? { ok: true as const, id: String(outcome.result.id) } : outcome)),
 		});
-		return results;
 	}
 
 	/**
@@ -974,12 +936,6 @@ function rounds<T>(items: T[], keyOf: (item: T) => string): T[][] {
 		round.items.push(item);
 	}
 	return out.map((r) => r.items);
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-	return out;
 }
 
 function toMillis(value: unknown): number | undefined {

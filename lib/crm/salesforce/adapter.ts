@@ -26,7 +26,8 @@ import type { HttpResponse, HttpTransport } from '../../http/transport';
 import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
-import { CrmHttp, realClock } from '../http';
+import { chunks, CrmHttp, realClock } from '../http';
+import { logOncePerMessage } from '../messageLog';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { multipartBody } from '../../http/multipart';
 import { attachOneAtATime, taggedFileName } from '../media';
@@ -429,7 +430,6 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 	}
 
 	async function logMessages(logs: MessageLog[]): Promise<LogResult[]> {
-		const results: LogResult[] = new Array(logs.length);
 		const taskExtId = opts.taskExternalIdField;
 		let existing = new Map<string, string>();
 		if (!taskExtId) {
@@ -441,41 +441,19 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 				return logs.map((log) => ({ ref: log.ref, ok: false, error: info }));
 			}
 		}
-		const toCreate: number[] = [];
-		const first = new Map<string, number>();
-		logs.forEach((log, index) => {
-			const key = `${log.contactId}|${log.messageId}`;
-			const id = existing.get(key);
-			if (id) results[index] = { ref: log.ref, ok: true, id, duplicate: true };
-			else if (!first.has(key)) {
-				first.set(key, index);
-				toCreate.push(index);
-			}
+		return logOncePerMessage(logs, {
+			existing: (log) => existing.get(`${log.contactId}|${log.messageId}`),
+			batchSize: SALESFORCE_BATCH_SIZE,
+			write: async (batch) => {
+				const records = batch.map((log) => taskRecord(log, opts.taskStatus ?? 'Completed', taskExtId));
+				const outcomes = taskExtId
+					? await collection('PATCH', `${data}/composite/sobjects/Task/${taskExtId}`, records, (r) => r.created === true)
+					: await collection('POST', `${data}/composite/sobjects`, records, () => true);
+				return outcomes.map((outcome) => (outcome.ok ? { ok: true as const, id: outcome.id, duplicate: !outcome.created } : outcome));
+			},
+			isFatal,
+			errorOf: batchError,
 		});
-		await Promise.all(
-			chunks(toCreate, SALESFORCE_BATCH_SIZE).map(async (batch) => {
-				const records = batch.map((i) => taskRecord(logs[i], opts.taskStatus ?? 'Completed', taskExtId));
-				try {
-					const outcomes = taskExtId
-						? await collection('PATCH', `${data}/composite/sobjects/Task/${taskExtId}`, records, (r) => r.created === true)
-						: await collection('POST', `${data}/composite/sobjects`, records, () => true);
-					outcomes.forEach((outcome, k) => {
-						const log = logs[batch[k]];
-						results[batch[k]] = outcome.ok ? { ref: log.ref, ok: true, id: outcome.id, duplicate: !outcome.created } : { ref: log.ref, ok: false, error: outcome.error };
-					});
-				} catch (error) {
-					if (isFatal(error)) throw error;
-					const info = batchError(error, true);
-					for (const i of batch) results[i] = { ref: logs[i].ref, ok: false, error: info };
-				}
-			}),
-		);
-		logs.forEach((log, index) => {
-			if (results[index]) return;
-			const original = results[first.get(`${log.contactId}|${log.messageId}`)!];
-			results[index] = original.ok ? { ref: log.ref, ok: true, id: original.id, duplicate: true } : { ...original, ref: log.ref };
-		});
-		return results;
 	}
 
 	/**
@@ -774,12 +752,6 @@ function batchError(error: unknown, write: boolean): CrmErrorInfo {
 
 function header(response: HttpResponse, name: string): string | undefined {
 	return Object.entries(response.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-	return out;
 }
 
 /** Salesforce writes `2024-05-01T10:00:00.000+0000`; the offset gets its colon for Date.parse. */

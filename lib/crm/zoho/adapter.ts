@@ -25,7 +25,8 @@ import type { HttpResponse, HttpTransport } from '../../http/transport';
 import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
-import { CrmHttp, realClock, rollingWindowLimiter } from '../http';
+import { chunks, CrmHttp, realClock, rollingWindowLimiter } from '../http';
+import { loggedPerContact, logOncePerMessage } from '../messageLog';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { multipartBody } from '../../http/multipart';
 import { attachOneAtATime, mediaTag, taggedFileName } from '../media';
@@ -357,57 +358,13 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 	}
 
 	async function logMessages(logs: MessageLog[]): Promise<LogResult[]> {
-		const results: LogResult[] = new Array(logs.length);
-		const noted = new Map<string, Map<string, string> | CrmErrorInfo>();
-		await Promise.all(
-			[...new Set(logs.map((l) => l.contactId))].map(async (contactId) => {
-				try {
-					noted.set(contactId, await notedMessages(contactId));
-				} catch (error) {
-					if (isFatal(error)) throw error;
-					noted.set(contactId, batchError(error, false));
-				}
-			}),
-		);
-		const toCreate: number[] = [];
-		const firstOfMessage = new Map<string, number>();
-		logs.forEach((log, index) => {
-			const existing = noted.get(log.contactId)!;
-			if (!(existing instanceof Map)) {
-				results[index] = { ref: log.ref, ok: false, error: existing };
-				return;
-			}
-			const id = existing.get(log.messageId);
-			if (id) {
-				results[index] = { ref: log.ref, ok: true, id, duplicate: true };
-				return;
-			}
-			// The same message twice in one call: the second waits for the first's note id.
-			if (firstOfMessage.has(`${log.contactId}|${log.messageId}`)) return;
-			firstOfMessage.set(`${log.contactId}|${log.messageId}`, index);
-			toCreate.push(index);
+		const steps = { isFatal, errorOf: batchError };
+		return logOncePerMessage(logs, {
+			...steps,
+			existing: await loggedPerContact(logs, notedMessages, steps),
+			batchSize: ZOHO_BATCH_SIZE,
+			write: (batch) => writeBatch('POST', `${root}/Notes`, batch.map((log) => noteRecord(log, moduleName)), {}, () => true),
 		});
-		const jobs = chunks(toCreate, ZOHO_BATCH_SIZE).map(async (batch) => {
-			const records = batch.map((i) => noteRecord(logs[i], moduleName));
-			try {
-				const items = await writeBatch('POST', `${root}/Notes`, records, {}, () => true);
-				items.forEach((item, k) => {
-					const log = logs[batch[k]];
-					results[batch[k]] = item.ok ? { ref: log.ref, ok: true, id: item.id, duplicate: false } : { ref: log.ref, ok: false, error: item.error };
-				});
-			} catch (error) {
-				if (isFatal(error)) throw error;
-				const info = batchError(error, true);
-				for (const i of batch) results[i] = { ref: logs[i].ref, ok: false, error: info };
-			}
-		});
-		await Promise.all(jobs);
-		logs.forEach((log, index) => {
-			if (results[index]) return;
-			const first = results[firstOfMessage.get(`${log.contactId}|${log.messageId}`)!];
-			results[index] = first.ok ? { ref: log.ref, ok: true, id: first.id, duplicate: true } : { ...first, ref: log.ref };
-		});
-		return results;
 	}
 
 	/**
@@ -768,12 +725,6 @@ function both(first: RateLimiter, second: RateLimiter): RateLimiter {
 			}
 		},
 	};
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-	return out;
 }
 
 function toMillis(value: unknown): number | undefined {
