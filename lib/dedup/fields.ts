@@ -137,6 +137,21 @@ class Interner {
 }
 
 /**
+ * Term-frequency bits of each interned value and u for exact agreement (Σ p_v²), counting only
+ * `share` of a value's other holders as strangers (see SetColumn).
+ */
+function exactAgreement(interner: Interner, mExact: number, effectiveN: number, share = 1): { tf: Float32Array<ArrayBuffer>; uExact: number } {
+	const tf = new Float32Array(interner.size);
+	let sumSquares = 0;
+	for (let id = 0; id < interner.size; id++) {
+		const c = interner.counts[id];
+		tf[id] = tfBits(mExact, c, effectiveN / share);
+		sumSquares += c * Math.max(c - 1, 0);
+	}
+	return { tf, uExact: clampU((share * sumSquares) / (effectiveN * effectiveN), effectiveN / share) };
+}
+
+/**
  * Set-valued fields (phones, emails, ids, postcodes): agreement when any value is shared.
  * Values per contact are stored CSR-style: `start[i]..start[i+1]` in `values`.
  */
@@ -206,19 +221,12 @@ export class SetColumn extends FieldColumn {
 	 * where shared numbers are families, and still makes a number held by four weaker than by two.
 	 */
 	protected prepareExact(effectiveN: number): number {
-		const size = this.interner.size;
-		this.tf = new Float32Array(size);
 		const method = this.rule.method;
 		const total = this.start[this.start.length - 1];
-		const identifier = method === 'phone' || method === 'email' || (total > 0 && size / total >= 0.7);
-		const share = identifier ? STRANGER_SHARE : 1;
-		let sumSquares = 0;
-		for (let id = 0; id < size; id++) {
-			const c = this.interner.counts[id];
-			this.tf[id] = tfBits(this.m[1], c, effectiveN / share);
-			sumSquares += c * Math.max(c - 1, 0);
-		}
-		return clampU((share * sumSquares) / (effectiveN * effectiveN), effectiveN / share);
+		const identifier = method === 'phone' || method === 'email' || (total > 0 && this.interner.size / total >= 0.7);
+		const { tf, uExact } = exactAgreement(this.interner, this.m[1], effectiveN, identifier ? STRANGER_SHARE : 1);
+		this.tf = tf;
+		return uExact;
 	}
 
 	compare(i: number, j: number): number {
@@ -354,15 +362,9 @@ export class TextColumn extends FieldColumn {
 	}
 
 	protected prepareExact(effectiveN: number): number {
-		const size = this.interner.size;
-		this.tf = new Float32Array(size);
-		let sumSquares = 0;
-		for (let id = 0; id < size; id++) {
-			const c = this.interner.counts[id];
-			this.tf[id] = tfBits(this.m[1], c, effectiveN);
-			sumSquares += c * Math.max(c - 1, 0);
-		}
-		return clampU(sumSquares / (effectiveN * effectiveN), effectiveN);
+		const { tf, uExact } = exactAgreement(this.interner, this.m[1], effectiveN);
+		this.tf = tf;
+		return uExact;
 	}
 
 	protected uPriors(uExact: number): number[] {
@@ -477,15 +479,9 @@ export class DateColumn extends FieldColumn {
 	}
 
 	protected prepareExact(effectiveN: number): number {
-		const size = this.interner.size;
-		this.tf = new Float32Array(size);
-		let sumSquares = 0;
-		for (let id = 0; id < size; id++) {
-			const c = this.interner.counts[id];
-			this.tf[id] = tfBits(this.m[1], c, effectiveN);
-			sumSquares += c * Math.max(c - 1, 0);
-		}
-		return clampU(sumSquares / (effectiveN * effectiveN), effectiveN);
+		const { tf, uExact } = exactAgreement(this.interner, this.m[1], effectiveN);
+		this.tf = tf;
+		return uExact;
 	}
 
 	protected uPriors(uExact: number): number[] {
