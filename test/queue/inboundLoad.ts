@@ -212,8 +212,14 @@ export async function allExecutions(n8n: N8nApi, workflowId: string, status?: st
 
 /** Waits until no execution of the workflow is queued or running. */
 export async function waitUntilIdle(n8n: N8nApi, workflowId: string, deadline: number): Promise<void> {
+	// Idle for 15 s in a row: after a Redis restart, jobs Bull puts back can show up again a few
+	// seconds after the list first reads empty.
+	let idleSince: number | undefined;
 	while (Date.now() < deadline) {
-		if ((await allExecutions(n8n, workflowId, ['new', 'running', 'waiting'])).length === 0) return;
+		const busy = (await allExecutions(n8n, workflowId, ['new', 'running', 'waiting'])).length > 0;
+		if (busy) idleSince = undefined;
+		else if (idleSince === undefined) idleSince = Date.now();
+		else if (Date.now() - idleSince >= 15_000) return;
 		await sleep(1000);
 	}
 	throw new Error(`executions of workflow ${workflowId} still queued or running at the deadline`);
