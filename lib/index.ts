@@ -20,7 +20,7 @@ export { GraphClient } from './whatsapp/graphClient';
 export { answerVerification, receiveDelivery, filterEvents } from './whatsapp/receive';
 export type { DeliveryOutcome, EventFilter } from './whatsapp/receive';
 export { MemoryDeliveryDedupStore, deliveryKey } from './whatsapp/deliveryDedup';
-export type { DeliveryDedupStore } from './whatsapp/deliveryDedup';
+export type { ClaimOptions, ClaimResult, DeliveryDedupStore } from './whatsapp/deliveryDedup';
 
 export { createQuotaGuard, DEFAULT_RULES as DEFAULT_QUOTA_RULES } from './quota';
 export type { QuotaGuard, QuotaGuardOptions, QuotaRequest, QuotaRules, FrequencyRule, ReserveResult } from './quota';

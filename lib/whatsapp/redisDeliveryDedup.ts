@@ -1,19 +1,44 @@
 /**
  * Duplicate-delivery claims in Redis, for n8n's queue mode: the main process receives webhooks, but
- * several mains (or a restart) must still agree on what was already emitted. Each claim is one
- * `SET key 1 NX PX window`: atomic, expiring by itself, so Redis never grows without bound.
+ * several mains (or a restart) must still agree on what was already emitted. Each claim is one key
+ * set only if absent and expiring by itself, so Redis never grows without bound; claiming and
+ * settling are Lua scripts, so reading a claim and changing it cannot interleave with another process.
  */
 import Redis from 'ioredis';
 
-import type { DeliveryDedupStore } from './deliveryDedup';
+import { claimResultOf, HANDLED, inProgressBy } from './deliveryDedup';
+import type { ClaimOptions, ClaimResult, DeliveryDedupStore } from './deliveryDedup';
 
 export interface RedisDeliveryDedupOptions {
 	/** Namespaces the keys, e.g. per Meta app (WABA) and workflow; default `scrm:dedup:`. */
 	keyPrefix?: string;
 }
 
+/** Per key: claim it (1), or return what holds it. ARGV: value, milliseconds. */
+const CLAIM = `
+local results = {}
+for i, key in ipairs(KEYS) do
+	if redis.call('SET', key, ARGV[1], 'PX', ARGV[2], 'NX') then results[i] = 1
+	else results[i] = redis.call('GET', key) or '${HANDLED}' end
+end
+return results`;
+
+/** Per key still held by ARGV[1]: keep it as handled for ARGV[3] ms (ARGV[2] = 1) or forget it. */
+const SETTLE = `
+for _, key in ipairs(KEYS) do
+	if redis.call('GET', key) == ARGV[1] then
+		if ARGV[2] == '1' then redis.call('SET', key, '${HANDLED}', 'PX', ARGV[3]) else redis.call('DEL', key) end
+	end
+end
+return 0`;
+
+type ScriptRedis = Redis & {
+	scrmClaim(count: number, ...keysThenArgs: string[]): Promise<Array<1 | string>>;
+	scrmSettle(count: number, ...keysThenArgs: string[]): Promise<number>;
+};
+
 export class RedisDeliveryDedupStore implements DeliveryDedupStore {
-	private readonly redis: Redis;
+	private readonly redis: ScriptRedis;
 	private readonly prefix: string;
 
 	constructor(url: string, options: RedisDeliveryDedupOptions = {}) {
@@ -27,24 +52,35 @@ export class RedisDeliveryDedupStore implements DeliveryDedupStore {
 			retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
 			// Closing a connection that already dropped otherwise waits 2 s before letting go.
 			disconnectTimeout: 200,
-		});
+		}) as ScriptRedis;
+		this.redis.defineCommand('scrmClaim', { lua: CLAIM });
+		this.redis.defineCommand('scrmSettle', { lua: SETTLE });
 		// Errors surface on the commands that fail; without a listener ioredis would log each reconnect.
 		this.redis.on('error', () => undefined);
 	}
 
-	async claim(keys: string[], windowMs: number): Promise<boolean[]> {
+	async claim(keys: string[], windowMs: number, options: ClaimOptions = {}): Promise<ClaimResult[]> {
 		if (keys.length === 0) return [];
-		const pipeline = this.redis.pipeline();
-		for (const key of keys) pipeline.set(this.prefix + key, '1', 'PX', Math.max(1, Math.round(windowMs)), 'NX');
-		const results = (await pipeline.exec()) ?? [];
-		return keys.map((key, index) => {
-			const [error, reply] = results[index] ?? [new Error('no reply')];
-			if (error) throw new Error(`Redis could not record delivery ${key}: ${error.message}`);
-			return reply === 'OK';
-		});
+		const value = options.inProgress ? inProgressBy(options.inProgress.owner) : HANDLED;
+		const forMs = milliseconds(options.inProgress?.forMs ?? windowMs);
+		let replies: Array<1 | string>;
+		try {
+			replies = await this.redis.scrmClaim(keys.length, ...keys.map((key) => this.prefix + key), value, forMs);
+		} catch (error) {
+			throw new Error(`Redis could not record deliveries ${keys.join(', ')}: ${(error as Error).message}`);
+		}
+		return replies.map((reply) => (reply === 1 ? 'claimed' : claimResultOf(reply, value)));
+	}
+
+	async settle(keys: string[], owner: string, handled: boolean, windowMs: number): Promise<void> {
+		if (keys.length === 0) return;
+		const prefixed = keys.map((key) => this.prefix + key);
+		await this.redis.scrmSettle(keys.length, ...prefixed, inProgressBy(owner), handled ? '1' : '0', milliseconds(windowMs));
 	}
 
 	async close(): Promise<void> {
 		this.redis.disconnect();
 	}
 }
+
+const milliseconds = (ms: number) => String(Math.max(1, Math.round(ms)));

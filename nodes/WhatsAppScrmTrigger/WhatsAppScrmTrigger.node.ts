@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type {
 	IDataObject,
 	IHookFunctions,
@@ -10,7 +12,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { deliveryKey, MemoryDeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
-import type { DeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
+import type { ClaimResult, DeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
 import { answerVerification, filterEvents, receiveDelivery } from '../../lib/whatsapp/receive';
 import { graphClient, whatsAppCredential } from '../shared/graph';
 import { getPhoneNumbers, graphNodeError } from '../shared/loadOptions';
@@ -21,6 +23,7 @@ const deliveryStores = new Map<string, DeliveryDedupStore>();
 
 interface TriggerOptions {
 	dedupWindowMinutes?: number;
+	processingWindowSeconds?: number;
 	includeRaw?: boolean;
 	subscribeApp?: boolean;
 	overrideCallback?: boolean;
@@ -51,7 +54,14 @@ export class WhatsAppScrmTrigger implements INodeType {
 		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				// Answering after the run lets n8n's own answer (200, or 500 when the run failed) reach Meta.
+				responseMode: '={{$parameter["acknowledge"] === "afterRun" ? "lastNode" : "onReceived"}}',
+				responseData: '={{$parameter["acknowledge"] === "afterRun" ? "noData" : "firstEntryJson"}}',
+				path: 'webhook',
+			},
 		],
 		properties: [
 			{
@@ -134,6 +144,35 @@ export class WhatsAppScrmTrigger implements INodeType {
 				],
 			},
 			{
+				displayName: 'Answer Meta',
+				name: 'acknowledge',
+				type: 'options',
+				noDataExpression: true,
+				default: 'immediately',
+				description: 'When Meta hears that a delivery arrived. Meta delivers again what it was not answered 200.',
+				options: [
+					{
+						name: 'Right Away',
+						value: 'immediately',
+						description: 'Fastest, as Meta asks; an execution that fails or dies with its n8n worker is not delivered again',
+					},
+					{
+						name: 'When the Workflow Finishes',
+						value: 'afterRun',
+						description:
+							'Nothing is lost: a run that fails, or dies with a queue-mode worker, is answered with an error or not at all, and Meta delivers it again. Keep the workflow fast and its steps idempotent.',
+					},
+				],
+			},
+			{
+				displayName:
+					'Meta expects an answer within a second or so and backs off from slow endpoints. Make every step safe to repeat (the CRM log and the Sender\'s Idempotency Key are): a failed run comes again.',
+				name: 'afterRunNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { acknowledge: ['afterRun'] } },
+			},
+			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
@@ -148,6 +187,16 @@ export class WhatsAppScrmTrigger implements INodeType {
 						default: 1440,
 						description:
 							'Meta redelivers events it believes were not received. An event seen again within this window starts no execution. 0 turns this off.',
+					},
+					{
+						displayName: 'Processing Window (Seconds)',
+						name: 'processingWindowSeconds',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 300,
+						displayOptions: { show: { '/acknowledge': ['afterRun'] } },
+						description:
+							'How long a delivery counts as being processed when n8n never answers it (a killed worker). Meta\'s repeats meanwhile are asked to come again later; after it, the next repeat runs again. Longer than your slowest run.',
 					},
 					{
 						displayName: 'Include Raw Change',
@@ -287,19 +336,32 @@ export class WhatsAppScrmTrigger implements INodeType {
 			statuses: this.getNodeParameter('statuses', []) as string[],
 		});
 
-		const windowMinutes = options.dedupWindowMinutes ?? 1440;
+		const windowMs = (options.dedupWindowMinutes ?? 1440) * 60_000;
+		const afterRun = this.getNodeParameter('acknowledge', 'immediately') === 'afterRun';
 		let fresh = events;
-		if (windowMinutes > 0 && events.length > 0) {
-			let claimed: boolean[];
+		if (windowMs > 0 && events.length > 0) {
+			const keys = events.map((event) => `${event.phoneNumberId}:${deliveryKey(event)}`);
+			const owner = randomUUID();
+			let store: DeliveryDedupStore;
+			let claims: ClaimResult[];
 			try {
-				const store = await deliveryStore(this, credential.wabaId);
-				claimed = await store.claim(events.map((event) => `${event.phoneNumberId}:${deliveryKey(event)}`), windowMinutes * 60_000);
+				store = await deliveryStore(this, credential.wabaId);
+				const inProgress = afterRun ? { owner, forMs: (options.processingWindowSeconds ?? 300) * 1000 } : undefined;
+				claims = await store.claim(keys, windowMs, { inProgress });
 			} catch (error) {
 				// Neither emit (it could be a duplicate) nor drop: Meta redelivers what is not answered 200.
 				response.status(503).json({ error: `duplicate store unavailable, deliver again later: ${(error as Error).message}` });
 				return { noWebhookResponse: true };
 			}
-			fresh = events.filter((_, index) => claimed[index]);
+			const claimed = keys.filter((_, index) => claims[index] === 'claimed');
+			if (claims.includes('in-progress')) {
+				// Another run holds some of these events: answering 200 now would lose them if that run fails.
+				await store.settle(claimed, owner, false, windowMs).catch(() => undefined);
+				response.status(503).json({ error: 'these events are still being processed by an earlier delivery; deliver again later' });
+				return { noWebhookResponse: true };
+			}
+			if (afterRun && claimed.length > 0) settleWhenAnswered(response, (handled) => store.settle(claimed, owner, handled, windowMs));
+			fresh = events.filter((_, index) => claims[index] === 'claimed');
 		}
 
 		if (fresh.length === 0) {
@@ -314,6 +376,24 @@ export class WhatsAppScrmTrigger implements INodeType {
 		});
 		return { workflowData: [items] };
 	}
+}
+
+/**
+ * Settles the claims with n8n's answer to Meta once n8n gives it: 2xx means the run finished. Read
+ * from the call that writes the answer, because Meta may have hung up before a slow run ended and
+ * the answer still tells how the run went. No answer at all (the worker died and n8n lost the job)
+ * leaves the claims to expire after the processing window.
+ */
+function settleWhenAnswered(response: ReturnType<IWebhookFunctions['getResponseObject']>, settle: (handled: boolean) => Promise<void>): void {
+	const end = response.end.bind(response) as (...args: unknown[]) => typeof response;
+	let settled = false;
+	response.end = ((...args: unknown[]) => {
+		if (!settled) {
+			settled = true;
+			settle(response.statusCode >= 200 && response.statusCode < 300).catch(() => undefined);
+		}
+		return end(...args);
+	}) as typeof response.end;
 }
 
 function selectedPhoneNumbers(context: IHookFunctions): string[] {

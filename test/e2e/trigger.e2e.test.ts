@@ -2,6 +2,9 @@
  * The WhatsApp SCRM Trigger inside a real n8n, fed by the Graph API simulator: the example workflow
  * is imported and activated, then signed, forged, malformed and duplicate deliveries are posted.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import Redis from 'ioredis';
 
 import { startGraphApiSimulator } from '../simulators/graphApi';
@@ -281,5 +284,94 @@ describe('duplicate deliveries remembered in Redis (queue mode)', () => {
 		expect(JSON.stringify(answer.body)).toMatch(/duplicate store unavailable/);
 		await sleep(1000);
 		expect((await n8n.executions(shared.id)).length).toBe(before);
+	});
+});
+
+describe('answering Meta when the workflow finishes', () => {
+	/** A downstream step the workflow calls per message: it can fail a message's first call, or be slow. */
+	const step = { calls: new Map<string, number>(), failFirst: new Set<string>(), delayMs: new Map<string, number>() };
+	let server: http.Server;
+	let afterRun: { id: string; versionId: string };
+	const afterRunWebhookId = '7b0e9a54-3d3c-4b8e-9a4e-0b1c2d3e4f52';
+	const url = () => webhookUrl.replace(WEBHOOK_ID, afterRunWebhookId);
+	const delivery = (id: string) =>
+		envelope(WABA_ID, PHONE_NUMBER_ID, [textMessage({ from: '85291234567', text: 'after the run', id, timestamp: 1795300500 })]);
+	const executionsOf = async () => n8n.executions(afterRun.id);
+
+	beforeAll(async () => {
+		server = http.createServer((request, response) => {
+			const wamid = new URL(request.url ?? '/', 'http://step').searchParams.get('wamid') ?? '';
+			const calls = (step.calls.get(wamid) ?? 0) + 1;
+			step.calls.set(wamid, calls);
+			setTimeout(() => {
+				const fail = calls === 1 && step.failFirst.has(wamid);
+				response.writeHead(fail ? 500 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: !fail }));
+			}, step.delayMs.get(wamid) ?? 0);
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const stepUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/step`;
+		afterRun = await n8n.importWorkflow('whatsapp-inbound-log.json', { whatsAppScrmApi: credential }, (json) => {
+			const trigger = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppScrmTrigger'));
+			trigger.webhookId = afterRunWebhookId;
+			trigger.parameters.acknowledge = 'afterRun';
+			trigger.parameters.options = { processingWindowSeconds: 4 };
+			json.nodes.push({
+				id: 'after-run-step',
+				name: 'Downstream Step',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [520, 0],
+				parameters: { url: `=${stepUrl}?wamid={{ $json.messageId }}`, options: {} },
+			});
+			json.connections['Customer Log'] = { main: [[{ node: 'Downstream Step', type: 'main', index: 0 }]] };
+		});
+		await n8n.activate(afterRun);
+	});
+	afterAll(async () => {
+		if (afterRun) await n8n.deactivate(afterRun).catch(() => undefined);
+		server?.close();
+	});
+
+	it('answers 200 only when the run succeeded, and a repeat after that starts nothing', async () => {
+		const before = (await executionsOf()).length;
+		const answer = await graph.postWebhook(url(), delivery('wamid.e2e-after-ok'), { appSecret: APP_SECRET });
+		expect(answer.status).toBe(200);
+		// The answer came after the run: the downstream step was already called.
+		expect(step.calls.get('wamid.e2e-after-ok')).toBe(1);
+		expect((await graph.postWebhook(url(), delivery('wamid.e2e-after-ok'), { appSecret: APP_SECRET })).status).toBe(200);
+		await sleep(1500);
+		expect((await executionsOf()).length).toBe(before + 1);
+	});
+
+	it('answers a failed run with an error, so Meta delivers it again and the repeat runs again', async () => {
+		step.failFirst.add('wamid.e2e-after-fail');
+		const before = (await executionsOf()).length;
+		const first = await graph.postWebhook(url(), delivery('wamid.e2e-after-fail'), { appSecret: APP_SECRET });
+		expect(first.status).toBeGreaterThanOrEqual(500);
+		const again = await graph.postWebhook(url(), delivery('wamid.e2e-after-fail'), { appSecret: APP_SECRET });
+		expect(again.status).toBe(200);
+		expect(step.calls.get('wamid.e2e-after-fail')).toBe(2);
+		const runs = await n8n.waitForExecutions(afterRun.id, before + 2);
+		expect(runs.slice(0, 2).map((run) => run.status).sort()).toEqual(['error', 'success']);
+	});
+
+	it('asks a repeat arriving during the run to come again, and settles the run even when Meta hung up', async () => {
+		step.delayMs.set('wamid.e2e-after-slow', 3000);
+		const before = (await executionsOf()).length;
+		// Meta gives up on the first attempt before the slow run ends…
+		const first = graph.postWebhook(url(), delivery('wamid.e2e-after-slow'), { appSecret: APP_SECRET, timeoutMs: 1000 }).catch((error: Error) => error);
+		await sleep(500);
+		// …and its repeat meanwhile is told the delivery is still being processed.
+		const during = await graph.postWebhook(url(), delivery('wamid.e2e-after-slow'), { appSecret: APP_SECRET });
+		expect(during.status).toBe(503);
+		expect(JSON.stringify(during.body)).toMatch(/still being processed/);
+		expect(await first).toBeInstanceOf(Error);
+		await n8n.waitForExecutions(afterRun.id, before + 1);
+		await sleep(1000);
+		// The run succeeded although nobody heard its answer: the next repeat is a duplicate.
+		expect((await graph.postWebhook(url(), delivery('wamid.e2e-after-slow'), { appSecret: APP_SECRET })).status).toBe(200);
+		await sleep(1500);
+		expect((await executionsOf()).length).toBe(before + 1);
+		expect(step.calls.get('wamid.e2e-after-slow')).toBe(1);
 	});
 });
