@@ -88,6 +88,52 @@ export function rollingWindowLimiter(opts: { max: number; windowMs: number; conc
 	};
 }
 
+/** One of a CRM account's limits: at most `max` requests per rolling `windowMs`, `concurrency` at once. */
+export interface RateLimit {
+	max: number;
+	windowMs: number;
+	concurrency?: number;
+}
+
+/**
+ * Gives the limiter for one limit of one account (`key` names both, e.g. `<base URL>|search`), so
+ * everything that calls the same account waits on the same limiter: every execution in this process
+ * by default, every queue-mode worker with the Redis limiters (lib/crm/redisRateLimiter.ts).
+ */
+export type LimiterFactory = (key: string, limit: RateLimit) => RateLimiter;
+
+const processLimiters = new Map<string, RateLimiter>();
+
+/** The default: one limiter per account and limit in this process; an injected clock keeps its own. */
+export function processWideLimiters(clock?: Clock): LimiterFactory {
+	return (key, limit) => {
+		if (clock && clock !== realClock) return rollingWindowLimiter({ ...limit, clock });
+		const id = `${key}|${limit.max}/${limit.windowMs}/${limit.concurrency ?? ''}`;
+		let limiter = processLimiters.get(id);
+		if (!limiter) processLimiters.set(id, (limiter = rollingWindowLimiter(limit)));
+		return limiter;
+	};
+}
+
+/** Both limiters, always taken in the same order so that two callers cannot deadlock. */
+export function both(first: RateLimiter, second: RateLimiter): RateLimiter {
+	return {
+		async acquire(cost) {
+			const releaseFirst = await first.acquire(cost);
+			try {
+				const releaseSecond = await second.acquire(cost);
+				return () => {
+					releaseSecond();
+					releaseFirst();
+				};
+			} catch (error) {
+				releaseFirst();
+				throw error;
+			}
+		},
+	};
+}
+
 export interface CrmHttpOptions {
 	crm: CrmName;
 	transport: HttpTransport;

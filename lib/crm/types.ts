@@ -6,6 +6,7 @@
  * Adapters never authenticate themselves: they are handed an HttpTransport that adds the
  * credential (inside n8n, `httpRequestWithAuthentication`), so no adapter can leak a secret.
  */
+import type { LimiterFactory } from './http';
 import type { HttpTransport } from '../http/transport';
 
 export type CrmName = 'hubspot' | 'zoho' | 'salesforce';
@@ -229,4 +230,9 @@ export interface CrmAdapterOptions {
 	retries?: number;
 	/** Injected for tests and benchmarks; default real time. */
 	clock?: { now(): number; sleep(ms: number): Promise<void> };
+	/**
+	 * Where the account's rate limits are kept: default one limiter per account in this process;
+	 * `redisLimiters(url)` shares them with every queue-mode worker.
+	 */
+	limiters?: LimiterFactory;
 }

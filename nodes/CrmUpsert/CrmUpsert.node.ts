@@ -11,6 +11,7 @@ import { route } from './actions/router';
 import { getContactFields } from './methods/resourceMapping';
 import { CREDENTIAL_OF } from './transport/adapter';
 import { WHATSAPP_CREDENTIAL } from '../shared/graph';
+import { REDIS_CREDENTIAL, redisConnectionTest } from '../shared/redis';
 
 export class CrmUpsert implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,6 +34,7 @@ export class CrmUpsert implements INodeType {
 			{ name: CREDENTIAL_OF.salesforce, required: true, displayOptions: { show: { crm: ['salesforce'] } } },
 			// Only Attach Media downloading from WhatsApp needs the Graph API.
 			{ name: WHATSAPP_CREDENTIAL, required: true, displayOptions: { show: { operation: ['attachMedia'], mediaSource: ['whatsApp'] } } },
+			{ name: REDIS_CREDENTIAL, required: true, testedBy: 'redisConnectionTest', displayOptions: { show: { rateLimitStore: ['redis'] } } },
 		],
 		properties: [
 			{
@@ -96,10 +98,26 @@ export class CrmUpsert implements INodeType {
 			...merge.description,
 			...logMessage.description,
 			...attachMedia.description,
+			{
+				displayName: 'Share Rate Limits Through',
+				name: 'rateLimitStore',
+				type: 'options',
+				noDataExpression: true,
+				default: 'process',
+				description: "The CRM's rate limits belong to the account, so every execution that calls it waits its turn on the same limits",
+				options: [
+					{ name: 'This n8n Process', value: 'process', description: 'Enough with one n8n process' },
+					{
+						name: 'Redis (Queue Mode, All Workers)',
+						value: 'redis',
+						description: "Workers together stay within the account's allowance instead of each using all of it",
+					},
+				],
+			},
 		],
 	};
 
-	methods = { resourceMapping: { getContactFields } };
+	methods = { resourceMapping: { getContactFields }, credentialTest: { redisConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this);

@@ -31,7 +31,7 @@ import { multipartBody } from '../../http/multipart';
 import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
-import { chunks, CrmHttp, realClock, rollingWindowLimiter } from '../http';
+import { both, chunks, CrmHttp, processWideLimiters, realClock } from '../http';
 import { loggedPerContact, logOncePerMessage } from '../messageLog';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { attachOneAtATime, taggedFileName } from '../media';
@@ -200,9 +200,6 @@ interface Filter {
 	values: string[];
 }
 
-// The rate limits belong to the account and app, not to one execution.
-const sharedLimiters = new Map<string, RateLimiter>();
-
 export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	const clock: Clock = opts.clock ?? realClock;
 	const retries = opts.retries ?? 5;
@@ -218,18 +215,10 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 
 	const rate = opts.rateLimit ?? { max: HUBSPOT_TEN_SECONDLY[tier], windowMs: 10_000 };
 	const searchRate = opts.searchRateLimit ?? { max: 4, windowMs: 1000 };
-	const account = `${opts.baseUrl.replace(/\/+$/, '')}|${opts.accountKey ?? ''}`;
-	// A limiter bound to an injected clock is not shared: other adapters keep other time.
-	const limiterFor = (name: string, limit: { max: number; windowMs: number }) => {
-		const make = () => rollingWindowLimiter({ max: limit.max, windowMs: limit.windowMs, clock });
-		if (opts.clock) return make();
-		const key = `${account}|${name}|${limit.max}/${limit.windowMs}`;
-		let limiter = sharedLimiters.get(key);
-		if (!limiter) sharedLimiters.set(key, (limiter = make()));
-		return limiter;
-	};
-	const mainLimiter = opts.limiter ?? limiterFor('app', rate);
-	const searchLimiter = both(opts.searchLimiter ?? limiterFor('search', searchRate), mainLimiter);
+	const account = `hubspot|${opts.baseUrl.replace(/\/+$/, '')}|${opts.accountKey ?? ''}`;
+	const limiters = opts.limiters ?? processWideLimiters(opts.clock);
+	const mainLimiter = opts.limiter ?? limiters(`${account}|app`, rate);
+	const searchLimiter = both(opts.searchLimiter ?? limiters(`${account}|search`, searchRate), mainLimiter);
 
 	const http = new CrmHttp({ crm: 'hubspot', transport: opts.transport, baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs, retries, clock, describeError: describeHubSpotError });
 
@@ -904,25 +893,6 @@ function callError(error: unknown, write: boolean): CrmErrorInfo {
 		};
 	}
 	return { code: 'REQUEST_FAILED', message: (error as Error).message, retryable: true };
-}
-
-/** Both limiters, always in the same order so that two callers cannot deadlock. */
-function both(first: RateLimiter, second: RateLimiter): RateLimiter {
-	return {
-		async acquire(cost) {
-			const releaseFirst = await first.acquire(cost);
-			try {
-				const releaseSecond = await second.acquire(cost);
-				return () => {
-					releaseSecond();
-					releaseFirst();
-				};
-			} catch (error) {
-				releaseFirst();
-				throw error;
-			}
-		},
-	};
 }
 
 /** Splits items so that no key appears twice in one round (HubSpot refuses duplicate ids in a batch). */

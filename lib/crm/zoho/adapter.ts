@@ -25,7 +25,7 @@ import type { HttpResponse, HttpTransport } from '../../http/transport';
 import { TransportError } from '../../http/transport';
 import { createPhoneNormalizer, normalizePhone } from '../../phone';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
-import { chunks, CrmHttp, realClock, rollingWindowLimiter } from '../http';
+import { both, chunks, CrmHttp, processWideLimiters, realClock } from '../http';
 import { loggedPerContact, logOncePerMessage } from '../messageLog';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { multipartBody } from '../../http/multipart';
@@ -128,9 +128,8 @@ interface ZohoPage {
 	info?: { more_records?: boolean };
 }
 
-// Concurrency and credits belong to the org, not to one execution: adapters for the same Zoho
-// account in this process share them.
-const sharedLimiters = new Map<string, RateLimiter>();
+// Credits belong to the org, not to one execution: adapters for the same Zoho account in this
+// process share them.
 const sharedLedgers = new Map<string, Array<{ at: number; cost: number }>>();
 
 export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
@@ -158,8 +157,11 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 	].filter(Boolean) as string[];
 
 	const account = opts.baseUrl.replace(/\/+$/, '');
-	const mainLimiter = opts.limiter ?? shared(`${account}|${edition}`, () => concurrencyLimiter(ZOHO_CONCURRENCY[edition], clock));
-	const heavyLimiter = both(mainLimiter, shared(`${account}|sub`, () => concurrencyLimiter(ZOHO_SUB_CONCURRENCY, clock)));
+	const limiters = opts.limiters ?? processWideLimiters(opts.clock);
+	// Only the concurrency matters here; credits are counted separately.
+	const concurrency = (name: string, concurrent: number) => limiters(`zoho|${account}|${name}`, { max: Number.MAX_SAFE_INTEGER, windowMs: 1, concurrency: concurrent });
+	const mainLimiter = opts.limiter ?? concurrency(edition, ZOHO_CONCURRENCY[edition]);
+	const heavyLimiter = both(mainLimiter, concurrency('sub', ZOHO_SUB_CONCURRENCY));
 	const ledger = opts.dailyCredits === undefined ? undefined : sharedLedger(account);
 
 	const transport: HttpTransport = async (request) => {
@@ -691,40 +693,10 @@ function spendCredit(ledger: Array<{ at: number; cost: number }>, limit: number,
 	ledger.push({ at: now, cost: 1 });
 }
 
-function concurrencyLimiter(concurrency: number, clock: Clock): RateLimiter {
-	// Only the concurrency matters here; credits are counted separately.
-	return rollingWindowLimiter({ max: Number.MAX_SAFE_INTEGER, windowMs: 1, concurrency, clock });
-}
-
-function shared(key: string, make: () => RateLimiter): RateLimiter {
-	let limiter = sharedLimiters.get(key);
-	if (!limiter) sharedLimiters.set(key, (limiter = make()));
-	return limiter;
-}
-
 function sharedLedger(key: string): Array<{ at: number; cost: number }> {
 	let ledger = sharedLedgers.get(key);
 	if (!ledger) sharedLedgers.set(key, (ledger = []));
 	return ledger;
-}
-
-/** Both limiters, always taken in the same order so that two callers cannot deadlock. */
-function both(first: RateLimiter, second: RateLimiter): RateLimiter {
-	return {
-		async acquire(cost) {
-			const releaseFirst = await first.acquire(cost);
-			try {
-				const releaseSecond = await second.acquire(cost);
-				return () => {
-					releaseSecond();
-					releaseFirst();
-				};
-			} catch (error) {
-				releaseFirst();
-				throw error;
-			}
-		},
-	};
 }
 
 function toMillis(value: unknown): number | undefined {

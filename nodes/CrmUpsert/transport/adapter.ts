@@ -3,7 +3,9 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { createCrmAdapter } from '../../../lib/crm';
 import type { CrmAdapter, CrmName } from '../../../lib/crm';
+import type { LimiterFactory } from '../../../lib/crm/http';
 import { CrmApiError } from '../../../lib/crm/types';
+import { REDIS_CREDENTIAL, redisUrl } from '../../shared/redis';
 import { n8nTransport } from '../../shared/transport';
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
@@ -30,11 +32,15 @@ export async function crmAdapter(fn: Context, behaviour: { createMissingProperti
 	const crm = fn.getNodeParameter('crm', 0) as CrmName;
 	const credentialType = CREDENTIAL_OF[crm];
 	const credential = await fn.getCredentials(credentialType);
+	const limiters = await sharedRateLimits(fn);
 	if (crm === 'hubspot') {
 		const baseUrl = credential.useCustomBaseUrl ? String(credential.baseUrl) : 'https://api.hubapi.com';
 		return createCrmAdapter('hubspot', {
 			transport: n8nTransport(fn, credentialType),
 			baseUrl,
+			// The credential stands for the HubSpot account (app) whose limits these are.
+			accountKey: fn.getNode().credentials?.[credentialType]?.id ?? undefined,
+			limiters,
 			tier: credential.tier === 'professional' ? 'professional' : 'free',
 			createMissingProperties: behaviour.createMissingProperties === true,
 		});
@@ -47,6 +53,7 @@ export async function crmAdapter(fn: Context, behaviour: { createMissingProperti
 			transport: n8nTransport(fn, credentialType),
 			baseUrl,
 			edition: credential.edition as never,
+			limiters,
 		});
 	}
 	const tokenData = (credential.oauthTokenData ?? {}) as { instance_url?: string };
@@ -59,6 +66,16 @@ export async function crmAdapter(fn: Context, behaviour: { createMissingProperti
 		baseUrl,
 		apiVersion: String(credential.apiVersion || 'v62.0'),
 	});
+}
+
+/** Where the CRM's rate limits are kept: this process (the adapters' default) or Redis, for every worker. */
+async function sharedRateLimits(fn: Context): Promise<LimiterFactory | undefined> {
+	if (fn.getNodeParameter('rateLimitStore', 0) !== 'redis') return undefined;
+	const url = redisUrl(await fn.getCredentials(REDIS_CREDENTIAL));
+	// Loaded only when chosen, so single-process users never load a Redis client.
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { redisLimiters } = require('../../../lib/crm/redisRateLimiter') as typeof import('../../../lib/crm/redisRateLimiter');
+	return redisLimiters(url);
 }
 
 /** A CRM failure of a whole call, as n8n shows API errors (no secret is in the engine's message). */
