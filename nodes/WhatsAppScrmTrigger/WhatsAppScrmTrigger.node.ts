@@ -346,7 +346,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 			let claims: ClaimResult[];
 			try {
 				store = await deliveryStore(this, credential.wabaId);
-				const inProgress = afterRun ? { owner, forMs: (options.processingWindowSeconds ?? 300) * 1000 } : undefined;
+				const inProgress = afterRun ? { owner, forMs: processingWindowMs(options) } : undefined;
 				claims = await store.claim(keys, windowMs, { inProgress });
 			} catch (error) {
 				// Neither emit (it could be a duplicate) nor drop: Meta redelivers what is not answered 200.
@@ -360,7 +360,10 @@ export class WhatsAppScrmTrigger implements INodeType {
 				response.status(503).json({ error: 'these events are still being processed by an earlier delivery; deliver again later' });
 				return { noWebhookResponse: true };
 			}
-			if (afterRun && claimed.length > 0) settleWhenAnswered(response, (handled) => store.settle(claimed, owner, handled, windowMs));
+			if (afterRun && claimed.length > 0) {
+				// A settle lost to a Redis outage would leave Meta's repeats waiting out the whole window.
+				settleWhenAnswered(response, (handled) => retryFor(processingWindowMs(options), () => store.settle(claimed, owner, handled, windowMs)));
+			}
 			fresh = events.filter((_, index) => claims[index] === 'claimed');
 		}
 
@@ -394,6 +397,21 @@ function settleWhenAnswered(response: ReturnType<IWebhookFunctions['getResponseO
 		}
 		return end(...args);
 	}) as typeof response.end;
+}
+
+const processingWindowMs = (options: TriggerOptions) => (options.processingWindowSeconds ?? 300) * 1000;
+
+/** Tries again with a growing pause (1 s, 2 s, … at most 10 s) until it works or `forMs` has passed. */
+async function retryFor(forMs: number, attempt: () => Promise<void>): Promise<void> {
+	const deadline = Date.now() + forMs;
+	for (let pause = 1000; ; pause = Math.min(pause * 2, 10_000)) {
+		try {
+			return await attempt();
+		} catch (error) {
+			if (Date.now() + pause > deadline) throw error;
+			await new Promise((resolve) => setTimeout(resolve, pause));
+		}
+	}
 }
 
 function selectedPhoneNumbers(context: IHookFunctions): string[] {
