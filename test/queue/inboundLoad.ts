@@ -21,9 +21,20 @@ export async function deployLoadWorkflow(
 	deployment: { url: string; redisPort: number },
 	graph: GraphApiSimulator,
 	hubspot: HubSpotSimulator,
-	/** The HubSpot subscription the credential names: our adapter paces itself to its limits, per process. */
-	hubSpotTier: 'free' | 'enterprise' = 'free',
+	options: {
+		/** The HubSpot subscription the credential names: our adapter paces itself to its limits, per process. */
+		hubSpotTier?: 'free' | 'professional';
+		/** The trigger answers Meta after the run, with this processing window (seconds); default: right away. */
+		answerAfterRunWithin?: number;
+		/** The CRM nodes share HubSpot's limits through Redis (all workers together); default: per process. */
+		shareRateLimits?: boolean;
+	} = {},
 ): Promise<{ id: string; webhookUrl: string }> {
+	const { hubSpotTier = 'free', answerAfterRunWithin, shareRateLimits = false } = options;
+	const crmLimits = shareRateLimits ? { rateLimitStore: 'redis' } : {};
+	const answer = answerAfterRunWithin
+		? { acknowledge: 'afterRun', options: { processingWindowSeconds: answerAfterRunWithin } }
+		: { acknowledge: 'immediately', options: {} };
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp queue mode');
 	const hubSpot = await n8n.createCredential('hubSpotScrmApi', 'HubSpot queue mode', {
 		accessToken: hubspot.token,
@@ -45,7 +56,7 @@ export async function deployLoadWorkflow(
 		name: 'Queue mode: tag, CRM, reply',
 		nodes: [
 			{
-				...node('WhatsApp SCRM Trigger', 'whatsAppScrmTrigger', { events: ['message'], dedupStore: 'redis', options: {} }, [0, 0], {
+				...node('WhatsApp SCRM Trigger', 'whatsAppScrmTrigger', { events: ['message'], dedupStore: 'redis', ...answer }, [0, 0], {
 					whatsAppScrmApi: whatsApp,
 					scrmRedis: redis,
 				}),
@@ -55,16 +66,16 @@ export async function deployLoadWorkflow(
 			node(
 				'Upsert Contact',
 				'scrmCrmUpsert',
-				{ crm: 'hubspot', operation: 'upsert', fields: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [] }, upsertOptions: {} },
+				{ crm: 'hubspot', operation: 'upsert', fields: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [] }, upsertOptions: {}, ...crmLimits },
 				[440, 0],
-				{ hubSpotScrmApi: hubSpot },
+				{ hubSpotScrmApi: hubSpot, ...(shareRateLimits ? { scrmRedis: redis } : {}) },
 			),
 			node(
 				'Log Message',
 				'scrmCrmUpsert',
-				{ crm: 'hubspot', resource: 'message', operation: 'logMessage', contactId: '={{ $json.crm.id }}', direction: 'inbound' },
+				{ crm: 'hubspot', resource: 'message', operation: 'logMessage', contactId: '={{ $json.crm.id }}', direction: 'inbound', ...crmLimits },
 				[660, 0],
-				{ hubSpotScrmApi: hubSpot },
+				{ hubSpotScrmApi: hubSpot, ...(shareRateLimits ? { scrmRedis: redis } : {}) },
 			),
 			node(
 				'Reply',
