@@ -107,7 +107,7 @@ export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-interface ExecutionSummary {
+export interface ExecutionSummary {
 	id: string;
 	status: string;
 	mode: string;
@@ -251,10 +251,16 @@ export class N8nApi {
 		if (response.status >= 300) throw new Error(`deactivate → ${response.status}: ${JSON.stringify(response.body)}`);
 	}
 
-	async executions(workflowId: string): Promise<ExecutionSummary[]> {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const page = await this.call<{ results: ExecutionSummary[] }>('GET', `/rest/executions?filter=${filter}&limit=250`);
-		return page.results;
+	/** Every execution of a workflow, newest first, optionally only some statuses (n8n pages by at most 100). */
+	async executions(workflowId: string, status?: string[]): Promise<ExecutionSummary[]> {
+		const rows: ExecutionSummary[] = [];
+		const filter = encodeURIComponent(JSON.stringify({ workflowId, ...(status ? { status } : {}) }));
+		for (let lastId: string | undefined; ; ) {
+			const page = await this.call<{ results: ExecutionSummary[] }>('GET', `/rest/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`);
+			rows.push(...page.results);
+			if (page.results.length < 100) return rows;
+			lastId = page.results.reduce((min, row) => (Number(row.id) < Number(min) ? row.id : min), page.results[0].id);
+		}
 	}
 
 	/** Waits until the workflow has `count` finished executions, then returns them. */

@@ -200,34 +200,13 @@ export class MetaLikePoster {
 	}
 }
 
-export interface ExecutionRow {
-	id: string;
-	status: string;
-	mode: string;
-	retryOf?: string | null;
-	retrySuccessId?: string | null;
-}
-
-/** Every execution of a workflow (n8n pages its list by at most 100), optionally only some statuses. */
-export async function allExecutions(n8n: N8nApi, workflowId: string, status?: string[]): Promise<ExecutionRow[]> {
-	const rows: ExecutionRow[] = [];
-	let lastId: string | undefined;
-	for (;;) {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId, ...(status ? { status } : {}) }));
-		const page = await n8n.call<{ results: ExecutionRow[] }>('GET', `/rest/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`);
-		rows.push(...page.results);
-		if (page.results.length < 100) return rows;
-		lastId = page.results.reduce((min, row) => (Number(row.id) < Number(min) ? row.id : min), page.results[0].id);
-	}
-}
-
 /** Waits until no execution of the workflow is queued or running. */
 export async function waitUntilIdle(n8n: N8nApi, workflowId: string, deadline: number): Promise<void> {
 	// Idle for 15 s in a row: after a Redis restart, jobs Bull puts back can show up again a few
 	// seconds after the list first reads empty.
 	let idleSince: number | undefined;
 	while (Date.now() < deadline) {
-		const busy = (await allExecutions(n8n, workflowId, ['new', 'running', 'waiting'])).length > 0;
+		const busy = (await n8n.executions(workflowId, ['new', 'running', 'waiting'])).length > 0;
 		if (busy) idleSince = undefined;
 		else if (idleSince === undefined) idleSince = Date.now();
 		else if (Date.now() - idleSince >= 15_000) return;

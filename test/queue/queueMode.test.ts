@@ -15,7 +15,7 @@ import type { HubSpotSimulator } from '../simulators/crm/hubspot';
 import { startGraphApiSimulator } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import { N8nApi, sleep, tail } from '../e2e/n8nHost';
-import { allExecutions, deployLoadWorkflow, inboundMessages, MetaLikePoster, waitUntilIdle } from './inboundLoad';
+import { deployLoadWorkflow, inboundMessages, MetaLikePoster, waitUntilIdle } from './inboundLoad';
 import type { InboundMessage } from './inboundLoad';
 import { QueueDeployment } from './queueDeployment';
 
@@ -161,7 +161,7 @@ it('does nothing twice and loses nothing while a worker is SIGKILLed and Redis r
 	await waitUntilIdle(n8n, workflow.id, Date.now() + 180_000);
 	// n8n 2.x fixes Bull's max stalled count at 0: the jobs the SIGKILLed worker was running fail as
 	// stalled and are not run again. Their deliveries were not answered 200, so they came again.
-	const executions = await allExecutions(n8n, workflow.id);
+	const executions = await n8n.executions(workflow.id);
 	const failedByN8n = executions.filter((row) => ['error', 'crashed'].includes(row.status));
 
 	const distinct = [...new Set(messages.map((message) => message.wamid))];
