@@ -362,7 +362,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 			}
 			if (afterRun && claimed.length > 0) {
 				// A settle lost to a Redis outage would leave Meta's repeats waiting out the whole window.
-				settleWhenAnswered(response, (handled) => retryFor(processingWindowMs(options), () => store.settle(claimed, owner, handled, windowMs)));
+				settleWhenAnswered(response, async (handled) => await retryFor(processingWindowMs(options), async () => await store.settle(claimed, owner, handled, windowMs)));
 			}
 			fresh = events.filter((_, index) => claims[index] === 'claimed');
 		}
@@ -393,7 +393,7 @@ function settleWhenAnswered(response: ReturnType<IWebhookFunctions['getResponseO
 	response.end = ((...args: unknown[]) => {
 		if (!settled) {
 			settled = true;
-			settle(response.statusCode >= 200 && response.statusCode < 300).catch(() => undefined);
+			void settle(response.statusCode >= 200 && response.statusCode < 300);
 		}
 		return end(...args);
 	}) as typeof response.end;
@@ -401,14 +401,17 @@ function settleWhenAnswered(response: ReturnType<IWebhookFunctions['getResponseO
 
 const processingWindowMs = (options: TriggerOptions) => (options.processingWindowSeconds ?? 300) * 1000;
 
-/** Tries again with a growing pause (1 s, 2 s, … at most 10 s) until it works or `forMs` has passed. */
+/**
+ * Tries again with a growing pause (1 s, 2 s, … at most 10 s) until it works or `forMs` has passed;
+ * then gives up quietly, since the claims it could not settle lapse with the processing window.
+ */
 async function retryFor(forMs: number, attempt: () => Promise<void>): Promise<void> {
 	const deadline = Date.now() + forMs;
 	for (let pause = 1000; ; pause = Math.min(pause * 2, 10_000)) {
 		try {
 			return await attempt();
-		} catch (error) {
-			if (Date.now() + pause > deadline) throw error;
+		} catch {
+			if (Date.now() + pause > deadline) return;
 			await new Promise((resolve) => setTimeout(resolve, pause));
 		}
 	}
