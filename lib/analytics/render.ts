@@ -186,7 +186,9 @@ interface BarRow {
 
 /** Horizontal bars: a label column, bars scaled to the largest value (or `max`), the value after each bar. */
 function bars(name: string, title: string, rows: BarRow[], opts: { max?: number; line?: { value: number; label: string } } = {}): string {
-	const left = 104;
+	// Room for a 15-glyph label at 12 px (about 7 px a glyph), so intent names such as
+	// discount_inquiry are not clipped at the chart's edge on a phone.
+	const left = 122;
 	const right = W - 84;
 	const row = 24;
 	const top = opts.line ? 16 : 4;
@@ -195,7 +197,7 @@ function bars(name: string, title: string, rows: BarRow[], opts: { max?: number;
 	let body = '';
 	rows.forEach((r, index) => {
 		const y = top + index * row;
-		body += text(left - 6, y + 15, cut(r.label, 15), 'text-anchor="end" font-size="12" fill="#111b21"');
+		body += text(left - 6, y + 15, cut(r.label, 14), 'text-anchor="end" font-size="12" fill="#111b21"');
 		body += `<rect x="${left}" y="${y + 4}" width="${n(Math.max(1.5, x(r.value) - left))}" height="15" rx="3" fill="${r.color ?? GREEN}"/>`;
 		if (r.marker !== undefined) body += `<rect x="${n(x(r.marker) - 1)}" y="${y + 1}" width="2.5" height="21" fill="${DARK}"/>`;
 		body += text(x(Math.max(r.value, r.marker ?? 0)) + 5, y + 15, r.shown, 'font-size="11" fill="#3b4a54"');
