@@ -30,6 +30,10 @@ const HUBSPOT_TIER = (process.env.SCRM_BENCH_QUEUE_HUBSPOT_TIER ?? 'professional
 
 interface Run {
 	workers: number;
+	/** The CRM nodes shared HubSpot's limits through Redis, and the simulator enforced them. */
+	sharedLimits: boolean;
+	/** 429s the HubSpot simulator answered. */
+	rateLimited: number;
 	messages: number;
 	messagesPerSecond: number;
 	p50ToCrmMs: number;
@@ -39,15 +43,18 @@ interface Run {
 	replies: number;
 }
 
-async function measure(workers: number, version: string): Promise<Run> {
+async function measure(workers: number, version: string, sharedLimits = false): Promise<Run> {
 	const deployment = new QueueDeployment({ port: PORT, workers, version });
 	const graph = await startGraphApiSimulator({});
-	// The CRM's own limits off: this measures n8n and our nodes, not HubSpot's allowance.
-	const hubspot = await startHubSpotSimulator({ contacts: [], rateLimit: false, searchRateLimit: false });
+	// Per-process pacing: the CRM's own limits off, so this measures n8n and our nodes, not
+	// HubSpot's allowance. Shared: one real HubSpot account's limits, enforced by the simulator.
+	const hubspot = await startHubSpotSimulator(
+		sharedLimits ? { contacts: [], tier: HUBSPOT_TIER === 'free' ? 'free' : 'enterprise' } : { contacts: [], rateLimit: false, searchRateLimit: false },
+	);
 	try {
 		await deployment.startFresh();
 		const n8n = await N8nApi.forOwner(deployment.url);
-		const workflow = await deployLoadWorkflow(n8n, deployment, graph, hubspot, { hubSpotTier: HUBSPOT_TIER });
+		const workflow = await deployLoadWorkflow(n8n, deployment, graph, hubspot, { hubSpotTier: HUBSPOT_TIER, shareRateLimits: sharedLimits });
 		// One customer per message: WhatsApp's pair rate never holds a reply back.
 		const messages = inboundMessages(MESSAGES, MESSAGES, `bench-${workers}w-${Date.now()}`);
 		const poster = new MetaLikePoster(graph, workflow.webhookUrl);
@@ -77,6 +84,8 @@ async function measure(workers: number, version: string): Promise<Run> {
 		}
 		return {
 			workers,
+			sharedLimits,
+			rateLimited: hubspot.state.rateLimited,
 			messages: messages.length,
 			// Whole messages (CRM entry and reply) per second, from the first post to the last write.
 			messagesPerSecond: Math.min(toCrm.length, toReply.length) / ((lastWrite - started) / 1000),
@@ -99,19 +108,23 @@ export async function runQueueScalingBench(): Promise<Record<string, unknown>> {
 	// Baseline first: one worker, then two, each on a fresh deployment.
 	const one = await measure(1, version);
 	const two = await measure(2, version);
+	const twoShared = await measure(2, version, true);
 	const row = (run: Run) => [
-		`${run.workers} worker${run.workers > 1 ? 's' : ''}`,
+		`${run.workers} worker${run.workers > 1 ? 's' : ''}${run.sharedLimits ? ', HubSpot limits shared (Redis)' : ''}`,
 		`${run.messagesPerSecond.toFixed(1)}/s`,
 		ms(run.p50ToCrmMs),
 		ms(run.p95ToCrmMs),
 		ms(run.p95ToReplyMs),
 		`${int(run.crmEntries)}/${int(run.messages)}`,
 		`${int(run.replies)}/${int(run.messages)}`,
+		int(run.rateLimited),
 	];
 	console.log(
-		table([['', 'messages/s', 'p50 → CRM', 'p95 → CRM', 'p95 → reply', 'CRM entries', 'replies'], row(one), row(two)]),
+		table([['', 'messages/s', 'p50 → CRM', 'p95 → CRM', 'p95 → reply', 'CRM entries', 'replies', 'HubSpot 429s'], row(one), row(two), row(twoShared)]),
 	);
 	const scaling = two.messagesPerSecond / one.messagesPerSecond;
+	const sharedScaling = twoShared.messagesPerSecond / one.messagesPerSecond;
 	console.log(`\n2 workers / 1 worker: ${times(scaling)} the messages per second (${os.cpus().length} cores shared by main, workers, Redis, PostgreSQL and the simulators)`);
-	return { version, offeredPerSecond: OFFERED_PER_SECOND, hubSpotTier: HUBSPOT_TIER, cores: os.cpus().length, oneWorker: one, twoWorkers: two, scaling };
+	console.log(`2 workers within one HubSpot account's limits / 1 worker: ${times(sharedScaling)} (the CRM's allowance, not n8n, caps it)`);
+	return { version, offeredPerSecond: OFFERED_PER_SECOND, hubSpotTier: HUBSPOT_TIER, cores: os.cpus().length, oneWorker: one, twoWorkers: two, twoWorkersSharedLimits: twoShared, scaling, sharedScaling };
 }
