@@ -5,8 +5,8 @@
  * a slot from admission until `windowMs` after its answer, and at most `concurrency` are in flight.
  *
  * One sorted set per limit: a member per slot, scored by when its answer came (in flight: a lease
- * end in the future, so a worker that dies mid-request frees its slots after `leaseMs`). Redis's
- * clock decides, so the workers' clocks need not agree.
+ * end in the future, renewed while the request lasts, so a worker that dies mid-request frees its
+ * slots within `leaseMs`). Redis's clock decides, so the workers' clocks need not agree.
  */
 import { createHash, randomUUID } from 'node:crypto';
 
@@ -15,8 +15,14 @@ import Redis from 'ioredis';
 import { processWideLimiters, realClock } from './http';
 import type { Clock, LimiterFactory, RateLimiter } from './http';
 
+/** The set must outlive its newest slot by a window; never shorten it under another request's lease. */
+const KEEP = `
+local function keep(key, ms)
+	if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
+end`;
+
 /** Admits `cost` slots (0), or says how long to wait (ms), or -1: wait for an answer in flight. */
-const ACQUIRE = `
+const ACQUIRE = `${KEEP}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local max, window, concurrency, cost, lease = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -25,7 +31,7 @@ local count = redis.call('ZCARD', KEYS[1])
 local inFlight = redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
 if count + cost <= max and (concurrency == 0 or inFlight < concurrency) then
 	for i = 1, cost do redis.call('ZADD', KEYS[1], now + lease, ARGV[6] .. ':' .. i) end
-	redis.call('PEXPIRE', KEYS[1], window + lease)
+	keep(KEYS[1], window + lease)
 	return 0
 end
 if count + cost > max then
@@ -35,20 +41,21 @@ if count + cost > max then
 end
 return -1`;
 
-/** Marks the slots answered now, so they leave the window `windowMs` later. */
-const RELEASE = `
+/** Scores the request's slots (ARGV: id, cost, ms from now, window): 0 marks them answered, a lease renews them. */
+const MARK = `${KEEP}
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-for i = 1, tonumber(ARGV[2]) do redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1] .. ':' .. i) end
+local at = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[3])
+for i = 1, tonumber(ARGV[2]) do redis.call('ZADD', KEYS[1], 'XX', at, ARGV[1] .. ':' .. i) end
+keep(KEYS[1], tonumber(ARGV[3]) + tonumber(ARGV[4]))
 return 0`;
 
 type ScriptRedis = Redis & {
 	scrmLimiterAcquire(key: string, ...args: Array<string | number>): Promise<number>;
-	scrmLimiterRelease(key: string, ...args: Array<string | number>): Promise<number>;
+	scrmLimiterMark(key: string, ...args: Array<string | number>): Promise<number>;
 };
 
 export interface RedisLimiterOptions {
-	/** How long a slot stays taken when no answer is ever recorded (a worker died). Default 2 min. */
+	/** How long a slot stays taken after its worker stopped renewing it (it died). Default 1 min. */
 	leaseMs?: number;
 	/** How often a request waiting on answers in flight looks again. Default 50 ms. */
 	pollMs?: number;
@@ -64,7 +71,7 @@ export function redisLimiters(url: string, options: RedisLimiterOptions = {}): L
 	const redis = connection(url);
 	const fallback = processWideLimiters();
 	const clock = options.clock ?? realClock;
-	const leaseMs = options.leaseMs ?? 120_000;
+	const leaseMs = options.leaseMs ?? 60_000;
 	const pollMs = options.pollMs ?? 50;
 	return (account, limit) => {
 		// Hashed: the account key holds a URL; the braces keep one limit in one cluster slot.
@@ -82,14 +89,20 @@ export function redisLimiters(url: string, options: RedisLimiterOptions = {}): L
 						return fallback(account, limit).acquire(cost);
 					}
 					if (wait === 0) break;
-					await clock.sleep(wait > 0 ? wait : pollMs);
+					// Jittered, so workers waiting on the same slot do not all ask at the same instant.
+					await clock.sleep((wait > 0 ? wait : pollMs) + Math.random() * pollMs);
 				}
+				const mark = (fromNow: number) => redis.scrmLimiterMark(key, id, cost, fromNow, limit.windowMs).catch(() => undefined);
+				// A long request (an upload) keeps its slots; a dead worker's lapse within a lease.
+				const renewal = setInterval(() => void mark(leaseMs), leaseMs / 3);
+				renewal.unref();
 				let released = false;
 				return () => {
 					if (released) return;
 					released = true;
+					clearInterval(renewal);
 					// Lost if Redis is away: the slots then leave with their lease.
-					redis.scrmLimiterRelease(key, id, cost).catch(() => undefined);
+					void mark(0);
 				};
 			},
 		} satisfies RateLimiter;
@@ -111,7 +124,7 @@ function connection(url: string): ScriptRedis {
 			disconnectTimeout: 200,
 		}) as ScriptRedis;
 		redis.defineCommand('scrmLimiterAcquire', { numberOfKeys: 1, lua: ACQUIRE });
-		redis.defineCommand('scrmLimiterRelease', { numberOfKeys: 1, lua: RELEASE });
+		redis.defineCommand('scrmLimiterMark', { numberOfKeys: 1, lua: MARK });
 		// Failures surface on the commands (and fall back); without a listener ioredis logs each reconnect.
 		redis.on('error', () => undefined);
 		connections.set(url, redis);

@@ -231,6 +231,12 @@ export interface CrmAdapterOptions {
 	/** Injected for tests and benchmarks; default real time. */
 	clock?: { now(): number; sleep(ms: number): Promise<void> };
 	/**
+	 * Rate limits belong to the CRM account, not to one execution: adapters with the same base URL
+	 * and key share them. Use the credential id to keep accounts on one host (HubSpot, a Zoho data
+	 * centre) apart.
+	 */
+	accountKey?: string;
+	/**
 	 * Where the account's rate limits are kept: default one limiter per account in this process;
 	 * `redisLimiters(url)` shares them with every queue-mode worker.
 	 */

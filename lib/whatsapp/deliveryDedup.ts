@@ -11,7 +11,10 @@
 export type ClaimResult =
 	/** This call claimed the key first: emit the event. */
 	| 'claimed'
-	/** Another delivery's run holds it and has not finished: ask Meta to deliver again later. */
+	/**
+	 * Another delivery's run holds it (or holds another key of this call) and has not finished:
+	 * nothing of this call was claimed; ask Meta to deliver again later.
+	 */
 	| 'in-progress'
 	/** Already emitted and handled within the window (or repeated in this call): a duplicate. */
 	| 'handled';
@@ -26,7 +29,10 @@ export interface ClaimOptions {
 }
 
 export interface DeliveryDedupStore {
-	/** Claims each key, in order; a handled claim is remembered for `windowMs`. */
+	/**
+	 * Claims each key, in order; a handled claim is remembered for `windowMs`. All or nothing: when
+	 * any key is in progress under another owner, no key is claimed.
+	 */
 	claim(keys: string[], windowMs: number, options?: ClaimOptions): Promise<ClaimResult[]>;
 	/**
 	 * Ends the owner's in-progress claims: handled ones are remembered for `windowMs`, failed ones are
@@ -42,11 +48,12 @@ export function deliveryKey(event: { kind: string; id: string; status?: string }
 
 /** What a claim holds: `handled`, or the owner whose run has it in progress. */
 export const HANDLED = 'handled';
-export const inProgressBy = (owner: string): string => `in-progress:${owner}`;
+export const IN_PROGRESS = 'in-progress:';
+export const inProgressBy = (owner: string): string => `${IN_PROGRESS}${owner}`;
 
 /** The shared reading of a stored claim value, for both stores. */
 export function claimResultOf(stored: string, ownValue: string): ClaimResult {
-	return stored.startsWith('in-progress:') && stored !== ownValue ? 'in-progress' : 'handled';
+	return stored.startsWith(IN_PROGRESS) && stored !== ownValue ? 'in-progress' : 'handled';
 }
 
 export class MemoryDeliveryDedupStore implements DeliveryDedupStore {
@@ -60,9 +67,20 @@ export class MemoryDeliveryDedupStore implements DeliveryDedupStore {
 		this.evict(now, keys.length);
 		const value = options.inProgress ? inProgressBy(options.inProgress.owner) : HANDLED;
 		const forMs = options.inProgress?.forMs ?? windowMs;
-		return keys.map((key) => {
+		const current = keys.map((key) => {
 			const existing = this.claims.get(key);
-			if (existing && existing.expiresAt > now) return claimResultOf(existing.value, value);
+			return existing && existing.expiresAt > now ? existing.value : undefined;
+		});
+		if (current.some((stored) => stored !== undefined && claimResultOf(stored, value) === 'in-progress')) {
+			return current.map((stored) => (stored === undefined ? 'in-progress' : claimResultOf(stored, value)));
+		}
+		const claimedNow = new Set<string>();
+		return keys.map((key, index) => {
+			const stored = current[index];
+			if (stored !== undefined) return claimResultOf(stored, value);
+			// A key repeated inside this call is a duplicate of its first occurrence.
+			if (claimedNow.has(key)) return 'handled';
+			claimedNow.add(key);
 			this.remember(key, value, now + forMs);
 			return 'claimed';
 		});

@@ -6,7 +6,7 @@
  */
 import Redis from 'ioredis';
 
-import { claimResultOf, HANDLED, inProgressBy } from './deliveryDedup';
+import { claimResultOf, HANDLED, IN_PROGRESS, inProgressBy } from './deliveryDedup';
 import type { ClaimOptions, ClaimResult, DeliveryDedupStore } from './deliveryDedup';
 
 export interface RedisDeliveryDedupOptions {
@@ -14,11 +14,21 @@ export interface RedisDeliveryDedupOptions {
 	keyPrefix?: string;
 }
 
-/** Per key: claim it (1), or return what holds it. ARGV: value, milliseconds. */
+/**
+ * Per key: claim it (1), or return what holds it. All or nothing: when another owner has any key in
+ * progress, nothing is claimed and the free keys read as in progress too. ARGV: value, milliseconds.
+ */
 const CLAIM = `
+local current, blocked = {}, false
+for i, key in ipairs(KEYS) do
+	current[i] = redis.call('GET', key)
+	if current[i] and string.sub(current[i], 1, ${IN_PROGRESS.length}) == '${IN_PROGRESS}' and current[i] ~= ARGV[1] then blocked = true end
+end
 local results = {}
 for i, key in ipairs(KEYS) do
-	if redis.call('SET', key, ARGV[1], 'PX', ARGV[2], 'NX') then results[i] = 1
+	if current[i] then results[i] = current[i]
+	elseif blocked then results[i] = '${IN_PROGRESS}'
+	elseif redis.call('SET', key, ARGV[1], 'PX', ARGV[2], 'NX') then results[i] = 1
 	else results[i] = redis.call('GET', key) or '${HANDLED}' end
 end
 return results`;

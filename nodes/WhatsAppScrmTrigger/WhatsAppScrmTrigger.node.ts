@@ -59,7 +59,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 				httpMethod: 'POST',
 				// Answering after the run lets n8n's own answer (200, or 500 when the run failed) reach Meta.
 				responseMode: '={{$parameter["acknowledge"] === "afterRun" ? "lastNode" : "onReceived"}}',
-				responseData: '={{$parameter["acknowledge"] === "afterRun" ? "noData" : "firstEntryJson"}}',
+				responseData: 'noData',
 				path: 'webhook',
 			},
 		],
@@ -353,15 +353,15 @@ export class WhatsAppScrmTrigger implements INodeType {
 				response.status(503).json({ error: `duplicate store unavailable, deliver again later: ${(error as Error).message}` });
 				return { noWebhookResponse: true };
 			}
-			const claimed = keys.filter((_, index) => claims[index] === 'claimed');
 			if (claims.includes('in-progress')) {
-				// Another run holds some of these events: answering 200 now would lose them if that run fails.
-				await store.settle(claimed, owner, false, windowMs).catch(() => undefined);
+				// Another run holds some of these events (and nothing was claimed): answering 200 now
+				// would lose them if that run fails.
 				response.status(503).json({ error: 'these events are still being processed by an earlier delivery; deliver again later' });
 				return { noWebhookResponse: true };
 			}
+			const claimed = keys.filter((_, index) => claims[index] === 'claimed');
 			if (afterRun && claimed.length > 0) {
-				// A settle lost to a Redis outage would leave Meta's repeats waiting out the whole window.
+				// Retried: a settle lost to a Redis outage would leave Meta's repeats waiting out the whole window.
 				settleWhenAnswered(response, async (handled) => await retryFor(processingWindowMs(options), async () => await store.settle(claimed, owner, handled, windowMs)));
 			}
 			fresh = events.filter((_, index) => claims[index] === 'claimed');
@@ -393,10 +393,19 @@ function settleWhenAnswered(response: ReturnType<IWebhookFunctions['getResponseO
 	response.end = ((...args: unknown[]) => {
 		if (!settled) {
 			settled = true;
-			void settle(response.statusCode >= 200 && response.statusCode < 300);
+			void settle(response.statusCode >= 200 && response.statusCode < 300 && !neverRan(args[0]));
 		}
 		return end(...args);
 	}) as typeof response.end;
+}
+
+/**
+ * n8n answers 200 with this message when an execution could not even start (its run data is
+ * missing, e.g. a credential the workflow may not use); a run that did start answers an empty body.
+ */
+function neverRan(body: unknown): boolean {
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
+	return text.includes('no data was returned');
 }
 
 const processingWindowMs = (options: TriggerOptions) => (options.processingWindowSeconds ?? 300) * 1000;

@@ -18,6 +18,16 @@ function inProgressClaims(open: () => DeliveryDedupStore, wait: (ms: number) => 
 		expect(await store.claim(['m1', 'm2'], 60_000, held('run-2'))).toEqual(['handled', 'handled']);
 	});
 
+	it('claims nothing of a delivery when another run holds any of its events', async () => {
+		const store = open();
+		await store.claim(['b1'], 60_000, held('run-1'));
+		await store.claim(['b0'], 60_000);
+		expect(await store.claim(['b0', 'b1', 'b2'], 60_000, held('run-2'))).toEqual(['handled', 'in-progress', 'in-progress']);
+		// b2 was left free: once run 1 is done, the redelivery claims it.
+		await store.settle(['b1'], 'run-1', true, 60_000);
+		expect(await store.claim(['b0', 'b1', 'b2'], 60_000)).toEqual(['handled', 'handled', 'claimed']);
+	});
+
 	it('forgets the claims of a failed run, so the redelivery runs again', async () => {
 		const store = open();
 		await store.claim(['f1'], 60_000, held('run-1'));

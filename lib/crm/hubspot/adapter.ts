@@ -148,11 +148,6 @@ export interface HubSpotAdapterOptions extends CrmAdapterOptions {
 	rateLimit?: { max: number; windowMs: number };
 	/** The search endpoints' limit kept. Default 4 per second (HubSpot: about 5). */
 	searchRateLimit?: { max: number; windowMs: number };
-	/**
-	 * Limits belong to the HubSpot account, not to one execution: adapters in this process with the
-	 * same base URL and key share them. Use the portal id or credential id to keep accounts apart.
-	 */
-	accountKey?: string;
 	limiter?: RateLimiter;
 	searchLimiter?: RateLimiter;
 	/** A create that meets an existing contact with the same email: update that contact (default) or report the conflict. */

@@ -156,7 +156,7 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		...new Set(['Modified_Time', ...phoneFields, ...Object.entries(fieldNames).flatMap(([c, name]) => (unverified.has(c) ? [] : [name])), ...(opts.fields ?? [])]),
 	].filter(Boolean) as string[];
 
-	const account = opts.baseUrl.replace(/\/+$/, '');
+	const account = `${opts.baseUrl.replace(/\/+$/, '')}|${opts.accountKey ?? ''}`;
 	const limiters = opts.limiters ?? processWideLimiters(opts.clock);
 	// Only the concurrency matters here; credits are counted separately.
 	const concurrency = (name: string, concurrent: number) => limiters(`zoho|${account}|${name}`, { max: Number.MAX_SAFE_INTEGER, windowMs: 1, concurrency: concurrent });

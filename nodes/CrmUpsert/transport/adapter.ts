@@ -33,13 +33,14 @@ export async function crmAdapter(fn: Context, behaviour: { createMissingProperti
 	const credentialType = CREDENTIAL_OF[crm];
 	const credential = await fn.getCredentials(credentialType);
 	const limiters = await sharedRateLimits(fn);
+	// The credential stands for the CRM account whose limits these are.
+	const accountKey = fn.getNode().credentials?.[credentialType]?.id ?? undefined;
 	if (crm === 'hubspot') {
 		const baseUrl = credential.useCustomBaseUrl ? String(credential.baseUrl) : 'https://api.hubapi.com';
 		return createCrmAdapter('hubspot', {
 			transport: n8nTransport(fn, credentialType),
 			baseUrl,
-			// The credential stands for the HubSpot account (app) whose limits these are.
-			accountKey: fn.getNode().credentials?.[credentialType]?.id ?? undefined,
+			accountKey,
 			limiters,
 			tier: credential.tier === 'professional' ? 'professional' : 'free',
 			createMissingProperties: behaviour.createMissingProperties === true,
@@ -53,6 +54,7 @@ export async function crmAdapter(fn: Context, behaviour: { createMissingProperti
 			transport: n8nTransport(fn, credentialType),
 			baseUrl,
 			edition: credential.edition as never,
+			accountKey,
 			limiters,
 		});
 	}

@@ -54,12 +54,22 @@ it('keeps the concurrency across workers (Zoho counts requests in flight)', asyn
 	expect(mostInFlight).toBeLessThanOrEqual(3);
 });
 
-it('frees the slots of a worker that died mid-request after their lease', async () => {
-	const limiters = redisLimiters(redis.url, { leaseMs: 300 });
+it('keeps the slot of a request that outlasts its lease, and frees a dead worker\'s after the lease', async () => {
 	const limit = { max: 1, windowMs: 100 };
-	await limiters('hubspot|lease|app', limit).acquire(); // never released: its worker "died"
+	// A slow request (an upload) renews its lease: nobody else gets in before it answers.
+	const slow = await redisLimiters(redis.url, { leaseMs: 300 })('hubspot|renewal|app', limit);
+	const holding = await slow.acquire();
+	const other = redisLimiters(redis.url, { leaseMs: 300 })('hubspot|renewal|app', limit).acquire();
+	const outcome = await Promise.race([other.then(() => 'admitted'), sleep(900).then(() => 'waiting')]);
+	expect(outcome).toBe('waiting');
+	holding();
+	(await other)();
+
+	// A worker that dies mid-request stops renewing: its slot lapses after the lease.
+	await redisLimiters(redis.url, { leaseMs: 300 })('hubspot|lease|app', limit).acquire();
+	closeRedisLimiters(); // the "worker" and its connection are gone
 	const asked = Date.now();
-	const release = await limiters('hubspot|lease|app', limit).acquire();
+	const release = await redisLimiters(redis.url, { leaseMs: 300 })('hubspot|lease|app', limit).acquire();
 	release();
 	expect(Date.now() - asked).toBeGreaterThanOrEqual(250);
 });
@@ -76,6 +86,11 @@ it('falls back to pacing in this process when Redis cannot be reached, instead o
 	const gone = await startRedisServer();
 	const limiters = redisLimiters(gone.url);
 	await gone.stop();
-	const release = await limiters('hubspot|unreachable|app', { max: 5, windowMs: 1000 }).acquire();
-	release();
+	const limit = { max: 1, windowMs: 300 };
+	const first = await limiters('hubspot|unreachable|app', limit).acquire();
+	first();
+	const released = Date.now();
+	// Still paced, by this process's own limiter: the second request waits out the window.
+	(await limiters('hubspot|unreachable|app', limit).acquire())();
+	expect(Date.now() - released).toBeGreaterThanOrEqual(250);
 });
