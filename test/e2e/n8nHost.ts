@@ -107,6 +107,8 @@ export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+const EXECUTION_STATUSES = ['canceled', 'crashed', 'error', 'new', 'running', 'success', 'unknown', 'waiting'];
+
 export interface ExecutionSummary {
 	id: string;
 	status: string;
@@ -252,9 +254,11 @@ export class N8nApi {
 	}
 
 	/** Every execution of a workflow, newest first, optionally only some statuses (n8n pages by at most 100). */
-	async executions(workflowId: string, status?: string[]): Promise<ExecutionSummary[]> {
+	async executions(workflowId: string, status: string[] = EXECUTION_STATUSES): Promise<ExecutionSummary[]> {
 		const rows: ExecutionSummary[] = [];
-		const filter = encodeURIComponent(JSON.stringify({ workflowId, ...(status ? { status } : {}) }));
+		// With a status filter n8n orders by id, which the lastId paging needs; without one it puts
+		// running first and orders the rest by start time, and pages would skip executions.
+		const filter = encodeURIComponent(JSON.stringify({ workflowId, status }));
 		for (let lastId: string | undefined; ; ) {
 			const page = await this.call<{ results: ExecutionSummary[] }>('GET', `/rest/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`);
 			rows.push(...page.results);
