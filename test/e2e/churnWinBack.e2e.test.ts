@@ -10,7 +10,7 @@ import { startHubSpotSimulator } from '../simulators/crm/hubspot';
 import { campaignTemplates, SIM, startGraphApiSimulator } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, simulatedHubSpot, simulatedWhatsApp } from './workflowRuns';
+import { executionOf, simulatedHubSpot, simulatedWhatsApp, startByWebhook } from './workflowRuns';
 
 jest.setTimeout(180_000);
 
@@ -35,13 +35,7 @@ beforeAll(async () => {
 	const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot win-back e2e');
 	workflow = await n8n.importWorkflow('churn-win-back.json', { whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot }, (json) => {
 		// The test cannot wait for 10:00: the same pipeline, started by a webhook instead.
-		const schedule = json.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-base.scheduleTrigger');
-		Object.assign(schedule, {
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			webhookId: '10d9cd93-1d5f-46be-a9cb-321babb0458c',
-			parameters: { httpMethod: 'POST', path: PATH, responseMode: 'onReceived', options: {} },
-		});
+		startByWebhook(json, 'Every Day at 10:00', PATH, '10d9cd93-1d5f-46be-a9cb-321babb0458c', 'onReceived');
 		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
 		sender.parameters.phoneNumberId = SIM.phoneNumberId;
 		sender.parameters.ledgerStore = 'memory';

@@ -8,7 +8,7 @@ import type { CrmAdapter } from '../../lib/crm/types';
 import { axiosTransport } from '../../lib/http/transport';
 import { startHubSpotSimulator } from '../simulators/crm/hubspot';
 import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, simulatedHubSpot } from './workflowRuns';
+import { executionOf, simulatedHubSpot, startByWebhook } from './workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -27,13 +27,7 @@ beforeAll(async () => {
 	const credential = await simulatedHubSpot(n8n, hubspot, 'HubSpot nightly dedup e2e');
 	workflow = await n8n.importWorkflow('nightly-contact-dedup.json', { hubSpotScrmApi: credential }, (json) => {
 		// The test cannot wait for 02:00: the same pipeline, started by a webhook instead.
-		const schedule = json.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-base.scheduleTrigger');
-		Object.assign(schedule, {
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			webhookId: '8e4b2d91-3c5a-4e6f-a0b1-2c3d4e5f6a77',
-			parameters: { httpMethod: 'POST', path: PATH, responseMode: 'onReceived', options: {} },
-		});
+		startByWebhook(json, 'Every Night at 02:00', PATH, '8e4b2d91-3c5a-4e6f-a0b1-2c3d4e5f6a77', 'onReceived');
 	});
 	await n8n.activate(workflow);
 });

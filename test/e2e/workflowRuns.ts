@@ -76,14 +76,15 @@ export function archivePostgres(n8n: N8nApi, database: { host: string; port: num
 /**
  * Replaces a workflow's trigger (Schedule, Manual, Execute Workflow) by a webhook, so a test can start
  * that branch when it wants. The webhook answers with the last node's first item; n8n refuses that
- * in a workflow holding a Respond to Webhook node, where `responseNode` is the mode to pass.
+ * in a workflow holding a Respond to Webhook node, where `responseNode` is the mode to pass, and
+ * `onReceived` answers at once (the test then waits for the execution).
  */
 export function startByWebhook(
 	workflow: { nodes: Array<Record<string, any>> },
 	triggerName: string,
 	path: string,
 	webhookId: string,
-	responseMode: 'lastNode' | 'responseNode' = 'lastNode',
+	responseMode: 'lastNode' | 'responseNode' | 'onReceived' = 'lastNode',
 ): void {
 	const trigger = workflow.nodes.find((node) => node.name === triggerName);
 	if (!trigger) throw new Error(`the workflow has no node "${triggerName}"`);
