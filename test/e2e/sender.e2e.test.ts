@@ -10,7 +10,7 @@ import type { GraphApiSimulator } from '../simulators/graphApi';
 import { startRedisServer } from '../support/redisServer';
 import type { RedisServer } from '../support/redisServer';
 import { N8nApi, readHostState } from './n8nHost';
-import { executionOf } from './workflowRuns';
+import { executionOf, simulatedWhatsApp } from './workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -23,15 +23,7 @@ beforeAll(async () => {
 	const host = readHostState();
 	n8n = await N8nApi.forOwner(host.url);
 	graph = await startGraphApiSimulator({});
-	const credential = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp sender e2e', {
-		accessToken: SIM.token,
-		appSecret: SIM.appSecret,
-		verifyToken: SIM.verifyToken,
-		wabaId: SIM.wabaId,
-		graphApiVersion: 'v26.0',
-		useCustomBaseUrl: true,
-		baseUrl: graph.url,
-	});
+	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp sender e2e');
 	workflow = await n8n.importWorkflow('whatsapp-broadcast-campaign.json', { whatsAppScrmApi: credential }, (json) => {
 		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
 		sender.parameters.phoneNumberId = SIM.phoneNumberId;
@@ -289,15 +281,7 @@ describe('template list in the editor', () => {
 
 	it("shows Meta's meaning when the token is refused, without the token", async () => {
 		const revokedToken = 'EAArevokedTOKEN1111111111111111111111';
-		const revoked = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp revoked token e2e', {
-			accessToken: revokedToken,
-			appSecret: SIM.appSecret,
-			verifyToken: SIM.verifyToken,
-			wabaId: SIM.wabaId,
-			graphApiVersion: 'v26.0',
-			useCustomBaseUrl: true,
-			baseUrl: graph.url,
-		});
+		const revoked = await simulatedWhatsApp(n8n, graph, 'WhatsApp revoked token e2e', revokedToken);
 		const response = await n8n.raw('POST', '/rest/dynamic-node-parameters/options', {
 			nodeTypeAndVersion: { name: 'n8n-nodes-whatsapp-scrm.whatsAppSender', version: 1 },
 			path: 'parameters.template',

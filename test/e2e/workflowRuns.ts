@@ -7,9 +7,9 @@ import type { GraphApiSimulator } from '../simulators/graphApi';
 import type { N8nApi } from './n8nHost';
 
 /** A WhatsApp SCRM credential for the simulator's app, WABA and token. */
-export function simulatedWhatsApp(n8n: N8nApi, graph: GraphApiSimulator, name: string): Promise<{ id: string; name: string }> {
+export function simulatedWhatsApp(n8n: N8nApi, graph: GraphApiSimulator, name: string, accessToken: string = SIM.token): Promise<{ id: string; name: string }> {
 	return n8n.createCredential('whatsAppScrmApi', name, {
-		accessToken: SIM.token,
+		accessToken,
 		appSecret: SIM.appSecret,
 		verifyToken: SIM.verifyToken,
 		wabaId: SIM.wabaId,
