@@ -10,6 +10,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { dedupeContacts } from '../../lib/dedup';
 import type { Contact, DedupOptions, FieldRule } from '../../lib/dedup';
+import { defaultCountryOption } from '../shared/phone';
 
 const MERGED = 0;
 const MERGE_MAP = 1;
@@ -139,14 +140,7 @@ export class ContactDedup implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Default Country',
-						name: 'defaultCountry',
-						type: 'string',
-						default: '',
-						placeholder: 'HK',
-						description: 'Country for phone numbers written without a country code (ISO code such as HK, TW, CN, TH, RU)',
-					},
+					defaultCountryOption(),
 					{
 						displayName: 'Product Codes',
 						name: 'productMap',

@@ -11,6 +11,7 @@ import { categoryProperty } from './actions/message/common';
 import { getPhoneNumbers, getTemplates } from './methods/loadOptions';
 import { redisConnectionTest } from '../shared/redis';
 import { guardProperties, quotaGuard } from './transport/guard';
+import { defaultCountryOption } from '../shared/phone';
 
 export class WhatsAppSender implements INodeType {
 	description: INodeTypeDescription = {
@@ -105,14 +106,7 @@ export class WhatsAppSender implements INodeType {
 						default: '',
 						description: "Echoed in this message's status webhooks (biz_opaque_callback_data), up to 512 bytes",
 					},
-					{
-						displayName: 'Default Country',
-						name: 'defaultCountry',
-						type: 'string',
-						default: '',
-						placeholder: 'HK',
-						description: 'Country for phone numbers written without a country code (ISO code such as HK, TW, CN, TH, RU)',
-					},
+					defaultCountryOption(),
 					{
 						displayName: 'Dry Run',
 						name: 'dryRun',

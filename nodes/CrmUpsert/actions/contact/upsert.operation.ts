@@ -6,6 +6,7 @@ import { upsertContacts } from '../../../../lib/crm';
 import type { CrmAdapter, MatchField } from '../../../../lib/crm';
 import type { Outputs } from '../common';
 import { FAILED, REVIEW, UPSERTED, identityProperties, millis, tagList, text, withCrm } from '../common';
+import { defaultCountryOption } from '../../../shared/phone';
 
 const show = { show: { operation: ['upsert', 'addTags'] } };
 
@@ -88,14 +89,7 @@ export const description: INodeProperties[] = [
 				description:
 					'When the input data was last changed (ISO-8601 or epoch ms). A CRM field modified later keeps its value and the item goes to Review. Empty means now.',
 			},
-			{
-				displayName: 'Default Country',
-				name: 'defaultCountry',
-				type: 'string',
-				default: '',
-				placeholder: 'HK',
-				description: 'Country for phone numbers written without a country code, in the input and in the CRM',
-			},
+			defaultCountryOption('in the input and in the CRM'),
 			{
 				displayName: 'Lead Source',
 				name: 'leadSource',

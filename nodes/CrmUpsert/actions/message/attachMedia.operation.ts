@@ -6,6 +6,7 @@ import { attachMedia, DEFAULT_ATTACHMENT_MAX_BYTES } from '../../../../lib/crm/m
 import type { MediaToAttach } from '../../../../lib/crm/media';
 import { createPhoneNormalizer } from '../../../../lib/phone';
 import { graphClient, whatsAppCredential } from '../../../shared/graph';
+import { defaultCountryOption } from '../../../shared/phone';
 import type { Outputs } from '../common';
 import { FAILED, REVIEW, UPSERTED, millis, text, withCrm } from '../common';
 
@@ -100,14 +101,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: show,
 		options: [
-			{
-				displayName: 'Default Country',
-				name: 'defaultCountry',
-				type: 'string',
-				default: '',
-				placeholder: 'HK',
-				description: 'Country for phone numbers written without a country code',
-			},
+			defaultCountryOption(),
 			{
 				displayName: 'Max Size (MB)',
 				name: 'maxSizeMb',
