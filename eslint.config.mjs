@@ -25,8 +25,8 @@ export default [
 		},
 	},
 	{
-		// Tests read n8n's REST answers, whose shapes differ between n8n versions.
-		files: ['test/e2e/**/*.ts'],
+		// Tests and the n8n host helpers read n8n's REST answers, whose shapes differ between n8n versions.
+		files: ['test/e2e/**/*.ts', 'devkit/n8n/**/*.ts'],
 		rules: { '@typescript-eslint/no-explicit-any': 'off' },
 	},
 ];

@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { N8nApi, ROOT, sleep } from '../test/e2e/n8nHost';
-import type { HostState } from '../test/e2e/n8nHost';
-import { SIM, startGraphApiSimulator } from '../test/simulators/graphApi';
-import type { GraphApiSimulator } from '../test/simulators/graphApi';
+import { N8nApi, ROOT, sleep } from '../devkit/n8n/n8nHost';
+import type { HostState } from '../devkit/n8n/n8nHost';
+import { SIM, startGraphApiSimulator } from '../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../devkit/simulators/graphApi';
 import { startBenchN8n, stopBenchN8n, track } from './support/host';
 import { listWorkflow } from './support/listWorkflow';
 import { makeCertificate } from './support/tls';

@@ -9,10 +9,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
-import { N8nApi, ROOT, sleep } from '../test/e2e/n8nHost';
-import type { HostState } from '../test/e2e/n8nHost';
-import { HUBSPOT_SIM_TOKEN, startHubSpotSimulator } from '../test/simulators/crm/hubspot';
-import type { HubSpotSimulator } from '../test/simulators/crm/hubspot';
+import { N8nApi, ROOT, sleep } from '../devkit/n8n/n8nHost';
+import type { HostState } from '../devkit/n8n/n8nHost';
+import { HUBSPOT_SIM_TOKEN, startHubSpotSimulator } from '../devkit/simulators/crm/hubspot';
+import type { HubSpotSimulator } from '../devkit/simulators/crm/hubspot';
 import { startBenchN8n, stopBenchN8n } from './support/host';
 import { listWorkflow } from './support/listWorkflow';
 import { makeCertificate } from './support/tls';

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { dedupeContacts, levenshteinRatio } from '../lib/dedup';
 import type { Contact, DedupOptions } from '../lib/dedup';
 import { createPhoneNormalizer } from '../lib/phone';
-import { FEBRL_FIELDS, generateContacts, loadFebrl, pairMetrics, PRODUCT_MAP } from '../test/support/contactGenerator';
+import { FEBRL_FIELDS, generateContacts, loadFebrl, pairMetrics, PRODUCT_MAP } from '../devkit/generators/contactGenerator';
 
 export const GENERATED_OPTIONS: DedupOptions = { defaultCountry: 'HK', productMap: PRODUCT_MAP };
 

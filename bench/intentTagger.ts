@@ -4,8 +4,8 @@
  * tested with `String.prototype.includes` on the lower-cased message.
  */
 import { BUILT_IN_PACKS, createTagger, INTENT_TAGS, phrasesOf } from '../lib/intent';
-import { loadIntentDataset, scoreIntents } from '../test/support/intentDataset';
-import type { F1, Scored } from '../test/support/intentDataset';
+import { loadIntentDataset, scoreIntents } from '../devkit/datasets/intentDataset';
+import type { F1, Scored } from '../devkit/datasets/intentDataset';
 
 const TARGET_PER_SECOND = 100_000;
 

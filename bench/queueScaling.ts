@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { N8nApi, ROOT, sleep } from '../test/e2e/n8nHost';
-import { startHubSpotSimulator } from '../test/simulators/crm/hubspot';
-import { startGraphApiSimulator } from '../test/simulators/graphApi';
-import { deployLoadWorkflow, inboundMessages, MetaLikePoster, waitUntilIdle } from '../test/queue/inboundLoad';
-import { QueueDeployment } from '../test/queue/queueDeployment';
+import { N8nApi, ROOT, sleep } from '../devkit/n8n/n8nHost';
+import { startHubSpotSimulator } from '../devkit/simulators/crm/hubspot';
+import { startGraphApiSimulator } from '../devkit/simulators/graphApi';
+import { deployLoadWorkflow, inboundMessages, MetaLikePoster, waitUntilIdle } from '../devkit/n8n/inboundLoad';
+import { QueueDeployment } from '../devkit/n8n/queueDeployment';
 import { int, ms, percentile, table, times } from './support/stats';
 
 const PORT = Number(process.env.SCRM_BENCH_QUEUE_PORT ?? 5741);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ROOT } from '../test/e2e/n8nHost';
+import { ROOT } from '../devkit/n8n/n8nHost';
 import { runCampaignBench } from './campaign';
 import { runCrmUpsertBench } from './crmUpsert';
 import { runDedupBench } from './dedup';

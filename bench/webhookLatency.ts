@@ -21,9 +21,9 @@ import path from 'node:path';
 
 import { parseWebhook } from '../lib/whatsapp/webhook';
 import { signBody } from '../lib/whatsapp/signature';
-import { N8nApi, ROOT, sleep } from '../test/e2e/n8nHost';
-import type { HostState } from '../test/e2e/n8nHost';
-import { realisticMix } from '../test/simulators/whatsappPayloads';
+import { N8nApi, ROOT, sleep } from '../devkit/n8n/n8nHost';
+import type { HostState } from '../devkit/n8n/n8nHost';
+import { realisticMix } from '../devkit/payloads/whatsappPayloads';
 import { Budget, logTail, startBenchN8n, stopBenchN8n, track } from './support/host';
 import { startMetaAppServer } from './support/metaAppServer';
 import { ms, percentile, ratio, table, times } from './support/stats';

@@ -2,14 +2,14 @@
  * Webhook intake throughput: what our trigger does with each delivery (receiveDelivery: signature
  * over the raw bytes, JSON, Meta's payload into events with E.164 customers) against the floor every
  * receiver pays, HMAC-SHA256 + JSON.parse, measured in the same run over the same pre-serialised,
- * pre-signed bodies (test/simulators/whatsappPayloads realisticMix). Rounds alternate the two so both
+ * pre-signed bodies (devkit/payloads/whatsappPayloads realisticMix). Rounds alternate the two so both
  * see the same machine noise; each figure is the median of the rounds, after a warm-up.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 import { signBody } from '../lib/whatsapp/signature';
 import { receiveDelivery } from '../lib/whatsapp/receive';
-import { realisticMix } from '../test/simulators/whatsappPayloads';
+import { realisticMix } from '../devkit/payloads/whatsappPayloads';
 import { int, median, ratio, table, times } from './support/stats';
 
 const SECRET = 'bench-app-secret';

@@ -6,9 +6,9 @@
  * Deterministic for a seed.
  */
 import { normalizePhone } from '../lib/phone';
-import { loadIntentDataset } from '../test/support/intentDataset';
-import type { LabelledMessage } from '../test/support/intentDataset';
-import { seededRandom } from '../test/support/seededRandom';
+import { loadIntentDataset } from '../devkit/datasets/intentDataset';
+import type { LabelledMessage } from '../devkit/datasets/intentDataset';
+import { seededRandom } from '../devkit/generators/seededRandom';
 
 export interface SandboxCustomer {
 	/** wa_id: the phone number as digits, as Meta sends it. */

@@ -4,7 +4,7 @@
  * customers never; the replies' delivered and read statuses. The weekly report then has a week to
  * show, and today's live day is added on top by the archive workflow.
  */
-import type { ArchivedMessage, ArchivedStatus } from '../test/e2e/archiveSeed';
+import type { ArchivedMessage, ArchivedStatus } from '../devkit/generators/archiveSeed';
 import { dayOfConversations } from './day';
 
 const AGENTS = [

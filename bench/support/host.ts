@@ -1,13 +1,13 @@
 /**
  * Starting and always stopping what a benchmark starts: n8n (its own process group, via
- * test/e2e/n8nHost) and local servers. Stops by process group id only, never by name; on Ctrl-C or
+ * devkit/n8n/n8nHost) and local servers. Stops by process group id only, never by name; on Ctrl-C or
  * SIGTERM it stops the process groups of this process's own children before exiting.
  */
 import fs from 'node:fs';
 import net from 'node:net';
 
-import { sleep, startN8n, stopN8n, tail } from '../../test/e2e/n8nHost';
-import type { HostState, StartOptions } from '../../test/e2e/n8nHost';
+import { sleep, startN8n, stopN8n, tail } from '../../devkit/n8n/n8nHost';
+import type { HostState, StartOptions } from '../../devkit/n8n/n8nHost';
 
 const running = new Set<number>();
 const closers = new Set<() => Promise<void>>();

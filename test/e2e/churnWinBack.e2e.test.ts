@@ -6,11 +6,11 @@
 import { createHubSpotAdapter } from '../../lib/crm/hubspot/adapter';
 import type { CrmAdapter } from '../../lib/crm/types';
 import { axiosTransport } from '../../lib/http/transport';
-import { startHubSpotSimulator } from '../simulators/crm/hubspot';
-import { campaignTemplates, SIM, startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
-import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, simulatedHubSpot, simulatedWhatsApp, startByWebhook } from './workflowRuns';
+import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
+import { campaignTemplates, SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
+import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { executionOf, simulatedHubSpot, simulatedWhatsApp, startByWebhook } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
 

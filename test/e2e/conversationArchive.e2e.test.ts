@@ -4,13 +4,13 @@
  * however often Meta redelivers it and in whatever order statuses arrive, and replies sent by the
  * WhatsApp Sender archived through the workflow's sub-workflow entry.
  */
-import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
-import { bsuidOnlyMessage, combine, envelopeFor, statusUpdate, textMessage } from '../simulators/whatsappPayloads';
-import { startPostgres } from '../support/postgresServer';
-import type { PostgresServer } from '../support/postgresServer';
-import { N8nApi, readHostState } from './n8nHost';
-import { archivePostgres, executionOf, SIM_BUSINESS, simulatedWhatsApp, startByWebhook } from './workflowRuns';
+import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
+import { bsuidOnlyMessage, combine, envelopeFor, statusUpdate, textMessage } from '../../devkit/payloads/whatsappPayloads';
+import { startPostgres } from '../../devkit/servers/postgresServer';
+import type { PostgresServer } from '../../devkit/servers/postgresServer';
+import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { archivePostgres, executionOf, SIM_BUSINESS, simulatedWhatsApp, startByWebhook } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
 

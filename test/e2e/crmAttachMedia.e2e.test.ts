@@ -8,14 +8,14 @@
 import { createHubSpotAdapter } from '../../lib/crm/hubspot/adapter';
 import { imageKind, mediaTag } from '../../lib/crm/media';
 import { axiosTransport } from '../../lib/http/transport';
-import { startHubSpotSimulator } from '../simulators/crm/hubspot';
-import { startSalesforceSimulator } from '../simulators/crm/salesforce';
-import { startZohoSimulator } from '../simulators/crm/zoho';
-import { startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
-import { decode, noiseImage } from '../support/images';
-import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, simulatedHubSpot, simulatedSalesforce, simulatedWhatsApp, simulatedZoho } from './workflowRuns';
+import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
+import { startSalesforceSimulator } from '../../devkit/simulators/crm/salesforce';
+import { startZohoSimulator } from '../../devkit/simulators/crm/zoho';
+import { startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
+import { decode, noiseImage } from '../../devkit/generators/images';
+import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { executionOf, simulatedHubSpot, simulatedSalesforce, simulatedWhatsApp, simulatedZoho } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
 

@@ -4,11 +4,11 @@
  * and the node creates, matches and logs against each vendor's simulator. Also each CRM without the
  * package's WhatsApp custom fields (HubSpot through its token credential): still written, with a warning.
  */
-import { HUBSPOT_SIM_SCOPES, startHubSpotSimulator } from '../simulators/crm/hubspot';
-import { startSalesforceSimulator } from '../simulators/crm/salesforce';
-import { startZohoSimulator } from '../simulators/crm/zoho';
-import { N8nApi, readHostState } from './n8nHost';
-import { simulatedHubSpot, simulatedZoho, simulatedSalesforce } from './workflowRuns';
+import { HUBSPOT_SIM_SCOPES, startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
+import { startSalesforceSimulator } from '../../devkit/simulators/crm/salesforce';
+import { startZohoSimulator } from '../../devkit/simulators/crm/zoho';
+import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { simulatedHubSpot, simulatedZoho, simulatedSalesforce } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 

@@ -3,11 +3,11 @@
  * customer's language with "did this solve it?" buttons; tapping "No" hands over to a person; other
  * messages are left alone.
  */
-import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
-import { combine, envelopeFor, interactiveReply, textMessage } from '../simulators/whatsappPayloads';
-import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from './workflowRuns';
+import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
+import { combine, envelopeFor, interactiveReply, textMessage } from '../../devkit/payloads/whatsappPayloads';
+import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 
-import { E2E_DIR, E2E_PORT, startN8n, STATE_FILE } from './n8nHost';
+import { E2E_DIR, E2E_PORT, startN8n, STATE_FILE } from '../../devkit/n8n/n8nHost';
 
 /** Starts one real n8n for all end-to-end suites (SCRM_N8N_VERSION picks another host, e.g. 1.123.81). */
 export default async function globalSetup(): Promise<void> {

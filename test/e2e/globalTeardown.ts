@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 
-import { readHostState, STATE_FILE, stopN8n } from './n8nHost';
+import { readHostState, STATE_FILE, stopN8n } from '../../devkit/n8n/n8nHost';
 
 export default async function globalTeardown(): Promise<void> {
 	if (!fs.existsSync(STATE_FILE)) return;

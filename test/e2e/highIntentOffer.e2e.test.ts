@@ -6,12 +6,12 @@
 import { createHubSpotAdapter } from '../../lib/crm/hubspot/adapter';
 import type { CrmAdapter } from '../../lib/crm/types';
 import { axiosTransport } from '../../lib/http/transport';
-import { startHubSpotSimulator } from '../simulators/crm/hubspot';
-import { campaignTemplates, SIM, startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
-import { combine, envelopeFor, textMessage } from '../simulators/whatsappPayloads';
-import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, SIM_BUSINESS, simulatedHubSpot, simulatedWhatsApp } from './workflowRuns';
+import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
+import { campaignTemplates, SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
+import { combine, envelopeFor, textMessage } from '../../devkit/payloads/whatsappPayloads';
+import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { executionOf, SIM_BUSINESS, simulatedHubSpot, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
 

@@ -6,9 +6,9 @@
 import { createHubSpotAdapter } from '../../lib/crm/hubspot/adapter';
 import type { CrmAdapter } from '../../lib/crm/types';
 import { axiosTransport } from '../../lib/http/transport';
-import { startHubSpotSimulator } from '../simulators/crm/hubspot';
-import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, simulatedHubSpot, startByWebhook } from './workflowRuns';
+import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
+import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { executionOf, simulatedHubSpot, startByWebhook } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 

@@ -3,10 +3,10 @@
  * template, and the same event repeated within 6 hours is held back with the reason, while a new
  * status of the same order still goes.
  */
-import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
-import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, simulatedWhatsApp } from './workflowRuns';
+import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
+import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { executionOf, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 

@@ -6,11 +6,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
-import { combine, envelopeFor, textMessage } from '../simulators/whatsappPayloads';
-import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from './workflowRuns';
+import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
+import { combine, envelopeFor, textMessage } from '../../devkit/payloads/whatsappPayloads';
+import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 
-import { E2E_PORT, ROOT } from './n8nHost';
+import { E2E_PORT, ROOT } from '../../devkit/n8n/n8nHost';
 
 jest.setTimeout(600_000);
 

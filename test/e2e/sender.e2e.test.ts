@@ -5,12 +5,12 @@
  */
 import Redis from 'ioredis';
 
-import { SIM, SIM_MEDIA_BYTES, startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
-import { startRedisServer } from '../support/redisServer';
-import type { RedisServer } from '../support/redisServer';
-import { N8nApi, readHostState } from './n8nHost';
-import { executionOf, simulatedWhatsApp } from './workflowRuns';
+import { SIM, SIM_MEDIA_BYTES, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
+import { startRedisServer } from '../../devkit/servers/redisServer';
+import type { RedisServer } from '../../devkit/servers/redisServer';
+import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { executionOf, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 

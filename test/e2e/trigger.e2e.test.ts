@@ -7,11 +7,11 @@ import type { AddressInfo } from 'node:net';
 
 import Redis from 'ioredis';
 
-import { startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
-import { startRedisServer } from '../support/redisServer';
-import type { RedisServer } from '../support/redisServer';
-import { N8nApi, readHostState, sleep } from './n8nHost';
+import { startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
+import { startRedisServer } from '../../devkit/servers/redisServer';
+import type { RedisServer } from '../../devkit/servers/redisServer';
+import { N8nApi, readHostState, sleep } from '../../devkit/n8n/n8nHost';
 
 const APP_SECRET = 'e2e-app-secret';
 const VERIFY_TOKEN = 'e2e-verify-token';

@@ -5,13 +5,13 @@
  * and ones older than the week are not. Run again, the list is refreshed, not duplicated. The same
  * list is mailed to the agents (an SMTP sink on loopback), customers' words escaped.
  */
-import { startPostgres } from '../support/postgresServer';
-import type { PostgresServer } from '../support/postgresServer';
-import { mimeParts, startSmtpSink } from '../support/smtpSink';
-import type { SmtpSink } from '../support/smtpSink';
-import { archiveTablesSql, seedArchive } from './archiveSeed';
-import { N8nApi, readHostState } from './n8nHost';
-import { archivePostgres, startByWebhook } from './workflowRuns';
+import { startPostgres } from '../../devkit/servers/postgresServer';
+import type { PostgresServer } from '../../devkit/servers/postgresServer';
+import { mimeParts, startSmtpSink } from '../../devkit/simulators/smtpSink';
+import type { SmtpSink } from '../../devkit/simulators/smtpSink';
+import { archiveTablesSql, seedArchive } from '../../devkit/generators/archiveSeed';
+import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { archivePostgres, startByWebhook } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
 

@@ -4,14 +4,14 @@
  * shows the figures worked out by hand from that week, and the Monday e-mail carries them with the
  * page attached, delivered to an SMTP sink on loopback.
  */
-import { startPostgres } from '../support/postgresServer';
-import type { PostgresServer } from '../support/postgresServer';
-import { mimeParts, startSmtpSink } from '../support/smtpSink';
-import type { SmtpSink } from '../support/smtpSink';
-import type { ArchivedMessage, ArchivedStatus } from './archiveSeed';
-import { archiveTablesSql, seedArchive } from './archiveSeed';
-import { N8nApi, readHostState } from './n8nHost';
-import { archivePostgres, executionOf, startByWebhook } from './workflowRuns';
+import { startPostgres } from '../../devkit/servers/postgresServer';
+import type { PostgresServer } from '../../devkit/servers/postgresServer';
+import { mimeParts, startSmtpSink } from '../../devkit/simulators/smtpSink';
+import type { SmtpSink } from '../../devkit/simulators/smtpSink';
+import type { ArchivedMessage, ArchivedStatus } from '../../devkit/generators/archiveSeed';
+import { archiveTablesSql, seedArchive } from '../../devkit/generators/archiveSeed';
+import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { archivePostgres, executionOf, startByWebhook } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
 

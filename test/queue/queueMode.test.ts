@@ -10,14 +10,14 @@
  */
 import fs from 'node:fs';
 
-import { startHubSpotSimulator } from '../simulators/crm/hubspot';
-import type { HubSpotSimulator } from '../simulators/crm/hubspot';
-import { startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
-import { N8nApi, sleep, tail } from '../e2e/n8nHost';
-import { deployLoadWorkflow, inboundMessages, MetaLikePoster, waitUntilIdle } from './inboundLoad';
-import type { InboundMessage } from './inboundLoad';
-import { QueueDeployment } from './queueDeployment';
+import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
+import type { HubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
+import { startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
+import { N8nApi, sleep, tail } from '../../devkit/n8n/n8nHost';
+import { deployLoadWorkflow, inboundMessages, MetaLikePoster, waitUntilIdle } from '../../devkit/n8n/inboundLoad';
+import type { InboundMessage } from '../../devkit/n8n/inboundLoad';
+import { QueueDeployment } from '../../devkit/n8n/queueDeployment';
 
 const VERSION = process.env.SCRM_N8N_VERSION ?? fs.readFileSync(`${__dirname}/../../scripts/n8n-version`, 'utf8').trim();
 const PORT = Number(process.env.SCRM_QUEUE_TEST_PORT ?? 5741);

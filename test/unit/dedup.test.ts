@@ -1,6 +1,6 @@
 import { dedupeContacts, DEFAULT_FIELDS, dice, jaroWinkler, levenshtein, levenshteinRatio } from '../../lib/dedup';
 import type { Contact, DedupOptions, DedupResult } from '../../lib/dedup';
-import { FEBRL_FIELDS, generateContacts, loadFebrl, pairMetrics, PRODUCT_MAP } from '../support/contactGenerator';
+import { FEBRL_FIELDS, generateContacts, loadFebrl, pairMetrics, PRODUCT_MAP } from '../../devkit/generators/contactGenerator';
 
 const HK: DedupOptions = { defaultCountry: 'HK' };
 

@@ -1,8 +1,8 @@
 import { deliveryKey, MemoryDeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
 import type { DeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
 import { RedisDeliveryDedupStore } from '../../lib/whatsapp/redisDeliveryDedup';
-import { startRedisServer } from '../support/redisServer';
-import type { RedisServer } from '../support/redisServer';
+import { startRedisServer } from '../../devkit/servers/redisServer';
+import type { RedisServer } from '../../devkit/servers/redisServer';
 
 /** What both stores promise about claims held until the run that emitted them settles. */
 function inProgressClaims(open: () => DeliveryDedupStore, wait: (ms: number) => Promise<void>) {

@@ -9,8 +9,8 @@ import {
 	inboundTextWebhook,
 	startGraphApiSimulator,
 	statusWebhook,
-} from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
+} from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 
 const V = 'v23.0';
 const CUSTOMER = '85261234567';

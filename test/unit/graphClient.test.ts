@@ -6,8 +6,8 @@ import axios from 'axios';
 import { axiosTransport, TransportError } from '../../lib/http/transport';
 import { GraphApiError } from '../../lib/whatsapp/errors';
 import { GraphClient, MediaIntegrityError } from '../../lib/whatsapp/graphClient';
-import { DEFAULT_LIMITS, SIM, SIM_MEDIA_BYTES, startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
+import { DEFAULT_LIMITS, SIM, SIM_MEDIA_BYTES, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 
 const VERSION = 'v23.0';
 const CUSTOMER = '+852 6123 4567';

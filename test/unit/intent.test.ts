@@ -1,6 +1,6 @@
 import { createTagger, detectLanguage, fold, INTENT_TAGS, tagMessage, tierCustomer } from '../../lib/intent';
 import type { TagResult } from '../../lib/intent';
-import { loadIntentDataset, scoreIntents } from '../support/intentDataset';
+import { loadIntentDataset, scoreIntents } from '../../devkit/datasets/intentDataset';
 
 const tagsOf = (result: TagResult): string[] => result.intents.map((i) => i.tag);
 const tags = (text: string): string[] => tagsOf(tagMessage(text));

@@ -10,7 +10,7 @@ import {
 	templateMessage,
 	textMessage,
 } from '../../lib/whatsapp/messages';
-import { defaultTemplates, SIM, startGraphApiSimulator } from '../simulators/graphApi';
+import { defaultTemplates, SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 
 const templates = defaultTemplates() as unknown as MessageTemplate[];
 const template = (name: string, language = 'en_US') => templates.find((t) => t.name === name && t.language === language)!;

@@ -14,8 +14,8 @@ import { createQuotaGuard } from '../../lib/quota';
 import type { QuotaGuard, QuotaGuardOptions, QuotaRequest, ReserveResult, StoreOptions } from '../../lib/quota';
 import { kthSmallest } from '../../lib/quota/stores/document';
 import { knownTimeZoneCountries, timeZoneOf } from '../../lib/quota/timeZones';
-import { freePort, startRedisServer } from '../support/redisServer';
-import type { RedisServer } from '../support/redisServer';
+import { freePort, startRedisServer } from '../../devkit/servers/redisServer';
+import type { RedisServer } from '../../devkit/servers/redisServer';
 
 const PN = '106540352242922';
 const HK = '+85291234567';

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { createQuotaGuard } from '../../lib/quota';
-import { startRedisServer } from '../support/redisServer';
-import type { RedisServer } from '../support/redisServer';
+import { startRedisServer } from '../../devkit/servers/redisServer';
+import type { RedisServer } from '../../devkit/servers/redisServer';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');

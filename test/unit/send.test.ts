@@ -3,8 +3,8 @@ import { sendThroughGuard } from '../../lib/sender/send';
 import type { Reservation, ReserveRequest, SendGuard } from '../../lib/sender/send';
 import { GraphClient } from '../../lib/whatsapp/graphClient';
 import { textMessage } from '../../lib/whatsapp/messages';
-import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
+import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 
 /** A guard that answers from a script and records what the send did with its reservations. */
 class ScriptedGuard implements SendGuard {

@@ -13,10 +13,10 @@ import type { QuotaGuard, StoreOptions } from '../../lib/quota';
 import { sendThroughGuard } from '../../lib/sender/send';
 import { GraphClient } from '../../lib/whatsapp/graphClient';
 import { textMessage } from '../../lib/whatsapp/messages';
-import { SIM, startGraphApiSimulator } from '../simulators/graphApi';
-import type { GraphApiSimulator } from '../simulators/graphApi';
-import { startRedisServer } from '../support/redisServer';
-import type { RedisServer } from '../support/redisServer';
+import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
+import { startRedisServer } from '../../devkit/servers/redisServer';
+import type { RedisServer } from '../../devkit/servers/redisServer';
 
 const PN = SIM.phoneNumberId;
 const HK = '85291234567';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 import { signBody, verifySignature } from '../../lib/whatsapp/signature';
-import { envelope, textMessage } from '../simulators/whatsappPayloads';
+import { envelope, textMessage } from '../../devkit/payloads/whatsappPayloads';
 
 const SECRET = 'the-app-secret';
 const body = JSON.stringify(envelope(textMessage({ text: '有冇discount? 😀' })));

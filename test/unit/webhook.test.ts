@@ -27,8 +27,8 @@ import {
 	unsupportedMessage,
 	wamid,
 	webhookErrors,
-} from '../simulators/whatsappPayloads';
-import type { MediaType, WebhookChange } from '../simulators/whatsappPayloads';
+} from '../../devkit/payloads/whatsappPayloads';
+import type { MediaType, WebhookChange } from '../../devkit/payloads/whatsappPayloads';
 
 /** 1795300000 in ISO: the builders' default timestamp. */
 const DEFAULT_ISO = '2026-11-21T22:26:40.000Z';

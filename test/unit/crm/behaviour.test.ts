@@ -5,7 +5,7 @@
 import { attachMedia, imageKind, mediaTag } from '../../../lib/crm/media';
 import type { CrmAdapter } from '../../../lib/crm/types';
 import { upsertContacts } from '../../../lib/crm/upsert';
-import { decode, noiseImage } from '../../support/images';
+import { decode, noiseImage } from '../../../devkit/generators/images';
 import type { ContactInput, UpsertOutcome } from '../../../lib/crm/upsert';
 import { CRM_HARNESSES } from './harnesses';
 import type { CrmHarness, RunningCrm } from './harnesses';

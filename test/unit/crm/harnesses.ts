@@ -8,9 +8,9 @@ import type { CrmAdapter, CrmName } from '../../../lib/crm/types';
 import { createZohoAdapter } from '../../../lib/crm/zoho/adapter';
 import { axiosTransport } from '../../../lib/http/transport';
 import type { HttpTransport } from '../../../lib/http/transport';
-import { startHubSpotSimulator } from '../../simulators/crm/hubspot';
-import { startSalesforceSimulator } from '../../simulators/crm/salesforce';
-import { startZohoSimulator } from '../../simulators/crm/zoho';
+import { startHubSpotSimulator } from '../../../devkit/simulators/crm/hubspot';
+import { startSalesforceSimulator } from '../../../devkit/simulators/crm/salesforce';
+import { startZohoSimulator } from '../../../devkit/simulators/crm/zoho';
 
 export interface RunningCrm {
 	adapter: CrmAdapter;

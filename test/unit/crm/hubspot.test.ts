@@ -10,8 +10,8 @@ import { CrmApiError } from '../../../lib/crm/types';
 import type { CrmAdapter, MessageLog } from '../../../lib/crm/types';
 import { upsertContacts } from '../../../lib/crm/upsert';
 import { axiosTransport } from '../../../lib/http/transport';
-import { HUBSPOT_SIM_SCOPES, startHubSpotSimulator } from '../../simulators/crm/hubspot';
-import type { HubSpotSimProperty, HubSpotSimulator, HubSpotSimulatorOptions } from '../../simulators/crm/hubspot';
+import { HUBSPOT_SIM_SCOPES, startHubSpotSimulator } from '../../../devkit/simulators/crm/hubspot';
+import type { HubSpotSimProperty, HubSpotSimulator, HubSpotSimulatorOptions } from '../../../devkit/simulators/crm/hubspot';
 
 jest.setTimeout(60_000);
 

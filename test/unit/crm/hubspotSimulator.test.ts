@@ -4,9 +4,9 @@
  */
 import { axiosTransport } from '../../../lib/http/transport';
 import type { HttpResponse } from '../../../lib/http/transport';
-import { sleep } from '../../simulators/crm/common';
-import { startHubSpotSimulator } from '../../simulators/crm/hubspot';
-import type { HubSpotSimulator, HubSpotSimulatorOptions } from '../../simulators/crm/hubspot';
+import { sleep } from '../../../devkit/simulators/crm/common';
+import { startHubSpotSimulator } from '../../../devkit/simulators/crm/hubspot';
+import type { HubSpotSimulator, HubSpotSimulatorOptions } from '../../../devkit/simulators/crm/hubspot';
 
 jest.setTimeout(30_000);
 

@@ -5,7 +5,7 @@
 import { Jimp } from 'jimp';
 
 import { exifOrientation, fitMedia, imageKind, mediaTag, taggedFileName } from '../../../lib/crm/media';
-import { decode, noiseImage, webpLike } from '../../support/images';
+import { decode, noiseImage, webpLike } from '../../../devkit/generators/images';
 
 jest.setTimeout(120_000);
 

@@ -5,8 +5,8 @@
  */
 import { closeRedisLimiters, redisLimiters } from '../../../lib/crm/redisRateLimiter';
 import type { RateLimiter } from '../../../lib/crm/http';
-import { startRedisServer } from '../../support/redisServer';
-import type { RedisServer } from '../../support/redisServer';
+import { startRedisServer } from '../../../devkit/servers/redisServer';
+import type { RedisServer } from '../../../devkit/servers/redisServer';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -7,8 +7,8 @@ import type { SalesforceAdapterOptions } from '../../../lib/crm/salesforce/adapt
 import { CrmApiError } from '../../../lib/crm/types';
 import type { MessageLog } from '../../../lib/crm/types';
 import { upsertContacts } from '../../../lib/crm/upsert';
-import { parseSoql, SALESFORCE_SIM_TOKEN, startSalesforceSimulator } from '../../simulators/crm/salesforce';
-import type { SalesforceSimulator, SalesforceSimulatorOptions } from '../../simulators/crm/salesforce';
+import { parseSoql, SALESFORCE_SIM_TOKEN, startSalesforceSimulator } from '../../../devkit/simulators/crm/salesforce';
+import type { SalesforceSimulator, SalesforceSimulatorOptions } from '../../../devkit/simulators/crm/salesforce';
 
 const START = Date.parse('2026-05-01T00:00:00Z');
 const V = '/services/data/v62.0';

@@ -6,9 +6,9 @@ import { multipartBody } from '../../../lib/http/multipart';
 import type { MultipartPart } from '../../../lib/http/multipart';
 import { axiosTransport } from '../../../lib/http/transport';
 import type { HttpResponse } from '../../../lib/http/transport';
-import { startHubSpotSimulator } from '../../simulators/crm/hubspot';
-import { startSalesforceSimulator } from '../../simulators/crm/salesforce';
-import { startZohoSimulator } from '../../simulators/crm/zoho';
+import { startHubSpotSimulator } from '../../../devkit/simulators/crm/hubspot';
+import { startSalesforceSimulator } from '../../../devkit/simulators/crm/salesforce';
+import { startZohoSimulator } from '../../../devkit/simulators/crm/zoho';
 
 jest.setTimeout(30_000);
 

@@ -8,8 +8,8 @@ import type { ZohoAdapterOptions } from '../../../lib/crm/zoho/adapter';
 import { CrmApiError } from '../../../lib/crm/types';
 import type { MessageLog } from '../../../lib/crm/types';
 import { upsertContacts } from '../../../lib/crm/upsert';
-import { parseCriteria, startZohoSimulator, ZOHO_SIM_TOKEN } from '../../simulators/crm/zoho';
-import type { ZohoSimulator, ZohoSimulatorOptions } from '../../simulators/crm/zoho';
+import { parseCriteria, startZohoSimulator, ZOHO_SIM_TOKEN } from '../../../devkit/simulators/crm/zoho';
+import type { ZohoSimulator, ZohoSimulatorOptions } from '../../../devkit/simulators/crm/zoho';
 
 const START = Date.parse('2026-05-01T00:00:00Z');
 

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 
 import { normalizePhone } from '../../lib/phone/normalize';
-import { seededRandom } from '../support/seededRandom';
+import { seededRandom } from '../generators/seededRandom';
 
 export const DEFAULT_WABA_ID = '102290129340398';
 export const DEFAULT_PHONE_NUMBER_ID = '106540352242922';

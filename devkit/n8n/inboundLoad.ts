@@ -7,11 +7,11 @@
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import { SIM } from '../simulators/graphApi';
 import type { HubSpotSimulator } from '../simulators/crm/hubspot';
-import { envelopeFor, textMessage } from '../simulators/whatsappPayloads';
-import type { WebhookBody } from '../simulators/whatsappPayloads';
-import type { N8nApi } from '../e2e/n8nHost';
-import { sleep } from '../e2e/n8nHost';
-import { SIM_BUSINESS, simulatedWhatsApp } from '../e2e/workflowRuns';
+import { envelopeFor, textMessage } from '../payloads/whatsappPayloads';
+import type { WebhookBody } from '../payloads/whatsappPayloads';
+import type { N8nApi } from './n8nHost';
+import { sleep } from './n8nHost';
+import { SIM_BUSINESS, simulatedWhatsApp } from './workflowRuns';
 
 export const LOAD_WEBHOOK_ID = '3f6c2a9e-8d41-4b7a-a0c5-5e1d9b2f7a64';
 

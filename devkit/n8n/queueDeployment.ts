@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { ROOT } from '../e2e/n8nHost';
+import { ROOT } from './n8nHost';
 
 const run = promisify(execFile);
 

@@ -1,7 +1,7 @@
 /**
  * Runs the HubSpot simulator on its own, for the sandbox and benchmarks:
  *
- *   node .build/test/simulators/crm/hubspotCli.js [--port 8790] [--host 127.0.0.1] [--token T]
+ *   node .build/devkit/simulators/crm/hubspotCli.js [--port 8790] [--host 127.0.0.1] [--token T]
  *        [--tier free|starter|professional|enterprise] [--latency MS] [--search-lag MS] [--no-limits] [--empty]
  *
  * Prints the base URL on the first line of stdout, then a JSON line with the token and limits.

@@ -434,7 +434,7 @@ export const FEBRL_DIR = ((): string => {
 		if (fs.existsSync(candidate)) return candidate;
 		dir = path.dirname(dir);
 	}
-	return path.join(__dirname, '..', 'data', 'febrl');
+	return path.join(__dirname, '..', '..', 'test', 'data', 'febrl');
 })();
 
 export interface FebrlSet {

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { PostgresServer } from '../support/postgresServer';
-import { ROOT } from './n8nHost';
+import type { PostgresServer } from '../servers/postgresServer';
+import { ROOT } from '../n8n/n8nHost';
 
 export interface ArchivedMessage {
 	wamid: string;

@@ -27,7 +27,7 @@ export const INTENT_DATA_DIR = ((): string => {
 		if (fs.existsSync(candidate)) return candidate;
 		dir = path.dirname(dir);
 	}
-	return path.join(__dirname, '..', 'data', 'intent');
+	return path.join(__dirname, '..', '..', 'test', 'data', 'intent');
 })();
 
 export function loadIntentDataset(name: 'dev' | 'holdout'): LabelledMessage[] {

@@ -1,7 +1,7 @@
 /**
  * Runs the Graph API simulator on its own, for the sandbox and benchmarks:
  *
- *   node .build/test/simulators/cli.js --port 8787 [--host 127.0.0.1] [--token T]... [--app-secret S]
+ *   node .build/devkit/simulators/cli.js --port 8787 [--host 127.0.0.1] [--token T]... [--app-secret S]
  *        [--latency MS] [--throughput N] [--pair-interval MS] [--pair-burst N] [--no-window] [--no-limits]
  *        [--app-callback URL] [--public-url URL] [--tls-key FILE --tls-cert FILE]
  *
