@@ -21,8 +21,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "test: ${missing[*]} missing; install with: sudo apt-get install ${missing[*]}" >&2
   fi
 fi
-echo "== lint (n8n community-node rules)"
+echo "== lint (n8n community-node rules) and formatting (prettier, n8n's settings)"
 npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
 echo "== type-check tests and benchmarks"
 npx tsc -p tsconfig.dev.json --noEmit
 
