@@ -3,7 +3,17 @@ import * as jsoncParser from 'jsonc-eslint-parser';
 import tseslint from 'typescript-eslint';
 
 export default [
-	{ ignores: ['dist/**', '.build/**', '.host/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+	{
+		ignores: [
+			'dist/**',
+			'.build/**',
+			'.host/**',
+			'node_modules/**',
+			'coverage/**',
+			'**/*.js',
+			'**/*.mjs',
+		],
+	},
 	...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts'] })),
 	{
 		...n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport,
@@ -21,7 +31,10 @@ export default [
 	{
 		files: ['**/*.ts'],
 		rules: {
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+			],
 		},
 	},
 	{

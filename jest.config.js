@@ -4,30 +4,30 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.dev.json' }];
 const modulePathIgnorePatterns = ['<rootDir>/.host/', '<rootDir>/dist/', '<rootDir>/.build/'];
 
 module.exports = {
-  projects: [
-    {
-      displayName: 'unit',
-      testEnvironment: 'node',
-      transform: { '^.+\\.ts$': tsJest },
-      modulePathIgnorePatterns,
-      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/nodes/**/*.test.ts'],
-    },
-    {
-      displayName: 'e2e',
-      testEnvironment: 'node',
-      transform: { '^.+\\.ts$': tsJest },
-      modulePathIgnorePatterns,
-      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
-      globalTeardown: '<rootDir>/test/e2e/globalTeardown.ts',
-    },
-    {
-      // Starts a queue-mode deployment of its own (scripts/queue-mode.sh) and puts it under load and faults.
-      displayName: 'queue',
-      testEnvironment: 'node',
-      transform: { '^.+\\.ts$': tsJest },
-      modulePathIgnorePatterns,
-      testMatch: ['<rootDir>/test/queue/**/*.test.ts'],
-    },
-  ],
+	projects: [
+		{
+			displayName: 'unit',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			modulePathIgnorePatterns,
+			testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/nodes/**/*.test.ts'],
+		},
+		{
+			displayName: 'e2e',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			modulePathIgnorePatterns,
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
+			globalTeardown: '<rootDir>/test/e2e/globalTeardown.ts',
+		},
+		{
+			// Starts a queue-mode deployment of its own (scripts/queue-mode.sh) and puts it under load and faults.
+			displayName: 'queue',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			modulePathIgnorePatterns,
+			testMatch: ['<rootDir>/test/queue/**/*.test.ts'],
+		},
+	],
 };

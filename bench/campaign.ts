@@ -17,7 +17,6 @@ import { makeCertificate } from './support/tls';
 
 const PORT = 5682;
 
-
 interface Run {
 	accepted: number;
 	messagesPerSecond: number;
@@ -26,18 +25,34 @@ interface Run {
 }
 
 /** Posts the list and waits for the workflow to answer, which it does once the last item was sent. */
-async function runCampaign(graph: GraphApiSimulator, url: string, contacts: object[]): Promise<Run> {
+async function runCampaign(
+	graph: GraphApiSimulator,
+	url: string,
+	contacts: object[],
+): Promise<Run> {
 	graph.state.resetCounters();
 	const sentBefore = graph.state.sent.length;
 	const started = Date.now();
-	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ contacts }) });
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ contacts }),
+	});
 	await response.arrayBuffer();
 	if (response.status !== 200) throw new Error(`campaign webhook answered ${response.status}`);
 	const seconds = (Date.now() - started) / 1000;
 	const sent = graph.state.sent.slice(sentBefore);
-	const span = sent.length > 1 ? (sent[sent.length - 1].receivedAt - sent[0].receivedAt) / 1000 : seconds;
-	const rejected = Object.fromEntries(Object.entries(graph.state.rejected).filter(([, count]) => count > 0));
-	return { accepted: sent.length, messagesPerSecond: sent.length / Math.max(span, 0.001), rejected, seconds };
+	const span =
+		sent.length > 1 ? (sent[sent.length - 1].receivedAt - sent[0].receivedAt) / 1000 : seconds;
+	const rejected = Object.fromEntries(
+		Object.entries(graph.state.rejected).filter(([, count]) => count > 0),
+	);
+	return {
+		accepted: sent.length,
+		messagesPerSecond: sent.length / Math.max(span, 0.001),
+		rejected,
+		seconds,
+	};
 }
 
 /** Enough requests in flight to fill the number's throughput while each waits 50 ms for Meta. */
@@ -49,7 +64,9 @@ export async function runCampaignBench(
 	messages = Number(process.env.SCRM_BENCH_CAMPAIGN ?? 10_000),
 	throughputs = (process.env.SCRM_BENCH_THROUGHPUT ?? '80,1000').split(',').map(Number),
 ): Promise<Record<string, unknown>> {
-	const version = process.env.SCRM_N8N_VERSION ?? fs.readFileSync(path.join(ROOT, 'scripts/n8n-version'), 'utf8').trim();
+	const version =
+		process.env.SCRM_N8N_VERSION ??
+		fs.readFileSync(path.join(ROOT, 'scripts/n8n-version'), 'utf8').trim();
 	const { keyFile, certFile } = makeCertificate(path.join(ROOT, '.host', 'bench', 'tls'));
 	const graph = await startGraphApiSimulator({
 		tls: { key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile) },
@@ -64,7 +81,10 @@ export async function runCampaignBench(
 			version,
 			port: PORT,
 			name: 'campaign',
-			env: { NODE_OPTIONS: `--require ${path.join(ROOT, 'bench/support/loopbackDns.js')}`, NODE_EXTRA_CA_CERTS: certFile },
+			env: {
+				NODE_OPTIONS: `--require ${path.join(ROOT, 'bench/support/loopbackDns.js')}`,
+				NODE_EXTRA_CA_CERTS: certFile,
+			},
 		});
 		const n8n = await N8nApi.forOwner(host.url);
 		const ours = await n8n.createCredential('whatsAppScrmApi', 'bench', {
@@ -74,17 +94,31 @@ export async function runCampaignBench(
 			wabaId: SIM.wabaId,
 			graphApiVersion: 'v26.0',
 		});
-		const builtIn = await n8n.createCredential('whatsAppApi', 'bench built-in', { accessToken: SIM.token, businessAccountId: SIM.wabaId });
+		const builtIn = await n8n.createCredential('whatsAppApi', 'bench built-in', {
+			accessToken: SIM.token,
+			businessAccountId: SIM.wabaId,
+		});
 		const builtInFlow = await n8n.call(
 			'POST',
 			'/rest/workflows',
-			listWorkflow("Campaign: n8n's WhatsApp node", 'bench-builtin', 'c0000000-0000-4000-8000-0000000000b2', {
-				type: 'n8n-nodes-base.whatsApp',
-				typeVersion: 1,
-				onError: 'continueRegularOutput',
-				credentials: { whatsAppApi: builtIn },
-				parameters: { resource: 'message', operation: 'sendTemplate', phoneNumberId: SIM.phoneNumberId, recipientPhoneNumber: '={{ $json.phone }}', template: 'hello_world|en_US' },
-			}),
+			listWorkflow(
+				"Campaign: n8n's WhatsApp node",
+				'bench-builtin',
+				'c0000000-0000-4000-8000-0000000000b2',
+				{
+					type: 'n8n-nodes-base.whatsApp',
+					typeVersion: 1,
+					onError: 'continueRegularOutput',
+					credentials: { whatsAppApi: builtIn },
+					parameters: {
+						resource: 'message',
+						operation: 'sendTemplate',
+						phoneNumberId: SIM.phoneNumberId,
+						recipientPhoneNumber: '={{ $json.phone }}',
+						template: 'hello_world|en_US',
+					},
+				},
+			),
 		);
 		await n8n.activate(builtInFlow);
 
@@ -94,39 +128,75 @@ export async function runCampaignBench(
 			const oursFlow = await n8n.call(
 				'POST',
 				'/rest/workflows',
-				listWorkflow(`Campaign: WhatsApp Sender at ${throughput}/s`, `bench-ours-${throughput}`, `c0000000-0000-4000-8000-0000000001${String(round).padStart(2, '0')}`, {
-					type: 'n8n-nodes-whatsapp-scrm.whatsAppSender',
-					typeVersion: 1,
-					credentials: { whatsAppScrmApi: ours },
-					parameters: {
-						operation: 'sendTemplate',
-						phoneNumberId: SIM.phoneNumberId,
-						to: '={{ $json.phone }}',
-						template: 'hello_world::en_US',
-						options: { parallelSends: parallelSendsFor(throughput) },
-						ledgerStore: 'memory',
-						quotaGuard: { messagingLimit: 0, quietHoursStart: '', throughputPerSecond: throughput },
+				listWorkflow(
+					`Campaign: WhatsApp Sender at ${throughput}/s`,
+					`bench-ours-${throughput}`,
+					`c0000000-0000-4000-8000-0000000001${String(round).padStart(2, '0')}`,
+					{
+						type: 'n8n-nodes-whatsapp-scrm.whatsAppSender',
+						typeVersion: 1,
+						credentials: { whatsAppScrmApi: ours },
+						parameters: {
+							operation: 'sendTemplate',
+							phoneNumberId: SIM.phoneNumberId,
+							to: '={{ $json.phone }}',
+							template: 'hello_world::en_US',
+							options: { parallelSends: parallelSendsFor(throughput) },
+							ledgerStore: 'memory',
+							quotaGuard: {
+								messagingLimit: 0,
+								quietHoursStart: '',
+								throughputPerSecond: throughput,
+							},
+						},
 					},
-				}),
+				),
 			);
 			await n8n.activate(oursFlow);
 
 			// Distinct customers in assigned Hong Kong mobile ranges (full metadata refuses unassigned
 			// ones), new ones in every round so the pair rate never holds a message back.
-			const contacts = (prefix: number) => Array.from({ length: messages }, (_, i) => ({ phone: `+852${prefix + round}${String(i).padStart(6, '0')}` }));
-			const our = await runCampaign(graph, `${host.url}/webhook/bench-ours-${throughput}`, contacts(91));
+			const contacts = (prefix: number) =>
+				Array.from({ length: messages }, (_, i) => ({
+					phone: `+852${prefix + round}${String(i).padStart(6, '0')}`,
+				}));
+			const our = await runCampaign(
+				graph,
+				`${host.url}/webhook/bench-ours-${throughput}`,
+				contacts(91),
+			);
 			await sleep(2000);
 			const theirs = await runCampaign(graph, `${host.url}/webhook/bench-builtin`, contacts(61));
 			await sleep(2000);
 
-			console.log(`template campaign of ${messages.toLocaleString('en')} messages, simulator answering in 50 ms, limit ${throughput}/s per number`);
-			for (const [label, run] of [['WhatsApp Sender (ours)', our], ["n8n's WhatsApp node", theirs]] as const) {
-				const codes = Object.entries(run.rejected).map(([code, count]) => `${code}×${count}`).join(', ') || 'none';
-				console.log(`  ${label.padEnd(24)} delivered ${String(run.accepted).padStart(6)}   ${run.messagesPerSecond.toFixed(1).padStart(7)} msg/s   rejected: ${codes}   (${run.seconds.toFixed(0)} s)`);
+			console.log(
+				`template campaign of ${messages.toLocaleString('en')} messages, simulator answering in 50 ms, limit ${throughput}/s per number`,
+			);
+			for (const [label, run] of [
+				['WhatsApp Sender (ours)', our],
+				["n8n's WhatsApp node", theirs],
+			] as const) {
+				const codes =
+					Object.entries(run.rejected)
+						.map(([code, count]) => `${code}×${count}`)
+						.join(', ') || 'none';
+				console.log(
+					`  ${label.padEnd(24)} delivered ${String(run.accepted).padStart(6)}   ${run.messagesPerSecond.toFixed(1).padStart(7)} msg/s   rejected: ${codes}   (${run.seconds.toFixed(0)} s)`,
+				);
 			}
-			console.log(`  ours: ${((our.messagesPerSecond / throughput) * 100).toFixed(1)} % of the ${throughput}/s limit (target 95 %)`);
-			console.log(`  delivered ratio ours / built-in: ${(our.accepted / Math.max(theirs.accepted, 1)).toFixed(2)}\n`);
-			results[`at${throughput}`] = { throughput, ours: our, builtIn: theirs, shareOfLimit: our.messagesPerSecond / throughput, deliveredRatio: our.accepted / Math.max(theirs.accepted, 1) };
+			console.log(
+				`  ours: ${((our.messagesPerSecond / throughput) * 100).toFixed(1)} % of the ${throughput}/s limit (target 95 %)`,
+			);
+			console.log(
+				`  delivered ratio ours / built-in: ${(our.accepted / Math.max(theirs.accepted, 1)).toFixed(2)}\n`,
+			);
+			results[`at${throughput}`] = {
+				throughput,
+				ours: our,
+				builtIn: theirs,
+				shareOfLimit: our.messagesPerSecond / throughput,
+				deliveredRatio: our.accepted / Math.max(theirs.accepted, 1),
+			};
 		}
 		return { messages, ...results };
 	} finally {

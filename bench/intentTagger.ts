@@ -14,13 +14,15 @@ function naiveTagger(): (text: string) => string[] {
 	const phrases: [string, string][] = [];
 	for (const pack of BUILT_IN_PACKS) {
 		for (const tag of INTENT_TAGS) {
-			for (const phrase of phrasesOf(pack.tags[tag])) phrases.push([phrase.replace(/^~+/, '').replace(/\*$/, '').toLowerCase(), tag]);
+			for (const phrase of phrasesOf(pack.tags[tag]))
+				phrases.push([phrase.replace(/^~+/, '').replace(/\*$/, '').toLowerCase(), tag]);
 		}
 	}
 	return (text) => {
 		const lower = text.toLowerCase();
 		const found: string[] = [];
-		for (const [phrase, tag] of phrases) if (lower.includes(phrase) && !found.includes(tag)) found.push(tag);
+		for (const [phrase, tag] of phrases)
+			if (lower.includes(phrase) && !found.includes(tag)) found.push(tag);
 		return found;
 	};
 }
@@ -44,8 +46,15 @@ function throughput(fn: (text: string) => unknown, texts: readonly string[], ms 
 
 const pct = (f: F1 | undefined): string => (f ? f.f1.toFixed(3) : '  -  ');
 
-function table(dev: Scored, holdout: Scored, key: 'byLanguage' | 'byTag', rows: readonly string[]): string[] {
-	return rows.map((row) => `    ${row.padEnd(18)} ${pct(dev[key][row])}   ${pct(holdout[key][row])}`);
+function table(
+	dev: Scored,
+	holdout: Scored,
+	key: 'byLanguage' | 'byTag',
+	rows: readonly string[],
+): string[] {
+	return rows.map(
+		(row) => `    ${row.padEnd(18)} ${pct(dev[key][row])}   ${pct(holdout[key][row])}`,
+	);
 }
 
 export async function runIntentTaggerBench(): Promise<Record<string, unknown>> {
@@ -63,19 +72,32 @@ export async function runIntentTaggerBench(): Promise<Record<string, unknown>> {
 	const baseline = throughput(naive, texts);
 	const languages = ['zh-Hans', 'zh-Hant', 'en', 'th', 'ru'];
 
-	console.log(`intent tagger: quality on ${dev.length} dev and ${holdout.length} holdout messages (holdout never used for tuning)`);
+	console.log(
+		`intent tagger: quality on ${dev.length} dev and ${holdout.length} holdout messages (holdout never used for tuning)`,
+	);
 	console.log(`    micro-F1           dev     holdout`);
-	console.log(`    all                ${pct(scoredDev.micro)}   ${pct(scoredHoldout.micro)}   (precision ${scoredHoldout.micro.precision.toFixed(3)}, recall ${scoredHoldout.micro.recall.toFixed(3)} on holdout)`);
+	console.log(
+		`    all                ${pct(scoredDev.micro)}   ${pct(scoredHoldout.micro)}   (precision ${scoredHoldout.micro.precision.toFixed(3)}, recall ${scoredHoldout.micro.recall.toFixed(3)} on holdout)`,
+	);
 	for (const line of table(scoredDev, scoredHoldout, 'byLanguage', languages)) console.log(line);
 	console.log(`    by tag`);
 	for (const line of table(scoredDev, scoredHoldout, 'byTag', INTENT_TAGS)) console.log(line);
 	console.log(`    naive includes() tagger, holdout micro-F1 ${pct(naiveHoldout.micro)}`);
-	console.log(`throughput, one core, ${texts.length} messages repeated (average ${Math.round(texts.join('').length / texts.length)} characters)`);
-	console.log(`    ours           ${Math.round(ours).toLocaleString('en').padStart(10)} messages/s`);
-	console.log(`    naive baseline ${Math.round(baseline).toLocaleString('en').padStart(10)} messages/s   ours / baseline ${(ours / baseline).toFixed(1)}`);
-	console.log(`    target         ${TARGET_PER_SECOND.toLocaleString('en').padStart(10)} messages/s   ours / target   ${(ours / TARGET_PER_SECOND).toFixed(1)}`);
+	console.log(
+		`throughput, one core, ${texts.length} messages repeated (average ${Math.round(texts.join('').length / texts.length)} characters)`,
+	);
+	console.log(
+		`    ours           ${Math.round(ours).toLocaleString('en').padStart(10)} messages/s`,
+	);
+	console.log(
+		`    naive baseline ${Math.round(baseline).toLocaleString('en').padStart(10)} messages/s   ours / baseline ${(ours / baseline).toFixed(1)}`,
+	);
+	console.log(
+		`    target         ${TARGET_PER_SECOND.toLocaleString('en').padStart(10)} messages/s   ours / target   ${(ours / TARGET_PER_SECOND).toFixed(1)}`,
+	);
 
-	const f1s = (s: Scored, key: 'byLanguage' | 'byTag'): Record<string, number> => Object.fromEntries(Object.entries(s[key]).map(([k, v]) => [k, v.f1]));
+	const f1s = (s: Scored, key: 'byLanguage' | 'byTag'): Record<string, number> =>
+		Object.fromEntries(Object.entries(s[key]).map(([k, v]) => [k, v.f1]));
 	return {
 		devMicroF1: scoredDev.micro.f1,
 		holdoutMicroF1: scoredHoldout.micro.f1,

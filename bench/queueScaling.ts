@@ -13,7 +13,12 @@ import path from 'node:path';
 import { N8nApi, ROOT, sleep } from '../devkit/n8n/n8nHost';
 import { startHubSpotSimulator } from '../devkit/simulators/crm/hubspot';
 import { startGraphApiSimulator } from '../devkit/simulators/graphApi';
-import { deployLoadWorkflow, inboundMessages, MetaLikePoster, waitUntilIdle } from '../devkit/n8n/inboundLoad';
+import {
+	deployLoadWorkflow,
+	inboundMessages,
+	MetaLikePoster,
+	waitUntilIdle,
+} from '../devkit/n8n/inboundLoad';
 import { QueueDeployment } from '../devkit/n8n/queueDeployment';
 import { int, ms, percentile, table, times } from './support/stats';
 
@@ -26,7 +31,8 @@ const OFFERED_PER_SECOND = Number(process.env.SCRM_BENCH_QUEUE_RATE ?? 40);
  * paces itself to HubSpot's limits in each process unless the nodes share them through Redis;
  * the simulator's own limits are off, so this measures n8n and our nodes, not the CRM's allowance.
  */
-const HUBSPOT_TIER = (process.env.SCRM_BENCH_QUEUE_HUBSPOT_TIER ?? 'professional') as 'free' | 'professional';
+const HUBSPOT_TIER = (process.env.SCRM_BENCH_QUEUE_HUBSPOT_TIER ?? 'professional') as
+	'free' | 'professional';
 
 interface Run {
 	workers: number;
@@ -49,12 +55,17 @@ async function measure(workers: number, version: string, sharedLimits = false): 
 	// Per-process pacing: the CRM's own limits off, so this measures n8n and our nodes, not
 	// HubSpot's allowance. Shared: one real HubSpot account's limits, enforced by the simulator.
 	const hubspot = await startHubSpotSimulator(
-		sharedLimits ? { contacts: [], tier: HUBSPOT_TIER === 'free' ? 'free' : 'enterprise' } : { contacts: [], rateLimit: false, searchRateLimit: false },
+		sharedLimits
+			? { contacts: [], tier: HUBSPOT_TIER === 'free' ? 'free' : 'enterprise' }
+			: { contacts: [], rateLimit: false, searchRateLimit: false },
 	);
 	try {
 		await deployment.startFresh();
 		const n8n = await N8nApi.forOwner(deployment.url);
-		const workflow = await deployLoadWorkflow(n8n, deployment, graph, hubspot, { hubSpotTier: HUBSPOT_TIER, shareRateLimits: sharedLimits });
+		const workflow = await deployLoadWorkflow(n8n, deployment, graph, hubspot, {
+			hubSpotTier: HUBSPOT_TIER,
+			shareRateLimits: sharedLimits,
+		});
 		// One customer per message: WhatsApp's pair rate never holds a reply back.
 		const messages = inboundMessages(MESSAGES, MESSAGES, `bench-${workers}w-${Date.now()}`);
 		const poster = new MetaLikePoster(graph, workflow.webhookUrl);
@@ -66,11 +77,15 @@ async function measure(workers: number, version: string, sharedLimits = false): 
 		await poster.drain(Date.now() + 300_000);
 		await waitUntilIdle(n8n, workflow.id, Date.now() + 600_000);
 
-		const firstPost = new Map(poster.deliveries.map((delivery) => [delivery.wamid, delivery.firstAt]));
+		const firstPost = new Map(
+			poster.deliveries.map((delivery) => [delivery.wamid, delivery.firstAt]),
+		);
 		const toCrm: number[] = [];
 		let lastWrite = started;
 		for (const communication of hubspot.state.communications.values()) {
-			const wamid = /\[wamid:([^\]\s<]+)\]/.exec(String(communication.properties.hs_communication_body ?? ''))?.[1];
+			const wamid = /\[wamid:([^\]\s<]+)\]/.exec(
+				String(communication.properties.hs_communication_body ?? ''),
+			)?.[1];
 			const posted = wamid ? firstPost.get(wamid) : undefined;
 			if (posted === undefined) continue;
 			toCrm.push(communication.createdAt - posted);
@@ -78,7 +93,9 @@ async function measure(workers: number, version: string, sharedLimits = false): 
 		}
 		const toReply: number[] = [];
 		for (const sent of graph.state.sent) {
-			const posted = firstPost.get((sent.body.context as { message_id?: string } | undefined)?.message_id ?? '');
+			const posted = firstPost.get(
+				(sent.body.context as { message_id?: string } | undefined)?.message_id ?? '',
+			);
 			if (posted !== undefined) toReply.push(sent.receivedAt - posted);
 			lastWrite = Math.max(lastWrite, sent.receivedAt);
 		}
@@ -103,8 +120,12 @@ async function measure(workers: number, version: string, sharedLimits = false): 
 }
 
 export async function runQueueScalingBench(): Promise<Record<string, unknown>> {
-	const version = process.env.SCRM_N8N_VERSION ?? fs.readFileSync(path.join(ROOT, 'scripts', 'n8n-version'), 'utf8').trim();
-	console.log(`n8n ${version} in queue mode, ${MESSAGES} messages offered at ${OFFERED_PER_SECOND}/s, HubSpot ${HUBSPOT_TIER} tier on the credential, ${os.cpus().length} CPU cores; worker concurrency 10`);
+	const version =
+		process.env.SCRM_N8N_VERSION ??
+		fs.readFileSync(path.join(ROOT, 'scripts', 'n8n-version'), 'utf8').trim();
+	console.log(
+		`n8n ${version} in queue mode, ${MESSAGES} messages offered at ${OFFERED_PER_SECOND}/s, HubSpot ${HUBSPOT_TIER} tier on the credential, ${os.cpus().length} CPU cores; worker concurrency 10`,
+	);
 	// Baseline first: one worker, then two, each on a fresh deployment.
 	const one = await measure(1, version);
 	const two = await measure(2, version);
@@ -120,11 +141,39 @@ export async function runQueueScalingBench(): Promise<Record<string, unknown>> {
 		int(run.rateLimited),
 	];
 	console.log(
-		table([['', 'messages/s', 'p50 → CRM', 'p95 → CRM', 'p95 → reply', 'CRM entries', 'replies', 'HubSpot 429s'], row(one), row(two), row(twoShared)]),
+		table([
+			[
+				'',
+				'messages/s',
+				'p50 → CRM',
+				'p95 → CRM',
+				'p95 → reply',
+				'CRM entries',
+				'replies',
+				'HubSpot 429s',
+			],
+			row(one),
+			row(two),
+			row(twoShared),
+		]),
 	);
 	const scaling = two.messagesPerSecond / one.messagesPerSecond;
 	const sharedScaling = twoShared.messagesPerSecond / one.messagesPerSecond;
-	console.log(`\n2 workers / 1 worker: ${times(scaling)} the messages per second (${os.cpus().length} cores shared by main, workers, Redis, PostgreSQL and the simulators)`);
-	console.log(`2 workers within one HubSpot account's limits / 1 worker: ${times(sharedScaling)} (the CRM's allowance, not n8n, caps it)`);
-	return { version, offeredPerSecond: OFFERED_PER_SECOND, hubSpotTier: HUBSPOT_TIER, cores: os.cpus().length, oneWorker: one, twoWorkers: two, twoWorkersSharedLimits: twoShared, scaling, sharedScaling };
+	console.log(
+		`\n2 workers / 1 worker: ${times(scaling)} the messages per second (${os.cpus().length} cores shared by main, workers, Redis, PostgreSQL and the simulators)`,
+	);
+	console.log(
+		`2 workers within one HubSpot account's limits / 1 worker: ${times(sharedScaling)} (the CRM's allowance, not n8n, caps it)`,
+	);
+	return {
+		version,
+		offeredPerSecond: OFFERED_PER_SECOND,
+		hubSpotTier: HUBSPOT_TIER,
+		cores: os.cpus().length,
+		oneWorker: one,
+		twoWorkers: two,
+		twoWorkersSharedLimits: twoShared,
+		scaling,
+		sharedScaling,
+	};
 }

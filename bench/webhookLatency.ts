@@ -82,7 +82,15 @@ interface Sample {
 	non200: number;
 }
 
-const emptySample = (): Sample => ({ latencies: [], answers: [], uniquePosts: 0, duplicatePosts: 0, executions: 0, failedExecutions: 0, non200: 0 });
+const emptySample = (): Sample => ({
+	latencies: [],
+	answers: [],
+	uniquePosts: 0,
+	duplicatePosts: 0,
+	executions: 0,
+	failedExecutions: 0,
+	non200: 0,
+});
 
 /** Pre-serialised, pre-signed message deliveries, all distinct, from realisticMix. */
 function messageDeliveries(count: number, seed: number): Delivery[] {
@@ -120,7 +128,12 @@ function withDuplicates(fresh: Delivery[], total: number, every: number, seed: n
 
 function builtInWorkflow(webhookId: string, credential: { id: string; name: string }) {
 	// The same fields the example workflow logs, read from the built-in trigger's item (one per change).
-	const field = (id: string, name: string, value: string) => ({ id, name, value: `={{ ${value} }}`, type: 'string' });
+	const field = (id: string, name: string, value: string) => ({
+		id,
+		name,
+		value: `={{ ${value} }}`,
+		type: 'string',
+	});
 	return {
 		name: "Bench: n8n's built-in WhatsApp Trigger → Set",
 		active: false,
@@ -159,12 +172,17 @@ function builtInWorkflow(webhookId: string, credential: { id: string; name: stri
 				},
 			},
 		],
-		connections: { 'WhatsApp Trigger': { main: [[{ node: 'Customer Log', type: 'main', index: 0 }]] } },
+		connections: {
+			'WhatsApp Trigger': { main: [[{ node: 'Customer Log', type: 'main', index: 0 }]] },
+		},
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
 	};
 }
 
-async function post(contender: Contender, delivery: Delivery): Promise<{ status: number; answerMs: number }> {
+async function post(
+	contender: Contender,
+	delivery: Delivery,
+): Promise<{ status: number; answerMs: number }> {
 	const started = performance.now();
 	const response = await fetch(contender.url, {
 		method: 'POST',
@@ -177,12 +195,19 @@ async function post(contender: Contender, delivery: Delivery): Promise<{ status:
 }
 
 /** All executions of the contender's workflow with an id above `afterId`, paging n8n's 100-per-page limit. */
-async function executionsAfter(n8n: N8nApi, contender: Contender, afterId: number): Promise<Execution[]> {
+async function executionsAfter(
+	n8n: N8nApi,
+	contender: Contender,
+	afterId: number,
+): Promise<Execution[]> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId: contender.workflowId }));
 	const all: Execution[] = [];
 	let lastId = 2_147_483_647;
 	for (let page = 0; page < 100; page++) {
-		const { results } = await n8n.call<{ results: Execution[] }>('GET', `/rest/executions?filter=${filter}&firstId=${afterId}&lastId=${lastId}&limit=100`);
+		const { results } = await n8n.call<{ results: Execution[] }>(
+			'GET',
+			`/rest/executions?filter=${filter}&firstId=${afterId}&lastId=${lastId}&limit=100`,
+		);
 		all.push(...results);
 		if (results.length < 100) break;
 		lastId = Math.min(...results.map((execution) => Number(execution.id)));
@@ -190,10 +215,18 @@ async function executionsAfter(n8n: N8nApi, contender: Contender, afterId: numbe
 	return all.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
-const finished = (execution: Execution) => Boolean(execution.stoppedAt) && !['new', 'running', 'waiting'].includes(execution.status);
+const finished = (execution: Execution) =>
+	Boolean(execution.stoppedAt) && !['new', 'running', 'waiting'].includes(execution.status);
 
 /** Waits until `count` executions above `afterId` have finished and none is running; null on timeout. */
-async function waitForExecutions(n8n: N8nApi, contender: Contender, afterId: number, count: number, timeoutMs: number, pollMs = POLL_MS): Promise<Execution[] | null> {
+async function waitForExecutions(
+	n8n: N8nApi,
+	contender: Contender,
+	afterId: number,
+	count: number,
+	timeoutMs: number,
+	pollMs = POLL_MS,
+): Promise<Execution[] | null> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		const seen = await executionsAfter(n8n, contender, afterId);
@@ -206,12 +239,20 @@ async function waitForExecutions(n8n: N8nApi, contender: Contender, afterId: num
 /** Counts executions; latency from `sentAt` for each of them, or only for the newest (`newestOnly`). */
 function record(sample: Sample, executions: Execution[], sentAt: number, newestOnly = false): void {
 	sample.executions += executions.length;
-	sample.failedExecutions += executions.filter((execution) => execution.status !== 'success').length;
-	for (const execution of newestOnly ? executions.slice(-1) : executions) sample.latencies.push(Date.parse(execution.stoppedAt!) - sentAt);
+	sample.failedExecutions += executions.filter(
+		(execution) => execution.status !== 'success',
+	).length;
+	for (const execution of newestOnly ? executions.slice(-1) : executions)
+		sample.latencies.push(Date.parse(execution.stoppedAt!) - sentAt);
 }
 
 /** One post, then its execution (or, for a re-delivery, whatever it starts within the grace period). */
-async function timeOne(n8n: N8nApi, contender: Contender, delivery: Delivery, sample: Sample | undefined): Promise<void> {
+async function timeOne(
+	n8n: N8nApi,
+	contender: Contender,
+	delivery: Delivery,
+	sample: Sample | undefined,
+): Promise<void> {
 	const sentAt = Date.now();
 	const { status, answerMs } = await post(contender, delivery);
 	const duplicate = delivery.duplicateOf !== undefined;
@@ -228,13 +269,25 @@ async function timeOne(n8n: N8nApi, contender: Contender, delivery: Delivery, sa
 			await sleep(Math.max(POLL_MS, 20));
 		}
 		// Started but still running when the grace period ended: wait for it to finish.
-		if (!started.every(finished)) started = (await waitForExecutions(n8n, contender, contender.lastId, started.length, EXECUTION_TIMEOUT_MS)) ?? started;
+		if (!started.every(finished))
+			started =
+				(await waitForExecutions(
+					n8n,
+					contender,
+					contender.lastId,
+					started.length,
+					EXECUTION_TIMEOUT_MS,
+				)) ?? started;
 	} else {
 		const done = await waitForExecutions(n8n, contender, contender.lastId, 1, EXECUTION_TIMEOUT_MS);
-		if (!done) throw new Error(`${contender.label}: no execution finished within ${EXECUTION_TIMEOUT_MS / 1000} s of a delivery`);
+		if (!done)
+			throw new Error(
+				`${contender.label}: no execution finished within ${EXECUTION_TIMEOUT_MS / 1000} s of a delivery`,
+			);
 		started = done;
 	}
-	if (started.length > 0) contender.lastId = Math.max(...started.map((execution) => Number(execution.id)));
+	if (started.length > 0)
+		contender.lastId = Math.max(...started.map((execution) => Number(execution.id)));
 	if (!sample) return;
 	if (duplicate) {
 		sample.duplicatePosts++;
@@ -251,7 +304,13 @@ async function timeOne(n8n: N8nApi, contender: Contender, delivery: Delivery, sa
 }
 
 /** All posts at once; latency of each execution from the moment the burst was sent. */
-async function burst(n8n: N8nApi, contender: Contender, posts: Delivery[], sample: Sample, budget: Budget): Promise<void> {
+async function burst(
+	n8n: N8nApi,
+	contender: Contender,
+	posts: Delivery[],
+	sample: Sample,
+	budget: Budget,
+): Promise<void> {
 	const before = contender.lastId;
 	const unique = posts.filter((delivery) => delivery.duplicateOf === undefined).length;
 	const sentAt = Date.now();
@@ -260,8 +319,18 @@ async function burst(n8n: N8nApi, contender: Contender, posts: Delivery[], sampl
 		if (posts[i].duplicateOf === undefined) sample.answers.push(answer.answerMs);
 		if (answer.status !== 200) sample.non200++;
 	}
-	const done = await waitForExecutions(n8n, contender, before, unique, Math.min(60_000, budget.remainingMs), 50);
-	if (!done) throw new Error(`${contender.label}: the burst's ${unique} executions did not all finish within 60 s`);
+	const done = await waitForExecutions(
+		n8n,
+		contender,
+		before,
+		unique,
+		Math.min(60_000, budget.remainingMs),
+		50,
+	);
+	if (!done)
+		throw new Error(
+			`${contender.label}: the burst's ${unique} executions did not all finish within 60 s`,
+		);
 	// Re-deliveries that start executions do so within milliseconds; leave them time, then count.
 	await sleep(DUPLICATE_GRACE_MS);
 	const all = (await waitForExecutions(n8n, contender, before, done.length, 30_000, 50)) ?? done;
@@ -275,7 +344,10 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 
 function summary(sample: Sample) {
 	return {
-		mean: round1(sample.latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, sample.latencies.length)),
+		mean: round1(
+			sample.latencies.reduce((sum, value) => sum + value, 0) /
+				Math.max(1, sample.latencies.length),
+		),
 		p50: percentile(sample.latencies, 50),
 		p95: percentile(sample.latencies, 95),
 		max: percentile(sample.latencies, 100),
@@ -291,17 +363,31 @@ function summary(sample: Sample) {
 	};
 }
 
-export async function runWebhookLatencyBench(options: WebhookLatencyOptions = {}): Promise<Record<string, unknown>> {
+export async function runWebhookLatencyBench(
+	options: WebhookLatencyOptions = {},
+): Promise<Record<string, unknown>> {
 	const bound = (value: number, name: string) => {
-		if (!Number.isInteger(value) || value < 10 || value > MAX_POSTS) throw new Error(`${name} must be an integer from 10 to ${MAX_POSTS}, got ${value}`);
+		if (!Number.isInteger(value) || value < 10 || value > MAX_POSTS)
+			throw new Error(`${name} must be an integer from 10 to ${MAX_POSTS}, got ${value}`);
 		return value;
 	};
-	const sequentialPosts = bound(options.sequential ?? Number(process.env.SCRM_BENCH_LATENCY_N ?? 200), 'sequential posts');
-	const burstPosts = bound(options.burst ?? Number(process.env.SCRM_BENCH_BURST ?? 100), 'burst size');
+	const sequentialPosts = bound(
+		options.sequential ?? Number(process.env.SCRM_BENCH_LATENCY_N ?? 200),
+		'sequential posts',
+	);
+	const burstPosts = bound(
+		options.burst ?? Number(process.env.SCRM_BENCH_BURST ?? 100),
+		'burst size',
+	);
 	const bursts = Math.min(10, Math.max(1, options.bursts ?? 2));
 	const port = options.port ?? Number(process.env.SCRM_BENCH_PORT ?? 5681);
-	const budget = new Budget('webhook latency bench', options.budgetSeconds ?? Number(process.env.SCRM_BENCH_LATENCY_BUDGET_S ?? 900));
-	const version = process.env.SCRM_N8N_VERSION ?? fs.readFileSync(path.join(ROOT, 'scripts/n8n-version'), 'utf8').trim();
+	const budget = new Budget(
+		'webhook latency bench',
+		options.budgetSeconds ?? Number(process.env.SCRM_BENCH_LATENCY_BUDGET_S ?? 900),
+	);
+	const version =
+		process.env.SCRM_N8N_VERSION ??
+		fs.readFileSync(path.join(ROOT, 'scripts/n8n-version'), 'utf8').trim();
 	const warmUp = 10;
 
 	// The same bytes for both triggers: warm-up, the sequential run, then the bursts, all distinct.
@@ -309,12 +395,20 @@ export async function runWebhookLatencyBench(options: WebhookLatencyOptions = {}
 	const burstFresh = Math.ceil(burstPosts * 0.9) + 1;
 	const fresh = messageDeliveries(warmUp + sequentialFresh + burstFresh * bursts, 7);
 	const warmUpPosts = fresh.slice(0, warmUp);
-	const sequential = withDuplicates(fresh.slice(warmUp, warmUp + sequentialFresh), sequentialPosts, 10, 11);
+	const sequential = withDuplicates(
+		fresh.slice(warmUp, warmUp + sequentialFresh),
+		sequentialPosts,
+		10,
+		11,
+	);
 	const burstSets = Array.from({ length: bursts }, (_, b) => {
 		const start = warmUp + sequentialFresh + b * burstFresh;
 		const posts = withDuplicates(fresh.slice(start, start + burstFresh), burstPosts, 10, 13 + b);
 		// Duplicates sit among the originals, not all at the end.
-		return posts.map((post, i) => ({ post, key: (i * 7919) % posts.length })).sort((a, b) => a.key - b.key).map(({ post }) => post);
+		return posts
+			.map((post, i) => ({ post, key: (i * 7919) % posts.length }))
+			.sort((a, b) => a.key - b.key)
+			.map(({ post }) => post);
 	});
 
 	const meta = await startMetaAppServer(path.join(ROOT, '.host', 'bench', 'tls'));
@@ -327,7 +421,12 @@ export async function runWebhookLatencyBench(options: WebhookLatencyOptions = {}
 				port,
 				name: 'bench',
 				env: {
-					NODE_OPTIONS: [process.env.NODE_OPTIONS, `--require ${path.join(ROOT, 'bench/support/loopbackDns.js')}`].filter(Boolean).join(' '),
+					NODE_OPTIONS: [
+						process.env.NODE_OPTIONS,
+						`--require ${path.join(ROOT, 'bench/support/loopbackDns.js')}`,
+					]
+						.filter(Boolean)
+						.join(' '),
 					NODE_EXTRA_CA_CERTS: meta.certFile,
 					// Executions are read back through the REST API: keep every one.
 					EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
@@ -335,7 +434,9 @@ export async function runWebhookLatencyBench(options: WebhookLatencyOptions = {}
 				},
 			});
 		} catch (error) {
-			throw new Error(`n8n ${version} for the latency bench (port ${port}) did not start: ${(error as Error).message}`);
+			throw new Error(
+				`n8n ${version} for the latency bench (port ${port}) did not start: ${(error as Error).message}`,
+			);
 		}
 		const n8n = await N8nApi.forOwner(host.url);
 		const base = host.url.replace('localhost', '127.0.0.1');
@@ -348,17 +449,41 @@ export async function runWebhookLatencyBench(options: WebhookLatencyOptions = {}
 			graphApiVersion: 'v26.0',
 			useCustomBaseUrl: false,
 		});
-		const builtInCredential = await n8n.createCredential('whatsAppTriggerApi', 'bench built-in', { clientId: APP_ID, clientSecret: APP_SECRET });
+		const builtInCredential = await n8n.createCredential('whatsAppTriggerApi', 'bench built-in', {
+			clientId: APP_ID,
+			clientSecret: APP_SECRET,
+		});
 
-		const oursWorkflow = await n8n.importWorkflow(EXAMPLE_WORKFLOW, { whatsAppScrmApi: ourCredential });
-		const ourWebhookId = oursWorkflow.nodes.find((node) => node.type === 'n8n-nodes-whatsapp-scrm.whatsAppScrmTrigger')?.webhookId;
-		if (!ourWebhookId) throw new Error(`${EXAMPLE_WORKFLOW} has no WhatsApp SCRM Trigger with a webhookId`);
+		const oursWorkflow = await n8n.importWorkflow(EXAMPLE_WORKFLOW, {
+			whatsAppScrmApi: ourCredential,
+		});
+		const ourWebhookId = oursWorkflow.nodes.find(
+			(node) => node.type === 'n8n-nodes-whatsapp-scrm.whatsAppScrmTrigger',
+		)?.webhookId;
+		if (!ourWebhookId)
+			throw new Error(`${EXAMPLE_WORKFLOW} has no WhatsApp SCRM Trigger with a webhookId`);
 		const builtInWebhookId = 'b0000000-0000-4000-8000-0000000000b2';
-		const builtIn = await n8n.call('POST', '/rest/workflows', builtInWorkflow(builtInWebhookId, builtInCredential));
+		const builtIn = await n8n.call(
+			'POST',
+			'/rest/workflows',
+			builtInWorkflow(builtInWebhookId, builtInCredential),
+		);
 
 		const contenders: Contender[] = [
-			{ key: 'ours', label: 'WhatsApp SCRM Trigger (ours)', workflowId: oursWorkflow.id, url: `${base}/webhook/${ourWebhookId}/webhook`, lastId: 0 },
-			{ key: 'builtIn', label: "n8n's WhatsApp Trigger", workflowId: builtIn.id, url: `${base}/webhook/${builtInWebhookId}/webhook`, lastId: 0 },
+			{
+				key: 'ours',
+				label: 'WhatsApp SCRM Trigger (ours)',
+				workflowId: oursWorkflow.id,
+				url: `${base}/webhook/${ourWebhookId}/webhook`,
+				lastId: 0,
+			},
+			{
+				key: 'builtIn',
+				label: "n8n's WhatsApp Trigger",
+				workflowId: builtIn.id,
+				url: `${base}/webhook/${builtInWebhookId}/webhook`,
+				lastId: 0,
+			},
 		];
 		try {
 			await n8n.activate(oursWorkflow);
@@ -369,7 +494,10 @@ export async function runWebhookLatencyBench(options: WebhookLatencyOptions = {}
 			);
 		}
 		const activationCalls = [...meta.calls];
-		if (meta.subscriptions.length !== 1) throw new Error(`the built-in trigger's activation did not subscribe through the stand-in (calls: ${activationCalls.join(', ')})`);
+		if (meta.subscriptions.length !== 1)
+			throw new Error(
+				`the built-in trigger's activation did not subscribe through the stand-in (calls: ${activationCalls.join(', ')})`,
+			);
 
 		// Warm-up: JIT, database, first executions of each workflow.
 		for (const delivery of warmUpPosts) {
@@ -377,18 +505,24 @@ export async function runWebhookLatencyBench(options: WebhookLatencyOptions = {}
 		}
 		budget.check('warming up');
 
-		const samples = { sequential: { ours: emptySample(), builtIn: emptySample() }, burst: { ours: emptySample(), builtIn: emptySample() } };
+		const samples = {
+			sequential: { ours: emptySample(), builtIn: emptySample() },
+			burst: { ours: emptySample(), builtIn: emptySample() },
+		};
 		for (const [i, delivery] of sequential.entries()) {
 			budget.check(`posting sequential delivery ${i + 1}/${sequential.length}`);
 			const order = i % 2 === 0 ? contenders : [...contenders].reverse();
-			for (const contender of order) await timeOne(n8n, contender, delivery, samples.sequential[contender.key]);
+			for (const contender of order)
+				await timeOne(n8n, contender, delivery, samples.sequential[contender.key]);
 		}
 		// Both workflows did their work: the Set node after each trigger logged the message's id.
 		for (const contender of contenders) {
 			const [items] = await n8n.nodeOutput(String(contender.lastId), 'Customer Log');
 			const messageId = items?.[0]?.json?.messageId;
 			if (typeof messageId !== 'string' || !messageId.startsWith('wamid.')) {
-				throw new Error(`${contender.label}: execution ${contender.lastId} logged no message id (${JSON.stringify(items?.[0]?.json)})`);
+				throw new Error(
+					`${contender.label}: execution ${contender.lastId} logged no message id (${JSON.stringify(items?.[0]?.json)})`,
+				);
 			}
 		}
 
@@ -413,8 +547,10 @@ export async function runWebhookLatencyBench(options: WebhookLatencyOptions = {}
 
 		const results = {
 			n8n: version,
-			measure: 'POST sent → execution stoppedAt (n8n clock, same host); answer = HTTP response time',
-			deliveries: 'realisticMix bodies carrying customer messages, pre-serialised and signed once, identical bytes to both triggers',
+			measure:
+				'POST sent → execution stoppedAt (n8n clock, same host); answer = HTTP response time',
+			deliveries:
+				'realisticMix bodies carrying customer messages, pre-serialised and signed once, identical bytes to both triggers',
 			sequential: {
 				posts: sequential.length,
 				ours: summary(samples.sequential.ours),
@@ -426,12 +562,21 @@ export async function runWebhookLatencyBench(options: WebhookLatencyOptions = {}
 				ours: summary(samples.burst.ours),
 				builtIn: summary(samples.burst.builtIn),
 			} as Record<string, unknown>,
-			graphStandIn: { certificate: meta.maker, activationCalls, allCalls: [...meta.calls], problems: deactivation },
+			graphStandIn: {
+				certificate: meta.maker,
+				activationCalls,
+				allCalls: [...meta.calls],
+				problems: deactivation,
+			},
 		};
 		for (const phase of [results.sequential, results.burst]) {
 			const o = phase.ours as ReturnType<typeof summary>;
 			const b = phase.builtIn as ReturnType<typeof summary>;
-			phase.ratio = { mean: ratio(o.mean, b.mean), p50: ratio(o.p50, b.p50), p95: ratio(o.p95, b.p95) };
+			phase.ratio = {
+				mean: ratio(o.mean, b.mean),
+				p50: ratio(o.p50, b.p50),
+				p95: ratio(o.p95, b.p95),
+			};
 		}
 		report(results, sequential.length, bursts, burstPosts);
 		return results;
@@ -444,22 +589,74 @@ export async function runWebhookLatencyBench(options: WebhookLatencyOptions = {}
 	}
 }
 
-function report(results: { n8n: string; sequential: Record<string, unknown>; burst: Record<string, unknown>; graphStandIn: { activationCalls: string[]; certificate: string } }, sequential: number, bursts: number, burstPosts: number): void {
-	console.log(`n8n ${results.n8n}; latency = POST sent → execution stopped (n8n's stoppedAt); answer = HTTP response time`);
-	console.log(`built-in activated through the graph.facebook.com stand-in (${results.graphStandIn.certificate} certificate): ${results.graphStandIn.activationCalls.join(', ')}\n`);
-	const rows: string[][] = [['', 'mean', 'p50', 'p95', 'max', 'answer p50', 'answer p95', 'runs', 'by re-deliveries', 'failed']];
+function report(
+	results: {
+		n8n: string;
+		sequential: Record<string, unknown>;
+		burst: Record<string, unknown>;
+		graphStandIn: { activationCalls: string[]; certificate: string };
+	},
+	sequential: number,
+	bursts: number,
+	burstPosts: number,
+): void {
+	console.log(
+		`n8n ${results.n8n}; latency = POST sent → execution stopped (n8n's stoppedAt); answer = HTTP response time`,
+	);
+	console.log(
+		`built-in activated through the graph.facebook.com stand-in (${results.graphStandIn.certificate} certificate): ${results.graphStandIn.activationCalls.join(', ')}\n`,
+	);
+	const rows: string[][] = [
+		[
+			'',
+			'mean',
+			'p50',
+			'p95',
+			'max',
+			'answer p50',
+			'answer p95',
+			'runs',
+			'by re-deliveries',
+			'failed',
+		],
+	];
 	const phases: Array<[string, Record<string, unknown>]> = [
 		[`sequential, ${sequential} posts (every 10th a re-delivery)`, results.sequential],
 		[`burst, ${bursts} × ${burstPosts} concurrent posts (a tenth sent twice)`, results.burst],
 	];
 	for (const [title, phase] of phases) {
 		rows.push([title, '', '', '', '', '', '', '', '', '']);
-		for (const [key, label] of [['ours', '  WhatsApp SCRM Trigger (ours)'], ['builtIn', "  n8n's WhatsApp Trigger"]] as const) {
+		for (const [key, label] of [
+			['ours', '  WhatsApp SCRM Trigger (ours)'],
+			['builtIn', "  n8n's WhatsApp Trigger"],
+		] as const) {
 			const s = phase[key] as ReturnType<typeof summary>;
-			rows.push([label, ms(s.mean), ms(s.p50), ms(s.p95), ms(s.max), ms(s.answerP50), ms(s.answerP95), String(s.executions), `${s.duplicateExecutions} of ${s.duplicatePosts}`, String(s.failedExecutions)]);
+			rows.push([
+				label,
+				ms(s.mean),
+				ms(s.p50),
+				ms(s.p95),
+				ms(s.max),
+				ms(s.answerP50),
+				ms(s.answerP95),
+				String(s.executions),
+				`${s.duplicateExecutions} of ${s.duplicatePosts}`,
+				String(s.failedExecutions),
+			]);
 		}
 		const r = phase.ratio as { mean: number; p50: number; p95: number };
-		rows.push(['  ratio ours / built-in', times(r.mean), times(r.p50), times(r.p95), '', '', '', '', '', '']);
+		rows.push([
+			'  ratio ours / built-in',
+			times(r.mean),
+			times(r.p50),
+			times(r.p95),
+			'',
+			'',
+			'',
+			'',
+			'',
+			'',
+		]);
 	}
 	console.log(table(rows));
 }

@@ -36,7 +36,8 @@ function pass(deliveries: Signed[], handle: (delivery: Signed) => void): number 
 function floor(delivery: Signed): void {
 	const expected = createHmac('sha256', SECRET).update(delivery.raw).digest();
 	const given = Buffer.from(delivery.signature.slice(7), 'hex');
-	if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error('bad signature');
+	if (given.length !== expected.length || !timingSafeEqual(given, expected))
+		throw new Error('bad signature');
 	JSON.parse(delivery.raw.toString('utf8'));
 }
 
@@ -59,7 +60,8 @@ export function runWebhookParseBench(options: WebhookParseOptions = {}): Record<
 	const kinds: Record<string, number> = {};
 	for (const delivery of deliveries) {
 		const outcome = receiveDelivery(delivery.raw, delivery.signature, SECRET);
-		if (outcome.status !== 200) throw new Error(`realisticMix delivery refused (${outcome.status}): ${outcome.reason}`);
+		if (outcome.status !== 200)
+			throw new Error(`realisticMix delivery refused (${outcome.status}): ${outcome.reason}`);
 		events += outcome.events.length;
 		for (const event of outcome.events) kinds[event.kind] = (kinds[event.kind] ?? 0) + 1;
 	}
@@ -96,19 +98,36 @@ export function runWebhookParseBench(options: WebhookParseOptions = {}): Record<
 		deliveriesPerSecond: ourDeliveries,
 		ratioToFloor: ratio(ourDeliveries, floorDeliveries),
 		spread: {
-			floor: [Math.min(...floorRates) * eventsPerDelivery, Math.max(...floorRates) * eventsPerDelivery],
+			floor: [
+				Math.min(...floorRates) * eventsPerDelivery,
+				Math.max(...floorRates) * eventsPerDelivery,
+			],
 			ours: [Math.min(...ourRates) * eventsPerDelivery, Math.max(...ourRates) * eventsPerDelivery],
 		},
 	};
 
-	const kindList = Object.entries(kinds).map(([kind, n]) => `${int(n)} ${kind}`).join(', ');
-	console.log(`${int(deliveries.length)} deliveries (realisticMix, seed ${seed}), ${int(events)} events (${kindList}), ${result.meanBodyBytes} bytes on average`);
+	const kindList = Object.entries(kinds)
+		.map(([kind, n]) => `${int(n)} ${kind}`)
+		.join(', ');
+	console.log(
+		`${int(deliveries.length)} deliveries (realisticMix, seed ${seed}), ${int(events)} events (${kindList}), ${result.meanBodyBytes} bytes on average`,
+	);
 	console.log(`median of ${rounds} alternating rounds after warm-up, one core:\n`);
 	console.log(
 		table([
 			['', 'events/s', 'deliveries/s', 'slowest–fastest round, events/s'],
-			['baseline: HMAC-SHA256 + JSON.parse', int(result.floorEventsPerSecond), int(floorDeliveries), `${int(result.spread.floor[0])}–${int(result.spread.floor[1])}`],
-			['ours: receiveDelivery (+ parse, E.164)', int(result.eventsPerSecond), int(ourDeliveries), `${int(result.spread.ours[0])}–${int(result.spread.ours[1])}`],
+			[
+				'baseline: HMAC-SHA256 + JSON.parse',
+				int(result.floorEventsPerSecond),
+				int(floorDeliveries),
+				`${int(result.spread.floor[0])}–${int(result.spread.floor[1])}`,
+			],
+			[
+				'ours: receiveDelivery (+ parse, E.164)',
+				int(result.eventsPerSecond),
+				int(ourDeliveries),
+				`${int(result.spread.ours[0])}–${int(result.spread.ours[1])}`,
+			],
 			['ratio ours / baseline', times(result.ratioToFloor), '', ''],
 		]),
 	);

@@ -1,4 +1,9 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 /** A HubSpot private app token or service key, for the CRM Upsert node. */
 export class HubSpotScrmApi implements ICredentialType {
@@ -26,7 +31,8 @@ export class HubSpotScrmApi implements ICredentialType {
 			name: 'tier',
 			type: 'options',
 			default: 'free',
-			description: "Sets the request rate the node keeps below: 100 per 10 seconds on Free and Starter, 190 on Professional and Enterprise",
+			description:
+				'Sets the request rate the node keeps below: 100 per 10 seconds on Free and Starter, 190 on Professional and Enterprise',
 			options: [
 				{ name: 'Free or Starter', value: 'free' },
 				{ name: 'Professional or Enterprise', value: 'professional' },
@@ -37,7 +43,8 @@ export class HubSpotScrmApi implements ICredentialType {
 			name: 'useCustomBaseUrl',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to call another host than api.hubapi.com, such as a local simulator or a proxy',
+			description:
+				'Whether to call another host than api.hubapi.com, such as a local simulator or a proxy',
 		},
 		{
 			displayName: 'Base URL',
@@ -55,7 +62,8 @@ export class HubSpotScrmApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.useCustomBaseUrl ? $credentials.baseUrl.replace(/\\/$/, "") : "https://api.hubapi.com"}}',
+			baseURL:
+				'={{$credentials.useCustomBaseUrl ? $credentials.baseUrl.replace(/\\/$/, "") : "https://api.hubapi.com"}}',
 			url: '/crm/v3/properties/contacts',
 			qs: { archived: false },
 		},

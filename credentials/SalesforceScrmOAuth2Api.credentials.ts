@@ -10,7 +10,8 @@ export class SalesforceScrmOAuth2Api implements ICredentialType {
 
 	icon = { light: 'file:whatsAppScrm.svg', dark: 'file:whatsAppScrm.dark.svg' } as const;
 
-	documentationUrl = 'https://help.salesforce.com/s/articleView?id=sf.connected_app_create_api_integration.htm';
+	documentationUrl =
+		'https://help.salesforce.com/s/articleView?id=sf.connected_app_create_api_integration.htm';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'pkce' },
@@ -28,16 +29,23 @@ export class SalesforceScrmOAuth2Api implements ICredentialType {
 			displayName: 'Authorization URL',
 			name: 'authUrl',
 			type: 'hidden',
-			default: '={{$self.environment === "sandbox" ? "https://test.salesforce.com" : "https://login.salesforce.com"}}/services/oauth2/authorize',
+			default:
+				'={{$self.environment === "sandbox" ? "https://test.salesforce.com" : "https://login.salesforce.com"}}/services/oauth2/authorize',
 		},
 		{
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: '={{$self.environment === "sandbox" ? "https://test.salesforce.com" : "https://login.salesforce.com"}}/services/oauth2/token',
+			default:
+				'={{$self.environment === "sandbox" ? "https://test.salesforce.com" : "https://login.salesforce.com"}}/services/oauth2/token',
 		},
 		{ displayName: 'Scope', name: 'scope', type: 'hidden', default: 'api refresh_token' },
-		{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'hidden', default: '' },
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: '',
+		},
 		{ displayName: 'Authentication', name: 'authentication', type: 'hidden', default: 'header' },
 		{
 			displayName: 'API Version',
@@ -50,7 +58,8 @@ export class SalesforceScrmOAuth2Api implements ICredentialType {
 			name: 'instanceUrl',
 			type: 'string',
 			default: '',
-			description: "Leave empty to use the instance_url Salesforce returns with the token; set it for a proxy or a local simulator",
+			description:
+				'Leave empty to use the instance_url Salesforce returns with the token; set it for a proxy or a local simulator',
 		},
 	];
 }

@@ -11,13 +11,26 @@ export class ScrmRedis implements ICredentialType {
 
 	icon = { light: 'file:whatsAppScrm.svg', dark: 'file:whatsAppScrm.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-scrm/n8n-nodes-whatsapp-scrm#queue-mode';
+	documentationUrl =
+		'https://github.com/n8n-nodes-whatsapp-scrm/n8n-nodes-whatsapp-scrm#queue-mode';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Host', name: 'host', type: 'string', default: 'localhost' },
 		{ displayName: 'Port', name: 'port', type: 'number', default: 6379 },
-		{ displayName: 'User', name: 'user', type: 'string', default: '', description: 'For Redis 6+ access control lists; leave empty otherwise' },
-		{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'User',
+			name: 'user',
+			type: 'string',
+			default: '',
+			description: 'For Redis 6+ access control lists; leave empty otherwise',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
 		{ displayName: 'Database Number', name: 'database', type: 'number', default: 0 },
 		{ displayName: 'SSL', name: 'ssl', type: 'boolean', default: false },
 	];

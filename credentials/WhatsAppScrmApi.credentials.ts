@@ -26,7 +26,8 @@ export class WhatsAppScrmApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'A system user access token with whatsapp_business_messaging and whatsapp_business_management permissions',
+			description:
+				'A system user access token with whatsapp_business_messaging and whatsapp_business_management permissions',
 		},
 		{
 			displayName: 'App Secret',
@@ -35,7 +36,8 @@ export class WhatsAppScrmApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: "The Meta app's secret (App settings → Basic). Webhook deliveries are signed with it; unsigned or forged ones are refused.",
+			description:
+				"The Meta app's secret (App settings → Basic). Webhook deliveries are signed with it; unsigned or forged ones are refused.",
 		},
 		{
 			displayName: 'Verify Token',
@@ -44,7 +46,8 @@ export class WhatsAppScrmApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Any secret string you choose; enter the same one as the verify token of the callback URL in the Meta app',
+			description:
+				'Any secret string you choose; enter the same one as the verify token of the callback URL in the Meta app',
 		},
 		{
 			displayName: 'WhatsApp Business Account ID',
@@ -67,7 +70,8 @@ export class WhatsAppScrmApi implements ICredentialType {
 			name: 'useCustomBaseUrl',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to call another host than graph.facebook.com, such as a local simulator or a proxy',
+			description:
+				'Whether to call another host than graph.facebook.com, such as a local simulator or a proxy',
 		},
 		{
 			displayName: 'Base URL',

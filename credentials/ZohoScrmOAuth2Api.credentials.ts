@@ -35,21 +35,29 @@ export class ZohoScrmOAuth2Api implements ICredentialType {
 			displayName: 'Authorization URL',
 			name: 'authUrl',
 			type: 'hidden',
-			default: '={{"https://accounts." + ($self.dataCentre === "ca" ? "zohocloud.ca" : "zoho." + $self.dataCentre) + "/oauth/v2/auth"}}',
+			default:
+				'={{"https://accounts." + ($self.dataCentre === "ca" ? "zohocloud.ca" : "zoho." + $self.dataCentre) + "/oauth/v2/auth"}}',
 		},
 		{
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: '={{"https://accounts." + ($self.dataCentre === "ca" ? "zohocloud.ca" : "zoho." + $self.dataCentre) + "/oauth/v2/token"}}',
+			default:
+				'={{"https://accounts." + ($self.dataCentre === "ca" ? "zohocloud.ca" : "zoho." + $self.dataCentre) + "/oauth/v2/token"}}',
 		},
 		{
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: 'ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.notes.ALL,ZohoCRM.modules.attachments.ALL,ZohoCRM.settings.fields.READ',
+			default:
+				'ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.notes.ALL,ZohoCRM.modules.attachments.ALL,ZohoCRM.settings.fields.READ',
 		},
-		{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'hidden', default: 'access_type=offline&prompt=consent' },
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: 'access_type=offline&prompt=consent',
+		},
 		{ displayName: 'Authentication', name: 'authentication', type: 'hidden', default: 'body' },
 		{
 			displayName: 'Edition',
@@ -71,7 +79,8 @@ export class ZohoScrmOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://www.zohoapis.com',
-			description: "Leave empty to use the data centre's API host; set it for a proxy or a local simulator",
+			description:
+				"Leave empty to use the data centre's API host; set it for a proxy or a local simulator",
 		},
 	];
 }

@@ -38,19 +38,67 @@ interface Market {
 }
 
 const MARKETS: Market[] = [
-	{ lang: 'zh-Hant', countryCode: '852', prefixes: ['5', '6', '9'], digits: 8, names: ['陳大文', 'Wong Siu Ming', '李嘉欣', 'Cheung Ka Yan', '何美玲', 'Kelvin Lau'], weight: 0.22 },
-	{ lang: 'zh-Hant', countryCode: '886', prefixes: ['91', '93', '97'], digits: 9, names: ['林志明', '張雅婷', 'Tsai Yi-Chen', '黃俊傑'], weight: 0.14 },
-	{ lang: 'zh-Hans', countryCode: '86', prefixes: ['138', '139', '186'], digits: 11, names: ['王芳', '刘洋', '张伟', '李娜', 'Zhao Lei'], weight: 0.2 },
-	{ lang: 'th', countryCode: '66', prefixes: ['8', '9'], digits: 9, names: ['สมชาย ใจดี', 'นภา ศรีสุข', 'Anong P.', 'วิชัย'], weight: 0.16 },
-	{ lang: 'ru', countryCode: '7', prefixes: ['91', '92', '98'], digits: 10, names: ['Анна Иванова', 'Дмитрий', 'Ольга Смирнова', 'Sergey K.'], weight: 0.14 },
-	{ lang: 'en', countryCode: '65', prefixes: ['8', '9'], digits: 8, names: ['Rachel Tan', 'Marcus Lim', 'Priya N.', 'Jason Ong'], weight: 0.14 },
+	{
+		lang: 'zh-Hant',
+		countryCode: '852',
+		prefixes: ['5', '6', '9'],
+		digits: 8,
+		names: ['陳大文', 'Wong Siu Ming', '李嘉欣', 'Cheung Ka Yan', '何美玲', 'Kelvin Lau'],
+		weight: 0.22,
+	},
+	{
+		lang: 'zh-Hant',
+		countryCode: '886',
+		prefixes: ['91', '93', '97'],
+		digits: 9,
+		names: ['林志明', '張雅婷', 'Tsai Yi-Chen', '黃俊傑'],
+		weight: 0.14,
+	},
+	{
+		lang: 'zh-Hans',
+		countryCode: '86',
+		prefixes: ['138', '139', '186'],
+		digits: 11,
+		names: ['王芳', '刘洋', '张伟', '李娜', 'Zhao Lei'],
+		weight: 0.2,
+	},
+	{
+		lang: 'th',
+		countryCode: '66',
+		prefixes: ['8', '9'],
+		digits: 9,
+		names: ['สมชาย ใจดี', 'นภา ศรีสุข', 'Anong P.', 'วิชัย'],
+		weight: 0.16,
+	},
+	{
+		lang: 'ru',
+		countryCode: '7',
+		prefixes: ['91', '92', '98'],
+		digits: 10,
+		names: ['Анна Иванова', 'Дмитрий', 'Ольга Смирнова', 'Sergey K.'],
+		weight: 0.14,
+	},
+	{
+		lang: 'en',
+		countryCode: '65',
+		prefixes: ['8', '9'],
+		digits: 8,
+		names: ['Rachel Tan', 'Marcus Lim', 'Priya N.', 'Jason Ong'],
+		weight: 0.14,
+	},
 ];
 
 /** Relative chance of a message starting in each hour of the day (local time of the shop). */
-const HOURLY = [0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.8, 1.5, 2.2, 2.6, 2.8, 3.4, 3.2, 2.5, 2.3, 2.4, 2.6, 2.9, 3.5, 3.8, 3.3, 2.2, 0.9];
+const HOURLY = [
+	0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.8, 1.5, 2.2, 2.6, 2.8, 3.4, 3.2, 2.5, 2.3, 2.4, 2.6, 2.9,
+	3.5, 3.8, 3.3, 2.2, 0.9,
+];
 
-
-function pick<T>(rand: () => number, items: readonly T[], weight: (item: T) => number = () => 1): T {
+function pick<T>(
+	rand: () => number,
+	items: readonly T[],
+	weight: (item: T) => number = () => 1,
+): T {
 	const total = items.reduce((sum, item) => sum + weight(item), 0);
 	let at = rand() * total;
 	for (const item of items) {

@@ -23,7 +23,11 @@ export function shopMidnight(at: number): number {
 	return Math.floor((at + offset) / 86_400_000) * 86_400_000 - offset;
 }
 
-export function pastWeek(customersPerDay: number, seed: number, now = Date.now()): { messages: ArchivedMessage[]; statuses: ArchivedStatus[] } {
+export function pastWeek(
+	customersPerDay: number,
+	seed: number,
+	now = Date.now(),
+): { messages: ArchivedMessage[]; statuses: ArchivedStatus[] } {
 	const messages: ArchivedMessage[] = [];
 	const statuses: ArchivedStatus[] = [];
 	const today = shopMidnight(now);
@@ -53,7 +57,15 @@ export function pastWeek(customersPerDay: number, seed: number, now = Date.now()
 			const spread = [0.5, 1, 1.8][(index * 5 + daysAgo) % 3];
 			const replyAt = at + Math.round(agent.medianMinutes * spread * 60_000);
 			const wamid = `wamid.sandbox-history-reply-${daysAgo}-${index}`;
-			messages.push({ wamid, direction: 'outbound', at: replyAt, e164, name: message.customer.name, agent: agent.name, language: languageOf(message.customer.lang) });
+			messages.push({
+				wamid,
+				direction: 'outbound',
+				at: replyAt,
+				e164,
+				name: message.customer.name,
+				agent: agent.name,
+				language: languageOf(message.customer.lang),
+			});
 			statuses.push({ wamid, status: 'sent', at: replyAt + 1_000, e164 });
 			statuses.push({ wamid, status: 'delivered', at: replyAt + 4_000, e164 });
 			if (index % 10 < 7) statuses.push({ wamid, status: 'read', at: replyAt + 90_000, e164 });

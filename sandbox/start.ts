@@ -20,7 +20,12 @@ import path from 'node:path';
 import { startBenchN8n, stopBenchN8n, track } from '../bench/support/host';
 import { N8nApi, ROOT, sleep } from '../devkit/n8n/n8nHost';
 import type { InstanceOwner } from '../devkit/n8n/n8nHost';
-import { archivePostgres, SIM_BUSINESS, simulatedHubSpot, simulatedWhatsApp } from '../devkit/n8n/workflowRuns';
+import {
+	archivePostgres,
+	SIM_BUSINESS,
+	simulatedHubSpot,
+	simulatedWhatsApp,
+} from '../devkit/n8n/workflowRuns';
 import { archiveTablesSql, seedArchive } from '../devkit/generators/archiveSeed';
 import { postgresBinDir, startPostgres } from '../devkit/servers/postgresServer';
 import type { PostgresServer } from '../devkit/servers/postgresServer';
@@ -51,7 +56,12 @@ const LIVE = ['whatsapp-crm-sync.json', 'faq-auto-reply.json', 'order-status-aut
 const LIVE_WITH_ARCHIVE = ['whatsapp-conversation-archive.json', 'weekly-analytics-report.json'];
 const REPORT_LOGIN = { user: 'sandbox', password: 'Sandbox-Report1' };
 
-const OWNER: InstanceOwner = { email: 'sandbox@scrm.test', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Passw0rd' };
+const OWNER: InstanceOwner = {
+	email: 'sandbox@scrm.test',
+	firstName: 'Sandbox',
+	lastName: 'Owner',
+	password: 'Sandbox-Passw0rd',
+};
 
 function parse(argv: string[]): Options {
 	const options: Options = {
@@ -63,7 +73,9 @@ function parse(argv: string[]): Options {
 		minutes: 5,
 		seed: 7,
 		exit: false,
-		version: process.env.SCRM_N8N_VERSION ?? fs.readFileSync(path.join(ROOT, 'scripts', 'n8n-version'), 'utf8').trim(),
+		version:
+			process.env.SCRM_N8N_VERSION ??
+			fs.readFileSync(path.join(ROOT, 'scripts', 'n8n-version'), 'utf8').trim(),
 	};
 	const numbers: Record<string, keyof Options> = {
 		'--port': 'port',
@@ -84,7 +96,9 @@ function parse(argv: string[]): Options {
 		const key = numbers[flag];
 		const value = Number(argv[i + 1]);
 		if (!key || !Number.isFinite(value) || value < 0) {
-			throw new Error(`sandbox: unknown option or value "${flag} ${argv[i + 1] ?? ''}"; options: ${Object.keys(numbers).join(' N, ')} N, --exit`);
+			throw new Error(
+				`sandbox: unknown option or value "${flag} ${argv[i + 1] ?? ''}"; options: ${Object.keys(numbers).join(' N, ')} N, --exit`,
+			);
 		}
 		(options[key] as number) = value;
 		i++;
@@ -101,7 +115,13 @@ async function startShop(port: number): Promise<{ url: string; stop: () => Promi
 		const n = Number(digits.slice(-4) || '0');
 		const eta = new Date(Date.now() + ((n % 4) + 1) * 86_400_000).toISOString().slice(0, 10);
 		res.writeHead(200, { 'content-type': 'application/json' });
-		res.end(JSON.stringify({ orderId: `A-${digits.slice(-4)}`, status: statuses[n % statuses.length], eta }));
+		res.end(
+			JSON.stringify({
+				orderId: `A-${digits.slice(-4)}`,
+				status: statuses[n % statuses.length],
+				eta,
+			}),
+		);
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
@@ -115,7 +135,10 @@ async function startShop(port: number): Promise<{ url: string; stop: () => Promi
 }
 
 /** The production webhook URL of a workflow's WhatsApp SCRM Trigger. */
-function triggerUrl(n8nUrl: string, workflow: { nodes: Array<{ type: string; webhookId?: string }> }): string | undefined {
+function triggerUrl(
+	n8nUrl: string,
+	workflow: { nodes: Array<{ type: string; webhookId?: string }> },
+): string | undefined {
 	const trigger = workflow.nodes.find((node) => node.type.endsWith('.whatsAppScrmTrigger'));
 	return trigger?.webhookId ? `${n8nUrl}/webhook/${trigger.webhookId}/webhook` : undefined;
 }
@@ -135,7 +158,18 @@ function statusReporter(graph: GraphApiSimulator, post: (body: object) => Promis
 		if (index % 10 < 7) steps.push(['read', 6_000 + (index % 7) * 2_000]);
 		for (const [status, delayMs] of steps) {
 			const job = sleep(delayMs).then(() =>
-				post(envelopeFor(SIM.wabaId, statusUpdate(status, { ...SIM_BUSINESS, id: sent.id, recipient: sent.waId, timestamp: Math.floor(Date.now() / 1000), category: sent.template ? 'marketing' : 'service' }))),
+				post(
+					envelopeFor(
+						SIM.wabaId,
+						statusUpdate(status, {
+							...SIM_BUSINESS,
+							id: sent.id,
+							recipient: sent.waId,
+							timestamp: Math.floor(Date.now() / 1000),
+							category: sent.template ? 'marketing' : 'service',
+						}),
+					),
+				),
 			);
 			pending.add(job);
 			void job.finally(() => pending.delete(job));
@@ -164,12 +198,18 @@ async function main(): Promise<void> {
 	const stopHubSpot = track(() => hubspot.close());
 	const shop = await startShop(options.shopPort);
 	const stopShop = track(shop.stop);
-	say(`Graph API simulator ${graph.url}, HubSpot simulator ${hubspot.baseUrl}, shop API ${shop.url}`);
+	say(
+		`Graph API simulator ${graph.url}, HubSpot simulator ${hubspot.baseUrl}, shop API ${shop.url}`,
+	);
 	const archive = await startArchive(options, say);
 	const stopArchive = archive ? track(() => archive.stop()) : async () => undefined;
 
 	say(`starting n8n ${options.version} on port ${options.port} (a fresh instance; about a minute)`);
-	const host = await startBenchN8n({ version: options.version, port: options.port, name: 'sandbox' });
+	const host = await startBenchN8n({
+		version: options.version,
+		port: options.port,
+		name: 'sandbox',
+	});
 	const stopAll = async () => {
 		await stopBenchN8n(host);
 		await Promise.allSettled([stopGraph(), stopHubSpot(), stopShop(), stopArchive()]);
@@ -179,21 +219,42 @@ async function main(): Promise<void> {
 		const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp (sandbox simulator)');
 		const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot (sandbox simulator)');
 
-		const credentials: Record<string, { id: string; name: string }> = { whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot };
+		const credentials: Record<string, { id: string; name: string }> = {
+			whatsAppScrmApi: whatsApp,
+			hubSpotScrmApi: hubSpot,
+		};
 		if (archive) {
 			credentials.postgres = await archivePostgres(n8n, archive, 'Archive (sandbox PostgreSQL)');
-			credentials.httpBasicAuth = await n8n.createCredential('httpBasicAuth', 'Report page (sandbox)', REPORT_LOGIN);
+			credentials.httpBasicAuth = await n8n.createCredential(
+				'httpBasicAuth',
+				'Report page (sandbox)',
+				REPORT_LOGIN,
+			);
 			// The report's Monday e-mail needs a mail server: a loopback one that keeps what it gets.
 			const mailbox = await startSmtpSink();
 			track(() => mailbox.stop());
-			credentials.smtp = await n8n.createCredential('smtp', 'Mailbox (sandbox)', { host: mailbox.host, port: mailbox.port, secure: false, disableStartTls: true, user: '', password: '' });
+			credentials.smtp = await n8n.createCredential('smtp', 'Mailbox (sandbox)', {
+				host: mailbox.host,
+				port: mailbox.port,
+				secure: false,
+				disableStartTls: true,
+				user: '',
+				password: '',
+			});
 		}
 		const liveFiles = archive ? [...LIVE, ...LIVE_WITH_ARCHIVE] : LIVE;
 
 		const live: Array<{ file: string; id: string; url?: string }> = [];
-		for (const file of fs.readdirSync(path.join(ROOT, 'workflows')).filter((f) => f.endsWith('.json')).sort()) {
+		for (const file of fs
+			.readdirSync(path.join(ROOT, 'workflows'))
+			.filter((f) => f.endsWith('.json'))
+			.sort()) {
 			const workflow = await n8n.importWorkflow(file, credentials, (json) => {
-				for (const node of json.nodes as Array<{ name: string; type: string; parameters: Record<string, unknown> }>) {
+				for (const node of json.nodes as Array<{
+					name: string;
+					type: string;
+					parameters: Record<string, unknown>;
+				}>) {
 					if (node.name === 'Look Up Orders') node.parameters.url = `${shop.url}/api/orders/latest`;
 				}
 			});
@@ -202,10 +263,15 @@ async function main(): Promise<void> {
 			live.push({ file, id: workflow.id, url: triggerUrl(host.url, workflow) });
 		}
 		const triggers = live.map((w) => w.url).filter((url): url is string => url !== undefined);
-		say(`imported every example workflow; live: ${live.map((w) => w.file.replace('.json', '')).join(', ')}`);
+		say(
+			`imported every example workflow; live: ${live.map((w) => w.file.replace('.json', '')).join(', ')}`,
+		);
 		say(`open ${host.url} and sign in as ${OWNER.email} / ${OWNER.password}`);
 		const reportUrl = `${host.url}/webhook/whatsapp-weekly-report`;
-		if (archive) say(`weekly report: ${reportUrl} (user ${REPORT_LOGIN.user}, password ${REPORT_LOGIN.password})`);
+		if (archive)
+			say(
+				`weekly report: ${reportUrl} (user ${REPORT_LOGIN.user}, password ${REPORT_LOGIN.password})`,
+			);
 
 		// Meta delivers each webhook to every app subscribed to the business account: here, every live trigger.
 		const rejected: string[] = [];
@@ -219,10 +285,19 @@ async function main(): Promise<void> {
 
 		const day = dayOfConversations(options.customers, options.seed);
 		const playMs = options.minutes * 60_000;
-		say(`playing a day of ${day.length} messages from ${options.customers} customers in ${options.minutes} min`);
+		say(
+			`playing a day of ${day.length} messages from ${options.customers} customers in ${options.minutes} min`,
+		);
 		const started = Date.now();
 		// A progress line that cannot be read this time (n8n busy) is skipped, not fatal.
-		const progress = setInterval(() => void summary(n8n, live, graph, hubspot).then((s) => say(line(s)), () => undefined), 15_000);
+		const progress = setInterval(
+			() =>
+				void summary(n8n, live, graph, hubspot).then(
+					(s) => say(line(s)),
+					() => undefined,
+				),
+			15_000,
+		);
 		try {
 			for (const [index, message] of day.entries()) {
 				const due = started + (message.offsetMs / 86_400_000) * playMs;
@@ -234,7 +309,7 @@ async function main(): Promise<void> {
 				statuses.poll();
 			}
 			// Replies to the last messages, and their statuses.
-			for (let quiet = 0; quiet < 3; ) {
+			for (let quiet = 0; quiet < 3;) {
 				const before = graph.state.sent.length;
 				await sleep(3_000);
 				statuses.poll();
@@ -252,12 +327,15 @@ async function main(): Promise<void> {
 			...(archive ? await archiveSummary(archive, reportUrl) : {}),
 		};
 		say(`day played: ${line(result)}`);
-		if (rejected.length) say(`deliveries the triggers refused: ${[...new Set(rejected)].join('; ')}`);
+		if (rejected.length)
+			say(`deliveries the triggers refused: ${[...new Set(rejected)].join('; ')}`);
 		if (options.exit) {
 			console.log(JSON.stringify({ sandbox: result }));
 			return;
 		}
-		say(`n8n keeps running at ${host.url} (executions, the imported workflows, the simulators); Ctrl-C stops everything`);
+		say(
+			`n8n keeps running at ${host.url} (executions, the imported workflows, the simulators); Ctrl-C stops everything`,
+		);
 		await new Promise<never>(() => undefined);
 	} finally {
 		await stopAll();
@@ -265,35 +343,59 @@ async function main(): Promise<void> {
 }
 
 /** A PostgreSQL holding the archive's tables and the week before, or nothing when it is not installed. */
-async function startArchive(options: Options, say: (line: string) => void): Promise<PostgresServer | undefined> {
+async function startArchive(
+	options: Options,
+	say: (line: string) => void,
+): Promise<PostgresServer | undefined> {
 	try {
 		postgresBinDir();
 	} catch (error) {
-		say(`${(error as Error).message}; the archive and weekly report workflows are imported but not live`);
+		say(
+			`${(error as Error).message}; the archive and weekly report workflows are imported but not live`,
+		);
 		return undefined;
 	}
 	const database = await startPostgres({ database: 'whatsapp_archive' });
 	await database.exec(archiveTablesSql());
 	const week = pastWeek(options.customers, options.seed);
 	await seedArchive(database, week);
-	say(`PostgreSQL archive on port ${database.port}, holding the 6 days before today (${week.messages.length} messages)`);
+	say(
+		`PostgreSQL archive on port ${database.port}, holding the 6 days before today (${week.messages.length} messages)`,
+	);
 	return database;
 }
 
 /** What today's day left in the archive, and whether the report page draws it. */
 async function archiveSummary(archive: PostgresServer, reportUrl: string) {
 	// The archive workflow stores each event as `raw`; the seeded week is marked `seeded`.
-	const [row] = await archive.query<{ n: number }>(`SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'inbound' AND raw->>'seeded' IS NULL`);
-	const page = await fetch(reportUrl, { headers: { authorization: `Basic ${Buffer.from(`${REPORT_LOGIN.user}:${REPORT_LOGIN.password}`).toString('base64')}` } });
+	const [row] = await archive.query<{ n: number }>(
+		`SELECT count(*)::int AS n FROM whatsapp_messages WHERE direction = 'inbound' AND raw->>'seeded' IS NULL`,
+	);
+	const page = await fetch(reportUrl, {
+		headers: {
+			authorization: `Basic ${Buffer.from(`${REPORT_LOGIN.user}:${REPORT_LOGIN.password}`).toString('base64')}`,
+		},
+	});
 	const html = await page.text();
-	return { archivedToday: row.n, reportStatus: page.status, reportCharts: (html.match(/<svg/g) ?? []).length };
+	return {
+		archivedToday: row.n,
+		reportStatus: page.status,
+		reportCharts: (html.match(/<svg/g) ?? []).length,
+	};
 }
 
 function inbound(message: SandboxMessage, index: number) {
 	const at = Math.floor(Date.now() / 1000);
 	return envelopeFor(
 		SIM.wabaId,
-		textMessage({ ...SIM_BUSINESS, from: message.customer.waId, name: message.customer.name, text: message.text, id: `wamid.sandbox-${at}-${index}`, timestamp: at }),
+		textMessage({
+			...SIM_BUSINESS,
+			from: message.customer.waId,
+			name: message.customer.name,
+			text: message.text,
+			id: `wamid.sandbox-${at}-${index}`,
+			timestamp: at,
+		}),
 	);
 }
 
@@ -313,17 +415,29 @@ async function summary(
 	const executions: Summary['executions'] = {};
 	const count = async (workflowId: string, status: string[]) => {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId, status }));
-		return (await n8n.call<{ count: number }>('GET', `/rest/executions?filter=${filter}&limit=1`)).count;
+		return (await n8n.call<{ count: number }>('GET', `/rest/executions?filter=${filter}&limit=1`))
+			.count;
 	};
 	for (const workflow of live) {
-		executions[workflow.file.replace('.json', '')] = { success: await count(workflow.id, ['success']), error: await count(workflow.id, ['error', 'crashed']) };
+		executions[workflow.file.replace('.json', '')] = {
+			success: await count(workflow.id, ['success']),
+			error: await count(workflow.id, ['error', 'crashed']),
+		};
 	}
-	return { executions, crmContacts: hubspot.state.contacts.size, crmMessagesLogged: hubspot.state.communications.size, repliesSent: graph.state.sent.length };
+	return {
+		executions,
+		crmContacts: hubspot.state.contacts.size,
+		crmMessagesLogged: hubspot.state.communications.size,
+		repliesSent: graph.state.sent.length,
+	};
 }
 
 function line(s: Summary): string {
 	const runs = Object.entries(s.executions)
-		.map(([name, count]) => `${name} ${count.success} ok${count.error ? ` / ${count.error} failed` : ''}`)
+		.map(
+			([name, count]) =>
+				`${name} ${count.success} ok${count.error ? ` / ${count.error} failed` : ''}`,
+		)
 		.join(', ');
 	return `executions: ${runs}; HubSpot: ${s.crmContacts} contacts, ${s.crmMessagesLogged} messages logged; replies sent: ${s.repliesSent}`;
 }

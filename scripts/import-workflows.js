@@ -8,7 +8,10 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const n8n = (...args) =>
-	execFileSync('bash', [path.join(root, 'scripts/n8n.sh'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+	execFileSync('bash', [path.join(root, 'scripts/n8n.sh'), ...args], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 
 const known = new Set(
 	n8n('list:workflow')

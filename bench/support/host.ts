@@ -32,7 +32,8 @@ function childProcessGroups(): number[] {
 				// pid (comm) state ppid pgrp …; comm may contain spaces, so read after the last ')'.
 				const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
 				const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-				if (Number(ppid) === process.pid && Number(pgrp) === Number(entry)) groups.add(Number(entry));
+				if (Number(ppid) === process.pid && Number(pgrp) === Number(entry))
+					groups.add(Number(entry));
 			} catch {
 				// gone meanwhile
 			}
@@ -55,7 +56,10 @@ function installSignalHandlers(): void {
 				// already gone
 			}
 		}
-		void Promise.race([Promise.allSettled([...closers].map((close) => close())), sleep(3_000)]).then(() => process.exit(130));
+		void Promise.race([
+			Promise.allSettled([...closers].map((close) => close())),
+			sleep(3_000),
+		]).then(() => process.exit(130));
 	};
 	process.once('SIGINT', onSignal);
 	process.once('SIGTERM', onSignal);
@@ -106,7 +110,9 @@ export async function startBenchN8n(options: StartOptions): Promise<HostState> {
 	installSignalHandlers();
 	for (const port of [options.port, options.port + 10_000]) {
 		if (await portInUse(port)) {
-			throw new Error(`port ${port} is already in use on 127.0.0.1; stop what listens there or choose another port (SCRM_BENCH_PORT for benchmarks, --port for the sandbox)`);
+			throw new Error(
+				`port ${port} is already in use on 127.0.0.1; stop what listens there or choose another port (SCRM_BENCH_PORT for benchmarks, --port for the sandbox)`,
+			);
 		}
 	}
 	const host = await startN8n(options);
@@ -120,7 +126,9 @@ export async function stopBenchN8n(host: HostState, graceMs = 20_000): Promise<v
 	const deadline = Date.now() + graceMs;
 	while (alive(host.pid) && Date.now() < deadline) await sleep(200);
 	if (alive(host.pid)) {
-		console.error(`bench: n8n (process group ${host.pid}) ignored SIGTERM for ${graceMs / 1000} s; killing it`);
+		console.error(
+			`bench: n8n (process group ${host.pid}) ignored SIGTERM for ${graceMs / 1000} s; killing it`,
+		);
 		try {
 			process.kill(-host.pid, 'SIGKILL');
 		} catch {
@@ -142,7 +150,8 @@ export class Budget {
 	}
 
 	check(doing: string): void {
-		if (Date.now() > this.deadline) throw new Error(`${this.label}: time budget of ${this.seconds} s spent while ${doing}`);
+		if (Date.now() > this.deadline)
+			throw new Error(`${this.label}: time budget of ${this.seconds} s spent while ${doing}`);
 	}
 
 	get remainingMs(): number {

@@ -16,12 +16,18 @@ dns.lookup = function (hostname, options, callback) {
 	if (!redirected(hostname)) return lookup.apply(this, arguments);
 	const done = typeof options === 'function' ? options : callback;
 	const result = answer(typeof options === 'function' ? {} : options);
-	process.nextTick(() => (Array.isArray(result[0]) || typeof result[0] === 'object' ? done(null, result) : done(null, ...result)));
+	process.nextTick(() =>
+		Array.isArray(result[0]) || typeof result[0] === 'object'
+			? done(null, result)
+			: done(null, ...result),
+	);
 };
 
 const promisesLookup = dns.promises.lookup;
 dns.promises.lookup = async function (hostname, options) {
 	if (!redirected(hostname)) return promisesLookup.apply(this, arguments);
 	const result = answer(options);
-	return Array.isArray(result[0]) || typeof result[0] === 'object' ? result : { address: result[0], family: result[1] };
+	return Array.isArray(result[0]) || typeof result[0] === 'object'
+		? result
+		: { address: result[0], family: result[1] };
 };

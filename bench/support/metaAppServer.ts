@@ -41,11 +41,16 @@ export async function startMetaAppServer(dir: string, port = 443): Promise<MetaA
 					res.end(JSON.stringify(body));
 				};
 				if (req.method === 'POST' && /^\/v\d+\.\d+\/oauth\/access_token$/.test(url.pathname)) {
-					if (!form.client_id || !form.client_secret) return send(400, graphError('Missing client_id or client_secret', 101));
-					return send(200, { access_token: `${form.client_id}|bench-app-token`, token_type: 'bearer' });
+					if (!form.client_id || !form.client_secret)
+						return send(400, graphError('Missing client_id or client_secret', 101));
+					return send(200, {
+						access_token: `${form.client_id}|bench-app-token`,
+						token_type: 'bearer',
+					});
 				}
 				if (/^\/v\d+\.\d+\/[^/]+\/subscriptions$/.test(url.pathname)) {
-					if (!/^Bearer .+/.test(req.headers.authorization ?? '')) return send(400, graphError('An access token is required', 104));
+					if (!/^Bearer .+/.test(req.headers.authorization ?? ''))
+						return send(400, graphError('An access token is required', 104));
 					if (req.method === 'GET') {
 						return send(200, {
 							data: subscriptions.map((s) => ({
@@ -57,7 +62,8 @@ export async function startMetaAppServer(dir: string, port = 443): Promise<MetaA
 						});
 					}
 					if (req.method === 'POST') {
-						if (!form.object || !form.callback_url) return send(400, graphError('object and callback_url are required', 100));
+						if (!form.object || !form.callback_url)
+							return send(400, graphError('object and callback_url are required', 100));
 						const index = subscriptions.findIndex((s) => s.object === form.object);
 						if (index >= 0) subscriptions.splice(index, 1);
 						subscriptions.push(form);
@@ -111,7 +117,12 @@ function parseBody(raw: string, contentType = ''): Record<string, string> {
 	if (contentType.includes('json') || raw.trimStart().startsWith('{')) {
 		try {
 			const parsed = JSON.parse(raw) as Record<string, unknown>;
-			return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
+			return Object.fromEntries(
+				Object.entries(parsed).map(([key, value]) => [
+					key,
+					typeof value === 'string' ? value : JSON.stringify(value),
+				]),
+			);
 		} catch {
 			return {};
 		}

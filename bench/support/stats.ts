@@ -15,21 +15,31 @@ export function ratio(ours: number, baseline: number): number {
 }
 
 /** 123456.7 → "123,457". */
-export const int = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en') : '–');
+export const int = (value: number): string =>
+	Number.isFinite(value) ? Math.round(value).toLocaleString('en') : '–';
 
 /** Milliseconds with one decimal below 10, whole above. */
 export const ms = (value: number): string =>
 	!Number.isFinite(value) ? '–' : value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
 
-export const times = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '–');
+export const times = (value: number): string =>
+	Number.isFinite(value) ? `${value.toFixed(2)}×` : '–';
 
 /** Left-aligned first column, right-aligned others. */
 export function table(rows: string[][], indent = '  '): string {
-	const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+	const widths = rows[0].map((_, column) =>
+		Math.max(...rows.map((row) => (row[column] ?? '').length)),
+	);
 	return rows
-		.map((row) =>
-			indent +
-			row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('   ').trimEnd(),
+		.map(
+			(row) =>
+				indent +
+				row
+					.map((cell, column) =>
+						column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
+					)
+					.join('   ')
+					.trimEnd(),
 		)
 		.join('\n');
 }

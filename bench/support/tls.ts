@@ -4,7 +4,13 @@
  * signs a minimal X.509 v3 certificate (P-256, SAN, CA) encoded here in DER.
  */
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
+import {
+	createPrivateKey,
+	generateKeyPairSync,
+	randomBytes,
+	sign,
+	X509Certificate,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -25,8 +31,25 @@ export function makeCertificate(dir: string, host = CERT_HOST): Certificate {
 	if (useOpenssl) {
 		execFileSync(
 			'openssl',
-			['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-				'-keyout', keyFile, '-out', certFile, '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`],
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'ec',
+				'-pkeyopt',
+				'ec_paramgen_curve:prime256v1',
+				'-nodes',
+				'-days',
+				'2',
+				'-keyout',
+				keyFile,
+				'-out',
+				certFile,
+				'-subj',
+				`/CN=${host}`,
+				'-addext',
+				`subjectAltName=DNS:${host}`,
+			],
 			{ stdio: ['ignore', 'ignore', 'pipe'] },
 		);
 	} else {
@@ -36,8 +59,10 @@ export function makeCertificate(dir: string, host = CERT_HOST): Certificate {
 	}
 	// Fails loudly here rather than as a TLS error inside n8n.
 	const parsed = new X509Certificate(fs.readFileSync(certFile));
-	if (!parsed.checkHost(host)) throw new Error(`the certificate made in ${dir} does not name ${host}`);
-	if (!parsed.checkPrivateKey(createPrivateKey(fs.readFileSync(keyFile)))) throw new Error(`key and certificate in ${dir} do not match`);
+	if (!parsed.checkHost(host))
+		throw new Error(`the certificate made in ${dir} does not name ${host}`);
+	if (!parsed.checkPrivateKey(createPrivateKey(fs.readFileSync(keyFile))))
+		throw new Error(`key and certificate in ${dir} do not match`);
 	return { keyFile, certFile, maker: useOpenssl ? 'openssl' : 'node' };
 }
 
@@ -54,7 +79,12 @@ function hasOpenssl(): boolean {
 
 function tlv(tag: number, content: Buffer): Buffer {
 	const n = content.length;
-	const length = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
+	const length =
+		n < 0x80
+			? Buffer.from([n])
+			: n < 0x100
+				? Buffer.from([0x81, n])
+				: Buffer.from([0x82, n >> 8, n & 0xff]);
 	return Buffer.concat([Buffer.from([tag]), length, content]);
 }
 const seq = (...parts: Buffer[]) => tlv(0x30, Buffer.concat(parts));
@@ -81,7 +111,12 @@ function oid(dotted: string): Buffer {
 
 function utcTime(date: Date): Buffer {
 	const iso = date.toISOString(); // 2026-11-22T13:45:00.000Z
-	return tlv(0x17, Buffer.from(`${iso.slice(2, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`));
+	return tlv(
+		0x17,
+		Buffer.from(
+			`${iso.slice(2, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`,
+		),
+	);
 }
 
 function selfSignedWithNode(host: string): { key: string; cert: string } {
@@ -104,6 +139,9 @@ function selfSignedWithNode(host: string): { key: string; cert: string } {
 		tlv(0xa3, extensions),
 	);
 	const der = seq(tbs, ecdsaWithSha256, bits(sign('sha256', tbs, privateKey)));
-	const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
+	const pem = `-----BEGIN CERTIFICATE-----\n${der
+		.toString('base64')
+		.replace(/(.{64})/g, '$1\n')
+		.replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
 	return { key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), cert: pem };
 }

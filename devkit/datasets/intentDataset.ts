@@ -38,7 +38,11 @@ export function loadIntentDataset(name: 'dev' | 'holdout'): LabelledMessage[] {
 		.filter((line) => line.trim() !== '')
 		.map((line, index) => {
 			const row = JSON.parse(line) as LabelledMessage;
-			if (typeof row.text !== 'string' || typeof row.lang !== 'string' || !Array.isArray(row.tags)) {
+			if (
+				typeof row.text !== 'string' ||
+				typeof row.lang !== 'string' ||
+				!Array.isArray(row.tags)
+			) {
 				throw new Error(`${file}:${index + 1}: expected { text, lang, tags }`);
 			}
 			return row;
@@ -74,7 +78,10 @@ export function f1Of(c: Counts): F1 {
 }
 
 /** Scores a tagger (text → predicted tags) on labelled messages. */
-export function scoreIntents(data: readonly LabelledMessage[], predict: (text: string) => string[]): Scored {
+export function scoreIntents(
+	data: readonly LabelledMessage[],
+	predict: (text: string) => string[],
+): Scored {
 	const micro: Counts = { tp: 0, fp: 0, fn: 0 };
 	const lang: Record<string, Counts> = {};
 	const tag: Record<string, Counts> = {};
@@ -105,6 +112,10 @@ export function scoreIntents(data: readonly LabelledMessage[], predict: (text: s
 		if (wrong) errors.push({ text: row.text, lang: row.lang, expected: row.tags, predicted });
 	}
 	const map = (table: Record<string, Counts>): Record<string, F1> =>
-		Object.fromEntries(Object.entries(table).sort(([a], [b]) => a.localeCompare(b)).map(([k, c]) => [k, f1Of(c)]));
+		Object.fromEntries(
+			Object.entries(table)
+				.sort(([a], [b]) => a.localeCompare(b))
+				.map(([k, c]) => [k, f1Of(c)]),
+		);
 	return { micro: f1Of(micro), byLanguage: map(lang), byTag: map(tag), errors };
 }

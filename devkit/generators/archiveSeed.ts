@@ -33,8 +33,12 @@ export interface ArchivedStatus {
 
 /** The CREATE statements of the archive workflow's Set Up Tables branch. */
 export function archiveTablesSql(): string {
-	const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'workflows', 'whatsapp-conversation-archive.json'), 'utf8'));
-	const node = workflow.nodes.find((entry: { name: string }) => entry.name === 'Create Archive Tables');
+	const workflow = JSON.parse(
+		fs.readFileSync(path.join(ROOT, 'workflows', 'whatsapp-conversation-archive.json'), 'utf8'),
+	);
+	const node = workflow.nodes.find(
+		(entry: { name: string }) => entry.name === 'Create Archive Tables',
+	);
 	if (!node) throw new Error('the archive workflow has no "Create Archive Tables" node');
 	return node.parameters.query as string;
 }
@@ -48,7 +52,10 @@ const literal = (value: unknown): string => {
 const time = (ms: number) => `to_timestamp(${ms / 1000})`;
 const textArray = (values: string[] = []) => `ARRAY[${values.map(literal).join(', ')}]::text[]`;
 
-export async function seedArchive(database: PostgresServer, rows: { messages?: ArchivedMessage[]; statuses?: ArchivedStatus[] }): Promise<void> {
+export async function seedArchive(
+	database: PostgresServer,
+	rows: { messages?: ArchivedMessage[]; statuses?: ArchivedStatus[] },
+): Promise<void> {
 	const statements: string[] = [];
 	for (const m of rows.messages ?? []) {
 		const waId = m.e164?.replace(/^\+/, '');

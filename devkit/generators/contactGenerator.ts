@@ -26,9 +26,15 @@ export interface GeneratedContacts {
 
 /** Product codes and the ways shops and customers write them; `PRODUCT_MAP` standardises them. */
 export const PRODUCTS: Array<{ code: string; spellings: string[] }> = [
-	{ code: 'APL-IP15PM', spellings: ['iPhone15 Pro Max', 'iphone 15 pro max', 'IPHONE15PROMAX', 'APL-IP15PM'] },
+	{
+		code: 'APL-IP15PM',
+		spellings: ['iPhone15 Pro Max', 'iphone 15 pro max', 'IPHONE15PROMAX', 'APL-IP15PM'],
+	},
 	{ code: 'APL-IP15', spellings: ['iPhone 15', 'iphone15', 'APL-IP15'] },
-	{ code: 'SMS-S24U', spellings: ['Galaxy S24 Ultra', 'galaxy s24 ultra', 'SMS-S24U', 'Samsung S24U'] },
+	{
+		code: 'SMS-S24U',
+		spellings: ['Galaxy S24 Ultra', 'galaxy s24 ultra', 'SMS-S24U', 'Samsung S24U'],
+	},
 	{ code: 'XMI-14', spellings: ['Xiaomi 14', 'xiaomi14', 'XMI-14', '小米14'] },
 	{ code: 'HWI-P60', spellings: ['Huawei P60', 'HUAWEI P60', 'HWI-P60', '华为P60'] },
 	{ code: 'DYS-V15', spellings: ['Dyson V15', 'dyson v15 detect', 'DYS-V15'] },
@@ -91,7 +97,24 @@ const HAN_GIVEN: Array<[string, string, string, string]> = [
 	['Shan', 'Shan', '珊', '珊'],
 	['Yu', 'Yu', '宇', '宇'],
 ];
-const ENGLISH_GIVEN = ['Peter', 'Mary', 'Kelvin', 'Winnie', 'Jason', 'Ivy', 'Eric', 'Karen', 'Alan', 'Cherry', 'Tommy', 'Joyce', 'Vincent', 'Crystal', 'Kenneth', 'Fiona'];
+const ENGLISH_GIVEN = [
+	'Peter',
+	'Mary',
+	'Kelvin',
+	'Winnie',
+	'Jason',
+	'Ivy',
+	'Eric',
+	'Karen',
+	'Alan',
+	'Cherry',
+	'Tommy',
+	'Joyce',
+	'Vincent',
+	'Crystal',
+	'Kenneth',
+	'Fiona',
+];
 const THAI_GIVEN: Array<[string, string]> = [
 	['สมชาย', 'Somchai'],
 	['สมศักดิ์', 'Somsak'],
@@ -147,8 +170,32 @@ const RUSSIAN_SURNAMES: Array<[string, string]> = [
 	['Фёдоров', 'Fyodorov'],
 ];
 /** Expats and accented spellings in every market. */
-const LATIN_GIVEN = ['José', 'François', 'Zoë', 'Renée', 'Jürgen', 'Søren', 'Inês', 'André', 'Chloé', 'Noël', 'Björn', 'Élodie'];
-const LATIN_SURNAMES = ['Álvarez', 'Müller', 'Dubois', 'Núñez', 'García', 'Østergaard', 'Lefèvre', 'Schröder', 'Conceição', 'Martín'];
+const LATIN_GIVEN = [
+	'José',
+	'François',
+	'Zoë',
+	'Renée',
+	'Jürgen',
+	'Søren',
+	'Inês',
+	'André',
+	'Chloé',
+	'Noël',
+	'Björn',
+	'Élodie',
+];
+const LATIN_SURNAMES = [
+	'Álvarez',
+	'Müller',
+	'Dubois',
+	'Núñez',
+	'García',
+	'Østergaard',
+	'Lefèvre',
+	'Schröder',
+	'Conceição',
+	'Martín',
+];
 const DOMAINS: Record<Locale, string[]> = {
 	HK: ['gmail.com', 'yahoo.com.hk', 'outlook.com', 'netvigator.com'],
 	TW: ['gmail.com', 'yahoo.com.tw', 'hotmail.com'],
@@ -156,7 +203,16 @@ const DOMAINS: Record<Locale, string[]> = {
 	TH: ['gmail.com', 'hotmail.com', 'outlook.co.th'],
 	RU: ['mail.ru', 'yandex.ru', 'gmail.com'],
 };
-const TAGS = ['vip', 'lead', 'wholesale', 'returning', 'newsletter', 'complaint', 'walk-in', 'online'];
+const TAGS = [
+	'vip',
+	'lead',
+	'wholesale',
+	'returning',
+	'newsletter',
+	'complaint',
+	'walk-in',
+	'online',
+];
 
 /** mulberry32: small, fast and the same on every machine. */
 function prng(seed: number): () => number {
@@ -222,7 +278,8 @@ export function generateContacts(count: number, opts: GeneratorOptions = {}): Ge
 	const newPerson = (): Person => {
 		const id = `p${personCount++}`;
 		const r = random();
-		const locale: Locale = r < 0.35 ? 'HK' : r < 0.55 ? 'TW' : r < 0.7 ? 'CN' : r < 0.85 ? 'TH' : 'RU';
+		const locale: Locale =
+			r < 0.35 ? 'HK' : r < 0.55 ? 'TW' : r < 0.7 ? 'CN' : r < 0.85 ? 'TH' : 'RU';
 		const relative = random() < familyRate ? lastByLocale.get(locale) : undefined;
 		let native: string;
 		let roman: string;
@@ -231,13 +288,18 @@ export function generateContacts(count: number, opts: GeneratorOptions = {}): Ge
 		let surnameIndex: number;
 		if (random() < 0.05) {
 			givenIndex = Math.floor(random() * LATIN_GIVEN.length);
-			surnameIndex = relative ? relative.surnameIndex : Math.floor(random() * LATIN_SURNAMES.length);
+			surnameIndex = relative
+				? relative.surnameIndex
+				: Math.floor(random() * LATIN_SURNAMES.length);
 			native = `${LATIN_GIVEN[givenIndex]} ${LATIN_SURNAMES[surnameIndex % LATIN_SURNAMES.length]}`;
 			roman = native;
 			swapped = `${LATIN_SURNAMES[surnameIndex % LATIN_SURNAMES.length]} ${LATIN_GIVEN[givenIndex]}`;
 			givenIndex += 1000;
 		} else if (locale === 'HK' || locale === 'TW' || locale === 'CN') {
-			surnameIndex = relative && relative.surnameIndex < HAN_SURNAMES.length ? relative.surnameIndex : Math.floor(random() * HAN_SURNAMES.length);
+			surnameIndex =
+				relative && relative.surnameIndex < HAN_SURNAMES.length
+					? relative.surnameIndex
+					: Math.floor(random() * HAN_SURNAMES.length);
 			const g1 = Math.floor(random() * HAN_GIVEN.length);
 			const g2 = Math.floor(random() * HAN_GIVEN.length);
 			givenIndex = g1 * 100 + g2;
@@ -248,19 +310,26 @@ export function generateContacts(count: number, opts: GeneratorOptions = {}): Ge
 			native = simplified ? s[3] + a[3] + b[3] : s[2] + a[2] + b[2];
 			if (locale === 'HK') {
 				roman = random() < 0.15 ? `${pick(ENGLISH_GIVEN)} ${s[0]}` : `${s[0]} ${a[0]} ${b[0]}`;
-				swapped = roman.split(' ').length === 3 ? `${a[0]} ${b[0]} ${s[0]}` : roman.split(' ').reverse().join(' ');
+				swapped =
+					roman.split(' ').length === 3
+						? `${a[0]} ${b[0]} ${s[0]}`
+						: roman.split(' ').reverse().join(' ');
 			} else {
 				roman = `${s[1]} ${a[1]}${b[1].toLowerCase()}`;
 				swapped = `${a[1]}${b[1].toLowerCase()} ${s[1]}`;
 			}
 		} else if (locale === 'TH') {
-			surnameIndex = relative ? relative.surnameIndex % THAI_SURNAMES.length : Math.floor(random() * THAI_SURNAMES.length);
+			surnameIndex = relative
+				? relative.surnameIndex % THAI_SURNAMES.length
+				: Math.floor(random() * THAI_SURNAMES.length);
 			givenIndex = Math.floor(random() * THAI_GIVEN.length);
 			native = `${THAI_GIVEN[givenIndex][0]} ${THAI_SURNAMES[surnameIndex][0]}`;
 			roman = `${THAI_GIVEN[givenIndex][1]} ${THAI_SURNAMES[surnameIndex][1]}`;
 			swapped = `${THAI_SURNAMES[surnameIndex][1]} ${THAI_GIVEN[givenIndex][1]}`;
 		} else {
-			surnameIndex = relative ? relative.surnameIndex % RUSSIAN_SURNAMES.length : Math.floor(random() * RUSSIAN_SURNAMES.length);
+			surnameIndex = relative
+				? relative.surnameIndex % RUSSIAN_SURNAMES.length
+				: Math.floor(random() * RUSSIAN_SURNAMES.length);
 			givenIndex = Math.floor(random() * RUSSIAN_GIVEN.length);
 			native = `${RUSSIAN_SURNAMES[surnameIndex][0]} ${RUSSIAN_GIVEN[givenIndex][0]}`;
 			roman = `${RUSSIAN_GIVEN[givenIndex][1]} ${RUSSIAN_SURNAMES[surnameIndex][1]}`;
@@ -273,7 +342,12 @@ export function generateContacts(count: number, opts: GeneratorOptions = {}): Ge
 		const phones = [relative ? relative.phones[0] : newNumber(locale)];
 		if (random() < 0.1) phones.push(newNumber(locale));
 		// Mailboxes are one person's: the person number keeps namesakes' addresses apart.
-		const handle = `${ascii(roman).toLowerCase().replace(/[^a-z]+/g, random() < 0.5 ? '.' : '')}${random() < 0.5 ? '.' : ''}${personCount.toString(36)}`;
+		const handle = `${ascii(roman)
+			.toLowerCase()
+			.replace(
+				/[^a-z]+/g,
+				random() < 0.5 ? '.' : '',
+			)}${random() < 0.5 ? '.' : ''}${personCount.toString(36)}`;
 		const person: Person = {
 			id,
 			locale,
@@ -289,7 +363,11 @@ export function generateContacts(count: number, opts: GeneratorOptions = {}): Ge
 			surnameIndex,
 		};
 		const bought = Math.floor(random() * 4);
-		for (let k = 0; k < bought; k++) person.purchases.push({ product: Math.floor(random() * PRODUCTS.length), at: T0 + Math.floor(random() * SPAN) });
+		for (let k = 0; k < bought; k++)
+			person.purchases.push({
+				product: Math.floor(random() * PRODUCTS.length),
+				at: T0 + Math.floor(random() * SPAN),
+			});
 		if (random() < 0.5) person.tags.push(pick(TAGS));
 		lastByLocale.set(locale, person);
 		return person;
@@ -305,27 +383,44 @@ export function generateContacts(count: number, opts: GeneratorOptions = {}): Ge
 		let name: string | undefined;
 		if (copy > 0 && nameRoll < 0.06) name = undefined;
 		else {
-			const roman = person.locale === 'HK' ? random() < 0.55 : person.locale === 'TW' || person.locale === 'CN' ? random() < 0.15 : random() < 0.35;
-			name = roman ? (random() < (person.locale === 'HK' ? 0.3 : 0.1) ? person.swapped : person.roman) : person.native;
+			const roman =
+				person.locale === 'HK'
+					? random() < 0.55
+					: person.locale === 'TW' || person.locale === 'CN'
+						? random() < 0.15
+						: random() < 0.35;
+			name = roman
+				? random() < (person.locale === 'HK' ? 0.3 : 0.1)
+					? person.swapped
+					: person.roman
+				: person.native;
 			if (copy > 0) name = vary(name, random);
 		}
 		if (name !== undefined) contact.name = name;
 		// Numbers: each record in its own format; a duplicate may carry a new number.
-		const phones = person.phones.slice(0, copy === 0 ? person.phones.length : 1 + (random() < 0.5 ? 1 : 0));
+		const phones = person.phones.slice(
+			0,
+			copy === 0 ? person.phones.length : 1 + (random() < 0.5 ? 1 : 0),
+		);
 		if (copy > 0 && random() < 0.1) phones[0] = newNumber(person.locale);
 		const formatted = phones.map((nsn) => formatPhone(nsn, person.locale, hasCountry, random));
 		if (copy > 0 && random() < 0.04 && (person.email || person.userId)) {
 			// Some records hold no number at all (a web lead, a username-only WhatsApp user).
 		} else if (formatted.length === 1 && random() < 0.5) contact.phone = formatted[0];
 		else contact.phones = formatted;
-		if (person.email && (copy === 0 || random() < 0.7)) contact.email = varyEmail(person.email, random);
+		if (person.email && (copy === 0 || random() < 0.7))
+			contact.email = varyEmail(person.email, random);
 		if (person.userId && (copy === 0 || random() < 0.8)) contact.userId = person.userId;
 		if (person.purchases.length > 0) {
 			contact.purchases = person.purchases
 				.filter(() => copy === 0 || random() < 0.7)
-				.map((purchase) => ({ sku: pick(PRODUCTS[purchase.product].spellings), at: random() < 0.5 ? new Date(purchase.at).toISOString() : purchase.at }));
+				.map((purchase) => ({
+					sku: pick(PRODUCTS[purchase.product].spellings),
+					at: random() < 0.5 ? new Date(purchase.at).toISOString() : purchase.at,
+				}));
 		}
-		if (person.tags.length > 0 || random() < 0.2) contact.tags = [...person.tags, ...(random() < 0.3 ? [pick(TAGS)] : [])];
+		if (person.tags.length > 0 || random() < 0.2)
+			contact.tags = [...person.tags, ...(random() < 0.3 ? [pick(TAGS)] : [])];
 		if (random() < 0.6) contact.conversationIds = [`conv-${contacts.length}`];
 		contact.updatedAt = T0 + Math.floor(random() * SPAN);
 		return contact;
@@ -358,10 +453,17 @@ function formatPhone(nsn: string, locale: Locale, national: boolean, random: () 
 	const roll = Math.floor(random() * (national ? 6 : 3));
 	if (roll === 0) return `+${cc}${nsn}`;
 	if (roll === 1) return `+${cc} ${groups(nsn, locale)}`;
-	if (roll === 2) return locale === 'RU' ? `+7 (${nsn.slice(0, 3)}) ${nsn.slice(3, 6)}-${nsn.slice(6, 8)}-${nsn.slice(8)}` : `(${cc}) ${groups(nsn, locale).replace(' ', '-')}`;
+	if (roll === 2)
+		return locale === 'RU'
+			? `+7 (${nsn.slice(0, 3)}) ${nsn.slice(3, 6)}-${nsn.slice(6, 8)}-${nsn.slice(8)}`
+			: `(${cc}) ${groups(nsn, locale).replace(' ', '-')}`;
 	switch (locale) {
 		case 'HK':
-			return roll === 3 ? nsn : roll === 4 ? `${nsn.slice(0, 4)} ${nsn.slice(4)}` : `${cc}-${nsn.slice(0, 4)} ${nsn.slice(4)}`;
+			return roll === 3
+				? nsn
+				: roll === 4
+					? `${nsn.slice(0, 4)} ${nsn.slice(4)}`
+					: `${cc}-${nsn.slice(0, 4)} ${nsn.slice(4)}`;
 		case 'TW':
 			return roll === 3 ? `0${nsn.slice(0, 3)}-${nsn.slice(3, 6)}-${nsn.slice(6)}` : `0${nsn}`;
 		case 'CN':
@@ -369,7 +471,9 @@ function formatPhone(nsn: string, locale: Locale, national: boolean, random: () 
 		case 'TH':
 			return roll === 3 ? `0${nsn.slice(0, 2)}-${nsn.slice(2, 5)}-${nsn.slice(5)}` : `0${nsn}`;
 		default:
-			return roll === 3 ? `8 ${nsn.slice(0, 3)} ${nsn.slice(3, 6)}-${nsn.slice(6, 8)}-${nsn.slice(8)}` : `8${nsn}`;
+			return roll === 3
+				? `8 ${nsn.slice(0, 3)} ${nsn.slice(3, 6)}-${nsn.slice(6, 8)}-${nsn.slice(8)}`
+				: `8${nsn}`;
 	}
 }
 
@@ -380,7 +484,32 @@ function groups(nsn: string, locale: Locale): string {
 	return `${nsn.slice(0, 3)} ${nsn.slice(3, 6)} ${nsn.slice(6)}`;
 }
 
-const SIMPLIFY: Record<string, string> = { 陳: '陈', 黃: '黄', 張: '张', 劉: '刘', 吳: '吴', 鄧: '邓', 楊: '杨', 馮: '冯', 馬: '马', 羅: '罗', 謝: '谢', 許: '许', 趙: '赵', 鄭: '郑', 偉: '伟', 國: '国', 輝: '辉', 榮: '荣', 儀: '仪', 鳳: '凤', 麗: '丽', 傑: '杰', 華: '华', 東: '东' };
+const SIMPLIFY: Record<string, string> = {
+	陳: '陈',
+	黃: '黄',
+	張: '张',
+	劉: '刘',
+	吳: '吴',
+	鄧: '邓',
+	楊: '杨',
+	馮: '冯',
+	馬: '马',
+	羅: '罗',
+	謝: '谢',
+	許: '许',
+	趙: '赵',
+	鄭: '郑',
+	偉: '伟',
+	國: '国',
+	輝: '辉',
+	榮: '荣',
+	儀: '仪',
+	鳳: '凤',
+	麗: '丽',
+	傑: '杰',
+	華: '华',
+	東: '东',
+};
 
 /** A duplicate's name: typos, case, spacing, hyphens, traditional/simplified. */
 function vary(name: string, random: () => number): string {
@@ -444,7 +573,10 @@ export interface FebrlSet {
 
 /** `rec-N-org` and `rec-N-dup-K` are one person N; soc_sec_id is dropped unless asked for. */
 export function loadFebrl(name: 'febrl1' | 'febrl2' | 'febrl3', keepSocSecId = false): FebrlSet {
-	const lines = fs.readFileSync(path.join(FEBRL_DIR, `${name}.csv`), 'utf8').split(/\r?\n/).filter(Boolean);
+	const lines = fs
+		.readFileSync(path.join(FEBRL_DIR, `${name}.csv`), 'utf8')
+		.split(/\r?\n/)
+		.filter(Boolean);
 	const header = lines[0].split(',').map((cell) => cell.trim());
 	const contacts: Contact[] = [];
 	const truth: Record<string, string> = {};

@@ -5,7 +5,6 @@
 import { defaultFormats, Jimp } from 'jimp';
 import { seededRandom } from './seededRandom';
 
-
 export interface NoiseOptions {
 	width: number;
 	height: number;
@@ -27,13 +26,24 @@ export async function noiseImage(opts: NoiseOptions): Promise<Buffer> {
 		data[i + 2] = (next() * 256) | 0;
 		data[i + 3] = opts.alpha ?? 255;
 	}
-	return opts.format === 'image/jpeg' ? await image.getBuffer('image/jpeg', { quality: opts.quality ?? 95 }) : await image.getBuffer('image/png');
+	return opts.format === 'image/jpeg'
+		? await image.getBuffer('image/jpeg', { quality: opts.quality ?? 95 })
+		: await image.getBuffer('image/png');
 }
 
 /** Width, height and one pixel's RGBA of an encoded image: proves it still decodes. */
-export async function decode(data: Buffer): Promise<{ width: number; height: number; pixel(x: number, y: number): [number, number, number, number] }> {
+export async function decode(data: Buffer): Promise<{
+	width: number;
+	height: number;
+	pixel(x: number, y: number): [number, number, number, number];
+}> {
 	// Not Jimp.read: it sniffs the type with a dynamic ES-module import that jest's CommonJS runtime refuses.
-	const mime = data[0] === 0xff && data[1] === 0xd8 ? 'image/jpeg' : data[0] === 0x89 && data.toString('latin1', 1, 4) === 'PNG' ? 'image/png' : undefined;
+	const mime =
+		data[0] === 0xff && data[1] === 0xd8
+			? 'image/jpeg'
+			: data[0] === 0x89 && data.toString('latin1', 1, 4) === 'PNG'
+				? 'image/png'
+				: undefined;
 	const format = defaultFormats.map((make) => make()).find((candidate) => candidate.mime === mime);
 	if (!format) throw new Error('not a JPEG or PNG');
 	const image = Jimp.fromBitmap(await format.decode(data));

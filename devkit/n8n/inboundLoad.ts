@@ -42,8 +42,18 @@ export async function deployLoadWorkflow(
 		useCustomBaseUrl: true,
 		baseUrl: hubspot.baseUrl,
 	});
-	const redis = await n8n.createCredential('scrmRedis', 'Redis queue mode', { host: '127.0.0.1', port: deployment.redisPort, database: 0 });
-	const node = (name: string, type: string, parameters: object, position: [number, number], credentials: object = {}) => ({
+	const redis = await n8n.createCredential('scrmRedis', 'Redis queue mode', {
+		host: '127.0.0.1',
+		port: deployment.redisPort,
+		database: 0,
+	});
+	const node = (
+		name: string,
+		type: string,
+		parameters: object,
+		position: [number, number],
+		credentials: object = {},
+	) => ({
 		id: `queue-${name.toLowerCase().replace(/\W+/g, '-')}`,
 		name,
 		type: `n8n-nodes-whatsapp-scrm.${type}`,
@@ -56,24 +66,54 @@ export async function deployLoadWorkflow(
 		name: 'Queue mode: tag, CRM, reply',
 		nodes: [
 			{
-				...node('WhatsApp SCRM Trigger', 'whatsAppScrmTrigger', { events: ['message'], dedupStore: 'redis', ...answer }, [0, 0], {
-					whatsAppScrmApi: whatsApp,
-					scrmRedis: redis,
-				}),
+				...node(
+					'WhatsApp SCRM Trigger',
+					'whatsAppScrmTrigger',
+					{ events: ['message'], dedupStore: 'redis', ...answer },
+					[0, 0],
+					{
+						whatsAppScrmApi: whatsApp,
+						scrmRedis: redis,
+					},
+				),
 				webhookId: LOAD_WEBHOOK_ID,
 			},
-			node('Intent Tagger', 'scrmIntentTagger', { text: '={{ $json.text }}', resultField: 'intent', route: false, customRules: {}, options: {} }, [220, 0]),
+			node(
+				'Intent Tagger',
+				'scrmIntentTagger',
+				{
+					text: '={{ $json.text }}',
+					resultField: 'intent',
+					route: false,
+					customRules: {},
+					options: {},
+				},
+				[220, 0],
+			),
 			node(
 				'Upsert Contact',
 				'scrmCrmUpsert',
-				{ crm: 'hubspot', operation: 'upsert', fields: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [] }, upsertOptions: {}, ...crmLimits },
+				{
+					crm: 'hubspot',
+					operation: 'upsert',
+					fields: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [] },
+					upsertOptions: {},
+					...crmLimits,
+				},
 				[440, 0],
 				{ hubSpotScrmApi: hubSpot, ...(shareRateLimits ? { scrmRedis: redis } : {}) },
 			),
 			node(
 				'Log Message',
 				'scrmCrmUpsert',
-				{ crm: 'hubspot', resource: 'message', operation: 'logMessage', contactId: '={{ $json.crm.id }}', direction: 'inbound', ...crmLimits },
+				{
+					crm: 'hubspot',
+					resource: 'message',
+					operation: 'logMessage',
+					contactId: '={{ $json.crm.id }}',
+					direction: 'inbound',
+					...crmLimits,
+				},
 				[660, 0],
 				{ hubSpotScrmApi: hubSpot, ...(shareRateLimits ? { scrmRedis: redis } : {}) },
 			),
@@ -101,10 +141,18 @@ export async function deployLoadWorkflow(
 			'Upsert Contact': { main: [[{ node: 'Log Message', type: 'main', index: 0 }], [], []] },
 			'Log Message': { main: [[{ node: 'Reply', type: 'main', index: 0 }], [], []] },
 		},
-		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+		settings: {
+			executionOrder: 'v1',
+			saveDataSuccessExecution: 'all',
+			saveDataErrorExecution: 'all',
+		},
 		active: false,
 	};
-	const created = await n8n.call<{ id: string; versionId: string }>('POST', '/rest/workflows', workflow);
+	const created = await n8n.call<{ id: string; versionId: string }>(
+		'POST',
+		'/rest/workflows',
+		workflow,
+	);
 	await n8n.activate(created);
 	return { id: created.id, webhookUrl: `${deployment.url}/webhook/${LOAD_WEBHOOK_ID}/webhook` };
 }
@@ -115,7 +163,14 @@ export interface InboundMessage {
 	text: string;
 }
 
-const TEXTS = ['how much is the blue one?', 'where is my parcel??', '有冇discount?', 'can ship to TST?', 'I want to return this', 'hello'];
+const TEXTS = [
+	'how much is the blue one?',
+	'where is my parcel??',
+	'有冇discount?',
+	'can ship to TST?',
+	'I want to return this',
+	'hello',
+];
 
 /**
  * `count` messages from `customers` customers, round robin, so one customer writes again only after
@@ -129,10 +184,20 @@ export function inboundMessages(count: number, customers: number, run: string): 
 	}));
 }
 
-export function deliveryOf(message: InboundMessage, at = Math.floor(Date.now() / 1000)): WebhookBody {
+export function deliveryOf(
+	message: InboundMessage,
+	at = Math.floor(Date.now() / 1000),
+): WebhookBody {
 	return envelopeFor(
 		SIM.wabaId,
-		textMessage({ ...SIM_BUSINESS, from: message.from, name: `Customer ${message.from.slice(-4)}`, text: message.text, id: message.wamid, timestamp: at }),
+		textMessage({
+			...SIM_BUSINESS,
+			from: message.from,
+			name: `Customer ${message.from.slice(-4)}`,
+			text: message.text,
+			id: message.wamid,
+			timestamp: at,
+		}),
 	);
 }
 
@@ -166,7 +231,12 @@ export class MetaLikePoster {
 
 	/** Starts delivering (does not wait for acceptance). */
 	deliver(message: InboundMessage): DeliveryRecord {
-		const record: DeliveryRecord = { wamid: message.wamid, firstAt: Date.now(), attempts: 0, failures: [] };
+		const record: DeliveryRecord = {
+			wamid: message.wamid,
+			firstAt: Date.now(),
+			attempts: 0,
+			failures: [],
+		};
 		this.deliveries.push(record);
 		const body = deliveryOf(message);
 		const attempt = async () => {
@@ -174,7 +244,9 @@ export class MetaLikePoster {
 			while (!this.stopped) {
 				record.attempts++;
 				try {
-					const answer = await this.graph.postWebhook(this.url, body, { timeoutMs: this.timeoutMs });
+					const answer = await this.graph.postWebhook(this.url, body, {
+						timeoutMs: this.timeoutMs,
+					});
 					if (answer.status === 200) {
 						record.acceptedAt = Date.now();
 						return;
@@ -201,7 +273,11 @@ export class MetaLikePoster {
 }
 
 /** Waits until no execution of the workflow is queued or running. */
-export async function waitUntilIdle(n8n: N8nApi, workflowId: string, deadline: number): Promise<void> {
+export async function waitUntilIdle(
+	n8n: N8nApi,
+	workflowId: string,
+	deadline: number,
+): Promise<void> {
 	// Idle for 15 s in a row: after a Redis restart, jobs Bull puts back can show up again a few
 	// seconds after the list first reads empty.
 	let idleSince: number | undefined;
@@ -214,4 +290,3 @@ export async function waitUntilIdle(n8n: N8nApi, workflowId: string, deadline: n
 	}
 	throw new Error(`executions of workflow ${workflowId} still queued or running at the deadline`);
 }
-

@@ -107,7 +107,16 @@ export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-const EXECUTION_STATUSES = ['canceled', 'crashed', 'error', 'new', 'running', 'success', 'unknown', 'waiting'];
+const EXECUTION_STATUSES = [
+	'canceled',
+	'crashed',
+	'error',
+	'new',
+	'running',
+	'success',
+	'unknown',
+	'waiting',
+];
 
 export interface ExecutionSummary {
 	id: string;
@@ -121,7 +130,10 @@ export interface ExecutionSummary {
  * workflows use (their files leave credentials for the user to pick).
  */
 const CREDENTIAL_USERS: Record<string, string[]> = {
-	whatsAppScrmApi: ['n8n-nodes-whatsapp-scrm.whatsAppScrmTrigger', 'n8n-nodes-whatsapp-scrm.whatsAppSender'],
+	whatsAppScrmApi: [
+		'n8n-nodes-whatsapp-scrm.whatsAppScrmTrigger',
+		'n8n-nodes-whatsapp-scrm.whatsAppSender',
+	],
 	hubSpotScrmApi: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
 	zohoScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
 	salesforceScrmOAuth2Api: ['n8n-nodes-whatsapp-scrm.scrmCrmUpsert'],
@@ -131,7 +143,10 @@ const CREDENTIAL_USERS: Record<string, string[]> = {
 };
 
 /** CRM Upsert's Attach Media also takes the WhatsApp credential when it downloads the message's media. */
-function downloadsWhatsAppMedia(node: { type: string; parameters?: Record<string, unknown> }, type: string): boolean {
+function downloadsWhatsAppMedia(
+	node: { type: string; parameters?: Record<string, unknown> },
+	type: string,
+): boolean {
 	return (
 		type === 'whatsAppScrmApi' &&
 		node.type === 'n8n-nodes-whatsapp-scrm.scrmCrmUpsert' &&
@@ -147,7 +162,12 @@ export interface InstanceOwner {
 	password: string;
 }
 
-const TEST_OWNER: InstanceOwner = { email: 'owner@scrm.test', firstName: 'Scrm', lastName: 'Tester', password: 'Scrm-e2e-Passw0rd' };
+const TEST_OWNER: InstanceOwner = {
+	email: 'owner@scrm.test',
+	firstName: 'Scrm',
+	lastName: 'Tester',
+	password: 'Scrm-e2e-Passw0rd',
+};
 
 /** The editor's REST API, signed in as the instance owner. */
 export class N8nApi {
@@ -172,8 +192,13 @@ export class N8nApi {
 		api.cookie = '';
 		const setup = await api.raw('POST', '/rest/owner/setup', owner);
 		if (setup.status !== 200) {
-			const login = await api.raw('POST', '/rest/login', { emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password });
-			if (login.status !== 200) throw new Error(`cannot sign in to n8n: ${login.status} ${JSON.stringify(login.body)}`);
+			const login = await api.raw('POST', '/rest/login', {
+				emailOrLdapLoginId: owner.email,
+				email: owner.email,
+				password: owner.password,
+			});
+			if (login.status !== 200)
+				throw new Error(`cannot sign in to n8n: ${login.status} ${JSON.stringify(login.body)}`);
 		}
 		fs.mkdirSync(E2E_DIR, { recursive: true });
 		fs.writeFileSync(sessionFile, JSON.stringify({ cookie: api.cookie }));
@@ -205,11 +230,16 @@ export class N8nApi {
 
 	async call<T = any>(method: string, route: string, body?: unknown): Promise<T> {
 		const response = await this.raw(method, route, body);
-		if (response.status >= 300) throw new Error(`${method} ${route} → ${response.status}: ${JSON.stringify(response.body)}`);
+		if (response.status >= 300)
+			throw new Error(`${method} ${route} → ${response.status}: ${JSON.stringify(response.body)}`);
 		return (response.body as { data?: T }).data ?? (response.body as T);
 	}
 
-	async createCredential(type: string, name: string, data: Record<string, unknown>): Promise<{ id: string; name: string }> {
+	async createCredential(
+		type: string,
+		name: string,
+		data: Record<string, unknown>,
+	): Promise<{ id: string; name: string }> {
 		return this.call('POST', '/rest/credentials', { name, type, data });
 	}
 
@@ -223,7 +253,11 @@ export class N8nApi {
 		edit?.(workflow);
 		for (const node of workflow.nodes) {
 			for (const [type, credential] of Object.entries(credentials)) {
-				if (CREDENTIAL_USERS[type]?.includes(node.type) || node.credentials?.[type] || downloadsWhatsAppMedia(node, type)) {
+				if (
+					CREDENTIAL_USERS[type]?.includes(node.type) ||
+					node.credentials?.[type] ||
+					downloadsWhatsAppMedia(node, type)
+				) {
 					node.credentials = { ...(node.credentials ?? {}), [type]: credential };
 				}
 			}
@@ -234,49 +268,76 @@ export class N8nApi {
 	}
 
 	async activate(workflow: { id: string; versionId: string }): Promise<void> {
-		const response = await this.raw('POST', `/rest/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+		const response = await this.raw('POST', `/rest/workflows/${workflow.id}/activate`, {
+			versionId: workflow.versionId,
+		});
 		if (response.status === 404) {
 			// n8n 1.x activates through the workflow itself.
-			await this.call('PATCH', `/rest/workflows/${workflow.id}`, { active: true, versionId: workflow.versionId });
+			await this.call('PATCH', `/rest/workflows/${workflow.id}`, {
+				active: true,
+				versionId: workflow.versionId,
+			});
 			return;
 		}
-		if (response.status >= 300) throw new Error(`activate → ${response.status}: ${JSON.stringify(response.body)}`);
+		if (response.status >= 300)
+			throw new Error(`activate → ${response.status}: ${JSON.stringify(response.body)}`);
 	}
 
 	async deactivate(workflow: { id: string }): Promise<void> {
 		const response = await this.raw('POST', `/rest/workflows/${workflow.id}/deactivate`, {});
 		if (response.status === 404) {
 			const current = await this.call('GET', `/rest/workflows/${workflow.id}`);
-			await this.call('PATCH', `/rest/workflows/${workflow.id}`, { active: false, versionId: current.versionId });
+			await this.call('PATCH', `/rest/workflows/${workflow.id}`, {
+				active: false,
+				versionId: current.versionId,
+			});
 			return;
 		}
-		if (response.status >= 300) throw new Error(`deactivate → ${response.status}: ${JSON.stringify(response.body)}`);
+		if (response.status >= 300)
+			throw new Error(`deactivate → ${response.status}: ${JSON.stringify(response.body)}`);
 	}
 
 	/** Every execution of a workflow, newest first, optionally only some statuses (n8n pages by at most 100). */
-	async executions(workflowId: string, status: string[] = EXECUTION_STATUSES): Promise<ExecutionSummary[]> {
+	async executions(
+		workflowId: string,
+		status: string[] = EXECUTION_STATUSES,
+	): Promise<ExecutionSummary[]> {
 		const rows: ExecutionSummary[] = [];
 		// With a status filter n8n orders by id, which the lastId paging needs; without one it puts
 		// running first and orders the rest by start time, and pages would skip executions.
 		const filter = encodeURIComponent(JSON.stringify({ workflowId, status }));
-		for (let lastId: string | undefined; ; ) {
-			const page = await this.call<{ results: ExecutionSummary[] }>('GET', `/rest/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`);
+		for (let lastId: string | undefined; ;) {
+			const page = await this.call<{ results: ExecutionSummary[] }>(
+				'GET',
+				`/rest/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`,
+			);
 			rows.push(...page.results);
 			if (page.results.length < 100) return rows;
-			lastId = page.results.reduce((min, row) => (Number(row.id) < Number(min) ? row.id : min), page.results[0].id);
+			lastId = page.results.reduce(
+				(min, row) => (Number(row.id) < Number(min) ? row.id : min),
+				page.results[0].id,
+			);
 		}
 	}
 
 	/** Waits until the workflow has `count` finished executions, then returns them. */
-	async waitForExecutions(workflowId: string, count: number, timeoutMs = 30_000): Promise<ExecutionSummary[]> {
+	async waitForExecutions(
+		workflowId: string,
+		count: number,
+		timeoutMs = 30_000,
+	): Promise<ExecutionSummary[]> {
 		const deadline = Date.now() + timeoutMs;
 		let finished: ExecutionSummary[] = [];
 		while (Date.now() < deadline) {
-			finished = (await this.executions(workflowId)).filter((e) => !['new', 'running', 'waiting'].includes(e.status));
+			finished = (await this.executions(workflowId)).filter(
+				(e) => !['new', 'running', 'waiting'].includes(e.status),
+			);
 			if (finished.length >= count) return finished;
 			await sleep(250);
 		}
-		throw new Error(`expected ${count} executions of workflow ${workflowId}, found ${finished.length}`);
+		throw new Error(
+			`expected ${count} executions of workflow ${workflowId}, found ${finished.length}`,
+		);
 	}
 
 	/** The items a node emitted in an execution, per output. */
@@ -289,7 +350,10 @@ export class N8nApi {
 	}
 
 	/** The hints (warnings shown in the output pane) a node added in an execution. */
-	async nodeHints(executionId: string, nodeName: string): Promise<Array<{ message: string; type?: string }>> {
+	async nodeHints(
+		executionId: string,
+		nodeName: string,
+	): Promise<Array<{ message: string; type?: string }>> {
 		const execution = await this.call('GET', `/rest/executions/${executionId}`);
 		const data = typeof execution.data === 'string' ? parseFlatted(execution.data) : execution.data;
 		const runs = data.resultData.runData[nodeName];

@@ -7,7 +7,12 @@ import type { GraphApiSimulator } from '../simulators/graphApi';
 import type { N8nApi } from './n8nHost';
 
 /** A WhatsApp SCRM credential for the simulator's app, WABA and token. */
-export function simulatedWhatsApp(n8n: N8nApi, graph: GraphApiSimulator, name: string, accessToken: string = SIM.token): Promise<{ id: string; name: string }> {
+export function simulatedWhatsApp(
+	n8n: N8nApi,
+	graph: GraphApiSimulator,
+	name: string,
+	accessToken: string = SIM.token,
+): Promise<{ id: string; name: string }> {
 	return n8n.createCredential('whatsAppScrmApi', name, {
 		accessToken,
 		appSecret: SIM.appSecret,
@@ -20,12 +25,25 @@ export function simulatedWhatsApp(n8n: N8nApi, graph: GraphApiSimulator, name: s
 }
 
 /** A HubSpot (WhatsApp SCRM) credential for a HubSpot simulator (its token, Free-tier limits). */
-export function simulatedHubSpot(n8n: N8nApi, hubspot: { token: string; baseUrl: string }, name: string): Promise<{ id: string; name: string }> {
-	return n8n.createCredential('hubSpotScrmApi', name, { accessToken: hubspot.token, tier: 'free', useCustomBaseUrl: true, baseUrl: hubspot.baseUrl });
+export function simulatedHubSpot(
+	n8n: N8nApi,
+	hubspot: { token: string; baseUrl: string },
+	name: string,
+): Promise<{ id: string; name: string }> {
+	return n8n.createCredential('hubSpotScrmApi', name, {
+		accessToken: hubspot.token,
+		tier: 'free',
+		useCustomBaseUrl: true,
+		baseUrl: hubspot.baseUrl,
+	});
 }
 
 /** A Zoho CRM OAuth2 credential already holding the Zoho simulator's token, as after the OAuth dance. */
-export function simulatedZoho(n8n: N8nApi, zoho: { token: string; baseUrl: string }, name: string): Promise<{ id: string; name: string }> {
+export function simulatedZoho(
+	n8n: N8nApi,
+	zoho: { token: string; baseUrl: string },
+	name: string,
+): Promise<{ id: string; name: string }> {
 	return n8n.createCredential('zohoScrmOAuth2Api', name, {
 		clientId: 'e2e-client',
 		clientSecret: 'e2e-secret',
@@ -37,22 +55,38 @@ export function simulatedZoho(n8n: N8nApi, zoho: { token: string; baseUrl: strin
 }
 
 /** A Salesforce OAuth2 credential already holding the Salesforce simulator's token and instance URL. */
-export function simulatedSalesforce(n8n: N8nApi, salesforce: { token: string; baseUrl: string }, name: string): Promise<{ id: string; name: string }> {
+export function simulatedSalesforce(
+	n8n: N8nApi,
+	salesforce: { token: string; baseUrl: string },
+	name: string,
+): Promise<{ id: string; name: string }> {
 	return n8n.createCredential('salesforceScrmOAuth2Api', name, {
 		clientId: 'e2e-client',
 		clientSecret: 'e2e-secret',
 		environment: 'production',
 		apiVersion: 'v62.0',
 		instanceUrl: salesforce.baseUrl,
-		oauthTokenData: { access_token: salesforce.token, instance_url: salesforce.baseUrl, token_type: 'Bearer' },
+		oauthTokenData: {
+			access_token: salesforce.token,
+			instance_url: salesforce.baseUrl,
+			token_type: 'Bearer',
+		},
 	});
 }
 
 /** The business number of the simulator's default WABA, as customer messages name it. */
-export const SIM_BUSINESS = { wabaId: SIM.wabaId, phoneNumberId: SIM.phoneNumberId, displayPhoneNumber: '85291234567' };
+export const SIM_BUSINESS = {
+	wabaId: SIM.wabaId,
+	phoneNumberId: SIM.phoneNumberId,
+	displayPhoneNumber: '85291234567',
+};
 
 /** Runs `start` (a POST that starts one execution) and returns that execution once it finished. */
-export async function executionOf(n8n: N8nApi, workflowId: string, start: () => Promise<void>): Promise<{ id: string; status: string }> {
+export async function executionOf(
+	n8n: N8nApi,
+	workflowId: string,
+	start: () => Promise<void>,
+): Promise<{ id: string; status: string }> {
 	const before = (await n8n.executions(workflowId)).length;
 	await start();
 	const executions = await n8n.waitForExecutions(workflowId, before + 1);
@@ -60,7 +94,11 @@ export async function executionOf(n8n: N8nApi, workflowId: string, start: () => 
 }
 
 /** A built-in Postgres credential for a test database on loopback (trust authentication: the password is not checked). */
-export function archivePostgres(n8n: N8nApi, database: { host: string; port: number; user: string; database: string }, name: string): Promise<{ id: string; name: string }> {
+export function archivePostgres(
+	n8n: N8nApi,
+	database: { host: string; port: number; user: string; database: string },
+	name: string,
+): Promise<{ id: string; name: string }> {
 	return n8n.createCredential('postgres', name, {
 		host: database.host,
 		port: database.port,

@@ -61,7 +61,12 @@ export interface ErrorOptions {
 /** A deterministic wamid in Meta's shape (base64 of an id record that names the customer). */
 export function wamid(seed: string, waId = DEFAULT_CUSTOMER): string {
 	const hex = createHash('sha1').update(seed).digest('hex').slice(0, 20).toUpperCase();
-	const record = Buffer.concat([Buffer.from([0x18, waId.length]), Buffer.from(waId), Buffer.from([0x15, 0x02, 0x00, 0x12, 0x18, 0x14]), Buffer.from(hex)]);
+	const record = Buffer.concat([
+		Buffer.from([0x18, waId.length]),
+		Buffer.from(waId),
+		Buffer.from([0x15, 0x02, 0x00, 0x12, 0x18, 0x14]),
+		Buffer.from(hex),
+	]);
 	return `wamid.${record.toString('base64')}`;
 }
 
@@ -73,16 +78,25 @@ function metadata(opts: BusinessOptions): Json {
 }
 
 /** One inbound message of `type` with its part, wrapped in a `messages` change with the sender's contact. */
-export function inboundMessage(type: string, part: unknown, opts: MessageOptions = {}, extra: Json = {}): WebhookChange {
+export function inboundMessage(
+	type: string,
+	part: unknown,
+	opts: MessageOptions = {},
+	extra: Json = {},
+): WebhookChange {
 	const from = opts.from === null ? undefined : (opts.from ?? DEFAULT_CUSTOMER);
 	const timestamp = String(opts.timestamp ?? DEFAULT_TIMESTAMP);
 	const message: Json = {};
 	if (from) message.from = from;
 	if (opts.userId) message.from_user_id = opts.userId;
-	message.id = opts.id ?? wamid(`in:${from ?? opts.userId}:${timestamp}:${type}:${JSON.stringify(part)}`, from ?? '0');
+	message.id =
+		opts.id ??
+		wamid(`in:${from ?? opts.userId}:${timestamp}:${type}:${JSON.stringify(part)}`, from ?? '0');
 	message.timestamp = timestamp;
 	if (opts.replyTo || opts.forwarded) {
-		message.context = opts.replyTo ? { from: opts.displayPhoneNumber ?? DEFAULT_DISPLAY_PHONE_NUMBER, id: opts.replyTo } : {};
+		message.context = opts.replyTo
+			? { from: opts.displayPhoneNumber ?? DEFAULT_DISPLAY_PHONE_NUMBER, id: opts.replyTo }
+			: {};
 		if (opts.forwarded) (message.context as Json).forwarded = true;
 	}
 	if (opts.referral) message.referral = opts.referral;
@@ -119,11 +133,34 @@ const MIME_TYPES: Record<MediaType, string> = {
 
 export function mediaMessage(
 	type: MediaType,
-	opts: MessageOptions & { mediaId?: string; mimeType?: string; caption?: string; filename?: string; voice?: boolean; animated?: boolean } = {},
+	opts: MessageOptions & {
+		mediaId?: string;
+		mimeType?: string;
+		caption?: string;
+		filename?: string;
+		voice?: boolean;
+		animated?: boolean;
+	} = {},
 ): WebhookChange {
-	const mediaId = opts.mediaId ?? String(1_000_000_000_000_000 + Number.parseInt(createHash('sha1').update(`${type}:${opts.caption}:${opts.timestamp}`).digest('hex').slice(0, 12), 16));
-	const part: Json = { mime_type: opts.mimeType ?? MIME_TYPES[type], sha256: createHash('sha256').update(mediaId).digest('base64'), id: mediaId };
-	if (opts.caption !== undefined && (type === 'image' || type === 'video' || type === 'document')) part.caption = opts.caption;
+	const mediaId =
+		opts.mediaId ??
+		String(
+			1_000_000_000_000_000 +
+				Number.parseInt(
+					createHash('sha1')
+						.update(`${type}:${opts.caption}:${opts.timestamp}`)
+						.digest('hex')
+						.slice(0, 12),
+					16,
+				),
+		);
+	const part: Json = {
+		mime_type: opts.mimeType ?? MIME_TYPES[type],
+		sha256: createHash('sha256').update(mediaId).digest('base64'),
+		id: mediaId,
+	};
+	if (opts.caption !== undefined && (type === 'image' || type === 'video' || type === 'document'))
+		part.caption = opts.caption;
 	if (type === 'document') part.filename = opts.filename ?? 'quotation.pdf';
 	if (type === 'audio') part.voice = opts.voice ?? true;
 	if (type === 'sticker') part.animated = opts.animated ?? false;
@@ -132,31 +169,66 @@ export function mediaMessage(
 
 /** A reply to an interactive message: button_reply (default), list_reply, or nfm_reply (a flow). */
 export function interactiveReply(
-	opts: MessageOptions & { kind?: 'button_reply' | 'list_reply' | 'nfm_reply'; replyId?: string; title?: string; description?: string; response?: Json } = {},
+	opts: MessageOptions & {
+		kind?: 'button_reply' | 'list_reply' | 'nfm_reply';
+		replyId?: string;
+		title?: string;
+		description?: string;
+		response?: Json;
+	} = {},
 ): WebhookChange {
 	const kind = opts.kind ?? 'button_reply';
 	let reply: Json;
-	if (kind === 'nfm_reply') reply = { response_json: JSON.stringify(opts.response ?? { flow_token: 'token-1' }), body: 'Sent', name: 'flow' };
-	else if (kind === 'list_reply') reply = { id: opts.replyId ?? 'row-1', title: opts.title ?? 'Size M', description: opts.description ?? 'In stock' };
+	if (kind === 'nfm_reply')
+		reply = {
+			response_json: JSON.stringify(opts.response ?? { flow_token: 'token-1' }),
+			body: 'Sent',
+			name: 'flow',
+		};
+	else if (kind === 'list_reply')
+		reply = {
+			id: opts.replyId ?? 'row-1',
+			title: opts.title ?? 'Size M',
+			description: opts.description ?? 'In stock',
+		};
 	else reply = { id: opts.replyId ?? 'yes', title: opts.title ?? 'Yes please' };
 	return inboundMessage('interactive', { type: kind, [kind]: reply }, opts);
 }
 
 /** A tap on a template's quick-reply button (`type: "button"`). */
-export function templateButtonReply(opts: MessageOptions & { text?: string; payload?: string } = {}): WebhookChange {
-	return inboundMessage('button', { payload: opts.payload ?? 'STOP', text: opts.text ?? 'Stop promotions' }, opts, {
-		context: { from: opts.displayPhoneNumber ?? DEFAULT_DISPLAY_PHONE_NUMBER, id: opts.replyTo ?? wamid('template-out') },
-	});
+export function templateButtonReply(
+	opts: MessageOptions & { text?: string; payload?: string } = {},
+): WebhookChange {
+	return inboundMessage(
+		'button',
+		{ payload: opts.payload ?? 'STOP', text: opts.text ?? 'Stop promotions' },
+		opts,
+		{
+			context: {
+				from: opts.displayPhoneNumber ?? DEFAULT_DISPLAY_PHONE_NUMBER,
+				id: opts.replyTo ?? wamid('template-out'),
+			},
+		},
+	);
 }
 
 /** A reaction to one of your messages; no emoji means the customer removed it. */
-export function reaction(opts: MessageOptions & { messageId?: string; emoji?: string | null } = {}): WebhookChange {
+export function reaction(
+	opts: MessageOptions & { messageId?: string; emoji?: string | null } = {},
+): WebhookChange {
 	const part: Json = { message_id: opts.messageId ?? wamid('out:reacted') };
 	if (opts.emoji !== null) part.emoji = opts.emoji ?? '👍';
 	return inboundMessage('reaction', part, opts);
 }
 
-export function location(opts: MessageOptions & { latitude?: number; longitude?: number; placeName?: string; address?: string } = {}): WebhookChange {
+export function location(
+	opts: MessageOptions & {
+		latitude?: number;
+		longitude?: number;
+		placeName?: string;
+		address?: string;
+	} = {},
+): WebhookChange {
 	const part: Json = { latitude: opts.latitude ?? 22.2988, longitude: opts.longitude ?? 114.1722 };
 	if (opts.placeName) part.name = opts.placeName;
 	if (opts.address) part.address = opts.address;
@@ -171,13 +243,28 @@ export interface SharedContactOptions {
 }
 
 /** Contact cards the customer shared (`type: "contacts"`, the cards under `contacts`). */
-export function contactsMessage(opts: MessageOptions & { contacts?: SharedContactOptions[] } = {}): WebhookChange {
-	const cards = (opts.contacts ?? [{ name: 'Amy Wong', phones: [{ phone: '+852 6123 4567', waId: '85261234567', type: 'CELL' }] }]).map((card) => {
+export function contactsMessage(
+	opts: MessageOptions & { contacts?: SharedContactOptions[] } = {},
+): WebhookChange {
+	const cards = (
+		opts.contacts ?? [
+			{
+				name: 'Amy Wong',
+				phones: [{ phone: '+852 6123 4567', waId: '85261234567', type: 'CELL' }],
+			},
+		]
+	).map((card) => {
 		const [first, ...rest] = card.name.split(' ');
 		const shaped: Json = {
-			name: { formatted_name: card.name, first_name: first, ...(rest.length ? { last_name: rest.join(' ') } : {}) },
+			name: {
+				formatted_name: card.name,
+				first_name: first,
+				...(rest.length ? { last_name: rest.join(' ') } : {}),
+			},
 			phones: (card.phones ?? []).map((phone) =>
-				typeof phone === 'string' ? { phone, type: 'CELL' } : { phone: phone.phone, wa_id: phone.waId, type: phone.type ?? 'CELL' },
+				typeof phone === 'string'
+					? { phone, type: 'CELL' }
+					: { phone: phone.phone, wa_id: phone.waId, type: phone.type ?? 'CELL' },
 			),
 		};
 		if (card.emails) shaped.emails = card.emails.map((email) => ({ email, type: 'WORK' }));
@@ -189,7 +276,11 @@ export function contactsMessage(opts: MessageOptions & { contacts?: SharedContac
 }
 
 export function orderMessage(
-	opts: MessageOptions & { catalogId?: string; text?: string; items?: Array<{ sku: string; quantity: number; price: number; currency?: string }> } = {},
+	opts: MessageOptions & {
+		catalogId?: string;
+		text?: string;
+		items?: Array<{ sku: string; quantity: number; price: number; currency?: string }>;
+	} = {},
 ): WebhookChange {
 	const part: Json = {
 		catalog_id: opts.catalogId ?? '1234567890',
@@ -205,7 +296,9 @@ export function orderMessage(
 }
 
 /** The customer changed phone number: Meta's system message names the new wa_id (and BSUID). */
-export function systemNumberChange(opts: MessageOptions & { newWaId?: string; newUserId?: string } = {}): WebhookChange {
+export function systemNumberChange(
+	opts: MessageOptions & { newWaId?: string; newUserId?: string } = {},
+): WebhookChange {
 	const from = opts.from ?? DEFAULT_CUSTOMER;
 	const newWaId = opts.newWaId ?? '85298765432';
 	const part: Json = {
@@ -218,28 +311,54 @@ export function systemNumberChange(opts: MessageOptions & { newWaId?: string; ne
 }
 
 /** A customer's edit of an earlier message (Coexistence numbers). */
-export function editMessage(opts: MessageOptions & { originalMessageId?: string; text?: string } = {}): WebhookChange {
-	return inboundMessage('edit', {
-		original_message_id: opts.originalMessageId ?? wamid('in:original'),
-		message: { type: 'text', text: { body: opts.text ?? 'Edited text' } },
-	}, opts);
+export function editMessage(
+	opts: MessageOptions & { originalMessageId?: string; text?: string } = {},
+): WebhookChange {
+	return inboundMessage(
+		'edit',
+		{
+			original_message_id: opts.originalMessageId ?? wamid('in:original'),
+			message: { type: 'text', text: { body: opts.text ?? 'Edited text' } },
+		},
+		opts,
+	);
 }
 
 /** A customer deleted an earlier message (Coexistence numbers). */
-export function revokeMessage(opts: MessageOptions & { originalMessageId?: string } = {}): WebhookChange {
-	return inboundMessage('revoke', { original_message_id: opts.originalMessageId ?? wamid('in:original') }, opts);
+export function revokeMessage(
+	opts: MessageOptions & { originalMessageId?: string } = {},
+): WebhookChange {
+	return inboundMessage(
+		'revoke',
+		{ original_message_id: opts.originalMessageId ?? wamid('in:original') },
+		opts,
+	);
 }
 
 /** A message type the Cloud API does not pass on (polls, events, …), with Meta's 131051 error. */
-export function unsupportedMessage(opts: MessageOptions & { unsupportedType?: string } = {}): WebhookChange {
+export function unsupportedMessage(
+	opts: MessageOptions & { unsupportedType?: string } = {},
+): WebhookChange {
 	return inboundMessage('unsupported', { type: opts.unsupportedType ?? 'poll_creation' }, opts, {
-		errors: [errorObject({ code: 131051, title: 'Message type unknown', details: 'Message type is currently not supported.' })],
+		errors: [
+			errorObject({
+				code: 131051,
+				title: 'Message type unknown',
+				details: 'Message type is currently not supported.',
+			}),
+		],
 	});
 }
 
 /** A customer with a username: a BSUID and no phone number anywhere in the payload. */
 export function bsuidOnlyMessage(opts: MessageOptions & { text?: string } = {}): WebhookChange {
-	return textMessage({ userId: 'HK.1502576394655843', username: 'tai_man', name: 'Tai Man', ...opts, from: null });
+	return textMessage({
+		userId: 'HK.1502576394655843',
+		username: 'tai_man',
+		name: 'Tai Man',
+		...opts,
+		from: null,
+	});
 }
 
 const ERROR_TITLES: Record<number, string> = {
@@ -284,7 +403,11 @@ export interface StatusOptions extends BusinessOptions {
 export function statusUpdate(status: StatusName, opts: StatusOptions = {}): WebhookChange {
 	const recipient = opts.recipient === null ? undefined : (opts.recipient ?? DEFAULT_CUSTOMER);
 	const timestamp = Number(opts.timestamp ?? DEFAULT_TIMESTAMP);
-	const entry: Json = { id: opts.id ?? wamid(`out:${recipient ?? opts.recipientUserId}:${status}`, recipient ?? '0'), status, timestamp: String(timestamp) };
+	const entry: Json = {
+		id: opts.id ?? wamid(`out:${recipient ?? opts.recipientUserId}:${status}`, recipient ?? '0'),
+		status,
+		timestamp: String(timestamp),
+	};
 	if (recipient) entry.recipient_id = recipient;
 	if (opts.recipientUserId) entry.recipient_user_id = opts.recipientUserId;
 	if (opts.bizOpaqueCallbackData) entry.biz_opaque_callback_data = opts.bizOpaqueCallbackData;
@@ -293,30 +416,59 @@ export function statusUpdate(status: StatusName, opts: StatusOptions = {}): Webh
 	} else {
 		const category = opts.category ?? 'marketing';
 		entry.conversation = {
-			id: opts.conversationId ?? createHash('sha1').update(`conv:${recipient}:${category}`).digest('hex').slice(0, 32),
+			id:
+				opts.conversationId ??
+				createHash('sha1').update(`conv:${recipient}:${category}`).digest('hex').slice(0, 32),
 			...(status === 'sent' ? { expiration_timestamp: String(timestamp + 86_400) } : {}),
 			origin: { type: category },
 		};
-		entry.pricing = { billable: category !== 'service', pricing_model: 'PMP', category, type: category === 'service' ? 'free_customer_service' : 'regular' };
+		entry.pricing = {
+			billable: category !== 'service',
+			pricing_model: 'PMP',
+			category,
+			type: category === 'service' ? 'free_customer_service' : 'regular',
+		};
 	}
 	const value: Json = { messaging_product: 'whatsapp', metadata: metadata(opts) };
 	if (opts.withContact && status !== 'failed') {
 		const profile: Json = { name: opts.withContact.name ?? 'Customer' };
 		if (opts.withContact.username) profile.username = opts.withContact.username;
-		value.contacts = [{ profile, ...(recipient ? { wa_id: recipient } : {}), ...(opts.recipientUserId ? { user_id: opts.recipientUserId } : {}) }];
+		value.contacts = [
+			{
+				profile,
+				...(recipient ? { wa_id: recipient } : {}),
+				...(opts.recipientUserId ? { user_id: opts.recipientUserId } : {}),
+			},
+		];
 	}
 	value.statuses = [entry];
 	return { field: 'messages', value };
 }
 
 /** Errors Meta reports for the number or account, not for a message (`value.errors`). */
-export function webhookErrors(errors: ErrorOptions[] = [{ code: 131000 }], opts: BusinessOptions = {}): WebhookChange {
-	return { field: 'messages', value: { messaging_product: 'whatsapp', metadata: metadata(opts), errors: errors.map(errorObject) } };
+export function webhookErrors(
+	errors: ErrorOptions[] = [{ code: 131000 }],
+	opts: BusinessOptions = {},
+): WebhookChange {
+	return {
+		field: 'messages',
+		value: {
+			messaging_product: 'whatsapp',
+			metadata: metadata(opts),
+			errors: errors.map(errorObject),
+		},
+	};
 }
 
 /** Another field than `messages`: a template approved, rejected, paused, … */
 export function templateStatusUpdate(
-	opts: { event?: 'APPROVED' | 'REJECTED' | 'PAUSED' | 'DISABLED' | 'PENDING_DELETION'; templateId?: number; templateName?: string; language?: string; reason?: string } = {},
+	opts: {
+		event?: 'APPROVED' | 'REJECTED' | 'PAUSED' | 'DISABLED' | 'PENDING_DELETION';
+		templateId?: number;
+		templateName?: string;
+		language?: string;
+		reason?: string;
+	} = {},
 ): WebhookChange {
 	return {
 		field: 'message_template_status_update',
@@ -356,7 +508,8 @@ export function combine(...changes: WebhookChange[]): WebhookChange {
 	if (contacts.length > 0) value.contacts = contacts;
 	// Keep Meta's key order: metadata, contacts, then the lists.
 	const ordered: Json = { messaging_product: value.messaging_product, metadata: value.metadata };
-	for (const key of ['contacts', 'messages', 'statuses', 'errors']) if (value[key]) ordered[key] = value[key];
+	for (const key of ['contacts', 'messages', 'statuses', 'errors'])
+		if (value[key]) ordered[key] = value[key];
 	return { field: 'messages', value: ordered };
 }
 
@@ -376,7 +529,6 @@ export function mergeBodies(...bodies: WebhookBody[]): WebhookBody {
 
 // ---- a realistic stream ---------------------------------------------------------------------
 
-
 /** Country code and the leading digits of real mobile ranges, with national number length. */
 const MOBILE_PLANS: Array<{ code: string; region: string; prefixes: string[]; length: number }> = [
 	{ code: '852', region: 'HK', prefixes: ['5', '6', '9'], length: 8 },
@@ -385,7 +537,18 @@ const MOBILE_PLANS: Array<{ code: string; region: string; prefixes: string[]; le
 	{ code: '66', region: 'TH', prefixes: ['8', '9', '6'], length: 9 },
 	{ code: '7', region: 'RU', prefixes: ['91', '92', '98'], length: 10 },
 ];
-const NAMES = ['陳大文', 'Chan Tai Man', '林美玲', 'Lin Mei', '王小明', 'สมชาย', 'Nok', 'Иван', 'Мария', 'Ka Yan 🌸'];
+const NAMES = [
+	'陳大文',
+	'Chan Tai Man',
+	'林美玲',
+	'Lin Mei',
+	'王小明',
+	'สมชาย',
+	'Nok',
+	'Иван',
+	'Мария',
+	'Ka Yan 🌸',
+];
 const TEXTS = [
 	'有冇discount?',
 	'幾錢呀',
@@ -427,7 +590,9 @@ function customerPool(size: number, next: () => number): Customer[] {
 		const userId = `${plan.region}.${1_500_000_000_000_000 + pool.length * 7919}`;
 		const name = NAMES[Math.floor(next() * NAMES.length)];
 		// About 3 % have a username and withhold their phone number.
-		pool.push(next() < 0.03 ? { userId, name, username: `user${pool.length}` } : { waId, userId, name });
+		pool.push(
+			next() < 0.03 ? { userId, name, username: `user${pool.length}` } : { waId, userId, name },
+		);
 	}
 	return pool;
 }
@@ -437,7 +602,11 @@ function customerPool(size: number, next: () => number): Customer[] {
  * some media, replies and reactions, occasional batches of several messages or statuses, a few
  * username (BSUID-only) customers and the odd template status update (no events).
  */
-export function realisticMix(count: number, seed = 42, customers = Math.min(5_000, Math.max(1, count))): WebhookBody[] {
+export function realisticMix(
+	count: number,
+	seed = 42,
+	customers = Math.min(5_000, Math.max(1, count)),
+): WebhookBody[] {
 	const next = seededRandom(seed);
 	const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)];
 	const pool = customerPool(customers, next);
@@ -472,10 +641,18 @@ export function realisticMix(count: number, seed = 42, customers = Math.min(5_00
 		const roll = next();
 		let change: WebhookChange;
 		if (roll < 0.44) {
-			change = textMessage({ ...sender, text: pick(TEXTS), replyTo: next() < 0.2 ? outbound : undefined });
+			change = textMessage({
+				...sender,
+				text: pick(TEXTS),
+				replyTo: next() < 0.2 ? outbound : undefined,
+			});
 		} else if (roll < 0.5) {
 			const media = pick<MediaType>(['image', 'image', 'audio', 'document', 'video', 'sticker']);
-			change = mediaMessage(media, { ...sender, caption: media === 'image' && next() < 0.5 ? pick(TEXTS) : undefined, mediaId: String(1_000_000_000_000_000 + i) });
+			change = mediaMessage(media, {
+				...sender,
+				caption: media === 'image' && next() < 0.5 ? pick(TEXTS) : undefined,
+				mediaId: String(1_000_000_000_000_000 + i),
+			});
 		} else if (roll < 0.54) {
 			const kind = Math.floor(next() * 4);
 			change =
@@ -490,13 +667,21 @@ export function realisticMix(count: number, seed = 42, customers = Math.min(5_00
 			const size = 2 + Math.floor(next() * 3);
 			change = combine(
 				...Array.from({ length: size }, (_, k) =>
-					textMessage({ ...sender, id: wamid(`in:${seed}:${i}:${k}`, customer.waId ?? '0'), text: pick(TEXTS) }),
+					textMessage({
+						...sender,
+						id: wamid(`in:${seed}:${i}:${k}`, customer.waId ?? '0'),
+						text: pick(TEXTS),
+					}),
 				),
 			);
 		} else if (roll < 0.96) {
 			change = statusOf(pickStatus());
 		} else if (roll < 0.99) {
-			change = combine(statusOf('delivered'), statusOf('read', 1), ...(next() < 0.5 ? [statusOf('sent', 2)] : []));
+			change = combine(
+				statusOf('delivered'),
+				statusOf('read', 1),
+				...(next() < 0.5 ? [statusOf('sent', 2)] : []),
+			);
 		} else {
 			change = templateStatusUpdate({ templateId: 1_000_000 + i });
 		}

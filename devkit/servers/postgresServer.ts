@@ -32,8 +32,15 @@ export function postgresBinDir(): string {
 	const explicit = process.env.POSTGRES_BIN_DIR;
 	if (explicit && fs.existsSync(path.join(explicit, 'initdb'))) return explicit;
 	const root = '/usr/lib/postgresql';
-	const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
-	const found = versions.map((v) => path.join(root, v, 'bin')).find((dir) => fs.existsSync(path.join(dir, 'initdb')));
+	const versions = fs.existsSync(root)
+		? fs
+				.readdirSync(root)
+				.filter((v) => /^\d+$/.test(v))
+				.sort((a, b) => Number(b) - Number(a))
+		: [];
+	const found = versions
+		.map((v) => path.join(root, v, 'bin'))
+		.find((dir) => fs.existsSync(path.join(dir, 'initdb')));
 	if (!found) {
 		throw new Error(
 			"PostgreSQL is not installed: these tests need Debian's postgresql package " +
@@ -50,7 +57,10 @@ function serverUser(): { uid?: number; gid?: number } {
 		.readFileSync('/etc/passwd', 'utf8')
 		.split('\n')
 		.find((entry) => entry.startsWith('postgres:'));
-	if (!line) throw new Error('running as root, but there is no postgres user to run PostgreSQL as (the postgresql package creates it)');
+	if (!line)
+		throw new Error(
+			'running as root, but there is no postgres user to run PostgreSQL as (the postgresql package creates it)',
+		);
 	const [, , uid, gid] = line.split(':');
 	return { uid: Number(uid), gid: Number(gid) };
 }
@@ -62,7 +72,11 @@ export async function startPostgres(options: { database?: string } = {}): Promis
 	if (user.uid !== undefined) fs.chownSync(dir, user.uid, user.gid!);
 	const dataDir = path.join(dir, 'data');
 	const asServer = { ...user, env: { ...process.env, LC_ALL: 'C.UTF-8' } };
-	await run(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-sync'], asServer);
+	await run(
+		path.join(bin, 'initdb'),
+		['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-sync'],
+		asServer,
+	);
 
 	let lastError: Error | undefined;
 	// A free port can be taken between probing and binding: try a few.
@@ -70,7 +84,22 @@ export async function startPostgres(options: { database?: string } = {}): Promis
 		const port = await freePort();
 		const child = spawn(
 			path.join(bin, 'postgres'),
-			['-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+			[
+				'-D',
+				dataDir,
+				'-p',
+				String(port),
+				'-k',
+				dir,
+				'-c',
+				'listen_addresses=127.0.0.1',
+				'-c',
+				'fsync=off',
+				'-c',
+				'synchronous_commit=off',
+				'-c',
+				'full_page_writes=off',
+			],
 			{ ...asServer, stdio: ['ignore', 'pipe', 'pipe'] },
 		);
 		let output = '';
@@ -79,7 +108,8 @@ export async function startPostgres(options: { database?: string } = {}): Promis
 		const server = serverOn(port, child, dir, options.database ?? 'postgres');
 		try {
 			await waitUntilReady(server, child, () => output);
-			if (server.database !== 'postgres') await psql(port, 'postgres', `CREATE DATABASE "${server.database}"`);
+			if (server.database !== 'postgres')
+				await psql(port, 'postgres', `CREATE DATABASE "${server.database}"`);
 			return server;
 		} catch (error) {
 			lastError = error as Error;
@@ -90,14 +120,23 @@ export async function startPostgres(options: { database?: string } = {}): Promis
 	throw lastError ?? new Error('PostgreSQL did not start');
 }
 
-function serverOn(port: number, child: ChildProcess, dir: string, database: string): PostgresServer {
+function serverOn(
+	port: number,
+	child: ChildProcess,
+	dir: string,
+	database: string,
+): PostgresServer {
 	return {
 		host: '127.0.0.1',
 		port,
 		user: 'postgres',
 		database,
 		async query<T>(sql: string): Promise<T[]> {
-			const out = await psql(port, database, `SELECT coalesce(json_agg(q), '[]'::json) FROM (${sql}) q`);
+			const out = await psql(
+				port,
+				database,
+				`SELECT coalesce(json_agg(q), '[]'::json) FROM (${sql}) q`,
+			);
 			return JSON.parse(out) as T[];
 		},
 		async exec(sql: string): Promise<void> {
@@ -111,16 +150,41 @@ function serverOn(port: number, child: ChildProcess, dir: string, database: stri
 }
 
 async function psql(port: number, database: string, sql: string): Promise<string> {
-	const { stdout } = await run('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', database, '-c', sql], {
-		maxBuffer: 256 * 1024 * 1024,
-	});
+	const { stdout } = await run(
+		'psql',
+		[
+			'-X',
+			'-q',
+			'-At',
+			'-v',
+			'ON_ERROR_STOP=1',
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(port),
+			'-U',
+			'postgres',
+			'-d',
+			database,
+			'-c',
+			sql,
+		],
+		{
+			maxBuffer: 256 * 1024 * 1024,
+		},
+	);
 	return stdout.trim();
 }
 
-async function waitUntilReady(server: PostgresServer, child: ChildProcess, output: () => string): Promise<void> {
+async function waitUntilReady(
+	server: PostgresServer,
+	child: ChildProcess,
+	output: () => string,
+): Promise<void> {
 	const deadline = Date.now() + 30_000;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`postgres exited with ${child.exitCode}: ${output().trim()}`);
+		if (child.exitCode !== null)
+			throw new Error(`postgres exited with ${child.exitCode}: ${output().trim()}`);
 		try {
 			await psql(server.port, 'postgres', 'SELECT 1');
 			return;
@@ -128,7 +192,9 @@ async function waitUntilReady(server: PostgresServer, child: ChildProcess, outpu
 			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
 	}
-	throw new Error(`postgres did not accept connections on port ${server.port} within 30 s: ${output().trim()}`);
+	throw new Error(
+		`postgres did not accept connections on port ${server.port} within 30 s: ${output().trim()}`,
+	);
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {

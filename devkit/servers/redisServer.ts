@@ -15,11 +15,19 @@ export interface RedisServer {
 	stop(): Promise<void>;
 }
 
-const CANDIDATES = ['/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/sbin/redis-server'];
+const CANDIDATES = [
+	'/usr/bin/redis-server',
+	'/usr/local/bin/redis-server',
+	'/usr/sbin/redis-server',
+];
 
 export function redisServerBinary(): string {
-	const fromPath = (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'redis-server'));
-	const found = [process.env.REDIS_SERVER_BIN, ...fromPath, ...CANDIDATES].find((file) => file && isExecutable(file));
+	const fromPath = (process.env.PATH ?? '')
+		.split(path.delimiter)
+		.map((dir) => path.join(dir, 'redis-server'));
+	const found = [process.env.REDIS_SERVER_BIN, ...fromPath, ...CANDIDATES].find(
+		(file) => file && isExecutable(file),
+	);
 	if (!found) {
 		throw new Error(
 			"redis-server is not installed: the Redis quota store tests need Debian's redis-server package " +
@@ -48,7 +56,22 @@ async function launch(binary: string, port: number): Promise<RedisServer> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scrm-redis-'));
 	const child = spawn(
 		binary,
-		['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--dir',
+			dir,
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--daemonize',
+			'no',
+			'--loglevel',
+			'warning',
+		],
 		{ stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	let output = '';
@@ -67,7 +90,8 @@ async function launch(binary: string, port: number): Promise<RedisServer> {
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
 	const deadline = Date.now() + 10_000;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${output().trim()}`);
+		if (child.exitCode !== null)
+			throw new Error(`redis-server exited with ${child.exitCode}: ${output().trim()}`);
 		if (await answersPing(port)) return;
 		await new Promise((resolve) => setTimeout(resolve, 25));
 	}

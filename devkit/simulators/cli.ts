@@ -33,20 +33,48 @@ function parse(argv: string[]): SimulatorOptions {
 			return n;
 		};
 		switch (flag) {
-			case '--port': options.port = number(); break;
-			case '--host': options.host = value(); break;
-			case '--token': tokens.push(value()); break;
-			case '--app-secret': options.appSecret = value(); break;
-			case '--latency': options.latencyMs = number(); break;
-			case '--throughput': limits.throughputPerSecond = number(); break;
-			case '--pair-interval': limits.pairIntervalMs = number(); break;
-			case '--pair-burst': limits.pairBurst = number(); break;
-			case '--no-window': limits.serviceWindowMs = 0; break;
-			case '--no-limits': noLimits = true; break;
-			case '--app-callback': options.appCallbackUrl = value(); break;
-			case '--public-url': options.publicUrl = value(); break;
-			case '--tls-key': tlsKey = value(); break;
-			case '--tls-cert': tlsCert = value(); break;
+			case '--port':
+				options.port = number();
+				break;
+			case '--host':
+				options.host = value();
+				break;
+			case '--token':
+				tokens.push(value());
+				break;
+			case '--app-secret':
+				options.appSecret = value();
+				break;
+			case '--latency':
+				options.latencyMs = number();
+				break;
+			case '--throughput':
+				limits.throughputPerSecond = number();
+				break;
+			case '--pair-interval':
+				limits.pairIntervalMs = number();
+				break;
+			case '--pair-burst':
+				limits.pairBurst = number();
+				break;
+			case '--no-window':
+				limits.serviceWindowMs = 0;
+				break;
+			case '--no-limits':
+				noLimits = true;
+				break;
+			case '--app-callback':
+				options.appCallbackUrl = value();
+				break;
+			case '--public-url':
+				options.publicUrl = value();
+				break;
+			case '--tls-key':
+				tlsKey = value();
+				break;
+			case '--tls-cert':
+				tlsCert = value();
+				break;
 			case '--help':
 				process.stdout.write(`${fs.readFileSync(__filename, 'utf8').split('*/')[0]}*/\n`);
 				process.exit(0);
@@ -90,6 +118,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`graph api simulator: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.stderr.write(
+		`graph api simulator: ${error instanceof Error ? error.message : String(error)}\n`,
+	);
 	process.exit(1);
 });

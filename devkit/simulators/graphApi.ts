@@ -21,7 +21,12 @@ export interface SimTemplateComponent {
 	type: 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS';
 	format?: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT' | 'LOCATION';
 	text?: string;
-	buttons?: Array<{ type: 'URL' | 'QUICK_REPLY' | 'PHONE_NUMBER' | 'COPY_CODE'; text: string; url?: string; phone_number?: string }>;
+	buttons?: Array<{
+		type: 'URL' | 'QUICK_REPLY' | 'PHONE_NUMBER' | 'COPY_CODE';
+		text: string;
+		url?: string;
+		phone_number?: string;
+	}>;
 	example?: Record<string, unknown>;
 }
 
@@ -64,7 +69,8 @@ export type SimPhoneNumberSeed = Partial<SimPhoneNumber> & {
 	throughputLevel?: SimPhoneNumber['throughput']['level'];
 };
 
-export type SimTemplateSeed = Partial<SimTemplate> & Pick<SimTemplate, 'name' | 'language' | 'components'>;
+export type SimTemplateSeed = Partial<SimTemplate> &
+	Pick<SimTemplate, 'name' | 'language' | 'components'>;
 
 /** A WABA as tests write it: only `id` is needed. */
 export interface SimWabaSeed {
@@ -90,7 +96,11 @@ export const SIM = {
 	token: 'EAAsimulatorTOKEN0000000000000000000000',
 	appSecret: 'sim-app-secret-0123456789abcdef',
 	verifyToken: 'sim-verify-token',
-	app: { id: '1234567890123456', name: 'SCRM Simulator App', link: 'https://www.facebook.com/games/?app_id=1234567890123456' },
+	app: {
+		id: '1234567890123456',
+		name: 'SCRM Simulator App',
+		link: 'https://www.facebook.com/games/?app_id=1234567890123456',
+	},
 	wabaId: '100000000000001',
 	otherWabaId: '100000000000002',
 	phoneNumberId: '110000000000001',
@@ -126,13 +136,21 @@ export function defaultWabas(): SimWaba[] {
 			currency: 'USD',
 			timezone_id: '1',
 			message_template_namespace: 'sim_namespace_0002',
-			phoneNumbers: [phone(SIM.otherWabaPhoneNumberId, '+1 555-010-0999', 'Other Business', 'GREEN', 'HIGH')],
+			phoneNumbers: [
+				phone(SIM.otherWabaPhoneNumberId, '+1 555-010-0999', 'Other Business', 'GREEN', 'HIGH'),
+			],
 			templates: [],
 		},
 	];
 }
 
-function phone(id: string, display: string, name: string, quality: SimPhoneNumber['quality_rating'], level: 'STANDARD' | 'HIGH'): SimPhoneNumber {
+function phone(
+	id: string,
+	display: string,
+	name: string,
+	quality: SimPhoneNumber['quality_rating'],
+	level: 'STANDARD' | 'HIGH',
+): SimPhoneNumber {
 	return {
 		id,
 		display_phone_number: display,
@@ -156,7 +174,10 @@ export function defaultTemplates(): SimTemplate[] {
 			parameter_format: 'POSITIONAL',
 			components: [
 				{ type: 'HEADER', format: 'TEXT', text: 'Hello World' },
-				{ type: 'BODY', text: 'Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification.' },
+				{
+					type: 'BODY',
+					text: 'Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification.',
+				},
 				{ type: 'FOOTER', text: 'WhatsApp Business Platform sample message' },
 			],
 		},
@@ -168,8 +189,17 @@ export function defaultTemplates(): SimTemplate[] {
 			category: 'UTILITY',
 			parameter_format: 'POSITIONAL',
 			components: [
-				{ type: 'HEADER', format: 'TEXT', text: 'Order {{1}}', example: { header_text: ['A-1001'] } },
-				{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped and arrives on {{3}}.', example: { body_text: [['Mei', 'A-1001', '3 May']] } },
+				{
+					type: 'HEADER',
+					format: 'TEXT',
+					text: 'Order {{1}}',
+					example: { header_text: ['A-1001'] },
+				},
+				{
+					type: 'BODY',
+					text: 'Hi {{1}}, your order {{2}} has shipped and arrives on {{3}}.',
+					example: { body_text: [['Mei', 'A-1001', '3 May']] },
+				},
 				{ type: 'FOOTER', text: 'Reply STOP to opt out' },
 				{
 					type: 'BUTTONS',
@@ -187,7 +217,13 @@ export function defaultTemplates(): SimTemplate[] {
 			status: 'APPROVED',
 			category: 'UTILITY',
 			parameter_format: 'POSITIONAL',
-			components: [{ type: 'BODY', text: '{{1}} 你好，你的訂單 {{2}} 已寄出。', example: { body_text: [['陳小姐', 'A-1001']] } }],
+			components: [
+				{
+					type: 'BODY',
+					text: '{{1}} 你好，你的訂單 {{2}} 已寄出。',
+					example: { body_text: [['陳小姐', 'A-1001']] },
+				},
+			],
 		},
 		{
 			id: '140000000000004',
@@ -402,17 +438,25 @@ export class GraphApiSimulatorState {
 	/** Every accepted send, in order. */
 	readonly sent: SentMessage[] = [];
 	/** Read receipts (and typing indicators) accepted. */
-	readonly reads: Array<{ phoneNumberId: string; messageId: string; typing: boolean; at: number }> = [];
+	readonly reads: Array<{ phoneNumberId: string; messageId: string; typing: boolean; at: number }> =
+		[];
 	/** Error answers by Graph error code. */
 	readonly rejected: Record<number, number> = {};
-	readonly rejections: Array<{ code: number; httpStatus: number; endpoint: string; at: number }> = [];
+	readonly rejections: Array<{ code: number; httpStatus: number; endpoint: string; at: number }> =
+		[];
 	/** Requests by endpoint key, e.g. `POST /{phone_number_id}/messages`. */
 	readonly requests: Record<string, number> = {};
 	readonly log: RequestLogEntry[] = [];
 	/** WABA id → this app's subscription (and WABA-level override). */
-	readonly subscriptions = new Map<string, { appId: string; overrideCallbackUrl?: string; verifyToken?: string; at: number }>();
+	readonly subscriptions = new Map<
+		string,
+		{ appId: string; overrideCallbackUrl?: string; verifyToken?: string; at: number }
+	>();
 	/** Phone number id → its override callback. */
-	readonly phoneCallbacks = new Map<string, { callbackUrl: string; verifyToken: string; at: number }>();
+	readonly phoneCallbacks = new Map<
+		string,
+		{ callbackUrl: string; verifyToken: string; at: number }
+	>();
 	/** Every verification handshake the simulator made. */
 	readonly verifications: Array<{ url: string; ok: boolean; status?: number; error?: string }> = [];
 	/** Every webhook delivery the simulator posted. */
@@ -426,9 +470,10 @@ export class GraphApiSimulatorState {
 
 	constructor(options: SimulatorOptions) {
 		this.clock = options.now ?? Date.now;
-		this.limits = options.limits === false
-			? { throughputPerSecond: 0, pairIntervalMs: 0, pairBurst: 1, serviceWindowMs: 0 }
-			: { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
+		this.limits =
+			options.limits === false
+				? { throughputPerSecond: 0, pairIntervalMs: 0, pairBurst: 1, serviceWindowMs: 0 }
+				: { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
 		this.latencyMs = options.latencyMs ?? 0;
 		this.appCallbackUrl = options.appCallbackUrl;
 		this.app = options.app ?? { ...SIM.app };
@@ -436,7 +481,13 @@ export class GraphApiSimulatorState {
 		this.expiredTokens = new Set(options.expiredTokens ?? []);
 		this.appSecret = options.appSecret ?? SIM.appSecret;
 		for (const waba of options.wabas ?? defaultWabas()) this.addWaba(waba);
-		if (!options.wabas) this.addMedia({ id: SIM.mediaId, data: SIM_MEDIA_BYTES, mimeType: 'image/png', phoneNumberId: SIM.phoneNumberId });
+		if (!options.wabas)
+			this.addMedia({
+				id: SIM.mediaId,
+				data: SIM_MEDIA_BYTES,
+				mimeType: 'image/png',
+				phoneNumberId: SIM.phoneNumberId,
+			});
 	}
 
 	now(): number {
@@ -462,7 +513,8 @@ export class GraphApiSimulatorState {
 	addPhoneNumber(wabaId: string, seed: SimPhoneNumberSeed): SimPhoneNumber {
 		const waba = this.wabas.get(wabaId);
 		if (!waba) throw new Error(`unknown WABA ${wabaId}`);
-		const display = seed.display_phone_number ?? seed.displayPhoneNumber ?? `+1 555-000-${seed.id.slice(-4)}`;
+		const display =
+			seed.display_phone_number ?? seed.displayPhoneNumber ?? `+1 555-000-${seed.id.slice(-4)}`;
 		const phoneNumber: SimPhoneNumber = {
 			id: seed.id,
 			display_phone_number: display,
@@ -494,19 +546,31 @@ export class GraphApiSimulatorState {
 	/** This app's subscription to a WABA, as a list like GET subscribed_apps (empty when unsubscribed). */
 	subscribedApps(wabaId: string): Array<{ appId: string; overrideCallbackUrl?: string }> {
 		const subscription = this.subscriptions.get(wabaId);
-		return subscription ? [{ appId: subscription.appId, overrideCallbackUrl: subscription.overrideCallbackUrl }] : [];
+		return subscription
+			? [{ appId: subscription.appId, overrideCallbackUrl: subscription.overrideCallbackUrl }]
+			: [];
 	}
 
 	/** A phone number's override callback, if one is set. */
-	phoneNumberCallback(phoneNumberId: string): { overrideCallbackUrl: string; verifyToken: string } | undefined {
+	phoneNumberCallback(
+		phoneNumberId: string,
+	): { overrideCallbackUrl: string; verifyToken: string } | undefined {
 		const callback = this.phoneCallbacks.get(phoneNumberId);
-		return callback ? { overrideCallbackUrl: callback.callbackUrl, verifyToken: callback.verifyToken } : undefined;
+		return callback
+			? { overrideCallbackUrl: callback.callbackUrl, verifyToken: callback.verifyToken }
+			: undefined;
 	}
 
 	addMedia(input: { id?: string; data: Buffer; mimeType: string; phoneNumberId?: string }): string {
 		const id = input.id ?? `1300${String(randomInt(1e9, 1e10))}`;
 		const sha256 = createHash('sha256').update(input.data).digest('hex');
-		this.media.set(id, { id, data: input.data, mimeType: input.mimeType, sha256, phoneNumberId: input.phoneNumberId });
+		this.media.set(id, {
+			id,
+			data: input.data,
+			mimeType: input.mimeType,
+			sha256,
+			phoneNumberId: input.phoneNumberId,
+		});
 		return id;
 	}
 
@@ -532,7 +596,12 @@ export class GraphApiSimulatorState {
 	 * client sees is unknown although the message went out.
 	 */
 	dropNext(n: number, options: FaultScope & { afterProcessing?: boolean } = {}): void {
-		this.faults.push({ kind: 'drop', remaining: n, scope: options.endpoint, afterProcessing: options.afterProcessing ?? false });
+		this.faults.push({
+			kind: 'drop',
+			remaining: n,
+			scope: options.endpoint,
+			afterProcessing: options.afterProcessing ?? false,
+		});
 	}
 
 	/** The next `n` matching requests get no answer (until `ms`, then the socket closes; default: never). */
@@ -569,7 +638,10 @@ export class GraphApiSimulatorState {
 			requests: { ...this.requests },
 			subscriptions: Object.fromEntries(this.subscriptions),
 			phoneCallbacks: Object.fromEntries(
-				[...this.phoneCallbacks].map(([id, cb]) => [id, { callbackUrl: cb.callbackUrl, at: cb.at }]),
+				[...this.phoneCallbacks].map(([id, cb]) => [
+					id,
+					{ callbackUrl: cb.callbackUrl, at: cb.at },
+				]),
 			),
 			verifications: this.verifications.length,
 			webhooks: this.webhooks.length,
@@ -700,18 +772,28 @@ const TITLES: Record<number, string> = {
 
 const DETAILS: Record<number, string> = {
 	130429: 'Cloud API message throughput has been reached.',
-	131047: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
-	131056: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+	131047:
+		'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+	131056:
+		'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
 };
 
-function whatsappError(code: number, details?: string, message?: string, httpStatus = httpStatusFor(code)): SimFailure {
+function whatsappError(
+	code: number,
+	details?: string,
+	message?: string,
+	httpStatus = httpStatusFor(code),
+): SimFailure {
 	return new SimFailure(httpStatus, {
 		error: {
 			message: message ?? `(#${code}) ${TITLES[code] ?? 'Error'}`,
 			type: 'OAuthException',
 			code,
 			// error_subcode is absent: Meta no longer sends it for WhatsApp errors since v16.0.
-			error_data: { messaging_product: 'whatsapp', details: details ?? DETAILS[code] ?? TITLES[code] ?? 'Error' },
+			error_data: {
+				messaging_product: 'whatsapp',
+				details: details ?? DETAILS[code] ?? TITLES[code] ?? 'Error',
+			},
 			fbtrace_id: fbtrace(),
 		},
 	});
@@ -734,13 +816,22 @@ function unknownObject(method: string, id: string): SimFailure {
 }
 
 function authFailure(message: string, subcode?: number): SimFailure {
-	const body: GraphErrorBody = { error: { message, type: 'OAuthException', code: 190, fbtrace_id: fbtrace() } };
+	const body: GraphErrorBody = {
+		error: { message, type: 'OAuthException', code: 190, fbtrace_id: fbtrace() },
+	};
 	if (subcode !== undefined) body.error.error_subcode = subcode;
-	return new SimFailure(401, body, { 'www-authenticate': `OAuth "Facebook Platform" "invalid_token" "${message}"` });
+	return new SimFailure(401, body, {
+		'www-authenticate': `OAuth "Facebook Platform" "invalid_token" "${message}"`,
+	});
 }
 
 function scripted(error: ScriptedError): SimFailure {
-	const failure = whatsappError(error.code, error.details, error.message, error.httpStatus ?? httpStatusFor(error.code));
+	const failure = whatsappError(
+		error.code,
+		error.details,
+		error.message,
+		error.httpStatus ?? httpStatusFor(error.code),
+	);
 	if (error.type) failure.body.error.type = error.type;
 	if (error.subcode !== undefined) failure.body.error.error_subcode = error.subcode;
 	return failure;
@@ -778,9 +869,17 @@ export interface GraphApiSimulator {
 	state: GraphApiSimulatorState;
 	stop(): Promise<void>;
 	/** POSTs a webhook delivery signed like Meta: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body)>`. */
-	postWebhook(url: string, body: object | string, options?: WebhookPostOptions): Promise<WebhookPostResult>;
+	postWebhook(
+		url: string,
+		body: object | string,
+		options?: WebhookPostOptions,
+	): Promise<WebhookPostResult>;
 	/** Delivers to where Meta would: the number's override, else its WABA's override, else the app callback URL. */
-	deliver(phoneNumberId: string, body: object | string, options?: WebhookPostOptions): Promise<WebhookPostResult>;
+	deliver(
+		phoneNumberId: string,
+		body: object | string,
+		options?: WebhookPostOptions,
+	): Promise<WebhookPostResult>;
 	/** Meta's GET handshake; true when the challenge came back with 200. */
 	verifyCallback(url: string, verifyToken: string): Promise<boolean>;
 }
@@ -802,13 +901,28 @@ interface RequestContext {
 	base: string;
 }
 
-type Answer = { status: number; json: unknown } | { status: number; raw: Buffer; contentType: string };
+type Answer =
+	{ status: number; json: unknown } | { status: number; raw: Buffer; contentType: string };
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-const SEND_TYPES = new Set(['text', 'template', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'reaction']);
+const SEND_TYPES = new Set([
+	'text',
+	'template',
+	'image',
+	'audio',
+	'video',
+	'document',
+	'sticker',
+	'location',
+	'contacts',
+	'interactive',
+	'reaction',
+]);
 const MEDIA_TYPES = new Set(['image', 'audio', 'video', 'document', 'sticker']);
 
-export async function startGraphApiSimulator(options: SimulatorOptions = {}): Promise<GraphApiSimulator> {
+export async function startGraphApiSimulator(
+	options: SimulatorOptions = {},
+): Promise<GraphApiSimulator> {
 	const state = new GraphApiSimulatorState(options);
 	const mediaUrlTtlMs = options.mediaUrlTtlMs ?? 5 * 60 * 1000;
 	const verifyCallbacks = options.verifyCallbacks ?? true;
@@ -840,10 +954,18 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		return waba;
 	};
 
-	const verify = async (callbackUrl: string, verifyToken: string): Promise<SimFailure | undefined> => {
+	const verify = async (
+		callbackUrl: string,
+		verifyToken: string,
+	): Promise<SimFailure | undefined> => {
 		if (!verifyCallbacks) return undefined;
 		const outcome = await handshake(callbackUrl, verifyToken);
-		state.verifications.push({ url: callbackUrl, ok: outcome.ok, status: outcome.status, error: outcome.error });
+		state.verifications.push({
+			url: callbackUrl,
+			ok: outcome.ok,
+			status: outcome.status,
+			error: outcome.error,
+		});
 		if (outcome.ok) return undefined;
 		const reason = outcome.error
 			? `Couldn't connect to server (${outcome.error})`
@@ -862,12 +984,17 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		});
 	};
 
-	const checkOverride = (callbackUrl: unknown, verifyToken: unknown): { url: string; token: string } => {
+	const checkOverride = (
+		callbackUrl: unknown,
+		verifyToken: unknown,
+	): { url: string; token: string } => {
 		if (typeof callbackUrl !== 'string' || !/^https?:\/\//.test(callbackUrl)) {
 			throw invalidParameter('Param override_callback_uri must be a valid URL');
 		}
-		if (callbackUrl.length > 200) throw invalidParameter('Param override_callback_uri must be at most 200 characters long');
-		if (typeof verifyToken !== 'string' || verifyToken === '') throw invalidParameter('The parameter verify_token is required.');
+		if (callbackUrl.length > 200)
+			throw invalidParameter('Param override_callback_uri must be at most 200 characters long');
+		if (typeof verifyToken !== 'string' || verifyToken === '')
+			throw invalidParameter('The parameter verify_token is required.');
 		return { url: callbackUrl, token: verifyToken };
 	};
 
@@ -876,23 +1003,43 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		const body = ctx.body;
 		if (!isObject(body)) throw invalidParameter('The parameter messaging_product is required.');
 		if (body.messaging_product !== 'whatsapp') {
-			throw invalidParameter(body.messaging_product === undefined ? 'The parameter messaging_product is required.' : "Param messaging_product must be 'whatsapp'");
+			throw invalidParameter(
+				body.messaging_product === undefined
+					? 'The parameter messaging_product is required.'
+					: "Param messaging_product must be 'whatsapp'",
+			);
 		}
 		const now = state.now();
 		if (body.status === 'read') {
-			if (typeof body.message_id !== 'string' || !body.message_id) throw invalidParameter('The parameter message_id is required.');
-			state.reads.push({ phoneNumberId, messageId: body.message_id, typing: isObject(body.typing_indicator), at: now });
+			if (typeof body.message_id !== 'string' || !body.message_id)
+				throw invalidParameter('The parameter message_id is required.');
+			state.reads.push({
+				phoneNumberId,
+				messageId: body.message_id,
+				typing: isObject(body.typing_indicator),
+				at: now,
+			});
 			return { status: 200, json: { success: true } };
 		}
-		if (typeof body.to !== 'string' || body.to.trim() === '') throw invalidParameter('The parameter to is required.');
+		if (typeof body.to !== 'string' || body.to.trim() === '')
+			throw invalidParameter('The parameter to is required.');
 		const type = body.type === undefined ? 'text' : body.type;
 		if (typeof type !== 'string' || !SEND_TYPES.has(type)) {
-			throw invalidParameter(`Param type must be one of {${[...SEND_TYPES].map((t) => t.toUpperCase()).join(', ')}}`);
+			throw invalidParameter(
+				`Param type must be one of {${[...SEND_TYPES].map((t) => t.toUpperCase()).join(', ')}}`,
+			);
 		}
-		if (body.recipient_type !== undefined && body.recipient_type !== 'individual' && body.recipient_type !== 'group') {
-			throw invalidParameter("Param recipient_type must be one of {INDIVIDUAL, GROUP}");
+		if (
+			body.recipient_type !== undefined &&
+			body.recipient_type !== 'individual' &&
+			body.recipient_type !== 'group'
+		) {
+			throw invalidParameter('Param recipient_type must be one of {INDIVIDUAL, GROUP}');
 		}
-		if (typeof body.biz_opaque_callback_data === 'string' && body.biz_opaque_callback_data.length > 512) {
+		if (
+			typeof body.biz_opaque_callback_data === 'string' &&
+			body.biz_opaque_callback_data.length > 512
+		) {
 			throw invalidParameter('Param biz_opaque_callback_data must be at most 512 characters long');
 		}
 		const waId = digits(body.to);
@@ -902,14 +1049,21 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		const content = body[type];
 		if (!isObject(content)) throw invalidParameter(`The parameter ${type} is required.`);
 		if (type === 'text') {
-			if (typeof content.body !== 'string' || content.body === '') throw invalidParameter("The parameter text['body'] is required.");
-			if ([...content.body].length > 4096) throw invalidParameter("Param text['body'] must be at most 4096 characters long.");
+			if (typeof content.body !== 'string' || content.body === '')
+				throw invalidParameter("The parameter text['body'] is required.");
+			if ([...content.body].length > 4096)
+				throw invalidParameter("Param text['body'] must be at most 4096 characters long.");
 		}
-		if (MEDIA_TYPES.has(type) && typeof content.id !== 'string' && typeof content.link !== 'string') {
+		if (
+			MEDIA_TYPES.has(type) &&
+			typeof content.id !== 'string' &&
+			typeof content.link !== 'string'
+		) {
 			throw whatsappError(131008, `${type}: one of id or link is required`);
 		}
 		let template: SimTemplate | undefined;
-		if (type === 'template') template = checkTemplate(state.phoneNumbers.get(phoneNumberId)!.wabaId, content);
+		if (type === 'template')
+			template = checkTemplate(state.phoneNumbers.get(phoneNumberId)!.wabaId, content);
 
 		// Assumption (order of checks is not documented): deterministic validation first, then the
 		// service window, then throughput and pair rate, so refused requests consume no rate budget.
@@ -918,7 +1072,10 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 			const last = state.lastInbound(phoneNumberId, waId);
 			if (last === undefined || now - last > serviceWindowMs) throw whatsappError(131047);
 		}
-		if (throughputPerSecond > 0 && state.trafficInLastSecond(phoneNumberId, now) >= throughputPerSecond) {
+		if (
+			throughputPerSecond > 0 &&
+			state.trafficInLastSecond(phoneNumberId, now) >= throughputPerSecond
+		) {
 			throw whatsappError(130429);
 		}
 		if (!state.takePairToken(phoneNumberId, waId, now)) throw whatsappError(131056);
@@ -940,34 +1097,49 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		if (template) message.message_status = 'accepted';
 		return {
 			status: 200,
-			json: { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: waId }], messages: [message] },
+			json: {
+				messaging_product: 'whatsapp',
+				contacts: [{ input: body.to, wa_id: waId }],
+				messages: [message],
+			},
 		};
 	};
 
 	const checkTemplate = (wabaId: string, content: Record<string, unknown>): SimTemplate => {
 		const name = content.name;
 		const language = isObject(content.language) ? content.language.code : undefined;
-		if (typeof name !== 'string' || !name) throw invalidParameter("The parameter template['name'] is required.");
-		if (typeof language !== 'string' || !language) throw invalidParameter("The parameter template['language']['code'] is required.");
-		const template = state.wabas.get(wabaId)!.templates.find((t) => t.name === name && t.language === language);
+		if (typeof name !== 'string' || !name)
+			throw invalidParameter("The parameter template['name'] is required.");
+		if (typeof language !== 'string' || !language)
+			throw invalidParameter("The parameter template['language']['code'] is required.");
+		const template = state.wabas
+			.get(wabaId)!
+			.templates.find((t) => t.name === name && t.language === language);
 		if (!template || template.status === 'PENDING' || template.status === 'REJECTED') {
 			throw whatsappError(132001, `template name (${name}) does not exist in ${language}`);
 		}
-		if (template.status === 'PAUSED') throw whatsappError(132015, `Template ${name} is paused due to low quality`);
-		if (template.status === 'DISABLED') throw whatsappError(132016, `Template ${name} is disabled due to low quality`);
+		if (template.status === 'PAUSED')
+			throw whatsappError(132015, `Template ${name} is paused due to low quality`);
+		if (template.status === 'DISABLED')
+			throw whatsappError(132016, `Template ${name} is disabled due to low quality`);
 		const given = Array.isArray(content.components) ? content.components.filter(isObject) : [];
 		const expectations = templateExpectations(template);
 		for (const component of given) {
 			const key = componentKey(component);
 			if (!expectations.some((e) => e.key === key)) {
 				const count = Array.isArray(component.parameters) ? component.parameters.length : 0;
-				throw whatsappError(132000, `${key}: number of localizable_params (${count}) does not match the expected number of params (0)`);
+				throw whatsappError(
+					132000,
+					`${key}: number of localizable_params (${count}) does not match the expected number of params (0)`,
+				);
 			}
 		}
 		const values: string[] = [];
 		for (const expected of expectations) {
 			const component = given.find((c) => componentKey(c) === expected.key);
-			const parameters = Array.isArray(component?.parameters) ? component.parameters.filter(isObject) : [];
+			const parameters = Array.isArray(component?.parameters)
+				? component.parameters.filter(isObject)
+				: [];
 			if (parameters.length !== expected.names.length) {
 				throw whatsappError(
 					132000,
@@ -976,27 +1148,50 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 			}
 			for (const parameter of parameters) {
 				if (expected.media && parameter.type !== expected.media) {
-					throw whatsappError(132012, `${expected.key}: Format mismatch, expected ${expected.media.toUpperCase()}, received ${String(parameter.type).toUpperCase()}`);
+					throw whatsappError(
+						132012,
+						`${expected.key}: Format mismatch, expected ${expected.media.toUpperCase()}, received ${String(parameter.type).toUpperCase()}`,
+					);
 				}
-				if (!expected.media && (parameter.type === 'image' || parameter.type === 'video' || parameter.type === 'document')) {
-					throw whatsappError(132012, `${expected.key}: Format mismatch, expected TEXT, received ${String(parameter.type).toUpperCase()}`);
+				if (
+					!expected.media &&
+					(parameter.type === 'image' ||
+						parameter.type === 'video' ||
+						parameter.type === 'document')
+				) {
+					throw whatsappError(
+						132012,
+						`${expected.key}: Format mismatch, expected TEXT, received ${String(parameter.type).toUpperCase()}`,
+					);
 				}
 				if (template.parameter_format === 'NAMED' && !expected.media) {
 					const parameterName = parameter.parameter_name;
 					if (typeof parameterName !== 'string' || !expected.names.includes(parameterName)) {
-						throw whatsappError(132000, `${expected.key}: parameter name (${String(parameterName)}) is not one of the template's parameters (${expected.names.join(', ')})`);
+						throw whatsappError(
+							132000,
+							`${expected.key}: parameter name (${String(parameterName)}) is not one of the template's parameters (${expected.names.join(', ')})`,
+						);
 					}
 				}
-				if (expected.key === 'body' && typeof parameter.text === 'string') values.push(parameter.text);
+				if (expected.key === 'body' && typeof parameter.text === 'string')
+					values.push(parameter.text);
 			}
 		}
 		const bodyText = template.components.find((c) => c.type === 'BODY')?.text ?? '';
 		const filled = bodyText.replace(/\{\{\s*[A-Za-z0-9_]+\s*\}\}/g, () => values.shift() ?? '');
-		if ([...filled].length > 1024) throw whatsappError(132005, 'Body text is longer than 1024 characters after the parameters were filled in');
+		if ([...filled].length > 1024)
+			throw whatsappError(
+				132005,
+				'Body text is longer than 1024 characters after the parameters were filled in',
+			);
 		return template;
 	};
 
-	const listPage = (ctx: RequestContext, rows: Record<string, unknown>[], prefix: string): Answer => {
+	const listPage = (
+		ctx: RequestContext,
+		rows: Record<string, unknown>[],
+		prefix: string,
+	): Answer => {
 		const qs = ctx.url.searchParams;
 		const limit = clampInt(qs.get('limit'), defaultPageSize, 1, 1000);
 		let start = 0;
@@ -1009,7 +1204,10 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		const data = fields ? page.map((row) => project(row, fields)) : page;
 		const paging: Record<string, unknown> = {};
 		if (page.length) {
-			paging.cursors = { before: encodeCursor(prefix, start), after: encodeCursor(prefix, start + page.length - 1) };
+			paging.cursors = {
+				before: encodeCursor(prefix, start),
+				after: encodeCursor(prefix, start + page.length - 1),
+			};
 			const link = (cursor: Record<string, string>) => {
 				const params = new URLSearchParams(ctx.url.searchParams);
 				params.delete('after');
@@ -1019,7 +1217,8 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 				if (tokenInPagingUrls && ctx.token) params.set('access_token', ctx.token);
 				return `${ctx.base}${ctx.url.pathname}?${params.toString()}`;
 			};
-			if (start + page.length < rows.length) paging.next = link({ after: encodeCursor(prefix, start + page.length - 1) });
+			if (start + page.length < rows.length)
+				paging.next = link({ after: encodeCursor(prefix, start + page.length - 1) });
 			if (start > 0) paging.previous = link({ before: encodeCursor(prefix, start) });
 		}
 		return { status: 200, json: { data, paging } };
@@ -1035,14 +1234,24 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 			['category', qs.get('category')],
 		];
 		const rows = waba.templates
-			.filter((t) => filters.every(([field, value]) => !value || value.split(',').includes(String((t as unknown as Record<string, unknown>)[field]))))
+			.filter((t) =>
+				filters.every(
+					([field, value]) =>
+						!value ||
+						value.split(',').includes(String((t as unknown as Record<string, unknown>)[field])),
+				),
+			)
 			.map((t) => ({ ...t }) as unknown as Record<string, unknown>);
 		return listPage(ctx, rows, 'tpl');
 	};
 
 	const phoneNumbersEdge = (ctx: RequestContext, wabaId: string): Answer => {
 		const waba = wabaOr(wabaId, 'GET');
-		return listPage(ctx, waba.phoneNumbers.map((p) => ({ ...p }) as unknown as Record<string, unknown>), 'pn');
+		return listPage(
+			ctx,
+			waba.phoneNumbers.map((p) => ({ ...p }) as unknown as Record<string, unknown>),
+			'pn',
+		);
 	};
 
 	const webhookConfiguration = (phoneNumberId: string): Record<string, string> => {
@@ -1068,7 +1277,11 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 			const node = { ...phone.phone, webhook_configuration: webhookConfiguration(id) };
 			return {
 				status: 200,
-				json: project(node, fields ?? 'id,display_phone_number,verified_name,quality_rating,code_verification_status,platform_type,throughput'),
+				json: project(
+					node,
+					fields ??
+						'id,display_phone_number,verified_name,quality_rating,code_verification_status,platform_type,throughput',
+				),
 			};
 		}
 		const media = state.media.get(id);
@@ -1094,7 +1307,8 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		phoneOr(id, 'POST');
 		const body = isObject(ctx.body) ? ctx.body : {};
 		const config = body.webhook_configuration;
-		if (!isObject(config)) throw invalidParameter('The parameter webhook_configuration is required.');
+		if (!isObject(config))
+			throw invalidParameter('The parameter webhook_configuration is required.');
 		if (config.override_callback_uri === '') {
 			state.phoneCallbacks.delete(id);
 			return { status: 200, json: { success: true } };
@@ -1103,11 +1317,17 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		const wabaId = state.phoneNumbers.get(id)!.wabaId;
 		// Assumption: Meta lists "app subscribed to the WABA" as a requirement for both override levels.
 		if (overrideRequiresSubscription && !state.subscriptions.has(wabaId)) {
-			throw invalidParameter('Before override the current callback uri, your app must be subscribed to receive messages for WhatsApp Business Account.');
+			throw invalidParameter(
+				'Before override the current callback uri, your app must be subscribed to receive messages for WhatsApp Business Account.',
+			);
 		}
 		const failure = await verify(override.url, override.token);
 		if (failure) throw failure;
-		state.phoneCallbacks.set(id, { callbackUrl: override.url, verifyToken: override.token, at: state.now() });
+		state.phoneCallbacks.set(id, {
+			callbackUrl: override.url,
+			verifyToken: override.token,
+			at: state.now(),
+		});
 		return { status: 200, json: { success: true } };
 	};
 
@@ -1116,7 +1336,14 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		if (ctx.method === 'GET') {
 			const subscription = state.subscriptions.get(wabaId);
 			const data = subscription
-				? [{ whatsapp_business_api_data: { ...state.app }, ...(subscription.overrideCallbackUrl ? { override_callback_uri: subscription.overrideCallbackUrl } : {}) }]
+				? [
+						{
+							whatsapp_business_api_data: { ...state.app },
+							...(subscription.overrideCallbackUrl
+								? { override_callback_uri: subscription.overrideCallbackUrl }
+								: {}),
+						},
+					]
 				: [];
 			return { status: 200, json: { data } };
 		}
@@ -1132,11 +1359,18 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		}
 		const override = checkOverride(body.override_callback_uri, body.verify_token);
 		if (overrideRequiresSubscription && !state.subscriptions.has(wabaId)) {
-			throw invalidParameter('Before override the current callback uri, your app must be subscribed to receive messages for WhatsApp Business Account.');
+			throw invalidParameter(
+				'Before override the current callback uri, your app must be subscribed to receive messages for WhatsApp Business Account.',
+			);
 		}
 		const failure = await verify(override.url, override.token);
 		if (failure) throw failure;
-		state.subscriptions.set(wabaId, { appId: state.app.id, overrideCallbackUrl: override.url, verifyToken: override.token, at: state.now() });
+		state.subscriptions.set(wabaId, {
+			appId: state.app.id,
+			overrideCallbackUrl: override.url,
+			verifyToken: override.token,
+			at: state.now(),
+		});
 		return { status: 200, json: { success: true } };
 	};
 
@@ -1148,10 +1382,12 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		}
 		const parts = parseMultipart(ctx.rawBody, boundary[1] ?? boundary[2]);
 		const field = (name: string) => parts.find((p) => p.name === name);
-		if (field('messaging_product')?.data.toString('utf8') !== 'whatsapp') throw invalidParameter('The parameter messaging_product is required.');
+		if (field('messaging_product')?.data.toString('utf8') !== 'whatsapp')
+			throw invalidParameter('The parameter messaging_product is required.');
 		const file = field('file');
 		if (!file || !file.filename) throw invalidParameter('The parameter file is required.');
-		const mimeType = field('type')?.data.toString('utf8') || file.contentType || 'application/octet-stream';
+		const mimeType =
+			field('type')?.data.toString('utf8') || file.contentType || 'application/octet-stream';
 		const id = state.addMedia({ data: Buffer.from(file.data), mimeType, phoneNumberId });
 		return { status: 200, json: { id } };
 	};
@@ -1161,7 +1397,8 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		const id = qs.get('mid') ?? '';
 		const ext = Number(qs.get('ext'));
 		const media = state.media.get(id);
-		const valid = media && Number.isFinite(ext) && qs.get('hash') === mediaHash(mediaSecret, id, ext);
+		const valid =
+			media && Number.isFinite(ext) && qs.get('hash') === mediaHash(mediaSecret, id, ext);
 		if (!media || !valid || state.now() / 1000 > ext) {
 			// The download host answers an expired or unknown link with 404, not a Graph error.
 			return { status: 404, raw: Buffer.from('Not Found'), contentType: 'text/plain' };
@@ -1178,7 +1415,11 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 
 	const route = (method: string, path: string): Route => {
 		if (path === '/whatsapp_business/attachments/' || path === '/whatsapp_business/attachments') {
-			return { endpoint: `${method} /media-download`, auth: true, handle: (ctx) => (method === 'GET' ? mediaDownload(ctx) : unsupported(method, path)) };
+			return {
+				endpoint: `${method} /media-download`,
+				auth: true,
+				handle: (ctx) => (method === 'GET' ? mediaDownload(ctx) : unsupported(method, path)),
+			};
 		}
 		const match = /^\/(v\d+\.\d+)\/([^/]+)(?:\/([^/]+))?\/?$/.exec(path);
 		if (!match) {
@@ -1193,19 +1434,54 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		const id = decodeURIComponent(match[2]);
 		const edge = match[3];
 		if (!edge) {
-			const kind = state.wabas.has(id) ? '{waba_id}' : state.phoneNumbers.has(id) ? '{phone_number_id}' : state.media.has(id) ? '{media_id}' : '{id}';
+			const kind = state.wabas.has(id)
+				? '{waba_id}'
+				: state.phoneNumbers.has(id)
+					? '{phone_number_id}'
+					: state.media.has(id)
+						? '{media_id}'
+						: '{id}';
 			const endpoint = `${method} /${kind}`;
 			if (method === 'GET') return { endpoint, auth: true, handle: (ctx) => nodeGet(ctx, id) };
-			if (method === 'POST' && kind === '{phone_number_id}') return { endpoint, auth: true, handle: (ctx) => phoneNodePost(ctx, id) };
-			if (method === 'DELETE' && kind === '{media_id}') return { endpoint, auth: true, handle: () => mediaDelete(id) };
+			if (method === 'POST' && kind === '{phone_number_id}')
+				return { endpoint, auth: true, handle: (ctx) => phoneNodePost(ctx, id) };
+			if (method === 'DELETE' && kind === '{media_id}')
+				return { endpoint, auth: true, handle: () => mediaDelete(id) };
 			return { endpoint, auth: true, handle: () => unsupported(method, id) };
 		}
-		const edges: Record<string, { owner: string; methods: string[]; handle: (ctx: RequestContext) => Promise<Answer> | Answer }> = {
-			messages: { owner: '{phone_number_id}', methods: ['POST'], handle: (ctx) => sendMessage(ctx, id) },
-			media: { owner: '{phone_number_id}', methods: ['POST'], handle: (ctx) => uploadMedia(ctx, id) },
-			message_templates: { owner: '{waba_id}', methods: ['GET'], handle: (ctx) => templatesEdge(ctx, id) },
-			phone_numbers: { owner: '{waba_id}', methods: ['GET'], handle: (ctx) => phoneNumbersEdge(ctx, id) },
-			subscribed_apps: { owner: '{waba_id}', methods: ['GET', 'POST', 'DELETE'], handle: (ctx) => subscribedApps(ctx, id) },
+		const edges: Record<
+			string,
+			{
+				owner: string;
+				methods: string[];
+				handle: (ctx: RequestContext) => Promise<Answer> | Answer;
+			}
+		> = {
+			messages: {
+				owner: '{phone_number_id}',
+				methods: ['POST'],
+				handle: (ctx) => sendMessage(ctx, id),
+			},
+			media: {
+				owner: '{phone_number_id}',
+				methods: ['POST'],
+				handle: (ctx) => uploadMedia(ctx, id),
+			},
+			message_templates: {
+				owner: '{waba_id}',
+				methods: ['GET'],
+				handle: (ctx) => templatesEdge(ctx, id),
+			},
+			phone_numbers: {
+				owner: '{waba_id}',
+				methods: ['GET'],
+				handle: (ctx) => phoneNumbersEdge(ctx, id),
+			},
+			subscribed_apps: {
+				owner: '{waba_id}',
+				methods: ['GET', 'POST', 'DELETE'],
+				handle: (ctx) => subscribedApps(ctx, id),
+			},
 		};
 		const known = edges[edge];
 		if (!known) {
@@ -1218,17 +1494,23 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 			};
 		}
 		const endpoint = `${method} /${known.owner}/${edge}`;
-		if (!known.methods.includes(method)) return { endpoint, auth: true, handle: () => unsupported(method, id) };
+		if (!known.methods.includes(method))
+			return { endpoint, auth: true, handle: () => unsupported(method, id) };
 		return { endpoint, auth: true, handle: known.handle };
 	};
 
 	const authenticate = (req: http.IncomingMessage, url: URL): string | SimFailure => {
 		const header = req.headers.authorization;
-		const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
+		const bearer =
+			typeof header === 'string' && /^Bearer\s+/i.test(header)
+				? header.replace(/^Bearer\s+/i, '').trim()
+				: undefined;
 		const token = bearer ?? url.searchParams.get('access_token') ?? undefined;
 		if (!token) return authFailure('An access token is required to request this resource.');
-		if (state.expiredTokens.has(token)) return authFailure('Error validating access token: Session has expired.', 463);
-		if (!state.accessTokens.has(token)) return authFailure('Invalid OAuth access token - Cannot parse access token');
+		if (state.expiredTokens.has(token))
+			return authFailure('Error validating access token: Session has expired.', 463);
+		if (!state.accessTokens.has(token))
+			return authFailure('Invalid OAuth access token - Cannot parse access token');
 		return token;
 	};
 
@@ -1244,7 +1526,11 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 			return { status: 200, json: { ok: true } };
 		}
 		if (method === 'POST' && path === '/__sim/inbound') {
-			state.recordInbound(String(input.phoneNumberId), digits(String(input.waId)), typeof input.at === 'number' ? input.at : undefined);
+			state.recordInbound(
+				String(input.phoneNumberId),
+				digits(String(input.waId)),
+				typeof input.at === 'number' ? input.at : undefined,
+			);
 			return { status: 200, json: { ok: true } };
 		}
 		if (method === 'POST' && path === '/__sim/limits') {
@@ -1257,9 +1543,22 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		if (method === 'POST' && path === '/__sim/faults') {
 			const n = typeof input.n === 'number' ? input.n : 1;
 			const scope = typeof input.endpoint === 'string' ? input.endpoint : undefined;
-			if (input.kind === 'drop') state.dropNext(n, { endpoint: scope, afterProcessing: input.afterProcessing === true });
-			else if (input.kind === 'stall') state.stallNext(n, { endpoint: scope, ms: typeof input.ms === 'number' ? input.ms : undefined });
-			else state.failNext(n, { code: Number(input.code ?? 131000), httpStatus: typeof input.httpStatus === 'number' ? input.httpStatus : undefined }, { endpoint: scope });
+			if (input.kind === 'drop')
+				state.dropNext(n, { endpoint: scope, afterProcessing: input.afterProcessing === true });
+			else if (input.kind === 'stall')
+				state.stallNext(n, {
+					endpoint: scope,
+					ms: typeof input.ms === 'number' ? input.ms : undefined,
+				});
+			else
+				state.failNext(
+					n,
+					{
+						code: Number(input.code ?? 131000),
+						httpStatus: typeof input.httpStatus === 'number' ? input.httpStatus : undefined,
+					},
+					{ endpoint: scope },
+				);
 			return { status: 200, json: { ok: true } };
 		}
 		return { status: 404, json: { error: 'unknown simulator admin path' } };
@@ -1280,7 +1579,9 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 		const url = new URL(req.url ?? '/', 'http://simulator.invalid');
 		const method = (req.method ?? 'GET').toUpperCase();
 		const contentType = String(req.headers['content-type'] ?? '');
-		const base = options.publicUrl?.replace(/\/+$/, '') ?? `${options.tls ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+		const base =
+			options.publicUrl?.replace(/\/+$/, '') ??
+			`${options.tls ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
 		const started = state.now();
 
 		const send = (answer: Answer, extraHeaders: Record<string, string> = {}) => {
@@ -1288,11 +1589,19 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 				if (res.writableEnded || res.destroyed) return;
 				const headers: Record<string, string> = { 'x-fb-trace-id': fbtrace(), ...extraHeaders };
 				if ('raw' in answer) {
-					res.writeHead(answer.status, { ...headers, 'content-type': answer.contentType, 'content-length': String(answer.raw.length) });
+					res.writeHead(answer.status, {
+						...headers,
+						'content-type': answer.contentType,
+						'content-length': String(answer.raw.length),
+					});
 					res.end(answer.raw);
 				} else {
 					const text = JSON.stringify(answer.json);
-					res.writeHead(answer.status, { ...headers, 'content-type': 'application/json; charset=UTF-8', 'content-length': String(Buffer.byteLength(text)) });
+					res.writeHead(answer.status, {
+						...headers,
+						'content-type': 'application/json; charset=UTF-8',
+						'content-length': String(Buffer.byteLength(text)),
+					});
 					res.end(text);
 				}
 			};
@@ -1305,7 +1614,14 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 
 		const target = route(method, url.pathname);
 		state.requests[target.endpoint] = (state.requests[target.endpoint] ?? 0) + 1;
-		const logEntry: RequestLogEntry = { method, path: url.pathname, query: url.search, endpoint: target.endpoint, at: started, outcome: 0 };
+		const logEntry: RequestLogEntry = {
+			method,
+			path: url.pathname,
+			query: url.search,
+			endpoint: target.endpoint,
+			at: started,
+			outcome: 0,
+		};
 		state.log.push(logEntry);
 		const fail = (failure: SimFailure) => {
 			state.reject(failure.body.error.code, failure.httpStatus, target.endpoint);
@@ -1358,7 +1674,14 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 				return fail(error);
 			}
 			// A bug in the simulator must not look like Meta's answer: say so in the message.
-			return fail(whatsappError(1, `simulator error: ${error instanceof Error ? error.message : String(error)}`, '(#1) An unknown error occurred', 500));
+			return fail(
+				whatsappError(
+					1,
+					`simulator error: ${error instanceof Error ? error.message : String(error)}`,
+					'(#1) An unknown error occurred',
+					500,
+				),
+			);
 		}
 	};
 
@@ -1370,7 +1693,9 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 			}
 		});
 	};
-	const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+	const server = options.tls
+		? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler)
+		: http.createServer(handler);
 	server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
@@ -1383,22 +1708,39 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 	const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
 	const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 
-	const postWebhook = async (target: string, body: object | string, post: WebhookPostOptions = {}): Promise<WebhookPostResult> => {
+	const postWebhook = async (
+		target: string,
+		body: object | string,
+		post: WebhookPostOptions = {},
+	): Promise<WebhookPostResult> => {
 		const serialised = typeof body === 'string' ? body : JSON.stringify(body);
 		const wire = post.rawOverride ?? serialised;
 		const secret = post.appSecret ?? state.appSecret;
-		const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua', ...(post.headers ?? {}) };
+		const headers: Record<string, string> = {
+			'content-type': 'application/json',
+			'user-agent': 'facebookexternalua',
+			...(post.headers ?? {}),
+		};
 		if (!post.omitSignature) {
 			const key = post.forgeSignature ? `${secret}-forged` : secret;
-			headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', key).update(Buffer.from(serialised, 'utf8')).digest('hex')}`;
+			headers['x-hub-signature-256'] =
+				`sha256=${createHmac('sha256', key).update(Buffer.from(serialised, 'utf8')).digest('hex')}`;
 		}
 		if (post.recordInbound ?? true) {
 			// The service window opens when Meta delivers the customer's message: "now" on the simulator clock.
-			for (const [phoneNumberId, waId] of inboundSenders(typeof body === 'string' ? safeJson(Buffer.from(body), 'application/json') : body)) {
+			for (const [phoneNumberId, waId] of inboundSenders(
+				typeof body === 'string' ? safeJson(Buffer.from(body), 'application/json') : body,
+			)) {
 				state.recordInbound(phoneNumberId, waId);
 			}
 		}
-		const answer = await httpCall('POST', target, headers, Buffer.from(wire, 'utf8'), post.timeoutMs ?? 10_000);
+		const answer = await httpCall(
+			'POST',
+			target,
+			headers,
+			Buffer.from(wire, 'utf8'),
+			post.timeoutMs ?? 10_000,
+		);
 		state.webhooks.push({ url: target, status: answer.status, at: state.now() });
 		return answer;
 	};
@@ -1414,12 +1756,20 @@ export async function startGraphApiSimulator(options: SimulatorOptions = {}): Pr
 				state.phoneCallbacks.get(phoneNumberId)?.callbackUrl ??
 				(wabaId ? state.subscriptions.get(wabaId)?.overrideCallbackUrl : undefined) ??
 				state.appCallbackUrl;
-			if (!target) throw new Error(`no callback URL for phone number ${phoneNumberId}: set an override or appCallbackUrl`);
+			if (!target)
+				throw new Error(
+					`no callback URL for phone number ${phoneNumberId}: set an override or appCallbackUrl`,
+				);
 			return postWebhook(target, body, post);
 		},
 		async verifyCallback(target, verifyToken) {
 			const outcome = await handshake(target, verifyToken);
-			state.verifications.push({ url: target, ok: outcome.ok, status: outcome.status, error: outcome.error });
+			state.verifications.push({
+				url: target,
+				ok: outcome.ok,
+				status: outcome.status,
+				error: outcome.error,
+			});
 			return outcome.ok;
 		},
 		async stop() {
@@ -1450,7 +1800,10 @@ export interface InboundTextInput {
 
 export function inboundTextWebhook(input: InboundTextInput): Record<string, unknown> {
 	const timestamp = String(input.timestamp ?? Math.floor(Date.now() / 1000));
-	const contact: Record<string, unknown> = { profile: { name: input.name ?? 'Customer' }, wa_id: digits(input.from) };
+	const contact: Record<string, unknown> = {
+		profile: { name: input.name ?? 'Customer' },
+		wa_id: digits(input.from),
+	};
 	if (input.userId) contact.user_id = input.userId;
 	return envelope(input.wabaId, input.phoneNumberId, input.displayPhoneNumber, {
 		contacts: [contact],
@@ -1471,7 +1824,12 @@ export interface StatusInput {
 	recipientId: string;
 	status: 'sent' | 'delivered' | 'read' | 'failed';
 	timestamp?: number;
-	errors?: Array<{ code: number; title: string; message?: string; error_data?: { details: string } }>;
+	errors?: Array<{
+		code: number;
+		title: string;
+		message?: string;
+		error_data?: { details: string };
+	}>;
 	bizOpaqueCallbackData?: string;
 	wabaId?: string;
 	phoneNumberId?: string;
@@ -1490,10 +1848,17 @@ export function statusWebhook(input: StatusInput): Record<string, unknown> {
 	}
 	if (input.errors) status.errors = input.errors;
 	if (input.bizOpaqueCallbackData) status.biz_opaque_callback_data = input.bizOpaqueCallbackData;
-	return envelope(input.wabaId, input.phoneNumberId, input.displayPhoneNumber, { statuses: [status] });
+	return envelope(input.wabaId, input.phoneNumberId, input.displayPhoneNumber, {
+		statuses: [status],
+	});
 }
 
-function envelope(wabaId: string | undefined, phoneNumberId: string | undefined, display: string | undefined, value: Record<string, unknown>) {
+function envelope(
+	wabaId: string | undefined,
+	phoneNumberId: string | undefined,
+	display: string | undefined,
+	value: Record<string, unknown>,
+) {
 	return {
 		object: 'whatsapp_business_account',
 		entry: [
@@ -1504,7 +1869,10 @@ function envelope(wabaId: string | undefined, phoneNumberId: string | undefined,
 						field: 'messages',
 						value: {
 							messaging_product: 'whatsapp',
-							metadata: { display_phone_number: digits(display ?? SIM.displayPhoneNumber), phone_number_id: phoneNumberId ?? SIM.phoneNumberId },
+							metadata: {
+								display_phone_number: digits(display ?? SIM.displayPhoneNumber),
+								phone_number_id: phoneNumberId ?? SIM.phoneNumberId,
+							},
 							...value,
 						},
 					},
@@ -1522,10 +1890,12 @@ function inboundSenders(body: unknown): Array<[string, string]> {
 		if (!isObject(entry) || !Array.isArray(entry.changes)) continue;
 		for (const change of entry.changes) {
 			const value = isObject(change) && isObject(change.value) ? change.value : undefined;
-			const phoneNumberId = value && isObject(value.metadata) ? value.metadata.phone_number_id : undefined;
+			const phoneNumberId =
+				value && isObject(value.metadata) ? value.metadata.phone_number_id : undefined;
 			if (typeof phoneNumberId !== 'string' || !Array.isArray(value?.messages)) continue;
 			for (const message of value.messages) {
-				if (isObject(message) && typeof message.from === 'string') found.push([phoneNumberId, digits(message.from)]);
+				if (isObject(message) && typeof message.from === 'string')
+					found.push([phoneNumberId, digits(message.from)]);
 			}
 		}
 	}
@@ -1556,7 +1926,11 @@ export function templateExpectations(template: SimTemplate): Expectation[] {
 	for (const component of template.components) {
 		if (component.type === 'HEADER') {
 			if (component.format && component.format !== 'TEXT') {
-				expectations.push({ key: 'header', names: ['media'], media: component.format.toLowerCase() });
+				expectations.push({
+					key: 'header',
+					names: ['media'],
+					media: component.format.toLowerCase(),
+				});
 			} else if (placeholders(component.text).length) {
 				expectations.push({ key: 'header', names: placeholders(component.text) });
 			}
@@ -1646,7 +2020,10 @@ function safeJson(raw: Buffer, contentType: string): unknown {
 	}
 }
 
-function parseMultipart(body: Buffer, boundary: string): Array<{ name?: string; filename?: string; contentType?: string; data: Buffer }> {
+function parseMultipart(
+	body: Buffer,
+	boundary: string,
+): Array<{ name?: string; filename?: string; contentType?: string; data: Buffer }> {
 	const parts: Array<{ name?: string; filename?: string; contentType?: string; data: Buffer }> = [];
 	const delimiter = Buffer.from(`--${boundary}`);
 	let position = body.indexOf(delimiter);
@@ -1671,7 +2048,10 @@ function parseMultipart(body: Buffer, boundary: string): Array<{ name?: string; 
 	return parts;
 }
 
-async function handshake(target: string, verifyToken: string): Promise<{ ok: boolean; status?: number; error?: string }> {
+async function handshake(
+	target: string,
+	verifyToken: string,
+): Promise<{ ok: boolean; status?: number; error?: string }> {
 	// Meta documents the challenge as an int to echo back.
 	const challenge = String(randomInt(100_000_000, 2_000_000_000));
 	const url = new URL(target);
@@ -1679,7 +2059,13 @@ async function handshake(target: string, verifyToken: string): Promise<{ ok: boo
 	url.searchParams.set('hub.challenge', challenge);
 	url.searchParams.set('hub.verify_token', verifyToken);
 	try {
-		const answer = await httpCall('GET', url.toString(), { 'user-agent': 'facebookplatform/1.0' }, undefined, 10_000);
+		const answer = await httpCall(
+			'GET',
+			url.toString(),
+			{ 'user-agent': 'facebookplatform/1.0' },
+			undefined,
+			10_000,
+		);
 		return { ok: answer.status === 200 && answer.body.trim() === challenge, status: answer.status };
 	} catch (error) {
 		return { ok: false, error: error instanceof Error ? error.message : String(error) };
@@ -1687,7 +2073,13 @@ async function handshake(target: string, verifyToken: string): Promise<{ ok: boo
 }
 
 /** A bare HTTP(S) call without keep-alive, so no socket outlives a test. */
-function httpCall(method: string, target: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number): Promise<WebhookPostResult> {
+function httpCall(
+	method: string,
+	target: string,
+	headers: Record<string, string>,
+	body: Buffer | undefined,
+	timeoutMs: number,
+): Promise<WebhookPostResult> {
 	const url = new URL(target);
 	const transport = url.protocol === 'https:' ? https : http;
 	return new Promise((resolve, reject) => {
@@ -1706,8 +2098,13 @@ function httpCall(method: string, target: string, headers: Record<string, string
 				response.on('data', (chunk: Buffer) => chunks.push(chunk));
 				response.on('end', () => {
 					const flat: Record<string, string> = {};
-					for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) flat[name] = String(value);
-					resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: flat });
+					for (const [name, value] of Object.entries(response.headers))
+						if (value !== undefined) flat[name] = String(value);
+					resolve({
+						status: response.statusCode ?? 0,
+						body: Buffer.concat(chunks).toString('utf8'),
+						headers: flat,
+					});
 				});
 				response.on('error', reject);
 			},

@@ -87,7 +87,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 		async waitFor(count, timeoutMs = 30_000) {
 			const deadline = Date.now() + timeoutMs;
 			while (mails.length < count) {
-				if (Date.now() > deadline) throw new Error(`expected ${count} mails at the SMTP sink, got ${mails.length}`);
+				if (Date.now() > deadline)
+					throw new Error(`expected ${count} mails at the SMTP sink, got ${mails.length}`);
 				await new Promise((resolve) => setTimeout(resolve, 100));
 			}
 			return mails;
@@ -104,7 +105,10 @@ export function mimeParts(raw: string): Array<{ headers: string; body: string }>
 	const split = raw.indexOf('\r\n\r\n');
 	const headers = raw.slice(0, split);
 	const content = raw.slice(split + 4);
-	const boundary = /content-type:\s*multipart\/[^\r\n]*(?:\r\n\s+[^\r\n]*)*?boundary="?([^";\r\n]+)"?/i.exec(headers)?.[1];
+	const boundary =
+		/content-type:\s*multipart\/[^\r\n]*(?:\r\n\s+[^\r\n]*)*?boundary="?([^";\r\n]+)"?/i.exec(
+			headers,
+		)?.[1];
 	if (boundary) {
 		return content
 			.split(`--${boundary}`)
@@ -112,7 +116,12 @@ export function mimeParts(raw: string): Array<{ headers: string; body: string }>
 			.flatMap((part) => mimeParts(part.replace(/^\r\n/, '')));
 	}
 	const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase();
-	const body = encoding === 'base64' ? Buffer.from(content.replace(/\s+/g, ''), 'base64').toString('utf8') : encoding === 'quoted-printable' ? fromQuotedPrintable(content) : content;
+	const body =
+		encoding === 'base64'
+			? Buffer.from(content.replace(/\s+/g, ''), 'base64').toString('utf8')
+			: encoding === 'quoted-printable'
+				? fromQuotedPrintable(content)
+				: content;
 	return [{ headers, body }];
 }
 

@@ -12,7 +12,15 @@ import { readItems } from './read';
 import { byCountThenKey, compareText, formatDuration, rate, round, timeStats } from './stats';
 import type { HotWordLanguage } from './stopWords';
 import { HOT_WORD_LANGUAGES } from './stopWords';
-import type { Alert, AnalyticsOptions, AgentResponseTimes, ConversationReport, FunnelStage, SyncSystemHealth, WaitingCustomer } from './types';
+import type {
+	Alert,
+	AnalyticsOptions,
+	AgentResponseTimes,
+	ConversationReport,
+	FunnelStage,
+	SyncSystemHealth,
+	WaitingCustomer,
+} from './types';
 import { detectLanguage } from '../intent/language';
 import { hotWordsOf } from './words';
 
@@ -29,7 +37,10 @@ const LISTED = 100;
 const STAGE: Record<string, number> = { sent: 1, deleted: 1, delivered: 2, read: 3, played: 3 };
 
 /** Throws RangeError on options that cannot be right (unknown time zone, negative thresholds). */
-export function analyzeConversations(items: unknown[], opts: AnalyticsOptions = {}): ConversationReport {
+export function analyzeConversations(
+	items: unknown[],
+	opts: AnalyticsOptions = {},
+): ConversationReport {
 	const settings = readOptions(opts);
 	const zone = settings.timeZone;
 	const read = readItems(Array.isArray(items) ? items : [], zone);
@@ -66,19 +77,25 @@ export function analyzeConversations(items: unknown[], opts: AnalyticsOptions = 
 
 	// Customers: one identity per set of keys seen together (phone, BSUID, email, CRM id).
 	const ids = new Identities();
-	for (const record of [...inbound, ...read.outbound, ...statuses, ...read.tagged]) ids.add(record.aliases, record.display);
+	for (const record of [...inbound, ...read.outbound, ...statuses, ...read.tagged])
+		ids.add(record.aliases, record.display);
 
 	// Outbound messages: the Sender's results and the statuses of messages it (or anyone) sent.
 	const messages = new Map<string, MessageTrack>();
 	const track = (id: string) => {
 		let entry = messages.get(id);
-		if (!entry) messages.set(id, (entry = { statuses: new Map(), errors: [], index: Number.MAX_SAFE_INTEGER }));
+		if (!entry)
+			messages.set(
+				id,
+				(entry = { statuses: new Map(), errors: [], index: Number.MAX_SAFE_INTEGER }),
+			);
 		return entry;
 	};
 	for (const status of statuses) {
 		const entry = track(status.messageId);
 		const previous = entry.statuses.get(status.status);
-		if (previous === undefined || status.time < previous) entry.statuses.set(status.status, status.time);
+		if (previous === undefined || status.time < previous)
+			entry.statuses.set(status.status, status.time);
 		entry.aliases ??= status.aliases.length ? status.aliases : undefined;
 		entry.index = Math.min(entry.index, status.index);
 		entry.agent ??= status.agent;
@@ -103,7 +120,13 @@ export function analyzeConversations(items: unknown[], opts: AnalyticsOptions = 
 		if (entry.sender || !entry.aliases) continue;
 		// Known only from statuses (sent from another tool or an earlier run): a reply if it got out.
 		if ([...entry.statuses.keys()].every((status) => status === 'failed')) continue;
-		replies.push({ index: entry.index, messageId, aliases: entry.aliases, agent: entry.agent, time: sendTime(entry) });
+		replies.push({
+			index: entry.index,
+			messageId,
+			aliases: entry.aliases,
+			agent: entry.agent,
+			time: sendTime(entry),
+		});
 	}
 
 	// A Sender result passed on through another node (e.g. CRM Upsert) arrives twice: count its send once.
@@ -125,7 +148,14 @@ export function analyzeConversations(items: unknown[], opts: AnalyticsOptions = 
 	}
 	const asOf = settings.now ?? latest;
 
-	const responses = responseTimes(inbound, replies, ids, settings.responseAlertMinutes, gapMs, asOf);
+	const responses = responseTimes(
+		inbound,
+		replies,
+		ids,
+		settings.responseAlertMinutes,
+		gapMs,
+		asOf,
+	);
 	const heatmap = weekHeatmap(inbound, replies, zone);
 	const complaints = complaintDays(inbound, zone, settings.complaintRate, settings.complaintDays);
 	const alerts: Alert[] = [];
@@ -158,13 +188,17 @@ export function analyzeConversations(items: unknown[], opts: AnalyticsOptions = 
 	const byCode: Record<string, number> = {};
 	for (const item of read.skipped) byCode[item.code] = (byCode[item.code] ?? 0) + 1;
 	const customers = new Set<string>();
-	for (const record of [...inbound, ...replies, ...read.tagged]) if (record.aliases.length) customers.add(ids.find(record.aliases[0]));
+	for (const record of [...inbound, ...replies, ...read.tagged])
+		if (record.aliases.length) customers.add(ids.find(record.aliases[0]));
 
 	return {
 		version: 1,
 		timeZone: zone,
 		asOf: asOf === undefined ? null : iso(asOf),
-		period: { from: earliest === undefined ? null : iso(earliest), to: latest === undefined ? null : iso(latest) },
+		period: {
+			from: earliest === undefined ? null : iso(earliest),
+			to: latest === undefined ? null : iso(latest),
+		},
 		settings: {
 			responseAlertMinutes: settings.responseAlertMinutes,
 			complaintRate: settings.complaintRate,
@@ -195,12 +229,22 @@ export function analyzeConversations(items: unknown[], opts: AnalyticsOptions = 
 		heatmap,
 		hotWords: hotWords(inbound, settings.topWords),
 		intentMix: intentMix(inbound),
-		complaints: { threshold: settings.complaintRate, consecutiveDays: settings.complaintDays, days: complaints.days, runs: complaints.runs },
+		complaints: {
+			threshold: settings.complaintRate,
+			consecutiveDays: settings.complaintDays,
+			days: complaints.days,
+			runs: complaints.runs,
+		},
 		delivery: delivery(messages),
 		funnel: funnel(inbound, read.tagged, ids, settings.funnel),
 		syncHealth: syncHealth(sync, messages),
 		alerts,
-		skipped: { count: read.skipped.length, byCode, items: read.skipped.slice(0, LISTED), truncated: read.skipped.length > LISTED },
+		skipped: {
+			count: read.skipped.length,
+			byCode,
+			items: read.skipped.slice(0, LISTED),
+			truncated: read.skipped.length > LISTED,
+		},
 		notes: read.notes.slice(0, LISTED),
 	};
 }
@@ -218,15 +262,21 @@ interface Settings {
 
 function readOptions(opts: AnalyticsOptions): Settings {
 	const timeZone = opts.timeZone?.trim() || 'Asia/Hong_Kong';
-	if (!IANAZone.isValidZone(timeZone)) throw new RangeError(`Unknown time zone "${timeZone}": use an IANA name such as Asia/Hong_Kong or UTC`);
+	if (!IANAZone.isValidZone(timeZone))
+		throw new RangeError(
+			`Unknown time zone "${timeZone}": use an IANA name such as Asia/Hong_Kong or UTC`,
+		);
 	const positive = (value: number | undefined, fallback: number, name: string) => {
 		if (value === undefined || value === null) return fallback;
-		if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a number above 0, not ${String(value)}`);
+		if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+			throw new RangeError(`${name} must be a number above 0, not ${String(value)}`);
 		return value;
 	};
 	const complaintRate = opts.complaintRate ?? 0.05;
 	if (typeof complaintRate !== 'number' || !(complaintRate >= 0 && complaintRate < 1)) {
-		throw new RangeError(`complaintRate is a share between 0 and 1 (0.05 = 5 %), not ${String(complaintRate)}`);
+		throw new RangeError(
+			`complaintRate is a share between 0 and 1 (0.05 = 5 %), not ${String(complaintRate)}`,
+		);
 	}
 	const funnel = (opts.funnel ?? DEFAULT_FUNNEL).map((stage, index) => {
 		const name = typeof stage?.name === 'string' ? stage.name.trim() : '';
@@ -235,7 +285,12 @@ function readOptions(opts: AnalyticsOptions): Settings {
 	});
 	let now: number | undefined;
 	if (opts.now !== undefined) {
-		now = opts.now instanceof Date ? opts.now.getTime() : typeof opts.now === 'number' ? opts.now : DateTime.fromISO(opts.now).toMillis();
+		now =
+			opts.now instanceof Date
+				? opts.now.getTime()
+				: typeof opts.now === 'number'
+					? opts.now
+					: DateTime.fromISO(opts.now).toMillis();
 		if (!Number.isFinite(now)) throw new RangeError(`now ${String(opts.now)} is not a time`);
 	}
 	return {
@@ -264,7 +319,9 @@ interface MessageTrack {
 function sendTime(entry: MessageTrack): number | undefined {
 	const sent = entry.statuses.get('sent');
 	if (sent !== undefined) return sent;
-	const seen = [...entry.statuses.entries()].filter(([status]) => status !== 'failed').map(([, time]) => time);
+	const seen = [...entry.statuses.entries()]
+		.filter(([status]) => status !== 'failed')
+		.map(([, time]) => time);
 	return seen.length ? Math.min(...seen) : undefined;
 }
 
@@ -289,7 +346,7 @@ export class Identities {
 		let root = alias;
 		while (this.parent.has(root) && this.parent.get(root) !== root) root = this.parent.get(root)!;
 		// Path compression keeps long chains of linked keys cheap.
-		for (let node = alias; node !== root; ) {
+		for (let node = alias; node !== root;) {
 			const next = this.parent.get(node)!;
 			this.parent.set(node, root);
 			node = next;
@@ -301,7 +358,8 @@ export class Identities {
 	label(alias: string): string {
 		if (!this.labels) {
 			this.labels = new Map();
-			for (const [key, value] of this.display) if (!this.labels.has(this.find(key))) this.labels.set(this.find(key), value);
+			for (const [key, value] of this.display)
+				if (!this.labels.has(this.find(key))) this.labels.set(this.find(key), value);
 		}
 		const root = this.find(alias);
 		return this.labels.get(root) ?? root.replace(/^[a-z]+:/, '');
@@ -320,14 +378,27 @@ interface TimelineEvent {
  * it and is timed; the first reply of a conversation is also its first response. A wait longer than
  * the gap is missed, and the reply after it does not count (a campaign weeks later is no answer).
  */
-function responseTimes(inbound: InboundRecord[], replies: OutboundRecord[], ids: Identities, alertMinutes: number, gapMs: number, asOf: number | undefined) {
+function responseTimes(
+	inbound: InboundRecord[],
+	replies: OutboundRecord[],
+	ids: Identities,
+	alertMinutes: number,
+	gapMs: number,
+	asOf: number | undefined,
+) {
 	const timelines = new Map<string, TimelineEvent[]>();
 	const push = (key: string, event: TimelineEvent) => {
 		const list = timelines.get(key) ?? [];
 		list.push(event);
 		timelines.set(key, list);
 	};
-	for (const record of inbound) if (record.aliases.length) push(ids.find(record.aliases[0]), { time: record.time, order: record.index * 2, inbound: record });
+	for (const record of inbound)
+		if (record.aliases.length)
+			push(ids.find(record.aliases[0]), {
+				time: record.time,
+				order: record.index * 2,
+				inbound: record,
+			});
 	let untimed = 0;
 	for (const reply of replies) {
 		if (!reply.aliases.length) continue;
@@ -347,7 +418,11 @@ function responseTimes(inbound: InboundRecord[], replies: OutboundRecord[], ids:
 	let missed = 0;
 	const waiting: WaitingCustomer[] = [];
 	for (const key of [...timelines.keys()].sort(compareText)) {
-		const events = timelines.get(key)!.sort((a, b) => a.time - b.time || (a.inbound ? 0 : 1) - (b.inbound ? 0 : 1) || a.order - b.order);
+		const events = timelines
+			.get(key)!
+			.sort(
+				(a, b) => a.time - b.time || (a.inbound ? 0 : 1) - (b.inbound ? 0 : 1) || a.order - b.order,
+			);
 		let last: number | undefined;
 		let waitingSince: number | undefined;
 		let waitingName: string | undefined;
@@ -381,7 +456,8 @@ function responseTimes(inbound: InboundRecord[], replies: OutboundRecord[], ids:
 					customer: ids.label(key),
 					...(waitingName ? { name: waitingName } : {}),
 					since: iso(waitingSince),
-					waitingSeconds: asOf === undefined ? 0 : Math.max(0, round((asOf - waitingSince) / 1000, 1)),
+					waitingSeconds:
+						asOf === undefined ? 0 : Math.max(0, round((asOf - waitingSince) / 1000, 1)),
 				});
 			}
 		}
@@ -397,9 +473,14 @@ function responseTimes(inbound: InboundRecord[], replies: OutboundRecord[], ids:
 			slow: response.medianSeconds !== null && response.medianSeconds > alertMinutes * 60,
 		};
 	});
-	waiting.sort((a, b) => b.waitingSeconds - a.waitingSeconds || compareText(a.customer, b.customer));
+	waiting.sort(
+		(a, b) => b.waitingSeconds - a.waitingSeconds || compareText(a.customer, b.customer),
+	);
 	return {
-		overall: { firstResponse: timeStats([...first.values()].flat()), response: timeStats([...all.values()].flat()) },
+		overall: {
+			firstResponse: timeStats([...first.values()].flat()),
+			response: timeStats([...all.values()].flat()),
+		},
 		agents,
 		conversations,
 		missed,
@@ -412,7 +493,9 @@ function responseTimes(inbound: InboundRecord[], replies: OutboundRecord[], ids:
  * Wall-clock time in a zone, fast: the zone's offset is looked up once per quarter hour of UTC
  * (every offset change in the tz database falls on one), the rest is arithmetic.
  */
-export function localClock(zone: string): (time: number) => { weekday: number; hour: number; date: string } {
+export function localClock(
+	zone: string,
+): (time: number) => { weekday: number; hour: number; date: string } {
 	const iana = IANAZone.create(zone);
 	const offsets = new Map<number, number>();
 	return (time) => {
@@ -421,11 +504,19 @@ export function localClock(zone: string): (time: number) => { weekday: number; h
 		if (offset === undefined) offsets.set(quarter, (offset = iana.offset(time)));
 		const local = new Date(time + offset * 60_000);
 		// getUTCDay: Sunday 0; ISO weekday: Monday 1 … Sunday 7.
-		return { weekday: local.getUTCDay() || 7, hour: local.getUTCHours(), date: local.toISOString().slice(0, 10) };
+		return {
+			weekday: local.getUTCDay() || 7,
+			hour: local.getUTCHours(),
+			date: local.toISOString().slice(0, 10),
+		};
 	};
 }
 
-function weekHeatmap(inbound: InboundRecord[], replies: OutboundRecord[], zone: string): ConversationReport['heatmap'] {
+function weekHeatmap(
+	inbound: InboundRecord[],
+	replies: OutboundRecord[],
+	zone: string,
+): ConversationReport['heatmap'] {
 	const grid = () => WEEKDAYS.map(() => new Array<number>(24).fill(0));
 	const counts = grid();
 	const outbound = grid();
@@ -440,22 +531,41 @@ function weekHeatmap(inbound: InboundRecord[], replies: OutboundRecord[], zone: 
 	for (let day = 0; day < 7; day++) {
 		for (let hour = 0; hour < 24; hour++) {
 			const count = counts[day][hour];
-			if (count > 0 && (peak === null || count > peak.count)) peak = { weekday: WEEKDAYS[day], hour, count };
+			if (count > 0 && (peak === null || count > peak.count))
+				peak = { weekday: WEEKDAYS[day], hour, count };
 		}
 	}
-	return { timeZone: zone, weekdays: [...WEEKDAYS], counts, outbound, total: inbound.length, max: Math.max(0, ...counts.flat()), peak };
+	return {
+		timeZone: zone,
+		weekdays: [...WEEKDAYS],
+		counts,
+		outbound,
+		total: inbound.length,
+		max: Math.max(0, ...counts.flat()),
+		peak,
+	};
 }
 
 function hotWords(inbound: InboundRecord[], top: number): ConversationReport['hotWords'] {
-	const counts = Object.fromEntries(HOT_WORD_LANGUAGES.map((language) => [language, new Map<string, number>()])) as Record<HotWordLanguage, Map<string, number>>;
-	const messages = Object.fromEntries(HOT_WORD_LANGUAGES.map((language) => [language, 0])) as Record<HotWordLanguage, number>;
+	const counts = Object.fromEntries(
+		HOT_WORD_LANGUAGES.map((language) => [language, new Map<string, number>()]),
+	) as Record<HotWordLanguage, Map<string, number>>;
+	const messages = Object.fromEntries(
+		HOT_WORD_LANGUAGES.map((language) => [language, 0]),
+	) as Record<HotWordLanguage, number>;
 	const seen = new Map<string, string[]>();
 	for (const record of inbound) {
 		if (!record.text) continue;
 		// The tagger's language when it ran; otherwise the same detection the tagger uses.
-		const tagged = record.intent?.language?.split(/[-_]/)[0].toLowerCase() as HotWordLanguage | undefined;
+		const tagged = record.intent?.language?.split(/[-_]/)[0].toLowerCase() as
+			HotWordLanguage | undefined;
 		const detected = detectLanguage(record.text);
-		const language = tagged && HOT_WORD_LANGUAGES.includes(tagged) ? tagged : detected === 'und' ? undefined : detected;
+		const language =
+			tagged && HOT_WORD_LANGUAGES.includes(tagged)
+				? tagged
+				: detected === 'und'
+					? undefined
+					: detected;
 		if (!language) continue;
 		messages[language]++;
 		// Chats repeat themselves ("hi", "price?"): segment each distinct text once, in a bounded cache.
@@ -518,12 +628,22 @@ function complaintDays(inbound: InboundRecord[], zone: string, threshold: number
 	const runs: Array<{ from: string; to: string; days: number; maxRate: number }> = [];
 	let run: typeof days = [];
 	const close = () => {
-		if (run.length >= minDays) runs.push({ from: run[0].date, to: run[run.length - 1].date, days: run.length, maxRate: Math.max(...run.map((d) => d.rate)) });
+		if (run.length >= minDays)
+			runs.push({
+				from: run[0].date,
+				to: run[run.length - 1].date,
+				days: run.length,
+				maxRate: Math.max(...run.map((d) => d.rate)),
+			});
 		run = [];
 	};
 	for (const day of days) {
 		// A day without tagged messages breaks the run: nothing says it was over.
-		const follows = run.length > 0 && DateTime.fromISO(run[run.length - 1].date, { zone: 'UTC' }).plus({ days: 1 }).toISODate() === day.date;
+		const follows =
+			run.length > 0 &&
+			DateTime.fromISO(run[run.length - 1].date, { zone: 'UTC' })
+				.plus({ days: 1 })
+				.toISODate() === day.date;
 		if (!day.over || (run.length > 0 && !follows)) close();
 		if (day.over) run.push(day);
 	}
@@ -546,7 +666,11 @@ function delivery(messages: Map<string, MessageTrack>): ConversationReport['deli
 			failed++;
 			for (const error of uniqueBy(entry.errors, (e) => String(e.code))) {
 				const key = String(error.code);
-				const seen = errors.get(key) ?? { code: error.code, ...(error.title ? { title: error.title } : {}), count: 0 };
+				const seen = errors.get(key) ?? {
+					code: error.code,
+					...(error.title ? { title: error.title } : {}),
+					count: 0,
+				};
 				seen.count++;
 				errors.set(key, seen);
 			}
@@ -554,8 +678,10 @@ function delivery(messages: Map<string, MessageTrack>): ConversationReport['deli
 		const sent = entry.statuses.get('sent');
 		const deliveredAt = entry.statuses.get('delivered');
 		const readAt = entry.statuses.get('read') ?? entry.statuses.get('played');
-		if (sent !== undefined && deliveredAt !== undefined && deliveredAt >= sent) toDeliver.push((deliveredAt - sent) / 1000);
-		if (sent !== undefined && readAt !== undefined && readAt >= sent) toRead.push((readAt - sent) / 1000);
+		if (sent !== undefined && deliveredAt !== undefined && deliveredAt >= sent)
+			toDeliver.push((deliveredAt - sent) / 1000);
+		if (sent !== undefined && readAt !== undefined && readAt >= sent)
+			toRead.push((readAt - sent) / 1000);
 	}
 	const total = messages.size;
 	return {
@@ -575,7 +701,12 @@ function delivery(messages: Map<string, MessageTrack>): ConversationReport['deli
 }
 
 /** Each customer's furthest stage; every earlier stage counts them too, so the funnel never widens. */
-function funnel(inbound: InboundRecord[], tagged: Array<{ aliases: string[]; tags: string[] }>, ids: Identities, stages: FunnelStage[]) {
+function funnel(
+	inbound: InboundRecord[],
+	tagged: Array<{ aliases: string[]; tags: string[] }>,
+	ids: Identities,
+	stages: FunnelStage[],
+) {
 	const tagsOf = new Map<string, Set<string>>();
 	const note = (aliases: string[], tags: string[]) => {
 		if (!aliases.length) return;
@@ -584,7 +715,8 @@ function funnel(inbound: InboundRecord[], tagged: Array<{ aliases: string[]; tag
 		for (const tag of tags) set.add(tag);
 		tagsOf.set(key, set);
 	};
-	for (const record of inbound) note(record.aliases, [...record.tags, ...(record.intent?.tags ?? [])]);
+	for (const record of inbound)
+		note(record.aliases, [...record.tags, ...(record.intent?.tags ?? [])]);
 	for (const record of tagged) note(record.aliases, record.tags);
 	const reached = new Array<number>(stages.length).fill(0);
 	for (const tags of tagsOf.values()) {
@@ -605,7 +737,10 @@ function funnel(inbound: InboundRecord[], tagged: Array<{ aliases: string[]; tag
 	};
 }
 
-function syncHealth(records: SyncRecord[], messages: Map<string, MessageTrack>): ConversationReport['syncHealth'] {
+function syncHealth(
+	records: SyncRecord[],
+	messages: Map<string, MessageTrack>,
+): ConversationReport['syncHealth'] {
 	const systems = new Map<string, { records: SyncRecord[] }>();
 	for (const record of records) {
 		const entry = systems.get(record.system) ?? { records: [] };
@@ -614,7 +749,8 @@ function syncHealth(records: SyncRecord[], messages: Map<string, MessageTrack>):
 	}
 	const list: SyncSystemHealth[] = [...systems.keys()].sort(compareText).map((system) => {
 		const list = systems.get(system)!.records;
-		const count = (outcome: SyncRecord['outcome']) => list.filter((record) => record.outcome === outcome).length;
+		const count = (outcome: SyncRecord['outcome']) =>
+			list.filter((record) => record.outcome === outcome).length;
 		const codes = new Map<string, { code: number | string; title?: string; count: number }>();
 		const rules = new Map<string, number>();
 		const latency: number[] = [];
@@ -627,13 +763,27 @@ function syncHealth(records: SyncRecord[], messages: Map<string, MessageTrack>):
 			}
 			if (record.outcome === 'failed' && record.code !== undefined) {
 				const key = String(record.code);
-				const seen = codes.get(key) ?? { code: record.code, ...(record.title ? { title: record.title } : {}), count: 0 };
+				const seen = codes.get(key) ?? {
+					code: record.code,
+					...(record.title ? { title: record.title } : {}),
+					count: 0,
+				};
 				seen.count++;
 				codes.set(key, seen);
 			}
-			if (record.outcome === 'deferred') rules.set(record.rule ?? 'other', (rules.get(record.rule ?? 'other') ?? 0) + 1);
-			const done = record.doneTime ?? (record.messageId && messages.has(record.messageId) ? sendTime(messages.get(record.messageId)!) : undefined);
-			if (record.outcome === 'succeeded' && record.eventTime !== undefined && done !== undefined && done >= record.eventTime) {
+			if (record.outcome === 'deferred')
+				rules.set(record.rule ?? 'other', (rules.get(record.rule ?? 'other') ?? 0) + 1);
+			const done =
+				record.doneTime ??
+				(record.messageId && messages.has(record.messageId)
+					? sendTime(messages.get(record.messageId)!)
+					: undefined);
+			if (
+				record.outcome === 'succeeded' &&
+				record.eventTime !== undefined &&
+				done !== undefined &&
+				done >= record.eventTime
+			) {
 				latency.push((done - record.eventTime) / 1000);
 			}
 		}
@@ -650,7 +800,9 @@ function syncHealth(records: SyncRecord[], messages: Map<string, MessageTrack>):
 			retries,
 			itemsRetried,
 			errorCodes: [...codes.values()].sort(byCountThenKey((entry) => String(entry.code))),
-			deferReasons: [...rules].map(([rule, count]) => ({ rule, count })).sort(byCountThenKey((entry) => entry.rule)),
+			deferReasons: [...rules]
+				.map(([rule, count]) => ({ rule, count }))
+				.sort(byCountThenKey((entry) => entry.rule)),
 			latency: timeStats(latency),
 		};
 	});

@@ -81,14 +81,44 @@ export interface ReadResult {
 	notes: Array<{ index: number; note: string }>;
 }
 
-const TIME_FIELDS = ['timestamp', 'at', 'time', 'createdAt', 'created_at', 'date', 'hs_timestamp', 'Created_Time', 'CreatedDate'];
+const TIME_FIELDS = [
+	'timestamp',
+	'at',
+	'time',
+	'createdAt',
+	'created_at',
+	'date',
+	'hs_timestamp',
+	'Created_Time',
+	'CreatedDate',
+];
 const TEXT_FIELDS = ['text', 'body', 'message', 'content', 'hs_communication_body', 'Description'];
 const INBOUND = new Set(['inbound', 'in', 'incoming', 'received', 'customer']);
 const OUTBOUND = new Set(['outbound', 'out', 'outgoing', 'sent', 'agent', 'business']);
-const SUCCEEDED = new Set(['sent', 'wouldSend', 'read', 'upserted', 'logged', 'merged', 'created', 'updated', 'unchanged', 'success', 'ok']);
+const SUCCEEDED = new Set([
+	'sent',
+	'wouldSend',
+	'read',
+	'upserted',
+	'logged',
+	'merged',
+	'created',
+	'updated',
+	'unchanged',
+	'success',
+	'ok',
+]);
 
 export function readItems(items: unknown[], zone: string): ReadResult {
-	const result: ReadResult = { inbound: [], outbound: [], statuses: [], sync: [], tagged: [], skipped: [], notes: [] };
+	const result: ReadResult = {
+		inbound: [],
+		outbound: [],
+		statuses: [],
+		sync: [],
+		tagged: [],
+		skipped: [],
+		notes: [],
+	};
 	items.forEach((item, index) => readItem(item, index, zone, result));
 	return result;
 }
@@ -101,16 +131,23 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 	// n8n's stand-in when a node found nothing (Always Output Data, e.g. a query over an empty table): no data, not bad data.
 	if (Object.keys(item).length === 0) return;
 
-	const whatsapp = isObject(item.whatsapp) && typeof item.whatsapp.outcome === 'string' ? item.whatsapp : undefined;
+	const whatsapp =
+		isObject(item.whatsapp) && typeof item.whatsapp.outcome === 'string'
+			? item.whatsapp
+			: undefined;
 	const crm = isObject(item.crm) && typeof item.crm.outcome === 'string' ? item.crm : undefined;
 	const kind = item.kind;
-	const direction = typeof item.direction === 'string' ? item.direction.trim().toLowerCase() : undefined;
+	const direction =
+		typeof item.direction === 'string' ? item.direction.trim().toLowerCase() : undefined;
 	const agent = agentOf(item.agent ?? whatsapp?.agent);
 	const tags = [...tagList(item.tags), ...(isObject(item.intent) ? tagList(item.intent.tags) : [])];
 
 	// The item's own time: a Sender or CRM result may carry a message whose time is unreadable and still count.
 	const { time, field, raw } = readItemTime(item, zone);
-	const badTime = raw !== undefined && time === undefined ? `its ${field} ${describe(raw)} is not a readable time` : undefined;
+	const badTime =
+		raw !== undefined && time === undefined
+			? `its ${field} ${describe(raw)} is not a readable time`
+			: undefined;
 	let used = false;
 
 	if (kind === 'message' || (direction !== undefined && INBOUND.has(direction))) {
@@ -123,17 +160,31 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 				time,
 				type: str(item.type)?.toLowerCase(),
 				text: firstText(item),
-				intent: isObject(item.intent) ? { tags: tagList(item.intent.tags), language: str(item.intent.language) } : undefined,
+				intent: isObject(item.intent)
+					? { tags: tagList(item.intent.tags), language: str(item.intent.language) }
+					: undefined,
 				tags,
 			});
 			used = true;
-		} else if (!whatsapp && !crm) return skip(badTime ? 'badTimestamp' : 'noTimestamp', `a message, but ${badTime ?? 'it has no time'}`);
-		else out.notes.push({ index, note: `the message in this item was not counted: ${badTime ?? 'it has no time'}` });
+		} else if (!whatsapp && !crm)
+			return skip(
+				badTime ? 'badTimestamp' : 'noTimestamp',
+				`a message, but ${badTime ?? 'it has no time'}`,
+			);
+		else
+			out.notes.push({
+				index,
+				note: `the message in this item was not counted: ${badTime ?? 'it has no time'}`,
+			});
 	} else if (kind === 'status') {
 		const messageId = str(item.id);
 		const status = str(item.status);
 		if (!messageId || !status) return skip('unrecognized', 'a status without an id or a status');
-		if (time === undefined) return skip(badTime ? 'badTimestamp' : 'noTimestamp', `a status, but ${badTime ?? 'it has no time'}`);
+		if (time === undefined)
+			return skip(
+				badTime ? 'badTimestamp' : 'noTimestamp',
+				`a status, but ${badTime ?? 'it has no time'}`,
+			);
 		out.statuses.push({
 			index,
 			messageId,
@@ -150,12 +201,26 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 		});
 		return;
 	} else if (direction !== undefined && OUTBOUND.has(direction) && !whatsapp) {
-		if (time === undefined) return skip(badTime ? 'badTimestamp' : 'noTimestamp', `an outbound message, but ${badTime ?? 'it has no time'}`);
+		if (time === undefined)
+			return skip(
+				badTime ? 'badTimestamp' : 'noTimestamp',
+				`an outbound message, but ${badTime ?? 'it has no time'}`,
+			);
 		const customer = isObject(item.customer) ? item.customer : item;
-		out.outbound.push({ index, messageId: str(item.id) ?? str(item.messageId), ...identity(customer, ['to']), agent, time });
+		out.outbound.push({
+			index,
+			messageId: str(item.id) ?? str(item.messageId),
+			...identity(customer, ['to']),
+			agent,
+			time,
+		});
 		used = true;
 	} else if (kind === 'error') {
-		if (!whatsapp && !crm) return skip('unsupported', 'an account-level WhatsApp error event: see the trigger, not analysed here');
+		if (!whatsapp && !crm)
+			return skip(
+				'unsupported',
+				'an account-level WhatsApp error event: see the trigger, not analysed here',
+			);
 	}
 
 	if (whatsapp) {
@@ -190,7 +255,9 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 		used = true;
 	}
 	if (crm) {
-		const code = isObject(crm.error) ? (num(crm.error.code) ?? str(crm.error.code)) : (num(crm.code) ?? str(crm.code));
+		const code = isObject(crm.error)
+			? (num(crm.error.code) ?? str(crm.error.code))
+			: (num(crm.code) ?? str(crm.code));
 		out.sync.push({
 			index,
 			system: (str(crm.system) ?? 'crm').toLowerCase(),
@@ -212,7 +279,10 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 	}
 	if (!used) {
 		if (badTime) return skip('badTimestamp', badTime);
-		skip('unrecognized', 'not a message, status, Sender or CRM result, or tagged contact (no kind, direction, whatsapp, crm or tags)');
+		skip(
+			'unrecognized',
+			'not a message, status, Sender or CRM result, or tagged contact (no kind, direction, whatsapp, crm or tags)',
+		);
 	}
 }
 
@@ -238,7 +308,8 @@ function readItemTime(item: Json, zone: string): { time?: number; field?: string
  */
 export function readTime(value: unknown, zone: string): number | undefined {
 	if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.getTime() : undefined;
-	if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? (value < 1e11 ? value * 1000 : value) : undefined;
+	if (typeof value === 'number')
+		return Number.isFinite(value) && value > 0 ? (value < 1e11 ? value * 1000 : value) : undefined;
 	if (typeof value !== 'string') return undefined;
 	const text = value.trim();
 	if (/^\d+(\.\d+)?$/.test(text)) return readTime(Number(text), zone);
@@ -263,7 +334,10 @@ export function readTime(value: unknown, zone: string): number | undefined {
  * Keys by which the same customer is recognised across sources: phone digits, BSUID, email, CRM id.
  * `display` is what a person would recognise: the E.164 number, else the BSUID, else the first key.
  */
-function identity(source: Json, extraPhoneFields: string[]): { aliases: string[]; display?: string; name?: string } {
+function identity(
+	source: Json,
+	extraPhoneFields: string[],
+): { aliases: string[]; display?: string; name?: string } {
 	const aliases: string[] = [];
 	let display: string | undefined;
 	const phone = (value: unknown) => {
@@ -281,7 +355,16 @@ function identity(source: Json, extraPhoneFields: string[]): { aliases: string[]
 			display ??= text.toLowerCase();
 		}
 	};
-	for (const field of ['e164', 'phone', 'mobile', 'mobilephone', 'waId', 'wa_id', ...extraPhoneFields]) phone(source[field]);
+	for (const field of [
+		'e164',
+		'phone',
+		'mobile',
+		'mobilephone',
+		'waId',
+		'wa_id',
+		...extraPhoneFields,
+	])
+		phone(source[field]);
 	for (const field of ['userId', 'user_id']) {
 		const value = str(source[field]);
 		if (value) {
@@ -294,7 +377,9 @@ function identity(source: Json, extraPhoneFields: string[]): { aliases: string[]
 		aliases.push(`mail:${email.toLowerCase()}`);
 		display ??= email.toLowerCase();
 	}
-	const contactId = str(source.contactId) ?? (typeof source.contactId === 'number' ? String(source.contactId) : undefined);
+	const contactId =
+		str(source.contactId) ??
+		(typeof source.contactId === 'number' ? String(source.contactId) : undefined);
 	if (contactId) {
 		aliases.push(`crm:${contactId}`);
 		display ??= `CRM ${contactId}`;
@@ -309,8 +394,15 @@ function agentOf(value: unknown): string | undefined {
 }
 
 function tagList(value: unknown): string[] {
-	if (Array.isArray(value)) return value.filter((tag): tag is string => typeof tag === 'string' && tag.trim() !== '').map((tag) => tag.trim());
-	if (typeof value === 'string') return value.split(/[,;]/).map((tag) => tag.trim()).filter(Boolean);
+	if (Array.isArray(value))
+		return value
+			.filter((tag): tag is string => typeof tag === 'string' && tag.trim() !== '')
+			.map((tag) => tag.trim());
+	if (typeof value === 'string')
+		return value
+			.split(/[,;]/)
+			.map((tag) => tag.trim())
+			.filter(Boolean);
 	return [];
 }
 
@@ -337,7 +429,8 @@ function num(value: unknown): number | undefined {
 function describe(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'an array';
-	if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+	if (typeof value === 'string')
+		return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
 	if (typeof value === 'object') return 'an object';
 	return `${typeof value} ${String(value)}`;
 }

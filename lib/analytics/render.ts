@@ -25,7 +25,12 @@ const LIGHT = '#DCF8C6';
 const RED = '#D93025';
 const AMBER = '#F29900';
 const GREY = '#9AA0A6';
-const LANGUAGE_NAMES: Record<string, string> = { zh: '中文 Chinese', en: 'English', th: 'ไทย Thai', ru: 'Русский Russian' };
+const LANGUAGE_NAMES: Record<string, string> = {
+	zh: '中文 Chinese',
+	en: 'English',
+	th: 'ไทย Thai',
+	ru: 'Русский Russian',
+};
 
 export function renderReportHtml(report: ConversationReport, opts: RenderOptions = {}): string {
 	const locale = safeLocale(opts.locale);
@@ -119,11 +124,20 @@ function formatters(locale: string): Formatters {
 			if (stats.medianSeconds === null || stats.p90Seconds === null) return '–';
 			const [median, p90] = [formatDuration(stats.medianSeconds), formatDuration(stats.p90Seconds)];
 			const unit = (text: string) => text.slice(text.indexOf(' '));
-			return unit(median) === unit(p90) ? `${median.slice(0, median.indexOf(' '))} / ${p90}` : `${median} / ${p90}`;
+			return unit(median) === unit(p90)
+				? `${median.slice(0, median.indexOf(' '))} / ${p90}`
+				: `${median} / ${p90}`;
 		},
 		date: (isoText, zone) => {
 			const date = new Date(isoText);
-			return new Intl.DateTimeFormat(locale, { timeZone: zone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(date);
+			return new Intl.DateTimeFormat(locale, {
+				timeZone: zone,
+				year: 'numeric',
+				month: 'short',
+				day: 'numeric',
+				hour: '2-digit',
+				minute: '2-digit',
+			}).format(date);
 		},
 	};
 }
@@ -168,7 +182,12 @@ function cut(label: string, max: number): string {
 	let out = '';
 	const chars = [...label];
 	for (let i = 0; i < chars.length; i++) {
-		width += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(chars[i]) ? 2 : 1;
+		width +=
+			/[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(
+				chars[i],
+			)
+				? 2
+				: 1;
 		if (width > max) return `${out.replace(/\s+$/, '')}…`;
 		out += chars[i];
 	}
@@ -185,22 +204,43 @@ interface BarRow {
 }
 
 /** Horizontal bars: a label column, bars scaled to the largest value (or `max`), the value after each bar. */
-function bars(name: string, title: string, rows: BarRow[], opts: { max?: number; line?: { value: number; label: string } } = {}): string {
+function bars(
+	name: string,
+	title: string,
+	rows: BarRow[],
+	opts: { max?: number; line?: { value: number; label: string } } = {},
+): string {
 	// Room for a 15-glyph label at 12 px (about 7 px a glyph), so intent names such as
 	// discount_inquiry are not clipped at the chart's edge on a phone.
 	const left = 122;
 	const right = W - 84;
 	const row = 24;
 	const top = opts.line ? 16 : 4;
-	const max = Math.max(opts.max ?? 0, opts.line?.value ?? 0, ...rows.map((r) => Math.max(r.value, r.marker ?? 0)), 1e-9);
+	const max = Math.max(
+		opts.max ?? 0,
+		opts.line?.value ?? 0,
+		...rows.map((r) => Math.max(r.value, r.marker ?? 0)),
+		1e-9,
+	);
 	const x = (value: number) => left + ((right - left) * value) / max;
 	let body = '';
 	rows.forEach((r, index) => {
 		const y = top + index * row;
-		body += text(left - 6, y + 15, cut(r.label, 14), 'text-anchor="end" font-size="12" fill="#111b21"');
+		body += text(
+			left - 6,
+			y + 15,
+			cut(r.label, 14),
+			'text-anchor="end" font-size="12" fill="#111b21"',
+		);
 		body += `<rect x="${left}" y="${y + 4}" width="${n(Math.max(1.5, x(r.value) - left))}" height="15" rx="3" fill="${r.color ?? GREEN}"/>`;
-		if (r.marker !== undefined) body += `<rect x="${n(x(r.marker) - 1)}" y="${y + 1}" width="2.5" height="21" fill="${DARK}"/>`;
-		body += text(x(Math.max(r.value, r.marker ?? 0)) + 5, y + 15, r.shown, 'font-size="11" fill="#3b4a54"');
+		if (r.marker !== undefined)
+			body += `<rect x="${n(x(r.marker) - 1)}" y="${y + 1}" width="2.5" height="21" fill="${DARK}"/>`;
+		body += text(
+			x(Math.max(r.value, r.marker ?? 0)) + 5,
+			y + 15,
+			r.shown,
+			'font-size="11" fill="#3b4a54"',
+		);
 	});
 	if (opts.line) {
 		const lx = x(opts.line.value);
@@ -211,7 +251,8 @@ function bars(name: string, title: string, rows: BarRow[], opts: { max?: number;
 }
 
 function alerts(report: ConversationReport): string {
-	if (report.alerts.length === 0) return `<section class="alerts"><div class="alert ok" role="status">No alerts: response times and complaint rate are within target.</div></section>`;
+	if (report.alerts.length === 0)
+		return `<section class="alerts"><div class="alert ok" role="status">No alerts: response times and complaint rate are within target.</div></section>`;
 	const boxes = report.alerts.map((alert) => {
 		const heading = alert.kind === 'slowResponse' ? 'Slow responses' : 'Complaint rate';
 		return `<div class="alert ${alert.severity}" role="alert"><strong>${esc(heading)}:</strong> ${esc(alert.message)}</div>`;
@@ -246,9 +287,14 @@ function responseChart(report: ConversationReport, fmt: Formatters): string {
 		shown: fmt.dur(agent.response.medianSeconds),
 		color: agent.slow ? RED : GREEN,
 	}));
-	return bars('response-times', 'Median response time per agent (bar), p90 (mark), target (dashed line)', rows, {
-		line: { value: threshold, label: `target ${fmt.dur(threshold)}` },
-	});
+	return bars(
+		'response-times',
+		'Median response time per agent (bar), p90 (mark), target (dashed line)',
+		rows,
+		{
+			line: { value: threshold, label: `target ${fmt.dur(threshold)}` },
+		},
+	);
 }
 
 function responseTable(report: ConversationReport, fmt: Formatters): string {
@@ -260,7 +306,9 @@ function responseTable(report: ConversationReport, fmt: Formatters): string {
 		`<tr${total ? ' class="total"' : ''}><td>${esc(label)}</td><td class="n">${fmt.int(all.count)}</td><td class="n">${pair(first)}</td><td class="n">${pair(all)}</td></tr>`;
 	return `<div class="scroll"><table><thead><tr><th>Agent</th><th class="n">Replies</th><th class="n">First reply<br><small>median / p90</small></th><th class="n">Any reply<br><small>median / p90</small></th></tr></thead><tbody>${agents
 		.map((agent) => row(agent.agent, agent.firstResponse, agent.response))
-		.join('')}${row('All agents', overall.firstResponse, overall.response, true)}</tbody></table></div>`;
+		.join(
+			'',
+		)}${row('All agents', overall.firstResponse, overall.response, true)}</tbody></table></div>`;
 }
 
 function heatmapChart(report: ConversationReport, locale: string): string {
@@ -271,19 +319,43 @@ function heatmapChart(report: ConversationReport, locale: string): string {
 	const cell = (W - left - 4) / 24;
 	const top = 16;
 	let body = '';
-	for (let hour = 0; hour < 24; hour += 3) body += text(left + hour * cell + cell / 2, 11, String(hour), 'text-anchor="middle" font-size="10" fill="#54656f"');
+	for (let hour = 0; hour < 24; hour += 3)
+		body += text(
+			left + hour * cell + cell / 2,
+			11,
+			String(hour),
+			'text-anchor="middle" font-size="10" fill="#54656f"',
+		);
 	counts.forEach((row, day) => {
 		const y = top + day * (cell + 2);
-		body += text(left - 4, y + cell * 0.75, names[day], 'text-anchor="end" font-size="11" fill="#111b21"');
+		body += text(
+			left - 4,
+			y + cell * 0.75,
+			names[day],
+			'text-anchor="end" font-size="11" fill="#111b21"',
+		);
 		row.forEach((count, hour) => {
 			body += `<rect x="${n(left + hour * cell + 0.5)}" y="${n(y)}" width="${n(cell - 1)}" height="${n(cell)}" rx="2" fill="${heat(count, max)}"><title>${esc(`${names[day]} ${hour}:00 – ${count}`)}</title></rect>`;
 		});
 	});
 	const legendY = top + 7 * (cell + 2) + 8;
 	const steps = 5;
-	for (let i = 0; i < steps; i++) body += `<rect x="${n(left + i * 22)}" y="${n(legendY)}" width="20" height="8" fill="${heat(i === 0 ? 0 : (max * i) / (steps - 1), max)}"/>`;
-	body += text(left + steps * 22 + 4, legendY + 8, peak ? `0 – ${max} messages · peak ${names[report.heatmap.weekdays.indexOf(peak.weekday)]} ${peak.hour}:00` : '', 'font-size="10" fill="#54656f"');
-	return chart('heatmap', `Customer messages by weekday and hour (${report.heatmap.timeZone})`, legendY + 12, body);
+	for (let i = 0; i < steps; i++)
+		body += `<rect x="${n(left + i * 22)}" y="${n(legendY)}" width="20" height="8" fill="${heat(i === 0 ? 0 : (max * i) / (steps - 1), max)}"/>`;
+	body += text(
+		left + steps * 22 + 4,
+		legendY + 8,
+		peak
+			? `0 – ${max} messages · peak ${names[report.heatmap.weekdays.indexOf(peak.weekday)]} ${peak.hour}:00`
+			: '',
+		'font-size="10" fill="#54656f"',
+	);
+	return chart(
+		'heatmap',
+		`Customer messages by weekday and hour (${report.heatmap.timeZone})`,
+		legendY + 12,
+		body,
+	);
 }
 
 function weekdayNames(locale: string): string[] {
@@ -300,13 +372,19 @@ function heat(count: number, max: number): string {
 	const from = [0xdc, 0xf8, 0xc6];
 	const to = [0x07, 0x5e, 0x54];
 	const t = Math.sqrt(count / max);
-	const channel = (i: number) => Math.round(from[i] + (to[i] - from[i]) * t).toString(16).padStart(2, '0');
+	const channel = (i: number) =>
+		Math.round(from[i] + (to[i] - from[i]) * t)
+			.toString(16)
+			.padStart(2, '0');
 	return `#${channel(0)}${channel(1)}${channel(2)}`;
 }
 
 function intentChart(report: ConversationReport, fmt: Formatters): string {
 	const { tags, tagged } = report.intentMix;
-	if (tags.length === 0) return empty(tagged ? 'Tagged messages carry no intents.' : 'No messages went through the Intent Tagger.');
+	if (tags.length === 0)
+		return empty(
+			tagged ? 'Tagged messages carry no intents.' : 'No messages went through the Intent Tagger.',
+		);
 	const rows = tags.slice(0, 12).map((entry) => ({
 		label: entry.tag,
 		value: entry.count,
@@ -328,7 +406,12 @@ function complaintChart(report: ConversationReport, fmt: Formatters): string {
 	const y = (value: number) => top + height - (height * value) / max;
 	let body = '';
 	for (const tick of [0, max / 2, max]) {
-		body += text(left - 4, y(tick) + 4, fmt.pct(tick), 'text-anchor="end" font-size="10" fill="#54656f"');
+		body += text(
+			left - 4,
+			y(tick) + 4,
+			fmt.pct(tick),
+			'text-anchor="end" font-size="10" fill="#54656f"',
+		);
 		body += `<path d="M${left} ${n(y(tick))}H${W - 4}" stroke="#e9edef" fill="none"/>`;
 	}
 	days.forEach((day, index) => {
@@ -337,15 +420,30 @@ function complaintChart(report: ConversationReport, fmt: Formatters): string {
 	});
 	body += `<path d="M${left} ${n(y(threshold))}H${W - 4}" stroke="${AMBER}" stroke-width="1.5" stroke-dasharray="4 3" fill="none"/>`;
 	body += text(left, top + height + 14, days[0].date, 'font-size="10" fill="#54656f"');
-	body += text(W - 4, top + height + 14, days[days.length - 1].date, 'text-anchor="end" font-size="10" fill="#54656f"');
-	return chart('complaint-rate', `Share of tagged messages that are complaints, per day; dashed line: ${fmt.pct(threshold)} threshold`, top + height + 20, body);
+	body += text(
+		W - 4,
+		top + height + 14,
+		days[days.length - 1].date,
+		'text-anchor="end" font-size="10" fill="#54656f"',
+	);
+	return chart(
+		'complaint-rate',
+		`Share of tagged messages that are complaints, per day; dashed line: ${fmt.pct(threshold)} threshold`,
+		top + height + 20,
+		body,
+	);
 }
 
 function hotWordCharts(report: ConversationReport, fmt: Formatters): string {
 	const parts = Object.entries(report.hotWords).map(([language, entry]) => {
 		const heading = `<h3>${esc(LANGUAGE_NAMES[language] ?? language)} · ${fmt.int(entry.messages)} messages</h3>`;
 		if (entry.words.length === 0) return `<div>${heading}${empty('No words yet.')}</div>`;
-		const rows = entry.words.map((word) => ({ label: word.word, value: word.count, shown: fmt.int(word.count), color: TEAL }));
+		const rows = entry.words.map((word) => ({
+			label: word.word,
+			value: word.count,
+			shown: fmt.int(word.count),
+			color: TEAL,
+		}));
 		return `<div>${heading}${bars(`hot-words-${language}`, `Top words in ${LANGUAGE_NAMES[language] ?? language} messages (messages containing each)`, rows)}</div>`;
 	});
 	return `<div class="words">${parts.join('')}</div>`;
@@ -361,15 +459,28 @@ function funnelChart(report: ConversationReport, fmt: Formatters): string {
 	stages.forEach((stage, index) => {
 		// Wide enough for its label: the numbers carry the proportion when a stage is small.
 		const width = Math.max(170, (usable * stage.customers) / top);
-		const next = index + 1 < stages.length ? Math.max(170, (usable * stages[index + 1].customers) / top) : width;
+		const next =
+			index + 1 < stages.length
+				? Math.max(170, (usable * stages[index + 1].customers) / top)
+				: width;
 		const y = index * row;
 		// A trapezoid narrowing towards the next stage.
 		const x0 = (W - width) / 2;
 		const x1 = (W - next) / 2;
 		body += `<path d="M${n(x0)} ${y}H${n(x0 + width)}L${n(x1 + next)} ${y + row - 6}H${n(x1)}Z" fill="${index === stages.length - 1 ? DARK : index === 0 ? GREEN : TEAL}" opacity="${n(1 - index * 0.08)}"/>`;
 		const share = index === 0 ? '' : ` · ${fmt.pct(stage.fromFirst)}`;
-		body += text(W / 2, y + 16, cut(stage.name, 30), 'text-anchor="middle" font-size="12" font-weight="600" fill="#fff"');
-		body += text(W / 2, y + 31, `${fmt.int(stage.customers)} customers${share}`, 'text-anchor="middle" font-size="11" fill="#fff"');
+		body += text(
+			W / 2,
+			y + 16,
+			cut(stage.name, 30),
+			'text-anchor="middle" font-size="12" font-weight="600" fill="#fff"',
+		);
+		body += text(
+			W / 2,
+			y + 31,
+			`${fmt.int(stage.customers)} customers${share}`,
+			'text-anchor="middle" font-size="11" fill="#fff"',
+		);
 	});
 	return chart('funnel', 'Customers reaching each stage', stages.length * row, body);
 }
@@ -379,15 +490,35 @@ function deliveryChart(report: ConversationReport, fmt: Formatters): string {
 	if (d.messages === 0) return empty('No outbound messages or statuses.');
 	const rows = [
 		{ label: 'Sent', value: d.messages, shown: fmt.int(d.messages), color: GREY },
-		{ label: 'Delivered', value: d.delivered, shown: `${fmt.int(d.delivered)} · ${fmt.pct(d.deliveryRate)}`, color: GREEN },
-		{ label: 'Read', value: d.read, shown: `${fmt.int(d.read)} · ${fmt.pct(d.readRate)}`, color: DARK },
-		{ label: 'Failed', value: d.failed, shown: `${fmt.int(d.failed)} · ${fmt.pct(d.failureRate)}`, color: RED },
+		{
+			label: 'Delivered',
+			value: d.delivered,
+			shown: `${fmt.int(d.delivered)} · ${fmt.pct(d.deliveryRate)}`,
+			color: GREEN,
+		},
+		{
+			label: 'Read',
+			value: d.read,
+			shown: `${fmt.int(d.read)} · ${fmt.pct(d.readRate)}`,
+			color: DARK,
+		},
+		{
+			label: 'Failed',
+			value: d.failed,
+			shown: `${fmt.int(d.failed)} · ${fmt.pct(d.failureRate)}`,
+			color: RED,
+		},
 	];
-	let html = bars('delivery', 'Outbound messages sent, delivered, read and failed', rows, { max: d.messages });
+	let html = bars('delivery', 'Outbound messages sent, delivered, read and failed', rows, {
+		max: d.messages,
+	});
 	html += `<p class="meta">Median time to deliver ${esc(fmt.dur(d.timeToDeliver.medianSeconds))}, to read ${esc(fmt.dur(d.timeToRead.medianSeconds))}; ${fmt.int(d.pending)} without a later status yet.</p>`;
 	if (d.errors.length > 0) {
 		html += `<table><thead><tr><th>Error code</th><th>Meaning</th><th class="n">Messages</th></tr></thead><tbody>${d.errors
-			.map((e) => `<tr><td>${esc(e.code)}</td><td>${esc(e.title ?? '')}</td><td class="n">${fmt.int(e.count)}</td></tr>`)
+			.map(
+				(e) =>
+					`<tr><td>${esc(e.code)}</td><td>${esc(e.title ?? '')}</td><td class="n">${fmt.int(e.count)}</td></tr>`,
+			)
 			.join('')}</tbody></table>`;
 	}
 	return html;
@@ -402,7 +533,12 @@ function syncChart(report: ConversationReport, fmt: Formatters): string {
 	let body = '';
 	systems.forEach((system, index) => {
 		const y = index * row + 4;
-		body += text(left - 6, y + 14, cut(system.system, 12), 'text-anchor="end" font-size="12" fill="#111b21"');
+		body += text(
+			left - 6,
+			y + 14,
+			cut(system.system, 12),
+			'text-anchor="end" font-size="12" fill="#111b21"',
+		);
 		let x = left;
 		for (const [count, color] of [
 			[system.succeeded, GREEN],
@@ -435,11 +571,20 @@ function syncChart(report: ConversationReport, fmt: Formatters): string {
 		.map(
 			(s) =>
 				`<tr><td>${esc(s.system)}</td><td class="n">${fmt.int(s.total)} (${fmt.int(s.retries)})</td><td>${
-					s.errorCodes.map((e) => `${esc(e.code)}${e.title ? ` ${esc(e.title)}` : ''} ×${fmt.int(e.count)}`).join('<br>') || '–'
+					s.errorCodes
+						.map((e) => `${esc(e.code)}${e.title ? ` ${esc(e.title)}` : ''} ×${fmt.int(e.count)}`)
+						.join('<br>') || '–'
 				}</td>${latency ? `<td class="n">${esc(fmt.pair(s.latency))}</td>` : ''}</tr>`,
 		)
 		.join('')}</tbody></table></div>`;
-	return chart('sync-health', 'Sync results per system: succeeded, review, deferred, failed', legendY + 14, body) + table;
+	return (
+		chart(
+			'sync-health',
+			'Sync results per system: succeeded, review, deferred, failed',
+			legendY + 14,
+			body,
+		) + table
+	);
 }
 
 function waitingTable(report: ConversationReport, fmt: Formatters): string {
@@ -447,7 +592,10 @@ function waitingTable(report: ConversationReport, fmt: Formatters): string {
 	const note = `<p class="meta">${fmt.int(waiting.count)} waiting now; ${fmt.int(missed)} conversations went unanswered for longer than ${fmt.int(report.settings.conversationGapHours)} h.</p>`;
 	if (waiting.customers.length === 0) return note;
 	return `${note}<table><thead><tr><th>Customer</th><th>Name</th><th class="n">Waiting</th></tr></thead><tbody>${waiting.customers
-		.map((c) => `<tr><td>${esc(c.customer)}</td><td>${esc(c.name ?? '')}</td><td class="n">${esc(fmt.dur(c.waitingSeconds))}</td></tr>`)
+		.map(
+			(c) =>
+				`<tr><td>${esc(c.customer)}</td><td>${esc(c.name ?? '')}</td><td class="n">${esc(fmt.dur(c.waitingSeconds))}</td></tr>`,
+		)
 		.join('')}</tbody></table>`;
 }
 

@@ -21,7 +21,14 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 export function timeStats(seconds: readonly number[]): TimeStats {
 	const sorted = [...seconds].sort((a, b) => a - b);
 	if (sorted.length === 0) {
-		return { count: 0, medianSeconds: null, p90Seconds: null, meanSeconds: null, minSeconds: null, maxSeconds: null };
+		return {
+			count: 0,
+			medianSeconds: null,
+			p90Seconds: null,
+			meanSeconds: null,
+			minSeconds: null,
+			maxSeconds: null,
+		};
 	}
 	const sum = sorted.reduce((total, value) => total + value, 0);
 	return {
@@ -45,7 +52,9 @@ export function rate(part: number, whole: number): number | null {
 }
 
 /** Sorts by count (descending), then by key in code-point order: stable whatever the ICU version. */
-export function byCountThenKey<T extends { count: number }>(key: (entry: T) => string): (a: T, b: T) => number {
+export function byCountThenKey<T extends { count: number }>(
+	key: (entry: T) => string,
+): (a: T, b: T) => number {
 	return (a, b) => b.count - a.count || compareText(key(a), key(b));
 }
 

@@ -144,7 +144,10 @@ export interface ConversationReport {
 		max: number;
 		peak: { weekday: string; hour: number; count: number } | null;
 	};
-	hotWords: Record<HotWordLanguage, { messages: number; words: Array<{ word: string; count: number }> }>;
+	hotWords: Record<
+		HotWordLanguage,
+		{ messages: number; words: Array<{ word: string; count: number }> }
+	>;
 	intentMix: {
 		/** Inbound messages carrying the Intent Tagger's `intent`. */
 		tagged: number;
@@ -177,14 +180,31 @@ export interface ConversationReport {
 		timeToRead: TimeStats;
 	};
 	funnel: {
-		stages: Array<{ name: string; tags: string[]; customers: number; fromPrevious: number | null; fromFirst: number | null }>;
+		stages: Array<{
+			name: string;
+			tags: string[];
+			customers: number;
+			fromPrevious: number | null;
+			fromFirst: number | null;
+		}>;
 	};
 	syncHealth: {
 		systems: SyncSystemHealth[];
-		overall: { total: number; succeeded: number; failed: number; successRate: number | null; retries: number };
+		overall: {
+			total: number;
+			succeeded: number;
+			failed: number;
+			successRate: number | null;
+			retries: number;
+		};
 	};
 	alerts: Alert[];
-	skipped: { count: number; byCode: Record<string, number>; items: SkippedItem[]; truncated: boolean };
+	skipped: {
+		count: number;
+		byCode: Record<string, number>;
+		items: SkippedItem[];
+		truncated: boolean;
+	};
 	/** Items used only in part, and why (e.g. a Sender result whose message had an unreadable time). */
 	notes: Array<{ index: number; note: string }>;
 }

@@ -52,12 +52,20 @@ const SERVICE_WINDOW_MS = 24 * 3_600_000;
 const NOT_WAITING_TYPES = new Set(['reaction', 'revoke', 'system']);
 
 /** Throws RangeError on options that cannot be right (unknown time zone, negative wait, unreadable now). */
-export function unansweredConversations(items: unknown[], opts: UnansweredOptions = {}): UnansweredConversation[] {
+export function unansweredConversations(
+	items: unknown[],
+	opts: UnansweredOptions = {},
+): UnansweredConversation[] {
 	const zone = opts.timeZone?.trim() || 'Asia/Hong_Kong';
-	if (!IANAZone.isValidZone(zone)) throw new RangeError(`Unknown time zone "${zone}": use an IANA name such as Asia/Hong_Kong or UTC`);
+	if (!IANAZone.isValidZone(zone))
+		throw new RangeError(
+			`Unknown time zone "${zone}": use an IANA name such as Asia/Hong_Kong or UTC`,
+		);
 	const waitMinutes = opts.waitMinutes ?? 30;
 	if (typeof waitMinutes !== 'number' || !Number.isFinite(waitMinutes) || waitMinutes < 0) {
-		throw new RangeError(`waitMinutes must be a number of minutes, 0 or more, not ${String(waitMinutes)}`);
+		throw new RangeError(
+			`waitMinutes must be a number of minutes, 0 or more, not ${String(waitMinutes)}`,
+		);
 	}
 	const read = readItems(Array.isArray(items) ? items : [], zone);
 
@@ -77,7 +85,8 @@ export function unansweredConversations(items: unknown[], opts: UnansweredOption
 	}
 
 	const ids = new Identities();
-	for (const record of [...inbound, ...read.outbound, ...read.statuses, ...read.tagged]) ids.add(record.aliases, record.display);
+	for (const record of [...inbound, ...read.outbound, ...read.statuses, ...read.tagged])
+		ids.add(record.aliases, record.display);
 
 	// The latest reply per customer: a Sender result's send time, or any status short of failed (the message got out).
 	const lastReply = new Map<string, number>();
@@ -87,7 +96,8 @@ export function unansweredConversations(items: unknown[], opts: UnansweredOption
 		if (time > (lastReply.get(key) ?? -Infinity)) lastReply.set(key, time);
 	};
 	for (const record of read.outbound) replied(record.aliases, record.time);
-	for (const status of read.statuses) if (status.status !== 'failed') replied(status.aliases, status.time);
+	for (const status of read.statuses)
+		if (status.status !== 'failed') replied(status.aliases, status.time);
 
 	let latest: number | undefined;
 	const waiting = new Map<string, InboundRecord[]>();
@@ -111,10 +121,14 @@ export function unansweredConversations(items: unknown[], opts: UnansweredOption
 		const last = records[records.length - 1];
 		if (now - first.time < waitMinutes * 60_000) continue;
 		const tagCounts = new Map<string, number>();
-		for (const record of records) for (const tag of new Set([...(record.intent?.tags ?? []), ...record.tags])) tagCounts.set(tag, (tagCounts.get(tag) ?? 0) + 1);
+		for (const record of records)
+			for (const tag of new Set([...(record.intent?.tags ?? []), ...record.tags]))
+				tagCounts.set(tag, (tagCounts.get(tag) ?? 0) + 1);
 		const text = [...records].reverse().find((record) => record.text)?.text;
 		const name = [...records].reverse().find((record) => record.name)?.name;
-		const language = [...records].reverse().find((record) => record.intent?.language)?.intent?.language ?? languageOf(records);
+		const language =
+			[...records].reverse().find((record) => record.intent?.language)?.intent?.language ??
+			languageOf(records);
 		list.push({
 			customer: ids.label(key),
 			...(name ? { name } : {}),
@@ -125,13 +139,17 @@ export function unansweredConversations(items: unknown[], opts: UnansweredOption
 			...(last.id ? { lastMessageId: last.id } : {}),
 			messagesWaiting: records.length,
 			...(language ? { language } : {}),
-			intentTags: [...tagCounts].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).map(([tag]) => tag),
+			intentTags: [...tagCounts]
+				.sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
+				.map(([tag]) => tag),
 			serviceWindowOpen: now < last.time + SERVICE_WINDOW_MS,
 			serviceWindowClosesAt: iso(last.time + SERVICE_WINDOW_MS),
 			itemIndexes: records.map((record) => record.index),
 		});
 	}
-	return list.sort((a, b) => b.waitingMinutes - a.waitingMinutes || compareText(a.customer, b.customer));
+	return list.sort(
+		(a, b) => b.waitingMinutes - a.waitingMinutes || compareText(a.customer, b.customer),
+	);
 }
 
 function readNow(value: number | string | Date, zone: string): number {

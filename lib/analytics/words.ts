@@ -30,7 +30,12 @@ const LETTER = /\p{L}/u;
 
 export type Script = 'han' | 'thai' | 'cyrillic' | 'latin';
 
-const SCRIPT_LANGUAGE: Record<Script, HotWordLanguage> = { han: 'zh', thai: 'th', cyrillic: 'ru', latin: 'en' };
+const SCRIPT_LANGUAGE: Record<Script, HotWordLanguage> = {
+	han: 'zh',
+	thai: 'th',
+	cyrillic: 'ru',
+	latin: 'en',
+};
 
 function scriptOf(char: string): Script | undefined {
 	if (HAN.test(char)) return 'han';
@@ -45,7 +50,8 @@ export function normalizeText(text: string): string {
 	return text.normalize('NFKC').toLowerCase().replace(/ё/g, 'е');
 }
 
-const hasSegmenter = typeof Intl === 'object' && typeof (Intl as { Segmenter?: unknown }).Segmenter === 'function';
+const hasSegmenter =
+	typeof Intl === 'object' && typeof (Intl as { Segmenter?: unknown }).Segmenter === 'function';
 const segmenters = new Map<string, Intl.Segmenter>();
 
 /** Word-like segments of a text, in order (numbers and punctuation dropped). */
@@ -57,7 +63,8 @@ export function segmentWords(text: string, language = 'zh'): string[] {
 
 function icuSegments(text: string, language: string): string[] {
 	let segmenter = segmenters.get(language);
-	if (!segmenter) segmenters.set(language, (segmenter = new Intl.Segmenter(language, { granularity: 'word' })));
+	if (!segmenter)
+		segmenters.set(language, (segmenter = new Intl.Segmenter(language, { granularity: 'word' })));
 	const out: string[] = [];
 	for (const part of segmenter.segment(text)) if (part.isWordLike) out.push(part.segment);
 	return out;
@@ -66,7 +73,9 @@ function icuSegments(text: string, language: string): string[] {
 /** Without ICU: Latin and Cyrillic by letters, Chinese and Thai runs as character bigrams. */
 function fallbackSegments(text: string): string[] {
 	const out: string[] = [];
-	for (const match of text.matchAll(/[\p{Script=Han}]+|[\p{Script=Thai}]+|[\p{L}\p{M}\p{N}'’]+/gu)) {
+	for (const match of text.matchAll(
+		/[\p{Script=Han}]+|[\p{Script=Thai}]+|[\p{L}\p{M}\p{N}'’]+/gu,
+	)) {
 		const run = match[0];
 		const script = scriptOf(run[0]);
 		if (script !== 'han' && script !== 'thai') {

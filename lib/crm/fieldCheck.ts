@@ -7,7 +7,13 @@ import type { CanonicalField, CrmField, CrmName, FieldCheck, MissingField } from
 import { CrmApiError } from './types';
 
 /** The canonical fields held in custom fields (HubSpot custom properties). */
-export const CUSTOM_CANONICAL_FIELDS: CanonicalField[] = ['whatsappE164', 'whatsappUserId', 'lastInteractionAt', 'interactionCount', 'tags'];
+export const CUSTOM_CANONICAL_FIELDS: CanonicalField[] = [
+	'whatsappE164',
+	'whatsappUserId',
+	'lastInteractionAt',
+	'interactionCount',
+	'tags',
+];
 
 const NOT_KEPT: Partial<Record<CanonicalField, string>> = {
 	whatsappE164: "the customer's WhatsApp number is not kept in a field of its own",
@@ -45,10 +51,18 @@ export function createFieldChecker(opts: {
 	let done: { check: FieldCheck; fields: Map<string, CrmField> } | undefined;
 	let pending: Promise<FieldCheck> | undefined;
 
-	const withoutUnchecked = () => Object.fromEntries(Object.entries(opts.fieldNames).filter(([c]) => !unchecked.includes(c as CanonicalField))) as FieldCheck['fieldNames'];
+	const withoutUnchecked = () =>
+		Object.fromEntries(
+			Object.entries(opts.fieldNames).filter(([c]) => !unchecked.includes(c as CanonicalField)),
+		) as FieldCheck['fieldNames'];
 	const missing = (canonical: CanonicalField, reason: string, absent = false): MissingField => {
 		const field = opts.fieldNames[canonical]!;
-		return { canonical, field, absent, message: `${reason}, so ${NOT_KEPT[canonical]}: ${opts.howToCreate(canonical, field)}.` };
+		return {
+			canonical,
+			field,
+			absent,
+			message: `${reason}, so ${NOT_KEPT[canonical]}: ${opts.howToCreate(canonical, field)}.`,
+		};
 	};
 
 	async function run(): Promise<FieldCheck> {
@@ -61,7 +75,12 @@ export function createFieldChecker(opts: {
 			const why = error instanceof CrmApiError ? error.info.message : (error as Error).message;
 			return {
 				fieldNames: withoutUnchecked(),
-				missing: unchecked.map((c) => missing(c, `Could not check whether the contact field ${opts.fieldNames[c]} exists (${why})`)),
+				missing: unchecked.map((c) =>
+					missing(
+						c,
+						`Could not check whether the contact field ${opts.fieldNames[c]} exists (${why})`,
+					),
+				),
 			};
 		}
 		const byName = new Map(fields.map((f) => [f.name, f]));
@@ -75,14 +94,30 @@ export function createFieldChecker(opts: {
 			if (!field) {
 				unusable.set(canonical, `The ${label(opts.crm)} contact object has no field ${name}`);
 				absent.add(canonical);
-			} else if (field.readOnly) unusable.set(canonical, `The ${label(opts.crm)} contact field ${name} is read-only for this connection`);
-			else if (accepted && !accepted.includes(field.type)) unusable.set(canonical, `The ${label(opts.crm)} contact field ${name} is of type ${field.type}, not ${accepted.join(' or ')}`);
+			} else if (field.readOnly)
+				unusable.set(
+					canonical,
+					`The ${label(opts.crm)} contact field ${name} is read-only for this connection`,
+				);
+			else if (accepted && !accepted.includes(field.type))
+				unusable.set(
+					canonical,
+					`The ${label(opts.crm)} contact field ${name} is of type ${field.type}, not ${accepted.join(' or ')}`,
+				);
 			// The package writes instants; a date-only field refuses any that is not midnight UTC.
-			else if (canonical === 'lastInteractionAt' && field.dateOnly) unusable.set(canonical, `The ${label(opts.crm)} contact field ${name} holds a date only, not a date and time`);
+			else if (canonical === 'lastInteractionAt' && field.dateOnly)
+				unusable.set(
+					canonical,
+					`The ${label(opts.crm)} contact field ${name} holds a date only, not a date and time`,
+				);
 		}
 		const check: FieldCheck = {
-			fieldNames: Object.fromEntries(Object.entries(opts.fieldNames).filter(([c]) => !unusable.has(c as CanonicalField))) as FieldCheck['fieldNames'],
-			missing: [...unusable].map(([canonical, reason]) => missing(canonical, reason, absent.has(canonical))),
+			fieldNames: Object.fromEntries(
+				Object.entries(opts.fieldNames).filter(([c]) => !unusable.has(c as CanonicalField)),
+			) as FieldCheck['fieldNames'],
+			missing: [...unusable].map(([canonical, reason]) =>
+				missing(canonical, reason, absent.has(canonical)),
+			),
 		};
 		opts.onFound?.(unchecked.filter((c) => !unusable.has(c)).map((c) => opts.fieldNames[c]!));
 		done = { check, fields: byName };

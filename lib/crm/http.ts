@@ -29,7 +29,12 @@ export interface RateLimiter {
  * At most `max` requests in any rolling `windowMs` (HubSpot: 100 or 190 per 10 s; its search
  * endpoint about 5 per second), and at most `concurrency` in flight (Zoho: 5–25 by edition).
  */
-export function rollingWindowLimiter(opts: { max: number; windowMs: number; concurrency?: number; clock?: Clock }): RateLimiter {
+export function rollingWindowLimiter(opts: {
+	max: number;
+	windowMs: number;
+	concurrency?: number;
+	clock?: Clock;
+}): RateLimiter {
 	const clock = opts.clock ?? realClock;
 	// One slot per request: `end` is when its answer came back (Infinity while in flight). The CRM
 	// counts a request when it arrives, which lies between our sending and its answer, so a slot
@@ -43,7 +48,8 @@ export function rollingWindowLimiter(opts: { max: number; windowMs: number; conc
 	const admit = async (cost: number): Promise<Array<{ end: number }>> => {
 		for (;;) {
 			const now = clock.now();
-			for (let i = slots.length - 1; i >= 0; i--) if (slots[i].end <= now - opts.windowMs) slots.splice(i, 1);
+			for (let i = slots.length - 1; i >= 0; i--)
+				if (slots[i].end <= now - opts.windowMs) slots.splice(i, 1);
 			const roomInWindow = slots.length + cost <= opts.max;
 			const roomInFlight = opts.concurrency === undefined || inFlight < opts.concurrency;
 			if (roomInWindow && roomInFlight) {
@@ -56,7 +62,10 @@ export function rollingWindowLimiter(opts: { max: number; windowMs: number; conc
 				await new Promise<void>((resolve) => waiting.push(resolve));
 				continue;
 			}
-			const ends = slots.map((slot) => slot.end).filter((end) => end !== Infinity).sort((a, b) => a - b);
+			const ends = slots
+				.map((slot) => slot.end)
+				.filter((end) => end !== Infinity)
+				.sort((a, b) => a - b);
 			const leaving = slots.length + cost - opts.max;
 			// +1: a slot leaves the window strictly after windowMs. Without enough answered slots, wait for an answer.
 			if (ends.length >= leaving) await clock.sleep(ends[leaving - 1] + opts.windowMs - now + 1);
@@ -176,7 +185,11 @@ export class CrmHttp {
 			const release = limiter ? await limiter.acquire(cost) : undefined;
 			let response: HttpResponse;
 			try {
-				response = await this.opts.transport({ ...rest, url, timeoutMs: rest.timeoutMs ?? this.opts.timeoutMs });
+				response = await this.opts.transport({
+					...rest,
+					url,
+					timeoutMs: rest.timeoutMs ?? this.opts.timeoutMs,
+				});
 			} catch (error) {
 				// A request that may have reached the CRM is not repeated blindly: a create could double.
 				if (error instanceof TransportError && !error.sent && attempt < this.retries) {
@@ -223,7 +236,9 @@ function backoff(attempt: number): number {
 
 /** `Retry-After` in seconds or as an HTTP date; absent or unreadable → undefined. */
 export function retryAfterMs(response: HttpResponse, now = Date.now()): number | undefined {
-	const header = Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+	const header = Object.entries(response.headers).find(
+		([name]) => name.toLowerCase() === 'retry-after',
+	)?.[1];
 	if (header === undefined) return undefined;
 	const seconds = Number(header);
 	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

@@ -13,7 +13,13 @@ import type { ZohoAdapterOptions } from './zoho/adapter';
 export * from './types';
 export { upsertContacts } from './upsert';
 export { attachMedia, fitMedia, DEFAULT_ATTACHMENT_MAX_BYTES } from './media';
-export type { AttachMediaOptions, AttachMediaOutcome, FittedMedia, MediaToAttach, MediaToFit } from './media';
+export type {
+	AttachMediaOptions,
+	AttachMediaOutcome,
+	FittedMedia,
+	MediaToAttach,
+	MediaToFit,
+} from './media';
 export type { ContactInput, UpsertOptions, UpsertOutcome, KeptField } from './upsert';
 export { createHubSpotAdapter, createSalesforceAdapter, createZohoAdapter };
 export type { HubSpotAdapterOptions, SalesforceAdapterOptions, ZohoAdapterOptions };

@@ -51,21 +51,47 @@ export type FittedMedia =
 			height?: number;
 			quality?: number;
 	  }
-	| { ok: false; code: 'TOO_LARGE' | 'IMAGE_NOT_REENCODABLE'; reason: string; originalBytes: number };
+	| {
+			ok: false;
+			code: 'TOO_LARGE' | 'IMAGE_NOT_REENCODABLE';
+			reason: string;
+			originalBytes: number;
+	  };
 
 /** Returns bytes no larger than `maxBytes`: as given when they fit, an image re-encoded when it does not, or why neither. */
 export async function fitMedia(input: MediaToFit): Promise<FittedMedia> {
-	if (!(input.maxBytes > 0)) throw new RangeError(`maxBytes must be a positive number of bytes, not ${input.maxBytes}`);
+	if (!(input.maxBytes > 0))
+		throw new RangeError(`maxBytes must be a positive number of bytes, not ${input.maxBytes}`);
 	const originalBytes = input.data.length;
 	const kind = imageKind(input.data);
 	const mimeType = kind ? `image/${kind}` : input.mimeType || 'application/octet-stream';
 	const fileName = input.fileName || `file${extensionOf(mimeType)}`;
-	if (originalBytes <= input.maxBytes) return { ok: true, data: input.data, mimeType, fileName, bytes: originalBytes, originalBytes, reEncoded: false };
+	if (originalBytes <= input.maxBytes)
+		return {
+			ok: true,
+			data: input.data,
+			mimeType,
+			fileName,
+			bytes: originalBytes,
+			originalBytes,
+			reEncoded: false,
+		};
 
 	const over = `"${fileName}" is ${megabytes(originalBytes)}, over the ${megabytes(input.maxBytes)} limit`;
-	if (!kind) return { ok: false, code: 'TOO_LARGE', originalBytes, reason: `${over}, and only images can be made smaller` };
+	if (!kind)
+		return {
+			ok: false,
+			code: 'TOO_LARGE',
+			originalBytes,
+			reason: `${over}, and only images can be made smaller`,
+		};
 	if (!DECODABLE.has(kind)) {
-		return { ok: false, code: 'IMAGE_NOT_REENCODABLE', originalBytes, reason: `${over}, and ${kind.toUpperCase()} images cannot be re-encoded here (JPEG, PNG, GIF, BMP and TIFF can)` };
+		return {
+			ok: false,
+			code: 'IMAGE_NOT_REENCODABLE',
+			originalBytes,
+			reason: `${over}, and ${kind.toUpperCase()} images cannot be re-encoded here (JPEG, PNG, GIF, BMP and TIFF can)`,
+		};
 	}
 
 	// Loaded here so that nodes which never shrink an image do not pay for it.
@@ -74,11 +100,18 @@ export async function fitMedia(input: MediaToFit): Promise<FittedMedia> {
 	try {
 		// Decoded with the format the bytes say, not through Jimp.read: that sniffs the type with a
 		// dynamic import of an ES module, which CommonJS hosts such as test runners cannot load.
-		const format = defaultFormats.map((make) => make()).find((candidate) => candidate.mime === `image/${kind}`);
+		const format = defaultFormats
+			.map((make) => make())
+			.find((candidate) => candidate.mime === `image/${kind}`);
 		if (!format) throw new Error(`no ${kind} decoder`);
 		original = Jimp.fromBitmap(await format.decode(input.data)) as InstanceType<typeof Jimp>;
 	} catch (error) {
-		return { ok: false, code: 'IMAGE_NOT_REENCODABLE', originalBytes, reason: `${over}, and the ${kind.toUpperCase()} image could not be decoded (${(error as Error).message})` };
+		return {
+			ok: false,
+			code: 'IMAGE_NOT_REENCODABLE',
+			originalBytes,
+			reason: `${over}, and the ${kind.toUpperCase()} image could not be decoded (${(error as Error).message})`,
+		};
 	}
 	// Phones store photos sideways with an EXIF orientation; the JPEG written here has no EXIF, so turn the pixels instead.
 	if (kind === 'jpeg') applyOrientation(original.bitmap, exifOrientation(input.data));
@@ -86,7 +119,18 @@ export async function fitMedia(input: MediaToFit): Promise<FittedMedia> {
 	let image = original;
 	const jpegName = `${fileName.replace(/\.[A-Za-z0-9]{1,5}$/, '')}.jpg`;
 	const fitted = (data: Buffer, quality: number) =>
-		({ ok: true, data, mimeType: 'image/jpeg', fileName: jpegName, bytes: data.length, originalBytes, reEncoded: true, width: image.bitmap.width, height: image.bitmap.height, quality }) as const;
+		({
+			ok: true,
+			data,
+			mimeType: 'image/jpeg',
+			fileName: jpegName,
+			bytes: data.length,
+			originalBytes,
+			reEncoded: true,
+			width: image.bitmap.width,
+			height: image.bitmap.height,
+			quality,
+		}) as const;
 
 	let last = Infinity;
 	for (const quality of QUALITY_STEPS) {
@@ -113,7 +157,12 @@ export async function fitMedia(input: MediaToFit): Promise<FittedMedia> {
 		if (data.length <= input.maxBytes) return fitted(data, SCALED_QUALITY);
 		last = data.length;
 	}
-	return { ok: false, code: 'TOO_LARGE', originalBytes, reason: `${over}, and even a ${MIN_SIDE}-pixel JPEG of it is larger: raise the limit` };
+	return {
+		ok: false,
+		code: 'TOO_LARGE',
+		originalBytes,
+		reason: `${over}, and even a ${MIN_SIDE}-pixel JPEG of it is larger: raise the limit`,
+	};
 }
 
 /** One piece of media to attach, before fitting. */
@@ -155,33 +204,70 @@ export interface AttachMediaOptions {
 	maxBytes?: number;
 }
 
-const CRM_LABEL: Record<CrmName, string> = { hubspot: 'HubSpot', zoho: 'Zoho CRM', salesforce: 'Salesforce' };
+const CRM_LABEL: Record<CrmName, string> = {
+	hubspot: 'HubSpot',
+	zoho: 'Zoho CRM',
+	salesforce: 'Salesforce',
+};
 
 /** Fits each file to the limit and attaches it; one outcome per input, in order, whatever failed. */
-export async function attachMedia(adapter: CrmAdapter, media: MediaToAttach[], opts: AttachMediaOptions = {}): Promise<AttachMediaOutcome[]> {
+export async function attachMedia(
+	adapter: CrmAdapter,
+	media: MediaToAttach[],
+	opts: AttachMediaOptions = {},
+): Promise<AttachMediaOutcome[]> {
 	const asked = opts.maxBytes ?? DEFAULT_ATTACHMENT_MAX_BYTES;
 	const limit = Math.min(asked, adapter.maxAttachmentBytes);
 	const crmLimit = `${CRM_LABEL[adapter.crm]} takes files up to ${megabytes(adapter.maxAttachmentBytes)}`;
 	const outcomes: AttachMediaOutcome[] = new Array(media.length);
-	const ready: Array<{ index: number; fitted: Extract<FittedMedia, { ok: true }>; file: FileAttachment }> = [];
+	const ready: Array<{
+		index: number;
+		fitted: Extract<FittedMedia, { ok: true }>;
+		file: FileAttachment;
+	}> = [];
 
 	// One at a time: a decoded photo takes tens of MB, and jimp's work is synchronous anyway.
 	for (let index = 0; index < media.length; index++) {
 		const item = media[index];
-		const fitted = await fitMedia({ data: item.data, mimeType: item.mimeType, fileName: item.fileName || defaultFileName(item), maxBytes: limit });
+		const fitted = await fitMedia({
+			data: item.data,
+			mimeType: item.mimeType,
+			fileName: item.fileName || defaultFileName(item),
+			maxBytes: limit,
+		});
 		if (!fitted.ok) {
-			const hint = fitted.code === 'TOO_LARGE' && limit < adapter.maxAttachmentBytes ? ` (a larger Max Size allows it: ${crmLimit})` : limit < asked ? ` (${crmLimit})` : '';
-			outcomes[index] = { ref: item.ref, ok: false, originalBytes: fitted.originalBytes, error: { code: fitted.code, message: `${fitted.reason}${hint}`, retryable: false } };
+			const hint =
+				fitted.code === 'TOO_LARGE' && limit < adapter.maxAttachmentBytes
+					? ` (a larger Max Size allows it: ${crmLimit})`
+					: limit < asked
+						? ` (${crmLimit})`
+						: '';
+			outcomes[index] = {
+				ref: item.ref,
+				ok: false,
+				originalBytes: fitted.originalBytes,
+				error: { code: fitted.code, message: `${fitted.reason}${hint}`, retryable: false },
+			};
 			continue;
 		}
 		ready.push({
 			index,
 			fitted,
-			file: { ref: item.ref, contactId: item.contactId, messageId: item.messageId, fileName: fitted.fileName, mimeType: fitted.mimeType, data: fitted.data, description: item.description, at: item.at },
+			file: {
+				ref: item.ref,
+				contactId: item.contactId,
+				messageId: item.messageId,
+				fileName: fitted.fileName,
+				mimeType: fitted.mimeType,
+				data: fitted.data,
+				description: item.description,
+				at: item.at,
+			},
 		});
 	}
 
-	const results: AttachResult[] = ready.length > 0 ? await adapter.attachFiles(ready.map((r) => r.file)) : [];
+	const results: AttachResult[] =
+		ready.length > 0 ? await adapter.attachFiles(ready.map((r) => r.file)) : [];
 	results.forEach((result, k) => {
 		const { index, fitted } = ready[k];
 		outcomes[index] = result.ok
@@ -226,7 +312,10 @@ export interface AttachSteps {
  * against the CRM's limits), each contact's attachments read once, and a message's media attached
  * only once however often it is asked for. Every file gets its own result.
  */
-export async function attachOneAtATime(files: FileAttachment[], crm: AttachSteps): Promise<AttachResult[]> {
+export async function attachOneAtATime(
+	files: FileAttachment[],
+	crm: AttachSteps,
+): Promise<AttachResult[]> {
 	const results: AttachResult[] = [];
 	const byContact = new Map<string, Map<string, AttachedFile> | CrmErrorInfo>();
 	for (const file of files) {
@@ -285,16 +374,18 @@ export function megabytes(bytes: number): string {
 
 function defaultFileName(item: MediaToAttach): string {
 	const kind = imageKind(item.data);
-	return `whatsapp-${(item.at ? new Date(item.at) : new Date()).toISOString().slice(0, 10)}${extensionOf(kind ? `image/${kind}` : item.mimeType ?? '')}`;
+	return `whatsapp-${(item.at ? new Date(item.at) : new Date()).toISOString().slice(0, 10)}${extensionOf(kind ? `image/${kind}` : (item.mimeType ?? ''))}`;
 }
 
 /** The image format by its first bytes, whatever the declared type says. */
 export function imageKind(data: Buffer): ImageKind | undefined {
 	if (data.length < 12) return undefined;
 	if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpeg';
-	if (data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+	if (data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+		return 'png';
 	if (data.toString('latin1', 0, 4) === 'GIF8') return 'gif';
-	if (data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+	if (data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP')
+		return 'webp';
 	if (data[0] === 0x42 && data[1] === 0x4d) return 'bmp';
 	const head = data.toString('latin1', 0, 4);
 	if (head === 'II*\u0000' || head === 'MM\u0000*') return 'tiff';
@@ -339,8 +430,10 @@ export function exifOrientation(jpeg: Buffer): number {
 		if (marker === 0xe1 && jpeg.toString('latin1', at + 4, at + 10) === 'Exif\u0000\u0000') {
 			const tiff = at + 10;
 			const little = jpeg.toString('latin1', tiff, tiff + 2) === 'II';
-			const u16 = (offset: number) => (little ? jpeg.readUInt16LE(offset) : jpeg.readUInt16BE(offset));
-			const u32 = (offset: number) => (little ? jpeg.readUInt32LE(offset) : jpeg.readUInt32BE(offset));
+			const u16 = (offset: number) =>
+				little ? jpeg.readUInt16LE(offset) : jpeg.readUInt16BE(offset);
+			const u32 = (offset: number) =>
+				little ? jpeg.readUInt32LE(offset) : jpeg.readUInt32BE(offset);
 			try {
 				const ifd = tiff + u32(tiff + 4);
 				const entries = u16(ifd);
@@ -362,7 +455,10 @@ export function exifOrientation(jpeg: Buffer): number {
 }
 
 /** Turns and mirrors the pixels as EXIF orientation 2–8 asks, so that the picture stands upright. */
-function applyOrientation(bitmap: { data: Buffer; width: number; height: number }, orientation: number): void {
+function applyOrientation(
+	bitmap: { data: Buffer; width: number; height: number },
+	orientation: number,
+): void {
 	if (orientation < 2) return;
 	const { width: w, height: h, data: source } = bitmap;
 	const swap = orientation > 4;

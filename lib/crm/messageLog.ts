@@ -12,7 +12,11 @@ export interface LogSteps {
 	existing(log: MessageLog): string | undefined | CrmErrorInfo;
 	batchSize: number;
 	/** Writes one batch, answering per log in order (`duplicate` when the CRM's own key found it there). */
-	write(batch: MessageLog[]): Promise<Array<{ ok: true; id: string; duplicate?: boolean } | { ok: false; error: CrmErrorInfo }>>;
+	write(
+		batch: MessageLog[],
+	): Promise<
+		Array<{ ok: true; id: string; duplicate?: boolean } | { ok: false; error: CrmErrorInfo }>
+	>;
 	/** Errors that stop the whole run (authentication, a spent daily allowance). */
 	isFatal(error: unknown): boolean;
 	errorOf(error: unknown, write: boolean): CrmErrorInfo;
@@ -25,7 +29,8 @@ export async function logOncePerMessage(logs: MessageLog[], crm: LogSteps): Prom
 	const toWrite: number[] = [];
 	logs.forEach((log, index) => {
 		const existing = crm.existing(log);
-		if (typeof existing === 'string') results[index] = { ref: log.ref, ok: true, id: existing, duplicate: true };
+		if (typeof existing === 'string')
+			results[index] = { ref: log.ref, ok: true, id: existing, duplicate: true };
 		else if (existing !== undefined) results[index] = { ref: log.ref, ok: false, error: existing };
 		else if (!firstOfMessage.has(keyOf(log))) {
 			firstOfMessage.set(keyOf(log), index);
@@ -38,7 +43,9 @@ export async function logOncePerMessage(logs: MessageLog[], crm: LogSteps): Prom
 				const outcomes = await crm.write(batch.map((i) => logs[i]));
 				outcomes.forEach((outcome, k) => {
 					const ref = logs[batch[k]].ref;
-					results[batch[k]] = outcome.ok ? { ref, ok: true, id: outcome.id, duplicate: outcome.duplicate === true } : { ref, ok: false, error: outcome.error };
+					results[batch[k]] = outcome.ok
+						? { ref, ok: true, id: outcome.id, duplicate: outcome.duplicate === true }
+						: { ref, ok: false, error: outcome.error };
 				});
 			} catch (error) {
 				if (crm.isFatal(error)) throw error;
@@ -50,7 +57,9 @@ export async function logOncePerMessage(logs: MessageLog[], crm: LogSteps): Prom
 	logs.forEach((log, index) => {
 		if (results[index]) return;
 		const first = results[firstOfMessage.get(keyOf(log))!];
-		results[index] = first.ok ? { ref: log.ref, ok: true, id: first.id, duplicate: true } : { ...first, ref: log.ref };
+		results[index] = first.ok
+			? { ref: log.ref, ok: true, id: first.id, duplicate: true }
+			: { ...first, ref: log.ref };
 	});
 	return results;
 }

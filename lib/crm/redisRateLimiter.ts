@@ -75,8 +75,17 @@ export function redisLimiters(url: string, options: RedisLimiterOptions = {}): L
 	const pollMs = options.pollMs ?? 50;
 	return (account, limit) => {
 		// Hashed: the account key holds a URL; the braces keep one limit in one cluster slot.
-		const key = `scrm:crm-limit:{${createHash('sha256').update(`${account}|${limit.max}/${limit.windowMs}/${limit.concurrency ?? ''}`).digest('hex').slice(0, 24)}}`;
-		const args = (cost: number) => [limit.max, limit.windowMs, limit.concurrency ?? 0, cost, leaseMs];
+		const key = `scrm:crm-limit:{${createHash('sha256')
+			.update(`${account}|${limit.max}/${limit.windowMs}/${limit.concurrency ?? ''}`)
+			.digest('hex')
+			.slice(0, 24)}}`;
+		const args = (cost: number) => [
+			limit.max,
+			limit.windowMs,
+			limit.concurrency ?? 0,
+			cost,
+			leaseMs,
+		];
 		return {
 			async acquire(requested = 1) {
 				const cost = Math.min(requested, limit.max);
@@ -92,7 +101,8 @@ export function redisLimiters(url: string, options: RedisLimiterOptions = {}): L
 					// Jittered, so workers waiting on the same slot do not all ask at the same instant.
 					await clock.sleep((wait > 0 ? wait : pollMs) + Math.random() * pollMs);
 				}
-				const mark = (fromNow: number) => redis.scrmLimiterMark(key, id, cost, fromNow, limit.windowMs).catch(() => undefined);
+				const mark = (fromNow: number) =>
+					redis.scrmLimiterMark(key, id, cost, fromNow, limit.windowMs).catch(() => undefined);
 				// A long request (an upload) keeps its slots; a dead worker's lapse within a lease.
 				const renewal = setInterval(() => void mark(leaseMs), leaseMs / 3);
 				renewal.unref();

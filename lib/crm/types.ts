@@ -185,7 +185,10 @@ export interface CrmAdapter {
 	 * stored them; keyed by the E.164 asked for. Candidates are compared after normalisation
 	 * (`defaultCountry` reads national numbers), never as strings.
 	 */
-	findByPhone(e164s: string[], opts?: { defaultCountry?: string }): Promise<Map<string, CrmContact[]>>;
+	findByPhone(
+		e164s: string[],
+		opts?: { defaultCountry?: string },
+	): Promise<Map<string, CrmContact[]>>;
 	/** Contacts by exact (case-insensitive) email, keyed by the lower-cased email asked for. */
 	findByEmail(emails: string[]): Promise<Map<string, CrmContact[]>>;
 	/** Contacts whose `field` equals one of the values, keyed by value (BSUID, external ids). */
@@ -196,7 +199,11 @@ export interface CrmAdapter {
 	 * `GET /crm/v3/objects/contacts?after=`, Zoho `GET /crm/v8/Contacts?page_token=`, Salesforce SOQL
 	 * with `nextRecordsUrl`. `properties` adds fields to read beyond the canonical ones.
 	 */
-	listContacts(opts?: { after?: string; limit?: number; properties?: string[] }): Promise<{ contacts: CrmContact[]; after?: string }>;
+	listContacts(opts?: {
+		after?: string;
+		limit?: number;
+		properties?: string[];
+	}): Promise<{ contacts: CrmContact[]; after?: string }>;
 	/** Writes in batches of `batchSize`; one result per write, in order, whatever failed. */
 	upsertMany(writes: ContactWrite[]): Promise<WriteResult[]>;
 	/** Logs messages idempotently by `messageId`; one result per log, in order. */

@@ -100,7 +100,11 @@ interface Prepared {
 
 const DEFAULT_ORDER: MatchField[] = ['whatsappUserId', 'phone', 'email'];
 
-export async function upsertContacts(adapter: CrmAdapter, inputs: ContactInput[], opts: UpsertOptions = {}): Promise<UpsertOutcome[]> {
+export async function upsertContacts(
+	adapter: CrmAdapter,
+	inputs: ContactInput[],
+	opts: UpsertOptions = {},
+): Promise<UpsertOutcome[]> {
 	const now = opts.now ?? Date.now();
 	// Default custom fields the CRM lacks are left out, so that writes never name a missing field.
 	let usable = adapter.fieldNames;
@@ -116,24 +120,39 @@ export async function upsertContacts(adapter: CrmAdapter, inputs: ContactInput[]
 	// 1. Identify.
 	const prepared: Prepared[] = [];
 	for (const input of inputs) {
-		const fail = (code: string, message: string) => outcomes.set(input.ref, { ref: input.ref, outcome: 'failed', error: { code, message, retryable: false } });
+		const fail = (code: string, message: string) =>
+			outcomes.set(input.ref, {
+				ref: input.ref,
+				outcome: 'failed',
+				error: { code, message, retryable: false },
+			});
 		let e164: string | undefined;
 		if (input.phone !== undefined && input.phone !== null && String(input.phone).trim() !== '') {
 			const phone = normalize(String(input.phone));
 			if (!phone.ok) {
-				fail('INVALID_PHONE', `Phone "${String(input.phone)}" is not a valid number: ${phone.reason}${opts.defaultCountry ? '' : ' (set Default Country for numbers without a country code)'}`);
+				fail(
+					'INVALID_PHONE',
+					`Phone "${String(input.phone)}" is not a valid number: ${phone.reason}${opts.defaultCountry ? '' : ' (set Default Country for numbers without a country code)'}`,
+				);
 				continue;
 			}
 			e164 = phone.e164;
 		}
-		const email = typeof input.email === 'string' && input.email.trim() ? input.email.trim().toLowerCase() : undefined;
+		const email =
+			typeof input.email === 'string' && input.email.trim()
+				? input.email.trim().toLowerCase()
+				: undefined;
 		if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
 			fail('INVALID_EMAIL', `Email "${input.email}" is not an address`);
 			continue;
 		}
-		const userId = typeof input.userId === 'string' && input.userId.trim() ? input.userId.trim() : undefined;
+		const userId =
+			typeof input.userId === 'string' && input.userId.trim() ? input.userId.trim() : undefined;
 		if (!e164 && !email && !userId) {
-			fail('NO_IDENTITY', 'The contact has no phone, email or WhatsApp user ID: map at least one so it can be matched');
+			fail(
+				'NO_IDENTITY',
+				'The contact has no phone, email or WhatsApp user ID: map at least one so it can be matched',
+			);
 			continue;
 		}
 		prepared.push({ input, e164, email, userId, updatedAt: input.updatedAt ?? now });
@@ -181,29 +200,53 @@ export async function upsertContacts(adapter: CrmAdapter, inputs: ContactInput[]
 	// 3 and 4. Plan writes; inputs for the same customer share one write.
 	const writes: ContactWrite[] = [];
 	const refsOfWrite: number[][] = [];
-	const plans = new Map<number, { changed: string[]; kept: KeptField[]; by?: MatchField; e164?: string; existing?: string }>();
+	const plans = new Map<
+		number,
+		{ changed: string[]; kept: KeptField[]; by?: MatchField; e164?: string; existing?: string }
+	>();
 	const writeOfIdentity = new Map<string, number>();
-	const ordered = prepared.filter((p) => !outcomes.has(p.input.ref)).sort((a, b) => a.updatedAt - b.updatedAt || a.input.ref - b.input.ref);
+	const ordered = prepared
+		.filter((p) => !outcomes.has(p.input.ref))
+		.sort((a, b) => a.updatedAt - b.updatedAt || a.input.ref - b.input.ref);
 	for (const p of ordered) {
 		const matched = match.get(p.input.ref);
-		const identity = matched ? `id:${matched.contact.id}` : (p.userId && `u:${p.userId}`) || (p.e164 && `p:${p.e164}`) || `e:${p.email}`;
+		const identity = matched
+			? `id:${matched.contact.id}`
+			: (p.userId && `u:${p.userId}`) || (p.e164 && `p:${p.e164}`) || `e:${p.email}`;
 		const existingWrite = writeOfIdentity.get(identity);
 		if (existingWrite !== undefined) {
 			// A later input for the same customer builds on what the earlier one will write (tags
 			// add up, a second new message counts twice); its newer values join the same write.
 			const pending = writes[existingWrite].properties;
-			const base: CrmContact = matched?.contact ?? { id: '', properties: {}, modifiedAt: 0, phones: [] };
+			const base: CrmContact = matched?.contact ?? {
+				id: '',
+				properties: {},
+				modifiedAt: 0,
+				phones: [],
+			};
 			const virtual: CrmContact = { ...base, properties: { ...base.properties, ...pending } };
 			const desired = desiredProperties(p, names, virtual, normalize);
 			Object.assign(pending, diff(desired, virtual, p.updatedAt, normalize, names).changes);
 			refsOfWrite[existingWrite].push(p.input.ref);
-			plans.set(p.input.ref, { changed: Object.keys(writes[existingWrite].properties), kept: [], by: matched?.by, e164: p.e164, existing: matched?.contact.id });
+			plans.set(p.input.ref, {
+				changed: Object.keys(writes[existingWrite].properties),
+				kept: [],
+				by: matched?.by,
+				e164: p.e164,
+				existing: matched?.contact.id,
+			});
 			continue;
 		}
 		const desired = desiredProperties(p, names, matched?.contact, normalize);
 		if (matched) {
 			const { changes, kept } = diff(desired, matched.contact, p.updatedAt, normalize, names);
-			plans.set(p.input.ref, { changed: Object.keys(changes), kept, by: matched.by, e164: p.e164, existing: matched.contact.id });
+			plans.set(p.input.ref, {
+				changed: Object.keys(changes),
+				kept,
+				by: matched.by,
+				e164: p.e164,
+				existing: matched.contact.id,
+			});
 			if (Object.keys(changes).length === 0) continue;
 			writeOfIdentity.set(identity, writes.length);
 			writes.push({ ref: p.input.ref, id: matched.contact.id, properties: changes });
@@ -212,14 +255,20 @@ export async function upsertContacts(adapter: CrmAdapter, inputs: ContactInput[]
 				ref: p.input.ref,
 				outcome: 'failed',
 				e164: p.e164,
-				error: { code: 'NOT_FOUND', message: `No CRM contact has this ${[p.userId && 'WhatsApp user ID', p.e164 && 'phone', p.email && 'email'].filter(Boolean).join(' or ')}`, retryable: false },
+				error: {
+					code: 'NOT_FOUND',
+					message: `No CRM contact has this ${[p.userId && 'WhatsApp user ID', p.e164 && 'phone', p.email && 'email'].filter(Boolean).join(' or ')}`,
+					retryable: false,
+				},
 			});
 			continue;
 		} else {
-			if (opts.leadSource !== '' && names.leadSource) desired[names.leadSource] = opts.leadSource ?? 'WhatsApp';
+			if (opts.leadSource !== '' && names.leadSource)
+				desired[names.leadSource] = opts.leadSource ?? 'WhatsApp';
 			// Salesforce and Zoho refuse a contact without a last name; a customer who gave no name is
 			// known by their number until someone names them.
-			if (names.lastName && isBlank(desired[names.lastName])) desired[names.lastName] = p.e164 ?? p.email ?? p.userId;
+			if (names.lastName && isBlank(desired[names.lastName]))
+				desired[names.lastName] = p.e164 ?? p.email ?? p.userId;
 			const keyField = opts.useUniqueKey ? (opts.uniqueKeyField ?? names.whatsappE164) : undefined;
 			plans.set(p.input.ref, { changed: Object.keys(desired), kept: [], e164: p.e164 });
 			writeOfIdentity.set(identity, writes.length);
@@ -237,13 +286,23 @@ export async function upsertContacts(adapter: CrmAdapter, inputs: ContactInput[]
 	try {
 		results = writes.length > 0 ? await adapter.upsertMany(writes) : [];
 	} catch (error) {
-		for (const refs of refsOfWrite) for (const ref of refs) outcomes.set(ref, failure(prepared.find((p) => p.input.ref === ref)!, error));
+		for (const refs of refsOfWrite)
+			for (const ref of refs)
+				outcomes.set(
+					ref,
+					failure(
+						prepared.find((p) => p.input.ref === ref)!,
+						error,
+					),
+				);
 	}
 	results.forEach((result, index) => {
 		for (const ref of refsOfWrite[index]) {
 			const plan = plans.get(ref)!;
-			if (!result.ok) outcomes.set(ref, { ref, outcome: 'failed', error: result.error, e164: plan.e164 });
-			else outcomes.set(ref, conclude(ref, plan, result.id, result.created ? 'created' : 'updated'));
+			if (!result.ok)
+				outcomes.set(ref, { ref, outcome: 'failed', error: result.error, e164: plan.e164 });
+			else
+				outcomes.set(ref, conclude(ref, plan, result.id, result.created ? 'created' : 'updated'));
 		}
 	});
 	for (const p of prepared) {
@@ -273,7 +332,15 @@ function conclude(
 			message: `The CRM holds newer values for ${plan.kept.map((k) => k.field).join(', ')}; they were kept. Review the difference.`,
 		};
 	}
-	return { ref, outcome: 'upserted', id, action, matchedBy: plan.by, e164: plan.e164, changed: action === 'unchanged' ? [] : plan.changed };
+	return {
+		ref,
+		outcome: 'upserted',
+		id,
+		action,
+		matchedBy: plan.by,
+		e164: plan.e164,
+		changed: action === 'unchanged' ? [] : plan.changed,
+	};
 }
 
 /** What the CRM should hold for this input, by CRM field name. */
@@ -287,7 +354,10 @@ function desiredProperties(
 	if (p.e164) {
 		if (names.whatsappE164) out[names.whatsappE164] = p.e164;
 		// A number the CRM already holds in any field, in any format, is not written again.
-		const held = contact?.phones.some((phone) => normalize(phone.value).ok && (normalize(phone.value) as { e164: string }).e164 === p.e164);
+		const held = contact?.phones.some(
+			(phone) =>
+				normalize(phone.value).ok && (normalize(phone.value) as { e164: string }).e164 === p.e164,
+		);
 		const phoneField = names.mobilePhone ?? names.phone;
 		if (!held && phoneField && out[phoneField] === undefined) out[phoneField] = p.e164;
 	}
@@ -295,8 +365,10 @@ function desiredProperties(
 	if (p.input.name?.trim()) {
 		const { first, last } = splitName(p.input.name.trim());
 		// A number standing in for a name (see the create path) is no name either.
-		const placeholder = (value: unknown) => isBlank(value) || value === p.e164 || value === p.email || value === p.userId;
-		const blank = (field?: string) => field !== undefined && out[field] === undefined && placeholder(contact?.properties[field]);
+		const placeholder = (value: unknown) =>
+			isBlank(value) || value === p.e164 || value === p.email || value === p.userId;
+		const blank = (field?: string) =>
+			field !== undefined && out[field] === undefined && placeholder(contact?.properties[field]);
 		if (blank(names.firstName) && first) out[names.firstName!] = first;
 		if (blank(names.lastName) && last) out[names.lastName!] = last;
 	}
@@ -310,9 +382,14 @@ function desiredProperties(
 		const previous = toMillis(contact?.properties[names.lastInteractionAt]);
 		// Only a newer interaction counts, which also makes a re-run count nothing. Whole seconds:
 		// WhatsApp's timestamps have no more, and Zoho's DateTime fields keep no milliseconds.
-		if (previous === undefined || Math.floor(p.input.interactionAt / 1000) > Math.floor(previous / 1000)) {
+		if (
+			previous === undefined ||
+			Math.floor(p.input.interactionAt / 1000) > Math.floor(previous / 1000)
+		) {
 			out[names.lastInteractionAt] = new Date(p.input.interactionAt).toISOString();
-			if (names.interactionCount) out[names.interactionCount] = (Number(contact?.properties[names.interactionCount]) || 0) + 1;
+			if (names.interactionCount)
+				out[names.interactionCount] =
+					(Number(contact?.properties[names.interactionCount]) || 0) + 1;
 		}
 	}
 	return out;
@@ -331,7 +408,15 @@ function diff(
 	const kept: KeptField[] = [];
 	const phoneFields = new Set(contact.phones.map((p) => p.field));
 	// Fields the package maintains itself only ever move forward; the conflict policy is for the user's data.
-	const maintained = new Set([names.lastInteractionAt, names.interactionCount, names.tags, names.whatsappE164, names.whatsappUserId].filter(Boolean));
+	const maintained = new Set(
+		[
+			names.lastInteractionAt,
+			names.interactionCount,
+			names.tags,
+			names.whatsappE164,
+			names.whatsappUserId,
+		].filter(Boolean),
+	);
 	for (const [field, value] of Object.entries(desired)) {
 		const current = contact.properties[field];
 		if (same(current, value, phoneFields.has(field) ? normalize : undefined)) continue;
@@ -346,7 +431,11 @@ function diff(
 	return { changes, kept };
 }
 
-function same(a: unknown, b: unknown, normalize?: ReturnType<typeof createPhoneNormalizer>): boolean {
+function same(
+	a: unknown,
+	b: unknown,
+	normalize?: ReturnType<typeof createPhoneNormalizer>,
+): boolean {
 	if (a === b) return true;
 	if (a === undefined || a === null || a === '') return b === undefined || b === null || b === '';
 	if (normalize) {
@@ -356,7 +445,14 @@ function same(a: unknown, b: unknown, normalize?: ReturnType<typeof createPhoneN
 	}
 	const ta = toMillis(a);
 	const tb = toMillis(b);
-	if (ta !== undefined && tb !== undefined && typeof a === 'string' && typeof b === 'string' && /\d{4}-\d\d-\d\d/.test(a)) return ta === tb;
+	if (
+		ta !== undefined &&
+		tb !== undefined &&
+		typeof a === 'string' &&
+		typeof b === 'string' &&
+		/\d{4}-\d\d-\d\d/.test(a)
+	)
+		return ta === tb;
 	return String(a).trim() === String(b).trim();
 }
 
@@ -367,7 +463,8 @@ function same(a: unknown, b: unknown, normalize?: ReturnType<typeof createPhoneN
  */
 function splitName(name: string): { first?: string; last: string } {
 	const words = name.split(/\s+/);
-	if (words.length === 1 || /[\u0E00-\u0E7F\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF]/.test(name)) return { last: name };
+	if (words.length === 1 || /[\u0E00-\u0E7F\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF]/.test(name))
+		return { last: name };
 	return { first: words.slice(0, -1).join(' '), last: words[words.length - 1] };
 }
 
@@ -378,7 +475,10 @@ function isBlank(value: unknown): boolean {
 function splitTags(value: unknown): string[] {
 	if (Array.isArray(value)) return value.map(String);
 	if (typeof value !== 'string' || value.trim() === '') return [];
-	return value.split(/[;,]/).map((t) => t.trim()).filter(Boolean);
+	return value
+		.split(/[;,]/)
+		.map((t) => t.trim())
+		.filter(Boolean);
 }
 
 function toMillis(value: unknown): number | undefined {
@@ -394,6 +494,8 @@ function describeKey(by: MatchField): string {
 
 function failure(p: Prepared, error: unknown): UpsertOutcome {
 	const info: CrmErrorInfo =
-		error instanceof CrmApiError ? error.info : { code: 'REQUEST_FAILED', message: (error as Error).message, retryable: true };
+		error instanceof CrmApiError
+			? error.info
+			: { code: 'REQUEST_FAILED', message: (error as Error).message, retryable: true };
 	return { ref: p.input.ref, outcome: 'failed', error: info, e164: p.e164 };
 }

@@ -37,7 +37,8 @@ export class PairBuffer {
 		const view = this.keys.subarray(0, this.length);
 		view.sort();
 		let out = 0;
-		for (let k = 0; k < view.length; k++) if (k === 0 || view[k] !== view[k - 1]) view[out++] = view[k];
+		for (let k = 0; k < view.length; k++)
+			if (k === 0 || view[k] !== view[k - 1]) view[out++] = view[k];
 		this.length = out;
 	}
 
@@ -57,10 +58,16 @@ export interface BlockingOptions {
 	window: number;
 }
 
-export function candidatePairs(columns: FieldColumn[], n: number, opts: BlockingOptions): Float64Array {
+export function candidatePairs(
+	columns: FieldColumn[],
+	n: number,
+	opts: BlockingOptions,
+): Float64Array {
 	const pairs = new PairBuffer();
 	const texts = columns.filter((c): c is TextColumn => c instanceof TextColumn);
-	const sets = columns.filter((c): c is SetColumn | DateColumn => c instanceof SetColumn || c instanceof DateColumn);
+	const sets = columns.filter(
+		(c): c is SetColumn | DateColumn => c instanceof SetColumn || c instanceof DateColumn,
+	);
 	// Within an oversized block, records are ordered by their first text field (or by index).
 	const orderRank = sortRanks(texts, sets, 0, false, n);
 
@@ -107,7 +114,13 @@ export function candidatePairs(columns: FieldColumn[], n: number, opts: Blocking
  * ties broken by the other text fields and then by a phone or other exact value. Strings are
  * sorted once per distinct value and records compared by integer ranks.
  */
-function sortRanks(texts: TextColumn[], sets: Array<SetColumn | DateColumn>, t: number, backwards: boolean, n: number): Int32Array {
+function sortRanks(
+	texts: TextColumn[],
+	sets: Array<SetColumn | DateColumn>,
+	t: number,
+	backwards: boolean,
+	n: number,
+): Int32Array {
 	const primary = texts.length > t ? valueRanks(texts[t], backwards) : undefined;
 	const text = texts[t];
 	let others: Int32Array | undefined;
@@ -144,8 +157,10 @@ function sortRanks(texts: TextColumn[], sets: Array<SetColumn | DateColumn>, t: 
 	const fill = start.slice(0, buckets);
 	const order = new Int32Array(n);
 	for (let i = 0; i < n; i++) order[fill[bucketOf[i]]++] = i;
-	const byTies = (a: number, b: number) => (others ? others[a] - others[b] : 0) || tieValues[a] - tieValues[b] || a - b;
-	for (let b = 0; b < buckets; b++) if (start[b + 1] - start[b] > 1) order.subarray(start[b], start[b + 1]).sort(byTies);
+	const byTies = (a: number, b: number) =>
+		(others ? others[a] - others[b] : 0) || tieValues[a] - tieValues[b] || a - b;
+	for (let b = 0; b < buckets; b++)
+		if (start[b + 1] - start[b] > 1) order.subarray(start[b], start[b + 1]).sort(byTies);
 	const rank = new Int32Array(n);
 	for (let r = 0; r < n; r++) rank[order[r]] = r;
 	return rank;
@@ -178,7 +193,10 @@ interface Inverted {
 }
 
 /** Value → contacts, by counting sort (no per-block arrays). */
-function invert(n: number, valuesOf: (i: number) => number | readonly number[] | undefined): Inverted {
+function invert(
+	n: number,
+	valuesOf: (i: number) => number | readonly number[] | undefined,
+): Inverted {
 	let size = 0;
 	let total = 0;
 	const all = filled<number | readonly number[] | undefined>(n, undefined);
@@ -222,14 +240,20 @@ function averagePairsPerRecord(block: Inverted): number {
 	return block.members.length === 0 ? 0 : pairs / block.members.length;
 }
 
-function pairBlocks(block: Inverted, pairs: PairBuffer, opts: BlockingOptions, orderRank: Int32Array): void {
+function pairBlocks(
+	block: Inverted,
+	pairs: PairBuffer,
+	opts: BlockingOptions,
+	orderRank: Int32Array,
+): void {
 	for (let v = 0; v + 1 < block.start.length; v++) {
 		const from = block.start[v];
 		const to = block.start[v + 1];
 		const size = to - from;
 		if (size < 2) continue;
 		if (size <= opts.maxBlockSize) {
-			for (let p = from; p < to; p++) for (let q = p + 1; q < to; q++) pairs.add(block.members[p], block.members[q]);
+			for (let p = from; p < to; p++)
+				for (let q = p + 1; q < to; q++) pairs.add(block.members[p], block.members[q]);
 			continue;
 		}
 		const order = Array.from(block.members.subarray(from, to));

@@ -26,11 +26,20 @@ export interface ClusterResult {
 	split: number;
 }
 
-export function clusterEdges(n: number, edges: Edges, weights: Float64Array, mergeBits: number, score: (i: number, j: number) => number): ClusterResult {
+export function clusterEdges(
+	n: number,
+	edges: Edges,
+	weights: Float64Array,
+	mergeBits: number,
+	score: (i: number, j: number) => number,
+): ClusterResult {
 	const clusters: number[][] = [];
 	let split = 0;
 	const components = components_(n, edges, weights, mergeBits);
-	const queue: Array<{ members: number[]; floor: number }> = components.map((members) => ({ members, floor: mergeBits }));
+	const queue: Array<{ members: number[]; floor: number }> = components.map((members) => ({
+		members,
+		floor: mergeBits,
+	}));
 	// An index walks the queue: shift() would make a million components quadratic.
 	for (let next = 0; next < queue.length; next++) {
 		const { members, floor } = queue[next];
@@ -52,7 +61,8 @@ export function clusterEdges(n: number, edges: Edges, weights: Float64Array, mer
 				}
 			}
 			split++;
-			for (const part of components_(n, sub, subWeights, strong)) queue.push({ members: part, floor: strong });
+			for (const part of components_(n, sub, subWeights, strong))
+				queue.push({ members: part, floor: strong });
 			continue;
 		}
 		const groups = averageLinkage(members, mergeBits, score);
@@ -101,7 +111,11 @@ function components_(n: number, edges: Edges, weights: Float64Array, floor: numb
 }
 
 /** Agglomerative average linkage over every pair of `members`; ties go to the lowest indices. */
-function averageLinkage(members: number[], mergeBits: number, score: (i: number, j: number) => number): number[][] {
+function averageLinkage(
+	members: number[],
+	mergeBits: number,
+	score: (i: number, j: number) => number,
+): number[][] {
 	const k = members.length;
 	const sum = new Float64Array(k * k);
 	let complete = true;

@@ -7,12 +7,27 @@
  *   frequency of the shared value (term-frequency adjustment: a phone held by four contacts is
  *   weaker evidence than one held by two), for the other levels from a sample of random pairs.
  */
-import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import {
+	getCountryCallingCode,
+	isSupportedCountry,
+	parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js/max';
 
 import { createPhoneNormalizer } from '../phone';
 import type { PhoneResult } from '../phone';
-import { datesClose, foldText, isCjk, normalizeEmail, normalizeExact, parseDate, productKey, romanizations, sortedWords, toMillis } from './normalize';
+import {
+	datesClose,
+	foldText,
+	isCjk,
+	normalizeEmail,
+	normalizeExact,
+	parseDate,
+	productKey,
+	romanizations,
+	sortedWords,
+	toMillis,
+} from './normalize';
 import { dice, jaroWinkler, levenshteinRatio } from './similarity';
 import type { Contact, FieldRule, MatchMethod } from './types';
 
@@ -77,7 +92,8 @@ export abstract class FieldColumn {
 		const prior = this.uPriors(uExact);
 		const u = new Float64Array(levelCount);
 		const pseudo = 1000;
-		for (let level = 1; level < levelCount; level++) u[level] = (counts[level] + pseudo * prior[level]) / (compared + pseudo);
+		for (let level = 1; level < levelCount; level++)
+			u[level] = (counts[level] + pseudo * prior[level]) / (compared + pseudo);
 		// Exact agreement is measured exactly by value frequency; the rest share what remains.
 		u[1] = uExact;
 		let rest = 0;
@@ -88,12 +104,14 @@ export abstract class FieldColumn {
 		}
 		u[levelCount - 1] = Math.max(1e-6, 1 - uExact - rest);
 		const weights = new Float64Array(levelCount);
-		for (let level = 1; level < levelCount; level++) weights[level] = this.m[level] > 0 ? Math.log2(this.m[level] / u[level]) : 0;
+		for (let level = 1; level < levelCount; level++)
+			weights[level] = this.m[level] > 0 ? Math.log2(this.m[level] / u[level]) : 0;
 		this.weights = weights;
 		this.u = u;
 		this.baseAgreeBits = Math.log2(this.m[1] / uExact);
 		const override = this.rule.weight;
-		if (override !== undefined && override > 0 && this.baseAgreeBits > 0) this.scale(override / this.baseAgreeBits);
+		if (override !== undefined && override > 0 && this.baseAgreeBits > 0)
+			this.scale(override / this.baseAgreeBits);
 	}
 
 	u = new Float64Array(0);
@@ -140,7 +158,12 @@ class Interner {
  * Term-frequency bits of each interned value and u for exact agreement (Σ p_v²), counting only
  * `share` of a value's other holders as strangers (see SetColumn).
  */
-function exactAgreement(interner: Interner, mExact: number, effectiveN: number, share = 1): { tf: Float32Array<ArrayBuffer>; uExact: number } {
+function exactAgreement(
+	interner: Interner,
+	mExact: number,
+	effectiveN: number,
+	share = 1,
+): { tf: Float32Array<ArrayBuffer>; uExact: number } {
 	const tf = new Float32Array(interner.size);
 	let sumSquares = 0;
 	for (let id = 0; id < interner.size; id++) {
@@ -148,7 +171,10 @@ function exactAgreement(interner: Interner, mExact: number, effectiveN: number, 
 		tf[id] = tfBits(mExact, c, effectiveN / share);
 		sumSquares += c * Math.max(c - 1, 0);
 	}
-	return { tf, uExact: clampU((share * sumSquares) / (effectiveN * effectiveN), effectiveN / share) };
+	return {
+		tf,
+		uExact: clampU((share * sumSquares) / (effectiveN * effectiveN), effectiveN / share),
+	};
 }
 
 /**
@@ -223,8 +249,14 @@ export class SetColumn extends FieldColumn {
 	protected prepareExact(effectiveN: number): number {
 		const method = this.rule.method;
 		const total = this.start[this.start.length - 1];
-		const identifier = method === 'phone' || method === 'email' || (total > 0 && this.interner.size / total >= 0.7);
-		const { tf, uExact } = exactAgreement(this.interner, this.m[1], effectiveN, identifier ? STRANGER_SHARE : 1);
+		const identifier =
+			method === 'phone' || method === 'email' || (total > 0 && this.interner.size / total >= 0.7);
+		const { tf, uExact } = exactAgreement(
+			this.interner,
+			this.m[1],
+			effectiveN,
+			identifier ? STRANGER_SHARE : 1,
+		);
 		this.tf = tf;
 		return uExact;
 	}
@@ -266,8 +298,10 @@ export class SetColumn extends FieldColumn {
 
 	raw(contact: Contact): unknown {
 		const field = this.rule.field;
-		if (this.rule.method === 'phone' && (field === 'phones' || field === 'phone')) return collect(contact.phones, contact.phone);
-		if (this.rule.method === 'email' && (field === 'emails' || field === 'email')) return collect(contact.emails, contact.email);
+		if (this.rule.method === 'phone' && (field === 'phones' || field === 'phone'))
+			return collect(contact.phones, contact.phone);
+		if (this.rule.method === 'email' && (field === 'emails' || field === 'email'))
+			return collect(contact.emails, contact.email);
 		return contact[field];
 	}
 }
@@ -295,9 +329,15 @@ export class TextColumn extends FieldColumn {
 		super(rule);
 		this.m = PRIORS.text;
 		const method = rule.method;
-		this.min = rule.minSimilarity ?? (method === 'jaroWinkler' ? 0.88 : method === 'dice' ? 0.7 : 0.8);
+		this.min =
+			rule.minSimilarity ?? (method === 'jaroWinkler' ? 0.88 : method === 'dice' ? 0.7 : 0.8);
 		this.high = this.min + (1 - this.min) / 2;
-		this.sim = method === 'jaroWinkler' ? (a, b) => jaroWinkler(a, b) : method === 'dice' ? (a, b) => dice(a, b) : levenshteinRatio;
+		this.sim =
+			method === 'jaroWinkler'
+				? (a, b) => jaroWinkler(a, b)
+				: method === 'dice'
+					? (a, b) => dice(a, b)
+					: levenshteinRatio;
 		const n = contacts.length;
 		// Filled (not `new Array(n)`): V8 keeps large preallocated arrays as slow dictionaries.
 		this.folded = filled(n, '');
@@ -345,7 +385,10 @@ export class TextColumn extends FieldColumn {
 				let roman = romanByFolded.get(folded);
 				if (!romanByFolded.has(folded)) {
 					const spellings = romanizations(folded);
-					roman = spellings.length === 0 ? undefined : spellings.flatMap((spelling) => [spelling, sortedWords(spelling)]);
+					roman =
+						spellings.length === 0
+							? undefined
+							: spellings.flatMap((spelling) => [spelling, sortedWords(spelling)]);
 					romanByFolded.set(folded, roman);
 				}
 				this.roman[i] = roman;
@@ -684,12 +727,16 @@ export function phoneKeyer(context: ReadContext): (raw: unknown, contact: Contac
 		if (SEPARATED_DIGITS.test(text)) {
 			const digits = text.replace(NON_DIGITS, '');
 			if (text.trimStart().startsWith('+')) {
-				if (digits.length >= 8 && digits.length <= 15 && digits.charCodeAt(0) !== 48) return `+${digits}`;
+				if (digits.length >= 8 && digits.length <= 15 && digits.charCodeAt(0) !== 48)
+					return `+${digits}`;
 				cleaned = `+${digits}`;
 			} else cleaned = digits;
 		}
 		const hint = contact[context.countryField];
-		let country = typeof hint === 'string' && hint.length === 2 ? hint.toUpperCase() : (context.defaultCountry ?? '');
+		let country =
+			typeof hint === 'string' && hint.length === 2
+				? hint.toUpperCase()
+				: (context.defaultCountry ?? '');
 		if (country && !isSupportedCountry(country)) country = context.defaultCountry ?? '';
 		const cacheKey = `${country}|${cleaned}`;
 		let key = cache.get(cacheKey);
@@ -714,9 +761,12 @@ export function phoneKeyer(context: ReadContext): (raw: unknown, contact: Contac
 function quickKey(digits: string, country: string): string | undefined {
 	if (!country || digits.length < 6 || digits.length > 17) return undefined;
 	const code = getCountryCallingCode(country as CountryCode);
-	const internationalFirst = digits.startsWith(code) && digits.length - code.length >= 8 && !digits.startsWith('0');
+	const internationalFirst =
+		digits.startsWith(code) && digits.length - code.length >= 8 && !digits.startsWith('0');
 	for (const international of internationalFirst ? [true, false] : [false, true]) {
-		const parsed = international ? parsePhoneNumberFromString(`+${digits}`) : parsePhoneNumberFromString(digits, country as CountryCode);
+		const parsed = international
+			? parsePhoneNumberFromString(`+${digits}`)
+			: parsePhoneNumberFromString(digits, country as CountryCode);
 		if (parsed && parsed.isValid()) return parsed.number;
 	}
 	return fallbackKey(digits, country);
@@ -730,7 +780,8 @@ function fallbackKey(cleaned: string, country: string): string {
 	if (digits.length < 7) return '';
 	if (cleaned.startsWith('+')) return `+${digits}`;
 	if (country && isSupportedCountry(country)) {
-		if (TRUNK_EIGHT.has(country) && digits.length === 11 && digits.startsWith('8')) digits = digits.slice(1);
+		if (TRUNK_EIGHT.has(country) && digits.length === 11 && digits.startsWith('8'))
+			digits = digits.slice(1);
 		else if (digits.startsWith('0') && !digits.startsWith('00')) digits = digits.slice(1);
 		else {
 			const code = getCountryCallingCode(country as CountryCode);
@@ -787,7 +838,8 @@ function collect(...values: unknown[]): unknown[] {
 	for (const value of values) {
 		if (value === undefined || value === null || value === '') continue;
 		if (Array.isArray(value)) {
-			for (const item of value) if (item !== undefined && item !== null && item !== '') out.push(item);
+			for (const item of value)
+				if (item !== undefined && item !== null && item !== '') out.push(item);
 		} else out.push(value);
 	}
 	return out;
@@ -803,7 +855,8 @@ export function filled<T>(n: number, value: T): T[] {
 function textOf(value: unknown): string {
 	if (typeof value === 'string') return value;
 	if (typeof value === 'number') return String(value);
-	if (Array.isArray(value)) return value.filter((v) => typeof v === 'string' || typeof v === 'number').join(' ');
+	if (Array.isArray(value))
+		return value.filter((v) => typeof v === 'string' || typeof v === 'number').join(' ');
 	return '';
 }
 
@@ -816,7 +869,11 @@ function scriptOf(folded: string): number {
 	return 0;
 }
 
-export function createColumn(rule: FieldRule, contacts: Contact[], context: ReadContext): FieldColumn {
+export function createColumn(
+	rule: FieldRule,
+	contacts: Contact[],
+	context: ReadContext,
+): FieldColumn {
 	switch (rule.method) {
 		case 'phone':
 		case 'email':

@@ -11,9 +11,29 @@ import { createColumn, MISSING } from './fields';
 import type { ReadContext } from './fields';
 import { chooseSurvivor, mergeGroup } from './merge';
 import { normalizeEmail, productKey } from './normalize';
-import type { Contact, DedupOptions, DedupResult, FieldRule, MatchReason, MergedContact, PairExplanation } from './types';
+import type {
+	Contact,
+	DedupOptions,
+	DedupResult,
+	FieldRule,
+	MatchReason,
+	MergedContact,
+	PairExplanation,
+} from './types';
 
-export type { Contact, DedupOptions, DedupResult, DedupStats, FieldRule, MatchMethod, MatchReason, MergedContact, MergeLogEntry, PairExplanation, Purchase } from './types';
+export type {
+	Contact,
+	DedupOptions,
+	DedupResult,
+	DedupStats,
+	FieldRule,
+	MatchMethod,
+	MatchReason,
+	MergedContact,
+	MergeLogEntry,
+	PairExplanation,
+	Purchase,
+} from './types';
 export { dice, jaroWinkler, levenshtein, levenshteinRatio } from './similarity';
 
 /** WhatsApp CRM defaults: any shared number, BSUID, email, the name, products bought close together. */
@@ -52,19 +72,30 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 	const seen = new Set<string>();
 	for (let i = 0; i < n; i++) {
 		const id = contacts[i]?.id;
-		if (typeof id !== 'string' || id === '') throw new TypeError(`contact ${i} has no id: every contact needs a text id`);
-		if (seen.has(id)) throw new TypeError(`contact ${i} repeats the id "${id}": ids must be unique`);
+		if (typeof id !== 'string' || id === '')
+			throw new TypeError(`contact ${i} has no id: every contact needs a text id`);
+		if (seen.has(id))
+			throw new TypeError(`contact ${i} repeats the id "${id}": ids must be unique`);
 		seen.add(id);
 	}
 	seen.clear();
 
 	const threshold = opts.threshold ?? DEFAULT_OPTIONS.threshold;
-	const reviewThreshold = Math.min(opts.reviewThreshold ?? DEFAULT_OPTIONS.reviewThreshold, threshold);
-	if (!(threshold > 0 && threshold < 1)) throw new RangeError('threshold is a probability strictly between 0 and 1');
+	const reviewThreshold = Math.min(
+		opts.reviewThreshold ?? DEFAULT_OPTIONS.reviewThreshold,
+		threshold,
+	);
+	if (!(threshold > 0 && threshold < 1))
+		throw new RangeError('threshold is a probability strictly between 0 and 1');
 	const context: ReadContext = {
 		defaultCountry: opts.defaultCountry,
 		countryField: opts.countryField ?? DEFAULT_OPTIONS.countryField,
-		productMap: new Map(Object.entries(opts.productMap ?? {}).map(([from, to]) => [productKey(from), productKey(to) || from])),
+		productMap: new Map(
+			Object.entries(opts.productMap ?? {}).map(([from, to]) => [
+				productKey(from),
+				productKey(to) || from,
+			]),
+		),
 		purchaseWindowDays: opts.purchaseWindowDays ?? DEFAULT_OPTIONS.purchaseWindowDays,
 		gmailNormalize: opts.gmailNormalize ?? DEFAULT_OPTIONS.gmailNormalize,
 	};
@@ -178,7 +209,11 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 	const idClusters: string[][] = [];
 	const merged: MergedContact[] = [];
 	const mergeMap: Record<string, string> = {};
-	const groups = clusters.map((members, c) => ({ members, c, ids: members.map((i) => contacts[i].id).sort() }));
+	const groups = clusters.map((members, c) => ({
+		members,
+		c,
+		ids: members.map((i) => contacts[i].id).sort(),
+	}));
 	groups.sort((x, y) => (x.ids[0] < y.ids[0] ? -1 : x.ids[0] > y.ids[0] ? 1 : 0));
 	for (const { members, c, ids } of groups) {
 		idClusters.push(ids);

@@ -9,7 +9,14 @@ import type { Contact, DedupOptions, MergeLogEntry, MergedContact, PairExplanati
 /** Fields whose values are lists to union, even when a record holds a single value. */
 const LIST_FIELDS = new Set(['phones', 'emails', 'tags', 'conversationIds', 'purchases']);
 /** Fields managed by the merge itself. */
-const OWN_FIELDS = new Set(['id', 'mergedFrom', 'mergeLog', 'matchedBy', 'fieldUpdatedAt', 'updatedAt']);
+const OWN_FIELDS = new Set([
+	'id',
+	'mergedFrom',
+	'mergeLog',
+	'matchedBy',
+	'fieldUpdatedAt',
+	'updatedAt',
+]);
 
 export interface MergeHelpers {
 	/** Identity of a phone or email inside a list, so "+852 9123 4567" and "91234567" count once. */
@@ -32,7 +39,12 @@ function fieldTime(contact: Contact, field: string): number {
 }
 
 function isEmpty(value: unknown): boolean {
-	return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+	return (
+		value === undefined ||
+		value === null ||
+		value === '' ||
+		(Array.isArray(value) && value.length === 0)
+	);
 }
 
 function completeness(contact: Contact): number {
@@ -47,7 +59,10 @@ function completeness(contact: Contact): number {
 }
 
 /** Orders the members so the survivor is first; ties fall to completeness, recency, then id. */
-export function chooseSurvivor(members: Contact[], rule: NonNullable<DedupOptions['survivor']>): Contact[] {
+export function chooseSurvivor(
+	members: Contact[],
+	rule: NonNullable<DedupOptions['survivor']>,
+): Contact[] {
 	const info = members.map((contact) => {
 		const created = toMillis(contact.createdAt);
 		const updated = updatedAt(contact);
@@ -55,7 +70,11 @@ export function chooseSurvivor(members: Contact[], rule: NonNullable<DedupOption
 			contact,
 			complete: completeness(contact),
 			recent: Number.isFinite(updated) ? updated : Number.NEGATIVE_INFINITY,
-			old: Number.isFinite(created) ? created : Number.isFinite(updated) ? updated : Number.POSITIVE_INFINITY,
+			old: Number.isFinite(created)
+				? created
+				: Number.isFinite(updated)
+					? updated
+					: Number.POSITIVE_INFINITY,
 		};
 	});
 	info.sort((x, y) => {
@@ -64,7 +83,8 @@ export function chooseSurvivor(members: Contact[], rule: NonNullable<DedupOption
 		else if (rule === 'oldest') order = x.old - y.old;
 		if (order === 0 || Number.isNaN(order)) order = y.complete - x.complete;
 		if (order === 0) order = y.recent - x.recent;
-		if (order === 0 || Number.isNaN(order)) order = x.contact.id < y.contact.id ? -1 : x.contact.id > y.contact.id ? 1 : 0;
+		if (order === 0 || Number.isNaN(order))
+			order = x.contact.id < y.contact.id ? -1 : x.contact.id > y.contact.id ? 1 : 0;
 		return order;
 	});
 	return info.map((entry) => entry.contact);
@@ -75,13 +95,21 @@ function identity(value: unknown): string {
 	if (value === null || typeof value !== 'object') return `${typeof value}:${String(value)}`;
 	return JSON.stringify(value, (_key, v: unknown) =>
 		v && typeof v === 'object' && !Array.isArray(v)
-			? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+			? Object.fromEntries(
+					Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+						a < b ? -1 : a > b ? 1 : 0,
+					),
+				)
 			: v,
 	);
 }
 
 /** `ordered`: survivor first. */
-export function mergeGroup(ordered: Contact[], matchedBy: PairExplanation[], helpers: MergeHelpers): MergedContact {
+export function mergeGroup(
+	ordered: Contact[],
+	matchedBy: PairExplanation[],
+	helpers: MergeHelpers,
+): MergedContact {
 	const survivor = ordered[0];
 	const merged: Record<string, unknown> = {};
 	const mergeLog: MergeLogEntry[] = [];
@@ -149,10 +177,20 @@ export function mergeGroup(ordered: Contact[], matchedBy: PairExplanation[], hel
 			if (rejectedSeen.has(id)) continue;
 			rejectedSeen.add(id);
 			const at = fieldTime(contact, key);
-			rejected.push({ value: contact[key], from: contact.id, ...(Number.isFinite(at) ? { at } : {}) });
+			rejected.push({
+				value: contact[key],
+				from: contact.id,
+				...(Number.isFinite(at) ? { at } : {}),
+			});
 		}
 		if (rejected.length > 0) {
-			mergeLog.push({ field: key, value: winner[key], from: winner.id, ...(Number.isFinite(winnerAt) ? { at: winnerAt } : {}), rejected });
+			mergeLog.push({
+				field: key,
+				value: winner[key],
+				from: winner.id,
+				...(Number.isFinite(winnerAt) ? { at: winnerAt } : {}),
+				rejected,
+			});
 		}
 	}
 	// Every number and address any record had stays reachable in the lists.

@@ -13,7 +13,8 @@ const TRADITIONAL =
 	'榮荣興兴發发賢贤達达衛卫誠诚僑侨寧宁鎮镇學学長长開开權权聰聪順顺愛爱書书蘭兰潔洁燁烨憶忆鈞钧進进韋韦誼谊慶庆嶺岭鳴鸣' +
 	'義义禮礼賓宾麟麟湯汤溫温葦苇黎黎嚴严彭彭蔣蒋沈沈盛盛薛薛閻阎戴戴鄺邝傅傅鄔邬姚姚範范歐欧陽阳邱邱駱骆聶聂顏颜';
 const TO_SIMPLIFIED = new Map<number, string>();
-for (let i = 0; i + 1 < TRADITIONAL.length; i += 2) TO_SIMPLIFIED.set(TRADITIONAL.charCodeAt(i), TRADITIONAL[i + 1]);
+for (let i = 0; i + 1 < TRADITIONAL.length; i += 2)
+	TO_SIMPLIFIED.set(TRADITIONAL.charCodeAt(i), TRADITIONAL[i + 1]);
 
 const PLAIN = /^[a-z0-9 ]*$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -28,7 +29,11 @@ const HAN = /[\u3400-\u9fff\uf900-\ufaff]/g;
  */
 export function foldText(raw: string): string {
 	if (PLAIN.test(raw)) return raw.trim().replace(/ {2,}/g, ' ');
-	if (PRINTABLE_ASCII.test(raw)) return raw.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+	if (PRINTABLE_ASCII.test(raw))
+		return raw
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, ' ')
+			.trim();
 	let text = raw.normalize('NFKD').replace(LATIN_MARKS, '$1').normalize('NFC').toLowerCase();
 	text = text.replace(/ё/g, 'е');
 	if (CJK.test(text)) {
@@ -79,7 +84,12 @@ export function normalizeEmail(raw: unknown, gmail: boolean): string {
 /** Exact-method values: trimmed, case-folded, inner spaces collapsed. */
 export function normalizeExact(raw: unknown): string {
 	if (raw === undefined || raw === null) return '';
-	const text = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : JSON.stringify(raw);
+	const text =
+		typeof raw === 'string'
+			? raw
+			: typeof raw === 'number' || typeof raw === 'boolean'
+				? String(raw)
+				: JSON.stringify(raw);
 	if (PLAIN.test(text)) return text.trim();
 	return text.trim().toLowerCase().replace(/\s+/g, ' ');
 }
@@ -87,7 +97,10 @@ export function normalizeExact(raw: unknown): string {
 /** Product codes compared without case, spaces or punctuation: "iPhone15 Pro Max" = "IPHONE 15 PRO-MAX". */
 export function productKey(raw: unknown): string {
 	if (typeof raw !== 'string' && typeof raw !== 'number') return '';
-	return String(raw).normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+	return String(raw)
+		.normalize('NFKC')
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
 /**
@@ -121,7 +134,9 @@ function ymd(year: number, month: number, day: number): number {
 
 function ymdOfMillis(ms: number): number {
 	const d = new Date(ms);
-	return Number.isNaN(d.getTime()) ? 0 : ymd(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+	return Number.isNaN(d.getTime())
+		? 0
+		: ymd(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
 
 /** ms epoch of an ISO string or number; NaN when absent or unreadable. */
@@ -178,8 +193,41 @@ for (const entry of HAN_ROMAN.split(' ')) {
 }
 
 const CYRILLIC_LATIN: Record<string, string> = {
-	а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm', н: 'n', о: 'o', п: 'p', р: 'r',
-	с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch', ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya', і: 'i', ї: 'yi', є: 'ye',
+	а: 'a',
+	б: 'b',
+	в: 'v',
+	г: 'g',
+	д: 'd',
+	е: 'e',
+	ж: 'zh',
+	з: 'z',
+	и: 'i',
+	й: 'y',
+	к: 'k',
+	л: 'l',
+	м: 'm',
+	н: 'n',
+	о: 'o',
+	п: 'p',
+	р: 'r',
+	с: 's',
+	т: 't',
+	у: 'u',
+	ф: 'f',
+	х: 'kh',
+	ц: 'ts',
+	ч: 'ch',
+	ш: 'sh',
+	щ: 'shch',
+	ъ: '',
+	ы: 'y',
+	ь: '',
+	э: 'e',
+	ю: 'yu',
+	я: 'ya',
+	і: 'i',
+	ї: 'yi',
+	є: 'ye',
 };
 
 /**

@@ -35,7 +35,8 @@ export interface Contact {
  * - `date`: the same day whatever the format; a one-digit slip or day/month swap counts as close.
  * - `purchases`: the same product code bought within `purchaseWindowDays`.
  */
-export type MatchMethod = 'exact' | 'phone' | 'email' | 'levenshtein' | 'jaroWinkler' | 'dice' | 'date' | 'purchases';
+export type MatchMethod =
+	'exact' | 'phone' | 'email' | 'levenshtein' | 'jaroWinkler' | 'dice' | 'date' | 'purchases';
 
 export interface FieldRule {
 	field: string;

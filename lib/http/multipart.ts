@@ -20,9 +20,14 @@ export function multipartBody(parts: MultipartPart[]): MultipartBody {
 	for (const part of parts) {
 		let headers = `Content-Disposition: form-data; name="${headerText(part.name)}"`;
 		// A name beyond ASCII ("發票.pdf") goes as UTF-8 in `filename`: RFC 7578 forbids `filename*` in form data.
-		if ('data' in part) headers += `; filename="${headerText(part.fileName)}"\r\nContent-Type: ${part.contentType}`;
+		if ('data' in part)
+			headers += `; filename="${headerText(part.fileName)}"\r\nContent-Type: ${part.contentType}`;
 		else if (part.contentType) headers += `\r\nContent-Type: ${part.contentType}`;
-		chunks.push(Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`), 'data' in part ? part.data : Buffer.from(part.value, 'utf8'), Buffer.from('\r\n'));
+		chunks.push(
+			Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`),
+			'data' in part ? part.data : Buffer.from(part.value, 'utf8'),
+			Buffer.from('\r\n'),
+		);
 	}
 	chunks.push(Buffer.from(`--${boundary}--\r\n`));
 	return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };

@@ -72,7 +72,10 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
 			for (const [name, value] of Object.entries(response.headers ?? {})) {
 				if (value !== undefined && value !== null) flatHeaders[name.toLowerCase()] = String(value);
 			}
-			const body = request.responseType === 'arraybuffer' ? Buffer.from(response.data as ArrayBuffer) : response.data;
+			const body =
+				request.responseType === 'arraybuffer'
+					? Buffer.from(response.data as ArrayBuffer)
+					: response.data;
 			return { status: response.status, headers: flatHeaders, body };
 		} catch (error) {
 			throw new TransportError(request, (error as { code?: string }).code);

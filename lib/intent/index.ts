@@ -1,8 +1,33 @@
-export { BUILT_IN_PACKS, BUILT_IN_TAGS, INTENT_TAGS, createTagger, phrasesOf, tagMessage } from './tagger';
-export type { CustomRule, Intent, IntentTag, LanguagePack, TagResult, Tagger, TaggerOptions, TaggerRule } from './tagger';
+export {
+	BUILT_IN_PACKS,
+	BUILT_IN_TAGS,
+	INTENT_TAGS,
+	createTagger,
+	phrasesOf,
+	tagMessage,
+} from './tagger';
+export type {
+	CustomRule,
+	Intent,
+	IntentTag,
+	LanguagePack,
+	TagResult,
+	Tagger,
+	TaggerOptions,
+	TaggerRule,
+} from './tagger';
 export { detectLanguage } from './language';
 export type { Language } from './language';
 export { fold } from './normalize';
 export { sentimentFromScore } from './sentiment';
 export { tierCustomer } from './tiers';
-export type { CustomerHistory, HistoryMessage, Purchase, Segment, Tier, TierOptions, TierResult, TimeInput } from './tiers';
+export type {
+	CustomerHistory,
+	HistoryMessage,
+	Purchase,
+	Segment,
+	Tier,
+	TierOptions,
+	TierResult,
+	TimeInput,
+} from './tiers';

@@ -136,11 +136,52 @@ const NEGATABLE = new Set<string>(['price_objection', 'purchase_intent', 'compla
 
 /** Weak evidence of a tag does not count when one of these tags is found in the same message. */
 const SUPPRESSED_BY: Readonly<Record<string, readonly string[]>> = {
-	price_inquiry: ['price_objection', 'discount_inquiry', 'quote_request', 'shipping_info', 'payment', 'order_status', 'return_exchange', 'purchase_intent'],
-	discount_inquiry: ['quote_request', 'store_location', 'payment', 'shipping_info', 'order_status', 'price_objection'],
+	price_inquiry: [
+		'price_objection',
+		'discount_inquiry',
+		'quote_request',
+		'shipping_info',
+		'payment',
+		'order_status',
+		'return_exchange',
+		'purchase_intent',
+	],
+	discount_inquiry: [
+		'quote_request',
+		'store_location',
+		'payment',
+		'shipping_info',
+		'order_status',
+		'price_objection',
+	],
 	price_objection: ['discount_inquiry', 'complaint'],
-	purchase_intent: ['return_exchange', 'complaint', 'human_handoff', 'opt_out', 'order_status', 'discount_inquiry', 'quote_request', 'product_question', 'price_inquiry', 'shipping_info', 'price_objection', 'payment'],
-	product_question: ['return_exchange', 'order_status', 'discount_inquiry', 'store_location', 'payment', 'shipping_info', 'quote_request', 'human_handoff', 'opt_out', 'complaint', 'purchase_intent'],
+	purchase_intent: [
+		'return_exchange',
+		'complaint',
+		'human_handoff',
+		'opt_out',
+		'order_status',
+		'discount_inquiry',
+		'quote_request',
+		'product_question',
+		'price_inquiry',
+		'shipping_info',
+		'price_objection',
+		'payment',
+	],
+	product_question: [
+		'return_exchange',
+		'order_status',
+		'discount_inquiry',
+		'store_location',
+		'payment',
+		'shipping_info',
+		'quote_request',
+		'human_handoff',
+		'opt_out',
+		'complaint',
+		'purchase_intent',
+	],
 	shipping_info: ['order_status', 'payment', 'return_exchange', 'complaint', 'purchase_intent'],
 	order_status: ['return_exchange', 'shipping_info', 'purchase_intent', 'complaint'],
 	return_exchange: ['product_question', 'opt_out', 'purchase_intent'],
@@ -194,7 +235,13 @@ export function phrasesOf(list: string | undefined): string[] {
 		.filter(Boolean);
 }
 
-function entryOf(raw: string, kind: number, weight: number, negatable: boolean, language?: string): Entry | undefined {
+function entryOf(
+	raw: string,
+	kind: number,
+	weight: number,
+	negatable: boolean,
+	language?: string,
+): Entry | undefined {
 	let phrase = raw.trim();
 	let w = weight;
 	if (phrase.startsWith('~~')) {
@@ -217,7 +264,8 @@ function entryOf(raw: string, kind: number, weight: number, negatable: boolean, 
 	if (!prefix && isWordChar(last)) flags |= RIGHT;
 	if (prefix) flags |= PREFIX;
 	const lastClass = CHAR_CLASS[last];
-	if (!prefix && (lastClass === CharClass.Thai || lastClass === CharClass.ThaiMark)) flags |= THAI_END;
+	if (!prefix && (lastClass === CharClass.Thai || lastClass === CharClass.ThaiMark))
+		flags |= THAI_END;
 	return { phrase, kind, weight: w, flags, language };
 }
 
@@ -281,8 +329,13 @@ class Automaton {
 function endsWithAt(text: string, end: number, word: string): boolean {
 	const start = end - word.length;
 	if (start < 0) return false;
-	for (let k = 0; k < word.length; k++) if (FOLD[text.charCodeAt(start + k)] !== word.charCodeAt(k)) return false;
-	return !(start > 0 && isWordChar(word.charCodeAt(0)) && isWordChar(FOLD[text.charCodeAt(start - 1)]));
+	for (let k = 0; k < word.length; k++)
+		if (FOLD[text.charCodeAt(start + k)] !== word.charCodeAt(k)) return false;
+	return !(
+		start > 0 &&
+		isWordChar(word.charCodeAt(0)) &&
+		isWordChar(FOLD[text.charCodeAt(start - 1)])
+	);
 }
 
 function skipSpacesLeft(text: string, pos: number): number {
@@ -298,7 +351,9 @@ function skipSpacesLeft(text: string, pos: number): number {
 /** Does a match ending at `end` touch one starting at `start`: adjacent, or words apart by spaces only? */
 function touching(text: string, end: number, start: number): boolean {
 	if (end === start) return true;
-	return end < start && isWordChar(FOLD[text.charCodeAt(end - 1)]) && skipSpacesLeft(text, start) === end;
+	return (
+		end < start && isWordChar(FOLD[text.charCodeAt(end - 1)]) && skipSpacesLeft(text, start) === end
+	);
 }
 
 /** Are there no letters (of any script) outside [start, end)? */
@@ -317,7 +372,9 @@ function onlyLetters(text: string, start: number, end: number): boolean {
 function regexOf(pattern: string | RegExp): RegExp {
 	if (typeof pattern === 'string') return new RegExp(pattern, 'iu');
 	// A global or sticky regex keeps state between calls: run a clean copy.
-	return pattern.global || pattern.sticky ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')) : pattern;
+	return pattern.global || pattern.sticky
+		? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''))
+		: pattern;
 }
 
 function sameLanguage(detected: string, wanted: string | undefined): boolean {
@@ -365,7 +422,8 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		for (const tag of INTENT_TAGS) {
 			const id = tagId.get(tag);
 			if (id === undefined) continue;
-			for (const phrase of phrasesOf(pack.tags[tag])) add(entryOf(phrase, id, STRONG, NEGATABLE.has(tag)));
+			for (const phrase of phrasesOf(pack.tags[tag]))
+				add(entryOf(phrase, id, STRONG, NEGATABLE.has(tag)));
 		}
 		for (const phrase of phrasesOf(pack.neutral)) add(entryOf(phrase, NEUTRAL, 0, false));
 		for (const phrase of phrasesOf(pack.positive)) add(entryOf(phrase, SENTIMENT, 1, true));
@@ -377,14 +435,18 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			if (id !== undefined) patterns.push({ tag: id, re: p.re, weight: p.weight ?? STRONG });
 		}
 	}
-	for (const [emoji, weight] of EMOJI) add({ phrase: fold(emoji), kind: SENTIMENT, weight, flags: 0 });
+	for (const [emoji, weight] of EMOJI)
+		add({ phrase: fold(emoji), kind: SENTIMENT, weight, flags: 0 });
 
 	for (const rule of opts.rules ?? []) {
-		if (!rule || typeof rule.tag !== 'string' || rule.tag === '') throw new Error('every tagger rule needs a tag');
+		if (!rule || typeof rule.tag !== 'string' || rule.tag === '')
+			throw new Error('every tagger rule needs a tag');
 		const id = idOf(rule.tag);
 		const weight = rule.confidence ?? STRONG;
-		for (const keyword of rule.keywords ?? []) add(entryOf(keyword, id, weight, false, rule.language));
-		for (const pattern of rule.patterns ?? []) patterns.push({ tag: id, re: regexOf(pattern), weight, language: rule.language });
+		for (const keyword of rule.keywords ?? [])
+			add(entryOf(keyword, id, weight, false, rule.language));
+		for (const pattern of rule.patterns ?? [])
+			patterns.push({ tag: id, re: regexOf(pattern), weight, language: rule.language });
 	}
 	// Longest first, so the first intensifier that fits is the longest.
 	intensifiers.sort((a, b) => b.length - a.length);
@@ -396,15 +458,23 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const flags = Uint8Array.from(entries, (e) => e.flags);
 	const entryLanguage = entries.map((e) => e.language);
 	const anyEntryLanguage = entryLanguage.some((l) => l !== undefined);
-	const suppressors = tags.map((t) => (SUPPRESSED_BY[t] ?? []).map((s) => tagId.get(s)).filter((s): s is number => s !== undefined));
+	const suppressors = tags.map((t) =>
+		(SUPPRESSED_BY[t] ?? []).map((s) => tagId.get(s)).filter((s): s is number => s !== undefined),
+	);
 	const tagSentiment = tags.map((t) => TAG_SENTIMENT[t] ?? 0);
 	const tagCount = tags.length;
 	const priceTag = tagId.get('price_inquiry') ?? -3;
-	const absorbing = new Set(ABSORBS_PRICE.map((t) => tagId.get(t)).filter((t): t is number => t !== undefined));
+	const absorbing = new Set(
+		ABSORBS_PRICE.map((t) => tagId.get(t)).filter((t): t is number => t !== undefined),
+	);
 	const overrides: [number, number[]][] = [];
 	for (const [over, list] of Object.entries(OVERRIDES)) {
 		const id = tagId.get(over);
-		if (id !== undefined) overrides.push([id, list.map((t) => tagId.get(t)).filter((t): t is number => t !== undefined)]);
+		if (id !== undefined)
+			overrides.push([
+				id,
+				list.map((t) => tagId.get(t)).filter((t): t is number => t !== undefined),
+			]);
 	}
 
 	// Per-call scratch, reused: tagging is synchronous.
@@ -441,13 +511,15 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			if (!mKeep[b] || !absorbing.has(kind[mEntry[b]])) continue;
 			if (touching(text, mEnd[b], mStart[a])) return true;
 			// Before it only in Chinese (幾錢運費); Thai runs sentences together (ราคาเท่าไหร่ส่งฟรีไหม).
-			if (mEnd[a] === mStart[b] && CHAR_CLASS[text.charCodeAt(mEnd[a] - 1)] === CharClass.Han) return true;
+			if (mEnd[a] === mStart[b] && CHAR_CLASS[text.charCodeAt(mEnd[a] - 1)] === CharClass.Han)
+				return true;
 		}
 		return false;
 	};
 
 	const tag = (input: string): TagResult => {
-		if (typeof input !== 'string' || input === '') return { language: 'und', intents: [], sentiment: 0.5 };
+		if (typeof input !== 'string' || input === '')
+			return { language: 'und', intents: [], sentiment: 0.5 };
 		const text = input;
 		const n = text.length;
 		const counts: ScriptCounts = emptyCounts();
@@ -468,7 +540,12 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 				if (end < n) {
 					const next = FOLD[text.charCodeAt(end)];
 					// English plurals: "credit cards", "tracking numbers" end a phrase too.
-					if (f & RIGHT && isWordChar(next) && !(next === 0x73 && (end + 1 === n || !isWordChar(FOLD[text.charCodeAt(end + 1)])))) continue;
+					if (
+						f & RIGHT &&
+						isWordChar(next) &&
+						!(next === 0x73 && (end + 1 === n || !isWordChar(FOLD[text.charCodeAt(end + 1)])))
+					)
+						continue;
 					if (f & THAI_END && CHAR_CLASS[next] === CharClass.ThaiMark) continue;
 				}
 				if (matches === capacity) {
@@ -502,7 +579,11 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			let inside = false;
 			for (let b = 0; b < matches && !inside; b++) {
 				if (b === a || mEnd[b] - mStart[b] <= mEnd[a] - mStart[a]) continue;
-				if (mStart[b] <= mStart[a] && mEnd[b] >= mEnd[a] && !(k === SENTIMENT && kind[mEntry[b]] === NEUTRAL)) {
+				if (
+					mStart[b] <= mStart[a] &&
+					mEnd[b] >= mEnd[a] &&
+					!(k === SENTIMENT && kind[mEntry[b]] === NEUTRAL)
+				) {
 					inside = anyEntryLanguage ? sameLanguage(language, entryLanguage[mEntry[b]]) : true;
 				}
 			}
@@ -555,8 +636,18 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		for (let t = 0; t < tagCount; t++) {
 			const confidence = 1 - miss[t];
 			if (confidence < threshold) continue;
-			if (!strong[t] && suppressors[t].some((s) => 1 - miss[s] >= threshold && (strong[s] || !suppressors[s].includes(t)))) continue;
-			intents.push({ tag: tags[t], confidence: Math.min(0.99, Math.round(confidence * 100) / 100), evidence: evidence[t] ?? [] });
+			if (
+				!strong[t] &&
+				suppressors[t].some(
+					(s) => 1 - miss[s] >= threshold && (strong[s] || !suppressors[s].includes(t)),
+				)
+			)
+				continue;
+			intents.push({
+				tag: tags[t],
+				confidence: Math.min(0.99, Math.round(confidence * 100) / 100),
+				evidence: evidence[t] ?? [],
+			});
 			score += tagSentiment[t];
 		}
 		intents.sort((x, y) => y.confidence - x.confidence);
@@ -578,11 +669,15 @@ const taggersByKey = new Map<string, Tagger>();
 const KEYED_TAGGERS = 32;
 
 function isDefault(opts: TaggerOptions): boolean {
-	return !opts.disable?.length && !opts.rules?.length && !opts.languages && opts.threshold === undefined;
+	return (
+		!opts.disable?.length && !opts.rules?.length && !opts.languages && opts.threshold === undefined
+	);
 }
 
 function keyOf(opts: TaggerOptions): string {
-	return JSON.stringify(opts, (_key, value: unknown) => (value instanceof RegExp ? `/${value.source}/${value.flags}` : value));
+	return JSON.stringify(opts, (_key, value: unknown) =>
+		value instanceof RegExp ? `/${value.source}/${value.flags}` : value,
+	);
 }
 
 /**
@@ -599,7 +694,8 @@ export function tagMessage(text: string, opts?: TaggerOptions): TagResult {
 		tagger = taggersByKey.get(key);
 		if (!tagger) {
 			tagger = createTagger(opts);
-			if (taggersByKey.size >= KEYED_TAGGERS) taggersByKey.delete(taggersByKey.keys().next().value as string);
+			if (taggersByKey.size >= KEYED_TAGGERS)
+				taggersByKey.delete(taggersByKey.keys().next().value as string);
 			taggersByKey.set(key, tagger);
 		}
 		taggersByOptions.set(opts, tagger);

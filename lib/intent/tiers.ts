@@ -80,7 +80,13 @@ export interface TierResult {
 }
 
 const DAY = 86_400_000;
-const DEFAULT_INTEREST = ['product_question', 'price_inquiry', 'quote_request', 'discount_inquiry', 'purchase_intent'];
+const DEFAULT_INTEREST = [
+	'product_question',
+	'price_inquiry',
+	'quote_request',
+	'discount_inquiry',
+	'purchase_intent',
+];
 const DEFAULT_PRICE_SENSITIVE = ['discount_inquiry', 'price_objection'];
 
 /** Milliseconds since the epoch; numbers below 1e11 (and digit strings) are read as unix seconds. */
@@ -98,12 +104,17 @@ interface Message {
 }
 
 function tagsOf(message: Partial<HistoryMessage>): Set<string> {
-	if (message.intents) return new Set(message.intents.map((i) => (typeof i === 'string' ? i : i.tag)));
-	if (typeof message.text === 'string') return new Set(tagMessage(message.text).intents.map((i) => i.tag));
+	if (message.intents)
+		return new Set(message.intents.map((i) => (typeof i === 'string' ? i : i.tag)));
+	if (typeof message.text === 'string')
+		return new Set(tagMessage(message.text).intents.map((i) => i.tag));
 	return new Set();
 }
 
-function split(history: CustomerHistory): { messages: Message[]; purchases: { at: number; amount: number }[] } {
+function split(history: CustomerHistory): {
+	messages: Message[];
+	purchases: { at: number; amount: number }[];
+} {
 	const messages: Message[] = [];
 	const purchases: { at: number; amount: number }[] = [];
 	const addPurchase = (p: Purchase | undefined, fallbackAt?: TimeInput): void => {
@@ -116,14 +127,20 @@ function split(history: CustomerHistory): { messages: Message[]; purchases: { at
 			if (!event) continue;
 			addPurchase(event.purchase, event.at);
 			// An event with only a purchase is not a message.
-			const isMessage = event.direction !== undefined || event.intents !== undefined || event.text !== undefined || !event.purchase;
+			const isMessage =
+				event.direction !== undefined ||
+				event.intents !== undefined ||
+				event.text !== undefined ||
+				!event.purchase;
 			const at = toMillis(event.at);
-			if (isMessage && Number.isFinite(at)) messages.push({ at, inbound: event.direction !== 'outbound', tags: tagsOf(event) });
+			if (isMessage && Number.isFinite(at))
+				messages.push({ at, inbound: event.direction !== 'outbound', tags: tagsOf(event) });
 		}
 	} else if (history && typeof history === 'object') {
 		for (const m of history.messages ?? []) {
 			const at = toMillis(m.at);
-			if (Number.isFinite(at)) messages.push({ at, inbound: m.direction !== 'outbound', tags: tagsOf(m) });
+			if (Number.isFinite(at))
+				messages.push({ at, inbound: m.direction !== 'outbound', tags: tagsOf(m) });
 		}
 		for (const p of history.purchases ?? []) addPurchase(p);
 	}
@@ -150,9 +167,14 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
  * - price_sensitive: ≥ 3 customer messages tagged discount_inquiry or price_objection.
  * Messages without direction are the customer's. Every threshold is an option.
  */
-export function tierCustomer(history: CustomerHistory, now: TimeInput = Date.now(), opts: TierOptions = {}): TierResult {
+export function tierCustomer(
+	history: CustomerHistory,
+	now: TimeInput = Date.now(),
+	opts: TierOptions = {},
+): TierResult {
 	const nowMs = toMillis(now);
-	if (!Number.isFinite(nowMs)) throw new Error(`tierCustomer: cannot read the time "${String(now)}"`);
+	if (!Number.isFinite(nowMs))
+		throw new Error(`tierCustomer: cannot read the time "${String(now)}"`);
 	const { messages, purchases } = split(history);
 	const inbound = messages.filter((m) => m.inbound);
 	const tiers: Tier[] = [];
@@ -161,10 +183,14 @@ export function tierCustomer(history: CustomerHistory, now: TimeInput = Date.now
 	const interest = new Set(opts.interestTags ?? DEFAULT_INTEREST);
 	const highDays = opts.highIntentDays ?? 7;
 	const highMin = opts.highIntentMessages ?? 3;
-	const interested = inbound.filter((m) => m.at > nowMs - highDays * DAY && [...m.tags].some((t) => interest.has(t))).length;
+	const interested = inbound.filter(
+		(m) => m.at > nowMs - highDays * DAY && [...m.tags].some((t) => interest.has(t)),
+	).length;
 	if (interested >= highMin) {
 		tiers.push('high_intent');
-		reasons.push(`high_intent: ${plural(interested, 'product or price question')} in the last ${highDays} days`);
+		reasons.push(
+			`high_intent: ${plural(interested, 'product or price question')} in the last ${highDays} days`,
+		);
 	}
 
 	const potentialDays = opts.potentialDays ?? 30;
@@ -172,7 +198,9 @@ export function tierCustomer(history: CustomerHistory, now: TimeInput = Date.now
 	const recent = inbound.filter((m) => m.at > nowMs - potentialDays * DAY).length;
 	if (recent >= 1 && recent <= potentialMax) {
 		tiers.push('potential');
-		reasons.push(`potential: ${plural(recent, 'message')} from the customer in the last ${potentialDays} days`);
+		reasons.push(
+			`potential: ${plural(recent, 'message')} from the customer in the last ${potentialDays} days`,
+		);
 	}
 
 	const lastInbound = inbound.length ? Math.max(...inbound.map((m) => m.at)) : undefined;
@@ -203,8 +231,11 @@ export function tierCustomer(history: CustomerHistory, now: TimeInput = Date.now
 	}
 
 	const sensitiveTags = new Set(opts.priceSensitiveTags ?? DEFAULT_PRICE_SENSITIVE);
-	const sensitiveFrom = opts.priceSensitiveDays === undefined ? -Infinity : nowMs - opts.priceSensitiveDays * DAY;
-	const sensitive = inbound.filter((m) => m.at > sensitiveFrom && [...m.tags].some((t) => sensitiveTags.has(t))).length;
+	const sensitiveFrom =
+		opts.priceSensitiveDays === undefined ? -Infinity : nowMs - opts.priceSensitiveDays * DAY;
+	const sensitive = inbound.filter(
+		(m) => m.at > sensitiveFrom && [...m.tags].some((t) => sensitiveTags.has(t)),
+	).length;
 	if (sensitive >= (opts.priceSensitiveMessages ?? 3)) {
 		tiers.push('price_sensitive');
 		reasons.push(`price_sensitive: ${plural(sensitive, 'discount question or price objection')}`);
@@ -225,13 +256,17 @@ export function tierCustomer(history: CustomerHistory, now: TimeInput = Date.now
 		reasons.push(`segment lapsed: last purchase ${recency} days ago (over ${s.lapsedDays ?? 180})`);
 	} else if (monetary >= (s.vipMonetary ?? 10_000) || frequency >= (s.vipFrequency ?? 5)) {
 		segment = 'vip';
-		reasons.push(`segment vip: ${plural(frequency, 'purchase')} worth ${monetary} in ${windowDays} days`);
+		reasons.push(
+			`segment vip: ${plural(frequency, 'purchase')} worth ${monetary} in ${windowDays} days`,
+		);
 	} else if (nowMs - Math.min(...purchases.map((p) => p.at)) <= (s.newDays ?? 30) * DAY) {
 		segment = 'new';
 		reasons.push(`segment new: first purchase within ${s.newDays ?? 30} days`);
 	} else {
 		segment = 'regular';
-		reasons.push(`segment regular: ${plural(frequency, 'purchase')} worth ${monetary} in ${windowDays} days, last ${recency} days ago`);
+		reasons.push(
+			`segment regular: ${plural(frequency, 'purchase')} worth ${monetary} in ${windowDays} days, last ${recency} days ago`,
+		);
 	}
 
 	return {

@@ -2,7 +2,11 @@
  * Phone numbers as people type them, read into E.164 with libphonenumber-js's full metadata
  * (the default `min` metadata only checks lengths; `max` knows each country's assigned ranges).
  */
-import { isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/max';
+import {
+	isSupportedCountry,
+	parsePhoneNumberFromString,
+	validatePhoneNumberLength,
+} from 'libphonenumber-js/max';
 import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
 
 export type PhoneResult =
@@ -40,7 +44,8 @@ const URI_SCHEME = /^(?:tel|whatsapp|wa):/i;
  * A trailing extension: English, Russian (доб.), Thai (ต่อ) and Chinese (轉, 分機, 內線) markers, or
  * a URI's `;ext=`. "x" and "#" need something before them so a lone "#12" is not read as one.
  */
-const EXTENSION = /(?:;ext=|\s*(?:extension|ext\.?|x|#|доб\.?|ต่อ|轉|转|分機|分机|內線|内线)\s*)(\d{1,7})\s*$/i;
+const EXTENSION =
+	/(?:;ext=|\s*(?:extension|ext\.?|x|#|доб\.?|ต่อ|轉|转|分機|分机|內線|内线)\s*)(\d{1,7})\s*$/i;
 /** E.164 allows 15 digits; an international or trunk prefix typed in front adds at most a few. */
 const MAX_DIGITS = 18;
 
@@ -55,7 +60,11 @@ const MAX_DIGITS = 18;
  */
 export function normalizePhone(raw: string, opts?: PhoneOptions): PhoneResult {
 	if (typeof raw !== 'string') {
-		return { ok: false, reason: `expected the phone number as text, got ${describe(raw)}`, input: String(raw) };
+		return {
+			ok: false,
+			reason: `expected the phone number as text, got ${describe(raw)}`,
+			input: String(raw),
+		};
 	}
 	const country = defaultCountryOf(opts?.defaultCountry);
 	if (country === null) {
@@ -78,7 +87,12 @@ export function normalizePhone(raw: string, opts?: PhoneOptions): PhoneResult {
 	if (LETTER.test(cleaned.text)) return { ok: false, reason: 'contains letters', input: raw };
 	const digits = cleaned.text.replace(NON_DIGITS, '');
 	if (digits === '') return { ok: false, reason: 'no digits', input: raw };
-	if (digits.length > MAX_DIGITS) return { ok: false, reason: `too long to be a phone number (${digits.length} digits)`, input: raw };
+	if (digits.length > MAX_DIGITS)
+		return {
+			ok: false,
+			reason: `too long to be a phone number (${digits.length} digits)`,
+			input: raw,
+		};
 
 	if (cleaned.text.startsWith('+')) return readInternational(`+${digits}`, raw, cleaned.extension);
 	if (country) {
@@ -90,9 +104,11 @@ export function normalizePhone(raw: string, opts?: PhoneOptions): PhoneResult {
 		const fallback = international && readValid(international, cleaned.extension);
 		return fallback ?? { ok: false, reason: invalidReason(digits, national, country), input: raw };
 	}
-	if (digits.startsWith('00')) return readInternational(`+${digits.slice(2)}`, raw, cleaned.extension);
+	if (digits.startsWith('00'))
+		return readInternational(`+${digits.slice(2)}`, raw, cleaned.extension);
 	// A trunk prefix means a national number, and without a default country there is no telling whose.
-	if (digits.startsWith('0')) return { ok: false, reason: 'no country code and no default country', input: raw };
+	if (digits.startsWith('0'))
+		return { ok: false, reason: 'no country code and no default country', input: raw };
 
 	const international = parsePhoneNumberFromString(`+${digits}`);
 	const success = international && readValid(international, cleaned.extension);
@@ -113,7 +129,9 @@ export function normalizePhone(raw: string, opts?: PhoneOptions): PhoneResult {
  * numbers many times; a bounded Map keeps memory flat (oldest entries leave first). Results are
  * frozen because they are shared between callers.
  */
-export function createPhoneNormalizer(opts: PhoneNormalizerOptions = {}): (raw: string) => PhoneResult {
+export function createPhoneNormalizer(
+	opts: PhoneNormalizerOptions = {},
+): (raw: string) => PhoneResult {
 	const cacheSize = Math.max(1, Math.floor(opts.cacheSize ?? 100_000));
 	const options: PhoneOptions = { defaultCountry: opts.defaultCountry };
 	const cache = new Map<string, PhoneResult>();
@@ -129,7 +147,11 @@ export function createPhoneNormalizer(opts: PhoneNormalizerOptions = {}): (raw: 
 	};
 }
 
-function readInternational(candidate: string, input: string, extension: string | undefined): PhoneResult {
+function readInternational(
+	candidate: string,
+	input: string,
+	extension: string | undefined,
+): PhoneResult {
 	const parsed = parsePhoneNumberFromString(candidate);
 	const success = parsed && readValid(parsed, extension);
 	return success ?? { ok: false, reason: invalidReason(candidate, parsed, undefined), input };
@@ -153,13 +175,22 @@ function readValid(parsed: PhoneNumber, extension?: string): PhoneSuccess | unde
 }
 
 /** Why a number is not valid, naming the country it was read for. */
-function invalidReason(candidate: string, parsed: PhoneNumber | undefined, country: CountryCode | undefined): string {
-	const length = country ? validatePhoneNumberLength(candidate, country) : validatePhoneNumberLength(candidate);
+function invalidReason(
+	candidate: string,
+	parsed: PhoneNumber | undefined,
+	country: CountryCode | undefined,
+): string {
+	const length = country
+		? validatePhoneNumberLength(candidate, country)
+		: validatePhoneNumberLength(candidate);
 	if (length === 'INVALID_COUNTRY') {
 		const code = candidate.startsWith('+') ? candidate.slice(1, 4) : '';
-		return code ? `unknown country code in +${code}…` : `no country code for ${country ?? 'this number'}`;
+		return code
+			? `unknown country code in +${code}…`
+			: `no country code for ${country ?? 'this number'}`;
 	}
-	const where = parsed?.country ?? country ?? (parsed ? `+${parsed.countryCallingCode}` : 'its country');
+	const where =
+		parsed?.country ?? country ?? (parsed ? `+${parsed.countryCallingCode}` : 'its country');
 	if (length === 'TOO_SHORT') return `too short for ${where}`;
 	if (length === 'TOO_LONG') return `too long for ${where}`;
 	if (length === 'INVALID_LENGTH') return `wrong number of digits for ${where}`;

@@ -6,9 +6,24 @@
 import { randomUUID } from 'node:crypto';
 
 import type { SendRecord, Slice } from './ledger';
-import { commitReservation, customerRecord, expireReservations, recordReservation, sendWithKey, trimCustomer, undoReservation } from './ledger';
+import {
+	commitReservation,
+	customerRecord,
+	expireReservations,
+	recordReservation,
+	sendWithKey,
+	trimCustomer,
+	undoReservation,
+} from './ledger';
 import type { QuotaRequest, QuotaRules } from './rules';
-import { CATEGORIES, decide, DEFAULT_RULES, lookbackMs, slotSpacingMs, validateRules } from './rules';
+import {
+	CATEGORIES,
+	decide,
+	DEFAULT_RULES,
+	lookbackMs,
+	slotSpacingMs,
+	validateRules,
+} from './rules';
 import { FileQuotaStore } from './stores/file';
 import { MemoryQuotaStore } from './stores/memory';
 import { RedisQuotaStore } from './stores/redis';
@@ -78,7 +93,12 @@ export interface QuotaGuard {
 	/** The customer wrote: opens the service window and counts as a reply. */
 	recordInbound(phoneNumberId: string, customer: string, at: number): Promise<void>;
 	/** The customer stopped (or, with false, resumed) marketing; the latest `at` wins. */
-	recordOptOut(phoneNumberId: string, customer: string, at: number, optedOut?: boolean): Promise<void>;
+	recordOptOut(
+		phoneNumberId: string,
+		customer: string,
+		at: number,
+		optedOut?: boolean,
+	): Promise<void>;
 	/** An agent answered the customer: automation pauses for the human-takeover time. */
 	recordAgentReply(phoneNumberId: string, customer: string, at: number): Promise<void>;
 	usage(phoneNumberId: string, now?: number): Promise<QuotaUsage>;
@@ -122,8 +142,14 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 			},
 		);
 
-	const touch = (phoneNumberId: string, customer: string, change: (record: ReturnType<typeof customerRecord>) => void) =>
-		step(phoneNumberId, clock(), { customers: [customer] }, (slice) => change(customerRecord(slice, customer)));
+	const touch = (
+		phoneNumberId: string,
+		customer: string,
+		change: (record: ReturnType<typeof customerRecord>) => void,
+	) =>
+		step(phoneNumberId, clock(), { customers: [customer] }, (slice) =>
+			change(customerRecord(slice, customer)),
+		);
 
 	return {
 		async reserve(request) {
@@ -131,17 +157,24 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 			const invalid = invalidRequest(request);
 			if (invalid) return { allowed: false, rule: 'request', reason: invalid, retryAt: null };
 			try {
-				return await step(request.phoneNumberId, now, { customers: [request.to] }, (slice): ReserveResult => {
-					// Checked in the same atomic step as the reservation, so two runs of one message cannot both pass.
-					const earlier = request.idempotencyKey ? sendWithKey(slice.customers[request.to], request.idempotencyKey) : undefined;
-					if (earlier) return duplicateOf(earlier, request.idempotencyKey!, ttl);
-					const decision = decide(slice, request, rules, now);
-					if (!decision.allowed) return decision;
-					// The number travels in the id: commit and release find the ledger without a lookup.
-					const reservationId = `${request.phoneNumberId}:${randomUUID()}`;
-					recordReservation(slice, reservationId, request, decision, now + ttl, spacing > 0);
-					return { allowed: true, reservationId, sendAt: decision.sendAt };
-				});
+				return await step(
+					request.phoneNumberId,
+					now,
+					{ customers: [request.to] },
+					(slice): ReserveResult => {
+						// Checked in the same atomic step as the reservation, so two runs of one message cannot both pass.
+						const earlier = request.idempotencyKey
+							? sendWithKey(slice.customers[request.to], request.idempotencyKey)
+							: undefined;
+						if (earlier) return duplicateOf(earlier, request.idempotencyKey!, ttl);
+						const decision = decide(slice, request, rules, now);
+						if (!decision.allowed) return decision;
+						// The number travels in the id: commit and release find the ledger without a lookup.
+						const reservationId = `${request.phoneNumberId}:${randomUUID()}`;
+						recordReservation(slice, reservationId, request, decision, now + ttl, spacing > 0);
+						return { allowed: true, reservationId, sendAt: decision.sendAt };
+					},
+				);
 			} catch (error) {
 				if (!(error instanceof QuotaStoreError)) throw error;
 				return {
@@ -157,18 +190,26 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 			const phoneNumberId = numberOf(reservationId);
 			if (phoneNumberId === undefined) return;
 			const now = clock();
-			await step(phoneNumberId, now, { reservation: reservationId }, (slice) => commitReservation(slice, reservationId, result?.messageId, now));
+			await step(phoneNumberId, now, { reservation: reservationId }, (slice) =>
+				commitReservation(slice, reservationId, result?.messageId, now),
+			);
 		},
 
 		async release(reservationId) {
 			const phoneNumberId = numberOf(reservationId);
 			if (phoneNumberId === undefined) return;
 			const now = clock();
-			await step(phoneNumberId, now, { reservation: reservationId }, (slice) => undoReservation(slice, reservationId, now));
+			await step(phoneNumberId, now, { reservation: reservationId }, (slice) =>
+				undoReservation(slice, reservationId, now),
+			);
 		},
 
 		recordInbound: (phoneNumberId, customer, at) =>
-			touch(phoneNumberId, customer, (record) => void (record.lastInbound = Math.max(record.lastInbound ?? -Infinity, at))),
+			touch(
+				phoneNumberId,
+				customer,
+				(record) => void (record.lastInbound = Math.max(record.lastInbound ?? -Infinity, at)),
+			),
 
 		recordOptOut: (phoneNumberId, customer, at, optedOut = true) =>
 			touch(phoneNumberId, customer, (record) => {
@@ -180,7 +221,11 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 			}),
 
 		recordAgentReply: (phoneNumberId, customer, at) =>
-			touch(phoneNumberId, customer, (record) => void (record.agentReplyAt = Math.max(record.agentReplyAt ?? -Infinity, at))),
+			touch(
+				phoneNumberId,
+				customer,
+				(record) => void (record.agentReplyAt = Math.max(record.agentReplyAt ?? -Infinity, at)),
+			),
 
 		async usage(phoneNumberId, now = clock()) {
 			return step(phoneNumberId, now, { exactCount: true }, (slice) => {
@@ -205,12 +250,18 @@ function openStore(options: StoreOptions | undefined, lookback: number): QuotaSt
 	if (type === 'memory') return new MemoryQuotaStore(lookback);
 	if (type === 'file') {
 		const file = (options as { path?: string }).path;
-		if (!file) throw new Error('The file quota store needs a path: { type: "file", path: "/…/quota-ledger.json" }');
+		if (!file)
+			throw new Error(
+				'The file quota store needs a path: { type: "file", path: "/…/quota-ledger.json" }',
+			);
 		return new FileQuotaStore(file, { lookbackMs: lookback });
 	}
 	if (type === 'redis') {
 		const { url, keyPrefix } = options as { url?: string; keyPrefix?: string };
-		if (!url) throw new Error('The redis quota store needs a url: { type: "redis", url: "redis://host:6379" }');
+		if (!url)
+			throw new Error(
+				'The redis quota store needs a url: { type: "redis", url: "redis://host:6379" }',
+			);
 		return new RedisQuotaStore(url, { lookbackMs: lookback, keyPrefix });
 	}
 	// Never fall back silently: a guard on the wrong store would let limits be exceeded.
@@ -218,9 +269,12 @@ function openStore(options: StoreOptions | undefined, lookback: number): QuotaSt
 }
 
 function invalidRequest(request: QuotaRequest): string | undefined {
-	if (!request || typeof request.phoneNumberId !== 'string' || request.phoneNumberId === '') return 'The request names no business phone number id';
-	if (typeof request.to !== 'string' || request.to === '') return 'The request names no customer (to)';
-	if (!CATEGORIES.includes(request.category)) return `Unknown message category ${JSON.stringify(request.category)}: use ${CATEGORIES.join(', ')}`;
+	if (!request || typeof request.phoneNumberId !== 'string' || request.phoneNumberId === '')
+		return 'The request names no business phone number id';
+	if (typeof request.to !== 'string' || request.to === '')
+		return 'The request names no customer (to)';
+	if (!CATEGORIES.includes(request.category))
+		return `Unknown message category ${JSON.stringify(request.category)}: use ${CATEGORIES.join(', ')}`;
 	return undefined;
 }
 

@@ -1,5 +1,11 @@
 export { createQuotaGuard } from './guard';
-export type { QuotaGuard, QuotaGuardOptions, QuotaUsage, ReserveResult, StoreOptions } from './guard';
+export type {
+	QuotaGuard,
+	QuotaGuardOptions,
+	QuotaUsage,
+	ReserveResult,
+	StoreOptions,
+} from './guard';
 export { DEFAULT_FREQUENCY, DEFAULT_RULES } from './rules';
 export type { Category, FrequencyRule, QuotaRequest, QuotaRules } from './rules';
 export { QuotaStoreError } from './stores/store';

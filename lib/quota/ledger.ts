@@ -121,7 +121,12 @@ export function recordReservation(
  * its reserved moment on a busy host, so the pair rate counts from then (the other rules from `at`):
  * the next message to the customer cannot arrive less than the gap after this one.
  */
-export function commitReservation(slice: Slice, reservationId: string, messageId?: string, confirmedAt?: number): boolean {
+export function commitReservation(
+	slice: Slice,
+	reservationId: string,
+	messageId?: string,
+	confirmedAt?: number,
+): boolean {
 	const reservation = slice.reservations[reservationId];
 	if (!reservation) return false;
 	delete slice.reservations[reservationId];
@@ -135,7 +140,10 @@ export function commitReservation(slice: Slice, reservationId: string, messageId
 }
 
 /** The send this customer's ledger holds under an idempotency key, if any (reserved or confirmed). */
-export function sendWithKey(record: CustomerRecord | undefined, key: string): SendRecord | undefined {
+export function sendWithKey(
+	record: CustomerRecord | undefined,
+	key: string,
+): SendRecord | undefined {
 	return record?.sends.find((send) => send.key === key);
 }
 
@@ -149,7 +157,10 @@ export function undoReservation(slice: Slice, reservationId: string, now: number
 	if (record) record.sends = record.sends.filter((send) => send.reservationId !== reservationId);
 	if (reservation.counted) {
 		// The customer stays counted from their latest other business-initiated send, if under 24 h old.
-		const latest = Math.max(-Infinity, ...(record?.sends ?? []).filter((send) => send.counted).map((send) => send.at));
+		const latest = Math.max(
+			-Infinity,
+			...(record?.sends ?? []).filter((send) => send.counted).map((send) => send.at),
+		);
 		if (latest > reachWindowStart(now)) {
 			if (slice.reached[to] === undefined) slice.reachedCount++;
 			slice.reached[to] = latest;
@@ -171,12 +182,18 @@ export function expireReservations(slice: Slice, now: number, keep?: string): vo
 
 /** Forgets sends no rule looks at any more (a reservation that old expired long ago). */
 export function trimCustomer(record: CustomerRecord, now: number, lookbackMs: number): void {
-	if (record.sends.some((send) => send.at <= now - lookbackMs)) record.sends = record.sends.filter((send) => send.at > now - lookbackMs);
+	if (record.sends.some((send) => send.at <= now - lookbackMs))
+		record.sends = record.sends.filter((send) => send.at > now - lookbackMs);
 }
 
 /** Whether a record says nothing worth keeping. */
 export function isEmptyCustomer(record: CustomerRecord): boolean {
-	return record.sends.length === 0 && !record.optedOut && record.lastInbound === undefined && record.agentReplyAt === undefined;
+	return (
+		record.sends.length === 0 &&
+		!record.optedOut &&
+		record.lastInbound === undefined &&
+		record.agentReplyAt === undefined
+	);
 }
 
 /**
@@ -185,7 +202,11 @@ export function isEmptyCustomer(record: CustomerRecord): boolean {
  */
 export function customerKeepUntil(record: CustomerRecord, lookbackMs: number): number | undefined {
 	if (record.optedOut) return undefined;
-	const latest = Math.max(record.lastInbound ?? 0, record.agentReplyAt ?? 0, ...record.sends.map((send) => send.at));
+	const latest = Math.max(
+		record.lastInbound ?? 0,
+		record.agentReplyAt ?? 0,
+		...record.sends.map((send) => send.at),
+	);
 	return latest + lookbackMs;
 }
 
@@ -207,12 +228,23 @@ export function diffSlice(before: Slice, after: Slice): Writes {
 	}
 	diffMap(before.reached, after.reached, writes.reached, (a, b) => a === b);
 	diffMap(before.slots, after.slots, writes.slots, (a, b) => a === b);
-	diffMap(before.reservations, after.reservations, writes.reservations, (a, b) => JSON.stringify(a) === JSON.stringify(b));
+	diffMap(
+		before.reservations,
+		after.reservations,
+		writes.reservations,
+		(a, b) => JSON.stringify(a) === JSON.stringify(b),
+	);
 	return writes;
 }
 
-function diffMap<T>(before: Record<string, T>, after: Record<string, T>, out: Record<string, T | null>, same: (a: T, b: T) => boolean): void {
-	for (const [key, value] of Object.entries(after)) if (!(key in before) || !same(before[key], value)) out[key] = value;
+function diffMap<T>(
+	before: Record<string, T>,
+	after: Record<string, T>,
+	out: Record<string, T | null>,
+	same: (a: T, b: T) => boolean,
+): void {
+	for (const [key, value] of Object.entries(after))
+		if (!(key in before) || !same(before[key], value)) out[key] = value;
 	for (const key of Object.keys(before)) if (!(key in after)) out[key] = null;
 }
 
@@ -225,8 +257,15 @@ export function cloneSlice(slice: Slice): Slice {
 	const customers: Record<string, CustomerRecord> = {};
 	for (const [id, record] of Object.entries(slice.customers)) customers[id] = cloneCustomer(record);
 	const reservations: Record<string, Reservation> = {};
-	for (const [id, reservation] of Object.entries(slice.reservations)) reservations[id] = { ...reservation };
-	return { ...slice, customers, reached: { ...slice.reached }, slots: { ...slice.slots }, reservations };
+	for (const [id, reservation] of Object.entries(slice.reservations))
+		reservations[id] = { ...reservation };
+	return {
+		...slice,
+		customers,
+		reached: { ...slice.reached },
+		slots: { ...slice.slots },
+		reservations,
+	};
 }
 
 /** Records are flat but for their sends, which are flat: spreading is a deep copy, and far cheaper than structuredClone. */

@@ -10,7 +10,12 @@ import { timeZoneOf } from './timeZones';
 
 export type Category = 'marketing' | 'utility' | 'authentication' | 'service';
 
-export const CATEGORIES: readonly Category[] = ['marketing', 'utility', 'authentication', 'service'];
+export const CATEGORIES: readonly Category[] = [
+	'marketing',
+	'utility',
+	'authentication',
+	'service',
+];
 
 export interface QuotaRequest {
 	phoneNumberId: string;
@@ -71,7 +76,13 @@ export interface QuotaRules {
 }
 
 export const DEFAULT_FREQUENCY: FrequencyRule[] = [
-	{ name: 'marketing to a customer who has not replied', category: 'marketing', onlyIfNoReply: true, max: 1, perHours: 24 },
+	{
+		name: 'marketing to a customer who has not replied',
+		category: 'marketing',
+		onlyIfNoReply: true,
+		max: 1,
+		perHours: 24,
+	},
 	{ name: 'same template', sameTemplate: true, max: 5, perHours: 30 * 24 },
 	{ name: 'promotions', category: 'marketing', max: 1, perHours: 7 * 24 },
 	{ name: 'same service event', sameEvent: true, max: 1, perHours: 6 },
@@ -121,7 +132,14 @@ const toE164 = createPhoneNormalizer();
 
 /** How far back any rule looks: the ledger forgets what is older. */
 export function lookbackMs(rules: QuotaRules): number {
-	return Math.max(rules.windowHours, rules.humanTakeoverHours, 24, ...rules.frequency.map((rule) => rule.perHours)) * HOUR;
+	return (
+		Math.max(
+			rules.windowHours,
+			rules.humanTakeoverHours,
+			24,
+			...rules.frequency.map((rule) => rule.perHours),
+		) * HOUR
+	);
 }
 
 /** The gap between two paced sends from one number; 0 when throughput is unlimited. */
@@ -148,13 +166,26 @@ interface Blocked {
 }
 
 /** Decides one request against the slice's state. Pure: stores may run it again after a conflict. */
-export function decide(slice: Slice, request: QuotaRequest, rules: QuotaRules, now: number): Decision {
+export function decide(
+	slice: Slice,
+	request: QuotaRequest,
+	rules: QuotaRules,
+	now: number,
+): Decision {
 	const customer: CustomerRecord = slice.customers[request.to] ?? { sends: [] };
-	const windowEnds = rules.windowHours > 0 && customer.lastInbound !== undefined ? customer.lastInbound + rules.windowHours * HOUR : -Infinity;
+	const windowEnds =
+		rules.windowHours > 0 && customer.lastInbound !== undefined
+			? customer.lastInbound + rules.windowHours * HOUR
+			: -Infinity;
 	const windowOpen = (t: number) => t < windowEnds;
 
 	if (rules.optOut && customer.optedOut && request.category === 'marketing') {
-		return { allowed: false, rule: 'optOut', reason: 'The customer opted out of marketing messages: send them none', retryAt: null };
+		return {
+			allowed: false,
+			rule: 'optOut',
+			reason: 'The customer opted out of marketing messages: send them none',
+			retryAt: null,
+		};
 	}
 	const checks = timedChecks(slice, customer, request, rules, now, windowOpen);
 	const spacing = slotSpacingMs(rules);
@@ -169,7 +200,8 @@ export function decide(slice: Slice, request: QuotaRequest, rules: QuotaRules, n
 			const blocked = check(at);
 			if (!blocked) continue;
 			binding = blocked;
-			if (blocked.until === null) return { allowed: false, rule: blocked.rule, reason: blocked.reason, retryAt: null };
+			if (blocked.until === null)
+				return { allowed: false, rule: blocked.rule, reason: blocked.reason, retryAt: null };
 			if (blocked.until > at) {
 				at = blocked.until;
 				moved = true;
@@ -198,7 +230,11 @@ function timedChecks(
 	if (request.freeForm && rules.windowHours > 0) {
 		const closed = `No message from the customer in the last ${rules.windowHours} h (the customer-service window): only a template can be sent`;
 		const closing = `The customer-service window closes before the other rules let this message go: only a template can be sent then`;
-		checks.push((t) => (windowOpen(t) ? undefined : { rule: 'window', reason: t === now ? closed : closing, until: null }));
+		checks.push((t) =>
+			windowOpen(t)
+				? undefined
+				: { rule: 'window', reason: t === now ? closed : closing, until: null },
+		);
 	}
 
 	if (rules.humanTakeoverHours > 0 && customer.agentReplyAt !== undefined) {
@@ -220,7 +256,9 @@ function timedChecks(
 	}
 
 	if (rules.pairRateSeconds > 0 && customer.sends.length > 0) {
-		const last = Math.max(...customer.sends.map((send) => Math.max(send.at, send.confirmedAt ?? -Infinity)));
+		const last = Math.max(
+			...customer.sends.map((send) => Math.max(send.at, send.confirmedAt ?? -Infinity)),
+		);
 		const until = last + rules.pairRateSeconds * 1000;
 		const reason = `Less than ${rules.pairRateSeconds} s since the last message to this customer (Meta's pair rate)`;
 		checks.push((t) => (t < until ? { rule: 'pairRate', reason, until } : undefined));
@@ -235,14 +273,21 @@ function timedChecks(
 			.filter((send) => !rule.category || send.category === rule.category)
 			.filter((send) => !rule.sameTemplate || send.template === request.template)
 			.filter((send) => !rule.sameEvent || send.event === request.event)
-			.filter((send) => !rule.onlyIfNoReply || customer.lastInbound === undefined || send.at > customer.lastInbound)
+			.filter(
+				(send) =>
+					!rule.onlyIfNoReply ||
+					customer.lastInbound === undefined ||
+					send.at > customer.lastInbound,
+			)
 			.map((send) => send.at)
 			.sort((a, b) => a - b);
 		const span = rule.perHours * HOUR;
 		const reason = `At most ${rule.max} per ${formatHours(rule.perHours)} to this customer (${rule.name ?? describeRule(rule)})`;
 		checks.push((t) => {
 			const inWindow = times.filter((at) => at > t - span);
-			return inWindow.length >= rule.max ? { rule: 'frequency', reason, until: inWindow[inWindow.length - rule.max] + span } : undefined;
+			return inWindow.length >= rule.max
+				? { rule: 'frequency', reason, until: inWindow[inWindow.length - rule.max] + span }
+				: undefined;
 		});
 	}
 
@@ -267,7 +312,9 @@ function timedChecks(
 		const reason = `This number is sending at its ${rules.throughputPerSecond} messages per second: wait for a free slot`;
 		checks.push((t) => {
 			const slot = earliestSlot(booked, t, spacing);
-			return slot - t > MAX_SLOT_AHEAD_MS + SLOT_EPSILON_MS ? { rule: 'throughput', reason, until: slot - MAX_SLOT_AHEAD_MS } : undefined;
+			return slot - t > MAX_SLOT_AHEAD_MS + SLOT_EPSILON_MS
+				? { rule: 'throughput', reason, until: slot - MAX_SLOT_AHEAD_MS }
+				: undefined;
 		});
 	}
 
@@ -280,7 +327,13 @@ function formatHours(hours: number): string {
 }
 
 function describeRule(rule: FrequencyRule): string {
-	const what = [rule.category, rule.sameTemplate ? 'same template' : '', rule.sameEvent ? 'same event' : ''].filter(Boolean).join(', ');
+	const what = [
+		rule.category,
+		rule.sameTemplate ? 'same template' : '',
+		rule.sameEvent ? 'same event' : '',
+	]
+		.filter(Boolean)
+		.join(', ');
 	return `${what || 'any message'}${rule.onlyIfNoReply ? ' without a reply' : ''}`;
 }
 
@@ -296,14 +349,19 @@ export function customerTimeZone(to: string): string | undefined {
 }
 
 /** When quiet hours end in `zone`, or undefined when `at` is outside them. */
-function quietUntil(zone: string, quiet: { start: string; end: string }, at: number): number | undefined {
+function quietUntil(
+	zone: string,
+	quiet: { start: string; end: string },
+	at: number,
+): number | undefined {
 	const local = DateTime.fromMillis(at, { zone });
 	const [startHour, startMinute] = quiet.start.split(':').map(Number);
 	const [endHour, endMinute] = quiet.end.split(':').map(Number);
 	const minutes = local.hour * 60 + local.minute;
 	const start = startHour * 60 + startMinute;
 	const end = endHour * 60 + endMinute;
-	const inside = start <= end ? minutes >= start && minutes < end : minutes >= start || minutes < end;
+	const inside =
+		start <= end ? minutes >= start && minutes < end : minutes >= start || minutes < end;
 	if (!inside) return undefined;
 	let until = local.set({ hour: endHour, minute: endMinute, second: 0, millisecond: 0 });
 	if (until <= local) until = until.plus({ days: 1 });
@@ -313,24 +371,40 @@ function quietUntil(zone: string, quiet: { start: string; end: string }, at: num
 /** Checks user-edited rules once, when the guard is made, so a typo fails loudly instead of disabling a rule. */
 export function validateRules(rules: QuotaRules): void {
 	const problems: string[] = [];
-	for (const key of ['windowHours', 'messagingLimit', 'headroom', 'pairRateSeconds', 'throughputPerSecond', 'humanTakeoverHours'] as const) {
+	for (const key of [
+		'windowHours',
+		'messagingLimit',
+		'headroom',
+		'pairRateSeconds',
+		'throughputPerSecond',
+		'humanTakeoverHours',
+	] as const) {
 		const value = rules[key];
-		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) problems.push(`${key} must be a number ≥ 0 (got ${JSON.stringify(value)})`);
+		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+			problems.push(`${key} must be a number ≥ 0 (got ${JSON.stringify(value)})`);
 	}
-	if (rules.headroom > 1) problems.push(`headroom is a share of the limit, between 0 and 1 (got ${rules.headroom})`);
+	if (rules.headroom > 1)
+		problems.push(`headroom is a share of the limit, between 0 and 1 (got ${rules.headroom})`);
 	if (rules.quietHours) {
 		for (const key of ['start', 'end'] as const) {
-			if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(String(rules.quietHours[key]))) problems.push(`quietHours.${key} must be HH:MM (got ${JSON.stringify(rules.quietHours[key])})`);
+			if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(String(rules.quietHours[key])))
+				problems.push(
+					`quietHours.${key} must be HH:MM (got ${JSON.stringify(rules.quietHours[key])})`,
+				);
 		}
 	}
 	if (!Array.isArray(rules.frequency)) problems.push('frequency must be a list of rules');
 	else {
 		rules.frequency.forEach((rule, index) => {
 			const label = `frequency[${index}]`;
-			if (typeof rule !== 'object' || rule === null) return void problems.push(`${label} must be an object`);
-			if (typeof rule.max !== 'number' || !(rule.max >= 0)) problems.push(`${label}.max must be a number ≥ 0`);
-			if (typeof rule.perHours !== 'number' || !(rule.perHours >= 0)) problems.push(`${label}.perHours must be a number ≥ 0`);
-			if (rule.category !== undefined && !CATEGORIES.includes(rule.category)) problems.push(`${label}.category must be one of ${CATEGORIES.join(', ')}`);
+			if (typeof rule !== 'object' || rule === null)
+				return void problems.push(`${label} must be an object`);
+			if (typeof rule.max !== 'number' || !(rule.max >= 0))
+				problems.push(`${label}.max must be a number ≥ 0`);
+			if (typeof rule.perHours !== 'number' || !(rule.perHours >= 0))
+				problems.push(`${label}.perHours must be a number ≥ 0`);
+			if (rule.category !== undefined && !CATEGORIES.includes(rule.category))
+				problems.push(`${label}.category must be one of ${CATEGORIES.join(', ')}`);
 		});
 	}
 	if (problems.length > 0) throw new Error(`Invalid quota rules: ${problems.join('; ')}`);

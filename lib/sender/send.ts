@@ -27,7 +27,13 @@ export interface ReserveRequest {
 
 export type Reservation =
 	| { allowed: true; reservationId: string; sendAt?: number }
-	| { allowed: false; reason: string; retryAt: number | null; rule?: string; earlier?: { at: number; messageId?: string } };
+	| {
+			allowed: false;
+			reason: string;
+			retryAt: number | null;
+			rule?: string;
+			earlier?: { at: number; messageId?: string };
+	  };
 
 /** The part of the quota guard a send needs. */
 export interface SendGuard {
@@ -43,7 +49,14 @@ export type SendOutcome =
 	 * `sentAt`: when Meta accepted it (ISO-8601), so reply times can be measured from it.
 	 * `alreadySent`: an earlier request with the same idempotency key sent it; this one sent nothing.
 	 */
-	| { outcome: 'sent'; messageId: string; attempts: number; sentAt: string; ledgerWarning?: string; alreadySent?: true }
+	| {
+			outcome: 'sent';
+			messageId: string;
+			attempts: number;
+			sentAt: string;
+			ledgerWarning?: string;
+			alreadySent?: true;
+	  }
 	| { outcome: 'wouldSend'; attempts: 0 }
 	| { outcome: 'deferred'; reason: string; rule?: string; retryAt: string | null }
 	| {
@@ -83,12 +96,17 @@ export interface SendOptions {
 const RATE_LIMITS = new Set([4, 80007, 130429, 131056]);
 
 export async function sendThroughGuard(options: SendOptions): Promise<SendOutcome> {
-	const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+	const sleep =
+		options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 	const now = options.now ?? Date.now;
 	const retries = options.retries ?? 2;
 	const backoffMs = options.backoffMs ?? 1000;
 	const maxWaitMs = options.maxWaitMs ?? 5000;
-	const request: ReserveRequest = { ...options.request, phoneNumberId: options.phoneNumberId, to: options.message.to };
+	const request: ReserveRequest = {
+		...options.request,
+		phoneNumberId: options.phoneNumberId,
+		to: options.message.to,
+	};
 
 	let reservationId: string | undefined;
 	if (options.guard) {
@@ -99,13 +117,27 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 			if (reservation.allowed) {
 				reservationId = reservation.reservationId;
 				// The guard paces the number's throughput: leave at the booked moment.
-				if (!options.dryRun && reservation.sendAt !== undefined && reservation.sendAt > now()) await sleep(reservation.sendAt - now());
+				if (!options.dryRun && reservation.sendAt !== undefined && reservation.sendAt > now())
+					await sleep(reservation.sendAt - now());
 				break;
 			}
 			const earlier = reservation.earlier;
 			if (reservation.rule === 'duplicate' && earlier?.messageId !== undefined) {
-				if (earlier.messageId) return { outcome: 'sent', messageId: earlier.messageId, attempts: 0, sentAt: new Date(earlier.at).toISOString(), alreadySent: true };
-				return { outcome: 'failed', reason: reservation.reason, retryable: false, attempts: 0, unknownOutcome: true };
+				if (earlier.messageId)
+					return {
+						outcome: 'sent',
+						messageId: earlier.messageId,
+						attempts: 0,
+						sentAt: new Date(earlier.at).toISOString(),
+						alreadySent: true,
+					};
+				return {
+					outcome: 'failed',
+					reason: reservation.reason,
+					retryable: false,
+					attempts: 0,
+					unknownOutcome: true,
+				};
 			}
 			const retryAt = reservation.retryAt;
 			if (options.dryRun || retryAt === null || retryAt > waitUntil) {
@@ -140,7 +172,13 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 					ledgerWarning = `Sent, but the quota ledger could not record the message id: ${(error as Error).message}`;
 				}
 			}
-			return { outcome: 'sent', messageId: sent.messageId, attempts: attempt, sentAt: new Date(now()).toISOString(), ...(ledgerWarning ? { ledgerWarning } : {}) };
+			return {
+				outcome: 'sent',
+				messageId: sent.messageId,
+				attempts: attempt,
+				sentAt: new Date(now()).toISOString(),
+				...(ledgerWarning ? { ledgerWarning } : {}),
+			};
 		} catch (error) {
 			if (error instanceof TransportError && error.sent) {
 				// Meta may have accepted it: keep the reservation counted and let a person decide.
@@ -153,7 +191,8 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 					unknownOutcome: true,
 				};
 			}
-			const retryable = error instanceof GraphApiError ? error.retryable : error instanceof TransportError;
+			const retryable =
+				error instanceof GraphApiError ? error.retryable : error instanceof TransportError;
 			if (retryable && attempt <= retries) {
 				const slow = error instanceof GraphApiError && RATE_LIMITS.has(error.code);
 				await sleep(backoffMs * (slow ? 4 : 1) * 2 ** (attempt - 1));
@@ -171,7 +210,12 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 					fbtraceId: error.fbtraceId,
 				};
 			}
-			return { outcome: 'failed', reason: (error as Error).message ?? String(error), retryable, attempts: attempt };
+			return {
+				outcome: 'failed',
+				reason: (error as Error).message ?? String(error),
+				retryable,
+				attempts: attempt,
+			};
 		}
 	}
 }

@@ -38,7 +38,13 @@ export interface DeliveryDedupStore {
 	 * Ends the owner's in-progress claims: handled ones are remembered for `windowMs`, failed ones are
 	 * forgotten so the redelivery runs again. Claims the owner no longer holds are left alone.
 	 */
-	settle(keys: string[], owner: string, handled: boolean, windowMs: number, now?: number): Promise<void>;
+	settle(
+		keys: string[],
+		owner: string,
+		handled: boolean,
+		windowMs: number,
+		now?: number,
+	): Promise<void>;
 }
 
 /** The identity of a delivered event: a message id, or a message id with the status it reports. */
@@ -62,7 +68,11 @@ export class MemoryDeliveryDedupStore implements DeliveryDedupStore {
 	/** @param maxEntries bounds memory: past it the oldest claims are forgotten first. */
 	constructor(private readonly maxEntries = 200_000) {}
 
-	async claim(keys: string[], windowMs: number, options: ClaimOptions = {}): Promise<ClaimResult[]> {
+	async claim(
+		keys: string[],
+		windowMs: number,
+		options: ClaimOptions = {},
+	): Promise<ClaimResult[]> {
 		const now = options.now ?? Date.now();
 		this.evict(now, keys.length);
 		const value = options.inProgress ? inProgressBy(options.inProgress.owner) : HANDLED;
@@ -71,8 +81,14 @@ export class MemoryDeliveryDedupStore implements DeliveryDedupStore {
 			const existing = this.claims.get(key);
 			return existing && existing.expiresAt > now ? existing.value : undefined;
 		});
-		if (current.some((stored) => stored !== undefined && claimResultOf(stored, value) === 'in-progress')) {
-			return current.map((stored) => (stored === undefined ? 'in-progress' : claimResultOf(stored, value)));
+		if (
+			current.some(
+				(stored) => stored !== undefined && claimResultOf(stored, value) === 'in-progress',
+			)
+		) {
+			return current.map((stored) =>
+				stored === undefined ? 'in-progress' : claimResultOf(stored, value),
+			);
 		}
 		const claimedNow = new Set<string>();
 		return keys.map((key, index) => {
@@ -86,7 +102,13 @@ export class MemoryDeliveryDedupStore implements DeliveryDedupStore {
 		});
 	}
 
-	async settle(keys: string[], owner: string, handled: boolean, windowMs: number, now = Date.now()): Promise<void> {
+	async settle(
+		keys: string[],
+		owner: string,
+		handled: boolean,
+		windowMs: number,
+		now = Date.now(),
+	): Promise<void> {
 		for (const key of keys) {
 			if (this.claims.get(key)?.value !== inProgressBy(owner)) continue;
 			if (handled) this.remember(key, HANDLED, now + windowMs);

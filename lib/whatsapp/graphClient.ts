@@ -184,7 +184,11 @@ export class GraphClient {
 		const contact = firstOf(body.contacts);
 		const sent = firstOf(body.messages);
 		const messageId = str(sent?.id);
-		if (!messageId) throw new GraphResponseError('Graph API accepted the message but returned no message id', status);
+		if (!messageId)
+			throw new GraphResponseError(
+				'Graph API accepted the message but returned no message id',
+				status,
+			);
 		return {
 			messageId,
 			waId: str(contact?.wa_id),
@@ -194,7 +198,11 @@ export class GraphClient {
 	}
 
 	/** Marks an inbound message (and the ones before it) as read; optionally shows a typing indicator. */
-	async markRead(phoneNumberId: string, messageId: string, options: { typingIndicator?: boolean } = {}): Promise<boolean> {
+	async markRead(
+		phoneNumberId: string,
+		messageId: string,
+		options: { typingIndicator?: boolean } = {},
+	): Promise<boolean> {
 		const body: Json = { messaging_product: 'whatsapp', status: 'read', message_id: messageId };
 		if (options.typingIndicator) body.typing_indicator = { type: 'text' };
 		return success(await this.call('POST', [phoneNumberId, 'messages'], { body }));
@@ -202,7 +210,10 @@ export class GraphClient {
 
 	// ---- account ----
 
-	async listTemplates(wabaId: string, options: ListTemplatesOptions = {}): Promise<MessageTemplate[]> {
+	async listTemplates(
+		wabaId: string,
+		options: ListTemplatesOptions = {},
+	): Promise<MessageTemplate[]> {
 		const qs: Record<string, string | number> = {
 			fields: 'id,name,language,status,category,components,parameter_format',
 		};
@@ -224,7 +235,8 @@ export class GraphClient {
 
 	async listPhoneNumbers(wabaId: string): Promise<PhoneNumber[]> {
 		const rows = await this.collect([wabaId, 'phone_numbers'], {
-			fields: 'id,display_phone_number,verified_name,quality_rating,code_verification_status,platform_type,throughput',
+			fields:
+				'id,display_phone_number,verified_name,quality_rating,code_verification_status,platform_type,throughput',
 		});
 		return rows.map((row) => ({
 			id: String(row.id),
@@ -282,11 +294,17 @@ export class GraphClient {
 		});
 	}
 
-	async setPhoneNumberCallback(phoneNumberId: string, override: CallbackOverride): Promise<boolean> {
+	async setPhoneNumberCallback(
+		phoneNumberId: string,
+		override: CallbackOverride,
+	): Promise<boolean> {
 		return success(
 			await this.call('POST', [phoneNumberId], {
 				body: {
-					webhook_configuration: { override_callback_uri: override.callbackUrl, verify_token: override.verifyToken },
+					webhook_configuration: {
+						override_callback_uri: override.callbackUrl,
+						verify_token: override.verifyToken,
+					},
 				},
 			}),
 		);
@@ -295,12 +313,16 @@ export class GraphClient {
 	/** Meta removes a number's override when it is set to the empty string. */
 	async clearPhoneNumberCallback(phoneNumberId: string): Promise<boolean> {
 		return success(
-			await this.call('POST', [phoneNumberId], { body: { webhook_configuration: { override_callback_uri: '' } } }),
+			await this.call('POST', [phoneNumberId], {
+				body: { webhook_configuration: { override_callback_uri: '' } },
+			}),
 		);
 	}
 
 	async getPhoneNumberCallback(phoneNumberId: string): Promise<PhoneNumberCallback> {
-		const { body } = await this.call('GET', [phoneNumberId], { qs: { fields: 'webhook_configuration' } });
+		const { body } = await this.call('GET', [phoneNumberId], {
+			qs: { fields: 'webhook_configuration' },
+		});
 		const config = (body.webhook_configuration as Json | undefined) ?? {};
 		return {
 			overrideCallbackUrl: str(config.phone_number) || undefined,
@@ -314,7 +336,8 @@ export class GraphClient {
 	async getMediaUrl(mediaId: string): Promise<MediaInfo> {
 		const { status, body } = await this.call('GET', [mediaId]);
 		const url = str(body.url);
-		if (!url) throw new GraphResponseError('Graph API returned media metadata without a url', status);
+		if (!url)
+			throw new GraphResponseError('Graph API returned media metadata without a url', status);
 		return {
 			id: str(body.id) ?? mediaId,
 			url,
@@ -330,13 +353,20 @@ export class GraphClient {
 	 * would otherwise hand back silently damaged files.
 	 */
 	async downloadMedia(url: string, options: { sha256?: string } = {}): Promise<DownloadedMedia> {
-		const request: HttpRequest = { method: 'GET', url, timeoutMs: this.timeoutMs, responseType: 'arraybuffer' };
+		const request: HttpRequest = {
+			method: 'GET',
+			url,
+			timeoutMs: this.timeoutMs,
+			responseType: 'arraybuffer',
+		};
 		const response = await this.transport(request);
-		if (response.status < 200 || response.status > 299) throw new GraphApiError(response.status, parseJson(response.body));
+		if (response.status < 200 || response.status > 299)
+			throw new GraphApiError(response.status, parseJson(response.body));
 		const data = toBuffer(response.body);
 		if (options.sha256) {
 			const actual = createHash('sha256').update(data).digest('hex');
-			if (actual !== options.sha256.toLowerCase()) throw new MediaIntegrityError(options.sha256, actual);
+			if (actual !== options.sha256.toLowerCase())
+				throw new MediaIntegrityError(options.sha256, actual);
 		}
 		return { data, mimeType: response.headers['content-type']?.split(';')[0].trim() || undefined };
 	}
@@ -353,7 +383,11 @@ export class GraphClient {
 		const boundary = `----scrm${randomBytes(12).toString('hex')}`;
 		const filename = (input.filename ?? 'file').replace(/["\r\n]/g, '_');
 		const part = (headers: string, content: Buffer | string) =>
-			Buffer.concat([Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n')]);
+			Buffer.concat([
+				Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`),
+				Buffer.from(content),
+				Buffer.from('\r\n'),
+			]);
 		const body = Buffer.concat([
 			part('Content-Disposition: form-data; name="messaging_product"', 'whatsapp'),
 			part('Content-Disposition: form-data; name="type"', input.mimeType),
@@ -368,7 +402,11 @@ export class GraphClient {
 			headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
 		});
 		const id = str(answer.id);
-		if (!id) throw new GraphResponseError('Graph API accepted the upload but returned no media id', status);
+		if (!id)
+			throw new GraphResponseError(
+				'Graph API accepted the upload but returned no media id',
+				status,
+			);
 		return id;
 	}
 
@@ -385,7 +423,11 @@ export class GraphClient {
 	private async call(
 		method: HttpMethod,
 		segments: string[],
-		options: { qs?: Record<string, string | number>; body?: unknown; headers?: Record<string, string> } = {},
+		options: {
+			qs?: Record<string, string | number>;
+			body?: unknown;
+			headers?: Record<string, string>;
+		} = {},
 	): Promise<{ status: number; body: Json }> {
 		for (const segment of segments) {
 			// An empty id would silently address another node (e.g. `/v23.0//messages`).
@@ -397,7 +439,8 @@ export class GraphClient {
 		if (options.headers) request.headers = options.headers;
 		const response: HttpResponse = await this.transport(request);
 		const body = parseJson(response.body);
-		if (response.status < 200 || response.status > 299) throw new GraphApiError(response.status, body);
+		if (response.status < 200 || response.status > 299)
+			throw new GraphApiError(response.status, body);
 		return { status: response.status, body: isObject(body) ? body : {} };
 	}
 
@@ -465,7 +508,9 @@ function cursorFrom(next: string): string | undefined {
 }
 
 function isObject(value: unknown): value is Json {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+	return (
+		typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value)
+	);
 }
 
 function firstOf(value: unknown): Json | undefined {

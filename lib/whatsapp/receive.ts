@@ -16,7 +16,8 @@ export function answerVerification(
 	if (typeof token !== 'string' || !verifyToken || !sameSecret(token, verifyToken)) {
 		return { status: 403, reason: 'hub.verify_token does not match the credential' };
 	}
-	if (typeof challenge !== 'string' || challenge === '') return { status: 403, reason: 'hub.challenge is missing' };
+	if (typeof challenge !== 'string' || challenge === '')
+		return { status: 403, reason: 'hub.challenge is missing' };
 	return { status: 200, challenge };
 }
 
@@ -34,10 +35,14 @@ export function receiveDelivery(
 	signatureHeader: string | undefined,
 	appSecret: string,
 ): DeliveryOutcome {
-	if (rawBody === undefined || rawBody.length === 0) return { status: 400, reason: 'empty request body' };
+	if (rawBody === undefined || rawBody.length === 0)
+		return { status: 400, reason: 'empty request body' };
 	if (!signatureHeader) return { status: 401, reason: 'missing X-Hub-Signature-256 header' };
 	if (!verifySignature(rawBody, signatureHeader, appSecret)) {
-		return { status: 401, reason: 'X-Hub-Signature-256 does not match the body signed with the app secret' };
+		return {
+			status: 401,
+			reason: 'X-Hub-Signature-256 does not match the body signed with the app secret',
+		};
 	}
 	let body: unknown;
 	try {
@@ -47,7 +52,11 @@ export function receiveDelivery(
 	}
 	const object = (body as { object?: unknown } | null)?.object;
 	if (object !== 'whatsapp_business_account') {
-		return { status: 200, events: [], ignored: `object "${String(object)}" is not whatsapp_business_account` };
+		return {
+			status: 200,
+			events: [],
+			ignored: `object "${String(object)}" is not whatsapp_business_account`,
+		};
 	}
 	try {
 		return { status: 200, events: parseWebhook(body) };

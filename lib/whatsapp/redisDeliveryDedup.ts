@@ -69,15 +69,26 @@ export class RedisDeliveryDedupStore implements DeliveryDedupStore {
 		this.redis.on('error', () => undefined);
 	}
 
-	async claim(keys: string[], windowMs: number, options: ClaimOptions = {}): Promise<ClaimResult[]> {
+	async claim(
+		keys: string[],
+		windowMs: number,
+		options: ClaimOptions = {},
+	): Promise<ClaimResult[]> {
 		if (keys.length === 0) return [];
 		const value = options.inProgress ? inProgressBy(options.inProgress.owner) : HANDLED;
 		const forMs = milliseconds(options.inProgress?.forMs ?? windowMs);
 		let replies: Array<1 | string>;
 		try {
-			replies = await this.redis.scrmClaim(keys.length, ...keys.map((key) => this.prefix + key), value, forMs);
+			replies = await this.redis.scrmClaim(
+				keys.length,
+				...keys.map((key) => this.prefix + key),
+				value,
+				forMs,
+			);
 		} catch (error) {
-			throw new Error(`Redis could not record deliveries ${keys.join(', ')}: ${(error as Error).message}`);
+			throw new Error(
+				`Redis could not record deliveries ${keys.join(', ')}: ${(error as Error).message}`,
+			);
 		}
 		return replies.map((reply) => (reply === 1 ? 'claimed' : claimResultOf(reply, value)));
 	}
@@ -85,7 +96,13 @@ export class RedisDeliveryDedupStore implements DeliveryDedupStore {
 	async settle(keys: string[], owner: string, handled: boolean, windowMs: number): Promise<void> {
 		if (keys.length === 0) return;
 		const prefixed = keys.map((key) => this.prefix + key);
-		await this.redis.scrmSettle(keys.length, ...prefixed, inProgressBy(owner), handled ? '1' : '0', milliseconds(windowMs));
+		await this.redis.scrmSettle(
+			keys.length,
+			...prefixed,
+			inProgressBy(owner),
+			handled ? '1' : '0',
+			milliseconds(windowMs),
+		);
 	}
 
 	async close(): Promise<void> {

@@ -24,12 +24,17 @@ export function signBody(rawBody: string | Buffer, appSecret: string): string {
  * Whether `header` is Meta's signature of exactly these bytes. Compares in constant time and never
  * throws: a missing, malformed or wrong header, a body of the wrong type or an empty secret is false.
  */
-export function verifySignature(rawBody: string | Buffer, header: string | undefined, appSecret: string): boolean {
+export function verifySignature(
+	rawBody: string | Buffer,
+	header: string | undefined,
+	appSecret: string,
+): boolean {
 	if (typeof appSecret !== 'string' || appSecret === '') return false;
 	if (typeof rawBody !== 'string' && !ArrayBuffer.isView(rawBody)) return false;
 	if (typeof header !== 'string') return false;
 	const value = header.length === HEADER_LENGTH ? header : header.trim();
-	if (value.length !== HEADER_LENGTH || value.slice(0, PREFIX.length).toLowerCase() !== PREFIX) return false;
+	if (value.length !== HEADER_LENGTH || value.slice(0, PREFIX.length).toLowerCase() !== PREFIX)
+		return false;
 	// Decoding stops at the first character that is not hex, so anything short of 32 bytes is malformed.
 	if (givenDigest.write(value.slice(PREFIX.length), 'hex') !== DIGEST_BYTES) return false;
 	expectedDigest.write(createHmac('sha256', appSecret).update(rawBody).digest('hex'), 'hex');

@@ -124,13 +124,28 @@ export interface WhatsAppMessageEvent extends WhatsAppEventBase {
 	/** The text a person would read: the body, a caption, a button or list reply title, an edit's new text. */
 	text?: string;
 	media?: WhatsAppMediaPart;
-	location?: { latitude?: number; longitude?: number; name?: string; address?: string; url?: string };
+	location?: {
+		latitude?: number;
+		longitude?: number;
+		name?: string;
+		address?: string;
+		url?: string;
+	};
 	/** Interactive button/list/flow replies and template quick-reply buttons. */
 	reply?: WhatsAppReply;
 	/** A reaction to one of your messages; `removed` when the customer took it back (no emoji). */
 	reaction?: { messageId?: string; emoji?: string; removed?: true };
 	contacts?: WhatsAppSharedContact[];
-	order?: { catalogId?: string; text?: string; items: Array<{ productRetailerId?: string; quantity?: number; price?: number; currency?: string }> };
+	order?: {
+		catalogId?: string;
+		text?: string;
+		items: Array<{
+			productRetailerId?: string;
+			quantity?: number;
+			price?: number;
+			currency?: string;
+		}>;
+	};
 	/**
 	 * Meta's `system` messages. `user_changed_number`: re-key the CRM contact from `previousWaId` to
 	 * `newWaId`; `user_changed_user_id`: from `previousUserId` to `newUserId`.
@@ -239,26 +254,46 @@ const waIdToE164 = createPhoneNormalizer();
  * `object` than `whatsapp_business_account` gives none. Throws WebhookPayloadError when the body
  * does not have Meta's envelope.
  */
-export function parseWebhook(body: unknown, options?: ParseWebhookOptions & { includeOtherFields?: false }): WhatsAppEvent[];
-export function parseWebhook(body: unknown, options: ParseWebhookOptions): Array<WhatsAppEvent | WhatsAppChangeEvent>;
-export function parseWebhook(body: unknown, options: ParseWebhookOptions = {}): Array<WhatsAppEvent | WhatsAppChangeEvent> {
-	if (!isObject(body)) throw new WebhookPayloadError(`the body is ${describe(body)}, not a JSON object`);
+export function parseWebhook(
+	body: unknown,
+	options?: ParseWebhookOptions & { includeOtherFields?: false },
+): WhatsAppEvent[];
+export function parseWebhook(
+	body: unknown,
+	options: ParseWebhookOptions,
+): Array<WhatsAppEvent | WhatsAppChangeEvent>;
+export function parseWebhook(
+	body: unknown,
+	options: ParseWebhookOptions = {},
+): Array<WhatsAppEvent | WhatsAppChangeEvent> {
+	if (!isObject(body))
+		throw new WebhookPayloadError(`the body is ${describe(body)}, not a JSON object`);
 	if (body.object !== 'whatsapp_business_account') return [];
 	const entries = body.entry;
-	if (!Array.isArray(entries)) throw new WebhookPayloadError(`is ${describe(entries)}, expected an array of entries`, '"entry"');
+	if (!Array.isArray(entries))
+		throw new WebhookPayloadError(
+			`is ${describe(entries)}, expected an array of entries`,
+			'"entry"',
+		);
 	const events: Array<WhatsAppEvent | WhatsAppChangeEvent> = [];
 	const receivedAt = new Receipt();
 	for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
 		const entry: unknown = entries[entryIndex];
 		const entryPath = `entry[${entryIndex}]`;
-		if (!isObject(entry)) throw new WebhookPayloadError(`is ${describe(entry)}, expected an object`, entryPath);
+		if (!isObject(entry))
+			throw new WebhookPayloadError(`is ${describe(entry)}, expected an object`, entryPath);
 		const changes = entry.changes;
-		if (!Array.isArray(changes)) throw new WebhookPayloadError(`is ${describe(changes)}, expected an array`, `${entryPath}.changes`);
+		if (!Array.isArray(changes))
+			throw new WebhookPayloadError(
+				`is ${describe(changes)}, expected an array`,
+				`${entryPath}.changes`,
+			);
 		const wabaId = str(entry.id) ?? '';
 		for (let changeIndex = 0; changeIndex < changes.length; changeIndex++) {
 			const change: unknown = changes[changeIndex];
 			const changePath = `${entryPath}.changes[${changeIndex}]`;
-			if (!isObject(change)) throw new WebhookPayloadError(`is ${describe(change)}, expected an object`, changePath);
+			if (!isObject(change))
+				throw new WebhookPayloadError(`is ${describe(change)}, expected an object`, changePath);
 			const field = str(change.field) ?? '';
 			if (field === 'messages') {
 				readMessagesChange(change.value, wabaId, changePath, receivedAt, events as WhatsAppEvent[]);
@@ -270,12 +305,22 @@ export function parseWebhook(body: unknown, options: ParseWebhookOptions = {}): 
 	return events;
 }
 
-function readMessagesChange(value: unknown, wabaId: string, where: string, receivedAt: Receipt, events: WhatsAppEvent[]): void {
-	if (!isObject(value)) throw new WebhookPayloadError(`is ${describe(value)}, expected an object`, `${where}.value`);
+function readMessagesChange(
+	value: unknown,
+	wabaId: string,
+	where: string,
+	receivedAt: Receipt,
+	events: WhatsAppEvent[],
+): void {
+	if (!isObject(value))
+		throw new WebhookPayloadError(`is ${describe(value)}, expected an object`, `${where}.value`);
 	const metadata = value.metadata;
 	const phoneNumberId = isObject(metadata) ? str(metadata.phone_number_id) : undefined;
 	if (!phoneNumberId) {
-		throw new WebhookPayloadError('is missing: every messages change names the business phone number it is for', `${where}.value.metadata.phone_number_id`);
+		throw new WebhookPayloadError(
+			'is missing: every messages change names the business phone number it is for',
+			`${where}.value.metadata.phone_number_id`,
+		);
 	}
 	const context: Context = {
 		field: 'messages',
@@ -337,14 +382,19 @@ function readMessage(message: Json, context: Context): WhatsAppMessageEvent {
 			if (part) event.location = locationOf(part);
 			break;
 		case 'contacts':
-			if (Array.isArray(message.contacts)) event.contacts = sharedContactsOf(message.contacts, event.customer);
+			if (Array.isArray(message.contacts))
+				event.contacts = sharedContactsOf(message.contacts, event.customer);
 			break;
 		case 'interactive':
 			if (part) readInteractive(event, part);
 			break;
 		case 'button':
 			if (part) {
-				event.reply = defined({ kind: 'template_button', title: str(part.text), payload: str(part.payload) });
+				event.reply = defined({
+					kind: 'template_button',
+					title: str(part.text),
+					payload: str(part.payload),
+				});
 				setText(event, event.reply.title);
 			}
 			break;
@@ -384,7 +434,10 @@ function readMessage(message: Json, context: Context): WhatsAppMessageEvent {
 			forwarded: bool(replyContext.forwarded),
 			frequentlyForwarded: bool(replyContext.frequently_forwarded),
 			referredProduct: isObject(referred)
-				? defined({ catalogId: str(referred.catalog_id), productRetailerId: str(referred.product_retailer_id) })
+				? defined({
+						catalogId: str(referred.catalog_id),
+						productRetailerId: str(referred.product_retailer_id),
+					})
 				: undefined,
 		});
 	}
@@ -428,7 +481,8 @@ function readStatus(status: Json, context: Context): WhatsAppStatusEvent {
 		event.conversation = defined({
 			id: str(conversation.id),
 			originType: isObject(origin) ? str(origin.type) : undefined,
-			expiresAt: expiration !== undefined && expiration !== null ? isoSeconds(expiration) : undefined,
+			expiresAt:
+				expiration !== undefined && expiration !== null ? isoSeconds(expiration) : undefined,
 		});
 	}
 	const pricing = status.pricing;
@@ -466,7 +520,13 @@ function readErrors(errors: unknown[], context: Context): WhatsAppErrorEvent {
 	return event;
 }
 
-function otherChange(field: string, wabaId: string, entry: Json, value: unknown, receivedAt: Receipt): WhatsAppChangeEvent {
+function otherChange(
+	field: string,
+	wabaId: string,
+	entry: Json,
+	value: unknown,
+	receivedAt: Receipt,
+): WhatsAppChangeEvent {
 	const valueObject = isObject(value) ? value : undefined;
 	const metadata = valueObject?.metadata;
 	const rawTime = entry.time ?? valueObject?.timestamp;
@@ -509,10 +569,20 @@ function readInteractive(event: WhatsAppMessageEvent, part: Json): void {
 	if (kind === 'nfm_reply') {
 		// A flow or address form: the answer is the JSON, not words a person typed.
 		const payload = str(reply.response_json);
-		event.reply = defined({ kind, title: str(reply.name), payload, response: payload !== undefined ? parseJson(payload) : undefined });
+		event.reply = defined({
+			kind,
+			title: str(reply.name),
+			payload,
+			response: payload !== undefined ? parseJson(payload) : undefined,
+		});
 		return;
 	}
-	event.reply = defined({ kind, id: str(reply.id), title: str(reply.title), description: str(reply.description) });
+	event.reply = defined({
+		kind,
+		id: str(reply.id),
+		title: str(reply.title),
+		description: str(reply.description),
+	});
 	setText(event, event.reply.title);
 }
 
@@ -535,7 +605,12 @@ function readOrder(event: WhatsAppMessageEvent, part: Json): void {
 	setText(event, event.order.text);
 }
 
-function readSystem(event: WhatsAppMessageEvent, part: Json, waId: string | undefined, userId: string | undefined): void {
+function readSystem(
+	event: WhatsAppMessageEvent,
+	part: Json,
+	waId: string | undefined,
+	userId: string | undefined,
+): void {
 	const type = str(part.type);
 	const newWaId = str(part.wa_id) ?? str(part.new_wa_id);
 	const newUserId = str(part.user_id);
@@ -558,7 +633,8 @@ function readSystem(event: WhatsAppMessageEvent, part: Json, waId: string | unde
 function readEdit(event: WhatsAppMessageEvent, part: Json): void {
 	const edited = isObject(part.message) ? part.message : undefined;
 	const editedType = edited ? str(edited.type) : undefined;
-	const content = edited && editedType && isObject(edited[editedType]) ? (edited[editedType] as Json) : undefined;
+	const content =
+		edited && editedType && isObject(edited[editedType]) ? (edited[editedType] as Json) : undefined;
 	event.edit = defined({
 		originalMessageId: str(part.original_message_id),
 		type: editedType,
@@ -579,8 +655,19 @@ function sharedContactsOf(contacts: unknown[], sender: WhatsAppCustomer): WhatsA
 				if (!isObject(phone)) continue;
 				const waId = str(phone.wa_id);
 				const written = str(phone.phone);
-				const normalised = waId ? waIdToE164(`+${waId}`) : written ? normalizePhone(written, { defaultCountry }) : undefined;
-				phones.push(defined({ phone: written, waId, e164: normalised?.ok ? normalised.e164 : undefined, type: str(phone.type) }));
+				const normalised = waId
+					? waIdToE164(`+${waId}`)
+					: written
+						? normalizePhone(written, { defaultCountry })
+						: undefined;
+				phones.push(
+					defined({
+						phone: written,
+						waId,
+						e164: normalised?.ok ? normalised.e164 : undefined,
+						type: str(phone.type),
+					}),
+				);
 			}
 		}
 		const emails: string[] = [];
@@ -590,7 +677,9 @@ function sharedContactsOf(contacts: unknown[], sender: WhatsAppCustomer): WhatsA
 				if (address) emails.push(address);
 			}
 		}
-		const name = isObject(contact.name) ? (str(contact.name.formatted_name) ?? str(contact.name.first_name)) : undefined;
+		const name = isObject(contact.name)
+			? (str(contact.name.formatted_name) ?? str(contact.name.first_name))
+			: undefined;
 		const organization = isObject(contact.org) ? str(contact.org.company) : undefined;
 		shared.push(defined({ name, phones, emails, organization }));
 	}
@@ -676,7 +765,11 @@ function customerOf(
 	parentUserIdGiven: string | undefined,
 	contacts: ContactIndex | undefined,
 ): WhatsAppCustomer {
-	const contact = contacts && ((waIdGiven && contacts.get(waIdGiven)) || (userIdGiven && contacts.get(userIdGiven)) || undefined);
+	const contact =
+		contacts &&
+		((waIdGiven && contacts.get(waIdGiven)) ||
+			(userIdGiven && contacts.get(userIdGiven)) ||
+			undefined);
 	const waId = waIdGiven || contact?.waId;
 	const userId = userIdGiven || contact?.userId;
 	const parentUserId = parentUserIdGiven || contact?.parentUserId;
@@ -708,8 +801,14 @@ function readTime(value: unknown, receivedAt: Receipt): { iso: string; estimated
 
 /** Seconds to ISO-8601, or undefined when not a time `Date` can hold (toISOString would throw). */
 function isoSeconds(value: unknown): string | undefined {
-	const seconds = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : NaN;
-	if (Number.isInteger(seconds) && seconds >= 0 && seconds < YEAR_10000) return isoWholeSeconds(seconds);
+	const seconds =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && value !== ''
+				? Number(value)
+				: NaN;
+	if (Number.isInteger(seconds) && seconds >= 0 && seconds < YEAR_10000)
+		return isoWholeSeconds(seconds);
 	const ms = seconds * 1000;
 	if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) return undefined;
 	return new Date(ms).toISOString();
@@ -751,7 +850,8 @@ function setText(event: WhatsAppMessageEvent, text: string | undefined): void {
 /** Lists Meta may leave out; anything else than an array breaks the envelope. */
 function list(value: unknown, where: string): unknown[] {
 	if (value === undefined || value === null) return EMPTY;
-	if (!Array.isArray(value)) throw new WebhookPayloadError(`is ${describe(value)}, expected an array`, where);
+	if (!Array.isArray(value))
+		throw new WebhookPayloadError(`is ${describe(value)}, expected an array`, where);
 	return value;
 }
 const EMPTY: unknown[] = [];
@@ -767,7 +867,12 @@ function str(value: unknown): string | undefined {
 }
 
 function num(value: unknown): number | undefined {
-	const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	const n =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && value.trim() !== ''
+				? Number(value)
+				: NaN;
 	return Number.isFinite(n) ? n : undefined;
 }
 
@@ -798,6 +903,7 @@ function describe(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'an array';
 	if (typeof value === 'object') return 'an object';
-	if (typeof value === 'string') return value.length > 40 ? 'a string' : `the string ${JSON.stringify(value)}`;
+	if (typeof value === 'string')
+		return value.length > 40 ? 'a string' : `the string ${JSON.stringify(value)}`;
 	return `a ${typeof value}`;
 }

@@ -36,12 +36,18 @@ export class ContactDedup implements INodeType {
 		icon: { light: 'file:contactDedup.svg', dark: 'file:contactDedup.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["matchOn"] === "custom" ? "match on chosen fields" : "match on phone, email, name"}}',
+		subtitle:
+			'={{$parameter["matchOn"] === "custom" ? "match on chosen fields" : "match on phone, email, name"}}',
 		description:
 			'Finds the same customer under different phone formats, spellings and emails, merges them keeping every phone, tag and conversation, and lists doubtful pairs for review, with reasons',
 		defaults: { name: 'Contact Dedup' },
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputs: [
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+		],
 		outputNames: ['Merged', 'Merge Map', 'Review', 'Unique'],
 		usableAsTool: true,
 		properties: [
@@ -70,9 +76,14 @@ export class ContactDedup implements INodeType {
 					{
 						name: 'WhatsApp CRM Defaults',
 						value: 'defaults',
-						description: 'Phones (any format), WhatsApp user ID, email, name, products bought within 90 days',
+						description:
+							'Phones (any format), WhatsApp user ID, email, name, products bought within 90 days',
 					},
-					{ name: 'Fields I Choose', value: 'custom', description: 'Pick fields, how to compare them and how much each counts' },
+					{
+						name: 'Fields I Choose',
+						value: 'custom',
+						description: 'Pick fields, how to compare them and how much each counts',
+					},
 				],
 			},
 			{
@@ -88,7 +99,13 @@ export class ContactDedup implements INodeType {
 						displayName: 'Field',
 						name: 'field',
 						values: [
-							{ displayName: 'Field Name', name: 'field', type: 'string', default: '', placeholder: 'name' },
+							{
+								displayName: 'Field Name',
+								name: 'field',
+								type: 'string',
+								default: '',
+								placeholder: 'name',
+							},
 							{
 								displayName: 'Compare As',
 								name: 'method',
@@ -101,8 +118,16 @@ export class ContactDedup implements INodeType {
 									{ name: 'Exact', value: 'exact' },
 									{ name: 'Jaro-Winkler (Names)', value: 'jaroWinkler' },
 									{ name: 'Levenshtein (Spelling)', value: 'levenshtein' },
-									{ name: 'Phone', value: 'phone', description: 'E.164 after normalising any format' },
-									{ name: 'Purchases', value: 'purchases', description: 'The same product bought within 90 days' },
+									{
+										name: 'Phone',
+										value: 'phone',
+										description: 'E.164 after normalising any format',
+									},
+									{
+										name: 'Purchases',
+										value: 'purchases',
+										description: 'The same product bought within 90 days',
+									},
 								],
 							},
 							{
@@ -111,7 +136,8 @@ export class ContactDedup implements INodeType {
 								type: 'number',
 								typeOptions: { minValue: 0, numberPrecision: 2 },
 								default: 0,
-								description: "Evidence of agreement on this field in bits (log2 of the likelihood ratio); 0 uses the weight the engine learns from the data",
+								description:
+									'Evidence of agreement on this field in bits (log2 of the likelihood ratio); 0 uses the weight the engine learns from the data',
 							},
 						],
 					},
@@ -123,7 +149,8 @@ export class ContactDedup implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 				default: 0,
-				description: "Pairs whose match probability is at least this merge automatically; 0 uses the engine's default (0.9)",
+				description:
+					"Pairs whose match probability is at least this merge automatically; 0 uses the engine's default (0.9)",
 			},
 			{
 				displayName: 'Review Threshold',
@@ -131,7 +158,8 @@ export class ContactDedup implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 				default: 0,
-				description: "Pairs at least this likely (but below the merge threshold) go to Review; 0 uses the engine's default (0.3)",
+				description:
+					"Pairs at least this likely (but below the merge threshold) go to Review; 0 uses the engine's default (0.3)",
 			},
 			{
 				displayName: 'Options',
@@ -154,8 +182,20 @@ export class ContactDedup implements INodeType {
 								displayName: 'Product',
 								name: 'entry',
 								values: [
-									{ displayName: 'As Written', name: 'from', type: 'string', default: '', placeholder: 'iPhone15 Pro Max' },
-									{ displayName: 'Code', name: 'to', type: 'string', default: '', placeholder: 'APL-IP15PM' },
+									{
+										displayName: 'As Written',
+										name: 'from',
+										type: 'string',
+										default: '',
+										placeholder: 'iPhone15 Pro Max',
+									},
+									{
+										displayName: 'Code',
+										name: 'to',
+										type: 'string',
+										default: '',
+										placeholder: 'APL-IP15PM',
+									},
 								],
 							},
 						],
@@ -165,7 +205,8 @@ export class ContactDedup implements INodeType {
 						name: 'survivor',
 						type: 'options',
 						default: 'mostComplete',
-						description: 'Which record of a group keeps its ID; field values still come from the most recently modified record',
+						description:
+							'Which record of a group keeps its ID; field values still come from the most recently modified record',
 						options: [
 							{ name: 'Most Complete', value: 'mostComplete' },
 							{ name: 'Most Recently Updated', value: 'mostRecent' },
@@ -199,8 +240,12 @@ export class ContactDedup implements INodeType {
 							: undefined;
 			if (problem) {
 				const message = `Item ${itemIndex + 1} ${problem}`;
-				if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), message, { itemIndex });
-				outputs[UNIQUE].push({ json: { ...json, error: message }, pairedItem: { item: itemIndex } });
+				if (!this.continueOnFail())
+					throw new NodeOperationError(this.getNode(), message, { itemIndex });
+				outputs[UNIQUE].push({
+					json: { ...json, error: message },
+					pairedItem: { item: itemIndex },
+				});
 				continue;
 			}
 			const id = String(raw);
@@ -209,21 +254,31 @@ export class ContactDedup implements INodeType {
 		}
 
 		const result = dedupeContacts(contacts, opts);
-		const paired = (ids: string[]): IPairedItemData[] => ids.map((id) => ({ item: indexById.get(id)! }));
+		const paired = (ids: string[]): IPairedItemData[] =>
+			ids.map((id) => ({ item: indexById.get(id)! }));
 
 		const members = new Map<string, string[]>();
 		for (const [absorbed, survivor] of Object.entries(result.mergeMap)) {
 			const group = members.get(survivor) ?? [survivor];
 			group.push(absorbed);
 			members.set(survivor, group);
-			outputs[MERGE_MAP].push({ json: { id: absorbed, survivorId: survivor }, pairedItem: paired([absorbed]) });
+			outputs[MERGE_MAP].push({
+				json: { id: absorbed, survivorId: survivor },
+				pairedItem: paired([absorbed]),
+			});
 		}
 		for (const record of result.merged) {
 			const survivor = String(record.id);
-			outputs[MERGED].push({ json: record as unknown as IDataObject, pairedItem: paired(members.get(survivor) ?? [survivor]) });
+			outputs[MERGED].push({
+				json: record as unknown as IDataObject,
+				pairedItem: paired(members.get(survivor) ?? [survivor]),
+			});
 		}
 		for (const pair of result.review) {
-			outputs[REVIEW].push({ json: pair as unknown as IDataObject, pairedItem: paired([String(pair.a), String(pair.b)]) });
+			outputs[REVIEW].push({
+				json: pair as unknown as IDataObject,
+				pairedItem: paired([String(pair.a), String(pair.b)]),
+			});
 		}
 		const inCluster = new Set(result.clusters.flat());
 		for (const contact of contacts) {
@@ -242,16 +297,34 @@ function readOptions(fn: IExecuteFunctions): DedupOptions {
 	const reviewThreshold = fn.getNodeParameter('reviewThreshold', 0, 0) as number;
 	if (threshold > 0) opts.threshold = threshold;
 	if (reviewThreshold > 0) opts.reviewThreshold = reviewThreshold;
-	if (opts.threshold !== undefined && opts.reviewThreshold !== undefined && opts.reviewThreshold > opts.threshold) {
-		throw new NodeOperationError(fn.getNode(), 'Review Threshold must not be above Merge Threshold: pairs between them go to Review');
+	if (
+		opts.threshold !== undefined &&
+		opts.reviewThreshold !== undefined &&
+		opts.reviewThreshold > opts.threshold
+	) {
+		throw new NodeOperationError(
+			fn.getNode(),
+			'Review Threshold must not be above Merge Threshold: pairs between them go to Review',
+		);
 	}
 	if ((fn.getNodeParameter('matchOn', 0) as string) === 'custom') {
-		const fields = (fn.getNodeParameter('fields.field', 0, []) as FieldParameter[]).map((rule, index) => {
-			const field = (rule.field ?? '').trim();
-			if (!field) throw new NodeOperationError(fn.getNode(), `Field ${index + 1} under Fields has no name`);
-			return { field, method: rule.method ?? 'levenshtein', ...(rule.weight ? { weight: rule.weight } : {}) };
-		});
-		if (fields.length === 0) throw new NodeOperationError(fn.getNode(), 'Add at least one field to match on, or choose WhatsApp CRM Defaults');
+		const fields = (fn.getNodeParameter('fields.field', 0, []) as FieldParameter[]).map(
+			(rule, index) => {
+				const field = (rule.field ?? '').trim();
+				if (!field)
+					throw new NodeOperationError(fn.getNode(), `Field ${index + 1} under Fields has no name`);
+				return {
+					field,
+					method: rule.method ?? 'levenshtein',
+					...(rule.weight ? { weight: rule.weight } : {}),
+				};
+			},
+		);
+		if (fields.length === 0)
+			throw new NodeOperationError(
+				fn.getNode(),
+				'Add at least one field to match on, or choose WhatsApp CRM Defaults',
+			);
 		opts.fields = fields;
 	}
 	const options = fn.getNodeParameter('options', 0, {}) as DedupNodeOptions;
@@ -259,7 +332,11 @@ function readOptions(fn: IExecuteFunctions): DedupOptions {
 	if (options.survivor) opts.survivor = options.survivor;
 	const entries = options.productMap?.entry ?? [];
 	if (entries.length > 0) {
-		opts.productMap = Object.fromEntries(entries.filter((entry) => entry.from && entry.to).map((entry) => [entry.from!.trim(), entry.to!.trim()]));
+		opts.productMap = Object.fromEntries(
+			entries
+				.filter((entry) => entry.from && entry.to)
+				.map((entry) => [entry.from!.trim(), entry.to!.trim()]),
+		);
 	}
 	return opts;
 }

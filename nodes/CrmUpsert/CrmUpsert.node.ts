@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as getByPhone from './actions/contact/getByPhone.operation';
@@ -20,7 +25,8 @@ export class CrmUpsert implements INodeType {
 		icon: { light: 'file:crmUpsert.svg', dark: 'file:crmUpsert.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["crm"] + ": " + $parameter["resource"] + " " + $parameter["operation"]}}',
+		subtitle:
+			'={{$parameter["crm"] + ": " + $parameter["resource"] + " " + $parameter["operation"]}}',
 		description:
 			'Keeps WhatsApp customers as exactly one HubSpot, Zoho CRM or Salesforce contact each, matched by phone in any format, with every message on the timeline',
 		defaults: { name: 'CRM Upsert' },
@@ -29,12 +35,29 @@ export class CrmUpsert implements INodeType {
 		outputNames: ['Upserted', 'Review', 'Failed'],
 		usableAsTool: true,
 		credentials: [
-			{ name: CREDENTIAL_OF.hubspot, required: true, displayOptions: { show: { crm: ['hubspot'] } } },
+			{
+				name: CREDENTIAL_OF.hubspot,
+				required: true,
+				displayOptions: { show: { crm: ['hubspot'] } },
+			},
 			{ name: CREDENTIAL_OF.zoho, required: true, displayOptions: { show: { crm: ['zoho'] } } },
-			{ name: CREDENTIAL_OF.salesforce, required: true, displayOptions: { show: { crm: ['salesforce'] } } },
+			{
+				name: CREDENTIAL_OF.salesforce,
+				required: true,
+				displayOptions: { show: { crm: ['salesforce'] } },
+			},
 			// Only Attach Media downloading from WhatsApp needs the Graph API.
-			{ name: WHATSAPP_CREDENTIAL, required: true, displayOptions: { show: { operation: ['attachMedia'], mediaSource: ['whatsApp'] } } },
-			{ name: REDIS_CREDENTIAL, required: true, testedBy: 'redisConnectionTest', displayOptions: { show: { rateLimitStore: ['redis'] } } },
+			{
+				name: WHATSAPP_CREDENTIAL,
+				required: true,
+				displayOptions: { show: { operation: ['attachMedia'], mediaSource: ['whatsApp'] } },
+			},
+			{
+				name: REDIS_CREDENTIAL,
+				required: true,
+				testedBy: 'redisConnectionTest',
+				displayOptions: { show: { rateLimitStore: ['redis'] } },
+			},
 		],
 		properties: [
 			{
@@ -68,11 +91,37 @@ export class CrmUpsert implements INodeType {
 				default: 'upsert',
 				displayOptions: { show: { resource: ['contact'] } },
 				options: [
-					{ name: 'Add Tags or Set Lifecycle', value: 'addTags', action: 'Add tags or set the lifecycle stage', description: 'Update existing contacts found by WhatsApp user ID, phone or email' },
-					{ name: 'Get by Phone', value: 'getByPhone', action: 'Get a contact by phone', description: 'Find the contact whose phone fields hold a number, in any format' },
-					{ name: 'Get Many', value: 'getMany', action: 'Get many contacts', description: 'Export contacts, e.g. for a nightly dedup' },
-					{ name: 'Merge', value: 'merge', action: 'Merge two contacts', description: "Merge a duplicate into the surviving contact with the CRM's own merge" },
-					{ name: 'Upsert', value: 'upsert', action: 'Create or update a contact', description: 'Create or update the customer, matched by WhatsApp user ID, phone or email' },
+					{
+						name: 'Add Tags or Set Lifecycle',
+						value: 'addTags',
+						action: 'Add tags or set the lifecycle stage',
+						description: 'Update existing contacts found by WhatsApp user ID, phone or email',
+					},
+					{
+						name: 'Get by Phone',
+						value: 'getByPhone',
+						action: 'Get a contact by phone',
+						description: 'Find the contact whose phone fields hold a number, in any format',
+					},
+					{
+						name: 'Get Many',
+						value: 'getMany',
+						action: 'Get many contacts',
+						description: 'Export contacts, e.g. for a nightly dedup',
+					},
+					{
+						name: 'Merge',
+						value: 'merge',
+						action: 'Merge two contacts',
+						description: "Merge a duplicate into the surviving contact with the CRM's own merge",
+					},
+					{
+						name: 'Upsert',
+						value: 'upsert',
+						action: 'Create or update a contact',
+						description:
+							'Create or update the customer, matched by WhatsApp user ID, phone or email',
+					},
 				],
 			},
 			{
@@ -87,9 +136,15 @@ export class CrmUpsert implements INodeType {
 						name: 'Attach Media',
 						value: 'attachMedia',
 						action: 'Attach a WhatsApp media file to a contact',
-						description: 'Download a message’s photo or document and attach it to the contact, once per message ID; images over the size limit are shrunk',
+						description:
+							'Download a message’s photo or document and attach it to the contact, once per message ID; images over the size limit are shrunk',
 					},
-					{ name: 'Log', value: 'logMessage', action: 'Log a WhatsApp message', description: "Put a message on the contact's timeline, once per message ID" },
+					{
+						name: 'Log',
+						value: 'logMessage',
+						action: 'Log a WhatsApp message',
+						description: "Put a message on the contact's timeline, once per message ID",
+					},
 				],
 			},
 			...upsert.description,
@@ -104,13 +159,19 @@ export class CrmUpsert implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				default: 'process',
-				description: "The CRM's rate limits belong to the account, so every execution that calls it waits its turn on the same limits",
+				description:
+					"The CRM's rate limits belong to the account, so every execution that calls it waits its turn on the same limits",
 				options: [
-					{ name: 'This n8n Process', value: 'process', description: 'Enough with one n8n process' },
+					{
+						name: 'This n8n Process',
+						value: 'process',
+						description: 'Enough with one n8n process',
+					},
 					{
 						name: 'Redis (Queue Mode, All Workers)',
 						value: 'redis',
-						description: "Workers together stay within the account's allowance instead of each using all of it",
+						description:
+							"Workers together stay within the account's allowance instead of each using all of it",
 					},
 				],
 			},

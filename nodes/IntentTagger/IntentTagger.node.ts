@@ -51,7 +51,8 @@ export class IntentTagger implements INodeType {
 				name: 'text',
 				type: 'string',
 				default: '={{ $json.text }}',
-				description: "The customer's message. Items without text (statuses, stickers) are passed on with no intents.",
+				description:
+					"The customer's message. Items without text (statuses, stickers) are passed on with no intents.",
 			},
 			{
 				displayName: 'Put Result In Field',
@@ -59,7 +60,8 @@ export class IntentTagger implements INodeType {
 				type: 'string',
 				default: 'intent',
 				required: true,
-				description: 'The field that receives tags, intents with confidence and evidence, language, sentiment and tier',
+				description:
+					'The field that receives tags, intents with confidence and evidence, language, sentiment and tier',
 			},
 			{
 				displayName: 'Route Items',
@@ -76,7 +78,8 @@ export class IntentTagger implements INodeType {
 				placeholder: 'Add Rule',
 				default: {},
 				displayOptions: { show: { route: [true] } },
-				description: 'Opt-outs always go to Opt-Out; an item matching any rule here goes to Agent Now; the rest to Bot',
+				description:
+					'Opt-outs always go to Opt-Out; an item matching any rule here goes to Agent Now; the rest to Bot',
 				options: [
 					{
 						displayName: 'Agent When Sentiment Below',
@@ -84,7 +87,8 @@ export class IntentTagger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 						default: 0.3,
-						description: 'Sentiment runs from 0 (very negative) to 1 (very positive); 0 turns this rule off',
+						description:
+							'Sentiment runs from 0 (very negative) to 1 (very positive); 0 turns this rule off',
 					},
 					{
 						displayName: 'Agent When Tagged',
@@ -150,7 +154,8 @@ export class IntentTagger implements INodeType {
 								type: 'string',
 								default: '',
 								placeholder: 'wholesale, 批發, 批发, оптом',
-								description: 'Phrases separated by commas; matched case- and width-insensitively, without needing spaces around them',
+								description:
+									'Phrases separated by commas; matched case- and width-insensitively, without needing spaces around them',
 							},
 							{
 								displayName: 'Regular Expression',
@@ -206,7 +211,11 @@ export class IntentTagger implements INodeType {
 			try {
 				const text = readText(this.getNodeParameter('text', itemIndex, '') as unknown);
 				if (text === null) {
-					throw new NodeOperationError(this.getNode(), 'Text must be text: point it at the message body, e.g. {{ $json.text }}', { itemIndex });
+					throw new NodeOperationError(
+						this.getNode(),
+						'Text must be text: point it at the message body, e.g. {{ $json.text }}',
+						{ itemIndex },
+					);
 				}
 				const resultField = this.getNodeParameter('resultField', itemIndex) as string;
 				const historyField = this.getNodeParameter('options.historyField', itemIndex, '') as string;
@@ -219,16 +228,25 @@ export class IntentTagger implements INodeType {
 				};
 				if (historyField) {
 					const history = readPath(items[itemIndex].json, historyField);
-					if (history !== undefined && history !== null) tagged.tier = tierCustomer(history as never, now) as unknown as IDataObject;
+					if (history !== undefined && history !== null)
+						tagged.tier = tierCustomer(history as never, now) as unknown as IDataObject;
 				}
 				const json = { ...items[itemIndex].json, [resultField]: tagged };
-				outputs[route ? chooseOutput(this, itemIndex, result, tagged) : 0].push({ json, pairedItem });
+				outputs[route ? chooseOutput(this, itemIndex, result, tagged) : 0].push({
+					json,
+					pairedItem,
+				});
 			} catch (error) {
 				if (!this.continueOnFail()) {
-					throw error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+					throw error instanceof NodeOperationError
+						? error
+						: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 				}
 				// With routing, a failed item goes to the agent: a person should see what the bot could not read.
-				outputs[route ? AGENT : 0].push({ json: { ...items[itemIndex].json, error: (error as Error).message }, pairedItem });
+				outputs[route ? AGENT : 0].push({
+					json: { ...items[itemIndex].json, error: (error as Error).message },
+					pairedItem,
+				});
 			}
 		}
 		return outputs;
@@ -239,18 +257,31 @@ function readRules(fn: IExecuteFunctions): CustomRule[] {
 	const raw = (fn.getNodeParameter('customRules.rule', 0, []) as RuleParameter[]) ?? [];
 	return raw.map((rule, index) => {
 		const tag = (rule.tag ?? '').trim();
-		const keywords = (rule.keywords ?? '').split(',').map((keyword) => keyword.trim()).filter(Boolean);
+		const keywords = (rule.keywords ?? '')
+			.split(',')
+			.map((keyword) => keyword.trim())
+			.filter(Boolean);
 		const pattern = (rule.pattern ?? '').trim();
-		if (!tag) throw new NodeOperationError(fn.getNode(), `Custom rule ${index + 1} has no tag: name the tag it adds`);
+		if (!tag)
+			throw new NodeOperationError(
+				fn.getNode(),
+				`Custom rule ${index + 1} has no tag: name the tag it adds`,
+			);
 		if (keywords.length === 0 && !pattern) {
-			throw new NodeOperationError(fn.getNode(), `Custom rule "${tag}" has neither keywords nor a regular expression`);
+			throw new NodeOperationError(
+				fn.getNode(),
+				`Custom rule "${tag}" has neither keywords nor a regular expression`,
+			);
 		}
 		let patterns: RegExp[] = [];
 		if (pattern) {
 			try {
 				patterns = [new RegExp(pattern, 'iu')];
 			} catch (error) {
-				throw new NodeOperationError(fn.getNode(), `Custom rule "${tag}": the regular expression is not valid (${(error as Error).message})`);
+				throw new NodeOperationError(
+					fn.getNode(),
+					`Custom rule "${tag}": the regular expression is not valid (${(error as Error).message})`,
+				);
 			}
 		}
 		return { tag, language: rule.language || undefined, keywords, patterns };
@@ -274,7 +305,12 @@ function readPath(json: IDataObject, path: string): unknown {
 	return value;
 }
 
-function chooseOutput(fn: IExecuteFunctions, itemIndex: number, result: TagResult, tagged: IDataObject): number {
+function chooseOutput(
+	fn: IExecuteFunctions,
+	itemIndex: number,
+	result: TagResult,
+	tagged: IDataObject,
+): number {
 	const tags = result.intents.map((intent) => intent.tag);
 	if (tags.includes('opt_out')) return OPT_OUT;
 	const routing = fn.getNodeParameter('routing', itemIndex, {}) as RoutingOptions;
@@ -284,6 +320,12 @@ function chooseOutput(fn: IExecuteFunctions, itemIndex: number, result: TagResul
 	if (tags.some((tag) => agentTags.includes(tag))) return AGENT;
 	if (below > 0 && result.sentiment < below) return AGENT;
 	const tier = tagged.tier as { tiers?: string[]; segment?: string } | undefined;
-	if (tier && [...(tier.tiers ?? []), tier.segment].some((name) => name !== undefined && agentTiers.includes(name))) return AGENT;
+	if (
+		tier &&
+		[...(tier.tiers ?? []), tier.segment].some(
+			(name) => name !== undefined && agentTiers.includes(name),
+		)
+	)
+		return AGENT;
 	return BOT;
 }

@@ -8,7 +8,11 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { analyzeConversations, renderReportHtml, unansweredConversations } from '../../lib/analytics';
+import {
+	analyzeConversations,
+	renderReportHtml,
+	unansweredConversations,
+} from '../../lib/analytics';
 import type { AnalyticsOptions, FunnelStage } from '../../lib/analytics';
 
 interface StageParameter {
@@ -31,7 +35,8 @@ export class ScrmAnalytics implements INodeType {
 		icon: { light: 'file:scrmAnalytics.svg', dark: 'file:scrmAnalytics.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["output"] === "unanswered" ? "unanswered conversations" : $parameter["includeHtml"] ? "report + HTML" : "report"}}',
+		subtitle:
+			'={{$parameter["output"] === "unanswered" ? "unanswered conversations" : $parameter["includeHtml"] ? "report + HTML" : "report"}}',
 		description:
 			'Turns WhatsApp messages, statuses, Sender and CRM results into one report: response times per agent with alerts, busiest hours, hot words, intent mix, complaint rate, delivery and read rates, a conversion funnel and sync health, with an HTML page of charts; or lists the customers still waiting for a reply',
 		defaults: { name: 'SCRM Analytics' },
@@ -53,11 +58,16 @@ export class ScrmAnalytics implements INodeType {
 				noDataExpression: true,
 				default: 'report',
 				options: [
-					{ name: 'Report', value: 'report', description: 'One item: the report of all input items, with an HTML page' },
+					{
+						name: 'Report',
+						value: 'report',
+						description: 'One item: the report of all input items, with an HTML page',
+					},
 					{
 						name: 'Unanswered Conversations',
 						value: 'unanswered',
-						description: 'One item per customer whose latest messages nobody answered yet, longest waiting first: a follow-up list for agents',
+						description:
+							'One item per customer whose latest messages nobody answered yet, longest waiting first: a follow-up list for agents',
 					},
 				],
 			},
@@ -68,7 +78,8 @@ export class ScrmAnalytics implements INodeType {
 				typeOptions: { minValue: 0 },
 				default: 30,
 				displayOptions: { show: { output: ['unanswered'] } },
-				description: "List a customer once their first unanswered message is this old. Replies are the Sender's results and the statuses of messages sent to the customer.",
+				description:
+					"List a customer once their first unanswered message is this old. Replies are the Sender's results and the statuses of messages sent to the customer.",
 			},
 			{
 				displayName: 'Time Zone',
@@ -76,7 +87,8 @@ export class ScrmAnalytics implements INodeType {
 				type: 'string',
 				default: 'Asia/Hong_Kong',
 				placeholder: 'Asia/Bangkok',
-				description: 'IANA time zone for the busiest-hours heatmap and for days (complaint rate), e.g. Asia/Hong_Kong, Asia/Bangkok, Europe/Moscow, UTC',
+				description:
+					'IANA time zone for the busiest-hours heatmap and for days (complaint rate), e.g. Asia/Hong_Kong, Asia/Bangkok, Europe/Moscow, UTC',
 			},
 			{
 				displayName: 'Response Alert (Minutes)',
@@ -94,7 +106,8 @@ export class ScrmAnalytics implements INodeType {
 				displayOptions: { show: { output: ['report'] } },
 				typeOptions: { minValue: 0, maxValue: 99, numberPrecision: 1 },
 				default: 5,
-				description: 'Alert when complaints are above this share of tagged messages on consecutive days (three unless changed under Options)',
+				description:
+					'Alert when complaints are above this share of tagged messages on consecutive days (three unless changed under Options)',
 			},
 			{
 				displayName: 'Funnel Stages',
@@ -104,20 +117,28 @@ export class ScrmAnalytics implements INodeType {
 				typeOptions: { multipleValues: true, sortable: true },
 				placeholder: 'Add Stage',
 				default: {},
-				description: 'Stages from first contact to purchase; none: first contact → purchase_intent → purchased',
+				description:
+					'Stages from first contact to purchase; none: first contact → purchase_intent → purchased',
 				options: [
 					{
 						displayName: 'Stage',
 						name: 'stage',
 						values: [
-							{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'Asked for a price' },
+							{
+								displayName: 'Name',
+								name: 'name',
+								type: 'string',
+								default: '',
+								placeholder: 'Asked for a price',
+							},
 							{
 								displayName: 'Tags',
 								name: 'tags',
 								type: 'string',
 								default: '',
 								placeholder: 'price_inquiry, purchase_intent',
-								description: "A customer reaches the stage when any of their items carries one of these tags (intent tags or the item's tags), separated by commas; empty: every customer",
+								description:
+									"A customer reaches the stage when any of their items carries one of these tags (intent tags or the item's tags), separated by commas; empty: every customer",
 							},
 						],
 					},
@@ -129,7 +150,8 @@ export class ScrmAnalytics implements INodeType {
 				type: 'boolean',
 				displayOptions: { show: { output: ['report'] } },
 				default: true,
-				description: 'Whether to attach the report as a self-contained HTML page with charts, readable on a phone',
+				description:
+					'Whether to attach the report as a self-contained HTML page with charts, readable on a phone',
 			},
 			{
 				displayName: 'Options',
@@ -153,7 +175,8 @@ export class ScrmAnalytics implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0.1 },
 						default: 24,
-						description: "Silence after which a customer's message starts a new conversation, and after which an unanswered one counts as missed",
+						description:
+							"Silence after which a customer's message starts a new conversation, and after which an unanswered one counts as missed",
 					},
 					{
 						displayName: 'Put HTML In Field',
@@ -184,9 +207,12 @@ export class ScrmAnalytics implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const options = this.getNodeParameter('options', 0, {}) as AnalyticsNodeOptions;
-		const timeZone = ((this.getNodeParameter('timeZone', 0, '') as string) || 'Asia/Hong_Kong').trim();
+		const timeZone = (
+			(this.getNodeParameter('timeZone', 0, '') as string) || 'Asia/Hong_Kong'
+		).trim();
 		const now = Date.now();
-		if (this.getNodeParameter('output', 0, 'report') === 'unanswered') return [unansweredItems(this, items, timeZone, now)];
+		if (this.getNodeParameter('output', 0, 'report') === 'unanswered')
+			return [unansweredItems(this, items, timeZone, now)];
 		const opts: AnalyticsOptions = {
 			timeZone,
 			responseAlertMinutes: this.getNodeParameter('responseAlertMinutes', 0, 6) as number,
@@ -206,7 +232,9 @@ export class ScrmAnalytics implements INodeType {
 				opts,
 			);
 		} catch (error) {
-			throw new NodeOperationError(this.getNode(), error as Error, { description: 'Check Time Zone, the alert thresholds and the funnel stages' });
+			throw new NodeOperationError(this.getNode(), error as Error, {
+				description: 'Check Time Zone, the alert thresholds and the funnel stages',
+			});
 		}
 
 		const output: INodeExecutionData = {
@@ -216,17 +244,28 @@ export class ScrmAnalytics implements INodeType {
 		};
 		if (this.getNodeParameter('includeHtml', 0, true) as boolean) {
 			const html = renderReportHtml(report, { title: options.title, locale: options.locale });
-			const date = DateTime.fromMillis(now, { zone: timeZone }).toISODate() ?? new Date(now).toISOString().slice(0, 10);
+			const date =
+				DateTime.fromMillis(now, { zone: timeZone }).toISODate() ??
+				new Date(now).toISOString().slice(0, 10);
 			const property = options.binaryPropertyName?.trim() || 'report';
 			output.binary = {
-				[property]: await this.helpers.prepareBinaryData(Buffer.from(html, 'utf8'), `scrm-report-${date}.html`, 'text/html'),
+				[property]: await this.helpers.prepareBinaryData(
+					Buffer.from(html, 'utf8'),
+					`scrm-report-${date}.html`,
+					'text/html',
+				),
 			};
 		}
 		return [[output]];
 	}
 }
 
-function unansweredItems(fn: IExecuteFunctions, items: INodeExecutionData[], timeZone: string, now: number): INodeExecutionData[] {
+function unansweredItems(
+	fn: IExecuteFunctions,
+	items: INodeExecutionData[],
+	timeZone: string,
+	now: number,
+): INodeExecutionData[] {
 	let list;
 	try {
 		list = unansweredConversations(
@@ -234,7 +273,9 @@ function unansweredItems(fn: IExecuteFunctions, items: INodeExecutionData[], tim
 			{ now, timeZone, waitMinutes: fn.getNodeParameter('waitMinutes', 0, 30) as number },
 		);
 	} catch (error) {
-		throw new NodeOperationError(fn.getNode(), error as Error, { description: 'Check Time Zone and Waiting At Least (Minutes)' });
+		throw new NodeOperationError(fn.getNode(), error as Error, {
+			description: 'Check Time Zone and Waiting At Least (Minutes)',
+		});
 	}
 	return list.map(({ itemIndexes, ...conversation }) => ({
 		json: conversation as unknown as IDataObject,
@@ -248,7 +289,10 @@ function readFunnel(fn: IExecuteFunctions): FunnelStage[] | undefined {
 	return stages.map((stage, index) => {
 		const name = (stage.name ?? '').trim();
 		if (!name) throw new NodeOperationError(fn.getNode(), `Funnel stage ${index + 1} has no name`);
-		const tags = (stage.tags ?? '').split(',').map((tag) => tag.trim()).filter(Boolean);
+		const tags = (stage.tags ?? '')
+			.split(',')
+			.map((tag) => tag.trim())
+			.filter(Boolean);
 		return { name, tags };
 	});
 }

@@ -50,7 +50,12 @@ export class WhatsAppScrmTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'whatsAppScrmApi', required: true },
-			{ name: 'scrmRedis', required: true, testedBy: 'redisConnectionTest', displayOptions: { show: { dedupStore: ['redis'] } } },
+			{
+				name: 'scrmRedis',
+				required: true,
+				testedBy: 'redisConnectionTest',
+				displayOptions: { show: { dedupStore: ['redis'] } },
+			},
 		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
@@ -78,9 +83,21 @@ export class WhatsAppScrmTrigger implements INodeType {
 				required: true,
 				default: ['message', 'status'],
 				options: [
-					{ name: 'Customer Messages', value: 'message', description: 'Inbound messages of any type' },
-					{ name: 'Delivery Statuses', value: 'status', description: 'Sent, delivered, read and failed updates of messages you sent' },
-					{ name: 'Account Errors', value: 'error', description: 'Errors Meta reports outside any message' },
+					{
+						name: 'Customer Messages',
+						value: 'message',
+						description: 'Inbound messages of any type',
+					},
+					{
+						name: 'Delivery Statuses',
+						value: 'status',
+						description: 'Sent, delivered, read and failed updates of messages you sent',
+					},
+					{
+						name: 'Account Errors',
+						value: 'error',
+						description: 'Errors Meta reports outside any message',
+					},
 				],
 			},
 			{
@@ -137,10 +154,19 @@ export class WhatsAppScrmTrigger implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				default: 'memory',
-				description: "Where the trigger remembers the deliveries it has emitted, so Meta's re-deliveries start nothing",
+				description:
+					"Where the trigger remembers the deliveries it has emitted, so Meta's re-deliveries start nothing",
 				options: [
-					{ name: 'Memory (One n8n Process)', value: 'memory', description: 'Forgotten on restart' },
-					{ name: 'Redis (Queue Mode, Several Processes)', value: 'redis', description: 'Shared by every n8n process and kept across restarts' },
+					{
+						name: 'Memory (One n8n Process)',
+						value: 'memory',
+						description: 'Forgotten on restart',
+					},
+					{
+						name: 'Redis (Queue Mode, Several Processes)',
+						value: 'redis',
+						description: 'Shared by every n8n process and kept across restarts',
+					},
 				],
 			},
 			{
@@ -149,12 +175,14 @@ export class WhatsAppScrmTrigger implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				default: 'immediately',
-				description: 'When Meta hears that a delivery arrived. Meta delivers again what it was not answered 200.',
+				description:
+					'When Meta hears that a delivery arrived. Meta delivers again what it was not answered 200.',
 				options: [
 					{
 						name: 'Right Away',
 						value: 'immediately',
-						description: 'Fastest, as Meta asks; an execution that fails or dies with its n8n worker is not delivered again',
+						description:
+							'Fastest, as Meta asks; an execution that fails or dies with its n8n worker is not delivered again',
 					},
 					{
 						name: 'When the Workflow Finishes',
@@ -166,7 +194,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Meta expects an answer within a second or so and backs off from slow endpoints. Make every step safe to repeat (the CRM log and the Sender\'s Idempotency Key are): a failed run comes again.',
+					"Meta expects an answer within a second or so and backs off from slow endpoints. Make every step safe to repeat (the CRM log and the Sender's Idempotency Key are): a failed run comes again.",
 				name: 'afterRunNotice',
 				type: 'notice',
 				default: '',
@@ -196,7 +224,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 						default: 300,
 						displayOptions: { show: { '/acknowledge': ['afterRun'] } },
 						description:
-							'How long a delivery counts as being processed when n8n never answers it (a killed worker). Meta\'s repeats meanwhile are asked to come again later; after it, the next repeat runs again. Longer than your slowest run.',
+							"How long a delivery counts as being processed when n8n never answers it (a killed worker). Meta's repeats meanwhile are asked to come again later; after it, the next repeat runs again. Longer than your slowest run.",
 					},
 					{
 						displayName: 'Include Raw Change',
@@ -237,7 +265,11 @@ export class WhatsAppScrmTrigger implements INodeType {
 				const client = graphClient(this, credential);
 				const url = this.getNodeWebhookUrl('default');
 				try {
-					if (options.subscribeApp && (await client.listSubscribedApps(credential.wabaId)).length === 0) return false;
+					if (
+						options.subscribeApp &&
+						(await client.listSubscribedApps(credential.wabaId)).length === 0
+					)
+						return false;
 					if (options.overrideCallback) {
 						for (const phoneNumberId of selectedPhoneNumbers(this)) {
 							const callback = await client.getPhoneNumberCallback(phoneNumberId);
@@ -256,22 +288,34 @@ export class WhatsAppScrmTrigger implements INodeType {
 				const client = graphClient(this, credential);
 				const state = this.getWorkflowStaticData('node') as ActivationState;
 				const url = this.getNodeWebhookUrl('default');
-				if (!url) throw new NodeOperationError(this.getNode(), 'n8n gave this trigger no webhook URL');
+				if (!url)
+					throw new NodeOperationError(this.getNode(), 'n8n gave this trigger no webhook URL');
 				const phoneNumberIds = options.overrideCallback ? selectedPhoneNumbers(this) : [];
 				if (options.overrideCallback && phoneNumberIds.length === 0) {
-					throw new NodeOperationError(this.getNode(), 'Select the phone numbers whose callback should point here', {
-						description: 'The option "Set Phone Number Callback on Activation" needs at least one phone number in "Phone Number Names or IDs".',
-					});
+					throw new NodeOperationError(
+						this.getNode(),
+						'Select the phone numbers whose callback should point here',
+						{
+							description:
+								'The option "Set Phone Number Callback on Activation" needs at least one phone number in "Phone Number Names or IDs".',
+						},
+					);
 				}
 				try {
-					if (options.subscribeApp && (await client.listSubscribedApps(credential.wabaId)).length === 0) {
+					if (
+						options.subscribeApp &&
+						(await client.listSubscribedApps(credential.wabaId)).length === 0
+					) {
 						await client.subscribeApp(credential.wabaId);
 						state.subscribedApp = true;
 					}
 					const overridden = new Set(state.overriddenPhoneNumberIds ?? []);
 					for (const phoneNumberId of phoneNumberIds) {
 						// Meta calls the URL back with the verify token before accepting it.
-						await client.setPhoneNumberCallback(phoneNumberId, { callbackUrl: url, verifyToken: credential.verifyToken });
+						await client.setPhoneNumberCallback(phoneNumberId, {
+							callbackUrl: url,
+							verifyToken: credential.verifyToken,
+						});
 						overridden.add(phoneNumberId);
 						state.overriddenPhoneNumberIds = [...overridden];
 					}
@@ -290,7 +334,8 @@ export class WhatsAppScrmTrigger implements INodeType {
 					for (const phoneNumberId of state.overriddenPhoneNumberIds ?? []) {
 						// Another workflow may have taken the number over since: leave its callback alone.
 						const callback = await client.getPhoneNumberCallback(phoneNumberId);
-						if (callback.overrideCallbackUrl === url) await client.clearPhoneNumberCallback(phoneNumberId);
+						if (callback.overrideCallbackUrl === url)
+							await client.clearPhoneNumberCallback(phoneNumberId);
 					}
 					delete state.overriddenPhoneNumberIds;
 					if (state.subscribedApp) {
@@ -310,7 +355,10 @@ export class WhatsAppScrmTrigger implements INodeType {
 		const response = this.getResponseObject();
 
 		if (this.getWebhookName() === 'setup') {
-			const answer = answerVerification(this.getQueryData() as Record<string, unknown>, credential.verifyToken);
+			const answer = answerVerification(
+				this.getQueryData() as Record<string, unknown>,
+				credential.verifyToken,
+			);
 			if (answer.status === 200) response.status(200).type('text/plain').send(answer.challenge);
 			else response.status(403).json({ error: answer.reason });
 			return { noWebhookResponse: true };
@@ -350,19 +398,31 @@ export class WhatsAppScrmTrigger implements INodeType {
 				claims = await store.claim(keys, windowMs, { inProgress });
 			} catch (error) {
 				// Neither emit (it could be a duplicate) nor drop: Meta redelivers what is not answered 200.
-				response.status(503).json({ error: `duplicate store unavailable, deliver again later: ${(error as Error).message}` });
+				response.status(503).json({
+					error: `duplicate store unavailable, deliver again later: ${(error as Error).message}`,
+				});
 				return { noWebhookResponse: true };
 			}
 			if (claims.includes('in-progress')) {
 				// Another run holds some of these events (and nothing was claimed): answering 200 now
 				// would lose them if that run fails.
-				response.status(503).json({ error: 'these events are still being processed by an earlier delivery; deliver again later' });
+				response.status(503).json({
+					error:
+						'these events are still being processed by an earlier delivery; deliver again later',
+				});
 				return { noWebhookResponse: true };
 			}
 			const claimed = keys.filter((_, index) => claims[index] === 'claimed');
 			if (afterRun && claimed.length > 0) {
 				// Retried: a settle lost to a Redis outage would leave Meta's repeats waiting out the whole window.
-				settleWhenAnswered(response, async (handled) => await retryFor(processingWindowMs(options), async () => await store.settle(claimed, owner, handled, windowMs)));
+				settleWhenAnswered(
+					response,
+					async (handled) =>
+						await retryFor(
+							processingWindowMs(options),
+							async () => await store.settle(claimed, owner, handled, windowMs),
+						),
+				);
 			}
 			fresh = events.filter((_, index) => claims[index] === 'claimed');
 		}
@@ -375,7 +435,9 @@ export class WhatsAppScrmTrigger implements INodeType {
 
 		const items: INodeExecutionData[] = fresh.map((event) => {
 			const { raw, ...json } = event as typeof event & { raw?: unknown };
-			return { json: (options.includeRaw && raw !== undefined ? { ...json, raw } : json) as IDataObject };
+			return {
+				json: (options.includeRaw && raw !== undefined ? { ...json, raw } : json) as IDataObject,
+			};
 		});
 		return { workflowData: [items] };
 	}
@@ -387,7 +449,10 @@ export class WhatsAppScrmTrigger implements INodeType {
  * the answer still tells how the run went. No answer at all (the worker died and n8n lost the job)
  * leaves the claims to expire after the processing window.
  */
-function settleWhenAnswered(response: ReturnType<IWebhookFunctions['getResponseObject']>, settle: (handled: boolean) => Promise<void>): void {
+function settleWhenAnswered(
+	response: ReturnType<IWebhookFunctions['getResponseObject']>,
+	settle: (handled: boolean) => Promise<void>,
+): void {
 	const end = response.end.bind(response) as (...args: unknown[]) => typeof response;
 	let settled = false;
 	response.end = ((...args: unknown[]) => {
@@ -408,7 +473,8 @@ function neverRan(body: unknown): boolean {
 	return text.includes('no data was returned');
 }
 
-const processingWindowMs = (options: TriggerOptions) => (options.processingWindowSeconds ?? 300) * 1000;
+const processingWindowMs = (options: TriggerOptions) =>
+	(options.processingWindowSeconds ?? 300) * 1000;
 
 /**
  * Tries again with a growing pause (1 s, 2 s, … at most 10 s) until it works or `forMs` has passed;
@@ -430,7 +496,10 @@ function selectedPhoneNumbers(context: IHookFunctions): string[] {
 	return (context.getNodeParameter('phoneNumberIds', []) as string[]).filter(Boolean);
 }
 
-async function deliveryStore(context: IWebhookFunctions, wabaId: string): Promise<DeliveryDedupStore> {
+async function deliveryStore(
+	context: IWebhookFunctions,
+	wabaId: string,
+): Promise<DeliveryDedupStore> {
 	const node = `${context.getWorkflow().id}:${context.getNode().id}`;
 	if ((context.getNodeParameter('dedupStore', 'memory') as string) !== 'redis') {
 		let store = deliveryStores.get(node);
@@ -442,8 +511,9 @@ async function deliveryStore(context: IWebhookFunctions, wabaId: string): Promis
 	let store = deliveryStores.get(key);
 	if (!store) {
 		// Loaded only when chosen, so single-process users never load a Redis client.
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { RedisDeliveryDedupStore } = require('../../lib/whatsapp/redisDeliveryDedup') as typeof import('../../lib/whatsapp/redisDeliveryDedup');
+		const { RedisDeliveryDedupStore } =
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			require('../../lib/whatsapp/redisDeliveryDedup') as typeof import('../../lib/whatsapp/redisDeliveryDedup');
 		// Namespaced per Meta account and trigger; each key also names the business phone number.
 		store = new RedisDeliveryDedupStore(url, { keyPrefix: `scrm:dedup:{${wabaId}}:${node}:` });
 		deliveryStores.set(key, store);

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { route } from './actions/router';
@@ -30,7 +35,12 @@ export class WhatsAppSender implements INodeType {
 		usableAsTool: true,
 		credentials: [
 			{ name: 'whatsAppScrmApi', required: true },
-{ name: 'scrmRedis', required: true, testedBy: 'redisConnectionTest', displayOptions: { show: { ledgerStore: ['redis'] } } },
+			{
+				name: 'scrmRedis',
+				required: true,
+				testedBy: 'redisConnectionTest',
+				displayOptions: { show: { ledgerStore: ['redis'] } },
+			},
 		],
 		properties: [
 			{
@@ -49,12 +59,42 @@ export class WhatsAppSender implements INodeType {
 				default: 'sendTemplate',
 				displayOptions: { show: { resource: ['message'] } },
 				options: [
-					{ name: 'Mark as Read', value: 'markRead', action: 'Mark a message as read', description: "Show the customer's message as read (blue ticks)" },
-					{ name: 'React', value: 'sendReaction', action: 'React to a message', description: "React with an emoji to a customer's message" },
-					{ name: 'Send Buttons or List', value: 'sendInteractive', action: 'Send reply buttons or a list', description: 'Interactive message within the service window' },
-					{ name: 'Send Media', value: 'sendMedia', action: 'Send media', description: 'Image, video, audio, document or sticker within the service window' },
-					{ name: 'Send Template', value: 'sendTemplate', action: 'Send a template', description: 'An approved template: the only kind allowed outside the service window' },
-					{ name: 'Send Text', value: 'sendText', action: 'Send a text message', description: 'Free-form text within the 24-hour service window' },
+					{
+						name: 'Mark as Read',
+						value: 'markRead',
+						action: 'Mark a message as read',
+						description: "Show the customer's message as read (blue ticks)",
+					},
+					{
+						name: 'React',
+						value: 'sendReaction',
+						action: 'React to a message',
+						description: "React with an emoji to a customer's message",
+					},
+					{
+						name: 'Send Buttons or List',
+						value: 'sendInteractive',
+						action: 'Send reply buttons or a list',
+						description: 'Interactive message within the service window',
+					},
+					{
+						name: 'Send Media',
+						value: 'sendMedia',
+						action: 'Send media',
+						description: 'Image, video, audio, document or sticker within the service window',
+					},
+					{
+						name: 'Send Template',
+						value: 'sendTemplate',
+						action: 'Send a template',
+						description: 'An approved template: the only kind allowed outside the service window',
+					},
+					{
+						name: 'Send Text',
+						value: 'sendText',
+						action: 'Send a text message',
+						description: 'Free-form text within the 24-hour service window',
+					},
 				],
 			},
 			{
@@ -74,7 +114,8 @@ export class WhatsAppSender implements INodeType {
 				default: '={{ $json.customer?.e164 ?? $json.phone }}',
 				required: true,
 				displayOptions: { hide: { operation: ['markRead'] } },
-				description: 'Phone number in any common format (normalised to E.164), or the business-scoped user ID',
+				description:
+					'Phone number in any common format (normalised to E.164), or the business-scoped user ID',
 			},
 			{
 				displayName: 'Message ID',
@@ -104,7 +145,8 @@ export class WhatsAppSender implements INodeType {
 						name: 'correlationId',
 						type: 'string',
 						default: '',
-						description: "Echoed in this message's status webhooks (biz_opaque_callback_data), up to 512 bytes",
+						description:
+							"Echoed in this message's status webhooks (biz_opaque_callback_data), up to 512 bytes",
 					},
 					defaultCountryOption(),
 					{
@@ -112,7 +154,8 @@ export class WhatsAppSender implements INodeType {
 						name: 'dryRun',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to only evaluate the quota guard: report what would be sent now and what would be deferred until when, sending nothing',
+						description:
+							'Whether to only evaluate the quota guard: report what would be sent now and what would be deferred until when, sending nothing',
 					},
 					{
 						displayName: 'Fallback Template Outside the Window',
@@ -138,7 +181,7 @@ export class WhatsAppSender implements INodeType {
 						default: '',
 						placeholder: 'reply:{{ $json.id }}',
 						description:
-							"Names this message to this customer: while the quota ledger remembers a send with the same key, it is not sent again and Sent reports the first one (alreadySent). Makes retried and re-run executions safe; in queue mode use the Redis ledger.",
+							'Names this message to this customer: while the quota ledger remembers a send with the same key, it is not sent again and Sent reports the first one (alreadySent). Makes retried and re-run executions safe; in queue mode use the Redis ledger.',
 					},
 					{
 						displayName: 'Parallel Sends',
@@ -146,7 +189,8 @@ export class WhatsAppSender implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 1, maxValue: 64 },
 						default: 8,
-						description: "How many messages may wait for Meta's answer at once; the quota guard's throughput limit holds regardless",
+						description:
+							"How many messages may wait for Meta's answer at once; the quota guard's throughput limit holds regardless",
 					},
 					{
 						displayName: 'Reply To Message ID',
@@ -161,14 +205,16 @@ export class WhatsAppSender implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0, maxValue: 5 },
 						default: 2,
-						description: "Retries of Meta's transient errors, with backoff; rate limits wait longer",
+						description:
+							"Retries of Meta's transient errors, with backoff; rate limits wait longer",
 					},
 					{
 						displayName: 'Service Event',
 						name: 'serviceEvent',
 						type: 'string',
 						default: '',
-						description: 'A key for the event this message is about (e.g. an order status): the same event goes to a customer at most once per 6 hours',
+						description:
+							'A key for the event this message is about (e.g. an order status): the same event goes to a customer at most once per 6 hours',
 					},
 				],
 			},
@@ -176,7 +222,10 @@ export class WhatsAppSender implements INodeType {
 		],
 	};
 
-	methods = { loadOptions: { getPhoneNumbers, getTemplates }, credentialTest: { redisConnectionTest } };
+	methods = {
+		loadOptions: { getPhoneNumbers, getTemplates },
+		credentialTest: { redisConnectionTest },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;

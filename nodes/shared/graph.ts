@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IHookFunctions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { GraphClient } from '../../lib/whatsapp/graphClient';
 import { n8nTransport } from './transport';
@@ -26,7 +31,10 @@ export async function whatsAppCredential(context: GraphContext): Promise<WhatsAp
 export function graphClient(context: GraphContext, credential: WhatsAppCredential): GraphClient {
 	return new GraphClient({
 		transport: n8nTransport(context, WHATSAPP_CREDENTIAL),
-		baseUrl: credential.useCustomBaseUrl && credential.baseUrl ? credential.baseUrl.replace(/\/$/, '') : undefined,
+		baseUrl:
+			credential.useCustomBaseUrl && credential.baseUrl
+				? credential.baseUrl.replace(/\/$/, '')
+				: undefined,
 		version: credential.graphApiVersion || 'v26.0',
 	});
 }

@@ -5,7 +5,9 @@ import { GraphApiError } from '../../lib/whatsapp/errors';
 import { graphClient, whatsAppCredential } from './graph';
 
 /** The WABA's business phone numbers, for every node that picks one. */
-export async function getPhoneNumbers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+export async function getPhoneNumbers(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
 	const credential = await whatsAppCredential(this);
 	try {
 		const numbers = await graphClient(this, credential).listPhoneNumbers(credential.wabaId);
@@ -19,13 +21,22 @@ export async function getPhoneNumbers(this: ILoadOptionsFunctions): Promise<INod
 }
 
 /** A Graph API failure as n8n shows it: Meta's meaning first, the trace id for Meta's support. */
-export function graphNodeError(context: { getNode: ILoadOptionsFunctions['getNode'] }, error: unknown): NodeApiError {
+export function graphNodeError(
+	context: { getNode: ILoadOptionsFunctions['getNode'] },
+	error: unknown,
+): NodeApiError {
 	if (error instanceof GraphApiError) {
-		return new NodeApiError(context.getNode(), { message: error.message, code: error.code } as JsonObject, {
-			message: error.title,
-			description: `${error.message}${error.fbtraceId ? ` (fbtrace_id ${error.fbtraceId})` : ''}`,
-			httpCode: String(error.httpStatus),
-		});
+		return new NodeApiError(
+			context.getNode(),
+			{ message: error.message, code: error.code } as JsonObject,
+			{
+				message: error.title,
+				description: `${error.message}${error.fbtraceId ? ` (fbtrace_id ${error.fbtraceId})` : ''}`,
+				httpCode: String(error.httpStatus),
+			},
+		);
 	}
-	return new NodeApiError(context.getNode(), { message: (error as Error).message ?? String(error) } as JsonObject);
+	return new NodeApiError(context.getNode(), {
+		message: (error as Error).message ?? String(error),
+	} as JsonObject);
 }

@@ -18,10 +18,18 @@ export function redisUrl(credential: ICredentialDataDecryptedObject): string {
 }
 
 /** The credential test: connects and sends PING, so a wrong host or password shows before a campaign. */
-export async function redisConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+export async function redisConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const Redis = require('ioredis') as typeof import('ioredis').default;
-	const client = new Redis(redisUrl(credential.data ?? {}), { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+	const client = new Redis(redisUrl(credential.data ?? {}), {
+		lazyConnect: true,
+		connectTimeout: 5000,
+		maxRetriesPerRequest: 0,
+		retryStrategy: () => null,
+	});
 	// The failure is the test's answer; without a listener ioredis would also log it as unhandled.
 	client.on('error', () => undefined);
 	try {

@@ -11,7 +11,8 @@ import type {
 import type { HttpResponse, HttpTransport } from '../../lib/http/transport';
 import { TransportError } from '../../lib/http/transport';
 
-type RequestContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+type RequestContext =
+	IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 /**
  * The engine's HTTP transport inside n8n: n8n adds the credential's authentication, applies its proxy

@@ -6,11 +6,23 @@
  */
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
-import { bsuidOnlyMessage, combine, envelopeFor, statusUpdate, textMessage } from '../../devkit/payloads/whatsappPayloads';
+import {
+	bsuidOnlyMessage,
+	combine,
+	envelopeFor,
+	statusUpdate,
+	textMessage,
+} from '../../devkit/payloads/whatsappPayloads';
 import { startPostgres } from '../../devkit/servers/postgresServer';
 import type { PostgresServer } from '../../devkit/servers/postgresServer';
 import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { archivePostgres, executionOf, SIM_BUSINESS, simulatedWhatsApp, startByWebhook } from '../../devkit/n8n/workflowRuns';
+import {
+	archivePostgres,
+	executionOf,
+	SIM_BUSINESS,
+	simulatedWhatsApp,
+	startByWebhook,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
 
@@ -28,27 +40,40 @@ const now = Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
 	n8n = await N8nApi.forOwner(readHostState().url);
-	[graph, database] = await Promise.all([startGraphApiSimulator({}), startPostgres({ database: 'scrm_archive' })]);
+	[graph, database] = await Promise.all([
+		startGraphApiSimulator({}),
+		startPostgres({ database: 'scrm_archive' }),
+	]);
 	const whatsapp = await simulatedWhatsApp(n8n, graph, 'WhatsApp archive e2e');
 	const postgres = await archivePostgres(n8n, database, 'Archive e2e PostgreSQL');
-	archive = await n8n.importWorkflow('whatsapp-conversation-archive.json', { whatsAppScrmApi: whatsapp, postgres }, (json) => {
-		// A person runs Set Up Tables by hand in the editor; the test starts the same branch by a webhook.
-		startByWebhook(json, 'Set Up Tables', SETUP_PATH, '1d3f5a7c-9e0b-4c2d-8f6a-b1c3d5e7f902');
-		// As after a restart, when the trigger no longer remembers deliveries: the database alone keeps rows single.
-		const trigger = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppScrmTrigger'));
-		trigger.parameters.options = { dedupWindowMinutes: 0 };
-	});
+	archive = await n8n.importWorkflow(
+		'whatsapp-conversation-archive.json',
+		{ whatsAppScrmApi: whatsapp, postgres },
+		(json) => {
+			// A person runs Set Up Tables by hand in the editor; the test starts the same branch by a webhook.
+			startByWebhook(json, 'Set Up Tables', SETUP_PATH, '1d3f5a7c-9e0b-4c2d-8f6a-b1c3d5e7f902');
+			// As after a restart, when the trigger no longer remembers deliveries: the database alone keeps rows single.
+			const trigger = json.nodes.find((node: { type: string }) =>
+				node.type.endsWith('whatsAppScrmTrigger'),
+			);
+			trigger.parameters.options = { dedupWindowMinutes: 0 };
+		},
+	);
 	await n8n.activate(archive);
 });
 
 afterAll(async () => {
-	for (const workflow of [caller, archive]) if (workflow) await n8n.deactivate(workflow).catch(() => undefined);
+	for (const workflow of [caller, archive])
+		if (workflow) await n8n.deactivate(workflow).catch(() => undefined);
 	await Promise.all([graph?.stop(), database?.stop()]);
 });
 
 async function deliver(body: object): Promise<string> {
 	const execution = await executionOf(n8n, archive.id, async () => {
-		const response = await graph.postWebhook(`${readHostState().url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`, body);
+		const response = await graph.postWebhook(
+			`${readHostState().url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`,
+			body,
+		);
 		expect(response.status).toBe(200);
 	});
 	expect(execution.status).toBe('success');
@@ -57,13 +82,20 @@ async function deliver(body: object): Promise<string> {
 
 it('sets up its tables from zero, and again without harm', async () => {
 	for (let run = 0; run < 2; run++) {
-		const response = await fetch(`${readHostState().url}/webhook/${SETUP_PATH}`, { method: 'POST' });
+		const response = await fetch(`${readHostState().url}/webhook/${SETUP_PATH}`, {
+			method: 'POST',
+		});
 		expect(response.status).toBe(200);
 	}
 	const tables = await database.query<{ table_name: string }>(
 		"SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
 	);
-	expect(tables.map((row) => row.table_name)).toEqual(['whatsapp_delivery', 'whatsapp_follow_ups', 'whatsapp_messages', 'whatsapp_statuses']);
+	expect(tables.map((row) => row.table_name)).toEqual([
+		'whatsapp_delivery',
+		'whatsapp_follow_ups',
+		'whatsapp_messages',
+		'whatsapp_statuses',
+	]);
 });
 
 it('archives each customer message once, with intent tags and language, however often Meta redelivers it', async () => {
@@ -73,9 +105,28 @@ it('archives each customer message once, with intent tags and language, however 
 	const body = envelopeFor(
 		SIM.wabaId,
 		combine(
-			textMessage({ ...business, from: '85262231111', name: '陳大文', text: '運費幾多錢? 幾耐到?', id: chinese, timestamp: now - 120 }),
-			textMessage({ ...business, from: '79161112233', name: 'Ольга', text: 'можно вернуть товар?', id: russian, timestamp: now - 60 }),
-			bsuidOnlyMessage({ ...business, text: 'hi, is the shop open on Sunday?', id: usernameOnly, timestamp: now }),
+			textMessage({
+				...business,
+				from: '85262231111',
+				name: '陳大文',
+				text: '運費幾多錢? 幾耐到?',
+				id: chinese,
+				timestamp: now - 120,
+			}),
+			textMessage({
+				...business,
+				from: '79161112233',
+				name: 'Ольга',
+				text: 'можно вернуть товар?',
+				id: russian,
+				timestamp: now - 60,
+			}),
+			bsuidOnlyMessage({
+				...business,
+				text: 'hi, is the shop open on Sunday?',
+				id: usernameOnly,
+				timestamp: now,
+			}),
 		),
 	);
 	const first = await deliver(body);
@@ -89,17 +140,31 @@ it('archives each customer message once, with intent tags and language, however 
 	);
 	expect(rows.map((row) => row.wamid)).toEqual([chinese, russian, usernameOnly]);
 	const [zh, ru, bsuid] = rows;
-	expect(zh).toMatchObject({ direction: 'inbound', customer_e164: '+85262231111', customer_name: '陳大文', type: 'text', text: '運費幾多錢? 幾耐到?', raw_id: chinese, phone_number_id: SIM.phoneNumberId });
+	expect(zh).toMatchObject({
+		direction: 'inbound',
+		customer_e164: '+85262231111',
+		customer_name: '陳大文',
+		type: 'text',
+		text: '運費幾多錢? 幾耐到?',
+		raw_id: chinese,
+		phone_number_id: SIM.phoneNumberId,
+	});
 	expect(zh.sent_at).toBe(new Date((now - 120) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
 	expect(zh.intent_tags).toContain('shipping_info');
 	expect(zh.language).toMatch(/^zh/);
 	expect(ru).toMatchObject({ customer_e164: '+79161112233', language: 'ru' });
 	expect(ru.intent_tags).toContain('return_exchange');
-	expect(bsuid).toMatchObject({ customer_e164: null, customer_user_id: 'HK.1502576394655843', customer_name: 'Tai Man' });
+	expect(bsuid).toMatchObject({
+		customer_e164: null,
+		customer_user_id: 'HK.1502576394655843',
+		customer_name: 'Tai Man',
+	});
 
 	// Every item leaves the archive node, saying whether it made a new row.
 	const [firstRun] = await n8n.nodeOutput(first, 'Archive Message');
-	expect(firstRun.map((item) => [item.json.wamid, item.json.archived_now])).toEqual([chinese, russian, usernameOnly].map((id) => [id, true]));
+	expect(firstRun.map((item) => [item.json.wamid, item.json.archived_now])).toEqual(
+		[chinese, russian, usernameOnly].map((id) => [id, true]),
+	);
 	const [redelivery] = await n8n.nodeOutput(again, 'Archive Message');
 	expect(redelivery.map((item) => item.json.archived_now)).toEqual([false, false, false]);
 });
@@ -109,7 +174,12 @@ it('archives every status once, whatever order they arrive in, and the delivery 
 	const undeliverable = `wamid.e2e-archive-out-2-${now}`;
 	const customer = { ...business, recipient: '85262231111' };
 	// Read overtakes delivered and sent, and the read is redelivered.
-	await deliver(envelopeFor(SIM.wabaId, statusUpdate('read', { ...customer, id: readFirst, timestamp: now + 30 })));
+	await deliver(
+		envelopeFor(
+			SIM.wabaId,
+			statusUpdate('read', { ...customer, id: readFirst, timestamp: now + 30 }),
+		),
+	);
 	await deliver(
 		envelopeFor(
 			SIM.wabaId,
@@ -117,11 +187,26 @@ it('archives every status once, whatever order they arrive in, and the delivery 
 				statusUpdate('sent', { ...customer, id: readFirst, timestamp: now + 10 }),
 				statusUpdate('delivered', { ...customer, id: readFirst, timestamp: now + 12 }),
 				statusUpdate('read', { ...customer, id: readFirst, timestamp: now + 30 }),
-				statusUpdate('failed', { ...business, recipient: '79161112233', id: undeliverable, timestamp: now + 40 }),
+				statusUpdate('failed', {
+					...business,
+					recipient: '79161112233',
+					id: undeliverable,
+					timestamp: now + 40,
+				}),
 			),
 		),
 	);
-	await deliver(envelopeFor(SIM.wabaId, statusUpdate('failed', { ...business, recipient: '79161112233', id: undeliverable, timestamp: now + 40 })));
+	await deliver(
+		envelopeFor(
+			SIM.wabaId,
+			statusUpdate('failed', {
+				...business,
+				recipient: '79161112233',
+				id: undeliverable,
+				timestamp: now + 40,
+			}),
+		),
+	);
 
 	const statuses = await database.query<Record<string, any>>(
 		'SELECT wamid, status, customer_e164, error_code, extract(epoch FROM status_at)::bigint AS at FROM whatsapp_statuses ORDER BY status_at',
@@ -149,16 +234,32 @@ it('archives the replies another workflow sent, called as a sub-workflow with th
 		name: 'Archive replies caller (e2e)',
 		nodes: [
 			{
-				parameters: { httpMethod: 'POST', path: REPLIES_PATH, responseMode: 'lastNode', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: REPLIES_PATH,
+					responseMode: 'lastNode',
+					options: {},
+				},
 				name: 'Sender Results',
 				type: 'n8n-nodes-base.webhook',
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: '5a7c9e1f-3b5d-4f7a-9c1e-d3f5a7c9e103',
 			},
-			{ parameters: { fieldToSplitOut: 'body.results', options: {} }, name: 'One Item Each', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0] },
 			{
-				parameters: { source: 'database', workflowId: { __rl: true, value: archive.id, mode: 'id' }, mode: 'once', options: {} },
+				parameters: { fieldToSplitOut: 'body.results', options: {} },
+				name: 'One Item Each',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+			},
+			{
+				parameters: {
+					source: 'database',
+					workflowId: { __rl: true, value: archive.id, mode: 'id' },
+					mode: 'once',
+					options: {},
+				},
 				name: 'Archive Replies',
 				type: 'n8n-nodes-base.executeWorkflow',
 				typeVersion: 1.1,
@@ -182,12 +283,26 @@ it('archives the replies another workflow sent, called as a sub-workflow with th
 		text: '運費幾多錢? 幾耐到?',
 		agent: 'Mei',
 		replyText: '順豐到付, 1-2 日到',
-		whatsapp: { outcome: 'sent', messageId: reply, attempts: 1, sentAt, to: '85262231111', phoneNumberId: SIM.phoneNumberId },
+		whatsapp: {
+			outcome: 'sent',
+			messageId: reply,
+			attempts: 1,
+			sentAt,
+			to: '85262231111',
+			phoneNumberId: SIM.phoneNumberId,
+		},
 	};
 	// A customer with a username and no phone number is answered by their business-scoped user id.
 	const toUsername = {
 		agent: { name: 'Ken', email: 'ken@example.com' },
-		whatsapp: { outcome: 'sent', messageId: `${reply}-bsuid`, attempts: 1, sentAt, to: 'HK.1502576394655843', phoneNumberId: SIM.phoneNumberId },
+		whatsapp: {
+			outcome: 'sent',
+			messageId: `${reply}-bsuid`,
+			attempts: 1,
+			sentAt,
+			to: 'HK.1502576394655843',
+			phoneNumberId: SIM.phoneNumberId,
+		},
 	};
 	for (let call = 0; call < 2; call++) {
 		const response = await fetch(`${readHostState().url}/webhook/${REPLIES_PATH}`, {
@@ -196,7 +311,11 @@ it('archives the replies another workflow sent, called as a sub-workflow with th
 			body: JSON.stringify({ results: [senderResult, toUsername] }),
 		});
 		expect(response.status).toBe(200);
-		expect(await response.json()).toMatchObject({ wamid: reply, kind: 'reply', archived_now: call === 0 });
+		expect(await response.json()).toMatchObject({
+			wamid: reply,
+			kind: 'reply',
+			archived_now: call === 0,
+		});
 	}
 
 	const rows = await database.query<Record<string, any>>(
@@ -204,7 +323,23 @@ it('archives the replies another workflow sent, called as a sub-workflow with th
 		 FROM whatsapp_messages WHERE direction = 'outbound' ORDER BY wamid`,
 	);
 	expect(rows).toEqual([
-		{ wamid: reply, direction: 'outbound', customer_e164: '+85262231111', customer_user_id: null, agent: 'Mei', text: '順豐到付, 1-2 日到', at: now + 5 },
-		{ wamid: `${reply}-bsuid`, direction: 'outbound', customer_e164: null, customer_user_id: 'HK.1502576394655843', agent: 'Ken', text: null, at: now + 5 },
+		{
+			wamid: reply,
+			direction: 'outbound',
+			customer_e164: '+85262231111',
+			customer_user_id: null,
+			agent: 'Mei',
+			text: '順豐到付, 1-2 日到',
+			at: now + 5,
+		},
+		{
+			wamid: `${reply}-bsuid`,
+			direction: 'outbound',
+			customer_e164: null,
+			customer_user_id: 'HK.1502576394655843',
+			agent: 'Ken',
+			text: null,
+			at: now + 5,
+		},
 	]);
 });

@@ -15,7 +15,13 @@ import { startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { decode, noiseImage } from '../../devkit/generators/images';
 import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { executionOf, simulatedHubSpot, simulatedSalesforce, simulatedWhatsApp, simulatedZoho } from '../../devkit/n8n/workflowRuns';
+import {
+	executionOf,
+	simulatedHubSpot,
+	simulatedSalesforce,
+	simulatedWhatsApp,
+	simulatedZoho,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
 
@@ -44,8 +50,29 @@ beforeAll(async () => {
 		name: 'Attach media e2e',
 		active: false,
 		nodes: [
-			{ id: id(1), name: 'In', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: WEBHOOK_ID, parameters: { httpMethod: 'POST', path: PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
-			{ id: id(2), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.messages', options: {} } },
+			{
+				id: id(1),
+				name: 'In',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: WEBHOOK_ID,
+				parameters: {
+					httpMethod: 'POST',
+					path: PATH,
+					responseMode: 'lastNode',
+					responseData: 'allEntries',
+					options: {},
+				},
+			},
+			{
+				id: id(2),
+				name: 'Split',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: { fieldToSplitOut: 'body.messages', options: {} },
+			},
 			{
 				id: id(3),
 				name: 'Attach Media',
@@ -54,7 +81,13 @@ beforeAll(async () => {
 				position: [400, 0],
 				credentials: { hubSpotScrmApi: hubSpot, whatsAppScrmApi: whatsApp },
 				// The defaults read the trigger's item: media.id, id (wamid), customer.e164, caption; Max Size left at 5 MB.
-				parameters: { crm: 'hubspot', resource: 'message', operation: 'attachMedia', mediaContactId: '', mediaOptions: { defaultCountry: 'HK' } },
+				parameters: {
+					crm: 'hubspot',
+					resource: 'message',
+					operation: 'attachMedia',
+					mediaContactId: '',
+					mediaOptions: { defaultCountry: 'HK' },
+				},
 			},
 		],
 		connections: {
@@ -73,27 +106,59 @@ afterAll(async () => {
 });
 
 /** Posts to a webhook and returns what the Attach Media node emitted, per output. */
-async function post(flow: { id: string }, path: string, init: RequestInit): Promise<Array<Array<{ json: any }>>> {
+async function post(
+	flow: { id: string },
+	path: string,
+	init: RequestInit,
+): Promise<Array<Array<{ json: any }>>> {
 	const execution = await executionOf(n8n, flow.id, async () => {
-		const response = await fetch(`${readHostState().url}/webhook/${path}`, { method: 'POST', ...init });
+		const response = await fetch(`${readHostState().url}/webhook/${path}`, {
+			method: 'POST',
+			...init,
+		});
 		expect(response.status).toBe(200);
 	});
 	expect(execution.status).toBe('success');
 	return n8n.nodeOutput(execution.id, 'Attach Media');
 }
 
-const run = (messages: object[]) => post(workflow, PATH, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages }) });
+const run = (messages: object[]) =>
+	post(workflow, PATH, {
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ messages }),
+	});
 
 it('shrinks a customer’s 6.5 MB photo under 5 MB into HubSpot once; an unknown number and a text message fail alone with a reason', async () => {
-	const crm = createHubSpotAdapter({ transport: axiosTransport({ bearerToken: hubspot.token }), baseUrl: hubspot.baseUrl });
-	const [contact] = await crm.upsertMany([{ ref: 0, properties: { lastname: 'Chan', phone: '+852 6333 1234' } }]);
+	const crm = createHubSpotAdapter({
+		transport: axiosTransport({ bearerToken: hubspot.token }),
+		baseUrl: hubspot.baseUrl,
+	});
+	const [contact] = await crm.upsertMany([
+		{ ref: 0, properties: { lastname: 'Chan', phone: '+852 6333 1234' } },
+	]);
 	if (!contact.ok) throw new Error(contact.error.message);
 
 	expect(photo.length).toBeGreaterThan(5.5 * MB);
 	const mediaId = graph.state.addMedia({ data: photo, mimeType: 'image/png' });
-	const photoMessage = { id: 'wamid.e2e-attach-photo', type: 'image', timestamp: '2026-11-23T02:00:00.000Z', customer: { e164: '+85263331234' }, media: { id: mediaId, mimeType: 'image/png', caption: 'my receipt' } };
-	const strangerMessage = { id: 'wamid.e2e-attach-stranger', type: 'image', customer: { e164: '+85263339999' }, media: { id: mediaId } };
-	const textMessage = { id: 'wamid.e2e-attach-text', type: 'text', text: 'thanks!', customer: { e164: '+85263331234' } };
+	const photoMessage = {
+		id: 'wamid.e2e-attach-photo',
+		type: 'image',
+		timestamp: '2026-11-23T02:00:00.000Z',
+		customer: { e164: '+85263331234' },
+		media: { id: mediaId, mimeType: 'image/png', caption: 'my receipt' },
+	};
+	const strangerMessage = {
+		id: 'wamid.e2e-attach-stranger',
+		type: 'image',
+		customer: { e164: '+85263339999' },
+		media: { id: mediaId },
+	};
+	const textMessage = {
+		id: 'wamid.e2e-attach-text',
+		type: 'text',
+		text: 'thanks!',
+		customer: { e164: '+85263331234' },
+	};
 
 	const started = Date.now();
 	const [attached, review, failed] = await run([photoMessage, strangerMessage, textMessage]);
@@ -102,17 +167,38 @@ it('shrinks a customer’s 6.5 MB photo under 5 MB into HubSpot once; an unknown
 	expect(review ?? []).toHaveLength(0);
 	expect(attached).toHaveLength(1);
 	const result = attached[0].json.crm;
-	expect(result).toMatchObject({ system: 'hubspot', outcome: 'attached', contactId: contact.id, duplicate: false, reEncoded: true, mimeType: 'image/jpeg', originalBytes: photo.length });
+	expect(result).toMatchObject({
+		system: 'hubspot',
+		outcome: 'attached',
+		contactId: contact.id,
+		duplicate: false,
+		reEncoded: true,
+		mimeType: 'image/jpeg',
+		originalBytes: photo.length,
+	});
 	expect(result.bytes).toBeLessThanOrEqual(5 * MB);
 	expect(failed).toHaveLength(2);
-	expect(failed[0].json.crm.reason).toBe('No contact holds +85263339999: upsert the contact first (Contact → Upsert), or give its Contact ID');
+	expect(failed[0].json.crm.reason).toBe(
+		'No contact holds +85263339999: upsert the contact first (Contact → Upsert), or give its Contact ID',
+	);
 	// A text message in the same flow fails alone instead of stopping the run.
-	expect(failed[1].json).toMatchObject({ id: 'wamid.e2e-attach-text', crm: { outcome: 'failed', reason: 'The item carries no WhatsApp media to attach (message type text): Media ID is empty' } });
+	expect(failed[1].json).toMatchObject({
+		id: 'wamid.e2e-attach-text',
+		crm: {
+			outcome: 'failed',
+			reason: 'The item carries no WhatsApp media to attach (message type text): Media ID is empty',
+		},
+	});
 
 	// HubSpot holds one private file, linked from a note on the contact, and it is still a picture.
 	expect(hubspot.state.files.size).toBe(1);
 	const file = [...hubspot.state.files.values()][0];
-	expect(file).toMatchObject({ id: result.fileId, access: 'PRIVATE', size: result.bytes, name: `whatsapp-2026-11-23 (${mediaTag('wamid.e2e-attach-photo')})` });
+	expect(file).toMatchObject({
+		id: result.fileId,
+		access: 'PRIVATE',
+		size: result.bytes,
+		name: `whatsapp-2026-11-23 (${mediaTag('wamid.e2e-attach-photo')})`,
+	});
 	expect(imageKind(file.data)).toBe('jpeg');
 	expect(await decode(file.data)).toMatchObject({ width: 1600, height: 1250 });
 	await new Promise((resolve) => setTimeout(resolve, 500));
@@ -123,15 +209,26 @@ it('shrinks a customer’s 6.5 MB photo under 5 MB into HubSpot once; an unknown
 
 	// Meta retries the delivery: the photo is not attached a second time.
 	const [again] = await run([photoMessage]);
-	expect(again[0].json.crm).toMatchObject({ outcome: 'attached', duplicate: true, attachmentId: result.attachmentId, fileId: result.fileId });
+	expect(again[0].json.crm).toMatchObject({
+		outcome: 'attached',
+		duplicate: true,
+		attachmentId: result.attachmentId,
+		fileId: result.fileId,
+	});
 	expect(hubspot.state.files.size).toBe(1);
 	expect(hubspot.state.notes.size).toBe(1);
-	expect(hubspot.state.rejected.validation + hubspot.state.rejected.scope + hubspot.state.rejected.auth).toBe(0);
-	console.log(`attach media e2e: ${(photo.length / MB).toFixed(1)} MB PNG → ${(result.bytes / MB).toFixed(2)} MB JPEG attached in ${seconds.toFixed(1)} s (beside one lookup miss and one text message)`);
+	expect(
+		hubspot.state.rejected.validation + hubspot.state.rejected.scope + hubspot.state.rejected.auth,
+	).toBe(0);
+	console.log(
+		`attach media e2e: ${(photo.length / MB).toFixed(1)} MB PNG → ${(result.bytes / MB).toFixed(2)} MB JPEG attached in ${seconds.toFixed(1)} s (beside one lookup miss and one text message)`,
+	);
 });
 
 it('Salesforce: a file posted to a webhook (binary field) becomes a ContentVersion on the contact, an image shrunk, each once', async () => {
-	const sim = await startSalesforceSimulator({ contacts: [{ LastName: 'Wong', MobilePhone: '+852 6444 0001' }] });
+	const sim = await startSalesforceSimulator({
+		contacts: [{ LastName: 'Wong', MobilePhone: '+852 6444 0001' }],
+	});
 	const salesforcePath = 'scrm-attach-media-sf';
 	let flow: { id: string; versionId: string } | undefined;
 	try {
@@ -147,7 +244,21 @@ it('Salesforce: a file posted to a webhook (binary field) becomes a ContentVersi
 			active: false,
 			nodes: [
 				// A body that is not JSON arrives as the binary field "data", named by Content-Disposition.
-				{ id: id(1), name: 'In', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path: salesforcePath, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
+				{
+					id: id(1),
+					name: 'In',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId,
+					parameters: {
+						httpMethod: 'POST',
+						path: salesforcePath,
+						responseMode: 'lastNode',
+						responseData: 'allEntries',
+						options: {},
+					},
+				},
 				{
 					id: id(2),
 					name: 'Attach Media',
@@ -175,23 +286,52 @@ it('Salesforce: a file posted to a webhook (binary field) becomes a ContentVersi
 		});
 		await n8n.activate(flow!);
 		const upload = (wamid: string, file: Buffer, type: string, name: string) =>
-			post(flow!, `${salesforcePath}?contact=${contactId}&wamid=${wamid}&caption=${encodeURIComponent(`${name} from the customer`)}`, {
-				headers: { 'content-type': type, 'content-disposition': `attachment; filename="${name}"` },
-				body: new Uint8Array(file),
-			});
+			post(
+				flow!,
+				`${salesforcePath}?contact=${contactId}&wamid=${wamid}&caption=${encodeURIComponent(`${name} from the customer`)}`,
+				{
+					headers: {
+						'content-type': type,
+						'content-disposition': `attachment; filename="${name}"`,
+					},
+					body: new Uint8Array(file),
+				},
+			);
 
 		const [[photo]] = await upload('wamid.e2e-sf-photo', image, 'image/png', 'shelf.png');
-		expect(photo.json.crm).toMatchObject({ system: 'salesforce', outcome: 'attached', contactId, duplicate: false, reEncoded: true, fileName: 'shelf.jpg', originalBytes: image.length });
+		expect(photo.json.crm).toMatchObject({
+			system: 'salesforce',
+			outcome: 'attached',
+			contactId,
+			duplicate: false,
+			reEncoded: true,
+			fileName: 'shelf.jpg',
+			originalBytes: image.length,
+		});
 		expect(photo.json.crm.bytes).toBeLessThanOrEqual(0.5 * MB);
 		const [[document]] = await upload('wamid.e2e-sf-pdf', pdf, 'application/pdf', 'quote.pdf');
-		expect(document.json.crm).toMatchObject({ outcome: 'attached', duplicate: false, reEncoded: false, bytes: pdf.length, fileName: 'quote.pdf' });
+		expect(document.json.crm).toMatchObject({
+			outcome: 'attached',
+			duplicate: false,
+			reEncoded: false,
+			bytes: pdf.length,
+			fileName: 'quote.pdf',
+		});
 		const [[again]] = await upload('wamid.e2e-sf-photo', image, 'image/png', 'shelf.png');
-		expect(again.json.crm).toMatchObject({ outcome: 'attached', duplicate: true, attachmentId: photo.json.crm.attachmentId });
+		expect(again.json.crm).toMatchObject({
+			outcome: 'attached',
+			duplicate: true,
+			attachmentId: photo.json.crm.attachmentId,
+		});
 
 		const versions = [...sim.state.contentVersions.values()];
 		expect(versions).toHaveLength(2);
 		const stored = versions.find((v) => v.Id === photo.json.crm.attachmentId)!;
-		expect(stored).toMatchObject({ FirstPublishLocationId: contactId, PathOnClient: `shelf (${mediaTag('wamid.e2e-sf-photo')}).jpg`, ContentSize: photo.json.crm.bytes });
+		expect(stored).toMatchObject({
+			FirstPublishLocationId: contactId,
+			PathOnClient: `shelf (${mediaTag('wamid.e2e-sf-photo')}).jpg`,
+			ContentSize: photo.json.crm.bytes,
+		});
 		expect(String(stored.Description)).toBe('shelf.png from the customer\n[wa:wamid.e2e-sf-photo]');
 		expect(imageKind(stored.VersionData as Buffer)).toBe('jpeg');
 		expect(versions.find((v) => v.Id === document.json.crm.attachmentId)?.VersionData).toEqual(pdf);
@@ -203,11 +343,19 @@ it('Salesforce: a file posted to a webhook (binary field) becomes a ContentVersi
 });
 
 it('Zoho CRM: WhatsApp media by contact ID through the OAuth2 credential, a document over the limit failing alone', async () => {
-	const sim = await startZohoSimulator({ contacts: [{ id: '5725767000000400001', Last_Name: 'Ho', Mobile: '+852 6555 0001' }] });
+	const sim = await startZohoSimulator({
+		contacts: [{ id: '5725767000000400001', Last_Name: 'Ho', Mobile: '+852 6555 0001' }],
+	});
 	const zohoPath = 'scrm-attach-media-zoho';
 	let flow: { id: string; versionId: string } | undefined;
 	try {
-		const photo = await noiseImage({ width: 500, height: 400, format: 'image/jpeg', quality: 95, seed: 17 });
+		const photo = await noiseImage({
+			width: 500,
+			height: 400,
+			format: 'image/jpeg',
+			quality: 95,
+			seed: 17,
+		});
 		const photoId = graph.state.addMedia({ data: photo, mimeType: 'image/jpeg' });
 		const bigPdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2 * MB, 0x20)]);
 		const pdfId = graph.state.addMedia({ data: bigPdf, mimeType: 'application/pdf' });
@@ -220,8 +368,29 @@ it('Zoho CRM: WhatsApp media by contact ID through the OAuth2 credential, a docu
 			name: 'Attach media e2e (Zoho)',
 			active: false,
 			nodes: [
-				{ id: id(1), name: 'In', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path: zohoPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
-				{ id: id(2), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.messages', options: {} } },
+				{
+					id: id(1),
+					name: 'In',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId,
+					parameters: {
+						httpMethod: 'POST',
+						path: zohoPath,
+						responseMode: 'lastNode',
+						responseData: 'allEntries',
+						options: {},
+					},
+				},
+				{
+					id: id(2),
+					name: 'Split',
+					type: 'n8n-nodes-base.splitOut',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: { fieldToSplitOut: 'body.messages', options: {} },
+				},
 				{
 					id: id(3),
 					name: 'Attach Media',
@@ -229,25 +398,62 @@ it('Zoho CRM: WhatsApp media by contact ID through the OAuth2 credential, a docu
 					typeVersion: 1,
 					position: [400, 0],
 					credentials: { zohoScrmOAuth2Api: zoho, whatsAppScrmApi: whatsApp },
-					parameters: { crm: 'zoho', resource: 'message', operation: 'attachMedia', mediaContactId: '={{ $json.contactId }}', mediaOptions: { maxSizeMb: 1 } },
+					parameters: {
+						crm: 'zoho',
+						resource: 'message',
+						operation: 'attachMedia',
+						mediaContactId: '={{ $json.contactId }}',
+						mediaOptions: { maxSizeMb: 1 },
+					},
 				},
 			],
-			connections: { In: { main: [[{ node: 'Split', type: 'main', index: 0 }]] }, Split: { main: [[{ node: 'Attach Media', type: 'main', index: 0 }]] } },
+			connections: {
+				In: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
+				Split: { main: [[{ node: 'Attach Media', type: 'main', index: 0 }]] },
+			},
 			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
 		});
 		await n8n.activate(flow!);
 		const messages = [
-			{ id: 'wamid.e2e-zoho-photo', type: 'image', contactId: '5725767000000400001', media: { id: photoId, filename: 'IMG_0042.jpg' } },
-			{ id: 'wamid.e2e-zoho-pdf', type: 'document', contactId: '5725767000000400001', media: { id: pdfId, filename: 'catalogue.pdf' } },
+			{
+				id: 'wamid.e2e-zoho-photo',
+				type: 'image',
+				contactId: '5725767000000400001',
+				media: { id: photoId, filename: 'IMG_0042.jpg' },
+			},
+			{
+				id: 'wamid.e2e-zoho-pdf',
+				type: 'document',
+				contactId: '5725767000000400001',
+				media: { id: pdfId, filename: 'catalogue.pdf' },
+			},
 		];
-		const [attached, , failed] = await post(flow!, zohoPath, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages }) });
+		const [attached, , failed] = await post(flow!, zohoPath, {
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ messages }),
+		});
 		expect(attached).toHaveLength(1);
-		expect(attached[0].json.crm).toMatchObject({ system: 'zoho', outcome: 'attached', duplicate: false, reEncoded: false, bytes: photo.length, fileName: 'IMG_0042.jpg' });
+		expect(attached[0].json.crm).toMatchObject({
+			system: 'zoho',
+			outcome: 'attached',
+			duplicate: false,
+			reEncoded: false,
+			bytes: photo.length,
+			fileName: 'IMG_0042.jpg',
+		});
 		expect(failed).toHaveLength(1);
-		expect(failed[0].json.crm).toMatchObject({ outcome: 'failed', code: 'TOO_LARGE', originalBytes: bigPdf.length });
-		expect(failed[0].json.crm.reason).toBe('"catalogue.pdf" is 2 MB, over the 1 MB limit, and only images can be made smaller (a larger Max Size allows it: Zoho CRM takes files up to 20 MB)');
+		expect(failed[0].json.crm).toMatchObject({
+			outcome: 'failed',
+			code: 'TOO_LARGE',
+			originalBytes: bigPdf.length,
+		});
+		expect(failed[0].json.crm.reason).toBe(
+			'"catalogue.pdf" is 2 MB, over the 1 MB limit, and only images can be made smaller (a larger Max Size allows it: Zoho CRM takes files up to 20 MB)',
+		);
 		const stored = [...sim.state.attachments.values()];
-		expect(stored.map((a) => a.File_Name)).toEqual([`IMG_0042 (${mediaTag('wamid.e2e-zoho-photo')}).jpg`]);
+		expect(stored.map((a) => a.File_Name)).toEqual([
+			`IMG_0042 (${mediaTag('wamid.e2e-zoho-photo')}).jpg`,
+		]);
 		expect(stored[0].data.equals(photo)).toBe(true);
 		expect(sim.state.rejected.auth).toBe(0);
 	} finally {

@@ -8,7 +8,11 @@ import { HUBSPOT_SIM_SCOPES, startHubSpotSimulator } from '../../devkit/simulato
 import { startSalesforceSimulator } from '../../devkit/simulators/crm/salesforce';
 import { startZohoSimulator } from '../../devkit/simulators/crm/zoho';
 import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { simulatedHubSpot, simulatedZoho, simulatedSalesforce } from '../../devkit/n8n/workflowRuns';
+import {
+	simulatedHubSpot,
+	simulatedZoho,
+	simulatedSalesforce,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -18,7 +22,13 @@ beforeAll(async () => {
 });
 
 /** Webhook → CRM Upsert (upsert) → CRM Upsert (log message), as the CRM sync workflow chains them. */
-function crmWorkflow(crm: string, path: string, webhookId: string, credentials: Record<string, { id: string; name: string }>, upsertOptions: Record<string, unknown> = {}) {
+function crmWorkflow(
+	crm: string,
+	path: string,
+	webhookId: string,
+	credentials: Record<string, { id: string; name: string }>,
+	upsertOptions: Record<string, unknown> = {},
+) {
 	const node = (name: string, x: number, parameters: Record<string, unknown>) => ({
 		id: `${webhookId.slice(0, 30)}${String(x).padStart(6, '0')}`,
 		name,
@@ -32,15 +42,41 @@ function crmWorkflow(crm: string, path: string, webhookId: string, credentials: 
 		name: `CRM e2e ${crm}`,
 		active: false,
 		nodes: [
-			{ id: `${webhookId.slice(0, 30)}000001`, name: 'In', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
-			{ id: `${webhookId.slice(0, 30)}000002`, name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.messages', options: {} } },
+			{
+				id: `${webhookId.slice(0, 30)}000001`,
+				name: 'In',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId,
+				parameters: {
+					httpMethod: 'POST',
+					path,
+					responseMode: 'lastNode',
+					responseData: 'allEntries',
+					options: {},
+				},
+			},
+			{
+				id: `${webhookId.slice(0, 30)}000002`,
+				name: 'Split',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: { fieldToSplitOut: 'body.messages', options: {} },
+			},
 			node('Upsert Contact', 400, {
 				resource: 'contact',
 				operation: 'upsert',
 				fields: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [] },
 				upsertOptions: { defaultCountry: 'HK', ...upsertOptions },
 			}),
-			node('Log Message', 600, { resource: 'message', operation: 'logMessage', contactId: '={{ $json.crm.id }}', direction: 'inbound' }),
+			node('Log Message', 600, {
+				resource: 'message',
+				operation: 'logMessage',
+				contactId: '={{ $json.crm.id }}',
+				direction: 'inbound',
+			}),
 		],
 		connections: {
 			In: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
@@ -52,21 +88,46 @@ function crmWorkflow(crm: string, path: string, webhookId: string, credentials: 
 }
 
 const messages = (suffix: string) => [
-	{ id: `wamid.oauth-${suffix}-1`, timestamp: '2026-11-23T01:00:00.000Z', customer: { e164: '+85291234567', name: '陳大文' }, text: '幾錢呀?', intent: { tags: ['price_inquiry'] } },
-	{ id: `wamid.oauth-${suffix}-2`, timestamp: '2026-11-23T01:01:00.000Z', customer: { e164: '+85263331111', name: 'Mei' }, text: 'where is my parcel?' },
+	{
+		id: `wamid.oauth-${suffix}-1`,
+		timestamp: '2026-11-23T01:00:00.000Z',
+		customer: { e164: '+85291234567', name: '陳大文' },
+		text: '幾錢呀?',
+		intent: { tags: ['price_inquiry'] },
+	},
+	{
+		id: `wamid.oauth-${suffix}-2`,
+		timestamp: '2026-11-23T01:01:00.000Z',
+		customer: { e164: '+85263331111', name: 'Mei' },
+		text: 'where is my parcel?',
+	},
 ];
 
 async function run(path: string, body: object) {
-	const response = await fetch(`${readHostState().url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	const response = await fetch(`${readHostState().url}/webhook/${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
 	expect(response.status).toBe(200);
-	return (await response.json()) as Array<{ crm: { outcome: string; contactId?: string; duplicate?: boolean } }>;
+	return (await response.json()) as Array<{
+		crm: { outcome: string; contactId?: string; duplicate?: boolean };
+	}>;
 }
 
 it('Zoho CRM: matches a contact Zoho stores as "+852 9123 4567", creates the new one, logs both messages once', async () => {
-	const sim = await startZohoSimulator({ contacts: [{ Last_Name: 'Chan', First_Name: 'Tai Man', Phone: '+852 9123 4567' }] });
+	const sim = await startZohoSimulator({
+		contacts: [{ Last_Name: 'Chan', First_Name: 'Tai Man', Phone: '+852 9123 4567' }],
+	});
 	try {
 		const credential = await simulatedZoho(n8n, sim, 'Zoho e2e');
-		const workflow = await n8n.call('POST', '/rest/workflows', crmWorkflow('zoho', 'scrm-crm-zoho', 'a1b2c3d4-0000-4000-8000-000000002001', { zohoScrmOAuth2Api: credential }));
+		const workflow = await n8n.call(
+			'POST',
+			'/rest/workflows',
+			crmWorkflow('zoho', 'scrm-crm-zoho', 'a1b2c3d4-0000-4000-8000-000000002001', {
+				zohoScrmOAuth2Api: credential,
+			}),
+		);
 		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-zoho', { messages: messages('zoho') });
 		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
@@ -74,8 +135,14 @@ it('Zoho CRM: matches a contact Zoho stores as "+852 9123 4567", creates the new
 		expect(records).toHaveLength(2);
 		const known = records.find((r) => r.Phone === '+852 9123 4567')!;
 		// Tags, the interaction and its count are kept in Zoho's WhatsApp fields, as they are in HubSpot.
-		expect(known).toMatchObject({ WhatsApp_E164: '+85291234567', WhatsApp_Tags: 'price_inquiry', WhatsApp_Interactions: 1 });
-		expect(Date.parse(String(known.WhatsApp_Last_Interaction))).toBe(Date.parse('2026-11-23T01:00:00Z'));
+		expect(known).toMatchObject({
+			WhatsApp_E164: '+85291234567',
+			WhatsApp_Tags: 'price_inquiry',
+			WhatsApp_Interactions: 1,
+		});
+		expect(Date.parse(String(known.WhatsApp_Last_Interaction))).toBe(
+			Date.parse('2026-11-23T01:00:00Z'),
+		);
 		expect(sim.state.notes.size).toBe(2);
 		// The same messages again: nothing new in Zoho.
 		const again = await run('scrm-crm-zoho', { messages: messages('zoho') });
@@ -91,17 +158,32 @@ it('Zoho CRM: matches a contact Zoho stores as "+852 9123 4567", creates the new
 });
 
 it('Salesforce: the same through its OAuth2 credential and the instance URL', async () => {
-	const sim = await startSalesforceSimulator({ contacts: [{ LastName: 'Chan', FirstName: 'Tai Man', MobilePhone: '(852) 9123-4567' }] });
+	const sim = await startSalesforceSimulator({
+		contacts: [{ LastName: 'Chan', FirstName: 'Tai Man', MobilePhone: '(852) 9123-4567' }],
+	});
 	try {
 		const credential = await simulatedSalesforce(n8n, sim, 'Salesforce e2e');
-		const workflow = await n8n.call('POST', '/rest/workflows', crmWorkflow('salesforce', 'scrm-crm-sf', 'a1b2c3d4-0000-4000-8000-000000005f01', { salesforceScrmOAuth2Api: credential }));
+		const workflow = await n8n.call(
+			'POST',
+			'/rest/workflows',
+			crmWorkflow('salesforce', 'scrm-crm-sf', 'a1b2c3d4-0000-4000-8000-000000005f01', {
+				salesforceScrmOAuth2Api: credential,
+			}),
+		);
 		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-sf', { messages: messages('sf') });
 		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
 		expect(sim.state.contacts.size).toBe(2);
 		expect(sim.state.tasks.size).toBe(2);
-		const known = [...sim.state.contacts.values()].find((r) => r.MobilePhone === '(852) 9123-4567')!;
-		expect(known).toMatchObject({ WhatsApp_E164__c: '+85291234567', WhatsApp_Tags__c: 'price_inquiry', WhatsApp_Interactions__c: 1, WhatsApp_Last_Interaction__c: '2026-11-23T01:00:00.000+0000' });
+		const known = [...sim.state.contacts.values()].find(
+			(r) => r.MobilePhone === '(852) 9123-4567',
+		)!;
+		expect(known).toMatchObject({
+			WhatsApp_E164__c: '+85291234567',
+			WhatsApp_Tags__c: 'price_inquiry',
+			WhatsApp_Interactions__c: 1,
+			WhatsApp_Last_Interaction__c: '2026-11-23T01:00:00.000+0000',
+		});
 		const again = await run('scrm-crm-sf', { messages: messages('sf') });
 		expect(again.map((item) => item.crm.duplicate)).toEqual([true, true]);
 		expect(sim.state.contacts.size).toBe(2);
@@ -117,7 +199,13 @@ it('Zoho CRM without the WhatsApp fields: contacts are still written and logged,
 	const sim = await startZohoSimulator({ contacts: [], withoutWhatsAppFields: true });
 	try {
 		const credential = await simulatedZoho(n8n, sim, 'Zoho e2e bare org');
-		const workflow = await n8n.call('POST', '/rest/workflows', crmWorkflow('zoho', 'scrm-crm-zoho-bare', 'a1b2c3d4-0000-4000-8000-000000002002', { zohoScrmOAuth2Api: credential }));
+		const workflow = await n8n.call(
+			'POST',
+			'/rest/workflows',
+			crmWorkflow('zoho', 'scrm-crm-zoho-bare', 'a1b2c3d4-0000-4000-8000-000000002002', {
+				zohoScrmOAuth2Api: credential,
+			}),
+		);
 		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-zoho-bare', { messages: messages('zoho-bare') });
 		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
@@ -126,7 +214,14 @@ it('Zoho CRM without the WhatsApp fields: contacts are still written and logged,
 		const [execution] = await n8n.waitForExecutions(workflow.id, 1);
 		const hints = await n8n.nodeHints(execution.id, 'Upsert Contact');
 		expect(hints).toHaveLength(1);
-		for (const field of ['WhatsApp_E164', 'WhatsApp_User_ID', 'WhatsApp_Last_Interaction', 'WhatsApp_Interactions', 'WhatsApp_Tags']) expect(hints[0].message).toContain(field);
+		for (const field of [
+			'WhatsApp_E164',
+			'WhatsApp_User_ID',
+			'WhatsApp_Last_Interaction',
+			'WhatsApp_Interactions',
+			'WhatsApp_Tags',
+		])
+			expect(hints[0].message).toContain(field);
 		expect(JSON.stringify(hints)).not.toContain(sim.token);
 		await n8n.deactivate(workflow);
 	} finally {
@@ -138,7 +233,13 @@ it('HubSpot without the whatsapp_* properties: contacts are still written and lo
 	const sim = await startHubSpotSimulator({ contacts: [], withoutWhatsAppFields: true });
 	try {
 		const credential = await simulatedHubSpot(n8n, sim, 'HubSpot e2e bare portal');
-		const workflow = await n8n.call('POST', '/rest/workflows', crmWorkflow('hubspot', 'scrm-crm-hubspot-bare', 'a1b2c3d4-0000-4000-8000-000000004b01', { hubSpotScrmApi: credential }));
+		const workflow = await n8n.call(
+			'POST',
+			'/rest/workflows',
+			crmWorkflow('hubspot', 'scrm-crm-hubspot-bare', 'a1b2c3d4-0000-4000-8000-000000004b01', {
+				hubSpotScrmApi: credential,
+			}),
+		);
 		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-hubspot-bare', { messages: messages('hubspot-bare') });
 		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
@@ -148,7 +249,14 @@ it('HubSpot without the whatsapp_* properties: contacts are still written and lo
 		const [execution] = await n8n.waitForExecutions(workflow.id, 1);
 		const hints = await n8n.nodeHints(execution.id, 'Upsert Contact');
 		expect(hints).toHaveLength(1);
-		for (const property of ['whatsapp_e164', 'whatsapp_user_id', 'whatsapp_last_interaction', 'whatsapp_interaction_count', 'whatsapp_tags']) expect(hints[0].message).toContain(property);
+		for (const property of [
+			'whatsapp_e164',
+			'whatsapp_user_id',
+			'whatsapp_last_interaction',
+			'whatsapp_interaction_count',
+			'whatsapp_tags',
+		])
+			expect(hints[0].message).toContain(property);
 		expect(hints[0].message).toContain('Settings › Properties › Contact properties');
 		expect(hints[0].message).toContain('Create Missing WhatsApp Properties');
 		expect(JSON.stringify(hints)).not.toContain(sim.token);
@@ -159,21 +267,44 @@ it('HubSpot without the whatsapp_* properties: contacts are still written and lo
 });
 
 it('HubSpot with Create Missing WhatsApp Properties: the node creates them on the first run and keeps tags and counts at once', async () => {
-	const sim = await startHubSpotSimulator({ contacts: [], withoutWhatsAppFields: true, scopes: [...HUBSPOT_SIM_SCOPES, 'crm.schemas.contacts.write'] });
+	const sim = await startHubSpotSimulator({
+		contacts: [],
+		withoutWhatsAppFields: true,
+		scopes: [...HUBSPOT_SIM_SCOPES, 'crm.schemas.contacts.write'],
+	});
 	try {
 		const credential = await simulatedHubSpot(n8n, sim, 'HubSpot e2e creating portal');
 		const workflow = await n8n.call(
 			'POST',
 			'/rest/workflows',
-			crmWorkflow('hubspot', 'scrm-crm-hubspot-create', 'a1b2c3d4-0000-4000-8000-000000004b02', { hubSpotScrmApi: credential }, { createMissingProperties: true }),
+			crmWorkflow(
+				'hubspot',
+				'scrm-crm-hubspot-create',
+				'a1b2c3d4-0000-4000-8000-000000004b02',
+				{ hubSpotScrmApi: credential },
+				{ createMissingProperties: true },
+			),
 		);
 		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-hubspot-create', { messages: messages('hubspot-create') });
 		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
-		const created = sim.state.properties.filter((p) => p.groupName === 'whatsapp_scrm').map((p) => p.name);
-		expect(created.sort()).toEqual(['whatsapp_e164', 'whatsapp_interaction_count', 'whatsapp_last_interaction', 'whatsapp_tags', 'whatsapp_user_id']);
-		const tagged = [...sim.state.contacts.values()].find((c) => c.properties.whatsapp_e164 === '+85291234567')!;
-		expect(tagged.properties).toMatchObject({ whatsapp_tags: 'price_inquiry', whatsapp_interaction_count: '1' });
+		const created = sim.state.properties
+			.filter((p) => p.groupName === 'whatsapp_scrm')
+			.map((p) => p.name);
+		expect(created.sort()).toEqual([
+			'whatsapp_e164',
+			'whatsapp_interaction_count',
+			'whatsapp_last_interaction',
+			'whatsapp_tags',
+			'whatsapp_user_id',
+		]);
+		const tagged = [...sim.state.contacts.values()].find(
+			(c) => c.properties.whatsapp_e164 === '+85291234567',
+		)!;
+		expect(tagged.properties).toMatchObject({
+			whatsapp_tags: 'price_inquiry',
+			whatsapp_interaction_count: '1',
+		});
 		expect(sim.state.rejected.validation).toBe(0);
 		const [execution] = await n8n.waitForExecutions(workflow.id, 1);
 		expect(await n8n.nodeHints(execution.id, 'Upsert Contact')).toEqual([]);

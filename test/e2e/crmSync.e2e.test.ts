@@ -9,9 +9,19 @@ import { axiosTransport } from '../../lib/http/transport';
 import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
 import { SIM, SIM_MEDIA_BYTES, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
-import { combine, envelopeFor, mediaMessage, textMessage } from '../../devkit/payloads/whatsappPayloads';
+import {
+	combine,
+	envelopeFor,
+	mediaMessage,
+	textMessage,
+} from '../../devkit/payloads/whatsappPayloads';
 import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { executionOf, SIM_BUSINESS, simulatedHubSpot, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import {
+	executionOf,
+	SIM_BUSINESS,
+	simulatedHubSpot,
+	simulatedWhatsApp,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -29,10 +39,16 @@ beforeAll(async () => {
 	n8n = await N8nApi.forOwner(host.url);
 	graph = await startGraphApiSimulator({});
 	hubspot = await startHubSpotSimulator({ contacts: [] });
-	crm = createHubSpotAdapter({ transport: axiosTransport({ bearerToken: hubspot.token }), baseUrl: hubspot.baseUrl });
+	crm = createHubSpotAdapter({
+		transport: axiosTransport({ bearerToken: hubspot.token }),
+		baseUrl: hubspot.baseUrl,
+	});
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp CRM sync e2e');
 	const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot CRM sync e2e');
-	workflow = await n8n.importWorkflow('whatsapp-crm-sync.json', { whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot });
+	workflow = await n8n.importWorkflow('whatsapp-crm-sync.json', {
+		whatsAppScrmApi: whatsApp,
+		hubSpotScrmApi: hubSpot,
+	});
 	await n8n.activate(workflow);
 	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;
 });
@@ -50,7 +66,9 @@ const message = (from: string, name: string, text: string, seed: string, at = no
 
 it('puts each customer into HubSpot once, matched by phone in any format, with tags and every message logged', async () => {
 	// A customer the shop already typed into HubSpot, in its own format.
-	const [existing] = await crm.upsertMany([{ ref: 0, properties: { firstname: 'Siu Ming', lastname: 'Wong', phone: '(852) 6222-0002' } }]);
+	const [existing] = await crm.upsertMany([
+		{ ref: 0, properties: { firstname: 'Siu Ming', lastname: 'Wong', phone: '(852) 6222-0002' } },
+	]);
 	if (!existing.ok) throw new Error(existing.error.message);
 
 	const delivery = envelopeFor(
@@ -71,7 +89,12 @@ it('puts each customer into HubSpot once, matched by phone in any format, with t
 	expect(failed ?? []).toEqual([]);
 	expect(upserted).toHaveLength(3);
 	const [first, second, known] = upserted.map((item) => item.json.crm);
-	expect(first).toMatchObject({ system: 'hubspot', outcome: 'upserted', action: 'created', e164: '+85262220001' });
+	expect(first).toMatchObject({
+		system: 'hubspot',
+		outcome: 'upserted',
+		action: 'created',
+		e164: '+85262220001',
+	});
 	// The second message of the same new customer joined the same contact, not a new one.
 	expect(second.id).toBe(first.id);
 	expect(known).toMatchObject({ id: existing.id, matchedBy: 'phone', action: 'updated' });
@@ -89,17 +112,40 @@ it('puts each customer into HubSpot once, matched by phone in any format, with t
 	expect(found.get('+85262220002')?.map((c) => c.id)).toEqual([existing.id]);
 	const created = found.get('+85262220001')![0].properties;
 	expect(created).toMatchObject({ lastname: '陳大文' });
-	expect(String(created[crm.fieldNames.tags!]).split(';').sort()).toEqual(expect.arrayContaining(['discount_inquiry', 'price_inquiry']));
+	expect(String(created[crm.fieldNames.tags!]).split(';').sort()).toEqual(
+		expect.arrayContaining(['discount_inquiry', 'price_inquiry']),
+	);
 	// The name the shop typed stays; WhatsApp's profile name only fills blanks.
-	expect(found.get('+85262220002')![0].properties).toMatchObject({ firstname: 'Siu Ming', lastname: 'Wong' });
+	expect(found.get('+85262220002')![0].properties).toMatchObject({
+		firstname: 'Siu Ming',
+		lastname: 'Wong',
+	});
 });
 
 it('attaches a photo the customer sends to their contact and leaves text messages alone', async () => {
 	const from = '85262220003';
-	const photo = mediaMessage('image', { ...business, from, name: 'Ka Yan', id: `wamid.e2e-crm-photo-${now}`, timestamp: now, mediaId: SIM.mediaId, mimeType: 'image/png', caption: 'the parcel arrived broken' });
-	const text = textMessage({ ...business, from, name: 'Ka Yan', text: 'see the photo', id: `wamid.e2e-crm-photo-text-${now}`, timestamp: now });
+	const photo = mediaMessage('image', {
+		...business,
+		from,
+		name: 'Ka Yan',
+		id: `wamid.e2e-crm-photo-${now}`,
+		timestamp: now,
+		mediaId: SIM.mediaId,
+		mimeType: 'image/png',
+		caption: 'the parcel arrived broken',
+	});
+	const text = textMessage({
+		...business,
+		from,
+		name: 'Ka Yan',
+		text: 'see the photo',
+		id: `wamid.e2e-crm-photo-text-${now}`,
+		timestamp: now,
+	});
 	const first = await executionOf(n8n, workflow.id, async () => {
-		expect((await graph.postWebhook(webhookUrl, envelopeFor(SIM.wabaId, combine(photo, text)))).status).toBe(200);
+		expect(
+			(await graph.postWebhook(webhookUrl, envelopeFor(SIM.wabaId, combine(photo, text)))).status,
+		).toBe(200);
 	});
 	expect(first.status).toBe('success');
 	const [attached, , attachFailed] = await n8n.nodeOutput(first.id, 'Attach Media');
@@ -107,8 +153,16 @@ it('attaches a photo the customer sends to their contact and leaves text message
 	// Only the photo reaches Attach Media; the text message is logged and nothing more.
 	expect(attached).toHaveLength(1);
 	const contactId = (await crm.findByPhone(['+85262220003'])).get('+85262220003')![0].id;
-	expect(attached[0].json.crm).toMatchObject({ outcome: 'attached', contactId, duplicate: false, bytes: SIM_MEDIA_BYTES.length, reEncoded: false });
-	const notes = [...hubspot.state.notes.values()].filter((note) => note.contactIds.includes(contactId));
+	expect(attached[0].json.crm).toMatchObject({
+		outcome: 'attached',
+		contactId,
+		duplicate: false,
+		bytes: SIM_MEDIA_BYTES.length,
+		reEncoded: false,
+	});
+	const notes = [...hubspot.state.notes.values()].filter((note) =>
+		note.contactIds.includes(contactId),
+	);
 	expect(notes).toHaveLength(1);
 	const file = hubspot.state.files.get(String(notes[0].properties.hs_attachment_ids));
 	expect(file?.data.equals(SIM_MEDIA_BYTES)).toBe(true);

@@ -5,7 +5,12 @@
  */
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
-import { combine, envelopeFor, interactiveReply, textMessage } from '../../devkit/payloads/whatsappPayloads';
+import {
+	combine,
+	envelopeFor,
+	interactiveReply,
+	textMessage,
+} from '../../devkit/payloads/whatsappPayloads';
 import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
 import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
 
@@ -23,10 +28,16 @@ beforeAll(async () => {
 	n8n = await N8nApi.forOwner(readHostState().url);
 	graph = await startGraphApiSimulator({});
 	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp FAQ e2e');
-	workflow = await n8n.importWorkflow('faq-auto-reply.json', { whatsAppScrmApi: credential }, (json) => {
-		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
-		sender.parameters.ledgerStore = 'memory';
-	});
+	workflow = await n8n.importWorkflow(
+		'faq-auto-reply.json',
+		{ whatsAppScrmApi: credential },
+		(json) => {
+			const sender = json.nodes.find((node: { type: string }) =>
+				node.type.endsWith('whatsAppSender'),
+			);
+			sender.parameters.ledgerStore = 'memory';
+		},
+	);
 	await n8n.activate(workflow);
 });
 
@@ -37,7 +48,10 @@ afterAll(async () => {
 
 async function deliver(...changes: Parameters<typeof combine>) {
 	const newest = await executionOf(n8n, workflow.id, async () => {
-		const response = await graph.postWebhook(`${readHostState().url}/webhook/${WEBHOOK_ID}/webhook`, envelopeFor(SIM.wabaId, combine(...changes)));
+		const response = await graph.postWebhook(
+			`${readHostState().url}/webhook/${WEBHOOK_ID}/webhook`,
+			envelopeFor(SIM.wabaId, combine(...changes)),
+		);
 		expect(response.status).toBe(200);
 	});
 	expect(newest.status).toBe('success');
@@ -47,9 +61,27 @@ async function deliver(...changes: Parameters<typeof combine>) {
 it('answers common questions in the customer’s language with buttons, and hands a "No" to a person', async () => {
 	const sentBefore = graph.state.sent.length;
 	await deliver(
-		textMessage({ ...business, from: '85262231111', text: '運費幾多錢? 幾耐到?', id: `wamid.e2e-faq-zh-${now}`, timestamp: now }),
-		textMessage({ ...business, from: '79161112233', text: 'можно вернуть товар?', id: `wamid.e2e-faq-ru-${now}`, timestamp: now }),
-		textMessage({ ...business, from: '85262232222', text: 'good morning!', id: `wamid.e2e-faq-hi-${now}`, timestamp: now }),
+		textMessage({
+			...business,
+			from: '85262231111',
+			text: '運費幾多錢? 幾耐到?',
+			id: `wamid.e2e-faq-zh-${now}`,
+			timestamp: now,
+		}),
+		textMessage({
+			...business,
+			from: '79161112233',
+			text: 'можно вернуть товар?',
+			id: `wamid.e2e-faq-ru-${now}`,
+			timestamp: now,
+		}),
+		textMessage({
+			...business,
+			from: '85262232222',
+			text: 'good morning!',
+			id: `wamid.e2e-faq-hi-${now}`,
+			timestamp: now,
+		}),
 	);
 	const answers = graph.state.sent.slice(sentBefore);
 	expect(answers.map((sent) => sent.waId).sort()).toEqual(['79161112233', '85262231111']);
@@ -58,12 +90,23 @@ it('answers common questions in the customer’s language with buttons, and hand
 	expect(zh.interactive.body.text).toContain('運費');
 	expect(zh.interactive.action.buttons.map((b: any) => b.reply.id)).toEqual(['faq_yes', 'faq_no']);
 	expect(zh.context.message_id).toBe(`wamid.e2e-faq-zh-${now}`);
-	expect(((answers.find((sent) => sent.waId === '79161112233')!.body as any).interactive.body.text as string)).toContain('Возврат');
+	expect(
+		(answers.find((sent) => sent.waId === '79161112233')!.body as any).interactive.body
+			.text as string,
+	).toContain('Возврат');
 
 	// The customer taps "No, a person".
 	const sentAfterAnswers = graph.state.sent.length;
 	const executionId = await deliver(
-		interactiveReply({ ...business, from: '85262231111', kind: 'button_reply', replyId: 'faq_no', title: 'No, a person 🙋', id: `wamid.e2e-faq-no-${now}`, timestamp: now + 5 }),
+		interactiveReply({
+			...business,
+			from: '85262231111',
+			kind: 'button_reply',
+			replyId: 'faq_no',
+			title: 'No, a person 🙋',
+			id: `wamid.e2e-faq-no-${now}`,
+			timestamp: now + 5,
+		}),
 	);
 	const [handed] = await n8n.nodeOutput(executionId, 'Hand to an Agent');
 	expect(handed.map((item) => item.json.customer.e164)).toEqual(['+85262231111']);

@@ -11,7 +11,12 @@ import { campaignTemplates, SIM, startGraphApiSimulator } from '../../devkit/sim
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { combine, envelopeFor, textMessage } from '../../devkit/payloads/whatsappPayloads';
 import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { executionOf, SIM_BUSINESS, simulatedHubSpot, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import {
+	executionOf,
+	SIM_BUSINESS,
+	simulatedHubSpot,
+	simulatedWhatsApp,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
 
@@ -30,13 +35,22 @@ beforeAll(async () => {
 	graph = await startGraphApiSimulator({});
 	for (const template of campaignTemplates()) graph.state.addTemplate(SIM.wabaId, template);
 	hubspot = await startHubSpotSimulator({ contacts: [] });
-	crm = createHubSpotAdapter({ transport: axiosTransport({ bearerToken: hubspot.token }), baseUrl: hubspot.baseUrl });
+	crm = createHubSpotAdapter({
+		transport: axiosTransport({ bearerToken: hubspot.token }),
+		baseUrl: hubspot.baseUrl,
+	});
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp high-intent offer e2e');
 	const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot high-intent offer e2e');
-	workflow = await n8n.importWorkflow('high-intent-offer.json', { whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot }, (json) => {
-		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
-		sender.parameters.ledgerStore = 'memory';
-	});
+	workflow = await n8n.importWorkflow(
+		'high-intent-offer.json',
+		{ whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot },
+		(json) => {
+			const sender = json.nodes.find((node: { type: string }) =>
+				node.type.endsWith('whatsAppSender'),
+			);
+			sender.parameters.ledgerStore = 'memory';
+		},
+	);
 	await n8n.activate(workflow);
 });
 
@@ -49,12 +63,21 @@ afterAll(async () => {
 const now = Math.floor(Date.now() / 1000);
 let seq = 0;
 const message = (from: string, name: string, text: string, secondsAgo: number) =>
-	textMessage({ ...SIM_BUSINESS, from, name, text, id: `wamid.e2e-offer-${++seq}-${now}`, timestamp: now - secondsAgo });
+	textMessage({
+		...SIM_BUSINESS,
+		from,
+		name,
+		text,
+		id: `wamid.e2e-offer-${++seq}-${now}`,
+		timestamp: now - secondsAgo,
+	});
 
 async function deliver(...messages: Array<ReturnType<typeof message>>) {
 	const execution = await executionOf(n8n, workflow.id, async () => {
 		const url = `${readHostState().url}/webhook/${WEBHOOK_ID}/webhook`;
-		expect((await graph.postWebhook(url, envelopeFor(SIM.wabaId, combine(...messages)))).status).toBe(200);
+		expect(
+			(await graph.postWebhook(url, envelopeFor(SIM.wabaId, combine(...messages)))).status,
+		).toBe(200);
 	});
 	expect(execution.status).toBe('success');
 	const [offered, notOffered] = await n8n.nodeOutput(execution.id, 'High Intent, Not Offered Yet?');
@@ -65,10 +88,16 @@ async function contactOf(e164: string) {
 	const found = (await crm.findByPhone([e164])).get(e164) ?? [];
 	expect(found).toHaveLength(1);
 	const properties = found[0].properties;
-	return { properties, tags: String(properties.whatsapp_tags ?? '').split(';').filter(Boolean) };
+	return {
+		properties,
+		tags: String(properties.whatsapp_tags ?? '')
+			.split(';')
+			.filter(Boolean),
+	};
 }
 
-const offersTo = (waId: string) => graph.state.sent.filter((sent) => sent.waId === waId && sent.template?.name === 'discount_offer');
+const offersTo = (waId: string) =>
+	graph.state.sent.filter((sent) => sent.waId === waId && sent.template?.name === 'discount_offer');
 
 it('offers 10 % once to a customer who turns high intent, never to one already offered or no longer keen', async () => {
 	const kaYan = '85263330001';
@@ -108,10 +137,15 @@ it('offers 10 % once to a customer who turns high intent, never to one already o
 		message('85263330003', 'Siu Fong', 'is the oak table available?', 80),
 	);
 	expect(first.offered).toEqual([]);
-	const why = Object.fromEntries(first.notOffered.map((item) => [`${item.json.customer.e164}:${item.json.text}`, item.json]));
+	const why = Object.fromEntries(
+		first.notOffered.map((item) => [`${item.json.customer.e164}:${item.json.text}`, item.json]),
+	);
 	expect(why['+85263330001:Do you have it in grey?'].intent.tier.tiers).toEqual(['potential']);
 	expect(why['+85263330002:How much for the sofa?'].intent.tier.tiers).not.toContain('high_intent');
-	expect(why['+85263330003:is the oak table available?']).toMatchObject({ offerAlreadySent: true, intent: { tier: { tiers: expect.arrayContaining(['high_intent']) } } });
+	expect(why['+85263330003:is the oak table available?']).toMatchObject({
+		offerAlreadySent: true,
+		intent: { tier: { tiers: expect.arrayContaining(['high_intent']) } },
+	});
 	expect(graph.state.sent.filter((sent) => sent.template?.name === 'discount_offer')).toEqual([]);
 	const afterFirst = await contactOf('+85263330001');
 	expect(afterFirst.properties).toMatchObject({ whatsapp_interaction_count: '2' });
@@ -119,20 +153,39 @@ it('offers 10 % once to a customer who turns high intent, never to one already o
 
 	// The third and fourth buying questions, in one delivery: both items are high intent and neither
 	// is tagged yet, so both reach the Sender; its per-customer cap lets one offer through.
-	const second = await deliver(message(kaYan, 'Ka Yan', 'Any discount if I buy two?', 50), message(kaYan, 'Ka Yan', 'ok, how do I order?', 40));
+	const second = await deliver(
+		message(kaYan, 'Ka Yan', 'Any discount if I buy two?', 50),
+		message(kaYan, 'Ka Yan', 'ok, how do I order?', 40),
+	);
 	expect(second.offered).toHaveLength(2);
 	const [sent, deferred, failed] = await n8n.nodeOutput(second.id, 'Send 10% Offer');
 	expect(failed ?? []).toEqual([]);
-	expect(sent.map((item) => item.json.whatsapp)).toEqual([expect.objectContaining({ outcome: 'sent', to: '+85263330001', messageId: expect.stringMatching(/^wamid\./) })]);
+	expect(sent.map((item) => item.json.whatsapp)).toEqual([
+		expect.objectContaining({
+			outcome: 'sent',
+			to: '+85263330001',
+			messageId: expect.stringMatching(/^wamid\./),
+		}),
+	]);
 	expect(deferred.map((item) => item.json.whatsapp)).toEqual([
-		expect.objectContaining({ outcome: 'deferred', rule: 'frequency', reason: expect.stringMatching(/one discount offer per customer/) }),
+		expect.objectContaining({
+			outcome: 'deferred',
+			rule: 'frequency',
+			reason: expect.stringMatching(/one discount offer per customer/),
+		}),
 	]);
 	// Held back for the rule's 90 days, not for a moment.
 	expect(Date.parse(deferred[0].json.whatsapp.retryAt) - Date.now()).toBeGreaterThan(89 * DAY);
 	const offers = offersTo(kaYan);
 	expect(offers).toHaveLength(1);
-	const body = (offers[0].body as any).template.components.find((component: { type: string }) => component.type === 'body');
-	expect(body.parameters.map((parameter: { text: string }) => parameter.text)).toEqual(['Ka Yan', '10%', 'WA10']);
+	const body = (offers[0].body as any).template.components.find(
+		(component: { type: string }) => component.type === 'body',
+	);
+	expect(body.parameters.map((parameter: { text: string }) => parameter.text)).toEqual([
+		'Ka Yan',
+		'10%',
+		'WA10',
+	]);
 	const [tagged, , tagFailed] = await n8n.nodeOutput(second.id, 'Tag Offer Sent');
 	expect(tagFailed ?? []).toEqual([]);
 	expect(tagged.map((item) => item.json.crm.outcome)).toEqual(['upserted']);
@@ -142,9 +195,16 @@ it('offers 10 % once to a customer who turns high intent, never to one already o
 	const third = await deliver(message(kaYan, 'Ka Yan', 'I want to buy two', 10));
 	expect(third.offered).toEqual([]);
 	expect(third.notOffered.map((item) => item.json)).toEqual([
-		expect.objectContaining({ offerAlreadySent: true, intent: expect.objectContaining({ tier: expect.objectContaining({ tiers: expect.arrayContaining(['high_intent']) }) }) }),
+		expect.objectContaining({
+			offerAlreadySent: true,
+			intent: expect.objectContaining({
+				tier: expect.objectContaining({ tiers: expect.arrayContaining(['high_intent']) }),
+			}),
+		}),
 	]);
 	expect(offersTo(kaYan)).toHaveLength(1);
 	expect(offersTo('85263330003')).toHaveLength(0);
-	expect((await contactOf('+85263330001')).properties).toMatchObject({ whatsapp_interaction_count: '5' });
+	expect((await contactOf('+85263330001')).properties).toMatchObject({
+		whatsapp_interaction_count: '5',
+	});
 });

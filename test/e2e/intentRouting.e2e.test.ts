@@ -23,11 +23,17 @@ beforeAll(async () => {
 	n8n = await N8nApi.forOwner(host.url);
 	graph = await startGraphApiSimulator({});
 	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp intent routing e2e');
-	workflow = await n8n.importWorkflow('whatsapp-intent-routing.json', { whatsAppScrmApi: credential }, (json) => {
-		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
-		sender.parameters.ledgerStore = 'memory';
-		sender.parameters.quotaGuard = { quietHoursStart: '' };
-	});
+	workflow = await n8n.importWorkflow(
+		'whatsapp-intent-routing.json',
+		{ whatsAppScrmApi: credential },
+		(json) => {
+			const sender = json.nodes.find((node: { type: string }) =>
+				node.type.endsWith('whatsAppSender'),
+			);
+			sender.parameters.ledgerStore = 'memory';
+			sender.parameters.quotaGuard = { quietHoursStart: '' };
+		},
+	);
 	await n8n.activate(workflow);
 	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;
 });
@@ -41,7 +47,14 @@ const business = SIM_BUSINESS;
 const now = Math.floor(Date.now() / 1000);
 
 function message(from: string, text: string, seed: string) {
-	return textMessage({ ...business, from, text, id: `wamid.e2e-intent-${seed}-${now}`, timestamp: now, name: `Customer ${seed}` });
+	return textMessage({
+		...business,
+		from,
+		text,
+		id: `wamid.e2e-intent-${seed}-${now}`,
+		timestamp: now,
+		name: `Customer ${seed}`,
+	});
 }
 
 it('sends complaints to an agent, acknowledges the rest in their language, and keeps opt-outs apart', async () => {
@@ -60,7 +73,8 @@ it('sends complaints to an agent, acknowledges the rest in their language, and k
 	});
 	expect(newest.status).toBe('success');
 	const [agent, bot, optOut] = await n8n.nodeOutput(newest.id, 'Intent Tagger');
-	const phones = (items: Array<{ json: any }> | undefined) => (items ?? []).map((item) => item.json.customer.e164).sort();
+	const phones = (items: Array<{ json: any }> | undefined) =>
+		(items ?? []).map((item) => item.json.customer.e164).sort();
 	expect(phones(agent)).toEqual(['+85261110001']);
 	expect(phones(bot)).toEqual(['+66812345678', '+85261110002']);
 	expect(phones(optOut)).toEqual(['+79161234567']);
@@ -68,7 +82,9 @@ it('sends complaints to an agent, acknowledges the rest in their language, and k
 	expect(agent[0].json.intent.language).toBe('zh');
 	expect(optOut[0].json.intent.tags).toContain('opt_out');
 	const price = bot.find((item) => item.json.customer.e164 === '+85261110002')!;
-	expect(price.json.intent.tags).toEqual(expect.arrayContaining(['price_inquiry', 'shipping_info']));
+	expect(price.json.intent.tags).toEqual(
+		expect.arrayContaining(['price_inquiry', 'shipping_info']),
+	);
 
 	// Only the Bot branch wrote to customers, each in their own language.
 	const replies = graph.state.sent.slice(sentBefore);

@@ -23,12 +23,25 @@ beforeAll(async () => {
 	const host = readHostState();
 	n8n = await N8nApi.forOwner(host.url);
 	hubspot = await startHubSpotSimulator({ contacts: [] });
-	crm = createHubSpotAdapter({ transport: axiosTransport({ bearerToken: hubspot.token }), baseUrl: hubspot.baseUrl });
-	const credential = await simulatedHubSpot(n8n, hubspot, 'HubSpot nightly dedup e2e');
-	workflow = await n8n.importWorkflow('nightly-contact-dedup.json', { hubSpotScrmApi: credential }, (json) => {
-		// The test cannot wait for 02:00: the same pipeline, started by a webhook instead.
-		startByWebhook(json, 'Every Night at 02:00', PATH, '8e4b2d91-3c5a-4e6f-a0b1-2c3d4e5f6a77', 'onReceived');
+	crm = createHubSpotAdapter({
+		transport: axiosTransport({ bearerToken: hubspot.token }),
+		baseUrl: hubspot.baseUrl,
 	});
+	const credential = await simulatedHubSpot(n8n, hubspot, 'HubSpot nightly dedup e2e');
+	workflow = await n8n.importWorkflow(
+		'nightly-contact-dedup.json',
+		{ hubSpotScrmApi: credential },
+		(json) => {
+			// The test cannot wait for 02:00: the same pipeline, started by a webhook instead.
+			startByWebhook(
+				json,
+				'Every Night at 02:00',
+				PATH,
+				'8e4b2d91-3c5a-4e6f-a0b1-2c3d4e5f6a77',
+				'onReceived',
+			);
+		},
+	);
 	await n8n.activate(workflow);
 });
 
@@ -47,17 +60,29 @@ async function seed(contacts: Array<Record<string, string>>): Promise<string[]> 
 
 it('merges the same customer stored twice, reviews a doubtful pair, and keeps a shared family number apart', async () => {
 	const [chan, chanAgain, lee, leeTypo, motherWong, sonWong, other] = await seed([
-		{ firstname: 'Tai Man', lastname: 'Chan', phone: '+852 9123 4567', email: 'taiman@example.com' },
+		{
+			firstname: 'Tai Man',
+			lastname: 'Chan',
+			phone: '+852 9123 4567',
+			email: 'taiman@example.com',
+		},
 		{ firstname: 'Chan', lastname: 'Tai Man', mobilephone: '91234567' },
 		// HubSpot keeps emails unique, but not Gmail's dots: the same inbox twice.
 		{ firstname: 'Mei Ling', lastname: 'Lee', email: 'mei.ling.lee@gmail.com' },
-		{ firstname: 'Meiling', lastname: 'Lee', email: 'meilinglee@gmail.com', phone: '(852) 6333 1111' },
+		{
+			firstname: 'Meiling',
+			lastname: 'Lee',
+			email: 'meilinglee@gmail.com',
+			phone: '(852) 6333 1111',
+		},
 		{ firstname: 'Siu Fong', lastname: 'Wong', phone: '+852 6444 2222' },
 		{ firstname: 'Ka Ho', lastname: 'Wong', phone: '64442222' },
 		{ firstname: 'Somchai', lastname: 'Jaidee', phone: '+66 81 234 5678' },
 	]);
 	const newest = await executionOf(n8n, workflow.id, async () => {
-		expect((await fetch(`${readHostState().url}/webhook/${PATH}`, { method: 'POST' })).status).toBe(200);
+		expect((await fetch(`${readHostState().url}/webhook/${PATH}`, { method: 'POST' })).status).toBe(
+			200,
+		);
 	});
 	expect(newest.status).toBe('success');
 

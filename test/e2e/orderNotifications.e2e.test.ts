@@ -18,13 +18,19 @@ beforeAll(async () => {
 	n8n = await N8nApi.forOwner(readHostState().url);
 	graph = await startGraphApiSimulator({});
 	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp order e2e');
-	workflow = await n8n.importWorkflow('order-notifications.json', { whatsAppScrmApi: credential }, (json) => {
-		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
-		sender.parameters.phoneNumberId = SIM.phoneNumberId;
-		sender.parameters.ledgerStore = 'memory';
-		// Quiet hours apply to marketing only; pair rate would hold the second status for 6 s.
-		sender.parameters.quotaGuard = { pairRateSeconds: 0 };
-	});
+	workflow = await n8n.importWorkflow(
+		'order-notifications.json',
+		{ whatsAppScrmApi: credential },
+		(json) => {
+			const sender = json.nodes.find((node: { type: string }) =>
+				node.type.endsWith('whatsAppSender'),
+			);
+			sender.parameters.phoneNumberId = SIM.phoneNumberId;
+			sender.parameters.ledgerStore = 'memory';
+			// Quiet hours apply to marketing only; pair rate would hold the second status for 6 s.
+			sender.parameters.quotaGuard = { pairRateSeconds: 0 };
+		},
+	);
 	await n8n.activate(workflow);
 });
 
@@ -49,15 +55,24 @@ async function post(event: object) {
 it('notifies once per order event within 6 hours, and again for a new status', async () => {
 	const shipped = { phone: '6222 4444', name: '陳小姐', orderId: 'A-2001', status: 'shipped' };
 	const first = await post(shipped);
-	expect(first.sent.map((item) => item.json.whatsapp)).toEqual([expect.objectContaining({ outcome: 'sent', to: '+85262224444' })]);
+	expect(first.sent.map((item) => item.json.whatsapp)).toEqual([
+		expect.objectContaining({ outcome: 'sent', to: '+85262224444' }),
+	]);
 	const message = graph.state.sent[graph.state.sent.length - 1];
-	expect(message).toMatchObject({ type: 'template', template: { name: 'order_update', language: 'zh_HK' } });
+	expect(message).toMatchObject({
+		type: 'template',
+		template: { name: 'order_update', language: 'zh_HK' },
+	});
 	expect(JSON.stringify(message.body)).toContain('A-2001');
 
 	const repeated = await post(shipped);
 	expect(repeated.sent).toEqual([]);
 	expect(repeated.deferred.map((item) => item.json.whatsapp)).toEqual([
-		expect.objectContaining({ outcome: 'deferred', reason: expect.stringMatching(/event/i), retryAt: expect.any(String) }),
+		expect.objectContaining({
+			outcome: 'deferred',
+			reason: expect.stringMatching(/event/i),
+			retryAt: expect.any(String),
+		}),
 	]);
 	const retryAt = Date.parse(repeated.deferred[0].json.whatsapp.retryAt);
 	expect(retryAt - Date.now()).toBeGreaterThan(5.9 * 3_600_000);

@@ -30,16 +30,24 @@ beforeAll(async () => {
 		const phone = new URL(req.url ?? '/', 'http://shop').searchParams.get('phone') ?? '';
 		lookups.push(phone);
 		res.writeHead(200, { 'content-type': 'application/json' });
-		res.end(JSON.stringify({ orderId: `A-${phone.slice(-4)}`, status: 'shipped', eta: '2026-11-25' }));
+		res.end(
+			JSON.stringify({ orderId: `A-${phone.slice(-4)}`, status: 'shipped', eta: '2026-11-25' }),
+		);
 	});
 	await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
 	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp order reply e2e');
-	workflow = await n8n.importWorkflow('order-status-auto-reply.json', { whatsAppScrmApi: credential }, (json) => {
-		const lookup = json.nodes.find((node: { name: string }) => node.name === 'Look Up Orders');
-		lookup.parameters.url = `http://127.0.0.1:${(shop.address() as AddressInfo).port}/api/orders/latest`;
-		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
-		sender.parameters.ledgerStore = 'memory';
-	});
+	workflow = await n8n.importWorkflow(
+		'order-status-auto-reply.json',
+		{ whatsAppScrmApi: credential },
+		(json) => {
+			const lookup = json.nodes.find((node: { name: string }) => node.name === 'Look Up Orders');
+			lookup.parameters.url = `http://127.0.0.1:${(shop.address() as AddressInfo).port}/api/orders/latest`;
+			const sender = json.nodes.find((node: { type: string }) =>
+				node.type.endsWith('whatsAppSender'),
+			);
+			sender.parameters.ledgerStore = 'memory';
+		},
+	);
 	await n8n.activate(workflow);
 });
 
@@ -54,14 +62,22 @@ afterAll(async () => {
 it('answers order-status questions with the order, in the customer’s language, and nothing else', async () => {
 	const now = Math.floor(Date.now() / 1000);
 	const business = SIM_BUSINESS;
-	const message = (from: string, text: string, seed: string) => textMessage({ ...business, from, text, id: `wamid.e2e-order-${seed}-${now}`, timestamp: now });
+	const message = (from: string, text: string, seed: string) =>
+		textMessage({ ...business, from, text, id: `wamid.e2e-order-${seed}-${now}`, timestamp: now });
 	const sentBefore = graph.state.sent.length;
 	const delivery = envelopeFor(
 		SIM.wabaId,
-		combine(message('85265551234', '我張單幾時到呀? 等咗好耐', 'zh'), message('85265555678', 'where is my parcel?', 'en'), message('85265559999', '多謝晒 👍', 'thanks')),
+		combine(
+			message('85265551234', '我張單幾時到呀? 等咗好耐', 'zh'),
+			message('85265555678', 'where is my parcel?', 'en'),
+			message('85265559999', '多謝晒 👍', 'thanks'),
+		),
 	);
 	const newest = await executionOf(n8n, workflow.id, async () => {
-		expect((await graph.postWebhook(`${readHostState().url}/webhook/${WEBHOOK_ID}/webhook`, delivery)).status).toBe(200);
+		expect(
+			(await graph.postWebhook(`${readHostState().url}/webhook/${WEBHOOK_ID}/webhook`, delivery))
+				.status,
+		).toBe(200);
 	});
 	expect(newest.status).toBe('success');
 
@@ -70,7 +86,10 @@ it('answers order-status questions with the order, in the customer’s language,
 	expect(replies.map((sent) => sent.waId).sort()).toEqual(['85265551234', '85265555678']);
 	const chinese = JSON.stringify(replies.find((sent) => sent.waId === '85265551234')!.body);
 	expect(chinese).toContain('你的訂單 A-1234');
-	const english = replies.find((sent) => sent.waId === '85265555678')!.body as { text?: { body?: string }; context?: { message_id?: string } };
+	const english = replies.find((sent) => sent.waId === '85265555678')!.body as {
+		text?: { body?: string };
+		context?: { message_id?: string };
+	};
 	expect(english.text?.body).toBe('Your order A-5678 is shipped, expected 2026-11-25.');
 	expect(english.context?.message_id).toBe(`wamid.e2e-order-en-${now}`);
 });

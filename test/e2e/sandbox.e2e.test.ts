@@ -25,7 +25,11 @@ interface SandboxSummary {
 
 function runSandbox(args: string[]): Promise<{ code: number | null; output: string }> {
 	return new Promise((resolve) => {
-		const child = spawn('npm', ['start', '--', '--sandbox', ...args], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn('npm', ['start', '--', '--sandbox', ...args], {
+			cwd: ROOT,
+			env: { ...process.env, NODE_ENV: 'production' },
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let output = '';
 		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -35,19 +39,45 @@ function runSandbox(args: string[]): Promise<{ code: number | null; output: stri
 
 it('plays a day of conversations through the live example workflows into the simulators', async () => {
 	// Ports beside the suite's own n8n; the simulators take free ones.
-	const { code, output } = await runSandbox(['--port', String(E2E_PORT + 100), '--graph-port', '0', '--crm-port', '0', '--shop-port', '0', '--customers', '10', '--minutes', '0.5', '--exit']);
+	const { code, output } = await runSandbox([
+		'--port',
+		String(E2E_PORT + 100),
+		'--graph-port',
+		'0',
+		'--crm-port',
+		'0',
+		'--shop-port',
+		'0',
+		'--customers',
+		'10',
+		'--minutes',
+		'0.5',
+		'--exit',
+	]);
 	const line = output.split('\n').find((l) => l.startsWith('{"sandbox":'));
-	if (code !== 0 || !line) throw new Error(`the sandbox exited with ${code}:\n${output.split('\n').slice(-40).join('\n')}`);
+	if (code !== 0 || !line)
+		throw new Error(
+			`the sandbox exited with ${code}:\n${output.split('\n').slice(-40).join('\n')}`,
+		);
 	const summary = (JSON.parse(line) as { sandbox: SandboxSummary }).sandbox;
 
 	expect(summary.messagesPlayed).toBeGreaterThanOrEqual(10);
 	expect(summary.rejectedDeliveries).toBe(0);
 	// npm test installs Debian's postgresql, so the archive and the weekly report are live too.
-	expect(Object.keys(summary.executions).sort()).toEqual(['faq-auto-reply', 'order-status-auto-reply', 'weekly-analytics-report', 'whatsapp-conversation-archive', 'whatsapp-crm-sync']);
-	for (const name of ['faq-auto-reply', 'order-status-auto-reply', 'whatsapp-crm-sync']) expect(summary.executions[name]).toEqual({ success: summary.messagesPlayed, error: 0 });
+	expect(Object.keys(summary.executions).sort()).toEqual([
+		'faq-auto-reply',
+		'order-status-auto-reply',
+		'weekly-analytics-report',
+		'whatsapp-conversation-archive',
+		'whatsapp-crm-sync',
+	]);
+	for (const name of ['faq-auto-reply', 'order-status-auto-reply', 'whatsapp-crm-sync'])
+		expect(summary.executions[name]).toEqual({ success: summary.messagesPlayed, error: 0 });
 	// The archive also gets the replies' statuses.
 	expect(summary.executions['whatsapp-conversation-archive'].error).toBe(0);
-	expect(summary.executions['whatsapp-conversation-archive'].success).toBeGreaterThan(summary.messagesPlayed);
+	expect(summary.executions['whatsapp-conversation-archive'].success).toBeGreaterThan(
+		summary.messagesPlayed,
+	);
 	expect(summary.archivedToday).toBe(summary.messagesPlayed);
 	// The report page, over the seeded week and today, draws its charts.
 	expect(summary.reportStatus).toBe(200);

@@ -24,13 +24,19 @@ beforeAll(async () => {
 	n8n = await N8nApi.forOwner(host.url);
 	graph = await startGraphApiSimulator({});
 	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp sender e2e');
-	workflow = await n8n.importWorkflow('whatsapp-broadcast-campaign.json', { whatsAppScrmApi: credential }, (json) => {
-		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
-		sender.parameters.phoneNumberId = SIM.phoneNumberId;
-		// Quiet hours depend on the clock of the run; the engine's tests cover them with a fixed clock.
-		sender.parameters.ledgerStore = 'memory';
-		sender.parameters.quotaGuard = { quietHoursStart: '' };
-	});
+	workflow = await n8n.importWorkflow(
+		'whatsapp-broadcast-campaign.json',
+		{ whatsAppScrmApi: credential },
+		(json) => {
+			const sender = json.nodes.find((node: { type: string }) =>
+				node.type.endsWith('whatsAppSender'),
+			);
+			sender.parameters.phoneNumberId = SIM.phoneNumberId;
+			// Quiet hours depend on the clock of the run; the engine's tests cover them with a fixed clock.
+			sender.parameters.ledgerStore = 'memory';
+			sender.parameters.quotaGuard = { quietHoursStart: '' };
+		},
+	);
 	await n8n.activate(workflow);
 	campaignUrl = `${host.url}/webhook/scrm-campaign`;
 });
@@ -40,9 +46,16 @@ afterAll(async () => {
 	await graph?.stop();
 });
 
-async function runCampaign(contacts: object[], target = { workflow: () => workflow, url: () => campaignUrl }) {
+async function runCampaign(
+	contacts: object[],
+	target = { workflow: () => workflow, url: () => campaignUrl },
+) {
 	const before = (await n8n.executions(target.workflow().id)).length;
-	const response = await fetch(target.url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ contacts }) });
+	const response = await fetch(target.url(), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ contacts }),
+	});
 	expect(response.status).toBe(200);
 	const executions = await n8n.waitForExecutions(target.workflow().id, before + 1);
 	const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
@@ -59,16 +72,29 @@ describe('broadcast campaign', () => {
 			{ phone: '+886 912 345 678', name: 'Lin', discount: '7' },
 		]);
 		expect(result.sent.map((item) => item.json.whatsapp)).toEqual([
-			expect.objectContaining({ outcome: 'sent', to: '+85291234567', messageId: expect.stringMatching(/^wamid\./), attempts: 1 }),
+			expect.objectContaining({
+				outcome: 'sent',
+				to: '+85291234567',
+				messageId: expect.stringMatching(/^wamid\./),
+				attempts: 1,
+			}),
 			expect.objectContaining({ outcome: 'sent', to: '+886912345678' }),
 		]);
 		expect(result.failed.map((item) => item.json)).toEqual([
-			expect.objectContaining({ name: 'Typo', whatsapp: expect.objectContaining({ outcome: 'failed', reason: expect.stringMatching(/Recipient "12345"/) }) }),
+			expect.objectContaining({
+				name: 'Typo',
+				whatsapp: expect.objectContaining({
+					outcome: 'failed',
+					reason: expect.stringMatching(/Recipient "12345"/),
+				}),
+			}),
 		]);
 		expect(result.deferred).toEqual([]);
 		const delivered = graph.state.sent.slice(sentBefore);
 		expect(delivered).toHaveLength(2);
-		expect(delivered[0]).toMatchObject({ body: expect.objectContaining({ biz_opaque_callback_data: 'spring-campaign' }) });
+		expect(delivered[0]).toMatchObject({
+			body: expect.objectContaining({ biz_opaque_callback_data: 'spring-campaign' }),
+		});
 	});
 
 	it('defers the same marketing to the same customers the same day, saying until when', async () => {
@@ -79,7 +105,11 @@ describe('broadcast campaign', () => {
 		]);
 		expect(result.sent).toEqual([]);
 		expect(result.deferred.map((item) => item.json.whatsapp)).toEqual([
-			expect.objectContaining({ outcome: 'deferred', reason: expect.any(String), retryAt: expect.any(String) }),
+			expect.objectContaining({
+				outcome: 'deferred',
+				reason: expect.any(String),
+				retryAt: expect.any(String),
+			}),
 			expect.objectContaining({ outcome: 'deferred' }),
 		]);
 		expect(graph.state.sent.length).toBe(sentBefore);
@@ -87,9 +117,16 @@ describe('broadcast campaign', () => {
 
 	it("reports Meta's error with its meaning when a send fails", async () => {
 		graph.state.failNext(1, { code: 131026 }, { endpoint: 'POST /{phone_number_id}/messages' });
-		const result = await runCampaign([{ phone: '+66 81 234 5678', name: 'Somchai', discount: '9' }]);
+		const result = await runCampaign([
+			{ phone: '+66 81 234 5678', name: 'Somchai', discount: '9' },
+		]);
 		expect(result.failed.map((item) => item.json.whatsapp)).toEqual([
-			expect.objectContaining({ outcome: 'failed', code: 131026, retryable: false, title: expect.stringMatching(/undeliverable/i) }),
+			expect.objectContaining({
+				outcome: 'failed',
+				code: 131026,
+				retryable: false,
+				title: expect.stringMatching(/undeliverable/i),
+			}),
 		]);
 	});
 });
@@ -99,58 +136,101 @@ async function importReplyWorkflow(
 	pathName: string,
 	webhookId: string,
 	options: Record<string, unknown> = {},
-	ledger: { store: string; credential?: { id: string; name: string }; guard?: Record<string, unknown> } = { store: 'memory' },
+	ledger: {
+		store: string;
+		credential?: { id: string; name: string };
+		guard?: Record<string, unknown>;
+	} = { store: 'memory' },
 ) {
-	const credential = (await n8n.call('GET', '/rest/credentials')).find((c: { name: string }) => c.name === 'WhatsApp sender e2e');
-	const imported = await n8n.importWorkflow('whatsapp-broadcast-campaign.json', { whatsAppScrmApi: { id: credential.id, name: credential.name } }, (json) => {
-		const hook = json.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-base.webhook');
-		hook.parameters.path = pathName;
-		hook.webhookId = webhookId;
-		const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
-		sender.parameters = {
-			operation: 'sendText',
-			phoneNumberId: SIM.phoneNumberId,
-			to: '={{ $json.customer?.e164 ?? $json.phone }}',
-			text: 'Thanks, we are on it',
-			options,
-			ledgerStore: ledger.store,
-			quotaGuard: { quietHoursStart: '', ...(ledger.guard ?? {}) },
-		};
-		if (ledger.credential) sender.credentials = { ...sender.credentials, scrmRedis: ledger.credential };
-	});
+	const credential = (await n8n.call('GET', '/rest/credentials')).find(
+		(c: { name: string }) => c.name === 'WhatsApp sender e2e',
+	);
+	const imported = await n8n.importWorkflow(
+		'whatsapp-broadcast-campaign.json',
+		{ whatsAppScrmApi: { id: credential.id, name: credential.name } },
+		(json) => {
+			const hook = json.nodes.find(
+				(node: { type: string }) => node.type === 'n8n-nodes-base.webhook',
+			);
+			hook.parameters.path = pathName;
+			hook.webhookId = webhookId;
+			const sender = json.nodes.find((node: { type: string }) =>
+				node.type.endsWith('whatsAppSender'),
+			);
+			sender.parameters = {
+				operation: 'sendText',
+				phoneNumberId: SIM.phoneNumberId,
+				to: '={{ $json.customer?.e164 ?? $json.phone }}',
+				text: 'Thanks, we are on it',
+				options,
+				ledgerStore: ledger.store,
+				quotaGuard: { quietHoursStart: '', ...(ledger.guard ?? {}) },
+			};
+			if (ledger.credential)
+				sender.credentials = { ...sender.credentials, scrmRedis: ledger.credential };
+		},
+	);
 	await n8n.activate(imported);
 	return { workflow: () => imported, url: () => `${readHostState().url}/webhook/${pathName}` };
 }
 
 describe('free-form replies', () => {
 	it("answers a customer who just wrote (learnt from the trigger's item) and defers one who did not", async () => {
-		const replies = await importReplyWorkflow('scrm-replies', '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5');
+		const replies = await importReplyWorkflow(
+			'scrm-replies',
+			'0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5',
+		);
 		// Meta's side knows the customer wrote too (the trigger's message came from there).
 		graph.state.recordInbound(SIM.phoneNumberId, '85261234567', Date.now());
 		const result = await runCampaign(
 			[
-				{ kind: 'message', id: 'wamid.in-1', timestamp: new Date().toISOString(), customer: { e164: '+85261234567' }, type: 'text', text: 'hi' },
+				{
+					kind: 'message',
+					id: 'wamid.in-1',
+					timestamp: new Date().toISOString(),
+					customer: { e164: '+85261234567' },
+					type: 'text',
+					text: 'hi',
+				},
 				{ phone: '+85261234568' },
 			],
 			replies,
 		);
-		expect(result.sent.map((item) => item.json.whatsapp)).toEqual([expect.objectContaining({ outcome: 'sent', to: '+85261234567' })]);
+		expect(result.sent.map((item) => item.json.whatsapp)).toEqual([
+			expect.objectContaining({ outcome: 'sent', to: '+85261234567' }),
+		]);
 		expect(result.deferred.map((item) => item.json.whatsapp)).toEqual([
-			expect.objectContaining({ outcome: 'deferred', rule: 'window', retryAt: null, to: '+85261234568' }),
+			expect.objectContaining({
+				outcome: 'deferred',
+				rule: 'window',
+				retryAt: null,
+				to: '+85261234568',
+			}),
 		]);
 		await n8n.deactivate(replies.workflow());
 	});
 
 	it('sends the fallback template to a customer outside the window', async () => {
-		const replies = await importReplyWorkflow('scrm-fallback', '1c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d6', {
-			fallbackTemplate: 'order_update::zh_HK',
-			fallbackValues: '陳小姐, A-1001',
-		});
+		const replies = await importReplyWorkflow(
+			'scrm-fallback',
+			'1c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d6',
+			{
+				fallbackTemplate: 'order_update::zh_HK',
+				fallbackValues: '陳小姐, A-1001',
+			},
+		);
 		const result = await runCampaign([{ phone: '+85261234569' }], replies);
 		expect(result.sent.map((item) => item.json.whatsapp)).toEqual([
-			expect.objectContaining({ outcome: 'sent', to: '+85261234569', fallbackTemplate: 'order_update::zh_HK' }),
+			expect.objectContaining({
+				outcome: 'sent',
+				to: '+85261234569',
+				fallbackTemplate: 'order_update::zh_HK',
+			}),
 		]);
-		expect(graph.state.sent[graph.state.sent.length - 1]).toMatchObject({ type: 'template', template: { name: 'order_update', language: 'zh_HK' } });
+		expect(graph.state.sent[graph.state.sent.length - 1]).toMatchObject({
+			type: 'template',
+			template: { name: 'order_update', language: 'zh_HK' },
+		});
 		await n8n.deactivate(replies.workflow());
 	});
 });
@@ -165,26 +245,55 @@ describe('Redis quota ledger (queue mode)', () => {
 	});
 
 	it('tests the Redis credential and keeps the pair-rate rule across executions through Redis', async () => {
-		const data = { host: '127.0.0.1', port: redis.port, user: '', password: '', database: 0, ssl: false };
+		const data = {
+			host: '127.0.0.1',
+			port: redis.port,
+			user: '',
+			password: '',
+			database: 0,
+			ssl: false,
+		};
 		const credential = await n8n.createCredential('scrmRedis', 'Redis e2e', data);
-		const test = (body: object) => n8n.raw('POST', '/rest/credentials/test', { credentials: { id: credential.id, name: credential.name, type: 'scrmRedis', data: body } });
+		const test = (body: object) =>
+			n8n.raw('POST', '/rest/credentials/test', {
+				credentials: { id: credential.id, name: credential.name, type: 'scrmRedis', data: body },
+			});
 		expect((await test(data)).body.data).toMatchObject({ status: 'OK' });
-		expect((await test({ ...data, port: 1 })).body.data).toMatchObject({ status: 'Error', message: expect.stringMatching(/Could not reach Redis/) });
-		const replies = await importReplyWorkflow('scrm-redis', '2c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d7', {}, {
-			store: 'redis',
-			credential,
-			// Longer than the Sender waits for a free slot (5 s), so the second send is deferred, not delayed.
-			guard: { pairRateSeconds: 60 },
+		expect((await test({ ...data, port: 1 })).body.data).toMatchObject({
+			status: 'Error',
+			message: expect.stringMatching(/Could not reach Redis/),
 		});
+		const replies = await importReplyWorkflow(
+			'scrm-redis',
+			'2c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d7',
+			{},
+			{
+				store: 'redis',
+				credential,
+				// Longer than the Sender waits for a free slot (5 s), so the second send is deferred, not delayed.
+				guard: { pairRateSeconds: 60 },
+			},
+		);
 		const customer = '+85261234570';
-		const inbound = { kind: 'message', id: 'wamid.in-redis', timestamp: new Date().toISOString(), customer: { e164: customer }, type: 'text', text: 'hi' };
+		const inbound = {
+			kind: 'message',
+			id: 'wamid.in-redis',
+			timestamp: new Date().toISOString(),
+			customer: { e164: customer },
+			type: 'text',
+			text: 'hi',
+		};
 		graph.state.recordInbound(SIM.phoneNumberId, customer.slice(1), Date.now());
 		const first = await runCampaign([inbound], replies);
-		expect(first.sent.map((item) => item.json.whatsapp)).toEqual([expect.objectContaining({ outcome: 'sent', to: customer })]);
+		expect(first.sent.map((item) => item.json.whatsapp)).toEqual([
+			expect.objectContaining({ outcome: 'sent', to: customer }),
+		]);
 		// A second execution right after: the ledger in Redis knows the first send.
 		const second = await runCampaign([inbound], replies);
 		expect(second.sent).toEqual([]);
-		expect(second.deferred.map((item) => item.json.whatsapp)).toEqual([expect.objectContaining({ outcome: 'deferred', rule: 'pairRate' })]);
+		expect(second.deferred.map((item) => item.json.whatsapp)).toEqual([
+			expect.objectContaining({ outcome: 'deferred', rule: 'pairRate' }),
+		]);
 		const client = new Redis(redis.url);
 		try {
 			expect((await client.keys('scrm:quota:*')).length).toBeGreaterThan(0);
@@ -197,32 +306,44 @@ describe('Redis quota ledger (queue mode)', () => {
 
 describe('media from a binary property', () => {
 	it("uploads the item's file to WhatsApp first, then sends it by the media id Meta gave", async () => {
-		const credential = (await n8n.call('GET', '/rest/credentials')).find((c: { name: string }) => c.name === 'WhatsApp sender e2e');
+		const credential = (await n8n.call('GET', '/rest/credentials')).find(
+			(c: { name: string }) => c.name === 'WhatsApp sender e2e',
+		);
 		// A shop posts a product photo to send to a customer who just asked for one.
-		const photos = await n8n.importWorkflow('whatsapp-broadcast-campaign.json', { whatsAppScrmApi: { id: credential.id, name: credential.name } }, (json) => {
-			const hook = json.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-base.webhook');
-			hook.parameters.path = 'scrm-photo';
-			hook.webhookId = '3e264cef-5f54-4cfe-bbfd-e76842305e2f';
-			json.nodes = json.nodes.filter((node: { type: string }) => node.type !== 'n8n-nodes-base.splitOut');
-			json.connections = {
-				[hook.name]: { main: [[{ node: 'WhatsApp Sender', type: 'main', index: 0 }]] },
-				'WhatsApp Sender': json.connections['WhatsApp Sender'],
-			};
-			const sender = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppSender'));
-			sender.parameters = {
-				operation: 'sendMedia',
-				phoneNumberId: SIM.phoneNumberId,
-				to: '={{ $json.query.phone }}',
-				mediaType: 'image',
-				mediaSource: 'binary',
-				binaryProperty: 'data',
-				caption: '={{ $json.query.caption }}',
-				options: { defaultCountry: 'HK' },
-				ledgerStore: 'memory',
-				// The shop's item is not the customer's message, so the guard cannot see the open window.
-				quotaGuard: { quietHoursStart: '', windowHours: 0 },
-			};
-		});
+		const photos = await n8n.importWorkflow(
+			'whatsapp-broadcast-campaign.json',
+			{ whatsAppScrmApi: { id: credential.id, name: credential.name } },
+			(json) => {
+				const hook = json.nodes.find(
+					(node: { type: string }) => node.type === 'n8n-nodes-base.webhook',
+				);
+				hook.parameters.path = 'scrm-photo';
+				hook.webhookId = '3e264cef-5f54-4cfe-bbfd-e76842305e2f';
+				json.nodes = json.nodes.filter(
+					(node: { type: string }) => node.type !== 'n8n-nodes-base.splitOut',
+				);
+				json.connections = {
+					[hook.name]: { main: [[{ node: 'WhatsApp Sender', type: 'main', index: 0 }]] },
+					'WhatsApp Sender': json.connections['WhatsApp Sender'],
+				};
+				const sender = json.nodes.find((node: { type: string }) =>
+					node.type.endsWith('whatsAppSender'),
+				);
+				sender.parameters = {
+					operation: 'sendMedia',
+					phoneNumberId: SIM.phoneNumberId,
+					to: '={{ $json.query.phone }}',
+					mediaType: 'image',
+					mediaSource: 'binary',
+					binaryProperty: 'data',
+					caption: '={{ $json.query.caption }}',
+					options: { defaultCountry: 'HK' },
+					ledgerStore: 'memory',
+					// The shop's item is not the customer's message, so the guard cannot see the open window.
+					quotaGuard: { quietHoursStart: '', windowHours: 0 },
+				};
+			},
+		);
 		await n8n.activate(photos);
 		try {
 			const customer = '+85261234571';
@@ -233,10 +354,16 @@ describe('media from a binary property', () => {
 			const mediaBefore = new Set(graph.state.media.keys());
 			const sentBefore = graph.state.sent.length;
 			const newest = await executionOf(n8n, photos.id, async () => {
-				const query = new URLSearchParams({ phone: '6123 4571', caption: 'The grey rattan chair 🪑' });
+				const query = new URLSearchParams({
+					phone: '6123 4571',
+					caption: 'The grey rattan chair 🪑',
+				});
 				const response = await fetch(`${readHostState().url}/webhook/scrm-photo?${query}`, {
 					method: 'POST',
-					headers: { 'content-type': 'image/png', 'content-disposition': 'attachment; filename="rattan-chair.png"' },
+					headers: {
+						'content-type': 'image/png',
+						'content-disposition': 'attachment; filename="rattan-chair.png"',
+					},
 					body: photo,
 				});
 				expect(response.status).toBe(200);
@@ -244,16 +371,26 @@ describe('media from a binary property', () => {
 			const [sent, deferred, failed] = await n8n.nodeOutput(newest.id, 'WhatsApp Sender');
 			expect(deferred ?? []).toEqual([]);
 			expect(failed ?? []).toEqual([]);
-			expect(sent.map((item) => item.json.whatsapp)).toEqual([expect.objectContaining({ outcome: 'sent', to: customer })]);
+			expect(sent.map((item) => item.json.whatsapp)).toEqual([
+				expect.objectContaining({ outcome: 'sent', to: customer }),
+			]);
 
-			const uploaded = [...graph.state.media.values()].filter((media) => !mediaBefore.has(media.id));
+			const uploaded = [...graph.state.media.values()].filter(
+				(media) => !mediaBefore.has(media.id),
+			);
 			expect(uploaded).toHaveLength(1);
-			expect(uploaded[0]).toMatchObject({ mimeType: 'image/png', phoneNumberId: SIM.phoneNumberId });
+			expect(uploaded[0]).toMatchObject({
+				mimeType: 'image/png',
+				phoneNumberId: SIM.phoneNumberId,
+			});
 			expect(Buffer.compare(uploaded[0].data, photo)).toBe(0);
 			const messages = graph.state.sent.slice(sentBefore);
 			expect(messages).toHaveLength(1);
 			expect(messages[0]).toMatchObject({ type: 'image', waId: customer.slice(1) });
-			expect((messages[0].body as any).image).toEqual({ id: uploaded[0].id, caption: 'The grey rattan chair 🪑' });
+			expect((messages[0].body as any).image).toEqual({
+				id: uploaded[0].id,
+				caption: 'The grey rattan chair 🪑',
+			});
 		} finally {
 			await n8n.deactivate(photos);
 		}
@@ -262,20 +399,37 @@ describe('media from a binary property', () => {
 
 describe('template list in the editor', () => {
 	it("lists the WABA's approved templates through n8n's dynamic-parameters API, as the editor's dropdown asks", async () => {
-		const credential = (await n8n.call('GET', '/rest/credentials')).find((c: { name: string }) => c.name === 'WhatsApp sender e2e');
-		const options = await n8n.call<Array<{ name: string; value: string }>>('POST', '/rest/dynamic-node-parameters/options', {
-			nodeTypeAndVersion: { name: 'n8n-nodes-whatsapp-scrm.whatsAppSender', version: 1 },
-			path: 'parameters.template',
-			methodName: 'getTemplates',
-			currentNodeParameters: { resource: 'message', operation: 'sendTemplate', phoneNumberId: SIM.phoneNumberId, template: '' },
-			credentials: { whatsAppScrmApi: { id: credential.id, name: credential.name } },
-		});
+		const credential = (await n8n.call('GET', '/rest/credentials')).find(
+			(c: { name: string }) => c.name === 'WhatsApp sender e2e',
+		);
+		const options = await n8n.call<Array<{ name: string; value: string }>>(
+			'POST',
+			'/rest/dynamic-node-parameters/options',
+			{
+				nodeTypeAndVersion: { name: 'n8n-nodes-whatsapp-scrm.whatsAppSender', version: 1 },
+				path: 'parameters.template',
+				methodName: 'getTemplates',
+				currentNodeParameters: {
+					resource: 'message',
+					operation: 'sendTemplate',
+					phoneNumberId: SIM.phoneNumberId,
+					template: '',
+				},
+				credentials: { whatsAppScrmApi: { id: credential.id, name: credential.name } },
+			},
+		);
 		const templates = graph.state.wabas.get(SIM.wabaId)!.templates;
-		const approved = templates.filter((template) => template.status === 'APPROVED').map((template) => `${template.name}::${template.language}`);
+		const approved = templates
+			.filter((template) => template.status === 'APPROVED')
+			.map((template) => `${template.name}::${template.language}`);
 		expect(options.map((option) => option.value).sort()).toEqual(approved.sort());
 		// Pending and paused templates cannot be sent, so the dropdown does not offer them.
 		expect(templates.some((template) => template.status !== 'APPROVED')).toBe(true);
-		expect(options).toEqual(expect.arrayContaining([{ name: 'order_update (zh_HK, utility)', value: 'order_update::zh_HK' }]));
+		expect(options).toEqual(
+			expect.arrayContaining([
+				{ name: 'order_update (zh_HK, utility)', value: 'order_update::zh_HK' },
+			]),
+		);
 		expect(graph.state.requests['GET /{waba_id}/message_templates']).toBeGreaterThan(0);
 	});
 
@@ -286,7 +440,12 @@ describe('template list in the editor', () => {
 			nodeTypeAndVersion: { name: 'n8n-nodes-whatsapp-scrm.whatsAppSender', version: 1 },
 			path: 'parameters.template',
 			methodName: 'getTemplates',
-			currentNodeParameters: { resource: 'message', operation: 'sendTemplate', phoneNumberId: SIM.phoneNumberId, template: '' },
+			currentNodeParameters: {
+				resource: 'message',
+				operation: 'sendTemplate',
+				phoneNumberId: SIM.phoneNumberId,
+				template: '',
+			},
 			credentials: { whatsAppScrmApi: { id: revoked.id, name: revoked.name } },
 		});
 		expect(response.status).toBeGreaterThanOrEqual(400);

@@ -23,7 +23,11 @@ const WEBHOOK_ID = '5f0e9a54-3d3c-4b8e-9a4e-0b1c2d3e4f50';
 jest.setTimeout(120_000);
 
 /** One `messages` change carrying the given customer messages and statuses, as Meta posts it. */
-function envelope(wabaId: string, phoneNumberId: string, parts: Array<{ message?: object; status?: object; contact?: object }>) {
+function envelope(
+	wabaId: string,
+	phoneNumberId: string,
+	parts: Array<{ message?: object; status?: object; contact?: object }>,
+) {
 	return {
 		object: 'whatsapp_business_account',
 		entry: [
@@ -46,15 +50,34 @@ function envelope(wabaId: string, phoneNumberId: string, parts: Array<{ message?
 	};
 }
 
-function textMessage(input: { from: string; name?: string; text: string; id: string; timestamp: number }) {
+function textMessage(input: {
+	from: string;
+	name?: string;
+	text: string;
+	id: string;
+	timestamp: number;
+}) {
 	return {
 		contact: { profile: { name: input.name ?? 'Customer' }, wa_id: input.from },
-		message: { from: input.from, id: input.id, timestamp: String(input.timestamp), type: 'text', text: { body: input.text } },
+		message: {
+			from: input.from,
+			id: input.id,
+			timestamp: String(input.timestamp),
+			type: 'text',
+			text: { body: input.text },
+		},
 	};
 }
 
 function statusUpdate(status: string, input: { recipient: string; id: string; timestamp: number }) {
-	return { status: { id: input.id, status, timestamp: String(input.timestamp), recipient_id: input.recipient } };
+	return {
+		status: {
+			id: input.id,
+			status,
+			timestamp: String(input.timestamp),
+			recipient_id: input.recipient,
+		},
+	};
 }
 
 let n8n: N8nApi;
@@ -68,7 +91,13 @@ beforeAll(async () => {
 	n8n = await N8nApi.forOwner(host.url);
 	graph = await startGraphApiSimulator({
 		accessTokens: [ACCESS_TOKEN],
-		wabas: [{ id: WABA_ID, name: 'SCRM Test WABA', phoneNumbers: [{ id: PHONE_NUMBER_ID, displayPhoneNumber: '+852 5555 0000' }] }],
+		wabas: [
+			{
+				id: WABA_ID,
+				name: 'SCRM Test WABA',
+				phoneNumbers: [{ id: PHONE_NUMBER_ID, displayPhoneNumber: '+852 5555 0000' }],
+			},
+		],
 	});
 	credential = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp e2e', credentialData());
 	workflow = await n8n.importWorkflow('whatsapp-inbound-log.json', { whatsAppScrmApi: credential });
@@ -99,18 +128,29 @@ async function executionCount(): Promise<number> {
 
 describe('the credential test', () => {
 	const testCredential = async (id: string, data: Record<string, unknown>) =>
-		n8n.call('POST', '/rest/credentials/test', { credentials: { id, name: 'test', type: 'whatsAppScrmApi', data } });
+		n8n.call('POST', '/rest/credentials/test', {
+			credentials: { id, name: 'test', type: 'whatsAppScrmApi', data },
+		});
 
 	it('passes with a working token and reads the WABA through the Graph API', async () => {
 		const before = graph.state.log.length;
-		const result = await testCredential(credential.id, { ...credentialData(), accessToken: ACCESS_TOKEN });
+		const result = await testCredential(credential.id, {
+			...credentialData(),
+			accessToken: ACCESS_TOKEN,
+		});
 		expect(result).toMatchObject({ status: 'OK' });
 		expect(graph.state.log.slice(before).map((entry) => entry.path)).toContain(`/v26.0/${WABA_ID}`);
 	});
 
 	it('fails with a revoked token, without echoing it', async () => {
-		const revoked = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp revoked', { ...credentialData(), accessToken: 'revoked-token' });
-		const result = await testCredential(revoked.id, { ...credentialData(), accessToken: 'revoked-token' });
+		const revoked = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp revoked', {
+			...credentialData(),
+			accessToken: 'revoked-token',
+		});
+		const result = await testCredential(revoked.id, {
+			...credentialData(),
+			accessToken: 'revoked-token',
+		});
 		expect(result.status).toBe('Error');
 		expect(JSON.stringify(result)).not.toContain('revoked-token');
 	});
@@ -118,7 +158,9 @@ describe('the credential test', () => {
 
 describe('Meta verification handshake', () => {
 	it('echoes the challenge as text for the right verify token', async () => {
-		const response = await fetch(`${webhookUrl}?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
+		const response = await fetch(
+			`${webhookUrl}?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`,
+		);
 		expect(response.status).toBe(200);
 		expect(response.headers.get('content-type')).toMatch(/text\/plain/);
 		expect(await response.text()).toBe('1158201444');
@@ -139,9 +181,25 @@ describe('deliveries', () => {
 	it('emits one clean item per customer message, with the phone in E.164', async () => {
 		const before = await executionCount();
 		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [
-			textMessage({ from: '85291234567', name: '陳大文', text: '有冇discount?', id: 'wamid.e2e-1', timestamp: 1795300000 }),
-			textMessage({ from: '886912345678', name: 'Lin', text: 'How much?', id: 'wamid.e2e-2', timestamp: 1795300001 }),
-			statusUpdate('delivered', { recipient: '85291234567', id: 'wamid.out-1', timestamp: 1795300002 }),
+			textMessage({
+				from: '85291234567',
+				name: '陳大文',
+				text: '有冇discount?',
+				id: 'wamid.e2e-1',
+				timestamp: 1795300000,
+			}),
+			textMessage({
+				from: '886912345678',
+				name: 'Lin',
+				text: 'How much?',
+				id: 'wamid.e2e-2',
+				timestamp: 1795300001,
+			}),
+			statusUpdate('delivered', {
+				recipient: '85291234567',
+				id: 'wamid.out-1',
+				timestamp: 1795300002,
+			}),
 		]);
 		const response = await graph.postWebhook(webhookUrl, body, { appSecret: APP_SECRET });
 		expect(response.status).toBe(200);
@@ -161,37 +219,71 @@ describe('deliveries', () => {
 				text: '有冇discount?',
 				receivedAt: new Date(1795300000 * 1000).toISOString(),
 			}),
-			expect.objectContaining({ messageId: 'wamid.e2e-2', customerPhone: '+886912345678', text: 'How much?' }),
+			expect.objectContaining({
+				messageId: 'wamid.e2e-2',
+				customerPhone: '+886912345678',
+				text: 'How much?',
+			}),
 		]);
 	});
 
 	it("starts no execution for Meta's re-delivery of the same messages", async () => {
 		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [
-			textMessage({ from: '85291234567', text: 'again?', id: 'wamid.e2e-dup', timestamp: 1795300100 }),
+			textMessage({
+				from: '85291234567',
+				text: 'again?',
+				id: 'wamid.e2e-dup',
+				timestamp: 1795300100,
+			}),
 		]);
 		const before = await executionCount();
 		expect((await graph.postWebhook(webhookUrl, body, { appSecret: APP_SECRET })).status).toBe(200);
 		await n8n.waitForExecutions(workflow.id, before + 1);
 		for (let i = 0; i < 3; i++) {
-			expect((await graph.postWebhook(webhookUrl, body, { appSecret: APP_SECRET })).status).toBe(200);
+			expect((await graph.postWebhook(webhookUrl, body, { appSecret: APP_SECRET })).status).toBe(
+				200,
+			);
 		}
 		await settleThenExpectCount(before + 1);
 	});
 
 	const validBody = () =>
 		envelope(WABA_ID, PHONE_NUMBER_ID, [
-			textMessage({ from: '85291234567', text: 'forged', id: `wamid.e2e-bad-${Math.random()}`, timestamp: 1795300200 }),
+			textMessage({
+				from: '85291234567',
+				text: 'forged',
+				id: `wamid.e2e-bad-${Math.random()}`,
+				timestamp: 1795300200,
+			}),
 		]);
 	it.each([
 		['a forged signature', 401, validBody, { forgeSignature: true }],
 		['no signature', 401, validBody, { omitSignature: true }],
-		['a body altered after signing', 401, validBody, { rawOverride: JSON.stringify(validBody()).replace('forged', 'altered') }],
+		[
+			'a body altered after signing',
+			401,
+			validBody,
+			{ rawOverride: JSON.stringify(validBody()).replace('forged', 'altered') },
+		],
 		// n8n itself answers 422 to a JSON content type it cannot parse, before any node runs.
-		['a signed body that is not JSON', 422, () => '{"object": "whatsapp_business_account", "entry": [', {}],
-		['a signed payload of the wrong shape', 400, () => '{"object":"whatsapp_business_account","entry":{"id":"1"}}', {}],
+		[
+			'a signed body that is not JSON',
+			422,
+			() => '{"object": "whatsapp_business_account", "entry": [',
+			{},
+		],
+		[
+			'a signed payload of the wrong shape',
+			400,
+			() => '{"object":"whatsapp_business_account","entry":{"id":"1"}}',
+			{},
+		],
 	])('answers %s with %d and starts no execution', async (_, status, body, options) => {
 		const before = await executionCount();
-		const response = await graph.postWebhook(webhookUrl, body(), { appSecret: APP_SECRET, ...options });
+		const response = await graph.postWebhook(webhookUrl, body(), {
+			appSecret: APP_SECRET,
+			...options,
+		});
 		expect(response.status).toBe(status);
 		expect(JSON.stringify(response.body)).not.toContain(APP_SECRET);
 		await settleThenExpectCount(before);
@@ -199,7 +291,11 @@ describe('deliveries', () => {
 
 	it('answers 200 to another object type and starts no execution', async () => {
 		const before = await executionCount();
-		const response = await graph.postWebhook(webhookUrl, { object: 'page', entry: [] }, { appSecret: APP_SECRET });
+		const response = await graph.postWebhook(
+			webhookUrl,
+			{ object: 'page', entry: [] },
+			{ appSecret: APP_SECRET },
+		);
 		expect(response.status).toBe(200);
 		await settleThenExpectCount(before);
 	});
@@ -207,12 +303,18 @@ describe('deliveries', () => {
 
 describe('activation on the Meta side', () => {
 	it('subscribes the app and overrides the phone number callback, and removes both on deactivation', async () => {
-		const managed = await n8n.importWorkflow('whatsapp-inbound-log.json', { whatsAppScrmApi: credential }, (json) => {
-			const trigger = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppScrmTrigger'));
-			trigger.webhookId = 'b8f1c2d3-0000-4000-8000-00000000e2e2';
-			trigger.parameters.phoneNumberIds = [PHONE_NUMBER_ID];
-			trigger.parameters.options = { subscribeApp: true, overrideCallback: true };
-		});
+		const managed = await n8n.importWorkflow(
+			'whatsapp-inbound-log.json',
+			{ whatsAppScrmApi: credential },
+			(json) => {
+				const trigger = json.nodes.find((node: { type: string }) =>
+					node.type.endsWith('whatsAppScrmTrigger'),
+				);
+				trigger.webhookId = 'b8f1c2d3-0000-4000-8000-00000000e2e2';
+				trigger.parameters.phoneNumberIds = [PHONE_NUMBER_ID];
+				trigger.parameters.options = { subscribeApp: true, overrideCallback: true };
+			},
+		);
 		const managedUrl = `${readHostState().url}/webhook/b8f1c2d3-0000-4000-8000-00000000e2e2/webhook`;
 		await n8n.activate(managed);
 		try {
@@ -241,13 +343,23 @@ describe('duplicate deliveries remembered in Redis (queue mode)', () => {
 
 	beforeAll(async () => {
 		redis = await startRedisServer();
-		const redisCredential = await n8n.createCredential('scrmRedis', 'Redis trigger e2e', { host: '127.0.0.1', port: redis.port, database: 0 });
-		shared = await n8n.importWorkflow('whatsapp-inbound-log.json', { whatsAppScrmApi: credential }, (json) => {
-			const trigger = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppScrmTrigger'));
-			trigger.webhookId = sharedWebhookId;
-			trigger.parameters.dedupStore = 'redis';
-			trigger.credentials = { scrmRedis: redisCredential };
+		const redisCredential = await n8n.createCredential('scrmRedis', 'Redis trigger e2e', {
+			host: '127.0.0.1',
+			port: redis.port,
+			database: 0,
 		});
+		shared = await n8n.importWorkflow(
+			'whatsapp-inbound-log.json',
+			{ whatsAppScrmApi: credential },
+			(json) => {
+				const trigger = json.nodes.find((node: { type: string }) =>
+					node.type.endsWith('whatsAppScrmTrigger'),
+				);
+				trigger.webhookId = sharedWebhookId;
+				trigger.parameters.dedupStore = 'redis';
+				trigger.credentials = { scrmRedis: redisCredential };
+			},
+		);
 		await n8n.activate(shared);
 	});
 	afterAll(async () => {
@@ -257,9 +369,18 @@ describe('duplicate deliveries remembered in Redis (queue mode)', () => {
 
 	it('starts one execution for a delivery Meta repeats, with the claim kept in Redis under a TTL', async () => {
 		const url = webhookUrl.replace(WEBHOOK_ID, sharedWebhookId);
-		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [textMessage({ from: '85291234567', text: 'once', id: 'wamid.e2e-redis-dup', timestamp: 1795300300 })]);
+		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [
+			textMessage({
+				from: '85291234567',
+				text: 'once',
+				id: 'wamid.e2e-redis-dup',
+				timestamp: 1795300300,
+			}),
+		]);
 		const before = (await n8n.executions(shared.id)).length;
-		const answers = await Promise.all([0, 1, 2].map(() => graph.postWebhook(url, body, { appSecret: APP_SECRET })));
+		const answers = await Promise.all(
+			[0, 1, 2].map(() => graph.postWebhook(url, body, { appSecret: APP_SECRET })),
+		);
 		expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
 		await n8n.waitForExecutions(shared.id, before + 1);
 		await sleep(1500);
@@ -267,7 +388,9 @@ describe('duplicate deliveries remembered in Redis (queue mode)', () => {
 		const client = new Redis(redis.url);
 		try {
 			const keys = await client.keys(`scrm:dedup:{${WABA_ID}}:*`);
-			expect(keys.some((key) => key.endsWith(`${PHONE_NUMBER_ID}:message:wamid.e2e-redis-dup`))).toBe(true);
+			expect(
+				keys.some((key) => key.endsWith(`${PHONE_NUMBER_ID}:message:wamid.e2e-redis-dup`)),
+			).toBe(true);
 			expect(await client.pttl(keys[0])).toBeGreaterThan(0);
 		} finally {
 			client.disconnect();
@@ -277,7 +400,14 @@ describe('duplicate deliveries remembered in Redis (queue mode)', () => {
 	it('answers 503 while Redis is down, so Meta delivers again, and starts nothing', async () => {
 		await redis.stop();
 		const url = webhookUrl.replace(WEBHOOK_ID, sharedWebhookId);
-		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [textMessage({ from: '85291234567', text: 'later', id: 'wamid.e2e-redis-down', timestamp: 1795300400 })]);
+		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [
+			textMessage({
+				from: '85291234567',
+				text: 'later',
+				id: 'wamid.e2e-redis-down',
+				timestamp: 1795300400,
+			}),
+		]);
 		const before = (await n8n.executions(shared.id)).length;
 		const answer = await graph.postWebhook(url, body, { appSecret: APP_SECRET });
 		expect(answer.status).toBe(503);
@@ -289,13 +419,19 @@ describe('duplicate deliveries remembered in Redis (queue mode)', () => {
 
 describe('answering Meta when the workflow finishes', () => {
 	/** A downstream step the workflow calls per message: it can fail a message's first call, or be slow. */
-	const step = { calls: new Map<string, number>(), failFirst: new Set<string>(), delayMs: new Map<string, number>() };
+	const step = {
+		calls: new Map<string, number>(),
+		failFirst: new Set<string>(),
+		delayMs: new Map<string, number>(),
+	};
 	let server: http.Server;
 	let afterRun: { id: string; versionId: string };
 	const afterRunWebhookId = '7b0e9a54-3d3c-4b8e-9a4e-0b1c2d3e4f52';
 	const url = () => webhookUrl.replace(WEBHOOK_ID, afterRunWebhookId);
 	const delivery = (id: string) =>
-		envelope(WABA_ID, PHONE_NUMBER_ID, [textMessage({ from: '85291234567', text: 'after the run', id, timestamp: 1795300500 })]);
+		envelope(WABA_ID, PHONE_NUMBER_ID, [
+			textMessage({ from: '85291234567', text: 'after the run', id, timestamp: 1795300500 }),
+		]);
 	const executionsOf = async () => n8n.executions(afterRun.id);
 
 	beforeAll(async () => {
@@ -303,28 +439,41 @@ describe('answering Meta when the workflow finishes', () => {
 			const wamid = new URL(request.url ?? '/', 'http://step').searchParams.get('wamid') ?? '';
 			const calls = (step.calls.get(wamid) ?? 0) + 1;
 			step.calls.set(wamid, calls);
-			setTimeout(() => {
-				const fail = calls === 1 && step.failFirst.has(wamid);
-				response.writeHead(fail ? 500 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: !fail }));
-			}, step.delayMs.get(wamid) ?? 0);
+			setTimeout(
+				() => {
+					const fail = calls === 1 && step.failFirst.has(wamid);
+					response
+						.writeHead(fail ? 500 : 200, { 'content-type': 'application/json' })
+						.end(JSON.stringify({ ok: !fail }));
+				},
+				step.delayMs.get(wamid) ?? 0,
+			);
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const stepUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/step`;
-		afterRun = await n8n.importWorkflow('whatsapp-inbound-log.json', { whatsAppScrmApi: credential }, (json) => {
-			const trigger = json.nodes.find((node: { type: string }) => node.type.endsWith('whatsAppScrmTrigger'));
-			trigger.webhookId = afterRunWebhookId;
-			trigger.parameters.acknowledge = 'afterRun';
-			trigger.parameters.options = { processingWindowSeconds: 4 };
-			json.nodes.push({
-				id: 'after-run-step',
-				name: 'Downstream Step',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [520, 0],
-				parameters: { url: `=${stepUrl}?wamid={{ $json.messageId }}`, options: {} },
-			});
-			json.connections['Customer Log'] = { main: [[{ node: 'Downstream Step', type: 'main', index: 0 }]] };
-		});
+		afterRun = await n8n.importWorkflow(
+			'whatsapp-inbound-log.json',
+			{ whatsAppScrmApi: credential },
+			(json) => {
+				const trigger = json.nodes.find((node: { type: string }) =>
+					node.type.endsWith('whatsAppScrmTrigger'),
+				);
+				trigger.webhookId = afterRunWebhookId;
+				trigger.parameters.acknowledge = 'afterRun';
+				trigger.parameters.options = { processingWindowSeconds: 4 };
+				json.nodes.push({
+					id: 'after-run-step',
+					name: 'Downstream Step',
+					type: 'n8n-nodes-base.httpRequest',
+					typeVersion: 4.2,
+					position: [520, 0],
+					parameters: { url: `=${stepUrl}?wamid={{ $json.messageId }}`, options: {} },
+				});
+				json.connections['Customer Log'] = {
+					main: [[{ node: 'Downstream Step', type: 'main', index: 0 }]],
+				};
+			},
+		);
 		await n8n.activate(afterRun);
 	});
 	afterAll(async () => {
@@ -334,11 +483,16 @@ describe('answering Meta when the workflow finishes', () => {
 
 	it('answers 200 only when the run succeeded, and a repeat after that starts nothing', async () => {
 		const before = (await executionsOf()).length;
-		const answer = await graph.postWebhook(url(), delivery('wamid.e2e-after-ok'), { appSecret: APP_SECRET });
+		const answer = await graph.postWebhook(url(), delivery('wamid.e2e-after-ok'), {
+			appSecret: APP_SECRET,
+		});
 		expect(answer.status).toBe(200);
 		// The answer came after the run: the downstream step was already called.
 		expect(step.calls.get('wamid.e2e-after-ok')).toBe(1);
-		expect((await graph.postWebhook(url(), delivery('wamid.e2e-after-ok'), { appSecret: APP_SECRET })).status).toBe(200);
+		expect(
+			(await graph.postWebhook(url(), delivery('wamid.e2e-after-ok'), { appSecret: APP_SECRET }))
+				.status,
+		).toBe(200);
 		await sleep(1500);
 		expect((await executionsOf()).length).toBe(before + 1);
 	});
@@ -346,30 +500,49 @@ describe('answering Meta when the workflow finishes', () => {
 	it('answers a failed run with an error, so Meta delivers it again and the repeat runs again', async () => {
 		step.failFirst.add('wamid.e2e-after-fail');
 		const before = (await executionsOf()).length;
-		const first = await graph.postWebhook(url(), delivery('wamid.e2e-after-fail'), { appSecret: APP_SECRET });
+		const first = await graph.postWebhook(url(), delivery('wamid.e2e-after-fail'), {
+			appSecret: APP_SECRET,
+		});
 		expect(first.status).toBeGreaterThanOrEqual(500);
-		const again = await graph.postWebhook(url(), delivery('wamid.e2e-after-fail'), { appSecret: APP_SECRET });
+		const again = await graph.postWebhook(url(), delivery('wamid.e2e-after-fail'), {
+			appSecret: APP_SECRET,
+		});
 		expect(again.status).toBe(200);
 		expect(step.calls.get('wamid.e2e-after-fail')).toBe(2);
 		const runs = await n8n.waitForExecutions(afterRun.id, before + 2);
-		expect(runs.slice(0, 2).map((run) => run.status).sort()).toEqual(['error', 'success']);
+		expect(
+			runs
+				.slice(0, 2)
+				.map((run) => run.status)
+				.sort(),
+		).toEqual(['error', 'success']);
 	});
 
 	it('asks a repeat arriving during the run to come again, and settles the run even when Meta hung up', async () => {
 		step.delayMs.set('wamid.e2e-after-slow', 3000);
 		const before = (await executionsOf()).length;
 		// Meta gives up on the first attempt before the slow run ends…
-		const first = graph.postWebhook(url(), delivery('wamid.e2e-after-slow'), { appSecret: APP_SECRET, timeoutMs: 1000 }).catch((error: Error) => error);
+		const first = graph
+			.postWebhook(url(), delivery('wamid.e2e-after-slow'), {
+				appSecret: APP_SECRET,
+				timeoutMs: 1000,
+			})
+			.catch((error: Error) => error);
 		await sleep(500);
 		// …and its repeat meanwhile is told the delivery is still being processed.
-		const during = await graph.postWebhook(url(), delivery('wamid.e2e-after-slow'), { appSecret: APP_SECRET });
+		const during = await graph.postWebhook(url(), delivery('wamid.e2e-after-slow'), {
+			appSecret: APP_SECRET,
+		});
 		expect(during.status).toBe(503);
 		expect(JSON.stringify(during.body)).toMatch(/still being processed/);
 		expect(await first).toBeInstanceOf(Error);
 		await n8n.waitForExecutions(afterRun.id, before + 1);
 		await sleep(1000);
 		// The run succeeded although nobody heard its answer: the next repeat is a duplicate.
-		expect((await graph.postWebhook(url(), delivery('wamid.e2e-after-slow'), { appSecret: APP_SECRET })).status).toBe(200);
+		expect(
+			(await graph.postWebhook(url(), delivery('wamid.e2e-after-slow'), { appSecret: APP_SECRET }))
+				.status,
+		).toBe(200);
 		await sleep(1500);
 		expect((await executionsOf()).length).toBe(before + 1);
 		expect(step.calls.get('wamid.e2e-after-slow')).toBe(1);

@@ -15,11 +15,18 @@ import type { HubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
 import { startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { N8nApi, sleep, tail } from '../../devkit/n8n/n8nHost';
-import { deployLoadWorkflow, inboundMessages, MetaLikePoster, waitUntilIdle } from '../../devkit/n8n/inboundLoad';
+import {
+	deployLoadWorkflow,
+	inboundMessages,
+	MetaLikePoster,
+	waitUntilIdle,
+} from '../../devkit/n8n/inboundLoad';
 import type { InboundMessage } from '../../devkit/n8n/inboundLoad';
 import { QueueDeployment } from '../../devkit/n8n/queueDeployment';
 
-const VERSION = process.env.SCRM_N8N_VERSION ?? fs.readFileSync(`${__dirname}/../../scripts/n8n-version`, 'utf8').trim();
+const VERSION =
+	process.env.SCRM_N8N_VERSION ??
+	fs.readFileSync(`${__dirname}/../../scripts/n8n-version`, 'utf8').trim();
 const PORT = Number(process.env.SCRM_QUEUE_TEST_PORT ?? 5741);
 
 /** Messages per second, for how long, from how many customers; every DUPLICATE_EVERY-th is delivered twice. */
@@ -84,7 +91,9 @@ afterAll(async () => {
 function crmLogsByWamid(): Map<string, string[]> {
 	const logs = new Map<string, string[]>();
 	for (const communication of hubspot.state.communications.values()) {
-		for (const match of String(communication.properties.hs_communication_body ?? '').matchAll(/\[wamid:([^\]\s<]+)\]/g)) {
+		for (const match of String(communication.properties.hs_communication_body ?? '').matchAll(
+			/\[wamid:([^\]\s<]+)\]/g,
+		)) {
 			logs.set(match[1], [...(logs.get(match[1]) ?? []), communication.id]);
 		}
 	}
@@ -105,7 +114,10 @@ function repliesByWamid(): Map<string, string[]> {
 async function failureOf(executionId: string): Promise<string> {
 	const execution = await n8n.call('GET', `/rest/executions/${executionId}`);
 	const text = typeof execution.data === 'string' ? execution.data : JSON.stringify(execution.data);
-	return /(This execution failed[^"]*|job stalled[^"]*|[A-Z][a-z]+Error[^"]{0,120})/.exec(text)?.[1] ?? 'no error recorded';
+	return (
+		/(This execution failed[^"]*|job stalled[^"]*|[A-Z][a-z]+Error[^"]{0,120})/.exec(text)?.[1] ??
+		'no error recorded'
+	);
 }
 
 it('does nothing twice and loses nothing while a worker is SIGKILLed and Redis restarts', async () => {
@@ -154,7 +166,9 @@ it('does nothing twice and loses nothing while a worker is SIGKILLed and Redis r
 
 	// Every delivery was accepted in the end, some only after Meta-style redelivery.
 	const unaccepted = poster.deliveries.filter((delivery) => delivery.acceptedAt === undefined);
-	expect(unaccepted.map((delivery) => `${delivery.wamid}: ${delivery.failures.join(', ')}`)).toEqual([]);
+	expect(
+		unaccepted.map((delivery) => `${delivery.wamid}: ${delivery.failures.join(', ')}`),
+	).toEqual([]);
 	// The Redis outage did refuse deliveries (the trigger's 503, or main unreachable), so redelivery was exercised.
 	expect(redelivered.length).toBeGreaterThan(0);
 
@@ -179,11 +193,22 @@ it('does nothing twice and loses nothing while a worker is SIGKILLed and Redis r
 	expect([...replies].filter(([, ids]) => ids.length > 1)).toEqual([]);
 	expect(graph.state.rejected).toEqual({});
 	const perSecond = new Map<number, number>();
-	for (const sent of graph.state.sent) perSecond.set(Math.floor(sent.receivedAt / 1000), (perSecond.get(Math.floor(sent.receivedAt / 1000)) ?? 0) + 1);
-	expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(graph.state.limits.throughputPerSecond);
+	for (const sent of graph.state.sent)
+		perSecond.set(
+			Math.floor(sent.receivedAt / 1000),
+			(perSecond.get(Math.floor(sent.receivedAt / 1000)) ?? 0) + 1,
+		);
+	expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(
+		graph.state.limits.throughputPerSecond,
+	);
 	const byCustomer = new Map<string, number[]>();
-	for (const sent of graph.state.sent) byCustomer.set(sent.waId, [...(byCustomer.get(sent.waId) ?? []), sent.receivedAt]);
-	const tooClose = [...byCustomer].filter(([, times]) => times.sort((a, b) => a - b).some((time, i) => i > 0 && time - times[i - 1] < graph.state.limits.pairIntervalMs));
+	for (const sent of graph.state.sent)
+		byCustomer.set(sent.waId, [...(byCustomer.get(sent.waId) ?? []), sent.receivedAt]);
+	const tooClose = [...byCustomer].filter(([, times]) =>
+		times
+			.sort((a, b) => a - b)
+			.some((time, i) => i > 0 && time - times[i - 1] < graph.state.limits.pairIntervalMs),
+	);
 	expect(tooClose).toEqual([]);
 
 	// Every reply is accounted for: sent (the simulator has it), or deferred or failed in the run that handled it.
@@ -192,13 +217,23 @@ it('does nothing twice and loses nothing while a worker is SIGKILLed and Redis r
 	if (notSent.length > 0) {
 		for (const row of executions.filter((execution) => execution.status === 'success')) {
 			const [sent, deferred, failed] = await n8n.nodeOutput(row.id, 'Reply');
-			for (const [outcome, items] of [['sent', sent], ['deferred', deferred], ['failed', failed]] as const) {
+			for (const [outcome, items] of [
+				['sent', sent],
+				['deferred', deferred],
+				['failed', failed],
+			] as const) {
 				for (const item of items ?? []) accounted.set(item.json.id, outcome);
 			}
 		}
 	}
-	const unaccounted = notSent.filter((wamid) => !['deferred', 'failed'].includes(accounted.get(wamid) ?? ''));
-	const reasons = await Promise.all(failedByN8n.slice(0, 20).map(async (row) => `${row.id} ${row.status}: ${await failureOf(row.id)}`));
+	const unaccounted = notSent.filter(
+		(wamid) => !['deferred', 'failed'].includes(accounted.get(wamid) ?? ''),
+	);
+	const reasons = await Promise.all(
+		failedByN8n
+			.slice(0, 20)
+			.map(async (row) => `${row.id} ${row.status}: ${await failureOf(row.id)}`),
+	);
 	console.log(`failed by n8n (then delivered again): ${failedByN8n.length}\n${reasons.join('\n')}`);
 	// Every message handled to the end: a CRM entry, and a reply or a Deferred/Failed report.
 	expect(lost).toEqual([]);
@@ -215,5 +250,8 @@ it('does nothing twice and loses nothing while a worker is SIGKILLed and Redis r
 
 afterAll(() => {
 	// What the processes said, when a run went wrong and someone has to read it.
-	if (deployment && !passed) for (const name of ['main', 'worker1', 'worker2'] as const) if (fs.existsSync(deployment.logFile(name))) process.stderr.write(`--- ${name}\n${tail(deployment.logFile(name), 15)}\n`);
+	if (deployment && !passed)
+		for (const name of ['main', 'worker1', 'worker2'] as const)
+			if (fs.existsSync(deployment.logFile(name)))
+				process.stderr.write(`--- ${name}\n${tail(deployment.logFile(name), 15)}\n`);
 });

@@ -19,23 +19,76 @@ interface Customer {
 	name?: string;
 }
 
-const customer = (n: number, name?: string): Customer => ({ waId: `8529100000${n}`, e164: `+8529100000${n}`, ...(name ? { name } : {}) });
+const customer = (n: number, name?: string): Customer => ({
+	waId: `8529100000${n}`,
+	e164: `+8529100000${n}`,
+	...(name ? { name } : {}),
+});
 
-function message(id: string, who: Customer, minute: number, text = 'hello', extra: Record<string, unknown> = {}) {
-	return { kind: 'message', field: 'messages', id, phoneNumberId: 'PN1', timestamp: at(minute), customer: who, type: 'text', text, ...extra };
+function message(
+	id: string,
+	who: Customer,
+	minute: number,
+	text = 'hello',
+	extra: Record<string, unknown> = {},
+) {
+	return {
+		kind: 'message',
+		field: 'messages',
+		id,
+		phoneNumberId: 'PN1',
+		timestamp: at(minute),
+		customer: who,
+		type: 'text',
+		text,
+		...extra,
+	};
 }
 
 /** A WhatsApp Sender result, as its output item carries it (here without the input item). */
-function reply(messageId: string, to: string, minute: number, agent?: string, extra: Record<string, unknown> = {}) {
-	return { ...(agent ? { agent } : {}), whatsapp: { outcome: 'sent', messageId, to, phoneNumberId: 'PN1', attempts: 1, sentAt: at(minute), ...extra } };
+function reply(
+	messageId: string,
+	to: string,
+	minute: number,
+	agent?: string,
+	extra: Record<string, unknown> = {},
+) {
+	return {
+		...(agent ? { agent } : {}),
+		whatsapp: {
+			outcome: 'sent',
+			messageId,
+			to,
+			phoneNumberId: 'PN1',
+			attempts: 1,
+			sentAt: at(minute),
+			...extra,
+		},
+	};
 }
 
-function status(id: string, waId: string, minute: number, value: string, errors?: Array<{ code: number; title: string }>) {
-	return { kind: 'status', id, phoneNumberId: 'PN1', timestamp: at(minute), status: value, customer: { waId }, ...(errors ? { errors } : {}) };
+function status(
+	id: string,
+	waId: string,
+	minute: number,
+	value: string,
+	errors?: Array<{ code: number; title: string }>,
+) {
+	return {
+		kind: 'status',
+		id,
+		phoneNumberId: 'PN1',
+		timestamp: at(minute),
+		status: value,
+		customer: { waId },
+		...(errors ? { errors } : {}),
+	};
 }
 
-const analyze = (items: unknown[], opts = {}) => analyzeConversations(items, { now: at(60), ...opts });
-const agent = (report: ConversationReport, name: string) => report.responseTimes.agents.find((entry) => entry.agent === name)!;
+const analyze = (items: unknown[], opts = {}) =>
+	analyzeConversations(items, { now: at(60), ...opts });
+const agent = (report: ConversationReport, name: string) =>
+	report.responseTimes.agents.find((entry) => entry.agent === name)!;
 
 describe('response times', () => {
 	// Alice: A 2 min, B 4 min, C 1 min (first), C again 6 min later after two messages (30, 31 → 36).
@@ -65,29 +118,57 @@ describe('response times', () => {
 		const alice = agent(report, 'Alice');
 		expect(alice.replies).toBe(4);
 		// [60, 120, 240, 360]: median 180; p90 at rank 2.7 → 240 + 0.7 × 120.
-		expect(alice.response).toMatchObject({ count: 4, medianSeconds: 180, p90Seconds: 324, minSeconds: 60, maxSeconds: 360 });
+		expect(alice.response).toMatchObject({
+			count: 4,
+			medianSeconds: 180,
+			p90Seconds: 324,
+			minSeconds: 60,
+			maxSeconds: 360,
+		});
 		// First responses [120, 240, 60]: median 120; p90 at rank 1.8 → 120 + 0.8 × 120.
 		expect(alice.firstResponse).toMatchObject({ count: 3, medianSeconds: 120, p90Seconds: 216 });
 		// [300, 480, 600]: median 480; p90 480 + 0.8 × 120.
 		expect(agent(report, 'Bob').response).toMatchObject({ medianSeconds: 480, p90Seconds: 576 });
 		expect(agent(report, 'Carol').response.medianSeconds).toBe(360);
 		// All: [60, 120, 240, 300, 360, 360, 480, 600]: median (300 + 360) / 2; p90 at rank 6.3.
-		expect(report.responseTimes.overall.response).toMatchObject({ count: 8, medianSeconds: 330, p90Seconds: 516 });
+		expect(report.responseTimes.overall.response).toMatchObject({
+			count: 8,
+			medianSeconds: 330,
+			p90Seconds: 516,
+		});
 		expect(report.responseTimes.overall.firstResponse.count).toBe(7);
 		expect(report.totals.conversations).toBe(7);
-		expect(report.responseTimes.agents.map((entry) => entry.agent)).toEqual(['Alice', 'Bob', 'Carol']);
+		expect(report.responseTimes.agents.map((entry) => entry.agent)).toEqual([
+			'Alice',
+			'Bob',
+			'Carol',
+		]);
 	});
 
 	test('alerts above 6 minutes by default, not at exactly 6', () => {
 		const report = analyze(items);
 		expect(report.alerts).toEqual([
-			expect.objectContaining({ kind: 'slowResponse', agent: 'Bob', medianSeconds: 480, thresholdMinutes: 6, severity: 'warning' }),
+			expect.objectContaining({
+				kind: 'slowResponse',
+				agent: 'Bob',
+				medianSeconds: 480,
+				thresholdMinutes: 6,
+				severity: 'warning',
+			}),
 		]);
 		expect(agent(report, 'Carol').slow).toBe(false);
 		const strict = analyze(items, { responseAlertMinutes: 5 });
-		expect(strict.alerts.filter((alert) => alert.kind === 'slowResponse').map((alert) => (alert as { agent: string }).agent)).toEqual(['Bob', 'Carol']);
+		expect(
+			strict.alerts
+				.filter((alert) => alert.kind === 'slowResponse')
+				.map((alert) => (alert as { agent: string }).agent),
+		).toEqual(['Bob', 'Carol']);
 		// Twice the target is critical.
-		expect(analyze(items, { responseAlertMinutes: 3 }).alerts.find((alert) => alert.kind === 'slowResponse' && alert.agent === 'Bob')?.severity).toBe('critical');
+		expect(
+			analyze(items, { responseAlertMinutes: 3 }).alerts.find(
+				(alert) => alert.kind === 'slowResponse' && alert.agent === 'Bob',
+			)?.severity,
+		).toBe('critical');
 	});
 
 	test('customers are matched by phone, BSUID and status recipient; unassigned and status-only replies count', () => {
@@ -105,12 +186,18 @@ describe('response times', () => {
 	test('a reply without send time takes it from the sent status', () => {
 		const report = analyze([
 			message('m1', customer(1), 0),
-			{ agent: 'Dana', whatsapp: { outcome: 'sent', messageId: 'wamid.X', to: '+85291000001', attempts: 1 } },
+			{
+				agent: 'Dana',
+				whatsapp: { outcome: 'sent', messageId: 'wamid.X', to: '+85291000001', attempts: 1 },
+			},
 			status('wamid.X', '85291000001', 4, 'sent'),
 		]);
 		expect(agent(report, 'Dana').response.medianSeconds).toBe(240);
 		expect(report.responseTimes.untimedReplies).toBe(0);
-		const untimed = analyze([message('m1', customer(1), 0), { agent: 'Dana', whatsapp: { outcome: 'sent', messageId: 'wamid.X', to: '+85291000001' } }]);
+		const untimed = analyze([
+			message('m1', customer(1), 0),
+			{ agent: 'Dana', whatsapp: { outcome: 'sent', messageId: 'wamid.X', to: '+85291000001' } },
+		]);
 		expect(untimed.responseTimes.untimedReplies).toBe(1);
 		expect(untimed.responseTimes.agents).toEqual([]);
 	});
@@ -139,7 +226,9 @@ describe('heatmap', () => {
 			// An explicit offset: Monday 09:30 +08:00.
 			message('h2', customer(1), 0, 'x', { timestamp: '2026-03-02T09:30:00+08:00' }),
 			// Meta's raw unix seconds: 2026-03-02T01:45:00Z = Monday 09:45 in Hong Kong.
-			message('h3', customer(2), 0, 'x', { timestamp: String(Date.parse('2026-03-02T01:45:00Z') / 1000) }),
+			message('h3', customer(2), 0, 'x', {
+				timestamp: String(Date.parse('2026-03-02T01:45:00Z') / 1000),
+			}),
 		];
 		const hk = analyze(items).heatmap;
 		expect(hk.timeZone).toBe('Asia/Hong_Kong');
@@ -156,7 +245,10 @@ describe('heatmap', () => {
 
 	test('follows daylight saving where the zone has it', () => {
 		// New York moves to EDT at 02:00 on Sunday 8 March 2026: 06:30Z is 01:30 EST, 07:30Z is 03:30 EDT.
-		const items = [message('n1', customer(1), 0, 'x', { timestamp: '2026-03-08T06:30:00Z' }), message('n2', customer(1), 0, 'x', { timestamp: '2026-03-08T07:30:00Z' })];
+		const items = [
+			message('n1', customer(1), 0, 'x', { timestamp: '2026-03-08T06:30:00Z' }),
+			message('n2', customer(1), 0, 'x', { timestamp: '2026-03-08T07:30:00Z' }),
+		];
 		const ny = analyze(items, { timeZone: 'America/New_York' }).heatmap;
 		expect(ny.counts[6][1]).toBe(1);
 		expect(ny.counts[6][3]).toBe(1);
@@ -165,20 +257,37 @@ describe('heatmap', () => {
 
 	test('the fast wall clock agrees with luxon across daylight-saving changes', () => {
 		const wrong: unknown[] = [];
-		for (const zone of ['Asia/Hong_Kong', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Chatham']) {
+		for (const zone of [
+			'Asia/Hong_Kong',
+			'America/New_York',
+			'Europe/London',
+			'Australia/Lord_Howe',
+			'Pacific/Chatham',
+		]) {
 			const clock = localClock(zone);
 			// Every 7 h 13 min 20 s through 2026: every hour of every weekday, both sides of each change.
-			for (let time = Date.parse('2026-01-01T00:00:00Z'); time < Date.parse('2027-01-01T00:00:00Z'); time += 26_000_000) {
+			for (
+				let time = Date.parse('2026-01-01T00:00:00Z');
+				time < Date.parse('2027-01-01T00:00:00Z');
+				time += 26_000_000
+			) {
 				const local = DateTime.fromMillis(time, { zone });
 				const fast = clock(time);
-				if (fast.weekday !== local.weekday || fast.hour !== local.hour || fast.date !== local.toISODate()) wrong.push({ zone, time, fast });
+				if (
+					fast.weekday !== local.weekday ||
+					fast.hour !== local.hour ||
+					fast.date !== local.toISODate()
+				)
+					wrong.push({ zone, time, fast });
 			}
 		}
 		expect(wrong).toEqual([]);
 	});
 
 	test('rejects an unknown time zone', () => {
-		expect(() => analyzeConversations([], { timeZone: 'Mars/Olympus' })).toThrow(/Unknown time zone "Mars\/Olympus"/);
+		expect(() => analyzeConversations([], { timeZone: 'Mars/Olympus' })).toThrow(
+			/Unknown time zone "Mars\/Olympus"/,
+		);
 	});
 });
 
@@ -199,8 +308,11 @@ describe('hot words', () => {
 		['ru', 'Доставка в Москву есть?'],
 		['ru', 'Спасибо, доставка пришла'],
 	];
-	const report = analyze(texts.map(([, text], index) => message(`t${index}`, customer(index % 9), index, text)));
-	const words = (language: 'zh' | 'en' | 'th' | 'ru') => report.hotWords[language].words.map((entry) => entry.word);
+	const report = analyze(
+		texts.map(([, text], index) => message(`t${index}`, customer(index % 9), index, text)),
+	);
+	const words = (language: 'zh' | 'en' | 'th' | 'ru') =>
+		report.hotWords[language].words.map((entry) => entry.word);
 
 	test('counts messages per word in each language, top first', () => {
 		expect(report.hotWords.zh.messages).toBe(5);
@@ -218,14 +330,19 @@ describe('hot words', () => {
 	});
 
 	test('stop words are gone', () => {
-		for (const stop of ['呀', '請問', '有', '冇', '我要', '了']) expect(words('zh')).not.toContain(stop);
-		for (const stop of ['the', 'is', 'hi', 'please', "what's", 'how']) expect(words('en')).not.toContain(stop);
+		for (const stop of ['呀', '請問', '有', '冇', '我要', '了'])
+			expect(words('zh')).not.toContain(stop);
+		for (const stop of ['the', 'is', 'hi', 'please', "what's", 'how'])
+			expect(words('en')).not.toContain(stop);
 		for (const stop of ['ครับ', 'สวัสดี', 'ไหม', 'คะ']) expect(words('th')).not.toContain(stop);
-		for (const stop of ['здравствуйте', 'спасибо', 'в', 'есть', 'сколько']) expect(words('ru')).not.toContain(stop);
+		for (const stop of ['здравствуйте', 'спасибо', 'в', 'есть', 'сколько'])
+			expect(words('ru')).not.toContain(stop);
 	});
 
 	test("the tagger's language wins over the script", () => {
-		const tagged = analyze([message('x', customer(1), 0, 'iPhone 15 價錢', { intent: { tags: [], language: 'zh' } })]);
+		const tagged = analyze([
+			message('x', customer(1), 0, 'iPhone 15 價錢', { intent: { tags: [], language: 'zh' } }),
+		]);
 		expect(tagged.hotWords.zh.words.map((entry) => entry.word)).toEqual(['iphone', '價錢']);
 		expect(tagged.hotWords.en.messages).toBe(0);
 	});
@@ -239,9 +356,15 @@ describe('hot words', () => {
 describe('intents and complaints', () => {
 	test('intent mix over tagged messages', () => {
 		const report = analyze([
-			message('i1', customer(1), 0, 'x', { intent: { tags: ['price_inquiry'], language: 'en', sentiment: 0.5 } }),
-			message('i2', customer(2), 1, 'x', { intent: { tags: ['complaint'], language: 'en', sentiment: 0.1 } }),
-			message('i3', customer(3), 2, 'x', { intent: { tags: ['complaint', 'human_handoff'], language: 'en', sentiment: 0.1 } }),
+			message('i1', customer(1), 0, 'x', {
+				intent: { tags: ['price_inquiry'], language: 'en', sentiment: 0.5 },
+			}),
+			message('i2', customer(2), 1, 'x', {
+				intent: { tags: ['complaint'], language: 'en', sentiment: 0.1 },
+			}),
+			message('i3', customer(3), 2, 'x', {
+				intent: { tags: ['complaint', 'human_handoff'], language: 'en', sentiment: 0.1 },
+			}),
 			message('i4', customer(4), 3, 'x', { intent: { tags: [], language: 'en', sentiment: 0.5 } }),
 			message('i5', customer(5), 4, 'untagged'),
 		]);
@@ -264,25 +387,59 @@ describe('intents and complaints', () => {
 			}),
 		);
 	}
-	const complaintAlerts = (report: ConversationReport) => report.alerts.filter((alert) => alert.kind === 'complaintRate');
+	const complaintAlerts = (report: ConversationReport) =>
+		report.alerts.filter((alert) => alert.kind === 'complaintRate');
 
 	test('alert only after three consecutive days over 5 %', () => {
-		const twoDays = [...day(0, 10, 1), ...day(1, 10, 1), ...day(2, 10, 0), ...day(3, 10, 1), ...day(4, 10, 1)];
+		const twoDays = [
+			...day(0, 10, 1),
+			...day(1, 10, 1),
+			...day(2, 10, 0),
+			...day(3, 10, 1),
+			...day(4, 10, 1),
+		];
 		const report = analyze(twoDays);
-		expect(report.complaints.days.map((entry) => entry.over)).toEqual([true, true, false, true, true]);
-		expect(report.complaints.days[0]).toEqual({ date: '2026-03-02', tagged: 10, complaints: 1, rate: 0.1, over: true });
+		expect(report.complaints.days.map((entry) => entry.over)).toEqual([
+			true,
+			true,
+			false,
+			true,
+			true,
+		]);
+		expect(report.complaints.days[0]).toEqual({
+			date: '2026-03-02',
+			tagged: 10,
+			complaints: 1,
+			rate: 0.1,
+			over: true,
+		});
 		expect(complaintAlerts(report)).toEqual([]);
 
 		const three = analyze([...twoDays, ...day(5, 10, 1)]);
 		expect(complaintAlerts(three)).toEqual([
-			expect.objectContaining({ kind: 'complaintRate', from: '2026-03-05', to: '2026-03-07', days: 3, maxRate: 0.1, threshold: 0.05 }),
+			expect.objectContaining({
+				kind: 'complaintRate',
+				from: '2026-03-05',
+				to: '2026-03-07',
+				days: 3,
+				maxRate: 0.1,
+				threshold: 0.05,
+			}),
 		]);
 	});
 
 	test('exactly 5 % is not over, and a day without tagged messages breaks the run', () => {
-		expect(complaintAlerts(analyze([...day(0, 20, 1), ...day(1, 20, 1), ...day(2, 20, 1)]))).toEqual([]);
-		expect(complaintAlerts(analyze([...day(0, 10, 1), ...day(1, 10, 1), ...day(3, 10, 1)]))).toEqual([]);
-		expect(complaintAlerts(analyze([...day(0, 10, 1), ...day(1, 10, 1), ...day(2, 10, 1)], { complaintRate: 0.1 }))).toEqual([]);
+		expect(
+			complaintAlerts(analyze([...day(0, 20, 1), ...day(1, 20, 1), ...day(2, 20, 1)])),
+		).toEqual([]);
+		expect(
+			complaintAlerts(analyze([...day(0, 10, 1), ...day(1, 10, 1), ...day(3, 10, 1)])),
+		).toEqual([]);
+		expect(
+			complaintAlerts(
+				analyze([...day(0, 10, 1), ...day(1, 10, 1), ...day(2, 10, 1)], { complaintRate: 0.1 }),
+			),
+		).toEqual([]);
 	});
 });
 
@@ -326,8 +483,12 @@ describe('delivery and read rates', () => {
 describe('funnel', () => {
 	const items = [
 		message('f1', customer(1), 0, 'hi'),
-		message('f2', customer(2), 1, 'want it', { intent: { tags: ['purchase_intent'], language: 'en' } }),
-		message('f3', customer(3), 2, 'want it', { intent: { tags: ['purchase_intent', 'price_inquiry'], language: 'en' } }),
+		message('f2', customer(2), 1, 'want it', {
+			intent: { tags: ['purchase_intent'], language: 'en' },
+		}),
+		message('f3', customer(3), 2, 'want it', {
+			intent: { tags: ['purchase_intent', 'price_inquiry'], language: 'en' },
+		}),
 		message('f4', customer(3), 3, 'paid', { tags: ['purchased'] }),
 		message('f5', customer(4), 4, 'paid', { intent: { tags: ['purchased'], language: 'en' } }),
 		// A CRM export row: a customer who bought without a WhatsApp message in this period.
@@ -337,13 +498,21 @@ describe('funnel', () => {
 	test('default stages: first contact → purchase intent → purchased, never widening', () => {
 		expect(analyze(items).funnel.stages).toEqual([
 			{ name: 'First contact', tags: [], customers: 5, fromPrevious: null, fromFirst: null },
-			{ name: 'Purchase intent', tags: ['purchase_intent'], customers: 4, fromPrevious: 0.8, fromFirst: 0.8 },
+			{
+				name: 'Purchase intent',
+				tags: ['purchase_intent'],
+				customers: 4,
+				fromPrevious: 0.8,
+				fromFirst: 0.8,
+			},
 			{ name: 'Purchased', tags: ['purchased'], customers: 3, fromPrevious: 0.75, fromFirst: 0.6 },
 		]);
 	});
 
 	test('configurable stages', () => {
-		const report = analyze(items, { funnel: [{ name: 'Contact' }, { name: 'Asked price', tags: ['price_inquiry'] }] });
+		const report = analyze(items, {
+			funnel: [{ name: 'Contact' }, { name: 'Asked price', tags: ['price_inquiry'] }],
+		});
 		expect(report.funnel.stages.map((stage) => [stage.name, stage.customers])).toEqual([
 			['Contact', 5],
 			['Asked price', 1],
@@ -355,17 +524,59 @@ describe('sync health', () => {
 	test('success rate, retries, error codes and latency per system', () => {
 		const report = analyze([
 			// The Sender's output item repeats the customer's message it answered: latency 30 s.
-			{ ...message('in1', customer(1), 0), whatsapp: { outcome: 'sent', messageId: 'o1', to: '+85291000001', attempts: 1, sentAt: new Date(T0 + 30_000).toISOString() } },
+			{
+				...message('in1', customer(1), 0),
+				whatsapp: {
+					outcome: 'sent',
+					messageId: 'o1',
+					to: '+85291000001',
+					attempts: 1,
+					sentAt: new Date(T0 + 30_000).toISOString(),
+				},
+			},
 			reply('o2', '+85291000002', 1, undefined, { attempts: 3 }),
-			{ whatsapp: { outcome: 'failed', code: 131047, title: 'Re-engagement message', retryable: false, attempts: 1 } },
-			{ whatsapp: { outcome: 'failed', code: 130429, title: 'Rate limit hit', retryable: true, attempts: 3 } },
-			{ whatsapp: { outcome: 'deferred', reason: 'outside window', rule: 'window', retryAt: null } },
-			{ ...message('in2', customer(2), 2), crm: { system: 'hubspot', outcome: 'upserted', id: '1', action: 'created' } },
-			{ ...message('in3', customer(3), 3), crm: { system: 'hubspot', outcome: 'upserted', id: '2', action: 'updated' } },
+			{
+				whatsapp: {
+					outcome: 'failed',
+					code: 131047,
+					title: 'Re-engagement message',
+					retryable: false,
+					attempts: 1,
+				},
+			},
+			{
+				whatsapp: {
+					outcome: 'failed',
+					code: 130429,
+					title: 'Rate limit hit',
+					retryable: true,
+					attempts: 3,
+				},
+			},
+			{
+				whatsapp: { outcome: 'deferred', reason: 'outside window', rule: 'window', retryAt: null },
+			},
+			{
+				...message('in2', customer(2), 2),
+				crm: { system: 'hubspot', outcome: 'upserted', id: '1', action: 'created' },
+			},
+			{
+				...message('in3', customer(3), 3),
+				crm: { system: 'hubspot', outcome: 'upserted', id: '2', action: 'updated' },
+			},
 			{ crm: { system: 'hubspot', outcome: 'review', reason: 'ambiguous' } },
-			{ crm: { system: 'hubspot', outcome: 'failed', error: { code: 'RATE_LIMIT', message: 'slow down', retryable: true } } },
+			{
+				crm: {
+					system: 'hubspot',
+					outcome: 'failed',
+					error: { code: 'RATE_LIMIT', message: 'slow down', retryable: true },
+				},
+			},
 			// The same Sender result again, after CRM Upsert logged it: the send counts once.
-			{ ...reply('o2', '+85291000002', 1, undefined, { attempts: 3 }), crm: { system: 'hubspot', outcome: 'logged', id: 'c1' } },
+			{
+				...reply('o2', '+85291000002', 1, undefined, { attempts: 3 }),
+				crm: { system: 'hubspot', outcome: 'logged', id: 'c1' },
+			},
 		]);
 		const [hubspot, whatsapp] = report.syncHealth.systems;
 		expect(whatsapp).toMatchObject({
@@ -384,8 +595,22 @@ describe('sync health', () => {
 			deferReasons: [{ rule: 'window', count: 1 }],
 		});
 		expect(whatsapp.latency).toMatchObject({ count: 1, medianSeconds: 30 });
-		expect(hubspot).toMatchObject({ system: 'hubspot', total: 5, succeeded: 3, review: 1, failed: 1, successRate: 0.6, errorCodes: [{ code: 'RATE_LIMIT', count: 1 }] });
-		expect(report.syncHealth.overall).toEqual({ total: 10, succeeded: 5, failed: 3, successRate: 0.5, retries: 4 });
+		expect(hubspot).toMatchObject({
+			system: 'hubspot',
+			total: 5,
+			succeeded: 3,
+			review: 1,
+			failed: 1,
+			successRate: 0.6,
+			errorCodes: [{ code: 'RATE_LIMIT', count: 1 }],
+		});
+		expect(report.syncHealth.overall).toEqual({
+			total: 10,
+			succeeded: 5,
+			failed: 3,
+			successRate: 0.5,
+			retries: 4,
+		});
 		expect(report.totals.syncResults).toBe(10);
 		expect(report.totals.outbound).toBe(2);
 		// The messages the results repeat count once each.
@@ -404,11 +629,19 @@ describe('bad items', () => {
 			{ kind: 'status', id: 'wamid.1', status: 'sent' },
 			{ foo: 1 },
 			// Partly usable: the Sender's result counts, its message's time does not.
-			{ ...message('bad2', customer(1), 0, 'x', { timestamp: 'soon' }), whatsapp: { outcome: 'failed', code: 131026, attempts: 1 } },
+			{
+				...message('bad2', customer(1), 0, 'x', { timestamp: 'soon' }),
+				whatsapp: { outcome: 'failed', code: 131026, attempts: 1 },
+			},
 			message('ok', customer(1), 0),
 		]);
 		expect(report.skipped.count).toBe(7);
-		expect(report.skipped.byCode).toEqual({ notObject: 4, badTimestamp: 1, noTimestamp: 1, unrecognized: 1 });
+		expect(report.skipped.byCode).toEqual({
+			notObject: 4,
+			badTimestamp: 1,
+			noTimestamp: 1,
+			unrecognized: 1,
+		});
 		expect(report.skipped.items.map((item) => [item.index, item.code])).toEqual([
 			[0, 'notObject'],
 			[1, 'notObject'],
@@ -441,7 +674,9 @@ describe('bad items', () => {
 
 describe('determinism and HTML', () => {
 	const items = [
-		message('a', customer(1, '<script>alert(1)</script>'), 0, 'price <b>now</b> & "quotes"', { intent: { tags: ['complaint'], language: 'en' } }),
+		message('a', customer(1, '<script>alert(1)</script>'), 0, 'price <b>now</b> & "quotes"', {
+			intent: { tags: ['complaint'], language: 'en' },
+		}),
 		reply('r1', '+85291000002', 3, '<img src=x onerror=alert(1)>'),
 		message('b', customer(2, 'Ann'), 1, '退款'),
 		status('r1', '85291000002', 4, 'delivered'),
@@ -470,9 +705,25 @@ describe('determinism and HTML', () => {
 		const html = renderReportHtml(analyze(items));
 		expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
 		expect(html).not.toMatch(/<link|<script|<img|<iframe|@import|url\(/i);
-		expect(new Set(html.match(/https?:\/\/[^"]*/g))).toEqual(new Set(['http://www.w3.org/2000/svg']));
-		const charts = [...html.matchAll(/<svg data-chart="([^"]+)"[^>]*><title[^>]*>[^<]+<\/title>/g)].map((match) => match[1]);
-		expect(charts).toEqual(expect.arrayContaining(['response-times', 'heatmap', 'intent-mix', 'complaint-rate', 'hot-words-en', 'hot-words-zh', 'funnel', 'delivery', 'sync-health']));
+		expect(new Set(html.match(/https?:\/\/[^"]*/g))).toEqual(
+			new Set(['http://www.w3.org/2000/svg']),
+		);
+		const charts = [
+			...html.matchAll(/<svg data-chart="([^"]+)"[^>]*><title[^>]*>[^<]+<\/title>/g),
+		].map((match) => match[1]);
+		expect(charts).toEqual(
+			expect.arrayContaining([
+				'response-times',
+				'heatmap',
+				'intent-mix',
+				'complaint-rate',
+				'hot-words-en',
+				'hot-words-zh',
+				'funnel',
+				'delivery',
+				'sync-health',
+			]),
+		);
 		expect(html.match(/<svg /g)?.length).toBe(charts.length);
 	});
 });

@@ -33,7 +33,15 @@ function week(): unknown[] {
 		['th', 'ราคาเท่าไหร่ครับ ส่งฟรีไหม'],
 		['ru', 'Сколько стоит доставка в Гонконг?'],
 	];
-	const tags = [['price_inquiry'], ['complaint'], ['order_status'], ['price_inquiry', 'purchase_intent'], ['complaint', 'human_handoff'], ['price_inquiry'], ['order_status']];
+	const tags = [
+		['price_inquiry'],
+		['complaint'],
+		['order_status'],
+		['price_inquiry', 'purchase_intent'],
+		['complaint', 'human_handoff'],
+		['price_inquiry'],
+		['order_status'],
+	];
 	const agents = ['Alice', 'Bob', 'Chan Tai Man'];
 	const items: unknown[] = [];
 	let n = 0;
@@ -44,35 +52,96 @@ function week(): unknown[] {
 			const minute = day * 1440 + ((i * 53) % 600) + (day % 3) * 30;
 			const [language, text] = texts[n % texts.length];
 			// Complaints over 5 % every day from day 2 on: a streak the report must flag.
-			const tagList = day >= 2 && i === 0 ? ['complaint'] : tags[n % tags.length].filter((tag) => day < 2 || tag !== 'complaint');
+			const tagList =
+				day >= 2 && i === 0
+					? ['complaint']
+					: tags[n % tags.length].filter((tag) => day < 2 || tag !== 'complaint');
 			items.push({
 				kind: 'message',
 				id: `in-${n}`,
 				timestamp: at(minute),
-				customer: { waId: `8529200${String(who).padStart(4, '0')}`, e164: `+8529200${String(who).padStart(4, '0')}`, name: who === 7 ? '<script>alert(1)</script>' : `Customer ${who}` },
+				customer: {
+					waId: `8529200${String(who).padStart(4, '0')}`,
+					e164: `+8529200${String(who).padStart(4, '0')}`,
+					name: who === 7 ? '<script>alert(1)</script>' : `Customer ${who}`,
+				},
 				type: 'text',
 				text,
-				intent: { tags: n % 11 === 0 ? [...tagList, 'purchased'] : tagList, language, sentiment: 0.5 },
+				intent: {
+					tags: n % 11 === 0 ? [...tagList, 'purchased'] : tagList,
+					language,
+					sentiment: 0.5,
+				},
 			});
 			if (n % 5 === 4) continue; // some go unanswered
 			const wamid = `out-${n}`;
 			items.push({
 				agent: agents[n % agents.length],
-				whatsapp: { outcome: 'sent', messageId: wamid, to: `+8529200${String(who).padStart(4, '0')}`, attempts: n % 7 === 0 ? 2 : 1, sentAt: at(minute + 1 + (n % 9)) },
+				whatsapp: {
+					outcome: 'sent',
+					messageId: wamid,
+					to: `+8529200${String(who).padStart(4, '0')}`,
+					attempts: n % 7 === 0 ? 2 : 1,
+					sentAt: at(minute + 1 + (n % 9)),
+				},
 			});
-			items.push({ kind: 'status', id: wamid, timestamp: at(minute + 2 + (n % 9)), status: 'sent', customer: { waId: `8529200${String(who).padStart(4, '0')}` } });
+			items.push({
+				kind: 'status',
+				id: wamid,
+				timestamp: at(minute + 2 + (n % 9)),
+				status: 'sent',
+				customer: { waId: `8529200${String(who).padStart(4, '0')}` },
+			});
 			if (n % 13 === 0) {
-				items.push({ kind: 'status', id: wamid, timestamp: at(minute + 3 + (n % 9)), status: 'failed', customer: { waId: `8529200${String(who).padStart(4, '0')}` }, errors: [{ code: 131026, title: 'Message undeliverable' }] });
+				items.push({
+					kind: 'status',
+					id: wamid,
+					timestamp: at(minute + 3 + (n % 9)),
+					status: 'failed',
+					customer: { waId: `8529200${String(who).padStart(4, '0')}` },
+					errors: [{ code: 131026, title: 'Message undeliverable' }],
+				});
 				continue;
 			}
-			items.push({ kind: 'status', id: wamid, timestamp: at(minute + 3 + (n % 9)), status: 'delivered', customer: { waId: `8529200${String(who).padStart(4, '0')}` } });
-			if (n % 3 !== 0) items.push({ kind: 'status', id: wamid, timestamp: at(minute + 20), status: 'read', customer: { waId: `8529200${String(who).padStart(4, '0')}` } });
-			items.push({ crm: { system: n % 17 === 0 ? 'zoho' : 'hubspot', outcome: n % 19 === 0 ? 'failed' : 'upserted', ...(n % 19 === 0 ? { error: { code: 'RATE_LIMIT' } } : {}) } });
+			items.push({
+				kind: 'status',
+				id: wamid,
+				timestamp: at(minute + 3 + (n % 9)),
+				status: 'delivered',
+				customer: { waId: `8529200${String(who).padStart(4, '0')}` },
+			});
+			if (n % 3 !== 0)
+				items.push({
+					kind: 'status',
+					id: wamid,
+					timestamp: at(minute + 20),
+					status: 'read',
+					customer: { waId: `8529200${String(who).padStart(4, '0')}` },
+				});
+			items.push({
+				crm: {
+					system: n % 17 === 0 ? 'zoho' : 'hubspot',
+					outcome: n % 19 === 0 ? 'failed' : 'upserted',
+					...(n % 19 === 0 ? { error: { code: 'RATE_LIMIT' } } : {}),
+				},
+			});
 		}
 	}
 	// Waiting for a reply when the report is made: the name must show as text, never run.
-	items.push({ kind: 'message', id: 'in-last', timestamp: at(7 * 1440 - 30), customer: { waId: '85292009999', name: '<script>alert(1)</script>' }, type: 'text', text: 'hello?' });
-	items.push({ whatsapp: { outcome: 'failed', code: 131047, title: 'Re-engagement message', attempts: 1 } }, { whatsapp: { outcome: 'deferred', rule: 'window' } }, null, { kind: 'message', timestamp: 'never', customer: {} });
+	items.push({
+		kind: 'message',
+		id: 'in-last',
+		timestamp: at(7 * 1440 - 30),
+		customer: { waId: '85292009999', name: '<script>alert(1)</script>' },
+		type: 'text',
+		text: 'hello?',
+	});
+	items.push(
+		{ whatsapp: { outcome: 'failed', code: 131047, title: 'Re-engagement message', attempts: 1 } },
+		{ whatsapp: { outcome: 'deferred', rule: 'window' } },
+		null,
+		{ kind: 'message', timestamp: 'never', customer: {} },
+	);
 	return items;
 }
 
@@ -81,7 +150,7 @@ function chromiumVersion(): string {
 	if (probe.error || probe.status !== 0) {
 		throw new Error(
 			`Chromium is needed to render the HTML report and was not found as "${CHROMIUM}" (${probe.error?.message ?? probe.stderr.trim()}). ` +
-				'Install Debian\'s package: `apt-get update && apt-get install -y chromium` (as root), or set CHROMIUM_BIN to a Chromium or Chrome binary.',
+				"Install Debian's package: `apt-get update && apt-get install -y chromium` (as root), or set CHROMIUM_BIN to a Chromium or Chrome binary.",
 		);
 	}
 	return probe.stdout.trim();
@@ -105,13 +174,21 @@ function runChromium(dir: string, args: string[]): string {
 		{ encoding: 'utf8', timeout: 15_000, maxBuffer: 64 * 1024 * 1024 },
 	);
 	if (result.error) throw new Error(`Chromium did not run: ${result.error.message}`);
-	if (result.status !== 0) throw new Error(`Chromium exited with ${result.status}: ${result.stderr.slice(-2000)}`);
+	if (result.status !== 0)
+		throw new Error(`Chromium exited with ${result.status}: ${result.stderr.slice(-2000)}`);
 	return result.stdout;
 }
 
 /** Reads an 8-bit RGB or RGBA PNG into pixels (what Chromium writes). */
-function decodePng(file: Buffer): { width: number; height: number; channels: number; pixels: Buffer } {
-	expect(file.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+function decodePng(file: Buffer): {
+	width: number;
+	height: number;
+	channels: number;
+	pixels: Buffer;
+} {
+	expect(file.subarray(0, 8)).toEqual(
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+	);
 	let offset = 8;
 	let width = 0;
 	let height = 0;
@@ -200,7 +277,9 @@ describe('HTML report in headless Chromium', () => {
 		dir = mkdtempSync(join(tmpdir(), 'scrm-report-'));
 		const report = analyzeConversations(week(), { timeZone: 'Asia/Hong_Kong', now: at(7 * 1440) });
 		// The fixture must exercise every part of the page.
-		expect(report.alerts.map((alert) => alert.kind)).toEqual(expect.arrayContaining(['complaintRate']));
+		expect(report.alerts.map((alert) => alert.kind)).toEqual(
+			expect.arrayContaining(['complaintRate']),
+		);
 		expect(report.skipped.count).toBe(2);
 		html = renderReportHtml(report, { title: 'Shop report', locale: 'en' });
 		writeFileSync(join(dir, 'report.html'), html);
@@ -219,11 +298,28 @@ describe('HTML report in headless Chromium', () => {
 	test('every chart is laid out with a size and drawn shapes, at a phone width', () => {
 		chromiumVersion();
 		// File pages are each their own origin unless told otherwise: the frame must be readable.
-		const dom = runChromium(dir, ['--allow-file-access-from-files', '--dump-dom', pathToFileURL(join(dir, 'measure.html')).href]);
+		const dom = runChromium(dir, [
+			'--allow-file-access-from-files',
+			'--dump-dom',
+			pathToFileURL(join(dir, 'measure.html')).href,
+		]);
 		const match = /<pre id="measure">([^<]*)<\/pre>/.exec(dom);
 		expect(match).not.toBeNull();
-		const measured = JSON.parse(match![1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) as {
-			charts: Array<{ name: string; width: number; height: number; shapes: number; drawn: number; title: string }>;
+		const measured = JSON.parse(
+			match![1]
+				.replace(/&quot;/g, '"')
+				.replace(/&lt;/g, '<')
+				.replace(/&gt;/g, '>')
+				.replace(/&amp;/g, '&'),
+		) as {
+			charts: Array<{
+				name: string;
+				width: number;
+				height: number;
+				shapes: number;
+				drawn: number;
+				title: string;
+			}>;
 			scrollWidth: number;
 			innerWidth: number;
 			scripts: number;
@@ -231,14 +327,34 @@ describe('HTML report in headless Chromium', () => {
 		};
 		const names = measured.charts.map((chart) => chart.name);
 		expect(names).toEqual(
-			expect.arrayContaining(['response-times', 'heatmap', 'intent-mix', 'complaint-rate', 'hot-words-zh', 'hot-words-en', 'hot-words-th', 'hot-words-ru', 'funnel', 'delivery', 'sync-health']),
+			expect.arrayContaining([
+				'response-times',
+				'heatmap',
+				'intent-mix',
+				'complaint-rate',
+				'hot-words-zh',
+				'hot-words-en',
+				'hot-words-th',
+				'hot-words-ru',
+				'funnel',
+				'delivery',
+				'sync-health',
+			]),
 		);
 		for (const chart of measured.charts) {
-			expect({ name: chart.name, sized: chart.width > 100 && chart.height > 20 }).toEqual({ name: chart.name, sized: true });
-			expect({ name: chart.name, drawn: chart.drawn > 0 }).toEqual({ name: chart.name, drawn: true });
+			expect({ name: chart.name, sized: chart.width > 100 && chart.height > 20 }).toEqual({
+				name: chart.name,
+				sized: true,
+			});
+			expect({ name: chart.name, drawn: chart.drawn > 0 }).toEqual({
+				name: chart.name,
+				drawn: true,
+			});
 			expect(chart.title.length).toBeGreaterThan(5);
 		}
-		expect(measured.charts.find((chart) => chart.name === 'heatmap')!.shapes).toBeGreaterThanOrEqual(7 * 24);
+		expect(
+			measured.charts.find((chart) => chart.name === 'heatmap')!.shapes,
+		).toBeGreaterThanOrEqual(7 * 24);
 		// Fits the phone: no sideways scrolling.
 		expect(measured.innerWidth).toBe(PHONE.width);
 		expect(measured.scrollWidth).toBeLessThanOrEqual(PHONE.width);

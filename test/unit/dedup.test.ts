@@ -1,6 +1,19 @@
-import { dedupeContacts, DEFAULT_FIELDS, dice, jaroWinkler, levenshtein, levenshteinRatio } from '../../lib/dedup';
+import {
+	dedupeContacts,
+	DEFAULT_FIELDS,
+	dice,
+	jaroWinkler,
+	levenshtein,
+	levenshteinRatio,
+} from '../../lib/dedup';
 import type { Contact, DedupOptions, DedupResult } from '../../lib/dedup';
-import { FEBRL_FIELDS, generateContacts, loadFebrl, pairMetrics, PRODUCT_MAP } from '../../devkit/generators/contactGenerator';
+import {
+	FEBRL_FIELDS,
+	generateContacts,
+	loadFebrl,
+	pairMetrics,
+	PRODUCT_MAP,
+} from '../../devkit/generators/contactGenerator';
 
 const HK: DedupOptions = { defaultCountry: 'HK' };
 
@@ -9,12 +22,16 @@ function together(result: DedupResult, a: string, b: string): boolean {
 }
 
 function reviewed(result: DedupResult, a: string, b: string) {
-	return result.review.find((pair) => (pair.a === a && pair.b === b) || (pair.a === b && pair.b === a));
+	return result.review.find(
+		(pair) => (pair.a === a && pair.b === b) || (pair.a === b && pair.b === a),
+	);
 }
 
 /** Some bystanders, so value frequencies look like a real list. */
 function crowd(count: number): Contact[] {
-	return generateContacts(count, { seed: 3, duplicateRate: 0, familyRate: 0 }).contacts.map((contact) => ({ ...contact, id: `crowd-${contact.id}` }));
+	return generateContacts(count, { seed: 3, duplicateRate: 0, familyRate: 0 }).contacts.map(
+		(contact) => ({ ...contact, id: `crowd-${contact.id}` }),
+	);
 }
 
 describe('similarity', () => {
@@ -97,7 +114,9 @@ describe('matching', () => {
 		const result = dedupeContacts(contacts, HK);
 		expect(together(result, 'a', 'b')).toBe(true);
 		expect(together(result, 'c', 'd')).toBe(true);
-		const names = result.merged.find((m) => m.id === 'c' || m.id === 'd')!.matchedBy[0].reasons.find((r) => r.field === 'name')!;
+		const names = result.merged
+			.find((m) => m.id === 'c' || m.id === 'd')!
+			.matchedBy[0].reasons.find((r) => r.field === 'name')!;
 		expect(names.score).toBe(1);
 		// 陳大文 is Chan Tai Man in Cantonese romanisation.
 		expect(together(result, 'e', 'f')).toBe(true);
@@ -131,11 +150,23 @@ describe('matching', () => {
 		expect(pair.score).toBeGreaterThanOrEqual(0.3);
 		expect(pair.score).toBeLessThan(0.9);
 		expect(pair.reasons).toEqual([
-			{ field: 'phones', method: 'phone', score: 1, weight: expect.any(Number), values: [['+852 6000 1234'], ['6000 1234']] },
+			{
+				field: 'phones',
+				method: 'phone',
+				score: 1,
+				weight: expect.any(Number),
+				values: [['+852 6000 1234'], ['6000 1234']],
+			},
 		]);
 		expect(pair.reasons[0].weight).toBeGreaterThan(10);
 		// A lower merge threshold lets the same pair merge; the decision is the user's.
-		expect(together(dedupeContacts(contacts, { ...HK, threshold: 0.5, reviewThreshold: 0.2 }), 'r1', 'r2')).toBe(true);
+		expect(
+			together(
+				dedupeContacts(contacts, { ...HK, threshold: 0.5, reviewThreshold: 0.2 }),
+				'r1',
+				'r2',
+			),
+		).toBe(true);
 	});
 
 	it('does not chain two different people through one record', () => {
@@ -172,24 +203,44 @@ describe('matching', () => {
 		expect(reasons[1].score).toBe(1);
 		expect(reasons[2].weight).toBeCloseTo(20, 0);
 		// Dice on the name alone cannot tell m3 apart from m1; the date can.
-		const byName = dedupeContacts(contacts, { fields: [{ field: 'fullName', method: 'dice' }], threshold: 0.5 });
+		const byName = dedupeContacts(contacts, {
+			fields: [{ field: 'fullName', method: 'dice' }],
+			threshold: 0.5,
+		});
 		expect(byName.review.length + byName.clusters.length).toBeGreaterThan(0);
 	});
 
 	it('standardises product codes through the product map before comparing purchases', () => {
 		const contacts: Contact[] = [
-			{ id: 'p1', name: 'Lam Chi Hung', phone: '+852 6111 2222', purchases: [{ sku: 'iPhone15 Pro Max', at: '2026-01-10T10:00:00Z' }] },
-			{ id: 'p2', name: 'Lam Chi Hung', phone: '61112222', purchases: [{ sku: 'APL-IP15PM', at: Date.UTC(2026, 2, 1) }] },
+			{
+				id: 'p1',
+				name: 'Lam Chi Hung',
+				phone: '+852 6111 2222',
+				purchases: [{ sku: 'iPhone15 Pro Max', at: '2026-01-10T10:00:00Z' }],
+			},
+			{
+				id: 'p2',
+				name: 'Lam Chi Hung',
+				phone: '61112222',
+				purchases: [{ sku: 'APL-IP15PM', at: Date.UTC(2026, 2, 1) }],
+			},
 			...crowd(200),
 		];
-		const mapped = dedupeContacts(contacts, { ...HK, productMap: { 'iPhone15 Pro Max': 'APL-IP15PM' } });
+		const mapped = dedupeContacts(contacts, {
+			...HK,
+			productMap: { 'iPhone15 Pro Max': 'APL-IP15PM' },
+		});
 		const purchase = mapped.merged[0].matchedBy[0].reasons.find((r) => r.field === 'purchases')!;
 		expect(purchase.score).toBe(1);
 		expect(purchase.weight).toBeGreaterThan(0);
 		const unmapped = dedupeContacts(contacts, HK);
-		expect(unmapped.merged[0].matchedBy[0].reasons.find((r) => r.field === 'purchases')!.score).toBe(0);
+		expect(
+			unmapped.merged[0].matchedBy[0].reasons.find((r) => r.field === 'purchases')!.score,
+		).toBe(0);
 		// Outside 90 days the same product is no evidence.
-		const late = contacts.map((c) => (c.id === 'p2' ? { ...c, purchases: [{ sku: 'APL-IP15PM', at: '2026-12-01T00:00:00Z' }] } : c));
+		const late = contacts.map((c) =>
+			c.id === 'p2' ? { ...c, purchases: [{ sku: 'APL-IP15PM', at: '2026-12-01T00:00:00Z' }] } : c,
+		);
 		const far = dedupeContacts(late, { ...HK, productMap: { 'iPhone15 Pro Max': 'APL-IP15PM' } });
 		expect(far.merged[0].matchedBy[0].reasons.find((r) => r.field === 'purchases')!.score).toBe(0);
 	});
@@ -217,14 +268,40 @@ describe('matching', () => {
 	});
 
 	it('exports the WhatsApp CRM defaults', () => {
-		expect(DEFAULT_FIELDS.map((f) => `${f.field}:${f.method}`)).toEqual(['phones:phone', 'userId:exact', 'email:email', 'name:levenshtein', 'purchases:purchases']);
+		expect(DEFAULT_FIELDS.map((f) => `${f.field}:${f.method}`)).toEqual([
+			'phones:phone',
+			'userId:exact',
+			'email:email',
+			'name:levenshtein',
+			'purchases:purchases',
+		]);
 	});
 });
 
 describe('merging', () => {
 	const base = (overrides: Partial<Contact>[]): Contact[] => [
-		{ id: 'old', name: 'Cheung Wai Kit', phone: '+852 9333 4444', email: 'wk@example.com', tags: ['vip'], conversationIds: ['c1'], updatedAt: '2025-01-01T00:00:00.000Z', createdAt: '2020-01-01T00:00:00Z', ...overrides[0] },
-		{ id: 'new', name: 'Cheung Wai Kit', phones: ['93334444', '+852 6777 8888'], email: 'wk@example.com', tags: ['lead', 'vip'], conversationIds: ['c2'], city: 'Kowloon', updatedAt: '2025-06-01T00:00:00.000Z', ...overrides[1] },
+		{
+			id: 'old',
+			name: 'Cheung Wai Kit',
+			phone: '+852 9333 4444',
+			email: 'wk@example.com',
+			tags: ['vip'],
+			conversationIds: ['c1'],
+			updatedAt: '2025-01-01T00:00:00.000Z',
+			createdAt: '2020-01-01T00:00:00Z',
+			...overrides[0],
+		},
+		{
+			id: 'new',
+			name: 'Cheung Wai Kit',
+			phones: ['93334444', '+852 6777 8888'],
+			email: 'wk@example.com',
+			tags: ['lead', 'vip'],
+			conversationIds: ['c2'],
+			city: 'Kowloon',
+			updatedAt: '2025-06-01T00:00:00.000Z',
+			...overrides[1],
+		},
 		...crowd(200),
 	];
 
@@ -238,7 +315,12 @@ describe('merging', () => {
 
 	it('chooses the survivor by recency or age when asked', () => {
 		expect(dedupeContacts(base([{}, {}]), { ...HK, survivor: 'oldest' }).merged[0].id).toBe('old');
-		expect(dedupeContacts(base([{ updatedAt: '2026-01-01T00:00:00Z' }, {}]), { ...HK, survivor: 'mostRecent' }).merged[0].id).toBe('old');
+		expect(
+			dedupeContacts(base([{ updatedAt: '2026-01-01T00:00:00Z' }, {}]), {
+				...HK,
+				survivor: 'mostRecent',
+			}).merged[0].id,
+		).toBe('old');
 	});
 
 	it('unions lists without repeats and keeps every number', () => {
@@ -254,7 +336,12 @@ describe('merging', () => {
 		const at = Date.UTC(2025, 5, 1, 12, 0, 0, 0);
 		const contacts = base([
 			{ name: 'Cheung Wai Kit', email: 'old@example.com', fieldUpdatedAt: { email: at + 1 } },
-			{ name: 'Cheung Wai-kit', email: 'new@example.com', phone: '+852 9333 4444', fieldUpdatedAt: { email: at, name: at } },
+			{
+				name: 'Cheung Wai-kit',
+				email: 'new@example.com',
+				phone: '+852 9333 4444',
+				fieldUpdatedAt: { email: at, name: at },
+			},
 		]);
 		const merged = dedupeContacts(contacts, HK).merged[0];
 		expect(merged.id).toBe('new');
@@ -262,10 +349,18 @@ describe('merging', () => {
 		expect(merged.email).toBe('old@example.com');
 		expect(merged.emails).toEqual(expect.arrayContaining(['old@example.com', 'new@example.com']));
 		const emailLog = merged.mergeLog.find((entry) => entry.field === 'email')!;
-		expect(emailLog).toEqual({ field: 'email', value: 'old@example.com', from: 'old', at: at + 1, rejected: [{ value: 'new@example.com', from: 'new', at }] });
+		expect(emailLog).toEqual({
+			field: 'email',
+			value: 'old@example.com',
+			from: 'old',
+			at: at + 1,
+			rejected: [{ value: 'new@example.com', from: 'new', at }],
+		});
 		// name: "new" changed it at `at`, "old" on 2025-01-01 (its updatedAt).
 		expect(merged.name).toBe('Cheung Wai-kit');
-		expect(merged.mergeLog.find((entry) => entry.field === 'name')!.rejected).toEqual([{ value: 'Cheung Wai Kit', from: 'old', at: Date.parse('2025-01-01T00:00:00.000Z') }]);
+		expect(merged.mergeLog.find((entry) => entry.field === 'name')!.rejected).toEqual([
+			{ value: 'Cheung Wai Kit', from: 'old', at: Date.parse('2025-01-01T00:00:00.000Z') },
+		]);
 		expect(merged.fieldUpdatedAt).toEqual({ email: at + 1, name: at });
 		expect(merged.updatedAt).toBe('2025-06-01T00:00:00.000Z');
 		// Fields only one record had are kept.
@@ -281,12 +376,16 @@ describe('contact generator', () => {
 		expect(generateContacts(2_000, { seed: 9 })).toEqual(first);
 		expect(first.contacts).toHaveLength(2_000);
 		expect(Object.keys(first.truth)).toHaveLength(2_000);
-		const phones = first.contacts.flatMap((c) => [...(c.phones ?? []), ...(c.phone ? [c.phone] : [])]);
+		const phones = first.contacts.flatMap((c) => [
+			...(c.phones ?? []),
+			...(c.phone ? [c.phone] : []),
+		]);
 		expect(phones.some((p) => /^\+852 \d{4} \d{4}$/.test(p))).toBe(true);
 		expect(phones.some((p) => /^0\d{3}-\d{3}-\d{3}$/.test(p))).toBe(true);
 		expect(phones.some((p) => /^\+7 \(\d{3}\) \d{3}-\d{2}-\d{2}$/.test(p))).toBe(true);
 		const names = first.contacts.map((c) => c.name ?? '');
-		for (const script of [/[\u4e00-\u9fff]/, /[\u0e00-\u0e7f]/, /[\u0400-\u04ff]/, /[A-Za-z]/]) expect(names.some((n) => script.test(n))).toBe(true);
+		for (const script of [/[\u4e00-\u9fff]/, /[\u0e00-\u0e7f]/, /[\u0400-\u04ff]/, /[A-Za-z]/])
+			expect(names.some((n) => script.test(n))).toBe(true);
 		// Families: different people (truth) on one number.
 		const owners = new Map<string, Set<string>>();
 		for (const c of first.contacts) {
@@ -304,14 +403,20 @@ describe('quality', () => {
 		it(`reaches F1 ≥ 0.97 on ${name} without soc_sec_id`, () => {
 			const { contacts, truth } = loadFebrl(name);
 			expect(contacts[0].soc_sec_id).toBeUndefined();
-			const metrics = pairMetrics(dedupeContacts(contacts, { fields: [...FEBRL_FIELDS] }).clusters, truth);
+			const metrics = pairMetrics(
+				dedupeContacts(contacts, { fields: [...FEBRL_FIELDS] }).clusters,
+				truth,
+			);
 			expect(metrics.f1).toBeGreaterThanOrEqual(0.97);
 		});
 	}
 
 	it('reaches F1 ≥ 0.92 and precision ≥ 0.98 on 10,000 generated WhatsApp contacts', () => {
 		const { contacts, truth } = generateContacts(10_000, { seed: 7 });
-		const metrics = pairMetrics(dedupeContacts(contacts, { defaultCountry: 'HK', productMap: PRODUCT_MAP }).clusters, truth);
+		const metrics = pairMetrics(
+			dedupeContacts(contacts, { defaultCountry: 'HK', productMap: PRODUCT_MAP }).clusters,
+			truth,
+		);
 		expect(metrics.f1).toBeGreaterThanOrEqual(0.92);
 		expect(metrics.precision).toBeGreaterThanOrEqual(0.98);
 	});

@@ -22,10 +22,18 @@ function inProgressClaims(open: () => DeliveryDedupStore, wait: (ms: number) => 
 		const store = open();
 		await store.claim(['b1'], 60_000, held('run-1'));
 		await store.claim(['b0'], 60_000);
-		expect(await store.claim(['b0', 'b1', 'b2'], 60_000, held('run-2'))).toEqual(['handled', 'in-progress', 'in-progress']);
+		expect(await store.claim(['b0', 'b1', 'b2'], 60_000, held('run-2'))).toEqual([
+			'handled',
+			'in-progress',
+			'in-progress',
+		]);
 		// b2 was left free: once run 1 is done, the redelivery claims it.
 		await store.settle(['b1'], 'run-1', true, 60_000);
-		expect(await store.claim(['b0', 'b1', 'b2'], 60_000)).toEqual(['handled', 'handled', 'claimed']);
+		expect(await store.claim(['b0', 'b1', 'b2'], 60_000)).toEqual([
+			'handled',
+			'handled',
+			'claimed',
+		]);
 	});
 
 	it('forgets the claims of a failed run, so the redelivery runs again', async () => {
@@ -104,7 +112,9 @@ describe('RedisDeliveryDedupStore (queue mode)', () => {
 		const b = open();
 		const keys = Array.from({ length: 200 }, (_, i) => `106540352242922:message:wamid.redis-${i}`);
 		const [fromA, fromB] = await Promise.all([a.claim(keys, 60_000), b.claim(keys, 60_000)]);
-		const winners = keys.map((_, i) => Number(fromA[i] === 'claimed') + Number(fromB[i] === 'claimed'));
+		const winners = keys.map(
+			(_, i) => Number(fromA[i] === 'claimed') + Number(fromB[i] === 'claimed'),
+		);
 		expect(winners.every((count) => count === 1)).toBe(true);
 		expect(await a.claim([keys[0], 'new-key'], 60_000)).toEqual(['handled', 'claimed']);
 	});

@@ -31,35 +31,46 @@ function maxInAnySecond(times: number[]): number {
 }
 
 describe('DepartureGate', () => {
-	it.each([20, 80, 1000])('lets a burst of late senders leave at no more than %d per rolling second, with a margin', async (perSecond) => {
-		const clock = virtualClock();
-		const gate = new DepartureGate(clock);
-		const departures: number[] = [];
-		const senders = Array.from({ length: perSecond * 3 }, () => gate.pass('110000000000001', perSecond).then(() => departures.push(clock.now())));
-		await clock.drain();
-		await Promise.all(senders);
-		expect(departures).toHaveLength(perSecond * 3);
-		expect(maxInAnySecond(departures)).toBeLessThan(perSecond);
-		// The margin is small: the burst still leaves at close to the number's rate.
-		expect(maxInAnySecond(departures)).toBeGreaterThanOrEqual(Math.floor(perSecond * 0.95));
-		// Evenly spaced, never a burst: late arrivals of a burst would spill into the next second.
-		const gaps = departures.slice(1).map((at, i) => at - departures[i]);
-		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(Math.floor(1000 / perSecond));
-	});
+	it.each([20, 80, 1000])(
+		'lets a burst of late senders leave at no more than %d per rolling second, with a margin',
+		async (perSecond) => {
+			const clock = virtualClock();
+			const gate = new DepartureGate(clock);
+			const departures: number[] = [];
+			const senders = Array.from({ length: perSecond * 3 }, () =>
+				gate.pass('110000000000001', perSecond).then(() => departures.push(clock.now())),
+			);
+			await clock.drain();
+			await Promise.all(senders);
+			expect(departures).toHaveLength(perSecond * 3);
+			expect(maxInAnySecond(departures)).toBeLessThan(perSecond);
+			// The margin is small: the burst still leaves at close to the number's rate.
+			expect(maxInAnySecond(departures)).toBeGreaterThanOrEqual(Math.floor(perSecond * 0.95));
+			// Evenly spaced, never a burst: late arrivals of a burst would spill into the next second.
+			const gaps = departures.slice(1).map((at, i) => at - departures[i]);
+			expect(Math.min(...gaps)).toBeGreaterThanOrEqual(Math.floor(1000 / perSecond));
+		},
+	);
 
-	it.each([1, 2, 5, 10])('keeps a slow pace of %d per second close to it, never above it', async (perSecond) => {
-		const clock = virtualClock();
-		const gate = new DepartureGate(clock);
-		const departures: number[] = [];
-		const senders = Array.from({ length: perSecond * 4 }, () => gate.pass('110000000000001', perSecond).then(() => departures.push(clock.now())));
-		await clock.drain();
-		await Promise.all(senders);
-		expect(maxInAnySecond(departures)).toBeLessThanOrEqual(perSecond);
-		// A whole message of margin would halve a pace of 2 a second: the margin stays within 5 %.
-		const perSecondSeen = ((departures.length - 1) * 1000) / (departures[departures.length - 1] - departures[0]);
-		expect(perSecondSeen).toBeGreaterThan(perSecond * 0.94);
-		expect(perSecondSeen).toBeLessThan(perSecond);
-	});
+	it.each([1, 2, 5, 10])(
+		'keeps a slow pace of %d per second close to it, never above it',
+		async (perSecond) => {
+			const clock = virtualClock();
+			const gate = new DepartureGate(clock);
+			const departures: number[] = [];
+			const senders = Array.from({ length: perSecond * 4 }, () =>
+				gate.pass('110000000000001', perSecond).then(() => departures.push(clock.now())),
+			);
+			await clock.drain();
+			await Promise.all(senders);
+			expect(maxInAnySecond(departures)).toBeLessThanOrEqual(perSecond);
+			// A whole message of margin would halve a pace of 2 a second: the margin stays within 5 %.
+			const perSecondSeen =
+				((departures.length - 1) * 1000) / (departures[departures.length - 1] - departures[0]);
+			expect(perSecondSeen).toBeGreaterThan(perSecond * 0.94);
+			expect(perSecondSeen).toBeLessThan(perSecond);
+		},
+	);
 
 	it('keeps numbers apart and lets everything through when the limit is off', async () => {
 		const clock = virtualClock();

@@ -23,20 +23,32 @@ interface Received {
 }
 
 /** A webhook receiver that records every request; `handshake` decides how it answers Meta's GET. */
-async function startReceiver(handshake: 'echo' | 'wrong' | 'forbid' = 'echo', verifyToken = SIM.verifyToken) {
+async function startReceiver(
+	handshake: 'echo' | 'wrong' | 'forbid' = 'echo',
+	verifyToken = SIM.verifyToken,
+) {
 	const received: Received[] = [];
 	const server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
-			received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw: Buffer.concat(chunks) });
+			received.push({
+				method: req.method ?? '',
+				url: req.url ?? '',
+				headers: req.headers,
+				raw: Buffer.concat(chunks),
+			});
 			const url = new URL(req.url ?? '/', 'http://receiver');
 			if (req.method === 'GET') {
-				const tokenOk = url.searchParams.get('hub.verify_token') === verifyToken && url.searchParams.get('hub.mode') === 'subscribe';
+				const tokenOk =
+					url.searchParams.get('hub.verify_token') === verifyToken &&
+					url.searchParams.get('hub.mode') === 'subscribe';
 				if (handshake === 'forbid' || !tokenOk) {
 					res.writeHead(403).end('forbidden');
 				} else {
-					res.writeHead(200, { 'content-type': 'text/plain' }).end(handshake === 'echo' ? url.searchParams.get('hub.challenge') : 'nope');
+					res
+						.writeHead(200, { 'content-type': 'text/plain' })
+						.end(handshake === 'echo' ? url.searchParams.get('hub.challenge') : 'nope');
 				}
 				return;
 			}
@@ -51,7 +63,12 @@ async function startReceiver(handshake: 'echo' | 'wrong' | 'forbid' = 'echo', ve
 	};
 }
 
-async function graph(sim: GraphApiSimulator, method: string, path: string, options: { body?: unknown; token?: string | null } = {}) {
+async function graph(
+	sim: GraphApiSimulator,
+	method: string,
+	path: string,
+	options: { body?: unknown; token?: string | null } = {},
+) {
 	const token = options.token === undefined ? SIM.token : options.token;
 	const headers: Record<string, string> = {};
 	if (token) headers.authorization = `Bearer ${token}`;
@@ -71,7 +88,12 @@ async function graph(sim: GraphApiSimulator, method: string, path: string, optio
 	return { status: response.status, json, text, headers: response.headers };
 }
 
-const textTo = (to: string, body = 'hello') => ({ messaging_product: 'whatsapp', to, type: 'text', text: { body } });
+const textTo = (to: string, body = 'hello') => ({
+	messaging_product: 'whatsapp',
+	to,
+	type: 'text',
+	text: { body },
+});
 const send = (sim: GraphApiSimulator, body: unknown, phoneNumberId: string = SIM.phoneNumberId) =>
 	graph(sim, 'POST', `/${V}/${phoneNumberId}/messages`, { body });
 
@@ -84,7 +106,10 @@ describe('Graph API simulator', () => {
 	let sim: GraphApiSimulator;
 
 	beforeAll(async () => {
-		sim = await startGraphApiSimulator({ now: () => clock, appCallbackUrl: 'http://127.0.0.1:9/app-callback' });
+		sim = await startGraphApiSimulator({
+			now: () => clock,
+			appCallbackUrl: 'http://127.0.0.1:9/app-callback',
+		});
 	});
 	afterAll(() => sim.stop());
 	beforeEach(() => {
@@ -104,7 +129,11 @@ describe('Graph API simulator', () => {
 		});
 
 		it('signs the raw body bytes with HMAC-SHA256 of the app secret', async () => {
-			const body = inboundTextWebhook({ from: CUSTOMER, text: '你好 😀 "quotes" </tags>', name: '陳小姐' });
+			const body = inboundTextWebhook({
+				from: CUSTOMER,
+				text: '你好 😀 "quotes" </tags>',
+				name: '陳小姐',
+			});
 			const answer = await sim.postWebhook(receiver.url, body);
 			expect(answer.status).toBe(200);
 			const [request] = receiver.received;
@@ -122,22 +151,34 @@ describe('Graph API simulator', () => {
 			await sim.postWebhook(receiver.url, raw, { appSecret: 'other-secret' });
 			const [request] = receiver.received;
 			expect(request.raw.toString('utf8')).toBe(raw);
-			expect(request.headers['x-hub-signature-256']).toBe(`sha256=${hmacHex('other-secret', Buffer.from(raw))}`);
+			expect(request.headers['x-hub-signature-256']).toBe(
+				`sha256=${hmacHex('other-secret', Buffer.from(raw))}`,
+			);
 		});
 
 		it('forges, omits or detaches the signature on request', async () => {
-			const body = statusWebhook({ messageId: 'wamid.x', recipientId: CUSTOMER, status: 'delivered' });
+			const body = statusWebhook({
+				messageId: 'wamid.x',
+				recipientId: CUSTOMER,
+				status: 'delivered',
+			});
 			await sim.postWebhook(receiver.url, body, { forgeSignature: true });
 			await sim.postWebhook(receiver.url, body, { omitSignature: true });
-			await sim.postWebhook(receiver.url, body, { rawOverride: JSON.stringify({ ...body, tampered: true }) });
+			await sim.postWebhook(receiver.url, body, {
+				rawOverride: JSON.stringify({ ...body, tampered: true }),
+			});
 			const [forged, unsigned, tampered] = receiver.received;
 			const forgedHeader = String(forged.headers['x-hub-signature-256']);
 			expect(forgedHeader).toMatch(/^sha256=[0-9a-f]{64}$/);
 			expect(forgedHeader).not.toBe(`sha256=${hmacHex(SIM.appSecret, forged.raw)}`);
 			expect(unsigned.headers['x-hub-signature-256']).toBeUndefined();
 			// The tampered delivery carries the signature of the original body, not of the bytes sent.
-			expect(tampered.headers['x-hub-signature-256']).not.toBe(`sha256=${hmacHex(SIM.appSecret, tampered.raw)}`);
-			expect(tampered.headers['x-hub-signature-256']).toBe(`sha256=${hmacHex(SIM.appSecret, Buffer.from(JSON.stringify(body)))}`);
+			expect(tampered.headers['x-hub-signature-256']).not.toBe(
+				`sha256=${hmacHex(SIM.appSecret, tampered.raw)}`,
+			);
+			expect(tampered.headers['x-hub-signature-256']).toBe(
+				`sha256=${hmacHex(SIM.appSecret, Buffer.from(JSON.stringify(body)))}`,
+			);
 			expect(sim.state.webhooks).toHaveLength(3);
 		});
 
@@ -161,18 +202,31 @@ describe('Graph API simulator', () => {
 			await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`);
 			const wabaHook = `${receiver.url}?level=waba`;
 			const phoneHook = `${receiver.url}?level=phone`;
-			await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`, { body: { override_callback_uri: wabaHook, verify_token: SIM.verifyToken } });
+			await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`, {
+				body: { override_callback_uri: wabaHook, verify_token: SIM.verifyToken },
+			});
 			await graph(sim, 'POST', `/${V}/${SIM.phoneNumberId}`, {
-				body: { webhook_configuration: { override_callback_uri: phoneHook, verify_token: SIM.verifyToken } },
+				body: {
+					webhook_configuration: {
+						override_callback_uri: phoneHook,
+						verify_token: SIM.verifyToken,
+					},
+				},
 			});
 			receiver.received.length = 0;
 			const body = statusWebhook({ messageId: 'wamid.y', recipientId: CUSTOMER, status: 'read' });
 			await sim.deliver(SIM.phoneNumberId, body);
 			await sim.deliver(SIM.secondPhoneNumberId, body);
-			expect(receiver.received.map((r) => new URL(r.url, 'http://x').searchParams.get('level'))).toEqual(['phone', 'waba']);
-			await expect(sim.deliver(SIM.otherWabaPhoneNumberId, body)).rejects.toThrow(/ECONNREFUSED|connect/);
+			expect(
+				receiver.received.map((r) => new URL(r.url, 'http://x').searchParams.get('level')),
+			).toEqual(['phone', 'waba']);
+			await expect(sim.deliver(SIM.otherWabaPhoneNumberId, body)).rejects.toThrow(
+				/ECONNREFUSED|connect/,
+			);
 			await graph(sim, 'DELETE', `/${V}/${SIM.wabaId}/subscribed_apps`);
-			await graph(sim, 'POST', `/${V}/${SIM.phoneNumberId}`, { body: { webhook_configuration: { override_callback_uri: '' } } });
+			await graph(sim, 'POST', `/${V}/${SIM.phoneNumberId}`, {
+				body: { webhook_configuration: { override_callback_uri: '' } },
+			});
 		});
 	});
 
@@ -181,10 +235,17 @@ describe('Graph API simulator', () => {
 			const wrong = await graph(sim, 'GET', `/${V}/${SIM.wabaId}`, { token: 'nope' });
 			expect(wrong.status).toBe(401);
 			expect(wrong.json).toEqual({
-				error: { message: expect.stringContaining('Invalid OAuth access token'), type: 'OAuthException', code: 190, fbtrace_id: expect.any(String) },
+				error: {
+					message: expect.stringContaining('Invalid OAuth access token'),
+					type: 'OAuthException',
+					code: 190,
+					fbtrace_id: expect.any(String),
+				},
 			});
 			expect(wrong.headers.get('www-authenticate')).toContain('invalid_token');
-			expect((await graph(sim, 'GET', `/${V}/${SIM.wabaId}`, { token: null })).json.error.code).toBe(190);
+			expect(
+				(await graph(sim, 'GET', `/${V}/${SIM.wabaId}`, { token: null })).json.error.code,
+			).toBe(190);
 			const expired = await startGraphApiSimulator({ expiredTokens: ['old'] });
 			try {
 				const answer = await graph(expired, 'GET', `/${V}/${SIM.wabaId}`, { token: 'old' });
@@ -196,16 +257,28 @@ describe('Graph API simulator', () => {
 		});
 
 		it('also takes the token as an access_token query parameter', async () => {
-			const answer = await graph(sim, 'GET', `/${V}/${SIM.wabaId}?fields=id,name&access_token=${SIM.token}`, { token: null });
+			const answer = await graph(
+				sim,
+				'GET',
+				`/${V}/${SIM.wabaId}?fields=id,name&access_token=${SIM.token}`,
+				{ token: null },
+			);
 			expect(answer.json).toEqual({ id: SIM.wabaId, name: 'Acme Trading HK' });
 		});
 
 		it('answers unknown ids with 400 / 100 / subcode 33 and unknown edges with 100', async () => {
 			const unknown = await graph(sim, 'GET', `/${V}/4242`);
 			expect(unknown.status).toBe(400);
-			expect(unknown.json.error).toMatchObject({ code: 100, error_subcode: 33, type: 'GraphMethodException' });
+			expect(unknown.json.error).toMatchObject({
+				code: 100,
+				error_subcode: 33,
+				type: 'GraphMethodException',
+			});
 			expect(unknown.json.error.message).toContain("Object with ID '4242' does not exist");
-			expect((await send(sim, textTo(CUSTOMER), '4242')).json.error).toMatchObject({ code: 100, error_subcode: 33 });
+			expect((await send(sim, textTo(CUSTOMER), '4242')).json.error).toMatchObject({
+				code: 100,
+				error_subcode: 33,
+			});
 			expect((await graph(sim, 'GET', `/${V}/${SIM.wabaId}/nonsense`)).json.error.code).toBe(100);
 		});
 
@@ -226,7 +299,11 @@ describe('Graph API simulator', () => {
 				'POST /{phone_number_id}/messages': 1,
 			});
 			expect(sim.state.rejected).toEqual({ 131047: 1 });
-			expect(sim.state.rejections[0]).toMatchObject({ code: 131047, httpStatus: 400, endpoint: 'POST /{phone_number_id}/messages' });
+			expect(sim.state.rejections[0]).toMatchObject({
+				code: 131047,
+				httpStatus: 400,
+				endpoint: 'POST /{phone_number_id}/messages',
+			});
 		});
 
 		it('gives WhatsApp errors error_data with messaging_product and details', async () => {
@@ -244,10 +321,18 @@ describe('Graph API simulator', () => {
 	describe('sends', () => {
 		it('validates the body: messaging_product, to, type, text length', async () => {
 			sim.state.recordInbound(SIM.phoneNumberId, CUSTOMER);
-			expect((await send(sim, { to: CUSTOMER, type: 'text', text: { body: 'x' } })).json.error.code).toBe(100);
-			expect((await send(sim, { messaging_product: 'whatsapp', type: 'text', text: { body: 'x' } })).json.error.code).toBe(100);
+			expect(
+				(await send(sim, { to: CUSTOMER, type: 'text', text: { body: 'x' } })).json.error.code,
+			).toBe(100);
+			expect(
+				(await send(sim, { messaging_product: 'whatsapp', type: 'text', text: { body: 'x' } })).json
+					.error.code,
+			).toBe(100);
 			expect((await send(sim, { ...textTo(CUSTOMER), type: 'fax' })).json.error.code).toBe(100);
-			expect((await send(sim, { messaging_product: 'whatsapp', to: CUSTOMER, type: 'image', image: {} })).json.error.code).toBe(131008);
+			expect(
+				(await send(sim, { messaging_product: 'whatsapp', to: CUSTOMER, type: 'image', image: {} }))
+					.json.error.code,
+			).toBe(131008);
 			const tooLong = await send(sim, textTo(CUSTOMER, 'x'.repeat(4097)));
 			expect(tooLong.json.error).toMatchObject({ code: 100 });
 			expect(tooLong.json.error.message).toContain('4096');
@@ -263,7 +348,12 @@ describe('Graph API simulator', () => {
 				contacts: [{ input: `+${CUSTOMER}`, wa_id: CUSTOMER }],
 				messages: [{ id: expect.stringMatching(/^wamid\./) }],
 			});
-			expect(sim.state.sent[0]).toMatchObject({ id: answer.json.messages[0].id, waId: CUSTOMER, type: 'text', receivedAt: clock });
+			expect(sim.state.sent[0]).toMatchObject({
+				id: answer.json.messages[0].id,
+				waId: CUSTOMER,
+				type: 'text',
+				receivedAt: clock,
+			});
 		});
 
 		it('checks templates: existence, approval, language and parameters', async () => {
@@ -275,30 +365,77 @@ describe('Graph API simulator', () => {
 			});
 			const code = async (body: unknown) => (await send(sim, body)).json.error?.code;
 			sim.state.limits.pairIntervalMs = 0;
-			expect((await send(sim, template('hello_world', 'en_US'))).json.messages[0].message_status).toBe('accepted');
+			expect(
+				(await send(sim, template('hello_world', 'en_US'))).json.messages[0].message_status,
+			).toBe('accepted');
 			expect(await code(template('hello_world', 'zh_HK'))).toBe(132001);
-			expect(await code(template('pending_offer', 'en_US', [{ type: 'body', parameters: [{ type: 'text', text: 'a' }] }]))).toBe(132001);
-			expect(await code(template('paused_offer', 'en_US', [{ type: 'body', parameters: [{ type: 'text', text: 'a' }] }]))).toBe(132015);
+			expect(
+				await code(
+					template('pending_offer', 'en_US', [
+						{ type: 'body', parameters: [{ type: 'text', text: 'a' }] },
+					]),
+				),
+			).toBe(132001);
+			expect(
+				await code(
+					template('paused_offer', 'en_US', [
+						{ type: 'body', parameters: [{ type: 'text', text: 'a' }] },
+					]),
+				),
+			).toBe(132015);
 			expect(await code(template('order_update', 'zh_HK'))).toBe(132000);
-			expect(await code(template('hello_world', 'en_US', [{ type: 'body', parameters: [{ type: 'text', text: 'extra' }] }]))).toBe(132000);
+			expect(
+				await code(
+					template('hello_world', 'en_US', [
+						{ type: 'body', parameters: [{ type: 'text', text: 'extra' }] },
+					]),
+				),
+			).toBe(132000);
 			const named = (names: string[]) =>
-				template('welcome_named', 'en_US', [{ type: 'body', parameters: names.map((n) => ({ type: 'text', parameter_name: n, text: 'v' })) }]);
+				template('welcome_named', 'en_US', [
+					{
+						type: 'body',
+						parameters: names.map((n) => ({ type: 'text', parameter_name: n, text: 'v' })),
+					},
+				]);
 			expect(await code(named(['customer_name', 'shop_name']))).toBeUndefined();
 			expect(await code(named(['customer_name', 'typo']))).toBe(132000);
 			const sale = (header: unknown) =>
-				template('spring_sale', 'zh_HK', [{ type: 'header', parameters: [header] }, { type: 'body', parameters: [{ type: 'text', text: '8' }] }]);
+				template('spring_sale', 'zh_HK', [
+					{ type: 'header', parameters: [header] },
+					{ type: 'body', parameters: [{ type: 'text', text: '8' }] },
+				]);
 			expect(await code(sale({ type: 'image', image: { id: SIM.mediaId } }))).toBeUndefined();
 			expect(await code(sale({ type: 'text', text: 'no image' }))).toBe(132012);
-			const long = template('order_update', 'zh_HK', [{ type: 'body', parameters: [{ type: 'text', text: 'x'.repeat(1000) }, { type: 'text', text: 'y'.repeat(100) }] }]);
+			const long = template('order_update', 'zh_HK', [
+				{
+					type: 'body',
+					parameters: [
+						{ type: 'text', text: 'x'.repeat(1000) },
+						{ type: 'text', text: 'y'.repeat(100) },
+					],
+				},
+			]);
 			expect(await code(long)).toBe(132005);
-			const missing = await send(sim, template('order_update', 'zh_HK', [{ type: 'body', parameters: [{ type: 'text', text: 'a' }] }]));
+			const missing = await send(
+				sim,
+				template('order_update', 'zh_HK', [
+					{ type: 'body', parameters: [{ type: 'text', text: 'a' }] },
+				]),
+			);
 			expect(missing.status).toBe(400);
-			expect(missing.json.error.error_data.details).toBe('body: number of localizable_params (1) does not match the expected number of params (2)');
+			expect(missing.json.error.error_data.details).toBe(
+				'body: number of localizable_params (1) does not match the expected number of params (2)',
+			);
 			expect((await send(sim, template('no_such', 'en_US'))).status).toBe(404);
 		});
 
 		it('accepts read receipts without counting them as sends', async () => {
-			const answer = await send(sim, { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.in' });
+			const answer = await send(sim, {
+				messaging_product: 'whatsapp',
+				status: 'read',
+				message_id: 'wamid.in',
+			});
 			expect(answer.json).toEqual({ success: true });
 			expect(sim.state.reads).toHaveLength(1);
 			expect(sim.state.sent).toHaveLength(0);
@@ -307,7 +444,11 @@ describe('Graph API simulator', () => {
 
 	describe('limits', () => {
 		it('enforces throughput per number over a sliding one-second window, inbound included', async () => {
-			Object.assign(sim.state.limits, { throughputPerSecond: 3, pairIntervalMs: 0, serviceWindowMs: 0 });
+			Object.assign(sim.state.limits, {
+				throughputPerSecond: 3,
+				pairIntervalMs: 0,
+				serviceWindowMs: 0,
+			});
 			const start = clock;
 			const statuses: number[] = [];
 			for (let i = 0; i < 4; i++) {
@@ -336,7 +477,10 @@ describe('Graph API simulator', () => {
 			expect((await send(sim, textTo(CUSTOMER))).status).toBe(200);
 			expect((await send(sim, textTo(CUSTOMER))).status).toBe(200);
 			const third = await send(sim, textTo(CUSTOMER));
-			expect(third.json.error).toMatchObject({ code: 131056, error_data: { details: expect.stringContaining('same phone number') } });
+			expect(third.json.error).toMatchObject({
+				code: 131056,
+				error_data: { details: expect.stringContaining('same phone number') },
+			});
 			clock = start + 5999;
 			expect((await send(sim, textTo(CUSTOMER))).status).toBe(400);
 			clock = start + 6000;
@@ -356,7 +500,12 @@ describe('Graph API simulator', () => {
 			// The window belongs to the business number the customer wrote to.
 			sim.state.recordInbound(SIM.secondPhoneNumberId, CUSTOMER);
 			expect((await send(sim, textTo(CUSTOMER))).json.error.code).toBe(131047);
-			const hello = { messaging_product: 'whatsapp', to: CUSTOMER, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } };
+			const hello = {
+				messaging_product: 'whatsapp',
+				to: CUSTOMER,
+				type: 'template',
+				template: { name: 'hello_world', language: { code: 'en_US' } },
+			};
 			expect((await send(sim, hello)).status).toBe(200);
 		});
 
@@ -384,7 +533,10 @@ describe('Graph API simulator', () => {
 			expect((await graph(sim, 'GET', `/${V}/${SIM.wabaId}`)).status).toBe(200);
 			const first = await graph(sim, 'GET', `/${V}/${SIM.wabaId}/phone_numbers`);
 			expect(first.status).toBe(500);
-			expect(first.json.error).toMatchObject({ code: 131000, error_data: { messaging_product: 'whatsapp' } });
+			expect(first.json.error).toMatchObject({
+				code: 131000,
+				error_data: { messaging_product: 'whatsapp' },
+			});
 			expect((await graph(sim, 'GET', `/${V}/${SIM.wabaId}/phone_numbers`)).status).toBe(500);
 			expect((await graph(sim, 'GET', `/${V}/${SIM.wabaId}/phone_numbers`)).status).toBe(200);
 			sim.state.failNext(1, { code: 4 });
@@ -413,7 +565,11 @@ describe('Graph API simulator', () => {
 
 	describe('templates and phone numbers', () => {
 		it('pages templates with limit, after cursors and a next link back to the simulator', async () => {
-			const page1 = await graph(sim, 'GET', `/${V}/${SIM.wabaId}/message_templates?limit=3&fields=name,language`);
+			const page1 = await graph(
+				sim,
+				'GET',
+				`/${V}/${SIM.wabaId}/message_templates?limit=3&fields=name,language`,
+			);
 			expect(page1.json.data).toHaveLength(3);
 			expect(Object.keys(page1.json.data[0]).sort()).toEqual(['id', 'language', 'name']);
 			expect(page1.json.paging.previous).toBeUndefined();
@@ -425,29 +581,65 @@ describe('Graph API simulator', () => {
 			expect(next.searchParams.get('access_token')).toBe(SIM.token);
 			const page2 = await graph(sim, 'GET', `${next.pathname}${next.search}`, { token: null });
 			expect(page2.json.paging.previous).toEqual(expect.any(String));
-			const page3 = await graph(sim, 'GET', `/${V}/${SIM.wabaId}/message_templates?limit=3&after=${page2.json.paging.cursors.after}`);
+			const page3 = await graph(
+				sim,
+				'GET',
+				`/${V}/${SIM.wabaId}/message_templates?limit=3&after=${page2.json.paging.cursors.after}`,
+			);
 			expect(page3.json.data).toHaveLength(1);
 			expect(page3.json.paging.next).toBeUndefined();
-			const names = [...page1.json.data, ...page2.json.data, ...page3.json.data].map((t: { name: string; language: string }) => `${t.name}/${t.language}`);
+			const names = [...page1.json.data, ...page2.json.data, ...page3.json.data].map(
+				(t: { name: string; language: string }) => `${t.name}/${t.language}`,
+			);
 			expect(new Set(names).size).toBe(7);
-			expect((await graph(sim, 'GET', `/${V}/${SIM.wabaId}/message_templates?after=garbage`)).json.error.code).toBe(100);
+			expect(
+				(await graph(sim, 'GET', `/${V}/${SIM.wabaId}/message_templates?after=garbage`)).json.error
+					.code,
+			).toBe(100);
 		});
 
 		it('seeds positional and named parameters, text and image headers and buttons', async () => {
-			const all = (await graph(sim, 'GET', `/${V}/${SIM.wabaId}/message_templates?status=APPROVED`)).json.data;
-			const order = all.find((t: { name: string; language: string }) => t.name === 'order_update' && t.language === 'en_US');
-			expect(order.components.map((c: { type: string }) => c.type)).toEqual(['HEADER', 'BODY', 'FOOTER', 'BUTTONS']);
-			expect(order.components[3].buttons[0]).toMatchObject({ type: 'URL', url: expect.stringContaining('{{1}}') });
-			expect(all.find((t: { name: string }) => t.name === 'welcome_named').parameter_format).toBe('NAMED');
-			expect(all.find((t: { name: string }) => t.name === 'spring_sale').components[0]).toMatchObject({ type: 'HEADER', format: 'IMAGE' });
+			const all = (await graph(sim, 'GET', `/${V}/${SIM.wabaId}/message_templates?status=APPROVED`))
+				.json.data;
+			const order = all.find(
+				(t: { name: string; language: string }) =>
+					t.name === 'order_update' && t.language === 'en_US',
+			);
+			expect(order.components.map((c: { type: string }) => c.type)).toEqual([
+				'HEADER',
+				'BODY',
+				'FOOTER',
+				'BUTTONS',
+			]);
+			expect(order.components[3].buttons[0]).toMatchObject({
+				type: 'URL',
+				url: expect.stringContaining('{{1}}'),
+			});
+			expect(all.find((t: { name: string }) => t.name === 'welcome_named').parameter_format).toBe(
+				'NAMED',
+			);
+			expect(
+				all.find((t: { name: string }) => t.name === 'spring_sale').components[0],
+			).toMatchObject({ type: 'HEADER', format: 'IMAGE' });
 		});
 
 		it('lists phone numbers with throughput and reads one with selected fields', async () => {
 			const list = await graph(sim, 'GET', `/${V}/${SIM.wabaId}/phone_numbers`);
-			expect(list.json.data.map((p: { id: string }) => p.id)).toEqual([SIM.phoneNumberId, SIM.secondPhoneNumberId]);
+			expect(list.json.data.map((p: { id: string }) => p.id)).toEqual([
+				SIM.phoneNumberId,
+				SIM.secondPhoneNumberId,
+			]);
 			expect(list.json.data[0].throughput).toEqual({ level: 'STANDARD' });
-			const one = await graph(sim, 'GET', `/${V}/${SIM.phoneNumberId}?fields=display_phone_number,quality_rating`);
-			expect(one.json).toEqual({ id: SIM.phoneNumberId, display_phone_number: SIM.displayPhoneNumber, quality_rating: 'GREEN' });
+			const one = await graph(
+				sim,
+				'GET',
+				`/${V}/${SIM.phoneNumberId}?fields=display_phone_number,quality_rating`,
+			);
+			expect(one.json).toEqual({
+				id: SIM.phoneNumberId,
+				display_phone_number: SIM.displayPhoneNumber,
+				quality_rating: 'GREEN',
+			});
 		});
 	});
 
@@ -458,38 +650,67 @@ describe('Graph API simulator', () => {
 		});
 		afterAll(() => receiver.stop());
 		afterEach(async () => {
-			await graph(sim, 'POST', `/${V}/${SIM.phoneNumberId}`, { body: { webhook_configuration: { override_callback_uri: '' } } });
+			await graph(sim, 'POST', `/${V}/${SIM.phoneNumberId}`, {
+				body: { webhook_configuration: { override_callback_uri: '' } },
+			});
 			await graph(sim, 'DELETE', `/${V}/${SIM.wabaId}/subscribed_apps`);
 		});
 
 		it('subscribes, lists and unsubscribes the app', async () => {
-			expect((await graph(sim, 'GET', `/${V}/${SIM.wabaId}/subscribed_apps`)).json).toEqual({ data: [] });
-			expect((await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`)).json).toEqual({ success: true });
 			expect((await graph(sim, 'GET', `/${V}/${SIM.wabaId}/subscribed_apps`)).json).toEqual({
-				data: [{ whatsapp_business_api_data: { id: SIM.app.id, name: SIM.app.name, link: SIM.app.link } }],
+				data: [],
+			});
+			expect((await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`)).json).toEqual({
+				success: true,
+			});
+			expect((await graph(sim, 'GET', `/${V}/${SIM.wabaId}/subscribed_apps`)).json).toEqual({
+				data: [
+					{
+						whatsapp_business_api_data: { id: SIM.app.id, name: SIM.app.name, link: SIM.app.link },
+					},
+				],
 			});
 			expect(sim.state.subscriptions.has(SIM.wabaId)).toBe(true);
-			expect((await graph(sim, 'DELETE', `/${V}/${SIM.wabaId}/subscribed_apps`)).json).toEqual({ success: true });
+			expect((await graph(sim, 'DELETE', `/${V}/${SIM.wabaId}/subscribed_apps`)).json).toEqual({
+				success: true,
+			});
 			expect(sim.state.subscriptions.has(SIM.wabaId)).toBe(false);
 		});
 
 		it('verifies a WABA override with Meta’s handshake before accepting it, and clears it on a bare subscribe', async () => {
 			const override = { override_callback_uri: receiver.url, verify_token: SIM.verifyToken };
-			const early = await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`, { body: override });
+			const early = await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`, {
+				body: override,
+			});
 			expect(early.json.error.code).toBe(100);
 			expect(early.json.error.message).toContain('must be subscribed');
 			await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`);
-			expect((await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`, { body: override })).json).toEqual({ success: true });
-			expect((await graph(sim, 'GET', `/${V}/${SIM.wabaId}/subscribed_apps`)).json.data[0].override_callback_uri).toBe(receiver.url);
-			expect(sim.state.verifications.at(-1)).toEqual({ url: receiver.url, ok: true, status: 200, error: undefined });
+			expect(
+				(await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`, { body: override })).json,
+			).toEqual({ success: true });
+			expect(
+				(await graph(sim, 'GET', `/${V}/${SIM.wabaId}/subscribed_apps`)).json.data[0]
+					.override_callback_uri,
+			).toBe(receiver.url);
+			expect(sim.state.verifications.at(-1)).toEqual({
+				url: receiver.url,
+				ok: true,
+				status: 200,
+				error: undefined,
+			});
 			await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`);
-			expect((await graph(sim, 'GET', `/${V}/${SIM.wabaId}/subscribed_apps`)).json.data[0].override_callback_uri).toBeUndefined();
+			expect(
+				(await graph(sim, 'GET', `/${V}/${SIM.wabaId}/subscribed_apps`)).json.data[0]
+					.override_callback_uri,
+			).toBeUndefined();
 		});
 
 		it('refuses an override whose callback does not echo the challenge with 2200', async () => {
 			await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`);
 			const wrongToken = await graph(sim, 'POST', `/${V}/${SIM.phoneNumberId}`, {
-				body: { webhook_configuration: { override_callback_uri: receiver.url, verify_token: 'not-it' } },
+				body: {
+					webhook_configuration: { override_callback_uri: receiver.url, verify_token: 'not-it' },
+				},
 			});
 			expect(wrongToken.status).toBe(400);
 			expect(wrongToken.json.error).toMatchObject({ code: 2200, type: 'OAuthException' });
@@ -503,7 +724,12 @@ describe('Graph API simulator', () => {
 				await noEcho.stop();
 			}
 			const unreachable = await graph(sim, 'POST', `/${V}/${SIM.phoneNumberId}`, {
-				body: { webhook_configuration: { override_callback_uri: 'http://127.0.0.1:9/closed', verify_token: SIM.verifyToken } },
+				body: {
+					webhook_configuration: {
+						override_callback_uri: 'http://127.0.0.1:9/closed',
+						verify_token: SIM.verifyToken,
+					},
+				},
 			});
 			expect(unreachable.json.error.code).toBe(2200);
 			expect(sim.state.phoneCallbacks.size).toBe(0);
@@ -513,19 +739,39 @@ describe('Graph API simulator', () => {
 		it('sets, reads and clears a phone number override, reporting all three callback levels', async () => {
 			await graph(sim, 'POST', `/${V}/${SIM.wabaId}/subscribed_apps`);
 			const set = await graph(sim, 'POST', `/${V}/${SIM.phoneNumberId}`, {
-				body: { webhook_configuration: { override_callback_uri: receiver.url, verify_token: SIM.verifyToken } },
+				body: {
+					webhook_configuration: {
+						override_callback_uri: receiver.url,
+						verify_token: SIM.verifyToken,
+					},
+				},
 			});
 			expect(set.json).toEqual({ success: true });
-			expect((await graph(sim, 'GET', `/${V}/${SIM.phoneNumberId}?fields=webhook_configuration`)).json).toEqual({
+			expect(
+				(await graph(sim, 'GET', `/${V}/${SIM.phoneNumberId}?fields=webhook_configuration`)).json,
+			).toEqual({
 				id: SIM.phoneNumberId,
-				webhook_configuration: { phone_number: receiver.url, application: 'http://127.0.0.1:9/app-callback' },
+				webhook_configuration: {
+					phone_number: receiver.url,
+					application: 'http://127.0.0.1:9/app-callback',
+				},
 			});
-			await graph(sim, 'POST', `/${V}/${SIM.phoneNumberId}`, { body: { webhook_configuration: { override_callback_uri: '' } } });
-			expect((await graph(sim, 'GET', `/${V}/${SIM.phoneNumberId}?fields=webhook_configuration`)).json.webhook_configuration).toEqual({
+			await graph(sim, 'POST', `/${V}/${SIM.phoneNumberId}`, {
+				body: { webhook_configuration: { override_callback_uri: '' } },
+			});
+			expect(
+				(await graph(sim, 'GET', `/${V}/${SIM.phoneNumberId}?fields=webhook_configuration`)).json
+					.webhook_configuration,
+			).toEqual({
 				application: 'http://127.0.0.1:9/app-callback',
 			});
 			const tooLong = await graph(sim, 'POST', `/${V}/${SIM.phoneNumberId}`, {
-				body: { webhook_configuration: { override_callback_uri: `https://x.example/${'a'.repeat(200)}`, verify_token: 't' } },
+				body: {
+					webhook_configuration: {
+						override_callback_uri: `https://x.example/${'a'.repeat(200)}`,
+						verify_token: 't',
+					},
+				},
 			});
 			expect(tooLong.json.error.code).toBe(100);
 		});
@@ -535,7 +781,9 @@ describe('Graph API simulator', () => {
 		it('describes media and serves its bytes to a bearer until the link expires', async () => {
 			const meta = (await graph(sim, 'GET', `/${V}/${SIM.mediaId}`)).json;
 			expect(meta).toEqual({
-				url: expect.stringContaining(`${sim.url}/whatsapp_business/attachments/?mid=${SIM.mediaId}`),
+				url: expect.stringContaining(
+					`${sim.url}/whatsapp_business/attachments/?mid=${SIM.mediaId}`,
+				),
 				mime_type: 'image/png',
 				sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
 				file_size: SIM_MEDIA_BYTES.length,
@@ -547,25 +795,46 @@ describe('Graph API simulator', () => {
 			expect(download.headers.get('content-type')).toBe('image/png');
 			expect(Buffer.from(await download.arrayBuffer()).equals(SIM_MEDIA_BYTES)).toBe(true);
 			expect((await fetch(meta.url)).status).toBe(401);
-			expect((await fetch(meta.url.replace(/hash=[^&]+/, 'hash=forged'), { headers: { authorization: `Bearer ${SIM.token}` } })).status).toBe(404);
+			expect(
+				(
+					await fetch(meta.url.replace(/hash=[^&]+/, 'hash=forged'), {
+						headers: { authorization: `Bearer ${SIM.token}` },
+					})
+				).status,
+			).toBe(404);
 			clock += 5 * 60 * 1000 + 1000;
-			expect((await fetch(meta.url, { headers: { authorization: `Bearer ${SIM.token}` } })).status).toBe(404);
+			expect(
+				(await fetch(meta.url, { headers: { authorization: `Bearer ${SIM.token}` } })).status,
+			).toBe(404);
 		});
 	});
 
 	it('takes partial seeds with camelCase fields and reports subscriptions through state helpers', async () => {
 		const custom = await startGraphApiSimulator({
 			accessTokens: ['t'],
-			wabas: [{ id: '555', name: 'Seeded', phoneNumbers: [{ id: '777', displayPhoneNumber: '+852 5555 0000' }] }],
+			wabas: [
+				{
+					id: '555',
+					name: 'Seeded',
+					phoneNumbers: [{ id: '777', displayPhoneNumber: '+852 5555 0000' }],
+				},
+			],
 		});
 		try {
 			const list = await graph(custom, 'GET', `/${V}/555/phone_numbers`, { token: 't' });
 			expect(list.json.data).toEqual([
-				expect.objectContaining({ id: '777', display_phone_number: '+852 5555 0000', verified_name: 'Seeded', throughput: { level: 'STANDARD' } }),
+				expect.objectContaining({
+					id: '777',
+					display_phone_number: '+852 5555 0000',
+					verified_name: 'Seeded',
+					throughput: { level: 'STANDARD' },
+				}),
 			]);
 			expect(custom.state.subscribedApps('555')).toEqual([]);
 			await graph(custom, 'POST', `/${V}/555/subscribed_apps`, { token: 't' });
-			expect(custom.state.subscribedApps('555')).toEqual([{ appId: SIM.app.id, overrideCallbackUrl: undefined }]);
+			expect(custom.state.subscribedApps('555')).toEqual([
+				{ appId: SIM.app.id, overrideCallbackUrl: undefined },
+			]);
 			expect(custom.state.phoneNumberCallback('777')).toBeUndefined();
 			expect(custom.state.media.size).toBe(0);
 		} finally {

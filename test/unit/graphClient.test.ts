@@ -6,7 +6,12 @@ import axios from 'axios';
 import { axiosTransport, TransportError } from '../../lib/http/transport';
 import { GraphApiError } from '../../lib/whatsapp/errors';
 import { GraphClient, MediaIntegrityError } from '../../lib/whatsapp/graphClient';
-import { DEFAULT_LIMITS, SIM, SIM_MEDIA_BYTES, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
+import {
+	DEFAULT_LIMITS,
+	SIM,
+	SIM_MEDIA_BYTES,
+	startGraphApiSimulator,
+} from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 
 const VERSION = 'v23.0';
@@ -17,7 +22,9 @@ const CUSTOMER_WA_ID = '85261234567';
 async function startReceiver(verifyToken: string) {
 	const server = http.createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://receiver');
-		const ok = url.searchParams.get('hub.mode') === 'subscribe' && url.searchParams.get('hub.verify_token') === verifyToken;
+		const ok =
+			url.searchParams.get('hub.mode') === 'subscribe' &&
+			url.searchParams.get('hub.verify_token') === verifyToken;
 		res.writeHead(ok ? 200 : 403, { 'content-type': 'text/plain' });
 		res.end(ok ? url.searchParams.get('hub.challenge') : 'forbidden');
 	});
@@ -49,7 +56,11 @@ describe('GraphClient against the Graph API simulator', () => {
 
 	beforeAll(async () => {
 		sim = await startGraphApiSimulator();
-		client = new GraphClient({ transport: axiosTransport({ bearerToken: SIM.token }), baseUrl: sim.url, version: VERSION });
+		client = new GraphClient({
+			transport: axiosTransport({ bearerToken: SIM.token }),
+			baseUrl: sim.url,
+			version: VERSION,
+		});
 		receiver = await startReceiver(SIM.verifyToken);
 	});
 
@@ -71,7 +82,12 @@ describe('GraphClient against the Graph API simulator', () => {
 			expect(result.messageId).toMatch(/^wamid\./);
 			expect(result).toMatchObject({ waId: CUSTOMER_WA_ID, input: CUSTOMER });
 			expect(sim.state.sent).toHaveLength(1);
-			expect(sim.state.sent[0]).toMatchObject({ id: result.messageId, phoneNumberId: SIM.phoneNumberId, type: 'text', waId: CUSTOMER_WA_ID });
+			expect(sim.state.sent[0]).toMatchObject({
+				id: result.messageId,
+				phoneNumberId: SIM.phoneNumberId,
+				type: 'text',
+				waId: CUSTOMER_WA_ID,
+			});
 			expect(sim.state.sent[0].body.messaging_product).toBe('whatsapp');
 			expect(sim.state.sent[0].receivedAt).toBeGreaterThan(0);
 		});
@@ -93,7 +109,12 @@ describe('GraphClient against the Graph API simulator', () => {
 								{ type: 'text', text: '3 May' },
 							],
 						},
-						{ type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'A-1001' }] },
+						{
+							type: 'button',
+							sub_type: 'url',
+							index: '0',
+							parameters: [{ type: 'text', text: 'A-1001' }],
+						},
 					],
 				},
 			});
@@ -126,7 +147,10 @@ describe('GraphClient against the Graph API simulator', () => {
 					name: 'spring_sale',
 					language: { code: 'zh_HK' },
 					components: [
-						{ type: 'header', parameters: [{ type: 'image', image: { link: 'https://cdn.example/sale.jpg' } }] },
+						{
+							type: 'header',
+							parameters: [{ type: 'image', image: { link: 'https://cdn.example/sale.jpg' } }],
+						},
 						{ type: 'body', parameters: [{ type: 'text', text: '8' }] },
 					],
 				},
@@ -136,7 +160,9 @@ describe('GraphClient against the Graph API simulator', () => {
 
 		it('marks a message read, with a typing indicator on request', async () => {
 			expect(await client.markRead(SIM.phoneNumberId, 'wamid.inbound1')).toBe(true);
-			expect(await client.markRead(SIM.phoneNumberId, 'wamid.inbound2', { typingIndicator: true })).toBe(true);
+			expect(
+				await client.markRead(SIM.phoneNumberId, 'wamid.inbound2', { typingIndicator: true }),
+			).toBe(true);
 			expect(sim.state.reads.map((r) => [r.messageId, r.typing])).toEqual([
 				['wamid.inbound1', false],
 				['wamid.inbound2', true],
@@ -151,7 +177,12 @@ describe('GraphClient against the Graph API simulator', () => {
 			expect(all).toHaveLength(7);
 			expect(sim.state.requests['GET /{waba_id}/message_templates']).toBe(4);
 			const named = all.find((t) => t.name === 'welcome_named');
-			expect(named).toMatchObject({ language: 'en_US', status: 'APPROVED', category: 'MARKETING', parameterFormat: 'NAMED' });
+			expect(named).toMatchObject({
+				language: 'en_US',
+				status: 'APPROVED',
+				category: 'MARKETING',
+				parameterFormat: 'NAMED',
+			});
 			expect(named?.components[0].text).toContain('{{customer_name}}');
 			const approved = await client.listTemplates(SIM.wabaId, { status: 'APPROVED' });
 			expect(approved.map((t) => t.status)).toEqual(Array(5).fill('APPROVED'));
@@ -159,7 +190,11 @@ describe('GraphClient against the Graph API simulator', () => {
 
 		it('pages through more templates than one default page holds', async () => {
 			const extra = Array.from({ length: 60 }, (_, i) =>
-				sim.state.addTemplate(SIM.otherWabaId, { name: `bulk_${i}`, language: 'en_US', components: [{ type: 'BODY', text: 'Hi {{1}}' }] }),
+				sim.state.addTemplate(SIM.otherWabaId, {
+					name: `bulk_${i}`,
+					language: 'en_US',
+					components: [{ type: 'BODY', text: 'Hi {{1}}' }],
+				}),
 			);
 			const all = await client.listTemplates(SIM.otherWabaId);
 			expect(all.map((t) => t.id)).toEqual(extra.map((t) => t.id));
@@ -169,7 +204,13 @@ describe('GraphClient against the Graph API simulator', () => {
 		it('lists phone numbers and reads the WABA', async () => {
 			const numbers = await client.listPhoneNumbers(SIM.wabaId);
 			expect(numbers).toEqual([
-				expect.objectContaining({ id: SIM.phoneNumberId, displayPhoneNumber: SIM.displayPhoneNumber, verifiedName: 'Acme Trading', qualityRating: 'GREEN', throughputLevel: 'STANDARD' }),
+				expect.objectContaining({
+					id: SIM.phoneNumberId,
+					displayPhoneNumber: SIM.displayPhoneNumber,
+					verifiedName: 'Acme Trading',
+					qualityRating: 'GREEN',
+					throughputLevel: 'STANDARD',
+				}),
 				expect.objectContaining({ id: SIM.secondPhoneNumberId, qualityRating: 'YELLOW' }),
 			]);
 			expect(await client.getWaba(SIM.wabaId)).toEqual({ id: SIM.wabaId, name: 'Acme Trading HK' });
@@ -181,8 +222,15 @@ describe('GraphClient against the Graph API simulator', () => {
 			expect(await client.listSubscribedApps(SIM.wabaId)).toEqual([
 				{ id: SIM.app.id, name: SIM.app.name, link: SIM.app.link, overrideCallbackUrl: undefined },
 			]);
-			expect(await client.subscribeApp(SIM.wabaId, { callbackUrl: receiver.url, verifyToken: SIM.verifyToken })).toBe(true);
-			expect((await client.listSubscribedApps(SIM.wabaId))[0].overrideCallbackUrl).toBe(receiver.url);
+			expect(
+				await client.subscribeApp(SIM.wabaId, {
+					callbackUrl: receiver.url,
+					verifyToken: SIM.verifyToken,
+				}),
+			).toBe(true);
+			expect((await client.listSubscribedApps(SIM.wabaId))[0].overrideCallbackUrl).toBe(
+				receiver.url,
+			);
 			expect(sim.state.verifications.at(-1)).toMatchObject({ url: receiver.url, ok: true });
 			expect(await client.clearWabaCallback(SIM.wabaId)).toBe(true);
 			expect((await client.listSubscribedApps(SIM.wabaId))[0].overrideCallbackUrl).toBeUndefined();
@@ -193,8 +241,13 @@ describe('GraphClient against the Graph API simulator', () => {
 		it('sets, reads and clears a phone number callback override', async () => {
 			await client.subscribeApp(SIM.wabaId);
 			expect(await client.getPhoneNumberCallback(SIM.phoneNumberId)).toEqual({});
-			await client.setPhoneNumberCallback(SIM.phoneNumberId, { callbackUrl: receiver.url, verifyToken: SIM.verifyToken });
-			expect(await client.getPhoneNumberCallback(SIM.phoneNumberId)).toEqual({ overrideCallbackUrl: receiver.url });
+			await client.setPhoneNumberCallback(SIM.phoneNumberId, {
+				callbackUrl: receiver.url,
+				verifyToken: SIM.verifyToken,
+			});
+			expect(await client.getPhoneNumberCallback(SIM.phoneNumberId)).toEqual({
+				overrideCallbackUrl: receiver.url,
+			});
 			expect(await client.getPhoneNumberCallback(SIM.secondPhoneNumberId)).toEqual({});
 			expect(await client.clearPhoneNumberCallback(SIM.phoneNumberId)).toBe(true);
 			expect(await client.getPhoneNumberCallback(SIM.phoneNumberId)).toEqual({});
@@ -203,7 +256,12 @@ describe('GraphClient against the Graph API simulator', () => {
 
 		it('reports a callback that fails Meta’s verification as error 2200', async () => {
 			await client.subscribeApp(SIM.wabaId);
-			const error = await expectError(client.setPhoneNumberCallback(SIM.phoneNumberId, { callbackUrl: receiver.url, verifyToken: 'wrong' }));
+			const error = await expectError(
+				client.setPhoneNumberCallback(SIM.phoneNumberId, {
+					callbackUrl: receiver.url,
+					verifyToken: 'wrong',
+				}),
+			);
 			expect(error).toMatchObject({ code: 2200, httpStatus: 400, retryable: false });
 			expect(await client.getPhoneNumberCallback(SIM.phoneNumberId)).toEqual({});
 			await client.unsubscribeApp(SIM.wabaId);
@@ -213,7 +271,11 @@ describe('GraphClient against the Graph API simulator', () => {
 	describe('media', () => {
 		it('reads media metadata and downloads the exact bytes', async () => {
 			const info = await client.getMediaUrl(SIM.mediaId);
-			expect(info).toMatchObject({ id: SIM.mediaId, mimeType: 'image/png', fileSize: SIM_MEDIA_BYTES.length });
+			expect(info).toMatchObject({
+				id: SIM.mediaId,
+				mimeType: 'image/png',
+				fileSize: SIM_MEDIA_BYTES.length,
+			});
 			expect(info.url.startsWith(sim.url)).toBe(true);
 			const media = await client.fetchMedia(SIM.mediaId);
 			expect(media.data.equals(SIM_MEDIA_BYTES)).toBe(true);
@@ -224,7 +286,10 @@ describe('GraphClient against the Graph API simulator', () => {
 			const base = axiosTransport({ bearerToken: SIM.token });
 			// A transport that ignores the arraybuffer hint and decodes the bytes as UTF-8 text.
 			const textDecoding = new GraphClient({
-				transport: (request) => base(request.responseType === 'arraybuffer' ? { ...request, responseType: 'json' } : request),
+				transport: (request) =>
+					base(
+						request.responseType === 'arraybuffer' ? { ...request, responseType: 'json' } : request,
+					),
 				baseUrl: sim.url,
 				version: VERSION,
 			});
@@ -235,7 +300,11 @@ describe('GraphClient against the Graph API simulator', () => {
 
 		it('uploads media as multipart and downloads it again', async () => {
 			const data = Buffer.from('col1,col2\n1,2\n', 'utf8');
-			const id = await client.uploadMedia(SIM.phoneNumberId, { data, mimeType: 'text/csv', filename: 'report.csv' });
+			const id = await client.uploadMedia(SIM.phoneNumberId, {
+				data,
+				mimeType: 'text/csv',
+				filename: 'report.csv',
+			});
 			const media = await client.fetchMedia(id);
 			expect(media.data.equals(data)).toBe(true);
 			expect(media.mimeType).toBe('text/csv');
@@ -247,13 +316,24 @@ describe('GraphClient against the Graph API simulator', () => {
 
 	describe('errors', () => {
 		it('turns a bad token into 190/401 without echoing any token', async () => {
-			const wrong = new GraphClient({ transport: axiosTransport({ bearerToken: 'EAAwrongTOKEN' }), baseUrl: sim.url, version: VERSION });
+			const wrong = new GraphClient({
+				transport: axiosTransport({ bearerToken: 'EAAwrongTOKEN' }),
+				baseUrl: sim.url,
+				version: VERSION,
+			});
 			const error = await expectError(wrong.getWaba(SIM.wabaId));
 			expect(error).toMatchObject({ code: 190, httpStatus: 401, retryable: false, action: 'stop' });
 			expect(error.fbtraceId).toEqual(expect.any(String));
 			expect(String(error)).not.toContain('EAAwrongTOKEN');
-			const none = new GraphClient({ transport: axiosTransport(), baseUrl: sim.url, version: VERSION });
-			expect(await expectError(none.listPhoneNumbers(SIM.wabaId))).toMatchObject({ code: 190, httpStatus: 401 });
+			const none = new GraphClient({
+				transport: axiosTransport(),
+				baseUrl: sim.url,
+				version: VERSION,
+			});
+			expect(await expectError(none.listPhoneNumbers(SIM.wabaId))).toMatchObject({
+				code: 190,
+				httpStatus: 401,
+			});
 		});
 
 		it('reports unknown ids as 100 with subcode 33', async () => {
@@ -264,7 +344,12 @@ describe('GraphClient against the Graph API simulator', () => {
 
 		it('refuses free-form text outside the customer-service window with 131047', async () => {
 			const error = await expectError(client.sendMessage(SIM.phoneNumberId, text()));
-			expect(error).toMatchObject({ code: 131047, httpStatus: 400, retryable: false, action: 'template' });
+			expect(error).toMatchObject({
+				code: 131047,
+				httpStatus: 400,
+				retryable: false,
+				action: 'template',
+			});
 			expect(error.title).toMatch(/24 hours/);
 			expect(error.details).toMatch(/more than 24 hours/);
 			expect(error.fbtraceId).toEqual(expect.any(String));
@@ -276,33 +361,62 @@ describe('GraphClient against the Graph API simulator', () => {
 				client.sendMessage(SIM.phoneNumberId, {
 					to: CUSTOMER,
 					type: 'template',
-					template: { name: 'order_update', language: { code: 'zh_HK' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Mei' }] }] },
+					template: {
+						name: 'order_update',
+						language: { code: 'zh_HK' },
+						components: [{ type: 'body', parameters: [{ type: 'text', text: 'Mei' }] }],
+					},
 				}),
 			);
 			expect(mismatch).toMatchObject({ code: 132000, httpStatus: 400, retryable: false });
-			expect(mismatch.details).toBe('body: number of localizable_params (1) does not match the expected number of params (2)');
+			expect(mismatch.details).toBe(
+				'body: number of localizable_params (1) does not match the expected number of params (2)',
+			);
 			const missing = await expectError(
-				client.sendMessage(SIM.phoneNumberId, { to: CUSTOMER, type: 'template', template: { name: 'no_such', language: { code: 'en_US' } } }),
+				client.sendMessage(SIM.phoneNumberId, {
+					to: CUSTOMER,
+					type: 'template',
+					template: { name: 'no_such', language: { code: 'en_US' } },
+				}),
 			);
 			expect(missing).toMatchObject({ code: 132001, httpStatus: 404, retryable: false });
 		});
 
 		it('refuses text over 4,096 characters with 100', async () => {
 			sim.state.recordInbound(SIM.phoneNumberId, CUSTOMER_WA_ID);
-			const error = await expectError(client.sendMessage(SIM.phoneNumberId, text('x'.repeat(4097))));
+			const error = await expectError(
+				client.sendMessage(SIM.phoneNumberId, text('x'.repeat(4097))),
+			);
 			expect(error).toMatchObject({ code: 100, httpStatus: 400 });
 		});
 
 		it('throttles a burst above the number’s throughput with retryable 130429', async () => {
-			Object.assign(sim.state.limits, { throughputPerSecond: 5, pairIntervalMs: 0, serviceWindowMs: 0 });
+			Object.assign(sim.state.limits, {
+				throughputPerSecond: 5,
+				pairIntervalMs: 0,
+				serviceWindowMs: 0,
+			});
 			const results = await Promise.allSettled(
-				Array.from({ length: 12 }, (_, i) => client.sendMessage(SIM.phoneNumberId, text(`burst ${i}`, `+8526100${String(i).padStart(4, '0')}`))),
+				Array.from({ length: 12 }, (_, i) =>
+					client.sendMessage(
+						SIM.phoneNumberId,
+						text(`burst ${i}`, `+8526100${String(i).padStart(4, '0')}`),
+					),
+				),
 			);
-			const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as GraphApiError);
+			const rejected = results
+				.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+				.map((r) => r.reason as GraphApiError);
 			seen.push(...rejected);
 			expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
 			expect(rejected).toHaveLength(7);
-			for (const error of rejected) expect(error).toMatchObject({ code: 130429, httpStatus: 400, retryable: true, action: 'backoff' });
+			for (const error of rejected)
+				expect(error).toMatchObject({
+					code: 130429,
+					httpStatus: 400,
+					retryable: true,
+					action: 'backoff',
+				});
 			expect(sim.state.rejected[130429]).toBe(7);
 		});
 
@@ -310,7 +424,12 @@ describe('GraphClient against the Graph API simulator', () => {
 			Object.assign(sim.state.limits, { serviceWindowMs: 0 });
 			await client.sendMessage(SIM.phoneNumberId, text('one'));
 			const error = await expectError(client.sendMessage(SIM.phoneNumberId, text('two')));
-			expect(error).toMatchObject({ code: 131056, httpStatus: 400, retryable: true, action: 'backoff' });
+			expect(error).toMatchObject({
+				code: 131056,
+				httpStatus: 400,
+				retryable: true,
+				action: 'backoff',
+			});
 			// Another customer, or another business number, is not affected.
 			await client.sendMessage(SIM.phoneNumberId, text('one', '+85261234568'));
 			await client.sendMessage(SIM.secondPhoneNumberId, text('one'));
@@ -321,7 +440,12 @@ describe('GraphClient against the Graph API simulator', () => {
 			sim.state.failNext(1, { code: 131000, httpStatus: 500 }, { endpoint: 'message_templates' });
 			sim.state.failNext(1, { code: 2, httpStatus: 503 });
 			const first = await expectError(client.listTemplates(SIM.wabaId));
-			expect(first).toMatchObject({ code: 131000, httpStatus: 500, retryable: true, action: 'retry' });
+			expect(first).toMatchObject({
+				code: 131000,
+				httpStatus: 500,
+				retryable: true,
+				action: 'retry',
+			});
 			const second = await expectError(client.getWaba(SIM.wabaId));
 			expect(second).toMatchObject({ code: 2, httpStatus: 503, retryable: true });
 			expect((await client.getWaba(SIM.wabaId)).id).toBe(SIM.wabaId);
@@ -339,7 +463,12 @@ describe('GraphClient against the Graph API simulator', () => {
 		});
 
 		it('times out on a stalled answer', async () => {
-			const impatient = new GraphClient({ transport: axiosTransport({ bearerToken: SIM.token }), baseUrl: sim.url, version: VERSION, timeoutMs: 150 });
+			const impatient = new GraphClient({
+				transport: axiosTransport({ bearerToken: SIM.token }),
+				baseUrl: sim.url,
+				version: VERSION,
+				timeoutMs: 150,
+			});
 			sim.state.stallNext(1, { ms: 2000 });
 			const error = await impatient.getWaba(SIM.wabaId).catch((e: unknown) => e);
 			seen.push(error);
@@ -349,7 +478,9 @@ describe('GraphClient against the Graph API simulator', () => {
 
 		it('rejects an empty id and a malformed version before any request', async () => {
 			await expect(client.getWaba('')).rejects.toThrow(/non-empty id/);
-			expect(() => new GraphClient({ transport: axiosTransport(), version: '23.0' })).toThrow(/v23\.0/);
+			expect(() => new GraphClient({ transport: axiosTransport(), version: '23.0' })).toThrow(
+				/v23\.0/,
+			);
 			expect(sim.state.log).toHaveLength(0);
 		});
 	});

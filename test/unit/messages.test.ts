@@ -13,14 +13,20 @@ import {
 import { defaultTemplates, SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 
 const templates = defaultTemplates() as unknown as MessageTemplate[];
-const template = (name: string, language = 'en_US') => templates.find((t) => t.name === name && t.language === language)!;
+const template = (name: string, language = 'en_US') =>
+	templates.find((t) => t.name === name && t.language === language)!;
 const to = '85291234567';
 
 describe('templateMessage', () => {
 	it('fills positional header, body and URL button parameters', () => {
 		const message = templateMessage(
 			{ to, bizOpaqueCallbackData: 'campaign-1' },
-			{ template: template('order_update'), header: { text: ['A-1001'] }, body: ['Mei', 'A-1001', '3 May'], buttons: [{ index: 0, text: 'A-1001' }] },
+			{
+				template: template('order_update'),
+				header: { text: ['A-1001'] },
+				body: ['Mei', 'A-1001', '3 May'],
+				buttons: [{ index: 0, text: 'A-1001' }],
+			},
 		);
 		expect(message).toEqual({
 			recipient_type: 'individual',
@@ -32,15 +38,30 @@ describe('templateMessage', () => {
 				language: { code: 'en_US' },
 				components: [
 					{ type: 'header', parameters: [{ type: 'text', text: 'A-1001' }] },
-					{ type: 'body', parameters: [{ type: 'text', text: 'Mei' }, { type: 'text', text: 'A-1001' }, { type: 'text', text: '3 May' }] },
-					{ type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'A-1001' }] },
+					{
+						type: 'body',
+						parameters: [
+							{ type: 'text', text: 'Mei' },
+							{ type: 'text', text: 'A-1001' },
+							{ type: 'text', text: '3 May' },
+						],
+					},
+					{
+						type: 'button',
+						sub_type: 'url',
+						index: '0',
+						parameters: [{ type: 'text', text: 'A-1001' }],
+					},
 				],
 			},
 		});
 	});
 
 	it('fills named parameters by name', () => {
-		const message = templateMessage({ to }, { template: template('welcome_named'), body: { shop_name: 'Acme', customer_name: 'Mei' } });
+		const message = templateMessage(
+			{ to },
+			{ template: template('welcome_named'), body: { shop_name: 'Acme', customer_name: 'Mei' } },
+		);
 		expect((message.template as { components: unknown[] }).components).toEqual([
 			{
 				type: 'body',
@@ -53,62 +74,136 @@ describe('templateMessage', () => {
 	});
 
 	it('needs a media header link or id', () => {
-		expect(() => templateMessage({ to }, { template: template('spring_sale', 'zh_HK'), body: ['8'] })).toThrow(/image header/);
-		const message = templateMessage({ to }, { template: template('spring_sale', 'zh_HK'), header: { media: { link: 'https://x/y.jpg' } }, body: ['8'] });
-		expect((message.template as { components: unknown[] }).components[0]).toEqual({ type: 'header', parameters: [{ type: 'image', image: { link: 'https://x/y.jpg' } }] });
+		expect(() =>
+			templateMessage({ to }, { template: template('spring_sale', 'zh_HK'), body: ['8'] }),
+		).toThrow(/image header/);
+		const message = templateMessage(
+			{ to },
+			{
+				template: template('spring_sale', 'zh_HK'),
+				header: { media: { link: 'https://x/y.jpg' } },
+				body: ['8'],
+			},
+		);
+		expect((message.template as { components: unknown[] }).components[0]).toEqual({
+			type: 'header',
+			parameters: [{ type: 'image', image: { link: 'https://x/y.jpg' } }],
+		});
 	});
 
 	it.each([
-		['too few body parameters', { body: ['Mei', 'A-1001'] }, /body needs 3 parameters \(\{\{1\}\}, \{\{2\}\}, \{\{3\}\}\), got 2/],
+		[
+			'too few body parameters',
+			{ body: ['Mei', 'A-1001'] },
+			/body needs 3 parameters \(\{\{1\}\}, \{\{2\}\}, \{\{3\}\}\), got 2/,
+		],
 		['too many body parameters', { body: ['a', 'b', 'c', 'd'] }, /body needs 3 parameters/],
 		['a blank body parameter', { body: ['Mei', ' ', 'x'] }, /got 2/],
-		['no value for the tracking link', { body: ['a', 'b', 'c'], header: { text: ['1'] } }, /button 1 \("Track"\) needs the value for its link/],
+		[
+			'no value for the tracking link',
+			{ body: ['a', 'b', 'c'], header: { text: ['1'] } },
+			/button 1 \("Track"\) needs the value for its link/,
+		],
 	])('refuses %s before anything is sent', (_, values, message) => {
-		expect(() => templateMessage({ to }, { template: template('order_update'), header: { text: ['A-1'] }, ...values })).toThrow(message);
+		expect(() =>
+			templateMessage(
+				{ to },
+				{ template: template('order_update'), header: { text: ['A-1'] }, ...values },
+			),
+		).toThrow(message);
 	});
 
 	it('names the missing and unknown named parameters', () => {
-		expect(() => templateMessage({ to }, { template: template('welcome_named'), body: { customer_name: 'Mei' } })).toThrow(/missing \{\{shop_name\}\}/);
 		expect(() =>
-			templateMessage({ to }, { template: template('welcome_named'), body: { customer_name: 'Mei', shop_name: 'A', coupon: 'X' } }),
+			templateMessage(
+				{ to },
+				{ template: template('welcome_named'), body: { customer_name: 'Mei' } },
+			),
+		).toThrow(/missing \{\{shop_name\}\}/);
+		expect(() =>
+			templateMessage(
+				{ to },
+				{
+					template: template('welcome_named'),
+					body: { customer_name: 'Mei', shop_name: 'A', coupon: 'X' },
+				},
+			),
 		).toThrow(/has no \{\{coupon\}\}/);
 	});
 
 	it('refuses parameters for a template without placeholders', () => {
-		expect(() => templateMessage({ to }, { template: template('hello_world'), body: ['x'] })).toThrow(MessageInputError);
-		expect(templateMessage({ to }, { template: template('hello_world') }).template).toEqual({ name: 'hello_world', language: { code: 'en_US' } });
+		expect(() =>
+			templateMessage({ to }, { template: template('hello_world'), body: ['x'] }),
+		).toThrow(MessageInputError);
+		expect(templateMessage({ to }, { template: template('hello_world') }).template).toEqual({
+			name: 'hello_world',
+			language: { code: 'en_US' },
+		});
 	});
 });
 
 describe('session messages', () => {
 	it('builds text with a quoted reply, and refuses empty or overlong text', () => {
-		expect(textMessage({ to, replyTo: 'wamid.in' }, 'Hi!')).toMatchObject({ type: 'text', text: { body: 'Hi!' }, context: { message_id: 'wamid.in' } });
+		expect(textMessage({ to, replyTo: 'wamid.in' }, 'Hi!')).toMatchObject({
+			type: 'text',
+			text: { body: 'Hi!' },
+			context: { message_id: 'wamid.in' },
+		});
 		expect(() => textMessage({ to }, '  ')).toThrow(/empty/);
 		expect(() => textMessage({ to }, 'x'.repeat(4097))).toThrow(/4,096/);
 	});
 
 	it('builds media by link or id and keeps captions where WhatsApp shows them', () => {
-		expect(mediaMessage({ to }, 'document', { id: 'm1', caption: 'Invoice', filename: 'inv.pdf' })).toMatchObject({
+		expect(
+			mediaMessage({ to }, 'document', { id: 'm1', caption: 'Invoice', filename: 'inv.pdf' }),
+		).toMatchObject({
 			type: 'document',
 			document: { id: 'm1', caption: 'Invoice', filename: 'inv.pdf' },
 		});
-		expect(mediaMessage({ to }, 'audio', { link: 'https://x/a.ogg', caption: 'ignored' })).toMatchObject({ audio: { link: 'https://x/a.ogg' } });
+		expect(
+			mediaMessage({ to }, 'audio', { link: 'https://x/a.ogg', caption: 'ignored' }),
+		).toMatchObject({ audio: { link: 'https://x/a.ogg' } });
 		expect(() => mediaMessage({ to }, 'image', {})).toThrow(/link or a media id/);
 	});
 
 	it('builds reply buttons and lists within WhatsApp limits', () => {
-		expect(buttonsMessage({ to }, 'Did this solve it?', [{ id: 'yes', title: 'Yes' }, { id: 'no', title: 'No' }])).toMatchObject({
-			interactive: { type: 'button', action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }, expect.anything()] } },
+		expect(
+			buttonsMessage({ to }, 'Did this solve it?', [
+				{ id: 'yes', title: 'Yes' },
+				{ id: 'no', title: 'No' },
+			]),
+		).toMatchObject({
+			interactive: {
+				type: 'button',
+				action: {
+					buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }, expect.anything()],
+				},
+			},
 		});
-		expect(() => buttonsMessage({ to }, 'x', [1, 2, 3, 4].map((i) => ({ id: `${i}`, title: `${i}` })))).toThrow(/1 to 3/);
-		expect(() => buttonsMessage({ to }, 'x', [{ id: 'a', title: 'a'.repeat(21) }])).toThrow(/20 characters/);
-		expect(listMessage({ to }, 'Pick a size', 'Sizes', [{ rows: [{ id: 's', title: 'S' }] }])).toMatchObject({ interactive: { type: 'list' } });
+		expect(() =>
+			buttonsMessage(
+				{ to },
+				'x',
+				[1, 2, 3, 4].map((i) => ({ id: `${i}`, title: `${i}` })),
+			),
+		).toThrow(/1 to 3/);
+		expect(() => buttonsMessage({ to }, 'x', [{ id: 'a', title: 'a'.repeat(21) }])).toThrow(
+			/20 characters/,
+		);
+		expect(
+			listMessage({ to }, 'Pick a size', 'Sizes', [{ rows: [{ id: 's', title: 'S' }] }]),
+		).toMatchObject({ interactive: { type: 'list' } });
 		expect(() => listMessage({ to }, 'x', 'y', [{ rows: [] }])).toThrow(/1 to 10 rows/);
 	});
 
 	it('builds reactions and refuses a correlation id over 512 bytes', () => {
-		expect(reactionMessage({ to }, 'wamid.in', '👍')).toMatchObject({ type: 'reaction', reaction: { message_id: 'wamid.in', emoji: '👍' } });
-		expect(() => textMessage({ to, bizOpaqueCallbackData: '字'.repeat(200) }, 'hi')).toThrow(/512 bytes/);
+		expect(reactionMessage({ to }, 'wamid.in', '👍')).toMatchObject({
+			type: 'reaction',
+			reaction: { message_id: 'wamid.in', emoji: '👍' },
+		});
+		expect(() => textMessage({ to, bizOpaqueCallbackData: '字'.repeat(200) }, 'hi')).toThrow(
+			/512 bytes/,
+		);
 		expect(() => textMessage({ to: '' }, 'hi')).toThrow(/recipient/);
 	});
 });
@@ -117,19 +212,43 @@ describe('against the Graph API simulator', () => {
 	it("is accepted by Meta's contract for every approved template and message kind", async () => {
 		const sim = await startGraphApiSimulator({ limits: false });
 		try {
-			const client = new GraphClient({ transport: axiosTransport({ bearerToken: SIM.token }), baseUrl: sim.url, version: 'v26.0' });
+			const client = new GraphClient({
+				transport: axiosTransport({ bearerToken: SIM.token }),
+				baseUrl: sim.url,
+				version: 'v26.0',
+			});
 			const approved = await client.listTemplates(SIM.wabaId, { status: 'APPROVED' });
 			const values: Record<string, Parameters<typeof templateMessage>[1]> = {
 				'hello_world/en_US': { template: template('hello_world') },
-				'order_update/en_US': { template: template('order_update'), header: { text: ['A-1'] }, body: ['Mei', 'A-1', 'Fri'], buttons: [{ index: 0, text: 'A-1' }] },
-				'order_update/zh_HK': { template: template('order_update', 'zh_HK'), body: ['陳小姐', 'A-1'] },
-				'welcome_named/en_US': { template: template('welcome_named'), body: { customer_name: 'Mei', shop_name: 'Acme' } },
-				'spring_sale/zh_HK': { template: template('spring_sale', 'zh_HK'), header: { media: { link: 'https://x/y.jpg' } }, body: ['8'] },
+				'order_update/en_US': {
+					template: template('order_update'),
+					header: { text: ['A-1'] },
+					body: ['Mei', 'A-1', 'Fri'],
+					buttons: [{ index: 0, text: 'A-1' }],
+				},
+				'order_update/zh_HK': {
+					template: template('order_update', 'zh_HK'),
+					body: ['陳小姐', 'A-1'],
+				},
+				'welcome_named/en_US': {
+					template: template('welcome_named'),
+					body: { customer_name: 'Mei', shop_name: 'Acme' },
+				},
+				'spring_sale/zh_HK': {
+					template: template('spring_sale', 'zh_HK'),
+					header: { media: { link: 'https://x/y.jpg' } },
+					body: ['8'],
+				},
 			};
 			for (const listed of approved) {
 				const input = values[`${listed.name}/${listed.language}`];
 				expect(input).toBeDefined();
-				await expect(client.sendMessage(SIM.phoneNumberId, templateMessage({ to }, { ...input, template: listed }))).resolves.toMatchObject({
+				await expect(
+					client.sendMessage(
+						SIM.phoneNumberId,
+						templateMessage({ to }, { ...input, template: listed }),
+					),
+				).resolves.toMatchObject({
 					messageId: expect.stringMatching(/^wamid\./),
 				});
 			}
@@ -140,7 +259,9 @@ describe('against the Graph API simulator', () => {
 				buttonsMessage({ to }, 'ok?', [{ id: 'y', title: 'Yes' }]),
 				reactionMessage({ to }, 'wamid.in', '👍'),
 			]) {
-				await expect(client.sendMessage(SIM.phoneNumberId, message)).resolves.toMatchObject({ messageId: expect.any(String) });
+				await expect(client.sendMessage(SIM.phoneNumberId, message)).resolves.toMatchObject({
+					messageId: expect.any(String),
+				});
 			}
 		} finally {
 			await sim.stop();

@@ -49,13 +49,37 @@ describe('normalizePhone: messy input to E.164', () => {
 	});
 
 	it('keeps an extension apart from the number', () => {
-		expect(normalizePhone('+852 2123 4567 ext. 12')).toEqual({ ok: true, e164: '+85221234567', country: 'HK', type: 'FIXED_LINE', extension: '12' });
-		expect(normalizePhone('+852 2123 4567 x12')).toMatchObject({ e164: '+85221234567', extension: '12' });
-		expect(normalizePhone('+852 2123 4567 #12')).toMatchObject({ e164: '+85221234567', extension: '12' });
-		expect(normalizePhone('2123 4567 x 9', { defaultCountry: 'HK' })).toMatchObject({ e164: '+85221234567', extension: '9' });
-		expect(normalizePhone('tel:+852-2123-4567;ext=88')).toMatchObject({ e164: '+85221234567', extension: '88' });
-		expect(normalizePhone('2123 4567 轉 88', { defaultCountry: 'HK' })).toMatchObject({ e164: '+85221234567', extension: '88' });
-		expect(normalizePhone('+7 912 345-67-89 доб. 5')).toMatchObject({ e164: '+79123456789', extension: '5' });
+		expect(normalizePhone('+852 2123 4567 ext. 12')).toEqual({
+			ok: true,
+			e164: '+85221234567',
+			country: 'HK',
+			type: 'FIXED_LINE',
+			extension: '12',
+		});
+		expect(normalizePhone('+852 2123 4567 x12')).toMatchObject({
+			e164: '+85221234567',
+			extension: '12',
+		});
+		expect(normalizePhone('+852 2123 4567 #12')).toMatchObject({
+			e164: '+85221234567',
+			extension: '12',
+		});
+		expect(normalizePhone('2123 4567 x 9', { defaultCountry: 'HK' })).toMatchObject({
+			e164: '+85221234567',
+			extension: '9',
+		});
+		expect(normalizePhone('tel:+852-2123-4567;ext=88')).toMatchObject({
+			e164: '+85221234567',
+			extension: '88',
+		});
+		expect(normalizePhone('2123 4567 轉 88', { defaultCountry: 'HK' })).toMatchObject({
+			e164: '+85221234567',
+			extension: '88',
+		});
+		expect(normalizePhone('+7 912 345-67-89 доб. 5')).toMatchObject({
+			e164: '+79123456789',
+			extension: '5',
+		});
 		expect(normalizePhone('+85291234567')).not.toHaveProperty('extension');
 	});
 
@@ -73,7 +97,11 @@ describe('normalizePhone: messy input to E.164', () => {
 		['---', undefined, /^no digits$/],
 		['91234567', undefined, /^no country code and no default country$/],
 		['0912 345 678', undefined, /^no country code and no default country$/],
-		['8529123456', undefined, /^no country code and no default country \(read as \+8529123456: .* for HK\)$/],
+		[
+			'8529123456',
+			undefined,
+			/^no country code and no default country \(read as \+8529123456: .* for HK\)$/,
+		],
 		['+852 1234', undefined, /^too short for HK$/],
 		['1234', 'HK', /^too short for HK$/],
 		['+852 9123 4567 8901', undefined, /^too long for HK$/],
@@ -97,19 +125,49 @@ describe('normalizePhone: messy input to E.164', () => {
 	});
 
 	it('never throws on garbage, and says what it got', () => {
-		const garbage: unknown[] = [null, undefined, 42, 85291234567, {}, [], true, Symbol.for('x'), '+', '++852', '\u0000', '9'.repeat(40), '\ud800', '+852\u200b9123\u200b4567x'];
+		const garbage: unknown[] = [
+			null,
+			undefined,
+			42,
+			85291234567,
+			{},
+			[],
+			true,
+			Symbol.for('x'),
+			'+',
+			'++852',
+			'\u0000',
+			'9'.repeat(40),
+			'\ud800',
+			'+852\u200b9123\u200b4567x',
+		];
 		for (const value of garbage) {
 			expect(() => normalizePhone(value as string)).not.toThrow();
 			expect(() => normalizePhone(value as string, null as unknown as undefined)).not.toThrow();
 		}
-		expect(normalizePhone(null as unknown as string)).toEqual({ ok: false, reason: 'expected the phone number as text, got null', input: 'null' });
-		expect(normalizePhone(85291234567 as unknown as string)).toMatchObject({ ok: false, reason: /got number/ });
-		expect(normalizePhone(undefined as unknown as string)).toMatchObject({ ok: false, reason: /got undefined/ });
+		expect(normalizePhone(null as unknown as string)).toEqual({
+			ok: false,
+			reason: 'expected the phone number as text, got null',
+			input: 'null',
+		});
+		expect(normalizePhone(85291234567 as unknown as string)).toMatchObject({
+			ok: false,
+			reason: /got number/,
+		});
+		expect(normalizePhone(undefined as unknown as string)).toMatchObject({
+			ok: false,
+			reason: /got undefined/,
+		});
 	});
 
 	it('validates canonical E.164 too (the fast path is not a shortcut around validation)', () => {
 		expect(normalizePhone('+85212345678').ok).toBe(false);
-		expect(normalizePhone('+8613800138000')).toEqual({ ok: true, e164: '+8613800138000', country: 'CN', type: 'MOBILE' });
+		expect(normalizePhone('+8613800138000')).toEqual({
+			ok: true,
+			e164: '+8613800138000',
+			country: 'CN',
+			type: 'MOBILE',
+		});
 	});
 });
 
@@ -119,7 +177,9 @@ describe('createPhoneNormalizer', () => {
 		const first = normalize('9123 4567');
 		expect(first).toEqual(normalizePhone('9123 4567', { defaultCountry: 'HK' }));
 		expect(normalize('9123 4567')).toBe(first);
-		expect(normalize('0912 345 678')).toEqual(normalizePhone('0912 345 678', { defaultCountry: 'HK' }));
+		expect(normalize('0912 345 678')).toEqual(
+			normalizePhone('0912 345 678', { defaultCountry: 'HK' }),
+		);
 	});
 
 	it("shares frozen results, so one caller cannot change another caller's answer", () => {

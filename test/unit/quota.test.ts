@@ -11,7 +11,13 @@ import Redis from 'ioredis';
 import { DateTime } from 'luxon';
 
 import { createQuotaGuard } from '../../lib/quota';
-import type { QuotaGuard, QuotaGuardOptions, QuotaRequest, ReserveResult, StoreOptions } from '../../lib/quota';
+import type {
+	QuotaGuard,
+	QuotaGuardOptions,
+	QuotaRequest,
+	ReserveResult,
+	StoreOptions,
+} from '../../lib/quota';
 import { kthSmallest } from '../../lib/quota/stores/document';
 import { knownTimeZoneCountries, timeZoneOf } from '../../lib/quota/timeZones';
 import { freePort, startRedisServer } from '../../devkit/servers/redisServer';
@@ -42,7 +48,11 @@ interface StoreCase {
 
 const STORES: StoreCase[] = [
 	{ name: 'memory', durable: false, fresh: () => ({ type: 'memory' }) },
-	{ name: 'file', durable: true, fresh: () => ({ type: 'file', path: path.join(dir, `ledger-${++ledgers}.json`) }) },
+	{
+		name: 'file',
+		durable: true,
+		fresh: () => ({ type: 'file', path: path.join(dir, `ledger-${++ledgers}.json`) }),
+	},
 	{
 		name: 'redis',
 		durable: true,
@@ -76,8 +86,16 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 	let clock = T0;
 
 	/** Quiet hours off unless a test is about them; the guard's clock is the test's. */
-	const guard = (rules: QuotaGuardOptions['rules'] = {}, options: Partial<QuotaGuardOptions> = {}) => {
-		const g = createQuotaGuard({ store: store.fresh(), rules: { quietHours: false, ...rules }, clock: () => clock, ...options });
+	const guard = (
+		rules: QuotaGuardOptions['rules'] = {},
+		options: Partial<QuotaGuardOptions> = {},
+	) => {
+		const g = createQuotaGuard({
+			store: store.fresh(),
+			rules: { quietHours: false, ...rules },
+			clock: () => clock,
+			...options,
+		});
 		open.push(g);
 		return g;
 	};
@@ -92,16 +110,27 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 	describe('window', () => {
 		it('allows free-form messages only within the service window; templates go any time', async () => {
 			const g = guard();
-			const text = { phoneNumberId: PN, to: HK, category: 'service' as const, freeForm: true, now: T0 };
+			const text = {
+				phoneNumberId: PN,
+				to: HK,
+				category: 'service' as const,
+				freeForm: true,
+				now: T0,
+			};
 			expect(await g.reserve(text)).toEqual({
 				allowed: false,
 				rule: 'window',
-				reason: 'No message from the customer in the last 24 h (the customer-service window): only a template can be sent',
+				reason:
+					'No message from the customer in the last 24 h (the customer-service window): only a template can be sent',
 				retryAt: null,
 			});
 			await g.recordInbound(PN, HK, T0 - 23 * H);
 			allowed(await g.reserve(text));
-			expect(await g.reserve({ ...text, to: TW })).toMatchObject({ allowed: false, rule: 'window', retryAt: null });
+			expect(await g.reserve({ ...text, to: TW })).toMatchObject({
+				allowed: false,
+				rule: 'window',
+				retryAt: null,
+			});
 			allowed(await g.reserve(marketing(TW, T0, { category: 'utility' })));
 		});
 
@@ -114,22 +143,36 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 			expect(await g.reserve({ ...text, now: T0 + 1000 })).toEqual({
 				allowed: false,
 				rule: 'window',
-				reason: 'The customer-service window closes before the other rules let this message go: only a template can be sent then',
+				reason:
+					'The customer-service window closes before the other rules let this message go: only a template can be sent then',
 				retryAt: null,
 			});
 		});
 
 		it('can be switched off', async () => {
 			const g = guard({ windowHours: 0 });
-			allowed(await g.reserve({ phoneNumberId: PN, to: HK, category: 'service', freeForm: true, now: T0 }));
+			allowed(
+				await g.reserve({
+					phoneNumberId: PN,
+					to: HK,
+					category: 'service',
+					freeForm: true,
+					now: T0,
+				}),
+			);
 		});
 	});
 
 	describe('messagingLimit', () => {
 		it('counts unique customers reached outside a window over a rolling 24 h', async () => {
 			const g = guard({ messagingLimit: 2 });
-			for (const [to, now] of [[HK, T0], [TW, T0 + 1]] as const) {
-				await g.commit(allowed(await g.reserve(marketing(to, now))).reservationId, { messageId: `wamid.${to}` });
+			for (const [to, now] of [
+				[HK, T0],
+				[TW, T0 + 1],
+			] as const) {
+				await g.commit(allowed(await g.reserve(marketing(to, now))).reservationId, {
+					messageId: `wamid.${to}`,
+				});
 			}
 			expect(await g.reserve(marketing(TH, T0 + 2))).toEqual({
 				allowed: false,
@@ -139,20 +182,42 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 			});
 			// In an open window the customer is answered, not reached: no count.
 			await g.recordInbound(PN, RU, T0);
-			allowed(await g.reserve(marketing(RU, T0 + 3, { category: 'utility', template: 'order_update' })));
+			allowed(
+				await g.reserve(marketing(RU, T0 + 3, { category: 'utility', template: 'order_update' })),
+			);
 			// A customer already counted adds nobody.
-			allowed(await g.reserve(marketing(HK, T0 + 10_000, { category: 'utility', template: 'order_update' })));
-			expect(await g.usage(PN, T0 + 10_001)).toEqual({ uniqueCustomers24h: 2, messagingLimit: 2, remaining: 0, headroom: 0.8, headroomReached: true });
+			allowed(
+				await g.reserve(
+					marketing(HK, T0 + 10_000, { category: 'utility', template: 'order_update' }),
+				),
+			);
+			expect(await g.usage(PN, T0 + 10_001)).toEqual({
+				uniqueCustomers24h: 2,
+				messagingLimit: 2,
+				remaining: 0,
+				headroom: 0.8,
+				headroomReached: true,
+			});
 			allowed(await g.reserve(marketing(TH, T0 + DAY)));
 		});
 
 		it('is unlimited at 0 and reports usage below the headroom', async () => {
 			const g = guard({ messagingLimit: 0, throughputPerSecond: 0 });
 			for (const to of [HK, TW, TH]) allowed(await g.reserve(marketing(to, T0)));
-			expect(await g.usage(PN, T0)).toEqual({ uniqueCustomers24h: 3, messagingLimit: 0, remaining: null, headroom: 0.8, headroomReached: false });
+			expect(await g.usage(PN, T0)).toEqual({
+				uniqueCustomers24h: 3,
+				messagingLimit: 0,
+				remaining: null,
+				headroom: 0.8,
+				headroomReached: false,
+			});
 			const limited = guard({ messagingLimit: 10 });
 			allowed(await limited.reserve(marketing(HK, T0)));
-			expect(await limited.usage(PN, T0)).toMatchObject({ uniqueCustomers24h: 1, remaining: 9, headroomReached: false });
+			expect(await limited.usage(PN, T0)).toMatchObject({
+				uniqueCustomers24h: 1,
+				remaining: 9,
+				headroomReached: false,
+			});
 		});
 	});
 
@@ -169,8 +234,12 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 		});
 
 		it('caps marketing to customers who have not replied; a reply lifts it', async () => {
-			const g = guard({ frequency: [{ category: 'marketing', onlyIfNoReply: true, max: 1, perHours: 24 }] });
-			await g.commit(allowed(await g.reserve(marketing(HK, T0))).reservationId, { messageId: 'wamid.1' });
+			const g = guard({
+				frequency: [{ category: 'marketing', onlyIfNoReply: true, max: 1, perHours: 24 }],
+			});
+			await g.commit(allowed(await g.reserve(marketing(HK, T0))).reservationId, {
+				messageId: 'wamid.1',
+			});
 			expect(await g.reserve(marketing(HK, T0 + 60_000))).toEqual({
 				allowed: false,
 				rule: 'frequency',
@@ -183,21 +252,40 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 
 		it('sends the same template to a customer at most 5 times in 30 days', async () => {
 			const g = guard();
-			const update = (now: number) => marketing(TW, now, { category: 'utility', template: 'order_update' });
+			const update = (now: number) =>
+				marketing(TW, now, { category: 'utility', template: 'order_update' });
 			for (let day = 0; day < 5; day++) {
 				const sent = allowed(await g.reserve(update(T0 + day * DAY)));
 				await g.commit(sent.reservationId, { messageId: `wamid.${day}` });
 			}
-			expect(await g.reserve(update(T0 + 5 * DAY))).toMatchObject({ allowed: false, rule: 'frequency', retryAt: T0 + 30 * DAY });
-			allowed(await g.reserve(marketing(TW, T0 + 5 * DAY, { category: 'utility', template: 'payment_due' })));
+			expect(await g.reserve(update(T0 + 5 * DAY))).toMatchObject({
+				allowed: false,
+				rule: 'frequency',
+				retryAt: T0 + 30 * DAY,
+			});
+			allowed(
+				await g.reserve(
+					marketing(TW, T0 + 5 * DAY, { category: 'utility', template: 'payment_due' }),
+				),
+			);
 		});
 
 		it('keeps the same service event 6 h apart', async () => {
 			const g = guard();
 			await g.recordInbound(PN, HK, T0);
-			const event = { phoneNumberId: PN, to: HK, category: 'utility' as const, event: 'order-42:shipped', now: T0 };
+			const event = {
+				phoneNumberId: PN,
+				to: HK,
+				category: 'utility' as const,
+				event: 'order-42:shipped',
+				now: T0,
+			};
 			allowed(await g.reserve(event));
-			expect(await g.reserve({ ...event, now: T0 + 7000 })).toMatchObject({ allowed: false, rule: 'frequency', retryAt: T0 + 6 * H });
+			expect(await g.reserve({ ...event, now: T0 + 7000 })).toMatchObject({
+				allowed: false,
+				rule: 'frequency',
+				retryAt: T0 + 6 * H,
+			});
 			allowed(await g.reserve({ ...event, now: T0 + 7000, event: 'order-43:shipped' }));
 		});
 
@@ -228,7 +316,11 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 			// Its request reached Meta only 4 s after the reservation; the answer came back then.
 			clock = T0 + 4000;
 			await g.commit(first.reservationId, { messageId: 'wamid.late' });
-			expect(await g.reserve(marketing(HK, T0 + 6000))).toMatchObject({ allowed: false, rule: 'pairRate', retryAt: T0 + 10_000 });
+			expect(await g.reserve(marketing(HK, T0 + 6000))).toMatchObject({
+				allowed: false,
+				rule: 'pairRate',
+				retryAt: T0 + 10_000,
+			});
 			allowed(await g.reserve(marketing(HK, T0 + 10_000)));
 		});
 
@@ -242,12 +334,21 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 	describe('throughput', () => {
 		it('paces a number evenly, a little under the limit, and says when a slot frees', async () => {
 			const g = guard({ throughputPerSecond: 3, messagingLimit: 0 });
-			const results = await Promise.all(['+85291234561', '+85291234562', '+85291234563', '+85291234564'].map((to) => g.reserve(marketing(to, T0))));
+			const results = await Promise.all(
+				['+85291234561', '+85291234562', '+85291234563', '+85291234564'].map((to) =>
+					g.reserve(marketing(to, T0)),
+				),
+			);
 			const spacing = 1000 / (3 * 0.96);
 			const sent = results.filter((r): r is Extract<ReserveResult, { allowed: true }> => r.allowed);
-			expect(sent.map((r) => r.sendAt - T0).sort((a, b) => a - b)).toEqual([0, spacing, 2 * spacing].map((ms) => expect.closeTo(ms, 3)));
+			expect(sent.map((r) => r.sendAt - T0).sort((a, b) => a - b)).toEqual(
+				[0, spacing, 2 * spacing].map((ms) => expect.closeTo(ms, 3)),
+			);
 			const refused = results.find((r) => !r.allowed) as Extract<ReserveResult, { allowed: false }>;
-			expect(refused).toMatchObject({ rule: 'throughput', reason: expect.stringMatching(/3 messages per second/) });
+			expect(refused).toMatchObject({
+				rule: 'throughput',
+				reason: expect.stringMatching(/3 messages per second/),
+			});
 			expect(refused.retryAt! - T0).toBeCloseTo(3 * spacing - 1000, 3);
 			// At retryAt the fourth message gets the next slot, a second ahead at most.
 			const later = allowed(await g.reserve(marketing('+85291234564', refused.retryAt!)));
@@ -256,8 +357,15 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 
 		it('shares the slots among concurrent callers: 100 at once at 20/s book 20 slots a second', async () => {
 			const g = guard({ throughputPerSecond: 20, messagingLimit: 0 });
-			const results = await Promise.all(Array.from({ length: 100 }, (_, i) => g.reserve(marketing(`+8529${String(2000000 + i)}`, T0))));
-			const slots = results.filter((r) => r.allowed).map((r) => (r as { sendAt: number }).sendAt - T0).sort((a, b) => a - b);
+			const results = await Promise.all(
+				Array.from({ length: 100 }, (_, i) =>
+					g.reserve(marketing(`+8529${String(2000000 + i)}`, T0)),
+				),
+			);
+			const slots = results
+				.filter((r) => r.allowed)
+				.map((r) => (r as { sendAt: number }).sendAt - T0)
+				.sort((a, b) => a - b);
 			const spacing = 1000 / (20 * 0.96);
 			expect(slots).toHaveLength(20);
 			slots.forEach((slot, i) => expect(slot).toBeCloseTo(i * spacing, 2));
@@ -275,7 +383,9 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 				reason: 'The customer opted out of marketing messages: send them none',
 				retryAt: null,
 			});
-			allowed(await g.reserve(marketing(HK, T0, { category: 'utility', template: 'order_update' })));
+			allowed(
+				await g.reserve(marketing(HK, T0, { category: 'utility', template: 'order_update' })),
+			);
 			// An older opt-in arriving late does not undo the opt-out; a newer one does.
 			await g.recordOptOut(PN, HK, T0 - H, false);
 			expect(await g.reserve(marketing(HK, T0 + 10_000))).toMatchObject({ rule: 'optOut' });
@@ -290,13 +400,30 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 			const g = guard();
 			await g.recordInbound(PN, TW, T0);
 			await g.recordAgentReply(PN, TW, T0);
-			expect(await g.reserve({ phoneNumberId: PN, to: TW, category: 'service', freeForm: true, now: T0 + H })).toEqual({
+			expect(
+				await g.reserve({
+					phoneNumberId: PN,
+					to: TW,
+					category: 'service',
+					freeForm: true,
+					now: T0 + H,
+				}),
+			).toEqual({
 				allowed: false,
 				rule: 'humanTakeover',
-				reason: 'An agent is talking to this customer: automation pauses 12 h after their last reply',
+				reason:
+					'An agent is talking to this customer: automation pauses 12 h after their last reply',
 				retryAt: T0 + 12 * H,
 			});
-			allowed(await g.reserve({ phoneNumberId: PN, to: TW, category: 'utility', template: 'order_update', now: T0 + 12 * H }));
+			allowed(
+				await g.reserve({
+					phoneNumberId: PN,
+					to: TW,
+					category: 'utility',
+					template: 'order_update',
+					now: T0 + 12 * H,
+				}),
+			);
 		});
 	});
 
@@ -309,22 +436,33 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 			expect(await g.reserve(marketing(HK, late))).toEqual({
 				allowed: false,
 				rule: 'quietHours',
-				reason: "Quiet hours (21:00–09:00) in the customer's local time (Asia/Hong_Kong): marketing waits until they end",
+				reason:
+					"Quiet hours (21:00–09:00) in the customer's local time (Asia/Hong_Kong): marketing waits until they end",
 				retryAt: Date.UTC(2026, 10, 24, 1, 0),
 			});
 			allowed(await g.reserve(marketing(RU, late)));
 			// A business-scoped user id carries the country too.
-			expect(await g.reserve(marketing('HK.1502576394655843', late))).toMatchObject({ rule: 'quietHours' });
-			allowed(await g.reserve(marketing(HK, late, { category: 'utility', template: 'order_update' })));
+			expect(await g.reserve(marketing('HK.1502576394655843', late))).toMatchObject({
+				rule: 'quietHours',
+			});
+			allowed(
+				await g.reserve(marketing(HK, late, { category: 'utility', template: 'order_update' })),
+			);
 		});
 
 		it('reports the moment every rule lets the message go, not the first that blocks', async () => {
-			const g = guard({ quietHours: { start: '21:00', end: '09:00' }, frequency: [{ category: 'marketing', max: 1, perHours: 24 }] });
+			const g = guard({
+				quietHours: { start: '21:00', end: '09:00' },
+				frequency: [{ category: 'marketing', max: 1, perHours: 24 }],
+			});
 			// Sent at 10:00 in Hong Kong; at 22:30 quiet hours hold it until 09:00, the cap until 10:00.
 			const morning = Date.UTC(2026, 10, 23, 2, 0);
 			const sent = allowed(await g.reserve(marketing(HK, morning)));
 			await g.commit(sent.reservationId, { messageId: 'wamid.1' });
-			expect(await g.reserve(marketing(HK, late))).toMatchObject({ rule: 'frequency', retryAt: morning + DAY });
+			expect(await g.reserve(marketing(HK, late))).toMatchObject({
+				rule: 'frequency',
+				retryAt: morning + DAY,
+			});
 		});
 	});
 
@@ -333,7 +471,10 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 			const g = guard({ messagingLimit: 1, frequency: [] });
 			const first = allowed(await g.reserve(marketing(HK, T0)));
 			expect(first.sendAt).toBe(T0);
-			expect(await g.reserve(marketing(TW, T0))).toMatchObject({ allowed: false, rule: 'messagingLimit' });
+			expect(await g.reserve(marketing(TW, T0))).toMatchObject({
+				allowed: false,
+				rule: 'messagingLimit',
+			});
 			await g.release(first.reservationId);
 			expect(await g.usage(PN, T0)).toMatchObject({ uniqueCustomers24h: 0 });
 			// The same slot, the same customer straight away: nothing of the first is left.
@@ -347,7 +488,10 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 			const again = allowed(await g.reserve(marketing(HK, T0 + 10 * H)));
 			await g.release(again.reservationId);
 			// Counted from T0 again, so another customer fits at T0 + 24 h, not T0 + 34 h.
-			expect(await g.reserve(marketing(TW, T0 + 11 * H))).toMatchObject({ rule: 'messagingLimit', retryAt: T0 + DAY });
+			expect(await g.reserve(marketing(TW, T0 + 11 * H))).toMatchObject({
+				rule: 'messagingLimit',
+				retryAt: T0 + DAY,
+			});
 		});
 
 		it('commit keeps what a reservation holds', async () => {
@@ -355,7 +499,10 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 			const first = allowed(await g.reserve(marketing(HK, T0)));
 			await g.commit(first.reservationId, { messageId: 'wamid.1' });
 			clock = T0 + 5000;
-			expect(await g.reserve(marketing(TW, T0 + 5000))).toMatchObject({ allowed: false, rule: 'messagingLimit' });
+			expect(await g.reserve(marketing(TW, T0 + 5000))).toMatchObject({
+				allowed: false,
+				rule: 'messagingLimit',
+			});
 			expect(await g.usage(PN)).toMatchObject({ uniqueCustomers24h: 1 });
 		});
 
@@ -370,7 +517,11 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 
 		it('never exceeds a limit under 200 concurrent reservations', async () => {
 			const g = guard({ messagingLimit: 50, throughputPerSecond: 0 });
-			const results = await Promise.all(Array.from({ length: 200 }, (_, i) => g.reserve(marketing(`+8529${String(3000000 + i)}`, T0))));
+			const results = await Promise.all(
+				Array.from({ length: 200 }, (_, i) =>
+					g.reserve(marketing(`+8529${String(3000000 + i)}`, T0)),
+				),
+			);
 			expect(results.filter((r) => r.allowed)).toHaveLength(50);
 			expect(results.filter((r) => !r.allowed && r.rule === 'messagingLimit')).toHaveLength(150);
 			expect(await g.usage(PN)).toMatchObject({ uniqueCustomers24h: 50 });
@@ -387,25 +538,46 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 	describe('requests', () => {
 		it('refuses a request it cannot read, without throwing', async () => {
 			const g = guard();
-			expect(await g.reserve({ ...marketing(HK, T0), category: 'promo' as never })).toMatchObject({ allowed: false, rule: 'request', retryAt: null });
-			expect(await g.reserve({ ...marketing('', T0) })).toMatchObject({ allowed: false, rule: 'request' });
+			expect(await g.reserve({ ...marketing(HK, T0), category: 'promo' as never })).toMatchObject({
+				allowed: false,
+				rule: 'request',
+				retryAt: null,
+			});
+			expect(await g.reserve({ ...marketing('', T0) })).toMatchObject({
+				allowed: false,
+				rule: 'request',
+			});
 		});
 	});
 
 	if (store.durable) {
 		it('remembers across a restart (a new guard on the same store)', async () => {
-		const options = store.fresh();
-		const before = createQuotaGuard({ store: options, rules: { quietHours: false }, clock: () => clock });
-		const sent = allowed(await before.reserve(marketing(HK, T0)));
-		await before.commit(sent.reservationId, { messageId: 'wamid.r' });
-		await before.recordOptOut(PN, TW, T0);
-		await before.close();
-		const after = createQuotaGuard({ store: options, rules: { quietHours: false }, clock: () => clock });
-		open.push(after);
-		expect(await after.reserve(marketing(HK, T0 + H))).toMatchObject({ allowed: false, rule: 'frequency' });
-		expect(await after.reserve(marketing(TW, T0 + H))).toMatchObject({ allowed: false, rule: 'optOut' });
-		expect(await after.usage(PN)).toMatchObject({ uniqueCustomers24h: 1 });
-	});
+			const options = store.fresh();
+			const before = createQuotaGuard({
+				store: options,
+				rules: { quietHours: false },
+				clock: () => clock,
+			});
+			const sent = allowed(await before.reserve(marketing(HK, T0)));
+			await before.commit(sent.reservationId, { messageId: 'wamid.r' });
+			await before.recordOptOut(PN, TW, T0);
+			await before.close();
+			const after = createQuotaGuard({
+				store: options,
+				rules: { quietHours: false },
+				clock: () => clock,
+			});
+			open.push(after);
+			expect(await after.reserve(marketing(HK, T0 + H))).toMatchObject({
+				allowed: false,
+				rule: 'frequency',
+			});
+			expect(await after.reserve(marketing(TW, T0 + H))).toMatchObject({
+				allowed: false,
+				rule: 'optOut',
+			});
+			expect(await after.usage(PN)).toMatchObject({ uniqueCustomers24h: 1 });
+		});
 	}
 });
 
@@ -413,13 +585,21 @@ describe('store choice', () => {
 	it('refuses a store it cannot open instead of falling back to another', () => {
 		expect(() => createQuotaGuard({ store: { type: 'file' } as never })).toThrow(/needs a path/);
 		expect(() => createQuotaGuard({ store: { type: 'redis' } as never })).toThrow(/needs a url/);
-		expect(() => createQuotaGuard({ store: { type: 'postgres' } as never })).toThrow(/Unknown quota store "postgres"/);
+		expect(() => createQuotaGuard({ store: { type: 'postgres' } as never })).toThrow(
+			/Unknown quota store "postgres"/,
+		);
 	});
 
 	it('refuses rules it cannot apply', () => {
-		expect(() => createQuotaGuard({ rules: { messagingLimit: -1 } })).toThrow(/messagingLimit must be a number ≥ 0/);
-		expect(() => createQuotaGuard({ rules: { quietHours: { start: '9pm', end: '09:00' } } })).toThrow(/quietHours.start must be HH:MM/);
-		expect(() => createQuotaGuard({ rules: { frequency: [{ max: 1 } as never] } })).toThrow(/frequency\[0\].perHours/);
+		expect(() => createQuotaGuard({ rules: { messagingLimit: -1 } })).toThrow(
+			/messagingLimit must be a number ≥ 0/,
+		);
+		expect(() =>
+			createQuotaGuard({ rules: { quietHours: { start: '9pm', end: '09:00' } } }),
+		).toThrow(/quietHours.start must be HH:MM/);
+		expect(() => createQuotaGuard({ rules: { frequency: [{ max: 1 } as never] } })).toThrow(
+			/frequency\[0\].perHours/,
+		);
 	});
 });
 
@@ -429,7 +609,9 @@ describe('file store', () => {
 	it('fails closed when the ledger cannot be written', async () => {
 		const blocker = path.join(dir, 'not-a-folder');
 		fs.writeFileSync(blocker, 'x');
-		const g = createQuotaGuard({ store: { type: 'file', path: path.join(blocker, 'ledger.json') } });
+		const g = createQuotaGuard({
+			store: { type: 'file', path: path.join(blocker, 'ledger.json') },
+		});
 		expect(await g.reserve(marketingNow)).toEqual({
 			allowed: false,
 			rule: 'store',
@@ -442,7 +624,10 @@ describe('file store', () => {
 		const file = path.join(dir, 'damaged.json');
 		fs.writeFileSync(file, '{"numbers": {');
 		const g = createQuotaGuard({ store: { type: 'file', path: file } });
-		expect(await g.reserve(marketingNow)).toMatchObject({ rule: 'store', reason: expect.stringMatching(/unreadable.*move it aside/) });
+		expect(await g.reserve(marketingNow)).toMatchObject({
+			rule: 'store',
+			reason: expect.stringMatching(/unreadable.*move it aside/),
+		});
 		expect(fs.readFileSync(file, 'utf8')).toBe('{"numbers": {');
 	});
 
@@ -451,8 +636,14 @@ describe('file store', () => {
 		// Take a pid that is certainly gone: a child that has exited.
 		const { spawnSync } = await import('node:child_process');
 		const dead = spawnSync(process.execPath, ['-e', '0']).pid;
-		fs.writeFileSync(`${file}.lock`, JSON.stringify({ host: os.hostname(), pid: dead, token: 'gone' }));
-		const g = createQuotaGuard({ store: { type: 'file', path: file }, rules: { quietHours: false } });
+		fs.writeFileSync(
+			`${file}.lock`,
+			JSON.stringify({ host: os.hostname(), pid: dead, token: 'gone' }),
+		);
+		const g = createQuotaGuard({
+			store: { type: 'file', path: file },
+			rules: { quietHours: false },
+		});
 		allowed(await g.reserve(marketingNow));
 		expect(fs.existsSync(`${file}.lock`)).toBe(false);
 	});
@@ -460,17 +651,38 @@ describe('file store', () => {
 	it('reads a ledger written by the previous version, taking its outstanding sends as sent', async () => {
 		const file = path.join(dir, 'version-1.json');
 		const send = { at: T0, category: 'marketing', template: 'spring_sale', reservationId: 'old' };
-		const v1 = { numbers: { [PN]: { customers: { [HK]: { sends: [send] } }, reached: { [HK]: T0 }, reachedCount: 1, nextSlotAt: 0 } }, reservations: { old: { expiresAt: T0 } } };
+		const v1 = {
+			numbers: {
+				[PN]: {
+					customers: { [HK]: { sends: [send] } },
+					reached: { [HK]: T0 },
+					reachedCount: 1,
+					nextSlotAt: 0,
+				},
+			},
+			reservations: { old: { expiresAt: T0 } },
+		};
 		fs.writeFileSync(file, JSON.stringify(v1));
-		const g = createQuotaGuard({ store: { type: 'file', path: file }, rules: { quietHours: false }, clock: () => T0 + H });
-		expect(await g.reserve(marketing(HK, T0 + H))).toMatchObject({ rule: 'frequency', retryAt: T0 + 7 * DAY });
+		const g = createQuotaGuard({
+			store: { type: 'file', path: file },
+			rules: { quietHours: false },
+			clock: () => T0 + H,
+		});
+		expect(await g.reserve(marketing(HK, T0 + H))).toMatchObject({
+			rule: 'frequency',
+			retryAt: T0 + 7 * DAY,
+		});
 		expect(await g.usage(PN)).toMatchObject({ uniqueCustomers24h: 1 });
 	});
 
 	it('forgets what no rule looks at any more, so the file does not grow without bound', async () => {
 		const file = path.join(dir, 'pruned.json');
 		let clock = T0;
-		const g = createQuotaGuard({ store: { type: 'file', path: file }, rules: { quietHours: false, throughputPerSecond: 0, messagingLimit: 0 }, clock: () => clock });
+		const g = createQuotaGuard({
+			store: { type: 'file', path: file },
+			rules: { quietHours: false, throughputPerSecond: 0, messagingLimit: 0 },
+			clock: () => clock,
+		});
 		for (let i = 0; i < 50; i++) {
 			const sent = allowed(await g.reserve(marketing(`+8529${String(4000000 + i)}`, T0)));
 			await g.commit(sent.reservationId, { messageId: `wamid.${i}` });
@@ -479,7 +691,9 @@ describe('file store', () => {
 		const full = fs.statSync(file).size;
 		clock = T0 + 31 * DAY;
 		expect(await g.usage(PN)).toMatchObject({ uniqueCustomers24h: 0 });
-		const ledger = JSON.parse(fs.readFileSync(file, 'utf8')) as { numbers: Record<string, { customers: Record<string, unknown>; reached: object }> };
+		const ledger = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+			numbers: Record<string, { customers: Record<string, unknown>; reached: object }>;
+		};
 		// Only the opt-out is kept: it lasts until the customer opts back in.
 		expect(Object.keys(ledger.numbers[PN].customers)).toEqual([HK]);
 		expect(ledger.numbers[PN].reached).toEqual({});
@@ -499,7 +713,11 @@ describe('redis store', () => {
 			expect(await g.reserve(marketing(HK, T0))).toEqual({
 				allowed: false,
 				rule: 'store',
-				reason: expect.stringMatching(new RegExp(`^quota store unavailable: Redis at 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*Nothing was sent`)),
+				reason: expect.stringMatching(
+					new RegExp(
+						`^quota store unavailable: Redis at 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*Nothing was sent`,
+					),
+				),
 				retryAt: T0 + 60_000,
 			});
 		} finally {
@@ -509,7 +727,11 @@ describe('redis store', () => {
 
 	it('keeps each number under scrm:quota:{phoneNumberId}: with a time to live on every key but opt-outs', async () => {
 		const clock = Date.now();
-		const g = createQuotaGuard({ store: { type: 'redis', url: server.url }, rules: { quietHours: false }, clock: () => clock });
+		const g = createQuotaGuard({
+			store: { type: 'redis', url: server.url },
+			rules: { quietHours: false },
+			clock: () => clock,
+		});
 		const client = new Redis(server.url);
 		try {
 			const sent = allowed(await g.reserve(marketing(HK, clock)));
@@ -518,7 +740,9 @@ describe('redis store', () => {
 			await g.recordOptOut(PN, TH, clock);
 			const keys = (await client.keys('*')).sort();
 			expect(keys).toEqual(
-				[`c:${HK}`, `c:${TH}`, `c:${TW}`, 'expiries', 'reached', 'reservations', 'slots', 'v'].map((key) => `scrm:quota:{${PN}}:${key}`).sort(),
+				[`c:${HK}`, `c:${TH}`, `c:${TW}`, 'expiries', 'reached', 'reservations', 'slots', 'v']
+					.map((key) => `scrm:quota:{${PN}}:${key}`)
+					.sort(),
 			);
 			for (const key of keys) {
 				const ttl = await client.pttl(key);
@@ -542,8 +766,17 @@ describe('counting toward the limit in a document', () => {
 
 describe('time zones for quiet hours', () => {
 	it('maps every country it knows to a zone luxon knows, and multi-zone countries to their main one', () => {
-		for (const country of knownTimeZoneCountries()) expect([country, DateTime.now().setZone(timeZoneOf(country)).isValid]).toEqual([country, true]);
-		expect([timeZoneOf('CN'), timeZoneOf('RU'), timeZoneOf('US'), timeZoneOf('br')]).toEqual(['Asia/Shanghai', 'Europe/Moscow', 'America/New_York', 'America/Sao_Paulo']);
+		for (const country of knownTimeZoneCountries())
+			expect([country, DateTime.now().setZone(timeZoneOf(country)).isValid]).toEqual([
+				country,
+				true,
+			]);
+		expect([timeZoneOf('CN'), timeZoneOf('RU'), timeZoneOf('US'), timeZoneOf('br')]).toEqual([
+			'Asia/Shanghai',
+			'Europe/Moscow',
+			'America/New_York',
+			'America/Sao_Paulo',
+		]);
 		expect(timeZoneOf('XX')).toBeUndefined();
 	});
 });

@@ -53,9 +53,18 @@ interface ChildResult {
 	denied: Record<string, number>;
 }
 
-async function reserveInProcesses(store: object, limit: number, processes: number, each: number): Promise<ChildResult[]> {
+async function reserveInProcesses(
+	store: object,
+	limit: number,
+	processes: number,
+	each: number,
+): Promise<ChildResult[]> {
 	const children = Array.from({ length: processes }, (_, p) =>
-		run(process.execPath, ['-e', CHILD, root, JSON.stringify(store), String(limit), String(p * each), String(each)], { timeout: 120_000 }),
+		run(
+			process.execPath,
+			['-e', CHILD, root, JSON.stringify(store), String(limit), String(p * each), String(each)],
+			{ timeout: 120_000 },
+		),
 	);
 	return (await Promise.all(children)).map((child) => JSON.parse(child.stdout) as ChildResult);
 }
@@ -64,7 +73,12 @@ describe('a file ledger shared by processes on one host', () => {
 	it('lets 4 processes reserve 400 marketing sends on a 150 limit: exactly 150 go', async () => {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scrm-ledger-'));
 		try {
-			const results = await reserveInProcesses({ type: 'file', path: path.join(dir, 'ledger.json') }, 150, 4, 100);
+			const results = await reserveInProcesses(
+				{ type: 'file', path: path.join(dir, 'ledger.json') },
+				150,
+				4,
+				100,
+			);
 			expect(results.reduce((sum, r) => sum + r.allowed, 0)).toBe(150);
 			expect(results.reduce((sum, r) => sum + (r.denied.messagingLimit ?? 0), 0)).toBe(250);
 			expect(fs.readdirSync(dir)).toEqual(['ledger.json']);
@@ -83,9 +97,16 @@ describe('a Redis ledger shared by processes (queue mode)', () => {
 		const results = await reserveInProcesses({ type: 'redis', url: server.url }, 1000, 5, 1000);
 		expect(results.reduce((sum, r) => sum + r.allowed, 0)).toBe(1000);
 		expect(results.reduce((sum, r) => sum + (r.denied.messagingLimit ?? 0), 0)).toBe(4000);
-		const guard = createQuotaGuard({ store: { type: 'redis', url: server.url }, rules: { messagingLimit: 1000 } });
+		const guard = createQuotaGuard({
+			store: { type: 'redis', url: server.url },
+			rules: { messagingLimit: 1000 },
+		});
 		try {
-			expect(await guard.usage('1065')).toMatchObject({ uniqueCustomers24h: 1000, remaining: 0, headroomReached: true });
+			expect(await guard.usage('1065')).toMatchObject({
+				uniqueCustomers24h: 1000,
+				remaining: 0,
+				headroomReached: true,
+			});
 		} finally {
 			await guard.close();
 		}

@@ -4,7 +4,8 @@ import { answerVerification, filterEvents, receiveDelivery } from '../../lib/wha
 import type { WhatsAppEvent } from '../../lib/whatsapp/webhook';
 
 const SECRET = 'app-secret';
-const sign = (raw: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+const sign = (raw: string, secret = SECRET) =>
+	`sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
 
 const delivery = JSON.stringify({
 	object: 'whatsapp_business_account',
@@ -18,8 +19,23 @@ const delivery = JSON.stringify({
 						messaging_product: 'whatsapp',
 						metadata: { display_phone_number: '85255550000', phone_number_id: '106540352242922' },
 						contacts: [{ profile: { name: 'Chan Tai Man' }, wa_id: '85291234567' }],
-						messages: [{ from: '85291234567', id: 'wamid.A', timestamp: '1795300000', type: 'text', text: { body: 'hi' } }],
-						statuses: [{ id: 'wamid.B', status: 'read', timestamp: '1795300001', recipient_id: '85291234567' }],
+						messages: [
+							{
+								from: '85291234567',
+								id: 'wamid.A',
+								timestamp: '1795300000',
+								type: 'text',
+								text: { body: 'hi' },
+							},
+						],
+						statuses: [
+							{
+								id: 'wamid.B',
+								status: 'read',
+								timestamp: '1795300001',
+								recipient_id: '85291234567',
+							},
+						],
 					},
 				},
 			],
@@ -29,15 +45,37 @@ const delivery = JSON.stringify({
 
 describe('answerVerification', () => {
 	it('returns the challenge only for mode subscribe and the right token', () => {
-		expect(answerVerification({ 'hub.mode': 'subscribe', 'hub.verify_token': 'tok', 'hub.challenge': '42' }, 'tok')).toEqual({
+		expect(
+			answerVerification(
+				{ 'hub.mode': 'subscribe', 'hub.verify_token': 'tok', 'hub.challenge': '42' },
+				'tok',
+			),
+		).toEqual({
 			status: 200,
 			challenge: '42',
 		});
-		expect(answerVerification({ 'hub.mode': 'subscribe', 'hub.verify_token': 'tok2', 'hub.challenge': '42' }, 'tok').status).toBe(403);
-		expect(answerVerification({ 'hub.mode': 'other', 'hub.verify_token': 'tok', 'hub.challenge': '42' }, 'tok').status).toBe(403);
-		expect(answerVerification({ 'hub.mode': 'subscribe', 'hub.verify_token': 'tok' }, 'tok').status).toBe(403);
+		expect(
+			answerVerification(
+				{ 'hub.mode': 'subscribe', 'hub.verify_token': 'tok2', 'hub.challenge': '42' },
+				'tok',
+			).status,
+		).toBe(403);
+		expect(
+			answerVerification(
+				{ 'hub.mode': 'other', 'hub.verify_token': 'tok', 'hub.challenge': '42' },
+				'tok',
+			).status,
+		).toBe(403);
+		expect(
+			answerVerification({ 'hub.mode': 'subscribe', 'hub.verify_token': 'tok' }, 'tok').status,
+		).toBe(403);
 		// An unset verify token in the credential must never match an empty query value.
-		expect(answerVerification({ 'hub.mode': 'subscribe', 'hub.verify_token': '', 'hub.challenge': '1' }, '').status).toBe(403);
+		expect(
+			answerVerification(
+				{ 'hub.mode': 'subscribe', 'hub.verify_token': '', 'hub.challenge': '1' },
+				'',
+			).status,
+		).toBe(403);
 	});
 });
 
@@ -53,22 +91,36 @@ describe('receiveDelivery', () => {
 	});
 
 	it('refuses a missing or wrong signature with 401', () => {
-		expect(receiveDelivery(delivery, undefined, SECRET)).toMatchObject({ status: 401, reason: expect.stringMatching(/missing/) });
-		expect(receiveDelivery(delivery, sign(delivery, 'other'), SECRET)).toMatchObject({ status: 401 });
-		expect(receiveDelivery(delivery.replace('hi', 'ho'), sign(delivery), SECRET)).toMatchObject({ status: 401 });
+		expect(receiveDelivery(delivery, undefined, SECRET)).toMatchObject({
+			status: 401,
+			reason: expect.stringMatching(/missing/),
+		});
+		expect(receiveDelivery(delivery, sign(delivery, 'other'), SECRET)).toMatchObject({
+			status: 401,
+		});
+		expect(receiveDelivery(delivery.replace('hi', 'ho'), sign(delivery), SECRET)).toMatchObject({
+			status: 401,
+		});
 	});
 
 	it('answers 400 to an empty, non-JSON or malformed body even when signed', () => {
 		expect(receiveDelivery('', sign(''), SECRET).status).toBe(400);
 		const notJson = '{"object":';
-		expect(receiveDelivery(notJson, sign(notJson), SECRET)).toMatchObject({ status: 400, reason: expect.stringMatching(/JSON/) });
+		expect(receiveDelivery(notJson, sign(notJson), SECRET)).toMatchObject({
+			status: 400,
+			reason: expect.stringMatching(/JSON/),
+		});
 		const badShape = '{"object":"whatsapp_business_account","entry":{"id":"1"}}';
 		expect(receiveDelivery(badShape, sign(badShape), SECRET).status).toBe(400);
 	});
 
 	it('ignores other objects with 200 and no events', () => {
 		const page = '{"object":"page","entry":[]}';
-		expect(receiveDelivery(page, sign(page), SECRET)).toMatchObject({ status: 200, events: [], ignored: expect.any(String) });
+		expect(receiveDelivery(page, sign(page), SECRET)).toMatchObject({
+			status: 200,
+			events: [],
+			ignored: expect.any(String),
+		});
 	});
 
 	it('never echoes the app secret', () => {

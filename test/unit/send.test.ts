@@ -33,7 +33,11 @@ const noWait = async () => undefined;
 
 beforeAll(async () => {
 	sim = await startGraphApiSimulator({ limits: false });
-	client = new GraphClient({ transport: axiosTransport({ bearerToken: SIM.token, timeoutMs: 2000 }), baseUrl: sim.url, version: 'v26.0' });
+	client = new GraphClient({
+		transport: axiosTransport({ bearerToken: SIM.token, timeoutMs: 2000 }),
+		baseUrl: sim.url,
+		version: 'v26.0',
+	});
 });
 afterAll(() => sim.stop());
 beforeEach(() => {
@@ -41,7 +45,10 @@ beforeEach(() => {
 	sim.state.recordInbound(SIM.phoneNumberId, to, Date.now());
 });
 
-const send = (guard: SendGuard | undefined, extra: Partial<Parameters<typeof sendThroughGuard>[0]> = {}) =>
+const send = (
+	guard: SendGuard | undefined,
+	extra: Partial<Parameters<typeof sendThroughGuard>[0]> = {},
+) =>
 	sendThroughGuard({
 		client,
 		guard,
@@ -56,9 +63,18 @@ describe('sendThroughGuard', () => {
 	it('sends and commits the reservation with the message id', async () => {
 		const guard = new ScriptedGuard([{ allowed: true, reservationId: 'r-1' }]);
 		const outcome = await send(guard);
-		expect(outcome).toMatchObject({ outcome: 'sent', messageId: expect.stringMatching(/^wamid\./), attempts: 1 });
+		expect(outcome).toMatchObject({
+			outcome: 'sent',
+			messageId: expect.stringMatching(/^wamid\./),
+			attempts: 1,
+		});
 		expect(guard.committed).toEqual(['r-1']);
-		expect(guard.requests[0]).toMatchObject({ phoneNumberId: SIM.phoneNumberId, to, category: 'service', freeForm: true });
+		expect(guard.requests[0]).toMatchObject({
+			phoneNumberId: SIM.phoneNumberId,
+			to,
+			category: 'service',
+			freeForm: true,
+		});
 	});
 
 	it('retries a transient error on the same reservation', async () => {
@@ -74,7 +90,13 @@ describe('sendThroughGuard', () => {
 		const guard = new ScriptedGuard([{ allowed: true, reservationId: 'r-3' }]);
 		const waits: number[] = [];
 		const outcome = await send(guard, { sleep: async (ms) => void waits.push(ms) });
-		expect(outcome).toMatchObject({ outcome: 'failed', code: 130429, retryable: true, attempts: 3, title: expect.stringMatching(/Throughput/) });
+		expect(outcome).toMatchObject({
+			outcome: 'failed',
+			code: 130429,
+			retryable: true,
+			attempts: 3,
+			title: expect.stringMatching(/Throughput/),
+		});
 		expect(guard.released).toEqual(['r-3']);
 		// Rate limits back off longer, and longer each time.
 		expect(waits).toEqual([4000, 8000]);
@@ -83,7 +105,12 @@ describe('sendThroughGuard', () => {
 	it('does not retry what cannot succeed', async () => {
 		sim.state.failNext(1, { code: 131026 });
 		const outcome = await send(new ScriptedGuard([]));
-		expect(outcome).toMatchObject({ outcome: 'failed', code: 131026, retryable: false, attempts: 1 });
+		expect(outcome).toMatchObject({
+			outcome: 'failed',
+			code: 131026,
+			retryable: false,
+			attempts: 1,
+		});
 	});
 
 	it('reports an unknown outcome, without re-sending, when the answer is lost after the request went out', async () => {
@@ -103,7 +130,11 @@ describe('sendThroughGuard', () => {
 			throw new Error('Redis is unavailable');
 		};
 		const outcome = await send(guard);
-		expect(outcome).toMatchObject({ outcome: 'sent', attempts: 1, ledgerWarning: expect.stringContaining('Redis is unavailable') });
+		expect(outcome).toMatchObject({
+			outcome: 'sent',
+			attempts: 1,
+			ledgerWarning: expect.stringContaining('Redis is unavailable'),
+		});
 		expect(sim.state.sent.length).toBe(before + 1);
 		expect(guard.released).toEqual([]);
 	});
@@ -111,9 +142,29 @@ describe('sendThroughGuard', () => {
 	it('defers with the reason and the earliest time when the guard says no', async () => {
 		// Hours ahead of whenever the test runs: a retry time in the past would be waited for, not deferred.
 		const retryAt = Math.ceil(Date.now() / 3_600_000 + 10) * 3_600_000;
-		const outcome = await send(new ScriptedGuard([{ allowed: false, rule: 'quietHours', reason: "21:00–09:00 in the customer's time", retryAt }]));
-		expect(outcome).toEqual({ outcome: 'deferred', rule: 'quietHours', reason: "21:00–09:00 in the customer's time", retryAt: new Date(retryAt).toISOString() });
-		expect(await send(new ScriptedGuard([{ allowed: false, rule: 'window', reason: 'outside the window', retryAt: null }]))).toMatchObject({
+		const outcome = await send(
+			new ScriptedGuard([
+				{
+					allowed: false,
+					rule: 'quietHours',
+					reason: "21:00–09:00 in the customer's time",
+					retryAt,
+				},
+			]),
+		);
+		expect(outcome).toEqual({
+			outcome: 'deferred',
+			rule: 'quietHours',
+			reason: "21:00–09:00 in the customer's time",
+			retryAt: new Date(retryAt).toISOString(),
+		});
+		expect(
+			await send(
+				new ScriptedGuard([
+					{ allowed: false, rule: 'window', reason: 'outside the window', retryAt: null },
+				]),
+			),
+		).toMatchObject({
 			outcome: 'deferred',
 			retryAt: null,
 		});
@@ -121,8 +172,13 @@ describe('sendThroughGuard', () => {
 
 	it('waits for a throughput slot that frees soon instead of deferring', async () => {
 		let clock = 1_000_000;
-		const guard = new ScriptedGuard([{ allowed: false, rule: 'throughput', reason: 'full', retryAt: clock + 12 }]);
-		const outcome = await send(guard, { now: () => clock, sleep: async (ms) => void (clock += ms) });
+		const guard = new ScriptedGuard([
+			{ allowed: false, rule: 'throughput', reason: 'full', retryAt: clock + 12 },
+		]);
+		const outcome = await send(guard, {
+			now: () => clock,
+			sleep: async (ms) => void (clock += ms),
+		});
 		expect(outcome).toMatchObject({ outcome: 'sent' });
 		expect(guard.requests).toHaveLength(2);
 	});

@@ -30,7 +30,10 @@ let ledgers = 0;
 
 const STORES: Array<{ name: string; fresh: () => StoreOptions }> = [
 	{ name: 'memory', fresh: () => ({ type: 'memory' }) },
-	{ name: 'file', fresh: () => ({ type: 'file', path: path.join(dir, `ledger-${++ledgers}.json`) }) },
+	{
+		name: 'file',
+		fresh: () => ({ type: 'file', path: path.join(dir, `ledger-${++ledgers}.json`) }),
+	},
 	{
 		name: 'redis',
 		fresh: () => {
@@ -62,7 +65,12 @@ describe.each(STORES)('idempotency keys in the quota guard on the $name store', 
 	const open: QuotaGuard[] = [];
 	const guard = (options: StoreOptions) => {
 		// Pair rate and quiet hours off: only the key may refuse a repeat.
-		const g = createQuotaGuard({ store: options, rules: { quietHours: false, pairRateSeconds: 0 }, clock: () => clock, reservationTtlMs: TTL });
+		const g = createQuotaGuard({
+			store: options,
+			rules: { quietHours: false, pairRateSeconds: 0 },
+			clock: () => clock,
+			reservationTtlMs: TTL,
+		});
 		open.push(g);
 		return g;
 	};
@@ -119,7 +127,10 @@ describe.each(STORES)('idempotency keys in the quota guard on the $name store', 
 		const first = await a.reserve(reply(HK, 'reply:wamid.D', T0));
 		if (!first.allowed) throw new Error(first.reason);
 		await a.commit(first.reservationId, { messageId: 'wamid.sent-D' });
-		expect(await b.reserve(reply(HK, 'reply:wamid.D', T0 + 5000))).toMatchObject({ rule: 'duplicate', earlier: { messageId: 'wamid.sent-D' } });
+		expect(await b.reserve(reply(HK, 'reply:wamid.D', T0 + 5000))).toMatchObject({
+			rule: 'duplicate',
+			earlier: { messageId: 'wamid.sent-D' },
+		});
 	});
 });
 
@@ -129,7 +140,11 @@ describe('sendThroughGuard with an idempotency key', () => {
 
 	beforeAll(async () => {
 		sim = await startGraphApiSimulator({ limits: { pairIntervalMs: 0 } });
-		client = new GraphClient({ transport: axiosTransport({ bearerToken: SIM.token, timeoutMs: 2000 }), baseUrl: sim.url, version: 'v26.0' });
+		client = new GraphClient({
+			transport: axiosTransport({ bearerToken: SIM.token, timeoutMs: 2000 }),
+			baseUrl: sim.url,
+			version: 'v26.0',
+		});
 	});
 	afterAll(() => sim.stop());
 
@@ -145,9 +160,19 @@ describe('sendThroughGuard with an idempotency key', () => {
 
 	it('sends once and reports the first send to a re-run, on a ledger two processes share', async () => {
 		sim.state.recordInbound(PN, HK, Date.now());
-		const ledger: StoreOptions = { type: 'redis', url: redis!.url, keyPrefix: `idem-send${++ledgers}:scrm:quota:` };
-		const workerA = createQuotaGuard({ store: ledger, rules: { quietHours: false, pairRateSeconds: 0 } });
-		const workerB = createQuotaGuard({ store: ledger, rules: { quietHours: false, pairRateSeconds: 0 } });
+		const ledger: StoreOptions = {
+			type: 'redis',
+			url: redis!.url,
+			keyPrefix: `idem-send${++ledgers}:scrm:quota:`,
+		};
+		const workerA = createQuotaGuard({
+			store: ledger,
+			rules: { quietHours: false, pairRateSeconds: 0 },
+		});
+		const workerB = createQuotaGuard({
+			store: ledger,
+			rules: { quietHours: false, pairRateSeconds: 0 },
+		});
 		try {
 			await workerA.recordInbound(PN, HK, Date.now());
 			const before = sim.state.sent.length;
@@ -156,7 +181,12 @@ describe('sendThroughGuard with an idempotency key', () => {
 			const sent = sim.state.sent.slice(before);
 			expect(sent).toHaveLength(1);
 			expect(first).toMatchObject({ outcome: 'sent', messageId: sent[0].id, attempts: 1 });
-			expect(rerun).toMatchObject({ outcome: 'sent', messageId: sent[0].id, attempts: 0, alreadySent: true });
+			expect(rerun).toMatchObject({
+				outcome: 'sent',
+				messageId: sent[0].id,
+				attempts: 0,
+				alreadySent: true,
+			});
 		} finally {
 			await workerA.close();
 			await workerB.close();
@@ -165,17 +195,35 @@ describe('sendThroughGuard with an idempotency key', () => {
 
 	it('lets only one of two concurrent runs of the same message send; the other is deferred, not sent', async () => {
 		sim.state.recordInbound(PN, HK, Date.now());
-		const ledger: StoreOptions = { type: 'redis', url: redis!.url, keyPrefix: `idem-race${++ledgers}:scrm:quota:` };
-		const workerA = createQuotaGuard({ store: ledger, rules: { quietHours: false, pairRateSeconds: 0 } });
-		const workerB = createQuotaGuard({ store: ledger, rules: { quietHours: false, pairRateSeconds: 0 } });
+		const ledger: StoreOptions = {
+			type: 'redis',
+			url: redis!.url,
+			keyPrefix: `idem-race${++ledgers}:scrm:quota:`,
+		};
+		const workerA = createQuotaGuard({
+			store: ledger,
+			rules: { quietHours: false, pairRateSeconds: 0 },
+		});
+		const workerB = createQuotaGuard({
+			store: ledger,
+			rules: { quietHours: false, pairRateSeconds: 0 },
+		});
 		try {
 			await workerA.recordInbound(PN, HK, Date.now());
 			const before = sim.state.sent.length;
-			const outcomes = await Promise.all([sendReply(workerA, 'reply:wamid.F'), sendReply(workerB, 'reply:wamid.F')]);
+			const outcomes = await Promise.all([
+				sendReply(workerA, 'reply:wamid.F'),
+				sendReply(workerB, 'reply:wamid.F'),
+			]);
 			expect(sim.state.sent.slice(before)).toHaveLength(1);
-			const kinds = outcomes.map((o) => (o.outcome === 'sent' && o.alreadySent ? 'alreadySent' : o.outcome)).sort();
+			const kinds = outcomes
+				.map((o) => (o.outcome === 'sent' && o.alreadySent ? 'alreadySent' : o.outcome))
+				.sort();
 			// The loser either saw the winner's reservation (deferred) or, if it came later, its confirmation.
-			expect([['deferred', 'sent'], ['alreadySent', 'sent']]).toContainEqual(kinds);
+			expect([
+				['deferred', 'sent'],
+				['alreadySent', 'sent'],
+			]).toContainEqual(kinds);
 		} finally {
 			await workerA.close();
 			await workerB.close();

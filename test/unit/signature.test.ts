@@ -45,7 +45,12 @@ describe('verifySignature', () => {
 		expect(JSON.stringify(parsed)).toBe(body);
 		expect(verifySignature(JSON.stringify(parsed, null, 2), expected, SECRET)).toBe(false);
 		// Meta escapes non-ASCII as \uXXXX; the same value written as UTF-8 is other bytes.
-		const escaped = body.replace(/[^\x00-\x7f]/gu, (char) => char.split('').map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''));
+		const escaped = body.replace(/[^\x00-\x7f]/gu, (char) =>
+			char
+				.split('')
+				.map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+				.join(''),
+		);
 		expect(JSON.parse(escaped)).toEqual(parsed);
 		expect(verifySignature(escaped, expected, SECRET)).toBe(false);
 	});

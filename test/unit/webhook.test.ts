@@ -1,5 +1,11 @@
 import { parseWebhook, WebhookPayloadError } from '../../lib/whatsapp/webhook';
-import type { WhatsAppChangeEvent, WhatsAppErrorEvent, WhatsAppEvent, WhatsAppMessageEvent, WhatsAppStatusEvent } from '../../lib/whatsapp/webhook';
+import type {
+	WhatsAppChangeEvent,
+	WhatsAppErrorEvent,
+	WhatsAppEvent,
+	WhatsAppMessageEvent,
+	WhatsAppStatusEvent,
+} from '../../lib/whatsapp/webhook';
 import {
 	DEFAULT_DISPLAY_PHONE_NUMBER,
 	DEFAULT_PHONE_NUMBER_ID,
@@ -62,7 +68,13 @@ function deepFreeze<T>(value: T): T {
 
 describe('parseWebhook: customer messages', () => {
 	it('reads a text message with its customer in E.164, the business number and ISO time', () => {
-		const change = textMessage({ from: '85291234567', userId: 'HK.1502576394655843', name: '陳大文', text: '有冇discount?', id: 'wamid.text-1' });
+		const change = textMessage({
+			from: '85291234567',
+			userId: 'HK.1502576394655843',
+			name: '陳大文',
+			text: '有冇discount?',
+			id: 'wamid.text-1',
+		});
 		const event = onlyMessage(change);
 		expect(event).toEqual({
 			kind: 'message',
@@ -72,7 +84,12 @@ describe('parseWebhook: customer messages', () => {
 			phoneNumberId: DEFAULT_PHONE_NUMBER_ID,
 			displayPhoneNumber: DEFAULT_DISPLAY_PHONE_NUMBER,
 			timestamp: DEFAULT_ISO,
-			customer: { waId: '85291234567', userId: 'HK.1502576394655843', e164: '+85291234567', name: '陳大文' },
+			customer: {
+				waId: '85291234567',
+				userId: 'HK.1502576394655843',
+				e164: '+85291234567',
+				name: '陳大文',
+			},
 			type: 'text',
 			text: '有冇discount?',
 			raw: messageOf(change),
@@ -88,12 +105,19 @@ describe('parseWebhook: customer messages', () => {
 		expect(e164('66812345678')).toBe('+66812345678');
 		expect(e164('79123456789')).toBe('+79123456789');
 		// A wa_id that is not a valid number keeps the id but claims no E.164.
-		expect(onlyMessage(textMessage({ from: '85212345678' })).customer).toEqual({ waId: '85212345678', name: 'Customer' });
+		expect(onlyMessage(textMessage({ from: '85212345678' })).customer).toEqual({
+			waId: '85212345678',
+			name: 'Customer',
+		});
 	});
 
 	it('reads a customer with a username and no phone number (BSUID only)', () => {
 		const event = onlyMessage(bsuidOnlyMessage({ text: 'สวัสดี' }));
-		expect(event.customer).toEqual({ userId: 'HK.1502576394655843', name: 'Tai Man', username: 'tai_man' });
+		expect(event.customer).toEqual({
+			userId: 'HK.1502576394655843',
+			name: 'Tai Man',
+			username: 'tai_man',
+		});
 		expect(event.text).toBe('สวัสดี');
 		expect(event.id).toMatch(/^wamid\./);
 	});
@@ -102,10 +126,19 @@ describe('parseWebhook: customer messages', () => {
 		// The message names only the BSUID; its contact entry also has the phone number.
 		const change = textMessage({ from: null, userId: 'TW.88123' });
 		(change.value.contacts as Array<Record<string, unknown>>)[0].wa_id = '886912345678';
-		expect(onlyMessage(change).customer).toEqual({ waId: '886912345678', userId: 'TW.88123', e164: '+886912345678', name: 'Customer' });
+		expect(onlyMessage(change).customer).toEqual({
+			waId: '886912345678',
+			userId: 'TW.88123',
+			e164: '+886912345678',
+			name: 'Customer',
+		});
 
 		// Several senders in one change: each message gets its own contact's name.
-		const batch = combine(textMessage({ from: '85291234567', name: 'Amy' }), textMessage({ from: '66812345678', name: 'Nok' }), bsuidOnlyMessage({ name: 'Tai Man' }));
+		const batch = combine(
+			textMessage({ from: '85291234567', name: 'Amy' }),
+			textMessage({ from: '66812345678', name: 'Nok' }),
+			bsuidOnlyMessage({ name: 'Tai Man' }),
+		);
 		const names = parseWebhook(envelope(batch)).map((event) => event.customer.name);
 		expect(names).toEqual(['Amy', 'Nok', 'Tai Man']);
 	});
@@ -126,13 +159,25 @@ describe('parseWebhook: customer messages', () => {
 	});
 
 	it('reads a location with numeric coordinates, also when Meta sends them as strings', () => {
-		expect(onlyMessage(location({ latitude: 22.2988, longitude: 114.1722, placeName: 'Shop', address: '1 Nathan Rd' })).location).toEqual({
+		expect(
+			onlyMessage(
+				location({
+					latitude: 22.2988,
+					longitude: 114.1722,
+					placeName: 'Shop',
+					address: '1 Nathan Rd',
+				}),
+			).location,
+		).toEqual({
 			latitude: 22.2988,
 			longitude: 114.1722,
 			name: 'Shop',
 			address: '1 Nathan Rd',
 		});
-		expect(onlyMessage(inboundMessage('location', { latitude: '13.7563', longitude: '100.5018' })).location).toEqual({ latitude: 13.7563, longitude: 100.5018 });
+		expect(
+			onlyMessage(inboundMessage('location', { latitude: '13.7563', longitude: '100.5018' }))
+				.location,
+		).toEqual({ latitude: 13.7563, longitude: 100.5018 });
 	});
 
 	it('reads shared contact cards with their numbers in E.164 (no code: the sender\u2019s country)', () => {
@@ -140,49 +185,117 @@ describe('parseWebhook: customer messages', () => {
 			contactsMessage({
 				from: '886912345678',
 				contacts: [
-					{ name: 'Amy Wong', phones: [{ phone: '+852 6123 4567', waId: '85261234567', type: 'CELL' }], emails: ['amy@example.com'], company: 'Wong Trading' },
+					{
+						name: 'Amy Wong',
+						phones: [{ phone: '+852 6123 4567', waId: '85261234567', type: 'CELL' }],
+						emails: ['amy@example.com'],
+						company: 'Wong Trading',
+					},
 					{ name: '林美玲', phones: ['0912-000-111', 'not a number'] },
 				],
 			}),
 		);
 		expect(event.type).toBe('contacts');
 		expect(event.contacts).toEqual([
-			{ name: 'Amy Wong', phones: [{ phone: '+852 6123 4567', waId: '85261234567', e164: '+85261234567', type: 'CELL' }], emails: ['amy@example.com'], organization: 'Wong Trading' },
-			{ name: '林美玲', phones: [{ phone: '0912-000-111', e164: '+886912000111', type: 'CELL' }, { phone: 'not a number', type: 'CELL' }], emails: [] },
+			{
+				name: 'Amy Wong',
+				phones: [
+					{ phone: '+852 6123 4567', waId: '85261234567', e164: '+85261234567', type: 'CELL' },
+				],
+				emails: ['amy@example.com'],
+				organization: 'Wong Trading',
+			},
+			{
+				name: '林美玲',
+				phones: [
+					{ phone: '0912-000-111', e164: '+886912000111', type: 'CELL' },
+					{ phone: 'not a number', type: 'CELL' },
+				],
+				emails: [],
+			},
 		]);
 	});
 
 	it('reads interactive button and list replies as text', () => {
-		const button = onlyMessage(interactiveReply({ kind: 'button_reply', replyId: 'yes', title: 'Yes please' }));
+		const button = onlyMessage(
+			interactiveReply({ kind: 'button_reply', replyId: 'yes', title: 'Yes please' }),
+		);
 		expect(button.reply).toEqual({ kind: 'button_reply', id: 'yes', title: 'Yes please' });
 		expect(button.text).toBe('Yes please');
-		const list = onlyMessage(interactiveReply({ kind: 'list_reply', replyId: 'm', title: 'Size M', description: 'in stock' }));
-		expect(list.reply).toEqual({ kind: 'list_reply', id: 'm', title: 'Size M', description: 'in stock' });
+		const list = onlyMessage(
+			interactiveReply({
+				kind: 'list_reply',
+				replyId: 'm',
+				title: 'Size M',
+				description: 'in stock',
+			}),
+		);
+		expect(list.reply).toEqual({
+			kind: 'list_reply',
+			id: 'm',
+			title: 'Size M',
+			description: 'in stock',
+		});
 		expect(list.text).toBe('Size M');
 	});
 
 	it('reads a flow answer (nfm_reply) as data, not as text', () => {
-		const event = onlyMessage(interactiveReply({ kind: 'nfm_reply', response: { flow_token: 't-1', size: 'M' } }));
-		expect(event.reply).toEqual({ kind: 'nfm_reply', title: 'flow', payload: '{"flow_token":"t-1","size":"M"}', response: { flow_token: 't-1', size: 'M' } });
+		const event = onlyMessage(
+			interactiveReply({ kind: 'nfm_reply', response: { flow_token: 't-1', size: 'M' } }),
+		);
+		expect(event.reply).toEqual({
+			kind: 'nfm_reply',
+			title: 'flow',
+			payload: '{"flow_token":"t-1","size":"M"}',
+			response: { flow_token: 't-1', size: 'M' },
+		});
 		expect(event.text).toBeUndefined();
 	});
 
 	it("reads a template's quick-reply button with its payload and the template message it answers", () => {
-		const event = onlyMessage(templateButtonReply({ text: 'Stop promotions', payload: 'STOP', replyTo: 'wamid.template-1' }));
-		expect(event.reply).toEqual({ kind: 'template_button', title: 'Stop promotions', payload: 'STOP' });
+		const event = onlyMessage(
+			templateButtonReply({
+				text: 'Stop promotions',
+				payload: 'STOP',
+				replyTo: 'wamid.template-1',
+			}),
+		);
+		expect(event.reply).toEqual({
+			kind: 'template_button',
+			title: 'Stop promotions',
+			payload: 'STOP',
+		});
 		expect(event.text).toBe('Stop promotions');
-		expect(event.context).toEqual({ messageId: 'wamid.template-1', from: DEFAULT_DISPLAY_PHONE_NUMBER });
+		expect(event.context).toEqual({
+			messageId: 'wamid.template-1',
+			from: DEFAULT_DISPLAY_PHONE_NUMBER,
+		});
 	});
 
 	it('reads a reaction, and a removed reaction (no emoji)', () => {
-		expect(onlyMessage(reaction({ messageId: 'wamid.out', emoji: '❤️' })).reaction).toEqual({ messageId: 'wamid.out', emoji: '❤️' });
-		expect(onlyMessage(reaction({ messageId: 'wamid.out', emoji: null })).reaction).toEqual({ messageId: 'wamid.out', removed: true });
+		expect(onlyMessage(reaction({ messageId: 'wamid.out', emoji: '❤️' })).reaction).toEqual({
+			messageId: 'wamid.out',
+			emoji: '❤️',
+		});
+		expect(onlyMessage(reaction({ messageId: 'wamid.out', emoji: null })).reaction).toEqual({
+			messageId: 'wamid.out',
+			removed: true,
+		});
 	});
 
 	it('reads an order with numeric items', () => {
-		const change = orderMessage({ catalogId: 'cat', text: 'for my mum', items: [{ sku: 'SKU-1', quantity: 2, price: 99.5 }] });
+		const change = orderMessage({
+			catalogId: 'cat',
+			text: 'for my mum',
+			items: [{ sku: 'SKU-1', quantity: 2, price: 99.5 }],
+		});
 		const part = messageOf(change).order as { product_items: Array<Record<string, unknown>> };
-		part.product_items.push({ product_retailer_id: 'SKU-2', quantity: '1', item_price: '10', currency: 'HKD' });
+		part.product_items.push({
+			product_retailer_id: 'SKU-2',
+			quantity: '1',
+			item_price: '10',
+			currency: 'HKD',
+		});
 		expect(onlyMessage(change).order).toEqual({
 			catalogId: 'cat',
 			text: 'for my mum',
@@ -194,7 +307,14 @@ describe('parseWebhook: customer messages', () => {
 	});
 
 	it('reads a number change as a re-key from the old to the new WhatsApp id and BSUID', () => {
-		const event = onlyMessage(systemNumberChange({ from: '85291234567', userId: 'HK.111', newWaId: '85298765432', newUserId: 'HK.222' }));
+		const event = onlyMessage(
+			systemNumberChange({
+				from: '85291234567',
+				userId: 'HK.111',
+				newWaId: '85298765432',
+				newUserId: 'HK.222',
+			}),
+		);
 		expect(event.type).toBe('system');
 		expect(event.customer).toEqual({ waId: '85291234567', userId: 'HK.111', e164: '+85291234567' });
 		expect(event.system).toEqual({
@@ -209,13 +329,30 @@ describe('parseWebhook: customer messages', () => {
 	});
 
 	it('reads a BSUID change (user_changed_user_id) without inventing a number change', () => {
-		const event = onlyMessage(inboundMessage('system', { body: 'User changed', type: 'user_changed_user_id', user_id: 'HK.999' }, { from: null, userId: 'HK.111', noContacts: true }));
-		expect(event.system).toEqual({ type: 'user_changed_user_id', body: 'User changed', previousUserId: 'HK.111', newUserId: 'HK.999' });
+		const event = onlyMessage(
+			inboundMessage(
+				'system',
+				{ body: 'User changed', type: 'user_changed_user_id', user_id: 'HK.999' },
+				{ from: null, userId: 'HK.111', noContacts: true },
+			),
+		);
+		expect(event.system).toEqual({
+			type: 'user_changed_user_id',
+			body: 'User changed',
+			previousUserId: 'HK.111',
+			newUserId: 'HK.999',
+		});
 	});
 
 	it("reads a customer's edit and deletion of an earlier message", () => {
-		const edit = onlyMessage(editMessage({ originalMessageId: 'wamid.original', text: 'make it two' }));
-		expect(edit.edit).toEqual({ originalMessageId: 'wamid.original', type: 'text', text: 'make it two' });
+		const edit = onlyMessage(
+			editMessage({ originalMessageId: 'wamid.original', text: 'make it two' }),
+		);
+		expect(edit.edit).toEqual({
+			originalMessageId: 'wamid.original',
+			type: 'text',
+			text: 'make it two',
+		});
 		expect(edit.text).toBe('make it two');
 		const revoke = onlyMessage(revokeMessage({ originalMessageId: 'wamid.original' }));
 		expect(revoke.revoke).toEqual({ originalMessageId: 'wamid.original' });
@@ -226,7 +363,13 @@ describe('parseWebhook: customer messages', () => {
 		const event = onlyMessage(unsupportedMessage({ unsupportedType: 'poll_creation' }));
 		expect(event.type).toBe('unsupported');
 		expect(event.unsupportedType).toBe('poll_creation');
-		expect(event.errors).toEqual([expect.objectContaining({ code: 131051, retryable: false, details: 'Message type is currently not supported.' })]);
+		expect(event.errors).toEqual([
+			expect.objectContaining({
+				code: 131051,
+				retryable: false,
+				details: 'Message type is currently not supported.',
+			}),
+		]);
 	});
 
 	it('keeps types it does not model, with their raw part, without failing', () => {
@@ -256,7 +399,10 @@ describe('parseWebhook: customer messages', () => {
 				welcome_message: { text: 'Hi! Ask us anything' },
 			},
 		});
-		(messageOf(change).context as Record<string, unknown>).referred_product = { catalog_id: 'cat', product_retailer_id: 'SKU-9' };
+		(messageOf(change).context as Record<string, unknown>).referred_product = {
+			catalog_id: 'cat',
+			product_retailer_id: 'SKU-9',
+		};
 		const event = onlyMessage(change);
 		expect(event.context).toEqual({
 			messageId: 'wamid.prev',
@@ -278,7 +424,9 @@ describe('parseWebhook: customer messages', () => {
 	});
 
 	it('marks messages from a group', () => {
-		expect(onlyMessage(inboundMessage('text', { body: 'hi all' }, {}, { group_id: 'group-1' })).groupId).toBe('group-1');
+		expect(
+			onlyMessage(inboundMessage('text', { body: 'hi all' }, {}, { group_id: 'group-1' })).groupId,
+		).toBe('group-1');
 	});
 });
 
@@ -289,7 +437,13 @@ describe('parseWebhook: delivery statuses', () => {
 				id: 'wamid.out',
 				recipient: '886912345678',
 				bizOpaqueCallbackData: 'campaign-7',
-				errors: [{ code: 131047, title: 'Re-engagement message', details: 'More than 24 hours since the customer last replied.' }],
+				errors: [
+					{
+						code: 131047,
+						title: 'Re-engagement message',
+						details: 'More than 24 hours since the customer last replied.',
+					},
+				],
 			}),
 		);
 		expect(event).toMatchObject({
@@ -315,15 +469,27 @@ describe('parseWebhook: delivery statuses', () => {
 	});
 
 	it('marks transient failures as retryable and unknown codes as not', () => {
-		const codes = (code: number) => onlyStatus(statusUpdate('failed', { errors: [{ code }] })).errors![0];
+		const codes = (code: number) =>
+			onlyStatus(statusUpdate('failed', { errors: [{ code }] })).errors![0];
 		expect(codes(130429)).toMatchObject({ code: 130429, retryable: true });
 		expect(codes(131026)).toMatchObject({ code: 131026, retryable: false });
-		expect(codes(999999)).toMatchObject({ code: 999999, retryable: false, title: expect.stringMatching(/Unknown/) });
+		expect(codes(999999)).toMatchObject({
+			code: 999999,
+			retryable: false,
+			title: expect.stringMatching(/Unknown/),
+		});
 	});
 
 	it('reads a status that went straight to read, with pricing and conversation', () => {
-		const change = statusUpdate('read', { id: 'wamid.out2', recipient: '66812345678', category: 'marketing', conversationId: 'conv' });
-		const conversation = (change.value.statuses as Array<Record<string, Record<string, unknown>>>)[0].conversation;
+		const change = statusUpdate('read', {
+			id: 'wamid.out2',
+			recipient: '66812345678',
+			category: 'marketing',
+			conversationId: 'conv',
+		});
+		const conversation = (
+			change.value.statuses as Array<Record<string, Record<string, unknown>>>
+		)[0].conversation;
 		conversation.expiration_timestamp = '1795386400';
 		const event = onlyStatus(change);
 		expect(event).toMatchObject({
@@ -336,14 +502,28 @@ describe('parseWebhook: delivery statuses', () => {
 	});
 
 	it('reads the recipient by BSUID, with the name and username from contacts[]', () => {
-		const event = onlyStatus(statusUpdate('delivered', { recipient: null, recipientUserId: 'HK.15025', withContact: { name: 'Tai Man', username: 'tai_man' } }));
+		const event = onlyStatus(
+			statusUpdate('delivered', {
+				recipient: null,
+				recipientUserId: 'HK.15025',
+				withContact: { name: 'Tai Man', username: 'tai_man' },
+			}),
+		);
 		expect(event.customer).toEqual({ userId: 'HK.15025', name: 'Tai Man', username: 'tai_man' });
 	});
 
 	it('takes the recipient BSUID from contacts[] when the status only names the phone', () => {
-		const change = statusUpdate('delivered', { recipient: '85291234567', withContact: { name: 'Amy' } });
+		const change = statusUpdate('delivered', {
+			recipient: '85291234567',
+			withContact: { name: 'Amy' },
+		});
 		(change.value.contacts as Array<Record<string, unknown>>)[0].user_id = 'HK.42';
-		expect(onlyStatus(change).customer).toEqual({ waId: '85291234567', userId: 'HK.42', e164: '+85291234567', name: 'Amy' });
+		expect(onlyStatus(change).customer).toEqual({
+			waId: '85291234567',
+			userId: 'HK.42',
+			e164: '+85291234567',
+			name: 'Amy',
+		});
 	});
 
 	it('reads a status of a group message with the group, not a customer', () => {
@@ -368,20 +548,47 @@ describe('parseWebhook: account errors, batches and other fields', () => {
 			timestampEstimated: true,
 		});
 		expect(event.errors).toEqual([
-			expect.objectContaining({ code: 131000, retryable: true, message: 'Something went wrong', details: 'boom' }),
-			expect.objectContaining({ code: 131048, retryable: false, title: expect.stringMatching(/[Ss]pam/) }),
+			expect.objectContaining({
+				code: 131000,
+				retryable: true,
+				message: 'Something went wrong',
+				details: 'boom',
+			}),
+			expect.objectContaining({
+				code: 131048,
+				retryable: false,
+				title: expect.stringMatching(/[Ss]pam/),
+			}),
 		]);
 		expect(Number.isNaN(Date.parse(event.timestamp))).toBe(false);
-		expect((parseWebhook(JSON.parse(JSON.stringify(body))) as WhatsAppErrorEvent[])[0].id).toBe(event.id);
+		expect((parseWebhook(JSON.parse(JSON.stringify(body))) as WhatsAppErrorEvent[])[0].id).toBe(
+			event.id,
+		);
 		const other = parseWebhook(envelope(webhookErrors([{ code: 131000, details: 'else' }])))[0];
 		expect(other.id).not.toBe(event.id);
 	});
 
 	it('reads every message and status of every entry and change, in order', () => {
-		const first = envelopeFor('waba-1', textMessage({ id: 'm1' }), statusUpdate('sent', { id: 's1' }));
-		const second = envelopeFor('waba-2', combine(textMessage({ id: 'm2' }), textMessage({ id: 'm3', from: '66812345678' }), statusUpdate('read', { id: 's2' })), webhookErrors());
+		const first = envelopeFor(
+			'waba-1',
+			textMessage({ id: 'm1' }),
+			statusUpdate('sent', { id: 's1' }),
+		);
+		const second = envelopeFor(
+			'waba-2',
+			combine(
+				textMessage({ id: 'm2' }),
+				textMessage({ id: 'm3', from: '66812345678' }),
+				statusUpdate('read', { id: 's2' }),
+			),
+			webhookErrors(),
+		);
 		const events = parseWebhook(mergeBodies(first, second));
-		expect(events.map((event) => `${event.wabaId}:${event.kind}:${event.kind === 'error' ? '' : event.id}`)).toEqual([
+		expect(
+			events.map(
+				(event) => `${event.wabaId}:${event.kind}:${event.kind === 'error' ? '' : event.id}`,
+			),
+		).toEqual([
 			'waba-1:message:m1',
 			'waba-1:status:s1',
 			'waba-2:message:m2',
@@ -392,42 +599,75 @@ describe('parseWebhook: account errors, batches and other fields', () => {
 	});
 
 	it('passes over other change fields (template status, account updates) without events', () => {
-		const body = envelope(templateStatusUpdate({ event: 'APPROVED' }), textMessage({ id: 'm1' }), { field: 'account_update', value: { event: 'VERIFIED_ACCOUNT' } });
+		const body = envelope(templateStatusUpdate({ event: 'APPROVED' }), textMessage({ id: 'm1' }), {
+			field: 'account_update',
+			value: { event: 'VERIFIED_ACCOUNT' },
+		});
 		expect(parseWebhook(body).map((event) => event.id)).toEqual(['m1']);
 	});
 
 	it('emits other change fields as change events when asked', () => {
 		const template = templateStatusUpdate({ event: 'PAUSED', templateName: 'spring_sale' });
-		const body = envelope(template, textMessage({ id: 'm1' }), { field: 'calls', value: { metadata: { phone_number_id: 'p-9' }, calls: [] } });
+		const body = envelope(template, textMessage({ id: 'm1' }), {
+			field: 'calls',
+			value: { metadata: { phone_number_id: 'p-9' }, calls: [] },
+		});
 		body.entry[0].time = 1795300000;
 		const events = parseWebhook(body, { includeOtherFields: true });
 		expect(events.map((event) => event.kind)).toEqual(['change', 'message', 'change']);
 		const change = events[0] as WhatsAppChangeEvent;
-		expect(change).toEqual({ kind: 'change', field: 'message_template_status_update', wabaId: DEFAULT_WABA_ID, timestamp: DEFAULT_ISO, value: template.value });
+		expect(change).toEqual({
+			kind: 'change',
+			field: 'message_template_status_update',
+			wabaId: DEFAULT_WABA_ID,
+			timestamp: DEFAULT_ISO,
+			value: template.value,
+		});
 		expect(change.value).toBe(template.value);
 		expect((events[2] as WhatsAppChangeEvent).phoneNumberId).toBe('p-9');
 	});
 
 	it('gives no events for another object type, whatever its shape', () => {
 		expect(parseWebhook({ object: 'page', entry: 'whatever' })).toEqual([]);
-		expect(parseWebhook({ object: 'instagram', entry: [{ id: '1', changes: [{ field: 'messages', value: {} }] }] })).toEqual([]);
+		expect(
+			parseWebhook({
+				object: 'instagram',
+				entry: [{ id: '1', changes: [{ field: 'messages', value: {} }] }],
+			}),
+		).toEqual([]);
 		expect(parseWebhook({ entry: [] })).toEqual([]);
 	});
 
 	it('gives no events for an empty entry list or a change with no messages, statuses or errors', () => {
 		expect(parseWebhook({ object: 'whatsapp_business_account', entry: [] })).toEqual([]);
-		expect(parseWebhook(envelope({ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: 'p' } } }))).toEqual([]);
+		expect(
+			parseWebhook(
+				envelope({
+					field: 'messages',
+					value: { messaging_product: 'whatsapp', metadata: { phone_number_id: 'p' } },
+				}),
+			),
+		).toEqual([]);
 	});
 
 	it('never writes to the body it reads', () => {
-		const body = deepFreeze(envelope(combine(textMessage(), contactsMessage(), systemNumberChange(), statusUpdate('failed')), templateStatusUpdate()));
+		const body = deepFreeze(
+			envelope(
+				combine(textMessage(), contactsMessage(), systemNumberChange(), statusUpdate('failed')),
+				templateStatusUpdate(),
+			),
+		);
 		expect(() => parseWebhook(body, { includeOtherFields: true })).not.toThrow();
 	});
 });
 
 describe('parseWebhook: what one bad part does to the rest', () => {
 	it('keeps a message with an unreadable timestamp, at the time of receipt, and the others untouched', () => {
-		const batch = combine(textMessage({ id: 'bad', timestamp: 'yesterday' }), textMessage({ id: 'good' }), textMessage({ id: 'huge', timestamp: '99999999999999999999' }));
+		const batch = combine(
+			textMessage({ id: 'bad', timestamp: 'yesterday' }),
+			textMessage({ id: 'good' }),
+			textMessage({ id: 'huge', timestamp: '99999999999999999999' }),
+		);
 		const before = Date.now();
 		const events = parseWebhook(envelope(batch));
 		expect(events.map((event) => event.id)).toEqual(['bad', 'good', 'huge']);
@@ -458,15 +698,64 @@ describe('parseWebhook: what one bad part does to the rest', () => {
 		['a string body', 'hello', /the body is the string "hello", not a JSON object/, undefined],
 		['null', null, /the body is null/, undefined],
 		['an array', [], /the body is an array/, undefined],
-		['entry that is not an array', { object: 'whatsapp_business_account', entry: {} }, /"entry" is an object, expected an array/, '"entry"'],
+		[
+			'entry that is not an array',
+			{ object: 'whatsapp_business_account', entry: {} },
+			/"entry" is an object, expected an array/,
+			'"entry"',
+		],
 		['a missing entry', { object: 'whatsapp_business_account' }, /"entry" is missing/, '"entry"'],
-		['an entry that is not an object', { object: 'whatsapp_business_account', entry: [null] }, /entry\[0\] is null/, 'entry[0]'],
-		['changes that are not an array', { object: 'whatsapp_business_account', entry: [{ id: '1', changes: 'x' }] }, /entry\[0\]\.changes is the string "x", expected an array/, 'entry[0].changes'],
-		['a change that is not an object', { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [7] }] }, /entry\[0\]\.changes\[0\] is a number/, 'entry[0].changes[0]'],
-		['a messages change without a value', { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages' }] }] }, /changes\[0\]\.value is missing/, 'entry[0].changes[0].value'],
-		['messages that are not an array', envelope({ field: 'messages', value: { metadata: { phone_number_id: 'p' }, messages: { id: 'x' } } }), /value\.messages is an object, expected an array/, 'entry[0].changes[0].value.messages'],
-		['statuses that are not an array', envelope({ field: 'messages', value: { metadata: { phone_number_id: 'p' }, statuses: 'sent' } }), /value\.statuses is the string "sent"/, 'entry[0].changes[0].value.statuses'],
-		['a change without a phone number id', envelope({ field: 'messages', value: { metadata: {} } }), /phone_number_id is missing/, 'entry[0].changes[0].value.metadata.phone_number_id'],
+		[
+			'an entry that is not an object',
+			{ object: 'whatsapp_business_account', entry: [null] },
+			/entry\[0\] is null/,
+			'entry[0]',
+		],
+		[
+			'changes that are not an array',
+			{ object: 'whatsapp_business_account', entry: [{ id: '1', changes: 'x' }] },
+			/entry\[0\]\.changes is the string "x", expected an array/,
+			'entry[0].changes',
+		],
+		[
+			'a change that is not an object',
+			{ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [7] }] },
+			/entry\[0\]\.changes\[0\] is a number/,
+			'entry[0].changes[0]',
+		],
+		[
+			'a messages change without a value',
+			{
+				object: 'whatsapp_business_account',
+				entry: [{ id: '1', changes: [{ field: 'messages' }] }],
+			},
+			/changes\[0\]\.value is missing/,
+			'entry[0].changes[0].value',
+		],
+		[
+			'messages that are not an array',
+			envelope({
+				field: 'messages',
+				value: { metadata: { phone_number_id: 'p' }, messages: { id: 'x' } },
+			}),
+			/value\.messages is an object, expected an array/,
+			'entry[0].changes[0].value.messages',
+		],
+		[
+			'statuses that are not an array',
+			envelope({
+				field: 'messages',
+				value: { metadata: { phone_number_id: 'p' }, statuses: 'sent' },
+			}),
+			/value\.statuses is the string "sent"/,
+			'entry[0].changes[0].value.statuses',
+		],
+		[
+			'a change without a phone number id',
+			envelope({ field: 'messages', value: { metadata: {} } }),
+			/phone_number_id is missing/,
+			'entry[0].changes[0].value.metadata.phone_number_id',
+		],
 	])('refuses %s with WebhookPayloadError saying where', (_, body, message, path) => {
 		let thrown: unknown;
 		try {
@@ -503,14 +792,32 @@ describe('whatsappPayloads simulator', () => {
 		const messages = count((event) => event.kind === 'message');
 		const statuses = count((event) => event.kind === 'status');
 		expect(messages + statuses).toBe(events.length);
-		expect(count((event) => event.kind === 'message' && event.type === 'text') / events.length).toBeGreaterThan(0.4);
+		expect(
+			count((event) => event.kind === 'message' && event.type === 'text') / events.length,
+		).toBeGreaterThan(0.4);
 		expect(statuses / events.length).toBeGreaterThan(0.3);
-		expect(count((event) => event.kind === 'message' && ['image', 'audio', 'video', 'document', 'sticker'].includes(event.type))).toBeGreaterThan(50);
-		expect(count((event) => event.kind === 'status' && event.status === 'failed')).toBeGreaterThan(10);
-		expect(bodies.some((body) => ((body.entry[0].changes[0].value.messages as unknown[]) ?? []).length > 1)).toBe(true);
+		expect(
+			count(
+				(event) =>
+					event.kind === 'message' &&
+					['image', 'audio', 'video', 'document', 'sticker'].includes(event.type),
+			),
+		).toBeGreaterThan(50);
+		expect(count((event) => event.kind === 'status' && event.status === 'failed')).toBeGreaterThan(
+			10,
+		);
+		expect(
+			bodies.some(
+				(body) => ((body.entry[0].changes[0].value.messages as unknown[]) ?? []).length > 1,
+			),
+		).toBe(true);
 		expect(bodies.some((body) => body.entry[0].changes[0].field !== 'messages')).toBe(true);
 		// Every event names its customer by a valid phone or a BSUID; some only by the BSUID.
-		expect(events.every((event) => event.customer.e164 !== undefined || event.customer.userId !== undefined)).toBe(true);
+		expect(
+			events.every(
+				(event) => event.customer.e164 !== undefined || event.customer.userId !== undefined,
+			),
+		).toBe(true);
 		expect(count((event) => event.customer.e164 === undefined)).toBeGreaterThan(0);
 		expect(events.some((event) => event.timestampEstimated)).toBe(false);
 	});

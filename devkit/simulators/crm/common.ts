@@ -63,7 +63,8 @@ export interface FormPart {
  */
 export function parseMultipart(req: Pick<Incoming, 'headers' | 'bytes'>): FormPart[] | Error {
 	const type = String(req.headers['content-type'] ?? '');
-	if (!/^multipart\/form-data/i.test(type)) return new Error(`expected multipart/form-data, got "${type || 'no Content-Type'}"`);
+	if (!/^multipart\/form-data/i.test(type))
+		return new Error(`expected multipart/form-data, got "${type || 'no Content-Type'}"`);
 	const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
 	if (!boundary) return new Error('multipart/form-data without a boundary');
 	const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2].trim()}`);
@@ -73,25 +74,36 @@ export function parseMultipart(req: Pick<Incoming, 'headers' | 'bytes'>): FormPa
 	for (;;) {
 		at += delimiter.length;
 		if (req.bytes.subarray(at, at + 2).toString('latin1') === '--') return parts;
-		if (req.bytes.subarray(at, at + 2).toString('latin1') !== '\r\n') return new Error('malformed multipart boundary line');
+		if (req.bytes.subarray(at, at + 2).toString('latin1') !== '\r\n')
+			return new Error('malformed multipart boundary line');
 		const headerEnd = req.bytes.indexOf('\r\n\r\n', at + 2);
 		const next = req.bytes.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd);
-		if (headerEnd < 0 || next < 0) return new Error('multipart body ends inside a part (no closing boundary)');
+		if (headerEnd < 0 || next < 0)
+			return new Error('multipart body ends inside a part (no closing boundary)');
 		const headers = req.bytes.subarray(at + 2, headerEnd).toString('utf8');
 		const disposition = /content-disposition:\s*form-data;([^\r\n]*)/i.exec(headers)?.[1] ?? '';
 		const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
 		if (name === undefined) return new Error('multipart part without a name');
 		const encodedName = /filename\*=UTF-8''([^;\s]+)/i.exec(disposition)?.[1];
-		const fileName = encodedName ? decodeURIComponent(encodedName) : /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
+		const fileName = encodedName
+			? decodeURIComponent(encodedName)
+			: /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
 		const contentType = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1].trim();
-		parts.push({ name, ...(fileName !== undefined ? { fileName } : {}), ...(contentType ? { contentType } : {}), data: req.bytes.subarray(headerEnd + 4, next) });
+		parts.push({
+			name,
+			...(fileName !== undefined ? { fileName } : {}),
+			...(contentType ? { contentType } : {}),
+			data: req.bytes.subarray(headerEnd + 4, next),
+		});
 		at = next + 2;
 	}
 }
 
 export type Handler = (req: Incoming, res: http.ServerResponse) => Promise<void>;
 
-export async function listen(handler: Handler): Promise<{ baseUrl: string; close(): Promise<void> }> {
+export async function listen(
+	handler: Handler,
+): Promise<{ baseUrl: string; close(): Promise<void> }> {
 	const sockets = new Set<Socket>();
 	const server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
@@ -105,7 +117,14 @@ export async function listen(handler: Handler): Promise<{ baseUrl: string; close
 			} catch (error) {
 				json = error as Error;
 			}
-			const incoming: Incoming = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://sim'), headers: req.headers, raw, bytes, json };
+			const incoming: Incoming = {
+				method: req.method ?? 'GET',
+				url: new URL(req.url ?? '/', 'http://sim'),
+				headers: req.headers,
+				raw,
+				bytes,
+				json,
+			};
 			handler(incoming, res).catch((error: Error) => {
 				if (!res.headersSent) send(res, 500, { message: `simulator bug: ${error.message}` });
 			});
@@ -126,17 +145,28 @@ export async function listen(handler: Handler): Promise<{ baseUrl: string; close
 	};
 }
 
-export function send(res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+export function send(
+	res: http.ServerResponse,
+	status: number,
+	body?: unknown,
+	headers: Record<string, string> = {},
+): void {
 	if (res.writableEnded) return;
 	if (body === undefined) {
 		res.writeHead(status, headers).end();
 		return;
 	}
-	res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers }).end(JSON.stringify(body));
+	res
+		.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers })
+		.end(JSON.stringify(body));
 }
 
 /** Answers a scripted fault; true when one applied. */
-export function answerFault(fault: SimFault | undefined, res: http.ServerResponse, defaultBody: (status: number) => unknown): boolean {
+export function answerFault(
+	fault: SimFault | undefined,
+	res: http.ServerResponse,
+	defaultBody: (status: number) => unknown,
+): boolean {
 	if (!fault) return false;
 	if (fault.kind === 'timeout') {
 		setTimeout(() => res.socket?.destroy(), fault.holdMs ?? 5000).unref();

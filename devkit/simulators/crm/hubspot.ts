@@ -40,10 +40,20 @@ import type { Incoming, SimFault } from './common';
 export type HubSpotSimTier = 'free' | 'starter' | 'professional' | 'enterprise';
 
 /** Requests per rolling 10 s per app, by subscription (HubSpot's API usage guidelines). */
-export const HUBSPOT_SIM_TEN_SECONDLY: Record<HubSpotSimTier, number> = { free: 100, starter: 100, professional: 190, enterprise: 190 };
+export const HUBSPOT_SIM_TEN_SECONDLY: Record<HubSpotSimTier, number> = {
+	free: 100,
+	starter: 100,
+	professional: 190,
+	enterprise: 190,
+};
 export const HUBSPOT_SIM_TOKEN = 'pat-na1-00000000-sim0-4000-8000-hubspotsim000';
 /** The scopes the package asks users for (creating properties needs `crm.schemas.contacts.write` besides). */
-export const HUBSPOT_SIM_SCOPES = ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.read', 'files'];
+export const HUBSPOT_SIM_SCOPES = [
+	'crm.objects.contacts.read',
+	'crm.objects.contacts.write',
+	'crm.schemas.contacts.read',
+	'files',
+];
 /** The fieldTypes HubSpot's forms offer for each property type. */
 const FIELD_TYPES: Record<HubSpotSimProperty['type'], string[]> = {
 	string: ['text', 'textarea', 'html', 'phonenumber', 'file'],
@@ -74,9 +84,32 @@ export const CONTACT_TO_NOTE = 203;
  * simulator refuses files over 300 MB (or `maxFileBytes`) with 413.
  */
 export const HUBSPOT_SIM_MAX_FILE_BYTES = 300 * 1024 * 1024;
-const FILE_ACCESS = ['PUBLIC_INDEXABLE', 'PUBLIC_NOT_INDEXABLE', 'HIDDEN_INDEXABLE', 'HIDDEN_NOT_INDEXABLE', 'HIDDEN_PRIVATE', 'HIDDEN_SENSITIVE', 'PRIVATE', 'SENSITIVE'];
-const SEARCH_DEFAULT_PROPERTIES = ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'];
-const LIST_DEFAULT_PROPERTIES = ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'];
+const FILE_ACCESS = [
+	'PUBLIC_INDEXABLE',
+	'PUBLIC_NOT_INDEXABLE',
+	'HIDDEN_INDEXABLE',
+	'HIDDEN_NOT_INDEXABLE',
+	'HIDDEN_PRIVATE',
+	'HIDDEN_SENSITIVE',
+	'PRIVATE',
+	'SENSITIVE',
+];
+const SEARCH_DEFAULT_PROPERTIES = [
+	'createdate',
+	'email',
+	'firstname',
+	'hs_object_id',
+	'lastmodifieddate',
+	'lastname',
+];
+const LIST_DEFAULT_PROPERTIES = [
+	'createdate',
+	'email',
+	'firstname',
+	'hs_object_id',
+	'lastmodifieddate',
+	'lastname',
+];
 
 export interface HubSpotSimProperty {
 	name: string;
@@ -175,7 +208,17 @@ export interface HubSpotSimState {
 	calls: Record<string, number>;
 	/** 429 answers from the limits (not scripted faults). */
 	rateLimited: number;
-	rejected: { auth: number; scope: number; rateLimit: number; searchLimit: number; faults: number; validation: number; conflict: number; notFound: number; tooLarge: number };
+	rejected: {
+		auth: number;
+		scope: number;
+		rateLimit: number;
+		searchLimit: number;
+		faults: number;
+		validation: number;
+		conflict: number;
+		notFound: number;
+		tooLarge: number;
+	};
 	/** Most requests the rolling window ever held at once (compare with the limit). */
 	peakInWindow: number;
 	peakSearchInWindow: number;
@@ -197,21 +240,62 @@ export interface HubSpotSimulator {
 }
 
 /** Messy phone formats as people typed them; 101–103 are one customer stored three ways. */
-export function defaultHubSpotContacts(): Array<{ id: string; properties: Record<string, string> }> {
+export function defaultHubSpotContacts(): Array<{
+	id: string;
+	properties: Record<string, string>;
+}> {
 	return [
-		{ id: '101', properties: { firstname: 'Mei', lastname: 'Chan', phone: '+852 9123 4567', email: 'mei.chan@example.com' } },
+		{
+			id: '101',
+			properties: {
+				firstname: 'Mei',
+				lastname: 'Chan',
+				phone: '+852 9123 4567',
+				email: 'mei.chan@example.com',
+			},
+		},
 		{ id: '102', properties: { firstname: 'May', lastname: 'Chan', mobilephone: '91234567' } },
 		{ id: '103', properties: { lastname: '陳大文', phone: '(852) 9123-4567' } },
 		{ id: '104', properties: { firstname: 'Wei', lastname: 'Lim', mobilephone: '+65 9123 4567' } },
-		{ id: '105', properties: { firstname: 'Wing', lastname: "O'Neil", phone: '6123-4567', email: "o'neil.ho@example.com" } },
+		{
+			id: '105',
+			properties: {
+				firstname: 'Wing',
+				lastname: "O'Neil",
+				phone: '6123-4567',
+				email: "o'neil.ho@example.com",
+			},
+		},
 		{ id: '106', properties: { lastname: '林美玲', mobilephone: '0912 345 678' } },
-		{ id: '107', properties: { firstname: 'Ann', lastname: 'Lee', phone: '(415) 555-0132', whatsapp_user_id: 'US.1000000000000001' } },
-		{ id: '108', properties: { firstname: 'Somchai', lastname: 'Dee', mobilephone: '081 234 5678', whatsapp_e164: '+66812345678' } },
+		{
+			id: '107',
+			properties: {
+				firstname: 'Ann',
+				lastname: 'Lee',
+				phone: '(415) 555-0132',
+				whatsapp_user_id: 'US.1000000000000001',
+			},
+		},
+		{
+			id: '108',
+			properties: {
+				firstname: 'Somchai',
+				lastname: 'Dee',
+				mobilephone: '081 234 5678',
+				whatsapp_e164: '+66812345678',
+			},
+		},
 	];
 }
 
 export function defaultHubSpotProperties(): HubSpotSimProperty[] {
-	const std = (name: string, label: string, type: HubSpotSimProperty['type'], fieldType: string, extra: Partial<HubSpotSimProperty> = {}): HubSpotSimProperty => ({
+	const std = (
+		name: string,
+		label: string,
+		type: HubSpotSimProperty['type'],
+		fieldType: string,
+		extra: Partial<HubSpotSimProperty> = {},
+	): HubSpotSimProperty => ({
 		name,
 		label,
 		type,
@@ -220,7 +304,13 @@ export function defaultHubSpotProperties(): HubSpotSimProperty[] {
 		hubspotDefined: true,
 		...extra,
 	});
-	const custom = (name: string, label: string, type: HubSpotSimProperty['type'], fieldType: string, extra: Partial<HubSpotSimProperty> = {}): HubSpotSimProperty => ({
+	const custom = (
+		name: string,
+		label: string,
+		type: HubSpotSimProperty['type'],
+		fieldType: string,
+		extra: Partial<HubSpotSimProperty> = {},
+	): HubSpotSimProperty => ({
 		name,
 		label,
 		type,
@@ -240,21 +330,56 @@ export function defaultHubSpotProperties(): HubSpotSimProperty[] {
 		std('company', 'Company Name', 'string', 'text'),
 		std('jobtitle', 'Job Title', 'string', 'text'),
 		std('lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', {
-			options: ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'].map((value, i) => ({
-				label: value === 'marketingqualifiedlead' ? 'Marketing Qualified Lead' : value === 'salesqualifiedlead' ? 'Sales Qualified Lead' : value[0].toUpperCase() + value.slice(1),
+			options: [
+				'subscriber',
+				'lead',
+				'marketingqualifiedlead',
+				'salesqualifiedlead',
+				'opportunity',
+				'customer',
+				'evangelist',
+				'other',
+			].map((value, i) => ({
+				label:
+					value === 'marketingqualifiedlead'
+						? 'Marketing Qualified Lead'
+						: value === 'salesqualifiedlead'
+							? 'Sales Qualified Lead'
+							: value[0].toUpperCase() + value.slice(1),
 				value,
 				displayOrder: i,
 			})),
 		}),
 		std('hs_lead_status', 'Lead Status', 'enumeration', 'radio', {
-			options: ['NEW', 'OPEN', 'IN_PROGRESS', 'OPEN_DEAL', 'UNQUALIFIED', 'ATTEMPTED_TO_CONTACT', 'CONNECTED', 'BAD_TIMING'].map((value, i) => ({ label: value, value, displayOrder: i })),
+			options: [
+				'NEW',
+				'OPEN',
+				'IN_PROGRESS',
+				'OPEN_DEAL',
+				'UNQUALIFIED',
+				'ATTEMPTED_TO_CONTACT',
+				'CONNECTED',
+				'BAD_TIMING',
+			].map((value, i) => ({ label: value, value, displayOrder: i })),
 		}),
 		std('createdate', 'Create Date', 'datetime', 'date', readOnly),
 		std('lastmodifieddate', 'Last Modified Date', 'datetime', 'date', readOnly),
 		std('hs_object_id', 'Record ID', 'number', 'number', readOnly),
-		std('hs_merged_object_ids', 'Merged Contact IDs', 'enumeration', 'checkbox', { ...readOnly, options: [] }),
-		std('hs_searchable_calculated_phone_number', 'Phone Number (digits)', 'string', 'calculation_equation', { ...readOnly, calculated: true, hidden: true }),
-		custom('whatsapp_e164', 'WhatsApp Number (E.164)', 'string', 'text', { hasUniqueValue: true, description: 'The customer\'s WhatsApp number in E.164, unique per contact' }),
+		std('hs_merged_object_ids', 'Merged Contact IDs', 'enumeration', 'checkbox', {
+			...readOnly,
+			options: [],
+		}),
+		std(
+			'hs_searchable_calculated_phone_number',
+			'Phone Number (digits)',
+			'string',
+			'calculation_equation',
+			{ ...readOnly, calculated: true, hidden: true },
+		),
+		custom('whatsapp_e164', 'WhatsApp Number (E.164)', 'string', 'text', {
+			hasUniqueValue: true,
+			description: "The customer's WhatsApp number in E.164, unique per contact",
+		}),
 		custom('whatsapp_user_id', 'WhatsApp User ID', 'string', 'text'),
 		custom('whatsapp_tags', 'WhatsApp Tags', 'string', 'textarea'),
 		custom('whatsapp_last_interaction', 'Last WhatsApp Message', 'datetime', 'date'),
@@ -277,10 +402,39 @@ export function defaultHubSpotProperties(): HubSpotSimProperty[] {
 }
 
 const NOTE_PROPERTIES: HubSpotSimProperty[] = [
-	{ name: 'hs_note_body', label: 'Note body', type: 'string', fieldType: 'html', groupName: 'note', hubspotDefined: true },
-	{ name: 'hs_timestamp', label: 'Timestamp', type: 'datetime', fieldType: 'date', groupName: 'note', hubspotDefined: true },
-	{ name: 'hs_attachment_ids', label: 'Attached file IDs', type: 'string', fieldType: 'text', groupName: 'note', hubspotDefined: true },
-	{ name: 'hubspot_owner_id', label: 'Owner', type: 'enumeration', fieldType: 'select', groupName: 'note', hubspotDefined: true, options: [] },
+	{
+		name: 'hs_note_body',
+		label: 'Note body',
+		type: 'string',
+		fieldType: 'html',
+		groupName: 'note',
+		hubspotDefined: true,
+	},
+	{
+		name: 'hs_timestamp',
+		label: 'Timestamp',
+		type: 'datetime',
+		fieldType: 'date',
+		groupName: 'note',
+		hubspotDefined: true,
+	},
+	{
+		name: 'hs_attachment_ids',
+		label: 'Attached file IDs',
+		type: 'string',
+		fieldType: 'text',
+		groupName: 'note',
+		hubspotDefined: true,
+	},
+	{
+		name: 'hubspot_owner_id',
+		label: 'Owner',
+		type: 'enumeration',
+		fieldType: 'select',
+		groupName: 'note',
+		hubspotDefined: true,
+		options: [],
+	},
 ];
 
 const COMMUNICATION_PROPERTIES: HubSpotSimProperty[] = [
@@ -302,9 +456,31 @@ const COMMUNICATION_PROPERTIES: HubSpotSimProperty[] = [
 		hubspotDefined: true,
 		options: [{ label: 'CRM', value: 'CRM' }],
 	},
-	{ name: 'hs_communication_body', label: 'Body', type: 'string', fieldType: 'html', groupName: 'communication', hubspotDefined: true },
-	{ name: 'hs_timestamp', label: 'Timestamp', type: 'datetime', fieldType: 'date', groupName: 'communication', hubspotDefined: true },
-	{ name: 'hubspot_owner_id', label: 'Owner', type: 'enumeration', fieldType: 'select', groupName: 'communication', hubspotDefined: true, options: [] },
+	{
+		name: 'hs_communication_body',
+		label: 'Body',
+		type: 'string',
+		fieldType: 'html',
+		groupName: 'communication',
+		hubspotDefined: true,
+	},
+	{
+		name: 'hs_timestamp',
+		label: 'Timestamp',
+		type: 'datetime',
+		fieldType: 'date',
+		groupName: 'communication',
+		hubspotDefined: true,
+	},
+	{
+		name: 'hubspot_owner_id',
+		label: 'Owner',
+		type: 'enumeration',
+		fieldType: 'select',
+		groupName: 'communication',
+		hubspotDefined: true,
+		options: [],
+	},
 ];
 
 interface PropertyProblem {
@@ -328,19 +504,33 @@ class HubSpotError {
 	) {}
 }
 
-export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}): Promise<HubSpotSimulator> {
+export async function startHubSpotSimulator(
+	opts: HubSpotSimulatorOptions = {},
+): Promise<HubSpotSimulator> {
 	const now = opts.now ?? Date.now;
 	const token = opts.token ?? HUBSPOT_SIM_TOKEN;
 	let scopes = new Set(opts.scopes ?? HUBSPOT_SIM_SCOPES);
 	const tier = opts.tier ?? 'free';
-	const limits = opts.rateLimit === false ? false : (opts.rateLimit ?? { max: HUBSPOT_SIM_TEN_SECONDLY[tier], windowMs: 10_000 });
-	const searchLimits = opts.searchRateLimit === false ? false : (opts.searchRateLimit ?? { max: 5, windowMs: 1000 });
+	const limits =
+		opts.rateLimit === false
+			? false
+			: (opts.rateLimit ?? { max: HUBSPOT_SIM_TEN_SECONDLY[tier], windowMs: 10_000 });
+	const searchLimits =
+		opts.searchRateLimit === false ? false : (opts.searchRateLimit ?? { max: 5, windowMs: 1000 });
 	const filterLimits = opts.searchLimits ?? { filterGroups: 5, filtersPerGroup: 6, filters: 18 };
 	const searchLagMs = opts.searchLagMs ?? 0;
-	const properties = [...defaultHubSpotProperties().filter((p) => !(opts.withoutWhatsAppFields && p.name.startsWith('whatsapp_'))), ...(opts.properties ?? [])];
+	const properties = [
+		...defaultHubSpotProperties().filter(
+			(p) => !(opts.withoutWhatsAppFields && p.name.startsWith('whatsapp_')),
+		),
+		...(opts.properties ?? []),
+	];
 	const propertyByName = new Map(properties.map((p) => [p.name, p]));
 	const propertyGroups = new Map<string, { name: string; label: string; displayOrder: number }>(
-		[...new Set(['contactinformation', ...properties.map((p) => p.groupName)])].map((name, i) => [name, { name, label: name, displayOrder: i }]),
+		[...new Set(['contactinformation', ...properties.map((p) => p.groupName)])].map((name, i) => [
+			name,
+			{ name, label: name, displayOrder: i },
+		]),
 	);
 	const faults = new FaultQueue();
 
@@ -366,11 +556,22 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		notes,
 		calls: {},
 		rateLimited: 0,
-		rejected: { auth: 0, scope: 0, rateLimit: 0, searchLimit: 0, faults: 0, validation: 0, conflict: 0, notFound: 0, tooLarge: 0 },
+		rejected: {
+			auth: 0,
+			scope: 0,
+			rateLimit: 0,
+			searchLimit: 0,
+			faults: 0,
+			validation: 0,
+			conflict: 0,
+			notFound: 0,
+			tooLarge: 0,
+		},
 		peakInWindow: 0,
 		peakSearchInWindow: 0,
 		properties,
-		searchable: () => [...index.keys()].map(visible).filter((r): r is HubSpotSimRecord => r !== null),
+		searchable: () =>
+			[...index.keys()].map(visible).filter((r): r is HubSpotSimRecord => r !== null),
 	};
 
 	const newId = () => String(nextId++);
@@ -378,7 +579,10 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 
 	function reindex(record: HubSpotSimRecord | null, id: string): void {
 		const versions = index.get(id) ?? [];
-		versions.push({ at: now() + searchLagMs, record: record && { ...record, properties: { ...record.properties } } });
+		versions.push({
+			at: now() + searchLagMs,
+			record: record && { ...record, properties: { ...record.properties } },
+		});
 		index.set(id, versions);
 	}
 
@@ -411,7 +615,9 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		}
 		// Seeds are searchable at once: they were written long before the test.
 		store({ id, properties: props, createdAt: at, updatedAt: at });
-		index.set(id, [{ at: 0, record: { ...contacts.get(id)!, properties: { ...props, hs_object_id: id } } }]);
+		index.set(id, [
+			{ at: 0, record: { ...contacts.get(id)!, properties: { ...props, hs_object_id: id } } },
+		]);
 		if (Number(id) >= nextId) nextId = Number(id) + 1;
 	}
 
@@ -427,7 +633,8 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		for (const record of contacts.values()) {
 			if (record.id === except) continue;
 			const held = record.properties[property];
-			if (held !== undefined && (property === 'email' ? held.toLowerCase() : held) === wanted) return record;
+			if (held !== undefined && (property === 'email' ? held.toLowerCase() : held) === wanted)
+				return record;
 		}
 		return undefined;
 	}
@@ -437,12 +644,19 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 	// -----------------------------------------------------------------------------------------
 
 	/** Values as HubSpot stores them, or the problems HubSpot would name. */
-	function validate(input: unknown, defs: Map<string, HubSpotSimProperty>): { values: Record<string, string | null>; problems: PropertyProblem[] } {
+	function validate(
+		input: unknown,
+		defs: Map<string, HubSpotSimProperty>,
+	): { values: Record<string, string | null>; problems: PropertyProblem[] } {
 		const values: Record<string, string | null> = {};
 		const problems: PropertyProblem[] = [];
 		if (input === undefined || input === null) return { values, problems };
 		if (typeof input !== 'object' || Array.isArray(input)) {
-			problems.push({ name: 'properties', error: 'INVALID_INPUT', message: 'properties must be an object' });
+			problems.push({
+				name: 'properties',
+				error: 'INVALID_INPUT',
+				message: 'properties must be an object',
+			});
 			return { values, problems };
 		}
 		for (const [name, raw] of Object.entries(input as Record<string, unknown>)) {
@@ -467,18 +681,22 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			const text = String(raw);
 			switch (def.type) {
 				case 'number':
-					if (!Number.isFinite(Number(text))) problem('INVALID_FLOAT', `${text} is not a valid number.`);
+					if (!Number.isFinite(Number(text)))
+						problem('INVALID_FLOAT', `${text} is not a valid number.`);
 					else values[name] = String(Number(text));
 					break;
 				case 'bool':
-					if (!['true', 'false'].includes(text.toLowerCase())) problem('INVALID_BOOLEAN', `${text} is not a valid boolean value; use true or false.`);
+					if (!['true', 'false'].includes(text.toLowerCase()))
+						problem('INVALID_BOOLEAN', `${text} is not a valid boolean value; use true or false.`);
 					else values[name] = text.toLowerCase();
 					break;
 				case 'datetime':
 				case 'date': {
 					const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-					if (Number.isNaN(ms)) problem('INVALID_DATE', `${text} was not a valid long or ISO 8601 date.`);
-					else if (def.type === 'date' && ms % 86_400_000 !== 0) problem('INVALID_DATE', `${text} is not at midnight UTC.`);
+					if (Number.isNaN(ms))
+						problem('INVALID_DATE', `${text} was not a valid long or ISO 8601 date.`);
+					else if (def.type === 'date' && ms % 86_400_000 !== 0)
+						problem('INVALID_DATE', `${text} is not at midnight UTC.`);
 					else values[name] = iso(ms);
 					break;
 				}
@@ -486,39 +704,78 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 					const allowed = new Set((def.options ?? []).map((o) => o.value));
 					const chosen = def.fieldType === 'checkbox' ? text.split(';').filter(Boolean) : [text];
 					const bad = chosen.filter((v) => !allowed.has(v));
-					if (bad.length > 0) problem('INVALID_OPTION', `${bad.join(';')} was not one of the allowed options: ${[...allowed].join(', ')}`);
+					if (bad.length > 0)
+						problem(
+							'INVALID_OPTION',
+							`${bad.join(';')} was not one of the allowed options: ${[...allowed].join(', ')}`,
+						);
 					else values[name] = chosen.join(';');
 					break;
 				}
 				default:
-					if (name === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) problem('INVALID_EMAIL', `Email address ${text} is invalid`);
-					else if (text.length > 65_536) problem('MAX_LENGTH', `${name} is longer than 65536 characters`);
+					if (name === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text))
+						problem('INVALID_EMAIL', `Email address ${text} is invalid`);
+					else if (text.length > 65_536)
+						problem('MAX_LENGTH', `${name} is longer than 65536 characters`);
 					else values[name] = text;
 			}
 		}
 		return { values, problems };
 	}
 
-	function validationError(problems: PropertyProblem[], extra: Record<string, unknown> = {}): HubSpotError {
+	function validationError(
+		problems: PropertyProblem[],
+		extra: Record<string, unknown> = {},
+	): HubSpotError {
 		// HubSpot packs the property results into the message as JSON, and names them in `errors`.
-		const results = problems.map((p) => ({ isValid: false, message: p.message, error: p.error, name: p.name, localizedErrorMessage: p.message, portalId: HUBSPOT_SIM_PORTAL_ID }));
-		return new HubSpotError(400, 'VALIDATION_ERROR', `Property values were not valid: ${JSON.stringify(results)}`, {
-			errors: problems.map((p) => ({ message: p.message, code: p.error, context: { propertyName: [p.name] } })),
-			...extra,
-		});
+		const results = problems.map((p) => ({
+			isValid: false,
+			message: p.message,
+			error: p.error,
+			name: p.name,
+			localizedErrorMessage: p.message,
+			portalId: HUBSPOT_SIM_PORTAL_ID,
+		}));
+		return new HubSpotError(
+			400,
+			'VALIDATION_ERROR',
+			`Property values were not valid: ${JSON.stringify(results)}`,
+			{
+				errors: problems.map((p) => ({
+					message: p.message,
+					code: p.error,
+					context: { propertyName: [p.name] },
+				})),
+				...extra,
+			},
+		);
 	}
 
 	/** Unique values (email and hasUniqueValue properties) that another contact already holds. */
-	function uniqueClash(values: Record<string, string | null>, self?: string): HubSpotError | undefined {
+	function uniqueClash(
+		values: Record<string, string | null>,
+		self?: string,
+	): HubSpotError | undefined {
 		for (const [name, value] of Object.entries(values)) {
 			if (value === null) continue;
 			if (name === 'email') {
 				const other = findBy('email', value, self);
-				if (other) return new HubSpotError(409, 'CONFLICT', `Contact already exists. Existing ID: ${other.id}`);
+				if (other)
+					return new HubSpotError(
+						409,
+						'CONFLICT',
+						`Contact already exists. Existing ID: ${other.id}`,
+					);
 			} else if (propertyByName.get(name)?.hasUniqueValue) {
 				const other = findBy(name, value, self);
 				// Assumption: HubSpot does not document this body; the simulator answers like the email conflict.
-				if (other) return new HubSpotError(409, 'CONFLICT', `Contact with ${name} "${value}" already exists. Existing ID: ${other.id}`, { context: { propertyName: [name] } });
+				if (other)
+					return new HubSpotError(
+						409,
+						'CONFLICT',
+						`Contact with ${name} "${value}" already exists. Existing ID: ${other.id}`,
+						{ context: { propertyName: [name] } },
+					);
 			}
 		}
 		return undefined;
@@ -549,18 +806,36 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 	const existingProperties = (names: string[]) => names.filter((name) => propertyByName.has(name));
 
 	/** A record as the API shows it, with the properties asked for (or all that are set). */
-	function view(record: HubSpotSimRecord, names?: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+	function view(
+		record: HubSpotSimRecord,
+		names?: string[],
+		extra: Record<string, unknown> = {},
+	): Record<string, unknown> {
 		const props: Record<string, string | null> = {};
 		if (names) for (const name of names) props[name] = record.properties[name] ?? null;
 		else Object.assign(props, record.properties);
-		return { id: record.id, properties: props, createdAt: iso(record.createdAt), updatedAt: iso(record.updatedAt), archived: false, ...extra };
+		return {
+			id: record.id,
+			properties: props,
+			createdAt: iso(record.createdAt),
+			updatedAt: iso(record.updatedAt),
+			archived: false,
+			...extra,
+		};
 	}
 
 	function batchInputs(body: unknown): Array<Record<string, unknown>> {
 		const inputs = (body as { inputs?: unknown } | undefined)?.inputs;
-		if (!Array.isArray(inputs) || inputs.length === 0) throw new HubSpotError(400, 'VALIDATION_ERROR', 'inputs must be a non-empty array');
+		if (!Array.isArray(inputs) || inputs.length === 0)
+			throw new HubSpotError(400, 'VALIDATION_ERROR', 'inputs must be a non-empty array');
 		// Assumption: HubSpot's wording for an oversized batch is not documented.
-		if (inputs.length > BATCH_MAX) throw new HubSpotError(400, 'VALIDATION_ERROR', `Too many inputs: ${inputs.length}; a batch takes at most ${BATCH_MAX}`, { context: { limit: [String(BATCH_MAX)] } });
+		if (inputs.length > BATCH_MAX)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`Too many inputs: ${inputs.length}; a batch takes at most ${BATCH_MAX}`,
+				{ context: { limit: [String(BATCH_MAX)] } },
+			);
 		return inputs as Array<Record<string, unknown>>;
 	}
 
@@ -589,7 +864,9 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		const started = now();
 		const inputs = batchInputs(body);
 		// With an objectWriteTraceId on every input, HubSpot reports per input (207) instead of failing all.
-		const multiStatus = inputs.every((input) => typeof input.objectWriteTraceId === 'string' && input.objectWriteTraceId !== '');
+		const multiStatus = inputs.every(
+			(input) => typeof input.objectWriteTraceId === 'string' && input.objectWriteTraceId !== '',
+		);
 		const checked = inputs.map((input) => validate(input.properties, contactDefs));
 		if (!multiStatus) {
 			const bad = checked.flatMap((c) => c.problems);
@@ -600,10 +877,16 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 				const clash = uniqueClash(c.values);
 				if (clash) throw clash;
 				for (const [name, value] of Object.entries(c.values)) {
-					if (value === null || (name !== 'email' && !propertyByName.get(name)?.hasUniqueValue)) continue;
+					if (value === null || (name !== 'email' && !propertyByName.get(name)?.hasUniqueValue))
+						continue;
 					const key = `${name}=${name === 'email' ? value.toLowerCase() : value}`;
 					// Assumption: HubSpot's wording for two inputs of one batch colliding.
-					if (seen.has(key)) throw new HubSpotError(409, 'CONFLICT', `Duplicate ${name} in batch input: ${value} (inputs ${seen.get(key)} and ${i})`);
+					if (seen.has(key))
+						throw new HubSpotError(
+							409,
+							'CONFLICT',
+							`Duplicate ${name} in batch input: ${value} (inputs ${seen.get(key)} and ${i})`,
+						);
 					seen.set(key, i);
 				}
 			}
@@ -614,7 +897,14 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		const errors: unknown[] = [];
 		for (const [i, c] of checked.entries()) {
 			const traceId = String(inputs[i].objectWriteTraceId);
-			const fail = (error: HubSpotError) => errors.push({ status: 'error', category: error.category, message: error.message, context: { objectWriteTraceId: [traceId], ...((error.extra.context as object) ?? {}) }, ...(error.extra.errors ? { errors: error.extra.errors } : {}) });
+			const fail = (error: HubSpotError) =>
+				errors.push({
+					status: 'error',
+					category: error.category,
+					message: error.message,
+					context: { objectWriteTraceId: [traceId], ...((error.extra.context as object) ?? {}) },
+					...(error.extra.errors ? { errors: error.extra.errors } : {}),
+				});
 			if (c.problems.length > 0) {
 				fail(validationError(c.problems));
 				continue;
@@ -635,7 +925,12 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		const inputs = batchInputs(body);
 		const ids = inputs.map((input) => String(input.id ?? ''));
 		const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-		if (dup !== undefined) throw new HubSpotError(400, 'VALIDATION_ERROR', `Duplicate IDs found in batch input: [${dup}]. IDs must be unique`);
+		if (dup !== undefined)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`Duplicate IDs found in batch input: [${dup}]. IDs must be unique`,
+			);
 		const checked = inputs.map((input) => validate(input.properties, contactDefs));
 		const bad = checked.flatMap((c) => c.problems);
 		// Assumption: like batch create without trace ids, one invalid input fails the whole batch.
@@ -655,7 +950,15 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		});
 		// Assumption: ids that do not exist are reported together (207), the others are written.
 		const errors = missing.length
-			? [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.', context: { ids: missing } }]
+			? [
+					{
+						status: 'error',
+						category: 'OBJECT_NOT_FOUND',
+						message:
+							'Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.',
+						context: { ids: missing },
+					},
+				]
 			: [];
 		state.rejected.notFound += missing.length;
 		return { status: errors.length > 0 ? 207 : 200, body: batchBody(results, errors, started) };
@@ -669,15 +972,33 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		for (const input of inputs) {
 			const idProperty = String(input.idProperty ?? '');
 			const def = propertyByName.get(idProperty);
-			if (!idProperty) throw new HubSpotError(400, 'VALIDATION_ERROR', 'idProperty is required for upsert');
-			if (!def) throw validationError([{ name: idProperty, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${idProperty}" does not exist` }]);
-			if (idProperty !== 'email' && !def.hasUniqueValue) throw new HubSpotError(400, 'VALIDATION_ERROR', `Unable to perform update/upsert by non-unique 0-1 property ${idProperty}`);
+			if (!idProperty)
+				throw new HubSpotError(400, 'VALIDATION_ERROR', 'idProperty is required for upsert');
+			if (!def)
+				throw validationError([
+					{
+						name: idProperty,
+						error: 'PROPERTY_DOESNT_EXIST',
+						message: `Property "${idProperty}" does not exist`,
+					},
+				]);
+			if (idProperty !== 'email' && !def.hasUniqueValue)
+				throw new HubSpotError(
+					400,
+					'VALIDATION_ERROR',
+					`Unable to perform update/upsert by non-unique 0-1 property ${idProperty}`,
+				);
 			const id = String(input.id ?? '');
 			if (!id) throw new HubSpotError(400, 'VALIDATION_ERROR', 'id is required for upsert');
 			keys.push(`${idProperty}=${idProperty === 'email' ? id.toLowerCase() : id}`);
 		}
 		const dup = keys.find((key, i) => keys.indexOf(key) !== i);
-		if (dup !== undefined) throw new HubSpotError(400, 'VALIDATION_ERROR', `Duplicate IDs found in batch input: [${dup.split('=').slice(1).join('=')}]. IDs must be unique`);
+		if (dup !== undefined)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`Duplicate IDs found in batch input: [${dup.split('=').slice(1).join('=')}]. IDs must be unique`,
+			);
 		const bad = checked.flatMap((c) => c.problems);
 		if (bad.length > 0) throw validationError(bad);
 		// Check everything first: HubSpot applies an upsert batch entirely or not at all (assumption).
@@ -706,18 +1027,32 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 	 */
 	function legacyCreateOrUpdate(email: string, body: unknown): Answer {
 		const list = (body as { properties?: unknown } | undefined)?.properties ?? [];
-		if (!Array.isArray(list)) throw new HubSpotError(400, 'VALIDATION_ERROR', 'properties must be a list of {property, value}');
+		if (!Array.isArray(list))
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				'properties must be a list of {property, value}',
+			);
 		const input: Record<string, unknown> = {};
 		for (const entry of list as Array<{ property?: unknown; value?: unknown }>) {
-			if (typeof entry?.property !== 'string') throw new HubSpotError(400, 'VALIDATION_ERROR', 'every property needs a "property" name');
+			if (typeof entry?.property !== 'string')
+				throw new HubSpotError(400, 'VALIDATION_ERROR', 'every property needs a "property" name');
 			input[entry.property] = entry.value;
 		}
 		// The address in the path is the key and wins over one in the body.
 		const { values, problems } = validate({ ...input, email }, contactDefs);
 		if (problems.length > 0) {
 			const error = validationError(problems);
-			const validationResults = problems.map((p) => ({ isValid: false, message: p.message, error: p.error, name: p.name }));
-			throw new HubSpotError(400, 'VALIDATION_ERROR', 'Property values were not valid', { ...error.extra, validationResults });
+			const validationResults = problems.map((p) => ({
+				isValid: false,
+				message: p.message,
+				error: p.error,
+				name: p.name,
+			}));
+			throw new HubSpotError(400, 'VALIDATION_ERROR', 'Property values were not valid', {
+				...error.extra,
+				validationResults,
+			});
 		}
 		const existing = findBy('email', email);
 		const clash = uniqueClash(values, existing?.id);
@@ -729,7 +1064,11 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		return { status: 200, body: { vid: Number(createContact(values).id), isNew: true } };
 	}
 
-	function batchRead(body: unknown, records: (id: string) => HubSpotSimRecord | undefined, objectName: string): Answer {
+	function batchRead(
+		body: unknown,
+		records: (id: string) => HubSpotSimRecord | undefined,
+		objectName: string,
+	): Answer {
 		const started = now();
 		const inputs = batchInputs(body);
 		const names = (body as { properties?: string[] }).properties;
@@ -737,18 +1076,43 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		const missing: string[] = [];
 		for (const input of inputs) {
 			const record = records(String(input.id));
-			if (record) found.push(view(record, names && names.length ? (objectName === 'CONTACT' ? existingProperties(names) : names) : undefined));
+			if (record)
+				found.push(
+					view(
+						record,
+						names && names.length
+							? objectName === 'CONTACT'
+								? existingProperties(names)
+								: names
+							: undefined,
+					),
+				);
 			else missing.push(String(input.id));
 		}
 		const errors = missing.length
-			? [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: `Could not get some ${objectName} objects, they may be deleted or not exist. Check that ids are valid.`, context: { ids: missing } }]
+			? [
+					{
+						status: 'error',
+						category: 'OBJECT_NOT_FOUND',
+						message: `Could not get some ${objectName} objects, they may be deleted or not exist. Check that ids are valid.`,
+						context: { ids: missing },
+					},
+				]
 			: [];
 		return { status: errors.length ? 207 : 200, body: batchBody(found, errors, started) };
 	}
 
 	function search(body: unknown): Answer {
 		const request = (body ?? {}) as {
-			filterGroups?: Array<{ filters?: Array<{ propertyName?: string; operator?: string; value?: unknown; values?: unknown[]; highValue?: unknown }> }>;
+			filterGroups?: Array<{
+				filters?: Array<{
+					propertyName?: string;
+					operator?: string;
+					value?: unknown;
+					values?: unknown[];
+					highValue?: unknown;
+				}>;
+			}>;
 			properties?: string[];
 			limit?: number;
 			after?: string | number;
@@ -756,79 +1120,185 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			query?: string;
 		};
 		const groups = request.filterGroups ?? [];
-		if (groups.length > filterLimits.filterGroups) throw new HubSpotError(400, 'VALIDATION_ERROR', `There was a problem with the request: too many filterGroups (${groups.length}); at most ${filterLimits.filterGroups}`);
+		if (groups.length > filterLimits.filterGroups)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`There was a problem with the request: too many filterGroups (${groups.length}); at most ${filterLimits.filterGroups}`,
+			);
 		let total = 0;
 		for (const group of groups) {
 			const n = group.filters?.length ?? 0;
-			if (n > filterLimits.filtersPerGroup) throw new HubSpotError(400, 'VALIDATION_ERROR', `There was a problem with the request: too many filters in a filterGroup (${n}); at most ${filterLimits.filtersPerGroup}`);
+			if (n > filterLimits.filtersPerGroup)
+				throw new HubSpotError(
+					400,
+					'VALIDATION_ERROR',
+					`There was a problem with the request: too many filters in a filterGroup (${n}); at most ${filterLimits.filtersPerGroup}`,
+				);
 			total += n;
 		}
-		if (total > filterLimits.filters) throw new HubSpotError(400, 'VALIDATION_ERROR', `There was a problem with the request: too many filters (${total}); at most ${filterLimits.filters} in all`);
+		if (total > filterLimits.filters)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`There was a problem with the request: too many filters (${total}); at most ${filterLimits.filters} in all`,
+			);
 		const limit = request.limit ?? 10;
-		if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_PAGE_MAX) throw new HubSpotError(400, 'VALIDATION_ERROR', `limit must be between 1 and ${SEARCH_PAGE_MAX}`);
+		if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_PAGE_MAX)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`limit must be between 1 and ${SEARCH_PAGE_MAX}`,
+			);
 		const offset = Number(request.after ?? 0);
-		if (!Number.isInteger(offset) || offset < 0) throw new HubSpotError(400, 'VALIDATION_ERROR', `after must be a paging cursor returned by a previous search`);
-		if (offset + limit > SEARCH_RESULTS_MAX) throw new HubSpotError(400, 'VALIDATION_ERROR', `Search returns at most ${SEARCH_RESULTS_MAX} results; narrow the filters`);
+		if (!Number.isInteger(offset) || offset < 0)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`after must be a paging cursor returned by a previous search`,
+			);
+		if (offset + limit > SEARCH_RESULTS_MAX)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`Search returns at most ${SEARCH_RESULTS_MAX} results; narrow the filters`,
+			);
 		for (const group of groups) {
 			for (const filter of group.filters ?? []) {
 				if (!filter.propertyName || !propertyByName.has(filter.propertyName)) {
 					// Assumption: HubSpot's wording; it refuses filters on properties that do not exist.
-					throw new HubSpotError(400, 'VALIDATION_ERROR', `There was a problem with the request: property ${String(filter.propertyName)} does not exist`);
+					throw new HubSpotError(
+						400,
+						'VALIDATION_ERROR',
+						`There was a problem with the request: property ${String(filter.propertyName)} does not exist`,
+					);
 				}
-				if ((filter.operator === 'IN' || filter.operator === 'NOT_IN') && (!Array.isArray(filter.values) || filter.values.length > IN_VALUES_MAX)) {
-					throw new HubSpotError(400, 'VALIDATION_ERROR', `There was a problem with the request: ${filter.operator} takes 1 to ${IN_VALUES_MAX} values`);
+				if (
+					(filter.operator === 'IN' || filter.operator === 'NOT_IN') &&
+					(!Array.isArray(filter.values) || filter.values.length > IN_VALUES_MAX)
+				) {
+					throw new HubSpotError(
+						400,
+						'VALIDATION_ERROR',
+						`There was a problem with the request: ${filter.operator} takes 1 to ${IN_VALUES_MAX} values`,
+					);
 				}
 			}
 		}
 		const matches = (record: HubSpotSimRecord) =>
-			groups.length === 0 || groups.some((group) => (group.filters ?? []).every((filter) => matchFilter(record.properties[filter.propertyName!], filter, propertyByName.get(filter.propertyName!)!)));
+			groups.length === 0 ||
+			groups.some((group) =>
+				(group.filters ?? []).every((filter) =>
+					matchFilter(
+						record.properties[filter.propertyName!],
+						filter,
+						propertyByName.get(filter.propertyName!)!,
+					),
+				),
+			);
 		const query = request.query?.trim().toLowerCase();
-		let hits = state.searchable().filter((record) => matches(record) && (!query || Object.values(record.properties).some((v) => v.toLowerCase().includes(query))));
+		let hits = state
+			.searchable()
+			.filter(
+				(record) =>
+					matches(record) &&
+					(!query || Object.values(record.properties).some((v) => v.toLowerCase().includes(query))),
+			);
 		const sort = request.sorts?.[0];
 		const sortName = typeof sort === 'string' ? sort.replace(/^-/, '') : sort?.propertyName;
-		const descending = typeof sort === 'string' ? sort.startsWith('-') : sort?.direction === 'DESCENDING';
+		const descending =
+			typeof sort === 'string' ? sort.startsWith('-') : sort?.direction === 'DESCENDING';
 		hits = hits.sort((a, b) => {
 			if (!sortName || sortName === 'hs_object_id') return Number(a.id) - Number(b.id);
-			return String(a.properties[sortName] ?? '').localeCompare(String(b.properties[sortName] ?? ''));
+			return String(a.properties[sortName] ?? '').localeCompare(
+				String(b.properties[sortName] ?? ''),
+			);
 		});
 		if (descending) hits.reverse();
-		const names = existingProperties([...new Set([...SEARCH_DEFAULT_PROPERTIES, ...(request.properties ?? [])])]);
+		const names = existingProperties([
+			...new Set([...SEARCH_DEFAULT_PROPERTIES, ...(request.properties ?? [])]),
+		]);
 		const page = hits.slice(offset, offset + limit);
-		const next = offset + limit < Math.min(hits.length, SEARCH_RESULTS_MAX) ? { paging: { next: { after: String(offset + limit) } } } : {};
-		return { status: 200, body: { total: hits.length, results: page.map((r) => view(r, names)), ...next } };
+		const next =
+			offset + limit < Math.min(hits.length, SEARCH_RESULTS_MAX)
+				? { paging: { next: { after: String(offset + limit) } } }
+				: {};
+		return {
+			status: 200,
+			body: { total: hits.length, results: page.map((r) => view(r, names)), ...next },
+		};
 	}
 
 	function list(url: URL): Answer {
 		const limit = Number(url.searchParams.get('limit') ?? 10);
-		if (!Number.isInteger(limit) || limit < 1 || limit > LIST_PAGE_MAX) throw new HubSpotError(400, 'VALIDATION_ERROR', `limit must be between 1 and ${LIST_PAGE_MAX}`);
+		if (!Number.isInteger(limit) || limit < 1 || limit > LIST_PAGE_MAX)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`limit must be between 1 and ${LIST_PAGE_MAX}`,
+			);
 		const after = url.searchParams.get('after');
-		const names = existingProperties([...new Set([...LIST_DEFAULT_PROPERTIES, ...(url.searchParams.get('properties') ?? '').split(',').filter(Boolean)])]);
-		const all = [...contacts.values()].sort((a, b) => Number(a.id) - Number(b.id)).filter((r) => !after || Number(r.id) >= Number(after));
+		const names = existingProperties([
+			...new Set([
+				...LIST_DEFAULT_PROPERTIES,
+				...(url.searchParams.get('properties') ?? '').split(',').filter(Boolean),
+			]),
+		]);
+		const all = [...contacts.values()]
+			.sort((a, b) => Number(a.id) - Number(b.id))
+			.filter((r) => !after || Number(r.id) >= Number(after));
 		const page = all.slice(0, limit);
-		const next = all.length > limit ? { paging: { next: { after: all[limit].id, link: `${url.pathname}?after=${all[limit].id}` } } } : {};
+		const next =
+			all.length > limit
+				? {
+						paging: {
+							next: { after: all[limit].id, link: `${url.pathname}?after=${all[limit].id}` },
+						},
+					}
+				: {};
 		return { status: 200, body: { results: page.map((r) => view(r, names)), ...next } };
 	}
 
 	function mergeContacts(body: unknown): Answer {
-		const { primaryObjectId, objectIdToMerge } = (body ?? {}) as { primaryObjectId?: unknown; objectIdToMerge?: unknown };
-		if (primaryObjectId === undefined || objectIdToMerge === undefined) throw new HubSpotError(400, 'VALIDATION_ERROR', 'primaryObjectId and objectIdToMerge are required');
+		const { primaryObjectId, objectIdToMerge } = (body ?? {}) as {
+			primaryObjectId?: unknown;
+			objectIdToMerge?: unknown;
+		};
+		if (primaryObjectId === undefined || objectIdToMerge === undefined)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				'primaryObjectId and objectIdToMerge are required',
+			);
 		const primary = resolve(String(primaryObjectId));
 		const absorbed = resolve(String(objectIdToMerge));
-		if (!primary || !absorbed) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', `Could not find contact ${!primary ? String(primaryObjectId) : String(objectIdToMerge)}`);
-		if (primary.id === absorbed.id) throw new HubSpotError(400, 'VALIDATION_ERROR', 'Cannot merge an object with itself');
+		if (!primary || !absorbed)
+			throw new HubSpotError(
+				404,
+				'OBJECT_NOT_FOUND',
+				`Could not find contact ${!primary ? String(primaryObjectId) : String(objectIdToMerge)}`,
+			);
+		if (primary.id === absorbed.id)
+			throw new HubSpotError(400, 'VALIDATION_ERROR', 'Cannot merge an object with itself');
 		// The primary's values win; its blanks take the absorbed contact's (HubSpot keeps the most recent
 		// value for some properties; the simulator keeps it simple).
 		for (const [name, value] of Object.entries(absorbed.properties)) {
-			if (['hs_object_id', 'createdate', 'lastmodifieddate', 'hs_merged_object_ids'].includes(name)) continue;
+			if (['hs_object_id', 'createdate', 'lastmodifieddate', 'hs_merged_object_ids'].includes(name))
+				continue;
 			if (primary.properties[name] === undefined) primary.properties[name] = value;
 		}
-		const mergedIds = new Set((primary.properties.hs_merged_object_ids ?? '').split(';').filter(Boolean));
+		const mergedIds = new Set(
+			(primary.properties.hs_merged_object_ids ?? '').split(';').filter(Boolean),
+		);
 		mergedIds.add(absorbed.id);
-		for (const id of (absorbed.properties.hs_merged_object_ids ?? '').split(';').filter(Boolean)) mergedIds.add(id);
+		for (const id of (absorbed.properties.hs_merged_object_ids ?? '').split(';').filter(Boolean))
+			mergedIds.add(id);
 		primary.properties.hs_merged_object_ids = [...mergedIds].join(';');
 		for (const communication of communications.values()) {
 			if (communication.contactIds.includes(absorbed.id)) {
-				communication.contactIds = [...new Set(communication.contactIds.map((id) => (id === absorbed.id ? primary.id : id)))];
+				communication.contactIds = [
+					...new Set(communication.contactIds.map((id) => (id === absorbed.id ? primary.id : id))),
+				];
 			}
 		}
 		contacts.delete(absorbed.id);
@@ -846,22 +1316,51 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 
 	const communicationDefs = new Map(COMMUNICATION_PROPERTIES.map((p) => [p.name, p]));
 
-	function createCommunication(input: Record<string, unknown>): HubSpotSimCommunication | HubSpotError {
+	function createCommunication(
+		input: Record<string, unknown>,
+	): HubSpotSimCommunication | HubSpotError {
 		const { values, problems } = validate(input.properties, communicationDefs);
 		if (problems.length > 0) return validationError(problems);
-		if (!values.hs_timestamp) return validationError([{ name: 'hs_timestamp', error: 'REQUIRED', message: 'hs_timestamp is required' }]);
+		if (!values.hs_timestamp)
+			return validationError([
+				{ name: 'hs_timestamp', error: 'REQUIRED', message: 'hs_timestamp is required' },
+			]);
 		const contactIds: string[] = [];
-		for (const association of (input.associations as Array<{ to?: { id?: unknown }; types?: Array<{ associationCategory?: string; associationTypeId?: number }> }> | undefined) ?? []) {
+		for (const association of (input.associations as
+			| Array<{
+					to?: { id?: unknown };
+					types?: Array<{ associationCategory?: string; associationTypeId?: number }>;
+			  }>
+			| undefined) ?? []) {
 			const type = association.types?.[0];
-			if (type?.associationCategory !== 'HUBSPOT_DEFINED' || type.associationTypeId !== COMMUNICATION_TO_CONTACT) {
-				return new HubSpotError(400, 'VALIDATION_ERROR', `Association type ${String(type?.associationCategory)}/${String(type?.associationTypeId)} is not valid from communications to contacts (HUBSPOT_DEFINED ${COMMUNICATION_TO_CONTACT})`);
+			if (
+				type?.associationCategory !== 'HUBSPOT_DEFINED' ||
+				type.associationTypeId !== COMMUNICATION_TO_CONTACT
+			) {
+				return new HubSpotError(
+					400,
+					'VALIDATION_ERROR',
+					`Association type ${String(type?.associationCategory)}/${String(type?.associationTypeId)} is not valid from communications to contacts (HUBSPOT_DEFINED ${COMMUNICATION_TO_CONTACT})`,
+				);
 			}
 			const contact = resolve(String(association.to?.id ?? ''));
-			if (!contact) return new HubSpotError(400, 'VALIDATION_ERROR', `One or more associations are invalid: contact ${String(association.to?.id)} does not exist`, { context: { ids: [String(association.to?.id)] } });
+			if (!contact)
+				return new HubSpotError(
+					400,
+					'VALIDATION_ERROR',
+					`One or more associations are invalid: contact ${String(association.to?.id)} does not exist`,
+					{ context: { ids: [String(association.to?.id)] } },
+				);
 			contactIds.push(contact.id);
 		}
 		const at = now();
-		const record: HubSpotSimCommunication = { id: newId(), properties: {}, createdAt: at, updatedAt: at, contactIds };
+		const record: HubSpotSimCommunication = {
+			id: newId(),
+			properties: {},
+			createdAt: at,
+			updatedAt: at,
+			contactIds,
+		};
 		apply(record, values);
 		record.properties.hs_object_id = record.id;
 		record.properties.hs_createdate = iso(at);
@@ -873,7 +1372,9 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 	function communicationsBatchCreate(body: unknown): Answer {
 		const started = now();
 		const inputs = batchInputs(body);
-		const multiStatus = inputs.every((input) => typeof input.objectWriteTraceId === 'string' && input.objectWriteTraceId !== '');
+		const multiStatus = inputs.every(
+			(input) => typeof input.objectWriteTraceId === 'string' && input.objectWriteTraceId !== '',
+		);
 		if (!multiStatus) {
 			// All or nothing: check every input before creating any (assumption, as for contacts).
 			for (const input of inputs) {
@@ -887,29 +1388,67 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			const created = createCommunication(input);
 			if (created instanceof HubSpotError) {
 				if (!multiStatus) throw created;
-				errors.push({ status: 'error', category: created.category, message: created.message, context: { objectWriteTraceId: [String(input.objectWriteTraceId)] } });
+				errors.push({
+					status: 'error',
+					category: created.category,
+					message: created.message,
+					context: { objectWriteTraceId: [String(input.objectWriteTraceId)] },
+				});
 				continue;
 			}
-			results.push(view(created, undefined, multiStatus ? { objectWriteTraceId: input.objectWriteTraceId } : {}));
+			results.push(
+				view(
+					created,
+					undefined,
+					multiStatus ? { objectWriteTraceId: input.objectWriteTraceId } : {},
+				),
+			);
 		}
 		return { status: errors.length ? 207 : 201, body: batchBody(results, errors, started) };
 	}
 
-	function associations(contactId: string, url: URL, kind: 'communications' | 'notes' = 'communications'): Answer {
+	function associations(
+		contactId: string,
+		url: URL,
+		kind: 'communications' | 'notes' = 'communications',
+	): Answer {
 		const contact = resolve(contactId);
-		if (!contact) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', `Contact ${contactId} does not exist`);
-		const linked: Map<string, { id: string; contactIds: string[] }> = kind === 'notes' ? notes : communications;
+		if (!contact)
+			throw new HubSpotError(404, 'OBJECT_NOT_FOUND', `Contact ${contactId} does not exist`);
+		const linked: Map<string, { id: string; contactIds: string[] }> =
+			kind === 'notes' ? notes : communications;
 		const typeId = kind === 'notes' ? CONTACT_TO_NOTE : CONTACT_TO_COMMUNICATION;
 		const limit = Number(url.searchParams.get('limit') ?? ASSOCIATIONS_PAGE_MAX);
-		if (!Number.isInteger(limit) || limit < 1 || limit > ASSOCIATIONS_PAGE_MAX) throw new HubSpotError(400, 'VALIDATION_ERROR', `limit must be between 1 and ${ASSOCIATIONS_PAGE_MAX}`);
+		if (!Number.isInteger(limit) || limit < 1 || limit > ASSOCIATIONS_PAGE_MAX)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`limit must be between 1 and ${ASSOCIATIONS_PAGE_MAX}`,
+			);
 		const after = Number(url.searchParams.get('after') ?? 0);
-		const ids = [...linked.values()].filter((c) => c.contactIds.includes(contact.id)).map((c) => c.id).sort((a, b) => Number(a) - Number(b));
+		const ids = [...linked.values()]
+			.filter((c) => c.contactIds.includes(contact.id))
+			.map((c) => c.id)
+			.sort((a, b) => Number(a) - Number(b));
 		const page = ids.slice(after, after + limit);
-		const next = after + limit < ids.length ? { paging: { next: { after: String(after + limit), link: `${url.pathname}?after=${after + limit}` } } } : {};
+		const next =
+			after + limit < ids.length
+				? {
+						paging: {
+							next: {
+								after: String(after + limit),
+								link: `${url.pathname}?after=${after + limit}`,
+							},
+						},
+					}
+				: {};
 		return {
 			status: 200,
 			body: {
-				results: page.map((id) => ({ toObjectId: Number(id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId, label: null }] })),
+				results: page.map((id) => ({
+					toObjectId: Number(id),
+					associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId, label: null }],
+				})),
 				...next,
 			},
 		};
@@ -921,25 +1460,51 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 
 	function uploadFile(req: Incoming): Answer {
 		const parts = parseMultipart(req);
-		if (parts instanceof Error) throw new HubSpotError(400, 'VALIDATION_ERROR', `Invalid multipart request: ${parts.message}`);
+		if (parts instanceof Error)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`Invalid multipart request: ${parts.message}`,
+			);
 		const file = parts.find((part) => part.name === 'file' && part.fileName !== undefined);
 		if (!file) throw new HubSpotError(400, 'VALIDATION_ERROR', 'file is required');
-		const field = (name: string) => parts.find((part) => part.name === name && part.fileName === undefined)?.data.toString('utf8');
+		const field = (name: string) =>
+			parts
+				.find((part) => part.name === name && part.fileName === undefined)
+				?.data.toString('utf8');
 		let options: { access?: string; ttl?: string };
 		try {
 			options = JSON.parse(field('options') ?? '');
 		} catch {
-			throw new HubSpotError(400, 'VALIDATION_ERROR', 'options is required: a JSON object with access');
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				'options is required: a JSON object with access',
+			);
 		}
-		if (!options || !FILE_ACCESS.includes(String(options.access))) throw new HubSpotError(400, 'VALIDATION_ERROR', `options.access must be one of ${FILE_ACCESS.join(', ')}`);
+		if (!options || !FILE_ACCESS.includes(String(options.access)))
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`options.access must be one of ${FILE_ACCESS.join(', ')}`,
+			);
 		const folderPath = field('folderPath');
 		const folderId = field('folderId');
-		if (folderPath && folderId) throw new HubSpotError(400, 'VALIDATION_ERROR', 'Provide folderId or folderPath, not both');
-		if (!folderPath && !folderId) throw new HubSpotError(400, 'VALIDATION_ERROR', 'folderId or folderPath is required');
+		if (folderPath && folderId)
+			throw new HubSpotError(400, 'VALIDATION_ERROR', 'Provide folderId or folderPath, not both');
+		if (!folderPath && !folderId)
+			throw new HubSpotError(400, 'VALIDATION_ERROR', 'folderId or folderPath is required');
 		if (file.data.length > maxFileBytes) {
 			state.rejected.tooLarge++;
 			// Assumption: HubSpot's body for an oversized upload is not documented.
-			return { status: 413, body: errorBody(413, 'VALIDATION_ERROR', `File is ${file.data.length} bytes; the maximum is ${maxFileBytes}`) };
+			return {
+				status: 413,
+				body: errorBody(
+					413,
+					'VALIDATION_ERROR',
+					`File is ${file.data.length} bytes; the maximum is ${maxFileBytes}`,
+				),
+			};
 		}
 		const name = field('fileName') || file.fileName || 'file';
 		const dot = name.lastIndexOf('.');
@@ -966,7 +1531,13 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			name: file.name,
 			extension: file.extension,
 			size: file.size,
-			type: file.contentType.startsWith('image/') ? 'IMG' : file.contentType.startsWith('video/') ? 'MOVIE' : file.contentType.startsWith('audio/') ? 'AUDIO' : 'OTHER',
+			type: file.contentType.startsWith('image/')
+				? 'IMG'
+				: file.contentType.startsWith('video/')
+					? 'MOVIE'
+					: file.contentType.startsWith('audio/')
+						? 'AUDIO'
+						: 'OTHER',
 			access: file.access,
 			path: `${file.folderPath.replace(/\/+$/, '')}/${file.name}${file.extension ? `.${file.extension}` : ''}`,
 			parentFolderId: '1',
@@ -984,23 +1555,55 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 	function createNote(input: Record<string, unknown>): HubSpotSimNote {
 		const { values, problems } = validate(input.properties, noteDefs);
 		if (problems.length > 0) throw validationError(problems);
-		if (!values.hs_timestamp) throw validationError([{ name: 'hs_timestamp', error: 'REQUIRED', message: 'hs_timestamp is required' }]);
+		if (!values.hs_timestamp)
+			throw validationError([
+				{ name: 'hs_timestamp', error: 'REQUIRED', message: 'hs_timestamp is required' },
+			]);
 		for (const fileId of (values.hs_attachment_ids ?? '').split(';').filter(Boolean)) {
 			// Assumption: HubSpot's wording for an attachment id that names no file.
-			if (!files.has(fileId)) throw new HubSpotError(400, 'VALIDATION_ERROR', `hs_attachment_ids: file ${fileId} does not exist`);
+			if (!files.has(fileId))
+				throw new HubSpotError(
+					400,
+					'VALIDATION_ERROR',
+					`hs_attachment_ids: file ${fileId} does not exist`,
+				);
 		}
 		const contactIds: string[] = [];
-		for (const association of (input.associations as Array<{ to?: { id?: unknown }; types?: Array<{ associationCategory?: string; associationTypeId?: number }> }> | undefined) ?? []) {
+		for (const association of (input.associations as
+			| Array<{
+					to?: { id?: unknown };
+					types?: Array<{ associationCategory?: string; associationTypeId?: number }>;
+			  }>
+			| undefined) ?? []) {
 			const type = association.types?.[0];
-			if (type?.associationCategory !== 'HUBSPOT_DEFINED' || type.associationTypeId !== NOTE_TO_CONTACT) {
-				throw new HubSpotError(400, 'VALIDATION_ERROR', `Association type ${String(type?.associationCategory)}/${String(type?.associationTypeId)} is not valid from notes to contacts (HUBSPOT_DEFINED ${NOTE_TO_CONTACT})`);
+			if (
+				type?.associationCategory !== 'HUBSPOT_DEFINED' ||
+				type.associationTypeId !== NOTE_TO_CONTACT
+			) {
+				throw new HubSpotError(
+					400,
+					'VALIDATION_ERROR',
+					`Association type ${String(type?.associationCategory)}/${String(type?.associationTypeId)} is not valid from notes to contacts (HUBSPOT_DEFINED ${NOTE_TO_CONTACT})`,
+				);
 			}
 			const contact = resolve(String(association.to?.id ?? ''));
-			if (!contact) throw new HubSpotError(400, 'VALIDATION_ERROR', `One or more associations are invalid: contact ${String(association.to?.id)} does not exist`, { context: { ids: [String(association.to?.id)] } });
+			if (!contact)
+				throw new HubSpotError(
+					400,
+					'VALIDATION_ERROR',
+					`One or more associations are invalid: contact ${String(association.to?.id)} does not exist`,
+					{ context: { ids: [String(association.to?.id)] } },
+				);
 			contactIds.push(contact.id);
 		}
 		const at = now();
-		const note: HubSpotSimNote = { id: newId(), properties: {}, createdAt: at, updatedAt: at, contactIds };
+		const note: HubSpotSimNote = {
+			id: newId(),
+			properties: {},
+			createdAt: at,
+			updatedAt: at,
+			contactIds,
+		};
 		apply(note, values);
 		note.properties.hs_object_id = note.id;
 		note.properties.hs_createdate = iso(at);
@@ -1014,22 +1617,67 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 	// -----------------------------------------------------------------------------------------
 
 	/** `multipart`: the body is form data, not JSON. */
-	type Route = { method: string; pattern: RegExp; scope?: string; search?: boolean; multipart?: boolean; handle: (req: Incoming, match: RegExpMatchArray) => Answer };
+	type Route = {
+		method: string;
+		pattern: RegExp;
+		scope?: string;
+		search?: boolean;
+		multipart?: boolean;
+		handle: (req: Incoming, match: RegExpMatchArray) => Answer;
+	};
 	const C = '/crm/v3/objects/contacts';
 	const routes: Route[] = [
-		{ method: 'POST', pattern: new RegExp(`^${C}/search$`), scope: 'crm.objects.contacts.read', search: true, handle: (req) => search(req.json) },
-		{ method: 'POST', pattern: new RegExp(`^${C}/batch/create$`), scope: 'crm.objects.contacts.write', handle: (req) => batchCreate(req.json) },
-		{ method: 'POST', pattern: new RegExp(`^${C}/batch/update$`), scope: 'crm.objects.contacts.write', handle: (req) => batchUpdate(req.json) },
-		{ method: 'POST', pattern: new RegExp(`^${C}/batch/upsert$`), scope: 'crm.objects.contacts.write', handle: (req) => batchUpsert(req.json) },
-		{ method: 'POST', pattern: new RegExp(`^${C}/batch/read$`), scope: 'crm.objects.contacts.read', handle: (req) => batchRead(req.json, resolve, 'CONTACT') },
-		{ method: 'POST', pattern: new RegExp(`^${C}/merge$`), scope: 'crm.objects.contacts.write', handle: (req) => mergeContacts(req.json) },
-		{ method: 'GET', pattern: new RegExp(`^${C}$`), scope: 'crm.objects.contacts.read', handle: (req) => list(req.url) },
+		{
+			method: 'POST',
+			pattern: new RegExp(`^${C}/search$`),
+			scope: 'crm.objects.contacts.read',
+			search: true,
+			handle: (req) => search(req.json),
+		},
+		{
+			method: 'POST',
+			pattern: new RegExp(`^${C}/batch/create$`),
+			scope: 'crm.objects.contacts.write',
+			handle: (req) => batchCreate(req.json),
+		},
+		{
+			method: 'POST',
+			pattern: new RegExp(`^${C}/batch/update$`),
+			scope: 'crm.objects.contacts.write',
+			handle: (req) => batchUpdate(req.json),
+		},
+		{
+			method: 'POST',
+			pattern: new RegExp(`^${C}/batch/upsert$`),
+			scope: 'crm.objects.contacts.write',
+			handle: (req) => batchUpsert(req.json),
+		},
+		{
+			method: 'POST',
+			pattern: new RegExp(`^${C}/batch/read$`),
+			scope: 'crm.objects.contacts.read',
+			handle: (req) => batchRead(req.json, resolve, 'CONTACT'),
+		},
+		{
+			method: 'POST',
+			pattern: new RegExp(`^${C}/merge$`),
+			scope: 'crm.objects.contacts.write',
+			handle: (req) => mergeContacts(req.json),
+		},
+		{
+			method: 'GET',
+			pattern: new RegExp(`^${C}$`),
+			scope: 'crm.objects.contacts.read',
+			handle: (req) => list(req.url),
+		},
 		{
 			method: 'POST',
 			pattern: new RegExp(`^${C}$`),
 			scope: 'crm.objects.contacts.write',
 			handle: (req) => {
-				const answer = batchCreate({ inputs: [{ properties: (req.json as { properties?: unknown })?.properties ?? {} }] });
+				const answer = batchCreate({
+					inputs: [{ properties: (req.json as { properties?: unknown })?.properties ?? {} }],
+				});
 				return { status: 201, body: (answer.body as { results: unknown[] }).results[0] };
 			},
 		},
@@ -1041,7 +1689,15 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 				const record = resolve(decodeURIComponent(m[1]));
 				if (!record) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', 'resource not found');
 				const names = req.url.searchParams.get('properties')?.split(',').filter(Boolean);
-				return { status: 200, body: view(record, names?.length ? existingProperties([...new Set([...LIST_DEFAULT_PROPERTIES, ...names])]) : LIST_DEFAULT_PROPERTIES) };
+				return {
+					status: 200,
+					body: view(
+						record,
+						names?.length
+							? existingProperties([...new Set([...LIST_DEFAULT_PROPERTIES, ...names])])
+							: LIST_DEFAULT_PROPERTIES,
+					),
+				};
 			},
 		},
 		{
@@ -1049,9 +1705,17 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			pattern: new RegExp(`^${C}/([^/]+)$`),
 			scope: 'crm.objects.contacts.write',
 			handle: (req, m) => {
-				const answer = batchUpdate({ inputs: [{ id: decodeURIComponent(m[1]), properties: (req.json as { properties?: unknown })?.properties ?? {} }] });
+				const answer = batchUpdate({
+					inputs: [
+						{
+							id: decodeURIComponent(m[1]),
+							properties: (req.json as { properties?: unknown })?.properties ?? {},
+						},
+					],
+				});
 				const results = (answer.body as { results: unknown[] }).results;
-				if (results.length === 0) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', 'resource not found');
+				if (results.length === 0)
+					throw new HubSpotError(404, 'OBJECT_NOT_FOUND', 'resource not found');
 				return { status: 200, body: results[0] };
 			},
 		},
@@ -1067,14 +1731,27 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			scope: 'crm.schemas.contacts.read',
 			handle: () => ({ status: 200, body: { results: properties.map(propertyView) } }),
 		},
-		{ method: 'POST', pattern: /^\/crm\/v3\/properties\/contacts$/, scope: 'crm.schemas.contacts.write', handle: (req) => createProperty(req.json) },
+		{
+			method: 'POST',
+			pattern: /^\/crm\/v3\/properties\/contacts$/,
+			scope: 'crm.schemas.contacts.write',
+			handle: (req) => createProperty(req.json),
+		},
 		{
 			method: 'GET',
 			pattern: /^\/crm\/v3\/properties\/contacts\/groups$/,
 			scope: 'crm.schemas.contacts.read',
-			handle: () => ({ status: 200, body: { results: [...propertyGroups.values()].map((g) => ({ ...g, archived: false })) } }),
+			handle: () => ({
+				status: 200,
+				body: { results: [...propertyGroups.values()].map((g) => ({ ...g, archived: false })) },
+			}),
 		},
-		{ method: 'POST', pattern: /^\/crm\/v3\/properties\/contacts\/groups$/, scope: 'crm.schemas.contacts.write', handle: (req) => createPropertyGroup(req.json) },
+		{
+			method: 'POST',
+			pattern: /^\/crm\/v3\/properties\/contacts\/groups$/,
+			scope: 'crm.schemas.contacts.write',
+			handle: (req) => createPropertyGroup(req.json),
+		},
 		// Assumption: communications take the contacts scopes (HubSpot lists several alternatives).
 		{
 			method: 'POST',
@@ -1086,15 +1763,31 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 				return { status: 201, body: view(created) };
 			},
 		},
-		{ method: 'POST', pattern: /^\/crm\/v3\/objects\/communications\/batch\/create$/, scope: 'crm.objects.contacts.write', handle: (req) => communicationsBatchCreate(req.json) },
-		{ method: 'POST', pattern: /^\/crm\/v3\/objects\/communications\/batch\/read$/, scope: 'crm.objects.contacts.read', handle: (req) => batchRead(req.json, (id) => communications.get(id), 'COMMUNICATION') },
+		{
+			method: 'POST',
+			pattern: /^\/crm\/v3\/objects\/communications\/batch\/create$/,
+			scope: 'crm.objects.contacts.write',
+			handle: (req) => communicationsBatchCreate(req.json),
+		},
+		{
+			method: 'POST',
+			pattern: /^\/crm\/v3\/objects\/communications\/batch\/read$/,
+			scope: 'crm.objects.contacts.read',
+			handle: (req) => batchRead(req.json, (id) => communications.get(id), 'COMMUNICATION'),
+		},
 		{
 			method: 'GET',
 			pattern: /^\/crm\/v4\/objects\/contacts\/([^/]+)\/associations\/communications$/,
 			scope: 'crm.objects.contacts.read',
 			handle: (req, m) => associations(decodeURIComponent(m[1]), req.url),
 		},
-		{ method: 'POST', pattern: /^\/files\/v3\/files$/, scope: 'files', multipart: true, handle: (req) => uploadFile(req) },
+		{
+			method: 'POST',
+			pattern: /^\/files\/v3\/files$/,
+			scope: 'files',
+			multipart: true,
+			handle: (req) => uploadFile(req),
+		},
 		{
 			method: 'GET',
 			pattern: /^\/files\/v3\/files\/([^/]+)$/,
@@ -1110,13 +1803,27 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			pattern: /^\/files\/v3\/files\/([^/]+)$/,
 			scope: 'files',
 			handle: (_req, m) => {
-				if (!files.delete(decodeURIComponent(m[1]))) throw new HubSpotError(404, 'OBJECT_NOT_FOUND', 'File not found');
+				if (!files.delete(decodeURIComponent(m[1])))
+					throw new HubSpotError(404, 'OBJECT_NOT_FOUND', 'File not found');
 				return { status: 204 };
 			},
 		},
 		// Assumption: as for communications, notes take the contacts scopes.
-		{ method: 'POST', pattern: /^\/crm\/v3\/objects\/notes$/, scope: 'crm.objects.contacts.write', handle: (req) => ({ status: 201, body: view(createNote((req.json ?? {}) as Record<string, unknown>)) }) },
-		{ method: 'POST', pattern: /^\/crm\/v3\/objects\/notes\/batch\/read$/, scope: 'crm.objects.contacts.read', handle: (req) => batchRead(req.json, (id) => notes.get(id), 'NOTE') },
+		{
+			method: 'POST',
+			pattern: /^\/crm\/v3\/objects\/notes$/,
+			scope: 'crm.objects.contacts.write',
+			handle: (req) => ({
+				status: 201,
+				body: view(createNote((req.json ?? {}) as Record<string, unknown>)),
+			}),
+		},
+		{
+			method: 'POST',
+			pattern: /^\/crm\/v3\/objects\/notes\/batch\/read$/,
+			scope: 'crm.objects.contacts.read',
+			handle: (req) => batchRead(req.json, (id) => notes.get(id), 'NOTE'),
+		},
 		{
 			method: 'GET',
 			pattern: /^\/crm\/v4\/objects\/contacts\/([^/]+)\/associations\/notes$/,
@@ -1126,27 +1833,67 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 	];
 
 	function createPropertyGroup(body: unknown): Answer {
-		const { name, label, displayOrder } = (body ?? {}) as { name?: unknown; label?: unknown; displayOrder?: unknown };
-		if (typeof name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(name)) throw new HubSpotError(400, 'VALIDATION_ERROR', 'name is required: lowercase letters, digits and underscores, starting with a letter');
-		if (typeof label !== 'string' || label === '') throw new HubSpotError(400, 'VALIDATION_ERROR', 'label is required');
+		const { name, label, displayOrder } = (body ?? {}) as {
+			name?: unknown;
+			label?: unknown;
+			displayOrder?: unknown;
+		};
+		if (typeof name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(name))
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				'name is required: lowercase letters, digits and underscores, starting with a letter',
+			);
+		if (typeof label !== 'string' || label === '')
+			throw new HubSpotError(400, 'VALIDATION_ERROR', 'label is required');
 		// Assumption: HubSpot's wording for a group name taken.
-		if (propertyGroups.has(name)) throw new HubSpotError(409, 'CONFLICT', `A property group named '${name}' already exists.`);
-		const group = { name, label, displayOrder: typeof displayOrder === 'number' ? displayOrder : -1 };
+		if (propertyGroups.has(name))
+			throw new HubSpotError(409, 'CONFLICT', `A property group named '${name}' already exists.`);
+		const group = {
+			name,
+			label,
+			displayOrder: typeof displayOrder === 'number' ? displayOrder : -1,
+		};
 		propertyGroups.set(name, group);
 		return { status: 201, body: { ...group, archived: false } };
 	}
 
 	function createProperty(body: unknown): Answer {
-		const input = (body ?? {}) as Partial<Record<'name' | 'label' | 'type' | 'fieldType' | 'groupName' | 'description', unknown>> & { hasUniqueValue?: unknown };
+		const input = (body ?? {}) as Partial<
+			Record<'name' | 'label' | 'type' | 'fieldType' | 'groupName' | 'description', unknown>
+		> & { hasUniqueValue?: unknown };
 		const { name, label, type, fieldType, groupName } = input;
-		if (typeof name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(name)) throw new HubSpotError(400, 'VALIDATION_ERROR', 'name is required: lowercase letters, digits and underscores, starting with a letter');
-		for (const [key, value] of Object.entries({ label, type, fieldType, groupName })) if (typeof value !== 'string' || value === '') throw new HubSpotError(400, 'VALIDATION_ERROR', `${key} is required`);
+		if (typeof name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(name))
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				'name is required: lowercase letters, digits and underscores, starting with a letter',
+			);
+		for (const [key, value] of Object.entries({ label, type, fieldType, groupName }))
+			if (typeof value !== 'string' || value === '')
+				throw new HubSpotError(400, 'VALIDATION_ERROR', `${key} is required`);
 		const allowed = FIELD_TYPES[type as HubSpotSimProperty['type']];
-		if (!allowed) throw new HubSpotError(400, 'VALIDATION_ERROR', `type ${String(type)} is not one of ${Object.keys(FIELD_TYPES).join(', ')}`);
-		if (!allowed.includes(String(fieldType))) throw new HubSpotError(400, 'VALIDATION_ERROR', `fieldType ${String(fieldType)} is not valid for type ${String(type)}`);
+		if (!allowed)
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`type ${String(type)} is not one of ${Object.keys(FIELD_TYPES).join(', ')}`,
+			);
+		if (!allowed.includes(String(fieldType)))
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`fieldType ${String(fieldType)} is not valid for type ${String(type)}`,
+			);
 		// Assumption: HubSpot's wording for an unknown group.
-		if (!propertyGroups.has(String(groupName))) throw new HubSpotError(400, 'VALIDATION_ERROR', `Property group ${String(groupName)} does not exist`);
-		if (propertyByName.has(name)) throw new HubSpotError(409, 'CONFLICT', `Property named '${name}' already exists.`);
+		if (!propertyGroups.has(String(groupName)))
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`Property group ${String(groupName)} does not exist`,
+			);
+		if (propertyByName.has(name))
+			throw new HubSpotError(409, 'CONFLICT', `Property named '${name}' already exists.`);
 		const property: HubSpotSimProperty = {
 			name,
 			label: String(label),
@@ -1169,7 +1916,12 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			fieldType: p.fieldType,
 			description: p.description ?? '',
 			groupName: p.groupName,
-			options: (p.options ?? []).map((o, i) => ({ label: o.label, value: o.value, displayOrder: o.displayOrder ?? i, hidden: o.hidden ?? false })),
+			options: (p.options ?? []).map((o, i) => ({
+				label: o.label,
+				value: o.value,
+				displayOrder: o.displayOrder ?? i,
+				hidden: o.hidden ?? false,
+			})),
 			createdAt: '2020-01-01T00:00:00Z',
 			updatedAt: '2020-01-01T00:00:00Z',
 			displayOrder: -1,
@@ -1178,12 +1930,21 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			hasUniqueValue: p.hasUniqueValue ?? false,
 			hidden: p.hidden ?? false,
 			...(p.hubspotDefined ? { hubspotDefined: true } : {}),
-			modificationMetadata: { archivable: !p.hubspotDefined, readOnlyDefinition: p.hubspotDefined ?? false, readOnlyValue: p.readOnlyValue ?? p.calculated ?? false },
+			modificationMetadata: {
+				archivable: !p.hubspotDefined,
+				readOnlyDefinition: p.hubspotDefined ?? false,
+				readOnlyValue: p.readOnlyValue ?? p.calculated ?? false,
+			},
 			formField: !p.readOnlyValue,
 		};
 	}
 
-	const errorBody = (_status: number, category: string, message: string, extra: Record<string, unknown> = {}) => ({
+	const errorBody = (
+		_status: number,
+		category: string,
+		message: string,
+		extra: Record<string, unknown> = {},
+	) => ({
 		status: 'error',
 		message,
 		correlationId: randomUUID(),
@@ -1206,7 +1967,9 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		};
 		if (opts.dailyLimit !== undefined) {
 			headers['X-HubSpot-RateLimit-Daily'] = String(opts.dailyLimit);
-			headers['X-HubSpot-RateLimit-Daily-Remaining'] = String(Math.max(0, opts.dailyLimit - daily.length));
+			headers['X-HubSpot-RateLimit-Daily-Remaining'] = String(
+				Math.max(0, opts.dailyLimit - daily.length),
+			);
 		}
 		return headers;
 	}
@@ -1237,7 +2000,10 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 				state.rateLimited++;
 				state.rejected.searchLimit++;
 				// Assumption: the search limit's policy name; HubSpot documents the limit, not this body.
-				return { status: 429, body: rateLimitBody('SECONDLY', 'You have reached your secondly limit.') };
+				return {
+					status: 429,
+					body: rateLimitBody('SECONDLY', 'You have reached your secondly limit.'),
+				};
 			}
 		}
 		if (limits) {
@@ -1245,7 +2011,14 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			if (window.length >= limits.max) {
 				state.rateLimited++;
 				state.rejected.rateLimit++;
-				return { status: 429, body: rateLimitBody('TEN_SECONDLY_ROLLING', 'You have reached your ten_secondly_rolling limit.'), headers: rateLimitHeaders() };
+				return {
+					status: 429,
+					body: rateLimitBody(
+						'TEN_SECONDLY_ROLLING',
+						'You have reached your ten_secondly_rolling limit.',
+					),
+					headers: rateLimitHeaders(),
+				};
 			}
 		}
 		if (opts.dailyLimit !== undefined) daily.push(t);
@@ -1269,7 +2042,14 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 
 		if (path.startsWith('/__sim/')) {
 			if (path === '/__sim/state') {
-				send(res, 200, { contacts: contacts.size, communications: communications.size, calls: state.calls, rateLimited: state.rateLimited, rejected: state.rejected, peakInWindow: state.peakInWindow });
+				send(res, 200, {
+					contacts: contacts.size,
+					communications: communications.size,
+					calls: state.calls,
+					rateLimited: state.rateLimited,
+					rejected: state.rejected,
+					peakInWindow: state.peakInWindow,
+				});
 				return;
 			}
 			if (path === '/__sim/faults' && req.method === 'POST') {
@@ -1285,7 +2065,12 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		if (fault) {
 			state.rejected.faults++;
 			answerFault(fault, res, (status) =>
-				status === 429 ? rateLimitBody('TEN_SECONDLY_ROLLING', 'You have reached your ten_secondly_rolling limit.') : errorBody(status, 'INTERNAL_ERROR', 'Internal error'),
+				status === 429
+					? rateLimitBody(
+							'TEN_SECONDLY_ROLLING',
+							'You have reached your ten_secondly_rolling limit.',
+						)
+					: errorBody(status, 'INTERNAL_ERROR', 'Internal error'),
 			);
 			return;
 		}
@@ -1293,12 +2078,28 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 		const auth = req.headers.authorization;
 		if (!auth || !/^Bearer\s+/i.test(auth)) {
 			state.rejected.auth++;
-			send(res, 401, errorBody(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview'));
+			send(
+				res,
+				401,
+				errorBody(
+					401,
+					'INVALID_AUTHENTICATION',
+					'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+				),
+			);
 			return;
 		}
 		if (auth.replace(/^Bearer\s+/i, '').trim() !== token) {
 			state.rejected.auth++;
-			send(res, 401, errorBody(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview'));
+			send(
+				res,
+				401,
+				errorBody(
+					401,
+					'INVALID_AUTHENTICATION',
+					'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+				),
+			);
 			return;
 		}
 
@@ -1318,17 +2119,32 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			send(
 				res,
 				403,
-				errorBody(403, 'MISSING_SCOPES', "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.", {
-					errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [route.scope] } }],
-					links: { scopes: 'https://developers.hubspot.com/scopes' },
-				}),
+				errorBody(
+					403,
+					'MISSING_SCOPES',
+					"This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+					{
+						errors: [
+							{
+								message: 'One or more of the following scopes are required.',
+								context: { requiredGranularScopes: [route.scope] },
+							},
+						],
+						links: { scopes: 'https://developers.hubspot.com/scopes' },
+					},
+				),
 				headers,
 			);
 			return;
 		}
 		if (req.json instanceof Error && !route.multipart) {
 			state.rejected.validation++;
-			send(res, 400, errorBody(400, 'VALIDATION_ERROR', `Invalid input JSON on line 1: ${req.json.message}`), headers);
+			send(
+				res,
+				400,
+				errorBody(400, 'VALIDATION_ERROR', `Invalid input JSON on line 1: ${req.json.message}`),
+				headers,
+			);
 			return;
 		}
 		try {
@@ -1339,7 +2155,12 @@ export async function startHubSpotSimulator(opts: HubSpotSimulatorOptions = {}):
 			if (error.status === 409) state.rejected.conflict++;
 			else if (error.status === 404) state.rejected.notFound++;
 			else state.rejected.validation++;
-			send(res, error.status, errorBody(error.status, error.category, error.message, error.extra), headers);
+			send(
+				res,
+				error.status,
+				errorBody(error.status, error.category, error.message, error.extra),
+				headers,
+			);
 		}
 	}
 
@@ -1364,14 +2185,24 @@ function matchFilter(
 	def: HubSpotSimProperty,
 ): boolean {
 	// String comparisons are case-insensitive; numbers and dates compare as numbers.
-	const norm = (v: unknown) => String(v ?? '').trim().toLowerCase();
+	const norm = (v: unknown) =>
+		String(v ?? '')
+			.trim()
+			.toLowerCase();
 	const numeric = def.type === 'number' || def.type === 'datetime' || def.type === 'date';
-	const num = (v: unknown) => (/^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : Date.parse(String(v)));
+	const num = (v: unknown) =>
+		/^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : Date.parse(String(v));
 	switch (filter.operator) {
 		case 'EQ':
-			return held !== undefined && (numeric ? num(held) === num(filter.value) : norm(held) === norm(filter.value));
+			return (
+				held !== undefined &&
+				(numeric ? num(held) === num(filter.value) : norm(held) === norm(filter.value))
+			);
 		case 'NEQ':
-			return held === undefined || (numeric ? num(held) !== num(filter.value) : norm(held) !== norm(filter.value));
+			return (
+				held === undefined ||
+				(numeric ? num(held) !== num(filter.value) : norm(held) !== norm(filter.value))
+			);
 		case 'IN':
 			return held !== undefined && (filter.values ?? []).some((v) => norm(v) === norm(held));
 		case 'NOT_IN':
@@ -1393,19 +2224,33 @@ function matchFilter(
 		case 'LTE':
 			return held !== undefined && num(held) <= num(filter.value);
 		case 'BETWEEN':
-			return held !== undefined && num(held) >= num(filter.value) && num(held) <= num(filter.highValue);
+			return (
+				held !== undefined && num(held) >= num(filter.value) && num(held) <= num(filter.highValue)
+			);
 		default:
-			throw new HubSpotError(400, 'VALIDATION_ERROR', `There was a problem with the request: unknown operator ${String(filter.operator)}`);
+			throw new HubSpotError(
+				400,
+				'VALIDATION_ERROR',
+				`There was a problem with the request: unknown operator ${String(filter.operator)}`,
+			);
 	}
 }
 
 function tokens(value: string): string[] {
-	return value.toLowerCase().split(/[^\p{L}\p{N}@.]+/u).filter(Boolean);
+	return value
+		.toLowerCase()
+		.split(/[^\p{L}\p{N}@.]+/u)
+		.filter(Boolean);
 }
 
 function wildcard(pattern: string, token: string): boolean {
 	if (!pattern.includes('*')) return pattern === token;
-	const regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+	const regex = new RegExp(
+		`^${pattern
+			.split('*')
+			.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+			.join('.*')}$`,
+	);
 	return regex.test(token);
 }
 
@@ -1429,13 +2274,27 @@ async function listenOn(
 			} catch (error) {
 				json = error as Error;
 			}
-			const incoming: Incoming = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://sim'), headers: req.headers, raw, bytes, json };
+			const incoming: Incoming = {
+				method: req.method ?? 'GET',
+				url: new URL(req.url ?? '/', 'http://sim'),
+				headers: req.headers,
+				raw,
+				bytes,
+				json,
+			};
 			handler(incoming, res).catch((error: Error) => {
-				if (!res.headersSent) send(res, 500, { status: 'error', message: `simulator bug: ${error.message}`, category: 'INTERNAL_ERROR' });
+				if (!res.headersSent)
+					send(res, 500, {
+						status: 'error',
+						message: `simulator bug: ${error.message}`,
+						category: 'INTERNAL_ERROR',
+					});
 			});
 		});
 	};
-	const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, listener) : http.createServer(listener);
+	const server = tls
+		? https.createServer({ key: tls.key, cert: tls.cert }, listener)
+		: http.createServer(listener);
 	server.on('connection', (socket: Socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));

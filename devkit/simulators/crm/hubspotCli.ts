@@ -29,22 +29,34 @@ function parse(argv: string[]): HubSpotSimulatorOptions {
 			return n;
 		};
 		switch (flag) {
-			case '--port': options.port = number(); break;
-			case '--host': options.host = value(); break;
-			case '--token': options.token = value(); break;
+			case '--port':
+				options.port = number();
+				break;
+			case '--host':
+				options.host = value();
+				break;
+			case '--token':
+				options.token = value();
+				break;
 			case '--tier': {
 				const tier = value() as HubSpotSimTier;
 				if (!TIERS.includes(tier)) throw new Error(`--tier is one of ${TIERS.join(', ')}`);
 				options.tier = tier;
 				break;
 			}
-			case '--latency': options.latencyMs = number(); break;
-			case '--search-lag': options.searchLagMs = number(); break;
+			case '--latency':
+				options.latencyMs = number();
+				break;
+			case '--search-lag':
+				options.searchLagMs = number();
+				break;
 			case '--no-limits':
 				options.rateLimit = false;
 				options.searchRateLimit = false;
 				break;
-			case '--empty': options.seed = []; break;
+			case '--empty':
+				options.seed = [];
+				break;
 			case '--help':
 				process.stdout.write(`${fs.readFileSync(__filename, 'utf8').split('*/')[0]}*/\n`);
 				process.exit(0);
@@ -59,7 +71,9 @@ function parse(argv: string[]): HubSpotSimulatorOptions {
 async function main(): Promise<void> {
 	const simulator = await startHubSpotSimulator(parse(process.argv.slice(2)));
 	process.stdout.write(`${simulator.baseUrl}\n`);
-	process.stdout.write(`${JSON.stringify({ url: simulator.baseUrl, token: simulator.token, limits: simulator.limits })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ url: simulator.baseUrl, token: simulator.token, limits: simulator.limits })}\n`,
+	);
 	const shutdown = () => {
 		simulator.close().then(
 			() => process.exit(0),
@@ -71,6 +85,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`hubspot simulator: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.stderr.write(
+		`hubspot simulator: ${error instanceof Error ? error.message : String(error)}\n`,
+	);
 	process.exit(1);
 });

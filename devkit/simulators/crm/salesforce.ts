@@ -77,23 +77,57 @@ export interface SalesforceSimulator {
 	close(): Promise<void>;
 }
 
-export const SALESFORCE_SIM_TOKEN = '00DSIM0000000001!AQ0AQsimulatorSessionToken0000000000000000000000';
+export const SALESFORCE_SIM_TOKEN =
+	'00DSIM0000000001!AQ0AQsimulatorSessionToken0000000000000000000000';
 
 export function defaultSalesforceContacts(): SfSimRecord[] {
 	return [
-		{ Id: '003SIM000000001AAA', FirstName: 'Mei', LastName: 'Chan', Phone: '+852 9123 4567', Email: 'mei.chan@example.com' },
+		{
+			Id: '003SIM000000001AAA',
+			FirstName: 'Mei',
+			LastName: 'Chan',
+			Phone: '+852 9123 4567',
+			Email: 'mei.chan@example.com',
+		},
 		{ Id: '003SIM000000002AAA', FirstName: 'May', LastName: 'Chan', MobilePhone: '91234567' },
 		{ Id: '003SIM000000003AAA', LastName: '陳大文', OtherPhone: '(852) 9123-4567' },
 		{ Id: '003SIM000000004AAA', FirstName: 'Wei', LastName: 'Lim', MobilePhone: '+65 9123 4567' },
-		{ Id: '003SIM000000005AAA', FirstName: 'Wing', LastName: "O'Neil", HomePhone: '6123-4567', Email: "o'neil.ho@example.com" },
-		{ Id: '003SIM000000006AAA', FirstName: 'Dup', LastName: 'One', WhatsApp_E164__c: '+85251234567' },
-		{ Id: '003SIM000000007AAA', FirstName: 'Dup', LastName: 'Two', WhatsApp_E164__c: '+85251234567' },
-		{ Id: '003SIM000000008AAA', FirstName: 'Ann', LastName: 'Lee', Phone: '(415) 555-0132', WhatsApp_User_ID__c: 'US.1000000000000001' },
+		{
+			Id: '003SIM000000005AAA',
+			FirstName: 'Wing',
+			LastName: "O'Neil",
+			HomePhone: '6123-4567',
+			Email: "o'neil.ho@example.com",
+		},
+		{
+			Id: '003SIM000000006AAA',
+			FirstName: 'Dup',
+			LastName: 'One',
+			WhatsApp_E164__c: '+85251234567',
+		},
+		{
+			Id: '003SIM000000007AAA',
+			FirstName: 'Dup',
+			LastName: 'Two',
+			WhatsApp_E164__c: '+85251234567',
+		},
+		{
+			Id: '003SIM000000008AAA',
+			FirstName: 'Ann',
+			LastName: 'Lee',
+			Phone: '(415) 555-0132',
+			WhatsApp_User_ID__c: 'US.1000000000000001',
+		},
 	];
 }
 
 export function defaultSalesforceFields(): SfSimField[] {
-	const f = (name: string, label: string, type: string, extra: Partial<SfSimField> = {}): SfSimField => ({
+	const f = (
+		name: string,
+		label: string,
+		type: string,
+		extra: Partial<SfSimField> = {},
+	): SfSimField => ({
 		name,
 		label,
 		type,
@@ -107,9 +141,15 @@ export function defaultSalesforceFields(): SfSimField[] {
 		picklistValues: [],
 		...extra,
 	});
-	const picklist = (...values: string[]) => values.map((value) => ({ label: value, value, active: true, defaultValue: false }));
+	const picklist = (...values: string[]) =>
+		values.map((value) => ({ label: value, value, active: true, defaultValue: false }));
 	return [
-		f('Id', 'Contact ID', 'id', { nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
+		f('Id', 'Contact ID', 'id', {
+			nillable: false,
+			createable: false,
+			updateable: false,
+			defaultedOnCreate: true,
+		}),
 		f('FirstName', 'First Name', 'string', { length: 40 }),
 		f('LastName', 'Last Name', 'string', { length: 80, nillable: false }),
 		f('Email', 'Email', 'email', { length: 80 }),
@@ -117,42 +157,96 @@ export function defaultSalesforceFields(): SfSimField[] {
 		f('MobilePhone', 'Mobile Phone', 'phone', { length: 40 }),
 		f('HomePhone', 'Home Phone', 'phone', { length: 40 }),
 		f('OtherPhone', 'Other Phone', 'phone', { length: 40 }),
-		f('LeadSource', 'Lead Source', 'picklist', { length: 255, picklistValues: picklist('Web', 'Phone Inquiry', 'Partner Referral', 'WhatsApp') }),
+		f('LeadSource', 'Lead Source', 'picklist', {
+			length: 255,
+			picklistValues: picklist('Web', 'Phone Inquiry', 'Partner Referral', 'WhatsApp'),
+		}),
 		f('Description', 'Contact Description', 'textarea', { length: 32000 }),
-		f('WhatsApp_E164__c', 'WhatsApp E.164', 'string', { length: 20, externalId: true, custom: true }),
-		f('Customer_Code__c', 'Customer Code', 'string', { length: 20, externalId: true, unique: true, custom: true }),
+		f('WhatsApp_E164__c', 'WhatsApp E.164', 'string', {
+			length: 20,
+			externalId: true,
+			custom: true,
+		}),
+		f('Customer_Code__c', 'Customer Code', 'string', {
+			length: 20,
+			externalId: true,
+			unique: true,
+			custom: true,
+		}),
 		f('WhatsApp_User_ID__c', 'WhatsApp User ID', 'string', { length: 64, custom: true }),
 		f('WhatsApp_Last_Interaction__c', 'WhatsApp Last Interaction', 'datetime', { custom: true }),
 		f('WhatsApp_Interactions__c', 'WhatsApp Interactions', 'double', { custom: true }),
 		// A Long Text Area: describe says textarea with its length.
 		f('WhatsApp_Tags__c', 'WhatsApp Tags', 'textarea', { length: 32768, custom: true }),
-		f('CreatedDate', 'Created Date', 'datetime', { nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
-		f('LastModifiedDate', 'Last Modified Date', 'datetime', { nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
+		f('CreatedDate', 'Created Date', 'datetime', {
+			nillable: false,
+			createable: false,
+			updateable: false,
+			defaultedOnCreate: true,
+		}),
+		f('LastModifiedDate', 'Last Modified Date', 'datetime', {
+			nillable: false,
+			createable: false,
+			updateable: false,
+			defaultedOnCreate: true,
+		}),
 	];
 }
 
-const TASK_FIELDS: Record<string, number> = { Id: 18, WhoId: 18, Subject: 255, Description: 32000, ActivityDate: 10, Status: 40, TaskSubtype: 40, Priority: 40, WhatsApp_Message_Id__c: 128 };
+const TASK_FIELDS: Record<string, number> = {
+	Id: 18,
+	WhoId: 18,
+	Subject: 255,
+	Description: 32000,
+	ActivityDate: 10,
+	Status: 40,
+	TaskSubtype: 40,
+	Priority: 40,
+	WhatsApp_Message_Id__c: 128,
+};
 /** ContentVersion fields the simulator knows (VersionData is a blob: writable, never returned by SOQL here). */
-const CONTENT_VERSION_FIELDS = ['Id', 'ContentDocumentId', 'Title', 'PathOnClient', 'Description', 'FirstPublishLocationId', 'ContentSize', 'FileExtension', 'IsLatest', 'CreatedDate', 'ContentLocation', 'ReasonForChange'];
+const CONTENT_VERSION_FIELDS = [
+	'Id',
+	'ContentDocumentId',
+	'Title',
+	'PathOnClient',
+	'Description',
+	'FirstPublishLocationId',
+	'ContentSize',
+	'FileExtension',
+	'IsLatest',
+	'CreatedDate',
+	'ContentLocation',
+	'ReasonForChange',
+];
 /** yyyy-MM-ddTHH:mm:ss with optional milliseconds, then Z or an offset (Salesforce's valid dateTime formats). */
 const SF_DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?(Z|[+-]\d\d:?\d\d)$/;
 const TASK_SUBTYPES = ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'];
 
 type SfItemError = { statusCode: string; message: string; fields: string[] };
-const sfError = (errorCode: string, message: string, fields?: string[]) => [{ message, errorCode, ...(fields ? { fields } : {}) }];
+const sfError = (errorCode: string, message: string, fields?: string[]) => [
+	{ message, errorCode, ...(fields ? { fields } : {}) },
+];
 
-export async function startSalesforceSimulator(options: SalesforceSimulatorOptions = {}): Promise<SalesforceSimulator> {
+export async function startSalesforceSimulator(
+	options: SalesforceSimulatorOptions = {},
+): Promise<SalesforceSimulator> {
 	const token = options.token ?? SALESFORCE_SIM_TOKEN;
 	const version = options.apiVersion ?? 'v62.0';
 	const data = `/services/data/${version}`;
 	const now = options.now ?? Date.now;
 	const dailyLimit = options.dailyLimit ?? 15_000;
-	const fields = defaultSalesforceFields().filter((f) => !(options.withoutWhatsAppFields && f.custom && f.name.startsWith('WhatsApp_')));
+	const fields = defaultSalesforceFields().filter(
+		(f) => !(options.withoutWhatsAppFields && f.custom && f.name.startsWith('WhatsApp_')),
+	);
 	const fieldByName = new Map(fields.map((f) => [f.name, f]));
 	const faults = new FaultQueue();
 	const usage: number[] = Array.from({ length: options.apiUsage ?? 0 }, () => now());
 	const indexedAt = new Map<string, number>();
-	const cursors = new Map<string, { rows: Array<Record<string, unknown>>; offset: number; size: number }>();
+	const cursors = new Map<
+		string,
+		{ rows: Array<Record<string, unknown>>; offset: number; size: number }
+	>();
 	let counter = 100;
 	const newId = (prefix: string) => `${prefix}SIM${String(counter++).padStart(9, '0')}AAA`;
 
@@ -190,11 +284,20 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 		prune();
 		if (usage.length >= dailyLimit) {
 			state.rejected.limit++;
-			return send(res, 403, sfError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), { 'Sforce-Limit-Info': `api-usage=${usage.length}/${dailyLimit}` });
+			return send(res, 403, sfError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), {
+				'Sforce-Limit-Info': `api-usage=${usage.length}/${dailyLimit}`,
+			});
 		}
 		usage.push(now());
 		const limitInfo = { 'Sforce-Limit-Info': `api-usage=${usage.length}/${dailyLimit}` };
-		if (answerFault(faults.take(key), res, (status) => sfError(status === 503 ? 'SERVER_UNAVAILABLE' : 'UNKNOWN_EXCEPTION', 'An unexpected error occurred.'))) {
+		if (
+			answerFault(faults.take(key), res, (status) =>
+				sfError(
+					status === 503 ? 'SERVER_UNAVAILABLE' : 'UNKNOWN_EXCEPTION',
+					'An unexpected error occurred.',
+				),
+			)
+		) {
 			state.rejected.faults++;
 			return;
 		}
@@ -206,25 +309,52 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 
 	async function route(req: Incoming, reply: Reply): Promise<void> {
 		const path = req.url.pathname;
-		if (path === `${data}/sobjects/ContentVersion` && req.method === 'POST') return insertContentVersion(req, reply);
-		if (req.json instanceof Error) return reply(400, sfError('JSON_PARSER_ERROR', `Unexpected character: ${req.json.message}`));
-		if (path === '/services/apexrest/scrm/merge' && options.apexMerge && req.method === 'POST') return apexMerge(req, reply);
-		if (!path.startsWith(`${data}/`)) return reply(404, sfError('NOT_FOUND', 'The requested resource does not exist'));
-		const rest = path.slice(data.length + 1).split('/').map(decodeURIComponent);
-		if (rest[0] === 'query' && req.method === 'GET') return rest[1] ? nextPage(rest[1], reply) : soql(req, reply);
+		if (path === `${data}/sobjects/ContentVersion` && req.method === 'POST')
+			return insertContentVersion(req, reply);
+		if (req.json instanceof Error)
+			return reply(400, sfError('JSON_PARSER_ERROR', `Unexpected character: ${req.json.message}`));
+		if (path === '/services/apexrest/scrm/merge' && options.apexMerge && req.method === 'POST')
+			return apexMerge(req, reply);
+		if (!path.startsWith(`${data}/`))
+			return reply(404, sfError('NOT_FOUND', 'The requested resource does not exist'));
+		const rest = path
+			.slice(data.length + 1)
+			.split('/')
+			.map(decodeURIComponent);
+		if (rest[0] === 'query' && req.method === 'GET')
+			return rest[1] ? nextPage(rest[1], reply) : soql(req, reply);
 		if (rest[0] === 'search' && req.method === 'GET') return sosl(req, reply);
-		if (rest[0] === 'sobjects' && rest[1] === 'Contact' && rest[2] === 'describe' && req.method === 'GET') return reply(200, { name: 'Contact', label: 'Contact', fields });
-		if (rest[0] === 'sobjects' && rest[1] === 'Contact' && rest.length === 4 && req.method === 'PATCH') return upsertSingle(rest[2], rest[3], req, reply);
+		if (
+			rest[0] === 'sobjects' &&
+			rest[1] === 'Contact' &&
+			rest[2] === 'describe' &&
+			req.method === 'GET'
+		)
+			return reply(200, { name: 'Contact', label: 'Contact', fields });
+		if (
+			rest[0] === 'sobjects' &&
+			rest[1] === 'Contact' &&
+			rest.length === 4 &&
+			req.method === 'PATCH'
+		)
+			return upsertSingle(rest[2], rest[3], req, reply);
 		if (rest[0] === 'composite' && rest[1] === 'sobjects') {
 			if (rest.length === 2 && req.method === 'POST') return collection(req, reply, 'create');
 			if (rest.length === 2 && req.method === 'PATCH') return collection(req, reply, 'update');
-			if (rest.length === 4 && req.method === 'PATCH') return collection(req, reply, 'upsert', rest[2], rest[3]);
+			if (rest.length === 4 && req.method === 'PATCH')
+				return collection(req, reply, 'upsert', rest[2], rest[3]);
 		}
 		return reply(404, sfError('NOT_FOUND', 'The requested resource does not exist'));
 	}
 
 	function table(object: string): Map<string, SfSimRecord> | undefined {
-		return object === 'Contact' ? state.contacts : object === 'Task' ? state.tasks : object === 'ContentVersion' ? state.contentVersions : undefined;
+		return object === 'Contact'
+			? state.contacts
+			: object === 'Task'
+				? state.tasks
+				: object === 'ContentVersion'
+					? state.contentVersions
+					: undefined;
 	}
 
 	function knownField(object: string, name: string): boolean {
@@ -240,7 +370,10 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 			const parts = parseMultipart(req);
 			if (parts instanceof Error) {
 				state.rejected.validation++;
-				return reply(400, sfError('MALFORMED_REQUEST', `Unable to parse the multipart request: ${parts.message}`));
+				return reply(
+					400,
+					sfError('MALFORMED_REQUEST', `Unable to parse the multipart request: ${parts.message}`),
+				);
 			}
 			const json = parts.find((part) => part.name.startsWith('entity_'));
 			const blob = parts.find((part) => part.name === 'VersionData');
@@ -248,21 +381,40 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 				entity = JSON.parse(json?.data.toString('utf8') ?? '');
 			} catch {
 				state.rejected.validation++;
-				return reply(400, sfError('JSON_PARSER_ERROR', 'The first part of a multipart request must be the record as JSON (entity_content)'));
+				return reply(
+					400,
+					sfError(
+						'JSON_PARSER_ERROR',
+						'The first part of a multipart request must be the record as JSON (entity_content)',
+					),
+				);
 			}
 			if (!blob) {
 				state.rejected.validation++;
-				return reply(400, sfError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [VersionData]', ['VersionData']));
+				return reply(
+					400,
+					sfError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [VersionData]', [
+						'VersionData',
+					]),
+				);
 			}
 			bytes = blob.data;
 		} else {
-			if (req.json instanceof Error || typeof req.json !== 'object' || req.json === null) return reply(400, sfError('JSON_PARSER_ERROR', 'Unexpected character in the request body'));
+			if (req.json instanceof Error || typeof req.json !== 'object' || req.json === null)
+				return reply(400, sfError('JSON_PARSER_ERROR', 'Unexpected character in the request body'));
 			entity = req.json as Record<string, unknown>;
 			const encoded = String(entity.VersionData ?? '');
 			if (encoded.length > BASE64_MAX_CHARS) {
 				state.rejected.validation++;
 				// Assumption: the code for a base64 body over 37.5 MB; Salesforce documents the limit, not the error.
-				return reply(400, sfError('STRING_TOO_LONG', 'VersionData: base64 data over 37.5 MB; send the file as multipart', ['VersionData']));
+				return reply(
+					400,
+					sfError(
+						'STRING_TOO_LONG',
+						'VersionData: base64 data over 37.5 MB; send the file as multipart',
+						['VersionData'],
+					),
+				);
 			}
 			bytes = Buffer.from(encoded, 'base64');
 		}
@@ -270,23 +422,60 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 		if (bytes.length === 0) missing.push('VersionData');
 		if (missing.length > 0) {
 			state.rejected.validation++;
-			return reply(400, sfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing));
+			return reply(
+				400,
+				sfError(
+					'REQUIRED_FIELD_MISSING',
+					`Required fields are missing: [${missing.join(', ')}]`,
+					missing,
+				),
+			);
 		}
-		const unknown = Object.keys(entity).filter((name) => name !== 'VersionData' && !CONTENT_VERSION_FIELDS.includes(name));
-		if (unknown.length > 0) return reply(400, sfError('INVALID_FIELD', `No such column '${unknown[0]}' on sobject of type ContentVersion`));
+		const unknown = Object.keys(entity).filter(
+			(name) => name !== 'VersionData' && !CONTENT_VERSION_FIELDS.includes(name),
+		);
+		if (unknown.length > 0)
+			return reply(
+				400,
+				sfError(
+					'INVALID_FIELD',
+					`No such column '${unknown[0]}' on sobject of type ContentVersion`,
+				),
+			);
 		if (bytes.length > (options.maxFileBytes ?? SALESFORCE_SIM_MAX_FILE_BYTES)) {
 			state.rejected.validation++;
 			// Assumption: Salesforce documents the size, not this answer.
-			return reply(413, sfError('REQUEST_ENTITY_TOO_LARGE', `The file is ${bytes.length} bytes, over the maximum ContentVersion size of ${options.maxFileBytes ?? SALESFORCE_SIM_MAX_FILE_BYTES}`));
+			return reply(
+				413,
+				sfError(
+					'REQUEST_ENTITY_TOO_LARGE',
+					`The file is ${bytes.length} bytes, over the maximum ContentVersion size of ${options.maxFileBytes ?? SALESFORCE_SIM_MAX_FILE_BYTES}`,
+				),
+			);
 		}
 		const location = entity.FirstPublishLocationId;
 		if (location !== undefined && !state.contacts.has(String(location))) {
 			state.rejected.validation++;
 			// Assumption: the wording Salesforce uses for a FirstPublishLocationId that names no record.
-			return reply(400, sfError('FIELD_INTEGRITY_EXCEPTION', `First Publish Location ID: id value of incorrect type: ${String(location)}`, ['FirstPublishLocationId']));
+			return reply(
+				400,
+				sfError(
+					'FIELD_INTEGRITY_EXCEPTION',
+					`First Publish Location ID: id value of incorrect type: ${String(location)}`,
+					['FirstPublishLocationId'],
+				),
+			);
 		}
-		for (const [name, max] of [['Title', 255], ['PathOnClient', 500], ['Description', 1000]] as const) {
-			if (typeof entity[name] === 'string' && (entity[name] as string).length > max) return reply(400, sfError('STRING_TOO_LONG', `${name}: data value too large (max length=${max})`, [name]));
+		for (const [name, max] of [
+			['Title', 255],
+			['PathOnClient', 500],
+			['Description', 1000],
+		] as const) {
+			if (typeof entity[name] === 'string' && (entity[name] as string).length > max)
+				return reply(
+					400,
+					sfError('STRING_TOO_LONG', `${name}: data value too large (max length=${max})`, [name]),
+				);
 		}
 		const Id = newId('068');
 		const pathOnClient = String(entity.PathOnClient);
@@ -317,19 +506,46 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 			return reply(400, sfError('MALFORMED_QUERY', (e as Error).message));
 		}
 		const rows = table(query.object);
-		if (!rows) return reply(400, sfError('INVALID_TYPE', `sObject type '${query.object}' is not supported.`));
+		if (!rows)
+			return reply(
+				400,
+				sfError('INVALID_TYPE', `sObject type '${query.object}' is not supported.`),
+			);
 		for (const name of [...query.fields, ...whereFields(query.where), ...query.orderBy]) {
-			if (!knownField(query.object, name)) return reply(400, sfError('INVALID_FIELD', `No such column '${name}' on entity '${query.object}'.`));
+			if (!knownField(query.object, name))
+				return reply(
+					400,
+					sfError('INVALID_FIELD', `No such column '${name}' on entity '${query.object}'.`),
+				);
 		}
 		let result = [...rows.values()].filter((r) => !query.where || evaluate(query.where, r));
-		if (query.orderBy.length > 0) result.sort((a, b) => query.orderBy.map((f) => String(a[f] ?? '').localeCompare(String(b[f] ?? ''))).find((c) => c !== 0) ?? 0);
+		if (query.orderBy.length > 0)
+			result.sort(
+				(a, b) =>
+					query.orderBy
+						.map((f) => String(a[f] ?? '').localeCompare(String(b[f] ?? '')))
+						.find((c) => c !== 0) ?? 0,
+			);
 		if (query.limit !== undefined) result = result.slice(0, query.limit);
 		const projected = result.map((r) => project(query.object, r, query.fields));
-		const size = Math.min(2000, Math.max(200, Number(/batchSize=(\d+)/.exec(String(req.headers['sforce-query-options'] ?? ''))?.[1] ?? 2000)));
+		const size = Math.min(
+			2000,
+			Math.max(
+				200,
+				Number(
+					/batchSize=(\d+)/.exec(String(req.headers['sforce-query-options'] ?? ''))?.[1] ?? 2000,
+				),
+			),
+		);
 		pageOut(projected, 0, size, reply);
 	}
 
-	function pageOut(rows: Array<Record<string, unknown>>, offset: number, size: number, reply: Reply): void {
+	function pageOut(
+		rows: Array<Record<string, unknown>>,
+		offset: number,
+		size: number,
+		reply: Reply,
+	): void {
 		const records = rows.slice(offset, offset + size);
 		const done = offset + size >= rows.length;
 		const body: Record<string, unknown> = { totalSize: rows.length, done, records };
@@ -349,7 +565,9 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 	}
 
 	function project(object: string, record: SfSimRecord, names: string[]): Record<string, unknown> {
-		const out: Record<string, unknown> = { attributes: { type: object, url: `${data}/sobjects/${object}/${record.Id}` } };
+		const out: Record<string, unknown> = {
+			attributes: { type: object, url: `${data}/sobjects/${object}/${record.Id}` },
+		};
 		for (const name of names) out[name] = record[name] ?? null;
 		return out;
 	}
@@ -357,29 +575,66 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 	function sosl(req: Incoming, reply: Reply): void {
 		const q = req.url.searchParams.get('q') ?? '';
 		state.searches.push(q);
-		const m = /^FIND\s*\{(.*)\}\s+IN\s+(PHONE|EMAIL|ALL)\s+FIELDS\s+RETURNING\s+Contact\s*\(([^)]*)\)(?:\s+LIMIT\s+(\d+))?\s*$/is.exec(q);
+		const m =
+			/^FIND\s*\{(.*)\}\s+IN\s+(PHONE|EMAIL|ALL)\s+FIELDS\s+RETURNING\s+Contact\s*\(([^)]*)\)(?:\s+LIMIT\s+(\d+))?\s*$/is.exec(
+				q,
+			);
 		if (!m) {
 			state.rejected.validation++;
-			return reply(400, sfError('MALFORMED_SEARCH', 'This subset of SOSL is FIND {…} IN PHONE|EMAIL|ALL FIELDS RETURNING Contact(…) [LIMIT n]'));
+			return reply(
+				400,
+				sfError(
+					'MALFORMED_SEARCH',
+					'This subset of SOSL is FIND {…} IN PHONE|EMAIL|ALL FIELDS RETURNING Contact(…) [LIMIT n]',
+				),
+			);
 		}
 		const terms = m[1].split(/\s+OR\s+/i).map((t) => t.trim().replace(/^"(.*)"$/, '$1'));
 		// The reserved characters must be escaped; unescaped they are operators.
-		if (terms.some((t) => /(^|[^\\])[?&|!{}[\]()^~*:"'+-]/.test(t))) return reply(400, sfError('MALFORMED_SEARCH', 'reserved character in the search term must be escaped'));
-		if (terms.some((t) => t.replace(/\\/g, '').length < 2)) return reply(400, sfError('MALFORMED_SEARCH', 'search term must be longer than one character'));
-		const names = m[3].split(',').map((s) => s.trim()).filter(Boolean);
-		for (const name of names) if (!fieldByName.has(name)) return reply(400, sfError('INVALID_FIELD', `No such column '${name}' on entity 'Contact'.`));
+		if (terms.some((t) => /(^|[^\\])[?&|!{}[\]()^~*:"'+-]/.test(t)))
+			return reply(
+				400,
+				sfError('MALFORMED_SEARCH', 'reserved character in the search term must be escaped'),
+			);
+		if (terms.some((t) => t.replace(/\\/g, '').length < 2))
+			return reply(
+				400,
+				sfError('MALFORMED_SEARCH', 'search term must be longer than one character'),
+			);
+		const names = m[3]
+			.split(',')
+			.map((s) => s.trim())
+			.filter(Boolean);
+		for (const name of names)
+			if (!fieldByName.has(name))
+				return reply(
+					400,
+					sfError('INVALID_FIELD', `No such column '${name}' on entity 'Contact'.`),
+				);
 		const scope = m[2].toUpperCase();
-		const visible = [...state.contacts.values()].filter((r) => now() - (indexedAt.get(r.Id) ?? 0) >= (options.searchLagMs ?? 0));
+		const visible = [...state.contacts.values()].filter(
+			(r) => now() - (indexedAt.get(r.Id) ?? 0) >= (options.searchLagMs ?? 0),
+		);
 		const hits = visible.filter((record) =>
 			terms.some((term) => {
 				const plain = term.replace(/\\/g, '');
 				if (scope === 'PHONE') {
 					// Assumption: phone search compares the digits, whatever the punctuation, and the whole number.
 					const wanted = digits(plain);
-					return fields.some((f) => f.type === 'phone' && wanted !== '' && digits(record[f.name]) === wanted);
+					return fields.some(
+						(f) => f.type === 'phone' && wanted !== '' && digits(record[f.name]) === wanted,
+					);
 				}
-				const group = fields.filter((f) => (scope === 'EMAIL' ? f.type === 'email' : ['string', 'email', 'phone', 'textarea'].includes(f.type)));
-				return group.some((f) => String(record[f.name] ?? '').toLowerCase().includes(plain.toLowerCase()));
+				const group = fields.filter((f) =>
+					scope === 'EMAIL'
+						? f.type === 'email'
+						: ['string', 'email', 'phone', 'textarea'].includes(f.type),
+				);
+				return group.some((f) =>
+					String(record[f.name] ?? '')
+						.toLowerCase()
+						.includes(plain.toLowerCase()),
+				);
 			}),
 		);
 		const limit = Math.min(2000, Number(m[4] ?? 2000));
@@ -387,52 +642,121 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 	}
 
 	/** The record's errors on create or update, Salesforce style. */
-	function validate(object: string, input: Record<string, unknown>, existing?: SfSimRecord): SfItemError[] {
+	function validate(
+		object: string,
+		input: Record<string, unknown>,
+		existing?: SfSimRecord,
+	): SfItemError[] {
 		const errors: SfItemError[] = [];
 		if (object === 'Task') {
 			const whoId = input.WhoId ?? existing?.WhoId;
-			if (!whoId || !state.contacts.has(String(whoId))) errors.push({ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Name ID: id value of incorrect type or not found', fields: ['WhoId'] });
+			if (!whoId || !state.contacts.has(String(whoId)))
+				errors.push({
+					statusCode: 'FIELD_INTEGRITY_EXCEPTION',
+					message: 'Name ID: id value of incorrect type or not found',
+					fields: ['WhoId'],
+				});
 			for (const [name, max] of Object.entries(TASK_FIELDS)) {
-				if (typeof input[name] === 'string' && (input[name] as string).length > max) errors.push({ statusCode: 'STRING_TOO_LONG', message: `${name}: data value too large (max length=${max})`, fields: [name] });
+				if (typeof input[name] === 'string' && (input[name] as string).length > max)
+					errors.push({
+						statusCode: 'STRING_TOO_LONG',
+						message: `${name}: data value too large (max length=${max})`,
+						fields: [name],
+					});
 			}
-			if (input.TaskSubtype !== undefined && !TASK_SUBTYPES.includes(String(input.TaskSubtype))) errors.push({ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: `Task Subtype: bad value for restricted picklist field: ${String(input.TaskSubtype)}`, fields: ['TaskSubtype'] });
-			if (existing && input.TaskSubtype !== undefined) errors.push({ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: 'Unable to create/update fields: TaskSubtype.', fields: ['TaskSubtype'] });
+			if (input.TaskSubtype !== undefined && !TASK_SUBTYPES.includes(String(input.TaskSubtype)))
+				errors.push({
+					statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+					message: `Task Subtype: bad value for restricted picklist field: ${String(input.TaskSubtype)}`,
+					fields: ['TaskSubtype'],
+				});
+			if (existing && input.TaskSubtype !== undefined)
+				errors.push({
+					statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+					message: 'Unable to create/update fields: TaskSubtype.',
+					fields: ['TaskSubtype'],
+				});
 			return errors;
 		}
 		for (const [name, value] of Object.entries(input)) {
 			const field = fieldByName.get(name)!;
 			if (name === 'Id') continue;
 			if (!(existing ? field.updateable : field.createable)) {
-				errors.push({ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: `Unable to create/update fields: ${name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, fields: [name] });
+				errors.push({
+					statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+					message: `Unable to create/update fields: ${name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+					fields: [name],
+				});
 				continue;
 			}
 			if (value === null || value === '') continue;
-			if (field.type === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(value))) errors.push({ statusCode: 'INVALID_EMAIL_ADDRESS', message: `Email: invalid email address: ${String(value)}`, fields: [name] });
+			if (field.type === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(value)))
+				errors.push({
+					statusCode: 'INVALID_EMAIL_ADDRESS',
+					message: `Email: invalid email address: ${String(value)}`,
+					fields: [name],
+				});
 			// Assumption: a value of the wrong kind is refused per record; Salesforce may instead refuse the
 			// whole request while reading it (JSON_PARSER_ERROR), which the adapter reports the same way.
-			if ((field.type === 'double' && !Number.isFinite(typeof value === 'boolean' ? NaN : Number(value))) || (field.type === 'datetime' && !SF_DATETIME.test(String(value))))
-				errors.push({ statusCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD', message: `${field.label}: value not of required type: ${String(value)}`, fields: [name] });
-			if (field.length && typeof value === 'string' && value.length > field.length) errors.push({ statusCode: 'STRING_TOO_LONG', message: `${field.label}: data value too large: ${value} (max length=${field.length})`, fields: [name] });
+			if (
+				(field.type === 'double' &&
+					!Number.isFinite(typeof value === 'boolean' ? NaN : Number(value))) ||
+				(field.type === 'datetime' && !SF_DATETIME.test(String(value)))
+			)
+				errors.push({
+					statusCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD',
+					message: `${field.label}: value not of required type: ${String(value)}`,
+					fields: [name],
+				});
+			if (field.length && typeof value === 'string' && value.length > field.length)
+				errors.push({
+					statusCode: 'STRING_TOO_LONG',
+					message: `${field.label}: data value too large: ${value} (max length=${field.length})`,
+					fields: [name],
+				});
 			if (field.unique) {
-				const other = [...state.contacts.values()].find((r) => r.Id !== existing?.Id && String(r[name] ?? '').toLowerCase() === String(value).toLowerCase());
-				if (other) errors.push({ statusCode: 'DUPLICATE_VALUE', message: `duplicate value found: ${name} duplicates value on record with id: ${other.Id}`, fields: [] });
+				const other = [...state.contacts.values()].find(
+					(r) =>
+						r.Id !== existing?.Id &&
+						String(r[name] ?? '').toLowerCase() === String(value).toLowerCase(),
+				);
+				if (other)
+					errors.push({
+						statusCode: 'DUPLICATE_VALUE',
+						message: `duplicate value found: ${name} duplicates value on record with id: ${other.Id}`,
+						fields: [],
+					});
 			}
 		}
 		for (const field of fields) {
 			if (!field.nillable && field.createable && !field.defaultedOnCreate) {
 				const value = field.name in input ? input[field.name] : existing?.[field.name];
-				if (value === undefined || value === null || value === '') errors.push({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${field.name}]`, fields: [field.name] });
+				if (value === undefined || value === null || value === '')
+					errors.push({
+						statusCode: 'REQUIRED_FIELD_MISSING',
+						message: `Required fields are missing: [${field.name}]`,
+						fields: [field.name],
+					});
 			}
 		}
 		return errors;
 	}
 
-
-	function save(object: string, input: Record<string, unknown>, existing?: SfSimRecord): SfSimRecord {
+	function save(
+		object: string,
+		input: Record<string, unknown>,
+		existing?: SfSimRecord,
+	): SfSimRecord {
 		const at = sfTime(now());
 		const rows = table(object)!;
-		const record: SfSimRecord = existing ?? { Id: newId(object === 'Contact' ? '003' : '00T'), CreatedDate: at };
-		Object.assign(record, object === 'Contact' ? stored(input) : input, { Id: record.Id, LastModifiedDate: at });
+		const record: SfSimRecord = existing ?? {
+			Id: newId(object === 'Contact' ? '003' : '00T'),
+			CreatedDate: at,
+		};
+		Object.assign(record, object === 'Contact' ? stored(input) : input, {
+			Id: record.Id,
+			LastModifiedDate: at,
+		});
 		if (object === 'Task' && record.Status === undefined) record.Status = 'Not Started';
 		rows.set(record.Id, record);
 		indexedAt.set(record.Id, now());
@@ -446,38 +770,74 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 			const type = fieldByName.get(name)?.type;
 			if (value === null || value === '' || value === undefined) continue;
 			if (type === 'double') out[name] = Number(value);
-			if (type === 'datetime') out[name] = sfTime(Date.parse(String(value).replace(/([+-]\d\d)(\d\d)$/, '$1:$2')));
+			if (type === 'datetime')
+				out[name] = sfTime(Date.parse(String(value).replace(/([+-]\d\d)(\d\d)$/, '$1:$2')));
 		}
 		return out;
 	}
 
-	function collection(req: Incoming, reply: Reply, op: 'create' | 'update' | 'upsert', object?: string, extField?: string): void {
-		const body = req.json as { allOrNone?: boolean; records?: Array<Record<string, unknown>> } | undefined;
+	function collection(
+		req: Incoming,
+		reply: Reply,
+		op: 'create' | 'update' | 'upsert',
+		object?: string,
+		extField?: string,
+	): void {
+		const body = req.json as
+			{ allOrNone?: boolean; records?: Array<Record<string, unknown>> } | undefined;
 		const records = body?.records;
-		if (!Array.isArray(records) || records.length === 0) return reply(400, sfError('INVALID_FIELD', 'records: must not be empty'));
+		if (!Array.isArray(records) || records.length === 0)
+			return reply(400, sfError('INVALID_FIELD', 'records: must not be empty'));
 		if (records.length > 200) {
 			state.rejected.validation++;
 			// Assumption: the code for more than 200 records is not documented.
-			return reply(400, sfError('EXCEEDED_MAX_SIZE_REQUEST', 'Maximum number of records allowed is 200.'));
+			return reply(
+				400,
+				sfError('EXCEEDED_MAX_SIZE_REQUEST', 'Maximum number of records allowed is 200.'),
+			);
 		}
 		// Unknown fields fail the whole request while it is read, before any record is saved.
 		for (const record of records) {
 			const type = (record.attributes as { type?: string } | undefined)?.type;
-			if (!type || !table(type) || (object && type !== object)) return reply(400, sfError('INVALID_TYPE', `Must send a concrete entity type (attributes.type), got ${String(type)}.`));
+			if (!type || !table(type) || (object && type !== object))
+				return reply(
+					400,
+					sfError(
+						'INVALID_TYPE',
+						`Must send a concrete entity type (attributes.type), got ${String(type)}.`,
+					),
+				);
 			for (const field of Object.keys(record)) {
 				if (field !== 'attributes' && !knownField(type, field)) {
 					state.rejected.validation += records.length;
-					return reply(400, sfError('INVALID_FIELD', `No such column '${field}' on sobject of type ${type}`));
+					return reply(
+						400,
+						sfError('INVALID_FIELD', `No such column '${field}' on sobject of type ${type}`),
+					);
 				}
 			}
 		}
-		if (extField && !(object === 'Task' ? extField in TASK_FIELDS : fieldByName.get(extField)?.externalId)) {
-			return reply(400, sfError('INVALID_FIELD', `Field ${extField} is not an external id field or indexed field for ${String(object)}`));
+		if (
+			extField &&
+			!(object === 'Task' ? extField in TASK_FIELDS : fieldByName.get(extField)?.externalId)
+		) {
+			return reply(
+				400,
+				sfError(
+					'INVALID_FIELD',
+					`Field ${extField} is not an external id field or indexed field for ${String(object)}`,
+				),
+			);
 		}
 		const snapshot = new Map([...state.contacts].map(([k, v]) => [k, { ...v }]));
 		const taskSnapshot = new Map([...state.tasks].map(([k, v]) => [k, { ...v }]));
 		const seenKeys = new Map<string, number>();
-		if (extField) for (const r of records) seenKeys.set(String(r[extField] ?? '').toLowerCase(), (seenKeys.get(String(r[extField] ?? '').toLowerCase()) ?? 0) + 1);
+		if (extField)
+			for (const r of records)
+				seenKeys.set(
+					String(r[extField] ?? '').toLowerCase(),
+					(seenKeys.get(String(r[extField] ?? '').toLowerCase()) ?? 0) + 1,
+				);
 		const results = records.map((raw) => {
 			const { attributes, ...input } = raw;
 			const type = (attributes as { type: string }).type;
@@ -485,23 +845,66 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 			const fail = (errors: SfItemError[]) => ({ id: null, success: false, errors });
 			if (op === 'update') {
 				const existing = rows.get(String(input.Id ?? ''));
-				if (!input.Id) return fail([{ statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] }]);
-				if (!existing) return fail([{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }]);
+				if (!input.Id)
+					return fail([
+						{
+							statusCode: 'MISSING_ARGUMENT',
+							message: 'Id not specified in an update call',
+							fields: [],
+						},
+					]);
+				if (!existing)
+					return fail([
+						{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] },
+					]);
 				const errors = validate(type, input, existing);
-				return errors.length ? fail(errors) : { id: save(type, input, existing).Id, success: true, errors: [] };
+				return errors.length
+					? fail(errors)
+					: { id: save(type, input, existing).Id, success: true, errors: [] };
 			}
 			if (op === 'upsert') {
 				const value = String(input[extField!] ?? '');
-				if (!value) return fail([{ statusCode: 'MISSING_ARGUMENT', message: `${extField} not specified`, fields: [] }]);
-				if ((seenKeys.get(value.toLowerCase()) ?? 0) > 1) return fail([{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Duplicate external id specified: ${value}`, fields: [extField!] }]);
-				const matches = [...rows.values()].filter((r) => String(r[extField!] ?? '').toLowerCase() === value.toLowerCase());
+				if (!value)
+					return fail([
+						{ statusCode: 'MISSING_ARGUMENT', message: `${extField} not specified`, fields: [] },
+					]);
+				if ((seenKeys.get(value.toLowerCase()) ?? 0) > 1)
+					return fail([
+						{
+							statusCode: 'DUPLICATE_EXTERNAL_ID',
+							message: `Duplicate external id specified: ${value}`,
+							fields: [extField!],
+						},
+					]);
+				const matches = [...rows.values()].filter(
+					(r) => String(r[extField!] ?? '').toLowerCase() === value.toLowerCase(),
+				);
 				// Assumption: several matching records give DUPLICATE_EXTERNAL_ID per record, as SOAP upsert() does.
-				if (matches.length > 1) return fail([{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Duplicate external id specified: ${value}`, fields: [extField!] }]);
+				if (matches.length > 1)
+					return fail([
+						{
+							statusCode: 'DUPLICATE_EXTERNAL_ID',
+							message: `Duplicate external id specified: ${value}`,
+							fields: [extField!],
+						},
+					]);
 				const errors = validate(type, input, matches[0]);
 				if (errors.length) return fail(errors);
-				return { id: save(type, input, matches[0]).Id, success: true, errors: [], created: matches.length === 0 };
+				return {
+					id: save(type, input, matches[0]).Id,
+					success: true,
+					errors: [],
+					created: matches.length === 0,
+				};
 			}
-			if (input.Id) return fail([{ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: 'cannot specify Id in an insert call', fields: ['Id'] }]);
+			if (input.Id)
+				return fail([
+					{
+						statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+						message: 'cannot specify Id in an insert call',
+						fields: ['Id'],
+					},
+				]);
 			const errors = validate(type, input);
 			return errors.length ? fail(errors) : { id: save(type, input).Id, success: true, errors: [] };
 		});
@@ -512,38 +915,100 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
 			state.tasks = taskSnapshot;
 			return reply(
 				200,
-				results.map((r) => (r.success ? { id: null, success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }] } : r)),
+				results.map((r) =>
+					r.success
+						? {
+								id: null,
+								success: false,
+								errors: [
+									{
+										statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+										message:
+											'Record rolled back because not all records were valid and the request was using AllOrNone header',
+										fields: [],
+									},
+								],
+							}
+						: r,
+				),
 			);
 		}
 		reply(200, results);
 	}
 
 	function upsertSingle(extField: string, value: string, req: Incoming, reply: Reply): void {
-		if (!fieldByName.get(extField)?.externalId) return reply(400, sfError('NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${extField}`));
+		if (!fieldByName.get(extField)?.externalId)
+			return reply(
+				400,
+				sfError(
+					'NOT_FOUND',
+					`Provided external ID field does not exist or is not accessible: ${extField}`,
+				),
+			);
 		const input = (req.json ?? {}) as Record<string, unknown>;
-		if (extField in input || 'Id' in input) return reply(400, sfError('INVALID_FIELD', `Unable to create/update fields: ${extField in input ? extField : 'Id'}. The external ID or Id must not be in the body.`));
-		for (const field of Object.keys(input)) if (field !== 'attributes' && !fieldByName.has(field)) return reply(400, sfError('INVALID_FIELD', `No such column '${field}' on sobject of type Contact`));
-		const matches = [...state.contacts.values()].filter((r) => String(r[extField] ?? '').toLowerCase() === value.toLowerCase());
-		if (matches.length > 1) return reply(300, matches.map((r) => `${data}/sobjects/Contact/${r.Id}`));
+		if (extField in input || 'Id' in input)
+			return reply(
+				400,
+				sfError(
+					'INVALID_FIELD',
+					`Unable to create/update fields: ${extField in input ? extField : 'Id'}. The external ID or Id must not be in the body.`,
+				),
+			);
+		for (const field of Object.keys(input))
+			if (field !== 'attributes' && !fieldByName.has(field))
+				return reply(
+					400,
+					sfError('INVALID_FIELD', `No such column '${field}' on sobject of type Contact`),
+				);
+		const matches = [...state.contacts.values()].filter(
+			(r) => String(r[extField] ?? '').toLowerCase() === value.toLowerCase(),
+		);
+		if (matches.length > 1)
+			return reply(
+				300,
+				matches.map((r) => `${data}/sobjects/Contact/${r.Id}`),
+			);
 		const { attributes: _attributes, ...fieldsIn } = input;
 		const record = { ...fieldsIn, [extField]: value };
 		const errors = validate('Contact', record, matches[0]);
-		if (errors.length) return reply(400, errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })));
+		if (errors.length)
+			return reply(
+				400,
+				errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })),
+			);
 		const saved = save('Contact', record, matches[0]);
-		reply(matches.length === 0 ? 201 : 200, { id: saved.Id, success: true, errors: [], created: matches.length === 0 });
+		reply(matches.length === 0 ? 201 : 200, {
+			id: saved.Id,
+			success: true,
+			errors: [],
+			created: matches.length === 0,
+		});
 	}
 
 	function apexMerge(req: Incoming, reply: Reply): void {
-		const { survivorId, absorbedIds } = (req.json ?? {}) as { survivorId?: string; absorbedIds?: string[] };
+		const { survivorId, absorbedIds } = (req.json ?? {}) as {
+			survivorId?: string;
+			absorbedIds?: string[];
+		};
 		const master = state.contacts.get(String(survivorId));
 		if (!master) return reply(400, sfError('INVALID_ID_FIELD', 'master record not found'));
-		if (!Array.isArray(absorbedIds) || absorbedIds.length === 0 || absorbedIds.length > 2) return reply(400, sfError('INVALID_FIELD', 'Database.merge takes one or two records to merge'));
+		if (!Array.isArray(absorbedIds) || absorbedIds.length === 0 || absorbedIds.length > 2)
+			return reply(
+				400,
+				sfError('INVALID_FIELD', 'Database.merge takes one or two records to merge'),
+			);
 		const results = absorbedIds.map((id) => {
 			const victim = state.contacts.get(id);
-			if (!victim) return { id, success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted' }] };
+			if (!victim)
+				return {
+					id,
+					success: false,
+					errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted' }],
+				};
 			for (const task of state.tasks.values()) if (task.WhoId === id) task.WhoId = master.Id;
 			// Blank master fields take the victim's value, as the merge UI offers by default.
-			for (const [k, v] of Object.entries(victim)) if (master[k] === undefined || master[k] === null || master[k] === '') master[k] = v;
+			for (const [k, v] of Object.entries(victim))
+				if (master[k] === undefined || master[k] === null || master[k] === '') master[k] = v;
 			state.contacts.delete(id);
 			return { id, success: true, errors: [] };
 		});
@@ -606,7 +1071,18 @@ function tokenize(q: string): Token[] {
 				const ch = q[i];
 				if (ch === '\\') {
 					const next = q[i + 1];
-					const map: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', "'": "'", '\\': '\\', '%': LITERAL_PERCENT, _: LITERAL_UNDERSCORE };
+					const map: Record<string, string> = {
+						n: '\n',
+						r: '\r',
+						t: '\t',
+						b: '\b',
+						f: '\f',
+						'"': '"',
+						"'": "'",
+						'\\': '\\',
+						'%': LITERAL_PERCENT,
+						_: LITERAL_UNDERSCORE,
+					};
 					if (!(next in map)) throw new Error(`invalid escape sequence \\${next}`);
 					v += map[next];
 					i += 2;
@@ -707,7 +1183,8 @@ export function parseSoql(q: string): SoqlQuery {
 		while (isWord('AND') || isWord('OR')) {
 			const next = tokens[pos++].v.toUpperCase() as 'AND' | 'OR';
 			// SOQL refuses mixing AND and OR without parentheses.
-			if (join && join !== next) throw new Error('unexpected token: mix AND and OR only with parentheses');
+			if (join && join !== next)
+				throw new Error('unexpected token: mix AND and OR only with parentheses');
 			join = next;
 			parts.push(condition());
 		}
@@ -759,11 +1236,15 @@ function whereFields(where: Where | undefined): string[] {
 
 /** SOQL compares text case-insensitively. */
 function evaluate(where: Where, record: Record<string, unknown>): boolean {
-	if ('parts' in where) return where.op === 'AND' ? where.parts.every((p) => evaluate(p, record)) : where.parts.some((p) => evaluate(p, record));
+	if ('parts' in where)
+		return where.op === 'AND'
+			? where.parts.every((p) => evaluate(p, record))
+			: where.parts.some((p) => evaluate(p, record));
 	const stored = record[where.field];
 	const text = stored === undefined || stored === null ? null : String(stored).toLowerCase();
 	if (where.op === 'LIKE') return text !== null && where.pattern.test(String(stored));
-	if (where.op === 'IN') return text !== null && where.values.some((v) => plain(v).toLowerCase() === text);
+	if (where.op === 'IN')
+		return text !== null && where.values.some((v) => plain(v).toLowerCase() === text);
 	const value = where.value === null ? null : plain(where.value).toLowerCase();
 	return where.op === '=' ? text === value : text !== value;
 }

@@ -58,7 +58,12 @@ import type { HubSpotErrorBody } from './errors';
 export type HubSpotTier = 'free' | 'starter' | 'professional' | 'enterprise';
 
 /** Requests per rolling 10 s per app and account, by subscription. */
-export const HUBSPOT_TEN_SECONDLY: Record<HubSpotTier, number> = { free: 100, starter: 100, professional: 190, enterprise: 190 };
+export const HUBSPOT_TEN_SECONDLY: Record<HubSpotTier, number> = {
+	free: 100,
+	starter: 100,
+	professional: 190,
+	enterprise: 190,
+};
 export const HUBSPOT_BATCH_SIZE = 100;
 export const HUBSPOT_DEFAULT_PHONE_FIELDS = ['phone', 'mobilephone'];
 /**
@@ -91,18 +96,50 @@ const HUBSPOT_PROPERTY_TYPES: Partial<Record<CanonicalField, string>> = {
 
 /** The group and definitions `createMissingProperties` creates the whatsapp_* properties with. */
 export const HUBSPOT_WHATSAPP_PROPERTY_GROUP = { name: 'whatsapp_scrm', label: 'WhatsApp SCRM' };
-const HUBSPOT_PROPERTY_DEFINITIONS: Partial<Record<CanonicalField, { label: string; type: string; fieldType: string; description: string; hasUniqueValue?: boolean }>> = {
+const HUBSPOT_PROPERTY_DEFINITIONS: Partial<
+	Record<
+		CanonicalField,
+		{
+			label: string;
+			type: string;
+			fieldType: string;
+			description: string;
+			hasUniqueValue?: boolean;
+		}
+	>
+> = {
 	whatsappE164: {
 		label: 'WhatsApp Number (E.164)',
 		type: 'string',
 		fieldType: 'text',
 		hasUniqueValue: true,
-		description: "The customer's WhatsApp number in E.164 (+85291234567); unique, so it can key upserts",
+		description:
+			"The customer's WhatsApp number in E.164 (+85291234567); unique, so it can key upserts",
 	},
-	whatsappUserId: { label: 'WhatsApp User ID', type: 'string', fieldType: 'text', description: "WhatsApp's business-scoped user ID for the customer" },
-	lastInteractionAt: { label: 'Last WhatsApp Interaction', type: 'datetime', fieldType: 'date', description: "When the customer's last WhatsApp message arrived" },
-	interactionCount: { label: 'WhatsApp Interactions', type: 'number', fieldType: 'number', description: 'How many WhatsApp messages the customer has sent' },
-	tags: { label: 'WhatsApp Tags', type: 'string', fieldType: 'textarea', description: 'Tags from WhatsApp conversations, separated by ;' },
+	whatsappUserId: {
+		label: 'WhatsApp User ID',
+		type: 'string',
+		fieldType: 'text',
+		description: "WhatsApp's business-scoped user ID for the customer",
+	},
+	lastInteractionAt: {
+		label: 'Last WhatsApp Interaction',
+		type: 'datetime',
+		fieldType: 'date',
+		description: "When the customer's last WhatsApp message arrived",
+	},
+	interactionCount: {
+		label: 'WhatsApp Interactions',
+		type: 'number',
+		fieldType: 'number',
+		description: 'How many WhatsApp messages the customer has sent',
+	},
+	tags: {
+		label: 'WhatsApp Tags',
+		type: 'string',
+		fieldType: 'textarea',
+		description: 'Tags from WhatsApp conversations, separated by ;',
+	},
 };
 const PROPERTIES = '/crm/v3/properties/contacts';
 
@@ -176,7 +213,8 @@ interface BatchAnswer extends HubSpotErrorBody {
 	errors?: Array<HubSpotErrorBody & { context?: Record<string, unknown> }>;
 }
 
-type ItemOutcome = { ok: true; result: HubSpotObject } | { ok: false; error: CrmErrorInfo; existingId?: string };
+type ItemOutcome =
+	{ ok: true; result: HubSpotObject } | { ok: false; error: CrmErrorInfo; existingId?: string };
 
 interface BatchSpec<I> {
 	path: string;
@@ -200,12 +238,21 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	const retries = opts.retries ?? 5;
 	const tier = opts.tier ?? 'free';
 	const phoneFields = opts.phoneFields ?? HUBSPOT_DEFAULT_PHONE_FIELDS;
-	const fieldNames = { ...HUBSPOT_DEFAULT_FIELD_NAMES, ...(opts.uniqueProperty ? { whatsappE164: opts.uniqueProperty } : {}), ...(opts.fieldNames ?? {}) } as Partial<
-		Record<CanonicalField, string>
-	>;
+	const fieldNames = {
+		...HUBSPOT_DEFAULT_FIELD_NAMES,
+		...(opts.uniqueProperty ? { whatsappE164: opts.uniqueProperty } : {}),
+		...(opts.fieldNames ?? {}),
+	} as Partial<Record<CanonicalField, string>>;
 	const uniqueProperty = opts.uniqueProperty;
 	const readProperties = [
-		...new Set(['lastmodifieddate', 'createdate', ...phoneFields, ...Object.values(fieldNames), ...(uniqueProperty ? [uniqueProperty] : []), ...(opts.properties ?? [])]),
+		...new Set([
+			'lastmodifieddate',
+			'createdate',
+			...phoneFields,
+			...Object.values(fieldNames),
+			...(uniqueProperty ? [uniqueProperty] : []),
+			...(opts.properties ?? []),
+		]),
 	].filter(Boolean) as string[];
 
 	const rate = opts.rateLimit ?? { max: HUBSPOT_TEN_SECONDLY[tier], windowMs: 10_000 };
@@ -213,18 +260,36 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	const account = `hubspot|${opts.baseUrl.replace(/\/+$/, '')}|${opts.accountKey ?? ''}`;
 	const limiters = opts.limiters ?? processWideLimiters(opts.clock);
 	const mainLimiter = opts.limiter ?? limiters(`${account}|app`, rate);
-	const searchLimiter = both(opts.searchLimiter ?? limiters(`${account}|search`, searchRate), mainLimiter);
+	const searchLimiter = both(
+		opts.searchLimiter ?? limiters(`${account}|search`, searchRate),
+		mainLimiter,
+	);
 
-	const http = new CrmHttp({ crm: 'hubspot', transport: opts.transport, baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs, retries, clock, describeError: describeHubSpotError });
+	const http = new CrmHttp({
+		crm: 'hubspot',
+		transport: opts.transport,
+		baseUrl: opts.baseUrl,
+		timeoutMs: opts.timeoutMs,
+		retries,
+		clock,
+		describeError: describeHubSpotError,
+	});
 
-	async function call<T>(req: CrmRequest & { search?: boolean; repeatable?: boolean }): Promise<HttpResponse<T>> {
+	async function call<T>(
+		req: CrmRequest & { search?: boolean; repeatable?: boolean },
+	): Promise<HttpResponse<T>> {
 		const { search, repeatable, ...rest } = req;
 		for (let attempt = 0; ; attempt++) {
 			try {
 				return await http.request<T>({ ...rest, limiter: search ? searchLimiter : mainLimiter });
 			} catch (error) {
 				// Reads, searches, updates and keyed upserts may be repeated after a timeout; creates may not.
-				if ((rest.method === 'GET' || repeatable) && error instanceof TransportError && error.sent && attempt < retries) {
+				if (
+					(rest.method === 'GET' || repeatable) &&
+					error instanceof TransportError &&
+					error.sent &&
+					attempt < retries
+				) {
 					await clock.sleep(Math.min(30_000, 500 * 2 ** attempt));
 					continue;
 				}
@@ -234,18 +299,31 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	}
 
 	/** Every page of one search (HubSpot serves at most 10,000 results). */
-	async function searchPages(filterGroups: Array<{ filters: Filter[] }>, properties: string[]): Promise<CrmContact[]> {
+	async function searchPages(
+		filterGroups: Array<{ filters: Filter[] }>,
+		properties: string[],
+	): Promise<CrmContact[]> {
 		const contacts: CrmContact[] = [];
 		let after: string | undefined;
 		do {
-			const response = await call<{ results?: HubSpotObject[]; paging?: { next?: { after?: string } } }>({
+			const response = await call<{
+				results?: HubSpotObject[];
+				paging?: { next?: { after?: string } };
+			}>({
 				method: 'POST',
 				path: `${CONTACTS}/search`,
-				body: { filterGroups, properties, limit: SEARCH_PAGE, sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }], ...(after ? { after } : {}) },
+				body: {
+					filterGroups,
+					properties,
+					limit: SEARCH_PAGE,
+					sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
+					...(after ? { after } : {}),
+				},
 				search: true,
 				repeatable: true,
 			});
-			for (const record of response.body?.results ?? []) contacts.push(toContact(record, phoneFields));
+			for (const record of response.body?.results ?? [])
+				contacts.push(toContact(record, phoneFields));
 			after = response.body?.paging?.next?.after;
 		} while (after && Number(after) < SEARCH_MAX_RESULTS);
 		return contacts;
@@ -256,15 +334,27 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		const found = new Map<string, CrmContact>();
 		await Promise.all(
 			chunks(filters, MAX_FILTER_GROUPS).map(async (group) => {
-				for (const contact of await searchPages(group.map((filter) => ({ filters: [filter] })), properties)) found.set(contact.id, contact);
+				for (const contact of await searchPages(
+					group.map((filter) => ({ filters: [filter] })),
+					properties,
+				))
+					found.set(contact.id, contact);
 			}),
 		);
 		return [...found.values()].sort((a, b) => Number(a.id) - Number(b.id));
 	}
 
-	const inFilters = (field: string, values: string[]): Filter[] => chunks([...new Set(values)], IN_VALUES).map((group) => ({ propertyName: field, operator: 'IN', values: group }));
+	const inFilters = (field: string, values: string[]): Filter[] =>
+		chunks([...new Set(values)], IN_VALUES).map((group) => ({
+			propertyName: field,
+			operator: 'IN',
+			values: group,
+		}));
 
-	async function findByPhone(e164s: string[], findOpts?: { defaultCountry?: string }): Promise<Map<string, CrmContact[]>> {
+	async function findByPhone(
+		e164s: string[],
+		findOpts?: { defaultCountry?: string },
+	): Promise<Map<string, CrmContact[]>> {
 		const out = new Map<string, CrmContact[]>();
 		const targets = new Map<string, { e164: string; country?: string }>();
 		for (const asked of new Set(e164s)) {
@@ -274,7 +364,15 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		}
 		if (targets.size === 0) return out;
 		const variants = [...targets.values()].flatMap((t) => phoneVariants(t.e164));
-		const filters = [...phoneFields.flatMap((field) => inFilters(field, variants)), ...(uniqueProperty ? inFilters(uniqueProperty, [...targets.values()].map((t) => t.e164)) : [])];
+		const filters = [
+			...phoneFields.flatMap((field) => inFilters(field, variants)),
+			...(uniqueProperty
+				? inFilters(
+						uniqueProperty,
+						[...targets.values()].map((t) => t.e164),
+					)
+				: []),
+		];
 		const candidates = await searchAny(filters);
 		// National numbers are read in the caller's default country; a value that is no valid number
 		// there is read in the asked number's own ("(415) 555-0132" found for +14155550132 from HK).
@@ -282,7 +380,8 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		const normalizerFor = (country?: string) => {
 			const key = country ?? '';
 			let normalize = normalizers.get(key);
-			if (!normalize) normalizers.set(key, (normalize = createPhoneNormalizer({ defaultCountry: country })));
+			if (!normalize)
+				normalizers.set(key, (normalize = createPhoneNormalizer({ defaultCountry: country })));
 			return normalize;
 		};
 		for (const [asked, target] of targets) {
@@ -296,7 +395,9 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 			out.set(
 				asked,
 				candidates.filter(
-					(contact) => (uniqueProperty !== undefined && contact.properties[uniqueProperty] === target.e164) || contact.phones.some((phone) => holds(phone.value)),
+					(contact) =>
+						(uniqueProperty !== undefined && contact.properties[uniqueProperty] === target.e164) ||
+						contact.phones.some((phone) => holds(phone.value)),
 				),
 			);
 		}
@@ -309,7 +410,13 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		const out = new Map<string, CrmContact[]>(wanted.map((e) => [e, []]));
 		if (wanted.length === 0) return out;
 		for (const contact of await searchAny(inFilters(field, wanted))) {
-			out.get(String(contact.properties[field] ?? '').trim().toLowerCase())?.push(contact);
+			out
+				.get(
+					String(contact.properties[field] ?? '')
+						.trim()
+						.toLowerCase(),
+				)
+				?.push(contact);
 		}
 		return out;
 	}
@@ -320,7 +427,8 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		if (wanted.length === 0) return out;
 		const properties = readProperties.includes(field) ? readProperties : [...readProperties, field];
 		// Search compares strings without case; keep exact matches only.
-		for (const contact of await searchAny(inFilters(field, wanted), properties)) out.get(String(contact.properties[field] ?? ''))?.push(contact);
+		for (const contact of await searchAny(inFilters(field, wanted), properties))
+			out.get(String(contact.properties[field] ?? ''))?.push(contact);
 		return out;
 	}
 
@@ -329,39 +437,67 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	 * (one bad input fails it, and nothing of it is written) is halved until the culprit stands alone,
 	 * so the good inputs still go and the bad one gets its own reason.
 	 */
-	async function runBatch<I extends object>(spec: BatchSpec<I>, inputs: I[]): Promise<ItemOutcome[]> {
-		const body = { inputs: spec.traced ? inputs.map((input, pos) => ({ ...input, objectWriteTraceId: String(pos) })) : inputs };
-		const response = await call<BatchAnswer>({ method: 'POST', path: spec.path, body, accept: [207, 400, 404, 409], repeatable: !spec.creates });
+	async function runBatch<I extends object>(
+		spec: BatchSpec<I>,
+		inputs: I[],
+	): Promise<ItemOutcome[]> {
+		const body = {
+			inputs: spec.traced
+				? inputs.map((input, pos) => ({ ...input, objectWriteTraceId: String(pos) }))
+				: inputs,
+		};
+		const response = await call<BatchAnswer>({
+			method: 'POST',
+			path: spec.path,
+			body,
+			accept: [207, 400, 404, 409],
+			repeatable: !spec.creates,
+		});
 		const out: Array<ItemOutcome | undefined> = new Array(inputs.length);
-		const answer = (response.body && typeof response.body === 'object' ? response.body : {}) as BatchAnswer;
+		const answer = (
+			response.body && typeof response.body === 'object' ? response.body : {}
+		) as BatchAnswer;
 
 		if (response.status >= 400) {
 			const info = describeHubSpotError(response);
-			if (inputs.length === 1) return [{ ok: false, error: info, existingId: existingIdOf(answer.message) }];
+			if (inputs.length === 1)
+				return [{ ok: false, error: info, existingId: existingIdOf(answer.message) }];
 			// Inputs the error names fail; the others are sent again.
 			const named = new Set(contextList(answer.context, 'ids'));
-			const culprits = spec.keyOf ? inputs.map((input, pos) => (named.has(spec.keyOf!(input)) ? pos : -1)).filter((pos) => pos >= 0) : [];
+			const culprits = spec.keyOf
+				? inputs
+						.map((input, pos) => (named.has(spec.keyOf!(input)) ? pos : -1))
+						.filter((pos) => pos >= 0)
+				: [];
 			if (culprits.length > 0 && culprits.length < inputs.length) {
 				const rest = inputs.filter((_, pos) => !culprits.includes(pos));
 				const again = await runBatch(spec, rest);
 				let k = 0;
-				return inputs.map((_, pos) => (culprits.includes(pos) ? { ok: false as const, error: info } : again[k++]));
+				return inputs.map((_, pos) =>
+					culprits.includes(pos) ? { ok: false as const, error: info } : again[k++],
+				);
 			}
-			if (culprits.length === inputs.length || info.code === 'INVALID_UPSERT_KEY') return inputs.map(() => ({ ok: false as const, error: info }));
+			if (culprits.length === inputs.length || info.code === 'INVALID_UPSERT_KEY')
+				return inputs.map(() => ({ ok: false as const, error: info }));
 			const mid = Math.ceil(inputs.length / 2);
-			const [first, second] = await Promise.all([runBatch(spec, inputs.slice(0, mid)), runBatch(spec, inputs.slice(mid))]);
+			const [first, second] = await Promise.all([
+				runBatch(spec, inputs.slice(0, mid)),
+				runBatch(spec, inputs.slice(mid)),
+			]);
 			return [...first, ...second];
 		}
 
 		const leftovers: HubSpotObject[] = [];
 		for (const result of answer.results ?? []) {
 			let pos = -1;
-			if (spec.traced && result.objectWriteTraceId !== undefined) pos = Number(result.objectWriteTraceId);
+			if (spec.traced && result.objectWriteTraceId !== undefined)
+				pos = Number(result.objectWriteTraceId);
 			else if (spec.keyOf && spec.resultKey) {
 				const key = spec.resultKey(result);
 				pos = inputs.findIndex((input, p) => !out[p] && spec.keyOf!(input) === key);
 			}
-			if (Number.isInteger(pos) && pos >= 0 && pos < inputs.length && !out[pos]) out[pos] = { ok: true, result };
+			if (Number.isInteger(pos) && pos >= 0 && pos < inputs.length && !out[pos])
+				out[pos] = { ok: true, result };
 			else leftovers.push(result);
 		}
 		for (const error of answer.errors ?? []) {
@@ -372,18 +508,28 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 				traces.length > 0
 					? traces
 					: ids.size > 0 && spec.keyOf
-						? inputs.map((input, pos) => (ids.has(spec.keyOf!(input)) ? pos : -1)).filter((pos) => pos >= 0)
+						? inputs
+								.map((input, pos) => (ids.has(spec.keyOf!(input)) ? pos : -1))
+								.filter((pos) => pos >= 0)
 						: inputs.map((_, pos) => pos);
-			for (const pos of targets) if (pos >= 0 && pos < inputs.length && !out[pos]) out[pos] = { ok: false, error: info, existingId: existingIdOf(error.message) };
+			for (const pos of targets)
+				if (pos >= 0 && pos < inputs.length && !out[pos])
+					out[pos] = { ok: false, error: info, existingId: existingIdOf(error.message) };
 		}
 		// A result under another id (an absorbed contact answers as its survivor) pairs with what is left.
 		const open = out.map((o, pos) => (o ? -1 : pos)).filter((pos) => pos >= 0);
-		if (open.length > 0 && open.length === leftovers.length) open.forEach((pos, k) => (out[pos] = { ok: true, result: leftovers[k] }));
+		if (open.length > 0 && open.length === leftovers.length)
+			open.forEach((pos, k) => (out[pos] = { ok: true, result: leftovers[k] }));
 		return out.map(
 			(o) =>
 				o ?? {
 					ok: false as const,
-					error: { code: 'NO_RESULT', retryable: false, message: 'HubSpot accepted the batch but reported nothing for this record: look it up before writing it again' },
+					error: {
+						code: 'NO_RESULT',
+						retryable: false,
+						message:
+							'HubSpot accepted the batch but reported nothing for this record: look it up before writing it again',
+					},
 				},
 		);
 	}
@@ -408,22 +554,44 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		});
 		const conflicts: Array<{ index: number; existingId: string }> = [];
 
-		const record = (index: number, outcome: ItemOutcome, created: (result: HubSpotObject) => boolean) => {
+		const record = (
+			index: number,
+			outcome: ItemOutcome,
+			created: (result: HubSpotObject) => boolean,
+		) => {
 			const ref = writes[index].ref;
 			results[index] = outcome.ok
-				? { ref, ok: true, id: String(outcome.result.id), created: created(outcome.result), modifiedAt: modifiedAtOf(outcome.result) }
+				? {
+						ref,
+						ok: true,
+						id: String(outcome.result.id),
+						created: created(outcome.result),
+						modifiedAt: modifiedAtOf(outcome.result),
+					}
 				: { ref, ok: false, error: outcome.error };
 		};
 
 		await Promise.all(
 			[...groups].map(async ([group, indexes]) => {
 				if (group === 'create') {
-					const spec: BatchSpec<{ properties: Record<string, unknown> }> = { path: `${CONTACTS}/batch/create`, creates: true, traced: true };
+					const spec: BatchSpec<{ properties: Record<string, unknown> }> = {
+						path: `${CONTACTS}/batch/create`,
+						creates: true,
+						traced: true,
+					};
 					await Promise.all(
 						chunks(indexes, HUBSPOT_BATCH_SIZE).map(async (batch) => {
-							const outcomes = await settle(spec, batch.map((i) => ({ properties: hsProperties(writes[i].properties) })));
+							const outcomes = await settle(
+								spec,
+								batch.map((i) => ({ properties: hsProperties(writes[i].properties) })),
+							);
 							outcomes.forEach((outcome, k) => {
-								if (!outcome.ok && outcome.existingId && outcome.error.code === 'CONFLICT' && (opts.onDuplicate ?? 'update') === 'update') {
+								if (
+									!outcome.ok &&
+									outcome.existingId &&
+									outcome.error.code === 'CONFLICT' &&
+									(opts.onDuplicate ?? 'update') === 'update'
+								) {
 									conflicts.push({ index: batch[k], existingId: outcome.existingId });
 								} else record(batch[k], outcome, () => true);
 							});
@@ -432,24 +600,41 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 					return;
 				}
 				const upsertBy = group.startsWith('upsert:') ? group.slice('upsert:'.length) : undefined;
-				const keyOfWrite = (i: number) => (upsertBy ? keyValue(upsertBy, writes[i].key!.value) : writes[i].id!);
+				const keyOfWrite = (i: number) =>
+					upsertBy ? keyValue(upsertBy, writes[i].key!.value) : writes[i].id!;
 				// One id or key twice in one batch is refused: repeats wait for the next round.
 				for (const round of rounds(indexes, keyOfWrite)) {
 					await Promise.all(
 						chunks(round, HUBSPOT_BATCH_SIZE).map(async (batch) => {
 							if (upsertBy) {
-								const spec: BatchSpec<{ id: string; idProperty: string; properties: Record<string, unknown> }> = {
+								const spec: BatchSpec<{
+									id: string;
+									idProperty: string;
+									properties: Record<string, unknown>;
+								}> = {
 									path: `${CONTACTS}/batch/upsert`,
 									creates: false,
 									traced: false,
 									keyOf: (input) => keyValue(upsertBy, input.id),
-									resultKey: (result) => keyValue(upsertBy, String(result.properties?.[upsertBy] ?? '')),
+									resultKey: (result) =>
+										keyValue(upsertBy, String(result.properties?.[upsertBy] ?? '')),
 								};
-								const inputs = batch.map((i) => ({ id: writes[i].key!.value, idProperty: upsertBy, properties: hsProperties(writes[i].properties) }));
-								(await settle(spec, inputs)).forEach((outcome, k) => record(batch[k], outcome, (result) => result.new === true));
+								const inputs = batch.map((i) => ({
+									id: writes[i].key!.value,
+									idProperty: upsertBy,
+									properties: hsProperties(writes[i].properties),
+								}));
+								(await settle(spec, inputs)).forEach((outcome, k) =>
+									record(batch[k], outcome, (result) => result.new === true),
+								);
 							} else {
-								const inputs = batch.map((i) => ({ id: writes[i].id!, properties: hsProperties(writes[i].properties) }));
-								(await settle(updateSpec, inputs)).forEach((outcome, k) => record(batch[k], outcome, () => false));
+								const inputs = batch.map((i) => ({
+									id: writes[i].id!,
+									properties: hsProperties(writes[i].properties),
+								}));
+								(await settle(updateSpec, inputs)).forEach((outcome, k) =>
+									record(batch[k], outcome, () => false),
+								);
 							}
 						}),
 					);
@@ -464,7 +649,10 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 					chunks(round, HUBSPOT_BATCH_SIZE).map(async (batch) => {
 						const outcomes = await settle(
 							updateSpec,
-							batch.map((c) => ({ id: c.existingId, properties: hsProperties(writes[c.index].properties) })),
+							batch.map((c) => ({
+								id: c.existingId,
+								properties: hsProperties(writes[c.index].properties),
+							})),
 						);
 						outcomes.forEach((outcome, k) => record(batch[k].index, outcome, () => false));
 					}),
@@ -491,12 +679,16 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		const ids: string[] = [];
 		let after: string | undefined;
 		do {
-			const response = await call<{ results?: Array<{ toObjectId?: number | string }>; paging?: { next?: { after?: string } } }>({
+			const response = await call<{
+				results?: Array<{ toObjectId?: number | string }>;
+				paging?: { next?: { after?: string } };
+			}>({
 				method: 'GET',
 				path: `/crm/v4/objects/contacts/${encodeURIComponent(contactId)}/associations/communications`,
 				qs: { limit: ASSOCIATIONS_PAGE, ...(after ? { after } : {}) },
 			});
-			for (const association of response.body?.results ?? []) if (association.toObjectId !== undefined) ids.push(String(association.toObjectId));
+			for (const association of response.body?.results ?? [])
+				if (association.toObjectId !== undefined) ids.push(String(association.toObjectId));
 			after = response.body?.paging?.next?.after;
 		} while (after);
 		const logged = new Map<string, string>();
@@ -509,7 +701,10 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 				repeatable: true,
 			});
 			for (const communication of response.body?.results ?? []) {
-				for (const match of String(communication.properties?.hs_communication_body ?? '').matchAll(WAMID_MARKER)) logged.set(match[1], String(communication.id));
+				for (const match of String(communication.properties?.hs_communication_body ?? '').matchAll(
+					WAMID_MARKER,
+				))
+					logged.set(match[1], String(communication.id));
 			}
 		}
 		return logged;
@@ -517,12 +712,19 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 
 	async function logMessages(logs: MessageLog[]): Promise<LogResult[]> {
 		const steps = { isFatal, errorOf: callError };
-		const spec: BatchSpec<object> = { path: `${COMMUNICATIONS}/batch/create`, creates: true, traced: true };
+		const spec: BatchSpec<object> = {
+			path: `${COMMUNICATIONS}/batch/create`,
+			creates: true,
+			traced: true,
+		};
 		return logOncePerMessage(logs, {
 			...steps,
 			existing: await loggedPerContact(logs, loggedMessages, steps),
 			batchSize: HUBSPOT_BATCH_SIZE,
-			write: async (batch) => (await settle(spec, batch.map(communication))).map((outcome) => (outcome.ok ? { ok: true as const, id: String(outcome.result.id) } : outcome)),
+			write: async (batch) =>
+				(await settle(spec, batch.map(communication))).map((outcome) =>
+					outcome.ok ? { ok: true as const, id: String(outcome.result.id) } : outcome,
+				),
 		});
 	}
 
@@ -533,22 +735,35 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	 */
 	async function attachedMedia(contactId: string): Promise<Map<string, AttachedFile>> {
 		try {
-			await call({ method: 'GET', path: `${CONTACTS}/${encodeURIComponent(contactId)}`, qs: { properties: 'hs_object_id' } });
+			await call({
+				method: 'GET',
+				path: `${CONTACTS}/${encodeURIComponent(contactId)}`,
+				qs: { properties: 'hs_object_id' },
+			});
 		} catch (error) {
 			if (error instanceof CrmApiError && error.info.status === 404) {
-				throw new CrmApiError('hubspot', { code: 'CONTACT_NOT_FOUND', status: 404, retryable: false, message: `HubSpot has no contact ${contactId} (wrong ID, or deleted): nothing was attached` });
+				throw new CrmApiError('hubspot', {
+					code: 'CONTACT_NOT_FOUND',
+					status: 404,
+					retryable: false,
+					message: `HubSpot has no contact ${contactId} (wrong ID, or deleted): nothing was attached`,
+				});
 			}
 			throw error;
 		}
 		const noteIds: string[] = [];
 		let after: string | undefined;
 		do {
-			const response = await call<{ results?: Array<{ toObjectId?: number | string }>; paging?: { next?: { after?: string } } }>({
+			const response = await call<{
+				results?: Array<{ toObjectId?: number | string }>;
+				paging?: { next?: { after?: string } };
+			}>({
 				method: 'GET',
 				path: `/crm/v4/objects/contacts/${encodeURIComponent(contactId)}/associations/notes`,
 				qs: { limit: ASSOCIATIONS_PAGE, ...(after ? { after } : {}) },
 			});
-			for (const association of response.body?.results ?? []) if (association.toObjectId !== undefined) noteIds.push(String(association.toObjectId));
+			for (const association of response.body?.results ?? [])
+				if (association.toObjectId !== undefined) noteIds.push(String(association.toObjectId));
 			after = response.body?.paging?.next?.after;
 		} while (after);
 		const attached = new Map<string, AttachedFile>();
@@ -556,13 +771,19 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 			const response = await call<BatchAnswer>({
 				method: 'POST',
 				path: `${NOTES}/batch/read`,
-				body: { inputs: batch.map((id) => ({ id })), properties: ['hs_note_body', 'hs_attachment_ids'] },
+				body: {
+					inputs: batch.map((id) => ({ id })),
+					properties: ['hs_note_body', 'hs_attachment_ids'],
+				},
 				accept: [207],
 				repeatable: true,
 			});
 			for (const note of response.body?.results ?? []) {
-				const fileId = String(note.properties?.hs_attachment_ids ?? '').split(';').find(Boolean);
-				for (const match of String(note.properties?.hs_note_body ?? '').matchAll(WAMID_MARKER)) attached.set(match[1], { id: String(note.id), ...(fileId ? { fileId } : {}) });
+				const fileId = String(note.properties?.hs_attachment_ids ?? '')
+					.split(';')
+					.find(Boolean);
+				for (const match of String(note.properties?.hs_note_body ?? '').matchAll(WAMID_MARKER))
+					attached.set(match[1], { id: String(note.id), ...(fileId ? { fileId } : {}) });
 			}
 		}
 		return attached;
@@ -570,21 +791,49 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 
 	async function uploadFile(file: FileAttachment): Promise<string> {
 		const form = multipartBody([
-			{ name: 'file', data: file.data, fileName: taggedFileName(file.fileName, file.messageId), contentType: file.mimeType },
+			{
+				name: 'file',
+				data: file.data,
+				fileName: taggedFileName(file.fileName, file.messageId),
+				contentType: file.mimeType,
+			},
 			{ name: 'folderPath', value: opts.attachmentFolder ?? HUBSPOT_DEFAULT_ATTACHMENT_FOLDER },
 			// Private: a customer's photo must not be reachable by URL; the note links it for CRM users.
-			{ name: 'options', value: JSON.stringify({ access: 'PRIVATE', overwrite: false, duplicateValidationStrategy: 'NONE', duplicateValidationScope: 'EXACT_FOLDER' }) },
+			{
+				name: 'options',
+				value: JSON.stringify({
+					access: 'PRIVATE',
+					overwrite: false,
+					duplicateValidationStrategy: 'NONE',
+					duplicateValidationScope: 'EXACT_FOLDER',
+				}),
+			},
 		]);
-		const response = await call<{ id?: string | number }>({ method: 'POST', path: FILES, body: form.body, headers: { 'Content-Type': form.contentType } });
+		const response = await call<{ id?: string | number }>({
+			method: 'POST',
+			path: FILES,
+			body: form.body,
+			headers: { 'Content-Type': form.contentType },
+		});
 		const id = response.body?.id;
-		if (id === undefined || id === null || id === '') throw new CrmApiError('hubspot', { code: 'UNEXPECTED_RESPONSE', status: response.status, retryable: false, message: 'HubSpot accepted the file but returned no file id' });
+		if (id === undefined || id === null || id === '')
+			throw new CrmApiError('hubspot', {
+				code: 'UNEXPECTED_RESPONSE',
+				status: response.status,
+				retryable: false,
+				message: 'HubSpot accepted the file but returned no file id',
+			});
 		return String(id);
 	}
 
 	/** Deletes an uploaded file; what is left to clean up by hand when that fails, else undefined. */
 	async function deleteFile(fileId: string): Promise<string | undefined> {
 		try {
-			await call({ method: 'DELETE', path: `${FILES}/${encodeURIComponent(fileId)}`, repeatable: true });
+			await call({
+				method: 'DELETE',
+				path: `${FILES}/${encodeURIComponent(fileId)}`,
+				repeatable: true,
+			});
 			return undefined;
 		} catch {
 			return `file ${fileId} was uploaded but is on no note: delete it in HubSpot's files tool`;
@@ -594,13 +843,26 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	async function createNote(file: FileAttachment, fileId: string): Promise<string> {
 		const when = new Date(file.at ?? clock.now()).toISOString();
 		const marker = `<p>WhatsApp media · ${escapeHtml(file.fileName)} · ${when} [wamid:${escapeHtml(file.messageId)}]</p>`;
-		const text = file.description ? `<p>${escapeHtml(file.description).replace(/\r?\n/g, '<br>').slice(0, NOTE_BODY_MAX - marker.length - 7)}</p>` : '';
+		const text = file.description
+			? `<p>${escapeHtml(file.description)
+					.replace(/\r?\n/g, '<br>')
+					.slice(0, NOTE_BODY_MAX - marker.length - 7)}</p>`
+			: '';
 		const response = await call<HubSpotObject>({
 			method: 'POST',
 			path: NOTES,
 			body: {
-				properties: { hs_timestamp: when, hs_note_body: `${text}${marker}`, hs_attachment_ids: fileId },
-				associations: [{ to: { id: file.contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: NOTE_TO_CONTACT }] }],
+				properties: {
+					hs_timestamp: when,
+					hs_note_body: `${text}${marker}`,
+					hs_attachment_ids: fileId,
+				},
+				associations: [
+					{
+						to: { id: file.contactId },
+						types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: NOTE_TO_CONTACT }],
+					},
+				],
 			},
 		});
 		return String(response.body?.id);
@@ -608,7 +870,12 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 
 	/** One file at a time (see attachOneAtATime): the file API counts against the same 10-second window. */
 	function attachFiles(files: FileAttachment[]): Promise<AttachResult[]> {
-		return attachOneAtATime(files, { attached: attachedMedia, upload: uploadWithNote, isFatal, errorOf: callError });
+		return attachOneAtATime(files, {
+			attached: attachedMedia,
+			upload: uploadWithNote,
+			isFatal,
+			errorOf: callError,
+		});
 	}
 
 	async function uploadWithNote(file: FileAttachment): Promise<AttachedFile> {
@@ -625,12 +892,22 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	}
 
 	/** One page of every contact, in id order (HubSpot's list order, oldest first). */
-	async function listContacts(listOpts: { after?: string; limit?: number; properties?: string[] } = {}): Promise<{ contacts: CrmContact[]; after?: string }> {
+	async function listContacts(
+		listOpts: { after?: string; limit?: number; properties?: string[] } = {},
+	): Promise<{ contacts: CrmContact[]; after?: string }> {
 		const properties = [...new Set([...readProperties, ...(listOpts.properties ?? [])])];
-		const response = await call<{ results?: HubSpotObject[]; paging?: { next?: { after?: string } } }>({
+		const response = await call<{
+			results?: HubSpotObject[];
+			paging?: { next?: { after?: string } };
+		}>({
 			method: 'GET',
 			path: CONTACTS,
-			qs: { limit: Math.min(LIST_PAGE, Math.max(1, listOpts.limit ?? LIST_PAGE)), properties: properties.join(','), archived: false, ...(listOpts.after ? { after: listOpts.after } : {}) },
+			qs: {
+				limit: Math.min(LIST_PAGE, Math.max(1, listOpts.limit ?? LIST_PAGE)),
+				properties: properties.join(','),
+				archived: false,
+				...(listOpts.after ? { after: listOpts.after } : {}),
+			},
 		});
 		const contacts = (response.body?.results ?? []).map((record) => toContact(record, phoneFields));
 		const next = response.body?.paging?.next?.after;
@@ -638,11 +915,18 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	}
 
 	async function contactProperties(): Promise<Array<Record<string, unknown>>> {
-		const response = await call<{ results?: Array<Record<string, unknown>> }>({ method: 'GET', path: PROPERTIES, qs: { archived: false } });
+		const response = await call<{ results?: Array<Record<string, unknown>> }>({
+			method: 'GET',
+			path: PROPERTIES,
+			qs: { archived: false },
+		});
 		return response.body?.results ?? [];
 	}
 
-	const explicitFields = new Set<string>([...Object.keys(opts.fieldNames ?? {}), ...(opts.uniqueProperty ? ['whatsappE164'] : [])]);
+	const explicitFields = new Set<string>([
+		...Object.keys(opts.fieldNames ?? {}),
+		...(opts.uniqueProperty ? ['whatsappE164'] : []),
+	]);
 	/** Why a property could not be created, by name: completes its missing-field message. */
 	const notCreated = new Map<string, string>();
 
@@ -654,16 +938,35 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 				await call({ ...request, accept: [409] });
 				return true;
 			} catch (error) {
-				if (error instanceof CrmApiError && (error.info.status === 401 || error.info.code === 'RATE_LIMIT_DAILY')) throw error;
+				if (
+					error instanceof CrmApiError &&
+					(error.info.status === 401 || error.info.code === 'RATE_LIMIT_DAILY')
+				)
+					throw error;
 				for (const name of names) notCreated.set(name, callError(error, true).message);
 				return false;
 			}
 		};
 		const names = canonicals.map((c) => fieldNames[c]!);
-		if (!(await attempt(names, { method: 'POST', path: `${PROPERTIES}/groups`, body: { ...HUBSPOT_WHATSAPP_PROPERTY_GROUP, displayOrder: -1 } }))) return;
+		if (
+			!(await attempt(names, {
+				method: 'POST',
+				path: `${PROPERTIES}/groups`,
+				body: { ...HUBSPOT_WHATSAPP_PROPERTY_GROUP, displayOrder: -1 },
+			}))
+		)
+			return;
 		for (const canonical of canonicals) {
 			const name = fieldNames[canonical]!;
-			await attempt([name], { method: 'POST', path: PROPERTIES, body: { name, groupName: HUBSPOT_WHATSAPP_PROPERTY_GROUP.name, ...HUBSPOT_PROPERTY_DEFINITIONS[canonical] } });
+			await attempt([name], {
+				method: 'POST',
+				path: PROPERTIES,
+				body: {
+					name,
+					groupName: HUBSPOT_WHATSAPP_PROPERTY_GROUP.name,
+					...HUBSPOT_PROPERTY_DEFINITIONS[canonical],
+				},
+			});
 		}
 	}
 
@@ -672,7 +975,9 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		let properties = await contactProperties();
 		if (opts.createMissingProperties) {
 			const present = new Set(properties.map((p) => String(p.name)));
-			const absent = CUSTOM_CANONICAL_FIELDS.filter((c) => !explicitFields.has(c) && fieldNames[c] && !present.has(fieldNames[c]!));
+			const absent = CUSTOM_CANONICAL_FIELDS.filter(
+				(c) => !explicitFields.has(c) && fieldNames[c] && !present.has(fieldNames[c]!),
+			);
 			if (absent.length > 0) {
 				await createProperties(absent);
 				// Read back what now exists, including properties another run created meanwhile.
@@ -684,7 +989,9 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	}
 
 	async function describeFields(): Promise<CrmField[]> {
-		return (await contactProperties()).filter((p) => p.hidden !== true || phoneFields.includes(String(p.name))).map(toCrmField);
+		return (await contactProperties())
+			.filter((p) => p.hidden !== true || phoneFields.includes(String(p.name)))
+			.map(toCrmField);
 	}
 
 	// Reads need no check: HubSpot ignores properties a read names that the portal lacks. Writes
@@ -697,7 +1004,13 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		howToCreate: (canonical, field) =>
 			`${notCreated.has(field) ? `it could not be created (${notCreated.get(field)}); ` : ''}an admin can add it in Settings › Properties › Contact properties as ${HUBSPOT_PROPERTY_TYPES[canonical]} with the internal name ${field}, or map another field`,
 		// Tags are written `;`-joined; a multiple checkboxes property would refuse every tag not among its options.
-		accepts: { whatsappE164: ['string'], whatsappUserId: ['string'], lastInteractionAt: ['dateTime'], interactionCount: ['number'], tags: ['string'] },
+		accepts: {
+			whatsappE164: ['string'],
+			whatsappUserId: ['string'],
+			lastInteractionAt: ['dateTime'],
+			interactionCount: ['number'],
+			tags: ['string'],
+		},
 		isFatal,
 	});
 
@@ -706,11 +1019,23 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 		let survivor = survivorId;
 		for (const id of [...new Set(absorbedIds)]) {
 			if (id === survivor || id === survivorId) {
-				merged.push({ id, ok: false, error: { code: 'VALIDATION_ERROR', message: 'A contact cannot be merged into itself', retryable: false } });
+				merged.push({
+					id,
+					ok: false,
+					error: {
+						code: 'VALIDATION_ERROR',
+						message: 'A contact cannot be merged into itself',
+						retryable: false,
+					},
+				});
 				continue;
 			}
 			try {
-				const response = await call<HubSpotObject>({ method: 'POST', path: `${CONTACTS}/merge`, body: { primaryObjectId: survivor, objectIdToMerge: id } });
+				const response = await call<HubSpotObject>({
+					method: 'POST',
+					path: `${CONTACTS}/merge`,
+					body: { primaryObjectId: survivor, objectIdToMerge: id },
+				});
 				// HubSpot may give the merged record a new id: later merges go into that one.
 				if (response.body?.id) survivor = String(response.body.id);
 				merged.push({ id, ok: true });
@@ -822,7 +1147,9 @@ function modifiedAtOf(record: HubSpotObject): number | undefined {
 function toCrmField(property: Record<string, unknown>): CrmField {
 	const type = String(property.type ?? '');
 	const fieldType = String(property.fieldType ?? '');
-	const options = Array.isArray(property.options) ? (property.options as Array<{ label?: string; value?: string; hidden?: boolean }>) : [];
+	const options = Array.isArray(property.options)
+		? (property.options as Array<{ label?: string; value?: string; hidden?: boolean }>)
+		: [];
 	const mapped: CrmField['type'] =
 		type === 'number'
 			? 'number'
@@ -848,7 +1175,11 @@ function toCrmField(property: Record<string, unknown>): CrmField {
 		custom: property.hubspotDefined !== true,
 	};
 	const visible = options.filter((o) => !o.hidden);
-	if ((mapped === 'options' || mapped === 'array') && visible.length > 0) field.options = visible.map((o) => ({ name: String(o.label ?? o.value), value: String(o.value ?? o.label) }));
+	if ((mapped === 'options' || mapped === 'array') && visible.length > 0)
+		field.options = visible.map((o) => ({
+			name: String(o.label ?? o.value),
+			value: String(o.value ?? o.label),
+		}));
 	return field;
 }
 
@@ -865,17 +1196,32 @@ function communication(log: MessageLog): object {
 			hs_communication_body: `<p>${text.slice(0, BODY_MAX - marker.length - 7)}</p>${marker}`,
 			hs_timestamp: when,
 		},
-		associations: [{ to: { id: log.contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: COMMUNICATION_TO_CONTACT }] }],
+		associations: [
+			{
+				to: { id: log.contactId },
+				types: [
+					{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: COMMUNICATION_TO_CONTACT },
+				],
+			},
+		],
 	};
 }
 
 function escapeHtml(text: string): string {
-	return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+	return text.replace(
+		/[&<>"]/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!,
+	);
 }
 
 /** Errors that stop a whole run: other batches would meet them too. */
 function isFatal(error: unknown): boolean {
-	return error instanceof CrmApiError && (error.info.status === 401 || error.info.status === 403 || error.info.code === 'RATE_LIMIT_DAILY');
+	return (
+		error instanceof CrmApiError &&
+		(error.info.status === 401 ||
+			error.info.status === 403 ||
+			error.info.code === 'RATE_LIMIT_DAILY')
+	);
 }
 
 function callError(error: unknown, write: boolean): CrmErrorInfo {

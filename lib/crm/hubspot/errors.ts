@@ -15,7 +15,12 @@ export interface HubSpotErrorBody {
 	subCategory?: unknown;
 	errorType?: string;
 	policyName?: string;
-	errors?: Array<{ message?: string; code?: string; in?: string; context?: Record<string, unknown> }>;
+	errors?: Array<{
+		message?: string;
+		code?: string;
+		in?: string;
+		context?: Record<string, unknown>;
+	}>;
 	context?: Record<string, unknown>;
 }
 
@@ -33,7 +38,11 @@ export function existingIdOf(message: unknown): string | undefined {
 /** Strings HubSpot lists in `context` (e.g. `ids`, `objectWriteTraceId`, `propertyName`). */
 export function contextList(context: Record<string, unknown> | undefined, key: string): string[] {
 	const value = context?.[key];
-	return Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)];
+	return Array.isArray(value)
+		? value.map(String)
+		: value === undefined || value === null
+			? []
+			: [String(value)];
 }
 
 export function describeHubSpotError(response: HttpResponse): CrmErrorInfo {
@@ -48,7 +57,11 @@ export function describeHubSpotBody(status: number | undefined, raw: unknown): C
 	const base = { status, retryable: false };
 	const ref = body.correlationId ? ` (HubSpot correlation ID ${body.correlationId})` : '';
 
-	if (status === 401 || category === 'INVALID_AUTHENTICATION' || category === 'EXPIRED_AUTHENTICATION') {
+	if (
+		status === 401 ||
+		category === 'INVALID_AUTHENTICATION' ||
+		category === 'EXPIRED_AUTHENTICATION'
+	) {
 		const expired = category === 'EXPIRED_AUTHENTICATION' || /expired/i.test(said);
 		return {
 			...base,
@@ -59,7 +72,14 @@ export function describeHubSpotBody(status: number | undefined, raw: unknown): C
 		};
 	}
 	if (category === 'MISSING_SCOPES' || (status === 403 && /scope/i.test(said))) {
-		const scopes = [...new Set((body.errors ?? []).flatMap((e) => [...contextList(e.context, 'requiredGranularScopes'), ...contextList(e.context, 'requiredScopes')]))];
+		const scopes = [
+			...new Set(
+				(body.errors ?? []).flatMap((e) => [
+					...contextList(e.context, 'requiredGranularScopes'),
+					...contextList(e.context, 'requiredScopes'),
+				]),
+			),
+		];
 		return {
 			...base,
 			code: 'MISSING_SCOPES',
@@ -67,12 +87,21 @@ export function describeHubSpotBody(status: number | undefined, raw: unknown): C
 		};
 	}
 	if (status === 403) {
-		return { ...base, code: category ?? 'FORBIDDEN', message: `HubSpot refused access: ${said || 'forbidden'}${ref}` };
+		return {
+			...base,
+			code: category ?? 'FORBIDDEN',
+			message: `HubSpot refused access: ${said || 'forbidden'}${ref}`,
+		};
 	}
 	if (status === 429 || category === 'RATE_LIMIT') {
 		const policy = body.policyName ?? 'rate';
 		if (policy === 'DAILY') {
-			return { ...base, code: 'RATE_LIMIT_DAILY', message: "HubSpot's daily API limit for this account is used up; it resets at midnight in the account's time zone" };
+			return {
+				...base,
+				code: 'RATE_LIMIT_DAILY',
+				message:
+					"HubSpot's daily API limit for this account is used up; it resets at midnight in the account's time zone",
+			};
 		}
 		return {
 			...base,
@@ -82,14 +111,21 @@ export function describeHubSpotBody(status: number | undefined, raw: unknown): C
 		};
 	}
 	if (status !== undefined && status >= 500) {
-		return { ...base, code: category ?? `HTTP_${status}`, retryable: true, message: `HubSpot had an internal error (${status})${said ? `: ${said}` : ''}; try again${ref}` };
+		return {
+			...base,
+			code: category ?? `HTTP_${status}`,
+			retryable: true,
+			message: `HubSpot had an internal error (${status})${said ? `: ${said}` : ''}; try again${ref}`,
+		};
 	}
 	switch (category) {
 		case 'VALIDATION_ERROR':
 			return { ...base, ...validation(said, body) };
 		case 'CONFLICT': {
 			const id = existingIdOf(said);
-			const field = contextList(body.context, 'propertyName')[0] ?? (/\b(\w+) "[^"]*" already exists/.exec(said)?.[1]);
+			const field =
+				contextList(body.context, 'propertyName')[0] ??
+				/\b(\w+) "[^"]*" already exists/.exec(said)?.[1];
 			return {
 				...base,
 				code: 'CONFLICT',
@@ -104,16 +140,25 @@ export function describeHubSpotBody(status: number | undefined, raw: unknown): C
 			return {
 				...base,
 				code: 'OBJECT_NOT_FOUND',
-				message: ids.length ? `HubSpot has no record ${ids.join(', ')}: it was deleted, or merged into another` : `HubSpot found no such record: ${said || 'not found'}`,
+				message: ids.length
+					? `HubSpot has no record ${ids.join(', ')}: it was deleted, or merged into another`
+					: `HubSpot found no such record: ${said || 'not found'}`,
 			};
 		}
 		default:
-			return { ...base, code: category ?? (status ? `HTTP_${status}` : 'UNKNOWN'), message: `HubSpot: ${said || `answered ${String(status)}`}${ref}` };
+			return {
+				...base,
+				code: category ?? (status ? `HTTP_${status}` : 'UNKNOWN'),
+				message: `HubSpot: ${said || `answered ${String(status)}`}${ref}`,
+			};
 	}
 }
 
 /** A VALIDATION_ERROR that names its properties and says what to change. */
-function validation(said: string, body: HubSpotErrorBody): Omit<CrmErrorInfo, 'status' | 'retryable'> {
+function validation(
+	said: string,
+	body: HubSpotErrorBody,
+): Omit<CrmErrorInfo, 'status' | 'retryable'> {
 	const nonUnique = /non-unique \S+ property\s+"?([\w-]+)"?/i.exec(said);
 	if (nonUnique) {
 		return {
@@ -123,7 +168,8 @@ function validation(said: string, body: HubSpotErrorBody): Omit<CrmErrorInfo, 's
 		};
 	}
 	const problems = propertyProblems(said, body);
-	if (problems.length === 0) return { code: 'VALIDATION_ERROR', message: `HubSpot refused the request: ${said}` };
+	if (problems.length === 0)
+		return { code: 'VALIDATION_ERROR', message: `HubSpot refused the request: ${said}` };
 	const fields = [...new Set(problems.map((p) => p.name).filter((n): n is string => !!n))];
 	const reasons = problems.map((p) => {
 		const name = p.name ?? 'a property';
@@ -141,7 +187,11 @@ function validation(said: string, body: HubSpotErrorBody): Omit<CrmErrorInfo, 's
 		}
 	});
 	const codes = [...new Set(problems.map((p) => p.error).filter(Boolean))];
-	return { code: codes.length === 1 ? codes[0]! : 'VALIDATION_ERROR', fields, message: reasons.join('; ') };
+	return {
+		code: codes.length === 1 ? codes[0]! : 'VALIDATION_ERROR',
+		fields,
+		message: reasons.join('; '),
+	};
 }
 
 /** Property problems from `errors[]` (code, context.propertyName) or the JSON packed into the message. */
@@ -150,17 +200,24 @@ function propertyProblems(said: string, body: HubSpotErrorBody): PropertyProblem
 	if (start >= 0) {
 		try {
 			const parsed = JSON.parse(said.slice(start)) as PropertyProblem[];
-			if (Array.isArray(parsed) && parsed.some((p) => p && typeof p === 'object' && 'name' in p)) return parsed;
+			if (Array.isArray(parsed) && parsed.some((p) => p && typeof p === 'object' && 'name' in p))
+				return parsed;
 		} catch {
 			// Not the packed form: fall through to `errors`.
 		}
 	}
 	return (body.errors ?? [])
 		.filter((e) => e.code || e.context?.propertyName)
-		.map((e) => ({ name: contextList(e.context, 'propertyName')[0], error: e.code, message: e.message }));
+		.map((e) => ({
+			name: contextList(e.context, 'propertyName')[0],
+			error: e.code,
+			message: e.message,
+		}));
 }
 
 /** HubSpot never echoes the token, but a proxy might: drop anything that looks like one. */
 export function scrub(text: string): string {
-	return text.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]').replace(/\bpat-[\w-]{8,}/gi, '[redacted]');
+	return text
+		.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]')
+		.replace(/\bpat-[\w-]{8,}/gi, '[redacted]');
 }

@@ -151,7 +151,8 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 	const phoneFields = opts.phoneFields ?? SALESFORCE_DEFAULT_PHONE_FIELDS;
 	const extId = opts.externalIdField;
 	for (const name of [extId, opts.taskExternalIdField, ...phoneFields, ...(opts.fields ?? [])]) {
-		if (name !== undefined && !IDENTIFIER.test(name)) throw new Error(`"${name}" is not a Salesforce field API name`);
+		if (name !== undefined && !IDENTIFIER.test(name))
+			throw new Error(`"${name}" is not a Salesforce field API name`);
 	}
 	const fieldNames: Partial<Record<CanonicalField, string>> = {
 		firstName: 'FirstName',
@@ -165,10 +166,19 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		...(opts.fieldNames ?? {}),
 	};
 	// Default custom fields are read only once describe has shown they exist: SOQL refuses unknown columns.
-	const named = new Set([...Object.keys(opts.fieldNames ?? {}), ...(extId ? ['whatsappE164'] : [])]);
+	const named = new Set([
+		...Object.keys(opts.fieldNames ?? {}),
+		...(extId ? ['whatsappE164'] : []),
+	]);
 	const unverified = new Set<string>(CUSTOM_CANONICAL_FIELDS.filter((c) => !named.has(c)));
 	const readFields = [
-		...new Set(['Id', 'LastModifiedDate', ...phoneFields, ...Object.entries(fieldNames).flatMap(([c, name]) => (unverified.has(c) ? [] : [name])), ...(opts.fields ?? [])]),
+		...new Set([
+			'Id',
+			'LastModifiedDate',
+			...phoneFields,
+			...Object.entries(fieldNames).flatMap(([c, name]) => (unverified.has(c) ? [] : [name])),
+			...(opts.fields ?? []),
+		]),
 	].filter(Boolean) as string[];
 	const instance = opts.baseUrl.replace(/\/+$/, '');
 
@@ -192,7 +202,15 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		if (match) usageByInstance.set(instance, { used: Number(match[1]), max: Number(match[2]) });
 		return response;
 	};
-	const http = new CrmHttp({ crm: 'salesforce', transport, baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs, retries, clock, describeError: describeSalesforceError });
+	const http = new CrmHttp({
+		crm: 'salesforce',
+		transport,
+		baseUrl: opts.baseUrl,
+		timeoutMs: opts.timeoutMs,
+		retries,
+		clock,
+		describeError: describeSalesforceError,
+	});
 
 	async function call<T>(req: CrmRequest): Promise<HttpResponse<T>> {
 		for (let attempt = 0; ; attempt++) {
@@ -200,7 +218,12 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 				return await http.request<T>({ ...req, limiter: opts.limiter });
 			} catch (error) {
 				// A read that timed out is safe to repeat; a write is not (CrmHttp already refuses).
-				if (req.method === 'GET' && error instanceof TransportError && error.sent && attempt < retries) {
+				if (
+					req.method === 'GET' &&
+					error instanceof TransportError &&
+					error.sent &&
+					attempt < retries
+				) {
 					await clock.sleep(500 * 2 ** attempt);
 					continue;
 				}
@@ -209,20 +232,40 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		}
 	}
 
-	async function query(soql: string, maxPages = Infinity, batchSize?: number): Promise<{ records: Array<Record<string, unknown>>; next?: string }> {
+	async function query(
+		soql: string,
+		maxPages = Infinity,
+		batchSize?: number,
+	): Promise<{ records: Array<Record<string, unknown>>; next?: string }> {
 		const headers = batchSize ? { 'Sforce-Query-Options': `batchSize=${batchSize}` } : undefined;
-		let response = await call<SfQueryPage>({ method: 'GET', path: `${data}/query`, qs: { q: soql }, headers });
+		let response = await call<SfQueryPage>({
+			method: 'GET',
+			path: `${data}/query`,
+			qs: { q: soql },
+			headers,
+		});
 		const records = [...(response.body?.records ?? [])];
 		for (let page = 1; page < maxPages && response.body?.nextRecordsUrl; page++) {
-			response = await call<SfQueryPage>({ method: 'GET', path: response.body.nextRecordsUrl, headers });
+			response = await call<SfQueryPage>({
+				method: 'GET',
+				path: response.body.nextRecordsUrl,
+				headers,
+			});
 			records.push(...(response.body?.records ?? []));
 		}
-		return { records, next: response.body?.done === false ? response.body.nextRecordsUrl : undefined };
+		return {
+			records,
+			next: response.body?.done === false ? response.body.nextRecordsUrl : undefined,
+		};
 	}
 
-	const contactQuery = (where: string, fields = readFields) => `SELECT ${fields.join(', ')} FROM Contact WHERE ${where}`;
+	const contactQuery = (where: string, fields = readFields) =>
+		`SELECT ${fields.join(', ')} FROM Contact WHERE ${where}`;
 
-	async function findByPhone(e164s: string[], findOpts?: { defaultCountry?: string }): Promise<Map<string, CrmContact[]>> {
+	async function findByPhone(
+		e164s: string[],
+		findOpts?: { defaultCountry?: string },
+	): Promise<Map<string, CrmContact[]>> {
 		// The number's own field, where the org has it, is read exactly (SOQL), beside the lagging SOSL index.
 		const exactField = extId ?? (await fieldCheck.check()).fieldNames.whatsappE164;
 		const normalize = createPhoneNormalizer({ defaultCountry: findOpts?.defaultCountry });
@@ -236,15 +279,23 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		const jobs = chunks(numbers, NUMBERS_PER_SEARCH).map(async (group) => {
 			const terms = [...new Set(group.flatMap(searchTerms))];
 			const sosl = `FIND {${terms.join(' OR ')}} IN PHONE FIELDS RETURNING Contact(${readFields.join(', ')}) LIMIT 2000`;
-			const response = await call<{ searchRecords?: Array<Record<string, unknown>> }>({ method: 'GET', path: `${data}/search`, qs: { q: sosl } });
-			for (const record of response.body?.searchRecords ?? []) candidates.set(String(record.Id), toContact(record, phoneFields));
+			const response = await call<{ searchRecords?: Array<Record<string, unknown>> }>({
+				method: 'GET',
+				path: `${data}/search`,
+				qs: { q: sosl },
+			});
+			for (const record of response.body?.searchRecords ?? [])
+				candidates.set(String(record.Id), toContact(record, phoneFields));
 		});
 		// The external id is exact and not subject to the search index's delay.
 		if (exactField) {
 			jobs.push(
 				...chunks(numbers, VALUES_PER_QUERY).map(async (group) => {
-					const { records } = await query(contactQuery(`${exactField} IN (${group.map(soqlString).join(', ')})`));
-					for (const record of records) candidates.set(String(record.Id), toContact(record, phoneFields));
+					const { records } = await query(
+						contactQuery(`${exactField} IN (${group.map(soqlString).join(', ')})`),
+					);
+					for (const record of records)
+						candidates.set(String(record.Id), toContact(record, phoneFields));
 				}),
 			);
 		}
@@ -269,15 +320,22 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		return out;
 	}
 
-	async function findWhereIn(field: string, values: string[], keyOf: (value: unknown) => string): Promise<Map<string, CrmContact[]>> {
+	async function findWhereIn(
+		field: string,
+		values: string[],
+		keyOf: (value: unknown) => string,
+	): Promise<Map<string, CrmContact[]>> {
 		if (!IDENTIFIER.test(field)) throw new Error(`"${field}" is not a Salesforce field API name`);
 		await fieldCheck.check();
 		const fields = readFields.includes(field) ? readFields : [...readFields, field];
 		const out = new Map<string, CrmContact[]>(values.map((v) => [v, []]));
 		await Promise.all(
 			chunks(values, VALUES_PER_QUERY).map(async (group) => {
-				const { records } = await query(contactQuery(`${field} IN (${group.map(soqlString).join(', ')})`, fields));
-				for (const record of records) out.get(keyOf(record[field]))?.push(toContact(record, phoneFields));
+				const { records } = await query(
+					contactQuery(`${field} IN (${group.map(soqlString).join(', ')})`, fields),
+				);
+				for (const record of records)
+					out.get(keyOf(record[field]))?.push(toContact(record, phoneFields));
 			}),
 		);
 		return out;
@@ -286,28 +344,45 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 	async function findByEmail(emails: string[]): Promise<Map<string, CrmContact[]>> {
 		const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
 		// SOQL compares text case-insensitively; results are keyed by the lower-cased address.
-		return findWhereIn(fieldNames.email ?? 'Email', wanted, (value) => String(value ?? '').trim().toLowerCase());
+		return findWhereIn(fieldNames.email ?? 'Email', wanted, (value) =>
+			String(value ?? '')
+				.trim()
+				.toLowerCase(),
+		);
 	}
 
 	async function findByField(field: string, values: string[]): Promise<Map<string, CrmContact[]>> {
 		const wanted = [...new Set(values.filter((v) => v !== ''))];
 		const found = await findWhereIn(field, wanted, (value) => String(value ?? ''));
 		// SOQL's `=` ignores case; an id such as a BSUID must match exactly.
-		for (const [value, contacts] of found) found.set(value, contacts.filter((c) => String(c.properties[field]) === value));
+		for (const [value, contacts] of found)
+			found.set(
+				value,
+				contacts.filter((c) => String(c.properties[field]) === value),
+			);
 		return found;
 	}
 
-	async function listContacts(listOpts: { after?: string; limit?: number; properties?: string[] } = {}): Promise<{ contacts: CrmContact[]; after?: string }> {
+	async function listContacts(
+		listOpts: { after?: string; limit?: number; properties?: string[] } = {},
+	): Promise<{ contacts: CrmContact[]; after?: string }> {
 		// Salesforce pages of 200–2,000 records; the cursor is the nextRecordsUrl.
-		const batchSize = listOpts.limit === undefined ? undefined : Math.min(2000, Math.max(200, listOpts.limit));
+		const batchSize =
+			listOpts.limit === undefined ? undefined : Math.min(2000, Math.max(200, listOpts.limit));
 		const extra = listOpts.properties ?? [];
-		for (const name of extra) if (!IDENTIFIER.test(name)) throw new Error(`"${name}" is not a Salesforce field API name`);
+		for (const name of extra)
+			if (!IDENTIFIER.test(name)) throw new Error(`"${name}" is not a Salesforce field API name`);
 		await fieldCheck.check();
 		const fields = [...new Set([...readFields, ...extra])];
 		let page: HttpResponse<SfQueryPage>;
 		if (listOpts.after) {
-			if (!listOpts.after.startsWith('/services/data/')) throw new Error('listContacts: `after` must be the cursor a previous page returned');
-			page = await call<SfQueryPage>({ method: 'GET', path: listOpts.after, headers: batchSize ? { 'Sforce-Query-Options': `batchSize=${batchSize}` } : undefined });
+			if (!listOpts.after.startsWith('/services/data/'))
+				throw new Error('listContacts: `after` must be the cursor a previous page returned');
+			page = await call<SfQueryPage>({
+				method: 'GET',
+				path: listOpts.after,
+				headers: batchSize ? { 'Sforce-Query-Options': `batchSize=${batchSize}` } : undefined,
+			});
 		} else {
 			page = await call<SfQueryPage>({
 				method: 'GET',
@@ -317,22 +392,42 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 			});
 		}
 		const contacts = (page.body?.records ?? []).map((r) => toContact(r, phoneFields));
-		return page.body?.done === false && page.body.nextRecordsUrl ? { contacts, after: page.body.nextRecordsUrl } : { contacts };
+		return page.body?.done === false && page.body.nextRecordsUrl
+			? { contacts, after: page.body.nextRecordsUrl }
+			: { contacts };
 	}
 
 	/** One collection call; per-record outcomes in the order sent. */
-	async function collection(method: 'POST' | 'PATCH', path: string, records: Array<Record<string, unknown>>, created: (r: SfSaveResult) => boolean): Promise<ItemOutcome[]> {
-		const response = await call<SfSaveResult[]>({ method, path, body: { allOrNone: false, records } });
+	async function collection(
+		method: 'POST' | 'PATCH',
+		path: string,
+		records: Array<Record<string, unknown>>,
+		created: (r: SfSaveResult) => boolean,
+	): Promise<ItemOutcome[]> {
+		const response = await call<SfSaveResult[]>({
+			method,
+			path,
+			body: { allOrNone: false, records },
+		});
 		const items = response.body;
-		if (!Array.isArray(items) || items.length !== records.length) throw new CrmApiError('salesforce', describeSalesforceError(response as HttpResponse));
-		return items.map((item) => (item.success && item.id ? { ok: true, id: item.id, created: created(item) } : { ok: false, error: itemError(item.errors ?? []) }));
+		if (!Array.isArray(items) || items.length !== records.length)
+			throw new CrmApiError('salesforce', describeSalesforceError(response as HttpResponse));
+		return items.map((item) =>
+			item.success && item.id
+				? { ok: true, id: item.id, created: created(item) }
+				: { ok: false, error: itemError(item.errors ?? []) },
+		);
 	}
 
 	/**
 	 * A keyed record the collection refused as DUPLICATE_EXTERNAL_ID, sent alone: the single upsert
 	 * names the records sharing the value (300), or succeeds when the clash was within the batch.
 	 */
-	async function upsertOne(field: string, value: string, properties: Record<string, unknown>): Promise<ItemOutcome> {
+	async function upsertOne(
+		field: string,
+		value: string,
+		properties: Record<string, unknown>,
+	): Promise<ItemOutcome> {
 		const response = await call<SfSaveResult | string[] | null>({
 			method: 'PATCH',
 			path: `${data}/sobjects/Contact/${field}/${encodeURIComponent(value)}`,
@@ -341,7 +436,9 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 			accept: [300],
 		});
 		if (response.status === 300) {
-			const ids = (Array.isArray(response.body) ? response.body : []).map((url) => String(url).split('/').pop());
+			const ids = (Array.isArray(response.body) ? response.body : []).map((url) =>
+				String(url).split('/').pop(),
+			);
 			return {
 				ok: false,
 				error: {
@@ -354,7 +451,11 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 			};
 		}
 		const body = response.body as SfSaveResult | null;
-		return { ok: true, id: String(body?.id), created: response.status === 201 || body?.created === true };
+		return {
+			ok: true,
+			id: String(body?.id),
+			created: response.status === 201 || body?.created === true,
+		};
 	}
 
 	async function upsertMany(writes: ContactWrite[]): Promise<WriteResult[]> {
@@ -362,7 +463,15 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		const groups = new Map<string, number[]>();
 		writes.forEach((write, index) => {
 			if (write.key && !IDENTIFIER.test(write.key.field)) {
-				results[index] = { ref: write.ref, ok: false, error: { code: 'INVALID_FIELD', message: `"${write.key.field}" is not a Salesforce field API name`, retryable: false } };
+				results[index] = {
+					ref: write.ref,
+					ok: false,
+					error: {
+						code: 'INVALID_FIELD',
+						message: `"${write.key.field}" is not a Salesforce field API name`,
+						retryable: false,
+					},
+				};
 				return;
 			}
 			const group = write.id ? 'update' : write.key ? `upsert:${write.key.field}` : 'create';
@@ -374,7 +483,10 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 			for (const batch of chunks(indexes, SALESFORCE_BATCH_SIZE)) {
 				const records = batch.map((i) => {
 					const write = writes[i];
-					const record: Record<string, unknown> = { attributes: { type: 'Contact' }, ...write.properties };
+					const record: Record<string, unknown> = {
+						attributes: { type: 'Contact' },
+						...write.properties,
+					};
 					if (write.id) record.Id = write.id;
 					if (write.key) record[write.key.field] = write.key.value;
 					return record;
@@ -385,15 +497,22 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 							? await collection('PATCH', `${data}/composite/sobjects`, records, () => false)
 							: group === 'create'
 								? await collection('POST', `${data}/composite/sobjects`, records, () => true)
-								: await collection('PATCH', `${data}/composite/sobjects/Contact/${keyField}`, records, (r) => r.created === true);
+								: await collection(
+										'PATCH',
+										`${data}/composite/sobjects/Contact/${keyField}`,
+										records,
+										(r) => r.created === true,
+									);
 					await Promise.all(
 						outcomes.map(async (outcome, k) => {
 							const write = writes[batch[k]];
 							if (!outcome.ok && outcome.error.code === 'DUPLICATE_EXTERNAL_ID' && write.key) {
-								outcome = await upsertOne(write.key.field, write.key.value, write.properties).catch((error) => {
-									if (isFatal(error)) throw error;
-									return { ok: false as const, error: batchError(error, true) };
-								});
+								outcome = await upsertOne(write.key.field, write.key.value, write.properties).catch(
+									(error) => {
+										if (isFatal(error)) throw error;
+										return { ok: false as const, error: batchError(error, true) };
+									},
+								);
 							}
 							results[batch[k]] = { ref: write.ref, ...outcome } as WriteResult;
 						}),
@@ -418,8 +537,12 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		await Promise.all(
 			chunks(logs, LOGS_PER_QUERY).map(async (group) => {
 				const who = [...new Set(group.map((l) => l.contactId))].map(soqlString).join(', ');
-				const likes = [...new Set(group.map((l) => l.messageId))].map((id) => `Subject LIKE ${soqlContains(marker(id))}`);
-				const { records } = await query(`SELECT Id, Subject, WhoId FROM Task WHERE WhoId IN (${who}) AND (${likes.join(' OR ')})`);
+				const likes = [...new Set(group.map((l) => l.messageId))].map(
+					(id) => `Subject LIKE ${soqlContains(marker(id))}`,
+				);
+				const { records } = await query(
+					`SELECT Id, Subject, WhoId FROM Task WHERE WhoId IN (${who}) AND (${likes.join(' OR ')})`,
+				);
 				for (const record of records) {
 					const match = /\[wa:([^\]]+)\]\s*$/.exec(String(record.Subject ?? ''));
 					if (match) found.set(`${String(record.WhoId)}|${match[1]}`, String(record.Id));
@@ -445,11 +568,20 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 			existing: (log) => existing.get(`${log.contactId}|${log.messageId}`),
 			batchSize: SALESFORCE_BATCH_SIZE,
 			write: async (batch) => {
-				const records = batch.map((log) => taskRecord(log, opts.taskStatus ?? 'Completed', taskExtId));
+				const records = batch.map((log) =>
+					taskRecord(log, opts.taskStatus ?? 'Completed', taskExtId),
+				);
 				const outcomes = taskExtId
-					? await collection('PATCH', `${data}/composite/sobjects/Task/${taskExtId}`, records, (r) => r.created === true)
+					? await collection(
+							'PATCH',
+							`${data}/composite/sobjects/Task/${taskExtId}`,
+							records,
+							(r) => r.created === true,
+						)
 					: await collection('POST', `${data}/composite/sobjects`, records, () => true);
-				return outcomes.map((outcome) => (outcome.ok ? { ok: true as const, id: outcome.id, duplicate: !outcome.created } : outcome));
+				return outcomes.map((outcome) =>
+					outcome.ok ? { ok: true as const, id: outcome.id, duplicate: !outcome.created } : outcome,
+				);
 			},
 			isFatal,
 			errorOf: batchError,
@@ -468,14 +600,23 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 			found = (await query(`SELECT Id FROM Contact WHERE Id = ${id}`)).records;
 		} catch (error) {
 			// Salesforce refuses a malformed id in a filter instead of matching nothing.
-			if (!(error instanceof CrmApiError && error.info.code === 'INVALID_QUERY_FILTER_OPERATOR')) throw error;
+			if (!(error instanceof CrmApiError && error.info.code === 'INVALID_QUERY_FILTER_OPERATOR'))
+				throw error;
 			found = [];
 		}
-		if (found.length === 0) throw new CrmApiError('salesforce', { code: 'CONTACT_NOT_FOUND', retryable: false, message: `Salesforce has no contact ${contactId} (wrong ID, or deleted): nothing was attached` });
+		if (found.length === 0)
+			throw new CrmApiError('salesforce', {
+				code: 'CONTACT_NOT_FOUND',
+				retryable: false,
+				message: `Salesforce has no contact ${contactId} (wrong ID, or deleted): nothing was attached`,
+			});
 		const attached = new Map<string, string>();
-		const { records } = await query(`SELECT Id, Description FROM ContentVersion WHERE FirstPublishLocationId = ${id}`);
+		const { records } = await query(
+			`SELECT Id, Description FROM ContentVersion WHERE FirstPublishLocationId = ${id}`,
+		);
 		for (const record of records) {
-			for (const match of String(record.Description ?? '').matchAll(/\[wa:([^\]\s]+)\]/g)) attached.set(match[1], String(record.Id));
+			for (const match of String(record.Description ?? '').matchAll(/\[wa:([^\]\s]+)\]/g))
+				attached.set(match[1], String(record.Id));
 		}
 		return attached;
 	}
@@ -483,7 +624,9 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 	async function uploadVersion(file: FileAttachment): Promise<string> {
 		const pathOnClient = taggedFileName(file.fileName, file.messageId);
 		const tag = marker(file.messageId);
-		const description = file.description ? `${file.description.slice(0, CONTENT_DESCRIPTION_MAX - tag.length - 1)}\n${tag}` : tag;
+		const description = file.description
+			? `${file.description.slice(0, CONTENT_DESCRIPTION_MAX - tag.length - 1)}\n${tag}`
+			: tag;
 		const form = multipartBody([
 			{
 				name: 'entity_content',
@@ -497,15 +640,27 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 			},
 			{ name: 'VersionData', data: file.data, fileName: pathOnClient, contentType: file.mimeType },
 		]);
-		const response = await call<SfSaveResult>({ method: 'POST', path: `${data}/sobjects/ContentVersion`, body: form.body, headers: { 'Content-Type': form.contentType } });
-		if (!response.body?.id) throw new CrmApiError('salesforce', { ...itemError(response.body?.errors ?? []), status: response.status });
+		const response = await call<SfSaveResult>({
+			method: 'POST',
+			path: `${data}/sobjects/ContentVersion`,
+			body: form.body,
+			headers: { 'Content-Type': form.contentType },
+		});
+		if (!response.body?.id)
+			throw new CrmApiError('salesforce', {
+				...itemError(response.body?.errors ?? []),
+				status: response.status,
+			});
 		return String(response.body.id);
 	}
 
 	/** One file at a time (see attachOneAtATime): every call counts against the daily allocation. */
 	function attachFiles(files: FileAttachment[]): Promise<AttachResult[]> {
 		return attachOneAtATime(files, {
-			attached: async (contactId) => new Map([...(await attachedMedia(contactId))].map(([messageId, id]) => [messageId, { id }])),
+			attached: async (contactId) =>
+				new Map(
+					[...(await attachedMedia(contactId))].map(([messageId, id]) => [messageId, { id }]),
+				),
 			upload: async (file) => ({ id: await uploadVersion(file) }),
 			isFatal,
 			errorOf: batchError,
@@ -513,7 +668,10 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 	}
 
 	async function describeFields(): Promise<CrmField[]> {
-		const response = await call<{ fields?: Array<Record<string, unknown>> }>({ method: 'GET', path: `${data}/sobjects/Contact/describe` });
+		const response = await call<{ fields?: Array<Record<string, unknown>> }>({
+			method: 'GET',
+			path: `${data}/sobjects/Contact/describe`,
+		});
 		return (response.body?.fields ?? []).map(toCrmField);
 	}
 
@@ -525,7 +683,13 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		howToCreate: (canonical, field) =>
 			`an admin can add it in Setup › Object Manager › Contact › Fields & Relationships as ${SALESFORCE_FIELD_TYPES[canonical]} with the API name ${field} (visible to the integration user), or map another field`,
 		// A multi-select picklist takes `;`-joined values too, once its values are defined.
-		accepts: { whatsappE164: ['string'], whatsappUserId: ['string'], lastInteractionAt: ['dateTime'], interactionCount: ['number'], tags: ['string', 'array'] },
+		accepts: {
+			whatsappE164: ['string'],
+			whatsappUserId: ['string'],
+			lastInteractionAt: ['dateTime'],
+			interactionCount: ['number'],
+			tags: ['string', 'array'],
+		},
 		isFatal,
 		onFound: (found) => readFields.push(...found.filter((name) => !readFields.includes(name))),
 	});
@@ -534,7 +698,15 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 		const merged: MergeResult['merged'] = [];
 		const others = [...new Set(absorbedIds)].filter((id) => {
 			if (id !== survivorId) return true;
-			merged.push({ id, ok: false, error: { code: 'INVALID_ID_FIELD', message: 'A contact cannot be merged into itself', retryable: false } });
+			merged.push({
+				id,
+				ok: false,
+				error: {
+					code: 'INVALID_ID_FIELD',
+					message: 'A contact cannot be merged into itself',
+					retryable: false,
+				},
+			});
 			return false;
 		});
 		if (!opts.mergeApexPath) {
@@ -546,12 +718,17 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 				message:
 					"Salesforce's REST API cannot merge contacts (only SOAP merge() and Apex Database.merge can). Merge them in Salesforce (Contacts › Merge Contacts), or deploy an Apex REST merge resource and set its path (mergeApexPath).",
 			};
-			return { survivorId, merged: [...merged, ...others.map((id) => ({ id, ok: false as const, error }))] };
+			return {
+				survivorId,
+				merged: [...merged, ...others.map((id) => ({ id, ok: false as const, error }))],
+			};
 		}
 		// Database.merge takes the master and at most two others; groups run one after another.
 		for (const group of chunks(others, 2)) {
 			try {
-				const response = await call<{ results?: Array<{ id?: string; success?: boolean; errors?: SfError[] }> }>({
+				const response = await call<{
+					results?: Array<{ id?: string; success?: boolean; errors?: SfError[] }>;
+				}>({
 					method: 'POST',
 					path: opts.mergeApexPath,
 					body: { survivorId, absorbedIds: group },
@@ -561,7 +738,17 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 					merged.push(
 						result?.success
 							? { id, ok: true }
-							: { id, ok: false, error: result ? itemError(result.errors ?? []) : { code: 'MERGE_FAILED', message: 'The merge resource did not report this contact', retryable: false } },
+							: {
+									id,
+									ok: false,
+									error: result
+										? itemError(result.errors ?? [])
+										: {
+												code: 'MERGE_FAILED',
+												message: 'The merge resource did not report this contact',
+												retryable: false,
+											},
+								},
 					);
 				}
 			} catch (error) {
@@ -600,7 +787,13 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 export function searchTerms(e164: string): string[] {
 	const parsed = parsePhoneNumberFromString(e164);
 	if (!parsed) return [e164.replace(/\D/g, '')];
-	return [...new Set([parsed.number.slice(1), String(parsed.nationalNumber), parsed.formatNational().replace(/\D/g, '')])];
+	return [
+		...new Set([
+			parsed.number.slice(1),
+			String(parsed.nationalNumber),
+			parsed.formatNational().replace(/\D/g, ''),
+		]),
+	];
 }
 
 /** A SOQL string literal: backslash, quotes and control characters escaped. */
@@ -629,7 +822,11 @@ function marker(messageId: string): string {
 
 /** Salesforce's error body (`[{message, errorCode, fields}]`) as something a user can act on. */
 export function describeSalesforceError(response: HttpResponse): CrmErrorInfo {
-	const list = Array.isArray(response.body) ? (response.body as SfError[]) : response.body && typeof response.body === 'object' ? [response.body as SfError] : [];
+	const list = Array.isArray(response.body)
+		? (response.body as SfError[])
+		: response.body && typeof response.body === 'object'
+			? [response.body as SfError]
+			: [];
 	const first = list[0] ?? {};
 	const code = first.errorCode ?? first.statusCode ?? `HTTP_${response.status}`;
 	const fields = list.flatMap((e) => e.fields ?? []);
@@ -652,9 +849,18 @@ export function describeSalesforceError(response: HttpResponse): CrmErrorInfo {
 	return {
 		code,
 		status: response.status,
-		retryable: response.status >= 500 || response.status === 429 || code === 'SERVER_UNAVAILABLE' || code === 'UNABLE_TO_LOCK_ROW',
+		retryable:
+			response.status >= 500 ||
+			response.status === 429 ||
+			code === 'SERVER_UNAVAILABLE' ||
+			code === 'UNABLE_TO_LOCK_ROW',
 		fields: fields.length > 0 ? fields : undefined,
-		message: `Salesforce: ${list.map((e) => e.message).filter(Boolean).join('; ') || code}`,
+		message: `Salesforce: ${
+			list
+				.map((e) => e.message)
+				.filter(Boolean)
+				.join('; ') || code
+		}`,
 	};
 }
 
@@ -677,12 +883,19 @@ function toContact(record: Record<string, unknown>, phoneFields: string[]): CrmC
 		const value = properties[field];
 		if (typeof value === 'string' && value.trim() !== '') phones.push({ field, value });
 	}
-	return { id: String(properties.Id), properties, modifiedAt: toMillis(properties.LastModifiedDate) ?? 0, phones };
+	return {
+		id: String(properties.Id),
+		properties,
+		modifiedAt: toMillis(properties.LastModifiedDate) ?? 0,
+		phones,
+	};
 }
 
 function toCrmField(field: Record<string, unknown>): CrmField {
 	const sfType = String(field.type ?? '');
-	const picklist = Array.isArray(field.picklistValues) ? (field.picklistValues as Array<{ label?: string; value?: string; active?: boolean }>) : [];
+	const picklist = Array.isArray(field.picklistValues)
+		? (field.picklistValues as Array<{ label?: string; value?: string; active?: boolean }>)
+		: [];
 	const type: CrmField['type'] = ['int', 'double', 'currency', 'percent', 'long'].includes(sfType)
 		? 'number'
 		: sfType === 'boolean'
@@ -699,20 +912,29 @@ function toCrmField(field: Record<string, unknown>): CrmField {
 		label: String(field.label ?? field.name),
 		type,
 		// Required on create: not nillable, settable, and no default filled in by Salesforce.
-		required: field.nillable === false && field.createable === true && field.defaultedOnCreate !== true,
+		required:
+			field.nillable === false && field.createable === true && field.defaultedOnCreate !== true,
 		readOnly: field.createable !== true && field.updateable !== true,
 		unique: field.unique === true,
 		custom: field.custom === true,
 	};
 	const active = picklist.filter((p) => p.active !== false);
-	if (active.length > 0) out.options = active.map((p) => ({ name: String(p.label ?? p.value), value: String(p.value) }));
+	if (active.length > 0)
+		out.options = active.map((p) => ({ name: String(p.label ?? p.value), value: String(p.value) }));
 	return out;
 }
 
-function taskRecord(log: MessageLog, status: string, taskExtId: string | undefined): Record<string, unknown> {
+function taskRecord(
+	log: MessageLog,
+	status: string,
+	taskExtId: string | undefined,
+): Record<string, unknown> {
 	const who = log.customer?.name || log.customer?.e164 || 'customer';
 	const tail = ` ${marker(log.messageId)}`;
-	const head = `WhatsApp ${log.direction === 'inbound' ? 'from' : 'to'} ${who}`.slice(0, Math.max(0, SUBJECT_MAX - tail.length));
+	const head = `WhatsApp ${log.direction === 'inbound' ? 'from' : 'to'} ${who}`.slice(
+		0,
+		Math.max(0, SUBJECT_MAX - tail.length),
+	);
 	const when = new Date(log.at).toISOString();
 	const footer = `\n\n— WhatsApp ${log.direction} message, ${when}, id ${log.messageId}`;
 	const record: Record<string, unknown> = {
@@ -734,7 +956,10 @@ function taskRecord(log: MessageLog, status: string, taskExtId: string | undefin
 function isFatal(error: unknown): boolean {
 	return (
 		error instanceof CrmApiError &&
-		(error.info.status === 401 || error.info.code === 'REQUEST_LIMIT_EXCEEDED' || error.info.code === 'API_LIMIT_RESERVE' || error.info.code === 'INVALID_SESSION_ID')
+		(error.info.status === 401 ||
+			error.info.code === 'REQUEST_LIMIT_EXCEEDED' ||
+			error.info.code === 'API_LIMIT_RESERVE' ||
+			error.info.code === 'INVALID_SESSION_ID')
 	);
 }
 

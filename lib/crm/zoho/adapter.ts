@@ -50,7 +50,13 @@ import type {
 export type ZohoEdition = 'free' | 'standard' | 'professional' | 'enterprise' | 'ultimate';
 
 /** Concurrent calls per org and app, by edition (Zoho's API limits page). */
-export const ZOHO_CONCURRENCY: Record<ZohoEdition, number> = { free: 5, standard: 10, professional: 15, enterprise: 20, ultimate: 25 };
+export const ZOHO_CONCURRENCY: Record<ZohoEdition, number> = {
+	free: 5,
+	standard: 10,
+	professional: 15,
+	enterprise: 20,
+	ultimate: 25,
+};
 /** Search and writes of more than 10 records share a sub-concurrency of 10 in every edition. */
 export const ZOHO_SUB_CONCURRENCY = 10;
 export const ZOHO_BATCH_SIZE = 100;
@@ -151,15 +157,27 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		...(opts.fieldNames ?? {}),
 	};
 	// Default custom fields are read only once describe has shown they exist.
-	const unverified = new Set<string>(CUSTOM_CANONICAL_FIELDS.filter((c) => !(c in (opts.fieldNames ?? {}))));
+	const unverified = new Set<string>(
+		CUSTOM_CANONICAL_FIELDS.filter((c) => !(c in (opts.fieldNames ?? {}))),
+	);
 	const readFields = [
-		...new Set(['Modified_Time', ...phoneFields, ...Object.entries(fieldNames).flatMap(([c, name]) => (unverified.has(c) ? [] : [name])), ...(opts.fields ?? [])]),
+		...new Set([
+			'Modified_Time',
+			...phoneFields,
+			...Object.entries(fieldNames).flatMap(([c, name]) => (unverified.has(c) ? [] : [name])),
+			...(opts.fields ?? []),
+		]),
 	].filter(Boolean) as string[];
 
 	const account = `${opts.baseUrl.replace(/\/+$/, '')}|${opts.accountKey ?? ''}`;
 	const limiters = opts.limiters ?? processWideLimiters(opts.clock);
 	// Only the concurrency matters here; credits are counted separately.
-	const concurrency = (name: string, concurrent: number) => limiters(`zoho|${account}|${name}`, { max: Number.MAX_SAFE_INTEGER, windowMs: 1, concurrency: concurrent });
+	const concurrency = (name: string, concurrent: number) =>
+		limiters(`zoho|${account}|${name}`, {
+			max: Number.MAX_SAFE_INTEGER,
+			windowMs: 1,
+			concurrency: concurrent,
+		});
 	const mainLimiter = opts.limiter ?? concurrency(edition, ZOHO_CONCURRENCY[edition]);
 	const heavyLimiter = both(mainLimiter, concurrency('sub', ZOHO_SUB_CONCURRENCY));
 	const ledger = opts.dailyCredits === undefined ? undefined : sharedLedger(account);
@@ -168,7 +186,15 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		if (ledger) spendCredit(ledger, opts.dailyCredits!, clock.now());
 		return opts.transport(request);
 	};
-	const http = new CrmHttp({ crm: 'zoho', transport, baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs, retries, clock, describeError: describeZohoError });
+	const http = new CrmHttp({
+		crm: 'zoho',
+		transport,
+		baseUrl: opts.baseUrl,
+		timeoutMs: opts.timeoutMs,
+		retries,
+		clock,
+		describeError: describeZohoError,
+	});
 
 	async function call<T>(req: CrmRequest & { heavy?: boolean }): Promise<HttpResponse<T>> {
 		const { heavy, ...rest } = req;
@@ -177,7 +203,12 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 				return await http.request<T>({ ...rest, limiter: heavy ? heavyLimiter : mainLimiter });
 			} catch (error) {
 				// A read that timed out is safe to repeat; a write is not (CrmHttp already refuses).
-				if (rest.method === 'GET' && error instanceof TransportError && error.sent && attempt < retries) {
+				if (
+					rest.method === 'GET' &&
+					error instanceof TransportError &&
+					error.sent &&
+					attempt < retries
+				) {
 					await clock.sleep(500 * 2 ** attempt);
 					continue;
 				}
@@ -214,7 +245,10 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		return [...found.values()];
 	}
 
-	async function findByPhone(e164s: string[], findOpts?: { defaultCountry?: string }): Promise<Map<string, CrmContact[]>> {
+	async function findByPhone(
+		e164s: string[],
+		findOpts?: { defaultCountry?: string },
+	): Promise<Map<string, CrmContact[]>> {
 		await fieldCheck.check();
 		const normalize = createPhoneNormalizer({ defaultCountry: findOpts?.defaultCountry });
 		const out = new Map<string, CrmContact[]>();
@@ -225,7 +259,9 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 					out.set(asked, []);
 					return;
 				}
-				const conditions = phoneVariants(target.e164).flatMap((variant) => phoneFields.map((field) => `(${field}:equals:${escapeCriteria(variant)})`));
+				const conditions = phoneVariants(target.e164).flatMap((variant) =>
+					phoneFields.map((field) => `(${field}:equals:${escapeCriteria(variant)})`),
+				);
 				const candidates = await searchAny(conditions);
 				// "equals" is "contains" in v8 and numbers are stored as typed: only a normalised match counts.
 				out.set(
@@ -247,9 +283,13 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		const field = fieldNames.email ?? 'Email';
 		const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
 		const out = new Map<string, CrmContact[]>(wanted.map((e) => [e, []]));
-		const candidates = await searchAny(wanted.map((email) => `(${field}:equals:${escapeCriteria(email)})`));
+		const candidates = await searchAny(
+			wanted.map((email) => `(${field}:equals:${escapeCriteria(email)})`),
+		);
 		for (const contact of candidates) {
-			const value = String(contact.properties[field] ?? '').trim().toLowerCase();
+			const value = String(contact.properties[field] ?? '')
+				.trim()
+				.toLowerCase();
 			out.get(value)?.push(contact);
 		}
 		return out;
@@ -265,7 +305,8 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 			fields,
 		);
 		// "equals" is "contains" in v8: keep exact matches only.
-		for (const contact of candidates) out.get(String(contact.properties[field] ?? ''))?.push(contact);
+		for (const contact of candidates)
+			out.get(String(contact.properties[field] ?? ''))?.push(contact);
 		return out;
 	}
 
@@ -276,7 +317,12 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		records: Array<Record<string, unknown>>,
 		extra: Record<string, unknown>,
 		createdOf: (item: ZohoItem) => boolean,
-	): Promise<Array<{ ok: true; id: string; created: boolean; modifiedAt?: number } | { ok: false; error: CrmErrorInfo }>> {
+	): Promise<
+		Array<
+			| { ok: true; id: string; created: boolean; modifiedAt?: number }
+			| { ok: false; error: CrmErrorInfo }
+		>
+	> {
 		const response = await call<{ data?: ZohoItem[] }>({
 			method,
 			path,
@@ -325,10 +371,20 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 						? writeBatch('PUT', path, records, {}, () => false)
 						: group === 'insert'
 							? writeBatch('POST', path, records, {}, () => true)
-							: writeBatch('POST', path, records, { duplicate_check_fields: [group.slice('upsert:'.length)] }, (item) => item.action === 'insert');
+							: writeBatch(
+									'POST',
+									path,
+									records,
+									{ duplicate_check_fields: [group.slice('upsert:'.length)] },
+									(item) => item.action === 'insert',
+								);
 				jobs.push(
 					job.then(
-						(items) => items.forEach((item, k) => (results[batch[k]] = { ref: writes[batch[k]].ref, ...item } as WriteResult)),
+						(items) =>
+							items.forEach(
+								(item, k) =>
+									(results[batch[k]] = { ref: writes[batch[k]].ref, ...item } as WriteResult),
+							),
 						(error) => {
 							if (isFatal(error)) throw error;
 							const info = batchError(error, true);
@@ -353,7 +409,8 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 			});
 			const body = response.status === 204 ? undefined : response.body;
 			for (const note of body?.data ?? []) {
-				for (const match of String(note.Note_Content ?? '').matchAll(WAMID_MARKER)) noted.set(match[1], String(note.id));
+				for (const match of String(note.Note_Content ?? '').matchAll(WAMID_MARKER))
+					noted.set(match[1], String(note.id));
 			}
 			if (!body?.info?.more_records) return noted;
 		}
@@ -365,7 +422,14 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 			...steps,
 			existing: await loggedPerContact(logs, notedMessages, steps),
 			batchSize: ZOHO_BATCH_SIZE,
-			write: (batch) => writeBatch('POST', `${root}/Notes`, batch.map((log) => noteRecord(log, moduleName)), {}, () => true),
+			write: (batch) =>
+				writeBatch(
+					'POST',
+					`${root}/Notes`,
+					batch.map((log) => noteRecord(log, moduleName)),
+					{},
+					() => true,
+				),
 		});
 	}
 
@@ -385,8 +449,16 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 					qs: { fields: 'id,File_Name,Size', per_page: PAGE_SIZE, page },
 				});
 			} catch (error) {
-				if (error instanceof CrmApiError && (error.info.code === 'INVALID_DATA' || error.info.status === 404)) {
-					throw new CrmApiError('zoho', { code: 'CONTACT_NOT_FOUND', status: error.info.status, retryable: false, message: `Zoho CRM has no contact ${contactId} (wrong ID, or deleted): nothing was attached` });
+				if (
+					error instanceof CrmApiError &&
+					(error.info.code === 'INVALID_DATA' || error.info.status === 404)
+				) {
+					throw new CrmApiError('zoho', {
+						code: 'CONTACT_NOT_FOUND',
+						status: error.info.status,
+						retryable: false,
+						message: `Zoho CRM has no contact ${contactId} (wrong ID, or deleted): nothing was attached`,
+					});
 				}
 				throw error;
 			}
@@ -400,7 +472,14 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 	}
 
 	async function upload(file: FileAttachment): Promise<string> {
-		const form = multipartBody([{ name: 'file', data: file.data, fileName: taggedFileName(file.fileName, file.messageId), contentType: file.mimeType }]);
+		const form = multipartBody([
+			{
+				name: 'file',
+				data: file.data,
+				fileName: taggedFileName(file.fileName, file.messageId),
+				contentType: file.mimeType,
+			},
+		]);
 		const response = await call<{ data?: ZohoItem[] }>({
 			method: 'POST',
 			path: `${root}/${moduleName}/${encodeURIComponent(file.contactId)}/Attachments`,
@@ -408,14 +487,25 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 			headers: { 'Content-Type': form.contentType },
 		});
 		const item = response.body?.data?.[0];
-		if (item?.code !== 'SUCCESS') throw new CrmApiError('zoho', item ? itemError(item) : { code: 'UNEXPECTED_RESPONSE', retryable: false, message: 'Zoho CRM answered the upload without a result' });
+		if (item?.code !== 'SUCCESS')
+			throw new CrmApiError(
+				'zoho',
+				item
+					? itemError(item)
+					: {
+							code: 'UNEXPECTED_RESPONSE',
+							retryable: false,
+							message: 'Zoho CRM answered the upload without a result',
+						},
+			);
 		return String(item.details?.id);
 	}
 
 	/** One file at a time (see attachOneAtATime): they share the org's concurrency with everything else. */
 	function attachFiles(files: FileAttachment[]): Promise<AttachResult[]> {
 		return attachOneAtATime(files, {
-			attached: async (contactId) => new Map([...(await attachedMedia(contactId))].map(([tag, id]) => [tag, { id }])),
+			attached: async (contactId) =>
+				new Map([...(await attachedMedia(contactId))].map(([tag, id]) => [tag, { id }])),
 			upload: async (file) => ({ id: await upload(file) }),
 			keyOf: (file) => mediaTag(file.messageId),
 			isFatal,
@@ -424,7 +514,9 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 	}
 
 	/** One page of every contact, oldest first; Zoho pages by `page_token` past the first 2,000 records. */
-	async function listContacts(listOpts: { after?: string; limit?: number; properties?: string[] } = {}): Promise<{ contacts: CrmContact[]; after?: string }> {
+	async function listContacts(
+		listOpts: { after?: string; limit?: number; properties?: string[] } = {},
+	): Promise<{ contacts: CrmContact[]; after?: string }> {
 		await fieldCheck.check();
 		const fields = [...new Set([...readFields, ...(listOpts.properties ?? [])])];
 		const qs: Record<string, string | number> = {
@@ -434,7 +526,11 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 			sort_order: 'asc',
 		};
 		if (listOpts.after) qs.page_token = listOpts.after;
-		const response = await call<ZohoPage & { info?: { next_page_token?: string | null } }>({ method: 'GET', path: `${root}/${moduleName}`, qs });
+		const response = await call<ZohoPage & { info?: { next_page_token?: string | null } }>({
+			method: 'GET',
+			path: `${root}/${moduleName}`,
+			qs,
+		});
 		const body = response.status === 204 ? undefined : response.body;
 		const contacts = (body?.data ?? []).map((record) => toContact(record, phoneFields));
 		const next = body?.info?.more_records ? (body.info.next_page_token ?? undefined) : undefined;
@@ -442,7 +538,11 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 	}
 
 	async function describeFields(): Promise<CrmField[]> {
-		const response = await call<{ fields?: Array<Record<string, unknown>> }>({ method: 'GET', path: `${root}/settings/fields`, qs: { module: moduleName } });
+		const response = await call<{ fields?: Array<Record<string, unknown>> }>({
+			method: 'GET',
+			path: `${root}/settings/fields`,
+			qs: { module: moduleName },
+		});
 		return (response.body?.fields ?? []).map(toCrmField);
 	}
 
@@ -454,7 +554,13 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		howToCreate: (canonical, field) =>
 			`an admin can add it in Setup › Modules and Fields › Contacts as a ${ZOHO_FIELD_TYPES[canonical]} whose API name is ${field}, or map another field`,
 		// Tags are written as `;`-joined text: a multi-select picklist would refuse it.
-		accepts: { whatsappE164: ['string'], whatsappUserId: ['string'], lastInteractionAt: ['dateTime'], interactionCount: ['number'], tags: ['string'] },
+		accepts: {
+			whatsappE164: ['string'],
+			whatsappUserId: ['string'],
+			lastInteractionAt: ['dateTime'],
+			interactionCount: ['number'],
+			tags: ['string'],
+		},
 		isFatal,
 		onFound: (found) => readFields.push(...found.filter((name) => !readFields.includes(name))),
 	});
@@ -464,7 +570,12 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		const described = fieldCheck.described();
 		const out: Record<string, unknown> = { ...properties };
 		for (const [name, value] of Object.entries(out)) {
-			if (typeof value === 'string' && ISO_INSTANT.test(value) && described?.get(name)?.type === 'dateTime') out[name] = `${value.slice(0, 19)}+00:00`;
+			if (
+				typeof value === 'string' &&
+				ISO_INSTANT.test(value) &&
+				described?.get(name)?.type === 'dateTime'
+			)
+				out[name] = `${value.slice(0, 19)}+00:00`;
 		}
 		return out;
 	}
@@ -474,7 +585,12 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		const fail = (error: CrmErrorInfo) => ids.map((id) => ({ id, ok: false as const, error }));
 		let response: HttpResponse<{ merge?: ZohoItem[] } & ZohoItem>;
 		try {
-			response = await call({ method: 'POST', path, body: { merge: [{ data: ids.map((id) => ({ id })) }] }, accept: [400] });
+			response = await call({
+				method: 'POST',
+				path,
+				body: { merge: [{ data: ids.map((id) => ({ id })) }] },
+				accept: [400],
+			});
 		} catch (error) {
 			if (isFatal(error)) throw error;
 			return fail(batchError(error, true));
@@ -486,10 +602,21 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		const polls = opts.mergePolls ?? 15;
 		for (let poll = 0; poll < polls; poll++) {
 			await clock.sleep(opts.mergePollMs ?? 2000);
-			const status = await call<{ merge?: Array<{ job_id?: string; status?: string }> }>({ method: 'GET', path, qs: { job_id: jobId } });
-			const state = status.body?.merge?.find((m) => String(m.job_id) === jobId)?.status ?? status.body?.merge?.[0]?.status;
+			const status = await call<{ merge?: Array<{ job_id?: string; status?: string }> }>({
+				method: 'GET',
+				path,
+				qs: { job_id: jobId },
+			});
+			const state =
+				status.body?.merge?.find((m) => String(m.job_id) === jobId)?.status ??
+				status.body?.merge?.[0]?.status;
 			if (state === 'COMPLETED') return ids.map((id) => ({ id, ok: true as const }));
-			if (state === 'FAILURE') return fail({ code: 'MERGE_FAILED', message: `Zoho CRM's merge job ${jobId} failed; merge these contacts in Zoho CRM to see why`, retryable: false });
+			if (state === 'FAILURE')
+				return fail({
+					code: 'MERGE_FAILED',
+					message: `Zoho CRM's merge job ${jobId} failed; merge these contacts in Zoho CRM to see why`,
+					retryable: false,
+				});
 		}
 		return fail({
 			code: 'MERGE_PENDING',
@@ -502,7 +629,15 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		const merged: MergeResult['merged'] = [];
 		const others = [...new Set(absorbedIds)].filter((id) => {
 			if (id !== survivorId) return true;
-			merged.push({ id, ok: false, error: { code: 'INVALID_DATA', message: 'A contact cannot be merged into itself', retryable: false } });
+			merged.push({
+				id,
+				ok: false,
+				error: {
+					code: 'INVALID_DATA',
+					message: 'A contact cannot be merged into itself',
+					retryable: false,
+				},
+			});
 			return false;
 		});
 		// Zoho merges a master with at most two children per call; groups run one after another on the same master.
@@ -543,7 +678,16 @@ export function phoneVariants(e164: string): string[] {
 		.replace(/^\+\d+\s*/, '')
 		.split(/\D+/)
 		.filter(Boolean);
-	return [...new Set([parsed.number, parsed.formatInternational(), String(parsed.nationalNumber), national, groups.join('-'), groups.join(' ')])];
+	return [
+		...new Set([
+			parsed.number,
+			parsed.formatInternational(),
+			String(parsed.nationalNumber),
+			national,
+			groups.join('-'),
+			groups.join(' '),
+		]),
+	];
 }
 
 /** Zoho wants parentheses, commas and backslashes in a criteria value escaped with a backslash. */
@@ -553,7 +697,9 @@ export function escapeCriteria(value: string): string {
 
 /** Zoho's error body (`{code, details, message, status}`, or `{data: [that]}`) as something a user can act on. */
 export function describeZohoError(response: HttpResponse): CrmErrorInfo {
-	const body = (response.body && typeof response.body === 'object' ? response.body : {}) as ZohoItem & { data?: ZohoItem[]; merge?: ZohoItem[] };
+	const body = (
+		response.body && typeof response.body === 'object' ? response.body : {}
+	) as ZohoItem & { data?: ZohoItem[]; merge?: ZohoItem[] };
 	const item: ZohoItem = body.code ? body : (body.data?.[0] ?? body.merge?.[0] ?? {});
 	const code = item.code ?? `HTTP_${response.status}`;
 	if (response.status === 401) {
@@ -573,7 +719,12 @@ export function describeZohoError(response: HttpResponse): CrmErrorInfo {
 		};
 	}
 	const info = itemError(item);
-	return { ...info, code, status: response.status, retryable: response.status >= 500 || info.retryable };
+	return {
+		...info,
+		code,
+		status: response.status,
+		retryable: response.status >= 500 || info.retryable,
+	};
 }
 
 /** One record's error, e.g. `{code: 'DUPLICATE_DATA', details: {api_name: 'Email', duplicate_record: {id}}}`. */
@@ -586,17 +737,32 @@ function itemError(item: ZohoItem): CrmErrorInfo {
 		case 'DUPLICATE_DATA': {
 			const other = (details.duplicate_record as { id?: string } | undefined)?.id ?? details.id;
 			const more = details.more_records ? ' (and more)' : '';
-			return { code, fields, retryable: false, message: `Another contact${other ? ` (${String(other)})` : ''}${more} already has this ${field ?? 'value'}, which must be unique: match on it or merge the contacts` };
+			return {
+				code,
+				fields,
+				retryable: false,
+				message: `Another contact${other ? ` (${String(other)})` : ''}${more} already has this ${field ?? 'value'}, which must be unique: match on it or merge the contacts`,
+			};
 		}
 		case 'MANDATORY_NOT_FOUND':
-			return { code, fields, retryable: false, message: `Zoho CRM requires ${field ?? 'a field'} that was not given${field === 'Last_Name' ? ' (map a name, or a default last name)' : ''}` };
+			return {
+				code,
+				fields,
+				retryable: false,
+				message: `Zoho CRM requires ${field ?? 'a field'} that was not given${field === 'Last_Name' ? ' (map a name, or a default last name)' : ''}`,
+			};
 		case 'INVALID_DATA': {
 			const why = details.expected_data_type
 				? `expected ${String(details.expected_data_type)}`
 				: details.maximum_length
 					? `longer than ${String(details.maximum_length)} characters`
 					: (item.message ?? 'invalid data');
-			return { code, fields, retryable: false, message: `Zoho CRM refused ${field ? `field ${field}` : 'the record'}: ${why}${item.message && !why.includes(item.message) ? ` (${item.message})` : ''}` };
+			return {
+				code,
+				fields,
+				retryable: false,
+				message: `Zoho CRM refused ${field ? `field ${field}` : 'the record'}: ${why}${item.message && !why.includes(item.message) ? ` (${item.message})` : ''}`,
+			};
 		}
 		case 'MULTIPLE_OR_MULTI_ERRORS': {
 			const errors = ((details.errors as ZohoItem[] | undefined) ?? []).map(itemError);
@@ -608,7 +774,12 @@ function itemError(item: ZohoItem): CrmErrorInfo {
 			};
 		}
 		default:
-			return { code, fields, retryable: code === 'INTERNAL_ERROR', message: `Zoho CRM: ${item.message ?? code}${field ? ` (${field})` : ''}` };
+			return {
+				code,
+				fields,
+				retryable: code === 'INTERNAL_ERROR',
+				message: `Zoho CRM: ${item.message ?? code}${field ? ` (${field})` : ''}`,
+			};
 	}
 }
 
@@ -618,13 +789,27 @@ function toContact(record: Record<string, unknown>, phoneFields: string[]): CrmC
 		const value = record[field];
 		if (typeof value === 'string' && value.trim() !== '') phones.push({ field, value });
 	}
-	return { id: String(record.id), properties: record, modifiedAt: toMillis(record.Modified_Time) ?? 0, phones };
+	return {
+		id: String(record.id),
+		properties: record,
+		modifiedAt: toMillis(record.Modified_Time) ?? 0,
+		phones,
+	};
 }
 
 function toCrmField(field: Record<string, unknown>): CrmField {
 	const dataType = String(field.data_type ?? '');
-	const picklist = Array.isArray(field.pick_list_values) ? (field.pick_list_values as Array<{ display_value?: string; actual_value?: string }>) : [];
-	const type: CrmField['type'] = ['integer', 'double', 'currency', 'bigint', 'decimal', 'percent'].includes(dataType)
+	const picklist = Array.isArray(field.pick_list_values)
+		? (field.pick_list_values as Array<{ display_value?: string; actual_value?: string }>)
+		: [];
+	const type: CrmField['type'] = [
+		'integer',
+		'double',
+		'currency',
+		'bigint',
+		'decimal',
+		'percent',
+	].includes(dataType)
 		? 'number'
 		: dataType === 'boolean'
 			? 'boolean'
@@ -645,7 +830,11 @@ function toCrmField(field: Record<string, unknown>): CrmField {
 		unique: field.unique !== undefined && field.unique !== null && field.unique !== false,
 		custom: field.custom_field === true,
 	};
-	if (picklist.length > 0) out.options = picklist.map((p) => ({ name: String(p.display_value ?? p.actual_value), value: String(p.actual_value ?? p.display_value) }));
+	if (picklist.length > 0)
+		out.options = picklist.map((p) => ({
+			name: String(p.display_value ?? p.actual_value),
+			value: String(p.actual_value ?? p.display_value),
+		}));
 	return out;
 }
 
@@ -664,7 +853,10 @@ function noteRecord(log: MessageLog, moduleName: string): Record<string, unknown
 
 /** Errors that stop a whole run: retrying other batches cannot help. */
 function isFatal(error: unknown): boolean {
-	return error instanceof CrmApiError && (error.info.status === 401 || error.info.code === 'CREDITS_EXHAUSTED');
+	return (
+		error instanceof CrmApiError &&
+		(error.info.status === 401 || error.info.code === 'CREDITS_EXHAUSTED')
+	);
 }
 
 function batchError(error: unknown, write: boolean): CrmErrorInfo {
@@ -679,7 +871,11 @@ function batchError(error: unknown, write: boolean): CrmErrorInfo {
 	return { code: 'REQUEST_FAILED', message: (error as Error).message, retryable: true };
 }
 
-function spendCredit(ledger: Array<{ at: number; cost: number }>, limit: number, now: number): void {
+function spendCredit(
+	ledger: Array<{ at: number; cost: number }>,
+	limit: number,
+	now: number,
+): void {
 	while (ledger.length > 0 && ledger[0].at <= now - DAY_MS) ledger.shift();
 	const spent = ledger.reduce((sum, entry) => sum + entry.cost, 0);
 	if (spent + 1 > limit) {

@@ -143,6 +143,10 @@ export const zh: LanguagePack = {
 	`,
 	patterns: [
 		// A three-digit quantity or more of pieces is a bulk order: 200件, 500个, 1000 pcs.
-		{ tag: 'quote_request', re: /[1-9]\d{2,}\s*(?:件|个|個|套|盒|箱|只|隻|对|對|条|條|支|张|張)/, weight: 0.6 },
+		{
+			tag: 'quote_request',
+			re: /[1-9]\d{2,}\s*(?:件|个|個|套|盒|箱|只|隻|对|對|条|條|支|张|張)/,
+			weight: 0.6,
+		},
 	],
 };

@@ -4,7 +4,13 @@
  * does not read the whole document.
  */
 import type { CustomerRecord, Reservation, Slice, SliceQuery, Writes } from '../ledger';
-import { cloneCustomer, isStaleCustomer, MAX_EXPIRED_PER_STEP, reachWindowStart, trimCustomer } from '../ledger';
+import {
+	cloneCustomer,
+	isStaleCustomer,
+	MAX_EXPIRED_PER_STEP,
+	reachWindowStart,
+	trimCustomer,
+} from '../ledger';
 import { LIMIT_WINDOW_MS } from '../rules';
 
 export interface NumberDocument {
@@ -35,12 +41,16 @@ export const emptyDocument = (): LedgerDocument => ({ version: 2, numbers: {} })
 
 /** Reads a stored document, filling what an older version lacked. */
 export function upgradeDocument(raw: unknown): LedgerDocument {
-	const doc = (raw ?? {}) as Partial<LedgerDocument> & { numbers?: Record<string, Partial<NumberDocument>> };
+	const doc = (raw ?? {}) as Partial<LedgerDocument> & {
+		numbers?: Record<string, Partial<NumberDocument>>;
+	};
 	const numbers: Record<string, NumberDocument> = {};
 	for (const [id, number] of Object.entries(doc.numbers ?? {})) {
 		const reached = number.reached ?? {};
 		// Version 1 kept reservations elsewhere: its outstanding sends are taken as sent.
-		if (doc.version !== 2) for (const record of Object.values(number.customers ?? {})) for (const send of record.sends ?? []) delete send.reservationId;
+		if (doc.version !== 2)
+			for (const record of Object.values(number.customers ?? {}))
+				for (const send of record.sends ?? []) delete send.reservationId;
 		numbers[id] = {
 			customers: number.customers ?? {},
 			reached,
@@ -52,14 +62,21 @@ export function upgradeDocument(raw: unknown): LedgerDocument {
 	return { version: 2, numbers, ...(doc.prunedAt !== undefined ? { prunedAt: doc.prunedAt } : {}) };
 }
 
-const EMPTY_NUMBER: NumberDocument = { customers: {}, reached: {}, reachedCount: 0, slots: {}, reservations: {} };
+const EMPTY_NUMBER: NumberDocument = {
+	customers: {},
+	reached: {},
+	reachedCount: 0,
+	slots: {},
+	reservations: {},
+};
 
 export function loadSlice(doc: LedgerDocument, query: SliceQuery): Slice {
 	const number = doc.numbers[query.phoneNumberId] ?? EMPTY_NUMBER;
 	const since = reachWindowStart(query.now);
 
 	const reservations: Record<string, Reservation> = {};
-	for (const id of query.reservations) if (number.reservations[id]) reservations[id] = { ...number.reservations[id] };
+	for (const id of query.reservations)
+		if (number.reservations[id]) reservations[id] = { ...number.reservations[id] };
 	let expired = 0;
 	for (const id in number.reservations) {
 		if (expired >= MAX_EXPIRED_PER_STEP) break;
@@ -78,22 +95,39 @@ export function loadSlice(doc: LedgerDocument, query: SliceQuery): Slice {
 		if (at !== undefined && at > since) reached[id] = at;
 	}
 
-	const slice: Slice = { customers, reached, reachedCount: number.reachedCount, slots: {}, reservations };
+	const slice: Slice = {
+		customers,
+		reached,
+		reachedCount: number.reachedCount,
+		slots: {},
+		reservations,
+	};
 	// The kept count may include customers who aged out since the last prune: it only ever overstates,
 	// so count exactly when it could make a difference.
-	if (query.exactCount || (query.messagingLimit > 0 && number.reachedCount >= query.messagingLimit)) {
+	if (
+		query.exactCount ||
+		(query.messagingLimit > 0 && number.reachedCount >= query.messagingLimit)
+	) {
 		const times = Object.values(number.reached).filter((at) => at > since);
 		slice.reachedCount = times.length;
 		if (query.messagingLimit > 0 && times.length >= query.messagingLimit) {
-			slice.limitFreesAt = kthSmallest(times, times.length - query.messagingLimit) + LIMIT_WINDOW_MS;
+			slice.limitFreesAt =
+				kthSmallest(times, times.length - query.messagingLimit) + LIMIT_WINDOW_MS;
 		}
 	}
-	for (const id in number.slots) if (number.slots[id] >= query.slotsFrom) slice.slots[id] = number.slots[id];
+	for (const id in number.slots)
+		if (number.slots[id] >= query.slotsFrom) slice.slots[id] = number.slots[id];
 	return slice;
 }
 
 export function applyWrites(doc: LedgerDocument, query: SliceQuery, writes: Writes): void {
-	const number = (doc.numbers[query.phoneNumberId] ??= { customers: {}, reached: {}, reachedCount: 0, slots: {}, reservations: {} });
+	const number = (doc.numbers[query.phoneNumberId] ??= {
+		customers: {},
+		reached: {},
+		reachedCount: 0,
+		slots: {},
+		reservations: {},
+	});
 	for (const [id, record] of Object.entries(writes.customers)) {
 		if (record) number.customers[id] = record;
 		else delete number.customers[id];
@@ -112,7 +146,8 @@ export function applyWrites(doc: LedgerDocument, query: SliceQuery, writes: Writ
 		else number.slots[id] = at;
 	}
 	if (Object.keys(writes.slots).length > 0) {
-		for (const id in number.slots) if (number.slots[id] < query.slotsFrom - SLOT_PRUNE_MARGIN_MS) delete number.slots[id];
+		for (const id in number.slots)
+			if (number.slots[id] < query.slotsFrom - SLOT_PRUNE_MARGIN_MS) delete number.slots[id];
 	}
 	for (const [id, reservation] of Object.entries(writes.reservations)) {
 		if (reservation) number.reservations[id] = reservation;
@@ -139,8 +174,11 @@ export function pruneDocument(doc: LedgerDocument, now: number, lookbackMs: numb
 			trimCustomer(record, now, lookbackMs);
 			if (isStaleCustomer(record, now, lookbackMs)) delete number.customers[id];
 		}
-		for (const [id, at] of Object.entries(number.slots)) if (at < now - PRUNE_EVERY_MS) delete number.slots[id];
-		const idle = [number.customers, number.reached, number.slots, number.reservations].every((map) => Object.keys(map).length === 0);
+		for (const [id, at] of Object.entries(number.slots))
+			if (at < now - PRUNE_EVERY_MS) delete number.slots[id];
+		const idle = [number.customers, number.reached, number.slots, number.reservations].every(
+			(map) => Object.keys(map).length === 0,
+		);
 		if (idle) delete doc.numbers[numberId];
 	}
 	return true;

@@ -74,7 +74,8 @@ export class FileQuotaStore implements QuotaStore {
 	}
 
 	private async runBatch(batch: Job[]): Promise<void> {
-		const failAll = (error: unknown) => batch.forEach((job) => job.reject(storeError(`quota ledger ${this.file}`, error)));
+		const failAll = (error: unknown) =>
+			batch.forEach((job) => job.reject(storeError(`quota ledger ${this.file}`, error)));
 		let token: string;
 		try {
 			await fs.mkdir(path.dirname(this.file), { recursive: true });
@@ -96,7 +97,10 @@ export class FileQuotaStore implements QuotaStore {
 					settle.push(() => job.reject(error));
 				}
 			}
-			if (pruneDocument(doc, Math.max(...batch.map((job) => job.query.now)), this.options.lookbackMs)) changed = true;
+			if (
+				pruneDocument(doc, Math.max(...batch.map((job) => job.query.now)), this.options.lookbackMs)
+			)
+				changed = true;
 			if (changed) await this.write(doc);
 		} catch (error) {
 			// Nothing of this batch reached the disk: no step in it happened.
@@ -119,7 +123,9 @@ export class FileQuotaStore implements QuotaStore {
 			return upgradeDocument(JSON.parse(text));
 		} catch (error) {
 			// Never start over on a damaged ledger: that would forget what was sent.
-			throw new QuotaStoreError(`quota ledger ${this.file} is unreadable (${(error as Error).message}); move it aside to start a new one`);
+			throw new QuotaStoreError(
+				`quota ledger ${this.file} is unreadable (${(error as Error).message}); move it aside to start a new one`,
+			);
 		}
 	}
 
@@ -159,7 +165,10 @@ export class FileQuotaStore implements QuotaStore {
 				if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 			}
 			if (await this.breakStaleLock()) continue;
-			if (Date.now() > deadline) throw new QuotaStoreError(`quota ledger ${this.file} stayed locked for ${this.lockWaitMs / 1000} s (${this.lockPath})`);
+			if (Date.now() > deadline)
+				throw new QuotaStoreError(
+					`quota ledger ${this.file} stayed locked for ${this.lockWaitMs / 1000} s (${this.lockPath})`,
+				);
 			// Jitter: processes that lost the race do not all come back at once.
 			await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
 		}
@@ -185,12 +194,14 @@ export class FileQuotaStore implements QuotaStore {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 			// A breaker that died mid-break (a few milliseconds of work) must not block everyone.
 			const breaker = await readOptional(this.breakPath);
-			if (breaker && Date.now() - breaker.mtimeMs > this.staleLockMs) await fs.rm(this.breakPath, { force: true });
+			if (breaker && Date.now() - breaker.mtimeMs > this.staleLockMs)
+				await fs.rm(this.breakPath, { force: true });
 			return false;
 		}
 		try {
 			const again = await readOptional(this.lockPath);
-			if (again && again.text === seen.text && again.mtimeMs === seen.mtimeMs) await fs.rm(this.lockPath, { force: true });
+			if (again && again.text === seen.text && again.mtimeMs === seen.mtimeMs)
+				await fs.rm(this.lockPath, { force: true });
 		} finally {
 			await fs.rm(this.breakPath, { force: true });
 		}
@@ -201,7 +212,9 @@ export class FileQuotaStore implements QuotaStore {
 		if (Date.now() - lock.mtimeMs > this.staleLockMs) return true;
 		try {
 			const owner = JSON.parse(lock.text) as { host?: string; pid?: number };
-			return owner.host === os.hostname() && typeof owner.pid === 'number' && !processAlive(owner.pid);
+			return (
+				owner.host === os.hostname() && typeof owner.pid === 'number' && !processAlive(owner.pid)
+			);
 		} catch {
 			// Still being written, or not ours: only its age can tell.
 			return false;

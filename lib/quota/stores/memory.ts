@@ -5,7 +5,11 @@ import { applyWrites, emptyDocument, loadSlice, pruneDocument } from './document
 import type { QuotaStore } from './store';
 
 /** Runs one step on a document: cut the slice, let the step change it, write back the difference. */
-export function runOnDocument<T>(doc: LedgerDocument, query: SliceQuery, step: (slice: Slice) => T): { result: T; changed: boolean } {
+export function runOnDocument<T>(
+	doc: LedgerDocument,
+	query: SliceQuery,
+	step: (slice: Slice) => T,
+): { result: T; changed: boolean } {
 	const slice = loadSlice(doc, query);
 	const loaded = cloneSlice(slice);
 	const result = step(slice);

@@ -16,7 +16,14 @@
 import Redis from 'ioredis';
 
 import type { CustomerRecord, Reservation, Slice, SliceQuery, Writes } from '../ledger';
-import { cloneSlice, customerKeepUntil, diffSlice, hasWrites, MAX_EXPIRED_PER_STEP, reachWindowStart } from '../ledger';
+import {
+	cloneSlice,
+	customerKeepUntil,
+	diffSlice,
+	hasWrites,
+	MAX_EXPIRED_PER_STEP,
+	reachWindowStart,
+} from '../ledger';
 import { HOUR, LIMIT_WINDOW_MS } from '../rules';
 import type { QuotaStore } from './store';
 import { Queue, QuotaStoreError, storeError } from './store';
@@ -176,10 +183,13 @@ export class RedisQuotaStore implements QuotaStore {
 			if (!hasWrites(writes)) return result;
 			if (await this.call(() => this.save(prefix, keys, query, version, writes))) return result;
 			if (Date.now() > deadline) {
-				throw new QuotaStoreError(`${this.where}: gave up after ${attempt} attempts, other processes kept changing the ledger of ${query.phoneNumberId}`);
+				throw new QuotaStoreError(
+					`${this.where}: gave up after ${attempt} attempts, other processes kept changing the ledger of ${query.phoneNumberId}`,
+				);
 			}
 			// Lost a race: a short random pause keeps competing processes from colliding again in step.
-			if (attempt > 2) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
+			if (attempt > 2)
+				await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
 		}
 	}
 
@@ -193,7 +203,11 @@ export class RedisQuotaStore implements QuotaStore {
 		}
 	}
 
-	private async load(prefix: string, keys: string[], query: SliceQuery): Promise<{ slice: Slice; version: string }> {
+	private async load(
+		prefix: string,
+		keys: string[],
+		query: SliceQuery,
+	): Promise<{ slice: Slice; version: string }> {
 		const since = reachWindowStart(query.now);
 		const [version, count, frees, slots, reservations, customers] = await this.redis.scrmQuotaLoad(
 			...keys,
@@ -207,19 +221,36 @@ export class RedisQuotaStore implements QuotaStore {
 			...query.customers,
 			...query.reservations,
 		);
-		const slice: Slice = { customers: {}, reached: {}, reachedCount: Number(count), slots: {}, reservations: {} };
+		const slice: Slice = {
+			customers: {},
+			reached: {},
+			reachedCount: Number(count),
+			slots: {},
+			reservations: {},
+		};
 		if (frees !== null) slice.limitFreesAt = Number(frees) + LIMIT_WINDOW_MS;
 		for (let i = 0; i < slots.length; i += 2) slice.slots[slots[i]] = Number(slots[i + 1]);
-		for (let i = 0; i < reservations.length; i += 2) slice.reservations[reservations[i]] = JSON.parse(reservations[i + 1]) as Reservation;
+		for (let i = 0; i < reservations.length; i += 2)
+			slice.reservations[reservations[i]] = JSON.parse(reservations[i + 1]) as Reservation;
 		for (let i = 0; i < customers.length; i += 3) {
-			const [name, record, reachedAt] = [customers[i] as string, customers[i + 1], customers[i + 2]];
+			const [name, record, reachedAt] = [
+				customers[i] as string,
+				customers[i + 1],
+				customers[i + 2],
+			];
 			if (record !== null) slice.customers[name] = JSON.parse(record) as CustomerRecord;
 			if (reachedAt !== null && Number(reachedAt) > since) slice.reached[name] = Number(reachedAt);
 		}
 		return { slice, version };
 	}
 
-	private async save(prefix: string, keys: string[], query: SliceQuery, version: string, writes: Writes): Promise<boolean> {
+	private async save(
+		prefix: string,
+		keys: string[],
+		query: SliceQuery,
+		version: string,
+		writes: Writes,
+	): Promise<boolean> {
 		const lookback = this.options.lookbackMs;
 		const args: string[] = [
 			`${prefix}c:`,
@@ -239,7 +270,11 @@ export class RedisQuotaStore implements QuotaStore {
 			}
 			const keepUntil = customerKeepUntil(record, lookback);
 			// Times are the ledger's own (callers may pass `now`): TTLs are relative to it.
-			args.push(name, JSON.stringify(record), keepUntil === undefined ? '0' : String(Math.max(1000, Math.ceil(keepUntil - query.now))));
+			args.push(
+				name,
+				JSON.stringify(record),
+				keepUntil === undefined ? '0' : String(Math.max(1000, Math.ceil(keepUntil - query.now))),
+			);
 		}
 		for (const part of [writes.reached, writes.slots]) {
 			const entries = Object.entries(part);
@@ -249,7 +284,11 @@ export class RedisQuotaStore implements QuotaStore {
 		const reservations = Object.entries(writes.reservations);
 		args.push(String(reservations.length));
 		for (const [id, reservation] of reservations) {
-			args.push(id, reservation ? JSON.stringify(reservation) : '', reservation ? String(reservation.expiresAt) : '0');
+			args.push(
+				id,
+				reservation ? JSON.stringify(reservation) : '',
+				reservation ? String(reservation.expiresAt) : '0',
+			);
 		}
 		return (await this.redis.scrmQuotaSave(...keys, ...args)) === 1;
 	}

@@ -23,7 +23,9 @@ export class QuotaStoreError extends Error {
 
 export function storeError(what: string, error: unknown): QuotaStoreError {
 	if (error instanceof QuotaStoreError) return error;
-	return new QuotaStoreError(`${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+	return new QuotaStoreError(`${what}: ${error instanceof Error ? error.message : String(error)}`, {
+		cause: error,
+	});
 }
 
 /** Runs async tasks one after another. */

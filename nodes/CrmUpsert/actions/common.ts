@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CrmAdapter } from '../../../lib/crm';
@@ -21,7 +26,8 @@ export function identityProperties(operations: string[]): INodeProperties[] {
 			type: 'string',
 			default: '={{ $json.customer?.e164 ?? $json.phone }}',
 			displayOptions: show,
-			description: 'Any format; compared with every phone field of the CRM after normalising to E.164',
+			description:
+				'Any format; compared with every phone field of the CRM after normalising to E.164',
 		},
 		{
 			displayName: 'WhatsApp User ID',
@@ -29,7 +35,8 @@ export function identityProperties(operations: string[]): INodeProperties[] {
 			type: 'string',
 			default: '={{ $json.customer?.userId }}',
 			displayOptions: show,
-			description: "WhatsApp's business-scoped user ID (BSUID); customers with a username may have no phone number",
+			description:
+				"WhatsApp's business-scoped user ID (BSUID); customers with a username may have no phone number",
 		},
 		{
 			displayName: 'Email',
@@ -56,10 +63,15 @@ export function millis(fn: IExecuteFunctions, name: string, itemIndex: number): 
 	if (value === undefined || value === null || value === '') return undefined;
 	if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
 	const asNumber = Number(value);
-	if (typeof value === 'string' && /^\d+$/.test(value.trim())) return asNumber < 1e11 ? asNumber * 1000 : asNumber;
+	if (typeof value === 'string' && /^\d+$/.test(value.trim()))
+		return asNumber < 1e11 ? asNumber * 1000 : asNumber;
 	const parsed = Date.parse(String(value));
 	if (Number.isNaN(parsed)) {
-		throw new NodeOperationError(fn.getNode(), `"${String(value)}" in ${name} is not a time: use ISO-8601 or epoch seconds/milliseconds`, { itemIndex });
+		throw new NodeOperationError(
+			fn.getNode(),
+			`"${String(value)}" in ${name} is not a time: use ISO-8601 or epoch seconds/milliseconds`,
+			{ itemIndex },
+		);
 	}
 	return parsed;
 }
@@ -71,6 +83,10 @@ export function tagList(fn: IExecuteFunctions, name: string, itemIndex: number):
 }
 
 /** The item as it came in, with the CRM's answer under `crm`. */
-export function withCrm(item: INodeExecutionData, crm: IDataObject, itemIndex: number): INodeExecutionData {
+export function withCrm(
+	item: INodeExecutionData,
+	crm: IDataObject,
+	itemIndex: number,
+): INodeExecutionData {
 	return { json: { ...item.json, crm }, pairedItem: { item: itemIndex } };
 }

@@ -25,7 +25,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	// Only the operations that write contacts can create the WhatsApp properties they write.
 	const writesContacts = operation === 'upsert' || operation === 'addTags';
 	const adapter = await crmAdapter(this, {
-		createMissingProperties: writesContacts && this.getNodeParameter('upsertOptions.createMissingProperties', 0, false) === true,
+		createMissingProperties:
+			writesContacts &&
+			this.getNodeParameter('upsertOptions.createMissingProperties', 0, false) === true,
 	});
 	try {
 		return await operations[operation](this, adapter);

@@ -21,15 +21,23 @@ export async function getContactFields(this: ILoadOptionsFunctions): Promise<Res
 		const adapter = await crmAdapter(this);
 		fields = await adapter.describeFields();
 		// Names, phones, email and the WhatsApp fields come from the node's own parameters.
-		filledByNode = new Set(Object.values(adapter.fieldNames).filter((name): name is string => Boolean(name)));
+		filledByNode = new Set(
+			Object.values(adapter.fieldNames).filter((name): name is string => Boolean(name)),
+		);
 	} catch (error) {
 		const wrapped = crmNodeError(this, error);
-		throw wrapped instanceof NodeApiError ? wrapped : new NodeApiError(this.getNode(), {}, { message: (error as Error).message });
+		throw wrapped instanceof NodeApiError
+			? wrapped
+			: new NodeApiError(this.getNode(), {}, { message: (error as Error).message });
 	}
 	return {
 		fields: fields
 			.filter((field) => !field.readOnly)
-			.sort((a, b) => Number(Boolean(b.required)) - Number(Boolean(a.required)) || a.label.localeCompare(b.label))
+			.sort(
+				(a, b) =>
+					Number(Boolean(b.required)) - Number(Boolean(a.required)) ||
+					a.label.localeCompare(b.label),
+			)
 			.map((field) => ({
 				id: field.name,
 				displayName: field.custom ? `${field.label} (custom)` : field.label,

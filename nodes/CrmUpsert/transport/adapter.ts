@@ -28,7 +28,10 @@ const ZOHO_API_HOST: Record<string, string> = {
 };
 
 /** The chosen CRM's adapter, authenticated by n8n with the node's credential. */
-export async function crmAdapter(fn: Context, behaviour: { createMissingProperties?: boolean } = {}): Promise<CrmAdapter> {
+export async function crmAdapter(
+	fn: Context,
+	behaviour: { createMissingProperties?: boolean } = {},
+): Promise<CrmAdapter> {
 	const crm = fn.getNodeParameter('crm', 0) as CrmName;
 	const credentialType = CREDENTIAL_OF[crm];
 	const credential = await fn.getCredentials(credentialType);
@@ -36,7 +39,9 @@ export async function crmAdapter(fn: Context, behaviour: { createMissingProperti
 	// The credential stands for the CRM account whose limits these are.
 	const accountKey = fn.getNode().credentials?.[credentialType]?.id ?? undefined;
 	if (crm === 'hubspot') {
-		const baseUrl = credential.useCustomBaseUrl ? String(credential.baseUrl) : 'https://api.hubapi.com';
+		const baseUrl = credential.useCustomBaseUrl
+			? String(credential.baseUrl)
+			: 'https://api.hubapi.com';
 		return createCrmAdapter('hubspot', {
 			transport: n8nTransport(fn, credentialType),
 			baseUrl,
@@ -47,7 +52,9 @@ export async function crmAdapter(fn: Context, behaviour: { createMissingProperti
 		});
 	}
 	if (crm === 'zoho') {
-		const baseUrl = String(credential.apiBaseUrl || ZOHO_API_HOST[String(credential.dataCentre)] || ZOHO_API_HOST.com);
+		const baseUrl = String(
+			credential.apiBaseUrl || ZOHO_API_HOST[String(credential.dataCentre)] || ZOHO_API_HOST.com,
+		);
 		return createCrmAdapter('zoho', {
 			// n8n signs OAuth2 requests "Bearer …", which Zoho accepts beside its documented
 			// "Zoho-oauthtoken …" (n8n's other token types would put the token in the URL instead).
@@ -61,7 +68,14 @@ export async function crmAdapter(fn: Context, behaviour: { createMissingProperti
 	const tokenData = (credential.oauthTokenData ?? {}) as { instance_url?: string };
 	const baseUrl = String(credential.instanceUrl || tokenData.instance_url || '');
 	if (!baseUrl) {
-		throw new NodeApiError(fn.getNode(), {}, { message: 'The Salesforce credential has no instance URL: reconnect it so Salesforce returns one' });
+		throw new NodeApiError(
+			fn.getNode(),
+			{},
+			{
+				message:
+					'The Salesforce credential has no instance URL: reconnect it so Salesforce returns one',
+			},
+		);
 	}
 	return createCrmAdapter('salesforce', {
 		transport: n8nTransport(fn, credentialType),
@@ -75,19 +89,24 @@ async function sharedRateLimits(fn: Context): Promise<LimiterFactory | undefined
 	if (fn.getNodeParameter('rateLimitStore', 0) !== 'redis') return undefined;
 	const url = redisUrl(await fn.getCredentials(REDIS_CREDENTIAL));
 	// Loaded only when chosen, so single-process users never load a Redis client.
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { redisLimiters } = require('../../../lib/crm/redisRateLimiter') as typeof import('../../../lib/crm/redisRateLimiter');
+	const { redisLimiters } =
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		require('../../../lib/crm/redisRateLimiter') as typeof import('../../../lib/crm/redisRateLimiter');
 	return redisLimiters(url);
 }
 
 /** A CRM failure of a whole call, as n8n shows API errors (no secret is in the engine's message). */
 export function crmNodeError(fn: Context, error: unknown, itemIndex?: number): Error {
 	if (error instanceof CrmApiError) {
-		return new NodeApiError(fn.getNode(), { code: error.info.code, status: error.info.status } as never, {
-			message: error.message,
-			httpCode: error.info.status ? String(error.info.status) : undefined,
-			itemIndex,
-		});
+		return new NodeApiError(
+			fn.getNode(),
+			{ code: error.info.code, status: error.info.status } as never,
+			{
+				message: error.message,
+				httpCode: error.info.status ? String(error.info.status) : undefined,
+				itemIndex,
+			},
+		);
 	}
 	return error as Error;
 }

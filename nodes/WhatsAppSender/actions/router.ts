@@ -46,52 +46,83 @@ interface SendOptions {
  * Sends every item and routes it to exactly one output: Sent, Deferred or Failed, paired with the
  * item it came from. `guard` is the quota guard (absent for mark-as-read, which messages no one).
  */
-export async function route(this: IExecuteFunctions, guarded: GuardedSending | undefined): Promise<INodeExecutionData[][]> {
+export async function route(
+	this: IExecuteFunctions,
+	guarded: GuardedSending | undefined,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const credential = await whatsAppCredential(this);
 	const client = graphClient(this, credential);
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const guard = guarded?.guard;
-	let parallel = operation === 'markRead' ? 1 : Math.max(1, (this.getNodeParameter('options.parallelSends', 0, 8) as number) || 1);
+	let parallel =
+		operation === 'markRead'
+			? 1
+			: Math.max(1, (this.getNodeParameter('options.parallelSends', 0, 8) as number) || 1);
 
 	// Past the messaging limit's headroom Meta advises sending in batches and watching quality:
 	// one message at a time, and every item says so.
 	const usageByNumber = new Map<string, QuotaUsage>();
 	const usageOf = async (phoneNumberId: string) => {
 		let usage = usageByNumber.get(phoneNumberId);
-		if (!usage && guarded) usageByNumber.set(phoneNumberId, (usage = await guarded.guard.usage(phoneNumberId)));
+		if (!usage && guarded)
+			usageByNumber.set(phoneNumberId, (usage = await guarded.guard.usage(phoneNumberId)));
 		return usage;
 	};
-	const firstNumber = items.length > 0 && guarded ? (this.getNodeParameter('phoneNumberId', 0, '') as string) : '';
-	const batchMode = firstNumber ? Boolean((await usageOf(firstNumber).catch(() => undefined))?.headroomReached) : false;
+	const firstNumber =
+		items.length > 0 && guarded ? (this.getNodeParameter('phoneNumberId', 0, '') as string) : '';
+	const batchMode = firstNumber
+		? Boolean((await usageOf(firstNumber).catch(() => undefined))?.headroomReached)
+		: false;
 	if (batchMode) parallel = 1;
 
 	const sendItem = async (itemIndex: number): Promise<[number, IDataObject]> => {
 		try {
 			const phoneNumberId = this.getNodeParameter('phoneNumberId', itemIndex) as string;
-			if (!phoneNumberId) throw new MessageInputError('Choose the business phone number to send from');
+			if (!phoneNumberId)
+				throw new MessageInputError('Choose the business phone number to send from');
 
 			if (operation === 'markRead') {
 				const messageId = this.getNodeParameter('readMessageId', itemIndex) as string;
-				if (!messageId) throw new MessageInputError('Mark as read needs the id of a message the customer sent');
+				if (!messageId)
+					throw new MessageInputError('Mark as read needs the id of a message the customer sent');
 				await client.markRead(phoneNumberId, messageId);
 				return [SENT, { outcome: 'read', messageId }];
 			}
 
 			const options = this.getNodeParameter('options', itemIndex, {}) as SendOptions;
-			const to = recipient(this.getNodeParameter('to', itemIndex) as string, options.defaultCountry);
-			const unreachable = guard ? await learnFromItem(guard, phoneNumberId, to, items[itemIndex].json) : undefined;
+			const to = recipient(
+				this.getNodeParameter('to', itemIndex) as string,
+				options.defaultCountry,
+			);
+			const unreachable = guard
+				? await learnFromItem(guard, phoneNumberId, to, items[itemIndex].json)
+				: undefined;
 			if (unreachable) {
 				// The ledger is out of reach (a Redis restart): send nothing, as reserve would, and say so
 				// on Deferred instead of failing the whole execution and every other item with it.
-				return [DEFERRED, { outcome: 'deferred', rule: 'store', reason: `Quota ledger unavailable, nothing was sent: ${unreachable.message}`, retryAt: null, to, phoneNumberId }];
+				return [
+					DEFERRED,
+					{
+						outcome: 'deferred',
+						rule: 'store',
+						reason: `Quota ledger unavailable, nothing was sent: ${unreachable.message}`,
+						retryAt: null,
+						to,
+						phoneNumberId,
+					},
+				];
 			}
 			const built = await builders[operation]({
 				fn: this,
 				itemIndex,
 				client,
 				wabaId: credential.wabaId,
-				envelope: { to, replyTo: options.replyTo || undefined, bizOpaqueCallbackData: options.correlationId || undefined },
+				envelope: {
+					to,
+					replyTo: options.replyTo || undefined,
+					bizOpaqueCallbackData: options.correlationId || undefined,
+				},
 			});
 			const send = (message: typeof built.message, request: typeof built.request) =>
 				sendThroughGuard({
@@ -112,24 +143,62 @@ export async function route(this: IExecuteFunctions, guarded: GuardedSending | u
 			let fallback: string | undefined;
 			if (outcome.outcome === 'deferred' && outcome.rule === 'window' && options.fallbackTemplate) {
 				// Outside the service window only a template may go: the one the user chose for it.
-				const template = await sendTemplate.findTemplate(this, client, credential.wabaId, options.fallbackTemplate);
-				const values = (options.fallbackValues ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+				const template = await sendTemplate.findTemplate(
+					this,
+					client,
+					credential.wabaId,
+					options.fallbackTemplate,
+				);
+				const values = (options.fallbackValues ?? '')
+					.split(',')
+					.map((value) => value.trim())
+					.filter(Boolean);
 				const message = templateMessage(
-					{ to, replyTo: options.replyTo || undefined, bizOpaqueCallbackData: options.correlationId || undefined },
+					{
+						to,
+						replyTo: options.replyTo || undefined,
+						bizOpaqueCallbackData: options.correlationId || undefined,
+					},
 					{ template, body: values.length ? values : undefined },
 				);
-				outcome = await send(message, { category: template.category.toLowerCase() as MessageCategory, template: template.name });
+				outcome = await send(message, {
+					category: template.category.toLowerCase() as MessageCategory,
+					template: template.name,
+				});
 				fallback = `${template.name}::${template.language}`;
 			}
-			const report = { ...outcome, to, phoneNumberId, ...(fallback ? { fallbackTemplate: fallback } : {}) } as IDataObject;
+			const report = {
+				...outcome,
+				to,
+				phoneNumberId,
+				...(fallback ? { fallbackTemplate: fallback } : {}),
+			} as IDataObject;
 			if (outcome.outcome === 'sent' || outcome.outcome === 'wouldSend') return [SENT, report];
 			return [outcome.outcome === 'deferred' ? DEFERRED : FAILED, report];
 		} catch (error) {
-			if (error instanceof MessageInputError) return [FAILED, { outcome: 'failed', reason: error.message, retryable: false, attempts: 0 }];
+			if (error instanceof MessageInputError)
+				return [
+					FAILED,
+					{ outcome: 'failed', reason: error.message, retryable: false, attempts: 0 },
+				];
 			if (error instanceof GraphApiError) {
-				return [FAILED, { outcome: 'failed', reason: error.message, code: error.code, title: error.title, retryable: error.retryable, attempts: 1 }];
+				return [
+					FAILED,
+					{
+						outcome: 'failed',
+						reason: error.message,
+						code: error.code,
+						title: error.title,
+						retryable: error.retryable,
+						attempts: 1,
+					},
+				];
 			}
-			if (this.continueOnFail()) return [FAILED, { outcome: 'failed', reason: (error as Error).message, retryable: false, attempts: 0 }];
+			if (this.continueOnFail())
+				return [
+					FAILED,
+					{ outcome: 'failed', reason: (error as Error).message, retryable: false, attempts: 0 },
+				];
 			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 		}
 	};
@@ -158,7 +227,10 @@ export async function route(this: IExecuteFunctions, guarded: GuardedSending | u
 
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	results.forEach(([output, whatsapp], itemIndex) => {
-		outputs[output].push({ json: { ...items[itemIndex].json, whatsapp }, pairedItem: { item: itemIndex } });
+		outputs[output].push({
+			json: { ...items[itemIndex].json, whatsapp },
+			pairedItem: { item: itemIndex },
+		});
 	});
 	return outputs;
 }
@@ -168,18 +240,28 @@ export async function route(this: IExecuteFunctions, guarded: GuardedSending | u
  * opens the service window, an opt-out intent stops marketing.
  */
 /** Records what the item says about the customer; returns the store's error if the ledger is out of reach. */
-async function learnFromItem(guard: SendGuard, phoneNumberId: string, to: string, json: IDataObject): Promise<QuotaStoreError | undefined> {
-	const storeDown = (error: unknown) => (error instanceof QuotaStoreError ? error : Promise.reject(error));
+async function learnFromItem(
+	guard: SendGuard,
+	phoneNumberId: string,
+	to: string,
+	json: IDataObject,
+): Promise<QuotaStoreError | undefined> {
+	const storeDown = (error: unknown) =>
+		error instanceof QuotaStoreError ? error : Promise.reject(error);
 	if (json.kind === 'message' && typeof json.timestamp === 'string') {
 		const at = Date.parse(json.timestamp);
 		if (Number.isFinite(at)) {
-			const failed = await guard.recordInbound(phoneNumberId, to, at).then(() => undefined, storeDown);
+			const failed = await guard
+				.recordInbound(phoneNumberId, to, at)
+				.then(() => undefined, storeDown);
 			if (failed) return failed;
 		}
 	}
 	// The Intent Tagger writes `intent.tags`; other taggers may put `intents` or `tags` on the item.
 	const tagged = (json.intent ?? {}) as IDataObject;
-	const intents = [json.intents, json.tags, tagged.tags].flatMap((list) => (Array.isArray(list) ? (list as Array<{ tag?: string } | string>) : []));
+	const intents = [json.intents, json.tags, tagged.tags].flatMap((list) =>
+		Array.isArray(list) ? (list as Array<{ tag?: string } | string>) : [],
+	);
 	if (intents.some((intent) => (typeof intent === 'string' ? intent : intent?.tag) === 'opt_out')) {
 		return guard.recordOptOut(phoneNumberId, to, Date.now()).then(() => undefined, storeDown);
 	}

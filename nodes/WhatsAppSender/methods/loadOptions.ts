@@ -6,7 +6,9 @@ import { graphNodeError } from '../../shared/loadOptions';
 export async function getTemplates(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const credential = await whatsAppCredential(this);
 	try {
-		const templates = await graphClient(this, credential).listTemplates(credential.wabaId, { status: 'APPROVED' });
+		const templates = await graphClient(this, credential).listTemplates(credential.wabaId, {
+			status: 'APPROVED',
+		});
 		return templates
 			.map((template) => ({
 				name: `${template.name} (${template.language}, ${template.category.toLowerCase()})`,

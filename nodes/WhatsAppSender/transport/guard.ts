@@ -30,11 +30,24 @@ export const guardProperties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'file',
 		displayOptions: { hide: { operation: ['markRead'] } },
-		description: 'Where the quota guard keeps what was sent; every workflow sending from the same number must share it',
+		description:
+			'Where the quota guard keeps what was sent; every workflow sending from the same number must share it',
 		options: [
-			{ name: 'File (Durable, One Host)', value: 'file', description: 'Survives restarts; shared by executions and processes on this host' },
-			{ name: 'Memory (This Process Only)', value: 'memory', description: 'Forgotten on restart; for trials' },
-			{ name: 'Redis (Queue Mode, Several Hosts)', value: 'redis', description: "Shared by n8n's main process and all workers, through the Redis credential" },
+			{
+				name: 'File (Durable, One Host)',
+				value: 'file',
+				description: 'Survives restarts; shared by executions and processes on this host',
+			},
+			{
+				name: 'Memory (This Process Only)',
+				value: 'memory',
+				description: 'Forgotten on restart; for trials',
+			},
+			{
+				name: 'Redis (Queue Mode, Several Hosts)',
+				value: 'redis',
+				description: "Shared by n8n's main process and all workers, through the Redis credential",
+			},
 		],
 	},
 	{
@@ -51,14 +64,16 @@ export const guardProperties: INodeProperties[] = [
 				name: 'windowHours',
 				type: 'number',
 				default: 24,
-				description: "Free-form messages only within this many hours of the customer's last message",
+				description:
+					"Free-form messages only within this many hours of the customer's last message",
 			},
 			{
 				displayName: 'Frequency Rules (JSON)',
 				name: 'frequencyRules',
 				type: 'json',
 				default: '',
-				description: 'Per-customer caps replacing the defaults (marketing 1 per 24 h without a reply, same template 5 per 30 days, promotions 1 per week, same service event 6 h apart)',
+				description:
+					'Per-customer caps replacing the defaults (marketing 1 per 24 h without a reply, same template 5 per 30 days, promotions 1 per week, same service event 6 h apart)',
 			},
 			{
 				displayName: 'Headroom',
@@ -81,14 +96,16 @@ export const guardProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '~/.n8n/whatsapp-scrm/quota.json',
-				description: "Where the file store keeps its ledger (default: in n8n's user folder). Every workflow sending from the same number should share it.",
+				description:
+					"Where the file store keeps its ledger (default: in n8n's user folder). Every workflow sending from the same number should share it.",
 			},
 			{
 				displayName: 'Messaging Limit',
 				name: 'messagingLimit',
 				type: 'options',
 				default: 250,
-				description: "Your business portfolio's tier: unique customers reached by business-initiated messages per rolling 24 h",
+				description:
+					"Your business portfolio's tier: unique customers reached by business-initiated messages per rolling 24 h",
 				options: [
 					{ name: '250', value: 250 },
 					{ name: '2,000', value: 2000 },
@@ -116,21 +133,24 @@ export const guardProperties: INodeProperties[] = [
 				name: 'quietHoursEnd',
 				type: 'string',
 				default: '09:00',
-				description: "End of quiet hours in the customer's local time (country from the phone number)",
+				description:
+					"End of quiet hours in the customer's local time (country from the phone number)",
 			},
 			{
 				displayName: 'Quiet Hours Start',
 				name: 'quietHoursStart',
 				type: 'string',
 				default: '21:00',
-				description: "Start of quiet hours in the customer's local time; marketing waits until they end. Empty switches this off.",
+				description:
+					"Start of quiet hours in the customer's local time; marketing waits until they end. Empty switches this off.",
 			},
 			{
 				displayName: 'Throughput (Messages per Second)',
 				name: 'throughputPerSecond',
 				type: 'number',
 				default: 80,
-				description: 'Per phone number, shared by all executions: 80 by default, 20 for numbers shared with the WhatsApp Business app, up to 1,000',
+				description:
+					'Per phone number, shared by all executions: 80 by default, 20 for numbers shared with the WhatsApp Business app, up to 1,000',
 			},
 		],
 	},
@@ -150,9 +170,15 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 	let frequency: unknown;
 	if (settings.frequencyRules) {
 		try {
-			frequency = typeof settings.frequencyRules === 'string' ? JSON.parse(settings.frequencyRules) : settings.frequencyRules;
+			frequency =
+				typeof settings.frequencyRules === 'string'
+					? JSON.parse(settings.frequencyRules)
+					: settings.frequencyRules;
 		} catch (error) {
-			throw new NodeOperationError(fn.getNode(), `Frequency Rules is not valid JSON: ${(error as Error).message}`);
+			throw new NodeOperationError(
+				fn.getNode(),
+				`Frequency Rules is not valid JSON: ${(error as Error).message}`,
+			);
 		}
 	}
 	const ledger = fn.getNodeParameter('ledgerStore', 0, 'file') as 'file' | 'memory' | 'redis';
@@ -166,12 +192,22 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 		...(settings.windowHours !== undefined ? { windowHours: settings.windowHours } : {}),
 		...(settings.messagingLimit !== undefined ? { messagingLimit: settings.messagingLimit } : {}),
 		...(settings.headroom !== undefined ? { headroom: settings.headroom } : {}),
-		...(settings.throughputPerSecond !== undefined ? { throughputPerSecond: settings.throughputPerSecond } : {}),
-		...(settings.pairRateSeconds !== undefined ? { pairRateSeconds: settings.pairRateSeconds } : {}),
-		...(settings.humanTakeoverHours !== undefined ? { humanTakeoverHours: settings.humanTakeoverHours } : {}),
+		...(settings.throughputPerSecond !== undefined
+			? { throughputPerSecond: settings.throughputPerSecond }
+			: {}),
+		...(settings.pairRateSeconds !== undefined
+			? { pairRateSeconds: settings.pairRateSeconds }
+			: {}),
+		...(settings.humanTakeoverHours !== undefined
+			? { humanTakeoverHours: settings.humanTakeoverHours }
+			: {}),
 		...(settings.optOut !== undefined ? { optOut: settings.optOut } : {}),
 		...(settings.quietHoursStart !== undefined || settings.quietHoursEnd !== undefined
-			? { quietHours: settings.quietHoursStart ? { start: settings.quietHoursStart, end: settings.quietHoursEnd || '09:00' } : false }
+			? {
+					quietHours: settings.quietHoursStart
+						? { start: settings.quietHoursStart, end: settings.quietHoursEnd || '09:00' }
+						: false,
+				}
 			: {}),
 		...(frequency !== undefined ? { frequency } : {}),
 	};
@@ -181,7 +217,10 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 		guard = createQuotaGuard({ store, rules } as Parameters<typeof createQuotaGuard>[0]);
 		guards.set(key, guard);
 	}
-	return { guard, throughputPerSecond: settings.throughputPerSecond ?? DEFAULT_RULES.throughputPerSecond };
+	return {
+		guard,
+		throughputPerSecond: settings.throughputPerSecond ?? DEFAULT_RULES.throughputPerSecond,
+	};
 }
 
 /** Beside n8n's own data, so the ledger survives restarts like the workflows do. */

@@ -42,16 +42,28 @@ const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a,
 const hubspot: CrmHarness = {
 	crm: 'hubspot',
 	async start(opts = {}) {
-		const sim = await startHubSpotSimulator({ contacts: [], maxFileBytes: opts.maxFileBytes, withoutWhatsAppFields: opts.withoutWhatsAppFields });
+		const sim = await startHubSpotSimulator({
+			contacts: [],
+			maxFileBytes: opts.maxFileBytes,
+			withoutWhatsAppFields: opts.withoutWhatsAppFields,
+		});
 		return {
-			adapter: createHubSpotAdapter({ transport: axiosTransport({ bearerToken: sim.token, timeoutMs: 5000 }), baseUrl: sim.baseUrl }),
-			loggedMessages: (contactId) => [...sim.state.communications.values()].filter((c) => c.contactIds.includes(contactId)),
+			adapter: createHubSpotAdapter({
+				transport: axiosTransport({ bearerToken: sim.token, timeoutMs: 5000 }),
+				baseUrl: sim.baseUrl,
+			}),
+			loggedMessages: (contactId) =>
+				[...sim.state.communications.values()].filter((c) => c.contactIds.includes(contactId)),
 			attachments: (contactId) =>
 				[...sim.state.notes.values()]
 					.filter((note) => note.contactIds.includes(contactId))
 					.flatMap((note) => (note.properties.hs_attachment_ids ?? '').split(';').filter(Boolean))
 					.map((fileId) => sim.state.files.get(fileId)!)
-					.map((file) => ({ id: file.id, fileName: file.extension ? `${file.name}.${file.extension}` : file.name, data: file.data })),
+					.map((file) => ({
+						id: file.id,
+						fileName: file.extension ? `${file.name}.${file.extension}` : file.name,
+						data: file.data,
+					})),
 			unknownContactId: '999999',
 			rejected: () => sum(sim.state.rejected),
 			close: () => sim.close(),
@@ -62,15 +74,26 @@ const hubspot: CrmHarness = {
 const zoho: CrmHarness = {
 	crm: 'zoho',
 	async start(opts = {}) {
-		const sim = await startZohoSimulator({ contacts: [], maxAttachmentBytes: opts.maxFileBytes, withoutWhatsAppFields: opts.withoutWhatsAppFields });
+		const sim = await startZohoSimulator({
+			contacts: [],
+			maxAttachmentBytes: opts.maxFileBytes,
+			withoutWhatsAppFields: opts.withoutWhatsAppFields,
+		});
 		const base = axiosTransport({ timeoutMs: 5000 });
 		// Zoho wants `Zoho-oauthtoken`, not `Bearer`, as n8n's OAuth2 credential is told to send.
-		const transport: HttpTransport = (request) => base({ ...request, headers: { ...(request.headers ?? {}), Authorization: `Zoho-oauthtoken ${sim.token}` } });
+		const transport: HttpTransport = (request) =>
+			base({
+				...request,
+				headers: { ...(request.headers ?? {}), Authorization: `Zoho-oauthtoken ${sim.token}` },
+			});
 		return {
 			adapter: createZohoAdapter({ transport, baseUrl: sim.baseUrl }),
-			loggedMessages: (contactId) => [...sim.state.notes.values()].filter((note) => note.Parent_Id.id === contactId),
+			loggedMessages: (contactId) =>
+				[...sim.state.notes.values()].filter((note) => note.Parent_Id.id === contactId),
 			attachments: (contactId) =>
-				[...sim.state.attachments.values()].filter((a) => a.Parent_Id.id === contactId).map((a) => ({ id: a.id, fileName: a.File_Name, data: a.data })),
+				[...sim.state.attachments.values()]
+					.filter((a) => a.Parent_Id.id === contactId)
+					.map((a) => ({ id: a.id, fileName: a.File_Name, data: a.data })),
 			unknownContactId: '5725767000099999999',
 			rejected: () => sum(sim.state.rejected),
 			close: () => sim.close(),
@@ -81,14 +104,26 @@ const zoho: CrmHarness = {
 const salesforce: CrmHarness = {
 	crm: 'salesforce',
 	async start(opts = {}) {
-		const sim = await startSalesforceSimulator({ contacts: [], maxFileBytes: opts.maxFileBytes, withoutWhatsAppFields: opts.withoutWhatsAppFields });
+		const sim = await startSalesforceSimulator({
+			contacts: [],
+			maxFileBytes: opts.maxFileBytes,
+			withoutWhatsAppFields: opts.withoutWhatsAppFields,
+		});
 		return {
-			adapter: createSalesforceAdapter({ transport: axiosTransport({ bearerToken: sim.token, timeoutMs: 5000 }), baseUrl: sim.baseUrl }),
-			loggedMessages: (contactId) => [...sim.state.tasks.values()].filter((task) => task.WhoId === contactId),
+			adapter: createSalesforceAdapter({
+				transport: axiosTransport({ bearerToken: sim.token, timeoutMs: 5000 }),
+				baseUrl: sim.baseUrl,
+			}),
+			loggedMessages: (contactId) =>
+				[...sim.state.tasks.values()].filter((task) => task.WhoId === contactId),
 			attachments: (contactId) =>
 				[...sim.state.contentVersions.values()]
 					.filter((version) => version.FirstPublishLocationId === contactId)
-					.map((version) => ({ id: version.Id, fileName: String(version.PathOnClient), data: version.VersionData as Buffer })),
+					.map((version) => ({
+						id: version.Id,
+						fileName: String(version.PathOnClient),
+						data: version.VersionData as Buffer,
+					})),
 			unknownContactId: '003SIM999999999AAA',
 			rejected: () => sum(sim.state.rejected),
 			close: () => sim.close(),

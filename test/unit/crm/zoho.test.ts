@@ -8,7 +8,11 @@ import type { ZohoAdapterOptions } from '../../../lib/crm/zoho/adapter';
 import { CrmApiError } from '../../../lib/crm/types';
 import type { MessageLog } from '../../../lib/crm/types';
 import { upsertContacts } from '../../../lib/crm/upsert';
-import { parseCriteria, startZohoSimulator, ZOHO_SIM_TOKEN } from '../../../devkit/simulators/crm/zoho';
+import {
+	parseCriteria,
+	startZohoSimulator,
+	ZOHO_SIM_TOKEN,
+} from '../../../devkit/simulators/crm/zoho';
 import type { ZohoSimulator, ZohoSimulatorOptions } from '../../../devkit/simulators/crm/zoho';
 
 const START = Date.parse('2026-05-01T00:00:00Z');
@@ -29,16 +33,28 @@ function fakeClock(start = START) {
 /** Zoho wants `Zoho-oauthtoken`, not `Bearer`: the transport adds it, as n8n's credential does. */
 function zohoTransport(token = ZOHO_SIM_TOKEN, timeoutMs = 5000): HttpTransport {
 	const base = axiosTransport({ timeoutMs });
-	return (request) => base({ ...request, headers: { ...(request.headers ?? {}), Authorization: `Zoho-oauthtoken ${token}` } });
+	return (request) =>
+		base({
+			...request,
+			headers: { ...(request.headers ?? {}), Authorization: `Zoho-oauthtoken ${token}` },
+		});
 }
 
 let sim: ZohoSimulator;
 let clock: ReturnType<typeof fakeClock>;
 
-async function setup(simOpts: ZohoSimulatorOptions = {}, adapterOpts: Partial<ZohoAdapterOptions> = {}) {
+async function setup(
+	simOpts: ZohoSimulatorOptions = {},
+	adapterOpts: Partial<ZohoAdapterOptions> = {},
+) {
 	clock = fakeClock();
 	sim = await startZohoSimulator({ now: clock.now, ...simOpts });
-	const adapter = createZohoAdapter({ transport: zohoTransport(), baseUrl: sim.baseUrl, clock, ...adapterOpts });
+	const adapter = createZohoAdapter({
+		transport: zohoTransport(),
+		baseUrl: sim.baseUrl,
+		clock,
+		...adapterOpts,
+	});
 	return adapter;
 }
 
@@ -46,14 +62,27 @@ afterEach(async () => {
 	await sim?.close();
 });
 
-const ids = (contacts: Array<{ id: string }> | undefined) => (contacts ?? []).map((c) => c.id).sort();
+const ids = (contacts: Array<{ id: string }> | undefined) =>
+	(contacts ?? []).map((c) => c.id).sort();
 
 describe('finding contacts', () => {
 	test('one number stored three messy ways is found three times, and a foreign number with the same digits is not', async () => {
 		const adapter = await setup();
-		const found = await adapter.findByPhone(['+85291234567', '+85261234567', '+886912345678', '+14155550132', '+85290000000'], { defaultCountry: 'HK' });
-		expect(ids(found.get('+85291234567'))).toEqual(['5725767000000100001', '5725767000000100002', '5725767000000100003']);
-		expect(found.get('+85291234567')!.map((c) => c.phones[0].value).sort()).toEqual(['(852) 9123-4567', '+852 9123 4567', '91234567']);
+		const found = await adapter.findByPhone(
+			['+85291234567', '+85261234567', '+886912345678', '+14155550132', '+85290000000'],
+			{ defaultCountry: 'HK' },
+		);
+		expect(ids(found.get('+85291234567'))).toEqual([
+			'5725767000000100001',
+			'5725767000000100002',
+			'5725767000000100003',
+		]);
+		expect(
+			found
+				.get('+85291234567')!
+				.map((c) => c.phones[0].value)
+				.sort(),
+		).toEqual(['(852) 9123-4567', '+852 9123 4567', '91234567']);
 		expect(ids(found.get('+85261234567'))).toEqual(['5725767000000100005']);
 		// A national Taiwanese number with its trunk prefix is read with the stored value's own country unknown:
 		// "0912 345 678" only reads as +886 with defaultCountry TW, so with HK it is not claimed.
@@ -72,7 +101,9 @@ describe('finding contacts', () => {
 
 	test('contacts carry every phone field, the modification time in ms and the properties read', async () => {
 		const adapter = await setup();
-		const [mei] = (await adapter.findByPhone(['+85291234567'])).get('+85291234567')!.filter((c) => c.id.endsWith('1'));
+		const [mei] = (await adapter.findByPhone(['+85291234567']))
+			.get('+85291234567')!
+			.filter((c) => c.id.endsWith('1'));
 		expect(mei.modifiedAt).toBe(START);
 		expect(mei.phones).toEqual([{ field: 'Phone', value: '+852 9123 4567' }]);
 		expect(mei.properties.Email).toBe('mei.chan@example.com');
@@ -80,7 +111,11 @@ describe('finding contacts', () => {
 
 	test('email is matched exactly and case-insensitively, an apostrophe included; fields exactly', async () => {
 		const adapter = await setup();
-		const found = await adapter.findByEmail(['Mei.Chan@Example.com', "o'neil.ho@example.com", 'chan@example.com']);
+		const found = await adapter.findByEmail([
+			'Mei.Chan@Example.com',
+			"o'neil.ho@example.com",
+			'chan@example.com',
+		]);
 		expect(ids(found.get('mei.chan@example.com'))).toEqual(['5725767000000100001']);
 		expect(ids(found.get("o'neil.ho@example.com"))).toEqual(['5725767000000100005']);
 		// Zoho's "equals" contains: mei.chan@example.com contains chan@example.com, but that is no match.
@@ -127,10 +162,19 @@ describe('writing contacts', () => {
 		]);
 		expect(results.map((r) => r.ref)).toEqual([10, 11, 12, 13, 14]);
 		expect(results[0]).toMatchObject({ ok: true, created: true, modifiedAt: START });
-		expect(results[1]).toMatchObject({ ok: false, error: { code: 'MANDATORY_NOT_FOUND', fields: ['Last_Name'] } });
-		expect(results[2]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA', fields: ['Email'] } });
+		expect(results[1]).toMatchObject({
+			ok: false,
+			error: { code: 'MANDATORY_NOT_FOUND', fields: ['Last_Name'] },
+		});
+		expect(results[2]).toMatchObject({
+			ok: false,
+			error: { code: 'INVALID_DATA', fields: ['Email'] },
+		});
 		expect(!results[2].ok && results[2].error.message).toMatch(/expected email/);
-		expect(results[3]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA', fields: ['Mobille'] } });
+		expect(results[3]).toMatchObject({
+			ok: false,
+			error: { code: 'INVALID_DATA', fields: ['Mobille'] },
+		});
 		expect(results[4]).toMatchObject({ ok: true, id: '5725767000000100002', created: false });
 		expect(sim.state.records.get('5725767000000100002')!.Email).toBe('may.chan@example.com');
 		expect(sim.state.records.size).toBe(8);
@@ -138,13 +182,20 @@ describe('writing contacts', () => {
 
 	test('a batch where every record fails (HTTP 400) still answers per record; a unique clash names the other contact', async () => {
 		const adapter = await setup();
-		await adapter.upsertMany([{ ref: 0, properties: { Last_Name: 'First', WhatsApp_E164: '+85298765432' } }]);
+		await adapter.upsertMany([
+			{ ref: 0, properties: { Last_Name: 'First', WhatsApp_E164: '+85298765432' } },
+		]);
 		const results = await adapter.upsertMany([
 			{ ref: 1, properties: { Last_Name: 'Second', WhatsApp_E164: '+85298765432' } },
 			{ ref: 2, properties: {} },
 		]);
-		expect(results[0]).toMatchObject({ ok: false, error: { code: 'DUPLICATE_DATA', fields: ['WhatsApp_E164'], retryable: false } });
-		expect(!results[0].ok && results[0].error.message).toMatch(/Another contact \(\d+\) already has this WhatsApp_E164/);
+		expect(results[0]).toMatchObject({
+			ok: false,
+			error: { code: 'DUPLICATE_DATA', fields: ['WhatsApp_E164'], retryable: false },
+		});
+		expect(!results[0].ok && results[0].error.message).toMatch(
+			/Another contact \(\d+\) already has this WhatsApp_E164/,
+		);
 		expect(results[1]).toMatchObject({ ok: false, error: { code: 'MANDATORY_NOT_FOUND' } });
 	});
 
@@ -158,7 +209,9 @@ describe('writing contacts', () => {
 		const first = await adapter.upsertMany(writes);
 		expect(first.every((r) => r.ok && r.created)).toBe(true);
 		expect(sim.state.calls['POST /crm/v8/Contacts/upsert']).toBe(2);
-		const again = await adapter.upsertMany(writes.map((w) => ({ ...w, properties: { Last_Name: `Renamed ${w.ref}` } })));
+		const again = await adapter.upsertMany(
+			writes.map((w) => ({ ...w, properties: { Last_Name: `Renamed ${w.ref}` } })),
+		);
 		expect(again.every((r) => r.ok && !r.created)).toBe(true);
 		expect(again.map((r) => r.ok && r.id)).toEqual(first.map((r) => r.ok && r.id));
 		expect(sim.state.records.size).toBe(7 + 150);
@@ -171,13 +224,21 @@ describe('writing contacts', () => {
 			{ ref: 1, phone: '+852 6123 4567', email: 'o.neil@example.com' },
 			{ ref: 2, phone: '+852 5987 6543', name: 'Kelvin Lau' },
 		];
-		const first = await upsertContacts(adapter, inputs, { defaultCountry: 'HK', matchOrder: ['phone', 'email'], now: START });
+		const first = await upsertContacts(adapter, inputs, {
+			defaultCountry: 'HK',
+			matchOrder: ['phone', 'email'],
+			now: START,
+		});
 		// The first number is held by three contacts: a person decides, nothing is picked at random.
 		expect(first[0]).toMatchObject({ outcome: 'review', reason: 'ambiguous' });
 		expect(first[2]).toMatchObject({ outcome: 'upserted', action: 'created' });
 		const writesBefore = JSON.stringify(sim.state.calls);
 		const countBefore = sim.state.records.size;
-		const second = await upsertContacts(adapter, inputs, { defaultCountry: 'HK', matchOrder: ['phone', 'email'], now: START });
+		const second = await upsertContacts(adapter, inputs, {
+			defaultCountry: 'HK',
+			matchOrder: ['phone', 'email'],
+			now: START,
+		});
 		expect(second[1]).toMatchObject({ outcome: 'upserted', action: 'unchanged' });
 		expect(second[2]).toMatchObject({ outcome: 'upserted', action: 'unchanged' });
 		expect(sim.state.records.size).toBe(countBefore);
@@ -188,12 +249,32 @@ describe('writing contacts', () => {
 
 	test('the WhatsApp fields are written as Zoho types them: DateTime without milliseconds, a Number as a number', async () => {
 		const adapter = await setup();
-		const [created] = await upsertContacts(adapter, [{ ref: 0, phone: '+85298765432', tags: ['vip', 'price_inquiry'], interactionAt: Date.parse('2026-11-20T08:00:00.250Z') }], { now: START });
+		const [created] = await upsertContacts(
+			adapter,
+			[
+				{
+					ref: 0,
+					phone: '+85298765432',
+					tags: ['vip', 'price_inquiry'],
+					interactionAt: Date.parse('2026-11-20T08:00:00.250Z'),
+				},
+			],
+			{ now: START },
+		);
 		expect(created).toMatchObject({ outcome: 'upserted', action: 'created' });
 		const record = [...sim.state.records.values()].find((r) => r.WhatsApp_E164 === '+85298765432')!;
-		expect(record).toMatchObject({ WhatsApp_Last_Interaction: '2026-11-20T16:00:00+08:00', WhatsApp_Interactions: 1, WhatsApp_Tags: 'vip;price_inquiry', Lead_Source: 'WhatsApp' });
+		expect(record).toMatchObject({
+			WhatsApp_Last_Interaction: '2026-11-20T16:00:00+08:00',
+			WhatsApp_Interactions: 1,
+			WhatsApp_Tags: 'vip;price_inquiry',
+			Lead_Source: 'WhatsApp',
+		});
 		// Zoho keeps seconds only: the same message again is not a newer interaction.
-		const [again] = await upsertContacts(adapter, [{ ref: 0, phone: '+85298765432', interactionAt: Date.parse('2026-11-20T08:00:00.250Z') }], { now: START });
+		const [again] = await upsertContacts(
+			adapter,
+			[{ ref: 0, phone: '+85298765432', interactionAt: Date.parse('2026-11-20T08:00:00.250Z') }],
+			{ now: START },
+		);
 		expect(again).toMatchObject({ outcome: 'upserted', action: 'unchanged' });
 		expect(sim.state.rejected.validation).toBe(0);
 	});
@@ -204,27 +285,67 @@ describe('writing contacts', () => {
 			{ ref: 0, properties: { Last_Name: 'A', WhatsApp_Interactions: 'many' } },
 			{ ref: 1, properties: { Last_Name: 'B', WhatsApp_Last_Interaction: 'yesterday' } },
 			{ ref: 2, properties: { Last_Name: 'C', Not_A_Field: 'x' } },
-			{ ref: 3, properties: { Last_Name: 'D', WhatsApp_Interactions: 3, WhatsApp_Last_Interaction: '2026-11-20T08:00:00Z' } },
+			{
+				ref: 3,
+				properties: {
+					Last_Name: 'D',
+					WhatsApp_Interactions: 3,
+					WhatsApp_Last_Interaction: '2026-11-20T08:00:00Z',
+				},
+			},
 		]);
-		expect(results[0]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA', fields: ['WhatsApp_Interactions'], message: expect.stringContaining('expected integer') } });
-		expect(results[1]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA', fields: ['WhatsApp_Last_Interaction'], message: expect.stringContaining('expected datetime') } });
-		expect(results[2]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA', fields: ['Not_A_Field'] } });
+		expect(results[0]).toMatchObject({
+			ok: false,
+			error: {
+				code: 'INVALID_DATA',
+				fields: ['WhatsApp_Interactions'],
+				message: expect.stringContaining('expected integer'),
+			},
+		});
+		expect(results[1]).toMatchObject({
+			ok: false,
+			error: {
+				code: 'INVALID_DATA',
+				fields: ['WhatsApp_Last_Interaction'],
+				message: expect.stringContaining('expected datetime'),
+			},
+		});
+		expect(results[2]).toMatchObject({
+			ok: false,
+			error: { code: 'INVALID_DATA', fields: ['Not_A_Field'] },
+		});
 		expect(results[3]).toMatchObject({ ok: true, created: true });
-		expect(sim.state.records.get(results[3].ok ? results[3].id : '')).toMatchObject({ WhatsApp_Interactions: 3, WhatsApp_Last_Interaction: '2026-11-20T16:00:00+08:00' });
+		expect(sim.state.records.get(results[3].ok ? results[3].id : '')).toMatchObject({
+			WhatsApp_Interactions: 3,
+			WhatsApp_Last_Interaction: '2026-11-20T16:00:00+08:00',
+		});
 	});
 
 	test('a WhatsApp field of a type that cannot hold the value is reported, not written, so nothing is refused', async () => {
 		const adapter = await setup();
 		// An admin made the tags field a multi-select picklist, which takes a JSON array of known values.
 		sim.fields.find((f) => f.api_name === 'WhatsApp_Tags')!.data_type = 'multiselectpicklist';
-		const [outcome] = await upsertContacts(adapter, [{ ref: 0, phone: '+85298765432', tags: ['vip'], interactionAt: START }], { now: START });
+		const [outcome] = await upsertContacts(
+			adapter,
+			[{ ref: 0, phone: '+85298765432', tags: ['vip'], interactionAt: START }],
+			{ now: START },
+		);
 		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
 		const record = [...sim.state.records.values()].find((r) => r.Mobile === '+85298765432')!;
 		expect(record.WhatsApp_Tags).toBeUndefined();
 		expect(record.WhatsApp_Interactions).toBe(1);
 		expect(sim.state.rejected.validation).toBe(0);
 		const { missing } = await adapter.checkFields!();
-		expect(missing).toEqual([{ canonical: 'tags', field: 'WhatsApp_Tags', absent: false, message: expect.stringMatching(/WhatsApp_Tags is of type array, not string, so tags are not kept: .*Multi-Line \(Small\) field/) }]);
+		expect(missing).toEqual([
+			{
+				canonical: 'tags',
+				field: 'WhatsApp_Tags',
+				absent: false,
+				message: expect.stringMatching(
+					/WhatsApp_Tags is of type array, not string, so tags are not kept: .*Multi-Line \(Small\) field/,
+				),
+			},
+		]);
 	});
 
 	test('a failed describe does not stop writes: the standard fields go, the custom ones are reported unchecked, and it is asked again', async () => {
@@ -232,8 +353,14 @@ describe('writing contacts', () => {
 		sim.setFault({ status: 500, match: 'GET /crm/v8/settings/fields', count: 100 });
 		const unchecked = await adapter.checkFields!();
 		expect(unchecked.missing.map((m) => m.canonical)).toContain('tags');
-		expect(unchecked.missing[0].message).toMatch(/Could not check whether the contact field WhatsApp_\w+ exists \(.*\), so .* not kept/);
-		const [outcome] = await upsertContacts(adapter, [{ ref: 0, phone: '+85298765432', tags: ['vip'] }], { now: START });
+		expect(unchecked.missing[0].message).toMatch(
+			/Could not check whether the contact field WhatsApp_\w+ exists \(.*\), so .* not kept/,
+		);
+		const [outcome] = await upsertContacts(
+			adapter,
+			[{ ref: 0, phone: '+85298765432', tags: ['vip'] }],
+			{ now: START },
+		);
 		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
 		const record = [...sim.state.records.values()].find((r) => r.Mobile === '+85298765432')!;
 		expect(record.WhatsApp_Tags).toBeUndefined();
@@ -258,22 +385,36 @@ describe('logging messages as notes', () => {
 
 	test('the same wamid is never noted twice: not on a re-run, not twice in one call', async () => {
 		const adapter = await setup();
-		const first = await adapter.logMessages([log(0, 'wamid.AAA'), log(1, 'wamid.BBB'), log(2, 'wamid.AAA'), log(3, 'wamid.CCC', '5725767000000100002')]);
+		const first = await adapter.logMessages([
+			log(0, 'wamid.AAA'),
+			log(1, 'wamid.BBB'),
+			log(2, 'wamid.AAA'),
+			log(3, 'wamid.CCC', '5725767000000100002'),
+		]);
 		expect(first.map((r) => r.ok && r.duplicate)).toEqual([false, false, true, false]);
 		expect(first[2].ok && first[0].ok && first[2].id === first[0].id).toBe(true);
 		expect(sim.state.notes.size).toBe(3);
 		const note = [...sim.state.notes.values()][0];
 		expect(note.Note_Title).toMatch(/^WhatsApp from Mei Chan/);
 		expect(note.Note_Content).toMatch(/^Hello 0[\s\S]*\[wamid:wamid\.AAA\]$/);
-		const again = await adapter.logMessages([log(0, 'wamid.AAA'), log(1, 'wamid.BBB'), log(3, 'wamid.CCC', '5725767000000100002')]);
+		const again = await adapter.logMessages([
+			log(0, 'wamid.AAA'),
+			log(1, 'wamid.BBB'),
+			log(3, 'wamid.CCC', '5725767000000100002'),
+		]);
 		expect(again.every((r) => r.ok && r.duplicate)).toBe(true);
-		expect(again.map((r) => r.ok && r.id)).toEqual([first[0], first[1], first[3]].map((r) => r.ok && r.id));
+		expect(again.map((r) => r.ok && r.id)).toEqual(
+			[first[0], first[1], first[3]].map((r) => r.ok && r.id),
+		);
 		expect(sim.state.notes.size).toBe(3);
 	});
 
 	test('a note for a contact that does not exist fails alone', async () => {
 		const adapter = await setup();
-		const results = await adapter.logMessages([log(0, 'wamid.X1'), log(1, 'wamid.X2', '5725767999999999999')]);
+		const results = await adapter.logMessages([
+			log(0, 'wamid.X1'),
+			log(1, 'wamid.X2', '5725767999999999999'),
+		]);
 		expect(results[0]).toMatchObject({ ok: true, duplicate: false });
 		expect(results[1]).toMatchObject({ ok: false, error: { code: 'INVALID_DATA' } });
 	});
@@ -286,7 +427,13 @@ describe('limits and failures', () => {
 		sim.setFault({ status: 500, count: 1, match: 'POST /crm/v8/Contacts/upsert' });
 		const found = await adapter.findByEmail(['mei.chan@example.com']);
 		expect(ids(found.get('mei.chan@example.com'))).toEqual(['5725767000000100001']);
-		const results = await adapter.upsertMany(Array.from({ length: 20 }, (_, i) => ({ ref: i, key: { field: 'WhatsApp_E164', value: `+8525${String(1000000 + i).slice(-7)}` }, properties: { Last_Name: `R${i}` } })));
+		const results = await adapter.upsertMany(
+			Array.from({ length: 20 }, (_, i) => ({
+				ref: i,
+				key: { field: 'WhatsApp_E164', value: `+8525${String(1000000 + i).slice(-7)}` },
+				properties: { Last_Name: `R${i}` },
+			})),
+		);
 		expect(results.every((r) => r.ok)).toBe(true);
 		expect(sim.state.rejected.faults).toBe(3);
 		expect(sim.state.records.size).toBe(27);
@@ -296,7 +443,11 @@ describe('limits and failures', () => {
 	test('a read that times out is asked again', async () => {
 		clock = fakeClock();
 		sim = await startZohoSimulator({ now: clock.now });
-		const adapter = createZohoAdapter({ transport: zohoTransport(ZOHO_SIM_TOKEN, 300), baseUrl: sim.baseUrl, clock });
+		const adapter = createZohoAdapter({
+			transport: zohoTransport(ZOHO_SIM_TOKEN, 300),
+			baseUrl: sim.baseUrl,
+			clock,
+		});
 		sim.setFault({ kind: 'timeout', holdMs: 1000, match: 'search' });
 		const found = await adapter.findByEmail(['mei.chan@example.com']);
 		expect(ids(found.get('mei.chan@example.com'))).toEqual(['5725767000000100001']);
@@ -313,8 +464,13 @@ describe('limits and failures', () => {
 
 	test('an adapter set for a bigger edition meets 429s, retries them and still gets every answer', async () => {
 		// Real time here: the retries must actually wait for the calls in flight to finish.
-		const adapter = await setup({ edition: 'free', latencyMs: 40 }, { edition: 'enterprise', clock: undefined });
-		const results = await Promise.all(Array.from({ length: 12 }, (_, i) => adapter.findByEmail([`nobody${i}@example.com`])));
+		const adapter = await setup(
+			{ edition: 'free', latencyMs: 40 },
+			{ edition: 'enterprise', clock: undefined },
+		);
+		const results = await Promise.all(
+			Array.from({ length: 12 }, (_, i) => adapter.findByEmail([`nobody${i}@example.com`])),
+		);
 		expect(results).toHaveLength(12);
 		expect(sim.state.rejected.concurrency).toBeGreaterThan(0);
 	});
@@ -324,7 +480,10 @@ describe('limits and failures', () => {
 		for (let i = 0; i < 5; i++) await adapter.describeFields();
 		const error = await adapter.describeFields().catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(CrmApiError);
-		expect((error as CrmApiError).info).toMatchObject({ code: 'CREDITS_EXHAUSTED', retryable: false });
+		expect((error as CrmApiError).info).toMatchObject({
+			code: 'CREDITS_EXHAUSTED',
+			retryable: false,
+		});
 		expect(sim.state.rejected.credits).toBe(0);
 		clock.advance(24 * 60 * 60 * 1000);
 		await expect(adapter.describeFields()).resolves.toHaveLength(17);
@@ -344,26 +503,47 @@ describe('limits and failures', () => {
 		clock = fakeClock();
 		sim = await startZohoSimulator({ now: clock.now });
 		const secret = '1000.wrongwrongwrong.secretsecret';
-		const adapter = createZohoAdapter({ transport: zohoTransport(secret), baseUrl: sim.baseUrl, clock });
-		const error = (await adapter.findByEmail(['mei.chan@example.com']).catch((e: unknown) => e)) as CrmApiError;
+		const adapter = createZohoAdapter({
+			transport: zohoTransport(secret),
+			baseUrl: sim.baseUrl,
+			clock,
+		});
+		const error = (await adapter
+			.findByEmail(['mei.chan@example.com'])
+			.catch((e: unknown) => e)) as CrmApiError;
 		expect(error).toBeInstanceOf(CrmApiError);
 		expect(error.info).toMatchObject({ code: 'INVALID_TOKEN', status: 401, retryable: false });
 		expect(error.message).toMatch(/Reconnect the credential/);
 		expect(JSON.stringify(error.info) + error.message).not.toContain(secret);
-		await expect(adapter.upsertMany([{ ref: 0, properties: { Last_Name: 'X' } }])).rejects.toBeInstanceOf(CrmApiError);
+		await expect(
+			adapter.upsertMany([{ ref: 0, properties: { Last_Name: 'X' } }]),
+		).rejects.toBeInstanceOf(CrmApiError);
 		expect(sim.state.rejected.auth).toBe(2);
 	});
 
 	test('the simulator refuses more than 100 records and more than 10 criteria', async () => {
 		await setup();
-		const headers = { Authorization: `Zoho-oauthtoken ${ZOHO_SIM_TOKEN}`, 'content-type': 'application/json' };
-		const tooMany = await fetch(`${sim.baseUrl}/crm/v8/Contacts`, { method: 'POST', headers, body: JSON.stringify({ data: Array.from({ length: 101 }, () => ({ Last_Name: 'x' })) }) });
+		const headers = {
+			Authorization: `Zoho-oauthtoken ${ZOHO_SIM_TOKEN}`,
+			'content-type': 'application/json',
+		};
+		const tooMany = await fetch(`${sim.baseUrl}/crm/v8/Contacts`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ data: Array.from({ length: 101 }, () => ({ Last_Name: 'x' })) }),
+		});
 		expect(tooMany.status).toBe(400);
 		expect(await tooMany.json()).toMatchObject({ code: 'LIMIT_EXCEEDED', status: 'error' });
 		const criteria = `(${Array.from({ length: 11 }, (_, i) => `(Phone:equals:${i})`).join('or')})`;
-		const search = await fetch(`${sim.baseUrl}/crm/v8/Contacts/search?criteria=${encodeURIComponent(criteria)}`, { headers });
+		const search = await fetch(
+			`${sim.baseUrl}/crm/v8/Contacts/search?criteria=${encodeURIComponent(criteria)}`,
+			{ headers },
+		);
 		expect(search.status).toBe(400);
-		const none = await fetch(`${sim.baseUrl}/crm/v8/Contacts/search?criteria=${encodeURIComponent('(Phone:equals:00000)')}`, { headers });
+		const none = await fetch(
+			`${sim.baseUrl}/crm/v8/Contacts/search?criteria=${encodeURIComponent('(Phone:equals:00000)')}`,
+			{ headers },
+		);
 		expect(none.status).toBe(204);
 	});
 });
@@ -372,9 +552,17 @@ describe('metadata and merge', () => {
 	test('describeFields maps Zoho field metadata', async () => {
 		const adapter = await setup();
 		const fields = new Map((await adapter.describeFields()).map((f) => [f.name, f]));
-		expect(fields.get('WhatsApp_E164')).toMatchObject({ type: 'string', unique: true, custom: true, required: false });
+		expect(fields.get('WhatsApp_E164')).toMatchObject({
+			type: 'string',
+			unique: true,
+			custom: true,
+			required: false,
+		});
 		expect(fields.get('Last_Name')).toMatchObject({ required: true, unique: false, custom: false });
-		expect(fields.get('Lead_Source')!.options).toContainEqual({ name: 'WhatsApp', value: 'WhatsApp' });
+		expect(fields.get('Lead_Source')!.options).toContainEqual({
+			name: 'WhatsApp',
+			value: 'WhatsApp',
+		});
 		expect(fields.get('Lead_Source')!.type).toBe('options');
 		expect(fields.get('Modified_Time')).toMatchObject({ type: 'dateTime', readOnly: true });
 		expect(fields.get('WhatsApp_Interactions')!.type).toBe('number');
@@ -383,11 +571,29 @@ describe('metadata and merge', () => {
 
 	test("merge uses Zoho's merge, two children per call; notes follow the survivor", async () => {
 		const adapter = await setup();
-		await adapter.logMessages([{ ref: 0, contactId: '5725767000000100003', messageId: 'wamid.M1', direction: 'inbound', at: START, body: 'hi' }]);
-		const result = await adapter.merge('5725767000000100001', ['5725767000000100002', '5725767000000100003', '5725767000000100005', '5725767000000100001']);
+		await adapter.logMessages([
+			{
+				ref: 0,
+				contactId: '5725767000000100003',
+				messageId: 'wamid.M1',
+				direction: 'inbound',
+				at: START,
+				body: 'hi',
+			},
+		]);
+		const result = await adapter.merge('5725767000000100001', [
+			'5725767000000100002',
+			'5725767000000100003',
+			'5725767000000100005',
+			'5725767000000100001',
+		]);
 		expect(result.survivorId).toBe('5725767000000100001');
 		expect(result.merged).toEqual([
-			{ id: '5725767000000100001', ok: false, error: expect.objectContaining({ code: 'INVALID_DATA' }) },
+			{
+				id: '5725767000000100001',
+				ok: false,
+				error: expect.objectContaining({ code: 'INVALID_DATA' }),
+			},
 			{ id: '5725767000000100002', ok: true },
 			{ id: '5725767000000100003', ok: true },
 			{ id: '5725767000000100005', ok: true },
@@ -403,6 +609,10 @@ describe('metadata and merge', () => {
 		expect(result.merged).toEqual([{ id: '5725767000000100002', ok: true }]);
 		expect(sim.state.calls['GET /crm/v8/Contacts/5725767000000100001/actions/merge']).toBe(1);
 		const missing = await adapter.merge('5725767000000100001', ['5725767000000999999']);
-		expect(missing.merged[0]).toMatchObject({ id: '5725767000000999999', ok: false, error: { code: 'INVALID_DATA' } });
+		expect(missing.merged[0]).toMatchObject({
+			id: '5725767000000999999',
+			ok: false,
+			error: { code: 'INVALID_DATA' },
+		});
 	});
 });

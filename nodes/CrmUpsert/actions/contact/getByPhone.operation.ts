@@ -13,7 +13,8 @@ export const description: INodeProperties[] = [
 		default: '={{ $json.customer?.e164 ?? $json.phone }}',
 		required: true,
 		displayOptions: { show: { operation: ['getByPhone'] } },
-		description: 'Any format; compared with every phone field of the CRM after normalising to E.164',
+		description:
+			'Any format; compared with every phone field of the CRM after normalising to E.164',
 	},
 	{
 		displayName: 'Default Country',
@@ -37,16 +38,57 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 		const raw = text(fn, 'lookupPhone', itemIndex) ?? '';
 		const phone = normalize(raw);
 		if (phone.ok) wanted.set(itemIndex, phone.e164);
-		else outputs[FAILED].push(withCrm(items[itemIndex], { system: adapter.crm, outcome: 'failed', reason: `Phone "${raw}" is not a valid number: ${phone.reason}` }, itemIndex));
+		else
+			outputs[FAILED].push(
+				withCrm(
+					items[itemIndex],
+					{
+						system: adapter.crm,
+						outcome: 'failed',
+						reason: `Phone "${raw}" is not a valid number: ${phone.reason}`,
+					},
+					itemIndex,
+				),
+			);
 	}
-	const found = await adapter.findByPhone([...new Set(wanted.values())], { defaultCountry: country });
+	const found = await adapter.findByPhone([...new Set(wanted.values())], {
+		defaultCountry: country,
+	});
 	for (const [itemIndex, e164] of wanted) {
 		const contacts = found.get(e164) ?? [];
-		const view = (c: (typeof contacts)[number]) => ({ id: c.id, modifiedAt: new Date(c.modifiedAt).toISOString(), properties: c.properties }) as IDataObject;
+		const view = (c: (typeof contacts)[number]) =>
+			({
+				id: c.id,
+				modifiedAt: new Date(c.modifiedAt).toISOString(),
+				properties: c.properties,
+			}) as IDataObject;
 		if (contacts.length > 1) {
-			outputs[REVIEW].push(withCrm(items[itemIndex], { system: adapter.crm, outcome: 'review', reason: 'ambiguous', e164, candidates: contacts.map(view) }, itemIndex));
+			outputs[REVIEW].push(
+				withCrm(
+					items[itemIndex],
+					{
+						system: adapter.crm,
+						outcome: 'review',
+						reason: 'ambiguous',
+						e164,
+						candidates: contacts.map(view),
+					},
+					itemIndex,
+				),
+			);
 		} else {
-			outputs[UPSERTED].push(withCrm(items[itemIndex], { system: adapter.crm, found: contacts.length === 1, e164, ...(contacts[0] ? view(contacts[0]) : {}) }, itemIndex));
+			outputs[UPSERTED].push(
+				withCrm(
+					items[itemIndex],
+					{
+						system: adapter.crm,
+						found: contacts.length === 1,
+						e164,
+						...(contacts[0] ? view(contacts[0]) : {}),
+					},
+					itemIndex,
+				),
+			);
 		}
 	}
 	return outputs;

@@ -31,7 +31,8 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'city, zip',
 		displayOptions: show,
-		description: 'CRM fields to read besides names, phones, email and the WhatsApp fields, separated by commas',
+		description:
+			'CRM fields to read besides names, phones, email and the WhatsApp fields, separated by commas',
 	},
 ];
 
@@ -46,7 +47,11 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 	const outputs: Outputs = [[], [], []];
 	let after: string | undefined;
 	do {
-		const page = await adapter.listContacts({ after, limit: Math.min(limit - outputs[UPSERTED].length, 100), properties });
+		const page = await adapter.listContacts({
+			after,
+			limit: Math.min(limit - outputs[UPSERTED].length, 100),
+			properties,
+		});
 		for (const contact of page.contacts) {
 			if (outputs[UPSERTED].length >= limit) break;
 			outputs[UPSERTED].push({ json: view(adapter, contact), pairedItem: { item: 0 } });
@@ -60,7 +65,9 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 function view(adapter: CrmAdapter, contact: CrmContact): IDataObject {
 	const names = adapter.fieldNames;
 	const get = (field?: string) => (field ? contact.properties[field] : undefined);
-	const name = [get(names.firstName), get(names.lastName)].filter((part) => typeof part === 'string' && part.trim()).join(' ');
+	const name = [get(names.firstName), get(names.lastName)]
+		.filter((part) => typeof part === 'string' && part.trim())
+		.join(' ');
 	return {
 		id: contact.id,
 		name: name || undefined,

@@ -23,7 +23,8 @@ export const description: INodeProperties[] = [
 		default: '={{ $json.id }}',
 		required: true,
 		displayOptions: show,
-		description: "The duplicate merged into it, with the CRM's own merge (its activities and associations move over)",
+		description:
+			"The duplicate merged into it, with the CRM's own merge (its activities and associations move over)",
 	},
 ];
 
@@ -34,16 +35,35 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 		const survivorId = text(fn, 'survivorId', itemIndex);
 		const absorbedId = text(fn, 'absorbedId', itemIndex);
 		if (!survivorId || !absorbedId || survivorId === absorbedId) {
-			const reason = !survivorId || !absorbedId ? 'Both contact IDs are needed to merge' : 'A contact cannot be merged into itself';
-			outputs[FAILED].push(withCrm(items[itemIndex], { system: adapter.crm, outcome: 'failed', reason }, itemIndex));
+			const reason =
+				!survivorId || !absorbedId
+					? 'Both contact IDs are needed to merge'
+					: 'A contact cannot be merged into itself';
+			outputs[FAILED].push(
+				withCrm(items[itemIndex], { system: adapter.crm, outcome: 'failed', reason }, itemIndex),
+			);
 			continue;
 		}
 		const result = await adapter.merge(survivorId, [absorbedId]);
 		const merged = result.merged[0];
-		if (merged?.ok) outputs[UPSERTED].push(withCrm(items[itemIndex], { system: adapter.crm, outcome: 'merged', id: result.survivorId, mergedId: absorbedId }, itemIndex));
+		if (merged?.ok)
+			outputs[UPSERTED].push(
+				withCrm(
+					items[itemIndex],
+					{ system: adapter.crm, outcome: 'merged', id: result.survivorId, mergedId: absorbedId },
+					itemIndex,
+				),
+			);
 		else {
-			const reason = merged && !merged.ok ? merged.error.message : 'The CRM did not report the merge';
-			outputs[FAILED].push(withCrm(items[itemIndex], { system: adapter.crm, outcome: 'failed', mergedId: absorbedId, reason }, itemIndex));
+			const reason =
+				merged && !merged.ok ? merged.error.message : 'The CRM did not report the merge';
+			outputs[FAILED].push(
+				withCrm(
+					items[itemIndex],
+					{ system: adapter.crm, outcome: 'failed', mergedId: absorbedId, reason },
+					itemIndex,
+				),
+			);
 		}
 	}
 	return outputs;

@@ -1,11 +1,25 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+	ResourceMapperValue,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ContactInput, UpsertOutcome } from '../../../../lib/crm';
 import { upsertContacts } from '../../../../lib/crm';
 import type { CrmAdapter, MatchField } from '../../../../lib/crm';
 import type { Outputs } from '../common';
-import { FAILED, REVIEW, UPSERTED, identityProperties, millis, tagList, text, withCrm } from '../common';
+import {
+	FAILED,
+	REVIEW,
+	UPSERTED,
+	identityProperties,
+	millis,
+	tagList,
+	text,
+	withCrm,
+} from '../common';
 import { defaultCountryOption } from '../../../shared/phone';
 
 const show = { show: { operation: ['upsert', 'addTags'] } };
@@ -18,7 +32,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.customer?.name }}',
 		displayOptions: { show: { operation: ['upsert'] } },
-		description: "The customer's WhatsApp profile name: fills empty name fields, never overwrites a name in the CRM",
+		description:
+			"The customer's WhatsApp profile name: fills empty name fields, never overwrites a name in the CRM",
 	},
 	{
 		displayName: 'Tags',
@@ -35,7 +50,8 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'lead',
 		displayOptions: { show: { operation: ['addTags'] } },
-		description: "The value to set in the CRM's lifecycle field (HubSpot lifecyclestage; Zoho and Salesforce: the field set under Options)",
+		description:
+			"The value to set in the CRM's lifecycle field (HubSpot lifecyclestage; Zoho and Salesforce: the field set under Options)",
 	},
 	{
 		displayName: 'Interaction Time',
@@ -43,7 +59,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.timestamp }}',
 		displayOptions: { show: { operation: ['upsert'] } },
-		description: "The customer's message time; moves the last interaction forward and counts it once",
+		description:
+			"The customer's message time; moves the last interaction forward and counts it once",
 	},
 	{
 		displayName: 'Fields',
@@ -123,7 +140,7 @@ export const description: INodeProperties[] = [
 				default: '',
 				placeholder: 'whatsapp_e164',
 				description:
-					'A CRM field with unique values that holds the E.164 number (HubSpot: a property with unique values; Salesforce: an external ID field). New contacts are then created through the CRM\'s own upsert on it, so concurrent runs cannot create duplicates.',
+					"A CRM field with unique values that holds the E.164 number (HubSpot: a property with unique values; Salesforce: an external ID field). New contacts are then created through the CRM's own upsert on it, so concurrent runs cannot create duplicates.",
 			},
 		],
 	},
@@ -152,8 +169,11 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 			const itemOptions = fn.getNodeParameter('upsertOptions', itemIndex, {}) as UpsertNodeOptions;
 			const properties: Record<string, unknown> = {};
 			if (operation === 'upsert') {
-				const mapped = fn.getNodeParameter('fields', itemIndex, { value: null }) as ResourceMapperValue;
-				for (const [field, value] of Object.entries(mapped.value ?? {})) if (value !== null && value !== '') properties[field] = value;
+				const mapped = fn.getNodeParameter('fields', itemIndex, {
+					value: null,
+				}) as ResourceMapperValue;
+				for (const [field, value] of Object.entries(mapped.value ?? {}))
+					if (value !== null && value !== '') properties[field] = value;
 			} else {
 				const lifecycle = text(fn, 'lifecycle', itemIndex);
 				const lifecycleField = itemOptions.lifecycleField || adapter.fieldNames.lifecycle;
@@ -167,16 +187,27 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 				name: operation === 'upsert' ? text(fn, 'name', itemIndex) : undefined,
 				tags: tagList(fn, 'tags', itemIndex),
 				interactionAt: operation === 'upsert' ? millis(fn, 'interactionAt', itemIndex) : undefined,
-				updatedAt: itemOptions.updatedAt ? millis(fn, 'upsertOptions.updatedAt', itemIndex) : undefined,
+				updatedAt: itemOptions.updatedAt
+					? millis(fn, 'upsertOptions.updatedAt', itemIndex)
+					: undefined,
 				properties,
 			});
 		} catch (error) {
-			if (!fn.continueOnFail()) throw new NodeOperationError(fn.getNode(), error as Error, { itemIndex });
-			outputs[FAILED].push(withCrm(items[itemIndex], { outcome: 'failed', error: (error as Error).message }, itemIndex));
+			if (!fn.continueOnFail())
+				throw new NodeOperationError(fn.getNode(), error as Error, { itemIndex });
+			outputs[FAILED].push(
+				withCrm(
+					items[itemIndex],
+					{ outcome: 'failed', error: (error as Error).message },
+					itemIndex,
+				),
+			);
 		}
 	}
 
-	const order = (options.matchOrder ?? 'userId,phone,email').split(',').map((key) => (key === 'userId' ? 'whatsappUserId' : key)) as MatchField[];
+	const order = (options.matchOrder ?? 'userId,phone,email')
+		.split(',')
+		.map((key) => (key === 'userId' ? 'whatsappUserId' : key)) as MatchField[];
 	const outcomes = await upsertContacts(adapter, inputs, {
 		matchOrder: order,
 		defaultCountry: options.defaultCountry?.trim().toUpperCase() || undefined,
@@ -191,7 +222,11 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 }
 
 /** Once per run: the WhatsApp fields the CRM lacks, so what is not kept is visible, not silent. */
-async function hintMissingFields(fn: IExecuteFunctions, adapter: CrmAdapter, creating: boolean): Promise<void> {
+async function hintMissingFields(
+	fn: IExecuteFunctions,
+	adapter: CrmAdapter,
+	creating: boolean,
+): Promise<void> {
 	if (!adapter.checkFields) return;
 	let missing: Awaited<ReturnType<NonNullable<CrmAdapter['checkFields']>>>['missing'];
 	try {
@@ -206,14 +241,26 @@ async function hintMissingFields(fn: IExecuteFunctions, adapter: CrmAdapter, cre
 		adapter.crm === 'hubspot' && !creating && missing.some((field) => field.absent)
 			? ' Or turn on Options › Create Missing WhatsApp Properties and the node creates the absent ones on its next run (the HubSpot token needs the crm.schemas.contacts.write scope).'
 			: '';
-	fn.addExecutionHints({ type: 'warning', location: 'outputPane', message: missing.map((field) => field.message).join(' ') + offer });
-	fn.logger.warn(`CRM Upsert: ${missing.map((field) => field.field).join(', ')} not found on the ${adapter.crm} contact object; not written`);
+	fn.addExecutionHints({
+		type: 'warning',
+		location: 'outputPane',
+		message: missing.map((field) => field.message).join(' ') + offer,
+	});
+	fn.logger.warn(
+		`CRM Upsert: ${missing.map((field) => field.field).join(', ')} not found on the ${adapter.crm} contact object; not written`,
+	);
 }
 
-function route(outputs: Outputs, item: Parameters<typeof withCrm>[0], outcome: UpsertOutcome, crm: string): void {
+function route(
+	outputs: Outputs,
+	item: Parameters<typeof withCrm>[0],
+	outcome: UpsertOutcome,
+	crm: string,
+): void {
 	const { ref, ...rest } = outcome;
 	const report = { system: crm, ...rest } as unknown as IDataObject;
 	if (outcome.outcome === 'failed') report.reason = outcome.error.message;
-	const output = outcome.outcome === 'upserted' ? UPSERTED : outcome.outcome === 'review' ? REVIEW : FAILED;
+	const output =
+		outcome.outcome === 'upserted' ? UPSERTED : outcome.outcome === 'review' ? REVIEW : FAILED;
 	outputs[output].push(withCrm(item, report, ref));
 }

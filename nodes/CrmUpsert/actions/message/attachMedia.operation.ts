@@ -20,7 +20,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.crm?.id }}',
 		displayOptions: show,
-		description: 'The CRM contact to attach to, e.g. from an Upsert Contact step; when empty the contact is found by phone',
+		description:
+			'The CRM contact to attach to, e.g. from an Upsert Contact step; when empty the contact is found by phone',
 	},
 	{
 		displayName: 'Phone',
@@ -28,7 +29,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.customer?.e164 }}',
 		displayOptions: show,
-		description: 'Used when Contact ID is empty: the contact whose phone fields hold this number, in any format',
+		description:
+			'Used when Contact ID is empty: the contact whose phone fields hold this number, in any format',
 	},
 	{
 		displayName: 'Media Source',
@@ -38,8 +40,17 @@ export const description: INodeProperties[] = [
 		default: 'whatsApp',
 		displayOptions: show,
 		options: [
-			{ name: 'WhatsApp Media ID', value: 'whatsApp', description: "Download the message's media from the Graph API (needs the WhatsApp credential)" },
-			{ name: 'Binary Field', value: 'binary', description: 'A file already on the input item, e.g. from an HTTP Request step' },
+			{
+				name: 'WhatsApp Media ID',
+				value: 'whatsApp',
+				description:
+					"Download the message's media from the Graph API (needs the WhatsApp credential)",
+			},
+			{
+				name: 'Binary Field',
+				value: 'binary',
+				description: 'A file already on the input item, e.g. from an HTTP Request step',
+			},
 		],
 	},
 	{
@@ -49,7 +60,8 @@ export const description: INodeProperties[] = [
 		default: '={{ $json.media?.id }}',
 		required: true,
 		displayOptions: { show: { operation: ['attachMedia'], mediaSource: ['whatsApp'] } },
-		description: "The media ID in the WhatsApp message (the trigger's media.ID); Meta keeps media for 30 days",
+		description:
+			"The media ID in the WhatsApp message (the trigger's media.ID); Meta keeps media for 30 days",
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -67,7 +79,8 @@ export const description: INodeProperties[] = [
 		default: '={{ $json.id }}',
 		required: true,
 		displayOptions: show,
-		description: 'The WhatsApp message ID (wamid): a message’s media is attached once, however often it arrives',
+		description:
+			'The WhatsApp message ID (wamid): a message’s media is attached once, however often it arrives',
 	},
 	{
 		displayName: 'File Name',
@@ -75,7 +88,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.media?.filename }}',
 		displayOptions: show,
-		description: 'Empty: the binary field’s file name, or "whatsapp-<date>" with the extension of the media type',
+		description:
+			'Empty: the binary field’s file name, or "whatsapp-<date>" with the extension of the media type',
 	},
 	{
 		displayName: 'Description',
@@ -83,7 +97,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.media?.caption ?? $json.text }}',
 		displayOptions: show,
-		description: 'Shown with the file in the CRM: the note text in HubSpot, the description in Salesforce (Zoho attachments have none)',
+		description:
+			'Shown with the file in the CRM: the note text in HubSpot, the description in Salesforce (Zoho attachments have none)',
 	},
 	{
 		displayName: 'Message Time',
@@ -126,37 +141,65 @@ interface Pending {
 export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promise<Outputs> {
 	const items = fn.getInputData();
 	const outputs: Outputs = [[], [], []];
-	const options = fn.getNodeParameter('mediaOptions', 0, {}) as { defaultCountry?: string; maxSizeMb?: number };
+	const options = fn.getNodeParameter('mediaOptions', 0, {}) as {
+		defaultCountry?: string;
+		maxSizeMb?: number;
+	};
 	const maxBytes = Math.round((options.maxSizeMb ?? DEFAULT_ATTACHMENT_MAX_BYTES / MB) * MB);
 	const country = options.defaultCountry?.trim().toUpperCase() || undefined;
 	const normalize = createPhoneNormalizer({ defaultCountry: country });
 	const fail = (itemIndex: number, reason: string, extra: IDataObject = {}) =>
-		outputs[FAILED].push(withCrm(items[itemIndex], { system: adapter.crm, outcome: 'failed', reason, ...extra }, itemIndex));
+		outputs[FAILED].push(
+			withCrm(
+				items[itemIndex],
+				{ system: adapter.crm, outcome: 'failed', reason, ...extra },
+				itemIndex,
+			),
+		);
 
 	const pending: Pending[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const messageId = text(fn, 'mediaMessageId', itemIndex);
-			if (!messageId) throw new NodeOperationError(fn.getNode(), 'Message ID is empty: attaching needs the WhatsApp message ID so that a file is never attached twice', { itemIndex });
+			if (!messageId)
+				throw new NodeOperationError(
+					fn.getNode(),
+					'Message ID is empty: attaching needs the WhatsApp message ID so that a file is never attached twice',
+					{ itemIndex },
+				);
 			const contactId = text(fn, 'mediaContactId', itemIndex);
 			if (contactId) {
 				pending.push({ itemIndex, messageId, contactId });
 				continue;
 			}
 			const raw = text(fn, 'mediaPhone', itemIndex);
-			if (!raw) throw new NodeOperationError(fn.getNode(), 'Contact ID and Phone are both empty: give the CRM contact ID, or a phone number to find the contact by', { itemIndex });
+			if (!raw)
+				throw new NodeOperationError(
+					fn.getNode(),
+					'Contact ID and Phone are both empty: give the CRM contact ID, or a phone number to find the contact by',
+					{ itemIndex },
+				);
 			const phone = normalize(raw);
-			if (!phone.ok) throw new NodeOperationError(fn.getNode(), `Phone "${raw}" is not a valid number: ${phone.reason}`, { itemIndex });
+			if (!phone.ok)
+				throw new NodeOperationError(
+					fn.getNode(),
+					`Phone "${raw}" is not a valid number: ${phone.reason}`,
+					{ itemIndex },
+				);
 			pending.push({ itemIndex, messageId, e164: phone.e164 });
 		} catch (error) {
-			if (!fn.continueOnFail()) throw new NodeOperationError(fn.getNode(), error as Error, { itemIndex });
+			if (!fn.continueOnFail())
+				throw new NodeOperationError(fn.getNode(), error as Error, { itemIndex });
 			fail(itemIndex, (error as Error).message);
 		}
 	}
 
 	// Contacts given by phone: one lookup for all, as Get by Phone does; never created here.
 	const phones = [...new Set(pending.filter((p) => p.e164).map((p) => p.e164!))];
-	const found = phones.length > 0 ? await adapter.findByPhone(phones, { defaultCountry: country }) : new Map<string, CrmContact[]>();
+	const found =
+		phones.length > 0
+			? await adapter.findByPhone(phones, { defaultCountry: country })
+			: new Map<string, CrmContact[]>();
 	const ready: Pending[] = [];
 	for (const entry of pending) {
 		if (entry.contactId) {
@@ -165,15 +208,38 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 		}
 		const contacts = found.get(entry.e164!) ?? [];
 		if (contacts.length === 1) ready.push({ ...entry, contactId: contacts[0].id });
-		else if (contacts.length === 0) fail(entry.itemIndex, `No contact holds ${entry.e164}: upsert the contact first (Contact → Upsert), or give its Contact ID`, { e164: entry.e164 });
+		else if (contacts.length === 0)
+			fail(
+				entry.itemIndex,
+				`No contact holds ${entry.e164}: upsert the contact first (Contact → Upsert), or give its Contact ID`,
+				{ e164: entry.e164 },
+			);
 		else {
-			const candidates = contacts.map((c) => ({ id: c.id, modifiedAt: new Date(c.modifiedAt).toISOString() }));
-			outputs[REVIEW].push(withCrm(items[entry.itemIndex], { system: adapter.crm, outcome: 'review', reason: 'ambiguous', e164: entry.e164, candidates }, entry.itemIndex));
+			const candidates = contacts.map((c) => ({
+				id: c.id,
+				modifiedAt: new Date(c.modifiedAt).toISOString(),
+			}));
+			outputs[REVIEW].push(
+				withCrm(
+					items[entry.itemIndex],
+					{
+						system: adapter.crm,
+						outcome: 'review',
+						reason: 'ambiguous',
+						e164: entry.e164,
+						candidates,
+					},
+					entry.itemIndex,
+				),
+			);
 		}
 	}
 
 	const source = fn.getNodeParameter('mediaSource', 0) as 'whatsApp' | 'binary';
-	const graph = source === 'whatsApp' && ready.length > 0 ? graphClient(fn, await whatsAppCredential(fn)) : undefined;
+	const graph =
+		source === 'whatsApp' && ready.length > 0
+			? graphClient(fn, await whatsAppCredential(fn))
+			: undefined;
 	// One item at a time: a photo and its decoded pixels take tens of MB, and the CRM takes uploads one by one anyway.
 	for (const entry of ready) {
 		const { itemIndex } = entry;
@@ -195,16 +261,32 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 			};
 		} catch (error) {
 			// Parameters that cannot be read (no binary field, an unreadable time): the workflow's to fix.
-			if (!fn.continueOnFail()) throw new NodeOperationError(fn.getNode(), error as Error, { itemIndex });
+			if (!fn.continueOnFail())
+				throw new NodeOperationError(fn.getNode(), error as Error, { itemIndex });
 			fail(itemIndex, (error as Error).message);
 			continue;
 		}
 		const [outcome] = await attachMedia(adapter, [media], { maxBytes });
 		if (outcome.ok) {
 			const { ref: _ref, ok: _ok, ...result } = outcome;
-			outputs[UPSERTED].push(withCrm(items[itemIndex], { system: adapter.crm, outcome: 'attached', contactId: media.contactId, ...result } as IDataObject, itemIndex));
+			outputs[UPSERTED].push(
+				withCrm(
+					items[itemIndex],
+					{
+						system: adapter.crm,
+						outcome: 'attached',
+						contactId: media.contactId,
+						...result,
+					} as IDataObject,
+					itemIndex,
+				),
+			);
 		} else {
-			fail(itemIndex, outcome.error.message, { code: outcome.error.code, contactId: media.contactId, ...(outcome.originalBytes !== undefined ? { originalBytes: outcome.originalBytes } : {}) });
+			fail(itemIndex, outcome.error.message, {
+				code: outcome.error.code,
+				contactId: media.contactId,
+				...(outcome.originalBytes !== undefined ? { originalBytes: outcome.originalBytes } : {}),
+			});
 		}
 	}
 	return outputs;
@@ -220,18 +302,30 @@ async function mediaOf(
 	if (source === 'binary') {
 		const field = text(fn, 'binaryPropertyName', itemIndex) ?? 'data';
 		// An item without the file (a text message in the same flow) fails alone; the others still go.
-		if (!fn.getInputData()[itemIndex].binary?.[field]) return { failed: `The item has no binary field "${field}" to attach (check Input Binary Field)` };
+		if (!fn.getInputData()[itemIndex].binary?.[field])
+			return {
+				failed: `The item has no binary field "${field}" to attach (check Input Binary Field)`,
+			};
 		const binary = fn.helpers.assertBinaryData(itemIndex, field);
 		const data = await fn.helpers.getBinaryDataBuffer(itemIndex, field);
-		return { data, mimeType: binary.mimeType, ...(text(fn, 'mediaFileName', itemIndex) ? {} : { fileName: binary.fileName }) };
+		return {
+			data,
+			mimeType: binary.mimeType,
+			...(text(fn, 'mediaFileName', itemIndex) ? {} : { fileName: binary.fileName }),
+		};
 	}
 	const mediaId = text(fn, 'mediaId', itemIndex);
-	if (!mediaId) return { failed: `The item carries no WhatsApp media to attach (message type ${String(fn.getInputData()[itemIndex].json.type ?? 'unknown')}): Media ID is empty` };
+	if (!mediaId)
+		return {
+			failed: `The item carries no WhatsApp media to attach (message type ${String(fn.getInputData()[itemIndex].json.type ?? 'unknown')}): Media ID is empty`,
+		};
 	try {
 		const media = await graph!.fetchMedia(mediaId);
 		return { data: media.data, mimeType: media.mimeType };
 	} catch (error) {
 		// Graph and transport errors name no secret: the client never sees the token, and URLs lose their query.
-		return { failed: `WhatsApp media ${mediaId} could not be downloaded: ${(error as Error).message}` };
+		return {
+			failed: `WhatsApp media ${mediaId} could not be downloaded: ${(error as Error).message}`,
+		};
 	}
 }

@@ -15,7 +15,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.crm?.id }}',
 		displayOptions: show,
-		description: 'The CRM contact to log on, e.g. from an Upsert Contact step; when empty the contact is found (or created) by phone',
+		description:
+			'The CRM contact to log on, e.g. from an Upsert Contact step; when empty the contact is found (or created) by phone',
 	},
 	{
 		displayName: 'Phone',
@@ -32,7 +33,8 @@ export const description: INodeProperties[] = [
 		default: '={{ $json.id }}',
 		required: true,
 		displayOptions: show,
-		description: 'The WhatsApp message ID (wamid): a message is logged once, however often it arrives',
+		description:
+			'The WhatsApp message ID (wamid): a message is logged once, however often it arrives',
 	},
 	{
 		displayName: 'Direction',
@@ -49,7 +51,8 @@ export const description: INodeProperties[] = [
 		displayName: 'Message Text',
 		name: 'body',
 		type: 'string',
-		default: '={{ $json.text ?? ("[" + $json.type + "]" + ($json.caption ? " " + $json.caption : "")) }}',
+		default:
+			'={{ $json.text ?? ("[" + $json.type + "]" + ($json.caption ? " " + $json.caption : "")) }}',
 		displayOptions: show,
 	},
 	{
@@ -76,12 +79,19 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 	const logs: MessageLog[] = [];
 	const needContact: Array<{ ref: number; phone?: string }> = [];
 	const fail = (itemIndex: number, reason: string) =>
-		outputs[FAILED].push(withCrm(items[itemIndex], { system: adapter.crm, outcome: 'failed', reason }, itemIndex));
+		outputs[FAILED].push(
+			withCrm(items[itemIndex], { system: adapter.crm, outcome: 'failed', reason }, itemIndex),
+		);
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const messageId = text(fn, 'messageId', itemIndex);
-			if (!messageId) throw new NodeOperationError(fn.getNode(), 'Message ID is empty: logging needs the WhatsApp message ID so a message is never logged twice', { itemIndex });
+			if (!messageId)
+				throw new NodeOperationError(
+					fn.getNode(),
+					'Message ID is empty: logging needs the WhatsApp message ID so a message is never logged twice',
+					{ itemIndex },
+				);
 			const log: MessageLog = {
 				ref: itemIndex,
 				contactId: text(fn, 'contactId', itemIndex) ?? '',
@@ -89,12 +99,16 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 				direction: fn.getNodeParameter('direction', itemIndex) as 'inbound' | 'outbound',
 				at: millis(fn, 'at', itemIndex) ?? Date.now(),
 				body: text(fn, 'body', itemIndex) ?? '',
-				customer: { e164: text(fn, 'logPhone', itemIndex), name: text(fn, 'customerName', itemIndex) },
+				customer: {
+					e164: text(fn, 'logPhone', itemIndex),
+					name: text(fn, 'customerName', itemIndex),
+				},
 			};
 			if (!log.contactId) needContact.push({ ref: itemIndex, phone: log.customer?.e164 });
 			logs.push(log);
 		} catch (error) {
-			if (!fn.continueOnFail()) throw new NodeOperationError(fn.getNode(), error as Error, { itemIndex });
+			if (!fn.continueOnFail())
+				throw new NodeOperationError(fn.getNode(), error as Error, { itemIndex });
 			fail(itemIndex, (error as Error).message);
 		}
 	}
@@ -102,14 +116,18 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 	// Messages without a contact ID: find or create the contact by phone first.
 	const unresolved = new Set<number>();
 	if (needContact.length > 0) {
-		const outcomes = await upsertContacts(adapter, needContact.map((n) => ({ ref: n.ref, phone: n.phone })));
+		const outcomes = await upsertContacts(
+			adapter,
+			needContact.map((n) => ({ ref: n.ref, phone: n.phone })),
+		);
 		for (const outcome of outcomes) {
 			const log = logs.find((l) => l.ref === outcome.ref)!;
 			if (outcome.outcome === 'upserted') log.contactId = outcome.id;
 			else {
 				unresolved.add(outcome.ref);
 				const report = { system: adapter.crm, ...outcome } as unknown as IDataObject;
-				if (outcome.outcome === 'review') outputs[REVIEW].push(withCrm(items[outcome.ref], report, outcome.ref));
+				if (outcome.outcome === 'review')
+					outputs[REVIEW].push(withCrm(items[outcome.ref], report, outcome.ref));
 				else fail(outcome.ref, `No contact to log on: ${outcome.error.message}`);
 			}
 		}
@@ -121,7 +139,17 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 		const log = ready[index];
 		if (result.ok) {
 			outputs[UPSERTED].push(
-				withCrm(items[log.ref], { system: adapter.crm, outcome: 'logged', id: result.id, contactId: log.contactId, duplicate: result.duplicate }, log.ref),
+				withCrm(
+					items[log.ref],
+					{
+						system: adapter.crm,
+						outcome: 'logged',
+						id: result.id,
+						contactId: log.contactId,
+						duplicate: result.duplicate,
+					},
+					log.ref,
+				),
 			);
 		} else fail(log.ref, result.error.message);
 	});

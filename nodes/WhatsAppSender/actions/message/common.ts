@@ -36,7 +36,8 @@ export const categoryProperty = (operations: string[]): INodeProperties => ({
 	type: 'options',
 	default: 'service',
 	displayOptions: { show: { operation: operations } },
-	description: 'How the quota guard counts this message: marketing is capped per customer and kept out of quiet hours',
+	description:
+		'How the quota guard counts this message: marketing is capped per customer and kept out of quiet hours',
 	options: [
 		{ name: 'Service (Reply to the Customer)', value: 'service' },
 		{ name: 'Utility', value: 'utility' },

@@ -32,8 +32,20 @@ export const description: INodeProperties[] = [
 			{ name: 'Binary File', value: 'binary', description: "Upload the item's binary data first" },
 		],
 	},
-	{ displayName: 'Link', name: 'mediaLink', type: 'string', default: '', displayOptions: { show: { operation: ['sendMedia'], mediaSource: ['link'] } } },
-	{ displayName: 'Media ID', name: 'mediaId', type: 'string', default: '', displayOptions: { show: { operation: ['sendMedia'], mediaSource: ['id'] } } },
+	{
+		displayName: 'Link',
+		name: 'mediaLink',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { operation: ['sendMedia'], mediaSource: ['link'] } },
+	},
+	{
+		displayName: 'Media ID',
+		name: 'mediaId',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { operation: ['sendMedia'], mediaSource: ['id'] } },
+	},
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryProperty',
@@ -41,15 +53,30 @@ export const description: INodeProperties[] = [
 		default: 'data',
 		displayOptions: { show: { operation: ['sendMedia'], mediaSource: ['binary'] } },
 	},
-	{ displayName: 'Caption', name: 'caption', type: 'string', default: '', displayOptions: showFor('sendMedia') },
-	{ displayName: 'File Name', name: 'filename', type: 'string', default: '', displayOptions: { show: { operation: ['sendMedia'], mediaType: ['document'] } } },
+	{
+		displayName: 'Caption',
+		name: 'caption',
+		type: 'string',
+		default: '',
+		displayOptions: showFor('sendMedia'),
+	},
+	{
+		displayName: 'File Name',
+		name: 'filename',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { operation: ['sendMedia'], mediaType: ['document'] } },
+	},
 ];
 
 export const build: Build = async ({ fn, itemIndex, envelope, client }) => {
 	const type = fn.getNodeParameter('mediaType', itemIndex) as MediaType;
 	const source = fn.getNodeParameter('mediaSource', itemIndex) as string;
 	const caption = (fn.getNodeParameter('caption', itemIndex, '') as string) || undefined;
-	const filename = type === 'document' ? (fn.getNodeParameter('filename', itemIndex, '') as string) || undefined : undefined;
+	const filename =
+		type === 'document'
+			? (fn.getNodeParameter('filename', itemIndex, '') as string) || undefined
+			: undefined;
 	let media: { link?: string; id?: string } = {};
 	if (source === 'link') media = { link: fn.getNodeParameter('mediaLink', itemIndex) as string };
 	else if (source === 'id') media = { id: fn.getNodeParameter('mediaId', itemIndex) as string };
@@ -58,7 +85,16 @@ export const build: Build = async ({ fn, itemIndex, envelope, client }) => {
 		const binary = fn.helpers.assertBinaryData(itemIndex, property);
 		const data = await fn.helpers.getBinaryDataBuffer(itemIndex, property);
 		const phoneNumberId = fn.getNodeParameter('phoneNumberId', itemIndex) as string;
-		media = { id: await client.uploadMedia(phoneNumberId, { data, mimeType: binary.mimeType, filename: binary.fileName }) };
+		media = {
+			id: await client.uploadMedia(phoneNumberId, {
+				data,
+				mimeType: binary.mimeType,
+				filename: binary.fileName,
+			}),
+		};
 	}
-	return { message: mediaMessage(envelope, type, { ...media, caption, filename: filename ?? undefined }), request: sessionRequest(fn, itemIndex) };
+	return {
+		message: mediaMessage(envelope, type, { ...media, caption, filename: filename ?? undefined }),
+		request: sessionRequest(fn, itemIndex),
+	};
 };

@@ -14,10 +14,21 @@ export const description: INodeProperties[] = [
 		displayOptions: showFor('sendReaction'),
 		description: "The customer's message (wamid) to react to",
 	},
-	{ displayName: 'Emoji', name: 'emoji', type: 'string', default: '👍', displayOptions: showFor('sendReaction'), description: 'Empty removes the reaction' },
+	{
+		displayName: 'Emoji',
+		name: 'emoji',
+		type: 'string',
+		default: '👍',
+		displayOptions: showFor('sendReaction'),
+		description: 'Empty removes the reaction',
+	},
 ];
 
 export const build: Build = async ({ fn, itemIndex, envelope }) => ({
-	message: reactionMessage(envelope, fn.getNodeParameter('reactToMessageId', itemIndex) as string, fn.getNodeParameter('emoji', itemIndex, '') as string),
+	message: reactionMessage(
+		envelope,
+		fn.getNodeParameter('reactToMessageId', itemIndex) as string,
+		fn.getNodeParameter('emoji', itemIndex, '') as string,
+	),
 	request: { category: 'service', freeForm: true },
 });

@@ -8,7 +8,11 @@ import { MessageInputError, templateMessage } from '../../../../lib/whatsapp/mes
 import type { Build } from './common';
 import { showFor } from './common';
 
-const parameterValues = (name: string, displayName: string, description: string): INodeProperties => ({
+const parameterValues = (
+	name: string,
+	displayName: string,
+	description: string,
+): INodeProperties => ({
 	displayName,
 	name,
 	type: 'fixedCollection',
@@ -26,7 +30,8 @@ const parameterValues = (name: string, displayName: string, description: string)
 					name: 'name',
 					type: 'string',
 					default: '',
-					description: 'For named templates ({{customer_name}}): the placeholder name. Leave empty for positional ones ({{1}}, {{2}} …), given in order.',
+					description:
+						'For named templates ({{customer_name}}): the placeholder name. Leave empty for positional ones ({{1}}, {{2}} …), given in order.',
 				},
 				{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 				{
@@ -34,7 +39,8 @@ const parameterValues = (name: string, displayName: string, description: string)
 					name: 'relative',
 					type: 'boolean',
 					default: false,
-					description: 'Whether the value is a date to show as "3 days ago" in the template\'s language (3天前, 3 дня назад …)',
+					description:
+						'Whether the value is a date to show as "3 days ago" in the template\'s language (3天前, 3 дня назад …)',
 				},
 			],
 		},
@@ -53,7 +59,11 @@ export const description: INodeProperties[] = [
 		description:
 			'An approved template of the WhatsApp Business Account, in one language. Choose from the list, or specify "name::language" using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
-	parameterValues('headerParameters', 'Header Parameters', 'Values for the placeholders of a text header'),
+	parameterValues(
+		'headerParameters',
+		'Header Parameters',
+		'Values for the placeholders of a text header',
+	),
 	{
 		displayName: 'Header Media Link or ID',
 		name: 'headerMedia',
@@ -62,7 +72,11 @@ export const description: INodeProperties[] = [
 		displayOptions: showFor('sendTemplate'),
 		description: 'For an image, video or document header: a public HTTPS link, or a media ID',
 	},
-	parameterValues('bodyParameters', 'Body Parameters', 'Values for the placeholders of the body; the count is checked before sending'),
+	parameterValues(
+		'bodyParameters',
+		'Body Parameters',
+		'Values for the placeholders of the body; the count is checked before sending',
+	),
 	{
 		displayName: 'Button Parameters',
 		name: 'buttonParameters',
@@ -75,8 +89,20 @@ export const description: INodeProperties[] = [
 				displayName: 'Button',
 				name: 'button',
 				values: [
-					{ displayName: 'Button Position', name: 'position', type: 'number', default: 1, typeOptions: { minValue: 1 } },
-					{ displayName: 'Link Value', name: 'text', type: 'string', default: '', description: 'For a URL button with a placeholder' },
+					{
+						displayName: 'Button Position',
+						name: 'position',
+						type: 'number',
+						default: 1,
+						typeOptions: { minValue: 1 },
+					},
+					{
+						displayName: 'Link Value',
+						name: 'text',
+						type: 'string',
+						default: '',
+						description: 'For a URL button with a placeholder',
+					},
 					{ displayName: 'Quick Reply Payload', name: 'payload', type: 'string', default: '' },
 				],
 			},
@@ -87,30 +113,61 @@ export const description: INodeProperties[] = [
 /** Templates are read once per execution, not once per item. */
 const templateCache = new WeakMap<IExecuteFunctions, Promise<MessageTemplate[]>>();
 
-export async function findTemplate(fn: IExecuteFunctions, client: GraphClient, wabaId: string, key: string): Promise<MessageTemplate> {
+export async function findTemplate(
+	fn: IExecuteFunctions,
+	client: GraphClient,
+	wabaId: string,
+	key: string,
+): Promise<MessageTemplate> {
 	let templates = templateCache.get(fn);
 	if (!templates) {
 		templates = client.listTemplates(wabaId, { status: 'APPROVED' });
 		templateCache.set(fn, templates);
 	}
 	const [name, language] = key.split('::');
-	const template = (await templates).find((candidate) => candidate.name === name && (!language || candidate.language === language));
-	if (!template) throw new MessageInputError(`No approved template "${name}"${language ? ` in ${language}` : ''} in this WhatsApp Business Account`);
+	const template = (await templates).find(
+		(candidate) => candidate.name === name && (!language || candidate.language === language),
+	);
+	if (!template)
+		throw new MessageInputError(
+			`No approved template "${name}"${language ? ` in ${language}` : ''} in this WhatsApp Business Account`,
+		);
 	return template;
 }
 
-function values(fn: IExecuteFunctions, itemIndex: number, name: string, language: string): TemplateValues | undefined {
-	const entries = fn.getNodeParameter(`${name}.parameter`, itemIndex, []) as Array<{ name: string; value: string; relative: boolean }>;
+function values(
+	fn: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	language: string,
+): TemplateValues | undefined {
+	const entries = fn.getNodeParameter(`${name}.parameter`, itemIndex, []) as Array<{
+		name: string;
+		value: string;
+		relative: boolean;
+	}>;
 	if (entries.length === 0) return undefined;
-	const rendered = entries.map((entry) => (entry.relative ? relativeTime(entry.value, language) : entry.value));
-	if (entries.some((entry) => entry.name)) return Object.fromEntries(entries.map((entry, i) => [entry.name, rendered[i]]));
+	const rendered = entries.map((entry) =>
+		entry.relative ? relativeTime(entry.value, language) : entry.value,
+	);
+	if (entries.some((entry) => entry.name))
+		return Object.fromEntries(entries.map((entry, i) => [entry.name, rendered[i]]));
 	return rendered;
 }
 
 export const build: Build = async ({ fn, itemIndex, envelope, client, wabaId }) => {
-	const template = await findTemplate(fn, client, wabaId, fn.getNodeParameter('template', itemIndex) as string);
+	const template = await findTemplate(
+		fn,
+		client,
+		wabaId,
+		fn.getNodeParameter('template', itemIndex) as string,
+	);
 	const media = fn.getNodeParameter('headerMedia', itemIndex, '') as string;
-	const buttons = fn.getNodeParameter('buttonParameters.button', itemIndex, []) as Array<{ position: number; text: string; payload: string }>;
+	const buttons = fn.getNodeParameter('buttonParameters.button', itemIndex, []) as Array<{
+		position: number;
+		text: string;
+		payload: string;
+	}>;
 	const message = templateMessage(envelope, {
 		template,
 		header: {
@@ -118,7 +175,17 @@ export const build: Build = async ({ fn, itemIndex, envelope, client, wabaId }) 
 			media: media ? (/^https?:\/\//.test(media) ? { link: media } : { id: media }) : undefined,
 		},
 		body: values(fn, itemIndex, 'bodyParameters', template.language),
-		buttons: buttons.map((button) => ({ index: button.position - 1, text: button.text || undefined, payload: button.payload || undefined })),
+		buttons: buttons.map((button) => ({
+			index: button.position - 1,
+			text: button.text || undefined,
+			payload: button.payload || undefined,
+		})),
 	});
-	return { message, request: { category: (template.category || 'marketing').toLowerCase() as MessageCategory, template: template.name } };
+	return {
+		message,
+		request: {
+			category: (template.category || 'marketing').toLowerCase() as MessageCategory,
+			template: template.name,
+		},
+	};
 };

@@ -26,6 +26,10 @@ export const description: INodeProperties[] = [
 ];
 
 export const build: Build = async ({ fn, itemIndex, envelope }) => ({
-	message: textMessage(envelope, fn.getNodeParameter('text', itemIndex) as string, fn.getNodeParameter('previewUrl', itemIndex, false) as boolean),
+	message: textMessage(
+		envelope,
+		fn.getNodeParameter('text', itemIndex) as string,
+		fn.getNodeParameter('previewUrl', itemIndex, false) as boolean,
+	),
 	request: sessionRequest(fn, itemIndex),
 });
