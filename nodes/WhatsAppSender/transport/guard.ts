@@ -1,12 +1,10 @@
-import { homedir } from 'node:os';
-import path from 'node:path';
-
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createQuotaGuard, DEFAULT_RULES } from '../../../lib/quota';
 import type { QuotaGuard } from '../../../lib/quota';
-import { REDIS_CREDENTIAL, redisUrl } from '../../shared/redis';
+import type { LedgerChoice } from '../../shared/quotaLedger';
+import { ledgerStoreOptions, ledgerStoreProperty } from '../../shared/quotaLedger';
 
 interface GuardSettings {
 	filePath?: string;
@@ -23,33 +21,7 @@ interface GuardSettings {
 }
 
 export const guardProperties: INodeProperties[] = [
-	{
-		displayName: 'Quota Ledger',
-		name: 'ledgerStore',
-		type: 'options',
-		noDataExpression: true,
-		default: 'file',
-		displayOptions: { hide: { operation: ['markRead'] } },
-		description:
-			'Where the quota guard keeps what was sent; every workflow sending from the same number must share it',
-		options: [
-			{
-				name: 'File (Durable, One Host)',
-				value: 'file',
-				description: 'Survives restarts; shared by executions and processes on this host',
-			},
-			{
-				name: 'Memory (This Process Only)',
-				value: 'memory',
-				description: 'Forgotten on restart; for trials',
-			},
-			{
-				name: 'Redis (Queue Mode, Several Hosts)',
-				value: 'redis',
-				description: "Shared by n8n's main process and all workers, through the Redis credential",
-			},
-		],
-	},
+	ledgerStoreProperty({ displayOptions: { hide: { operation: ['markRead'] } } }),
 	{
 		displayName: 'Quota Guard',
 		name: 'quotaGuard',
@@ -181,13 +153,8 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 			);
 		}
 	}
-	const ledger = fn.getNodeParameter('ledgerStore', 0, 'file') as 'file' | 'memory' | 'redis';
-	const store =
-		ledger === 'memory'
-			? { type: 'memory' as const }
-			: ledger === 'redis'
-				? { type: 'redis' as const, url: redisUrl(await fn.getCredentials(REDIS_CREDENTIAL)) }
-				: { type: 'file' as const, path: settings.filePath || defaultLedgerPath() };
+	const ledger = fn.getNodeParameter('ledgerStore', 0, 'file') as LedgerChoice;
+	const store = await ledgerStoreOptions(fn, ledger, settings.filePath);
 	const rules = {
 		...(settings.windowHours !== undefined ? { windowHours: settings.windowHours } : {}),
 		...(settings.messagingLimit !== undefined ? { messagingLimit: settings.messagingLimit } : {}),
@@ -221,10 +188,4 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 		guard,
 		throughputPerSecond: settings.throughputPerSecond ?? DEFAULT_RULES.throughputPerSecond,
 	};
-}
-
-/** Beside n8n's own data, so the ledger survives restarts like the workflows do. */
-function defaultLedgerPath(): string {
-	const userFolder = process.env.N8N_USER_FOLDER ?? homedir();
-	return path.join(userFolder, '.n8n', 'whatsapp-scrm', 'quota-ledger.json');
 }
