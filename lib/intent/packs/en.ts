@@ -2,7 +2,7 @@
  * English as customers in Hong Kong, Taiwan, Thailand and beyond write it on WhatsApp: short,
  * Singlish/HK particles (la, leh, ah), "hw much", "u", "pls". Phrase syntax: see `LanguagePack`.
  */
-import type { LanguagePack } from '../tagger';
+import type { LanguagePack } from '../types';
 
 export const en: LanguagePack = {
 	language: 'en',
@@ -40,10 +40,11 @@ export const en: LanguagePack = {
 			like to order | like to buy | would like to purchase | want to purchase | i'll take | ill take | i will take | i take | i'll buy | ill buy
 			i will buy | will buy | take this one | take that one | i want this | i want that | i want the | i want one | i want two | i want 1
 			i want 2 | i want 3 | place an order | place order | make an order | order now | buy now | how to order | how do i order | how can i order
-			how to buy | how do i buy | how can i buy | can i order | can i buy | can i get | i'd like to get | reserve one | reserve for me | reserve 1
+			how to buy | how do i buy | how can i buy | can i order | can i buy | can i get one | can i get 1 | can i get 2 | can i get this | can i get that | i'd like to get one | reserve one | reserve for me | reserve 1
 			keep one for me | keep 1 for me | hold one for me | hold it for me | more to my order | add to cart | add to my order | confirm order
 			confirm my order | i'll get | ill get | let me buy | i want to purchase | sold! | i'm in | im in | count me in
-			~reserve* | ~interested | ~i want | ~buy | ~purchase | ~order 1 | ~order 2 | ~order 3
+			place an order | place a new order | make a new order | make an order | put in an order | buy something | purchase something | i need to buy | i need to purchase | i need to order
+			~reserve* | ~interested | ~buy | ~purchase | ~order 1 | ~order 2 | ~order 3
 		`,
 		product_question: `
 			does it come in | come in any | comes in | ~come in
@@ -73,6 +74,10 @@ export const en: LanguagePack = {
 			when will i receive | when can i receive | when can i get my | shipped yet | sent out yet | send out yet | dispatched yet | ship out yet
 			has it been shipped | has it shipped | been shipped? | still waiting | waiting for my | lost parcel | parcel lost | package lost
 			missing parcel | not delivered | wasn't delivered | order number | order no | order #
+			order eta | eta of my order | eta for my order | eta on my order | track an order | track order | track a order | tracking my order | track my package
+			track my parcel | track my shipment | track my purchase | where my stuff | where's my stuff | wheres my stuff | check my order | check the status
+			status of my order | order's status | order status | shipment status | delivery status | has my order shipped | when will my order | is my order on its way
+			where's my order | wheres my order | where is my order | locate my order | find my order | my order arrive | my package arrive | ~eta
 		`,
 		shipping_info: `
 			shipping time | courier fee | do you deliver | delivery to
@@ -84,11 +89,15 @@ export const en: LanguagePack = {
 			u deliver | send to | post to | lalamove | gogovan | dhl | fedex | kerry | locker | how much is shipping | how much for shipping
 			how much shipping | how much to ship | how much is delivery | how much for delivery | how much delivery | how much is postage
 			when will you ship | when do you ship | when can you ship | when will it be shipped | ship out
+			delivery option* | delivery method* | shipping option* | shipping method* | delivery period | how long does delivery | how long will delivery | how long is delivery
+			how long does shipping | how long will shipping | how long is shipping | how long for shipping | how long to ship | delivery take | shipping take | delivery times
+			express delivery | standard delivery | ways to deliver
 		`,
 		return_exchange: `
 			~return | ~returns | return policy | return it | to return | can return | refund* | money back | exchange* | swap | send back | send it back
 			change to another | change size | change colour | change color | change to a | change for | change it | cancel my order | cancel order
-			cancel the order | cancel this order | cancel my purchase
+			cancel the order | cancel this order | cancel my purchase | cancel purchase | cancel an order | cancelling an order | canceling an order | cancelling my order
+			canceling my order | cancellation of my order | reimburse* | return policy | returns policy | refund policy | get my money back | want my money back
 		`,
 		payment: `
 			bank in | banked in | bank details | payment link
@@ -96,6 +105,8 @@ export const en: LanguagePack = {
 			pay me | fps | octopus | alipay | wechat pay | wechatpay | apple pay | google pay | paypal | credit card* | debit card* | visa | mastercard
 			master card | bank transfer | bank account | account number | acc no | installment* | instalment* | invoice* | receipt* | tax invoice
 			promptpay | prompt pay | deposit | e-transfer | transferred | ~transfer | ~cash | ~card | checkout | check out | settle the bill | pay now
+			payment method* | payment option* | ways to pay | way to pay | how can i pay | how do i pay | pay for my order | problem paying | trouble paying | can't pay | cant pay
+			cannot pay | payment issue | payment problem | payment failed | payment error | paynow | bill | billing | my invoice | an invoice | the invoice
 		`,
 		store_location: `
 			ur shop | ur store | where r u | shop location | store location | store hours | shop hours | come and see | come see | have a store | have a shop | have a physical | what's your address | whats your address | ur address
@@ -116,6 +127,10 @@ export const en: LanguagePack = {
 			ignored | ignore me | ignoring me | wtf | useless | trash | rubbish | unacceptable | fraud | lied | liar | report you | consumer council
 			waste of money | waste my time | wasting my time | not happy | unhappy | upset | annoyed | frustrated | furious | wrong item | wrong one
 			wrong size sent | received wrong | sent wrong | sent me the wrong | fake | not as described | misleading | so slow | too slow
+			file a claim | make a claim | lodge a claim | submit a claim | file a complaint | make a complaint | lodge a complaint | raise a complaint | submit a complaint
+			register a complaint | place a complaint | open a complaint | a complaint about | have a complaint | complain about | want to complain | wanna complain | i complain
+			i'm complaining | claim against | not satisfied with | dissatisfied with | unhappy with | fed up | had enough | this is a joke | what a joke | never again
+			complian* | complan* | compalin* | servise | sucks | ~claim
 		`,
 		human_handoff: `
 			the owner | your boss | the boss | real agent | live chat | contact cs | talk to human | speak to human
@@ -124,31 +139,52 @@ export const en: LanguagePack = {
 			call me | call back | phone me | ring me | your manager | the manager | ~manager | ~staff | operator | not a bot | not bot | no bot
 			don't want a bot | dont want a bot | are you a bot | r u a bot | are u a bot | is this a bot | u a bot | any staff | any human
 			talk to your | speak to your | contact number | hotline | your number | phone number | whatsapp call | voice call | someone call me
+			talk with somebody | talk with someone | speak with somebody | talk w somebody | talk w someone | talk with a person | speak with a person | talk to a real
+			speak to a real | somebody real | someone real | talk to an agent | speak to an agent | speak with an agent | talk with an agent | human agent | an agent
+			customer service agent | customer care | contact customer* | contact your customer* | reach customer* | call center | call centre | get me a human | get me a person
+			talk to a human | speak to a human | a human | representative | an operator | assistance from a person | help from a person | agnet | custmer service
+			customer servise | costumer service | speek to | speek with | to a person | a person pls | a person please
 		`,
 		opt_out: `
 			messages anymore | msgs anymore | msg anymore | don't want these | dont want these | any more messages
 			don't send | dont send | remove my contact | don't want to receive | dont want to receive
-			~stop | unsubscribe* | unsub | opt out | opt-out | optout | remove me | stop sending | stop messaging | stop msg* | stop texting
+			=stop | =stop pls | =stop please | =stop it | unsubscribe* | unsubscrib* | unsubcrib* | unsubscib* | unsuscrib* | unsusbcrib* | unsubsrib* | unsub
+			cancel my subscription | cancel subscription | cancel the subscription | cancel my newsletter | cancel the newsletter | cancel newsletter | cancel my newsleter
+			cancel my news letter | newsletter cancel* | end my subscription | stop my subscription | stop the newsletter | stop your newsletter | stop sending the newsletter
+			leave the newsletter | leave your newsletter | quit the newsletter | remove me from | take me off | off your mailing list | off the mailing list | off ur mailing list
+			off your list | off the list | off ur list | no more emails | no more newsletters | stop emailing | stop the emails | stop sending emails | don't want the newsletter
+			dont want the newsletter | don't want your newsletter | do not want the newsletter | stop spamming | delete me from | erase me from | opt me out
+			opt out | opt-out | optout | remove me | stop sending | stop messaging | stop msg* | stop texting
 			stop sending me | don't msg me | dont msg me | don't message me | dont message me | don't text me | dont text me | don't contact me
 			dont contact me | no more message* | no more msg* | no more promo* | no more ads | stop spam* | spam me | spamming | stop the promo*
 			leave me alone | take me off | delete my number | remove my number | stop all | no more marketing
 		`,
 	},
 	neutral: `
+		no complaints | no complaint | can't complain | cant complain | cannot complain | nothing to complain | stop playing | stop the music | stop the timer | stock price
+		stock market | stocks | how much time | how much longer | how much has | how much have | how much do i have | how much money do i have | how much did i spend
+		how much is left | how much data | full stop | subscribe me | subscribe to | sign me up | sign up for | subscription to your newsletter
 		no problem | no prob | not a problem | no worries | bus stop | non stop | nonstop | can't stop | cant stop | stop by | whats up | no rush
 		how much time | how much longer | how long does it take to reply | returning customer | return customer | for sale | after sale | after sales | after-sales | price ok | price is ok | price is fine | price is good | price good | good price | price reasonable | reasonable price | the delivery guy | delivered already | received already | arrived already
 		order history
 	`,
-	negators: `not | never | isn't | isnt | aren't | arent | wasn't | wasnt | don't | dont | doesn't | doesnt | didn't | didnt | won't | wont | no need to | cannot | can't | cant | hardly | neither`,
-	intensifiers: `too | very | that | so | really | at all | even | quite | super | overly | really that | be | that much | so much`,
+	negators: `not | never | wouldn't | wouldnt | would not | shouldn't | couldn't | couldnt | won't | isn't | isnt | aren't | arent | wasn't | wasnt | don't | dont | doesn't | doesnt | didn't | didnt | won't | wont | no need to | cannot | can't | cant | hardly | neither`,
+	intensifiers: `too | very | that | so | really | at all | even | quite | super | overly | really that | be | that much | so much | as | buy | order | go | come | be back | i | it | this`,
 	positive: `
+		love it | loved it | loving it | tasty | delicious | fresh | helpful | friendly | polite | smooth | brilliant | superb | impressed | pleased | worth it | worth the
+		value for money | highly recommend | well packed | cheers | shiok | legit | works great | works well | works like a charm | fits perfectly | 5 stars | five stars
 		thanks | thank you | thx | tq | ty | great | awesome | love | lovely | nice | good | perfect | excellent | amazing | beautiful | happy
 		satisfied | recommend | appreciate | cool | fantastic | wonderful | well done | fast delivery | so fast | best | glad | super | yay
 		not bad
 	`,
 	negative: `
+		thanks for nothing | broke | broken | damaged | faulty | defective | rubbish | trash | fraud | cheated | still waiting | no reply | no response | ignored
+		cold | stale | soggy | bland | tasteless | overpriced | waste of | disappoint* | frustrat* | annoy* | fed up | unacceptable | pathetic | fell apart | stopped working
+		charged twice | charged me twice | crashing | crashes | keeps crashing | lost my | missing | wrong item | sian | walao | jialat | lousy | joke of
 		terrible | worst | bad | awful | horrible | angry | disappointed | scam | rude | hate | useless | wtf | annoying | ridiculous | upset
 		~slow | ~sad | poor | furious | disgusting | sucks | shit | damn | never again
-		
 	`,
+	boosters:
+		'very | so | really | super | extremely | totally | absolutely | too | damn | truly | incredibly | highly | soo',
+	contrast: 'but | however | though | although | except | yet',
 };
