@@ -155,38 +155,46 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 	};
 
 	/**
-	 * Marks the matches that stand: not inside a longer match (neutral phrases hide tag phrases but
-	 * not sentiment words; modifiers hide nothing). One sweep from the right, keeping the smallest
-	 * start of the matches ending later: linear in the number of matches.
+	 * Marks the matches that stand: not inside a longer match of a layer that hides them. Tag
+	 * phrases hide under longer tag or neutral phrases ("no problem"); sentiment words under longer
+	 * sentiment words or tag phrases (not under neutral ones: "不差" stays an opinion); modifiers
+	 * under anything. One sweep from the right, keeping per layer the smallest start of the
+	 * matches ending later: linear in the number of matches.
 	 */
 	const markStanding = (matches: number): void => {
-		let laterAny = 0x7fffffff;
-		let laterOpinion = 0x7fffffff;
+		const NONE = 0x7fffffff;
+		let laterTags = NONE;
+		let laterOpinions = NONE;
+		let laterAll = NONE;
 		let a = matches - 1;
 		while (a >= 0) {
 			const end = mEnd[a];
 			let first = a;
-			let groupAny = 0x7fffffff;
-			let groupOpinion = 0x7fffffff;
+			let groupTags = NONE;
+			let groupOpinions = NONE;
+			let groupAll = NONE;
 			while (first >= 0 && mEnd[first] === end) {
 				const k = kind[mEntry[first]];
-				if (k >= Kind.Sentiment) {
-					groupAny = Math.min(groupAny, mStart[first]);
-					if (k !== Kind.Neutral) groupOpinion = Math.min(groupOpinion, mStart[first]);
-				}
+				const start = mStart[first];
+				if (k >= Kind.Neutral) groupTags = Math.min(groupTags, start);
+				if (k >= 0 || k === Kind.Sentiment) groupOpinions = Math.min(groupOpinions, start);
+				if (k >= Kind.Sentiment) groupAll = Math.min(groupAll, start);
 				first--;
 			}
 			for (let b = a; b > first; b--) {
 				const k = kind[mEntry[b]];
 				const start = mStart[b];
 				const hidden =
-					k === Kind.Sentiment
-						? laterOpinion <= start || groupOpinion < start
-						: laterAny <= start || groupAny < start;
+					k >= 0
+						? laterTags <= start || groupTags < start
+						: k === Kind.Sentiment
+							? laterOpinions <= start || groupOpinions < start
+							: laterAll <= start || groupAll < start;
 				mKeep[b] = hidden || k === Kind.Neutral ? 0 : 1;
 			}
-			laterAny = Math.min(laterAny, groupAny);
-			laterOpinion = Math.min(laterOpinion, groupOpinion);
+			laterTags = Math.min(laterTags, groupTags);
+			laterOpinions = Math.min(laterOpinions, groupOpinions);
+			laterAll = Math.min(laterAll, groupAll);
 			a = first;
 		}
 	};
