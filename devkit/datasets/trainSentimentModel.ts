@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { FEATURE_BITS, forEachFeature } from '../../lib/intent/features';
+import { extractFeatures, FEATURE_BITS, features } from '../../lib/intent/features';
 import { INTENT_DATA_DIR, loadIntentDataset } from './intentDataset';
 import { loadPublicSentimentSets } from './publicSets';
 import type { Polarity } from './publicSets';
@@ -36,12 +36,12 @@ interface Example {
 }
 
 function example(text: string, label: Polarity, weight: number): Example | undefined {
-	const slots: number[] = [];
-	forEachFeature(text, (slot) => slots.push(slot));
-	if (!slots.length) return undefined;
+	const count = extractFeatures(text);
+	if (count === 0) return undefined;
+	const slots = features.slots.slice(0, count);
 	const target = label === 'pos' ? 1 : label === 'neg' ? 0 : 0.5;
 	return {
-		slots: Int32Array.from(slots),
+		slots,
 		target,
 		weight: label === 'neu' ? weight * NEUTRAL_WEIGHT : weight,
 	};

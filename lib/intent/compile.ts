@@ -28,6 +28,11 @@ export interface PatternRule {
 	user: boolean;
 }
 
+export interface PairRule {
+	tag: number;
+	within: number;
+}
+
 export interface Compiled {
 	tags: string[];
 	threshold: number;
@@ -38,10 +43,13 @@ export interface Compiled {
 	flags: Uint8Array;
 	entryLanguage: (string | undefined)[];
 	anyEntryLanguage: boolean;
-	negators: string[];
-	/** Longest first, so the first intensifier that fits is the longest. */
-	intensifiers: string[];
+	/** Negators and intensifiers by the code unit they end with (intensifiers longest first, so the first that fits is the longest). */
+	negatorsByTail: Map<number, string[]>;
+	intensifiersByTail: Map<number, string[]>;
 	patterns: PatternRule[];
+	/** Pair part entries: pair index × 2 + side, or -1. */
+	pairOf: Int32Array;
+	pairs: PairRule[];
 	suppressors: number[][];
 	tagSentiment: number[];
 	priceTag: number;
@@ -80,7 +88,7 @@ export function compile(opts: TaggerOptions): Compiled {
 	const seen = new Set<string>();
 	const add = (entry: Entry | undefined): void => {
 		if (!entry) return;
-		const key = `${entry.kind}\u0000${entry.flags}\u0000${entry.language ?? ''}\u0000${entry.phrase}`;
+		const key = `${entry.kind}\u0000${entry.flags}\u0000${entry.language ?? ''}\u0000${entry.pair ?? ''}\u0000${entry.phrase}`;
 		if (seen.has(key)) return;
 		seen.add(key);
 		entries.push(entry);
@@ -88,6 +96,7 @@ export function compile(opts: TaggerOptions): Compiled {
 	const negators: string[] = [];
 	const intensifiers: string[] = [];
 	const patterns: PatternRule[] = [];
+	const pairs: PairRule[] = [];
 
 	for (const pack of packs) {
 		for (const tag of INTENT_TAGS) {
@@ -107,6 +116,17 @@ export function compile(opts: TaggerOptions): Compiled {
 		for (const phrase of phrasesOf(pack.contrast)) add(entryOf(phrase, Kind.Contrast, 0, false));
 		negators.push(...phrasesOf(pack.negators).map(fold));
 		intensifiers.push(...phrasesOf(pack.intensifiers).map(fold));
+		for (const p of pack.pairs ?? []) {
+			const id = tagId.get(p.tag);
+			if (id === undefined) continue;
+			const index = pairs.length;
+			pairs.push({ tag: id, within: p.within ?? 40 });
+			for (const [side, list] of [p.first, p.second].entries())
+				for (const phrase of phrasesOf(list)) {
+					const entry = entryOf(phrase, Kind.PairPart, 0, false);
+					if (entry) add({ ...entry, pair: index * 2 + side });
+				}
+		}
 		for (const p of pack.patterns ?? []) {
 			const id = tagId.get(p.tag);
 			if (id !== undefined)
@@ -138,6 +158,17 @@ export function compile(opts: TaggerOptions): Compiled {
 			});
 	}
 	intensifiers.sort((a, b) => b.length - a.length);
+	const byTail = (words: string[]): Map<number, string[]> => {
+		const map = new Map<number, string[]>();
+		for (const word of words) {
+			if (!word) continue;
+			const tail = word.charCodeAt(word.length - 1);
+			const list = map.get(tail);
+			if (list) list.push(word);
+			else map.set(tail, [word]);
+		}
+		return map;
+	};
 
 	const absorbing = new Uint8Array(tags.length);
 	for (const t of ids(ABSORBS_PRICE)) absorbing[t] = 1;
@@ -157,9 +188,11 @@ export function compile(opts: TaggerOptions): Compiled {
 		flags: Uint8Array.from(entries, (e) => e.flags),
 		entryLanguage,
 		anyEntryLanguage: entryLanguage.some((l) => l !== undefined),
-		negators,
-		intensifiers,
+		negatorsByTail: byTail(negators),
+		intensifiersByTail: byTail(intensifiers),
 		patterns,
+		pairOf: Int32Array.from(entries, (e) => e.pair ?? -1),
+		pairs,
 		suppressors: tags.map((t) => ids(SUPPRESSED_BY[t] ?? [])),
 		tagSentiment: tags.map((t) => TAG_SENTIMENT[t] ?? 0),
 		priceTag: tagId.get('price_inquiry') ?? -100,

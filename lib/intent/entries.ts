@@ -17,6 +17,8 @@ export const Kind = {
 	Booster: -3,
 	PostBooster: -4,
 	Contrast: -5,
+	/** One side of a two-part phrasing (`LanguagePack.pairs`). */
+	PairPart: -6,
 } as const;
 
 export const Flag = {
@@ -45,6 +47,8 @@ export interface Entry {
 	flags: number;
 	/** For user rules: the only language it applies to. */
 	language?: string;
+	/** For pair parts: pair index × 2 + side (0 first, 1 second). */
+	pair?: number;
 }
 
 /** Splits a phrase list: `|` or new lines between phrases. */

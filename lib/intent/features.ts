@@ -17,8 +17,34 @@ const SEED_WORD = 0x811c9dc5;
 const SEED_GRAM = 0x3b9aca07;
 const SEED_SYMBOL = 0x6c078965;
 
-/** Receives each feature: its table slot and the span of the message it came from. */
-export type FeatureVisitor = (slot: number, start: number, end: number) => void;
+/**
+ * The features of the last `extractFeatures` call: table slot and the span of the message each
+ * came from. Reused between calls (tagging is synchronous), grown as needed.
+ */
+export const features = {
+	count: 0,
+	slots: new Int32Array(256),
+	starts: new Int32Array(256),
+	ends: new Int32Array(256),
+};
+
+function visit(slot: number, start: number, end: number): void {
+	const k = features.count;
+	if (k === features.slots.length) {
+		const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+			const b = new Int32Array(a.length * 2);
+			b.set(a);
+			return b;
+		};
+		features.slots = grow(features.slots);
+		features.starts = grow(features.starts);
+		features.ends = grow(features.ends);
+	}
+	features.slots[k] = slot;
+	features.starts[k] = start;
+	features.ends[k] = end;
+	features.count = k + 1;
+}
 
 function mix(hash: number, code: number): number {
 	return Math.imul(hash ^ code, FNV_PRIME) >>> 0;
@@ -50,10 +76,11 @@ function isBreak(code: number): boolean {
 }
 
 /**
- * Calls `visit` for every feature of `text`. Linear in its length; the same text always gives the
- * same features, in the same order.
+ * Extracts the features of `text` into `features` and returns their number. Linear in its length;
+ * the same text always gives the same features, in the same order.
  */
-export function forEachFeature(text: string, visit: FeatureVisitor): void {
+export function extractFeatures(text: string): number {
+	features.count = 0;
 	const n = text.length;
 	// The last four folded letters of the current word or run, and where each began.
 	const ring = [0, 0, 0, 0];
@@ -130,4 +157,5 @@ export function forEachFeature(text: string, visit: FeatureVisitor): void {
 		if (raw === 0x21 || raw === 0x3f) visit(slotOf(mix(SEED_SYMBOL, raw)), i, i + 1);
 	}
 	endWord(n);
+	return features.count;
 }

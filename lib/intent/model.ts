@@ -6,7 +6,7 @@
  * word on what they know. Its evidence is the spans of the features that weighed most.
  */
 import type { Intent } from './types';
-import { FEATURE_BITS, forEachFeature } from './features';
+import { extractFeatures, FEATURE_BITS, features } from './features';
 import { isWordChar, FOLD } from './normalize';
 import modelFile from './sentimentModel.json';
 
@@ -65,27 +65,41 @@ function widen(text: string, start: number, end: number): string {
 	return text.slice(s, e);
 }
 
-/** The top features' spans with the model's sign, overlapping or touching ones merged, strongest first. */
-function merged(
+/**
+ * The spans of the strongest features with the model's sign, overlapping or touching ones merged
+ * ("อร่", "ร่อ", "่อย" → "อร่อย"), as written.
+ */
+function evidenceOf(
 	text: string,
-	weights: number[],
-	starts: number[],
-	ends: number[],
+	w: Int8Array,
+	count: number,
+	sign: number,
 	factor: number,
 ): { text: string; weight: number }[] {
-	const spans = weights.map((w, k) => ({ start: starts[k], end: ends[k], weight: w * factor }));
-	spans.sort((a, b) => a.start - b.start);
-	const out: { start: number; end: number; weight: number }[] = [];
-	for (const span of spans) {
-		const last = out[out.length - 1];
-		if (last && span.start <= last.end && Math.sign(span.weight) === Math.sign(last.weight)) {
-			last.end = Math.max(last.end, span.end);
-			last.weight += span.weight;
-		} else out.push({ ...span });
+	const { slots, starts, ends } = features;
+	const top: number[] = [];
+	for (let k = 0; k < count; k++) {
+		const v = w[slots[k]] * sign;
+		if (v <= 0 || ends[k] === starts[k]) continue;
+		if (top.length === EVIDENCE && v <= w[slots[top[EVIDENCE - 1]]] * sign) continue;
+		let at = top.length === EVIDENCE ? EVIDENCE - 1 : top.length;
+		while (at > 0 && w[slots[top[at - 1]]] * sign < v) {
+			top[at] = top[at - 1];
+			at--;
+		}
+		top[at] = k;
 	}
-	return out
-		.filter((s) => s.end > s.start)
-		.map((s) => ({ text: widen(text, s.start, s.end), weight: s.weight }));
+	top.sort((a, b) => starts[a] - starts[b]);
+	const out: { start: number; end: number; weight: number }[] = [];
+	for (const k of top) {
+		const last = out[out.length - 1];
+		const weight = w[slots[k]] * factor;
+		if (last && starts[k] <= last.end) {
+			last.end = Math.max(last.end, ends[k]);
+			last.weight += weight;
+		} else out.push({ start: starts[k], end: ends[k], weight });
+	}
+	return out.map((s) => ({ text: widen(text, s.start, s.end), weight: s.weight }));
 }
 
 /**
@@ -94,43 +108,26 @@ function merged(
  */
 export function scoreModel(text: string, request: boolean): ModelScore {
 	const w = load();
-	const { scale, gain } = modelFile as ModelFile;
-	const deadZone = (modelFile as ModelFile).deadZone * (request ? 3 : 1);
+	const file = modelFile as ModelFile;
+	const count = extractFeatures(text);
+	if (count === 0) return { score: 0, evidence: [], known: 0 };
+	const slots = features.slots;
 	let sum = 0;
-	let features = 0;
 	let known = 0;
-	// The strongest few features, by |weight|: slot spans kept, strings built only for them.
-	const topWeight: number[] = [];
-	const topStart: number[] = [];
-	const topEnd: number[] = [];
-	forEachFeature(text, (slot, start, end) => {
-		features++;
-		const v = w[slot];
-		if (v === 0) return;
-		known++;
+	for (let k = 0; k < count; k++) {
+		const v = w[slots[k]];
 		sum += v;
-		const a = Math.abs(v);
-		if (topWeight.length === EVIDENCE && a <= Math.abs(topWeight[EVIDENCE - 1])) return;
-		let k = topWeight.length === EVIDENCE ? EVIDENCE - 1 : topWeight.length;
-		while (k > 0 && Math.abs(topWeight[k - 1]) < a) {
-			topWeight[k] = topWeight[k - 1];
-			topStart[k] = topStart[k - 1];
-			topEnd[k] = topEnd[k - 1];
-			k--;
-		}
-		topWeight[k] = v;
-		topStart[k] = start;
-		topEnd[k] = end;
-	});
-	if (features === 0) return { score: 0, evidence: [], known: 0 };
-	const norm = scale / Math.sqrt(features);
+		if (v !== 0) known++;
+	}
+	const norm = file.scale / Math.sqrt(count);
 	const logit = sum * norm;
-	if (Math.abs(logit) < deadZone) return { score: 0, evidence: [], known: known / features };
+	const deadZone = file.deadZone * (request ? 3 : 1);
+	if (Math.abs(logit) < deadZone) return { score: 0, evidence: [], known: known / count };
 	const shrunk = logit > 0 ? logit - deadZone : logit + deadZone;
 	return {
-		score: shrunk * gain,
-		evidence: merged(text, topWeight, topStart, topEnd, norm * gain),
-		known: known / features,
+		score: shrunk * file.gain,
+		evidence: evidenceOf(text, w, count, Math.sign(logit), norm * file.gain),
+		known: known / count,
 	};
 }
 

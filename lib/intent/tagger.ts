@@ -67,6 +67,15 @@ function sameLanguage(detected: string, wanted: string | undefined): boolean {
 	return w === detected || w.startsWith(`${detected}-`);
 }
 
+/** A match as the customer wrote it; a stem (доставк*, refund*) shows the whole word. */
+function wordOf(text: string, start: number, end: number, flags: number): string {
+	let shown = end;
+	if (flags & Flag.Prefix)
+		while (shown < text.length && shown - end < 40 && isWordChar(FOLD[text.charCodeAt(shown)]))
+			shown++;
+	return text.slice(start, shown);
+}
+
 function grow(array: Int32Array<ArrayBuffer>, capacity: number): Int32Array<ArrayBuffer> {
 	const bigger = new Int32Array(capacity);
 	bigger.set(array);
@@ -96,9 +105,11 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const negated = (text: string, start: number): boolean => {
 		let pos = skipSpacesLeft(text, start);
 		for (let hop = 0; hop < 4 && pos > 0; hop++) {
-			for (const word of c.negators) if (endsWithAt(text, pos, word)) return true;
+			const tail = FOLD[text.charCodeAt(pos - 1)];
+			for (const word of c.negatorsByTail.get(tail) ?? [])
+				if (endsWithAt(text, pos, word)) return true;
 			let stripped = false;
-			for (const word of c.intensifiers) {
+			for (const word of c.intensifiersByTail.get(tail) ?? []) {
 				if (endsWithAt(text, pos, word)) {
 					pos = skipSpacesLeft(text, pos - word.length);
 					stripped = true;
@@ -202,7 +213,6 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const tag = (input: string): TagResult => {
 		if (typeof input !== 'string' || input === '') return empty();
 		const text = input;
-		const n = text.length;
 		const counts: ScriptCounts = emptyCounts();
 		let matches = scan(text, counts);
 		const language = languageOf(counts);
@@ -248,6 +258,9 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		strong.fill(0);
 		weakSeen.fill(0);
 		evidence.fill(undefined);
+		// Pair parts: the end and start of the latest part seen on each side of each pair.
+		let pairEnd: Int32Array | undefined;
+		let pairStart: Int32Array | undefined;
 		let score = 0;
 		let negativeSeen = false;
 		let pleas = 0;
@@ -257,9 +270,31 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			if (!mKeep[a]) continue;
 			const e = mEntry[a];
 			const k = kind[e];
-			if (k < 0 && k !== Kind.Sentiment) continue;
 			const start = mStart[a];
 			const end = mEnd[a];
+			if (k === Kind.PairPart) {
+				// "cancel … newsletter": the other side ended at most `within` before this one began.
+				const side = c.pairOf[e];
+				pairEnd ??= new Int32Array(c.pairs.length * 2).fill(-0x7fffffff);
+				pairStart ??= new Int32Array(c.pairs.length * 2);
+				const other = side ^ 1;
+				const rule = c.pairs[side >> 1];
+				if (start - pairEnd[other] <= rule.within && pairEnd[other] <= start) {
+					miss[rule.tag] *= 1 - STRONG;
+					strong[rule.tag] = 1;
+					const list = (evidence[rule.tag] ??= []);
+					for (const shown of [
+						text.slice(pairStart[other], pairEnd[other]),
+						wordOf(text, start, end, flags[e]),
+					])
+						if (list.length < MAX_EVIDENCE && !list.includes(shown)) list.push(shown);
+				}
+				pairEnd[side] =
+					flags[e] & Flag.Prefix ? start + wordOf(text, start, end, flags[e]).length : end;
+				pairStart[side] = start;
+				continue;
+			}
+			if (k < 0 && k !== Kind.Sentiment) continue;
 			const isNegated = (flags[e] & Flag.Negatable) !== 0 && negated(text, start);
 			if (k === Kind.Sentiment) {
 				if (flags[e] & Flag.Plea) {
@@ -311,11 +346,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			if (w > WEAK || (w === WEAK && weakSeen[k]++ > 0)) strong[k] = 1;
 			const list = (evidence[k] ??= []);
 			if (list.length >= MAX_EVIDENCE) continue;
-			let shown = end;
-			// A stem (доставк*, refund*) shows the whole word the customer wrote.
-			if (flags[e] & Flag.Prefix)
-				while (shown < n && shown - end < 40 && isWordChar(FOLD[text.charCodeAt(shown)])) shown++;
-			const phrase = text.slice(start, shown);
+			const phrase = wordOf(text, start, end, flags[e]);
 			if (!list.includes(phrase)) list.push(phrase);
 		}
 		let head: string | undefined;

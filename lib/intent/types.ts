@@ -62,6 +62,12 @@ export interface LanguagePack {
 	 * what precedes it half ("good food, but the service was awful" is negative).
 	 */
 	contrast?: string;
+	/**
+	 * Two-part phrasings: a phrase of `first` and one of `second`, in either order, at most
+	 * `within` characters apart (default 40), tag the message ("cancel … newsletter subscription",
+	 * "取消 … 推送", "отключите … рассылку"), where listing every wording would never end.
+	 */
+	pairs?: { tag: IntentTag; first: string; second: string; within?: number }[];
 	/** The few intents phrases cannot express (a large quantity is a number); run on the raw text. */
 	patterns?: { tag: IntentTag; re: RegExp; weight?: number }[];
 }

@@ -96,7 +96,7 @@ export const en: LanguagePack = {
 			express delivery | standard delivery | ways to deliver | delvery* | delivry* | delivey* | deliever* | edlivery | shiping* | shippng
 		`,
 		return_exchange: `
-			~return | ~returns | return policy | return it | to return | can return | refund* | money back | exchange* | ~~swap | send back | money back guarantee | moneyback | money-back | cancel a purchase | cancel the purchase | cancelling a purchase | canceling a purchase | cancle* | cancell* | cancl* | cansel* | cancel a order | cancel an ord* | send it back
+			~return | ~returns | return policy | return it | to return | can return | refund* | money back | exchange* | ~~swap | send back | money back guarantee | moneyback | money-back | cancel a purchase | cancel the purchase | cancelling a purchase | canceling a purchase | cancle my order | cancle the order | cancle a purchase | cancle purchase | cancell my order | cancell the order | cancel a order | cancel an ord* | send it back
 			change to another | change size | change colour | change color | change to a | change for | change it | cancel my order | cancel order
 			cancel the order | cancel this order | cancel my purchase | cancel purchase | cancel an order | cancelling an order | canceling an order | cancelling my order
 			canceling my order | cancellation of my order | reimburse* | return policy | returns policy | refund policy | get my money back | want my money back
@@ -171,7 +171,7 @@ export const en: LanguagePack = {
 		you have a newsletter | have a newsletter | have an newsletter | there a newsletter | there's a newsletter | theres a newsletter | my phone | my cellphone
 		no complaints | no complaint | can't complain | cant complain | cannot complain | nothing to complain | stop playing | stop the music | stop the timer | stock price
 		stock market | stocks | how much time | how much longer | how much has | how much have | how much do i have | how much money do i have | how much did i spend
-		how much is left | how much data | full stop | subscribe me | subscribe to | sign me up | sign up for | subscription to your newsletter
+		how much is left | how much data | full stop | subscribe me | subscribe to | sign me up | sign up for
 		no problem | no prob | not a problem | no worries | bus stop | non stop | nonstop | can't stop | cant stop | stop by | whats up | no rush
 		how much time | how much longer | how long does it take to reply | returning customer | return customer | for sale | after sale | after sales | after-sales | price ok | price is ok | price is fine | price is good | price good | good price | price reasonable | reasonable price | the delivery guy | delivered already | received already | arrived already
 		order history
@@ -195,4 +195,19 @@ export const en: LanguagePack = {
 	boosters:
 		'very | so | really | super | extremely | totally | absolutely | too | damn | truly | incredibly | highly | soo',
 	contrast: 'but | however | though | although | except | yet',
+	pairs: [
+		{
+			tag: 'opt_out',
+			first: `cancel* | cancle* | unsubscri* | unsubcri* | unsubscib* | unsuscri* | quit* | leave | leaving | end | ending | opt out
+				| opt-out | remove me | take me off | delete me | get me off | erase me | drop me`,
+			second: `newsletter* | newsleter* | news letter* | subscription* | suscription* | subcription* | subscripton* | mailing list* | mailing
+				| marketing | promotion* | promo* | e-newsletter`,
+		},
+		{
+			tag: 'opt_out',
+			first: `stop | don't want | dont want | do not want | no more | no longer want | quit sending | stop sending | stop texting`,
+			second: `messages | msgs | msg | emails | e-mails | mails | texts | sms | notifications | newsletter* | promo* | ads | adverts | marketing`,
+			within: 30,
+		},
+	],
 };

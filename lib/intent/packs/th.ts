@@ -117,6 +117,15 @@ export const th: LanguagePack = {
 	boosters: 'โคตร | สุดจะ | แสน',
 	postBoosters: 'มาก | มากๆ | มากก | สุดๆ | จริงๆ | ที่สุด | สุด | เวอร์',
 	contrast: 'แต่ | แต่ว่า | ทว่า',
+	pairs: [
+		{
+			tag: 'opt_out',
+			first: 'ยกเลิก | ไม่ต้อง | หยุด | เลิก | ไม่อยาก | ไม่รับ | งด | ไม่เอา',
+			second:
+				'ข่าวสาร | โปรโมชั่น | โปรโมชัน | โฆษณา | ข้อความ | แจ้งเตือน | sms | เอสเอ็มเอส | จดหมายข่าว | โปร | ไลน์ | การตลาด',
+			within: 20,
+		},
+	],
 	patterns: [
 		// Bulk: a three-digit quantity or more (100 ชิ้น, 500 ตัว); a digit run is read once from its start.
 		{

@@ -156,6 +156,20 @@ export const zh: LanguagePack = {
 		'很 | 非常 | 超 | 超级 | 太 | 特别 | 十分 | 好 | 极 | 真 | 挺 | 蛮 | 巨 | 死 | 极其 | 相当 | 太过',
 	postBoosters: '极了 | 死了 | 到爆 | 到极 | 得很 | 爆 | 透了 | 到不行 | 晒',
 	contrast: '但是 | 但 | 可是 | 不过 | 就是 | 只是 | 可惜 | 然而 | 但系 | 不过呢',
+	pairs: [
+		{
+			tag: 'opt_out',
+			first: '取消 | 退订 | 退出 | 关闭 | 关掉 | 停止 | 停发 | 唔要',
+			second: '订阅 | 推送 | 广告 | 短信 | 通知 | 推广 | 促销 | newsletter | 电子报 | 营销',
+			within: 12,
+		},
+		{
+			tag: 'opt_out',
+			first: '不要再 | 别再 | 唔好再 | 不想再 | 唔想再 | 唔使再 | 不用再 | 唔该唔好',
+			second: '发 | send | 传 | 推 | 广告 | 短信 | wa | 打扰 | 搵我 | 联系我 | 信息 | 讯息 | 消息',
+			within: 6,
+		},
+	],
 	patterns: [
 		// A three-digit quantity or more of pieces is a bulk order: 200件, 500个, 1000 pcs. A digit run is read once, from its start.
 		{
