@@ -30,6 +30,8 @@ interface ModelFile {
 const AGENT_NOW_SCORE = -0.847;
 /** Features kept for evidence; overlapping spans merge into one ("อร่", "ร่อ", "่อย" → "อร่อย"). */
 const EVIDENCE = 6;
+/** The most the model adds either way: it tips a message, it does not drown the rules. */
+const CAP = 3;
 
 let table: Int8Array | undefined;
 
@@ -125,7 +127,7 @@ export function scoreModel(text: string, request: boolean): ModelScore {
 	if (Math.abs(logit) < deadZone) return { score: 0, evidence: [], known: known / count };
 	const shrunk = logit > 0 ? logit - deadZone : logit + deadZone;
 	return {
-		score: shrunk * file.gain,
+		score: Math.max(-CAP, Math.min(CAP, shrunk * file.gain)),
 		evidence: evidenceOf(text, w, count, Math.sign(logit), norm * file.gain),
 		known: known / count,
 	};

@@ -61,7 +61,7 @@ export class IntentTagger implements INodeType {
 				default: 'intent',
 				required: true,
 				description:
-					'The field that receives tags, intents with confidence and evidence, language, sentiment and tier',
+					'The field that receives tags, intents with confidence and evidence, language, sentiment with the words that decided it, certainty and tier',
 			},
 			{
 				displayName: 'Route Items',
@@ -225,6 +225,8 @@ export class IntentTagger implements INodeType {
 					intents: result.intents as unknown as IDataObject[],
 					language: result.language,
 					sentiment: result.sentiment,
+					sentimentEvidence: result.sentimentEvidence,
+					certainty: result.certainty,
 				};
 				if (historyField) {
 					const history = readPath(items[itemIndex].json, historyField);
