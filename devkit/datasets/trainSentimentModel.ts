@@ -122,8 +122,8 @@ function main(): void {
 	const file = {
 		bits: FEATURE_BITS,
 		scale,
-		gain: Number(process.env.SCRM_MODEL_GAIN ?? 1.3),
-		deadZone: Number(process.env.SCRM_MODEL_DEAD_ZONE ?? 0.65),
+		gain: Number(process.env.SCRM_MODEL_GAIN ?? 1.5),
+		deadZone: Number(process.env.SCRM_MODEL_DEAD_ZONE ?? 0.25),
 		trainedOn,
 		weights: Buffer.from(bytes.buffer).toString('base64'),
 	};
