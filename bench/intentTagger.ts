@@ -313,13 +313,19 @@ export async function runIntentTaggerBench(): Promise<Record<string, unknown>> {
 
 	const texts = [...dev, ...holdout, ...register, ...sentiment].map((r) => r.text);
 	const naive = naiveTagger();
-	const oursRate = throughput(ours.tag, texts);
-	const baselineRate = throughput(baseline.tag, texts);
-	const naiveRate = throughput(naive, texts);
+	// Interleaved rounds, best of each: the machine is shared, and a slow second beats no one.
+	let oursRate = 0;
+	let baselineRate = 0;
+	let naiveRate = 0;
+	for (let round = 0; round < 3; round++) {
+		oursRate = Math.max(oursRate, throughput(ours.tag, texts, 1000));
+		baselineRate = Math.max(baselineRate, throughput(baseline.tag, texts, 1000));
+		naiveRate = Math.max(naiveRate, throughput(naive, texts, 500));
+	}
 	const rate = (x: number): string =>
 		`${Math.round(x).toLocaleString('en').padStart(10)} messages/s`;
 	console.log(
-		`throughput, one core, ${texts.length} messages repeated (average ${Math.round(texts.join('').length / texts.length)} characters)`,
+		`throughput, one core, ${texts.length} messages repeated (average ${Math.round(texts.join('').length / texts.length)} characters), best of 3 interleaved rounds`,
 	);
 	console.log(
 		`    ours            ${rate(oursRate)}   ours / target ${(oursRate / TARGET_PER_SECOND).toFixed(2)} (goal ≥ 1)`,
