@@ -54,8 +54,6 @@ export interface ModelScore {
 	score: number;
 	/** Its strongest spans, as written, with their weights. */
 	evidence: { text: string; weight: number }[];
-	/** Share of the message's features the model has a weight for: how familiar the text is. */
-	known: number;
 }
 
 /** Widens a span to whole words for Latin and Cyrillic text, so evidence reads "disappointed", not "sappo". */
@@ -112,45 +110,30 @@ export function scoreModel(text: string, request: boolean): ModelScore {
 	const w = load();
 	const file = modelFile as ModelFile;
 	const count = extractFeatures(text);
-	if (count === 0) return { score: 0, evidence: [], known: 0 };
+	if (count === 0) return { score: 0, evidence: [] };
 	const slots = features.slots;
 	let sum = 0;
-	let known = 0;
-	for (let k = 0; k < count; k++) {
-		const v = w[slots[k]];
-		sum += v;
-		if (v !== 0) known++;
-	}
+	for (let k = 0; k < count; k++) sum += w[slots[k]];
 	const norm = file.scale / Math.sqrt(count);
 	const logit = sum * norm;
 	const deadZone = file.deadZone * (request ? 3 : 1);
-	if (Math.abs(logit) < deadZone) return { score: 0, evidence: [], known: known / count };
+	if (Math.abs(logit) < deadZone) return { score: 0, evidence: [] };
 	const shrunk = logit > 0 ? logit - deadZone : logit + deadZone;
 	return {
 		score: Math.max(-CAP, Math.min(CAP, shrunk * file.gain)),
 		evidence: evidenceOf(text, w, count, Math.sign(logit), norm * file.gain),
-		known: known / count,
 	};
 }
 
 /**
  * How sure the offline tagger is of a result, 0..1 (see `TagResult.certainty`): the confidence of
- * its best intent, or for a message with none, whether it is short small talk or a longer text in
- * words the model does not know; capped by how far the sentiment is from the Agent Now threshold.
+ * its best intent; for a message with none, high for short small talk ("ok la", "多謝晒") and for a
+ * clear opinion, low for a longer text it has no phrase for; below 0.5 too when the sentiment sits
+ * near the Agent Now threshold (there, one word more or less would route it differently).
  */
-export function certaintyOf(
-	intents: Intent[],
-	score: number,
-	letters: number,
-	known: number,
-): number {
-	const intent = intents.length
-		? intents[0].confidence
-		: letters <= 8
-			? 0.9
-			: known >= 0.6
-				? 0.6
-				: 0.4;
-	const sentiment = Math.min(1, Math.abs(score - AGENT_NOW_SCORE) / 1.5);
-	return Math.round(Math.min(intent, sentiment) * 100) / 100;
+export function certaintyOf(intents: Intent[], score: number, letters: number): number {
+	if (intents.length) return intents[0].confidence;
+	const plain = letters <= 24 ? 0.9 : Math.abs(score) >= 2 ? 0.6 : 0.4;
+	const nearThreshold = Math.abs(score - AGENT_NOW_SCORE) < 0.5;
+	return nearThreshold ? Math.min(plain, 0.45) : plain;
 }

@@ -414,7 +414,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			intents,
 			sentiment,
 			sentimentEvidence,
-			certainty: certaintyOf(intents, score, letters, model.known),
+			certainty: certaintyOf(intents, score, letters),
 		};
 	};
 
