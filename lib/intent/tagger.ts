@@ -341,13 +341,14 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			if (flags[e] & Flag.Whole && !whole) continue;
 			// Weak evidence that is the whole message ("price?", "STOP", 尺码?) is not weak.
 			if (w <= WEAK && whole) w = STRONG;
+			const list = (evidence[k] ??= []);
+			const phrase = list.length < MAX_EVIDENCE ? wordOf(text, start, end, flags[e]) : '';
+			// The same words again add nothing ("denver international to new york international").
+			if (phrase && list.includes(phrase)) continue;
+			if (phrase) list.push(phrase);
 			miss[k] *= 1 - w;
 			// Two different weak phrases agreeing are as good as one strong.
 			if (w > WEAK || (w === WEAK && weakSeen[k]++ > 0)) strong[k] = 1;
-			const list = (evidence[k] ??= []);
-			if (list.length >= MAX_EVIDENCE) continue;
-			const phrase = wordOf(text, start, end, flags[e]);
-			if (!list.includes(phrase)) list.push(phrase);
 		}
 		let head: string | undefined;
 		for (const p of c.patterns) {

@@ -4,6 +4,8 @@
  * tagger's Chat Model input. Only messages the offline tagger is unsure of reach the model, each
  * text once; the output says which items the model decided and how many calls were made.
  */
+import http from 'node:http';
+
 import { startOpenAiChatSimulator } from '../../devkit/simulators/openAiChat';
 import type { OpenAiChatSimulator } from '../../devkit/simulators/openAiChat';
 import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
@@ -93,6 +95,22 @@ beforeAll(async () => {
 	webhookUrl = `${host.url}/webhook/intent-chat-model`;
 });
 
+/** POSTs JSON on a connection of its own: a pooled keep-alive socket n8n already closed would reset. */
+function post(url: string, body: unknown): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const request = http.request(
+			url,
+			{ method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+			(response) => {
+				response.resume();
+				response.on('end', () => resolve(response.statusCode ?? 0));
+			},
+		);
+		request.on('error', reject);
+		request.end(JSON.stringify(body));
+	});
+}
+
 afterAll(async () => {
 	if (workflow) await n8n.deactivate(workflow).catch(() => undefined);
 	await llm?.stop();
@@ -101,12 +119,7 @@ afterAll(async () => {
 it('asks the chat model only about the unsure message, once per text, and says so', async () => {
 	const messages = ['how much is the blue one?', UNSURE, 'STOP', UNSURE];
 	const execution = await executionOf(n8n, workflow.id, async () => {
-		const response = await fetch(webhookUrl, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ messages }),
-		});
-		expect(response.status).toBe(200);
+		expect(await post(webhookUrl, { messages })).toBe(200);
 	});
 	expect(execution.status).toBe('success');
 	const [items] = await n8n.nodeOutput(execution.id, 'Intent Tagger');

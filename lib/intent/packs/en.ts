@@ -37,24 +37,24 @@ export const en: LanguagePack = {
 		purchase_intent: `
 			i'll order | ill order | i will order | i'd like to buy | i'd like to order | can i have | give me one | give me 1 | give me 2 | gimme | i'll have | proceed with | want this | ~confirm
 			want to buy | wanna buy | want buy | ~want to get | ~wanna get | i want to order | want to order | wanna order | want order
-			like to order | like to buy | would like to purchase | want to purchase | i'll take | ill take | i will take | i take | i'll buy | ill buy
+			like to order | like to buy | would like to purchase | want to purchase | i'll take | ill take | i will take | ~~i take | i take 1 | i take 2 | i take one | i take two | i take this | i take that | i take it | i'll buy | ill buy
 			i will buy | will buy | take this one | take that one | i want this | i want that | i want the | i want one | i want two | i want 1
 			i want 2 | i want 3 | place an order | place order | make an order | order now | buy now | how to order | how do i order | how can i order
 			how to buy | how do i buy | how can i buy | can i order | can i buy | can i get one | can i get 1 | can i get 2 | can i get this | can i get that | i'd like to get one | reserve one | reserve for me | reserve 1
 			keep one for me | keep 1 for me | hold one for me | hold it for me | more to my order | add to cart | add to my order | confirm order
-			confirm my order | i'll get | ill get | let me buy | i want to purchase | sold! | i'm in | im in | count me in
+			confirm my order | i'll get | ill get | let me buy | i want to purchase | sold! | ~~i'm in | ~~im in | count me in
 			place an order | place a new order | make a new order | make an order | place a order | make a order | placing an order | placing a order | making an order
 			making a order | make a purchase | making a purchase | maked an order | ofder | odrer | oder | put in an order | buy something | purchase something | i need to buy | i need to purchase | i need to order
-			~reserve* | ~interested | ~buy | ~purchase | ~order 1 | ~order 2 | ~order 3
+			~~reserve* | ~interested | ~buy | ~purchase | ~order 1 | ~order 2 | ~order 3
 		`,
 		product_question: `
 			does it come in | come in any | comes in | ~come in
 			real leather | how many in | does it come with | what's included | whats included | ~~black | ~~white | ~~red | ~~blue | ~~pink | ~~grey | ~~gray | ~~green | ~~beige | ~~navy | ~~brown
 			~size* | what size | which size | have size | got size | any size | size available | size chart | sizing | in stock | out of stock | sold out | restock* | back in stock | ~stock*
-			~~available | is it available | is this available | is that available | are they available | availability | ~colour* | ~color* | what colo* | which colo* | other colo* | any colo* | colours available | colors available | ~material | what material | made of | ~fabric
+			~~available | is it available | is this available | is that available | are they available | ~availability | ~colour* | ~color* | what colo* | which colo* | other colo* | any colo* | colours available | colors available | ~material | what material | made of | ~fabric
 			dimension* | measurement* | spec | specs | specification* | weight | how big | how heavy | ~~how long is | how wide | how tall
 			waterproof | water proof | water resistant | does it fit | will it fit | fit my | compatible | original? | is it original | authentic
-			genuine | fake or | is it fake | is this fake | warranty | guarantee | ingredient* | expiry | expiration | expire date | still have | still got | still available
+			genuine | fake or | is it fake | is this fake | warranty | guarantee | ~~ingredient* | what are the ingredients | ingredients of | ingredient list | ingredients list | expiry | expiration | expire date | still have | still got | still available
 			any bigger | any smaller | ~bigger size | ~smaller size | which model | what model | what's inside | how many ml | how many pcs in
 			~~do u have | ~~do you have | ~~u have | ~~you have | ~got any | ~any stock | ~model | ~version | ~~battery | ~features
 		`,
@@ -71,7 +71,7 @@ export const en: LanguagePack = {
 			haven't receive | havent receive | haven't got | havent got | have not received | not yet received | still not received | didn't receive
 			didnt receive | did not receive | never received | not arrived | not arrive | hasn't arrived | hasnt arrived | haven't arrived | havent arrived
 			didn't arrive | didnt arrive | never arrived | still not here | not here yet | not yet arrive* | tracking* | track my | track the
-			order status | ~~status of my | status of the order | delayed | delay | ~late | when will my | when will it arrive | when will i get
+			order status | ~~status of my | status of the order | delayed | delay | ~~late | ~~when will my | when will it arrive | when will i get
 			when will i receive | when can i receive | when can i get my | shipped yet | sent out yet | send out yet | dispatched yet | ship out yet
 			has it been shipped | has it shipped | been shipped? | still waiting | waiting for my | lost parcel | parcel lost | package lost
 			missing parcel | not delivered | wasn't delivered | order number | order no | order #
@@ -87,7 +87,7 @@ export const en: LanguagePack = {
 			delivery fee* | delivery charge* | delivery cost* | delivery time | free delivery | how long does delivery | how long for delivery
 			how long to deliver | ~~how long does it take | ~~how long will it take | how long to arrive | ~~how many days | how many working days
 			postage | courier | sf express | sf | ~pickup | ~pick up | self pick* | self-pick* | collect at | meet up | meetup | same day
-			next day | express | overseas | ~~international | ship internationally | international shipping | international delivery | do you ship | can ship | can you ship | u ship | can deliver | can you deliver
+			~~next day | next day delivery | next-day delivery | next day shipping | express | overseas | ~~international | ship internationally | international shipping | international delivery | do you ship | can ship | can you ship | u ship | can deliver | can you deliver
 			u deliver | send to | post to | lalamove | gogovan | dhl | fedex | kerry | locker | how much is shipping | how much for shipping
 			how much shipping | how much to ship | how much is delivery | how much for delivery | how much delivery | how much is postage
 			when will you ship | when do you ship | when can you ship | when will it be shipped | ship out
@@ -120,12 +120,12 @@ export const en: LanguagePack = {
 			office hour* | what time you open | what time u open | what time do you open | what time does the shop | what time you close
 			what time u close | what time do you close | when do you open | when do you close | when r u open | are you open | r u open | u open
 			open today | open tomorrow | open on | open now | still open | opening time | closing time | close today | showroom | physical store
-			physical shop | retail store | retail shop | branch* | outlet | visit your | visit the shop | visit the store | walk in | walk-in
+			physical shop | retail store | retail shop | branch* | ~~outlet | visit your | visit the shop | visit the store | walk in | walk-in
 			come to your | come to the shop | directions | google map* | nearest mtr | mtr exit | where to find you | is there a shop
 		`,
 		complaint: `
 			very poor | not satisfied | dissatisfied | what kind of service | shocking | pathetic | 1 star | one star | bad review | waiting for ages | waited so long | nonsense | lousy
-			terrible | worst | horrible | awful | disappointed | disappointing | disappointment | scam* | cheat* | rude | unprofessional
+			terrible | worst | horrible | awful | disappointed | disappointing | disappointment | scam | scams | scammer* | scammed | scamming | cheat* | rude | unprofessional
 			ridiculous | complain* | angry | bad service | poor service | bad quality | poor quality | quality very bad | quality is bad | very bad
 			so bad | too bad | damaged | broken | defective | faulty | not working | doesn't work | doesnt work | stopped working | stop working
 			nobody repl* | no one repl* | noone repl* | nobody answer* | no one answer* | nobody respond* | no reply | no response | no one reply
@@ -138,7 +138,7 @@ export const en: LanguagePack = {
 			complian* | complan* | compalin* | complint | compliant | ocmplaint | consumercomplaint | servise | sucks | ~claim
 		`,
 		human_handoff: `
-			the owner | your boss | the boss | real agent | live chat | contact cs | talk to human | speak to human
+			the owner | ~~your boss | talk to your boss | speak to your boss | get your boss | call your boss | ~~the boss | real agent | live chat | contact cs | talk to human | speak to human
 			real person | real human | ~human | talk to someone | speak to someone | talk to somebody | speak to somebody | talk to a person
 			speak to a person | talk to person | speak with someone | talk with someone | live agent | ~agent | customer service | customer support | client service | client services | customer services | client support | clientservice | client servise | client sevice | client serivce | cliente service
 			call me | call back | phone me | ring me | your manager | the manager | ~manager | ~staff | operator | not a bot | not bot | no bot
@@ -167,7 +167,8 @@ export const en: LanguagePack = {
 		`,
 	},
 	neutral: `
-		direct deposit | a visa | travel visa | tourist visa | visa for | visa to | need a visa | visa requirement* | international visa | want to get information | wanna get information | want to get info | want to get informmation | like to get information | ask an agent | asking an agent | ask your agent | email address | mail address | e-mail address | email of | exchange rate | get paid | i get paid | payday
+		how much do i | how much did i | how much have i | how much is on my | how much should i | how much can i | i get paid | am i paid | was i paid
+		pay in taxes | pay in tax | pay taxes | pay off my | fake news | direct deposit | a visa | travel visa | tourist visa | visa for | visa to | need a visa | visa requirement* | international visa | want to get information | wanna get information | want to get info | want to get informmation | like to get information | ask an agent | asking an agent | ask your agent | email address | mail address | e-mail address | email of | exchange rate | get paid | i get paid | payday
 		you have a newsletter | have a newsletter | have an newsletter | there a newsletter | there's a newsletter | theres a newsletter | my phone | my cellphone
 		no complaints | no complaint | can't complain | cant complain | cannot complain | nothing to complain | stop playing | stop the music | stop the timer | stock price
 		stock market | stocks | how much time | how much longer | how much has | how much have | how much do i have | how much money do i have | how much did i spend
