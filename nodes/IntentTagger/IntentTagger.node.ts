@@ -8,7 +8,8 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { BUILT_IN_TAGS, createTagger, escalate, tierCustomer } from '../../lib/intent';
-import type { ChatModel, CustomRule, TagResult } from '../../lib/intent';
+import type { TagResult } from '../../lib/intent';
+import { connectedChatModel, readPath, readRules, readText } from './parameters';
 
 /** Output order when routing is on. */
 const AGENT = 0;
@@ -21,13 +22,6 @@ interface RoutingOptions {
 	agentTags?: string[];
 	agentBelowSentiment?: number;
 	agentTiers?: string[];
-}
-
-interface RuleParameter {
-	tag?: string;
-	language?: string;
-	keywords?: string;
-	pattern?: string;
 }
 
 export class IntentTagger implements INodeType {
@@ -319,72 +313,6 @@ export class IntentTagger implements INodeType {
 		}
 		return outputs;
 	}
-}
-
-/** The chat model on the optional Chat Model input (n8n's LangChain sub-nodes), or none. */
-async function connectedChatModel(fn: IExecuteFunctions): Promise<ChatModel | undefined> {
-	let connected: unknown;
-	try {
-		connected = await fn.getInputConnectionData(NodeConnectionTypes.AiLanguageModel, 0);
-	} catch {
-		return undefined; // nothing connected
-	}
-	const model = Array.isArray(connected) ? connected[0] : connected;
-	return model && typeof (model as ChatModel).invoke === 'function'
-		? (model as ChatModel)
-		: undefined;
-}
-
-function readRules(fn: IExecuteFunctions): CustomRule[] {
-	const raw = (fn.getNodeParameter('customRules.rule', 0, []) as RuleParameter[]) ?? [];
-	return raw.map((rule, index) => {
-		const tag = (rule.tag ?? '').trim();
-		const keywords = (rule.keywords ?? '')
-			.split(',')
-			.map((keyword) => keyword.trim())
-			.filter(Boolean);
-		const pattern = (rule.pattern ?? '').trim();
-		if (!tag)
-			throw new NodeOperationError(
-				fn.getNode(),
-				`Custom rule ${index + 1} has no tag: name the tag it adds`,
-			);
-		if (keywords.length === 0 && !pattern) {
-			throw new NodeOperationError(
-				fn.getNode(),
-				`Custom rule "${tag}" has neither keywords nor a regular expression`,
-			);
-		}
-		let patterns: RegExp[] = [];
-		if (pattern) {
-			try {
-				patterns = [new RegExp(pattern, 'iu')];
-			} catch (error) {
-				throw new NodeOperationError(
-					fn.getNode(),
-					`Custom rule "${tag}": the regular expression is not valid (${(error as Error).message})`,
-				);
-			}
-		}
-		return { tag, language: rule.language || undefined, keywords, patterns };
-	});
-}
-
-/** Text, or '' for items that carry none; null when the value is something else entirely. */
-function readText(value: unknown): string | null {
-	if (value === undefined || value === null) return '';
-	if (typeof value === 'string') return value;
-	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	return null;
-}
-
-function readPath(json: IDataObject, path: string): unknown {
-	let value: unknown = json;
-	for (const key of path.split('.')) {
-		if (value === null || typeof value !== 'object') return undefined;
-		value = (value as IDataObject)[key];
-	}
-	return value;
 }
 
 function chooseOutput(
