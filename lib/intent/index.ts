@@ -16,6 +16,8 @@ export type {
 	TaggerOptions,
 	TaggerRule,
 } from './tagger';
+export { escalate, promptFor, readVerdict } from './escalation';
+export type { ChatModel, Escalated, EscalationOptions } from './escalation';
 export { detectLanguage } from './language';
 export type { Language } from './language';
 export { fold } from './normalize';

@@ -1,380 +1,64 @@
 /**
  * The intent tagger: every phrase of every language pack (and the user's keywords) compiled into one
- * Aho-Corasick automaton over folded code units, so a message is read once, left to right, whatever
- * its language mix, with no tokenising (Chinese and Thai have no spaces) and no per-phrase regexes.
- *
- * After the pass, a few cheap rules over the handful of matches:
+ * Aho-Corasick automaton (compile.ts), so a message is read once, left to right, whatever its
+ * language mix. After the pass, cheap rules over the matches, each linear in their number:
  * - a match inside a longer one is dropped ("cash on delivery" is payment, not delivery; 退货地址
  *   is a return, not a shop address; "no problem" is no complaint);
  * - negated matches of negatable tags are dropped (不贵, 唔係好貴, не дорого, not too expensive,
  *   ไม่แพง), and negated sentiment words count the other way;
  * - weak evidence (a "~" phrase such as "price" or 尺码) does not tag a message that a related tag
  *   explains better ("this price too high" is an objection, not a price question), unless it is
- *   the whole message ("price?") or two weak phrases agree;
+ *   the whole message ("price?") or two weak phrases agree; a "=" phrase counts only as the whole
+ *   message ("stop");
  * - "how much" attached to a shipping fee, deposit or refund belongs to that tag (运费几钱);
  * - an opt-out overrides the promotion, product and purchase words it mentions.
- * Measured on test/data/intent (see bench/intentTagger.ts); about 0.7 M short messages/s per core.
+ * Sentiment: see sentiment.ts. Measured by `npm run bench -- intent`.
  */
-import type { Language, ScriptCounts } from './language';
 import { countChar, emptyCounts, languageOf } from './language';
-import { CHAR_CLASS, CharClass, FOLD, fold, isWordChar } from './normalize';
-import { en } from './packs/en';
-import { ru } from './packs/ru';
-import { th } from './packs/th';
-import { zh } from './packs/zh';
-import { EMOJI, TAG_SENTIMENT, sentimentFromScore } from './sentiment';
+import type { ScriptCounts } from './language';
+import { compile } from './compile';
+import { Flag, Kind, STRONG, WEAK } from './entries';
+import { CHAR_CLASS, CharClass, FOLD, isWordChar } from './normalize';
+import { certaintyOf, scoreModel } from './model';
+import {
+	AFTER_CONTRAST,
+	BEFORE_CONTRAST,
+	BOOST,
+	NEGATED,
+	PLEA_WEIGHT,
+	REPEAT,
+	sentimentFromScore,
+} from './sentiment';
+import { endsWithAt, isWholeMessage, skipSpacesLeft, skipSpacesRight } from './textEdges';
+import type { Intent, TaggerOptions, TagResult, Tagger } from './types';
 
-/** The canonical tags, the same in every language. */
-export const INTENT_TAGS = [
-	'price_inquiry',
-	'discount_inquiry',
-	'price_objection',
-	'purchase_intent',
-	'product_question',
-	'quote_request',
-	'order_status',
-	'shipping_info',
-	'return_exchange',
-	'payment',
-	'store_location',
-	'complaint',
-	'human_handoff',
-	'opt_out',
-] as const;
+export { BUILT_IN_PACKS } from './compile';
+export { phrasesOf } from './entries';
+export { INTENT_TAGS } from './types';
+export type {
+	CustomRule,
+	Intent,
+	IntentTag,
+	LanguagePack,
+	TagResult,
+	Tagger,
+	TaggerOptions,
+	TaggerRule,
+} from './types';
 
-export type IntentTag = (typeof INTENT_TAGS)[number];
+import { INTENT_TAGS } from './types';
+import type { IntentTag } from './types';
 
 /** The built-in tags (alias of `INTENT_TAGS`). */
 export const BUILT_IN_TAGS: readonly IntentTag[] = INTENT_TAGS;
 
-/**
- * Phrase data of one language. Phrase lists are strings of phrases separated by `|` or new lines,
- * matched on folded text (case, full width, traditional Chinese, ё), so write each phrase once:
- * - `*` at the end matches any word ending (`refund*`: refunds, refunded; `доставк*`);
- * - `~` in front marks weak evidence (confidence 0.6 instead of 0.9), which does not count when a
- *   related tag is also found (see `SUPPRESSED_BY`); `~~` a hint (0.3), which needs other evidence;
- * - a phrase starting (ending) with a Latin or Cyrillic letter must start (end) at a word edge,
- *   unless it ends with `*`; Chinese and Thai phrases match anywhere, except that a Thai phrase
- *   never ends before a vowel or tone mark of the same syllable.
- */
-export interface LanguagePack {
-	language: string;
-	tags: Partial<Record<IntentTag, string>>;
-	/** Phrases that tag nothing and hide the phrases inside them ("no problem", 没问题). */
-	neutral?: string;
-	/** Words that negate a following price objection, purchase, complaint or sentiment word. */
-	negators?: string;
-	/** Words allowed between a negator and what it negates (not *too* expensive, 唔係*好*貴). */
-	intensifiers?: string;
-	/** Sentiment words (`~` = half weight); emoji are shared, in sentiment.ts. */
-	positive?: string;
-	negative?: string;
-	/** The few intents phrases cannot express (a large quantity is a number); run on the raw text. */
-	patterns?: { tag: IntentTag; re: RegExp; weight?: number }[];
-}
+/** Evidence strings kept per tag, and for the sentiment. */
+const MAX_EVIDENCE = 5;
+/** User regular expressions see this much of a message: WhatsApp's longest text. */
+const USER_PATTERN_CHARS = 4096;
 
-export const BUILT_IN_PACKS: readonly LanguagePack[] = [zh, en, th, ru];
-
-/** A user's own tag, or more evidence for a built-in one. */
-export interface TaggerRule {
-	tag: string;
-	/** Only for messages detected in this language ('zh', 'en', 'th', 'ru'; 'zh-Hant' counts as 'zh'). */
-	language?: string;
-	/** Phrases, folded like the built-in ones (`*` suffix for any ending, `~` prefix for weak). */
-	keywords?: string[];
-	/** Regular expressions tested on the original text; strings are compiled case-insensitive (`iu`). */
-	patterns?: (string | RegExp)[];
-	/** Confidence of one keyword or pattern match; default 0.9. */
-	confidence?: number;
-}
-
-/** Alias of `TaggerRule`. */
-export type CustomRule = TaggerRule;
-
-export interface TaggerOptions {
-	/** Built-in tags switched off. */
-	disable?: string[];
-	/** User rules, added to the built-in ones. */
-	rules?: TaggerRule[];
-	/** Built-in language packs to load; default all ('zh', 'en', 'th', 'ru'). */
-	languages?: string[];
-	/** Minimum confidence for a tag to be reported; default 0.5. */
-	threshold?: number;
-}
-
-export interface Intent {
-	tag: string;
-	/** 0..1: one strong phrase 0.9, one weak 0.6, several combine (1 − Π(1 − wᵢ)), at most 0.99. */
-	confidence: number;
-	/** The matched phrases as written in the message (or a pattern's match), in order, distinct. */
-	evidence: string[];
-}
-
-export interface TagResult {
-	/** Dominant language by script: 'zh' | 'en' | 'th' | 'ru', 'und' for other Latin languages or no letters. */
-	language: Language | string;
-	/** Highest confidence first. */
-	intents: Intent[];
-	/** 0 very negative … 0.5 neutral … 1 very positive. */
-	sentiment: number;
-}
-
-export interface Tagger {
-	tag(text: string): TagResult;
-	/** Every tag this tagger can report. */
-	readonly tags: readonly string[];
-}
-
-const STRONG = 0.9;
-const WEAK = 0.6;
-/** A hint counts only with other evidence (or as the whole message): 0.3 + 0.6 ≥ 0.5, 0.3 alone is not. */
-const HINT = 0.3;
-const DEFAULT_THRESHOLD = 0.5;
-
-/** Tags whose matches a negator in front cancels; other tags say the same with or without "not". */
-const NEGATABLE = new Set<string>(['price_objection', 'purchase_intent', 'complaint']);
-
-/** Weak evidence of a tag does not count when one of these tags is found in the same message. */
-const SUPPRESSED_BY: Readonly<Record<string, readonly string[]>> = {
-	price_inquiry: [
-		'price_objection',
-		'discount_inquiry',
-		'quote_request',
-		'shipping_info',
-		'payment',
-		'order_status',
-		'return_exchange',
-		'purchase_intent',
-	],
-	discount_inquiry: [
-		'quote_request',
-		'store_location',
-		'payment',
-		'shipping_info',
-		'order_status',
-		'price_objection',
-	],
-	price_objection: ['discount_inquiry', 'complaint'],
-	purchase_intent: [
-		'return_exchange',
-		'complaint',
-		'human_handoff',
-		'opt_out',
-		'order_status',
-		'discount_inquiry',
-		'quote_request',
-		'product_question',
-		'price_inquiry',
-		'shipping_info',
-		'price_objection',
-		'payment',
-	],
-	product_question: [
-		'return_exchange',
-		'order_status',
-		'discount_inquiry',
-		'store_location',
-		'payment',
-		'shipping_info',
-		'quote_request',
-		'human_handoff',
-		'opt_out',
-		'complaint',
-		'purchase_intent',
-	],
-	shipping_info: ['order_status', 'payment', 'return_exchange', 'complaint', 'purchase_intent'],
-	order_status: ['return_exchange', 'shipping_info', 'purchase_intent', 'complaint'],
-	return_exchange: ['product_question', 'opt_out', 'purchase_intent'],
-	payment: ['order_status', 'return_exchange', 'purchase_intent', 'price_inquiry'],
-	store_location: ['return_exchange', 'shipping_info', 'order_status', 'quote_request'],
-	human_handoff: ['complaint', 'quote_request', 'order_status'],
-	opt_out: ['complaint', 'order_status'],
-	complaint: ['return_exchange', 'order_status', 'product_question'],
-};
-
-/** Entry kinds besides tag ids (≥ 0). */
-const NEUTRAL = -1;
-const SENTIMENT = -2;
-
-const LEFT = 1;
-const RIGHT = 2;
-const NEGATABLE_FLAG = 4;
-const THAI_END = 8;
-const PREFIX = 16;
-
-/** Tags a "how much" directly after belongs to (运费几钱 is a shipping question, not a price one). */
-const ABSORBS_PRICE = ['shipping_info', 'payment', 'order_status', 'return_exchange'];
-
-/** When the first tag is found, the others are not reported ("no more promos pls" asks for no promotion). */
-const OVERRIDES: Readonly<Record<string, readonly string[]>> = {
-	opt_out: ['discount_inquiry', 'purchase_intent', 'product_question', 'shipping_info'],
-};
-
-interface Entry {
-	phrase: string;
-	kind: number;
-	weight: number;
-	flags: number;
-	/** For user rules: the only language it applies to. */
-	language?: string;
-}
-
-interface PatternRule {
-	tag: number;
-	re: RegExp;
-	weight: number;
-	language?: string;
-}
-
-/** Splits a phrase list: `|` or new lines between phrases. */
-export function phrasesOf(list: string | undefined): string[] {
-	if (!list) return [];
-	return list
-		.split(/[|\n]/)
-		.map((p) => p.trim())
-		.filter(Boolean);
-}
-
-function entryOf(
-	raw: string,
-	kind: number,
-	weight: number,
-	negatable: boolean,
-	language?: string,
-): Entry | undefined {
-	let phrase = raw.trim();
-	let w = weight;
-	if (phrase.startsWith('~~')) {
-		phrase = phrase.slice(2);
-		w = kind === SENTIMENT ? weight / 4 : Math.min(weight, HINT);
-	} else if (phrase.startsWith('~')) {
-		phrase = phrase.slice(1);
-		w = kind === SENTIMENT ? weight / 2 : Math.min(weight, WEAK);
-	}
-	let prefix = false;
-	if (phrase.length > 1 && phrase.endsWith('*')) {
-		phrase = phrase.slice(0, -1);
-		prefix = true;
-	}
-	phrase = fold(phrase);
-	if (phrase === '') return undefined;
-	let flags = negatable ? NEGATABLE_FLAG : 0;
-	if (isWordChar(phrase.charCodeAt(0))) flags |= LEFT;
-	const last = phrase.charCodeAt(phrase.length - 1);
-	if (!prefix && isWordChar(last)) flags |= RIGHT;
-	if (prefix) flags |= PREFIX;
-	const lastClass = CHAR_CLASS[last];
-	if (!prefix && (lastClass === CharClass.Thai || lastClass === CharClass.ThaiMark))
-		flags |= THAI_END;
-	return { phrase, kind, weight: w, flags, language };
-}
-
-/** Aho-Corasick over folded UTF-16 code units; the root's transitions are a dense table. */
-class Automaton {
-	private readonly root = new Int32Array(0x10000).fill(-1);
-	private readonly edges: Map<number, number>[] = [new Map()];
-	private fail: Int32Array = new Int32Array(1);
-	/** Entry ids ending at each state, its fail chain's included. */
-	outputs: (readonly number[] | undefined)[] = [];
-
-	constructor(phrases: readonly string[]) {
-		const own: number[][] = [[]];
-		phrases.forEach((phrase, id) => {
-			let state = 0;
-			for (let i = 0; i < phrase.length; i++) {
-				const c = phrase.charCodeAt(i);
-				let next = state === 0 ? this.root[c] : (this.edges[state].get(c) ?? -1);
-				if (next < 0) {
-					next = this.edges.length;
-					this.edges.push(new Map());
-					own.push([]);
-					if (state === 0) this.root[c] = next;
-					else this.edges[state].set(c, next);
-				}
-				state = next;
-			}
-			own[state].push(id);
-		});
-		this.fail = new Int32Array(this.edges.length);
-		const queue: number[] = [];
-		for (let c = 0; c < 0x10000; c++) if (this.root[c] >= 0) queue.push(this.root[c]);
-		const outputs: number[][] = own.map((ids) => ids.slice());
-		for (let head = 0; head < queue.length; head++) {
-			const state = queue[head];
-			for (const [c, child] of this.edges[state]) {
-				this.fail[child] = this.step(this.fail[state], c);
-				outputs[child].push(...outputs[this.fail[child]]);
-				queue.push(child);
-			}
-		}
-		this.outputs = outputs.map((ids) => (ids.length ? ids : undefined));
-	}
-
-	/** The state after reading `c` in `state`, following fail links. */
-	step(state: number, c: number): number {
-		let s = state;
-		for (;;) {
-			if (s === 0) {
-				const next = this.root[c];
-				return next < 0 ? 0 : next;
-			}
-			const next = this.edges[s].get(c);
-			if (next !== undefined) return next;
-			s = this.fail[s];
-		}
-	}
-}
-
-/** Does `word` (folded) end just before `end` in `text`, at a word edge when it starts with a letter? */
-function endsWithAt(text: string, end: number, word: string): boolean {
-	const start = end - word.length;
-	if (start < 0) return false;
-	for (let k = 0; k < word.length; k++)
-		if (FOLD[text.charCodeAt(start + k)] !== word.charCodeAt(k)) return false;
-	return !(
-		start > 0 &&
-		isWordChar(word.charCodeAt(0)) &&
-		isWordChar(FOLD[text.charCodeAt(start - 1)])
-	);
-}
-
-function skipSpacesLeft(text: string, pos: number): number {
-	let p = pos;
-	while (p > 0) {
-		const c = FOLD[text.charCodeAt(p - 1)];
-		if (c !== 0x20 && c !== 0x09) break;
-		p--;
-	}
-	return p;
-}
-
-/** Does a match ending at `end` touch one starting at `start`: adjacent, or words apart by spaces only? */
-function touching(text: string, end: number, start: number): boolean {
-	if (end === start) return true;
-	return (
-		end < start && isWordChar(FOLD[text.charCodeAt(end - 1)]) && skipSpacesLeft(text, start) === end
-	);
-}
-
-/** Are there no letters (of any script) outside [start, end)? */
-function onlyLetters(text: string, start: number, end: number): boolean {
-	for (let i = 0; i < text.length; i++) {
-		if (i === start) {
-			i = end - 1;
-			continue;
-		}
-		const c = CHAR_CLASS[text.charCodeAt(i)];
-		if (c !== CharClass.Other && c !== CharClass.Digit) return false;
-	}
-	return true;
-}
-
-function regexOf(pattern: string | RegExp): RegExp {
-	if (typeof pattern === 'string') return new RegExp(pattern, 'iu');
-	// A global or sticky regex keeps state between calls: run a clean copy.
-	return pattern.global || pattern.sticky
-		? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''))
-		: pattern;
+function empty(): TagResult {
+	return { language: 'und', intents: [], sentiment: 0.5, sentimentEvidence: [], certainty: 1 };
 }
 
 function sameLanguage(detected: string, wanted: string | undefined): boolean {
@@ -383,99 +67,29 @@ function sameLanguage(detected: string, wanted: string | undefined): boolean {
 	return w === detected || w.startsWith(`${detected}-`);
 }
 
+/** A match as the customer wrote it; a stem (доставк*, refund*) shows the whole word. */
+function wordOf(text: string, start: number, end: number, flags: number): string {
+	let shown = end;
+	if (flags & Flag.Prefix)
+		while (shown < text.length && shown - end < 40 && isWordChar(FOLD[text.charCodeAt(shown)]))
+			shown++;
+	return text.slice(start, shown);
+}
+
+function grow(array: Int32Array<ArrayBuffer>, capacity: number): Int32Array<ArrayBuffer> {
+	const bigger = new Int32Array(capacity);
+	bigger.set(array);
+	return bigger;
+}
+
 /**
  * Compiles the built-in packs (minus disabled tags) and the user's rules once; `tag()` then costs
  * one pass over the message. Build one per set of options and reuse it (a node: once per execution).
  */
 export function createTagger(opts: TaggerOptions = {}): Tagger {
-	const disabled = new Set(opts.disable ?? []);
-	const wanted = opts.languages?.map((l) => l.toLowerCase().split('-')[0]);
-	const packs = BUILT_IN_PACKS.filter((p) => !wanted || wanted.includes(p.language));
-	const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
-
-	const tags: string[] = INTENT_TAGS.filter((t) => !disabled.has(t));
-	const tagId = new Map<string, number>(tags.map((t, i) => [t, i]));
-	const idOf = (tag: string): number => {
-		let id = tagId.get(tag);
-		if (id === undefined) {
-			id = tags.length;
-			tags.push(tag);
-			tagId.set(tag, id);
-		}
-		return id;
-	};
-
-	const entries: Entry[] = [];
-	const seen = new Set<string>();
-	const add = (entry: Entry | undefined): void => {
-		if (!entry) return;
-		const key = `${entry.kind}\u0000${entry.flags}\u0000${entry.language ?? ''}\u0000${entry.phrase}`;
-		if (seen.has(key)) return;
-		seen.add(key);
-		entries.push(entry);
-	};
-	const negators: string[] = [];
-	const intensifiers: string[] = [];
-	const patterns: PatternRule[] = [];
-
-	for (const pack of packs) {
-		for (const tag of INTENT_TAGS) {
-			const id = tagId.get(tag);
-			if (id === undefined) continue;
-			for (const phrase of phrasesOf(pack.tags[tag]))
-				add(entryOf(phrase, id, STRONG, NEGATABLE.has(tag)));
-		}
-		for (const phrase of phrasesOf(pack.neutral)) add(entryOf(phrase, NEUTRAL, 0, false));
-		for (const phrase of phrasesOf(pack.positive)) add(entryOf(phrase, SENTIMENT, 1, true));
-		for (const phrase of phrasesOf(pack.negative)) add(entryOf(phrase, SENTIMENT, -1, true));
-		negators.push(...phrasesOf(pack.negators).map(fold));
-		intensifiers.push(...phrasesOf(pack.intensifiers).map(fold));
-		for (const p of pack.patterns ?? []) {
-			const id = tagId.get(p.tag);
-			if (id !== undefined) patterns.push({ tag: id, re: p.re, weight: p.weight ?? STRONG });
-		}
-	}
-	for (const [emoji, weight] of EMOJI)
-		add({ phrase: fold(emoji), kind: SENTIMENT, weight, flags: 0 });
-
-	for (const rule of opts.rules ?? []) {
-		if (!rule || typeof rule.tag !== 'string' || rule.tag === '')
-			throw new Error('every tagger rule needs a tag');
-		const id = idOf(rule.tag);
-		const weight = rule.confidence ?? STRONG;
-		for (const keyword of rule.keywords ?? [])
-			add(entryOf(keyword, id, weight, false, rule.language));
-		for (const pattern of rule.patterns ?? [])
-			patterns.push({ tag: id, re: regexOf(pattern), weight, language: rule.language });
-	}
-	// Longest first, so the first intensifier that fits is the longest.
-	intensifiers.sort((a, b) => b.length - a.length);
-
-	const automaton = new Automaton(entries.map((e) => e.phrase));
-	const kind = Int16Array.from(entries, (e) => e.kind);
-	const weight = Float64Array.from(entries, (e) => e.weight);
-	const length = Uint16Array.from(entries, (e) => e.phrase.length);
-	const flags = Uint8Array.from(entries, (e) => e.flags);
-	const entryLanguage = entries.map((e) => e.language);
-	const anyEntryLanguage = entryLanguage.some((l) => l !== undefined);
-	const suppressors = tags.map((t) =>
-		(SUPPRESSED_BY[t] ?? []).map((s) => tagId.get(s)).filter((s): s is number => s !== undefined),
-	);
-	const tagSentiment = tags.map((t) => TAG_SENTIMENT[t] ?? 0);
+	const c = compile(opts);
+	const { tags, kind, weight, length, flags, automaton, threshold, suppressors } = c;
 	const tagCount = tags.length;
-	const priceTag = tagId.get('price_inquiry') ?? -3;
-	const absorbing = new Set(
-		ABSORBS_PRICE.map((t) => tagId.get(t)).filter((t): t is number => t !== undefined),
-	);
-	const overrides: [number, number[]][] = [];
-	for (const [over, list] of Object.entries(OVERRIDES)) {
-		const id = tagId.get(over);
-		if (id !== undefined)
-			overrides.push([
-				id,
-				list.map((t) => tagId.get(t)).filter((t): t is number => t !== undefined),
-			]);
-	}
 
 	// Per-call scratch, reused: tagging is synchronous.
 	let capacity = 64;
@@ -491,9 +105,11 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const negated = (text: string, start: number): boolean => {
 		let pos = skipSpacesLeft(text, start);
 		for (let hop = 0; hop < 4 && pos > 0; hop++) {
-			for (const word of negators) if (endsWithAt(text, pos, word)) return true;
+			const tail = FOLD[text.charCodeAt(pos - 1)];
+			for (const word of c.negatorsByTail.get(tail) ?? [])
+				if (endsWithAt(text, pos, word)) return true;
 			let stripped = false;
-			for (const word of intensifiers) {
+			for (const word of c.intensifiersByTail.get(tail) ?? []) {
 				if (endsWithAt(text, pos, word)) {
 					pos = skipSpacesLeft(text, pos - word.length);
 					stripped = true;
@@ -505,24 +121,9 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		return false;
 	};
 
-	/** Does kept match `a` follow a kept match of an absorbing tag (only spaces between, and those only between words)? */
-	const attachedToOther = (text: string, a: number, matches: number): boolean => {
-		for (let b = 0; b < matches; b++) {
-			if (!mKeep[b] || !absorbing.has(kind[mEntry[b]])) continue;
-			if (touching(text, mEnd[b], mStart[a])) return true;
-			// Before it only in Chinese (幾錢運費); Thai runs sentences together (ราคาเท่าไหร่ส่งฟรีไหม).
-			if (mEnd[a] === mStart[b] && CHAR_CLASS[text.charCodeAt(mEnd[a] - 1)] === CharClass.Han)
-				return true;
-		}
-		return false;
-	};
-
-	const tag = (input: string): TagResult => {
-		if (typeof input !== 'string' || input === '')
-			return { language: 'und', intents: [], sentiment: 0.5 };
-		const text = input;
+	/** Reads the message once; fills the match arrays (ordered by end) and the script counts. */
+	const scan = (text: string, counts: ScriptCounts): number => {
 		const n = text.length;
-		const counts: ScriptCounts = emptyCounts();
 		let matches = 0;
 		let state = 0;
 		for (let i = 0; i < n; i++) {
@@ -536,17 +137,17 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 				const end = i + 1;
 				const start = end - length[e];
 				const f = flags[e];
-				if (f & LEFT && start > 0 && isWordChar(FOLD[text.charCodeAt(start - 1)])) continue;
+				if (f & Flag.Left && start > 0 && isWordChar(FOLD[text.charCodeAt(start - 1)])) continue;
 				if (end < n) {
 					const next = FOLD[text.charCodeAt(end)];
 					// English plurals: "credit cards", "tracking numbers" end a phrase too.
 					if (
-						f & RIGHT &&
+						f & Flag.Right &&
 						isWordChar(next) &&
 						!(next === 0x73 && (end + 1 === n || !isWordChar(FOLD[text.charCodeAt(end + 1)])))
 					)
 						continue;
-					if (f & THAI_END && CHAR_CLASS[next] === CharClass.ThaiMark) continue;
+					if (f & Flag.ThaiEnd && CHAR_CLASS[next] === CharClass.ThaiMark) continue;
 				}
 				if (matches === capacity) {
 					capacity *= 2;
@@ -561,73 +162,206 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 				matches++;
 			}
 		}
+		return matches;
+	};
+
+	/**
+	 * Marks the matches that stand: not inside a longer match of a layer that hides them. Tag
+	 * phrases hide under longer tag or neutral phrases ("no problem"); sentiment words under longer
+	 * sentiment words or tag phrases (not under neutral ones: "不差" stays an opinion); modifiers
+	 * under anything. One sweep from the right, keeping per layer the smallest start of the
+	 * matches ending later: linear in the number of matches.
+	 */
+	const markStanding = (matches: number): void => {
+		const NONE = 0x7fffffff;
+		let laterTags = NONE;
+		let laterOpinions = NONE;
+		let laterAll = NONE;
+		let a = matches - 1;
+		while (a >= 0) {
+			const end = mEnd[a];
+			let first = a;
+			let groupTags = NONE;
+			let groupOpinions = NONE;
+			let groupAll = NONE;
+			while (first >= 0 && mEnd[first] === end) {
+				const k = kind[mEntry[first]];
+				const start = mStart[first];
+				if (k >= Kind.Neutral) groupTags = Math.min(groupTags, start);
+				if (k >= 0 || k === Kind.Sentiment) groupOpinions = Math.min(groupOpinions, start);
+				if (k >= Kind.Sentiment) groupAll = Math.min(groupAll, start);
+				first--;
+			}
+			for (let b = a; b > first; b--) {
+				const k = kind[mEntry[b]];
+				const start = mStart[b];
+				const hidden =
+					k >= 0
+						? laterTags <= start || groupTags < start
+						: k === Kind.Sentiment
+							? laterOpinions <= start || groupOpinions < start
+							: laterAll <= start || groupAll < start;
+				mKeep[b] = hidden || k === Kind.Neutral ? 0 : 1;
+			}
+			laterTags = Math.min(laterTags, groupTags);
+			laterOpinions = Math.min(laterOpinions, groupOpinions);
+			laterAll = Math.min(laterAll, groupAll);
+			a = first;
+		}
+	};
+
+	const tag = (input: string): TagResult => {
+		if (typeof input !== 'string' || input === '') return empty();
+		const text = input;
+		const counts: ScriptCounts = emptyCounts();
+		let matches = scan(text, counts);
 		const language = languageOf(counts);
+		const letters = counts.han + counts.thai + counts.cyrillic + counts.latin;
+		if (c.anyEntryLanguage) {
+			// A user keyword for another language neither counts nor hides anything.
+			let kept = 0;
+			for (let a = 0; a < matches; a++) {
+				if (!sameLanguage(language, c.entryLanguage[mEntry[a]])) continue;
+				mStart[kept] = mStart[a];
+				mEnd[kept] = mEnd[a];
+				mEntry[kept] = mEntry[a];
+				kept++;
+			}
+			matches = kept;
+		}
+		markStanding(matches);
+
+		// Modifiers of sentiment words: boosters, post-boosters, the last contrast word.
+		let boosterEnds: Set<number> | undefined;
+		let postBoosterStarts: Set<number> | undefined;
+		let contrastStart = -1;
+		let contrastEnd = -1;
+		let priceMatches = false;
+		let absorbEnds: Set<number> | undefined;
+		let absorbStarts: Set<number> | undefined;
+		for (let a = 0; a < matches; a++) {
+			if (!mKeep[a]) continue;
+			const k = kind[mEntry[a]];
+			if (k === Kind.Booster) (boosterEnds ??= new Set()).add(mEnd[a]);
+			else if (k === Kind.PostBooster) (postBoosterStarts ??= new Set()).add(mStart[a]);
+			else if (k === Kind.Contrast && mStart[a] > contrastStart) {
+				contrastStart = mStart[a];
+				contrastEnd = mEnd[a];
+			} else if (k === c.priceTag) priceMatches = true;
+			else if (k >= 0 && c.absorbing[k]) {
+				(absorbEnds ??= new Set()).add(mEnd[a]);
+				(absorbStarts ??= new Set()).add(mStart[a]);
+			}
+		}
 
 		miss.fill(1);
 		strong.fill(0);
 		weakSeen.fill(0);
 		evidence.fill(undefined);
+		// Pair parts: the end and start of the latest part seen on each side of each pair.
+		let pairEnd: Int32Array | undefined;
+		let pairStart: Int32Array | undefined;
 		let score = 0;
-		// Pass 1: which matches stand (not inside a longer one, not negated).
-		for (let a = 0; a < matches; a++) {
-			const e = mEntry[a];
-			const k = kind[e];
-			mKeep[a] = 0;
-			if (k === NEUTRAL) continue;
-			if (anyEntryLanguage && !sameLanguage(language, entryLanguage[e])) continue;
-			// Inside a longer match (neutral phrases do not hide sentiment words)?
-			let inside = false;
-			for (let b = 0; b < matches && !inside; b++) {
-				if (b === a || mEnd[b] - mStart[b] <= mEnd[a] - mStart[a]) continue;
-				if (
-					mStart[b] <= mStart[a] &&
-					mEnd[b] >= mEnd[a] &&
-					!(k === SENTIMENT && kind[mEntry[b]] === NEUTRAL)
-				) {
-					inside = anyEntryLanguage ? sameLanguage(language, entryLanguage[mEntry[b]]) : true;
-				}
-			}
-			if (inside) continue;
-			const isNegated = flags[e] & NEGATABLE_FLAG && negated(text, mStart[a]);
-			if (k === SENTIMENT) {
-				score += isNegated ? -weight[e] * 0.75 : weight[e];
-				continue;
-			}
-			if (!isNegated) mKeep[a] = 1;
-		}
-		// Pass 2: evidence per tag.
+		let negativeSeen = false;
+		let pleas = 0;
+		let emojiSeen: Map<number, number> | undefined;
+		const opinions: { text: string; weight: number }[] = [];
 		for (let a = 0; a < matches; a++) {
 			if (!mKeep[a]) continue;
 			const e = mEntry[a];
 			const k = kind[e];
+			const start = mStart[a];
+			const end = mEnd[a];
+			if (k === Kind.PairPart) {
+				// "cancel … newsletter": the other side ended at most `within` before this one began.
+				const side = c.pairOf[e];
+				pairEnd ??= new Int32Array(c.pairs.length * 2).fill(-0x7fffffff);
+				pairStart ??= new Int32Array(c.pairs.length * 2);
+				const other = side ^ 1;
+				const rule = c.pairs[side >> 1];
+				if (start - pairEnd[other] <= rule.within && pairEnd[other] <= start) {
+					miss[rule.tag] *= 1 - STRONG;
+					strong[rule.tag] = 1;
+					const list = (evidence[rule.tag] ??= []);
+					for (const shown of [
+						text.slice(pairStart[other], pairEnd[other]),
+						wordOf(text, start, end, flags[e]),
+					])
+						if (list.length < MAX_EVIDENCE && !list.includes(shown)) list.push(shown);
+				}
+				pairEnd[side] =
+					flags[e] & Flag.Prefix ? start + wordOf(text, start, end, flags[e]).length : end;
+				pairStart[side] = start;
+				continue;
+			}
+			if (k < 0 && k !== Kind.Sentiment) continue;
+			const isNegated = (flags[e] & Flag.Negatable) !== 0 && negated(text, start);
+			if (k === Kind.Sentiment) {
+				if (flags[e] & Flag.Plea) {
+					pleas++;
+					continue;
+				}
+				let w = isNegated ? -weight[e] * NEGATED : weight[e];
+				if (flags[e] & Flag.Emoji) {
+					const seen = (emojiSeen ??= new Map()).get(e) ?? 0;
+					emojiSeen.set(e, seen + 1);
+					w *= REPEAT ** Math.min(seen, 30);
+				} else {
+					if (boosterEnds?.has(start) || boosterEnds?.has(skipSpacesLeft(text, start))) w *= BOOST;
+					if (postBoosterStarts?.has(end) || postBoosterStarts?.has(skipSpacesRight(text, end)))
+						w *= BOOST;
+				}
+				if (contrastStart >= 0) {
+					if (start >= contrastEnd) w *= AFTER_CONTRAST;
+					else if (end <= contrastStart) w *= BEFORE_CONTRAST;
+				}
+				if (w === 0) continue;
+				score += w;
+				if (w < 0) negativeSeen = true;
+				if (opinions.length < 64) opinions.push({ text: text.slice(start, end), weight: w });
+				continue;
+			}
+			if (isNegated) continue;
 			// "how much" right after a shipping fee, a deposit, a refund… asks about that: 运费几钱, ค่าส่งเท่าไหร่.
-			if (k === priceTag && attachedToOther(text, a, matches)) continue;
+			if (k === c.priceTag && priceMatches && absorbEnds) {
+				const before = skipSpacesLeft(text, start);
+				if (
+					absorbEnds.has(start) ||
+					(before < start &&
+						absorbEnds.has(before) &&
+						isWordChar(FOLD[text.charCodeAt(before - 1)])) ||
+					// Before it only in Chinese (幾錢運費); Thai runs sentences together (ราคาเท่าไหร่ส่งฟรีไหม).
+					(absorbStarts?.has(end) && CHAR_CLASS[text.charCodeAt(end - 1)] === CharClass.Han)
+				)
+					continue;
+			}
 			let w = weight[e];
+			const whole =
+				(w <= WEAK || flags[e] & Flag.Whole) && isWholeMessage(text, start, end, letters);
+			if (flags[e] & Flag.Whole && !whole) continue;
 			// Weak evidence that is the whole message ("price?", "STOP", 尺码?) is not weak.
-			if (w <= WEAK && onlyLetters(text, mStart[a], mEnd[a])) w = STRONG;
+			if (w <= WEAK && whole) w = STRONG;
+			const list = (evidence[k] ??= []);
+			const phrase = list.length < MAX_EVIDENCE ? wordOf(text, start, end, flags[e]) : '';
+			// The same words again add nothing ("denver international to new york international").
+			if (phrase && list.includes(phrase)) continue;
+			if (phrase) list.push(phrase);
 			miss[k] *= 1 - w;
 			// Two different weak phrases agreeing are as good as one strong.
 			if (w > WEAK || (w === WEAK && weakSeen[k]++ > 0)) strong[k] = 1;
-			let end = mEnd[a];
-			// A stem (доставк*, refund*) shows the whole word the customer wrote.
-			if (flags[e] & PREFIX) while (end < n && isWordChar(FOLD[text.charCodeAt(end)])) end++;
-			const phrase = text.slice(mStart[a], end);
-			const list = evidence[k];
-			if (!list) evidence[k] = [phrase];
-			else if (!list.includes(phrase)) list.push(phrase);
 		}
-		for (const p of patterns) {
+		let head: string | undefined;
+		for (const p of c.patterns) {
 			if (!sameLanguage(language, p.language)) continue;
-			const m = p.re.exec(text);
+			const m = p.re.exec(p.user ? (head ??= text.slice(0, USER_PATTERN_CHARS)) : text);
 			if (!m) continue;
 			miss[p.tag] *= 1 - p.weight;
 			if (p.weight > WEAK) strong[p.tag] = 1;
-			const list = evidence[p.tag];
-			if (!list) evidence[p.tag] = [m[0]];
-			else if (!list.includes(m[0])) list.push(m[0]);
+			const list = (evidence[p.tag] ??= []);
+			if (list.length < MAX_EVIDENCE && !list.includes(m[0])) list.push(m[0]);
 		}
 		// A tag that overrides others: "stop sending promotions" asks for no promotion.
-		for (const [over, overridden] of overrides) {
+		for (const [over, overridden] of c.overrides) {
 			if (1 - miss[over] < threshold) continue;
 			for (const t of overridden) miss[t] = 1;
 		}
@@ -648,19 +382,44 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 				confidence: Math.min(0.99, Math.round(confidence * 100) / 100),
 				evidence: evidence[t] ?? [],
 			});
-			score += tagSentiment[t];
+			if (c.tagSentiment[t] !== 0) {
+				score += c.tagSentiment[t];
+				if (c.tagSentiment[t] < 0) negativeSeen = true;
+			}
 		}
 		intents.sort((x, y) => y.confidence - x.confidence);
-		return { language, intents, sentiment: sentimentFromScore(score) };
+
+		const request =
+			opinions.length === 0 && intents.some((i) => c.tagSentiment[c.tags.indexOf(i.tag)] === 0);
+		const model = scoreModel(text, request);
+		score += model.score;
+		if (model.score < 0) negativeSeen = true;
+		// 🙏 is thanks only where nothing is negative; on "still not here 🙏🙏" it pleads.
+		if (pleas > 0 && !negativeSeen) {
+			score += PLEA_WEIGHT;
+			opinions.push({ text: '🙏', weight: PLEA_WEIGHT });
+		}
+		for (const m of model.evidence) opinions.push(m);
+		const sentiment = sentimentFromScore(score);
+		const sign = Math.sign(sentiment - 0.5);
+		const sentimentEvidence: string[] = [];
+		if (sign !== 0) {
+			opinions.sort((x, y) => sign * (y.weight - x.weight));
+			for (const o of opinions) {
+				if (sentimentEvidence.length >= MAX_EVIDENCE || Math.sign(o.weight) !== sign) break;
+				if (!sentimentEvidence.includes(o.text)) sentimentEvidence.push(o.text);
+			}
+		}
+		return {
+			language,
+			intents,
+			sentiment,
+			sentimentEvidence,
+			certainty: certaintyOf(intents, score, letters),
+		};
 	};
 
 	return { tag, tags };
-}
-
-function grow(array: Int32Array<ArrayBuffer>, capacity: number): Int32Array<ArrayBuffer> {
-	const bigger = new Int32Array(capacity);
-	bigger.set(array);
-	return bigger;
 }
 
 let defaultTagger: Tagger | undefined;

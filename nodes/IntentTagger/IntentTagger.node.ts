@@ -7,8 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { BUILT_IN_TAGS, createTagger, tierCustomer } from '../../lib/intent';
-import type { CustomRule, TagResult } from '../../lib/intent';
+import { BUILT_IN_TAGS, createTagger, escalate, tierCustomer } from '../../lib/intent';
+import type { TagResult } from '../../lib/intent';
+import { connectedChatModel, readPath, readRules, readText } from './parameters';
 
 /** Output order when routing is on. */
 const AGENT = 0;
@@ -23,13 +24,6 @@ interface RoutingOptions {
 	agentTiers?: string[];
 }
 
-interface RuleParameter {
-	tag?: string;
-	language?: string;
-	keywords?: string;
-	pattern?: string;
-}
-
 export class IntentTagger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Intent Tagger',
@@ -41,7 +35,16 @@ export class IntentTagger implements INodeType {
 		description:
 			'Tags customer messages with intents (price, order status, complaint, opt-out …), language and sentiment, offline, in Chinese, English, Thai and Russian; optionally routes them to an agent or a bot',
 		defaults: { name: 'Intent Tagger' },
-		inputs: [NodeConnectionTypes.Main],
+		// An optional chat model, as n8n's Text Classifier takes one: only unsure messages go to it.
+		inputs: [
+			NodeConnectionTypes.Main,
+			{
+				type: NodeConnectionTypes.AiLanguageModel,
+				displayName: 'Chat Model',
+				required: false,
+				maxConnections: 1,
+			},
+		],
 		// One output, or three when routing is on.
 		outputs: `={{ $parameter["route"] ? [{ type: "${NodeConnectionTypes.Main}", displayName: "Agent Now" }, { type: "${NodeConnectionTypes.Main}", displayName: "Bot" }, { type: "${NodeConnectionTypes.Main}", displayName: "Opt-Out" }] : ["${NodeConnectionTypes.Main}"] }}`,
 		usableAsTool: true,
@@ -61,7 +64,7 @@ export class IntentTagger implements INodeType {
 				default: 'intent',
 				required: true,
 				description:
-					'The field that receives tags, intents with confidence and evidence, language, sentiment and tier',
+					'The field that receives tags, intents with confidence and evidence, language, sentiment with the words that decided it, certainty and tier',
 			},
 			{
 				displayName: 'Route Items',
@@ -183,6 +186,24 @@ export class IntentTagger implements INodeType {
 						default: [],
 					},
 					{
+						displayName: 'Ask Chat Model Below Certainty',
+						name: 'chatModelBelowCertainty',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+						default: 0.5,
+						description:
+							'With a chat model connected, messages the tagger is less sure of than this (0..1) are asked to it; the rest are tagged offline',
+					},
+					{
+						displayName: 'Chat Model Calls Per Run',
+						name: 'chatModelCallLimit',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 20,
+						description:
+							'Most distinct messages asked per execution (each text once); beyond it, the offline result is kept and noted',
+					},
+					{
 						displayName: 'History Field',
 						name: 'historyField',
 						type: 'string',
@@ -206,26 +227,67 @@ export class IntentTagger implements INodeType {
 		const outputs: INodeExecutionData[][] = route ? [[], [], []] : [[]];
 		const now = Date.now();
 
+		// First every item offline; then, if a chat model is connected, the unsure ones through it.
+		const done: ({ text: string; result: TagResult } | { error: Error })[] = items.map(
+			(_item, itemIndex) => {
+				const text = readText(this.getNodeParameter('text', itemIndex, '') as unknown);
+				if (text === null)
+					return {
+						error: new NodeOperationError(
+							this.getNode(),
+							'Text must be text: point it at the message body, e.g. {{ $json.text }}',
+							{ itemIndex },
+						),
+					};
+				return { text, result: tagger.tag(text) };
+			},
+		);
+		const model = await connectedChatModel(this);
+		const decided = new Set<number>();
+		const notes = new Map<number, string>();
+		let calls = 0;
+		if (model) {
+			const tagged = done.flatMap((d, i) => ('result' in d ? [{ i, ...d }] : []));
+			const run = await escalate(
+				model,
+				tagged.map((t) => t.text),
+				tagged.map((t) => t.result),
+				{
+					below: this.getNodeParameter('options.chatModelBelowCertainty', 0, 0.5) as number,
+					limit: this.getNodeParameter('options.chatModelCallLimit', 0, 20) as number,
+					tags: tagger.tags,
+				},
+			);
+			calls = run.calls;
+			run.escalated.forEach((e, k) => {
+				const i = tagged[k].i;
+				done[i] = { text: tagged[k].text, result: e.result };
+				if (e.decidedByModel) decided.add(i);
+				if (e.note) notes.set(i, e.note);
+			});
+		}
+
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const pairedItem = { item: itemIndex };
 			try {
-				const text = readText(this.getNodeParameter('text', itemIndex, '') as unknown);
-				if (text === null) {
-					throw new NodeOperationError(
-						this.getNode(),
-						'Text must be text: point it at the message body, e.g. {{ $json.text }}',
-						{ itemIndex },
-					);
-				}
+				const entry = done[itemIndex];
+				if ('error' in entry) throw entry.error;
+				const { result } = entry;
 				const resultField = this.getNodeParameter('resultField', itemIndex) as string;
 				const historyField = this.getNodeParameter('options.historyField', itemIndex, '') as string;
-				const result = tagger.tag(text);
 				const tagged: IDataObject = {
 					tags: result.intents.map((intent) => intent.tag),
 					intents: result.intents as unknown as IDataObject[],
 					language: result.language,
 					sentiment: result.sentiment,
+					sentimentEvidence: result.sentimentEvidence,
+					certainty: result.certainty,
 				};
+				if (model) {
+					tagged.decidedBy = decided.has(itemIndex) ? 'chat model' : 'tagger';
+					tagged.chatModelCalls = calls;
+					if (notes.has(itemIndex)) tagged.chatModelNote = notes.get(itemIndex);
+				}
 				if (historyField) {
 					const history = readPath(items[itemIndex].json, historyField);
 					if (history !== undefined && history !== null)
@@ -251,58 +313,6 @@ export class IntentTagger implements INodeType {
 		}
 		return outputs;
 	}
-}
-
-function readRules(fn: IExecuteFunctions): CustomRule[] {
-	const raw = (fn.getNodeParameter('customRules.rule', 0, []) as RuleParameter[]) ?? [];
-	return raw.map((rule, index) => {
-		const tag = (rule.tag ?? '').trim();
-		const keywords = (rule.keywords ?? '')
-			.split(',')
-			.map((keyword) => keyword.trim())
-			.filter(Boolean);
-		const pattern = (rule.pattern ?? '').trim();
-		if (!tag)
-			throw new NodeOperationError(
-				fn.getNode(),
-				`Custom rule ${index + 1} has no tag: name the tag it adds`,
-			);
-		if (keywords.length === 0 && !pattern) {
-			throw new NodeOperationError(
-				fn.getNode(),
-				`Custom rule "${tag}" has neither keywords nor a regular expression`,
-			);
-		}
-		let patterns: RegExp[] = [];
-		if (pattern) {
-			try {
-				patterns = [new RegExp(pattern, 'iu')];
-			} catch (error) {
-				throw new NodeOperationError(
-					fn.getNode(),
-					`Custom rule "${tag}": the regular expression is not valid (${(error as Error).message})`,
-				);
-			}
-		}
-		return { tag, language: rule.language || undefined, keywords, patterns };
-	});
-}
-
-/** Text, or '' for items that carry none; null when the value is something else entirely. */
-function readText(value: unknown): string | null {
-	if (value === undefined || value === null) return '';
-	if (typeof value === 'string') return value;
-	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	return null;
-}
-
-function readPath(json: IDataObject, path: string): unknown {
-	let value: unknown = json;
-	for (const key of path.split('.')) {
-		if (value === null || typeof value !== 'object') return undefined;
-		value = (value as IDataObject)[key];
-	}
-	return value;
 }
 
 function chooseOutput(

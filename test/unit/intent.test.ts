@@ -363,6 +363,8 @@ describe('options', () => {
 			language: 'und',
 			intents: [],
 			sentiment: 0.5,
+			sentimentEvidence: [],
+			certainty: 1,
 		});
 		expect(tagMessage('\u0000\uffff\ud83d')).toMatchObject({ intents: [] });
 		expect(() => createTagger({ rules: [{ tag: '' }] })).toThrow(/tag/);

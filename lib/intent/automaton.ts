@@ -1,0 +1,91 @@
+/**
+ * Aho-Corasick over folded UTF-16 code units: every phrase of every pack found in one left-to-right
+ * pass, whatever the language mix, with no tokenising (Chinese and Thai have no spaces). The
+ * root's transitions are a dense table; the others live in one open-addressing hash table keyed by
+ * (state, code unit), so a step is a probe or two, not a Map lookup per state on the fail chain.
+ */
+export class Automaton {
+	private readonly root = new Int32Array(0x10000).fill(-1);
+	private readonly fail: Int32Array;
+	private readonly keyState: Int32Array;
+	private readonly keyCode: Uint16Array;
+	private readonly target: Int32Array;
+	private readonly mask: number;
+	/** Entry ids ending at each state, its fail chain's included. */
+	readonly outputs: (readonly number[] | undefined)[];
+
+	constructor(phrases: readonly string[]) {
+		// Build as a trie of maps first, then flatten the edges into the hash table.
+		const edges: Map<number, number>[] = [new Map()];
+		const own: number[][] = [[]];
+		phrases.forEach((phrase, id) => {
+			let state = 0;
+			for (let i = 0; i < phrase.length; i++) {
+				const c = phrase.charCodeAt(i);
+				let next = state === 0 ? this.root[c] : (edges[state].get(c) ?? -1);
+				if (next < 0) {
+					next = edges.length;
+					edges.push(new Map());
+					own.push([]);
+					if (state === 0) this.root[c] = next;
+					else edges[state].set(c, next);
+				}
+				state = next;
+			}
+			own[state].push(id);
+		});
+		let count = 0;
+		for (const map of edges) count += map.size;
+		let size = 1024;
+		while (size < count * 2) size *= 2;
+		this.mask = size - 1;
+		this.keyState = new Int32Array(size).fill(-1);
+		this.keyCode = new Uint16Array(size);
+		this.target = new Int32Array(size);
+		edges.forEach((map, state) => {
+			for (const [c, child] of map) {
+				let slot = this.slotOf(state, c);
+				while (this.keyState[slot] >= 0) slot = (slot + 1) & this.mask;
+				this.keyState[slot] = state;
+				this.keyCode[slot] = c;
+				this.target[slot] = child;
+			}
+		});
+		this.fail = new Int32Array(edges.length);
+		const queue: number[] = [];
+		for (let c = 0; c < 0x10000; c++) if (this.root[c] >= 0) queue.push(this.root[c]);
+		const outputs: number[][] = own.map((ids) => ids.slice());
+		for (let head = 0; head < queue.length; head++) {
+			const state = queue[head];
+			for (const [c, child] of edges[state]) {
+				this.fail[child] = this.step(this.fail[state], c);
+				outputs[child].push(...outputs[this.fail[child]]);
+				queue.push(child);
+			}
+		}
+		this.outputs = outputs.map((ids) => (ids.length ? ids : undefined));
+	}
+
+	private slotOf(state: number, c: number): number {
+		return ((Math.imul(state, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) >>> 0) & this.mask;
+	}
+
+	/** The state after reading `c` in `state`, following fail links (amortised O(1) per character). */
+	step(state: number, c: number): number {
+		let s = state;
+		for (;;) {
+			if (s === 0) {
+				const next = this.root[c];
+				return next < 0 ? 0 : next;
+			}
+			let slot = this.slotOf(s, c);
+			for (;;) {
+				const k = this.keyState[slot];
+				if (k < 0) break;
+				if (k === s && this.keyCode[slot] === c) return this.target[slot];
+				slot = (slot + 1) & this.mask;
+			}
+			s = this.fail[s];
+		}
+	}
+}

@@ -1,0 +1,102 @@
+/**
+ * Phrase lists compiled to entries: what each phrase of a pack (or a user's keyword) is, how much it
+ * weighs and where its edges must fall. The tagger feeds the folded phrases to one automaton and
+ * keeps these facts in typed arrays indexed by entry id.
+ */
+import { CHAR_CLASS, CharClass, fold, isWordChar } from './normalize';
+
+export const STRONG = 0.9;
+export const WEAK = 0.6;
+/** A hint counts only with other evidence (or as the whole message): 0.3 + 0.6 ≥ 0.5, 0.3 alone is not. */
+export const HINT = 0.3;
+
+/** Entry kinds besides tag ids (≥ 0). */
+export const Kind = {
+	Neutral: -1,
+	Sentiment: -2,
+	Booster: -3,
+	PostBooster: -4,
+	Contrast: -5,
+	/** One side of a two-part phrasing (`LanguagePack.pairs`). */
+	PairPart: -6,
+} as const;
+
+export const Flag = {
+	/** Must start at a word edge. */
+	Left: 1,
+	/** Must end at a word edge. */
+	Right: 2,
+	/** A negator in front cancels it (tags) or turns it round (sentiment). */
+	Negatable: 4,
+	/** Must not end before a Thai vowel or tone mark. */
+	ThaiEnd: 8,
+	/** A stem: the evidence shows the whole word. */
+	Prefix: 16,
+	/** Counts only as the whole message (`=`). */
+	Whole: 32,
+	/** An emoji of politeness (🙏): positive only where nothing else is negative. */
+	Plea: 64,
+	/** An emoji or emoticon: a repeat counts less each time. */
+	Emoji: 128,
+} as const;
+
+export interface Entry {
+	phrase: string;
+	kind: number;
+	weight: number;
+	flags: number;
+	/** For user rules: the only language it applies to. */
+	language?: string;
+	/** For pair parts: pair index × 2 + side (0 first, 1 second). */
+	pair?: number;
+}
+
+/** Splits a phrase list: `|` or new lines between phrases. */
+export function phrasesOf(list: string | undefined): string[] {
+	if (!list) return [];
+	return list
+		.split(/[|\n]/)
+		.map((p) => p.trim())
+		.filter(Boolean);
+}
+
+/** One phrase of a list as an entry: `~`/`~~` weaken it, `=` keeps it to whole messages, `*` opens its end. */
+export function entryOf(
+	raw: string,
+	kind: number,
+	weight: number,
+	negatable: boolean,
+	language?: string,
+): Entry | undefined {
+	let phrase = raw.trim();
+	let w = weight;
+	let whole = false;
+	if (phrase.startsWith('=') && phrase.length > 1) {
+		phrase = phrase.slice(1);
+		whole = true;
+	}
+	if (phrase.startsWith('~~')) {
+		phrase = phrase.slice(2);
+		w = kind === Kind.Sentiment ? weight / 4 : Math.min(weight, HINT);
+	} else if (phrase.startsWith('~')) {
+		phrase = phrase.slice(1);
+		w = kind === Kind.Sentiment ? weight / 2 : Math.min(weight, WEAK);
+	}
+	let prefix = false;
+	if (phrase.length > 1 && phrase.endsWith('*')) {
+		phrase = phrase.slice(0, -1);
+		prefix = true;
+	}
+	phrase = fold(phrase);
+	if (phrase === '') return undefined;
+	let flags = negatable ? Flag.Negatable : 0;
+	if (whole) flags |= Flag.Whole;
+	if (isWordChar(phrase.charCodeAt(0))) flags |= Flag.Left;
+	const last = phrase.charCodeAt(phrase.length - 1);
+	if (!prefix && isWordChar(last)) flags |= Flag.Right;
+	if (prefix) flags |= Flag.Prefix;
+	const lastClass = CHAR_CLASS[last];
+	if (!prefix && (lastClass === CharClass.Thai || lastClass === CharClass.ThaiMark))
+		flags |= Flag.ThaiEnd;
+	return { phrase, kind, weight: w, flags, language };
+}
