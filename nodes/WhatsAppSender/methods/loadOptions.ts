@@ -1,9 +1,11 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { graphClient, whatsAppCredential } from '../../shared/graph';
+import { credentialChosen } from '../../shared/editorCredential';
+import { graphClient, WHATSAPP_CREDENTIAL, whatsAppCredential } from '../../shared/graph';
 import { graphNodeError } from '../../shared/loadOptions';
 
 export async function getTemplates(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	if (!credentialChosen(this, WHATSAPP_CREDENTIAL)) return [];
 	const credential = await whatsAppCredential(this);
 	try {
 		const templates = await graphClient(this, credential).listTemplates(credential.wabaId, {
