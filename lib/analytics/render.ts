@@ -7,6 +7,7 @@
  */
 import { Info } from 'luxon';
 
+import { intentName } from './intentNames';
 import { formatDuration } from './stats';
 import type { ConversationReport, TimeStats } from './types';
 
@@ -36,12 +37,10 @@ export function renderReportHtml(report: ConversationReport, opts: RenderOptions
 	const locale = safeLocale(opts.locale);
 	const title = opts.title?.trim() || 'WhatsApp conversation report';
 	const fmt = formatters(locale);
-	const sections = [
-		alerts(report),
-		kpis(report, fmt),
+	const panels = [
 		section('Response times by agent', responseChart(report, fmt) + responseTable(report, fmt)),
 		section(`Busiest hours (${report.heatmap.timeZone})`, heatmapChart(report, locale)),
-		section('Intent mix', intentChart(report, fmt)),
+		section('Intent mix', intentChart(report, fmt, locale)),
 		section('Complaint rate by day', complaintChart(report, fmt)),
 		section('Hot words', hotWordCharts(report, fmt)),
 		section('Conversion funnel', funnelChart(report, fmt)),
@@ -49,6 +48,11 @@ export function renderReportHtml(report: ConversationReport, opts: RenderOptions
 		section('Sync health', syncChart(report, fmt)),
 		section('Customers waiting for a reply', waitingTable(report, fmt)),
 		report.skipped.count > 0 ? section('Skipped items', skippedTable(report, fmt)) : '',
+	];
+	const sections = [
+		alerts(report),
+		kpis(report, fmt),
+		`<div class="panels">${panels.join('\n')}</div>`,
 	];
 	const period =
 		report.period.from && report.period.to
@@ -73,10 +77,23 @@ ${sections.join('\n')}
 `;
 }
 
+/**
+ * System fonts first, then the CJK and Thai faces of each platform (Noto on Linux and Android,
+ * PingFang and Thonburi on Apple, Microsoft YaHei / JhengHei and Leelawadee on Windows, Debian's
+ * TLWG Thai faces), so Chinese and Thai never fall back to boxes.
+ */
+const LATIN = 'system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial';
+const THAI =
+	'"Noto Sans Thai","Noto Sans Thai UI",Thonburi,"Leelawadee UI",Leelawadee,Loma,Garuda,"Tlwg Typo"';
+const FONTS = `${LATIN},"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei","Noto Sans CJK TC","PingFang TC","Microsoft JhengHei",${THAI},sans-serif`;
+const FONTS_HANT = `${LATIN},"Noto Sans CJK TC","Noto Sans TC","PingFang TC","PingFang HK","Microsoft JhengHei","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",${THAI},sans-serif`;
+
 const CSS = `
 *{box-sizing:border-box}
-body{margin:0;background:#f0f2f5;color:#111b21;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","Noto Sans Thai",sans-serif}
-main{max-width:760px;margin:0 auto;padding:12px}
+body{margin:0;background:#f0f2f5;color:#111b21;font:15px/1.45 ${FONTS}}
+:lang(zh-HK),:lang(zh-TW),:lang(zh-MO),:lang(zh-Hant){font-family:${FONTS_HANT}}
+main{max-width:1560px;margin:0 auto;padding:12px}
+.panels{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,440px),1fr));gap:0 12px;align-items:start}
 header h1{margin:4px 0;font-size:1.35rem;color:${DARK}}
 .meta,footer{color:#54656f;font-size:.85rem}
 footer{margin:16px 0;text-align:center}
@@ -93,14 +110,15 @@ svg text{font-family:inherit}
 .kpi{background:#fff;border-radius:12px;padding:10px 12px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 .kpi b{display:block;font-size:1.3rem;color:${DARK}}
 .kpi span{font-size:.8rem;color:#54656f}
-table{width:100%;border-collapse:collapse;font-size:.8rem;margin-top:6px}
+table{width:100%;border-collapse:collapse;font-size:.78rem;margin-top:6px}
 small{font-weight:400;color:#54656f}
-th,td{text-align:left;padding:4px 5px;border-bottom:1px solid #e9edef;vertical-align:top;overflow-wrap:break-word}
+th,td{text-align:left;padding:4px 4px;border-bottom:1px solid #e9edef;vertical-align:top;overflow-wrap:anywhere}
 th{font-weight:600;color:#3b4a54}
 tr.total td{font-weight:600}
 .scroll{overflow-x:auto}
 td.n,th.n{text-align:right;white-space:nowrap}
 .empty{color:#54656f;font-style:italic}
+.missing{color:#54656f;background:#f5f6f7;border-radius:8px;padding:8px 10px}
 .words{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:8px}
 `;
 
@@ -163,6 +181,11 @@ function empty(text: string): string {
 	return `<p class="empty">${esc(text)}</p>`;
 }
 
+/** A panel the report's input cannot fill: said plainly, so an empty chart does not read as broken. */
+function missing(what: string): string {
+	return `<p class="missing">Not in this report's input: ${esc(what)}.</p>`;
+}
+
 function chart(name: string, title: string, height: number, body: string): string {
 	const h = Math.ceil(height);
 	return `<svg data-chart="${esc(name)}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-labelledby="chart-${esc(name)}"><title id="chart-${esc(name)}">${esc(title)}</title>${body}</svg>`;
@@ -176,22 +199,27 @@ function n(value: number): string {
 	return String(Math.round(value * 10) / 10);
 }
 
-/** Long labels are cut to about `max` Latin letters (a CJK character counts two) so a chart stays readable on a phone. */
-function cut(label: string, max: number): string {
+const WIDE =
+	/[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u;
+/** Thai vowel and tone marks sit above or below their consonant and take no width. */
+const THAI_MARK = /[\u0E31\u0E34-\u0E3A\u0E47-\u0E4E]/u;
+
+/** About how wide a label is at this font size (CJK a full em, marks nothing, the rest ~0.6 em). */
+function textWidth(label: string, size: number): number {
 	let width = 0;
+	for (const char of label) width += WIDE.test(char) ? size : THAI_MARK.test(char) ? 0 : size * 0.6;
+	return width;
+}
+
+/** A label cut to fit `max` units (kept whole when it fits), ending in "…" when cut. */
+function cut(label: string, max: number, size = 12): string {
+	if (textWidth(label, size) <= max) return label;
 	let out = '';
-	const chars = [...label];
-	for (let i = 0; i < chars.length; i++) {
-		width +=
-			/[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(
-				chars[i],
-			)
-				? 2
-				: 1;
-		if (width > max) return `${out.replace(/\s+$/, '')}…`;
-		out += chars[i];
+	for (const char of label) {
+		if (textWidth(`${out}${char}…`, size) > max) break;
+		out += char;
 	}
-	return out;
+	return `${out.replace(/\s+$/, '')}…`;
 }
 
 interface BarRow {
@@ -203,17 +231,24 @@ interface BarRow {
 	marker?: number;
 }
 
-/** Horizontal bars: a label column, bars scaled to the largest value (or `max`), the value after each bar. */
+/**
+ * Horizontal bars: a label column as wide as the longest label (up to half the chart), bars scaled
+ * to the largest value (or `max`), the value after each bar and its marker.
+ */
 function bars(
 	name: string,
 	title: string,
 	rows: BarRow[],
-	opts: { max?: number; line?: { value: number; label: string } } = {},
+	opts: {
+		max?: number;
+		line?: { value: number; label: string };
+		/** Drawn below the rows, from the given y. */
+		legend?: (y: number) => string;
+	} = {},
 ): string {
-	// Room for a 15-glyph label at 12 px (about 7 px a glyph), so intent names such as
-	// discount_inquiry are not clipped at the chart's edge on a phone.
-	const left = 122;
-	const right = W - 84;
+	const widest = Math.max(0, ...rows.map((r) => textWidth(r.label, 12)));
+	const left = Math.min(W / 2, Math.max(56, Math.ceil(widest) + 12));
+	const right = W - 64;
 	const row = 24;
 	const top = opts.line ? 16 : 4;
 	const max = Math.max(
@@ -226,28 +261,32 @@ function bars(
 	let body = '';
 	rows.forEach((r, index) => {
 		const y = top + index * row;
-		body += text(
-			left - 6,
-			y + 15,
-			cut(r.label, 14),
-			'text-anchor="end" font-size="12" fill="#111b21"',
-		);
+		const label = cut(r.label, left - 10);
+		body += `<text x="${n(left - 6)}" y="${n(y + 15)}" text-anchor="end" font-size="12" fill="#111b21">${label === r.label ? '' : `<title>${esc(r.label)}</title>`}${esc(label)}</text>`;
 		body += `<rect x="${left}" y="${y + 4}" width="${n(Math.max(1.5, x(r.value) - left))}" height="15" rx="3" fill="${r.color ?? GREEN}"/>`;
 		if (r.marker !== undefined)
 			body += `<rect x="${n(x(r.marker) - 1)}" y="${y + 1}" width="2.5" height="21" fill="${DARK}"/>`;
+		// The value clear of the bar's end and of its marker.
 		body += text(
-			x(Math.max(r.value, r.marker ?? 0)) + 5,
+			x(Math.max(r.value, r.marker ?? 0)) + (r.marker !== undefined ? 8 : 5),
 			y + 15,
 			r.shown,
 			'font-size="11" fill="#3b4a54"',
 		);
 	});
+	let height = top + rows.length * row + 4;
 	if (opts.line) {
 		const lx = x(opts.line.value);
 		body += `<path d="M${n(lx)} ${top - 4}V${top + rows.length * row}" stroke="${RED}" stroke-width="1.5" stroke-dasharray="4 3" fill="none"/>`;
-		body += text(lx, 10, opts.line.label, 'text-anchor="middle" font-size="10" fill="' + RED + '"');
+		// Kept inside the chart when the target sits near an edge.
+		const anchor = lx > W - 60 ? 'end' : lx < left + 40 ? 'start' : 'middle';
+		body += text(lx, 10, opts.line.label, `text-anchor="${anchor}" font-size="10" fill="${RED}"`);
 	}
-	return chart(name, title, top + rows.length * row + 4, body);
+	if (opts.legend) {
+		body += opts.legend(height + 2);
+		height += 20;
+	}
+	return chart(name, title, height, body);
 }
 
 function alerts(report: ConversationReport): string {
@@ -278,7 +317,10 @@ function kpis(report: ConversationReport, fmt: Formatters): string {
 
 function responseChart(report: ConversationReport, fmt: Formatters): string {
 	const agents = report.responseTimes.agents;
-	if (agents.length === 0) return empty('No replies to customer messages yet.');
+	if (agents.length === 0)
+		return report.totals.outbound === 0
+			? missing('no replies (WhatsApp Sender results or statuses of sent messages)')
+			: empty('No replies to customer messages yet.');
 	const threshold = report.responseTimes.thresholdMinutes * 60;
 	const rows = agents.map((agent) => ({
 		label: agent.agent,
@@ -287,13 +329,16 @@ function responseChart(report: ConversationReport, fmt: Formatters): string {
 		shown: fmt.dur(agent.response.medianSeconds),
 		color: agent.slow ? RED : GREEN,
 	}));
+	const grey = 'font-size="10" fill="#54656f"';
+	const legend = (y: number) =>
+		`<rect x="4" y="${y + 4}" width="16" height="10" rx="2" fill="${GREEN}"/>${text(24, y + 13, 'median', grey)}` +
+		`<rect x="74" y="${y + 2}" width="3" height="14" fill="${DARK}"/>${text(82, y + 13, 'p90: 9 in 10 replies faster', grey)}` +
+		`<path d="M226 ${y + 9}H244" stroke="${RED}" stroke-width="1.5" stroke-dasharray="4 3"/>${text(248, y + 13, 'target', grey)}`;
 	return bars(
 		'response-times',
 		'Median response time per agent (bar), p90 (mark), target (dashed line)',
 		rows,
-		{
-			line: { value: threshold, label: `target ${fmt.dur(threshold)}` },
-		},
+		{ line: { value: threshold, label: `target ${fmt.dur(threshold)}` }, legend },
 	);
 }
 
@@ -315,7 +360,10 @@ function heatmapChart(report: ConversationReport, locale: string): string {
 	const { counts, max, total, peak } = report.heatmap;
 	if (total === 0) return empty('No customer messages in this period.');
 	const names = weekdayNames(locale);
-	const left = 36;
+	const left = Math.min(
+		72,
+		Math.max(36, Math.ceil(Math.max(...names.map((d) => textWidth(d, 11)))) + 8),
+	);
 	const cell = (W - left - 4) / 24;
 	const top = 16;
 	let body = '';
@@ -379,14 +427,12 @@ function heat(count: number, max: number): string {
 	return `#${channel(0)}${channel(1)}${channel(2)}`;
 }
 
-function intentChart(report: ConversationReport, fmt: Formatters): string {
+function intentChart(report: ConversationReport, fmt: Formatters, locale: string): string {
 	const { tags, tagged } = report.intentMix;
-	if (tags.length === 0)
-		return empty(
-			tagged ? 'Tagged messages carry no intents.' : 'No messages went through the Intent Tagger.',
-		);
+	if (tagged === 0) return missing('no message went through the Intent Tagger');
+	if (tags.length === 0) return empty('Tagged messages carry no intents.');
 	const rows = tags.slice(0, 12).map((entry) => ({
-		label: entry.tag,
+		label: intentName(entry.tag, locale),
 		value: entry.count,
 		shown: `${fmt.int(entry.count)} · ${fmt.pct(entry.share)}`,
 		color: entry.tag === 'complaint' ? RED : entry.tag === 'opt_out' ? GREY : TEAL,
@@ -396,9 +442,9 @@ function intentChart(report: ConversationReport, fmt: Formatters): string {
 
 function complaintChart(report: ConversationReport, fmt: Formatters): string {
 	const days = report.complaints.days.slice(-60);
-	if (days.length === 0) return empty('No messages went through the Intent Tagger.');
+	if (days.length === 0) return missing('no message went through the Intent Tagger');
 	const threshold = report.complaints.threshold;
-	const left = 34;
+	const left = 44;
 	const top = 10;
 	const height = 120;
 	const max = Math.max(threshold * 2, ...days.map((d) => d.rate), 0.01);
@@ -450,8 +496,22 @@ function hotWordCharts(report: ConversationReport, fmt: Formatters): string {
 }
 
 function funnelChart(report: ConversationReport, fmt: Formatters): string {
-	const stages = report.funnel.stages;
-	if (stages.length === 0 || stages[0].customers === 0) return empty('No customers yet.');
+	const all = report.funnel.stages;
+	if (all.length === 0 || all[0].customers === 0) return empty('No customers yet.');
+	// A stage no customer reached has no item carrying its tags at all (the funnel never widens):
+	// the input does not tell it (purchases come from a shop or CRM, not from messages).
+	const stages = all.filter((stage) => stage.customers > 0);
+	const absent = all.filter((stage) => stage.customers === 0);
+	const note = absent.length
+		? missing(
+				absent
+					.map(
+						(stage) =>
+							`${stage.name} (no item tagged ${stage.tags.map((tag) => `“${tag}”`).join(' or ')})`,
+					)
+					.join('; '),
+			)
+		: '';
 	const top = stages[0].customers;
 	const row = 44;
 	const usable = W - 20;
@@ -472,7 +532,7 @@ function funnelChart(report: ConversationReport, fmt: Formatters): string {
 		body += text(
 			W / 2,
 			y + 16,
-			cut(stage.name, 30),
+			cut(stage.name, 160),
 			'text-anchor="middle" font-size="12" font-weight="600" fill="#fff"',
 		);
 		body += text(
@@ -482,12 +542,12 @@ function funnelChart(report: ConversationReport, fmt: Formatters): string {
 			'text-anchor="middle" font-size="11" fill="#fff"',
 		);
 	});
-	return chart('funnel', 'Customers reaching each stage', stages.length * row, body);
+	return chart('funnel', 'Customers reaching each stage', stages.length * row, body) + note;
 }
 
 function deliveryChart(report: ConversationReport, fmt: Formatters): string {
 	const d = report.delivery;
-	if (d.messages === 0) return empty('No outbound messages or statuses.');
+	if (d.messages === 0) return missing('no delivery statuses or Sender results');
 	const rows = [
 		{ label: 'Sent', value: d.messages, shown: fmt.int(d.messages), color: GREY },
 		{
@@ -526,7 +586,7 @@ function deliveryChart(report: ConversationReport, fmt: Formatters): string {
 
 function syncChart(report: ConversationReport, fmt: Formatters): string {
 	const systems = report.syncHealth.systems;
-	if (systems.length === 0) return empty('No Sender or CRM results in the input.');
+	if (systems.length === 0) return missing('no WhatsApp Sender or CRM Upsert results');
 	const left = 88;
 	const right = W - 44;
 	const row = 26;
@@ -536,7 +596,7 @@ function syncChart(report: ConversationReport, fmt: Formatters): string {
 		body += text(
 			left - 6,
 			y + 14,
-			cut(system.system, 12),
+			cut(system.system, 76),
 			'text-anchor="end" font-size="12" fill="#111b21"',
 		);
 		let x = left;
