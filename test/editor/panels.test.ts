@@ -173,27 +173,41 @@ describe(`the editor on n8n ${VERSION}, before any credential exists`, () => {
 	 */
 	async function openWorkflow(workflow: { id: string; nodes: WorkflowNode[] }): Promise<void> {
 		const route = `/workflow/${workflow.id}`;
-		if (new URL(page.url()).pathname.startsWith('/workflow/'))
-			await page.evaluate((to) => {
-				history.pushState({}, '', to);
-				dispatchEvent(new PopStateEvent('popstate'));
-			}, route);
-		// Not waiting for every asset's load event: the canvas is what counts.
-		else await page.goto(`${host.url}${route}`, { waitUntil: 'commit' });
 		// Until every node of this workflow, and no other, is on the canvas.
 		const names = workflow.nodes
 			.filter((node) => node.type !== 'n8n-nodes-base.stickyNote')
 			.map((node) => node.name);
-		await page.waitForFunction(
-			(expected) => {
-				const shown = [...document.querySelectorAll('[data-test-id="canvas-node"]')].map((el) =>
-					el.getAttribute('data-node-name'),
+		const shown = (timeout: number) =>
+			page
+				.waitForFunction(
+					(expected) => {
+						const onCanvas = [...document.querySelectorAll('[data-test-id="canvas-node"]')].map(
+							(el) => el.getAttribute('data-node-name'),
+						);
+						return (
+							onCanvas.length === expected.length &&
+							expected.every((name) => onCanvas.includes(name))
+						);
+					},
+					names,
+					{ timeout },
+				)
+				.then(
+					() => true,
+					() => false,
 				);
-				return shown.length === expected.length && expected.every((name) => shown.includes(name));
-			},
-			names,
-			{ timeout: 90_000 },
-		);
+		if (new URL(page.url()).pathname.startsWith('/workflow/')) {
+			await page.evaluate((to) => {
+				history.pushState({}, '', to);
+				dispatchEvent(new PopStateEvent('popstate'));
+			}, route);
+			if (await shown(15_000)) return;
+		}
+		// The first time, or where the router did not follow (n8n 1.x): load the page. Not waiting
+		// for every asset's load event: the canvas is what counts.
+		await page.goto(`${host.url}${route}`, { waitUntil: 'commit' });
+		if (!(await shown(90_000)))
+			throw new Error(`the canvas of ${workflow.id} did not show its nodes`);
 	}
 
 	function logSince(offset: number): string {
