@@ -220,13 +220,15 @@ describe(`the editor on n8n ${VERSION}, before any credential exists`, () => {
 		return await ndv.evaluate((root) =>
 			[
 				...root.querySelectorAll(
-					'[data-test-id="parameter-item"] [data-test-id="input-label"] label, [data-test-id="credentials-label"]',
+					'[data-test-id="parameter-item"] [data-test-id="input-label"] label, [data-test-id="credentials-label"], [data-test-id="node-credentials-select"] label, .node-credentials label',
 				),
 			]
 				.filter((el) => (el as HTMLElement).checkVisibility())
 				.map((el) => ((el as HTMLElement).innerText.split('\n')[0] ?? '').trim())
 				// The Fixed / Expression switch beside a label is a label of its own.
-				.filter((text) => text !== 'Fixed' && text !== 'Expression'),
+				.filter((text) => text !== 'Fixed' && text !== 'Expression')
+				// n8n 1.x labels the slot "Credential to connect with".
+				.map((text) => (text.startsWith('Credential') ? 'Credential' : text)),
 		);
 	}
 
