@@ -11,7 +11,7 @@ export class HubSpotScrmApi implements ICredentialType {
 
 	displayName = 'HubSpot (WhatsApp SCRM)';
 
-	icon = { light: 'file:whatsAppScrm.svg', dark: 'file:whatsAppScrm.dark.svg' } as const;
+	icon = { light: 'file:hubSpotScrm.svg', dark: 'file:hubSpotScrm.dark.svg' } as const;
 
 	documentationUrl = 'https://developers.hubspot.com/docs/api/private-apps';
 

@@ -8,7 +8,7 @@ export class SalesforceScrmOAuth2Api implements ICredentialType {
 
 	displayName = 'Salesforce OAuth2 (WhatsApp SCRM)';
 
-	icon = { light: 'file:whatsAppScrm.svg', dark: 'file:whatsAppScrm.dark.svg' } as const;
+	icon = { light: 'file:salesforceScrm.svg', dark: 'file:salesforceScrm.dark.svg' } as const;
 
 	documentationUrl =
 		'https://help.salesforce.com/s/articleView?id=sf.connected_app_create_api_integration.htm';

@@ -9,7 +9,7 @@ export class ScrmRedis implements ICredentialType {
 
 	displayName = 'Redis (WhatsApp SCRM)';
 
-	icon = { light: 'file:whatsAppScrm.svg', dark: 'file:whatsAppScrm.dark.svg' } as const;
+	icon = { light: 'file:scrmRedis.svg', dark: 'file:scrmRedis.dark.svg' } as const;
 
 	documentationUrl =
 		'https://github.com/n8n-nodes-whatsapp-scrm/n8n-nodes-whatsapp-scrm#queue-mode';

@@ -8,7 +8,7 @@ export class ZohoScrmOAuth2Api implements ICredentialType {
 
 	displayName = 'Zoho CRM OAuth2 (WhatsApp SCRM)';
 
-	icon = { light: 'file:whatsAppScrm.svg', dark: 'file:whatsAppScrm.dark.svg' } as const;
+	icon = { light: 'file:zohoScrm.svg', dark: 'file:zohoScrm.dark.svg' } as const;
 
 	documentationUrl = 'https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html';
 

@@ -88,6 +88,17 @@ const MARKETS: Market[] = [
 	},
 ];
 
+/**
+ * Customers the HubSpot simulator already holds, their numbers typed in messy formats
+ * (defaultHubSpotContacts in devkit/simulators/crm/hubspot.ts): when they write in, CRM Upsert
+ * finds them by phone instead of creating a second contact. (Contact 104, "+65 9123 4567", is left
+ * out: contact 102's "91234567" reads as that Singapore number too, so it would go to Review.)
+ */
+export const RETURNING_CUSTOMERS: readonly SandboxCustomer[] = [
+	{ waId: '85261234567', name: "Wing O'Neil", lang: 'zh-Hant' }, // contact 105, "6123-4567"
+	{ waId: '886912345678', name: '林美玲', lang: 'zh-Hant' }, // contact 106, "0912 345 678"
+];
+
 /** Relative chance of a message starting in each hour of the day (local time of the shop). */
 const HOURLY = [
 	0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.8, 1.5, 2.2, 2.6, 2.8, 3.4, 3.2, 2.5, 2.3, 2.4, 2.6, 2.9,
@@ -108,7 +119,10 @@ function pick<T>(
 	return items[items.length - 1];
 }
 
-/** `customers` customers' conversations over one day, in the order they were written. */
+/**
+ * `customers` customers' conversations over one day, in the order they were written; the first
+ * customers are the returning ones.
+ */
 export function dayOfConversations(customers: number, seed = 7): SandboxMessage[] {
 	const rand = seededRandom(seed);
 	const byLanguage = new Map<string, LabelledMessage[]>();
@@ -131,8 +145,13 @@ export function dayOfConversations(customers: number, seed = 7): SandboxMessage[
 			// Meta only delivers from real WhatsApp numbers: keep to ranges the numbering plan assigns.
 		} while (taken.has(waId) || !normalizePhone(`+${waId}`).ok);
 		taken.add(waId);
-		const customer: SandboxCustomer = { waId, name: pick(rand, market.names), lang: market.lang };
-		const pool = byLanguage.get(market.lang) ?? [];
+		const customer: SandboxCustomer = RETURNING_CUSTOMERS[i] ?? {
+			waId,
+			name: pick(rand, market.names),
+			lang: market.lang,
+		};
+		taken.add(customer.waId);
+		const pool = byLanguage.get(customer.lang) ?? [];
 		let offsetMs = (pick(rand, hours, (h) => h.weight).hour * 60 + rand() * 60) * 60_000;
 		const count = 1 + Math.floor(rand() * rand() * 3);
 		for (let n = 0; n < count && offsetMs < 86_400_000; n++) {

@@ -210,6 +210,7 @@ async function main(): Promise<void> {
 		port: options.port,
 		name: 'sandbox',
 	});
+	say(`n8n's log: ${host.logFile}`);
 	const stopAll = async () => {
 		await stopBenchN8n(host);
 		await Promise.allSettled([stopGraph(), stopHubSpot(), stopShop(), stopArchive()]);

@@ -12,7 +12,14 @@ if [ -x "$dir/node_modules/.bin/n8n" ]; then
   exit 0
 fi
 
-echo "install-n8n: installing n8n $version into $dir (a few minutes the first time)" >&2
+# What an install weighs, measured on this project's installs (du -sh .host/n8n-<version>).
+case "$version" in
+  1.*) expected_mb=1800 size="1.8 GB" ;;
+  *) expected_mb=2700 size="2.7 GB" ;;
+esac
+echo "install-n8n: installing n8n $version into $dir: about $size; 5 minutes on a" \
+  "fast line and an idle machine, 25 or more on a busy one (npm prints nothing meanwhile, so progress" \
+  "is shown every 20 s)" >&2
 mkdir -p "$dir"
 # n8n depends on an xlsx tarball from a host outside the registry; the registry's 0.18.5 stands in.
 cat > "$dir/package.json" <<JSON
@@ -22,6 +29,20 @@ cat > "$dir/package.json" <<JSON
   "overrides": { "xlsx": "0.18.5" }
 }
 JSON
+# A heartbeat while npm works: megabytes on disk and packages unpacked so far.
+started=$SECONDS
+(
+  while sleep 20; do
+    mb="$(du -sm "$dir" 2>/dev/null | cut -f1)"
+    packages="$(find "$dir/node_modules" -mindepth 1 -maxdepth 2 -name package.json 2>/dev/null | wc -l)"
+    packages=$((packages + $(find "$dir/node_modules" -mindepth 3 -maxdepth 3 -path '*/@*/*/package.json' 2>/dev/null | wc -l)))
+    echo "install-n8n: ${mb:-0} of about $expected_mb MB, $packages packages, $(((SECONDS - started) / 60)) min" >&2
+  done
+) &
+heartbeat=$!
+trap 'kill "$heartbeat" 2>/dev/null' EXIT
 # Native addons (isolated-vm, sqlite3) build against this Node's own headers.
 (cd "$dir" && npm_config_nodedir="$SCRM_NODE_DIR" npm install --no-audit --no-fund --loglevel=error >&2)
+kill "$heartbeat" 2>/dev/null
+echo "install-n8n: n8n $version installed in $(((SECONDS - started) / 60)) min, $(du -sh "$dir" | cut -f1)" >&2
 echo "$dir"

@@ -23,6 +23,25 @@ export N8N_VERSION_NOTIFICATIONS_ENABLED=false
 export N8N_TEMPLATES_ENABLED=false
 export N8N_PERSONALIZATION_ENABLED=false
 export N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=false
+# n8n's offline noise, switched off where n8n has a setting for it (each failed fetch of api.n8n.io
+# prints a stack trace): the verified community-node list the nodes panel offers to install, and
+# on 2.x the MCP server registry (a module 1.x does not know, and naming an unknown module is a
+# start-up error there).
+export N8N_VERIFIED_PACKAGES_ENABLED="${N8N_VERIFIED_PACKAGES_ENABLED:-false}"
+if [ -d "$n8n_dir/node_modules/n8n/dist/modules/mcp-registry" ]; then
+  export N8N_DISABLED_MODULES="${N8N_DISABLED_MODULES-mcp-registry}"
+fi
+# n8n 1.x warns at every start about four settings whose defaults 2.x changed: set them as 2.x has
+# them (SQLite with a read pool, task runners on, no environment access from expressions, no bare
+# Git repositories), so both lines behave alike and start quietly.
+case "$version" in
+  1.*)
+    export DB_SQLITE_POOL_SIZE="${DB_SQLITE_POOL_SIZE:-3}"
+    export N8N_RUNNERS_ENABLED="${N8N_RUNNERS_ENABLED:-true}"
+    export N8N_BLOCK_ENV_ACCESS_IN_NODE="${N8N_BLOCK_ENV_ACCESS_IN_NODE:-true}"
+    export N8N_GIT_NODE_DISABLE_BARE_REPOS="${N8N_GIT_NODE_DISABLE_BARE_REPOS:-true}"
+    ;;
+esac
 # The task runners' broker defaults to 5679; derive it from the port so instances can run side by side.
 export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$((N8N_PORT + 10000))}"
 # This package is loaded the way Settings → Community nodes installs it: as a package in the

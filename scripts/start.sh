@@ -19,10 +19,13 @@ url="${WEBHOOK_URL:-http://localhost:${N8N_PORT:-5678}/}"
 bash scripts/n8n.sh start &
 n8n_pid=$!
 trap 'kill -TERM "$n8n_pid" 2>/dev/null; wait "$n8n_pid"' INT TERM
-# Say where the editor is once it answers, after n8n's own start-up messages.
-for _ in $(seq 1 180); do
-  if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "${url%/}/healthz/readiness"; then
-    printf '\n  n8n with WhatsApp SCRM nodes is running: %s  (first visit: create the owner account)\n\n' "$url"
+# Say where the editor is once it takes what the user does first (signing in, or on a new instance
+# creating the owner), after n8n's own start-up messages.
+for _ in $(seq 1 300); do
+  if state="$(node scripts/n8n-ready.js "$url")"; then
+    first=""
+    [ "$state" = setup ] && first="  (first visit: create the owner account)"
+    printf '\n  n8n with WhatsApp SCRM nodes is running: %s%s\n\n' "$url" "$first"
     break
   fi
   kill -0 "$n8n_pid" 2>/dev/null || break

@@ -7,12 +7,15 @@ cd "$SCRM_ROOT"
 
 bash scripts/ensure-built.sh
 # Debian packages the tests start on loopback: redis-server (queue-mode stores), postgresql (the
-# conversation archive and queue mode's database) and chromium (the analytics report is rendered
-# headless). Installed once; a missing one fails its tests.
+# conversation archive and queue mode's database), chromium (the editor suite and the analytics
+# report, headless) and the CJK and Thai fonts the report's text needs (without them Chromium draws
+# boxes, and the report test fails). Installed once; a missing one fails its tests.
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
+fc-list :lang=th 2>/dev/null | grep -q . || missing+=(fonts-thai-tlwg)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing Debian's ${missing[*]} for the tests"
   if [ "$(id -u)" = 0 ]; then
@@ -43,6 +46,13 @@ for version in "$pinned" ${SCRM_N8N_SECOND_HOST:-}; do
   [ "$version" = "$pinned" ] || skip=(--testPathIgnorePatterns sandbox)
   SCRM_N8N_VERSION="$version" npx jest --selectProjects e2e --runInBand "${skip[@]}" \
     --json --outputFile="$reports/e2e-$version.json" || status=1
+  # The editor in Chromium (its own n8n on SCRM_E2E_PORT + 200; screenshots in
+  # .host/test-artifacts/editor/). The report page does not depend on n8n: once is enough.
+  echo "== editor in Chromium against n8n $version"
+  skip=()
+  [ "$version" = "$pinned" ] || skip=(--testPathIgnorePatterns report)
+  SCRM_N8N_VERSION="$version" npx jest --selectProjects editor --runInBand "${skip[@]}" \
+    --json --outputFile="$reports/editor-$version.json" || status=1
 done
 
 # Once, against the pinned n8n: its own deployment (scripts/queue-mode.sh on ports 5741–5749 unless

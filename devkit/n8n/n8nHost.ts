@@ -38,6 +38,8 @@ export interface StartOptions {
 	name?: string;
 	/** Extra environment for the n8n process. */
 	env?: Record<string, string>;
+	/** Runs on the fresh user folder before n8n starts, with n8n's environment (e.g. a CLI import). */
+	prepare?: (env: NodeJS.ProcessEnv) => void;
 }
 
 export async function startN8n(options: StartOptions): Promise<HostState> {
@@ -48,21 +50,23 @@ export async function startN8n(options: StartOptions): Promise<HostState> {
 	const logFile = path.join(E2E_DIR, `n8n-${name}.log`);
 	const log = fs.openSync(logFile, 'w');
 	const url = `http://localhost:${options.port}`;
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		// jest sets NODE_ENV=test, under which n8n exits silently.
+		NODE_ENV: 'production',
+		SCRM_N8N_VERSION: options.version,
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(options.port),
+		WEBHOOK_URL: `${url}/`,
+		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
+		...options.env,
+	};
+	options.prepare?.(env);
 	const child = spawn('bash', [path.join(ROOT, 'scripts/n8n.sh'), 'start'], {
 		cwd: ROOT,
 		detached: true,
 		stdio: ['ignore', log, log],
-		env: {
-			...process.env,
-			// jest sets NODE_ENV=test, under which n8n exits silently.
-			NODE_ENV: 'production',
-			SCRM_N8N_VERSION: options.version,
-			N8N_USER_FOLDER: userFolder,
-			N8N_PORT: String(options.port),
-			WEBHOOK_URL: `${url}/`,
-			N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
-			...options.env,
-		},
+		env,
 	});
 	child.unref();
 	const state: HostState = { url, pid: child.pid!, version: options.version, userFolder, logFile };
@@ -162,7 +166,7 @@ export interface InstanceOwner {
 	password: string;
 }
 
-const TEST_OWNER: InstanceOwner = {
+export const TEST_OWNER: InstanceOwner = {
 	email: 'owner@scrm.test',
 	firstName: 'Scrm',
 	lastName: 'Tester',
@@ -264,7 +268,23 @@ export class N8nApi {
 		}
 		delete workflow.id;
 		workflow.active = false;
+		// The REST API takes tag ids where a workflow file names its tags (n8n's CLI import finds
+		// or creates them by name; this does the same).
+		if (Array.isArray(workflow.tags)) workflow.tags = await this.tagIds(workflow.tags);
 		return this.call('POST', '/rest/workflows', workflow);
+	}
+
+	private async tagIds(tags: Array<{ name: string }>): Promise<string[]> {
+		const known = await this.call<Array<{ id: string; name: string }>>('GET', '/rest/tags');
+		const ids: string[] = [];
+		for (const { name } of tags) {
+			const tag =
+				known.find((candidate) => candidate.name === name) ??
+				(await this.call<{ id: string; name: string }>('POST', '/rest/tags', { name }));
+			known.push(tag);
+			ids.push(tag.id);
+		}
+		return ids;
 	}
 
 	async activate(workflow: { id: string; versionId: string }): Promise<void> {

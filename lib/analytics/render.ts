@@ -5,9 +5,18 @@
  * `<svg data-chart="…">` with a `<title>`. All text from the data (names, words, tags, reasons)
  * goes through `esc`.
  */
-import { Info } from 'luxon';
-
-import { formatDuration } from './stats';
+import {
+	complaintChart,
+	deliveryChart,
+	funnelChart,
+	heatmapChart,
+	hotWordCharts,
+	intentChart,
+	responseChart,
+	syncChart,
+} from './reportCharts';
+import { AMBER, DARK, esc, formatters, GREEN, LIGHT, RED, safeLocale, section } from './reportSvg';
+import type { Formatters } from './reportSvg';
 import type { ConversationReport, TimeStats } from './types';
 
 export interface RenderOptions {
@@ -17,31 +26,14 @@ export interface RenderOptions {
 	locale?: string;
 }
 
-const W = 360;
-const GREEN = '#25D366';
-const TEAL = '#128C7E';
-const DARK = '#075E54';
-const LIGHT = '#DCF8C6';
-const RED = '#D93025';
-const AMBER = '#F29900';
-const GREY = '#9AA0A6';
-const LANGUAGE_NAMES: Record<string, string> = {
-	zh: '中文 Chinese',
-	en: 'English',
-	th: 'ไทย Thai',
-	ru: 'Русский Russian',
-};
-
 export function renderReportHtml(report: ConversationReport, opts: RenderOptions = {}): string {
 	const locale = safeLocale(opts.locale);
 	const title = opts.title?.trim() || 'WhatsApp conversation report';
 	const fmt = formatters(locale);
-	const sections = [
-		alerts(report),
-		kpis(report, fmt),
+	const panels = [
 		section('Response times by agent', responseChart(report, fmt) + responseTable(report, fmt)),
 		section(`Busiest hours (${report.heatmap.timeZone})`, heatmapChart(report, locale)),
-		section('Intent mix', intentChart(report, fmt)),
+		section('Intent mix', intentChart(report, fmt, locale)),
 		section('Complaint rate by day', complaintChart(report, fmt)),
 		section('Hot words', hotWordCharts(report, fmt)),
 		section('Conversion funnel', funnelChart(report, fmt)),
@@ -49,6 +41,11 @@ export function renderReportHtml(report: ConversationReport, opts: RenderOptions
 		section('Sync health', syncChart(report, fmt)),
 		section('Customers waiting for a reply', waitingTable(report, fmt)),
 		report.skipped.count > 0 ? section('Skipped items', skippedTable(report, fmt)) : '',
+	];
+	const sections = [
+		alerts(report),
+		kpis(report, fmt),
+		`<div class="panels">${panels.join('\n')}</div>`,
 	];
 	const period =
 		report.period.from && report.period.to
@@ -73,10 +70,23 @@ ${sections.join('\n')}
 `;
 }
 
+/**
+ * System fonts first, then the CJK and Thai faces of each platform (Noto on Linux and Android,
+ * PingFang and Thonburi on Apple, Microsoft YaHei / JhengHei and Leelawadee on Windows, Debian's
+ * TLWG Thai faces), so Chinese and Thai never fall back to boxes.
+ */
+const LATIN = 'system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial';
+const THAI =
+	'"Noto Sans Thai","Noto Sans Thai UI",Thonburi,"Leelawadee UI",Leelawadee,Loma,Garuda,"Tlwg Typo"';
+const FONTS = `${LATIN},"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei","Noto Sans CJK TC","PingFang TC","Microsoft JhengHei",${THAI},sans-serif`;
+const FONTS_HANT = `${LATIN},"Noto Sans CJK TC","Noto Sans TC","PingFang TC","PingFang HK","Microsoft JhengHei","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",${THAI},sans-serif`;
+
 const CSS = `
 *{box-sizing:border-box}
-body{margin:0;background:#f0f2f5;color:#111b21;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","Noto Sans Thai",sans-serif}
-main{max-width:760px;margin:0 auto;padding:12px}
+body{margin:0;background:#f0f2f5;color:#111b21;font:15px/1.45 ${FONTS}}
+:lang(zh-HK),:lang(zh-TW),:lang(zh-MO),:lang(zh-Hant){font-family:${FONTS_HANT}}
+main{max-width:1560px;margin:0 auto;padding:12px}
+.panels{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,440px),1fr));gap:0 12px;align-items:start}
 header h1{margin:4px 0;font-size:1.35rem;color:${DARK}}
 .meta,footer{color:#54656f;font-size:.85rem}
 footer{margin:16px 0;text-align:center}
@@ -93,162 +103,17 @@ svg text{font-family:inherit}
 .kpi{background:#fff;border-radius:12px;padding:10px 12px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 .kpi b{display:block;font-size:1.3rem;color:${DARK}}
 .kpi span{font-size:.8rem;color:#54656f}
-table{width:100%;border-collapse:collapse;font-size:.8rem;margin-top:6px}
+table{width:100%;border-collapse:collapse;font-size:.78rem;margin-top:6px}
 small{font-weight:400;color:#54656f}
-th,td{text-align:left;padding:4px 5px;border-bottom:1px solid #e9edef;vertical-align:top;overflow-wrap:break-word}
+th,td{text-align:left;padding:4px 4px;border-bottom:1px solid #e9edef;vertical-align:top;overflow-wrap:anywhere}
 th{font-weight:600;color:#3b4a54}
 tr.total td{font-weight:600}
 .scroll{overflow-x:auto}
 td.n,th.n{text-align:right;white-space:nowrap}
 .empty{color:#54656f;font-style:italic}
+.missing{color:#54656f;background:#f5f6f7;border-radius:8px;padding:8px 10px}
 .words{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:8px}
 `;
-
-interface Formatters {
-	int(value: number): string;
-	pct(value: number | null): string;
-	dur(seconds: number | null): string;
-	/** Median and p90 as `4 / 7 min`, the unit said once when both share it. */
-	pair(stats: TimeStats): string;
-	date(isoText: string, zone: string): string;
-}
-
-function formatters(locale: string): Formatters {
-	const int = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-	const pct = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
-	return {
-		int: (value) => int.format(value),
-		pct: (value) => (value === null ? '–' : pct.format(value)),
-		dur: (seconds) => (seconds === null ? '–' : formatDuration(seconds)),
-		pair: (stats) => {
-			if (stats.medianSeconds === null || stats.p90Seconds === null) return '–';
-			const [median, p90] = [formatDuration(stats.medianSeconds), formatDuration(stats.p90Seconds)];
-			const unit = (text: string) => text.slice(text.indexOf(' '));
-			return unit(median) === unit(p90)
-				? `${median.slice(0, median.indexOf(' '))} / ${p90}`
-				: `${median} / ${p90}`;
-		},
-		date: (isoText, zone) => {
-			const date = new Date(isoText);
-			return new Intl.DateTimeFormat(locale, {
-				timeZone: zone,
-				year: 'numeric',
-				month: 'short',
-				day: 'numeric',
-				hour: '2-digit',
-				minute: '2-digit',
-			}).format(date);
-		},
-	};
-}
-
-function safeLocale(locale: string | undefined): string {
-	try {
-		return Intl.getCanonicalLocales(locale?.trim() || 'en')[0] ?? 'en';
-	} catch {
-		return 'en';
-	}
-}
-
-/** Escapes text for HTML content and attribute values. */
-export function esc(value: unknown): string {
-	return String(value ?? '').replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-function section(heading: string, body: string): string {
-	return `<section><h2>${esc(heading)}</h2>${body}</section>`;
-}
-
-function empty(text: string): string {
-	return `<p class="empty">${esc(text)}</p>`;
-}
-
-function chart(name: string, title: string, height: number, body: string): string {
-	const h = Math.ceil(height);
-	return `<svg data-chart="${esc(name)}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-labelledby="chart-${esc(name)}"><title id="chart-${esc(name)}">${esc(title)}</title>${body}</svg>`;
-}
-
-function text(x: number, y: number, content: string, attrs = ''): string {
-	return `<text x="${n(x)}" y="${n(y)}" ${attrs}>${esc(content)}</text>`;
-}
-
-function n(value: number): string {
-	return String(Math.round(value * 10) / 10);
-}
-
-/** Long labels are cut to about `max` Latin letters (a CJK character counts two) so a chart stays readable on a phone. */
-function cut(label: string, max: number): string {
-	let width = 0;
-	let out = '';
-	const chars = [...label];
-	for (let i = 0; i < chars.length; i++) {
-		width +=
-			/[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(
-				chars[i],
-			)
-				? 2
-				: 1;
-		if (width > max) return `${out.replace(/\s+$/, '')}…`;
-		out += chars[i];
-	}
-	return out;
-}
-
-interface BarRow {
-	label: string;
-	value: number;
-	shown: string;
-	color?: string;
-	/** A marker drawn on the row (e.g. p90). */
-	marker?: number;
-}
-
-/** Horizontal bars: a label column, bars scaled to the largest value (or `max`), the value after each bar. */
-function bars(
-	name: string,
-	title: string,
-	rows: BarRow[],
-	opts: { max?: number; line?: { value: number; label: string } } = {},
-): string {
-	// Room for a 15-glyph label at 12 px (about 7 px a glyph), so intent names such as
-	// discount_inquiry are not clipped at the chart's edge on a phone.
-	const left = 122;
-	const right = W - 84;
-	const row = 24;
-	const top = opts.line ? 16 : 4;
-	const max = Math.max(
-		opts.max ?? 0,
-		opts.line?.value ?? 0,
-		...rows.map((r) => Math.max(r.value, r.marker ?? 0)),
-		1e-9,
-	);
-	const x = (value: number) => left + ((right - left) * value) / max;
-	let body = '';
-	rows.forEach((r, index) => {
-		const y = top + index * row;
-		body += text(
-			left - 6,
-			y + 15,
-			cut(r.label, 14),
-			'text-anchor="end" font-size="12" fill="#111b21"',
-		);
-		body += `<rect x="${left}" y="${y + 4}" width="${n(Math.max(1.5, x(r.value) - left))}" height="15" rx="3" fill="${r.color ?? GREEN}"/>`;
-		if (r.marker !== undefined)
-			body += `<rect x="${n(x(r.marker) - 1)}" y="${y + 1}" width="2.5" height="21" fill="${DARK}"/>`;
-		body += text(
-			x(Math.max(r.value, r.marker ?? 0)) + 5,
-			y + 15,
-			r.shown,
-			'font-size="11" fill="#3b4a54"',
-		);
-	});
-	if (opts.line) {
-		const lx = x(opts.line.value);
-		body += `<path d="M${n(lx)} ${top - 4}V${top + rows.length * row}" stroke="${RED}" stroke-width="1.5" stroke-dasharray="4 3" fill="none"/>`;
-		body += text(lx, 10, opts.line.label, 'text-anchor="middle" font-size="10" fill="' + RED + '"');
-	}
-	return chart(name, title, top + rows.length * row + 4, body);
-}
 
 function alerts(report: ConversationReport): string {
 	if (report.alerts.length === 0)
@@ -276,27 +141,6 @@ function kpis(report: ConversationReport, fmt: Formatters): string {
 	return `<section class="kpis">${cards.map(([value, label]) => `<div class="kpi"><b>${esc(value)}</b><span>${esc(label)}</span></div>`).join('')}</section>`;
 }
 
-function responseChart(report: ConversationReport, fmt: Formatters): string {
-	const agents = report.responseTimes.agents;
-	if (agents.length === 0) return empty('No replies to customer messages yet.');
-	const threshold = report.responseTimes.thresholdMinutes * 60;
-	const rows = agents.map((agent) => ({
-		label: agent.agent,
-		value: agent.response.medianSeconds ?? 0,
-		marker: agent.response.p90Seconds ?? undefined,
-		shown: fmt.dur(agent.response.medianSeconds),
-		color: agent.slow ? RED : GREEN,
-	}));
-	return bars(
-		'response-times',
-		'Median response time per agent (bar), p90 (mark), target (dashed line)',
-		rows,
-		{
-			line: { value: threshold, label: `target ${fmt.dur(threshold)}` },
-		},
-	);
-}
-
 function responseTable(report: ConversationReport, fmt: Formatters): string {
 	const { overall, agents } = report.responseTimes;
 	if (agents.length === 0) return '';
@@ -309,282 +153,6 @@ function responseTable(report: ConversationReport, fmt: Formatters): string {
 		.join(
 			'',
 		)}${row('All agents', overall.firstResponse, overall.response, true)}</tbody></table></div>`;
-}
-
-function heatmapChart(report: ConversationReport, locale: string): string {
-	const { counts, max, total, peak } = report.heatmap;
-	if (total === 0) return empty('No customer messages in this period.');
-	const names = weekdayNames(locale);
-	const left = 36;
-	const cell = (W - left - 4) / 24;
-	const top = 16;
-	let body = '';
-	for (let hour = 0; hour < 24; hour += 3)
-		body += text(
-			left + hour * cell + cell / 2,
-			11,
-			String(hour),
-			'text-anchor="middle" font-size="10" fill="#54656f"',
-		);
-	counts.forEach((row, day) => {
-		const y = top + day * (cell + 2);
-		body += text(
-			left - 4,
-			y + cell * 0.75,
-			names[day],
-			'text-anchor="end" font-size="11" fill="#111b21"',
-		);
-		row.forEach((count, hour) => {
-			body += `<rect x="${n(left + hour * cell + 0.5)}" y="${n(y)}" width="${n(cell - 1)}" height="${n(cell)}" rx="2" fill="${heat(count, max)}"><title>${esc(`${names[day]} ${hour}:00 – ${count}`)}</title></rect>`;
-		});
-	});
-	const legendY = top + 7 * (cell + 2) + 8;
-	const steps = 5;
-	for (let i = 0; i < steps; i++)
-		body += `<rect x="${n(left + i * 22)}" y="${n(legendY)}" width="20" height="8" fill="${heat(i === 0 ? 0 : (max * i) / (steps - 1), max)}"/>`;
-	body += text(
-		left + steps * 22 + 4,
-		legendY + 8,
-		peak
-			? `0 – ${max} messages · peak ${names[report.heatmap.weekdays.indexOf(peak.weekday)]} ${peak.hour}:00`
-			: '',
-		'font-size="10" fill="#54656f"',
-	);
-	return chart(
-		'heatmap',
-		`Customer messages by weekday and hour (${report.heatmap.timeZone})`,
-		legendY + 12,
-		body,
-	);
-}
-
-function weekdayNames(locale: string): string[] {
-	try {
-		return Info.weekdays('short', { locale });
-	} catch {
-		return ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-	}
-}
-
-/** From pale to WhatsApp's dark teal; empty cells stay grey so "none" differs from "few". */
-function heat(count: number, max: number): string {
-	if (count <= 0 || max <= 0) return '#EEF1F3';
-	const from = [0xdc, 0xf8, 0xc6];
-	const to = [0x07, 0x5e, 0x54];
-	const t = Math.sqrt(count / max);
-	const channel = (i: number) =>
-		Math.round(from[i] + (to[i] - from[i]) * t)
-			.toString(16)
-			.padStart(2, '0');
-	return `#${channel(0)}${channel(1)}${channel(2)}`;
-}
-
-function intentChart(report: ConversationReport, fmt: Formatters): string {
-	const { tags, tagged } = report.intentMix;
-	if (tags.length === 0)
-		return empty(
-			tagged ? 'Tagged messages carry no intents.' : 'No messages went through the Intent Tagger.',
-		);
-	const rows = tags.slice(0, 12).map((entry) => ({
-		label: entry.tag,
-		value: entry.count,
-		shown: `${fmt.int(entry.count)} · ${fmt.pct(entry.share)}`,
-		color: entry.tag === 'complaint' ? RED : entry.tag === 'opt_out' ? GREY : TEAL,
-	}));
-	return bars('intent-mix', `Intents in ${tagged} tagged messages`, rows);
-}
-
-function complaintChart(report: ConversationReport, fmt: Formatters): string {
-	const days = report.complaints.days.slice(-60);
-	if (days.length === 0) return empty('No messages went through the Intent Tagger.');
-	const threshold = report.complaints.threshold;
-	const left = 34;
-	const top = 10;
-	const height = 120;
-	const max = Math.max(threshold * 2, ...days.map((d) => d.rate), 0.01);
-	const step = (W - left - 4) / days.length;
-	const y = (value: number) => top + height - (height * value) / max;
-	let body = '';
-	for (const tick of [0, max / 2, max]) {
-		body += text(
-			left - 4,
-			y(tick) + 4,
-			fmt.pct(tick),
-			'text-anchor="end" font-size="10" fill="#54656f"',
-		);
-		body += `<path d="M${left} ${n(y(tick))}H${W - 4}" stroke="#e9edef" fill="none"/>`;
-	}
-	days.forEach((day, index) => {
-		const h = Math.max(1, top + height - y(day.rate));
-		body += `<rect x="${n(left + index * step + step * 0.15)}" y="${n(top + height - h)}" width="${n(Math.max(1, step * 0.7))}" height="${n(h)}" fill="${day.over ? RED : TEAL}"><title>${esc(`${day.date}: ${day.complaints}/${day.tagged} (${fmt.pct(day.rate)})`)}</title></rect>`;
-	});
-	body += `<path d="M${left} ${n(y(threshold))}H${W - 4}" stroke="${AMBER}" stroke-width="1.5" stroke-dasharray="4 3" fill="none"/>`;
-	body += text(left, top + height + 14, days[0].date, 'font-size="10" fill="#54656f"');
-	body += text(
-		W - 4,
-		top + height + 14,
-		days[days.length - 1].date,
-		'text-anchor="end" font-size="10" fill="#54656f"',
-	);
-	return chart(
-		'complaint-rate',
-		`Share of tagged messages that are complaints, per day; dashed line: ${fmt.pct(threshold)} threshold`,
-		top + height + 20,
-		body,
-	);
-}
-
-function hotWordCharts(report: ConversationReport, fmt: Formatters): string {
-	const parts = Object.entries(report.hotWords).map(([language, entry]) => {
-		const heading = `<h3>${esc(LANGUAGE_NAMES[language] ?? language)} · ${fmt.int(entry.messages)} messages</h3>`;
-		if (entry.words.length === 0) return `<div>${heading}${empty('No words yet.')}</div>`;
-		const rows = entry.words.map((word) => ({
-			label: word.word,
-			value: word.count,
-			shown: fmt.int(word.count),
-			color: TEAL,
-		}));
-		return `<div>${heading}${bars(`hot-words-${language}`, `Top words in ${LANGUAGE_NAMES[language] ?? language} messages (messages containing each)`, rows)}</div>`;
-	});
-	return `<div class="words">${parts.join('')}</div>`;
-}
-
-function funnelChart(report: ConversationReport, fmt: Formatters): string {
-	const stages = report.funnel.stages;
-	if (stages.length === 0 || stages[0].customers === 0) return empty('No customers yet.');
-	const top = stages[0].customers;
-	const row = 44;
-	const usable = W - 20;
-	let body = '';
-	stages.forEach((stage, index) => {
-		// Wide enough for its label: the numbers carry the proportion when a stage is small.
-		const width = Math.max(170, (usable * stage.customers) / top);
-		const next =
-			index + 1 < stages.length
-				? Math.max(170, (usable * stages[index + 1].customers) / top)
-				: width;
-		const y = index * row;
-		// A trapezoid narrowing towards the next stage.
-		const x0 = (W - width) / 2;
-		const x1 = (W - next) / 2;
-		body += `<path d="M${n(x0)} ${y}H${n(x0 + width)}L${n(x1 + next)} ${y + row - 6}H${n(x1)}Z" fill="${index === stages.length - 1 ? DARK : index === 0 ? GREEN : TEAL}" opacity="${n(1 - index * 0.08)}"/>`;
-		const share = index === 0 ? '' : ` · ${fmt.pct(stage.fromFirst)}`;
-		body += text(
-			W / 2,
-			y + 16,
-			cut(stage.name, 30),
-			'text-anchor="middle" font-size="12" font-weight="600" fill="#fff"',
-		);
-		body += text(
-			W / 2,
-			y + 31,
-			`${fmt.int(stage.customers)} customers${share}`,
-			'text-anchor="middle" font-size="11" fill="#fff"',
-		);
-	});
-	return chart('funnel', 'Customers reaching each stage', stages.length * row, body);
-}
-
-function deliveryChart(report: ConversationReport, fmt: Formatters): string {
-	const d = report.delivery;
-	if (d.messages === 0) return empty('No outbound messages or statuses.');
-	const rows = [
-		{ label: 'Sent', value: d.messages, shown: fmt.int(d.messages), color: GREY },
-		{
-			label: 'Delivered',
-			value: d.delivered,
-			shown: `${fmt.int(d.delivered)} · ${fmt.pct(d.deliveryRate)}`,
-			color: GREEN,
-		},
-		{
-			label: 'Read',
-			value: d.read,
-			shown: `${fmt.int(d.read)} · ${fmt.pct(d.readRate)}`,
-			color: DARK,
-		},
-		{
-			label: 'Failed',
-			value: d.failed,
-			shown: `${fmt.int(d.failed)} · ${fmt.pct(d.failureRate)}`,
-			color: RED,
-		},
-	];
-	let html = bars('delivery', 'Outbound messages sent, delivered, read and failed', rows, {
-		max: d.messages,
-	});
-	html += `<p class="meta">Median time to deliver ${esc(fmt.dur(d.timeToDeliver.medianSeconds))}, to read ${esc(fmt.dur(d.timeToRead.medianSeconds))}; ${fmt.int(d.pending)} without a later status yet.</p>`;
-	if (d.errors.length > 0) {
-		html += `<table><thead><tr><th>Error code</th><th>Meaning</th><th class="n">Messages</th></tr></thead><tbody>${d.errors
-			.map(
-				(e) =>
-					`<tr><td>${esc(e.code)}</td><td>${esc(e.title ?? '')}</td><td class="n">${fmt.int(e.count)}</td></tr>`,
-			)
-			.join('')}</tbody></table>`;
-	}
-	return html;
-}
-
-function syncChart(report: ConversationReport, fmt: Formatters): string {
-	const systems = report.syncHealth.systems;
-	if (systems.length === 0) return empty('No Sender or CRM results in the input.');
-	const left = 88;
-	const right = W - 44;
-	const row = 26;
-	let body = '';
-	systems.forEach((system, index) => {
-		const y = index * row + 4;
-		body += text(
-			left - 6,
-			y + 14,
-			cut(system.system, 12),
-			'text-anchor="end" font-size="12" fill="#111b21"',
-		);
-		let x = left;
-		for (const [count, color] of [
-			[system.succeeded, GREEN],
-			[system.review, AMBER],
-			[system.deferred, GREY],
-			[system.failed, RED],
-		] as const) {
-			if (count === 0) continue;
-			const width = ((right - left) * count) / system.total;
-			body += `<rect x="${n(x)}" y="${y + 3}" width="${n(width)}" height="15" fill="${color}"/>`;
-			x += width;
-		}
-		body += text(right + 4, y + 14, fmt.pct(system.successRate), 'font-size="11" fill="#3b4a54"');
-	});
-	const legendY = systems.length * row + 8;
-	[
-		['ok', GREEN],
-		['review', AMBER],
-		['deferred', GREY],
-		['failed', RED],
-	].forEach(([label, color], i) => {
-		body += `<rect x="${left + i * 66}" y="${legendY}" width="10" height="10" fill="${color}"/>`;
-		body += text(left + i * 66 + 14, legendY + 9, label, 'font-size="10" fill="#54656f"');
-	});
-	// Latency only when some system has it: a column of dashes costs a phone its width.
-	const latency = systems.some((system) => system.latency.count > 0);
-	const table = `<div class="scroll"><table><thead><tr><th>System</th><th class="n">Results<br>(retries)</th><th>Errors</th>${
-		latency ? '<th class="n">Latency<br>median / p90</th>' : ''
-	}</tr></thead><tbody>${systems
-		.map(
-			(s) =>
-				`<tr><td>${esc(s.system)}</td><td class="n">${fmt.int(s.total)} (${fmt.int(s.retries)})</td><td>${
-					s.errorCodes
-						.map((e) => `${esc(e.code)}${e.title ? ` ${esc(e.title)}` : ''} ×${fmt.int(e.count)}`)
-						.join('<br>') || '–'
-				}</td>${latency ? `<td class="n">${esc(fmt.pair(s.latency))}</td>` : ''}</tr>`,
-		)
-		.join('')}</tbody></table></div>`;
-	return (
-		chart(
-			'sync-health',
-			'Sync results per system: succeeded, review, deferred, failed',
-			legendY + 14,
-			body,
-		) + table
-	);
 }
 
 function waitingTable(report: ConversationReport, fmt: Formatters): string {

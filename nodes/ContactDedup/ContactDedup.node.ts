@@ -37,7 +37,7 @@ export class ContactDedup implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{$parameter["matchOn"] === "custom" ? "match on chosen fields" : "match on phone, email, name"}}',
+			'={{$parameter["matchOn"] === "custom" ? "Match on Fields I Choose" : "Match on WhatsApp CRM Defaults"}}',
 		description:
 			'Finds the same customer under different phone formats, spellings and emails, merges them keeping every phone, tag and conversation, and lists doubtful pairs for review, with reasons',
 		defaults: { name: 'Contact Dedup' },
@@ -167,6 +167,8 @@ export class ContactDedup implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
+				description:
+					'None added: numbers without a country code are read as written, products are compared as written, and the most complete contact survives',
 				options: [
 					defaultCountryOption(),
 					{

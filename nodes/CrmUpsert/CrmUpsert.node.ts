@@ -25,8 +25,9 @@ export class CrmUpsert implements INodeType {
 		icon: { light: 'file:crmUpsert.svg', dark: 'file:crmUpsert.dark.svg' },
 		group: ['output'],
 		version: 1,
+		// The CRM and the operation as the panel labels them, not their stored values.
 		subtitle:
-			'={{$parameter["crm"] + ": " + $parameter["resource"] + " " + $parameter["operation"]}}',
+			'={{ ({"hubspot":"HubSpot","salesforce":"Salesforce","zoho":"Zoho CRM"}[$parameter["crm"]] || $parameter["crm"]) + ": " + ({"addTags":"Add Tags or Set Lifecycle","getByPhone":"Get by Phone","getMany":"Get Many","merge":"Merge","upsert":"Upsert Contact","attachMedia":"Attach Media","logMessage":"Log Message"}[$parameter["operation"]] || $parameter["operation"]) }}',
 		description:
 			'Keeps WhatsApp customers as exactly one HubSpot, Zoho CRM or Salesforce contact each, matched by phone in any format, with every message on the timeline',
 		defaults: { name: 'CRM Upsert' },

@@ -31,7 +31,7 @@ export class IntentTagger implements INodeType {
 		icon: { light: 'file:intentTagger.svg', dark: 'file:intentTagger.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["route"] ? "tag and route" : "tag"}}',
+		subtitle: '={{$parameter["route"] ? "Tag Intents and Route" : "Tag Intents"}}',
 		description:
 			'Tags customer messages with intents (price, order status, complaint, opt-out …), language and sentiment, offline, in Chinese, English, Thai and Russian; optionally routes them to an agent or a bot',
 		defaults: { name: 'Intent Tagger' },
@@ -177,6 +177,7 @@ export class IntentTagger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
+				description: 'None added: every built-in intent is on and no customer tier is computed',
 				options: [
 					{
 						displayName: 'Disabled Built-in Tags',

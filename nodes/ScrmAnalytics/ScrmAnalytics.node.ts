@@ -36,7 +36,7 @@ export class ScrmAnalytics implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{$parameter["output"] === "unanswered" ? "unanswered conversations" : $parameter["includeHtml"] ? "report + HTML" : "report"}}',
+			'={{$parameter["output"] === "unanswered" ? "Unanswered Conversations" : $parameter["includeHtml"] ? "Report with HTML Page" : "Report"}}',
 		description:
 			'Turns WhatsApp messages, statuses, Sender and CRM results into one report: response times per agent with alerts, busiest hours, hot words, intent mix, complaint rate, delivery and read rates, a conversion funnel and sync health, with an HTML page of charts; or lists the customers still waiting for a reply',
 		defaults: { name: 'SCRM Analytics' },
@@ -160,6 +160,8 @@ export class ScrmAnalytics implements INodeType {
 				displayOptions: { show: { output: ['report'] } },
 				placeholder: 'Add Option',
 				default: {},
+				description:
+					'None added: an English page titled "WhatsApp conversation report" in the field report; a conversation ends after 24 hours of silence; the complaint alert needs 3 days',
 				options: [
 					{
 						displayName: 'Complaint Alert Days',

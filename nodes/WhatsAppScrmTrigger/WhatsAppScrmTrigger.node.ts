@@ -17,6 +17,7 @@ import { answerVerification, filterEvents, receiveDelivery } from '../../lib/wha
 import { graphClient, whatsAppCredential } from '../shared/graph';
 import { getPhoneNumbers, graphNodeError } from '../shared/loadOptions';
 import { REDIS_CREDENTIAL, redisConnectionTest, redisUrl } from '../shared/redis';
+import { listSubtitle } from '../shared/subtitle';
 
 /** One delivery store per trigger node (memory) or per Redis and node (Redis), for the life of the process. */
 const deliveryStores = new Map<string, DeliveryDedupStore>();
@@ -42,7 +43,11 @@ export class WhatsAppScrmTrigger implements INodeType {
 		icon: { light: 'file:whatsAppScrmTrigger.svg', dark: 'file:whatsAppScrmTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{($parameter["events"] || []).join(", ")}}',
+		subtitle: listSubtitle('events', {
+			message: 'Customer Messages',
+			status: 'Delivery Statuses',
+			error: 'Account Errors',
+		}),
 		description:
 			'Starts the workflow when WhatsApp Cloud API messages or delivery statuses arrive: signature-checked, de-duplicated, one item per event',
 		defaults: { name: 'WhatsApp SCRM Trigger' },
@@ -206,6 +211,8 @@ export class WhatsAppScrmTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
+				description:
+					"None added: Meta's repeats are dropped for 24 hours, items carry no raw change, and activation changes nothing at Meta",
 				options: [
 					{
 						displayName: 'Duplicate Window (Minutes)',

@@ -138,6 +138,8 @@ export class WhatsAppSender implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
+				description:
+					'None added: sends for real, 8 at a time with 2 retries, no fallback template and no idempotency key',
 				displayOptions: { hide: { operation: ['markRead'] } },
 				options: [
 					{

@@ -2,12 +2,20 @@ import type { ILoadOptionsFunctions, INodePropertyOptions, JsonObject } from 'n8
 import { NodeApiError } from 'n8n-workflow';
 
 import { GraphApiError } from '../../lib/whatsapp/errors';
-import { graphClient, whatsAppCredential } from './graph';
+import { credentialChosen, heldChoices } from './editorCredential';
+import { graphClient, WHATSAPP_CREDENTIAL, whatsAppCredential } from './graph';
 
 /** The WABA's business phone numbers, for every node that picks one. */
 export async function getPhoneNumbers(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
+	if (!credentialChosen(this, WHATSAPP_CREDENTIAL))
+		return heldChoices(
+			this,
+			'Set up a WhatsApp SCRM credential to list your numbers',
+			'phoneNumberId',
+			'phoneNumberIds',
+		);
 	const credential = await whatsAppCredential(this);
 	try {
 		const numbers = await graphClient(this, credential).listPhoneNumbers(credential.wabaId);

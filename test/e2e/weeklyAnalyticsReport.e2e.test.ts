@@ -276,7 +276,9 @@ it('serves the week as an HTML page with the figures and charts of the seeded co
 	expect(html).toContain('<b>20 min</b><span>p90 first response</span>');
 	expect(html).toContain('<b>12</b><span>customer messages</span>');
 	for (const agent of ['Mei', 'Ken', 'Olga']) expect(html).toContain(agent);
-	expect(html).toContain('shipping_info');
+	// Intents by their human names, not the tagger's ids.
+	expect(html).toContain('>Shipping</text>');
+	expect(html).not.toContain('shipping_info');
 	expect((html.match(/<svg data-chart=/g) ?? []).length).toBeGreaterThanOrEqual(3);
 
 	const [[report]] = await n8n.nodeOutput(execution.id, 'SCRM Analytics');

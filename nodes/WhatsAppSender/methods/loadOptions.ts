@@ -1,9 +1,16 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { graphClient, whatsAppCredential } from '../../shared/graph';
+import { credentialChosen, heldChoices } from '../../shared/editorCredential';
+import { graphClient, WHATSAPP_CREDENTIAL, whatsAppCredential } from '../../shared/graph';
 import { graphNodeError } from '../../shared/loadOptions';
 
 export async function getTemplates(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	if (!credentialChosen(this, WHATSAPP_CREDENTIAL))
+		return heldChoices(
+			this,
+			'Set up a WhatsApp SCRM credential to list your templates',
+			'template',
+		);
 	const credential = await whatsAppCredential(this);
 	try {
 		const templates = await graphClient(this, credential).listTemplates(credential.wabaId, {

@@ -87,6 +87,8 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description:
+			'None added: matched by WhatsApp user ID, then phone, then email; new contacts get lead source WhatsApp',
 		displayOptions: show,
 		options: [
 			{

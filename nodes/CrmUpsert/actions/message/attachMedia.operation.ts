@@ -114,6 +114,7 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
+		description: 'None added: images over 5 MB are shrunk to fit',
 		displayOptions: show,
 		options: [
 			defaultCountryOption(),

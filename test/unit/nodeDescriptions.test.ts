@@ -1,0 +1,179 @@
+/**
+ * What the editor shows before anything runs, read from the node and credential descriptions:
+ * canvas subtitles in the panel's own words, a hint on every collection (n8n itself only says
+ * "No properties"), each credential in its vendor's look, and Docs links into this package's docs/.
+ * The browser suite (test/editor) checks the same in a real n8n editor.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type {
+	ICredentialType,
+	INodeProperties,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { HubSpotScrmApi } from '../../credentials/HubSpotScrmApi.credentials';
+import { SalesforceScrmOAuth2Api } from '../../credentials/SalesforceScrmOAuth2Api.credentials';
+import { ScrmRedis } from '../../credentials/ScrmRedis.credentials';
+import { WhatsAppScrmApi } from '../../credentials/WhatsAppScrmApi.credentials';
+import { ZohoScrmOAuth2Api } from '../../credentials/ZohoScrmOAuth2Api.credentials';
+import { ContactDedup } from '../../nodes/ContactDedup/ContactDedup.node';
+import { CrmUpsert } from '../../nodes/CrmUpsert/CrmUpsert.node';
+import { IntentTagger } from '../../nodes/IntentTagger/IntentTagger.node';
+import { ScrmAnalytics } from '../../nodes/ScrmAnalytics/ScrmAnalytics.node';
+import { WhatsAppScrmTrigger } from '../../nodes/WhatsAppScrmTrigger/WhatsAppScrmTrigger.node';
+import { WhatsAppSender } from '../../nodes/WhatsAppSender/WhatsAppSender.node';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Each node's folder and its page in docs/. */
+const NODES: Array<[INodeType, string, string]> = [
+	[new WhatsAppScrmTrigger(), 'WhatsAppScrmTrigger', 'trigger'],
+	[new WhatsAppSender(), 'WhatsAppSender', 'sender'],
+	[new CrmUpsert(), 'CrmUpsert', 'crm-upsert'],
+	[new IntentTagger(), 'IntentTagger', 'intent-tagger'],
+	[new ContactDedup(), 'ContactDedup', 'contact-dedup'],
+	[new ScrmAnalytics(), 'ScrmAnalytics', 'analytics'],
+];
+
+const CREDENTIALS: ICredentialType[] = [
+	new WhatsAppScrmApi(),
+	new HubSpotScrmApi(),
+	new ZohoScrmOAuth2Api(),
+	new SalesforceScrmOAuth2Api(),
+	new ScrmRedis(),
+];
+
+/** Evaluates a subtitle as the editor does: the expression between `={{` and `}}`, with `$parameter`. */
+function subtitleFor(
+	description: INodeTypeDescription,
+	parameters: Record<string, unknown>,
+): string {
+	const expression = description.subtitle ?? '';
+	expect(expression.startsWith('={{') && expression.endsWith('}}')).toBe(true);
+	const body = expression.slice(3, -2);
+	return String(new Function('$parameter', `return (${body});`)(parameters));
+}
+
+/** The parameters as n8n fills them in: every top-level default, then the given values. */
+function withDefaults(
+	properties: INodeProperties[],
+	values: Record<string, unknown>,
+): Record<string, unknown> {
+	const parameters: Record<string, unknown> = {};
+	for (const property of properties)
+		if (!(property.name in parameters)) parameters[property.name] = property.default;
+	return { ...parameters, ...values };
+}
+
+describe('canvas subtitles', () => {
+	test.each(NODES.map(([node, folder]) => [folder, node.description] as const))(
+		'%s: every choice the subtitle names shows as its label, not its stored value',
+		(_folder, description) => {
+			const referenced = [
+				...new Set(
+					[...(description.subtitle ?? '').matchAll(/\$parameter\["(\w+)"\]/g)].map((m) => m[1]),
+				),
+			];
+			const choices = referenced.flatMap((name) =>
+				description.properties
+					.filter((p) => p.name === name && (p.type === 'options' || p.type === 'multiOptions'))
+					.flatMap((p) =>
+						(p.options as INodePropertyOptions[]).map((option) => ({ property: p, option })),
+					),
+			);
+			const checked: string[] = [];
+			for (const { property, option } of choices) {
+				const value = property.type === 'multiOptions' ? [option.value] : option.value;
+				const shown = subtitleFor(
+					description,
+					withDefaults(description.properties, { [property.name]: value }),
+				);
+				checked.push(shown);
+				expect(shown).toContain(option.name);
+				if (String(option.value) !== option.name)
+					expect(shown.split(/[^A-Za-z0-9_]+/)).not.toContain(String(option.value));
+			}
+			// Boolean switches and defaults: no camelCase or snake_case word reaches the canvas.
+			const plain = subtitleFor(description, withDefaults(description.properties, {}));
+			expect(plain).not.toMatch(/\b[a-z]+[A-Z]\w*\b|\b\w+_\w+\b/);
+			expect(plain.trim()).not.toBe('');
+		},
+	);
+});
+
+describe('collections', () => {
+	const collections = (properties: INodeProperties[]): INodeProperties[] =>
+		properties.flatMap((p) =>
+			p.type === 'collection'
+				? [p, ...collections((p.options ?? []) as INodeProperties[])]
+				: collections(
+						p.type === 'fixedCollection'
+							? ((p.options ?? []) as Array<{ values?: INodeProperties[] }>).flatMap(
+									(o) => o.values ?? [],
+								)
+							: [],
+					),
+		);
+
+	test.each(NODES.map(([node, folder]) => [folder, node.description] as const))(
+		'%s: every collection says what applies while it is empty (n8n only says "No properties")',
+		(_folder, description) => {
+			const found = collections(description.properties);
+			expect(found.length).toBeGreaterThan(0);
+			for (const collection of found)
+				expect({
+					name: collection.name,
+					description: collection.description?.trim() ?? '',
+				}).toEqual({
+					name: collection.name,
+					description: expect.stringMatching(/\w{3,}/),
+				});
+		},
+	);
+});
+
+describe('credential icons', () => {
+	test('each credential has light and dark icons of its own, present in credentials/', () => {
+		const seen = new Map<string, string>();
+		for (const credential of CREDENTIALS) {
+			const icon = credential.icon as { light: string; dark: string };
+			expect(typeof icon).toBe('object');
+			expect(icon.light).not.toBe(icon.dark);
+			for (const file of [icon.light, icon.dark]) {
+				expect(file.startsWith('file:')).toBe(true);
+				const svg = fs.readFileSync(path.join(ROOT, 'credentials', file.slice(5)), 'utf8');
+				expect(svg).toMatch(/^<svg [^>]*viewBox="0 0 64 64"/);
+				// Drawn, not embedded: no raster images or external references.
+				expect(svg).not.toMatch(/<image|href=|base64/);
+				expect(seen.get(file)).toBeUndefined();
+				seen.set(file, credential.name);
+			}
+		}
+	});
+});
+
+describe('Docs links', () => {
+	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+		repository: { url: string };
+	};
+	// The repository package.json names (npm links to it, and n8n's community-node verification
+	// requires it public on GitHub); HEAD follows whatever its default branch is called.
+	const repository = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+
+	test.each(NODES.map(([, folder, page]) => [folder, page] as const))(
+		"%s: the codex Docs link is its page in the package's docs/, on the repository in package.json",
+		(folder, page) => {
+			const codex = JSON.parse(
+				fs.readFileSync(path.join(ROOT, 'nodes', folder, `${folder}.node.json`), 'utf8'),
+			) as { resources: { primaryDocumentation: Array<{ url: string }> } };
+			expect(codex.resources.primaryDocumentation.map((d) => d.url)).toEqual([
+				`${repository}/blob/HEAD/docs/${page}.md`,
+			]);
+			expect(fs.existsSync(path.join(ROOT, 'docs', `${page}.md`))).toBe(true);
+		},
+	);
+});
