@@ -29,9 +29,11 @@ cat > "$dir/package.json" <<JSON
   "overrides": { "xlsx": "0.18.5" }
 }
 JSON
-# A heartbeat while npm works: megabytes on disk and packages unpacked so far.
+# A heartbeat while npm works: megabytes on disk and packages unpacked so far. It must never fail
+# the install: before npm creates node_modules, find exits 1, so the loop runs without set -e.
 started=$SECONDS
 (
+  set +e +o pipefail
   while sleep 20; do
     mb="$(du -sm "$dir" 2>/dev/null | cut -f1)"
     packages="$(find "$dir/node_modules" -mindepth 1 -maxdepth 2 -name package.json 2>/dev/null | wc -l)"
@@ -40,9 +42,9 @@ started=$SECONDS
   done
 ) &
 heartbeat=$!
-trap 'kill "$heartbeat" 2>/dev/null' EXIT
+trap 'kill "$heartbeat" 2>/dev/null || true' EXIT
 # Native addons (isolated-vm, sqlite3) build against this Node's own headers.
 (cd "$dir" && npm_config_nodedir="$SCRM_NODE_DIR" npm install --no-audit --no-fund --loglevel=error >&2)
-kill "$heartbeat" 2>/dev/null
+kill "$heartbeat" 2>/dev/null || true
 echo "install-n8n: n8n $version installed in $(((SECONDS - started) / 60)) min, $(du -sh "$dir" | cut -f1)" >&2
 echo "$dir"
