@@ -4,6 +4,7 @@
  * instead of Meta's error 132000.
  */
 import type { MessageTemplate, OutboundMessage } from './graphClient';
+import { recipientFields } from './recipient';
 
 /** A message the user's input cannot make; nothing was sent. */
 export class MessageInputError extends Error {
@@ -35,6 +36,10 @@ export interface TemplateInput {
 }
 
 export interface Envelope {
+	/**
+	 * The customer: a phone number (sent as `to`) or a business-scoped user id / parent id such as
+	 * `HK.1502576394655843` (sent as `recipient`, for customers with a username and no number).
+	 */
 	to: string;
 	/** Quote this message: the reply shows it above (`context.message_id`). */
 	replyTo?: string;
@@ -253,7 +258,7 @@ function wrap(envelope: Envelope, message: Record<string, unknown>): OutboundMes
 	}
 	return {
 		recipient_type: 'individual',
-		to: envelope.to,
+		...recipientFields(envelope.to),
 		...(envelope.replyTo ? { context: { message_id: envelope.replyTo } } : {}),
 		...(envelope.bizOpaqueCallbackData
 			? { biz_opaque_callback_data: envelope.bizOpaqueCallbackData }
