@@ -228,10 +228,7 @@ export interface WhatsAppPreferenceEvent extends WhatsAppEventBase {
 }
 
 export type WhatsAppEvent =
-	| WhatsAppMessageEvent
-	| WhatsAppStatusEvent
-	| WhatsAppErrorEvent
-	| WhatsAppPreferenceEvent;
+	WhatsAppMessageEvent | WhatsAppStatusEvent | WhatsAppErrorEvent | WhatsAppPreferenceEvent;
 
 /** A change of another field than `messages`, passed on as Meta sent it (only with `includeOtherFields`). */
 export interface WhatsAppChangeEvent {

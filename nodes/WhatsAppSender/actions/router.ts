@@ -92,10 +92,7 @@ export async function route(
 			}
 
 			const options = this.getNodeParameter('options', itemIndex, {}) as SendOptions;
-			const to = recipient(
-				this.getNodeParameter('to', itemIndex),
-				options.defaultCountry,
-			);
+			const to = recipient(this.getNodeParameter('to', itemIndex), options.defaultCountry);
 			const unreachable = guard
 				? await learnFromItem(guard, phoneNumberId, to, items[itemIndex].json)
 				: undefined;
