@@ -1582,7 +1582,11 @@ export async function startGraphApiSimulator(
 		return { endpoint, auth: true, handle: known.handle };
 	};
 
-	const authenticate = (req: http.IncomingMessage, url: URL): string | SimFailure => {
+	const authenticate = (
+		req: http.IncomingMessage,
+		url: URL,
+		mediaHost = false,
+	): string | SimFailure => {
 		const header = req.headers.authorization;
 		const bearer =
 			typeof header === 'string' && /^Bearer\s+/i.test(header)
@@ -1592,6 +1596,9 @@ export async function startGraphApiSimulator(
 		// Meta answers a request without a token with code 104, HTTP 400, no subcode, e.g.
 		// https://github.com/spring-guides/gs-consuming-rest/issues/10 and
 		// https://github.com/node-facebook/facebook-node-sdk/issues/105
+		// The media download host is not the Graph API: it keeps answering 401.
+		if (!token && mediaHost)
+			return authFailure('An access token is required to request this resource.');
 		if (!token)
 			return new SimFailure(400, {
 				error: {
@@ -1739,7 +1746,7 @@ export async function startGraphApiSimulator(
 		if (tooLarge) return fail(invalidParameter('Request body is too large'));
 		let token: string | undefined;
 		if (target.auth) {
-			const auth = authenticate(req, url);
+			const auth = authenticate(req, url, target.endpoint.endsWith(' /media-download'));
 			if (auth instanceof SimFailure) return fail(auth);
 			token = auth;
 		}
