@@ -179,6 +179,19 @@ export function templateMessage(envelope: Envelope, input: TemplateInput): Outbo
 				index: String(index),
 				parameters: [{ type: 'text', text: given.text }],
 			});
+		} else if (kind === 'OTP') {
+			// An authentication template's one-time-password button takes the code as a url parameter:
+			// https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates
+			if (!given?.text)
+				throw new MessageInputError(
+					`${label} button ${index + 1} ("${String(button.text)}") needs the one-time code as its value`,
+				);
+			components.push({
+				type: 'button',
+				sub_type: 'url',
+				index: String(index),
+				parameters: [{ type: 'text', text: given.text }],
+			});
 		} else if (kind === 'QUICK_REPLY' && given?.payload) {
 			components.push({
 				type: 'button',

@@ -336,3 +336,33 @@ describe('recipients: phone numbers in `to`, business-scoped user ids in `recipi
 		}
 	});
 });
+
+describe('authentication templates', () => {
+	const loginCode = {
+		name: 'login_code',
+		language: 'en_US',
+		components: [
+			{ type: 'BODY', text: '{{1}} is your verification code.' },
+			{ type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE', text: 'Copy code' }] },
+		],
+	};
+
+	it('puts the one-time code into the OTP button as Meta asks, and names it when missing', () => {
+		const message = templateMessage(
+			{ to },
+			{ template: loginCode, body: ['123456'], buttons: [{ index: 0, text: '123456' }] },
+		);
+		expect((message.template as { components: unknown[] }).components).toEqual([
+			{ type: 'body', parameters: [{ type: 'text', text: '123456' }] },
+			{
+				type: 'button',
+				sub_type: 'url',
+				index: '0',
+				parameters: [{ type: 'text', text: '123456' }],
+			},
+		]);
+		expect(() => templateMessage({ to }, { template: loginCode, body: ['123456'] })).toThrow(
+			/one-time code/,
+		);
+	});
+});
