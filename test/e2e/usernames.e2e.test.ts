@@ -151,6 +151,29 @@ describe('the Sender and a customer with a username', () => {
 	});
 });
 
+describe("the Sender and the trigger's marketing-preference events", () => {
+	it('records a stop as a marketing opt-out (the item is deferred) and a resume withdraws it', async () => {
+		const run = await campaign('scrm-preferences', {});
+		const preference = (optedOut: boolean, at: string) => ({
+			kind: 'preference',
+			category: 'marketing_messages',
+			value: optedOut ? 'stop' : 'resume',
+			optedOut,
+			timestamp: at,
+			phone: '+886 912 000 111',
+			discount: '8',
+		});
+		const stopped = await run([preference(true, new Date(Date.now() - 60_000).toISOString())]);
+		expect(stopped.deferred.map((item) => item.json.whatsapp)).toEqual([
+			expect.objectContaining({ outcome: 'deferred', rule: 'optOut', retryAt: null }),
+		]);
+		const resumed = await run([preference(false, new Date().toISOString())]);
+		expect(resumed.sent.map((item) => item.json.whatsapp)).toEqual([
+			expect.objectContaining({ outcome: 'sent', to: '+886912000111' }),
+		]);
+	});
+});
+
 describe('the trigger and changes Meta reports about a customer', () => {
 	const WEBHOOK_ID = '5f0e9a54-3d3c-4b8e-9a4e-0b1c2d3e4f77';
 	let workflow: { id: string; versionId: string };
