@@ -27,6 +27,7 @@ import {
 	revokeMessage,
 	statusUpdate,
 	systemNumberChange,
+	systemUserIdChange,
 	templateButtonReply,
 	templateStatusUpdate,
 	textMessage,
@@ -341,6 +342,24 @@ describe('parseWebhook: customer messages', () => {
 			body: 'User changed',
 			previousUserId: 'HK.111',
 			newUserId: 'HK.999',
+		});
+	});
+
+	it("reads Meta's user_changed_user_id message (username-only customer, parent id) as a re-key", () => {
+		const event = onlyMessage(
+			systemUserIdChange({
+				userId: 'HK.1502576394655843',
+				newUserId: 'HK.2603687405766954',
+				newParentUserId: 'HK.ENT.99',
+			}),
+		);
+		expect(event.customer).toEqual({ userId: 'HK.1502576394655843' });
+		expect(event.system).toEqual({
+			type: 'user_changed_user_id',
+			body: 'User Customer changed from HK.1502576394655843 to HK.2603687405766954',
+			previousUserId: 'HK.1502576394655843',
+			newUserId: 'HK.2603687405766954',
+			newParentUserId: 'HK.ENT.99',
 		});
 	});
 
