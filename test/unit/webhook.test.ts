@@ -363,6 +363,18 @@ describe('parseWebhook: customer messages', () => {
 		});
 	});
 
+	it("reads a username-only customer's REQUEST_CONTACT_INFO answer as a contacts message with their phone", () => {
+		const event = onlyMessage(
+			contactsMessage({
+				from: null,
+				userId: 'HK.1502576394655843',
+				contacts: [{ name: 'Tai Man', phones: [{ phone: '+852 6123 4567', waId: '85261234567' }] }],
+			}),
+		);
+		expect(event.customer).toMatchObject({ userId: 'HK.1502576394655843' });
+		expect(event.contacts?.[0].phones[0]).toMatchObject({ e164: '+85261234567' });
+	});
+
 	it("reads a customer's edit and deletion of an earlier message", () => {
 		const edit = onlyMessage(
 			editMessage({ originalMessageId: 'wamid.original', text: 'make it two' }),
