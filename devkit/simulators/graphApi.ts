@@ -495,6 +495,8 @@ export class GraphApiSimulatorState {
 	readonly webhooks: Array<{ url: string; status: number; at: number }> = [];
 
 	private readonly inbound = new Map<string, number>();
+	/** Phone digits → business-scoped user id, learnt from deliveries that carried both. */
+	readonly userIds = new Map<string, string>();
 	private readonly traffic = new Map<string, number[]>();
 	private readonly pairBuckets = new Map<string, { tokens: number; at: number }>();
 	private faults: Fault[] = [];
@@ -1166,7 +1168,11 @@ export async function startGraphApiSimulator(
 				contacts: [
 					recipient !== undefined
 						? { input: recipient, user_id: recipient }
-						: { input: to, wa_id: waId },
+						: {
+								input: to,
+								wa_id: waId,
+								...(state.userIds.has(waId) ? { user_id: state.userIds.get(waId) } : {}),
+							},
 				],
 				messages: [message],
 			},
@@ -1829,10 +1835,11 @@ export async function startGraphApiSimulator(
 		}
 		if (post.recordInbound ?? true) {
 			// The service window opens when Meta delivers the customer's message: "now" on the simulator clock.
-			for (const [phoneNumberId, waId] of inboundSenders(
+			for (const [phoneNumberId, waId, phone] of inboundSenders(
 				typeof body === 'string' ? safeJson(Buffer.from(body), 'application/json') : body,
 			)) {
 				state.recordInbound(phoneNumberId, waId);
+				if (typeof phone === 'string') state.userIds.set(digits(phone), waId);
 			}
 		}
 		const answer = await httpCall(
@@ -1911,6 +1918,8 @@ export function inboundTextWebhook(input: InboundTextInput): Record<string, unkn
 		messages: [
 			{
 				from: digits(input.from),
+				// Meta names the sender's business-scoped user id in the message too (since April 2026).
+				...(input.userId ? { from_user_id: input.userId } : {}),
 				id: input.id ?? `wamid.${randomBytes(16).toString('hex')}`,
 				timestamp,
 				type: 'text',
@@ -1984,8 +1993,8 @@ function envelope(
 }
 
 /** (phone_number_id, wa_id) of every customer message in a delivery. */
-function inboundSenders(body: unknown): Array<[string, string]> {
-	const found: Array<[string, string]> = [];
+function inboundSenders(body: unknown): Array<[string, string, unknown?]> {
+	const found: Array<[string, string, unknown?]> = [];
 	if (!isObject(body) || !Array.isArray(body.entry)) return found;
 	for (const entry of body.entry) {
 		if (!isObject(entry) || !Array.isArray(entry.changes)) continue;
@@ -1999,7 +2008,7 @@ function inboundSenders(body: unknown): Array<[string, string]> {
 				// A customer with a username may come with only a business-scoped user id.
 				if (typeof message.from === 'string') found.push([phoneNumberId, digits(message.from)]);
 				if (typeof message.from_user_id === 'string' && isUserId(message.from_user_id))
-					found.push([phoneNumberId, message.from_user_id]);
+					found.push([phoneNumberId, message.from_user_id, message.from]);
 			}
 		}
 	}

@@ -571,6 +571,43 @@ describe('Graph API simulator', () => {
 			expect(sim.state.lastInbound(SIM.phoneNumberId, 'TW.77')).toBe(clock);
 		});
 
+		it('answers a phone send with the user id it learnt from a delivery that carried both', async () => {
+			const receiver = await startReceiver();
+			try {
+				await sim.postWebhook(
+					receiver.url,
+					inboundTextWebhook({
+						phoneNumberId: SIM.phoneNumberId,
+						from: '85260001111',
+						text: 'hi',
+					}) as Record<string, unknown>,
+				);
+			} finally {
+				await receiver.stop();
+			}
+			// Without a user id in the delivery the answer has none.
+			const before = await send(sim, textTo('85260001111'));
+			expect(before.json.contacts).toEqual([{ input: '85260001111', wa_id: '85260001111' }]);
+			const receiver2 = await startReceiver();
+			try {
+				await sim.postWebhook(
+					receiver2.url,
+					inboundTextWebhook({
+						phoneNumberId: SIM.phoneNumberId,
+						from: '85260001111',
+						userId: 'HK.6000111',
+						text: 'again',
+					}) as Record<string, unknown>,
+				);
+			} finally {
+				await receiver2.stop();
+			}
+			const after = await send(sim, textTo('85260001111'));
+			expect(after.json.contacts).toEqual([
+				{ input: '85260001111', wa_id: '85260001111', user_id: 'HK.6000111' },
+			]);
+		});
+
 		it('refuses a copy-code authentication template to a user id with 131062, and sends it to a phone', async () => {
 			const refused = await send(sim, loginCode({ recipient: USER_ID }));
 			expect(refused.status).toBe(400);
