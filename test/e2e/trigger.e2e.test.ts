@@ -299,6 +299,18 @@ describe('deliveries', () => {
 		expect(response.status).toBe(200);
 		await settleThenExpectCount(before);
 	});
+
+	// Issue 15.5: String() of this object throws, which answered 500 and started an error execution.
+	it('answers 200 to a signed body whose object has a non-callable toString, and starts no execution', async () => {
+		const before = await executionCount();
+		const response = await graph.postWebhook(
+			webhookUrl,
+			{ object: { toString: 1, valueOf: 1 }, entry: [] },
+			{ appSecret: APP_SECRET },
+		);
+		expect(response.status).toBe(200);
+		await settleThenExpectCount(before);
+	});
 });
 
 describe('activation on the Meta side', () => {
