@@ -523,7 +523,7 @@ function readErrors(errors: unknown[], context: Context): WhatsAppErrorEvent {
 	const event: WhatsAppErrorEvent = {
 		kind: 'error',
 		// Meta re-delivers the same errors: an id from their content lets the trigger drop repeats.
-		id: `error:${context.wabaId}:${context.phoneNumberId}:${read.map((error) => `${error.code}:${error.details ?? error.message ?? ''}`).join('|')}`,
+		id: errorsId(context, read),
 		field: context.field,
 		wabaId: context.wabaId,
 		phoneNumberId: context.phoneNumberId,
@@ -535,6 +535,17 @@ function readErrors(errors: unknown[], context: Context): WhatsAppErrorEvent {
 		raw: { errors },
 	};
 	return event;
+}
+
+/** The codes and details stand in for an id; hashed when long, so a key stays a key. */
+function errorsId(context: Context, errors: WhatsAppEventError[]): string {
+	const material = errors
+		.map((error) => `${error.code}:${error.details ?? error.message ?? ''}`)
+		.join('|');
+	const id = `error:${context.wabaId}:${context.phoneNumberId}:${material}`;
+	if (id.length <= MAX_ID_CHARS) return id;
+	const hash = createHash('sha256').update(id).digest('hex').slice(0, 32);
+	return `error:${hash}`;
 }
 
 function otherChange(
