@@ -80,7 +80,7 @@ export function normalizePhone(raw: string, opts?: PhoneOptions): PhoneResult {
 		return {
 			ok: false,
 			reason: `unknown default country "${String(opts?.defaultCountry)}": use a two-letter ISO code such as HK or TW`,
-			input: raw,
+			input: echo(raw),
 		};
 	}
 
@@ -88,20 +88,22 @@ export function normalizePhone(raw: string, opts?: PhoneOptions): PhoneResult {
 	if (raw.length <= 16 && CANONICAL_E164.test(raw)) {
 		const parsed = parsePhoneNumberFromString(raw);
 		const success = parsed && readValid(parsed);
-		return success ?? { ok: false, reason: invalidReason(raw, parsed, undefined), input: raw };
+		return (
+			success ?? { ok: false, reason: invalidReason(raw, parsed, undefined), input: echo(raw) }
+		);
 	}
 
 	const cleaned = clean(raw);
 	if (cleaned === undefined) return tooLong(raw);
-	if (cleaned.text === '') return { ok: false, reason: 'empty input', input: raw };
-	if (LETTER.test(cleaned.text)) return { ok: false, reason: 'contains letters', input: raw };
+	if (cleaned.text === '') return { ok: false, reason: 'empty input', input: echo(raw) };
+	if (LETTER.test(cleaned.text)) return { ok: false, reason: 'contains letters', input: echo(raw) };
 	const digits = cleaned.text.replace(NON_DIGITS, '');
-	if (digits === '') return { ok: false, reason: 'no digits', input: raw };
+	if (digits === '') return { ok: false, reason: 'no digits', input: echo(raw) };
 	if (digits.length > MAX_DIGITS)
 		return {
 			ok: false,
 			reason: `too long to be a phone number (${digits.length} digits)`,
-			input: raw,
+			input: echo(raw),
 		};
 
 	if (cleaned.text.startsWith('+')) return readInternational(`+${digits}`, raw, cleaned.extension);
@@ -112,25 +114,27 @@ export function normalizePhone(raw: string, opts?: PhoneOptions): PhoneResult {
 		if (success) return success;
 		const international = parsePhoneNumberFromString(internationalDigits(digits));
 		const fallback = international && readValid(international, cleaned.extension);
-		return fallback ?? { ok: false, reason: invalidReason(digits, national, country), input: raw };
+		return (
+			fallback ?? { ok: false, reason: invalidReason(digits, national, country), input: echo(raw) }
+		);
 	}
 	if (digits.startsWith('00'))
 		return readInternational(`+${digits.slice(2)}`, raw, cleaned.extension);
 	// A trunk prefix means a national number, and without a default country there is no telling whose.
 	if (digits.startsWith('0'))
-		return { ok: false, reason: 'no country code and no default country', input: raw };
+		return { ok: false, reason: 'no country code and no default country', input: echo(raw) };
 
 	const international = parsePhoneNumberFromString(`+${digits}`);
 	const success = international && readValid(international, cleaned.extension);
 	if (success) return success;
 	// Short digits are far more likely a local number than a mistyped international one.
 	if (digits.length < 10 || !international) {
-		return { ok: false, reason: 'no country code and no default country', input: raw };
+		return { ok: false, reason: 'no country code and no default country', input: echo(raw) };
 	}
 	return {
 		ok: false,
 		reason: `no country code and no default country (read as +${digits}: ${invalidReason(`+${digits}`, international, undefined)})`,
-		input: raw,
+		input: echo(raw),
 	};
 }
 
@@ -164,7 +168,13 @@ function readInternational(
 ): PhoneResult {
 	const parsed = parsePhoneNumberFromString(candidate);
 	const success = parsed && readValid(parsed, extension);
-	return success ?? { ok: false, reason: invalidReason(candidate, parsed, undefined), input };
+	return (
+		success ?? {
+			ok: false,
+			reason: invalidReason(candidate, parsed, undefined),
+			input: echo(input),
+		}
+	);
 }
 
 /** Digits typed without `+`: "00" is the ITU international prefix, anything else a country code. */
@@ -289,8 +299,13 @@ function tooLong(raw: string): PhoneResult {
 	return {
 		ok: false,
 		reason: `too long to be a phone number (over ${MAX_PHONE_CHARS} characters once spaces are squeezed)`,
-		input: raw.length > MAX_ECHO_CHARS ? `${raw.slice(0, MAX_ECHO_CHARS)}…` : raw,
+		input: echo(raw),
 	};
+}
+
+/** A refused input as echoed in `input`: as given, or its first MAX_ECHO_CHARS characters and "…". */
+function echo(raw: string): string {
+	return raw.length > MAX_ECHO_CHARS ? `${raw.slice(0, MAX_ECHO_CHARS)}…` : raw;
 }
 
 /** A non-string's echo, without calling anything on it (an object's own toString may not be callable). */
