@@ -13,7 +13,12 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			modulePathIgnorePatterns,
-			testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/nodes/**/*.test.ts'],
+			// test/fuzz: hostile and mutated inputs, each ending in a defined outcome (untimed; bench/hostile.ts times them).
+			testMatch: [
+				'<rootDir>/test/unit/**/*.test.ts',
+				'<rootDir>/test/nodes/**/*.test.ts',
+				'<rootDir>/test/fuzz/**/*.test.ts',
+			],
 		},
 		{
 			displayName: 'e2e',

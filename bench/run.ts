@@ -12,6 +12,7 @@ import { ROOT } from '../devkit/n8n/n8nHost';
 import { runCampaignBench } from './campaign';
 import { runCrmUpsertBench } from './crmUpsert';
 import { runDedupBench } from './dedup';
+import { runHostileBench } from './hostile';
 import { runIntentTaggerBench } from './intentTagger';
 import { runQueueScalingBench } from './queueScaling';
 import { runQuotaGuardBench } from './quotaGuard';
@@ -34,6 +35,12 @@ const BENCHES: Bench[] = [
 		name: 'webhookLatency',
 		title: "webhook latency through a real n8n: our trigger beside n8n's built-in WhatsApp Trigger",
 		run: () => runWebhookLatencyBench(),
+	},
+	{
+		name: 'hostile',
+		title:
+			'hostile inputs: worst time per input size through normalizePhone, tagMessage and the receive path',
+		run: () => runHostileBench(),
 	},
 	{
 		name: 'quotaGuard',
@@ -89,7 +96,7 @@ async function main(): Promise<number> {
 	const args = process.argv.slice(2);
 	if (args.includes('--list') || args.includes('--help')) {
 		console.log(
-			`benchmarks: ${BENCHES.map((b) => b.name).join(', ')}\nusage: npm run bench [-- name …]   (names may be abbreviated: parse, latency, quota, intent, dedup, campaign, crm, queue)`,
+			`benchmarks: ${BENCHES.map((b) => b.name).join(', ')}\nusage: npm run bench [-- name …]   (names may be abbreviated: parse, latency, hostile, quota, intent, dedup, campaign, crm, queue)`,
 		);
 		return 0;
 	}

@@ -12,6 +12,8 @@ import path from 'node:path';
 export interface RedisServer {
 	url: string;
 	port: number;
+	/** Set when started with `{ password }` (redis-server --requirepass); not part of `url`. */
+	password?: string;
 	stop(): Promise<void>;
 }
 
@@ -37,14 +39,14 @@ export function redisServerBinary(): string {
 	return found;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
 	const binary = redisServerBinary();
 	let lastError: Error | undefined;
 	// A free port can be taken between probing and binding: try a few.
 	for (let attempt = 0; attempt < 5; attempt++) {
 		const port = await freePort();
 		try {
-			return await launch(binary, port);
+			return await launch(binary, port, options.password);
 		} catch (error) {
 			lastError = error as Error;
 		}
@@ -52,7 +54,7 @@ export async function startRedisServer(): Promise<RedisServer> {
 	throw lastError ?? new Error('redis-server did not start');
 }
 
-async function launch(binary: string, port: number): Promise<RedisServer> {
+async function launch(binary: string, port: number, password?: string): Promise<RedisServer> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scrm-redis-'));
 	const child = spawn(
 		binary,
@@ -71,6 +73,7 @@ async function launch(binary: string, port: number): Promise<RedisServer> {
 			'no',
 			'--loglevel',
 			'warning',
+			...(password ? ['--requirepass', password] : []),
 		],
 		{ stdio: ['ignore', 'pipe', 'pipe'] },
 	);
@@ -84,7 +87,7 @@ async function launch(binary: string, port: number): Promise<RedisServer> {
 		await stop();
 		throw error;
 	}
-	return { url: `redis://127.0.0.1:${port}`, port, stop };
+	return { url: `redis://127.0.0.1:${port}`, port, ...(password ? { password } : {}), stop };
 }
 
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
@@ -108,7 +111,8 @@ function answersPing(port: number): Promise<boolean> {
 			reply += chunk.toString();
 			if (reply.includes('\r\n')) socket.end();
 		});
-		socket.on('close', () => resolve(reply.startsWith('+PONG')));
+		// With --requirepass an unauthenticated PING is refused, which still means it is up.
+		socket.on('close', () => resolve(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH')));
 		socket.on('error', () => undefined);
 	});
 }

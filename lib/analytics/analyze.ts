@@ -22,6 +22,7 @@ import type {
 	WaitingCustomer,
 } from './types';
 import { detectLanguage } from '../intent/language';
+import { ownValue, setOwn } from '../userKeys';
 import { hotWordsOf } from './words';
 
 export const DEFAULT_FUNNEL: readonly FunnelStage[] = [
@@ -186,7 +187,8 @@ export function analyzeConversations(
 	}
 
 	const byCode: Record<string, number> = {};
-	for (const item of read.skipped) byCode[item.code] = (byCode[item.code] ?? 0) + 1;
+	for (const item of read.skipped)
+		setOwn(byCode, item.code, (ownValue(byCode, item.code) ?? 0) + 1);
 	const customers = new Set<string>();
 	for (const record of [...inbound, ...replies, ...read.tagged])
 		if (record.aliases.length) customers.add(ids.find(record.aliases[0]));
@@ -659,7 +661,10 @@ function delivery(messages: Map<string, MessageTrack>): ConversationReport['deli
 	const toDeliver: number[] = [];
 	const toRead: number[] = [];
 	for (const entry of messages.values()) {
-		const stage = Math.max(0, ...[...entry.statuses.keys()].map((status) => STAGE[status] ?? 0));
+		const stage = Math.max(
+			0,
+			...[...entry.statuses.keys()].map((status) => ownValue(STAGE, status) ?? 0),
+		);
 		if (stage >= 2) delivered++;
 		if (stage >= 3) read++;
 		if (stage < 2 && entry.statuses.has('failed')) {

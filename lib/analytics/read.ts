@@ -306,10 +306,16 @@ function readItemTime(item: Json, zone: string): { time?: number; field?: string
  * Epoch ms from ISO-8601 (with or without offset: none means the report's zone), SQL-style
  * `2026-03-01 10:00:00`, RFC 2822, unix seconds (Meta's) or milliseconds, as number or digits, or a Date.
  */
+const MAX_DATE_MS = 8.64e15;
+
 export function readTime(value: unknown, zone: string): number | undefined {
 	if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.getTime() : undefined;
-	if (typeof value === 'number')
-		return Number.isFinite(value) && value > 0 ? (value < 1e11 ? value * 1000 : value) : undefined;
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value) || value <= 0) return undefined;
+		const ms = value < 1e11 ? value * 1000 : value;
+		// Past what a Date holds (year 275760) every later step (toISOString, luxon) would throw.
+		return ms <= MAX_DATE_MS ? ms : undefined;
+	}
 	if (typeof value !== 'string') return undefined;
 	const text = value.trim();
 	if (/^\d+(\.\d+)?$/.test(text)) return readTime(Number(text), zone);

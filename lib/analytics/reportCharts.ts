@@ -22,6 +22,7 @@ import {
 } from './reportSvg';
 import type { Formatters } from './reportSvg';
 import type { ConversationReport } from './types';
+import { ownValue } from '../userKeys';
 
 const LANGUAGE_NAMES: Record<string, string> = {
 	zh: '中文 Chinese',
@@ -183,7 +184,7 @@ export function complaintChart(report: ConversationReport, fmt: Formatters): str
 
 export function hotWordCharts(report: ConversationReport, fmt: Formatters): string {
 	const parts = Object.entries(report.hotWords).map(([language, entry]) => {
-		const heading = `<h3>${esc(LANGUAGE_NAMES[language] ?? language)} · ${fmt.int(entry.messages)} messages</h3>`;
+		const heading = `<h3>${esc(ownValue(LANGUAGE_NAMES, language) ?? language)} · ${fmt.int(entry.messages)} messages</h3>`;
 		if (entry.words.length === 0) return `<div>${heading}${empty('No words yet.')}</div>`;
 		const rows = entry.words.map((word) => ({
 			label: word.word,
@@ -191,7 +192,7 @@ export function hotWordCharts(report: ConversationReport, fmt: Formatters): stri
 			shown: fmt.int(word.count),
 			color: TEAL,
 		}));
-		return `<div>${heading}${bars(`hot-words-${language}`, `Top words in ${LANGUAGE_NAMES[language] ?? language} messages (messages containing each)`, rows)}</div>`;
+		return `<div>${heading}${bars(`hot-words-${language}`, `Top words in ${ownValue(LANGUAGE_NAMES, language) ?? language} messages (messages containing each)`, rows)}</div>`;
 	});
 	return `<div class="words">${parts.join('')}</div>`;
 }

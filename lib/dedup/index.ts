@@ -11,6 +11,7 @@ import { createColumn, MISSING } from './fields';
 import type { ReadContext } from './fields';
 import { chooseSurvivor, mergeGroup } from './merge';
 import { normalizeEmail, productKey } from './normalize';
+import { setOwn } from '../userKeys';
 import type {
 	Contact,
 	DedupOptions,
@@ -221,7 +222,7 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 			members.map((i) => contacts[i]),
 			survivorRule,
 		);
-		for (const contact of ordered.slice(1)) mergeMap[contact.id] = ordered[0].id;
+		for (const contact of ordered.slice(1)) setOwn(mergeMap, contact.id, ordered[0].id);
 		merged.push(mergeGroup(ordered, matchedBy[c], helpers));
 	}
 

@@ -3,6 +3,7 @@
  * modified value (per-field `fieldUpdatedAt`, else the record's `updatedAt`, in ms); lists are
  * unioned; every value that lost is kept in `mergeLog`, so nothing is thrown away.
  */
+import { ownValue, setOwn } from '../userKeys';
 import { toMillis } from './normalize';
 import type { Contact, DedupOptions, MergeLogEntry, MergedContact, PairExplanation } from './types';
 
@@ -30,7 +31,7 @@ function updatedAt(contact: Contact): number {
 }
 
 function fieldTime(contact: Contact, field: string): number {
-	const own = contact.fieldUpdatedAt?.[field];
+	const own = contact.fieldUpdatedAt ? ownValue(contact.fieldUpdatedAt, field) : undefined;
 	if (own !== undefined) {
 		const at = toMillis(own);
 		if (Number.isFinite(at)) return at;
@@ -151,11 +152,11 @@ export function mergeGroup(
 		if (OWN_FIELDS.has(key)) continue;
 		const holders = ordered.filter((contact) => !isEmpty(contact[key]));
 		if (holders.length === 0) {
-			merged[key] = survivor[key];
+			setOwn(merged, key, survivor[key]);
 			continue;
 		}
 		if (LIST_FIELDS.has(key) || holders.some((contact) => Array.isArray(contact[key]))) {
-			merged[key] = union(key);
+			setOwn(merged, key, union(key));
 			continue;
 		}
 		// The latest value wins; on equal times the survivor's, then the group order.
@@ -168,7 +169,7 @@ export function mergeGroup(
 				winnerAt = at;
 			}
 		}
-		merged[key] = winner[key];
+		setOwn(merged, key, winner[key]);
 		const winnerIdentity = identity(winner[key]);
 		const rejected: MergeLogEntry['rejected'] = [];
 		const rejectedSeen = new Set<string>([winnerIdentity]);
@@ -205,7 +206,7 @@ export function mergeGroup(
 
 	let latest = Number.NEGATIVE_INFINITY;
 	let latestRaw: unknown;
-	const fieldTimes: Record<string, number> = {};
+	const fieldTimes = new Map<string, number>();
 	let hasFieldTimes = false;
 	for (const contact of ordered) {
 		const at = updatedAt(contact);
@@ -217,11 +218,16 @@ export function mergeGroup(
 			const value = toMillis(raw);
 			if (!Number.isFinite(value)) continue;
 			hasFieldTimes = true;
-			if (!(field in fieldTimes) || value > fieldTimes[field]) fieldTimes[field] = value;
+			const known = fieldTimes.get(field);
+			if (known === undefined || value > known) fieldTimes.set(field, value);
 		}
 	}
 	if (latestRaw !== undefined) merged.updatedAt = latestRaw;
-	if (hasFieldTimes) merged.fieldUpdatedAt = fieldTimes;
+	if (hasFieldTimes) {
+		const times: Record<string, number> = {};
+		for (const [field, at] of fieldTimes) setOwn(times, field, at);
+		merged.fieldUpdatedAt = times;
+	}
 	merged.mergedFrom = ordered
 		.slice(1)
 		.map((contact) => contact.id)

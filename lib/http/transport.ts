@@ -30,17 +30,73 @@ export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
 export class TransportError extends Error {
 	readonly sent: boolean;
 
+	/**
+	 * @param detail the low-level error message, read only to tell a TLS handshake failure (EPROTO
+	 * "wrong version number", "handshake failure") from an error after the request went out.
+	 */
 	constructor(
 		request: Pick<HttpRequest, 'method' | 'url'>,
 		readonly code?: string,
+		detail?: string,
 	) {
 		// The path only: a query string could carry a secret.
 		super(`${request.method} ${new URL(request.url).pathname} failed: ${code ?? 'network error'}`);
 		this.name = 'TransportError';
-		// A refused connection or a failed DNS lookup happens before anything is sent; a timeout
-		// or a reset may come after the server acted on the request.
-		this.sent = !(code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN');
+		this.sent = !neverLeft(code, detail);
 	}
+}
+
+/**
+ * Connection failures before the request could be written: no socket (refused, unreachable, no
+ * address), no address for the name (DNS), or a TLS handshake that failed (the request is written
+ * only once the handshake is done). A timeout, a reset or a hang-up may come after the server
+ * acted on the request, so they are not here. Codes as Node reports them
+ * (https://nodejs.org/api/errors.html#common-system-errors, https://nodejs.org/api/tls.html,
+ * OpenSSL's X509_V_ERR_* names for certificate checks).
+ */
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ENETDOWN',
+	'EHOSTDOWN',
+	'EADDRNOTAVAIL',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EAI_FAIL',
+	'EAI_NONAME',
+	'EAI_NODATA',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+	'ERR_TLS_HANDSHAKE_TIMEOUT',
+	'ERR_SSL_WRONG_VERSION_NUMBER',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'UNABLE_TO_GET_ISSUER_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+	'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+	'CERT_SIGNATURE_FAILURE',
+	'CERT_NOT_YET_VALID',
+	'CERT_HAS_EXPIRED',
+	'CERT_REVOKED',
+	'CERT_UNTRUSTED',
+	'CERT_REJECTED',
+	'INVALID_CA',
+	'INVALID_PURPOSE',
+	'HOSTNAME_MISMATCH',
+]);
+/** OpenSSL's words for a handshake that failed; later TLS errors do not use them. */
+const HANDSHAKE_FAILURE =
+	/wrong version number|handshake failure|unsupported protocol|no protocols available|sslv3 alert/i;
+
+/** Whether a transport error code (and message) means the request never left this host. */
+export function neverLeft(code: string | undefined, detail?: string): boolean {
+	if (code === undefined) return false;
+	if (NOT_SENT_CODES.has(code)) return true;
+	return (
+		code === 'EPROTO' && typeof detail === 'string' && HANDSHAKE_FAILURE.test(detail.slice(0, 500))
+	);
 }
 
 export interface AxiosTransportOptions {
@@ -78,7 +134,12 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
 					: response.data;
 			return { status: response.status, headers: flatHeaders, body };
 		} catch (error) {
-			throw new TransportError(request, (error as { code?: string }).code);
+			const { code, message } = error as { code?: unknown; message?: unknown };
+			throw new TransportError(
+				request,
+				typeof code === 'string' ? code : undefined,
+				typeof message === 'string' ? message : undefined,
+			);
 		}
 	};
 }

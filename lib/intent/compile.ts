@@ -14,6 +14,7 @@ import { ABSORBS_PRICE, NEGATABLE, OVERRIDES, SUPPRESSED_BY, TAG_SENTIMENT } fro
 import { EMOJI, PLEA_EMOJI } from './sentiment';
 import type { LanguagePack, TaggerOptions } from './types';
 import { INTENT_TAGS } from './types';
+import { ownValue } from '../userKeys';
 
 export const BUILT_IN_PACKS: readonly LanguagePack[] = [zh, en, th, ru];
 
@@ -193,8 +194,8 @@ export function compile(opts: TaggerOptions): Compiled {
 		patterns,
 		pairOf: Int32Array.from(entries, (e) => e.pair ?? -1),
 		pairs,
-		suppressors: tags.map((t) => ids(SUPPRESSED_BY[t] ?? [])),
-		tagSentiment: tags.map((t) => TAG_SENTIMENT[t] ?? 0),
+		suppressors: tags.map((t) => ids(ownValue(SUPPRESSED_BY, t) ?? [])),
+		tagSentiment: tags.map((t) => ownValue(TAG_SENTIMENT, t) ?? 0),
 		priceTag: tagId.get('price_inquiry') ?? -100,
 		absorbing,
 		overrides,

@@ -48,6 +48,15 @@ const EXTENSION =
 	/(?:;ext=|\s*(?:extension|ext\.?|x|#|доб\.?|ต่อ|轉|转|分機|分机|內線|内线)\s*)(\d{1,7})\s*$/i;
 /** E.164 allows 15 digits; an international or trunk prefix typed in front adds at most a few. */
 const MAX_DIGITS = 18;
+/**
+ * The longest phone text read, once each whitespace run counts as one space and the ends are
+ * trimmed: a number with its country code, separators, a URI scheme and an extension fits in a few
+ * dozen characters ("tel:+1-201-555-0123;ext=1234" is 29). Anything longer is refused before a
+ * regular expression sees it, so no step's time depends on how much junk an outsider sends.
+ */
+export const MAX_PHONE_CHARS = 100;
+/** How much of a refused input is echoed back in `input`. */
+const MAX_ECHO_CHARS = 100;
 
 /**
  * Reads a phone number into E.164. Never throws: anything that is not a valid number for its
@@ -63,7 +72,7 @@ export function normalizePhone(raw: string, opts?: PhoneOptions): PhoneResult {
 		return {
 			ok: false,
 			reason: `expected the phone number as text, got ${describe(raw)}`,
-			input: String(raw),
+			input: printable(raw),
 		};
 	}
 	const country = defaultCountryOf(opts?.defaultCountry);
@@ -71,27 +80,30 @@ export function normalizePhone(raw: string, opts?: PhoneOptions): PhoneResult {
 		return {
 			ok: false,
 			reason: `unknown default country "${String(opts?.defaultCountry)}": use a two-letter ISO code such as HK or TW`,
-			input: raw,
+			input: echo(raw),
 		};
 	}
 
 	// Most stored numbers are already canonical: one parse, no cleaning.
-	if (CANONICAL_E164.test(raw)) {
+	if (raw.length <= 16 && CANONICAL_E164.test(raw)) {
 		const parsed = parsePhoneNumberFromString(raw);
 		const success = parsed && readValid(parsed);
-		return success ?? { ok: false, reason: invalidReason(raw, parsed, undefined), input: raw };
+		return (
+			success ?? { ok: false, reason: invalidReason(raw, parsed, undefined), input: echo(raw) }
+		);
 	}
 
 	const cleaned = clean(raw);
-	if (cleaned.text === '') return { ok: false, reason: 'empty input', input: raw };
-	if (LETTER.test(cleaned.text)) return { ok: false, reason: 'contains letters', input: raw };
+	if (cleaned === undefined) return tooLong(raw);
+	if (cleaned.text === '') return { ok: false, reason: 'empty input', input: echo(raw) };
+	if (LETTER.test(cleaned.text)) return { ok: false, reason: 'contains letters', input: echo(raw) };
 	const digits = cleaned.text.replace(NON_DIGITS, '');
-	if (digits === '') return { ok: false, reason: 'no digits', input: raw };
+	if (digits === '') return { ok: false, reason: 'no digits', input: echo(raw) };
 	if (digits.length > MAX_DIGITS)
 		return {
 			ok: false,
 			reason: `too long to be a phone number (${digits.length} digits)`,
-			input: raw,
+			input: echo(raw),
 		};
 
 	if (cleaned.text.startsWith('+')) return readInternational(`+${digits}`, raw, cleaned.extension);
@@ -102,25 +114,27 @@ export function normalizePhone(raw: string, opts?: PhoneOptions): PhoneResult {
 		if (success) return success;
 		const international = parsePhoneNumberFromString(internationalDigits(digits));
 		const fallback = international && readValid(international, cleaned.extension);
-		return fallback ?? { ok: false, reason: invalidReason(digits, national, country), input: raw };
+		return (
+			fallback ?? { ok: false, reason: invalidReason(digits, national, country), input: echo(raw) }
+		);
 	}
 	if (digits.startsWith('00'))
 		return readInternational(`+${digits.slice(2)}`, raw, cleaned.extension);
 	// A trunk prefix means a national number, and without a default country there is no telling whose.
 	if (digits.startsWith('0'))
-		return { ok: false, reason: 'no country code and no default country', input: raw };
+		return { ok: false, reason: 'no country code and no default country', input: echo(raw) };
 
 	const international = parsePhoneNumberFromString(`+${digits}`);
 	const success = international && readValid(international, cleaned.extension);
 	if (success) return success;
 	// Short digits are far more likely a local number than a mistyped international one.
 	if (digits.length < 10 || !international) {
-		return { ok: false, reason: 'no country code and no default country', input: raw };
+		return { ok: false, reason: 'no country code and no default country', input: echo(raw) };
 	}
 	return {
 		ok: false,
 		reason: `no country code and no default country (read as +${digits}: ${invalidReason(`+${digits}`, international, undefined)})`,
-		input: raw,
+		input: echo(raw),
 	};
 }
 
@@ -154,7 +168,13 @@ function readInternational(
 ): PhoneResult {
 	const parsed = parsePhoneNumberFromString(candidate);
 	const success = parsed && readValid(parsed, extension);
-	return success ?? { ok: false, reason: invalidReason(candidate, parsed, undefined), input };
+	return (
+		success ?? {
+			ok: false,
+			reason: invalidReason(candidate, parsed, undefined),
+			input: echo(input),
+		}
+	);
 }
 
 /** Digits typed without `+`: "00" is the ITU international prefix, anything else a country code. */
@@ -206,12 +226,20 @@ function defaultCountryOf(code: string | undefined): CountryCode | undefined | n
 }
 
 /**
- * Full-width forms and native digits (Thai ๐–๙, Arabic-Indic, …) to ASCII, a `tel:`/`whatsapp:`
- * scheme off, a trailing extension split off. Punctuation stays; only digits are read later.
+ * Whitespace runs to one space, ends trimmed, full-width forms and native digits (Thai ๐–๙,
+ * Arabic-Indic, …) to ASCII, a `tel:`/`whatsapp:` scheme off, a trailing extension split off.
+ * Punctuation stays; only digits are read later. Undefined when the text is longer than
+ * MAX_PHONE_CHARS: every step after `squeeze` sees at most that many characters, and with no
+ * whitespace run longer than one the extension pattern does constant work per position.
  */
-function clean(raw: string): { text: string; extension?: string } {
-	let text = raw.trim();
-	if (NON_ASCII.test(text)) text = asciiDigits(text.normalize('NFKC')).trim();
+function clean(raw: string): { text: string; extension?: string } | undefined {
+	let text = squeeze(raw);
+	if (text === undefined) return undefined;
+	if (NON_ASCII.test(text)) {
+		// NFKC can lengthen a character (a ligature, a squared word), so bound it again.
+		text = squeeze(asciiDigits(text.normalize('NFKC')));
+		if (text === undefined) return undefined;
+	}
 	if (URI_SCHEME.test(text)) {
 		text = text.replace(URI_SCHEME, '');
 		// tel: URIs carry parameters (;ext=, ;phone-context=); keep only an extension.
@@ -224,6 +252,69 @@ function clean(raw: string): { text: string; extension?: string } {
 	const ext = EXTENSION.exec(text);
 	if (ext && ext.index > 0) return { text: text.slice(0, ext.index).trim(), extension: ext[1] };
 	return { text };
+}
+
+/**
+ * One pass over the input: each run of whitespace (what `\s` matches) becomes one space, leading and
+ * trailing whitespace goes. Stops as soon as the result passes MAX_PHONE_CHARS (undefined), so
+ * only whitespace is ever walked past the bound, once.
+ */
+function squeeze(raw: string): string | undefined {
+	let out = '';
+	let pendingSpace = false;
+	for (let i = 0; i < raw.length; i++) {
+		const code = raw.charCodeAt(i);
+		if (isWhitespace(code)) {
+			pendingSpace = out !== '';
+			continue;
+		}
+		if (pendingSpace) {
+			out += ' ';
+			pendingSpace = false;
+		}
+		out += raw[i];
+		if (out.length > MAX_PHONE_CHARS) return undefined;
+	}
+	return out;
+}
+
+/** The code units JavaScript's `\s` matches (ECMA-262 WhiteSpace and LineTerminator). */
+function isWhitespace(code: number): boolean {
+	if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+	if (code < 0xa0) return false;
+	return (
+		code === 0xa0 ||
+		code === 0x1680 ||
+		(code >= 0x2000 && code <= 0x200a) ||
+		code === 0x2028 ||
+		code === 0x2029 ||
+		code === 0x202f ||
+		code === 0x205f ||
+		code === 0x3000 ||
+		code === 0xfeff
+	);
+}
+
+function tooLong(raw: string): PhoneResult {
+	return {
+		ok: false,
+		reason: `too long to be a phone number (over ${MAX_PHONE_CHARS} characters once spaces are squeezed)`,
+		input: echo(raw),
+	};
+}
+
+/** A refused input as echoed in `input`: as given, or its first MAX_ECHO_CHARS characters and "…". */
+function echo(raw: string): string {
+	return raw.length > MAX_ECHO_CHARS ? `${raw.slice(0, MAX_ECHO_CHARS)}…` : raw;
+}
+
+/** A non-string's echo, without calling anything on it (an object's own toString may not be callable). */
+function printable(value: unknown): string {
+	if (value === null) return 'null';
+	if (typeof value === 'object' || typeof value === 'function')
+		return Object.prototype.toString.call(value);
+	if (typeof value === 'symbol') return value.toString();
+	return String(value as string | number | boolean | bigint | undefined);
 }
 
 const DECIMAL_DIGIT = /\p{Nd}/gu;

@@ -50,12 +50,16 @@ export function receiveDelivery(
 	} catch {
 		return { status: 400, reason: 'request body is not valid JSON' };
 	}
-	const object = (body as { object?: unknown } | null)?.object;
+	// Read as untrusted JSON: `object` may itself be an object whose toString is not callable.
+	const object =
+		typeof body === 'object' && body !== null && !Array.isArray(body)
+			? (body as { object?: unknown }).object
+			: undefined;
 	if (object !== 'whatsapp_business_account') {
 		return {
 			status: 200,
 			events: [],
-			ignored: `object "${String(object)}" is not whatsapp_business_account`,
+			ignored: `object ${objectName(object)} is not whatsapp_business_account`,
 		};
 	}
 	try {
@@ -84,6 +88,15 @@ export function filterEvents(events: WhatsAppEvent[], filter: EventFilter): What
 		if (event.kind === 'status' && !allows(filter.statuses, event.status)) return false;
 		return true;
 	});
+}
+
+/** The `object` field for a reason, without converting a non-string (nor echoing a long one). */
+function objectName(value: unknown): string {
+	if (typeof value === 'string')
+		return value.length > 60 ? `"${value.slice(0, 60)}…"` : JSON.stringify(value);
+	if (value === undefined) return 'missing';
+	if (value === null) return 'null';
+	return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
 function sameSecret(given: string, expected: string): boolean {

@@ -12,6 +12,8 @@
  * status, account updates, calls, echoes, …) give no events unless asked for with
  * `{ includeOtherFields: true }`.
  */
+import { createHash } from 'node:crypto';
+
 import { createPhoneNormalizer, normalizePhone } from '../phone/normalize';
 import { graphError } from './errors';
 
@@ -64,8 +66,17 @@ interface WhatsAppEventBase {
 	displayPhoneNumber?: string;
 	/** ISO-8601 UTC. */
 	timestamp: string;
-	/** Set when Meta's timestamp was missing or unreadable and `timestamp` is the time of receipt. */
+	/**
+	 * Set when Meta's timestamp was missing or unreadable and `timestamp` is the time of receipt, or
+	 * when it was written in milliseconds (13 digits) and was read as such.
+	 */
 	timestampEstimated?: true;
+	/**
+	 * Set when the event came without a usable id (missing, empty, blank or over 256 characters):
+	 * `id` is then `nowamid:<sender>:<hash of the event's content>`, the same for a redelivery of the
+	 * same content and different for any other content, so two such events never merge.
+	 */
+	idDerived?: true;
 	customer: WhatsAppCustomer;
 }
 
@@ -423,9 +434,10 @@ function readMessage(message: Json, context: Context): WhatsAppMessageEvent {
 	const waId = str(message.from);
 	const userId = str(message.from_user_id) ?? str(message.user_id);
 	const time = readTime(message.timestamp, context.receivedAt);
+	const givenId = usableId(message.id);
 	const event: WhatsAppMessageEvent = {
 		kind: 'message',
-		id: str(message.id) ?? syntheticId(waId ?? userId, message.timestamp, type),
+		id: givenId ?? contentId(waId ?? userId, message, context),
 		field: context.field,
 		wabaId: context.wabaId,
 		phoneNumberId: context.phoneNumberId,
@@ -435,6 +447,7 @@ function readMessage(message: Json, context: Context): WhatsAppMessageEvent {
 		type,
 	} as WhatsAppMessageEvent;
 	if (time.estimated) event.timestampEstimated = true;
+	if (givenId === undefined) event.idDerived = true;
 
 	const part = isObject(message[type]) ? (message[type] as Json) : undefined;
 	switch (type) {
@@ -526,9 +539,12 @@ function readMessage(message: Json, context: Context): WhatsAppMessageEvent {
 function readStatus(status: Json, context: Context): WhatsAppStatusEvent {
 	const time = readTime(status.timestamp, context.receivedAt);
 	const groupId = str(status.recipient_type) === 'group' ? str(status.recipient_id) : undefined;
+	const givenId = usableId(status.id);
 	const event: WhatsAppStatusEvent = {
 		kind: 'status',
-		id: str(status.id) ?? '',
+		id:
+			givenId ??
+			contentId(str(status.recipient_id) ?? str(status.recipient_user_id), status, context),
 		field: context.field,
 		wabaId: context.wabaId,
 		phoneNumberId: context.phoneNumberId,
@@ -545,6 +561,7 @@ function readStatus(status: Json, context: Context): WhatsAppStatusEvent {
 		status: str(status.status) ?? 'unknown',
 	} as WhatsAppStatusEvent;
 	if (time.estimated) event.timestampEstimated = true;
+	if (givenId === undefined) event.idDerived = true;
 	if (groupId) event.groupId = groupId;
 
 	const conversation = status.conversation;
@@ -579,7 +596,7 @@ function readErrors(errors: unknown[], context: Context): WhatsAppErrorEvent {
 	const event: WhatsAppErrorEvent = {
 		kind: 'error',
 		// Meta re-delivers the same errors: an id from their content lets the trigger drop repeats.
-		id: `error:${context.wabaId}:${context.phoneNumberId}:${read.map((error) => `${error.code}:${error.details ?? error.message ?? ''}`).join('|')}`,
+		id: errorsId(context, read),
 		field: context.field,
 		wabaId: context.wabaId,
 		phoneNumberId: context.phoneNumberId,
@@ -591,6 +608,17 @@ function readErrors(errors: unknown[], context: Context): WhatsAppErrorEvent {
 		raw: { errors },
 	};
 	return event;
+}
+
+/** The codes and details stand in for an id; hashed when long, so a key stays a key. */
+function errorsId(context: Context, errors: WhatsAppEventError[]): string {
+	const material = errors
+		.map((error) => `${error.code}:${error.details ?? error.message ?? ''}`)
+		.join('|');
+	const id = `error:${context.wabaId}:${context.phoneNumberId}:${material}`;
+	if (id.length <= MAX_ID_CHARS) return id;
+	const hash = createHash('sha256').update(id).digest('hex').slice(0, 32);
+	return `error:${hash}`;
 }
 
 function otherChange(
@@ -866,20 +894,39 @@ function countryOf(e164: string): string | undefined {
 
 // ---- small readers ------------------------------------------------------------------------
 
-/** Meta's unix seconds (a string, sometimes a number); unreadable ones fall back to the time of receipt. */
+/**
+ * Meta's unix seconds (a string, sometimes a number); unreadable ones fall back to the time of
+ * receipt. Milliseconds are read as milliseconds and flagged estimated, because Meta never sends them.
+ */
 function readTime(value: unknown, receivedAt: Receipt): { iso: string; estimated: boolean } {
+	const seconds = secondsOf(value);
 	const iso = isoSeconds(value);
-	return iso !== undefined ? { iso, estimated: false } : { iso: receivedAt.get(), estimated: true };
+	if (iso === undefined) return { iso: receivedAt.get(), estimated: true };
+	return { iso, estimated: seconds >= MILLISECONDS_FROM };
 }
 
-/** Seconds to ISO-8601, or undefined when not a time `Date` can hold (toISOString would throw). */
+/**
+ * 1e11 seconds is the year 5138, 1e11 milliseconds March 1973: a time from here up to 1e14 is
+ * milliseconds (a 2026 time in milliseconds, 1.8e12, would otherwise read as the year 58903).
+ */
+const MILLISECONDS_FROM = 1e11;
+const MILLISECONDS_UNTIL = 1e14;
+
+function secondsOf(value: unknown): number {
+	if (typeof value === 'number') return value;
+	return typeof value === 'string' && value !== '' ? Number(value) : NaN;
+}
+
+/**
+ * Seconds (or milliseconds, see MILLISECONDS_FROM) to ISO-8601, or undefined when not a time
+ * `Date` can hold (toISOString would throw).
+ */
 function isoSeconds(value: unknown): string | undefined {
-	const seconds =
-		typeof value === 'number'
-			? value
-			: typeof value === 'string' && value !== ''
-				? Number(value)
-				: NaN;
+	let seconds = secondsOf(value);
+	if (seconds >= MILLISECONDS_FROM) {
+		if (!(seconds < MILLISECONDS_UNTIL)) return undefined;
+		seconds /= 1000;
+	}
 	if (Number.isInteger(seconds) && seconds >= 0 && seconds < YEAR_10000)
 		return isoWholeSeconds(seconds);
 	const ms = seconds * 1000;
@@ -911,10 +958,66 @@ function isoWholeSeconds(seconds: number): string {
 	return `${cachedDayPrefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[ofDay % 60]}.000Z`;
 }
 
-/** Meta always sends a wamid; should one be missing, a stable stand-in keeps duplicates detectable. */
-function syntheticId(sender: string | undefined, timestamp: unknown, type: string): string {
-	return `nowamid:${sender ?? 'unknown'}:${String(timestamp)}:${type}`;
+/** Longer than any wamid Meta sends (about 60 characters): past it an id is not used as a key. */
+const MAX_ID_CHARS = 256;
+
+/** An id that can key an event: a non-blank string (or a finite number) of at most MAX_ID_CHARS. */
+function usableId(value: unknown): string | undefined {
+	const id = str(value);
+	return id !== undefined && id.length <= MAX_ID_CHARS && id.trim() !== '' ? id : undefined;
 }
+
+/**
+ * Meta always sends a wamid; should one be missing or empty, a stand-in from the whole content
+ * keeps a redelivery detectable while two different events never share it (two messages with
+ * `id: ""` used to merge into one).
+ */
+function contentId(sender: string | undefined, item: Json, context: Context): string {
+	const hash = createHash('sha256');
+	hash.update(`${context.wabaId}\u0000${context.phoneNumberId}\u0000`);
+	hashJson(hash, item);
+	const who = sender !== undefined && sender.length <= 64 && sender !== '' ? sender : 'unknown';
+	return `nowamid:${who}:${hash.digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * Feeds a JSON value to the hash in one canonical spelling (each value tagged by its type, strings
+ * length-prefixed, so no two values spell alike). Iterative, so a deeply nested body cannot
+ * overflow the stack; reads only own enumerable keys and calls nothing on the values.
+ */
+function hashJson(hash: ReturnType<typeof createHash>, root: unknown): void {
+	const stack: unknown[] = [root];
+	const open = new Set<object>();
+	while (stack.length > 0) {
+		const value = stack.pop();
+		if (value === CLOSE) {
+			hash.update(')');
+			continue;
+		}
+		if (typeof value === 'string') hash.update(`s${value.length}:${value}`);
+		else if (typeof value === 'number') hash.update(`n${Number.isFinite(value) ? value : 0};`);
+		else if (typeof value === 'boolean') hash.update(value ? 't' : 'f');
+		else if (value === null || typeof value !== 'object') hash.update('z');
+		else if (open.has(value)) hash.update('c');
+		else {
+			// A value reached twice (shared, or a cycle) is hashed the first time only.
+			open.add(value);
+			stack.push(CLOSE);
+			if (Array.isArray(value)) {
+				hash.update(`a${value.length}(`);
+				for (let i = value.length - 1; i >= 0; i--) stack.push(value[i]);
+			} else {
+				const keys = Object.keys(value);
+				hash.update(`o${keys.length}(`);
+				for (let i = keys.length - 1; i >= 0; i--) {
+					stack.push((value as Json)[keys[i]]);
+					stack.push(keys[i]);
+				}
+			}
+		}
+	}
+}
+const CLOSE = Symbol('close');
 
 function setText(event: WhatsAppMessageEvent, text: string | undefined): void {
 	if (text !== undefined) event.text = text;

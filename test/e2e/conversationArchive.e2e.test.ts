@@ -10,6 +10,7 @@ import {
 	bsuidOnlyMessage,
 	combine,
 	envelopeFor,
+	interactiveReply,
 	statusUpdate,
 	textMessage,
 } from '../../devkit/payloads/whatsappPayloads';
@@ -225,6 +226,89 @@ it('archives every status once, whatever order they arrive in, and the delivery 
 	expect(delivery).toEqual([
 		{ wamid: readFirst, delivered: true, read: true, error_code: null },
 		{ wamid: undeliverable, delivered: false, read: false, error_code: 131026 },
+	]);
+});
+
+// Issue 15.6: PostgreSQL refuses \u0000 (and unpaired surrogates) in jsonb; one such message failed
+// the whole execution and none of the delivery's messages were archived.
+it('archives all seven messages of a delivery when one carries a NUL, and each status on its own', async () => {
+	const ids = Array.from({ length: 7 }, (_, i) => `wamid.e2e-archive-nul-${i}-${now}`);
+	const texts = [
+		'first',
+		'second',
+		'third',
+		'bad\u0000byte and \u0000 again',
+		'lone \ud800 surrogate',
+		'sixth',
+		'seventh',
+	];
+	const flow = interactiveReply({
+		...business,
+		from: '85262231112',
+		kind: 'nfm_reply',
+		response: { 'key\u0000with NUL': 'value\u0000', flow_token: 't' },
+		id: `wamid.e2e-archive-nul-flow-${now}`,
+		timestamp: now + 99,
+	});
+	const execution = await deliver(
+		envelopeFor(
+			SIM.wabaId,
+			combine(
+				...ids.map((id, i) =>
+					textMessage({
+						...business,
+						from: '85262231112',
+						text: texts[i],
+						id,
+						timestamp: now + 90 + i,
+					}),
+				),
+				flow,
+			),
+		),
+	);
+	const rows = await database.query<Record<string, any>>(
+		`SELECT wamid, text, raw->>'text' AS raw_text FROM whatsapp_messages
+		 WHERE customer_e164 = '+85262231112' ORDER BY sent_at, wamid`,
+	);
+	expect(rows.map((row) => row.wamid)).toEqual([...ids, `wamid.e2e-archive-nul-flow-${now}`]);
+	expect(rows[3]).toMatchObject({
+		text: 'bad\ufffdbyte and \ufffd again',
+		raw_text: 'bad\ufffdbyte and \ufffd again',
+	});
+	expect(rows[4].text).toBe('lone \ufffd surrogate');
+	expect(rows[2].text).toBe('third');
+	const [archived] = await n8n.nodeOutput(execution, 'Archive Message');
+	expect(archived.map((item) => item.json.archived_now)).toEqual(Array(8).fill(true));
+
+	// An error code past PostgreSQL's integer failed the status batch; now it is kept without a code.
+	const huge = `wamid.e2e-archive-huge-code-${now}`;
+	await deliver(
+		envelopeFor(
+			SIM.wabaId,
+			combine(
+				statusUpdate('failed', {
+					...business,
+					recipient: '85262231112',
+					id: huge,
+					timestamp: now + 120,
+					errors: [{ code: 99_999_999_999 }],
+				}),
+				statusUpdate('read', {
+					...business,
+					recipient: '85262231112',
+					id: ids[0],
+					timestamp: now + 121,
+				}),
+			),
+		),
+	);
+	const statuses = await database.query<Record<string, any>>(
+		`SELECT wamid, status, error_code FROM whatsapp_statuses WHERE customer_e164 = '+85262231112' ORDER BY status_at`,
+	);
+	expect(statuses).toEqual([
+		{ wamid: huge, status: 'failed', error_code: null },
+		{ wamid: ids[0], status: 'read', error_code: null },
 	]);
 });
 

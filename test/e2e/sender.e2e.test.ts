@@ -3,6 +3,12 @@
  * list through the quota guard, against the Graph API simulator enforcing Meta's limits; media
  * goes from an item's binary data through Meta's upload; the editor's template list loads.
  */
+import fs from 'node:fs';
+import https from 'node:https';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
 import Redis from 'ioredis';
 
 import { SIM, SIM_MEDIA_BYTES, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
@@ -10,6 +16,7 @@ import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { startRedisServer } from '../../devkit/servers/redisServer';
 import type { RedisServer } from '../../devkit/servers/redisServer';
 import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { makeCertificate } from '../../bench/support/tls';
 import { executionOf, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
@@ -141,9 +148,10 @@ async function importReplyWorkflow(
 		credential?: { id: string; name: string };
 		guard?: Record<string, unknown>;
 	} = { store: 'memory' },
+	credentialName = 'WhatsApp sender e2e',
 ) {
 	const credential = (await n8n.call('GET', '/rest/credentials')).find(
-		(c: { name: string }) => c.name === 'WhatsApp sender e2e',
+		(c: { name: string }) => c.name === credentialName,
 	);
 	const imported = await n8n.importWorkflow(
 		'whatsapp-broadcast-campaign.json',
@@ -451,5 +459,78 @@ describe('template list in the editor', () => {
 		expect(response.status).toBeGreaterThanOrEqual(400);
 		expect(JSON.stringify(response.body)).toMatch(/Access token expired or invalid/);
 		expect(JSON.stringify(response.body)).not.toContain(revokedToken);
+	});
+});
+
+describe('a Graph API that cannot be reached (issue 15.4)', () => {
+	// n8n wraps the connection error in a NodeApiError without its cause: the code sits in
+	// httpCode. Read from the wrong place, these ended as "may have been sent" and were not retried.
+	let tls: https.Server;
+	let closedPort: number;
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scrm-tls-'));
+	beforeAll(async () => {
+		const probe = net.createServer();
+		await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+		closedPort = (probe.address() as net.AddressInfo).port;
+		await new Promise((resolve) => probe.close(resolve));
+		const certificate = makeCertificate(dir, 'localhost');
+		tls = https.createServer(
+			{ key: fs.readFileSync(certificate.keyFile), cert: fs.readFileSync(certificate.certFile) },
+			(_, response) => response.end('{}'),
+		);
+		await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+	});
+	afterAll(async () => {
+		await new Promise((resolve) => tls?.close(resolve));
+		fs.rmSync(dir, { recursive: true, force: true });
+	});
+
+	it.each<[string, () => string, RegExp]>([
+		['a refused connection', () => `http://127.0.0.1:${closedPort}`, /ECONNREFUSED/],
+		['an unknown host', () => 'http://scrm-unreachable.invalid', /ENOTFOUND|EAI_AGAIN/],
+		[
+			'a certificate the host does not trust',
+			() => `https://localhost:${(tls.address() as net.AddressInfo).port}`,
+			/SELF_SIGNED|UNABLE_TO_VERIFY/,
+		],
+	])('reports %s as not sent and retries it, never as maybe sent', async (name, baseUrl, code) => {
+		const credentialName = `WhatsApp unreachable ${name}`;
+		await n8n.createCredential('whatsAppScrmApi', credentialName, {
+			accessToken: SIM.token,
+			appSecret: SIM.appSecret,
+			verifyToken: SIM.verifyToken,
+			wabaId: SIM.wabaId,
+			graphApiVersion: 'v26.0',
+			useCustomBaseUrl: true,
+			baseUrl: baseUrl(),
+		});
+		const replies = await importReplyWorkflow(
+			`scrm-unreachable-${name.replace(/\W+/g, '-')}`,
+			`7d1e2f30-4a5b-4c6d-8e7f-${String(closedPort).padStart(12, '0')}`.slice(0, 36),
+			{ retries: 1 },
+			{ store: 'memory' },
+			credentialName,
+		);
+		const customer = '+85261234571';
+		const result = await runCampaign(
+			[
+				{
+					kind: 'message',
+					id: `wamid.in-unreachable-${name}`,
+					timestamp: new Date().toISOString(),
+					customer: { e164: customer },
+					type: 'text',
+					text: 'hi',
+				},
+			],
+			replies,
+		);
+		expect(result.sent).toEqual([]);
+		expect(result.failed).toHaveLength(1);
+		const whatsapp = result.failed[0].json.whatsapp as Record<string, unknown>;
+		expect(whatsapp).toMatchObject({ outcome: 'failed', retryable: true, attempts: 2 });
+		expect(whatsapp.reason).toMatch(code);
+		expect(whatsapp).not.toHaveProperty('unknownOutcome');
+		await n8n.deactivate(replies.workflow());
 	});
 });

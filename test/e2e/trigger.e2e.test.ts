@@ -12,6 +12,26 @@ import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { startRedisServer } from '../../devkit/servers/redisServer';
 import type { RedisServer } from '../../devkit/servers/redisServer';
 import { N8nApi, readHostState, sleep } from '../../devkit/n8n/n8nHost';
+import { mutate, seededRandom } from '../../devkit/generators/hostileInputs';
+import {
+	combine,
+	envelope as envelopeOf,
+	mergeBodies,
+	realisticMix,
+	statusUpdate as statusChange,
+	textMessage as textChange,
+} from '../../devkit/payloads/whatsappPayloads';
+
+/** A real-shape delivery to mutate: two customer messages and a status. */
+function realisticBody() {
+	return envelopeOf(
+		combine(
+			textChange({ id: 'wamid.fuzz-1', text: 'price?' }),
+			textChange({ id: 'wamid.fuzz-2', from: '85291234568', text: 'hello' }),
+			statusChange('read'),
+		),
+	);
+}
 
 const APP_SECRET = 'e2e-app-secret';
 const VERIFY_TOKEN = 'e2e-verify-token';
@@ -294,6 +314,63 @@ describe('deliveries', () => {
 		const response = await graph.postWebhook(
 			webhookUrl,
 			{ object: 'page', entry: [] },
+			{ appSecret: APP_SECRET },
+		);
+		expect(response.status).toBe(200);
+		await settleThenExpectCount(before);
+	});
+
+	// Issue 15.8: two different messages with id "" were one item (the second a "duplicate").
+	it('emits two items for two different messages that both have an empty id, and drops their redelivery', async () => {
+		const before = await executionCount();
+		const body = mergeBodies(
+			envelopeOf(
+				combine(
+					textChange({ id: '', text: 'first, no id' }),
+					textChange({ id: '', text: 'second, no id' }),
+				),
+			),
+		);
+		expect((await graph.postWebhook(webhookUrl, body, { appSecret: APP_SECRET })).status).toBe(200);
+		const executions = await n8n.waitForExecutions(workflow.id, before + 1);
+		const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+		const [items] = await n8n.nodeOutput(newest.id, 'Customer Log');
+		expect(items.map((item) => item.json.text)).toEqual(['first, no id', 'second, no id']);
+		const ids = items.map((item) => item.json.messageId as string);
+		expect(ids[0]).not.toBe(ids[1]);
+		for (const id of ids) expect(id).toMatch(/^nowamid:/);
+		expect((await graph.postWebhook(webhookUrl, body, { appSecret: APP_SECRET })).status).toBe(200);
+		await settleThenExpectCount(before + 1);
+	});
+
+	// The fuzz suite (test/fuzz) runs thousands in-process; these few go through n8n's own HTTP stack.
+	it('answers mutated signed deliveries 200 or 400 (n8n: 422 for broken JSON) and starts no failing execution', async () => {
+		const random = seededRandom(21);
+		const base = mergeBodies(realisticBody(), ...realisticMix(3, 5));
+		const before = await n8n.executions(workflow.id);
+		const known = new Set(before.map((execution) => execution.id));
+		for (let i = 0; i < 40; i++) {
+			const mutated = mutate(base, random, 1 + Math.floor(random() * 3));
+			const response = await graph.postWebhook(webhookUrl, JSON.stringify(mutated) ?? 'null', {
+				appSecret: APP_SECRET,
+				recordInbound: false,
+			});
+			expect([200, 400, 422]).toContain(response.status);
+			expect(JSON.stringify(response.body)).not.toContain(APP_SECRET);
+		}
+		await sleep(3000);
+		const started = (await n8n.executions(workflow.id)).filter(
+			(execution) => !known.has(execution.id),
+		);
+		expect(started.filter((execution) => execution.status !== 'success')).toEqual([]);
+	});
+
+	// Issue 15.5: String() of this object throws, which answered 500 and started an error execution.
+	it('answers 200 to a signed body whose object has a non-callable toString, and starts no execution', async () => {
+		const before = await executionCount();
+		const response = await graph.postWebhook(
+			webhookUrl,
+			{ object: { toString: 1, valueOf: 1 }, entry: [] },
 			{ appSecret: APP_SECRET },
 		);
 		expect(response.status).toBe(200);

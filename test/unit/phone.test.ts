@@ -1,4 +1,5 @@
 import { createPhoneNormalizer, normalizePhone } from '../../lib/phone';
+import { MAX_PHONE_CHARS } from '../../lib/phone/normalize';
 
 describe('normalizePhone: messy input to E.164', () => {
 	it.each([
@@ -168,6 +169,61 @@ describe('normalizePhone: messy input to E.164', () => {
 			country: 'CN',
 			type: 'MOBILE',
 		});
+	});
+});
+
+describe('normalizePhone: hostile lengths (issue 15.1)', () => {
+	// Without the bound, whitespace runs made the extension pattern backtrack quadratically: 50,000
+	// spaces took about 20 s, so these would not finish within the test's time at all.
+	it('reads a number padded with long whitespace runs, in one pass', () => {
+		const pad = ' '.repeat(200_000);
+		expect(normalizePhone(`${pad}+852 9123 4567${pad}`)).toMatchObject({
+			ok: true,
+			e164: '+85291234567',
+		});
+		expect(normalizePhone(`+852${pad}9123\t\n${pad}4567 ext.${pad}12`)).toMatchObject({
+			ok: true,
+			e164: '+85291234567',
+			extension: '12',
+		});
+		expect(normalizePhone(' '.repeat(500_000))).toMatchObject({ ok: false, reason: 'empty input' });
+		expect(normalizePhone('\u3000'.repeat(200_000))).toMatchObject({
+			ok: false,
+			reason: 'empty input',
+		});
+	});
+
+	it('refuses text longer than a phone number can be before reading it, echoing only its start', () => {
+		const junk = `${'-'.repeat(MAX_PHONE_CHARS)}+85291234567`;
+		const result = normalizePhone(junk);
+		expect(result).toMatchObject({ ok: false, reason: /^too long to be a phone number/ });
+		if (!result.ok) expect(result.input).toBe(`${junk.slice(0, 100)}…`);
+		// Full-width text that NFKC lengthens is bounded again after normalising.
+		expect(normalizePhone('\u3300'.repeat(60))).toMatchObject({
+			ok: false,
+			reason: /^too long to be a phone number/,
+		});
+		expect(normalizePhone(`x${' x'.repeat(100_000)}9`)).toMatchObject({
+			ok: false,
+			reason: /^too long to be a phone number/,
+		});
+		// Exactly at the bound is still read.
+		const padded = `+852 9123 4567${'-'.repeat(MAX_PHONE_CHARS - 14)}`;
+		expect(padded).toHaveLength(MAX_PHONE_CHARS);
+		expect(normalizePhone(padded)).toMatchObject({ ok: true, e164: '+85291234567' });
+	});
+
+	it('echoes a non-string without calling its toString', () => {
+		const hostile = { toString: 1, valueOf: 1 } as unknown as string;
+		expect(() => normalizePhone(hostile)).not.toThrow();
+		expect(normalizePhone(hostile)).toEqual({
+			ok: false,
+			reason: 'expected the phone number as text, got an object',
+			input: '[object Object]',
+		});
+		const nullProto = Object.create(null) as string;
+		expect(normalizePhone(nullProto)).toMatchObject({ ok: false, input: '[object Object]' });
+		expect(createPhoneNormalizer()(hostile)).toMatchObject({ ok: false });
 	});
 });
 

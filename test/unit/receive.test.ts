@@ -149,3 +149,30 @@ describe('filterEvents', () => {
 		expect(ids(filterEvents(events, { statuses: ['failed'] }))).toEqual(['1', '2', '4']);
 	});
 });
+
+describe('receiveDelivery: a signed body that is not Meta’s (issue 15.5)', () => {
+	it.each([
+		['an object with a non-callable toString', '{"object":{"toString":1,"valueOf":1},"entry":[]}'],
+		['a list', '{"object":[1,2],"entry":[]}'],
+		['null', '{"object":null}'],
+		['missing', '{"entry":[]}'],
+		['a number', '{"object":7}'],
+		['a JSON list body', '[{"object":"whatsapp_business_account"}]'],
+		['a JSON string body', '"whatsapp_business_account"'],
+	])('answers 200 and no events when object is %s', (_, raw) => {
+		const outcome = receiveDelivery(raw, sign(raw), SECRET);
+		expect(outcome).toMatchObject({ status: 200, events: [] });
+		if (outcome.status === 200)
+			expect(outcome.ignored).toMatch(/^object .* is not whatsapp_business_account$/);
+	});
+
+	it('names a string object in the reason, cut short when long', () => {
+		const page = '{"object":"page","entry":[]}';
+		expect(receiveDelivery(page, sign(page), SECRET)).toMatchObject({
+			ignored: 'object "page" is not whatsapp_business_account',
+		});
+		const long = JSON.stringify({ object: 'x'.repeat(10_000) });
+		const outcome = receiveDelivery(long, sign(long), SECRET);
+		expect(outcome.status === 200 && outcome.ignored!.length).toBeLessThan(120);
+	});
+});

@@ -853,3 +853,82 @@ describe('whatsappPayloads simulator', () => {
 		expect(events.some((event) => event.timestampEstimated)).toBe(false);
 	});
 });
+
+describe('parseWebhook: hostile fields (issue 15.5, 15.8, 15.9)', () => {
+	it('reads a timestamp in milliseconds as milliseconds, flagged estimated', () => {
+		const events = parseWebhook(
+			envelope(
+				combine(
+					textMessage({ id: 'ms-string', timestamp: '1795300000123' }),
+					textMessage({ id: 'ms-number', timestamp: 1795300000000 as unknown as string }),
+					textMessage({ id: 'seconds' }),
+					statusUpdate('read', { id: 'status-ms', timestamp: 1795300000000 }),
+				),
+			),
+		);
+		expect(events.map((event) => [event.id, event.timestamp, event.timestampEstimated])).toEqual([
+			['ms-string', '2026-11-21T22:26:40.123Z', true],
+			['ms-number', DEFAULT_ISO, true],
+			['seconds', DEFAULT_ISO, undefined],
+			['status-ms', DEFAULT_ISO, true],
+		]);
+	});
+
+	it('never merges two different events that have no usable id, and keeps redeliveries alike', () => {
+		const first = textMessage({ id: '', text: 'I want to order' });
+		const second = textMessage({ id: '', text: 'cancel my order' });
+		const blank = textMessage({ id: '   ', text: 'third' });
+		const events = parseWebhook(envelope(combine(first, second, blank)));
+		expect(events).toHaveLength(3);
+		const ids = events.map((event) => event.id);
+		expect(new Set(ids).size).toBe(3);
+		for (const event of events) {
+			expect(event.id).toMatch(/^nowamid:85291234567:[0-9a-f]{32}$/);
+			expect(event.idDerived).toBe(true);
+		}
+		expect(parseWebhook(envelope(first))[0].id).toBe(ids[0]);
+		// Same second, same sender, same type: the old stand-in (sender, time, type) was one id.
+		const again = textMessage({ text: 'other words' });
+		delete messageOf(again).id;
+		const noId = textMessage();
+		delete messageOf(noId).id;
+		expect(parseWebhook(envelope(again))[0].id).not.toBe(parseWebhook(envelope(noId))[0].id);
+		// Statuses too: two failures without an id are two events, not one.
+		const statuses = parseWebhook(
+			envelope(
+				combine(
+					statusUpdate('failed', { id: '', recipient: '85291234567' }),
+					statusUpdate('failed', { id: '', recipient: '85298765432' }),
+				),
+			),
+		);
+		expect(statuses.map((event) => event.id)).toEqual([
+			expect.stringMatching(/^nowamid:85291234567:/),
+			expect.stringMatching(/^nowamid:85298765432:/),
+		]);
+		// A real id is used as it is.
+		expect(onlyMessage(textMessage({ id: 'wamid.X' }))).not.toHaveProperty('idDerived');
+	});
+
+	it('reads a field that is an object with a non-callable toString without converting it', () => {
+		const hostile = { toString: 1, valueOf: 1 };
+		expect(parseWebhook({ object: hostile, entry: [] })).toEqual([]);
+		const change = textMessage();
+		const message = messageOf(change);
+		delete message.id;
+		message.timestamp = hostile;
+		message.from = hostile;
+		message.type = hostile;
+		const [event] = parseWebhook(envelope(change));
+		expect(event).toMatchObject({ kind: 'message', type: 'unknown', timestampEstimated: true });
+		expect(event.id).toMatch(/^nowamid:unknown:/);
+		const status = statusUpdate('failed', { id: 'wamid.S' });
+		const entry = (status.value.statuses as Array<Record<string, unknown>>)[0];
+		entry.status = hostile;
+		entry.errors = [{ code: hostile, message: hostile, error_data: { details: hostile } }];
+		expect(() => parseWebhook(envelope(status))).not.toThrow();
+		const accountErrors = webhookErrors();
+		(accountErrors.value.errors as Array<Record<string, unknown>>)[0].code = hostile;
+		expect(() => parseWebhook(envelope(accountErrors))).not.toThrow();
+	});
+});
