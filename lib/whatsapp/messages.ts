@@ -100,7 +100,7 @@ export function buttonsMessage(
 		if (!isRecord(button)) throw new MessageInputError(`${where} is ${kindOf(button)}`);
 		const title = textOf(`${where}'s title`, button.title);
 		if (!title || title.length > 20)
-			throw new MessageInputError(`Button "${title}" needs a title of 1 to 20 characters`);
+			throw new MessageInputError(`Button "${echo(title)}" needs a title of 1 to 20 characters`);
 		return { type: 'reply', reply: { id: textOf(`${where}'s id`, button.id), title } };
 	});
 	const footerText = optionalTextOf('The footer', footer);
@@ -295,7 +295,12 @@ function textParameters(
 			: [...byName.keys()].filter((name) => !expected.includes(name));
 		if (extra.length)
 			throw new MessageInputError(
-				`${where} has no ${extra.map((n) => `{{${n}}}`).join(', ')}; it needs ${describe(expected)}`,
+				`${where} has no ${extra
+					.slice(0, 3)
+					.map((n) => `{{${echo(n)}}}`)
+					.join(
+						', ',
+					)}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}; it needs ${describe(expected)}`,
 			);
 		return expected.map((name) => ({
 			type: 'text',
@@ -344,6 +349,11 @@ function textOf(where: string, value: unknown): string {
 /** textOf for an optional field: nothing (undefined, null) stays undefined. */
 function optionalTextOf(where: string, value: unknown): string | undefined {
 	return value === undefined || value === null ? undefined : textOf(where, value);
+}
+
+/** An item's text in an error, cut short: a hostile value is never echoed whole. */
+function echo(text: string, max = 40): string {
+	return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** How a refused value is named in an error, without converting it. */
