@@ -19,6 +19,7 @@ import type {
 	StoreOptions,
 } from '../../lib/quota';
 import { kthSmallest } from '../../lib/quota/stores/document';
+import { FileQuotaStore } from '../../lib/quota/stores/file';
 import { knownTimeZoneCountries, timeZoneOf } from '../../lib/quota/timeZones';
 import { freePort, startRedisServer } from '../../devkit/servers/redisServer';
 import type { RedisServer } from '../../devkit/servers/redisServer';
@@ -80,6 +81,18 @@ const allowed = (result: ReserveResult) => {
 };
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** The file store's current ledger: its highest generation (`<path>.gen-<n>`). */
+function currentGeneration(file: string): string {
+	const prefix = `${path.basename(file)}.gen-`;
+	const generations = fs
+		.readdirSync(path.dirname(file))
+		.filter((name) => name.startsWith(prefix))
+		.map((name) => Number(name.slice(prefix.length)))
+		.sort((a, b) => b - a);
+	if (generations.length === 0) throw new Error(`no generation of ${file}`);
+	return `${file}.gen-${generations[0]}`;
+}
 
 describe.each(STORES)('quota guard on the $name store', (store) => {
 	const open: QuotaGuard[] = [];
@@ -648,6 +661,90 @@ describe('file store', () => {
 		expect(fs.existsSync(`${file}.lock`)).toBe(false);
 	});
 
+	it('takes over an empty leftover lock file at once instead of waiting for it to age', async () => {
+		const file = path.join(dir, 'empty-lock.json');
+		fs.writeFileSync(`${file}.lock`, '');
+		// The lock is fresh and would be stale only after a minute; waiting for it fails after 2 s.
+		const store = new FileQuotaStore(file, {
+			lookbackMs: DAY,
+			staleLockMs: 60_000,
+			lockWaitMs: 2_000,
+		});
+		await expect(
+			store.transact(
+				{
+					phoneNumberId: PN,
+					now: T0,
+					customers: [HK],
+					reservations: [],
+					messagingLimit: 0,
+					slotsFrom: T0,
+				},
+				(slice) => void (slice.customers[HK] = { sends: [], lastInbound: T0 }),
+			),
+		).resolves.toBeUndefined();
+		await store.close();
+		expect(fs.existsSync(`${file}.lock`)).toBe(false);
+	});
+
+	it('removes temporary files left by processes that died or that nobody linked in time', async () => {
+		const file = path.join(dir, 'leftovers.json');
+		const { spawnSync } = await import('node:child_process');
+		const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+		const uuid = () => '0b6f2a4e-9d2c-4f7e-8a1b-3c5d7e9f1a2b';
+		const ofDead = `${file}.${dead}.${uuid()}.tmp`;
+		const old = `${file}.${uuid()}.tmp`;
+		const live = `${file}.${process.pid}.${uuid()}.tmp`;
+		const unrelated = path.join(dir, 'other.json.tmp');
+		for (const leftover of [ofDead, old, live, unrelated]) fs.writeFileSync(leftover, '{}');
+		const hourAgo = new Date(Date.now() - H);
+		fs.utimesSync(old, hourAgo, hourAgo);
+		const g = createQuotaGuard({
+			store: { type: 'file', path: file },
+			rules: { quietHours: false },
+		});
+		allowed(await g.reserve(marketingNow));
+		await g.close();
+		expect(fs.existsSync(ofDead)).toBe(false);
+		expect(fs.existsSync(old)).toBe(false);
+		// A fresh one of a live process is being written, and another ledger's is not ours.
+		expect(fs.existsSync(live)).toBe(true);
+		expect(fs.existsSync(unrelated)).toBe(true);
+	});
+
+	it('never reads, changes or removes a file that is not a ledger', async () => {
+		const file = path.join(dir, 'config');
+		const config = JSON.stringify({ encryptionKey: 'n8n-key-that-decrypts-credentials' });
+		fs.writeFileSync(file, config);
+		const g = createQuotaGuard({ store: { type: 'file', path: file } });
+		expect(await g.reserve(marketingNow)).toMatchObject({
+			allowed: false,
+			rule: 'store',
+			reason: expect.stringMatching(/config is not a quota ledger: it is left as it is/),
+			retryAt: T0 + 60_000,
+		});
+		expect(fs.readFileSync(file, 'utf8')).toBe(config);
+		expect(fs.readdirSync(dir).filter((name) => name.startsWith('config'))).toEqual(['config']);
+	});
+
+	it("writes generations, never over a file: the earlier version's file becomes generation 1", async () => {
+		const file = path.join(dir, 'generations.json');
+		fs.writeFileSync(file, JSON.stringify({ version: 2, numbers: {} }));
+		const g = createQuotaGuard({
+			store: { type: 'file', path: file },
+			rules: { quietHours: false },
+		});
+		for (const to of [HK, TW, TH]) allowed(await g.reserve(marketing(to, T0)));
+		await g.close();
+		// The current generation and the one before it are kept, for a reader that listed it a moment ago.
+		expect(
+			fs
+				.readdirSync(dir)
+				.filter((name) => name.startsWith('generations'))
+				.sort(),
+		).toEqual(['generations.json.gen-2', 'generations.json.gen-3']);
+	});
+
 	it('reads a ledger written by the previous version, taking its outstanding sends as sent', async () => {
 		const file = path.join(dir, 'version-1.json');
 		const send = { at: T0, category: 'marketing', template: 'spring_sale', reservationId: 'old' };
@@ -688,16 +785,16 @@ describe('file store', () => {
 			await g.commit(sent.reservationId, { messageId: `wamid.${i}` });
 		}
 		await g.recordOptOut(PN, HK, T0);
-		const full = fs.statSync(file).size;
+		const full = fs.statSync(currentGeneration(file)).size;
 		clock = T0 + 31 * DAY;
 		expect(await g.usage(PN)).toMatchObject({ uniqueCustomers24h: 0 });
-		const ledger = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+		const ledger = JSON.parse(fs.readFileSync(currentGeneration(file), 'utf8')) as {
 			numbers: Record<string, { customers: Record<string, unknown>; reached: object }>;
 		};
 		// Only the opt-out is kept: it lasts until the customer opts back in.
 		expect(Object.keys(ledger.numbers[PN].customers)).toEqual([HK]);
 		expect(ledger.numbers[PN].reached).toEqual({});
-		expect(fs.statSync(file).size).toBeLessThan(full / 10);
+		expect(fs.statSync(currentGeneration(file)).size).toBeLessThan(full / 10);
 	});
 });
 

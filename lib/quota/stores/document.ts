@@ -39,6 +39,24 @@ const PRUNE_EVERY_MS = 60_000;
 
 export const emptyDocument = (): LedgerDocument => ({ version: 2, numbers: {} });
 
+/**
+ * Whether a parsed file is a ledger this or an earlier version wrote (and not, say, n8n's config
+ * that a Ledger File pointed at): only then is it read, and replaced by the next generation.
+ */
+export function isLedgerDocument(raw: unknown): boolean {
+	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return false;
+	const doc = raw as { version?: unknown; numbers?: unknown };
+	if (doc.version !== undefined && doc.version !== 1 && doc.version !== 2) return false;
+	const numbers = doc.numbers;
+	if (typeof numbers !== 'object' || numbers === null || Array.isArray(numbers)) return false;
+	return Object.values(numbers).every(
+		(number) =>
+			typeof number === 'object' &&
+			number !== null &&
+			typeof (number as { customers?: unknown }).customers === 'object',
+	);
+}
+
 /** Reads a stored document, filling what an older version lacked. */
 export function upgradeDocument(raw: unknown): LedgerDocument {
 	const doc = (raw ?? {}) as Partial<LedgerDocument> & {
