@@ -106,7 +106,15 @@ export interface QuotaGuard {
 }
 
 /** How long a caller should wait before asking a store that failed again. */
-const STORE_RETRY_MS = 60_000;
+export const STORE_RETRY_MS = 60_000;
+
+/**
+ * When to try again after the ledger could not be reached: a store outage is "not now", never
+ * "never as it is" (`retryAt: null`), since the same message goes once the store is back.
+ */
+export function storeRetryAt(now: number = Date.now()): number {
+	return now + STORE_RETRY_MS;
+}
 
 export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 	const rules = { ...DEFAULT_RULES, ...stripUndefined(options.rules ?? {}) } as QuotaRules;
@@ -181,7 +189,7 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 					allowed: false,
 					rule: 'store',
 					reason: `quota store unavailable: ${error.message}. Nothing was sent; try again once the store is back.`,
-					retryAt: now + STORE_RETRY_MS,
+					retryAt: storeRetryAt(now),
 				};
 			}
 		},

@@ -1,4 +1,4 @@
-export { createQuotaGuard } from './guard';
+export { createQuotaGuard, STORE_RETRY_MS, storeRetryAt } from './guard';
 export type {
 	QuotaGuard,
 	QuotaGuardOptions,

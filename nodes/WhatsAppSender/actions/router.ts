@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { normalizePhone } from '../../../lib/phone';
-import { QuotaStoreError } from '../../../lib/quota';
+import { QuotaStoreError, storeRetryAt } from '../../../lib/quota';
 import type { QuotaUsage } from '../../../lib/quota';
 import type { MessageCategory, SendGuard, SendOutcome } from '../../../lib/sender/send';
 import { sendThroughGuard } from '../../../lib/sender/send';
@@ -107,7 +107,8 @@ export async function route(
 						outcome: 'deferred',
 						rule: 'store',
 						reason: `Quota ledger unavailable, nothing was sent: ${unreachable.message}`,
-						retryAt: null,
+						// Not "never as it is": the same message goes once the ledger is back (issue 15.9).
+						retryAt: new Date(storeRetryAt()).toISOString(),
 						to,
 						phoneNumberId,
 					},

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { createQuotaGuard, DEFAULT_RULES } from '../../../lib/quota';
 import type { QuotaGuard } from '../../../lib/quota';
 import type { LedgerChoice } from '../../shared/quotaLedger';
-import { ledgerStoreOptions, ledgerStoreProperty } from '../../shared/quotaLedger';
+import { LedgerPathError, ledgerStoreOptions, ledgerStoreProperty } from '../../shared/quotaLedger';
 
 interface GuardSettings {
 	filePath?: string;
@@ -69,7 +69,7 @@ export const guardProperties: INodeProperties[] = [
 				default: '',
 				placeholder: '~/.n8n/whatsapp-scrm/quota.json',
 				description:
-					"Where the file store keeps its ledger (default: in n8n's user folder). Every workflow sending from the same number should share it.",
+					"Where the file store keeps its ledger, inside .n8n/whatsapp-scrm in n8n's user folder (~ is the user folder; a bare name goes in that folder). Every workflow sending from the same number should share it.",
 			},
 			{
 				displayName: 'Messaging Limit',
@@ -154,7 +154,15 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 		}
 	}
 	const ledger = fn.getNodeParameter('ledgerStore', 0, 'file') as LedgerChoice;
-	const store = await ledgerStoreOptions(fn, ledger, settings.filePath);
+	let store: Awaited<ReturnType<typeof ledgerStoreOptions>>;
+	try {
+		store = await ledgerStoreOptions(fn, ledger, settings.filePath);
+	} catch (error) {
+		if (!(error instanceof LedgerPathError)) throw error;
+		throw new NodeOperationError(fn.getNode(), error.message, {
+			description: 'Change Quota Guard → Ledger File, or leave it empty for the default ledger',
+		});
+	}
 	const rules = {
 		...(settings.windowHours !== undefined ? { windowHours: settings.windowHours } : {}),
 		...(settings.messagingLimit !== undefined ? { messagingLimit: settings.messagingLimit } : {}),
