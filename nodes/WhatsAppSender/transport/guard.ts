@@ -158,9 +158,11 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 	try {
 		store = await ledgerStoreOptions(fn, ledger, settings.filePath);
 	} catch (error) {
-		if (!(error instanceof LedgerPathError)) throw error;
-		throw new NodeOperationError(fn.getNode(), error.message, {
-			description: 'Change Quota Guard → Ledger File, or leave it empty for the default ledger',
+		throw new NodeOperationError(fn.getNode(), error as Error, {
+			description:
+				error instanceof LedgerPathError
+					? 'Change Quota Guard → Ledger File, or leave it empty for the default ledger'
+					: undefined,
 		});
 	}
 	const rules = {
