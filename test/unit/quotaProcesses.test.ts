@@ -16,7 +16,10 @@ import type { RedisServer } from '../../devkit/servers/redisServer';
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
-/** argv: project root, store options (JSON), messaging limit, first customer, how many. Prints { allowed, denied }. */
+/**
+ * argv: project root, store options (JSON), messaging limit, first customer, how many, and optionally
+ * a business portfolio id and the numbers to alternate between (comma-separated). Prints { allowed, denied }.
+ */
 const CHILD = `
 const fs = require('fs');
 const path = require('path');
@@ -32,13 +35,15 @@ require.extensions['.ts'] = (module, filename) => {
 };
 const { createQuotaGuard } = require(path.join(root, 'lib/quota/index.ts'));
 const [store, limit, first, count] = [JSON.parse(process.argv[2]), Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5])];
+const portfolioId = process.argv[6] || undefined;
+const numbers = (process.argv[7] || '1065').split(',');
 const guard = createQuotaGuard({ store, rules: { messagingLimit: limit, throughputPerSecond: 0, quietHours: false } });
 const now = Date.now();
 (async () => {
 	const denied = {};
 	let allowed = 0;
 	await Promise.all(Array.from({ length: count }, async (_, i) => {
-		const result = await guard.reserve({ phoneNumberId: '1065', to: '+8526' + String(1000000 + first + i), category: 'marketing', template: 'launch', now });
+		const result = await guard.reserve({ phoneNumberId: numbers[i % numbers.length], portfolioId, to: '+8526' + String(1000000 + first + i), category: 'marketing', template: 'launch', now });
 		if (!result.allowed) return void (denied[result.rule] = (denied[result.rule] || 0) + 1);
 		allowed++;
 		await guard.commit(result.reservationId, { messageId: 'wamid.' + (first + i) });
@@ -58,11 +63,21 @@ async function reserveInProcesses(
 	limit: number,
 	processes: number,
 	each: number,
+	portfolio?: { id: string; numbers: string[] },
 ): Promise<ChildResult[]> {
 	const children = Array.from({ length: processes }, (_, p) =>
 		run(
 			process.execPath,
-			['-e', CHILD, root, JSON.stringify(store), String(limit), String(p * each), String(each)],
+			[
+				'-e',
+				CHILD,
+				root,
+				JSON.stringify(store),
+				String(limit),
+				String(p * each),
+				String(each),
+				...(portfolio ? [portfolio.id, portfolio.numbers.join(',')] : []),
+			],
 			{ timeout: 120_000 },
 		),
 	);
@@ -90,6 +105,60 @@ describe('a file ledger shared by processes on one host', () => {
 			fs.rmSync(dir, { recursive: true, force: true });
 		}
 	}, 120_000);
+});
+
+/** Two branches' numbers of one business portfolio (issue 14.2). */
+const BRANCHES = { id: '524126980791429', numbers: ['106540352242922', '106540352242923'] };
+
+/** Each number's share and the portfolio's count, read back through a guard of this process. */
+async function portfolioUsage(store: object) {
+	const guard = createQuotaGuard({ store: store as never, rules: { messagingLimit: 1000 } });
+	try {
+		return await Promise.all(
+			BRANCHES.numbers.map((number) =>
+				guard.usage(number, undefined, { portfolioId: BRANCHES.id }),
+			),
+		);
+	} finally {
+		await guard.close();
+	}
+}
+
+describe('one business portfolio, two numbers, four processes (issue 14.2)', () => {
+	let server: RedisServer;
+	beforeAll(async () => void (server = await startRedisServer()));
+	afterAll(async () => server?.stop());
+
+	it.each([
+		['Redis', () => ({ type: 'redis', url: server.url, keyPrefix: 'portfolio:scrm:quota:' })],
+		[
+			'the file store',
+			() => ({
+				type: 'file',
+				path: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scrm-portfolio-')), 'ledger.json'),
+			}),
+		],
+	])(
+		'on %s: 4 × 1,250 marketing sends alternating between the numbers on a 1,000 limit: exactly 1,000 go',
+		async (_name, storeOf) => {
+			const store = storeOf();
+			try {
+				const results = await reserveInProcesses(store, 1000, 4, 1250, BRANCHES);
+				expect(results.reduce((sum, r) => sum + r.allowed, 0)).toBe(1000);
+				expect(results.reduce((sum, r) => sum + (r.denied.messagingLimit ?? 0), 0)).toBe(4000);
+				// Both numbers see the portfolio's one count.
+				for (const usage of await portfolioUsage(store))
+					expect(usage).toMatchObject({ uniqueCustomers24h: 1000, remaining: 0 });
+			} finally {
+				if (store.type === 'file')
+					fs.rmSync(path.dirname((store as { path: string }).path), {
+						recursive: true,
+						force: true,
+					});
+			}
+		},
+		120_000,
+	);
 });
 
 /**
