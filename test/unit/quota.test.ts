@@ -234,6 +234,109 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 		});
 	});
 
+	describe('business portfolio (issue 14.2)', () => {
+		const PN2 = '106540352242923';
+		const BIZ = '524126980791429';
+		const inPortfolio = (to: string, now: number, number = PN, extra: Partial<QuotaRequest> = {}) =>
+			marketing(to, now, { phoneNumberId: number, portfolioId: BIZ, ...extra });
+
+		it("shares one reached-customers count among the portfolio's numbers", async () => {
+			const g = guard({ messagingLimit: 2 });
+			allowed(await g.reserve(inPortfolio(HK, T0, PN)));
+			allowed(await g.reserve(inPortfolio(TW, T0, PN2)));
+			expect(await g.reserve(inPortfolio(TH, T0 + 1, PN2))).toMatchObject({
+				allowed: false,
+				rule: 'messagingLimit',
+				reason: expect.stringMatching(
+					/2 customers in a rolling 24 h for this business portfolio \(all its numbers\)/,
+				),
+				retryAt: T0 + DAY,
+			});
+			// A customer one number reached is counted for the other too: reaching them adds nobody.
+			allowed(await g.reserve(inPortfolio(HK, T0 + 1, PN2, { template: 'other' })));
+			for (const number of [PN, PN2])
+				expect(await g.usage(number, T0 + 2, { portfolioId: BIZ })).toMatchObject({
+					uniqueCustomers24h: 2,
+					remaining: 0,
+				});
+		});
+
+		it('keeps a number without a portfolio on its own count, as before', async () => {
+			const g = guard({ messagingLimit: 1 });
+			allowed(await g.reserve(marketing(HK, T0)));
+			allowed(await g.reserve(marketing(TW, T0, { phoneNumberId: PN2 })));
+			// Another portfolio's count is another count.
+			allowed(await g.reserve(inPortfolio(TH, T0, PN, { portfolioId: 'other' })));
+			expect(await g.reserve(marketing(RU, T0 + 1))).toMatchObject({ rule: 'messagingLimit' });
+			expect(await g.usage(PN, T0 + 1)).toMatchObject({ uniqueCustomers24h: 1 });
+		});
+
+		it('keeps pair rate, throughput and the service window per number', async () => {
+			const g = guard({ messagingLimit: 10, throughputPerSecond: 1 });
+			const first = allowed(await g.reserve(inPortfolio(HK, T0, PN, { category: 'utility' })));
+			// Another number of the portfolio: its own pair rate and its own throughput slot.
+			const second = allowed(
+				await g.reserve(inPortfolio(HK, T0, PN2, { category: 'utility', template: 'b' })),
+			);
+			expect([first.sendAt, second.sendAt]).toEqual([T0, T0]);
+			expect(
+				await g.reserve(inPortfolio(HK, T0 + 1, PN, { category: 'utility', template: 'c' })),
+			).toMatchObject({ rule: 'pairRate' });
+			// The customer wrote to PN2 only: free text from PN is still outside its window.
+			await g.recordInbound(PN2, TW, T0);
+			const text = { category: 'service' as const, freeForm: true, template: undefined };
+			allowed(await g.reserve(inPortfolio(TW, T0 + 10_000, PN2, text)));
+			expect(await g.reserve(inPortfolio(TW, T0 + 10_000, PN, text))).toMatchObject({
+				rule: 'window',
+			});
+		});
+
+		it("releasing one number's send keeps a customer another number reached counted", async () => {
+			const g = guard({ messagingLimit: 5 });
+			const a = allowed(await g.reserve(inPortfolio(HK, T0, PN)));
+			await g.commit(a.reservationId, { messageId: 'wamid.a' });
+			const b = allowed(await g.reserve(inPortfolio(HK, T0 + 10, PN2, { template: 'b' })));
+			await g.release(b.reservationId);
+			expect(await g.usage(PN2, T0 + 20, { portfolioId: BIZ })).toMatchObject({
+				uniqueCustomers24h: 1,
+			});
+			// And its expiry is given back on the portfolio's count, not on a number's own.
+			allowed(await g.reserve(inPortfolio(TW, T0 + 30, PN2, { template: 'c' })));
+			clock = T0 + 10 * 60_000;
+			expect(await g.usage(PN2, clock, { portfolioId: BIZ })).toMatchObject({
+				uniqueCustomers24h: 1,
+			});
+		});
+
+		it("decides on the request's own limit (Meta's current one) over the rules'", async () => {
+			const g = guard({ messagingLimit: 250 });
+			allowed(await g.reserve(inPortfolio(HK, T0, PN, { messagingLimit: 1 })));
+			expect(await g.reserve(inPortfolio(TW, T0, PN2, { messagingLimit: 1 }))).toMatchObject({
+				rule: 'messagingLimit',
+				reason: expect.stringMatching(/^Messaging limit reached: 1 customers/),
+			});
+			allowed(await g.reserve(inPortfolio(TW, T0, PN2, { messagingLimit: 0 })));
+			expect(await g.usage(PN, T0, { portfolioId: BIZ, messagingLimit: 2000 })).toMatchObject({
+				uniqueCustomers24h: 2,
+				messagingLimit: 2000,
+				remaining: 1998,
+			});
+		});
+
+		it('refuses a portfolio id that is not an id, and a limit that is not a number', async () => {
+			const g = guard();
+			for (const portfolioId of ['', 'a:b', '{x}', 'x'.repeat(65), 7 as never])
+				expect(await g.reserve(inPortfolio(HK, T0, PN, { portfolioId }))).toMatchObject({
+					allowed: false,
+					rule: 'request',
+					retryAt: null,
+				});
+			expect(await g.reserve(inPortfolio(HK, T0, PN, { messagingLimit: -1 }))).toMatchObject({
+				rule: 'request',
+			});
+		});
+	});
+
 	describe('frequency', () => {
 		it('holds a second promotion for a week by default (the rule that frees last decides retryAt)', async () => {
 			const g = guard();
