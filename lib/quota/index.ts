@@ -5,7 +5,13 @@ export type {
 	QuotaUsage,
 	ReserveResult,
 	StoreOptions,
+	UsageScope,
 } from './guard';
 export { DEFAULT_FREQUENCY, DEFAULT_RULES } from './rules';
 export type { Category, FrequencyRule, QuotaRequest, QuotaRules } from './rules';
 export { QuotaStoreError } from './stores/store';
+export {
+	messagingLimitFromCapabilityUpdate,
+	MessagingLimitCache,
+	messagingLimitOf,
+} from './metaLimit';
