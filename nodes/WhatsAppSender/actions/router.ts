@@ -9,7 +9,7 @@ import { sendThroughGuard } from '../../../lib/sender/send';
 import { GraphApiError } from '../../../lib/whatsapp/errors';
 import { MessageInputError, templateMessage } from '../../../lib/whatsapp/messages';
 import { graphClient, whatsAppCredential } from '../../shared/graph';
-import type { GuardedSending } from '../transport/guard';
+import type { GuardedSending, LimitScope } from '../transport/guard';
 import type { Build } from './message/common';
 import * as sendInteractive from './message/sendInteractive.operation';
 import * as sendMedia from './message/sendMedia.operation';
@@ -63,10 +63,22 @@ export async function route(
 	// Past the messaging limit's headroom Meta advises sending in batches and watching quality:
 	// one message at a time, and every item says so.
 	const usageByNumber = new Map<string, QuotaUsage>();
+	// Whose count and which limit (Meta's, read at most once an hour per number): never a Graph call per item.
+	const scopes = new Map<string, Promise<LimitScope>>();
+	const scopeOf = (phoneNumberId: string): Promise<LimitScope> | undefined => {
+		if (!guarded) return undefined;
+		let scope = scopes.get(phoneNumberId);
+		if (!scope) scopes.set(phoneNumberId, (scope = guarded.scopeFor(phoneNumberId, client)));
+		return scope;
+	};
 	const usageOf = async (phoneNumberId: string) => {
 		let usage = usageByNumber.get(phoneNumberId);
-		if (!usage && guarded)
-			usageByNumber.set(phoneNumberId, (usage = await guarded.guard.usage(phoneNumberId)));
+		const scope = await scopeOf(phoneNumberId);
+		if (!usage && guarded && scope)
+			usageByNumber.set(
+				phoneNumberId,
+				(usage = await guarded.guard.usage(phoneNumberId, undefined, scope)),
+			);
 		return usage;
 	};
 	const firstNumber =
@@ -125,6 +137,7 @@ export async function route(
 					bizOpaqueCallbackData: options.correlationId || undefined,
 				},
 			});
+			const scope = await scopeOf(phoneNumberId);
 			const send = (message: typeof built.message, request: typeof built.request) =>
 				sendThroughGuard({
 					client,
@@ -133,6 +146,10 @@ export async function route(
 					message,
 					request: {
 						...request,
+						...(scope?.portfolioId ? { portfolioId: scope.portfolioId } : {}),
+						...(scope?.messagingLimit !== undefined
+							? { messagingLimit: scope.messagingLimit }
+							: {}),
 						...(options.serviceEvent ? { event: options.serviceEvent } : {}),
 						...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
 					},
@@ -222,7 +239,14 @@ export async function route(
 		for (const [, whatsapp] of results) {
 			const phoneNumberId = whatsapp.phoneNumberId as string | undefined;
 			const usage = phoneNumberId ? await usageOf(phoneNumberId).catch(() => undefined) : undefined;
-			if (usage) whatsapp.quota = { ...usage, batchMode } as unknown as IDataObject;
+			const scope = phoneNumberId ? await scopeOf(phoneNumberId) : undefined;
+			if (usage)
+				whatsapp.quota = {
+					...usage,
+					batchMode,
+					messagingLimitSource: scope?.messagingLimitSource,
+					...(scope?.portfolioId ? { portfolioId: scope.portfolioId } : {}),
+				} as unknown as IDataObject;
 		}
 	}
 
