@@ -11,6 +11,7 @@ export { DEFAULT_FREQUENCY, DEFAULT_RULES } from './rules';
 export type { Category, FrequencyRule, QuotaRequest, QuotaRules } from './rules';
 export { QuotaStoreError } from './stores/store';
 export {
+	capabilityUpdates,
 	messagingLimitFromCapabilityUpdate,
 	MessagingLimitCache,
 	messagingLimitOf,

@@ -49,6 +49,32 @@ export function messagingLimitFromCapabilityUpdate(value: unknown): number | und
 	);
 }
 
+/**
+ * The `business_capability_update` changes of a webhook body (any shape: it is the sender's JSON):
+ * the WABA each names and the limit it carries, when it carries one.
+ */
+export function capabilityUpdates(body: unknown): Array<{ wabaId: string; limit?: number }> {
+	const out: Array<{ wabaId: string; limit?: number }> = [];
+	const entries = (body as { entry?: unknown } | null)?.entry;
+	if (!Array.isArray(entries)) return out;
+	for (const entry of entries.slice(0, 1000)) {
+		if (typeof entry !== 'object' || entry === null) continue;
+		const { id, changes } = entry as { id?: unknown; changes?: unknown };
+		if (!Array.isArray(changes)) continue;
+		for (const change of changes.slice(0, 1000)) {
+			if (typeof change !== 'object' || change === null) continue;
+			const { field, value } = change as { field?: unknown; value?: unknown };
+			if (field !== 'business_capability_update') continue;
+			const limit = messagingLimitFromCapabilityUpdate(value);
+			out.push({
+				wabaId: typeof id === 'string' ? id : '',
+				...(limit !== undefined ? { limit } : {}),
+			});
+		}
+	}
+	return out;
+}
+
 export interface MessagingLimitCacheOptions {
 	/** How long a limit read from Meta is used before it is read again (default 1 h). */
 	ttlMs?: number;

@@ -9,6 +9,7 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
+import { capabilityUpdates, MessagingLimitCache } from '../../lib/quota';
 import type { StoreOptions } from '../../lib/quota';
 import { REDIS_CREDENTIAL, redisUrl } from './redis';
 
@@ -131,4 +132,20 @@ function inside(folder: string, file: string): boolean {
 		!relative.startsWith(`..${path.sep}`) &&
 		!path.isAbsolute(relative)
 	);
+}
+
+/**
+ * Meta's messaging limits per number, for the life of the process: the Sender reads them (at most
+ * once per number and hour), the trigger forgets them when Meta announces a change.
+ */
+export const metaLimits = new MessagingLimitCache();
+
+/**
+ * A delivery with a `business_capability_update` (Meta changed the portfolio's limit): the next
+ * send of every number reads its limit again. Returns whether the delivery carried one.
+ */
+export function noteCapabilityUpdates(body: unknown): boolean {
+	if (capabilityUpdates(body).length === 0) return false;
+	metaLimits.invalidate();
+	return true;
 }

@@ -4,11 +4,13 @@
  */
 import { axiosTransport } from '../../lib/http/transport';
 import {
+	capabilityUpdates,
 	messagingLimitFromCapabilityUpdate,
 	MessagingLimitCache,
 	messagingLimitOf,
 } from '../../lib/quota';
 import { GraphClient } from '../../lib/whatsapp/graphClient';
+import { metaLimits, noteCapabilityUpdates } from '../../nodes/shared/quotaLedger';
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 
@@ -108,5 +110,55 @@ describe('MessagingLimitCache against the Graph API simulator', () => {
 		expect(await cache.get(SIM.phoneNumberId, () => Promise.resolve('TIER_250'))).toBe(2000);
 		cache.invalidate();
 		expect(await cache.get(SIM.phoneNumberId, () => Promise.resolve('TIER_100K'))).toBe(100000);
+	});
+});
+
+describe('business_capability_update in a delivery', () => {
+	it('names each update and its limit, whatever else the body holds', () => {
+		const body = {
+			object: 'whatsapp_business_account',
+			entry: [
+				{
+					id: '524126980791429',
+					time: 1739321024,
+					changes: [
+						{
+							field: 'business_capability_update',
+							value: {
+								max_daily_conversations_per_business: 10000,
+								max_phone_numbers_per_waba: 25,
+							},
+						},
+						{ field: 'messages', value: {} },
+					],
+				},
+				{ id: 7, changes: [{ field: 'business_capability_update', value: 'x' }] },
+				null,
+				{ changes: 'none' },
+			],
+		};
+		expect(capabilityUpdates(body)).toEqual([
+			{ wabaId: '524126980791429', limit: 10000 },
+			{ wabaId: '' },
+		]);
+		for (const hostile of [null, 'x', { entry: {} }, { entry: [1, 'a', []] }])
+			expect(capabilityUpdates(hostile)).toEqual([]);
+	});
+
+	it("makes every number's next send read Meta's limit again", async () => {
+		let reads = 0;
+		const read = async () => (++reads, 'TIER_2K');
+		expect(await metaLimits.get('110000000000001', read)).toBe(2000);
+		expect(await metaLimits.get('110000000000001', read)).toBe(2000);
+		expect(noteCapabilityUpdates({ entry: [{ changes: [{ field: 'messages' }] }] })).toBe(false);
+		expect(await metaLimits.get('110000000000001', read)).toBe(2000);
+		expect(reads).toBe(1);
+		expect(
+			noteCapabilityUpdates({
+				entry: [{ id: '1', changes: [{ field: 'business_capability_update', value: {} }] }],
+			}),
+		).toBe(true);
+		expect(await metaLimits.get('110000000000001', read)).toBe(2000);
+		expect(reads).toBe(2);
 	});
 });

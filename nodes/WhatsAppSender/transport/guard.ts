@@ -1,11 +1,16 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { createQuotaGuard, DEFAULT_RULES, MessagingLimitCache } from '../../../lib/quota';
+import { createQuotaGuard, DEFAULT_RULES } from '../../../lib/quota';
 import type { GraphClient } from '../../../lib/whatsapp/graphClient';
 import type { QuotaGuard } from '../../../lib/quota';
 import type { LedgerChoice } from '../../shared/quotaLedger';
-import { LedgerPathError, ledgerStoreOptions, ledgerStoreProperty } from '../../shared/quotaLedger';
+import {
+	LedgerPathError,
+	ledgerStoreOptions,
+	ledgerStoreProperty,
+	metaLimits,
+} from '../../shared/quotaLedger';
 
 interface GuardSettings {
 	filePath?: string;
@@ -155,9 +160,6 @@ export interface GuardedSending {
 	/** The portfolio and limit for a number's requests: at most one Graph call per number and hour. */
 	scopeFor(phoneNumberId: string, client: GraphClient): Promise<LimitScope>;
 }
-
-/** Meta's limits, per number, for the life of the process (see MessagingLimitCache). */
-export const metaLimits = new MessagingLimitCache();
 
 /** One guard per configuration, for the life of the process: the memory store must outlive executions. */
 const guards = new Map<string, QuotaGuard>();
