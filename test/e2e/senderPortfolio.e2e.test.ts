@@ -135,6 +135,67 @@ describe('a business portfolio with two numbers', () => {
 	});
 });
 
+describe("Meta's business_capability_update", () => {
+	it("makes the next send read the portfolio's new limit at once, not an hour later", async () => {
+		const BRANCH_C = '110000000000143';
+		graph.state.addPhoneNumber(SIM.wabaId, { id: BRANCH_C });
+		const reads = () => graph.state.requests['GET /{phone_number_id}'] ?? 0;
+		const inbound = await n8n.importWorkflow(
+			'whatsapp-inbound-log.json',
+			{ whatsAppScrmApi: whatsApp },
+			(json) => {
+				const trigger = json.nodes.find((node: { type: string }) =>
+					node.type.endsWith('whatsAppScrmTrigger'),
+				);
+				trigger.webhookId = '5c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4e4';
+			},
+		);
+		await n8n.activate(inbound);
+		const shop = await campaign('scrm-capability', '5c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4e5', {
+			ledgerStore: 'memory',
+			quotaGuard: { quietHoursStart: '', portfolioId: PORTFOLIO },
+		});
+		try {
+			const before = reads();
+			const first = await shop.run([{ number: BRANCH_C, phone: '+85261230031', discount: '8' }]);
+			expect(first.sent[0].json.whatsapp).toMatchObject({ quota: { messagingLimit: 250 } });
+			graph.state.setMessagingLimit('TIER_10K');
+			// The payload of https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/business_capability_update/
+			const answer = await graph.postWebhook(
+				`${readHostState().url}/webhook/5c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4e4/webhook`,
+				{
+					object: 'whatsapp_business_account',
+					entry: [
+						{
+							id: SIM.wabaId,
+							time: Math.floor(Date.now() / 1000),
+							changes: [
+								{
+									field: 'business_capability_update',
+									value: {
+										max_daily_conversations_per_business: 10000,
+										max_phone_numbers_per_waba: 25,
+									},
+								},
+							],
+						},
+					],
+				},
+			);
+			expect(answer.status).toBe(200);
+			const second = await shop.run([{ number: BRANCH_C, phone: '+85261230032', discount: '8' }]);
+			expect(second.sent[0].json.whatsapp).toMatchObject({
+				quota: { messagingLimit: 10000, messagingLimitSource: 'meta' },
+			});
+			expect(reads() - before).toBe(2);
+		} finally {
+			await shop.stop();
+			await n8n.deactivate(inbound);
+			graph.state.setMessagingLimit('TIER_250');
+		}
+	});
+});
+
 describe('a ledger outage', () => {
 	it('defers with a time to try again, not "never as it is" (issue 15.9)', async () => {
 		const closed = await freePort();
