@@ -290,7 +290,9 @@ export class FileQuotaStore implements QuotaStore {
 			await fs.link(temporary, file);
 			return true;
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+			const code = (error as NodeJS.ErrnoException).code;
+			// ENOENT: our temporary file was taken for a leftover while this process stalled; try again.
+			if (code === 'EEXIST' || code === 'ENOENT') return false;
 			throw error;
 		} finally {
 			await fs.rm(temporary, { force: true }).catch(() => undefined);
