@@ -954,6 +954,35 @@ describe('redis store', () => {
 			client.disconnect();
 		}
 	});
+
+	it("keeps a portfolio's reached customers under scrm:quota:{portfolio:<id>}:, with a time to live", async () => {
+		const clock = Date.now();
+		const g = createQuotaGuard({
+			store: { type: 'redis', url: server.url, keyPrefix: 'layout2:' },
+			rules: { quietHours: false },
+			clock: () => clock,
+		});
+		const client = new Redis(server.url);
+		try {
+			allowed(await g.reserve(marketing(HK, clock, { portfolioId: '524126980791429' })));
+			const keys = (await client.keys('layout2:*')).sort();
+			expect(keys).toEqual(
+				[
+					`layout2:{${PN}}:c:${HK}`,
+					`layout2:{${PN}}:expiries`,
+					`layout2:{${PN}}:reservations`,
+					`layout2:{${PN}}:slots`,
+					`layout2:{${PN}}:v`,
+					'layout2:{portfolio:524126980791429}:reached',
+					'layout2:{portfolio:524126980791429}:v',
+				].sort(),
+			);
+			for (const key of keys) expect(await client.pttl(key)).toBeGreaterThan(0);
+		} finally {
+			await g.close();
+			client.disconnect();
+		}
+	});
 });
 
 describe('counting toward the limit in a document', () => {
