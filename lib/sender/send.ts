@@ -23,6 +23,10 @@ export interface ReserveRequest {
 	event?: string;
 	/** Names the message so a repeat (a re-run execution) is not sent again; see QuotaRequest. */
 	idempotencyKey?: string;
+	/** The business portfolio whose messaging-limit count the send uses; see QuotaRequest. */
+	portfolioId?: string;
+	/** The portfolio's current messaging limit (Meta's); see QuotaRequest. */
+	messagingLimit?: number;
 	now?: number;
 }
 

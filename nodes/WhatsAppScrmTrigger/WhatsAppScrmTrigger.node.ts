@@ -16,6 +16,7 @@ import type { ClaimResult, DeliveryDedupStore } from '../../lib/whatsapp/deliver
 import { answerVerification, filterEvents, receiveDelivery } from '../../lib/whatsapp/receive';
 import { graphClient, whatsAppCredential } from '../shared/graph';
 import { getPhoneNumbers, graphNodeError } from '../shared/loadOptions';
+import { noteCapabilityUpdates } from '../shared/quotaLedger';
 import { REDIS_CREDENTIAL, redisConnectionTest, redisUrl } from '../shared/redis';
 import { listSubtitle } from '../shared/subtitle';
 
@@ -389,6 +390,10 @@ export class WhatsAppScrmTrigger implements INodeType {
 			response.status(outcome.status).json({ error: outcome.reason });
 			return { noWebhookResponse: true };
 		}
+		// Meta changed the portfolio's messaging limit: Senders read it again (issue 14.2).
+		// The body was parsed (and its signature checked) above; this reads it for one field only.
+		if (request.rawBody?.includes('business_capability_update'))
+			noteCapabilityUpdates(JSON.parse(request.rawBody.toString('utf8')) as unknown);
 
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const events = filterEvents(outcome.events, {
