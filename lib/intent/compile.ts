@@ -3,6 +3,7 @@
  * automaton and flat arrays the tagging pass indexes by entry id. Done once per set of options.
  */
 import { Automaton } from './automaton';
+import { WordsBefore } from './wordsBefore';
 import type { Entry } from './entries';
 import { entryOf, Flag, Kind, phrasesOf, STRONG } from './entries';
 import { fold } from './normalize';
@@ -43,9 +44,8 @@ export interface Compiled {
 	flags: Uint8Array;
 	entryLanguage: (string | undefined)[];
 	anyEntryLanguage: boolean;
-	/** Negators and intensifiers by the code unit they end with (intensifiers longest first, so the first that fits is the longest). */
-	negatorsByTail: Map<number, string[]>;
-	intensifiersByTail: Map<number, string[]>;
+	/** Negators and intensifiers, read leftwards from a match (wordsBefore.ts). */
+	wordsBefore: WordsBefore;
 	patterns: PatternRule[];
 	/** Pair part entries: pair index × 2 + side, or -1. */
 	pairOf: Int32Array;
@@ -157,19 +157,6 @@ export function compile(opts: TaggerOptions): Compiled {
 				user: true,
 			});
 	}
-	intensifiers.sort((a, b) => b.length - a.length);
-	const byTail = (words: string[]): Map<number, string[]> => {
-		const map = new Map<number, string[]>();
-		for (const word of words) {
-			if (!word) continue;
-			const tail = word.charCodeAt(word.length - 1);
-			const list = map.get(tail);
-			if (list) list.push(word);
-			else map.set(tail, [word]);
-		}
-		return map;
-	};
-
 	const absorbing = new Uint8Array(tags.length);
 	for (const t of ids(ABSORBS_PRICE)) absorbing[t] = 1;
 	const overrides: [number, number[]][] = [];
@@ -188,8 +175,7 @@ export function compile(opts: TaggerOptions): Compiled {
 		flags: Uint8Array.from(entries, (e) => e.flags),
 		entryLanguage,
 		anyEntryLanguage: entryLanguage.some((l) => l !== undefined),
-		negatorsByTail: byTail(negators),
-		intensifiersByTail: byTail(intensifiers),
+		wordsBefore: new WordsBefore(negators, intensifiers),
 		patterns,
 		pairOf: Int32Array.from(entries, (e) => e.pair ?? -1),
 		pairs,

@@ -75,6 +75,43 @@ function isBreak(code: number): boolean {
 	);
 }
 
+// The state of the extraction under way, at module level so no closure is built per message.
+/** The last four folded letters of the current word or run, and where each began. */
+const ring = new Int32Array(4);
+const at = new Int32Array(4);
+let count = 0;
+let runClass: number = CharClass.Other;
+let wordHash = SEED_WORD;
+let wordStart = 0;
+let previousWord = 0;
+let previousWordStart = -1;
+
+/** Adds a letter (or an edge mark) to the run: its 1- to 3-grams (Han, Thai) or 3- and 4-grams (words). */
+function gram(code: number, start: number, end: number): void {
+	ring[count & 3] = code;
+	at[count & 3] = start;
+	count++;
+	const spaced = runClass === CharClass.Latin || runClass === CharClass.Cyrillic;
+	const low = spaced ? 3 : 1;
+	const high = spaced ? 4 : 3;
+	for (let size = low; size <= high && size <= count; size++) {
+		let h = mix(SEED_GRAM, size + runClass * 8);
+		for (let k = count - size; k < count; k++) h = mix(h, ring[k & 3]);
+		visit(slotOf(h), at[(count - size) & 3], end);
+	}
+}
+
+/** Ends a Latin or Cyrillic word: its last n-grams with its right edge, the word, the pair with the word before. */
+function endWord(end: number): void {
+	if (runClass !== CharClass.Latin && runClass !== CharClass.Cyrillic) return;
+	gram(0x24, end, end);
+	visit(slotOf(wordHash), wordStart, end);
+	if (previousWordStart >= 0)
+		visit(slotOf(mix(mix(previousWord, 0x20), wordHash)), previousWordStart, end);
+	previousWord = wordHash;
+	previousWordStart = wordStart;
+}
+
 /**
  * Extracts the features of `text` into `features` and returns their number. Linear in its length;
  * the same text always gives the same features, in the same order.
@@ -82,41 +119,14 @@ function isBreak(code: number): boolean {
 export function extractFeatures(text: string): number {
 	features.count = 0;
 	const n = text.length;
-	// The last four folded letters of the current word or run, and where each began.
-	const ring = [0, 0, 0, 0];
-	const at = [0, 0, 0, 0];
-	let count = 0;
-	let runClass: number = CharClass.Other;
-	let wordHash = SEED_WORD;
-	let wordStart = 0;
-	let previousWord = 0;
-	let previousWordStart = -1;
+	count = 0;
+	runClass = CharClass.Other;
+	wordHash = SEED_WORD;
+	wordStart = 0;
+	previousWord = 0;
+	previousWordStart = -1;
 	let last = -1;
 	let repeats = 0;
-
-	const endWord = (end: number): void => {
-		if (runClass !== CharClass.Latin && runClass !== CharClass.Cyrillic) return;
-		// The word's last n-grams with its right edge, the word, and the pair with the word before.
-		gram(0x24, end, end);
-		visit(slotOf(wordHash), wordStart, end);
-		if (previousWordStart >= 0)
-			visit(slotOf(mix(mix(previousWord, 0x20), wordHash)), previousWordStart, end);
-		previousWord = wordHash;
-		previousWordStart = wordStart;
-	};
-	const gram = (code: number, start: number, end: number): void => {
-		ring[count & 3] = code;
-		at[count & 3] = start;
-		count++;
-		const spaced = runClass === CharClass.Latin || runClass === CharClass.Cyrillic;
-		const low = spaced ? 3 : 1;
-		const high = spaced ? 4 : 3;
-		for (let size = low; size <= high && size <= count; size++) {
-			let h = mix(SEED_GRAM, size + runClass * 8);
-			for (let k = count - size; k < count; k++) h = mix(h, ring[k & 3]);
-			visit(slotOf(h), at[(count - size) & 3], end);
-		}
-	};
 
 	for (let i = 0; i < n; i++) {
 		const raw = text.charCodeAt(i);

@@ -14,7 +14,7 @@
  * - an opt-out overrides the promotion, product and purchase words it mentions.
  * Sentiment: see sentiment.ts. Measured by `npm run bench -- intent`.
  */
-import { countChar, emptyCounts, languageOf } from './language';
+import { emptyCounts, languageOf } from './language';
 import type { ScriptCounts } from './language';
 import { compile } from './compile';
 import { Flag, Kind, STRONG, WEAK } from './entries';
@@ -29,7 +29,7 @@ import {
 	REPEAT,
 	sentimentFromScore,
 } from './sentiment';
-import { endsWithAt, isWholeMessage, skipSpacesLeft, skipSpacesRight } from './textEdges';
+import { isWholeMessage, skipSpacesLeft, skipSpacesRight } from './textEdges';
 import type { Intent, TaggerOptions, TagResult, Tagger } from './types';
 
 export { BUILT_IN_PACKS } from './compile';
@@ -102,38 +102,61 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const weakSeen = new Uint8Array(tagCount);
 	const evidence: (string[] | undefined)[] = new Array(tagCount);
 
+	const { wordsBefore } = c;
+	/** Is a negator in front of `start`, perhaps across a few intensifiers ("not too expensive")? */
 	const negated = (text: string, start: number): boolean => {
 		let pos = skipSpacesLeft(text, start);
 		for (let hop = 0; hop < 4 && pos > 0; hop++) {
-			const tail = FOLD[text.charCodeAt(pos - 1)];
-			for (const word of c.negatorsByTail.get(tail) ?? [])
-				if (endsWithAt(text, pos, word)) return true;
-			let stripped = false;
-			for (const word of c.intensifiersByTail.get(tail) ?? []) {
-				if (endsWithAt(text, pos, word)) {
-					pos = skipSpacesLeft(text, pos - word.length);
-					stripped = true;
-					break;
-				}
-			}
-			if (!stripped) return false;
+			const intensifier = wordsBefore.scan(text, pos);
+			if (wordsBefore.negatorFound) return true;
+			if (intensifier === 0) return false;
+			pos = skipSpacesLeft(text, pos - intensifier);
 		}
 		return false;
 	};
 
+	const { outputStart, outputIds, used } = automaton;
+	/** Script counts of the message being tagged, reused (see language.ts). */
+	const counts: ScriptCounts = emptyCounts();
+
 	/** Reads the message once; fills the match arrays (ordered by end) and the script counts. */
-	const scan = (text: string, counts: ScriptCounts): number => {
+	const scan = (text: string): number => {
 		const n = text.length;
 		let matches = 0;
 		let state = 0;
+		let han = 0;
+		let thai = 0;
+		let cyrillic = 0;
+		let latin = 0;
+		let latinExtended = 0;
 		for (let i = 0; i < n; i++) {
 			const raw = text.charCodeAt(i);
-			countChar(counts, raw);
-			state = automaton.step(state, FOLD[raw]);
-			const out = automaton.outputs[state];
-			if (out === undefined) continue;
-			for (let k = 0; k < out.length; k++) {
-				const e = out[k];
+			switch (CHAR_CLASS[raw]) {
+				case CharClass.Han:
+					han++;
+					break;
+				case CharClass.Thai:
+				case CharClass.ThaiMark:
+					thai++;
+					break;
+				case CharClass.Cyrillic:
+					cyrillic++;
+					break;
+				case CharClass.Latin:
+					latin++;
+					if (raw > 0x7f) latinExtended++;
+					break;
+			}
+			const code = FOLD[raw];
+			// A code unit no phrase holds sends every state to the root, which outputs nothing.
+			if (used[code] === 0) {
+				state = 0;
+				continue;
+			}
+			state = automaton.step(state, code);
+			const to = outputStart[state + 1];
+			for (let k = outputStart[state]; k < to; k++) {
+				const e = outputIds[k];
 				const end = i + 1;
 				const start = end - length[e];
 				const f = flags[e];
@@ -162,6 +185,11 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 				matches++;
 			}
 		}
+		counts.han = han;
+		counts.thai = thai;
+		counts.cyrillic = cyrillic;
+		counts.latin = latin;
+		counts.latinExtended = latinExtended;
 		return matches;
 	};
 
@@ -213,8 +241,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const tag = (input: string): TagResult => {
 		if (typeof input !== 'string' || input === '') return empty();
 		const text = input;
-		const counts: ScriptCounts = emptyCounts();
-		let matches = scan(text, counts);
+		let matches = scan(text);
 		const language = languageOf(counts);
 		const letters = counts.han + counts.thai + counts.cyrillic + counts.latin;
 		if (c.anyEntryLanguage) {
