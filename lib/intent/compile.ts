@@ -27,6 +27,8 @@ export interface PatternRule {
 	language?: string;
 	/** User patterns run on the first 4,096 characters only: their cost is theirs, not ours. */
 	user: boolean;
+	/** Run only on messages with at least this many ASCII digits. */
+	minDigits: number;
 }
 
 export interface PairRule {
@@ -130,7 +132,13 @@ export function compile(opts: TaggerOptions): Compiled {
 		for (const p of pack.patterns ?? []) {
 			const id = tagId.get(p.tag);
 			if (id !== undefined)
-				patterns.push({ tag: id, re: p.re, weight: p.weight ?? STRONG, user: false });
+				patterns.push({
+					tag: id,
+					re: p.re,
+					weight: p.weight ?? STRONG,
+					user: false,
+					minDigits: p.minDigits ?? 0,
+				});
 		}
 	}
 	for (const [emoji, weight] of EMOJI)
@@ -155,6 +163,7 @@ export function compile(opts: TaggerOptions): Compiled {
 				weight,
 				language: rule.language,
 				user: true,
+				minDigits: 0,
 			});
 	}
 	const absorbing = new Uint8Array(tags.length);

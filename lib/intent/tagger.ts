@@ -100,7 +100,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const miss = new Float64Array(tagCount);
 	const strong = new Uint8Array(tagCount);
 	const weakSeen = new Uint8Array(tagCount);
-	const evidence: (string[] | undefined)[] = new Array(tagCount);
+	const evidence: (string[] | undefined)[] = new Array<undefined>(tagCount).fill(undefined);
 
 	const { wordsBefore } = c;
 	/** Is a negator in front of `start`, perhaps across a few intensifiers ("not too expensive")? */
@@ -118,6 +118,8 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const { outputStart, outputIds, used } = automaton;
 	/** Script counts of the message being tagged, reused (see language.ts). */
 	const counts: ScriptCounts = emptyCounts();
+	/** ASCII digits of the message being tagged (built-in patterns need a few). */
+	let digits = 0;
 
 	/** Reads the message once; fills the match arrays (ordered by end) and the script counts. */
 	const scan = (text: string): number => {
@@ -129,6 +131,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		let cyrillic = 0;
 		let latin = 0;
 		let latinExtended = 0;
+		let asciiDigits = 0;
 		for (let i = 0; i < n; i++) {
 			const raw = text.charCodeAt(i);
 			switch (CHAR_CLASS[raw]) {
@@ -145,6 +148,9 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 				case CharClass.Latin:
 					latin++;
 					if (raw > 0x7f) latinExtended++;
+					break;
+				case CharClass.Digit:
+					asciiDigits++;
 					break;
 			}
 			const code = FOLD[raw];
@@ -190,6 +196,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		counts.cyrillic = cyrillic;
 		counts.latin = latin;
 		counts.latinExtended = latinExtended;
+		digits = asciiDigits;
 		return matches;
 	};
 
@@ -281,10 +288,12 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			}
 		}
 
-		miss.fill(1);
-		strong.fill(0);
-		weakSeen.fill(0);
-		evidence.fill(undefined);
+		for (let t = 0; t < tagCount; t++) {
+			miss[t] = 1;
+			strong[t] = 0;
+			weakSeen[t] = 0;
+			evidence[t] = undefined;
+		}
 		// Pair parts: the end and start of the latest part seen on each side of each pair.
 		let pairEnd: Int32Array | undefined;
 		let pairStart: Int32Array | undefined;
@@ -379,7 +388,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		}
 		let head: string | undefined;
 		for (const p of c.patterns) {
-			if (!sameLanguage(language, p.language)) continue;
+			if (digits < p.minDigits || !sameLanguage(language, p.language)) continue;
 			const m = p.re.exec(p.user ? (head ??= text.slice(0, USER_PATTERN_CHARS)) : text);
 			if (!m) continue;
 			miss[p.tag] *= 1 - p.weight;
@@ -394,6 +403,8 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		}
 
 		const intents: Intent[] = [];
+		/** An intent that carries no sentiment of its own: a plain request. */
+		let requestTag = false;
 		for (let t = 0; t < tagCount; t++) {
 			const confidence = 1 - miss[t];
 			if (confidence < threshold) continue;
@@ -412,12 +423,11 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			if (c.tagSentiment[t] !== 0) {
 				score += c.tagSentiment[t];
 				if (c.tagSentiment[t] < 0) negativeSeen = true;
-			}
+			} else requestTag = true;
 		}
-		intents.sort((x, y) => y.confidence - x.confidence);
+		if (intents.length > 1) intents.sort((x, y) => y.confidence - x.confidence);
 
-		const request =
-			opinions.length === 0 && intents.some((i) => c.tagSentiment[c.tags.indexOf(i.tag)] === 0);
+		const request = opinions.length === 0 && requestTag;
 		const model = scoreModel(text, request);
 		score += model.score;
 		if (model.score < 0) negativeSeen = true;

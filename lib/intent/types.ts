@@ -69,7 +69,13 @@ export interface LanguagePack {
 	 */
 	pairs?: { tag: IntentTag; first: string; second: string; within?: number }[];
 	/** The few intents phrases cannot express (a large quantity is a number); run on the raw text. */
-	patterns?: { tag: IntentTag; re: RegExp; weight?: number }[];
+	patterns?: {
+		tag: IntentTag;
+		re: RegExp;
+		weight?: number;
+		/** The fewest ASCII digits a match holds: the pattern runs only on messages with as many. */
+		minDigits?: number;
+	}[];
 }
 
 /** A user's own tag, or more evidence for a built-in one. */
