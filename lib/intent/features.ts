@@ -26,24 +26,36 @@ export const features = {
 	slots: new Int32Array(256),
 	starts: new Int32Array(256),
 	ends: new Int32Array(256),
+	/** The sum of the weights given to `extractFeatures` over the features (0 without weights). */
+	sum: 0,
 };
 
+// The same arrays as `features`, in module variables: `visit` runs for every n-gram.
+let slots = features.slots;
+let starts = features.starts;
+let ends = features.ends;
+let visited = 0;
+let weights: Int8Array | undefined;
+let sum = 0;
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+	const b = new Int32Array(a.length * 2);
+	b.set(a);
+	return b;
+}
+
 function visit(slot: number, start: number, end: number): void {
-	const k = features.count;
-	if (k === features.slots.length) {
-		const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-			const b = new Int32Array(a.length * 2);
-			b.set(a);
-			return b;
-		};
-		features.slots = grow(features.slots);
-		features.starts = grow(features.starts);
-		features.ends = grow(features.ends);
+	const k = visited;
+	if (k === slots.length) {
+		features.slots = slots = grow(slots);
+		features.starts = starts = grow(starts);
+		features.ends = ends = grow(ends);
 	}
-	features.slots[k] = slot;
-	features.starts[k] = start;
-	features.ends[k] = end;
-	features.count = k + 1;
+	slots[k] = slot;
+	starts[k] = start;
+	ends[k] = end;
+	visited = k + 1;
+	if (weights !== undefined) sum += weights[slot];
 }
 
 function mix(hash: number, code: number): number {
@@ -114,10 +126,13 @@ function endWord(end: number): void {
 
 /**
  * Extracts the features of `text` into `features` and returns their number. Linear in its length;
- * the same text always gives the same features, in the same order.
+ * the same text always gives the same features, in the same order. With `table`, `features.sum`
+ * is the sum of its weights over them (the model's logit before scaling), in the same pass.
  */
-export function extractFeatures(text: string): number {
-	features.count = 0;
+export function extractFeatures(text: string, table?: Int8Array): number {
+	visited = 0;
+	weights = table;
+	sum = 0;
 	const n = text.length;
 	count = 0;
 	runClass = CharClass.Other;
@@ -167,5 +182,8 @@ export function extractFeatures(text: string): number {
 		if (raw === 0x21 || raw === 0x3f) visit(slotOf(mix(SEED_SYMBOL, raw)), i, i + 1);
 	}
 	endWord(n);
-	return features.count;
+	features.count = visited;
+	features.sum = sum;
+	weights = undefined;
+	return visited;
 }

@@ -88,7 +88,7 @@ function grow(array: Int32Array<ArrayBuffer>, capacity: number): Int32Array<Arra
  */
 export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const c = compile(opts);
-	const { tags, kind, weight, length, flags, automaton, threshold, suppressors } = c;
+	const { tags, kind, weight, length, flags, automaton, threshold, suppressors, overrides } = c;
 	const tagCount = tags.length;
 
 	// Per-call scratch, reused: tagging is synchronous.
@@ -100,6 +100,8 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const miss = new Float64Array(tagCount);
 	const strong = new Uint8Array(tagCount);
 	const weakSeen = new Uint8Array(tagCount);
+	/** Opinions already shown as sentiment evidence. */
+	let taken = new Uint8Array(80);
 	const evidence: (string[] | undefined)[] = new Array<undefined>(tagCount).fill(undefined);
 
 	const { wordsBefore } = c;
@@ -397,7 +399,8 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			if (list.length < MAX_EVIDENCE && !list.includes(m[0])) list.push(m[0]);
 		}
 		// A tag that overrides others: "stop sending promotions" asks for no promotion.
-		for (const [over, overridden] of c.overrides) {
+		for (let o = 0; o < overrides.length; o++) {
+			const [over, overridden] = overrides[o];
 			if (1 - miss[over] < threshold) continue;
 			for (const t of overridden) miss[t] = 1;
 		}
@@ -441,11 +444,25 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		const sign = Math.sign(sentiment - 0.5);
 		const sentimentEvidence: string[] = [];
 		if (sign !== 0) {
-			opinions.sort((x, y) => sign * (y.weight - x.weight));
-			for (const o of opinions) {
-				if (sentimentEvidence.length >= MAX_EVIDENCE || Math.sign(o.weight) !== sign) break;
-				if (!sentimentEvidence.includes(o.text)) sentimentEvidence.push(o.text);
+			// The strongest opinions of the sentiment's sign, strongest first (ties in order), each
+			// text once: a stable sort's first few, picked without sorting.
+			if (taken.length < opinions.length) taken = new Uint8Array(opinions.length * 2);
+			while (sentimentEvidence.length < MAX_EVIDENCE) {
+				let best = -1;
+				let bestValue = 0;
+				for (let i = 0; i < opinions.length; i++) {
+					const v = sign * opinions[i].weight;
+					if (v > bestValue && taken[i] === 0) {
+						best = i;
+						bestValue = v;
+					}
+				}
+				if (best < 0) break;
+				taken[best] = 1;
+				const shown = opinions[best].text;
+				if (!sentimentEvidence.includes(shown)) sentimentEvidence.push(shown);
 			}
+			taken.fill(0, 0, opinions.length);
 		}
 		return {
 			language,
