@@ -30,6 +30,47 @@ export const features = {
 	sum: 0,
 };
 
+/** Features kept per sign by `strongest`. */
+export const STRONGEST = 6;
+
+/** A few features of one sign: |weight| (strongest first, ties in order of appearance) and span. */
+export interface Strongest {
+	count: number;
+	weight: Int32Array;
+	start: Int32Array;
+	end: Int32Array;
+}
+
+function strongestList(): Strongest {
+	return {
+		count: 0,
+		weight: new Int32Array(STRONGEST),
+		start: new Int32Array(STRONGEST),
+		end: new Int32Array(STRONGEST),
+	};
+}
+
+/**
+ * With a table: the STRONGEST features of each sign that span letters, kept while extracting, so
+ * a long message needs no array of all its features to show its evidence.
+ */
+export const strongest = { positive: strongestList(), negative: strongestList() };
+
+function keep(list: Strongest, v: number, start: number, end: number): void {
+	const { weight } = list;
+	if (list.count === STRONGEST && v <= weight[STRONGEST - 1]) return;
+	let at = list.count === STRONGEST ? STRONGEST - 1 : list.count++;
+	while (at > 0 && weight[at - 1] < v) {
+		weight[at] = weight[at - 1];
+		list.start[at] = list.start[at - 1];
+		list.end[at] = list.end[at - 1];
+		at--;
+	}
+	weight[at] = v;
+	list.start[at] = start;
+	list.end[at] = end;
+}
+
 // The same arrays as `features`, in module variables: `visit` runs for every n-gram.
 let slots = features.slots;
 let starts = features.starts;
@@ -45,7 +86,16 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
 }
 
 function visit(slot: number, start: number, end: number): void {
-	const k = visited;
+	visited++;
+	if (weights !== undefined) {
+		// Scoring: the sum and the strongest few, no arrays.
+		const v = weights[slot];
+		sum += v;
+		if (v > 0 && end !== start) keep(strongest.positive, v, start, end);
+		else if (v < 0 && end !== start) keep(strongest.negative, -v, start, end);
+		return;
+	}
+	const k = visited - 1;
 	if (k === slots.length) {
 		features.slots = slots = grow(slots);
 		features.starts = starts = grow(starts);
@@ -54,8 +104,6 @@ function visit(slot: number, start: number, end: number): void {
 	slots[k] = slot;
 	starts[k] = start;
 	ends[k] = end;
-	visited = k + 1;
-	if (weights !== undefined) sum += weights[slot];
 }
 
 function mix(hash: number, code: number): number {
@@ -125,14 +173,17 @@ function endWord(end: number): void {
 }
 
 /**
- * Extracts the features of `text` into `features` and returns their number. Linear in its length;
- * the same text always gives the same features, in the same order. With `table`, `features.sum`
- * is the sum of its weights over them (the model's logit before scaling), in the same pass.
+ * Extracts the features of `text` and returns their number. Linear in its length; the same text
+ * always gives the same features, in the same order. Without `table` they are listed in
+ * `features` (for training); with it, `features.sum` is the sum of its weights over them (the
+ * model's logit before scaling) and `strongest` holds the strongest of each sign.
  */
 export function extractFeatures(text: string, table?: Int8Array): number {
 	visited = 0;
 	weights = table;
 	sum = 0;
+	strongest.positive.count = 0;
+	strongest.negative.count = 0;
 	const n = text.length;
 	count = 0;
 	runClass = CharClass.Other;
@@ -182,7 +233,7 @@ export function extractFeatures(text: string, table?: Int8Array): number {
 		if (raw === 0x21 || raw === 0x3f) visit(slotOf(mix(SEED_SYMBOL, raw)), i, i + 1);
 	}
 	endWord(n);
-	features.count = visited;
+	features.count = table ? 0 : visited;
 	features.sum = sum;
 	weights = undefined;
 	return visited;
