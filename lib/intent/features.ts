@@ -9,7 +9,7 @@
 import { CHAR_CLASS, CharClass, FOLD } from './normalize';
 
 /** log2 of the hashed table's size. */
-export const FEATURE_BITS = 20;
+export const FEATURE_BITS = 18;
 export const FEATURE_MASK = (1 << FEATURE_BITS) - 1;
 
 const FNV_PRIME = 0x01000193;
