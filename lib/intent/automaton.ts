@@ -7,6 +7,11 @@
 export class Automaton {
 	private readonly root = new Int32Array(0x10000).fill(-1);
 	private readonly fail: Int32Array;
+	/**
+	 * Per state, one bit per (code unit mod 32) of its children: a clear bit means no child for that
+	 * code unit, so the step goes straight to the fail link without probing the table.
+	 */
+	private readonly childBits: Int32Array;
 	private readonly keyState: Int32Array;
 	private readonly keyCode: Uint16Array;
 	private readonly target: Int32Array;
@@ -58,6 +63,10 @@ export class Automaton {
 				this.target[slot] = child;
 			}
 		});
+		this.childBits = new Int32Array(edges.length);
+		edges.forEach((map, state) => {
+			for (const c of map.keys()) this.childBits[state] |= 1 << (c & 31);
+		});
 		this.fail = new Int32Array(edges.length);
 		const queue: number[] = [];
 		for (let c = 0; c < 0x10000; c++) if (this.root[c] >= 0) queue.push(this.root[c]);
@@ -91,6 +100,10 @@ export class Automaton {
 			if (s === 0) {
 				const next = this.root[c];
 				return next < 0 ? 0 : next;
+			}
+			if ((this.childBits[s] & (1 << (c & 31))) === 0) {
+				s = this.fail[s];
+				continue;
 			}
 			let slot = this.slotOf(s, c);
 			for (;;) {
