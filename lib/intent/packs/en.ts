@@ -176,6 +176,15 @@ export const en: LanguagePack = {
 		no problem | no prob | not a problem | no worries | bus stop | non stop | nonstop | can't stop | cant stop | stop by | whats up | no rush
 		how much time | how much longer | how long does it take to reply | returning customer | return customer | for sale | after sale | after sales | after-sales | price ok | price is ok | price is fine | price is good | price good | good price | price reasonable | reasonable price | the delivery guy | delivered already | received already | arrived already
 		order history
+		how much gas | how much petrol | how much fuel | how much pto | how much paid time | how much vacation | how much sick | how much tax | how much taxes | how much state tax
+		how much federal tax | how much pressure | how much air | how much mpg | how much traffic | how much snow | how much rain | how much sleep | how much calories
+		how much protein | how much sugar | how much fat | how much luggage | how much am i paid | how much am i making | how much am i earning | how much will i make
+		how much will i earn | how much will i get paid | how much i make | how much i earn | how much money do i make | how much money am i | how much of my paid
+		how much of my pto | how much of my vacation | paid time off | paid time | paid days off | paid leave | when was i paid | was i last paid | when i was paid | i was paid | i was last paid
+		i got paid | i last got paid | be paid again | going to be paid | will i be paid | transfer my 401k | transfer my 401 k | roll over my 401k | rollover my 401k
+		the total number | total number of | the total calories | total calories | total vacation | the total pto | total pto | room availability | availability of meeting
+		availability for conference | dollars can i exchange | dollars i can exchange | how many dollars can | exchange money | exchange currency | currency exchange
+		last purchase was | phone is located | form located | home located | origins located
 	`,
 	negators: `not | never | wouldn't | wouldnt | would not | shouldn't | couldn't | couldnt | won't | isn't | isnt | aren't | arent | wasn't | wasnt | don't | dont | doesn't | doesnt | didn't | didnt | won't | wont | no need to | cannot | can't | cant | hardly | neither`,
 	intensifiers: `too | very | that | so | really | at all | even | quite | super | overly | really that | be | that much | so much | as | buy | order | go | come | be back | i | it | this`,
