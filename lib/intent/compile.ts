@@ -11,7 +11,7 @@ import { en } from './packs/en';
 import { ru } from './packs/ru';
 import { th } from './packs/th';
 import { zh } from './packs/zh';
-import { ABSORBS_PRICE, NEGATABLE, OVERRIDES, SUPPRESSED_BY, TAG_SENTIMENT } from './relations';
+import { ABSORBS_PRICE, KEPT_OFF_TOPIC, NEGATABLE, OVERRIDES, SUPPRESSED_BY, TAG_SENTIMENT } from './relations';
 import { EMOJI, PLEA_EMOJI } from './sentiment';
 import type { LanguagePack, TaggerOptions } from './types';
 import { INTENT_TAGS } from './types';
@@ -57,6 +57,8 @@ export interface Compiled {
 	priceTag: number;
 	absorbing: Uint8Array;
 	overrides: [number, number[]][];
+	/** The tags an off-topic phrase cancels (all but those in KEPT_OFF_TOPIC). */
+	offTopicCancels: number[];
 }
 
 function regexOf(pattern: string | RegExp): RegExp {
@@ -108,6 +110,7 @@ export function compile(opts: TaggerOptions): Compiled {
 				add(entryOf(phrase, id, STRONG, NEGATABLE.has(tag)));
 		}
 		for (const phrase of phrasesOf(pack.neutral)) add(entryOf(phrase, Kind.Neutral, 0, false));
+		for (const phrase of phrasesOf(pack.offTopic)) add(entryOf(phrase, Kind.OffTopic, 0, false));
 		for (const phrase of phrasesOf(pack.positive)) add(entryOf(phrase, Kind.Sentiment, 1, true));
 		for (const phrase of phrasesOf(pack.negative)) add(entryOf(phrase, Kind.Sentiment, -1, true));
 		for (const phrase of phrasesOf(pack.unopinionated))
@@ -193,5 +196,6 @@ export function compile(opts: TaggerOptions): Compiled {
 		priceTag: tagId.get('price_inquiry') ?? -100,
 		absorbing,
 		overrides,
+		offTopicCancels: ids(INTENT_TAGS.filter((t) => !KEPT_OFF_TOPIC.includes(t))),
 	};
 }

@@ -19,6 +19,8 @@ export const Kind = {
 	Contrast: -5,
 	/** One side of a two-part phrasing (`LanguagePack.pairs`). */
 	PairPart: -6,
+	/** A topic no shop message is about (`LanguagePack.offTopic`). */
+	OffTopic: -7,
 } as const;
 
 export const Flag = {

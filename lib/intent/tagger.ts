@@ -273,6 +273,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		let contrastStart = -1;
 		let contrastEnd = -1;
 		let priceMatches = false;
+		let offTopic = false;
 		let absorbEnds: Set<number> | undefined;
 		let absorbStarts: Set<number> | undefined;
 		for (let a = 0; a < matches; a++) {
@@ -280,6 +281,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			const k = kind[mEntry[a]];
 			if (k === Kind.Booster) (boosterEnds ??= new Set()).add(mEnd[a]);
 			else if (k === Kind.PostBooster) (postBoosterStarts ??= new Set()).add(mStart[a]);
+			else if (k === Kind.OffTopic) offTopic = true;
 			else if (k === Kind.Contrast && mStart[a] > contrastStart) {
 				contrastStart = mStart[a];
 				contrastEnd = mEnd[a];
@@ -404,6 +406,8 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			if (1 - miss[over] < threshold) continue;
 			for (const t of overridden) miss[t] = 1;
 		}
+		// "how much will I pay in state taxes" is no price question.
+		if (offTopic) for (const t of c.offTopicCancels) miss[t] = 1;
 
 		const intents: Intent[] = [];
 		/** An intent that carries no sentiment of its own: a plain request. */

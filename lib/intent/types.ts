@@ -41,6 +41,12 @@ export interface LanguagePack {
 	tags: Partial<Record<IntentTag, string>>;
 	/** Phrases that tag nothing and hide the phrases inside them ("no problem", 没问题). */
 	neutral?: string;
+	/**
+	 * Topics no shop message is about (income tax, a paycheck, days off): where one stands, the
+	 * shop's request tags are not reported ("how much will I pay in state taxes"); opt-out,
+	 * complaint and human hand-off still are.
+	 */
+	offTopic?: string;
 	/** Words that negate a following price objection, purchase, complaint or sentiment word. */
 	negators?: string;
 	/** Words allowed between a negator and what it negates (not *too* expensive, 唔係*好*貴). */

@@ -110,6 +110,13 @@ describe('word-sense guards', () => {
 		expect(tags('can I exchange it for a bigger size')).toContain('return_exchange');
 	});
 
+	it('an off-topic subject (taxes, a paycheck) cancels the shop tags, not an opt-out', () => {
+		expect(tags('how much will I pay in state taxes')).toEqual([]);
+		expect(tags('when will i get my next paycheck')).toEqual([]);
+		expect(tags('how much is it including taxes?')).toContain('price_inquiry');
+		expect(tags('stop sending me messages about your income tax service')).toContain('opt_out');
+	});
+
 	it('สวัสดี (hello) holds ดี (good) but is no praise', () => {
 		expect(sentiment('สวัสดีค่ะ')).toBe(0.5);
 	});

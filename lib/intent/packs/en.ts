@@ -186,6 +186,10 @@ export const en: LanguagePack = {
 		availability for conference | dollars can i exchange | dollars i can exchange | how many dollars can | exchange money | exchange currency | currency exchange
 		last purchase was | phone is located | form located | home located | origins located
 	`,
+	offTopic: `
+		in taxes | my taxes | state taxes | federal taxes | state tax | federal tax | income tax | tax return | tax bill | irs | paycheck | my salary | my income
+		pto | 401k | 401 k | mpg | paid time off | vacation days | vacation request | day off request | direct deposit | exchange rate | w2 | w-2
+	`,
 	negators: `not | never | wouldn't | wouldnt | would not | shouldn't | couldn't | couldnt | won't | isn't | isnt | aren't | arent | wasn't | wasnt | don't | dont | doesn't | doesnt | didn't | didnt | won't | wont | no need to | cannot | can't | cant | hardly | neither`,
 	intensifiers: `too | very | that | so | really | at all | even | quite | super | overly | really that | be | that much | so much | as | buy | order | go | come | be back | i | it | this`,
 	positive: `
