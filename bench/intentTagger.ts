@@ -55,7 +55,7 @@ function naiveTagger(): (text: string) => string[] {
 			for (const phrase of phrasesOf(pack.tags[tag]))
 				phrases.push([
 					phrase
-						.replace(/^[=~]+/, '')
+						.replace(/^[%=~]+/, '')
 						.replace(/\*$/, '')
 						.toLowerCase(),
 					tag,

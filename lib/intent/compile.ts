@@ -5,7 +5,7 @@
 import { Automaton } from './automaton';
 import { WordsBefore } from './wordsBefore';
 import type { Entry } from './entries';
-import { entryOf, Flag, Kind, phrasesOf, STRONG } from './entries';
+import { entryOf, Flag, Kind, phrasesOf, STRONG, withTypos } from './entries';
 import { fold } from './normalize';
 import { en } from './packs/en';
 import { ru } from './packs/ru';
@@ -107,7 +107,8 @@ export function compile(opts: TaggerOptions): Compiled {
 			const id = tagId.get(tag);
 			if (id === undefined) continue;
 			for (const phrase of phrasesOf(pack.tags[tag]))
-				add(entryOf(phrase, id, STRONG, NEGATABLE.has(tag)));
+				for (const variant of withTypos(phrase))
+					add(entryOf(variant, id, STRONG, NEGATABLE.has(tag)));
 		}
 		for (const phrase of phrasesOf(pack.neutral)) add(entryOf(phrase, Kind.Neutral, 0, false));
 		for (const phrase of phrasesOf(pack.offTopic)) add(entryOf(phrase, Kind.OffTopic, 0, false));

@@ -117,6 +117,14 @@ describe('word-sense guards', () => {
 		expect(tags('stop sending me messages about your income tax service')).toContain('opt_out');
 	});
 
+	it('one-letter slips of the key English words still tag', () => {
+		expect(tags('can you speak with Customer Suport?')).toContain('human_handoff');
+		expect(tags('I want to request an invocie')).toContain('payment');
+		expect(tags('I want to see the staus of my purchase')).toContain('order_status');
+		expect(tags('show me your refnd policy')).toContain('return_exchange');
+		expect(tags('the weather in boston')).toEqual([]);
+	});
+
 	it('สวัสดี (hello) holds ดี (good) but is no praise', () => {
 		expect(sentiment('สวัสดีค่ะ')).toBe(0.5);
 	});

@@ -35,6 +35,7 @@ export const en: LanguagePack = {
 			~other shop* | ~other store* | ~elsewhere
 		`,
 		purchase_intent: `
+			%place an order | %make a purchase | %make an order
 			i'll order | ill order | i will order | i'd like to buy | i'd like to order | can i have | give me one | give me 1 | give me 2 | gimme | i'll have | proceed with | want this | ~confirm
 			want to buy | wanna buy | want buy | ~want to get | ~wanna get | i want to order | want to order | wanna order | want order
 			like to order | like to buy | would like to purchase | want to purchase | i'll take | ill take | i will take | ~~i take | i take 1 | i take 2 | i take one | i take two | i take this | i take that | i take it | i'll buy | ill buy
@@ -64,6 +65,7 @@ export const en: LanguagePack = {
 			corporate order | company order | corporate gift* | rfq | proforma | pro forma | tender | b2b | for our company
 		`,
 		order_status: `
+			%check my order | %status of my order | %status of my purchase | %my deliveries | %track my order | %my package | %check my delivery
 			hasn't come | hasnt come | havent come | haven't come | not come yet | still hasn't | still hasnt | still haven't | still havent
 			any update | update on my | my order shipped | order shipped | not here | weeks already | days already | been sent | sent yet | posted yet
 			~~where is my* | ~~where's my* | ~~wheres my* | ~~where my | where is my ord* | where is my pa* | where is my stuff | where is my item* | where is my deliver* | where is my shipment | where is the parcel | where is the package | where is the order
@@ -82,6 +84,7 @@ export const en: LanguagePack = {
 			tracking my deliver* | status of my purchase | status of my shipment | status of my package | my oder | my odrer | my ordr | my oredr | my orer | where's my order | wheres my order | where is my order | locate my order | find my order | my order arrive | my package arrive | ~eta
 		`,
 		shipping_info: `
+			%delivery options | %delivery period
 			shipping time | courier fee | do you deliver | delivery to
 			~shipping | ~ship | ~ships | ship to | shipping fee* | shipping cost* | shipping charge* | shipping fee? | free shipping | ~deliver*
 			delivery fee* | delivery charge* | delivery cost* | delivery time | free delivery | how long does delivery | how long for delivery
@@ -96,12 +99,14 @@ export const en: LanguagePack = {
 			express delivery | standard delivery | ways to deliver | delvery* | delivry* | delivey* | deliever* | edlivery | shiping* | shippng
 		`,
 		return_exchange: `
+			%money back | %refund policy | %reimbursement | %money back guarantee
 			~return | ~returns | return policy | return it | to return | can return | refund* | money back | exchange* | ~~swap | send back | money back guarantee | moneyback | money-back | cancel a purchase | cancel the purchase | cancelling a purchase | canceling a purchase | cancle my order | cancle the order | cancle a purchase | cancle purchase | cancell my order | cancell the order | cancel a order | cancel an ord* | send it back
 			change to another | change size | change colour | change color | change to a | change for | change it | cancel my order | cancel order
 			cancel the order | cancel this order | cancel my purchase | cancel purchase | cancel an order | cancelling an order | canceling an order | cancelling my order
 			canceling my order | cancellation of my order | reimburse* | return policy | returns policy | refund policy | get my money back | want my money back
 		`,
 		payment: `
+			%invoice | %invoices
 			bank in | banked in | bank details | payment link
 			cash on delivery | cod | c.o.d | how to pay | can pay | pay by | pay with | pay via | pay in | pay cash | payment* | paid | payme
 			pay me | fps | octopus | alipay | wechat pay | wechatpay | apple pay | google pay | paypal | credit card* | debit card* | visa | mastercard
@@ -124,6 +129,7 @@ export const en: LanguagePack = {
 			come to your | come to the shop | directions | google map* | nearest mtr | mtr exit | where to find you | is there a shop
 		`,
 		complaint: `
+			%complaint
 			very poor | not satisfied | dissatisfied | what kind of service | shocking | pathetic | 1 star | one star | bad review | waiting for ages | waited so long | nonsense | lousy
 			terrible | worst | horrible | awful | disappointed | disappointing | disappointment | scam | scams | scammer* | scammed | scamming | cheat* | rude | unprofessional
 			ridiculous | complain* | angry | bad service | poor service | bad quality | poor quality | quality very bad | quality is bad | very bad
@@ -138,6 +144,7 @@ export const en: LanguagePack = {
 			complian* | complan* | compalin* | complint | compliant | ocmplaint | consumercomplaint | servise | sucks | ~claim
 		`,
 		human_handoff: `
+			%customer service | %customer support | %client service
 			the owner | ~~your boss | talk to your boss | speak to your boss | get your boss | call your boss | ~~the boss | real agent | live chat | contact cs | talk to human | speak to human
 			real person | real human | ~human | talk to someone | speak to someone | talk to somebody | speak to somebody | talk to a person
 			speak to a person | talk to person | speak with someone | talk with someone | live agent | ~agent | customer service | customer support | client service | client services | customer services | client support | clientservice | client servise | client sevice | client serivce | cliente service
