@@ -11,7 +11,14 @@ import { en } from './packs/en';
 import { ru } from './packs/ru';
 import { th } from './packs/th';
 import { zh } from './packs/zh';
-import { ABSORBS_PRICE, KEPT_OFF_TOPIC, NEGATABLE, OVERRIDES, SUPPRESSED_BY, TAG_SENTIMENT } from './relations';
+import {
+	ABSORBS_PRICE,
+	KEPT_OFF_TOPIC,
+	NEGATABLE,
+	OVERRIDES,
+	SUPPRESSED_BY,
+	TAG_SENTIMENT,
+} from './relations';
 import { EMOJI, PLEA_EMOJI } from './sentiment';
 import type { LanguagePack, TaggerOptions } from './types';
 import { INTENT_TAGS } from './types';

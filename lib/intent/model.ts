@@ -67,7 +67,11 @@ function widen(text: string, start: number, end: number): string {
  * The spans of the strongest features with the model's sign (kept by extractFeatures), overlapping
  * or touching ones merged ("อร่", "ร่อ", "่อย" → "อร่อย"), as written.
  */
-function evidenceOf(text: string, sign: number, factor: number): { text: string; weight: number }[] {
+function evidenceOf(
+	text: string,
+	sign: number,
+	factor: number,
+): { text: string; weight: number }[] {
 	const list = sign > 0 ? strongest.positive : strongest.negative;
 	const top: number[] = [];
 	for (let k = 0; k < list.count; k++) top.push(k);
