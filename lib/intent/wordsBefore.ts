@@ -47,7 +47,7 @@ export class WordsBefore {
 	/**
 	 * Reads `text` leftwards from `pos`: sets `negatorFound` when a negator ends there (at a word edge
 	 * when it starts with a letter) and returns the length of the longest intensifier that does
-	 * (0 for none). Same answers as testing each word with `endsWithAt`.
+	 * (0 for none). Same answers as comparing each word in turn with the text before `pos`.
 	 */
 	scan(text: string, pos: number): number {
 		this.negatorFound = false;
