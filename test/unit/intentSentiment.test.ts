@@ -113,6 +113,7 @@ describe('word-sense guards', () => {
 	it('an off-topic subject (taxes, a paycheck) cancels the shop tags, not an opt-out', () => {
 		expect(tags('how much will I pay in state taxes')).toEqual([]);
 		expect(tags('when will i get my next paycheck')).toEqual([]);
+		expect(tags('how much money did i make last year')).toEqual([]);
 		expect(tags('how much is it including taxes?')).toContain('price_inquiry');
 		expect(tags('stop sending me messages about your income tax service')).toContain('opt_out');
 	});

@@ -196,6 +196,7 @@ export const en: LanguagePack = {
 	offTopic: `
 		in taxes | my taxes | state taxes | federal taxes | state tax | federal tax | income tax | tax return | tax bill | irs | paycheck | my salary | my income
 		pto | 401k | 401 k | mpg | paid time off | vacation days | vacation request | day off request | direct deposit | exchange rate | w2 | w-2
+		money did i make | money do i make | money do i bring in | do i earn | am i earning | my earnings | where are you from | where were you born
 	`,
 	negators: `not | never | wouldn't | wouldnt | would not | shouldn't | couldn't | couldnt | won't | isn't | isnt | aren't | arent | wasn't | wasnt | don't | dont | doesn't | doesnt | didn't | didnt | won't | wont | no need to | cannot | can't | cant | hardly | neither`,
 	intensifiers: `too | very | that | so | really | at all | even | quite | super | overly | really that | be | that much | so much | as | buy | order | go | come | be back | i | it | this`,
