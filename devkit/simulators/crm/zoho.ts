@@ -190,7 +190,9 @@ function zohoRequiredScopes(method: string, parts: string[]): string[][] {
 	const read = method === 'GET';
 	if (parts[0] === 'settings' && parts[1] === 'fields')
 		// https://www.zoho.com/crm/developer/docs/api/v8/field-meta.html
-		return [['ZohoCRM.settings.ALL', 'ZohoCRM.settings.fields.ALL', 'ZohoCRM.settings.fields.READ']];
+		return [
+			['ZohoCRM.settings.ALL', 'ZohoCRM.settings.fields.ALL', 'ZohoCRM.settings.fields.READ'],
+		];
 	const notes = (op: ZohoOp) => [
 		'ZohoCRM.modules.notes.ALL',
 		`ZohoCRM.modules.notes.${op}`,

@@ -830,12 +830,26 @@ export function describeSalesforceError(response: HttpResponse): CrmErrorInfo {
 	const first = list[0] ?? {};
 	const code = first.errorCode ?? first.statusCode ?? `HTTP_${response.status}`;
 	const fields = list.flatMap((e) => e.fields ?? []);
+	// Salesforce answers a token whose connected app lacks the `api` scope with this 401
+	// (https://help.salesforce.com/s/articleView?id=005226515).
+	if (
+		code === 'INVALID_SESSION_ID' &&
+		/not valid for use with the REST API/i.test(first.message ?? '')
+	) {
+		return {
+			code: 'MISSING_SCOPES',
+			status: response.status,
+			retryable: false,
+			message:
+				'Salesforce refused the session for the REST API: the connected app was authorized without the scope "api" (Manage user data via APIs). Add it (and "refresh_token", Perform requests at any time) to the connected app\'s Selected OAuth Scopes, then reconnect the Salesforce credential so the new token carries it.',
+		};
+	}
 	if (response.status === 401 || code === 'INVALID_SESSION_ID') {
 		return {
 			code,
 			status: response.status,
 			retryable: false,
-			message: `Salesforce refused the session (${code}): the access token expired or was revoked. Reconnect the credential (n8n refreshes OAuth2 tokens when it can).`,
+			message: `Salesforce refused the session (${code}): the access token expired or was revoked, and n8n could not refresh it. Reconnect the credential.`,
 		};
 	}
 	if (code === 'REQUEST_LIMIT_EXCEEDED') {

@@ -576,3 +576,59 @@ describe('metadata and merge', () => {
 		expect(sim.state.contacts.has(contact(2))).toBe(false);
 	});
 });
+
+describe('OAuth scopes and sessions', () => {
+	test('a connected app without the api scope: 401 "not valid for use with the REST API", and the error names the scope and says to reconnect', async () => {
+		const adapter = await setup({ scopes: ['refresh_token'] });
+		const error = (await adapter
+			.findByEmail(['mei.chan@example.com'])
+			.catch((e: unknown) => e)) as CrmApiError;
+		expect(error).toBeInstanceOf(CrmApiError);
+		expect(error.info).toMatchObject({ code: 'MISSING_SCOPES', status: 401, retryable: false });
+		expect(error.message).toContain('"api"');
+		expect(error.message).toMatch(/reconnect the Salesforce credential/i);
+		expect(sim.state.rejected.scope).toBe(1);
+	});
+
+	test('a session ends after the inactivity timeout, not while in use, and the token endpoint renews it; without refresh_token there is nothing to renew', async () => {
+		let t = START;
+		const timeout = 2 * 3600_000;
+		await setup({ tokenClock: () => t });
+		const read = (token: string) =>
+			fetch(`${sim.baseUrl}${V}/sobjects/Contact/describe`, {
+				headers: { Authorization: `Bearer ${token}` },
+			});
+		for (let i = 0; i < 4; i++) {
+			t += timeout / 2;
+			expect((await read(SALESFORCE_SIM_TOKEN)).status).toBe(200);
+		}
+		t += timeout;
+		const ended = await read(SALESFORCE_SIM_TOKEN);
+		expect(ended.status).toBe(401);
+		expect(await ended.json()).toEqual([
+			{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' },
+		]);
+		const renewed = await fetch(sim.tokenUrl, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				Authorization: `Basic ${Buffer.from('client:secret').toString('base64')}`,
+			},
+			body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.refreshToken }),
+		});
+		const body = (await renewed.json()) as Record<string, unknown>;
+		expect(renewed.status).toBe(200);
+		expect(body).toMatchObject({ token_type: 'Bearer', instance_url: sim.baseUrl });
+		expect(body).not.toHaveProperty('expires_in');
+		expect((await read(String(body.access_token))).status).toBe(200);
+
+		sim.grant.setScopes(['api']);
+		const refused = await fetch(sim.tokenUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.refreshToken }),
+		});
+		expect(refused.status).toBe(400);
+		expect(await refused.json()).toMatchObject({ error: 'invalid_grant' });
+	});
+});
