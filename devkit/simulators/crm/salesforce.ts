@@ -402,6 +402,37 @@ export async function startSalesforceSimulator(
 			req.method === 'PATCH'
 		)
 			return upsertSingle(rest[2], rest[3], req, reply);
+		// Retrieve a record by external id: the record (`fields` picks them), 300 with the matches'
+		// URLs when several share the value, 404 NOT_FOUND when none
+		// (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm).
+		if (
+			rest[0] === 'sobjects' &&
+			rest[1] === 'Contact' &&
+			rest.length === 4 &&
+			req.method === 'GET' &&
+			fieldByName.get(rest[2])?.externalId
+		) {
+			const matches = [...state.contacts.values()].filter(
+				(r) => String(r[rest[2]] ?? '').toLowerCase() === rest[3].toLowerCase(),
+			);
+			if (matches.length > 1)
+				return reply(
+					300,
+					matches.map((r) => `${data}/sobjects/Contact/${r.Id}`),
+				);
+			if (matches.length === 0)
+				return reply(404, sfError('NOT_FOUND', 'The requested resource does not exist'));
+			const wanted = req.url.searchParams.get('fields');
+			const record = matches[0];
+			return reply(200, {
+				attributes: { type: 'Contact', url: `${data}/sobjects/Contact/${record.Id}` },
+				...(wanted
+					? Object.fromEntries(
+							['Id', ...wanted.split(',')].map((name) => [name, record[name] ?? null]),
+						)
+					: record),
+			});
+		}
 		if (rest[0] === 'composite' && rest[1] === 'sobjects') {
 			if (rest.length === 2 && req.method === 'POST') return collection(req, reply, 'create');
 			if (rest.length === 2 && req.method === 'PATCH') return collection(req, reply, 'update');
@@ -1041,6 +1072,12 @@ export async function startSalesforceSimulator(
 				errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })),
 			);
 		const saved = save('Contact', record, matches[0]);
+		// Before API version 46.0 an update answers 204 No Content, and neither answer has `created`
+		// (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm).
+		if (Number(version.replace(/^v/, '')) < 46) {
+			if (matches.length > 0) return reply(204);
+			return reply(201, { id: saved.Id, success: true, errors: [] });
+		}
 		reply(matches.length === 0 ? 201 : 200, {
 			id: saved.Id,
 			success: true,

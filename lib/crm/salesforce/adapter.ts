@@ -451,11 +451,29 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 			};
 		}
 		const body = response.body as SfSaveResult | null;
-		return {
-			ok: true,
-			id: String(body?.id),
-			created: response.status === 201 || body?.created === true,
-		};
+		if (typeof body?.id === 'string' && body.id) {
+			return { ok: true, id: body.id, created: response.status === 201 || body.created === true };
+		}
+		// Before API version 46.0 an update answers 204 No Content: the record is read back by its key.
+		const read = await call<{ Id?: unknown }>({
+			method: 'GET',
+			path: `${data}/sobjects/Contact/${field}/${encodeURIComponent(value)}`,
+			qs: { fields: 'Id' },
+		});
+		const id = typeof read.body?.Id === 'string' ? read.body.Id : undefined;
+		if (!id) {
+			return {
+				ok: false,
+				error: {
+					code: 'NO_RECORD_ID',
+					status: response.status,
+					retryable: false,
+					fields: [field],
+					message: `Salesforce saved the contact with ${field} = ${value} but named no record id, and reading it back by ${field} found none`,
+				},
+			};
+		}
+		return { ok: true, id, created: response.status === 201 };
 	}
 
 	async function upsertMany(writes: ContactWrite[]): Promise<WriteResult[]> {

@@ -231,6 +231,31 @@ describe('writing contacts', () => {
 		expect(sim.state.contacts.size).toBe(8 + 250);
 	});
 
+	test('before API version 46.0 a single upsert that updates answers 204 without a body: the record id is read back, never "undefined"', async () => {
+		const adapter = await setup(
+			{ apiVersion: 'v45.0' },
+			{ externalIdField: 'WhatsApp_E164__c', apiVersion: 'v45.0' },
+		);
+		// The same new key twice in one collection: refused there, then sent alone, create then update.
+		const key = { field: 'WhatsApp_E164__c', value: '+85263339999' };
+		const results = await adapter.upsertMany([
+			{ ref: 0, key, properties: { LastName: 'Wong' } },
+			{ ref: 1, key, properties: { LastName: 'Wong', FirstName: 'Ka Yan' } },
+		]);
+		expect(
+			sim.state.calls[
+				'PATCH /services/data/v45.0/sobjects/Contact/WhatsApp_E164__c/%2B85263339999'
+			],
+		).toBe(2);
+		const [created, updated] = results;
+		expect(created).toMatchObject({ ok: true, created: true });
+		expect(updated).toMatchObject({ ok: true, created: false });
+		const ids = results.map((r) => (r.ok ? r.id : 'failed'));
+		expect(ids[0]).toMatch(/^003/);
+		expect(ids[1]).toBe(ids[0]);
+		expect(sim.state.contacts.get(ids[0])).toMatchObject({ FirstName: 'Ka Yan' });
+	});
+
 	test('running the same input twice changes nothing the second time (shared upsert logic)', async () => {
 		const adapter = await setup({}, { externalIdField: 'WhatsApp_E164__c' });
 		const inputs = [
