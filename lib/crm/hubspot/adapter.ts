@@ -29,7 +29,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { HttpResponse } from '../../http/transport';
 import { multipartBody } from '../../http/multipart';
 import { TransportError } from '../../http/transport';
-import { createPhoneNormalizer, normalizePhone } from '../../phone';
+import { normalizePhone } from '../../phone';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
 import { both, chunks, CrmHttp, processWideLimiters, realClock } from '../http';
 import { loggedPerContact, logOncePerMessage } from '../messageLog';
@@ -37,6 +37,7 @@ import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { attachOneAtATime, taggedFileName } from '../media';
 import type { AttachedFile } from '../media';
 import { CrmApiError } from '../types';
+import { storedNumberMatcher } from '../phoneMatch';
 import type {
 	AttachResult,
 	CanonicalField,
@@ -374,24 +375,9 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 				: []),
 		];
 		const candidates = await searchAny(filters);
-		// National numbers are read in the caller's default country; a value that is no valid number
-		// there is read in the asked number's own ("(415) 555-0132" found for +14155550132 from HK).
-		const normalizers = new Map<string, ReturnType<typeof createPhoneNormalizer>>();
-		const normalizerFor = (country?: string) => {
-			const key = country ?? '';
-			let normalize = normalizers.get(key);
-			if (!normalize)
-				normalizers.set(key, (normalize = createPhoneNormalizer({ defaultCountry: country })));
-			return normalize;
-		};
+		const holdsNumber = storedNumberMatcher(findOpts?.defaultCountry);
 		for (const [asked, target] of targets) {
-			const preferred = normalizerFor(findOpts?.defaultCountry ?? target.country);
-			const own = normalizerFor(target.country);
-			const holds = (value: string) => {
-				const read = preferred(value);
-				const fallback = read.ok ? read : own(value);
-				return fallback.ok && fallback.e164 === target.e164;
-			};
+			const holds = (value: string) => holdsNumber(target, value);
 			out.set(
 				asked,
 				candidates.filter(

@@ -24,7 +24,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 import type { HttpResponse, HttpTransport } from '../../http/transport';
 import { TransportError } from '../../http/transport';
-import { createPhoneNormalizer, normalizePhone } from '../../phone';
+import { normalizePhone } from '../../phone';
+import { storedNumberMatcher } from '../phoneMatch';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
 import { chunks, CrmHttp, realClock } from '../http';
 import { logOncePerMessage } from '../messageLog';
@@ -268,11 +269,15 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 	): Promise<Map<string, CrmContact[]>> {
 		// The number's own field, where the org has it, is read exactly (SOQL), beside the lagging SOSL index.
 		const exactField = extId ?? (await fieldCheck.check()).fieldNames.whatsappE164;
-		const normalize = createPhoneNormalizer({ defaultCountry: findOpts?.defaultCountry });
+		const holdsNumber = storedNumberMatcher(findOpts?.defaultCountry);
 		const targets = new Map<string, string>();
+		const countries = new Map<string, string | undefined>();
 		for (const asked of new Set(e164s)) {
 			const read = normalizePhone(asked);
-			if (read.ok) targets.set(asked, read.e164);
+			if (read.ok) {
+				targets.set(asked, read.e164);
+				countries.set(read.e164, read.country);
+			}
 		}
 		const candidates = new Map<string, CrmContact>();
 		const numbers = [...new Set(targets.values())];
@@ -310,10 +315,9 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 					: [...candidates.values()].filter(
 							(contact) =>
 								(exactField !== undefined && contact.properties[exactField] === target) ||
-								contact.phones.some((phone) => {
-									const read = normalize(phone.value);
-									return read.ok && read.e164 === target;
-								}),
+								contact.phones.some((phone) =>
+									holdsNumber({ e164: target, country: countries.get(target) }, phone.value),
+								),
 						),
 			);
 		}

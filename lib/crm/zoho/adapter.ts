@@ -23,7 +23,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 import type { HttpResponse, HttpTransport } from '../../http/transport';
 import { TransportError } from '../../http/transport';
-import { createPhoneNormalizer, normalizePhone } from '../../phone';
+import { normalizePhone } from '../../phone';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
 import { both, chunks, CrmHttp, processWideLimiters, realClock } from '../http';
 import { loggedPerContact, logOncePerMessage } from '../messageLog';
@@ -31,6 +31,7 @@ import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { multipartBody } from '../../http/multipart';
 import { attachOneAtATime, mediaTag, taggedFileName } from '../media';
 import { CrmApiError } from '../types';
+import { storedNumberMatcher } from '../phoneMatch';
 import { zohoScopesFor } from './scopes';
 import type {
 	AttachResult,
@@ -251,7 +252,7 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		findOpts?: { defaultCountry?: string },
 	): Promise<Map<string, CrmContact[]>> {
 		await fieldCheck.check();
-		const normalize = createPhoneNormalizer({ defaultCountry: findOpts?.defaultCountry });
+		const holdsNumber = storedNumberMatcher(findOpts?.defaultCountry);
 		const out = new Map<string, CrmContact[]>();
 		await Promise.all(
 			[...new Set(e164s)].map(async (asked) => {
@@ -264,14 +265,12 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 					phoneFields.map((field) => `(${field}:equals:${escapeCriteria(variant)})`),
 				);
 				const candidates = await searchAny(conditions);
-				// "equals" is "contains" in v8 and numbers are stored as typed: only a normalised match counts.
+				// "equals" is "contains" in v8 and numbers are stored as typed: only a normalised match
+				// counts, a national number read as HubSpot's adapter reads it.
 				out.set(
 					asked,
 					candidates.filter((contact) =>
-						contact.phones.some((phone) => {
-							const read = normalize(phone.value);
-							return read.ok && read.e164 === target.e164;
-						}),
+						contact.phones.some((phone) => holdsNumber(target, phone.value)),
 					),
 				);
 			}),
