@@ -2006,7 +2006,7 @@ export async function startHubSpotSimulator(
 				};
 			}
 		}
-		if (limits) {
+		if (limits && !isSearch) {
 			trim(window, limits.windowMs);
 			if (window.length >= limits.max) {
 				state.rateLimited++;
@@ -2022,8 +2022,10 @@ export async function startHubSpotSimulator(
 			}
 		}
 		if (opts.dailyLimit !== undefined) daily.push(t);
-		// Assumption: search requests count towards the app's 10-second window as well as their own.
-		if (limits) {
+		// The search endpoints have their own per-second limit and are exempt from the 10-second
+		// window (https://developers.hubspot.com/docs/guides/api/crm/search#limitations: "rate limited
+		// to five requests per second", with no X-HubSpot-RateLimit headers).
+		if (limits && !isSearch) {
 			window.push(t);
 			state.peakInWindow = Math.max(state.peakInWindow, window.length);
 		}

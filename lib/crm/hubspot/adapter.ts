@@ -31,7 +31,7 @@ import { multipartBody } from '../../http/multipart';
 import { TransportError } from '../../http/transport';
 import { normalizePhone } from '../../phone';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
-import { both, chunks, CrmHttp, processWideLimiters, realClock } from '../http';
+import { chunks, CrmHttp, processWideLimiters, realClock } from '../http';
 import { loggedPerContact, logOncePerMessage } from '../messageLog';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { attachOneAtATime, taggedFileName } from '../media';
@@ -261,10 +261,9 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	const account = `hubspot|${opts.baseUrl.replace(/\/+$/, '')}|${opts.accountKey ?? ''}`;
 	const limiters = opts.limiters ?? processWideLimiters(opts.clock);
 	const mainLimiter = opts.limiter ?? limiters(`${account}|app`, rate);
-	const searchLimiter = both(
-		opts.searchLimiter ?? limiters(`${account}|search`, searchRate),
-		mainLimiter,
-	);
+	// Searches have their own per-second limit and do not spend the 10-second window's budget
+	// (https://developers.hubspot.com/docs/guides/api/crm/search#limitations).
+	const searchLimiter = opts.searchLimiter ?? limiters(`${account}|search`, searchRate);
 
 	const http = new CrmHttp({
 		crm: 'hubspot',

@@ -805,3 +805,21 @@ describe('attaching files', () => {
 		expect(sim.state.notes.size).toBe(1);
 	});
 });
+
+test('searches spend only the search limit, never the 10-second window’s budget (issue 18)', async () => {
+	const spent = { main: 0, search: 0 };
+	const counting = (key: keyof typeof spent) => ({
+		acquire: async () => {
+			spent[key]++;
+			return () => undefined;
+		},
+	});
+	const adapter = await setup({}, { limiter: counting('main'), searchLimiter: counting('search') });
+	await adapter.findByPhone(['+85291234567', '+85291234568', '+14155550132']);
+	await adapter.findByEmail(['mei.chan@example.com']);
+	expect(spent.search).toBeGreaterThan(0);
+	expect(spent.main).toBe(0);
+	// Other calls spend the window's.
+	await adapter.describeFields();
+	expect(spent.main).toBeGreaterThan(0);
+});

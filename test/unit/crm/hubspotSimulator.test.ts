@@ -365,6 +365,19 @@ it('limits search to about 5 requests per second on its own', async () => {
 	expect((await request('GET', '/crm/v3/objects/contacts')).status).toBe(200);
 });
 
+it('does not count searches in the 10-second window, nor refuse them when it is spent (issue 18)', async () => {
+	await start({ rateLimit: { max: 3, windowMs: 60_000 } });
+	for (let i = 0; i < 3; i++)
+		expect((await search(eq('email', `x${i}@example.com`))).status).toBe(200);
+	// Three searches spent nothing: the window still admits three other calls, then refuses the fourth.
+	for (let i = 0; i < 3; i++)
+		expect((await request('GET', '/crm/v3/objects/contacts')).status).toBe(200);
+	expect((await request('GET', '/crm/v3/objects/contacts')).status).toBe(429);
+	// A spent window does not stop a search.
+	expect((await search(eq('email', 'y@example.com'))).status).toBe(200);
+	expect(sim.state.peakInWindow).toBe(3);
+});
+
 it('serves the tier’s limit: 100 per 10 s on Free, 190 on Professional', async () => {
 	expect((await start()).limits).toEqual({ max: 100, windowMs: 10_000 });
 	await sim.close();
