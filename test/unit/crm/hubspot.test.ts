@@ -393,14 +393,18 @@ describe('rate limits and failures', () => {
 		const shared = { rateLimit: { max: 100, windowMs: 1000 }, accountKey: `storm-${++accounts}` };
 		const runs = [adapterFor(shared), adapterFor(shared), adapterFor(shared)];
 		// 3 runs × 80 reads = 240 requests against 100 per second.
-		await Promise.all(
+		const answers = await Promise.all(
 			runs.map((adapter) =>
 				Promise.all(Array.from({ length: 80 }, () => adapter.describeFields())),
 			),
 		);
 		expect(sim.state.rateLimited).toBe(0);
 		expect(sim.state.peakInWindow).toBeLessThanOrEqual(100);
-		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBe(240);
+		// Every run's every read is answered. The exact number of requests is not the contract (issue
+		// 18: a read that timed out on a busy machine is asked again, 244 instead of 240); the window is.
+		expect(answers.flat()).toHaveLength(240);
+		for (const fields of answers.flat()) expect(fields.length).toBeGreaterThan(0);
+		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBeGreaterThanOrEqual(240);
 	});
 
 	it("stops at HubSpot's daily limit at once, saying when it resets, instead of retrying", async () => {
