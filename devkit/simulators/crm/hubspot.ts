@@ -221,6 +221,13 @@ export interface HubSpotSimState {
 	calls: Record<string, number>;
 	/** 429 answers from the limits (not scripted faults). */
 	rateLimited: number;
+	/**
+	 * Property values received as JSON numbers or booleans. HubSpot's spec types every property
+	 * value as a string (SimplePublicObjectInput.properties: `additionalProperties: {type: string}`,
+	 * HubSpot/HubSpot-public-api-spec-collection, CRM Contacts v3); HubSpot reads such values
+	 * (Assumption), so they are counted for tests to forbid rather than refused.
+	 */
+	nonStringValues: number;
 	rejected: {
 		auth: number;
 		scope: number;
@@ -586,6 +593,7 @@ export async function startHubSpotSimulator(
 		notes,
 		calls: {},
 		rateLimited: 0,
+		nonStringValues: 0,
 		rejected: {
 			auth: 0,
 			scope: 0,
@@ -708,6 +716,7 @@ export async function startHubSpotSimulator(
 				problem('INVALID_INPUT', `${JSON.stringify(raw)} is not a valid value for ${name}`);
 				continue;
 			}
+			if (typeof raw !== 'string') state.nonStringValues++;
 			const text = String(raw);
 			switch (def.type) {
 				case 'number':

@@ -1096,16 +1096,20 @@ export function phoneVariants(e164: string): string[] {
 	];
 }
 
-/** Values as HubSpot takes them: text, numbers and booleans; lists as `a;b`; null clears. */
-function hsProperties(properties: Record<string, unknown>): Record<string, unknown> {
-	const out: Record<string, unknown> = {};
+/**
+ * Values as HubSpot's spec types them, strings (SimplePublicObjectInput.properties,
+ * HubSpot/HubSpot-public-api-spec-collection): numbers and booleans as their text, lists as
+ * `a;b`, dates in ISO 8601; null clears.
+ */
+function hsProperties(properties: Record<string, unknown>): Record<string, string> {
+	const out: Record<string, string> = {};
 	for (const [name, value] of Object.entries(properties)) {
 		if (value === undefined) continue;
 		if (value === null) out[name] = '';
 		else if (Array.isArray(value)) out[name] = value.map(String).join(';');
 		else if (value instanceof Date) out[name] = value.toISOString();
 		else if (typeof value === 'object') out[name] = JSON.stringify(value);
-		else out[name] = value;
+		else out[name] = String(value);
 	}
 	return out;
 }

@@ -827,3 +827,26 @@ test('searches spend only the search limit, never the 10-second window’s budge
 	await adapter.describeFields();
 	expect(spent.main).toBeGreaterThan(0);
 });
+
+test('sends every property value as a string, as HubSpot’s spec types them: counts, dates and tags included (issue 18)', async () => {
+	const adapter = await setup({ contacts: [] }, { uniqueProperty: 'whatsapp_e164' });
+	const inputs = [
+		{
+			ref: 0,
+			phone: '+85263331234',
+			name: 'Chan Tai Man',
+			tags: ['price_inquiry'],
+			interactionAt: Date.parse('2026-11-20T08:00:00Z'),
+		},
+	];
+	const first = await upsertContacts(adapter, inputs, { defaultCountry: 'HK', useUniqueKey: true });
+	expect(first[0]).toMatchObject({ outcome: 'upserted', action: 'created' });
+	await upsertContacts(
+		adapter,
+		[{ ...inputs[0], tags: ['order_status'], interactionAt: Date.parse('2026-11-21T08:00:00Z') }],
+		{ defaultCountry: 'HK', useUniqueKey: true },
+	);
+	const [contact] = [...sim.state.contacts.values()];
+	expect(contact.properties).toMatchObject({ whatsapp_interaction_count: '2' });
+	expect(sim.state.nonStringValues).toBe(0);
+});
