@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 import type { Contact } from '../../lib/dedup';
 
@@ -573,13 +574,17 @@ export interface FebrlSet {
 
 /** `rec-N-org` and `rec-N-dup-K` are one person N; soc_sec_id is dropped unless asked for. */
 export function loadFebrl(name: 'febrl1' | 'febrl2' | 'febrl3', keepSocSecId = false): FebrlSet {
+	return loadFebrlFile(name, keepSocSecId);
+}
+
+function loadFebrlFile(name: string, keepSocSecId = false): FebrlSet {
 	const lines = fs
 		.readFileSync(path.join(FEBRL_DIR, `${name}.csv`), 'utf8')
 		.split(/\r?\n/)
 		.filter(Boolean);
 	const header = lines[0].split(',').map((cell) => cell.trim());
 	const contacts: Contact[] = [];
-	const truth: Record<string, string> = {};
+	const truth: Record<string, string> = Object.create(null) as Record<string, string>;
 	for (const line of lines.slice(1)) {
 		const cells = line.split(',').map((cell) => cell.trim());
 		const contact: Contact = { id: cells[0] };
@@ -633,4 +638,118 @@ export const FEBRL_FIELDS = [
 	{ field: 'postcode', method: 'exact' },
 	{ field: 'state', method: 'exact' },
 	{ field: 'date_of_birth', method: 'date' },
+] as const;
+
+/** test/data/splink: Splink's public example sets (MIT, moj-analytical-services/splink_datasets). */
+export const SPLINK_DIR = path.join(path.dirname(FEBRL_DIR), 'splink');
+
+/** Minimal RFC 4180 reader: quoted cells with commas and doubled quotes. */
+export function parseCsv(text: string): string[][] {
+	const rows: string[][] = [];
+	let row: string[] = [];
+	let cell = '';
+	let quoted = false;
+	for (let k = 0; k < text.length; k++) {
+		const c = text[k];
+		if (quoted) {
+			if (c === '"') {
+				if (text[k + 1] === '"') {
+					cell += '"';
+					k++;
+				} else quoted = false;
+			} else cell += c;
+		} else if (c === '"') quoted = true;
+		else if (c === ',') {
+			row.push(cell);
+			cell = '';
+		} else if (c === '\n' || c === '\r') {
+			if (c === '\r' && text[k + 1] === '\n') k++;
+			row.push(cell);
+			if (row.length > 1 || row[0] !== '') rows.push(row);
+			row = [];
+			cell = '';
+		} else cell += c;
+	}
+	if (cell !== '' || row.length > 0) {
+		row.push(cell);
+		rows.push(row);
+	}
+	return rows;
+}
+
+function tableContacts(rows: string[][], clusterColumn: string): FebrlSet {
+	const header = rows[0].map((cell) => cell.trim());
+	const clusterAt = header.indexOf(clusterColumn);
+	const contacts: Contact[] = [];
+	const truth: Record<string, string> = Object.create(null) as Record<string, string>;
+	for (const cells of rows.slice(1)) {
+		const contact: Contact = { id: cells[0] };
+		header.forEach((column, k) => {
+			if (k === 0 || k === clusterAt) return;
+			const value = (cells[k] ?? '').trim();
+			if (value !== '') contact[column] = value;
+		});
+		contacts.push(contact);
+		truth[contact.id] = cells[clusterAt];
+	}
+	return { contacts, truth };
+}
+
+/**
+ * Splink's historical_figures_with_errors_50k (50,578 records of 5,156 people from Wikidata, with
+ * typos, variants and missing values). `part` splits by person: 'dev' (tuning) or 'holdout'
+ * (measuring only), decided by a hash of the cluster id so the split never moves.
+ */
+export function loadHistorical(part: 'dev' | 'holdout' | 'all' = 'all'): FebrlSet {
+	const gz = fs.readFileSync(path.join(SPLINK_DIR, 'historical_50k.csv.gz'));
+	const { contacts, truth } = tableContacts(parseCsv(zlib.gunzipSync(gz).toString('utf8')), 'cluster');
+	if (part === 'all') return { contacts, truth };
+	const keep = contacts.filter((c) => (holdoutBucket(truth[c.id]) ? 'holdout' : 'dev') === part);
+	const kept: Record<string, string> = Object.create(null) as Record<string, string>;
+	for (const c of keep) {
+		// Only full_name's parts are used: full_name and first_and_surname repeat them.
+		delete c.full_name;
+		delete c.first_and_surname;
+		kept[c.id] = truth[c.id];
+	}
+	return { contacts: keep, truth: kept };
+}
+
+function holdoutBucket(cluster: string): boolean {
+	let h = 2166136261;
+	for (let k = 0; k < cluster.length; k++) h = Math.imul(h ^ cluster.charCodeAt(k), 16777619);
+	return ((h >>> 0) & 1) === 1;
+}
+
+/** Splink's fake_1000 (1,000 records of 251 people: names, date of birth, city, email). */
+export function loadFake1000(): FebrlSet {
+	return tableContacts(
+		parseCsv(fs.readFileSync(path.join(SPLINK_DIR, 'fake_1000.csv'), 'utf8')),
+		'cluster',
+	);
+}
+
+/** FEBRL-4: two files of 5,000, each record of 4a has its one duplicate in 4b (rec-N-org ↔ rec-N-dup-0). */
+export function loadFebrl4(): FebrlSet {
+	const a = loadFebrlFile('febrl4a');
+	const b = loadFebrlFile('febrl4b');
+	return { contacts: [...a.contacts, ...b.contacts], truth: { ...a.truth, ...b.truth } };
+}
+
+export const HISTORICAL_FIELDS = [
+	{ field: 'first_name', method: 'jaroWinkler' },
+	{ field: 'surname', method: 'jaroWinkler' },
+	{ field: 'dob', method: 'date' },
+	{ field: 'birth_place', method: 'levenshtein' },
+	{ field: 'postcode_fake', method: 'exact' },
+	{ field: 'gender', method: 'exact' },
+	{ field: 'occupation', method: 'levenshtein' },
+] as const;
+
+export const FAKE1000_FIELDS = [
+	{ field: 'first_name', method: 'jaroWinkler' },
+	{ field: 'surname', method: 'jaroWinkler' },
+	{ field: 'dob', method: 'date' },
+	{ field: 'city', method: 'levenshtein' },
+	{ field: 'email', method: 'email' },
 ] as const;
