@@ -7,15 +7,22 @@
 import { execFileSync } from 'node:child_process';
 
 import { dedupeContacts, levenshteinRatio } from '../lib/dedup';
-import type { Contact, DedupOptions } from '../lib/dedup';
+import type { Contact, DedupOptions, DedupResult } from '../lib/dedup';
+import { dedupeContacts as baselineDedupe } from './baseline/dedup';
 import { createPhoneNormalizer } from '../lib/phone';
 import {
+	FAKE1000_FIELDS,
 	FEBRL_FIELDS,
 	generateContacts,
+	HISTORICAL_FIELDS,
+	loadFake1000,
 	loadFebrl,
+	loadFebrl4,
+	loadHistorical,
 	pairMetrics,
 	PRODUCT_MAP,
 } from '../devkit/generators/contactGenerator';
+import type { FebrlSet } from '../devkit/generators/contactGenerator';
 
 export const GENERATED_OPTIONS: DedupOptions = { defaultCountry: 'HK', productMap: PRODUCT_MAP };
 
@@ -100,6 +107,68 @@ function allPairsBaseline(contacts: Contact[]): { seconds: number; clusters: str
 	return { seconds, clusters: [...groups.values()].filter((g) => g.length > 1) };
 }
 
+export interface QualityRow {
+	set: string;
+	contacts: number;
+	precision: number;
+	recall: number;
+	f1: number;
+	/** Review pairs as a share of the contacts. */
+	reviewShare: number;
+	/** Review pairs scored at or above the merge threshold (each must carry a conflict). */
+	sureInReview: number;
+	millis: number;
+}
+
+type Engine = (contacts: Contact[], opts: DedupOptions) => Pick<DedupResult, 'clusters' | 'review'>;
+
+/** Merged-output quality: only the groups count, never the review list. */
+export function quality(
+	set: string,
+	data: FebrlSet,
+	opts: DedupOptions,
+	engine: Engine = dedupeContacts,
+): QualityRow {
+	const started = process.hrtime.bigint();
+	const result = engine(data.contacts, opts);
+	const millis = Number(process.hrtime.bigint() - started) / 1e6;
+	const m = pairMetrics(result.clusters, data.truth);
+	const threshold = opts.threshold ?? 0.9;
+	return {
+		set,
+		contacts: data.contacts.length,
+		precision: m.precision,
+		recall: m.recall,
+		f1: m.f1,
+		reviewShare: result.review.length / data.contacts.length,
+		sureInReview: result.review.filter((pair) => pair.score >= threshold).length,
+		millis,
+	};
+}
+
+/** The labelled sets: [name, data, options, tuned on (dev) or measuring only (holdout)]. */
+export function labelledSets(): Array<[string, () => FebrlSet, DedupOptions, 'dev' | 'holdout']> {
+	const febrl: DedupOptions = { fields: [...FEBRL_FIELDS] };
+	return [
+		['febrl1', () => loadFebrl('febrl1'), febrl, 'dev'],
+		['febrl2', () => loadFebrl('febrl2'), febrl, 'dev'],
+		['febrl3', () => loadFebrl('febrl3'), febrl, 'dev'],
+		['febrl4 (4a+4b)', loadFebrl4, febrl, 'holdout'],
+		['splink fake_1000', loadFake1000, { fields: [...FAKE1000_FIELDS] }, 'dev'],
+		['historical 50k, dev half', () => loadHistorical('dev'), { fields: [...HISTORICAL_FIELDS] }, 'dev'],
+		[
+			'historical 50k, holdout half',
+			() => loadHistorical('holdout'),
+			{ fields: [...HISTORICAL_FIELDS] },
+			'holdout',
+		],
+	];
+}
+
+function qualityLine(label: string, r: QualityRow): string {
+	return `  ${label.padEnd(9)} P ${pct(r.precision)}  R ${pct(r.recall)}  F1 ${pct(r.f1)}   review ${pct(r.reviewShare)} of contacts (${r.sureInReview} at ≥ threshold)   ${r.millis.toFixed(0)} ms`;
+}
+
 function pct(x: number): string {
 	return `${(x * 100).toFixed(2)}%`;
 }
@@ -108,17 +177,17 @@ export async function runDedupBench(
 	sizes = [10_000, 100_000, 1_000_000],
 ): Promise<Record<string, unknown>> {
 	const results: Record<string, unknown> = {};
-	console.log('contact dedup: pair precision / recall / F1 (clusters → all pairs inside them)');
-	for (const name of ['febrl1', 'febrl2', 'febrl3'] as const) {
-		const { contacts, truth } = loadFebrl(name);
-		const started = process.hrtime.bigint();
-		const result = dedupeContacts(contacts, { fields: [...FEBRL_FIELDS] });
-		const ms = Number(process.hrtime.bigint() - started) / 1e6;
-		const m = pairMetrics(result.clusters, truth);
-		console.log(
-			`  ${name} (${contacts.length.toLocaleString('en')}, no soc_sec_id)   P ${pct(m.precision)}  R ${pct(m.recall)}  F1 ${pct(m.f1)}   ${ms.toFixed(0)} ms, ${result.stats.candidatePairs.toLocaleString('en')} candidate pairs`,
-		);
-		results[name] = { precision: m.precision, recall: m.recall, f1: m.f1, millis: ms };
+	console.log(
+		'contact dedup: merged output only (pairs inside the groups; review rows count as not merged), beside the engine before issue 20',
+	);
+	for (const [name, load, opts, use] of labelledSets()) {
+		const data = load();
+		const ours = quality(name, data, opts);
+		const before = quality(name, data, opts, baselineDedupe);
+		console.log(`${name} (${data.contacts.length.toLocaleString('en')} records, ${use})`);
+		console.log(qualityLine('ours', ours));
+		console.log(qualityLine('before', before));
+		results[name] = { ours, before, use };
 	}
 
 	const { contacts, truth } = generateContacts(10_000, { seed: 7 });

@@ -7,7 +7,7 @@
  */
 import { candidatePairs, MAX_CONTACTS, pairOf } from './blocking';
 import { clusterEdges } from './cluster';
-import { createColumn, MISSING } from './fields';
+import { createColumn, MISSING, SetColumn } from './fields';
 import type { ReadContext } from './fields';
 import { chooseSurvivor, mergeGroup } from './merge';
 import { normalizeEmail, productKey } from './normalize';
@@ -61,6 +61,11 @@ export const DEFAULT_OPTIONS = Object.freeze({
  * sharing a name in a list of ten say little about how rare that name is.
  */
 const MIN_POPULATION = 10_000;
+/**
+ * A pair inside a would-be group scoring below this is two clearly different people: a mother and
+ * son on one number, each named; a shared email between strangers.
+ */
+const VETO_BITS = -20;
 /** Random pairs measured for the u of approximate levels. */
 const SAMPLE_PAIRS = 100_000;
 
@@ -159,14 +164,25 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 		mergeEdges.b[mergeEdges.length] = pairB[e];
 		mergeWeights[mergeEdges.length++] = pairW[e];
 	}
-	const { clusters, split } = clusterEdges(n, mergeEdges, mergeWeights, mergeBits, evidence);
+	const identities = columns.filter(
+		(c): c is SetColumn =>
+			c instanceof SetColumn &&
+			(c.rule.conflict ?? (c.rule.method === 'exact' && c.rule.field === 'userId')),
+	);
+	const vetoBits = VETO_BITS;
+	const { clusters, refused, conflict } = clusterEdges(n, mergeEdges, mergeWeights, {
+		mergeBits,
+		vetoBits,
+		identities: identities.map((c) => ({ field: c.rule.field, start: c.start, values: c.values })),
+		score: evidence,
+	});
 
 	phase('cluster');
 	const clusterOf = new Int32Array(n).fill(-1);
 	clusters.forEach((members, c) => {
 		for (const i of members) clusterOf[i] = c;
 	});
-	const explain = (i: number, j: number, bits: number): PairExplanation => {
+	const explain = (i: number, j: number, bits: number, reason?: string): PairExplanation => {
 		const reasons: MatchReason[] = [];
 		for (const column of columns) {
 			const weight = column.compare(i, j);
@@ -179,7 +195,14 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 				values: [column.raw(contacts[i]), column.raw(contacts[j])],
 			});
 		}
-		return { a: contacts[i].id, b: contacts[j].id, score: round(probability(bits), 4), reasons };
+		const out: PairExplanation = {
+			a: contacts[i].id,
+			b: contacts[j].id,
+			score: round(probability(bits), 4),
+			reasons,
+		};
+		if (reason) out.reason = reason;
+		return out;
 	};
 
 	// Merge-level edges explain their group; pairs left in different groups go to review.
@@ -192,7 +215,17 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 		} else reviewIndex.push(e);
 	}
 	reviewIndex.sort((x, y) => pairW[y] - pairW[x] || pairA[x] - pairA[y] || pairB[x] - pairB[y]);
-	const review = reviewIndex.map((e) => explain(pairA[e], pairB[e], pairW[e]));
+	// A sure pair outside one group was refused a join: it carries the conflict that refused it.
+	const review = reviewIndex.map((e) =>
+		explain(
+			pairA[e],
+			pairB[e],
+			pairW[e],
+			pairW[e] >= mergeBits
+				? conflict(pairA[e], pairB[e]) || 'conflict: its groups were refused a join'
+				: undefined,
+		),
+	);
 
 	phase('explain');
 	const gmail = context.gmailNormalize;
@@ -236,7 +269,7 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 			candidatePairs: keys.length,
 			mergePairs: mergeEdges.length,
 			reviewPairs: review.length,
-			splitComponents: split,
+			refusedJoins: refused,
 			millis: Date.now() - started,
 			phases,
 		},
