@@ -46,8 +46,10 @@ export interface ReadContext {
 export abstract class FieldColumn {
 	/** Level names, index = level; 0 is always "missing" (weight 0). */
 	abstract readonly levels: readonly string[];
-	/** m per level (priors). */
-	abstract readonly m: readonly number[];
+	/** m per level: the priors below until `applyM` sets those learned by EM. */
+	abstract m: readonly number[];
+	/** Bits added to every term-frequency agreement weight once m[1] is learned: log2(m1 / prior m1). */
+	tfShift = 0;
 	/** Bits per level, set by `estimate`. */
 	weights: Float64Array;
 	/** Level and similarity of the last `compare`. */
@@ -127,6 +129,19 @@ export abstract class FieldColumn {
 	protected scale(factor: number): void {
 		for (let level = 0; level < this.weights.length; level++) this.weights[level] *= factor;
 	}
+
+	/** A user's weight is kept as given; every other column learns its m. */
+	get learnable(): boolean {
+		return !(this.rule.weight !== undefined && this.rule.weight > 0);
+	}
+
+	/** New m per level (from EM): weights log2(m / u) again, term-frequency agreement shifted alike. */
+	applyM(m: readonly number[]): void {
+		this.tfShift += Math.log2(m[1] / this.m[1]);
+		this.m = m.slice();
+		for (let level = 1; level < this.weights.length; level++)
+			this.weights[level] = m[level] > 0 ? Math.log2(m[level] / this.u[level]) : 0;
+	}
 }
 
 /** u of a value held by `count` contacts: the chance a different person holds it too. */
@@ -183,7 +198,7 @@ function exactAgreement(
  */
 export class SetColumn extends FieldColumn {
 	readonly levels = ['missing', 'agree', 'disagree'] as const;
-	readonly m: number[];
+	m: readonly number[];
 	readonly start: Int32Array;
 	values: Int32Array;
 	readonly interner = new Interner();
@@ -282,7 +297,7 @@ export class SetColumn extends FieldColumn {
 		if (best !== Number.NEGATIVE_INFINITY) {
 			this.level = 1;
 			this.similarity = 1;
-			return best * this.tfScale;
+			return (best + this.tfShift) * this.tfScale;
 		}
 		this.level = 2;
 		this.similarity = 0;
@@ -309,7 +324,7 @@ export class SetColumn extends FieldColumn {
 /** Text compared by similarity: names, addresses, suburbs. */
 export class TextColumn extends FieldColumn {
 	readonly levels = ['missing', 'exact', 'close', 'similar', 'different'] as const;
-	readonly m: number[];
+	m: readonly number[];
 	/** Folded text and its words sorted; `sorted` is also the exact-agreement key. */
 	readonly folded: string[];
 	readonly sorted: string[];
@@ -431,7 +446,7 @@ export class TextColumn extends FieldColumn {
 		if (a === b) {
 			this.level = 1;
 			this.similarity = 1;
-			return this.tf[a] * this.tfScale;
+			return (this.tf[a] + this.tfShift) * this.tfScale;
 		}
 		const similarity = this.similarityOf(i, j);
 		this.similarity = similarity;
@@ -487,7 +502,7 @@ export class TextColumn extends FieldColumn {
 /** Dates of birth and the like: the same day, or one typo apart. */
 export class DateColumn extends FieldColumn {
 	readonly levels = ['missing', 'exact', 'close', 'different'] as const;
-	readonly m = PRIORS.date;
+	m: readonly number[] = PRIORS.date;
 	readonly ymd: Int32Array;
 	readonly id: Int32Array;
 	readonly interner = new Interner();
@@ -547,7 +562,7 @@ export class DateColumn extends FieldColumn {
 		if (a === b) {
 			this.level = 1;
 			this.similarity = 1;
-			return this.tf[a] * this.tfScale;
+			return (this.tf[a] + this.tfShift) * this.tfScale;
 		}
 		if (datesClose(this.ymd[i], this.ymd[j])) {
 			this.level = 2;
@@ -566,7 +581,7 @@ export class DateColumn extends FieldColumn {
  */
 export class PurchaseColumn extends FieldColumn {
 	readonly levels = ['missing', 'agree', 'none'] as const;
-	readonly m = PRIORS.purchases;
+	m: readonly number[] = PRIORS.purchases;
 	readonly start: Int32Array;
 	sku: Int32Array;
 	day: Float64Array;
@@ -643,11 +658,18 @@ export class PurchaseColumn extends FieldColumn {
 			if (this.level === 1) agree++;
 		}
 		const u = (agree + 1000 * 0.01) / (compared + 1000);
+		this.u[1] = u;
 		this.weights[1] = Math.log2(this.m[1] / u);
 		this.weights[2] = 0;
 		this.baseAgreeBits = this.weights[1];
 		const override = this.rule.weight;
 		if (override !== undefined && override > 0) this.weights[1] = override;
+	}
+
+	applyM(m: readonly number[]): void {
+		super.applyM(m);
+		// Different purchases say nothing against a match.
+		this.weights[2] = 0;
 	}
 
 	compare(i: number, j: number): number {

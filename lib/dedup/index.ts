@@ -7,6 +7,7 @@
  */
 import { candidatePairs, MAX_CONTACTS, pairOf } from './blocking';
 import { clusterEdges } from './cluster';
+import { learnM } from './em';
 import { createColumn, MISSING, SetColumn } from './fields';
 import type { ReadContext } from './fields';
 import { chooseSurvivor, mergeGroup } from './merge';
@@ -66,6 +67,8 @@ const MIN_POPULATION = 10_000;
  * son on one number, each named; a shared email between strangers.
  */
 const VETO_BITS = -20;
+/** Group numbers and contact indices stay below this, so two of them make one exact key. */
+const SIDES = 2 ** 27;
 /** Random pairs measured for the u of approximate levels. */
 const SAMPLE_PAIRS = 100_000;
 
@@ -119,8 +122,8 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 	const sample = samplePairs(n, SAMPLE_PAIRS);
 	for (const column of columns) column.estimate(population, sample);
 	phase('estimate');
-	// About one duplicate per contact among `population` others.
-	const prior = -Math.log2(population);
+	// Before learning: about one duplicate per contact among `population` others.
+	let prior = -Math.log2(population);
 
 	const evidence = (i: number, j: number): number => {
 		let bits = prior;
@@ -135,6 +138,9 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 		window: Math.max(2, opts.window ?? DEFAULT_OPTIONS.window),
 	});
 	phase('block');
+	const learned = learnM(columns, keys, pairOf, n, population, prior);
+	prior = learned.prior;
+	phase('learn');
 	let kept = 0;
 	let pairA = new Int32Array(1024);
 	let pairB = new Int32Array(1024);
@@ -215,8 +221,20 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 		} else reviewIndex.push(e);
 	}
 	reviewIndex.sort((x, y) => pairW[y] - pairW[x] || pairA[x] - pairA[y] || pairB[x] - pairB[y]);
+	// One question per two groups (or a group and a single contact): its most likely pair. A
+	// reviewer who says "same person" merges the groups; asking once per member pair would repeat it.
+	const asked = new Set<number>();
+	const sideOf = (i: number) => (clusterOf[i] >= 0 ? clusterOf[i] : clusters.length + i);
+	const questions = reviewIndex.filter((e) => {
+		const x = sideOf(pairA[e]);
+		const y = sideOf(pairB[e]);
+		const key = x < y ? x * SIDES + y : y * SIDES + x;
+		if (asked.has(key)) return false;
+		asked.add(key);
+		return true;
+	});
 	// A sure pair outside one group was refused a join: it carries the conflict that refused it.
-	const review = reviewIndex.map((e) =>
+	const review = questions.map((e) =>
 		explain(
 			pairA[e],
 			pairB[e],
@@ -270,6 +288,26 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 			mergePairs: mergeEdges.length,
 			reviewPairs: review.length,
 			refusedJoins: refused,
+			model: {
+				prior: round(prior, 2),
+				emRounds: learned.rounds,
+				fields: columns.map((column) => ({
+					field: column.rule.field,
+					method: column.rule.method,
+					learned: column.learnable,
+					levels: column.levels.slice(1).map((level, k) => ({
+						level,
+						m: round(column.m[k + 1], 4),
+						u: round(column.u[k + 1], 6),
+						bits: round(
+							k === 0 && column.tfShift !== 0
+								? Math.log2(column.m[1] / column.u[1])
+								: column.weights[k + 1],
+							2,
+						),
+					})),
+				})),
+			},
 			millis: Date.now() - started,
 			phases,
 		},

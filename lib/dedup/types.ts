@@ -142,7 +142,26 @@ export interface DedupStats {
 	reviewPairs: number;
 	/** Joins of two groups refused by a conflict (their sure pairs are in `review` with the reason). */
 	refusedJoins: number;
+	/**
+	 * The learned model, so a person can see why: the prior (log2 odds that two random contacts are
+	 * one person) and, per field and level, m (share of true pairs reaching it), u (share of
+	 * different people reaching it) and the bits log2(m / u) it adds. Exact agreement's bits are the
+	 * average; a rare value adds more and a common one less (term-frequency adjustment).
+	 */
+	model: LearnedWeights;
 	millis: number;
 	/** Milliseconds per phase: read, estimate, block, score, cluster, explain, merge. */
 	phases: Record<string, number>;
+}
+
+export interface LearnedWeights {
+	prior: number;
+	emRounds: number;
+	fields: Array<{
+		field: string;
+		method: MatchMethod;
+		/** False where the rule set its own weight. */
+		learned: boolean;
+		levels: Array<{ level: string; m: number; u: number; bits: number }>;
+	}>;
 }
