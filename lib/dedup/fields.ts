@@ -72,7 +72,7 @@ export abstract class FieldColumn {
 
 	/** The field's raw values on a contact, for reasons and merge logs. */
 	raw(contact: Contact): unknown {
-		return contact[this.rule.field];
+		return own(contact, this.rule.field);
 	}
 
 	/**
@@ -317,7 +317,7 @@ export class SetColumn extends FieldColumn {
 			return collect(contact.phones, contact.phone);
 		if (this.rule.method === 'email' && (field === 'emails' || field === 'email'))
 			return collect(contact.emails, contact.email);
-		return contact[field];
+		return own(contact, field);
 	}
 }
 
@@ -365,7 +365,7 @@ export class TextColumn extends FieldColumn {
 		const sortedById: string[] = [];
 		const romanByFolded = new Map<string, string[] | undefined>();
 		for (let i = 0; i < n; i++) {
-			const value = textOf(contacts[i][rule.field]);
+			const value = textOf(own(contacts[i], rule.field));
 			if (value === '') {
 				this.folded[i] = '';
 				this.sorted[i] = '';
@@ -515,7 +515,7 @@ export class DateColumn extends FieldColumn {
 		this.ymd = new Int32Array(n);
 		this.id = new Int32Array(n).fill(-1);
 		for (let i = 0; i < n; i++) {
-			const value = parseDate(contacts[i][rule.field]);
+			const value = parseDate(own(contacts[i], rule.field));
 			if (value === 0) continue;
 			this.ymd[i] = value;
 			const id = this.interner.intern(String(value));
@@ -600,7 +600,7 @@ export class PurchaseColumn extends FieldColumn {
 		const codes = new Map<string, string>();
 		for (let i = 0; i < n; i++) {
 			this.start[i] = used;
-			const list = contacts[i][rule.field];
+			const list = own(contacts[i], rule.field);
 			if (!Array.isArray(list)) continue;
 			for (const purchase of list) {
 				if (!purchase || typeof purchase !== 'object') continue;
@@ -754,7 +754,7 @@ export function phoneKeyer(context: ReadContext): (raw: unknown, contact: Contac
 				cleaned = `+${digits}`;
 			} else cleaned = digits;
 		}
-		const hint = contact[context.countryField];
+		const hint = own(contact, context.countryField);
 		let country =
 			typeof hint === 'string' && hint.length === 2
 				? hint.toUpperCase()
@@ -822,7 +822,7 @@ function readerFor(rule: FieldRule, context: ReadContext): (contact: Contact) =>
 		const keyOf = phoneKeyer(context);
 		const both = field === 'phones' || field === 'phone';
 		return (contact) => {
-			const raws = both ? collect(contact.phones, contact.phone) : collect(contact[field]);
+			const raws = both ? collect(contact.phones, contact.phone) : collect(own(contact, field));
 			const keys: string[] = [];
 			for (const raw of raws) {
 				const key = keyOf(raw, contact);
@@ -834,7 +834,7 @@ function readerFor(rule: FieldRule, context: ReadContext): (contact: Contact) =>
 	if (method === 'email') {
 		const both = field === 'emails' || field === 'email';
 		return (contact) => {
-			const raws = both ? collect(contact.emails, contact.email) : collect(contact[field]);
+			const raws = both ? collect(contact.emails, contact.email) : collect(own(contact, field));
 			const keys: string[] = [];
 			for (const raw of raws) {
 				const key = normalizeEmail(raw, context.gmailNormalize);
@@ -844,7 +844,7 @@ function readerFor(rule: FieldRule, context: ReadContext): (contact: Contact) =>
 		};
 	}
 	return (contact) => {
-		const raws = collect(contact[field]);
+		const raws = collect(own(contact, field));
 		const keys: string[] = [];
 		for (const raw of raws) {
 			const key = normalizeExact(raw);
@@ -912,4 +912,9 @@ export function createColumn(
 		default:
 			throw new Error(`unknown match method "${String(rule.method)}" for field "${rule.field}"`);
 	}
+}
+
+/** A contact's own field: a rule on "__proto__" or "constructor" never reads Object.prototype. */
+export function own(contact: Contact, field: string): unknown {
+	return Object.hasOwn(contact, field) ? contact[field] : undefined;
 }

@@ -259,7 +259,8 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 	const survivorRule = opts.survivor ?? DEFAULT_OPTIONS.survivor;
 	const idClusters: string[][] = [];
 	const merged: MergedContact[] = [];
-	const mergeMap: Record<string, string> = {};
+	// Null prototype: a contact with id "__proto__" is an ordinary key here.
+	const mergeMap = Object.create(null) as Record<string, string>;
 	const groups = clusters.map((members, c) => ({
 		members,
 		c,

@@ -29,8 +29,20 @@ function updatedAt(contact: Contact): number {
 	return Number.isFinite(at) ? at : Number.NaN;
 }
 
+/**
+ * An own, enumerable property, whatever the key: a contact field named "__proto__" (own on objects
+ * from JSON.parse) must stay a field and never become the merged record's prototype.
+ */
+export function setOwn(target: object, key: string, value: unknown): void {
+	Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 function fieldTime(contact: Contact, field: string): number {
-	const own = contact.fieldUpdatedAt?.[field];
+	const times: unknown = contact.fieldUpdatedAt;
+	const own =
+		times && typeof times === 'object' && Object.hasOwn(times, field)
+			? (times as Record<string, unknown>)[field]
+			: undefined;
 	if (own !== undefined) {
 		const at = toMillis(own);
 		if (Number.isFinite(at)) return at;
@@ -112,6 +124,7 @@ export function mergeGroup(
 ): MergedContact {
 	const survivor = ordered[0];
 	const merged: Record<string, unknown> = {};
+	const set = (key: string, value: unknown) => setOwn(merged, key, value);
 	const mergeLog: MergeLogEntry[] = [];
 	const keys: string[] = [];
 	const seenKeys = new Set<string>();
@@ -146,16 +159,16 @@ export function mergeGroup(
 		return out;
 	};
 
-	merged.id = survivor.id;
+	set('id', survivor.id);
 	for (const key of keys) {
 		if (OWN_FIELDS.has(key)) continue;
 		const holders = ordered.filter((contact) => !isEmpty(contact[key]));
 		if (holders.length === 0) {
-			merged[key] = survivor[key];
+			set(key, survivor[key]);
 			continue;
 		}
 		if (LIST_FIELDS.has(key) || holders.some((contact) => Array.isArray(contact[key]))) {
-			merged[key] = union(key);
+			set(key, union(key));
 			continue;
 		}
 		// The latest value wins; on equal times the survivor's, then the group order.
@@ -168,7 +181,7 @@ export function mergeGroup(
 				winnerAt = at;
 			}
 		}
-		merged[key] = winner[key];
+		set(key, winner[key]);
 		const winnerIdentity = identity(winner[key]);
 		const rejected: MergeLogEntry['rejected'] = [];
 		const rejectedSeen = new Set<string>([winnerIdentity]);
@@ -196,16 +209,16 @@ export function mergeGroup(
 	// Every number and address any record had stays reachable in the lists.
 	if (seenKeys.has('phone') || seenKeys.has('phones')) {
 		const phones = union('phones', 'phone');
-		if (phones.length > 0) merged.phones = phones;
+		if (phones.length > 0) set('phones', phones);
 	}
 	if (seenKeys.has('email') || seenKeys.has('emails')) {
 		const emails = union('emails', 'email');
-		if (emails.length > 1 || seenKeys.has('emails')) merged.emails = emails;
+		if (emails.length > 1 || seenKeys.has('emails')) set('emails', emails);
 	}
 
 	let latest = Number.NEGATIVE_INFINITY;
 	let latestRaw: unknown;
-	const fieldTimes: Record<string, number> = {};
+	const fieldTimes = new Map<string, number>();
 	let hasFieldTimes = false;
 	for (const contact of ordered) {
 		const at = updatedAt(contact);
@@ -213,20 +226,30 @@ export function mergeGroup(
 			latest = at;
 			latestRaw = contact.updatedAt;
 		}
-		for (const [field, raw] of Object.entries(contact.fieldUpdatedAt ?? {})) {
+		const times: unknown = contact.fieldUpdatedAt;
+		if (!times || typeof times !== 'object') continue;
+		for (const [field, raw] of Object.entries(times)) {
 			const value = toMillis(raw);
 			if (!Number.isFinite(value)) continue;
 			hasFieldTimes = true;
-			if (!(field in fieldTimes) || value > fieldTimes[field]) fieldTimes[field] = value;
+			const before = fieldTimes.get(field);
+			if (before === undefined || value > before) fieldTimes.set(field, value);
 		}
 	}
-	if (latestRaw !== undefined) merged.updatedAt = latestRaw;
-	if (hasFieldTimes) merged.fieldUpdatedAt = fieldTimes;
-	merged.mergedFrom = ordered
-		.slice(1)
-		.map((contact) => contact.id)
-		.sort();
-	merged.mergeLog = mergeLog;
-	merged.matchedBy = matchedBy;
+	if (latestRaw !== undefined) set('updatedAt', latestRaw);
+	if (hasFieldTimes) {
+		const out = {};
+		for (const [field, at] of fieldTimes) setOwn(out, field, at);
+		set('fieldUpdatedAt', out);
+	}
+	set(
+		'mergedFrom',
+		ordered
+			.slice(1)
+			.map((contact) => contact.id)
+			.sort(),
+	);
+	set('mergeLog', mergeLog);
+	set('matchedBy', matchedBy);
 	return merged as unknown as MergedContact;
 }
