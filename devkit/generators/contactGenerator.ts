@@ -15,8 +15,32 @@ export interface GeneratorOptions {
 	seed?: number;
 	/** Share of people with more than one record. Default 0.25. */
 	duplicateRate?: number;
-	/** Share of people sharing a number with a family member. Default 0.04. */
+	/** Share of people sharing a number with a family member. Default 0.04 (0.12 with `zipf`). */
 	familyRate?: number;
+	/**
+	 * Names as in Hong Kong, Taiwan and mainland lists: Han-script locales for 90 % of people, and
+	 * surnames and given names drawn from Zipf distributions, so a few hundred full-name spellings
+	 * (Chan Tai Man, 陳大文, 王小明 …) cover most people. No Latin-only names.
+	 */
+	zipf?: boolean;
+}
+
+/** Draws 0..n-1 with P(k) ∝ 1 / (k + 1)^s. */
+function zipfSampler(n: number, s: number, random: () => number): () => number {
+	const cdf = new Float64Array(n);
+	let total = 0;
+	for (let k = 0; k < n; k++) cdf[k] = total += 1 / (k + 1) ** s;
+	return () => {
+		const x = random() * total;
+		let lo = 0;
+		let hi = n - 1;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (cdf[mid] < x) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo;
+	};
 }
 
 export interface GeneratedContacts {
@@ -249,7 +273,11 @@ const SPAN = 2 * 365 * 86_400_000;
 export function generateContacts(count: number, opts: GeneratorOptions = {}): GeneratedContacts {
 	const random = prng(opts.seed ?? 42);
 	const duplicateRate = opts.duplicateRate ?? 0.25;
-	const familyRate = opts.familyRate ?? 0.04;
+	const zipf = opts.zipf === true;
+	const familyRate = opts.familyRate ?? (zipf ? 0.12 : 0.04);
+	const zipfSurname = zipfSampler(HAN_SURNAMES.length, 1.2, random);
+	// Given names: the 60 most common two-character pairs cover most people.
+	const zipfGiven = zipfSampler(HAN_GIVEN.length * HAN_GIVEN.length, 1.5, random);
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
 	const digits = (length: number): string => {
 		let out = '';
@@ -279,15 +307,32 @@ export function generateContacts(count: number, opts: GeneratorOptions = {}): Ge
 	const newPerson = (): Person => {
 		const id = `p${personCount++}`;
 		const r = random();
-		const locale: Locale =
-			r < 0.35 ? 'HK' : r < 0.55 ? 'TW' : r < 0.7 ? 'CN' : r < 0.85 ? 'TH' : 'RU';
+		const locale: Locale = zipf
+			? r < 0.4
+				? 'HK'
+				: r < 0.65
+					? 'TW'
+					: r < 0.9
+						? 'CN'
+						: r < 0.95
+							? 'TH'
+							: 'RU'
+			: r < 0.35
+				? 'HK'
+				: r < 0.55
+					? 'TW'
+					: r < 0.7
+						? 'CN'
+						: r < 0.85
+							? 'TH'
+							: 'RU';
 		const relative = random() < familyRate ? lastByLocale.get(locale) : undefined;
 		let native: string;
 		let roman: string;
 		let swapped: string;
 		let givenIndex: number;
 		let surnameIndex: number;
-		if (random() < 0.05) {
+		if (!zipf && random() < 0.05) {
 			givenIndex = Math.floor(random() * LATIN_GIVEN.length);
 			surnameIndex = relative
 				? relative.surnameIndex
@@ -300,9 +345,16 @@ export function generateContacts(count: number, opts: GeneratorOptions = {}): Ge
 			surnameIndex =
 				relative && relative.surnameIndex < HAN_SURNAMES.length
 					? relative.surnameIndex
-					: Math.floor(random() * HAN_SURNAMES.length);
-			const g1 = Math.floor(random() * HAN_GIVEN.length);
-			const g2 = Math.floor(random() * HAN_GIVEN.length);
+					: zipf
+						? zipfSurname()
+						: Math.floor(random() * HAN_SURNAMES.length);
+			const pair = zipf ? zipfGiven() : -1;
+			const g1 = zipf
+				? (pair * 7) % HAN_GIVEN.length
+				: Math.floor(random() * HAN_GIVEN.length);
+			const g2 = zipf
+				? Math.floor(pair / HAN_GIVEN.length)
+				: Math.floor(random() * HAN_GIVEN.length);
 			givenIndex = g1 * 100 + g2;
 			const s = HAN_SURNAMES[surnameIndex];
 			const a = HAN_GIVEN[g1];

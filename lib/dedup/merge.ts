@@ -124,7 +124,10 @@ export function mergeGroup(
 ): MergedContact {
 	const survivor = ordered[0];
 	const merged: Record<string, unknown> = {};
-	const set = (key: string, value: unknown) => setOwn(merged, key, value);
+	const set = (key: string, value: unknown) => {
+		if (key === '__proto__') setOwn(merged, key, value);
+		else merged[key] = value;
+	};
 	const mergeLog: MergeLogEntry[] = [];
 	const keys: string[] = [];
 	const seenKeys = new Set<string>();
