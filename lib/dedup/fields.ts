@@ -331,7 +331,7 @@ export class TextColumn extends FieldColumn {
 	readonly id: Int32Array;
 	/** 0 Latin and others, 1 Han, 2 Thai, 3 Cyrillic, 4 Hangul/Kana: names in two scripts are not compared. */
 	readonly script: Uint8Array;
-	/** Latin spellings (as written and words sorted, alternating) of Han and Cyrillic values. */
+	/** Latin spellings (as written and words sorted, alternating) of Han, Thai and Cyrillic values. */
 	readonly roman: Array<string[] | undefined>;
 	readonly interner = new Interner();
 	tf = new Float32Array(0);
@@ -396,7 +396,7 @@ export class TextColumn extends FieldColumn {
 			this.interner.counts[id]++;
 			const script = scriptOf(folded);
 			this.script[i] = script;
-			if (script === 1 || script === 3) {
+			if (script === 1 || script === 2 || script === 3) {
 				let roman = romanByFolded.get(folded);
 				if (!romanByFolded.has(folded)) {
 					const spellings = romanizations(folded);

@@ -144,3 +144,35 @@ describe('hostile keys (issue 15.7)', () => {
 		expect(merged.fieldUpdatedAt!.name).toBe(1700000000001);
 	});
 });
+
+describe('Thai names (RTGS)', () => {
+	it('romanises Thai script the way the Royal Institute and Thai forms spell it', () => {
+		const { romanizeThai } = jest.requireActual<typeof import('../../lib/dedup/thai')>(
+			'../../lib/dedup/thai',
+		);
+		expect(romanizeThai('สมชาย')).toContain('somchai');
+		expect(romanizeThai('สมศักดิ์')).toContain('somsak');
+		expect(romanizeThai('แสงทอง')).toContain('saengthong');
+		expect(romanizeThai('วงศ์ไทย')).toContain('wongthai');
+		expect(romanizeThai('ใจดี')).toEqual(['chaidi', 'jaidee']);
+		expect(romanizeThai('กมล')).toContain('kamon');
+		expect(romanizeThai('hello')).toEqual([]);
+	});
+
+	it('gives "สมชาย ใจดี" and "Somchai Jaidee" evidence for one person', () => {
+		const contacts: Contact[] = [
+			{ id: 'th', name: 'สมชาย ใจดี', email: 'somchai.j@example.co.th' },
+			{ id: 'en', name: 'Somchai Jaidee', email: 'somchai.j@example.co.th' },
+			{ id: 'other', name: 'Malee Boonma', email: 'somchai.j@example.co.th' },
+			...crowd(200),
+		];
+		const result = dedupeContacts(contacts, HK);
+		expect(together(result, 'th', 'en')).toBe(true);
+		const pair = result.merged
+			.flatMap((m) => m.matchedBy)
+			.find((p) => [p.a, p.b].sort().join() === 'en,th')!;
+		const name = pair.reasons.find((r) => r.field === 'name')!;
+		expect(name.weight).toBeGreaterThan(0);
+		expect(together(result, 'th', 'other')).toBe(false);
+	});
+});
