@@ -7,7 +7,7 @@
  * that barely occurs from swinging to an extreme.
  */
 import type { FieldColumn } from './fields';
-import { MISSING } from './fields';
+import { MISSING, swapBits } from './fields';
 
 /** Candidate pairs the EM reads at most (evenly spread over all of them). */
 const EM_PAIRS = 200_000;
@@ -31,6 +31,7 @@ export function learnM(
 	contacts: number,
 	population: number,
 	startPrior: number,
+	names?: [number, number],
 ): LearnedModel {
 	const total = keys.length;
 	const taken = Math.min(total, EM_PAIRS);
@@ -39,13 +40,16 @@ export function learnM(
 	const levels = new Uint8Array(taken * c);
 	// Bits of exact (term-frequency) agreement at capture, less the column's shift then.
 	const exact = new Float32Array(taken * c);
+	const captured = new Float64Array(c);
 	for (let k = 0; k < taken; k++) {
 		const [a, b] = pairOf(keys[Math.floor(k * stride)]);
+		for (let col = 0; col < c; col++) captured[col] = columns[col].compare(a, b);
+		// Crossed-over names count at the level swapBits sets.
+		if (names) swapBits(columns, names, a, b);
 		for (let col = 0; col < c; col++) {
 			const column = columns[col];
-			const bits = column.compare(a, b);
 			levels[k * c + col] = column.level;
-			if (column.level === 1) exact[k * c + col] = bits - column.tfShift;
+			if (column.level === 1) exact[k * c + col] = captured[col] - column.tfShift;
 		}
 	}
 	const priorM = columns.map((column) => column.m.slice());

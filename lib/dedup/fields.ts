@@ -484,6 +484,12 @@ export class TextColumn extends FieldColumn {
 		return this.weights[this.level];
 	}
 
+	/** Similarity of this column's value on `i` to `other`'s on `j` (a first name against a surname). */
+	crossSimilarity(other: TextColumn, i: number, j: number): number {
+		if (this.id[i] < 0 || other.id[j] < 0 || this.script[i] !== other.script[j]) return 0;
+		return this.sim(this.sorted[i], other.sorted[j], this.min);
+	}
+
 	/** The better of the text as written and with its words sorted ("Chan Tai Man" = "Tai Man Chan"). */
 	similarityOf(i: number, j: number): number {
 		const sortedA = this.sorted[i];
@@ -917,4 +923,39 @@ export function createColumn(
 /** A contact's own field: a rule on "__proto__" or "constructor" never reads Object.prototype. */
 export function own(contact: Contact, field: string): unknown {
 	return Object.hasOwn(contact, field) ? contact[field] : undefined;
+}
+
+/**
+ * Given name and surname in two fields, written the other way round on one record ("Freddie
+ * Gregory" / "Gregory Freddie"): the pair of text rules whose fields read as first and last names.
+ */
+export function namePair(columns: FieldColumn[]): [number, number] | undefined {
+	const first = columns.findIndex(
+		(c) => c instanceof TextColumn && /^(first|given|fore)[ _-]?name$|^given$/i.test(c.rule.field),
+	);
+	const last = columns.findIndex(
+		(c) => c instanceof TextColumn && /^(sur|last|family)[ _-]?name$/i.test(c.rule.field),
+	);
+	return first >= 0 && last >= 0 ? [first, last] : undefined;
+}
+
+/**
+ * When both name fields disagree but agree crossed over, both count as "similar" (evidence, but less
+ * than the same names in the same fields). Sets the columns' level and similarity, and returns the
+ * bits to add to the two fields' own (0 when no swap).
+ */
+export function swapBits(columns: FieldColumn[], pair: [number, number], i: number, j: number): number {
+	const first = columns[pair[0]] as TextColumn;
+	const last = columns[pair[1]] as TextColumn;
+	const different = first.levels.length - 1;
+	if (first.level !== different || last.level !== different) return 0;
+	const a = first.crossSimilarity(last, i, j);
+	const b = last.crossSimilarity(first, i, j);
+	if (a < first.min || b < last.min) return 0;
+	const before = first.weights[different] + last.weights[different];
+	first.level = different - 1;
+	last.level = different - 1;
+	first.similarity = a;
+	last.similarity = b;
+	return first.weights[different - 1] + last.weights[different - 1] - before;
 }

@@ -8,7 +8,7 @@
 import { candidatePairs, MAX_CONTACTS, pairOf } from './blocking';
 import { clusterEdges } from './cluster';
 import { learnM } from './em';
-import { createColumn, MISSING, SetColumn } from './fields';
+import { createColumn, MISSING, namePair, SetColumn, swapBits } from './fields';
 import type { ReadContext } from './fields';
 import { chooseSurvivor, mergeGroup } from './merge';
 import { normalizeEmail, productKey } from './normalize';
@@ -125,9 +125,11 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 	// Before learning: about one duplicate per contact among `population` others.
 	let prior = -Math.log2(population);
 
+	const names = namePair(columns);
 	const evidence = (i: number, j: number): number => {
 		let bits = prior;
 		for (let c = 0; c < columns.length; c++) bits += columns[c].compare(i, j);
+		if (names) bits += swapBits(columns, names, i, j);
 		return bits;
 	};
 	const mergeBits = logit2(threshold);
@@ -138,7 +140,7 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 		window: Math.max(2, opts.window ?? DEFAULT_OPTIONS.window),
 	});
 	phase('block');
-	const learned = learnM(columns, keys, pairOf, n, population, prior);
+	const learned = learnM(columns, keys, pairOf, n, population, prior, names);
 	prior = learned.prior;
 	phase('learn');
 	let kept = 0;
@@ -190,17 +192,23 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 	});
 	const explain = (i: number, j: number, bits: number, reason?: string): PairExplanation => {
 		const reasons: MatchReason[] = [];
-		for (const column of columns) {
-			const weight = column.compare(i, j);
-			if (column.level === MISSING) continue;
+		const weights = columns.map((column) => column.compare(i, j));
+		if (names) {
+			if (swapBits(columns, names, i, j) !== 0) {
+				// Crossed-over names: each field's bits at the level it now stands at.
+				for (const c of names) weights[c] = columns[c].weights[columns[c].level];
+			}
+		}
+		columns.forEach((column, c) => {
+			if (column.level === MISSING) return;
 			reasons.push({
 				field: column.rule.field,
 				method: column.rule.method,
 				score: round(column.similarity, 4),
-				weight: round(weight, 2),
+				weight: round(weights[c], 2),
 				values: [column.raw(contacts[i]), column.raw(contacts[j])],
 			});
-		}
+		});
 		const out: PairExplanation = {
 			a: contacts[i].id,
 			b: contacts[j].id,

@@ -91,6 +91,26 @@ describe('clustering users can trust', () => {
 	});
 });
 
+describe('names in two fields', () => {
+	it('counts a given name and surname written the other way round as evidence, and explains it', () => {
+		const { contacts } = loadFake1000();
+		const swapped: Contact[] = [
+			{ id: 's1', first_name: 'Freddie', surname: 'Gregory', dob: '1974-02-28', city: 'London' },
+			{ id: 's2', first_name: 'Gregory', surname: 'Freddie', dob: '1974-02-28', city: 'London' },
+		];
+		const result = dedupeContacts([...swapped, ...contacts], { fields: [...FAKE1000_FIELDS] });
+		expect(together(result, 's1', 's2')).toBe(true);
+		const pair = result.merged
+			.flatMap((m) => m.matchedBy)
+			.find((p) => [p.a, p.b].sort().join() === 's1,s2')!;
+		for (const field of ['first_name', 'surname'])
+			expect(pair.reasons.find((r) => r.field === field)!.weight).toBeGreaterThan(0);
+		// The reasons add up to the score: nothing hidden.
+		const bits = pair.reasons.reduce((sum, r) => sum + r.weight, result.stats.model.prior);
+		expect(1 / (1 + 2 ** -bits)).toBeCloseTo(pair.score, 2);
+	});
+});
+
 describe('hostile keys (issue 15.7)', () => {
 	it('keeps a field named __proto__ as data, never as the merged record’s prototype', () => {
 		const a = JSON.parse(
