@@ -178,7 +178,12 @@ export function labelledSets(): Array<[string, () => FebrlSet, DedupOptions, 'de
 		['febrl3', () => loadFebrl('febrl3'), febrl, 'dev'],
 		['febrl4 (4a+4b)', loadFebrl4, febrl, 'holdout'],
 		['splink fake_1000', loadFake1000, { fields: [...FAKE1000_FIELDS] }, 'dev'],
-		['historical 50k, dev half', () => loadHistorical('dev'), { fields: [...HISTORICAL_FIELDS] }, 'dev'],
+		[
+			'historical 50k, dev half',
+			() => loadHistorical('dev'),
+			{ fields: [...HISTORICAL_FIELDS] },
+			'dev',
+		],
 		[
 			'historical 50k, holdout half',
 			() => loadHistorical('holdout'),
@@ -246,7 +251,10 @@ export async function runDedupBench(
 		'\nscale: each size and engine in its own process, so peak RSS is its own (time excludes generation)',
 	);
 	console.log(
-		`  machine load before: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min, ${os.cpus().length} cores)`,
+		`  machine load before: ${os
+			.loadavg()
+			.map((x) => x.toFixed(2))
+			.join(' ')} (1/5/15 min, ${os.cpus().length} cores)`,
 	);
 	const scale: ScaleResult[] = [];
 	// The engine before issue 20 runs only up to BEFORE_MAX: beyond it, it needs more memory than the machine has.
@@ -268,7 +276,12 @@ export async function runDedupBench(
 			}
 		}
 	}
-	console.log(`  machine load after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+	console.log(
+		`  machine load after: ${os
+			.loadavg()
+			.map((x) => x.toFixed(2))
+			.join(' ')}`,
+	);
 	results.scale = scale;
 	return results;
 }

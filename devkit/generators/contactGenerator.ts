@@ -349,9 +349,7 @@ export function generateContacts(count: number, opts: GeneratorOptions = {}): Ge
 						? zipfSurname()
 						: Math.floor(random() * HAN_SURNAMES.length);
 			const pair = zipf ? zipfGiven() : -1;
-			const g1 = zipf
-				? (pair * 7) % HAN_GIVEN.length
-				: Math.floor(random() * HAN_GIVEN.length);
+			const g1 = zipf ? (pair * 7) % HAN_GIVEN.length : Math.floor(random() * HAN_GIVEN.length);
 			const g2 = zipf
 				? Math.floor(pair / HAN_GIVEN.length)
 				: Math.floor(random() * HAN_GIVEN.length);
@@ -754,7 +752,10 @@ function tableContacts(rows: string[][], clusterColumn: string): FebrlSet {
  */
 export function loadHistorical(part: 'dev' | 'holdout' | 'all' = 'all'): FebrlSet {
 	const gz = fs.readFileSync(path.join(SPLINK_DIR, 'historical_50k.csv.gz'));
-	const { contacts, truth } = tableContacts(parseCsv(zlib.gunzipSync(gz).toString('utf8')), 'cluster');
+	const { contacts, truth } = tableContacts(
+		parseCsv(zlib.gunzipSync(gz).toString('utf8')),
+		'cluster',
+	);
 	if (part === 'all') return { contacts, truth };
 	const keep = contacts.filter((c) => (holdoutBucket(truth[c.id]) ? 'holdout' : 'dev') === part);
 	const kept: Record<string, string> = Object.create(null) as Record<string, string>;

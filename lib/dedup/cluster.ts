@@ -110,9 +110,7 @@ export function clusterEdges(
 		}
 		// Small into large; the smaller index roots a tie so results do not depend on edge order.
 		const [big, small] =
-			left.length > right.length || (left.length === right.length && ra < rb)
-				? [ra, rb]
-				: [rb, ra];
+			left.length > right.length || (left.length === right.length && ra < rb) ? [ra, rb] : [rb, ra];
 		const joined = membersOf(big);
 		for (const m of membersOf(small)) joined.push(m);
 		members.delete(small);

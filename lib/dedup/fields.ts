@@ -944,7 +944,12 @@ export function namePair(columns: FieldColumn[]): [number, number] | undefined {
  * than the same names in the same fields). Sets the columns' level and similarity, and returns the
  * bits to add to the two fields' own (0 when no swap).
  */
-export function swapBits(columns: FieldColumn[], pair: [number, number], i: number, j: number): number {
+export function swapBits(
+	columns: FieldColumn[],
+	pair: [number, number],
+	i: number,
+	j: number,
+): number {
 	const first = columns[pair[0]] as TextColumn;
 	const last = columns[pair[1]] as TextColumn;
 	const different = first.levels.length - 1;

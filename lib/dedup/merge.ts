@@ -34,7 +34,12 @@ function updatedAt(contact: Contact): number {
  * from JSON.parse) must stay a field and never become the merged record's prototype.
  */
 export function setOwn(target: object, key: string, value: unknown): void {
-	Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+	Object.defineProperty(target, key, {
+		value,
+		writable: true,
+		enumerable: true,
+		configurable: true,
+	});
 }
 
 function fieldTime(contact: Contact, field: string): number {

@@ -97,7 +97,8 @@ const bare = (u: Unit | undefined) => u !== undefined && u.lead === '' && u.mark
 function clusterOnset(first: string, second: string, popular: boolean): string | undefined {
 	if (first === 'ห' && HO_LEAD.includes(second)) return initial(second, popular);
 	if (first === 'อ' && second === 'ย') return 'y';
-	if ((first === 'ส' || first === 'ศ' || first === 'ท') && second === 'ร') return popular ? 'sr' : 's';
+	if ((first === 'ส' || first === 'ศ' || first === 'ท') && second === 'ร')
+		return popular ? 'sr' : 's';
 	if (CLUSTER_FIRST.includes(first) && CLUSTER_SECOND.includes(second))
 		return initial(first, popular) + initial(second, popular);
 	return undefined;
@@ -115,7 +116,7 @@ function romanizeWord(word: string, popular: boolean): string {
 	for (let k = 0; k < list.length; k++) {
 		const u = list[k];
 		let onset = initial(u.consonant, popular);
-		let lead = u.lead;
+		const lead = u.lead;
 		let marks = u.marks;
 		const second = list[k + 1];
 		// A cluster: the second consonant carries the vowel (ประ, เสริ, ปรี, หมา).

@@ -129,7 +129,13 @@ describe('hostile keys (issue 15.7)', () => {
 	it('lists a contact with id __proto__ in the Merge Map', () => {
 		const contacts: Contact[] = [
 			{ id: '__proto__', name: 'Wong Ka Ho', phone: '+852 6000 1234' },
-			{ id: 'full', name: 'Wong Ka Ho', phone: '60001234', email: 'kaho@example.com', tags: ['vip'] },
+			{
+				id: 'full',
+				name: 'Wong Ka Ho',
+				phone: '60001234',
+				email: 'kaho@example.com',
+				tags: ['vip'],
+			},
 			...crowd(200),
 		];
 		const result = dedupeContacts(contacts, HK);
@@ -167,9 +173,8 @@ describe('hostile keys (issue 15.7)', () => {
 
 describe('Thai names (RTGS)', () => {
 	it('romanises Thai script the way the Royal Institute and Thai forms spell it', () => {
-		const { romanizeThai } = jest.requireActual<typeof import('../../lib/dedup/thai')>(
-			'../../lib/dedup/thai',
-		);
+		const { romanizeThai } =
+			jest.requireActual<typeof import('../../lib/dedup/thai')>('../../lib/dedup/thai');
 		expect(romanizeThai('สมชาย')).toContain('somchai');
 		expect(romanizeThai('สมศักดิ์')).toContain('somsak');
 		expect(romanizeThai('แสงทอง')).toContain('saengthong');
