@@ -268,8 +268,9 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 	const survivorRule = opts.survivor ?? DEFAULT_OPTIONS.survivor;
 	const idClusters: string[][] = [];
 	const merged: MergedContact[] = [];
-	// Null prototype: a contact with id "__proto__" is an ordinary key here.
-	const mergeMap = Object.create(null) as Record<string, string>;
+	// A plain object (node outputs meet code that calls hasOwnProperty on it); setOwn keeps a
+	// contact with id "__proto__" an ordinary key.
+	const mergeMap: Record<string, string> = {};
 	const groups = clusters.map((members, c) => ({
 		members,
 		c,
