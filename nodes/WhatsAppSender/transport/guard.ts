@@ -19,7 +19,15 @@ interface GuardSettings {
 	quietHoursStart?: string;
 	quietHoursEnd?: string;
 	frequencyRules?: string;
+	coexistence?: boolean;
 }
+
+/**
+ * A number shared with the WhatsApp Business app (coexistence) sends at most 20 messages per second.
+ * Source: https://developers.facebook.com/documentation/business-messaging/whatsapp/embedded-signup/onboarding-business-app-users
+ * (limitations: throughput fixed at 20 mps).
+ */
+export const COEXISTENCE_THROUGHPUT_PER_SECOND = 20;
 
 export const guardProperties: INodeProperties[] = [
 	ledgerStoreProperty({ displayOptions: { hide: { operation: ['markRead'] } } }),
@@ -32,6 +40,14 @@ export const guardProperties: INodeProperties[] = [
 		displayOptions: { hide: { operation: ['markRead'] } },
 		description: "Meta's rules, on by default with Meta's values. 0 switches a numeric rule off.",
 		options: [
+			{
+				displayName: 'Coexistence Number',
+				name: 'coexistence',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the number is also used in the WhatsApp Business app: Meta allows it 20 messages per second, so the Sender paces it at 20/s unless Throughput says otherwise',
+			},
 			{
 				displayName: 'Customer-Service Window (Hours)',
 				name: 'windowHours',
@@ -162,15 +178,17 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 			);
 		}
 	}
+	// A coexistence number's throughput is 20/s unless the user set one.
+	const throughputPerSecond =
+		settings.throughputPerSecond ??
+		(settings.coexistence ? COEXISTENCE_THROUGHPUT_PER_SECOND : undefined);
 	const ledger = fn.getNodeParameter('ledgerStore', 0, 'file') as LedgerChoice;
 	const store = await ledgerStoreOptions(fn, ledger, settings.filePath);
 	const rules = {
 		...(settings.windowHours !== undefined ? { windowHours: settings.windowHours } : {}),
 		...(settings.messagingLimit !== undefined ? { messagingLimit: settings.messagingLimit } : {}),
 		...(settings.headroom !== undefined ? { headroom: settings.headroom } : {}),
-		...(settings.throughputPerSecond !== undefined
-			? { throughputPerSecond: settings.throughputPerSecond }
-			: {}),
+		...(throughputPerSecond !== undefined ? { throughputPerSecond } : {}),
 		...(settings.pairRateSeconds !== undefined
 			? { pairRateSeconds: settings.pairRateSeconds }
 			: {}),
@@ -196,6 +214,6 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 	}
 	return {
 		guard,
-		throughputPerSecond: settings.throughputPerSecond ?? DEFAULT_RULES.throughputPerSecond,
+		throughputPerSecond: throughputPerSecond ?? DEFAULT_RULES.throughputPerSecond,
 	};
 }
