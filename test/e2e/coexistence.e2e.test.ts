@@ -218,3 +218,77 @@ describe('the trigger on a coexistence number with calls', () => {
 		]);
 	});
 });
+
+describe('the missed-call follow-up workflow', () => {
+	const WEBHOOK_ID = '7a1e9a54-3d3c-4b8e-9a4e-0b1c2d3e4f99';
+	let workflow: { id: string; versionId: string };
+
+	beforeAll(async () => {
+		workflow = await n8n.importWorkflow(
+			'missed-call-follow-up.json',
+			{ whatsAppScrmApi: credential },
+			(json) => {
+				const trigger = json.nodes.find((node: { type: string }) =>
+					node.type.endsWith('whatsAppScrmTrigger'),
+				);
+				trigger.webhookId = WEBHOOK_ID;
+				const sender = json.nodes.find((n: { type: string }) => n.type.endsWith('whatsAppSender'));
+				sender.parameters.ledgerStore = 'memory';
+				sender.parameters.quotaGuard = { quietHoursStart: '' };
+			},
+		);
+		await n8n.activate(workflow);
+		workflows.push(workflow);
+	});
+
+	const deliver = async (body: object) => {
+		const before = (await n8n.executions(workflow.id)).length;
+		const response = await graph.postWebhook(`${hostUrl}/webhook/${WEBHOOK_ID}/webhook`, body);
+		expect(response.status).toBe(200);
+		const executions = await n8n.waitForExecutions(workflow.id, before + 1);
+		return executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+	};
+
+	it('writes back to a customer whose call nobody answered, as the fallback template outside the window', async () => {
+		const before = graph.state.sent.length;
+		const run = await deliver(
+			envelopeFor(
+				SIM.wabaId,
+				callTerminate({
+					phoneNumberId: SIM.phoneNumberId,
+					customer: '85261239000',
+					timestamp: 1795300900,
+					status: 'FAILED',
+				}),
+			),
+		);
+		const [sent, deferred, failed] = await n8n.nodeOutput(run.id, 'Sorry We Missed You');
+		expect(deferred ?? []).toEqual([]);
+		expect(failed ?? []).toEqual([]);
+		expect(sent.map((item) => item.json.whatsapp)).toEqual([
+			expect.objectContaining({
+				outcome: 'sent',
+				to: '+85261239000',
+				fallbackTemplate: 'hello_world::en_US',
+			}),
+		]);
+		const [request] = graph.state.sent.slice(before);
+		expect(request.body).toMatchObject({ to: '+85261239000', type: 'template' });
+	});
+
+	it('leaves a call that was answered alone', async () => {
+		const before = graph.state.sent.length;
+		await deliver(
+			envelopeFor(
+				SIM.wabaId,
+				callTerminate({
+					phoneNumberId: SIM.phoneNumberId,
+					customer: '85261239001',
+					timestamp: 1795301000,
+					durationSeconds: 120,
+				}),
+			),
+		);
+		expect(graph.state.sent.length).toBe(before);
+	});
+});
