@@ -2,6 +2,8 @@
  * Coexistence with the WhatsApp Business app (echoes, history, app contacts), calls and the
  * template lifecycle, read from Meta's payloads (shapes: devkit/payloads/whatsappPayloads.ts).
  */
+import { throughputFor } from '../../nodes/WhatsAppSender/transport/guard';
+import { DEFAULT_RULES } from '../../lib/quota';
 import { filterEvents } from '../../lib/whatsapp/receive';
 import { parseWebhook } from '../../lib/whatsapp/webhook';
 import type {
@@ -285,5 +287,15 @@ describe('template lifecycle', () => {
 				envelopeAt(T, { field: 'message_template_status_update', value: { event: 'PAUSED' } }),
 			),
 		).toEqual([]);
+	});
+});
+
+describe('the Sender on a coexistence number', () => {
+	it('paces at 20/s unless Throughput says otherwise; other numbers keep the default', () => {
+		expect(throughputFor({ coexistence: true })).toBe(20);
+		expect(throughputFor({ coexistence: true, throughputPerSecond: 10 })).toBe(10);
+		expect(throughputFor({ coexistence: false })).toBeUndefined();
+		expect(throughputFor({})).toBeUndefined();
+		expect(DEFAULT_RULES.throughputPerSecond).toBe(80);
 	});
 });

@@ -29,6 +29,17 @@ interface GuardSettings {
  */
 export const COEXISTENCE_THROUGHPUT_PER_SECOND = 20;
 
+/** The throughput the user set; else 20/s for a coexistence number; else the rules' default (undefined). */
+export function throughputFor(settings: {
+	throughputPerSecond?: number;
+	coexistence?: boolean;
+}): number | undefined {
+	return (
+		settings.throughputPerSecond ??
+		(settings.coexistence ? COEXISTENCE_THROUGHPUT_PER_SECOND : undefined)
+	);
+}
+
 export const guardProperties: INodeProperties[] = [
 	ledgerStoreProperty({ displayOptions: { hide: { operation: ['markRead'] } } }),
 	{
@@ -178,10 +189,7 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 			);
 		}
 	}
-	// A coexistence number's throughput is 20/s unless the user set one.
-	const throughputPerSecond =
-		settings.throughputPerSecond ??
-		(settings.coexistence ? COEXISTENCE_THROUGHPUT_PER_SECOND : undefined);
+	const throughputPerSecond = throughputFor(settings);
 	const ledger = fn.getNodeParameter('ledgerStore', 0, 'file') as LedgerChoice;
 	const store = await ledgerStoreOptions(fn, ledger, settings.filePath);
 	const rules = {
