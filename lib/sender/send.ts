@@ -53,6 +53,8 @@ export interface SendGuard {
 		at: number,
 		optedOut?: boolean,
 	): Promise<void>;
+	/** A person answered the customer (an agent, or the business in the WhatsApp Business app); the quota guard has it. */
+	recordAgentReply?(phoneNumberId: string, customer: string, at: number): Promise<void>;
 }
 
 export type SendOutcome =

@@ -49,6 +49,11 @@ export class WhatsAppScrmTrigger implements INodeType {
 			status: 'Delivery Statuses',
 			error: 'Account Errors',
 			preference: 'Marketing Preferences',
+			echo: 'Business App Echoes',
+			history: 'Chat History',
+			contact: 'Business App Contacts',
+			call: 'Calls',
+			template: 'Template Changes',
 		}),
 		description:
 			'Starts the workflow when WhatsApp Cloud API messages or delivery statuses arrive: signature-checked, de-duplicated, one item per event',
@@ -110,6 +115,36 @@ export class WhatsAppScrmTrigger implements INodeType {
 						value: 'preference',
 						description:
 							'A customer stopped or resumed marketing messages in WhatsApp (subscribe the "user_preferences" field)',
+					},
+					{
+						name: 'Business App Echoes',
+						value: 'echo',
+						description:
+							'Messages the business typed in the WhatsApp Business app on a coexistence number (subscribe "smb_message_echoes")',
+					},
+					{
+						name: 'Chat History',
+						value: 'history',
+						description:
+							'Past chats of a coexistence number, shared once when the business agrees (subscribe "history")',
+					},
+					{
+						name: 'Business App Contacts',
+						value: 'contact',
+						description:
+							'Contacts added, edited or removed in the WhatsApp Business app (subscribe "smb_app_state_sync")',
+					},
+					{
+						name: 'Calls',
+						value: 'call',
+						description:
+							'WhatsApp calls connected, ended (missed ones flagged), ringing, and call permission answers (subscribe "calls")',
+					},
+					{
+						name: 'Template Changes',
+						value: 'template',
+						description:
+							'A template approved, paused, disabled, re-rated or re-categorised (subscribe the "message_template_…" and "template_category_update" fields)',
 					},
 				],
 			},

@@ -192,6 +192,18 @@ export async function route(
 			if (outcome.outcome === 'sent' || outcome.outcome === 'wouldSend') return [SENT, report];
 			return [outcome.outcome === 'deferred' ? DEFERRED : FAILED, report];
 		} catch (error) {
+			if (error instanceof sendTemplate.TemplateUnavailableError)
+				return [
+					DEFERRED,
+					{
+						outcome: 'deferred',
+						rule: 'templatePaused',
+						reason: error.message,
+						retryAt: null,
+						template: error.template,
+						templateStatus: error.status,
+					},
+				];
 			if (error instanceof MessageInputError)
 				return [
 					FAILED,
@@ -277,6 +289,17 @@ async function learnFromItem(
 		if (Number.isFinite(at)) {
 			const failed = await guard
 				.recordInbound(phoneNumberId, to, at)
+				.then(() => undefined, storeDown);
+			if (failed) return failed;
+		}
+	}
+	// A message the business typed in the WhatsApp Business app (coexistence echo): a person is
+	// talking to the customer, so automation pauses for the human-takeover time, as after an agent's reply.
+	if (json.kind === 'echo' && typeof json.timestamp === 'string' && guard.recordAgentReply) {
+		const at = Date.parse(json.timestamp);
+		if (Number.isFinite(at)) {
+			const failed = await guard
+				.recordAgentReply(phoneNumberId, to, at)
 				.then(() => undefined, storeDown);
 			if (failed) return failed;
 		}

@@ -26,6 +26,25 @@ interface GuardSettings {
 	quietHoursStart?: string;
 	quietHoursEnd?: string;
 	frequencyRules?: string;
+	coexistence?: boolean;
+}
+
+/**
+ * A number shared with the WhatsApp Business app (coexistence) sends at most 20 messages per second.
+ * Source: https://developers.facebook.com/documentation/business-messaging/whatsapp/embedded-signup/onboarding-business-app-users
+ * (limitations: throughput fixed at 20 mps).
+ */
+export const COEXISTENCE_THROUGHPUT_PER_SECOND = 20;
+
+/** The throughput the user set; else 20/s for a coexistence number; else the rules' default (undefined). */
+export function throughputFor(settings: {
+	throughputPerSecond?: number;
+	coexistence?: boolean;
+}): number | undefined {
+	return (
+		settings.throughputPerSecond ??
+		(settings.coexistence ? COEXISTENCE_THROUGHPUT_PER_SECOND : undefined)
+	);
 }
 
 export const guardProperties: INodeProperties[] = [
@@ -39,6 +58,14 @@ export const guardProperties: INodeProperties[] = [
 		displayOptions: { hide: { operation: ['markRead'] } },
 		description: "Meta's rules, on by default with Meta's values. 0 switches a numeric rule off.",
 		options: [
+			{
+				displayName: 'Coexistence Number',
+				name: 'coexistence',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the number is also used in the WhatsApp Business app: Meta allows it 20 messages per second, so the Sender paces it at 20/s unless Throughput says otherwise',
+			},
 			{
 				displayName: 'Customer-Service Window (Hours)',
 				name: 'windowHours',
@@ -189,6 +216,7 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 			);
 		}
 	}
+	const throughputPerSecond = throughputFor(settings);
 	const ledger = fn.getNodeParameter('ledgerStore', 0, 'file') as LedgerChoice;
 	let store: Awaited<ReturnType<typeof ledgerStoreOptions>>;
 	try {
@@ -205,9 +233,7 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 		...(settings.windowHours !== undefined ? { windowHours: settings.windowHours } : {}),
 		...(settings.messagingLimit !== undefined ? { messagingLimit: settings.messagingLimit } : {}),
 		...(settings.headroom !== undefined ? { headroom: settings.headroom } : {}),
-		...(settings.throughputPerSecond !== undefined
-			? { throughputPerSecond: settings.throughputPerSecond }
-			: {}),
+		...(throughputPerSecond !== undefined ? { throughputPerSecond } : {}),
 		...(settings.pairRateSeconds !== undefined
 			? { pairRateSeconds: settings.pairRateSeconds }
 			: {}),
@@ -240,7 +266,7 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 	const manual = settings.messagingLimit !== undefined;
 	return {
 		guard,
-		throughputPerSecond: settings.throughputPerSecond ?? DEFAULT_RULES.throughputPerSecond,
+		throughputPerSecond: throughputPerSecond ?? DEFAULT_RULES.throughputPerSecond,
 		async scopeFor(phoneNumberId, client) {
 			if (manual) return { portfolioId, messagingLimitSource: 'manual' };
 			const limit = await metaLimits.get(phoneNumberId, () =>
