@@ -1,5 +1,6 @@
 import type {
 	IExecuteFunctions,
+	INodeProperties,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -17,6 +18,55 @@ import { getPhoneNumbers, getTemplates } from './methods/loadOptions';
 import { redisConnectionTest } from '../shared/redis';
 import { guardProperties, quotaGuard } from './transport/guard';
 import { defaultCountryOption } from '../shared/phone';
+import { choiceSubtitle } from '../shared/subtitle';
+
+/** What the Sender does; the canvas subtitle names the choice as this list labels it. */
+const operationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	default: 'sendTemplate',
+	displayOptions: { show: { resource: ['message'] } },
+	options: [
+		{
+			name: 'Mark as Read',
+			value: 'markRead',
+			action: 'Mark a message as read',
+			description: "Show the customer's message as read (blue ticks)",
+		},
+		{
+			name: 'React',
+			value: 'sendReaction',
+			action: 'React to a message',
+			description: "React with an emoji to a customer's message",
+		},
+		{
+			name: 'Send Buttons or List',
+			value: 'sendInteractive',
+			action: 'Send reply buttons or a list',
+			description: 'Interactive message within the service window',
+		},
+		{
+			name: 'Send Media',
+			value: 'sendMedia',
+			action: 'Send media',
+			description: 'Image, video, audio, document or sticker within the service window',
+		},
+		{
+			name: 'Send Template',
+			value: 'sendTemplate',
+			action: 'Send a template',
+			description: 'An approved template: the only kind allowed outside the service window',
+		},
+		{
+			name: 'Send Text',
+			value: 'sendText',
+			action: 'Send a text message',
+			description: 'Free-form text within the 24-hour service window',
+		},
+	],
+};
 
 export class WhatsAppSender implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,7 +75,7 @@ export class WhatsAppSender implements INodeType {
 		icon: { light: 'file:whatsAppSender.svg', dark: 'file:whatsAppSender.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: choiceSubtitle('operation', [operationProperty]),
 		description:
 			"Sends WhatsApp templates and messages within Meta's rules: service window, messaging limit, frequency caps, pair rate, throughput, opt-outs and quiet hours",
 		defaults: { name: 'WhatsApp Sender' },
@@ -51,52 +101,7 @@ export class WhatsAppSender implements INodeType {
 				default: 'message',
 				options: [{ name: 'Message', value: 'message' }],
 			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				default: 'sendTemplate',
-				displayOptions: { show: { resource: ['message'] } },
-				options: [
-					{
-						name: 'Mark as Read',
-						value: 'markRead',
-						action: 'Mark a message as read',
-						description: "Show the customer's message as read (blue ticks)",
-					},
-					{
-						name: 'React',
-						value: 'sendReaction',
-						action: 'React to a message',
-						description: "React with an emoji to a customer's message",
-					},
-					{
-						name: 'Send Buttons or List',
-						value: 'sendInteractive',
-						action: 'Send reply buttons or a list',
-						description: 'Interactive message within the service window',
-					},
-					{
-						name: 'Send Media',
-						value: 'sendMedia',
-						action: 'Send media',
-						description: 'Image, video, audio, document or sticker within the service window',
-					},
-					{
-						name: 'Send Template',
-						value: 'sendTemplate',
-						action: 'Send a template',
-						description: 'An approved template: the only kind allowed outside the service window',
-					},
-					{
-						name: 'Send Text',
-						value: 'sendText',
-						action: 'Send a text message',
-						description: 'Free-form text within the 24-hour service window',
-					},
-				],
-			},
+			operationProperty,
 			{
 				displayName: 'Business Phone Number Name or ID',
 				name: 'phoneNumberId',
