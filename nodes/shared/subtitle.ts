@@ -9,7 +9,8 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 /** The panel's label of every choice of the options parameters named `name` among `properties`. */
 export function choiceLabels(properties: INodeProperties[], name: string): Record<string, string> {
-	const labels: Record<string, string> = {};
+	// The choices are the node's own, but a null prototype keeps lookups of odd values honest.
+	const labels: Record<string, string> = Object.create(null);
 	for (const property of properties) {
 		if (property.name !== name || (property.type !== 'options' && property.type !== 'multiOptions'))
 			continue;
