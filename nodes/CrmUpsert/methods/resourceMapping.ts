@@ -76,11 +76,12 @@ function missingCredential(fn: ILoadOptionsFunctions): string | undefined {
 	if (!Object.hasOwn(CREDENTIAL_OF, crm)) return undefined;
 	const type = CREDENTIAL_OF[crm as CrmName];
 	if (!credentialChosen(fn, type))
-		return `Set up a ${crmLabel(fn)} credential above to map its contact fields, standard and custom`;
+		// n8n's field mapping asks again when the panel opens, not when a credential is chosen.
+		return `Set up a ${crmLabel(fn)} credential above, then reopen this node to map its contact fields, standard and custom`;
 	if (
 		fn.getCurrentNodeParameter('rateLimitStore') === 'redis' &&
 		!credentialChosen(fn, REDIS_CREDENTIAL)
 	)
-		return 'Set up the Redis credential above (Share Rate Limits Through: Redis) to map the contact fields';
+		return 'Set up the Redis credential above (Share Rate Limits Through: Redis), then reopen this node to map the contact fields';
 	return undefined;
 }
