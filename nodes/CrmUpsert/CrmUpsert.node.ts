@@ -93,7 +93,7 @@ const properties: INodeProperties[] = [
 					'Download a message’s photo or document and attach it to the contact, once per message ID; images over the size limit are shrunk',
 			},
 			{
-				name: 'Log',
+				name: 'Log Message',
 				value: 'logMessage',
 				action: 'Log a WhatsApp message',
 				description: "Put a message on the contact's timeline, once per message ID",
