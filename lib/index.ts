@@ -12,11 +12,18 @@ export type {
 	WhatsAppMessageEvent,
 	WhatsAppStatusEvent,
 	WhatsAppErrorEvent,
+	WhatsAppPreferenceEvent,
 	WhatsAppCustomer,
 } from './whatsapp/webhook';
 export { graphError, GraphApiError } from './whatsapp/errors';
 export type { GraphErrorInfo, GraphErrorAction } from './whatsapp/errors';
 export { GraphClient } from './whatsapp/graphClient';
+export {
+	isBusinessScopedUserId,
+	isParentUserId,
+	isUserIdRecipient,
+	recipientFields,
+} from './whatsapp/recipient';
 export { answerVerification, receiveDelivery, filterEvents } from './whatsapp/receive';
 export type { DeliveryOutcome, EventFilter } from './whatsapp/receive';
 export { MemoryDeliveryDedupStore, deliveryKey } from './whatsapp/deliveryDedup';

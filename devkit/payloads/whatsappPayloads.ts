@@ -310,6 +310,72 @@ export function systemNumberChange(
 	return inboundMessage('system', part, { ...opts, noContacts: true });
 }
 
+/**
+ * A customer's business-scoped user id changed (`system` type `user_changed_user_id`): the message
+ * comes from the old id and names the new one; no phone number, no contacts[]. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/
+ */
+export function systemUserIdChange(
+	opts: MessageOptions & { newUserId?: string; newParentUserId?: string } = {},
+): WebhookChange {
+	const userId = opts.userId ?? 'HK.1502576394655843';
+	const newUserId = opts.newUserId ?? 'HK.2603687405766954';
+	const part: Json = {
+		body: `User ${opts.name ?? 'Customer'} changed from ${userId} to ${newUserId}`,
+		user_id: newUserId,
+		type: 'user_changed_user_id',
+	};
+	if (opts.newParentUserId) part.parent_user_id = opts.newParentUserId;
+	return inboundMessage('system', part, {
+		...opts,
+		from: opts.from === undefined ? null : opts.from,
+		userId,
+		noContacts: true,
+	});
+}
+
+/**
+ * A customer stopped or resumed marketing messages inside WhatsApp (the `user_preferences` field).
+ * Source: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/user_preferences
+ */
+export function userPreferences(
+	opts: BusinessOptions & {
+		value?: 'stop' | 'resume' | string;
+		from?: string | null;
+		userId?: string;
+		name?: string;
+		timestamp?: number | string;
+		category?: string;
+	} = {},
+): WebhookChange {
+	const from = opts.from === null ? undefined : (opts.from ?? DEFAULT_CUSTOMER);
+	const value = opts.value ?? 'stop';
+	const preference: Json = {};
+	if (from) preference.wa_id = from;
+	if (opts.userId) preference.user_id = opts.userId;
+	preference.detail =
+		value === 'stop'
+			? 'User requested to stop marketing messages'
+			: value === 'resume'
+				? 'User requested to resume marketing messages'
+				: 'User changed marketing preferences';
+	preference.category = opts.category ?? 'marketing_messages';
+	preference.value = value;
+	preference.timestamp = String(opts.timestamp ?? DEFAULT_TIMESTAMP);
+	const contact: Json = { profile: { name: opts.name ?? 'Customer' } };
+	if (from) contact.wa_id = from;
+	if (opts.userId) contact.user_id = opts.userId;
+	return {
+		field: 'user_preferences',
+		value: {
+			messaging_product: 'whatsapp',
+			metadata: metadata(opts),
+			contacts: [contact],
+			user_preferences: [preference],
+		},
+	};
+}
+
 /** A customer's edit of an earlier message (Coexistence numbers). */
 export function editMessage(
 	opts: MessageOptions & { originalMessageId?: string; text?: string } = {},

@@ -22,10 +22,13 @@ export interface SimTemplateComponent {
 	format?: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT' | 'LOCATION';
 	text?: string;
 	buttons?: Array<{
-		type: 'URL' | 'QUICK_REPLY' | 'PHONE_NUMBER' | 'COPY_CODE';
+		type: 'URL' | 'QUICK_REPLY' | 'PHONE_NUMBER' | 'COPY_CODE' | 'OTP' | 'CATALOG' | 'FLOW';
 		text: string;
 		url?: string;
 		phone_number?: string;
+		/** OTP buttons of authentication templates. */
+		otp_type?: 'COPY_CODE' | 'ONE_TAP' | 'ZERO_TAP';
+		flow_id?: string;
 	}>;
 	example?: Record<string, unknown>;
 }
@@ -281,6 +284,29 @@ export function defaultTemplates(): SimTemplate[] {
 }
 
 /**
+ * An authentication template with a copy-code button (Meta's shape: body `{{1}}` is the code, one
+ * OTP button whose code goes in a `url` button parameter). Source:
+ * https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates
+ * Not in the default seed: add it with `state.addTemplate(SIM.wabaId, template)`.
+ */
+export function authenticationTemplates(): SimTemplate[] {
+	return [
+		{
+			id: '140000000000020',
+			name: 'login_code',
+			language: 'en_US',
+			status: 'APPROVED',
+			category: 'AUTHENTICATION',
+			parameter_format: 'POSITIONAL',
+			components: [
+				{ type: 'BODY', text: '{{1}} is your verification code.' },
+				{ type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE', text: 'Copy code' }] },
+			],
+		},
+	];
+}
+
+/**
  * Marketing templates of the offer and win-back example workflows. Not in the default seed (whose
  * counts other tests rely on): add them with `state.addTemplate(SIM.wabaId, template)`.
  */
@@ -384,8 +410,12 @@ export interface SimulatorOptions {
 export interface SentMessage {
 	id: string;
 	phoneNumberId: string;
+	/** `to` as sent, or the business-scoped user id when the send named only `recipient`. */
 	to: string;
+	/** The phone's digits; the business-scoped user id for a send to `recipient` only. */
 	waId: string;
+	/** Set when the message went to a business-scoped user id (`recipient`, no `to`). */
+	recipient?: string;
 	type: string;
 	template?: { name: string; language: string };
 	body: Record<string, unknown>;
@@ -400,6 +430,8 @@ export interface ScriptedError {
 	details?: string;
 	type?: string;
 	subcode?: number;
+	/** Graph's `is_transient` flag (https://developers.facebook.com/docs/graph-api/guides/error-handling/). */
+	isTransient?: boolean;
 }
 
 /** Which requests a scripted fault applies to: a substring of the endpoint key, e.g. `messages`. */
@@ -463,6 +495,8 @@ export class GraphApiSimulatorState {
 	readonly webhooks: Array<{ url: string; status: number; at: number }> = [];
 
 	private readonly inbound = new Map<string, number>();
+	/** Phone digits → business-scoped user id, learnt from deliveries that carried both. */
+	readonly userIds = new Map<string, string>();
 	private readonly traffic = new Map<string, number[]>();
 	private readonly pairBuckets = new Map<string, { tokens: number; at: number }>();
 	private faults: Fault[] = [];
@@ -581,8 +615,9 @@ export class GraphApiSimulatorState {
 		this.countTraffic(phoneNumberId, at);
 	}
 
+	/** By the customer's phone (any format) or business-scoped user id. */
 	lastInbound(phoneNumberId: string, waId: string): number | undefined {
-		return this.inbound.get(pairKey(phoneNumberId, digits(waId)));
+		return this.inbound.get(pairKey(phoneNumberId, customerKey(waId)));
 	}
 
 	/** The next `n` matching requests are answered with this Graph error instead of being processed. */
@@ -711,6 +746,7 @@ interface GraphErrorBody {
 		code: number;
 		error_subcode?: number;
 		error_data?: { messaging_product: 'whatsapp'; details: string };
+		is_transient?: boolean;
 		fbtrace_id: string;
 	};
 }
@@ -760,6 +796,7 @@ const TITLES: Record<number, string> = {
 	131048: 'Spam rate limit hit',
 	131051: 'Unsupported message type',
 	131056: '(Business Account, Consumer Account) pair rate limit hit',
+	131062: 'Business-scoped user ID not supported for this message',
 	132000: 'Number of parameters does not match the expected number of params',
 	132001: 'Template name does not exist in the translation',
 	132005: 'Translated text too long',
@@ -834,6 +871,7 @@ function scripted(error: ScriptedError): SimFailure {
 	);
 	if (error.type) failure.body.error.type = error.type;
 	if (error.subcode !== undefined) failure.body.error.error_subcode = error.subcode;
+	if (error.isTransient !== undefined) failure.body.error.is_transient = error.isTransient;
 	return failure;
 }
 
@@ -1021,8 +1059,26 @@ export async function startGraphApiSimulator(
 			});
 			return { status: 200, json: { success: true } };
 		}
-		if (typeof body.to !== 'string' || body.to.trim() === '')
+		// A customer is named by phone in `to`, or by business-scoped user id in `recipient` (since
+		// May 2026); when both are given `to` wins. Source:
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/
+		// (and https://developer.8x8.com/release-notes/2026-07-21-business-scoped-user-ids-bsuid:
+		// "Both provided: msisdn takes precedence").
+		const to = typeof body.to === 'string' && body.to.trim() !== '' ? body.to : undefined;
+		const recipient =
+			to === undefined && typeof body.recipient === 'string' && body.recipient.trim() !== ''
+				? body.recipient
+				: undefined;
+		if (to === undefined && recipient === undefined)
 			throw invalidParameter('The parameter to is required.');
+		// Assumption: a malformed id is refused like a malformed number (131009). The form is two
+		// letters, a dot, up to 128 letters and digits; parent ids CC.ENT.… (360dialog's BSUID page:
+		// https://docs.360dialog.com/docs/resources/phone-numbers/usernames-and-bsuid).
+		if (recipient !== undefined && !isUserId(recipient))
+			throw whatsappError(
+				131009,
+				`Parameter recipient (${recipient.slice(0, 140)}) is not a valid business-scoped user ID`,
+			);
 		const type = body.type === undefined ? 'text' : body.type;
 		if (typeof type !== 'string' || !SEND_TYPES.has(type)) {
 			throw invalidParameter(
@@ -1042,12 +1098,16 @@ export async function startGraphApiSimulator(
 		) {
 			throw invalidParameter('Param biz_opaque_callback_data must be at most 512 characters long');
 		}
-		const waId = digits(body.to);
-		if (body.recipient_type !== 'group' && !/^\d{6,15}$/.test(waId)) {
-			throw whatsappError(131009, `Parameter to (${body.to}) is not a valid phone number`);
+		const waId = to !== undefined ? digits(to) : recipient!;
+		if (to !== undefined && body.recipient_type !== 'group' && !/^\d{6,15}$/.test(waId)) {
+			throw whatsappError(131009, `Parameter to (${to}) is not a valid phone number`);
 		}
-		const content = body[type];
-		if (!isObject(content)) throw invalidParameter(`The parameter ${type} is required.`);
+		const part: unknown = body[type];
+		// `contacts` is an array of contact objects, each with name.formatted_name. Source:
+		// https://developers.facebook.com/docs/whatsapp/cloud-api/messages/contacts-messages
+		if (type === 'contacts') checkContacts(part);
+		else if (!isObject(part)) throw invalidParameter(`The parameter ${type} is required.`);
+		const content = (isObject(part) ? part : {}) as Record<string, unknown>;
 		if (type === 'text') {
 			if (typeof content.body !== 'string' || content.body === '')
 				throw invalidParameter("The parameter text['body'] is required.");
@@ -1063,7 +1123,11 @@ export async function startGraphApiSimulator(
 		}
 		let template: SimTemplate | undefined;
 		if (type === 'template')
-			template = checkTemplate(state.phoneNumbers.get(phoneNumberId)!.wabaId, content);
+			template = checkTemplate(
+				state.phoneNumbers.get(phoneNumberId)!.wabaId,
+				content,
+				recipient !== undefined,
+			);
 
 		// Assumption (order of checks is not documented): deterministic validation first, then the
 		// service window, then throughput and pair rate, so refused requests consume no rate budget.
@@ -1085,8 +1149,9 @@ export async function startGraphApiSimulator(
 		state.sent.push({
 			id,
 			phoneNumberId,
-			to: body.to,
+			to: to ?? recipient!,
 			waId,
+			...(recipient !== undefined ? { recipient } : {}),
 			type,
 			template: template ? { name: template.name, language: template.language } : undefined,
 			body,
@@ -1099,13 +1164,26 @@ export async function startGraphApiSimulator(
 			status: 200,
 			json: {
 				messaging_product: 'whatsapp',
-				contacts: [{ input: body.to, wa_id: waId }],
+				// A send to a business-scoped user id is answered with the id in contacts[].user_id.
+				contacts: [
+					recipient !== undefined
+						? { input: recipient, user_id: recipient }
+						: {
+								input: to,
+								wa_id: waId,
+								...(state.userIds.has(waId) ? { user_id: state.userIds.get(waId) } : {}),
+							},
+				],
 				messages: [message],
 			},
 		};
 	};
 
-	const checkTemplate = (wabaId: string, content: Record<string, unknown>): SimTemplate => {
+	const checkTemplate = (
+		wabaId: string,
+		content: Record<string, unknown>,
+		toUserId = false,
+	): SimTemplate => {
 		const name = content.name;
 		const language = isObject(content.language) ? content.language.code : undefined;
 		if (typeof name !== 'string' || !name)
@@ -1122,10 +1200,21 @@ export async function startGraphApiSimulator(
 			throw whatsappError(132015, `Template ${name} is paused due to low quality`);
 		if (template.status === 'DISABLED')
 			throw whatsappError(132016, `Template ${name} is disabled due to low quality`);
+		// Authentication templates with one-tap, zero-tap or copy-code buttons need the user's phone
+		// number: sent to a business-scoped user id they are refused with 131062. Sources:
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/,
+		// https://developer.8x8.com/release-notes/2026-07-21-business-scoped-user-ids-bsuid
+		// Assumption: checked before the parameters (Meta does not document the order).
+		if (toUserId && template.category === 'AUTHENTICATION' && needsPhoneNumber(template))
+			throw whatsappError(
+				131062,
+				`Template ${name} has a one-tap, zero-tap or copy-code button and cannot be sent to a business-scoped user ID`,
+			);
 		const given = Array.isArray(content.components) ? content.components.filter(isObject) : [];
 		const expectations = templateExpectations(template);
 		for (const component of given) {
 			const key = componentKey(component);
+			if (optionalButton(template, component)) continue;
 			if (!expectations.some((e) => e.key === key)) {
 				const count = Array.isArray(component.parameters) ? component.parameters.length : 0;
 				throw whatsappError(
@@ -1499,14 +1588,32 @@ export async function startGraphApiSimulator(
 		return { endpoint, auth: true, handle: known.handle };
 	};
 
-	const authenticate = (req: http.IncomingMessage, url: URL): string | SimFailure => {
+	const authenticate = (
+		req: http.IncomingMessage,
+		url: URL,
+		mediaHost = false,
+	): string | SimFailure => {
 		const header = req.headers.authorization;
 		const bearer =
 			typeof header === 'string' && /^Bearer\s+/i.test(header)
 				? header.replace(/^Bearer\s+/i, '').trim()
 				: undefined;
 		const token = bearer ?? url.searchParams.get('access_token') ?? undefined;
-		if (!token) return authFailure('An access token is required to request this resource.');
+		// Meta answers a request without a token with code 104, HTTP 400, no subcode, e.g.
+		// https://github.com/spring-guides/gs-consuming-rest/issues/10 and
+		// https://github.com/node-facebook/facebook-node-sdk/issues/105
+		// The media download host is not the Graph API: it keeps answering 401.
+		if (!token && mediaHost)
+			return authFailure('An access token is required to request this resource.');
+		if (!token)
+			return new SimFailure(400, {
+				error: {
+					message: 'An access token is required to request this resource.',
+					type: 'OAuthException',
+					code: 104,
+					fbtrace_id: fbtrace(),
+				},
+			});
 		if (state.expiredTokens.has(token))
 			return authFailure('Error validating access token: Session has expired.', 463);
 		if (!state.accessTokens.has(token))
@@ -1645,7 +1752,7 @@ export async function startGraphApiSimulator(
 		if (tooLarge) return fail(invalidParameter('Request body is too large'));
 		let token: string | undefined;
 		if (target.auth) {
-			const auth = authenticate(req, url);
+			const auth = authenticate(req, url, target.endpoint.endsWith(' /media-download'));
 			if (auth instanceof SimFailure) return fail(auth);
 			token = auth;
 		}
@@ -1728,10 +1835,11 @@ export async function startGraphApiSimulator(
 		}
 		if (post.recordInbound ?? true) {
 			// The service window opens when Meta delivers the customer's message: "now" on the simulator clock.
-			for (const [phoneNumberId, waId] of inboundSenders(
+			for (const [phoneNumberId, waId, phone] of inboundSenders(
 				typeof body === 'string' ? safeJson(Buffer.from(body), 'application/json') : body,
 			)) {
 				state.recordInbound(phoneNumberId, waId);
+				if (typeof phone === 'string') state.userIds.set(digits(phone), waId);
 			}
 		}
 		const answer = await httpCall(
@@ -1810,6 +1918,8 @@ export function inboundTextWebhook(input: InboundTextInput): Record<string, unkn
 		messages: [
 			{
 				from: digits(input.from),
+				// Meta names the sender's business-scoped user id in the message too (since April 2026).
+				...(input.userId ? { from_user_id: input.userId } : {}),
 				id: input.id ?? `wamid.${randomBytes(16).toString('hex')}`,
 				timestamp,
 				type: 'text',
@@ -1883,8 +1993,8 @@ function envelope(
 }
 
 /** (phone_number_id, wa_id) of every customer message in a delivery. */
-function inboundSenders(body: unknown): Array<[string, string]> {
-	const found: Array<[string, string]> = [];
+function inboundSenders(body: unknown): Array<[string, string, unknown?]> {
+	const found: Array<[string, string, unknown?]> = [];
 	if (!isObject(body) || !Array.isArray(body.entry)) return found;
 	for (const entry of body.entry) {
 		if (!isObject(entry) || !Array.isArray(entry.changes)) continue;
@@ -1894,8 +2004,11 @@ function inboundSenders(body: unknown): Array<[string, string]> {
 				value && isObject(value.metadata) ? value.metadata.phone_number_id : undefined;
 			if (typeof phoneNumberId !== 'string' || !Array.isArray(value?.messages)) continue;
 			for (const message of value.messages) {
-				if (isObject(message) && typeof message.from === 'string')
-					found.push([phoneNumberId, digits(message.from)]);
+				if (!isObject(message)) continue;
+				// A customer with a username may come with only a business-scoped user id.
+				if (typeof message.from === 'string') found.push([phoneNumberId, digits(message.from)]);
+				if (typeof message.from_user_id === 'string' && isUserId(message.from_user_id))
+					found.push([phoneNumberId, message.from_user_id, message.from]);
 			}
 		}
 	}
@@ -1941,10 +2054,98 @@ export function templateExpectations(template: SimTemplate): Expectation[] {
 				if (button.type === 'URL' && placeholders(button.url).length) {
 					expectations.push({ key: `button[${index}]`, names: placeholders(button.url) });
 				}
+				// An OTP button takes the code as its one (url) parameter.
+				if (button.type === 'OTP') expectations.push({ key: `button[${index}]`, names: ['code'] });
 			});
 		}
 	}
 	return expectations;
+}
+
+/** A business-scoped user id (`HK.1502576394655843`) or parent id (`US.ENT.…`). */
+function isUserId(value: string): boolean {
+	return /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/.test(value);
+}
+
+/** The key the simulator keeps a customer under: a user id as it is, a phone by its digits. */
+function customerKey(value: string): string {
+	return isUserId(value) ? value : digits(value);
+}
+
+/** Authentication templates whose OTP button is one-tap, zero-tap or copy-code. */
+function needsPhoneNumber(template: SimTemplate): boolean {
+	return template.components.some((component) =>
+		(component.buttons ?? []).some(
+			(button) =>
+				button.type === 'COPY_CODE' ||
+				(button.type === 'OTP' &&
+					['COPY_CODE', 'ONE_TAP', 'ZERO_TAP'].includes(String(button.otp_type ?? 'COPY_CODE'))),
+		),
+	);
+}
+
+/**
+ * Button parameters a template takes but does not require: a quick-reply button's `payload`
+ * (returned in the customer's reply), a catalog button's `action` (the thumbnail product) and a
+ * flow button's `action` (flow_token, flow_action_data). Sources:
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates (quick_reply
+ * `{ type: "payload", payload }`),
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/catalogs/catalog-template-messages
+ * (`sub_type: "CATALOG"`, `{ type: "action", action: { thumbnail_product_retailer_id } }`),
+ * https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow (`sub_type: "flow"`,
+ * `{ type: "action", action: { flow_token, flow_action_data } }`).
+ * Throws 132012 when the parameter has the wrong type for its button; false when the component is
+ * not such a button (the usual checks then apply).
+ */
+function optionalButton(template: SimTemplate, component: Record<string, unknown>): boolean {
+	if (String(component.type ?? '').toLowerCase() !== 'button') return false;
+	const buttons = template.components.find((c) => c.type === 'BUTTONS')?.buttons ?? [];
+	const index = Number(component.index ?? 0);
+	const button = Number.isInteger(index) ? buttons[index] : undefined;
+	const subType = String(component.sub_type ?? '').toLowerCase();
+	const wanted =
+		button?.type === 'QUICK_REPLY'
+			? { subType: 'quick_reply', parameter: 'payload' }
+			: button?.type === 'CATALOG'
+				? { subType: 'catalog', parameter: 'action' }
+				: button?.type === 'FLOW'
+					? { subType: 'flow', parameter: 'action' }
+					: undefined;
+	if (!wanted || subType !== wanted.subType) return false;
+	const parameters = Array.isArray(component.parameters) ? component.parameters : [];
+	const key = componentKey(component);
+	if (parameters.length !== 1)
+		throw whatsappError(
+			132000,
+			`${key}: number of localizable_params (${parameters.length}) does not match the expected number of params (1)`,
+		);
+	const parameter = parameters[0];
+	const value = isObject(parameter) ? parameter[wanted.parameter] : undefined;
+	const ok =
+		isObject(parameter) &&
+		parameter.type === wanted.parameter &&
+		(wanted.parameter === 'payload'
+			? typeof value === 'string' && value !== '' && value.length <= 1000
+			: isObject(value));
+	if (!ok)
+		throw whatsappError(
+			132012,
+			`${key}: Format mismatch, expected ${wanted.parameter.toUpperCase()}, received ${String(isObject(parameter) ? parameter.type : typeof parameter).toUpperCase()}`,
+		);
+	return true;
+}
+
+/** A contacts message: a non-empty array of contacts, each with `name.formatted_name`. */
+function checkContacts(content: unknown): void {
+	if (!Array.isArray(content) || content.length === 0)
+		throw invalidParameter('The parameter contacts is required.');
+	content.forEach((contact, index) => {
+		const name = isObject(contact) ? contact.name : undefined;
+		if (!isObject(name) || typeof name.formatted_name !== 'string' || name.formatted_name === '')
+			throw invalidParameter(
+				`The parameter contacts[${index}]['name']['formatted_name'] is required.`,
+			);
+	});
 }
 
 function componentKey(component: Record<string, unknown>): string {

@@ -4,6 +4,7 @@ export {
 	INTENT_TAGS,
 	createTagger,
 	phrasesOf,
+	taggerFor,
 	tagMessage,
 } from './tagger';
 export type {

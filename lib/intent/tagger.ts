@@ -440,13 +440,13 @@ function keyOf(opts: TaggerOptions): string {
 }
 
 /**
- * Tags one message: language, intents (multi-label) and sentiment. Compiles nothing per call: the
- * default tagger is built once, and taggers for options are cached by the options object (and by
- * their content, so options rebuilt per call still hit the cache). An options object is read the
- * first time it is seen; build a new one (or use `createTagger`) to change rules.
+ * The tagger for these options. Compiles nothing per call: the default tagger is built once, and
+ * taggers for options are cached by the options object (and by their content, so options rebuilt
+ * per call still hit the cache). An options object is read the first time it is seen; build a new
+ * one (or use `createTagger`) to change rules.
  */
-export function tagMessage(text: string, opts?: TaggerOptions): TagResult {
-	if (!opts || isDefault(opts)) return (defaultTagger ??= createTagger()).tag(text);
+export function taggerFor(opts?: TaggerOptions): Tagger {
+	if (!opts || isDefault(opts)) return (defaultTagger ??= createTagger());
 	let tagger = taggersByOptions.get(opts);
 	if (!tagger) {
 		const key = keyOf(opts);
@@ -459,5 +459,10 @@ export function tagMessage(text: string, opts?: TaggerOptions): TagResult {
 		}
 		taggersByOptions.set(opts, tagger);
 	}
-	return tagger.tag(text);
+	return tagger;
+}
+
+/** Tags one message: language, intents (multi-label) and sentiment, with the cached tagger. */
+export function tagMessage(text: string, opts?: TaggerOptions): TagResult {
+	return taggerFor(opts).tag(text);
 }

@@ -69,6 +69,12 @@ export interface QuotaRules {
 	throughputPerSecond: number;
 	/** Opted-out customers never receive marketing. */
 	optOut: boolean;
+	/**
+	 * Marketing to +1 numbers (and `US.` business-scoped user ids) is refused before any request:
+	 * Meta has not delivered marketing templates to US numbers since 1 April 2025 (error 131049).
+	 * false switches it off (should Meta lift the block).
+	 */
+	usMarketing?: boolean;
 	/** Automation to a customer pauses this long after an agent replied. */
 	humanTakeoverHours: number;
 	/** Marketing waits outside these hours in the customer's local time; false switches it off. */
@@ -96,6 +102,7 @@ export const DEFAULT_RULES: QuotaRules = {
 	pairRateSeconds: 6,
 	throughputPerSecond: 80,
 	optOut: true,
+	usMarketing: true,
 	humanTakeoverHours: 12,
 	quietHours: { start: '21:00', end: '09:00' },
 };
@@ -187,6 +194,15 @@ export function decide(
 			retryAt: null,
 		};
 	}
+	if (rules.usMarketing !== false && request.category === 'marketing' && isUsCustomer(request.to)) {
+		return {
+			allowed: false,
+			rule: 'usMarketing',
+			reason:
+				'Meta has not delivered marketing templates to United States (+1) numbers since 1 April 2025 (error 131049): not sent. Send a utility template if this is about an order or account, or switch off the Quota Guard rule "US Marketing Block" if Meta lifts it.',
+			retryAt: null,
+		};
+	}
 	const checks = timedChecks(slice, customer, request, rules, now, windowOpen);
 	const spacing = slotSpacingMs(rules);
 
@@ -215,6 +231,18 @@ export function decide(
 		businessInitiated: !windowOpen(now),
 		sendAt: spacing > 0 ? earliestSlot(Object.values(slice.slots), now, spacing) : now,
 	};
+}
+
+/**
+ * A +1 phone number, or a business-scoped user id of a US user (its prefix is the country of the
+ * user's number). Source: "Per-user marketing template message limits" in
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates (as quoted
+ * by https://docs.aws.amazon.com/end-user-messaging/latest/userguide/nx-features-whatsapp-templates.md:
+ * "Starting on 4/1/2025 Meta will block marketing message templates sent to the US country code of +1").
+ */
+function isUsCustomer(to: string): boolean {
+	// Country code 1 is the only one starting with 1, so a WhatsApp id (digits) of 1… is a +1 number.
+	return to.startsWith('+1') || /^1\d+$/.test(to) || to.startsWith('US.');
 }
 
 function timedChecks(

@@ -9,6 +9,7 @@ import type { DepartureGate } from './departureGate';
 import { processDepartureGate } from './departureGate';
 import { GraphApiError } from '../whatsapp/errors';
 import type { GraphClient, OutboundMessage } from '../whatsapp/graphClient';
+import { customerOf } from '../whatsapp/recipient';
 
 export type MessageCategory = 'marketing' | 'utility' | 'authentication' | 'service';
 
@@ -41,7 +42,13 @@ export interface SendGuard {
 	commit(reservationId: string, result: { messageId: string }): Promise<void>;
 	release(reservationId: string): Promise<void>;
 	recordInbound(phoneNumberId: string, customer: string, at: number): Promise<void>;
-	recordOptOut(phoneNumberId: string, customer: string, at: number): Promise<void>;
+	/** The customer stopped marketing (or, with false, resumed it); the latest `at` wins. */
+	recordOptOut(
+		phoneNumberId: string,
+		customer: string,
+		at: number,
+		optedOut?: boolean,
+	): Promise<void>;
 }
 
 export type SendOutcome =
@@ -56,9 +63,18 @@ export type SendOutcome =
 			sentAt: string;
 			ledgerWarning?: string;
 			alreadySent?: true;
+			/** The customer's business-scoped user id, when Meta answered with one (`contacts[].user_id`). */
+			userId?: string;
 	  }
 	| { outcome: 'wouldSend'; attempts: 0 }
-	| { outcome: 'deferred'; reason: string; rule?: string; retryAt: string | null }
+	| {
+			outcome: 'deferred';
+			reason: string;
+			rule?: string;
+			retryAt: string | null;
+			/** Meta's error code, when Meta's answer (not the guard) deferred it. */
+			code?: number;
+	  }
 	| {
 			outcome: 'failed';
 			reason: string;
@@ -105,7 +121,7 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 	const request: ReserveRequest = {
 		...options.request,
 		phoneNumberId: options.phoneNumberId,
-		to: options.message.to,
+		to: customerOf(options.message),
 	};
 
 	let reservationId: string | undefined;
@@ -177,6 +193,7 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 				messageId: sent.messageId,
 				attempts: attempt,
 				sentAt: new Date(now()).toISOString(),
+				...(sent.userId ? { userId: sent.userId } : {}),
 				...(ledgerWarning ? { ledgerWarning } : {}),
 			};
 		} catch (error) {
@@ -200,6 +217,8 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 			}
 			if (reservationId) await options.guard!.release(reservationId);
 			if (error instanceof GraphApiError) {
+				const deferred = await deferralFor(error, options, request, now());
+				if (deferred) return deferred;
 				return {
 					outcome: 'failed',
 					reason: error.message,
@@ -218,4 +237,46 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 			};
 		}
 	}
+}
+
+/**
+ * Meta's answers that say "not like this, and not by waiting": the item leaves on Deferred with
+ * what a person can do about it, like the guard's own refusals (`retryAt: null`).
+ */
+async function deferralFor(
+	error: GraphApiError,
+	options: SendOptions,
+	request: ReserveRequest,
+	at: number,
+): Promise<SendOutcome | undefined> {
+	if (error.code === 131062) {
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/
+		return {
+			outcome: 'deferred',
+			rule: 'phoneNeeded',
+			code: 131062,
+			reason:
+				"WhatsApp refused this message to a business-scoped user id (error 131062): it needs the customer's phone number (authentication templates with one-tap, zero-tap or copy-code buttons do). Send a template with a REQUEST_CONTACT_INFO button so the customer can share their number; their answer arrives as a contacts message with the phone, which CRM Upsert stores on the same customer.",
+			retryAt: null,
+		};
+	}
+	if (error.code === 131050) {
+		// The customer stopped marketing in WhatsApp: the ledger keeps it, so no later run asks again.
+		let ledgerWarning: string | undefined;
+		if (options.guard) {
+			try {
+				await options.guard.recordOptOut(options.phoneNumberId, request.to, at, true);
+			} catch (failure) {
+				ledgerWarning = `The quota ledger could not record the opt-out: ${(failure as Error).message}`;
+			}
+		}
+		return {
+			outcome: 'deferred',
+			rule: 'optOut',
+			code: 131050,
+			reason: `WhatsApp refused marketing to this customer (error 131050): they stopped marketing messages from this business. Recorded as a marketing opt-out; send them none until they resume.${ledgerWarning ? ` ${ledgerWarning}` : ''}`,
+			retryAt: null,
+		};
+	}
+	return undefined;
 }

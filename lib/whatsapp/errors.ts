@@ -7,7 +7,8 @@ export type GraphErrorAction =
 	| 'backoff' // a rate limit: wait longer, then try again
 	| 'template' // outside the customer-service window: send a template instead
 	| 'stop' // fix the request, the template, the account or the recipient first
-	| 'later'; // per-user limit: try again after more than 24 h
+	| 'later' // per-user limit: try again after more than 24 h
+	| 'phone'; // the message needs the customer's phone number: ask for it (REQUEST_CONTACT_INFO)
 
 export interface GraphErrorInfo {
 	code: number;
@@ -36,6 +37,13 @@ const CATALOGUE: Record<number, Omit<GraphErrorInfo, 'code'>> = {
 		action: 'stop',
 	},
 	100: { title: 'Invalid parameter', retryable: false, action: 'stop' },
+	// "An access token is required to request this resource" (OAuthException). Source:
+	// https://developers.facebook.com/docs/graph-api/guides/error-handling/
+	104: {
+		title: 'No access token was sent: check the credential',
+		retryable: false,
+		action: 'stop',
+	},
 	190: { title: 'Access token expired or invalid', retryable: false, action: 'stop' },
 	200: { title: 'Permission not granted', retryable: false, action: 'stop' },
 	368: { title: 'Temporarily blocked for policy violations', retryable: false, action: 'stop' },
@@ -127,6 +135,16 @@ const CATALOGUE: Record<number, Omit<GraphErrorInfo, 'code'>> = {
 		action: 'backoff',
 	},
 	131057: { title: 'Business account is in maintenance mode', retryable: true, action: 'retry' },
+	// Since May 2026 a business-scoped user id may be used as `recipient`, but not for every message:
+	// e.g. authentication templates with one-tap, zero-tap or copy-code buttons need a phone number.
+	// Sources: https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/,
+	// https://developer.8x8.com/release-notes/2026-07-21-business-scoped-user-ids-bsuid
+	131062: {
+		title:
+			"This message cannot go to a business-scoped user id: it needs the customer's phone number",
+		retryable: false,
+		action: 'phone',
+	},
 	132000: {
 		title: "Template parameter count does not match the template's placeholders",
 		retryable: false,
@@ -182,6 +200,8 @@ export class GraphApiError extends Error {
 	readonly title: string;
 	readonly retryable: boolean;
 	readonly action: GraphErrorAction;
+	/** Meta's own `is_transient` flag, when it sent one. */
+	readonly transient?: boolean;
 	readonly details?: string;
 	readonly fbtraceId?: string;
 
@@ -199,7 +219,14 @@ export class GraphApiError extends Error {
 		this.subcode = typeof error.error_subcode === 'number' ? error.error_subcode : undefined;
 		this.httpStatus = httpStatus;
 		this.title = info.title;
-		this.retryable = info.retryable || (httpStatus >= 500 && !(code in CATALOGUE));
+		// Meta marks errors worth retrying with `is_transient` (Graph API error handling:
+		// https://developers.facebook.com/docs/graph-api/guides/error-handling/); it adds to the
+		// catalogue's reading, so a code the catalogue does not know is retried when Meta says so.
+		this.transient = typeof error.is_transient === 'boolean' ? error.is_transient : undefined;
+		this.retryable =
+			info.retryable ||
+			this.transient === true ||
+			(httpStatus >= 500 && !(code in CATALOGUE) && this.transient !== false);
 		this.action = info.action;
 		this.details = errorData?.details;
 		this.fbtraceId = typeof error.fbtrace_id === 'string' ? error.fbtrace_id : undefined;

@@ -28,7 +28,10 @@ export interface GraphClientOptions {
 
 /** A message body as Meta documents it, without `messaging_product` (the client adds it). */
 export interface OutboundMessage {
-	to: string;
+	/** A phone number; when both are given Meta sends to `to`. */
+	to?: string;
+	/** A business-scoped user id or parent id (`HK.1502576394655843`), for customers without a number. */
+	recipient?: string;
 	type: string;
 	recipient_type?: 'individual' | 'group';
 	biz_opaque_callback_data?: string;
@@ -40,6 +43,8 @@ export interface SendResult {
 	/** The wamid Meta assigned; statuses for this message carry it. */
 	messageId: string;
 	waId?: string;
+	/** The customer's business-scoped user id, when Meta answers with one (`contacts[].user_id`). */
+	userId?: string;
 	input?: string;
 	/** e.g. `accepted` or `held_for_quality_assessment` when Meta reports it. */
 	messageStatus?: string;
@@ -192,6 +197,7 @@ export class GraphClient {
 		return {
 			messageId,
 			waId: str(contact?.wa_id),
+			userId: str(contact?.user_id),
 			input: str(contact?.input),
 			messageStatus: str(sent?.message_status),
 		};

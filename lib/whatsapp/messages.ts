@@ -4,6 +4,7 @@
  * instead of Meta's error 132000.
  */
 import type { MessageTemplate, OutboundMessage } from './graphClient';
+import { recipientFields } from './recipient';
 
 /** A message the user's input cannot make; nothing was sent. */
 export class MessageInputError extends Error {
@@ -35,6 +36,10 @@ export interface TemplateInput {
 }
 
 export interface Envelope {
+	/**
+	 * The customer: a phone number (sent as `to`) or a business-scoped user id / parent id such as
+	 * `HK.1502576394655843` (sent as `recipient`, for customers with a username and no number).
+	 */
 	to: string;
 	/** Quote this message: the reply shows it above (`context.message_id`). */
 	replyTo?: string;
@@ -174,6 +179,19 @@ export function templateMessage(envelope: Envelope, input: TemplateInput): Outbo
 				index: String(index),
 				parameters: [{ type: 'text', text: given.text }],
 			});
+		} else if (kind === 'OTP') {
+			// An authentication template's one-time-password button takes the code as a url parameter:
+			// https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates
+			if (!given?.text)
+				throw new MessageInputError(
+					`${label} button ${index + 1} ("${String(button.text)}") needs the one-time code as its value`,
+				);
+			components.push({
+				type: 'button',
+				sub_type: 'url',
+				index: String(index),
+				parameters: [{ type: 'text', text: given.text }],
+			});
 		} else if (kind === 'QUICK_REPLY' && given?.payload) {
 			components.push({
 				type: 'button',
@@ -253,7 +271,7 @@ function wrap(envelope: Envelope, message: Record<string, unknown>): OutboundMes
 	}
 	return {
 		recipient_type: 'individual',
-		to: envelope.to,
+		...recipientFields(envelope.to),
 		...(envelope.replyTo ? { context: { message_id: envelope.replyTo } } : {}),
 		...(envelope.bizOpaqueCallbackData
 			? { biz_opaque_callback_data: envelope.bizOpaqueCallbackData }

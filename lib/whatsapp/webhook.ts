@@ -7,9 +7,10 @@
  * `changes` not lists, a `messages` change without its value, metadata or lists) throws
  * WebhookPayloadError. Inside a good envelope, a message or status with an unreadable timestamp
  * keeps its place with the time of receipt (`timestampEstimated: true`), items that are not
- * objects are skipped, unknown message types keep their raw part, and change fields other than
- * `messages` (template status, account updates, calls, echoes, …) give no events unless asked for
- * with `{ includeOtherFields: true }`.
+ * objects are skipped, unknown message types keep their raw part, `user_preferences` changes give
+ * `preference` events (a customer stopped or resumed marketing), and other change fields (template
+ * status, account updates, calls, echoes, …) give no events unless asked for with
+ * `{ includeOtherFields: true }`.
  */
 import { createPhoneNormalizer, normalizePhone } from '../phone/normalize';
 import { graphError } from './errors';
@@ -207,7 +208,27 @@ export interface WhatsAppErrorEvent extends WhatsAppEventBase {
 	raw: Record<string, unknown>;
 }
 
-export type WhatsAppEvent = WhatsAppMessageEvent | WhatsAppStatusEvent | WhatsAppErrorEvent;
+/**
+ * A customer stopped or resumed marketing messages inside WhatsApp (the `user_preferences` field).
+ * Source: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/user_preferences
+ */
+export interface WhatsAppPreferenceEvent extends WhatsAppEventBase {
+	kind: 'preference';
+	/** No id comes with a preference change: customer, category, value and time stand in. */
+	id: string;
+	/** Meta's category, `marketing_messages` today. */
+	category: string;
+	/** Meta's value: `stop` or `resume`. */
+	value: string;
+	/** true for stop, false for resume; absent for a value Meta has not documented. */
+	optedOut?: boolean;
+	/** Meta's description of the change. */
+	detail?: string;
+	raw: Record<string, unknown>;
+}
+
+export type WhatsAppEvent =
+	WhatsAppMessageEvent | WhatsAppStatusEvent | WhatsAppErrorEvent | WhatsAppPreferenceEvent;
 
 /** A change of another field than `messages`, passed on as Meta sent it (only with `includeOtherFields`). */
 export interface WhatsAppChangeEvent {
@@ -297,6 +318,8 @@ export function parseWebhook(
 			const field = str(change.field) ?? '';
 			if (field === 'messages') {
 				readMessagesChange(change.value, wabaId, changePath, receivedAt, events as WhatsAppEvent[]);
+			} else if (field === 'user_preferences' && isObject(change.value)) {
+				readPreferencesChange(change.value, wabaId, receivedAt, events as WhatsAppEvent[]);
 			} else if (options.includeOtherFields) {
 				events.push(otherChange(field, wabaId, entry, change.value, receivedAt));
 			}
@@ -343,6 +366,56 @@ function readMessagesChange(
 	}
 	const errors = list(value.errors, `${where}.value.errors`);
 	if (errors.length > 0) events.push(readErrors(errors, context));
+}
+
+/**
+ * `user_preferences`: `value.user_preferences[] { wa_id, user_id?, parent_user_id?, detail, category,
+ * value: stop | resume, timestamp }` beside `contacts[]` and `metadata`. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/user_preferences
+ * A change without a business phone number or without a list gives no events (never fails the delivery).
+ */
+function readPreferencesChange(
+	value: Json,
+	wabaId: string,
+	receivedAt: Receipt,
+	events: WhatsAppEvent[],
+): void {
+	const metadata = isObject(value.metadata) ? value.metadata : undefined;
+	const phoneNumberId = metadata ? str(metadata.phone_number_id) : undefined;
+	if (!phoneNumberId || !Array.isArray(value.user_preferences)) return;
+	const contacts = indexContacts(value.contacts);
+	for (const preference of value.user_preferences as unknown[]) {
+		if (!isObject(preference)) continue;
+		const time = readTime(preference.timestamp, receivedAt);
+		const customer = customerOf(
+			str(preference.wa_id),
+			str(preference.user_id),
+			str(preference.parent_user_id),
+			contacts,
+		);
+		const category = str(preference.category) ?? 'unknown';
+		const choice = str(preference.value) ?? 'unknown';
+		const event: WhatsAppPreferenceEvent = {
+			kind: 'preference',
+			id: `preference:${customer.userId ?? customer.waId ?? 'unknown'}:${category}:${choice}:${String(preference.timestamp)}`,
+			field: 'user_preferences',
+			wabaId,
+			phoneNumberId,
+			displayPhoneNumber: metadata ? str(metadata.display_phone_number) : undefined,
+			timestamp: time.iso,
+			customer,
+			category,
+			value: choice,
+		} as WhatsAppPreferenceEvent;
+		if (event.displayPhoneNumber === undefined) delete event.displayPhoneNumber;
+		if (time.estimated) event.timestampEstimated = true;
+		if (choice === 'stop') event.optedOut = true;
+		else if (choice === 'resume') event.optedOut = false;
+		const detail = str(preference.detail);
+		if (detail !== undefined) event.detail = detail;
+		event.raw = preference;
+		events.push(event);
+	}
 }
 
 function readMessage(message: Json, context: Context): WhatsAppMessageEvent {

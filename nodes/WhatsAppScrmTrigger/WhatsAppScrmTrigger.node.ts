@@ -72,6 +72,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 			message: 'Customer Messages',
 			status: 'Delivery Statuses',
 			error: 'Account Errors',
+			preference: 'Marketing Preferences',
 		}),
 		description:
 			'Starts the workflow when WhatsApp Cloud API messages or delivery statuses arrive: signature-checked, de-duplicated, one item per event',
@@ -128,6 +129,12 @@ export class WhatsAppScrmTrigger implements INodeType {
 						name: 'Account Errors',
 						value: 'error',
 						description: 'Errors Meta reports outside any message',
+					},
+					{
+						name: 'Marketing Preferences',
+						value: 'preference',
+						description:
+							'A customer stopped or resumed marketing messages in WhatsApp (subscribe the "user_preferences" field)',
 					},
 				],
 			},

@@ -103,11 +103,11 @@ const properties: INodeProperties[] = [
 		displayName: 'Customer',
 		name: 'to',
 		type: 'string',
-		default: '={{ $json.customer?.e164 ?? $json.phone }}',
+		default: '={{ $json.customer?.e164 ?? $json.customer?.userId ?? $json.phone }}',
 		required: true,
 		displayOptions: { hide: { operation: ['markRead'] } },
 		description:
-			'Phone number in any common format (normalised to E.164), or the business-scoped user ID',
+			'Phone number in any common format (normalised to E.164), or the business-scoped user ID (e.g. HK.1502576394655843) of a customer with a username',
 	},
 	{
 		displayName: 'Message ID',

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import {
 	DEFAULT_LIMITS,
 	SIM,
+	authenticationTemplates,
 	SIM_MEDIA_BYTES,
 	inboundTextWebhook,
 	startGraphApiSimulator,
@@ -231,7 +232,7 @@ describe('Graph API simulator', () => {
 	});
 
 	describe('auth, routing and error shapes', () => {
-		it('answers a wrong, missing or expired token with 401 / 190 in Meta’s shape', async () => {
+		it('answers a wrong or expired token with 401 / 190 and a missing one with 400 / 104, in Meta’s shape', async () => {
 			const wrong = await graph(sim, 'GET', `/${V}/${SIM.wabaId}`, { token: 'nope' });
 			expect(wrong.status).toBe(401);
 			expect(wrong.json).toEqual({
@@ -243,9 +244,16 @@ describe('Graph API simulator', () => {
 				},
 			});
 			expect(wrong.headers.get('www-authenticate')).toContain('invalid_token');
-			expect(
-				(await graph(sim, 'GET', `/${V}/${SIM.wabaId}`, { token: null })).json.error.code,
-			).toBe(190);
+			const missing = await graph(sim, 'GET', `/${V}/${SIM.wabaId}`, { token: null });
+			expect(missing.status).toBe(400);
+			expect(missing.json).toEqual({
+				error: {
+					message: 'An access token is required to request this resource.',
+					type: 'OAuthException',
+					code: 104,
+					fbtrace_id: expect.any(String),
+				},
+			});
 			const expired = await startGraphApiSimulator({ expiredTokens: ['old'] });
 			try {
 				const answer = await graph(expired, 'GET', `/${V}/${SIM.wabaId}`, { token: 'old' });
@@ -253,7 +261,8 @@ describe('Graph API simulator', () => {
 			} finally {
 				await expired.stop();
 			}
-			expect(sim.state.rejected[190]).toBe(2);
+			expect(sim.state.rejected[190]).toBe(1);
+			expect(sim.state.rejected[104]).toBe(1);
 		});
 
 		it('also takes the token as an access_token query parameter', async () => {
@@ -439,6 +448,348 @@ describe('Graph API simulator', () => {
 			expect(answer.json).toEqual({ success: true });
 			expect(sim.state.reads).toHaveLength(1);
 			expect(sim.state.sent).toHaveLength(0);
+		});
+	});
+
+	describe('customers with a username (business-scoped user ids)', () => {
+		const USER_ID = 'HK.1502576394655843';
+		// Its own simulator: the templates added here would change the default seed's counts.
+		let sim: GraphApiSimulator;
+		beforeAll(async () => {
+			sim = await startGraphApiSimulator({ now: () => clock });
+			for (const template of authenticationTemplates()) sim.state.addTemplate(SIM.wabaId, template);
+		});
+		afterAll(() => sim.stop());
+		beforeEach(() => {
+			sim.state.resetCounters();
+			sim.state.limits.pairIntervalMs = 0;
+		});
+		const loginCode = (who: Record<string, string>) => ({
+			messaging_product: 'whatsapp',
+			...who,
+			type: 'template',
+			template: {
+				name: 'login_code',
+				language: { code: 'en_US' },
+				components: [
+					{ type: 'body', parameters: [{ type: 'text', text: '123456' }] },
+					{
+						type: 'button',
+						sub_type: 'url',
+						index: '0',
+						parameters: [{ type: 'text', text: '123456' }],
+					},
+				],
+			},
+		});
+
+		it('sends to a business-scoped user id in recipient and answers with contacts[].user_id', async () => {
+			sim.state.recordInbound(SIM.phoneNumberId, USER_ID);
+			const answer = await send(sim, {
+				messaging_product: 'whatsapp',
+				recipient: USER_ID,
+				type: 'text',
+				text: { body: 'hi' },
+			});
+			expect(answer.status).toBe(200);
+			expect(answer.json.contacts).toEqual([{ input: USER_ID, user_id: USER_ID }]);
+			expect(sim.state.sent[0]).toMatchObject({ to: USER_ID, recipient: USER_ID, waId: USER_ID });
+		});
+
+		it('takes a parent id (CC.ENT.…) as recipient', async () => {
+			const parent = 'US.ENT.11815799212886844830';
+			sim.state.recordInbound(SIM.phoneNumberId, parent);
+			const answer = await send(sim, {
+				messaging_product: 'whatsapp',
+				recipient: parent,
+				type: 'text',
+				text: { body: 'hi' },
+			});
+			expect(answer.json.contacts).toEqual([{ input: parent, user_id: parent }]);
+		});
+
+		it('sends to `to` when both are given', async () => {
+			sim.state.recordInbound(SIM.phoneNumberId, CUSTOMER);
+			const answer = await send(sim, { ...textTo(CUSTOMER), recipient: USER_ID });
+			expect(answer.json.contacts).toEqual([{ input: CUSTOMER, wa_id: CUSTOMER }]);
+			expect(sim.state.sent[0].recipient).toBeUndefined();
+		});
+
+		it('refuses a malformed id with 131009 and no customer at all with 100', async () => {
+			const bad = await send(sim, {
+				messaging_product: 'whatsapp',
+				recipient: `HK.${'1'.repeat(129)}`,
+				type: 'text',
+				text: { body: 'hi' },
+			});
+			expect(bad.json.error.code).toBe(131009);
+			const none = await send(sim, {
+				messaging_product: 'whatsapp',
+				type: 'text',
+				text: { body: 'hi' },
+			});
+			expect(none.json.error.code).toBe(100);
+			expect(sim.state.sent).toHaveLength(0);
+		});
+
+		it('opens the service window of a username-only customer from their webhook message', async () => {
+			const receiver = await startReceiver();
+			try {
+				const body = {
+					object: 'whatsapp_business_account',
+					entry: [
+						{
+							id: SIM.wabaId,
+							changes: [
+								{
+									field: 'messages',
+									value: {
+										messaging_product: 'whatsapp',
+										metadata: { display_phone_number: '852', phone_number_id: SIM.phoneNumberId },
+										contacts: [
+											{ profile: { name: 'Tai Man', username: 'taiman' }, user_id: 'TW.77' },
+										],
+										messages: [
+											{
+												from_user_id: 'TW.77',
+												id: 'wamid.u',
+												timestamp: '1',
+												type: 'text',
+												text: { body: 'hi' },
+											},
+										],
+									},
+								},
+							],
+						},
+					],
+				};
+				await sim.postWebhook(receiver.url, body);
+			} finally {
+				await receiver.stop();
+			}
+			expect(sim.state.lastInbound(SIM.phoneNumberId, 'TW.77')).toBe(clock);
+		});
+
+		it('answers a phone send with the user id it learnt from a delivery that carried both', async () => {
+			const receiver = await startReceiver();
+			try {
+				await sim.postWebhook(
+					receiver.url,
+					inboundTextWebhook({
+						phoneNumberId: SIM.phoneNumberId,
+						from: '85260001111',
+						text: 'hi',
+					}) as Record<string, unknown>,
+				);
+			} finally {
+				await receiver.stop();
+			}
+			// Without a user id in the delivery the answer has none.
+			const before = await send(sim, textTo('85260001111'));
+			expect(before.json.contacts).toEqual([{ input: '85260001111', wa_id: '85260001111' }]);
+			const receiver2 = await startReceiver();
+			try {
+				await sim.postWebhook(
+					receiver2.url,
+					inboundTextWebhook({
+						phoneNumberId: SIM.phoneNumberId,
+						from: '85260001111',
+						userId: 'HK.6000111',
+						text: 'again',
+					}) as Record<string, unknown>,
+				);
+			} finally {
+				await receiver2.stop();
+			}
+			const after = await send(sim, textTo('85260001111'));
+			expect(after.json.contacts).toEqual([
+				{ input: '85260001111', wa_id: '85260001111', user_id: 'HK.6000111' },
+			]);
+		});
+
+		it('refuses a copy-code authentication template to a user id with 131062, and sends it to a phone', async () => {
+			const refused = await send(sim, loginCode({ recipient: USER_ID }));
+			expect(refused.status).toBe(400);
+			expect(refused.json.error).toMatchObject({
+				code: 131062,
+				error_data: { details: expect.stringContaining('business-scoped user ID') },
+			});
+			expect(sim.state.sent).toHaveLength(0);
+			expect((await send(sim, loginCode({ to: CUSTOMER }))).status).toBe(200);
+			// Other templates go to a user id.
+			expect(
+				(
+					await send(sim, {
+						messaging_product: 'whatsapp',
+						recipient: USER_ID,
+						type: 'template',
+						template: { name: 'hello_world', language: { code: 'en_US' } },
+					})
+				).status,
+			).toBe(200);
+		});
+	});
+
+	describe('what Meta accepts beyond the required parameters', () => {
+		let sim: GraphApiSimulator;
+		beforeAll(async () => {
+			sim = await startGraphApiSimulator({ now: () => clock });
+		});
+		afterAll(() => sim.stop());
+		beforeEach(() => {
+			sim.state.resetCounters();
+			sim.state.limits.pairIntervalMs = 0;
+		});
+		const orderUpdate = (extra: unknown[]) => ({
+			messaging_product: 'whatsapp',
+			to: CUSTOMER,
+			type: 'template',
+			template: {
+				name: 'order_update',
+				language: { code: 'en_US' },
+				components: [
+					{ type: 'header', parameters: [{ type: 'text', text: 'A-1' }] },
+					{
+						type: 'body',
+						parameters: [
+							{ type: 'text', text: 'Mei' },
+							{ type: 'text', text: 'A-1' },
+							{ type: 'text', text: '3 May' },
+						],
+					},
+					{
+						type: 'button',
+						sub_type: 'url',
+						index: '0',
+						parameters: [{ type: 'text', text: 'A-1' }],
+					},
+					...extra,
+				],
+			},
+		});
+		const quickReply = (parameter: unknown) => ({
+			type: 'button',
+			sub_type: 'quick_reply',
+			index: '1',
+			parameters: [parameter],
+		});
+
+		it('takes a payload parameter on a quick-reply button, and refuses another type with 132012', async () => {
+			expect((await send(sim, orderUpdate([]))).status).toBe(200);
+			expect(
+				(await send(sim, orderUpdate([quickReply({ type: 'payload', payload: 'talk' })]))).status,
+			).toBe(200);
+			expect(
+				(await send(sim, orderUpdate([quickReply({ type: 'text', text: 'talk' })]))).json.error
+					.code,
+			).toBe(132012);
+			// A quick-reply parameter on the URL button's index is still refused.
+			expect(
+				(
+					await send(
+						sim,
+						orderUpdate([
+							{
+								type: 'button',
+								sub_type: 'quick_reply',
+								index: '2',
+								parameters: [{ type: 'payload', payload: 'x' }],
+							},
+						]),
+					)
+				).json.error.code,
+			).toBe(132000);
+		});
+
+		it('takes action parameters on catalog and flow buttons', async () => {
+			sim.state.addTemplate(SIM.wabaId, {
+				name: 'shop_catalog',
+				language: 'en_US',
+				category: 'MARKETING',
+				components: [
+					{ type: 'BODY', text: 'Our new season is here' },
+					{ type: 'BUTTONS', buttons: [{ type: 'CATALOG', text: 'View catalog' }] },
+				],
+			});
+			sim.state.addTemplate(SIM.wabaId, {
+				name: 'book_visit',
+				language: 'en_US',
+				category: 'UTILITY',
+				components: [
+					{ type: 'BODY', text: 'Book your visit' },
+					{ type: 'BUTTONS', buttons: [{ type: 'FLOW', text: 'Book', flow_id: '1234' }] },
+				],
+			});
+			const withButton = (name: string, component: unknown) => ({
+				messaging_product: 'whatsapp',
+				to: CUSTOMER,
+				type: 'template',
+				template: { name, language: { code: 'en_US' }, components: [component] },
+			});
+			const catalog = await send(
+				sim,
+				withButton('shop_catalog', {
+					type: 'button',
+					sub_type: 'CATALOG',
+					index: 0,
+					parameters: [{ type: 'action', action: { thumbnail_product_retailer_id: 'SKU-1' } }],
+				}),
+			);
+			expect(catalog.status).toBe(200);
+			const flow = await send(
+				sim,
+				withButton('book_visit', {
+					type: 'button',
+					sub_type: 'flow',
+					index: '0',
+					parameters: [
+						{ type: 'action', action: { flow_token: 'tok', flow_action_data: { a: 1 } } },
+					],
+				}),
+			);
+			expect(flow.status).toBe(200);
+			const wrong = await send(
+				sim,
+				withButton('book_visit', {
+					type: 'button',
+					sub_type: 'flow',
+					index: '0',
+					parameters: [{ type: 'action', action: 'not an object' }],
+				}),
+			);
+			expect(wrong.json.error.code).toBe(132012);
+		});
+
+		it('takes a contacts message whose contacts is an array, and refuses one without a formatted name', async () => {
+			sim.state.recordInbound(SIM.phoneNumberId, CUSTOMER);
+			const contacts = (list: unknown) => ({
+				messaging_product: 'whatsapp',
+				to: CUSTOMER,
+				type: 'contacts',
+				contacts: list,
+			});
+			const ok = await send(
+				sim,
+				contacts([
+					{
+						name: { formatted_name: 'Shop', first_name: 'Shop' },
+						phones: [{ phone: '+85221234567', type: 'WORK' }],
+					},
+				]),
+			);
+			expect(ok.status).toBe(200);
+			expect((await send(sim, contacts([{ phones: [] }]))).json.error.code).toBe(100);
+			expect((await send(sim, contacts([]))).json.error.code).toBe(100);
+			expect((await send(sim, contacts({ name: { formatted_name: 'x' } }))).json.error.code).toBe(
+				100,
+			);
+		});
+
+		it('sends is_transient when a scripted error says so', async () => {
+			sim.state.failNext(1, { code: 131000, isTransient: true });
+			const answer = await send(sim, textTo(CUSTOMER));
+			expect(answer.json.error).toMatchObject({ code: 131000, is_transient: true });
 		});
 	});
 

@@ -315,7 +315,7 @@ describe('GraphClient against the Graph API simulator', () => {
 	});
 
 	describe('errors', () => {
-		it('turns a bad token into 190/401 without echoing any token', async () => {
+		it('turns a bad token into 190/401 and a missing one into 104, without echoing any token', async () => {
 			const wrong = new GraphClient({
 				transport: axiosTransport({ bearerToken: 'EAAwrongTOKEN' }),
 				baseUrl: sim.url,
@@ -330,9 +330,12 @@ describe('GraphClient against the Graph API simulator', () => {
 				baseUrl: sim.url,
 				version: VERSION,
 			});
+			// Meta's answer to a request without a token is code 104 (HTTP 400).
 			expect(await expectError(none.listPhoneNumbers(SIM.wabaId))).toMatchObject({
-				code: 190,
-				httpStatus: 401,
+				code: 104,
+				httpStatus: 400,
+				retryable: false,
+				title: expect.stringMatching(/No access token/),
 			});
 		});
 
@@ -506,5 +509,36 @@ describe('GraphClient against the Graph API simulator', () => {
 				expect(rendering).not.toContain(SIM.token);
 			}
 		}
+	});
+});
+
+describe('GraphApiError beside the catalogue', () => {
+	it('honours is_transient: retryable when Meta says so, not when Meta says no', () => {
+		const error = (body: Record<string, unknown>, status = 400) =>
+			new GraphApiError(status, { error: { message: 'x', type: 'OAuthException', ...body } });
+		expect(error({ code: 987654, is_transient: true })).toMatchObject({
+			retryable: true,
+			transient: true,
+		});
+		expect(error({ code: 987654 })).toMatchObject({ retryable: false });
+		expect(error({ code: 987654, is_transient: false }, 500)).toMatchObject({
+			retryable: false,
+			transient: false,
+		});
+		expect(error({ code: 987654 }, 500)).toMatchObject({ retryable: true });
+		// The catalogue still decides for codes it knows to be transient.
+		expect(error({ code: 131000, is_transient: false }, 500)).toMatchObject({ retryable: true });
+	});
+
+	it('reads 131062 and 104 from the catalogue with what to do', () => {
+		expect(new GraphApiError(400, { error: { code: 131062 } })).toMatchObject({
+			action: 'phone',
+			retryable: false,
+			title: expect.stringMatching(/phone number/),
+		});
+		expect(new GraphApiError(400, { error: { code: 104 } })).toMatchObject({
+			action: 'stop',
+			title: expect.stringMatching(/access token/),
+		});
 	});
 });

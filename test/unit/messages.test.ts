@@ -268,3 +268,101 @@ describe('against the Graph API simulator', () => {
 		}
 	});
 });
+
+describe('recipients: phone numbers in `to`, business-scoped user ids in `recipient`', () => {
+	const USER_ID = 'HK.1502576394655843';
+	const PARENT = 'US.ENT.11815799212886844830';
+	const builders: Array<[string, (to: string) => Record<string, unknown>]> = [
+		['text', (to) => textMessage({ to }, 'hi')],
+		['media', (to) => mediaMessage({ to }, 'image', { id: '1' })],
+		['buttons', (to) => buttonsMessage({ to }, 'ok?', [{ id: 'y', title: 'Yes' }])],
+		['list', (to) => listMessage({ to }, 'pick', 'Menu', [{ rows: [{ id: 'a', title: 'A' }] }])],
+		['reaction', (to) => reactionMessage({ to }, 'wamid.in', '👍')],
+		['template', (to) => templateMessage({ to }, { template: template('hello_world') })],
+	];
+
+	it.each(builders)('%s: a user id or parent id goes in recipient, a phone in to', (_, build) => {
+		for (const id of [USER_ID, PARENT, 'TW.abcDEF123']) {
+			const message = build(id);
+			expect(message.recipient).toBe(id);
+			expect(message).not.toHaveProperty('to');
+		}
+		const phone = build('+85291234567');
+		expect(phone.to).toBe('+85291234567');
+		expect(phone).not.toHaveProperty('recipient');
+	});
+
+	it('keeps values that only look like ids in to (Meta then refuses them as numbers)', () => {
+		for (const value of ['hk.123', 'HK.', `HK.${'1'.repeat(129)}`, 'HK.12-3', 'HKG.123']) {
+			expect(textMessage({ to: value }, 'hi')).toMatchObject({ to: value });
+		}
+	});
+
+	it('puts the payload of a quick-reply button into a payload parameter the simulator accepts', async () => {
+		const message = templateMessage(
+			{ to },
+			{
+				template: template('order_update'),
+				header: { text: ['A-1'] },
+				body: ['Mei', 'A-1', 'Fri'],
+				buttons: [
+					{ index: 0, text: 'A-1' },
+					{ index: 1, payload: 'talk-to-us:A-1' },
+				],
+			},
+		);
+		expect((message.template as { components: unknown[] }).components).toContainEqual({
+			type: 'button',
+			sub_type: 'quick_reply',
+			index: '1',
+			parameters: [{ type: 'payload', payload: 'talk-to-us:A-1' }],
+		});
+		const sim = await startGraphApiSimulator({ limits: false });
+		try {
+			const client = new GraphClient({
+				transport: axiosTransport({ bearerToken: SIM.token }),
+				baseUrl: sim.url,
+				version: 'v26.0',
+			});
+			await expect(client.sendMessage(SIM.phoneNumberId, message)).resolves.toMatchObject({
+				messageId: expect.stringMatching(/^wamid\./),
+			});
+			sim.state.recordInbound(SIM.phoneNumberId, USER_ID, Date.now());
+			await expect(
+				client.sendMessage(SIM.phoneNumberId, textMessage({ to: USER_ID }, 'hi')),
+			).resolves.toMatchObject({ userId: USER_ID });
+		} finally {
+			await sim.stop();
+		}
+	});
+});
+
+describe('authentication templates', () => {
+	const loginCode = {
+		name: 'login_code',
+		language: 'en_US',
+		components: [
+			{ type: 'BODY', text: '{{1}} is your verification code.' },
+			{ type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE', text: 'Copy code' }] },
+		],
+	};
+
+	it('puts the one-time code into the OTP button as Meta asks, and names it when missing', () => {
+		const message = templateMessage(
+			{ to },
+			{ template: loginCode, body: ['123456'], buttons: [{ index: 0, text: '123456' }] },
+		);
+		expect((message.template as { components: unknown[] }).components).toEqual([
+			{ type: 'body', parameters: [{ type: 'text', text: '123456' }] },
+			{
+				type: 'button',
+				sub_type: 'url',
+				index: '0',
+				parameters: [{ type: 'text', text: '123456' }],
+			},
+		]);
+		expect(() => templateMessage({ to }, { template: loginCode, body: ['123456'] })).toThrow(
+			/one-time code/,
+		);
+	});
+});

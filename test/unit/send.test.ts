@@ -22,8 +22,16 @@ class ScriptedGuard implements SendGuard {
 	async release(id: string): Promise<void> {
 		this.released.push(id);
 	}
+	readonly optOuts: Array<[string, string, boolean | undefined]> = [];
 	async recordInbound(): Promise<void> {}
-	async recordOptOut(): Promise<void> {}
+	async recordOptOut(
+		phoneNumberId: string,
+		customer: string,
+		_at: number,
+		optedOut?: boolean,
+	): Promise<void> {
+		this.optOuts.push([phoneNumberId, customer, optedOut]);
+	}
 }
 
 const to = '85291234567';
@@ -189,5 +197,54 @@ describe('sendThroughGuard', () => {
 		expect(await send(guard, { dryRun: true })).toEqual({ outcome: 'wouldSend', attempts: 0 });
 		expect(guard.released).toEqual(['r-5']);
 		expect(sim.state.sent.length).toBe(before);
+	});
+
+	it('sends to a business-scoped user id in recipient and reserves under that id', async () => {
+		const userId = 'HK.1502576394655843';
+		sim.state.recordInbound(SIM.phoneNumberId, userId, Date.now());
+		const guard = new ScriptedGuard([]);
+		const outcome = await send(guard, { message: textMessage({ to: userId }, 'hi') });
+		expect(outcome).toMatchObject({ outcome: 'sent', userId });
+		expect(guard.requests[0].to).toBe(userId);
+		expect(sim.state.sent.at(-1)).toMatchObject({ recipient: userId });
+	});
+
+	it('defers a message Meta refuses for a user id (131062) with the way to get a phone number', async () => {
+		sim.state.failNext(1, { code: 131062 });
+		const guard = new ScriptedGuard([{ allowed: true, reservationId: 'r-62' }]);
+		const outcome = await send(guard);
+		expect(outcome).toMatchObject({
+			outcome: 'deferred',
+			rule: 'phoneNeeded',
+			code: 131062,
+			retryAt: null,
+			reason: expect.stringContaining('REQUEST_CONTACT_INFO'),
+		});
+		expect(guard.released).toEqual(['r-62']);
+	});
+
+	it('records a 131050 answer as a marketing opt-out and defers the item', async () => {
+		sim.state.failNext(1, { code: 131050 });
+		const guard = new ScriptedGuard([]);
+		const outcome = await send(guard, { request: { category: 'marketing', template: 'x' } });
+		expect(outcome).toMatchObject({
+			outcome: 'deferred',
+			rule: 'optOut',
+			code: 131050,
+			retryAt: null,
+		});
+		expect(guard.optOuts).toEqual([[SIM.phoneNumberId, to, true]]);
+	});
+
+	it('retries an error Meta marks is_transient even when the catalogue does not know it, and not one marked false', async () => {
+		sim.state.failNext(1, { code: 999001, isTransient: true });
+		expect(await send(new ScriptedGuard([]))).toMatchObject({ outcome: 'sent', attempts: 2 });
+		sim.state.failNext(1, { code: 999002, httpStatus: 500, isTransient: false });
+		expect(await send(new ScriptedGuard([]))).toMatchObject({
+			outcome: 'failed',
+			code: 999002,
+			retryable: false,
+			attempts: 1,
+		});
 	});
 });

@@ -27,6 +27,7 @@ import {
 	revokeMessage,
 	statusUpdate,
 	systemNumberChange,
+	systemUserIdChange,
 	templateButtonReply,
 	templateStatusUpdate,
 	textMessage,
@@ -342,6 +343,36 @@ describe('parseWebhook: customer messages', () => {
 			previousUserId: 'HK.111',
 			newUserId: 'HK.999',
 		});
+	});
+
+	it("reads Meta's user_changed_user_id message (username-only customer, parent id) as a re-key", () => {
+		const event = onlyMessage(
+			systemUserIdChange({
+				userId: 'HK.1502576394655843',
+				newUserId: 'HK.2603687405766954',
+				newParentUserId: 'HK.ENT.99',
+			}),
+		);
+		expect(event.customer).toEqual({ userId: 'HK.1502576394655843' });
+		expect(event.system).toEqual({
+			type: 'user_changed_user_id',
+			body: 'User Customer changed from HK.1502576394655843 to HK.2603687405766954',
+			previousUserId: 'HK.1502576394655843',
+			newUserId: 'HK.2603687405766954',
+			newParentUserId: 'HK.ENT.99',
+		});
+	});
+
+	it("reads a username-only customer's REQUEST_CONTACT_INFO answer as a contacts message with their phone", () => {
+		const event = onlyMessage(
+			contactsMessage({
+				from: null,
+				userId: 'HK.1502576394655843',
+				contacts: [{ name: 'Tai Man', phones: [{ phone: '+852 6123 4567', waId: '85261234567' }] }],
+			}),
+		);
+		expect(event.customer).toMatchObject({ userId: 'HK.1502576394655843' });
+		expect(event.contacts?.[0].phones[0]).toMatchObject({ e164: '+85261234567' });
 	});
 
 	it("reads a customer's edit and deletion of an earlier message", () => {

@@ -8,6 +8,7 @@ import type { MessageCategory, SendGuard, SendOutcome } from '../../../lib/sende
 import { sendThroughGuard } from '../../../lib/sender/send';
 import { GraphApiError } from '../../../lib/whatsapp/errors';
 import { MessageInputError, templateMessage } from '../../../lib/whatsapp/messages';
+import { isUserIdRecipient } from '../../../lib/whatsapp/recipient';
 import { graphClient, whatsAppCredential } from '../../shared/graph';
 import type { GuardedSending } from '../transport/guard';
 import type { Build } from './message/common';
@@ -91,10 +92,7 @@ export async function route(
 			}
 
 			const options = this.getNodeParameter('options', itemIndex, {}) as SendOptions;
-			const to = recipient(
-				this.getNodeParameter('to', itemIndex) as string,
-				options.defaultCountry,
-			);
+			const to = recipient(this.getNodeParameter('to', itemIndex), options.defaultCountry);
 			const unreachable = guard
 				? await learnFromItem(guard, phoneNumberId, to, items[itemIndex].json)
 				: undefined;
@@ -248,11 +246,27 @@ async function learnFromItem(
 ): Promise<QuotaStoreError | undefined> {
 	const storeDown = (error: unknown) =>
 		error instanceof QuotaStoreError ? error : Promise.reject(error);
-	if (json.kind === 'message' && typeof json.timestamp === 'string') {
+	// A `system` message (a changed number or user id) is Meta's notice, not the customer writing.
+	if (json.kind === 'message' && json.type !== 'system' && typeof json.timestamp === 'string') {
 		const at = Date.parse(json.timestamp);
 		if (Number.isFinite(at)) {
 			const failed = await guard
 				.recordInbound(phoneNumberId, to, at)
+				.then(() => undefined, storeDown);
+			if (failed) return failed;
+		}
+	}
+	// The trigger's marketing-preference events: the customer stopped (or resumed) marketing in WhatsApp.
+	if (
+		json.kind === 'preference' &&
+		json.category === 'marketing_messages' &&
+		typeof json.optedOut === 'boolean' &&
+		typeof json.timestamp === 'string'
+	) {
+		const at = Date.parse(json.timestamp);
+		if (Number.isFinite(at)) {
+			const failed = await guard
+				.recordOptOut(phoneNumberId, to, at, json.optedOut)
 				.then(() => undefined, storeDown);
 			if (failed) return failed;
 		}
@@ -268,10 +282,17 @@ async function learnFromItem(
 	return undefined;
 }
 
-/** E.164 for phone numbers in any format people type; a business-scoped user id passes as it is. */
-function recipient(raw: string, defaultCountry?: string): string {
-	const value = String(raw ?? '').trim();
-	if (/^[A-Z]{2}\.\d+$/.test(value)) return value;
+/**
+ * E.164 for phone numbers in any format people type; a business-scoped user id (`HK.1502576394655843`)
+ * or parent id (`US.ENT.…`) passes as it is and goes out in Meta's `recipient` field.
+ */
+function recipient(raw: unknown, defaultCountry?: string): string {
+	const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
+	if (isUserIdRecipient(value)) return value;
+	if (/^[A-Za-z]{2}\./.test(value))
+		throw new MessageInputError(
+			`Recipient "${value.slice(0, 140)}" is neither a phone number nor a business-scoped user id (two capital letters, a dot, up to 128 letters and digits, e.g. HK.1502576394655843; parent ids US.ENT.…)`,
+		);
 	const phone = normalizePhone(value, { defaultCountry: defaultCountry || undefined });
 	if (!phone.ok) throw new MessageInputError(`Recipient "${value}": ${phone.reason}`);
 	return phone.e164;

@@ -15,6 +15,7 @@ interface GuardSettings {
 	windowHours?: number;
 	humanTakeoverHours?: number;
 	optOut?: boolean;
+	usMarketing?: boolean;
 	quietHoursStart?: string;
 	quietHoursEnd?: string;
 	frequencyRules?: string;
@@ -124,6 +125,14 @@ export const guardProperties: INodeProperties[] = [
 				description:
 					'Per phone number, shared by all executions: 80 by default, 20 for numbers shared with the WhatsApp Business app, up to 1,000',
 			},
+			{
+				displayName: 'US Marketing Block',
+				name: 'usMarketing',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether marketing to +1 (United States) numbers is deferred before any request: Meta has not delivered marketing templates to US numbers since April 2025 (error 131049)',
+			},
 		],
 	},
 ];
@@ -169,6 +178,7 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 			? { humanTakeoverHours: settings.humanTakeoverHours }
 			: {}),
 		...(settings.optOut !== undefined ? { optOut: settings.optOut } : {}),
+		...(settings.usMarketing !== undefined ? { usMarketing: settings.usMarketing } : {}),
 		...(settings.quietHoursStart !== undefined || settings.quietHoursEnd !== undefined
 			? {
 					quietHours: settings.quietHoursStart
