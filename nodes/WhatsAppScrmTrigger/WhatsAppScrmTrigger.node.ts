@@ -4,6 +4,7 @@ import type {
 	IDataObject,
 	IHookFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -14,6 +15,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { deliveryKey, MemoryDeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
 import type { ClaimResult, DeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
 import { answerVerification, filterEvents, receiveDelivery } from '../../lib/whatsapp/receive';
+import { credentialShownWhile } from '../shared/editorCredential';
 import { graphClient, whatsAppCredential } from '../shared/graph';
 import { getPhoneNumbers, graphNodeError } from '../shared/loadOptions';
 import { noteCapabilityUpdates } from '../shared/quotaLedger';
@@ -36,6 +38,29 @@ interface ActivationState {
 	subscribedApp?: boolean;
 	overriddenPhoneNumberIds?: string[];
 }
+
+/** Where deliveries are remembered; the Redis one takes the Redis credential. */
+const dedupStoreProperty: INodeProperties = {
+	displayName: 'Remember Deliveries In',
+	name: 'dedupStore',
+	type: 'options',
+	noDataExpression: true,
+	default: 'memory',
+	description:
+		"Where the trigger remembers the deliveries it has emitted, so Meta's re-deliveries start nothing",
+	options: [
+		{
+			name: 'Memory (One n8n Process)',
+			value: 'memory',
+			description: 'Forgotten on restart',
+		},
+		{
+			name: 'Redis (Queue Mode, Several Processes)',
+			value: 'redis',
+			description: 'Shared by every n8n process and kept across restarts',
+		},
+	],
+};
 
 export class WhatsAppScrmTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -66,7 +91,8 @@ export class WhatsAppScrmTrigger implements INodeType {
 				name: 'scrmRedis',
 				required: true,
 				testedBy: 'redisConnectionTest',
-				displayOptions: { show: { dedupStore: ['redis'] } },
+				// See credentialShownWhile for why this is not written as `show`.
+				displayOptions: credentialShownWhile([dedupStoreProperty], { dedupStore: ['redis'] }),
 			},
 		],
 		webhooks: [
@@ -148,6 +174,8 @@ export class WhatsAppScrmTrigger implements INodeType {
 					},
 				],
 			},
+			// Where n8n puts the credential slot: above the numbers listed through it.
+			{ displayName: '', name: 'credentials', type: 'credentials', default: '' },
 			{
 				displayName: 'Phone Number Names or IDs',
 				name: 'phoneNumberIds',
@@ -196,27 +224,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 					{ name: 'Sent', value: 'sent' },
 				],
 			},
-			{
-				displayName: 'Remember Deliveries In',
-				name: 'dedupStore',
-				type: 'options',
-				noDataExpression: true,
-				default: 'memory',
-				description:
-					"Where the trigger remembers the deliveries it has emitted, so Meta's re-deliveries start nothing",
-				options: [
-					{
-						name: 'Memory (One n8n Process)',
-						value: 'memory',
-						description: 'Forgotten on restart',
-					},
-					{
-						name: 'Redis (Queue Mode, Several Processes)',
-						value: 'redis',
-						description: 'Shared by every n8n process and kept across restarts',
-					},
-				],
-			},
+			dedupStoreProperty,
 			{
 				displayName: 'Answer Meta',
 				name: 'acknowledge',

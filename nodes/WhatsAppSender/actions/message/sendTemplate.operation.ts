@@ -26,12 +26,13 @@ const parameterValues = (
 			name: 'parameter',
 			values: [
 				{
-					displayName: 'Name',
+					displayName: 'Placeholder Name',
 					name: 'name',
 					type: 'string',
 					default: '',
-					description:
-						'For named templates ({{customer_name}}): the placeholder name. Leave empty for positional ones ({{1}}, {{2}} …), given in order.',
+					// Said at the field, not only in a tooltip: an empty name is not a missing one.
+					placeholder: 'Empty for {{1}}, {{2}} … in order',
+					hint: 'A named template ({{customer_name}}) takes the placeholder name; positional ones ({{1}}, {{2}} …) leave it empty and are filled in the order listed',
 				},
 				{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 				{
