@@ -5,56 +5,86 @@
  * on normalised phone + Levenshtein name, as a naive tool would) measured in the same run.
  */
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 
 import { dedupeContacts, levenshteinRatio } from '../lib/dedup';
-import type { Contact, DedupOptions } from '../lib/dedup';
+import type { Contact, DedupOptions, DedupResult } from '../lib/dedup';
+import { dedupeContacts as baselineDedupe } from './baseline/dedup';
 import { createPhoneNormalizer } from '../lib/phone';
 import {
+	FAKE1000_FIELDS,
 	FEBRL_FIELDS,
 	generateContacts,
+	HISTORICAL_FIELDS,
+	loadFake1000,
 	loadFebrl,
+	loadFebrl4,
+	loadHistorical,
 	pairMetrics,
 	PRODUCT_MAP,
 } from '../devkit/generators/contactGenerator';
+import type { FebrlSet } from '../devkit/generators/contactGenerator';
 
 export const GENERATED_OPTIONS: DedupOptions = { defaultCountry: 'HK', productMap: PRODUCT_MAP };
 
+type Shape = 'varied' | 'zipf';
+type EngineName = 'ours' | 'before';
+
 interface ScaleResult {
+	shape: Shape;
+	engine: EngineName;
 	contacts: number;
+	/** Distinct names, and the share of contacts the 300 most common cover. */
+	names: number;
+	top300Share: number;
 	generateSeconds: number;
 	dedupSeconds: number;
 	peakRssMb: number;
 	candidatePairs: number;
 	clusters: number;
 	review: number;
+	precision: number;
+	recall: number;
 	f1: number;
 }
 
 /** Runs in the child: generate, dedup, report one JSON line. */
-function scaleChild(size: number): void {
+function scaleChild(size: number, shape: Shape, engine: EngineName): void {
 	let started = process.hrtime.bigint();
-	const { contacts, truth } = generateContacts(size, { seed: 7 });
+	const { contacts, truth } = generateContacts(size, { seed: 7, zipf: shape === 'zipf' });
 	const generateSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+	const counts = new Map<string, number>();
+	for (const c of contacts) if (c.name) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+	const top = [...counts.values()].sort((a, b) => b - a).slice(0, 300);
 	started = process.hrtime.bigint();
-	const result = dedupeContacts(contacts, GENERATED_OPTIONS);
+	const run = engine === 'ours' ? dedupeContacts : baselineDedupe;
+	const result = run(contacts, GENERATED_OPTIONS);
 	const dedupSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+	if (process.env.SCRM_BENCH_DEDUP_PHASES) console.error(JSON.stringify(result.stats.phases));
+	const m = pairMetrics(result.clusters, truth);
 	const out: ScaleResult = {
+		shape,
+		engine,
 		contacts: size,
+		names: counts.size,
+		top300Share: top.reduce((a, b) => a + b, 0) / contacts.length,
 		generateSeconds,
 		dedupSeconds,
 		peakRssMb: process.resourceUsage().maxRSS / 1024,
 		candidatePairs: result.stats.candidatePairs,
 		clusters: result.clusters.length,
 		review: result.review.length,
-		f1: pairMetrics(result.clusters, truth).f1,
+		precision: m.precision,
+		recall: m.recall,
+		f1: m.f1,
 	};
 	process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-function runScale(size: number): ScaleResult {
+function runScale(size: number, shape: Shape, engine: EngineName): ScaleResult {
 	const output = execFileSync(
 		process.execPath,
-		['--max-old-space-size=4096', __filename, '--child', String(size)],
+		['--max-old-space-size=12288', __filename, '--child', String(size), shape, engine],
 		{
 			encoding: 'utf8',
 			maxBuffer: 1 << 20,
@@ -100,6 +130,73 @@ function allPairsBaseline(contacts: Contact[]): { seconds: number; clusters: str
 	return { seconds, clusters: [...groups.values()].filter((g) => g.length > 1) };
 }
 
+export interface QualityRow {
+	set: string;
+	contacts: number;
+	precision: number;
+	recall: number;
+	f1: number;
+	/** Review pairs as a share of the contacts. */
+	reviewShare: number;
+	/** Review pairs scored at or above the merge threshold (each must carry a conflict). */
+	sureInReview: number;
+	millis: number;
+}
+
+type Engine = (contacts: Contact[], opts: DedupOptions) => Pick<DedupResult, 'clusters' | 'review'>;
+
+/** Merged-output quality: only the groups count, never the review list. */
+export function quality(
+	set: string,
+	data: FebrlSet,
+	opts: DedupOptions,
+	engine: Engine = dedupeContacts,
+): QualityRow {
+	const started = process.hrtime.bigint();
+	const result = engine(data.contacts, opts);
+	const millis = Number(process.hrtime.bigint() - started) / 1e6;
+	const m = pairMetrics(result.clusters, data.truth);
+	const threshold = opts.threshold ?? 0.9;
+	return {
+		set,
+		contacts: data.contacts.length,
+		precision: m.precision,
+		recall: m.recall,
+		f1: m.f1,
+		reviewShare: result.review.length / data.contacts.length,
+		sureInReview: result.review.filter((pair) => pair.score >= threshold).length,
+		millis,
+	};
+}
+
+/** The labelled sets: [name, data, options, tuned on (dev) or measuring only (holdout)]. */
+export function labelledSets(): Array<[string, () => FebrlSet, DedupOptions, 'dev' | 'holdout']> {
+	const febrl: DedupOptions = { fields: [...FEBRL_FIELDS] };
+	return [
+		['febrl1', () => loadFebrl('febrl1'), febrl, 'dev'],
+		['febrl2', () => loadFebrl('febrl2'), febrl, 'dev'],
+		['febrl3', () => loadFebrl('febrl3'), febrl, 'dev'],
+		['febrl4 (4a+4b)', loadFebrl4, febrl, 'holdout'],
+		['splink fake_1000', loadFake1000, { fields: [...FAKE1000_FIELDS] }, 'dev'],
+		[
+			'historical 50k, dev half',
+			() => loadHistorical('dev'),
+			{ fields: [...HISTORICAL_FIELDS] },
+			'dev',
+		],
+		[
+			'historical 50k, holdout half',
+			() => loadHistorical('holdout'),
+			{ fields: [...HISTORICAL_FIELDS] },
+			'holdout',
+		],
+	];
+}
+
+function qualityLine(label: string, r: QualityRow): string {
+	return `  ${label.padEnd(9)} P ${pct(r.precision)}  R ${pct(r.recall)}  F1 ${pct(r.f1)}   review ${pct(r.reviewShare)} of contacts (${r.sureInReview} at ≥ threshold)   ${r.millis.toFixed(0)} ms`;
+}
+
 function pct(x: number): string {
 	return `${(x * 100).toFixed(2)}%`;
 }
@@ -108,17 +205,17 @@ export async function runDedupBench(
 	sizes = [10_000, 100_000, 1_000_000],
 ): Promise<Record<string, unknown>> {
 	const results: Record<string, unknown> = {};
-	console.log('contact dedup: pair precision / recall / F1 (clusters → all pairs inside them)');
-	for (const name of ['febrl1', 'febrl2', 'febrl3'] as const) {
-		const { contacts, truth } = loadFebrl(name);
-		const started = process.hrtime.bigint();
-		const result = dedupeContacts(contacts, { fields: [...FEBRL_FIELDS] });
-		const ms = Number(process.hrtime.bigint() - started) / 1e6;
-		const m = pairMetrics(result.clusters, truth);
-		console.log(
-			`  ${name} (${contacts.length.toLocaleString('en')}, no soc_sec_id)   P ${pct(m.precision)}  R ${pct(m.recall)}  F1 ${pct(m.f1)}   ${ms.toFixed(0)} ms, ${result.stats.candidatePairs.toLocaleString('en')} candidate pairs`,
-		);
-		results[name] = { precision: m.precision, recall: m.recall, f1: m.f1, millis: ms };
+	console.log(
+		'contact dedup: merged output only (pairs inside the groups; review rows count as not merged), beside the engine before issue 20',
+	);
+	for (const [name, load, opts, use] of labelledSets()) {
+		const data = load();
+		const ours = quality(name, data, opts);
+		const before = quality(name, data, opts, baselineDedupe);
+		console.log(`${name} (${data.contacts.length.toLocaleString('en')} records, ${use})`);
+		console.log(qualityLine('ours', ours));
+		console.log(qualityLine('before', before));
+		results[name] = { ours, before, use };
 	}
 
 	const { contacts, truth } = generateContacts(10_000, { seed: 7 });
@@ -151,23 +248,52 @@ export async function runDedupBench(
 	};
 
 	console.log(
-		'\nscale, generated contacts, each size in its own process (time excludes generation)',
+		'\nscale: each size and engine in its own process, so peak RSS is its own (time excludes generation)',
+	);
+	console.log(
+		`  machine load before: ${os
+			.loadavg()
+			.map((x) => x.toFixed(2))
+			.join(' ')} (1/5/15 min, ${os.cpus().length} cores)`,
 	);
 	const scale: ScaleResult[] = [];
-	for (const size of sizes) {
-		const r = runScale(size);
-		scale.push(r);
+	// The engine before issue 20 runs only up to BEFORE_MAX: beyond it, it needs more memory than the machine has.
+	const beforeMax = Number(process.env.SCRM_BENCH_DEDUP_BEFORE_MAX ?? 200_000);
+	for (const shape of ['zipf', 'varied'] as const) {
 		console.log(
-			`  ${size.toLocaleString('en').padStart(9)}   dedup ${r.dedupSeconds.toFixed(1).padStart(6)} s   peak RSS ${r.peakRssMb.toFixed(0).padStart(5)} MB   generate ${r.generateSeconds.toFixed(1)} s   ${r.candidatePairs.toLocaleString('en')} candidate pairs   F1 ${pct(r.f1)}`,
+			shape === 'zipf'
+				? '  common names (Zipf: a few hundred spellings cover most people, shared family numbers)'
+				: '  varied names (the generator as before)',
 		);
+		for (const size of sizes) {
+			for (const engine of ['ours', 'before'] as const) {
+				if (engine === 'before' && size > beforeMax) continue;
+				const r = runScale(size, shape, engine);
+				scale.push(r);
+				console.log(
+					`  ${size.toLocaleString('en').padStart(9)} ${engine.padEnd(6)}  dedup ${r.dedupSeconds.toFixed(1).padStart(6)} s   peak RSS ${r.peakRssMb.toFixed(0).padStart(5)} MB   ${r.candidatePairs.toLocaleString('en')} candidate pairs   P ${pct(r.precision)} R ${pct(r.recall)} F1 ${pct(r.f1)}   review ${r.review.toLocaleString('en')}   (${r.names.toLocaleString('en')} names, top 300 cover ${pct(r.top300Share)})`,
+				);
+			}
+		}
 	}
+	console.log(
+		`  machine load after: ${os
+			.loadavg()
+			.map((x) => x.toFixed(2))
+			.join(' ')}`,
+	);
 	results.scale = scale;
 	return results;
 }
 
 if (require.main === module) {
 	const child = process.argv.indexOf('--child');
-	if (child >= 0) scaleChild(Number(process.argv[child + 1]));
+	if (child >= 0)
+		scaleChild(
+			Number(process.argv[child + 1]),
+			process.argv[child + 2] as Shape,
+			process.argv[child + 3] as EngineName,
+		);
 	else {
 		const sizes = process.argv
 			.slice(2)

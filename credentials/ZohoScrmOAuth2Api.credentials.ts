@@ -49,8 +49,10 @@ export class ZohoScrmOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
+			// Every lookup goes through the Search API, which needs ZohoSearch.securesearch.READ besides
+			// the module scope (https://www.zoho.com/crm/developer/docs/api/v8/search-records.html).
 			default:
-				'ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.notes.ALL,ZohoCRM.modules.attachments.ALL,ZohoCRM.settings.fields.READ',
+				'ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.notes.ALL,ZohoCRM.modules.attachments.ALL,ZohoCRM.settings.fields.READ,ZohoSearch.securesearch.READ',
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 import type { Contact } from '../../lib/dedup';
 
@@ -14,8 +15,32 @@ export interface GeneratorOptions {
 	seed?: number;
 	/** Share of people with more than one record. Default 0.25. */
 	duplicateRate?: number;
-	/** Share of people sharing a number with a family member. Default 0.04. */
+	/** Share of people sharing a number with a family member. Default 0.04 (0.12 with `zipf`). */
 	familyRate?: number;
+	/**
+	 * Names as in Hong Kong, Taiwan and mainland lists: Han-script locales for 90 % of people, and
+	 * surnames and given names drawn from Zipf distributions, so a few hundred full-name spellings
+	 * (Chan Tai Man, 陳大文, 王小明 …) cover most people. No Latin-only names.
+	 */
+	zipf?: boolean;
+}
+
+/** Draws 0..n-1 with P(k) ∝ 1 / (k + 1)^s. */
+function zipfSampler(n: number, s: number, random: () => number): () => number {
+	const cdf = new Float64Array(n);
+	let total = 0;
+	for (let k = 0; k < n; k++) cdf[k] = total += 1 / (k + 1) ** s;
+	return () => {
+		const x = random() * total;
+		let lo = 0;
+		let hi = n - 1;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (cdf[mid] < x) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo;
+	};
 }
 
 export interface GeneratedContacts {
@@ -248,7 +273,11 @@ const SPAN = 2 * 365 * 86_400_000;
 export function generateContacts(count: number, opts: GeneratorOptions = {}): GeneratedContacts {
 	const random = prng(opts.seed ?? 42);
 	const duplicateRate = opts.duplicateRate ?? 0.25;
-	const familyRate = opts.familyRate ?? 0.04;
+	const zipf = opts.zipf === true;
+	const familyRate = opts.familyRate ?? (zipf ? 0.12 : 0.04);
+	const zipfSurname = zipfSampler(HAN_SURNAMES.length, 1.2, random);
+	// Given names: the 60 most common two-character pairs cover most people.
+	const zipfGiven = zipfSampler(HAN_GIVEN.length * HAN_GIVEN.length, 1.5, random);
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
 	const digits = (length: number): string => {
 		let out = '';
@@ -278,15 +307,32 @@ export function generateContacts(count: number, opts: GeneratorOptions = {}): Ge
 	const newPerson = (): Person => {
 		const id = `p${personCount++}`;
 		const r = random();
-		const locale: Locale =
-			r < 0.35 ? 'HK' : r < 0.55 ? 'TW' : r < 0.7 ? 'CN' : r < 0.85 ? 'TH' : 'RU';
+		const locale: Locale = zipf
+			? r < 0.4
+				? 'HK'
+				: r < 0.65
+					? 'TW'
+					: r < 0.9
+						? 'CN'
+						: r < 0.95
+							? 'TH'
+							: 'RU'
+			: r < 0.35
+				? 'HK'
+				: r < 0.55
+					? 'TW'
+					: r < 0.7
+						? 'CN'
+						: r < 0.85
+							? 'TH'
+							: 'RU';
 		const relative = random() < familyRate ? lastByLocale.get(locale) : undefined;
 		let native: string;
 		let roman: string;
 		let swapped: string;
 		let givenIndex: number;
 		let surnameIndex: number;
-		if (random() < 0.05) {
+		if (!zipf && random() < 0.05) {
 			givenIndex = Math.floor(random() * LATIN_GIVEN.length);
 			surnameIndex = relative
 				? relative.surnameIndex
@@ -299,9 +345,14 @@ export function generateContacts(count: number, opts: GeneratorOptions = {}): Ge
 			surnameIndex =
 				relative && relative.surnameIndex < HAN_SURNAMES.length
 					? relative.surnameIndex
-					: Math.floor(random() * HAN_SURNAMES.length);
-			const g1 = Math.floor(random() * HAN_GIVEN.length);
-			const g2 = Math.floor(random() * HAN_GIVEN.length);
+					: zipf
+						? zipfSurname()
+						: Math.floor(random() * HAN_SURNAMES.length);
+			const pair = zipf ? zipfGiven() : -1;
+			const g1 = zipf ? (pair * 7) % HAN_GIVEN.length : Math.floor(random() * HAN_GIVEN.length);
+			const g2 = zipf
+				? Math.floor(pair / HAN_GIVEN.length)
+				: Math.floor(random() * HAN_GIVEN.length);
 			givenIndex = g1 * 100 + g2;
 			const s = HAN_SURNAMES[surnameIndex];
 			const a = HAN_GIVEN[g1];
@@ -573,13 +624,17 @@ export interface FebrlSet {
 
 /** `rec-N-org` and `rec-N-dup-K` are one person N; soc_sec_id is dropped unless asked for. */
 export function loadFebrl(name: 'febrl1' | 'febrl2' | 'febrl3', keepSocSecId = false): FebrlSet {
+	return loadFebrlFile(name, keepSocSecId);
+}
+
+function loadFebrlFile(name: string, keepSocSecId = false): FebrlSet {
 	const lines = fs
 		.readFileSync(path.join(FEBRL_DIR, `${name}.csv`), 'utf8')
 		.split(/\r?\n/)
 		.filter(Boolean);
 	const header = lines[0].split(',').map((cell) => cell.trim());
 	const contacts: Contact[] = [];
-	const truth: Record<string, string> = {};
+	const truth: Record<string, string> = Object.create(null) as Record<string, string>;
 	for (const line of lines.slice(1)) {
 		const cells = line.split(',').map((cell) => cell.trim());
 		const contact: Contact = { id: cells[0] };
@@ -633,4 +688,121 @@ export const FEBRL_FIELDS = [
 	{ field: 'postcode', method: 'exact' },
 	{ field: 'state', method: 'exact' },
 	{ field: 'date_of_birth', method: 'date' },
+] as const;
+
+/** test/data/splink: Splink's public example sets (MIT, moj-analytical-services/splink_datasets). */
+export const SPLINK_DIR = path.join(path.dirname(FEBRL_DIR), 'splink');
+
+/** Minimal RFC 4180 reader: quoted cells with commas and doubled quotes. */
+export function parseCsv(text: string): string[][] {
+	const rows: string[][] = [];
+	let row: string[] = [];
+	let cell = '';
+	let quoted = false;
+	for (let k = 0; k < text.length; k++) {
+		const c = text[k];
+		if (quoted) {
+			if (c === '"') {
+				if (text[k + 1] === '"') {
+					cell += '"';
+					k++;
+				} else quoted = false;
+			} else cell += c;
+		} else if (c === '"') quoted = true;
+		else if (c === ',') {
+			row.push(cell);
+			cell = '';
+		} else if (c === '\n' || c === '\r') {
+			if (c === '\r' && text[k + 1] === '\n') k++;
+			row.push(cell);
+			if (row.length > 1 || row[0] !== '') rows.push(row);
+			row = [];
+			cell = '';
+		} else cell += c;
+	}
+	if (cell !== '' || row.length > 0) {
+		row.push(cell);
+		rows.push(row);
+	}
+	return rows;
+}
+
+function tableContacts(rows: string[][], clusterColumn: string): FebrlSet {
+	const header = rows[0].map((cell) => cell.trim());
+	const clusterAt = header.indexOf(clusterColumn);
+	const contacts: Contact[] = [];
+	const truth: Record<string, string> = Object.create(null) as Record<string, string>;
+	for (const cells of rows.slice(1)) {
+		const contact: Contact = { id: cells[0] };
+		header.forEach((column, k) => {
+			if (k === 0 || k === clusterAt) return;
+			const value = (cells[k] ?? '').trim();
+			if (value !== '') contact[column] = value;
+		});
+		contacts.push(contact);
+		truth[contact.id] = cells[clusterAt];
+	}
+	return { contacts, truth };
+}
+
+/**
+ * Splink's historical_figures_with_errors_50k (50,578 records of 5,156 people from Wikidata, with
+ * typos, variants and missing values). `part` splits by person: 'dev' (tuning) or 'holdout'
+ * (measuring only), decided by a hash of the cluster id so the split never moves.
+ */
+export function loadHistorical(part: 'dev' | 'holdout' | 'all' = 'all'): FebrlSet {
+	const gz = fs.readFileSync(path.join(SPLINK_DIR, 'historical_50k.csv.gz'));
+	const { contacts, truth } = tableContacts(
+		parseCsv(zlib.gunzipSync(gz).toString('utf8')),
+		'cluster',
+	);
+	if (part === 'all') return { contacts, truth };
+	const keep = contacts.filter((c) => (holdoutBucket(truth[c.id]) ? 'holdout' : 'dev') === part);
+	const kept: Record<string, string> = Object.create(null) as Record<string, string>;
+	for (const c of keep) {
+		// Only full_name's parts are used: full_name and first_and_surname repeat them.
+		delete c.full_name;
+		delete c.first_and_surname;
+		kept[c.id] = truth[c.id];
+	}
+	return { contacts: keep, truth: kept };
+}
+
+function holdoutBucket(cluster: string): boolean {
+	let h = 2166136261;
+	for (let k = 0; k < cluster.length; k++) h = Math.imul(h ^ cluster.charCodeAt(k), 16777619);
+	return ((h >>> 0) & 1) === 1;
+}
+
+/** Splink's fake_1000 (1,000 records of 251 people: names, date of birth, city, email). */
+export function loadFake1000(): FebrlSet {
+	return tableContacts(
+		parseCsv(fs.readFileSync(path.join(SPLINK_DIR, 'fake_1000.csv'), 'utf8')),
+		'cluster',
+	);
+}
+
+/** FEBRL-4: two files of 5,000, each record of 4a has its one duplicate in 4b (rec-N-org ↔ rec-N-dup-0). */
+export function loadFebrl4(): FebrlSet {
+	const a = loadFebrlFile('febrl4a');
+	const b = loadFebrlFile('febrl4b');
+	return { contacts: [...a.contacts, ...b.contacts], truth: { ...a.truth, ...b.truth } };
+}
+
+export const HISTORICAL_FIELDS = [
+	{ field: 'first_name', method: 'jaroWinkler' },
+	{ field: 'surname', method: 'jaroWinkler' },
+	{ field: 'dob', method: 'date' },
+	{ field: 'birth_place', method: 'levenshtein' },
+	{ field: 'postcode_fake', method: 'exact' },
+	{ field: 'gender', method: 'exact' },
+	{ field: 'occupation', method: 'levenshtein' },
+] as const;
+
+export const FAKE1000_FIELDS = [
+	{ field: 'first_name', method: 'jaroWinkler' },
+	{ field: 'surname', method: 'jaroWinkler' },
+	{ field: 'dob', method: 'date' },
+	{ field: 'city', method: 'levenshtein' },
+	{ field: 'email', method: 'email' },
 ] as const;

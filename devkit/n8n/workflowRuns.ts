@@ -38,10 +38,13 @@ export function simulatedHubSpot(
 	});
 }
 
-/** A Zoho CRM OAuth2 credential already holding the Zoho simulator's token, as after the OAuth dance. */
+/**
+ * A Zoho CRM OAuth2 credential already holding the Zoho simulator's tokens, as after the OAuth dance;
+ * its token URL is the simulator's, so n8n refreshes an expired token there.
+ */
 export function simulatedZoho(
 	n8n: N8nApi,
-	zoho: { token: string; baseUrl: string },
+	zoho: { token: string; baseUrl: string; refreshToken?: string; tokenUrl?: string },
 	name: string,
 ): Promise<{ id: string; name: string }> {
 	return n8n.createCredential('zohoScrmOAuth2Api', name, {
@@ -50,14 +53,19 @@ export function simulatedZoho(
 		dataCentre: 'com',
 		edition: 'standard',
 		apiBaseUrl: zoho.baseUrl,
-		oauthTokenData: { access_token: zoho.token, token_type: 'Bearer' },
+		...(zoho.tokenUrl ? { accessTokenUrl: zoho.tokenUrl } : {}),
+		oauthTokenData: {
+			access_token: zoho.token,
+			token_type: 'Bearer',
+			...(zoho.refreshToken ? { refresh_token: zoho.refreshToken, expires_in: 3600 } : {}),
+		},
 	});
 }
 
-/** A Salesforce OAuth2 credential already holding the Salesforce simulator's token and instance URL. */
+/** A Salesforce OAuth2 credential already holding the Salesforce simulator's tokens and instance URL. */
 export function simulatedSalesforce(
 	n8n: N8nApi,
-	salesforce: { token: string; baseUrl: string },
+	salesforce: { token: string; baseUrl: string; refreshToken?: string; tokenUrl?: string },
 	name: string,
 ): Promise<{ id: string; name: string }> {
 	return n8n.createCredential('salesforceScrmOAuth2Api', name, {
@@ -66,10 +74,12 @@ export function simulatedSalesforce(
 		environment: 'production',
 		apiVersion: 'v62.0',
 		instanceUrl: salesforce.baseUrl,
+		...(salesforce.tokenUrl ? { accessTokenUrl: salesforce.tokenUrl } : {}),
 		oauthTokenData: {
 			access_token: salesforce.token,
 			instance_url: salesforce.baseUrl,
 			token_type: 'Bearer',
+			...(salesforce.refreshToken ? { refresh_token: salesforce.refreshToken } : {}),
 		},
 	});
 }

@@ -755,3 +755,341 @@ export function realisticMix(
 	}
 	return bodies;
 }
+
+// ---- coexistence, calls, template lifecycle -------------------------------------------------
+
+/**
+ * A message the business typed in the WhatsApp Business app (coexistence), as Meta echoes it.
+ * Source: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/smb_message_echoes
+ */
+export function messageEcho(
+	opts: BusinessOptions & {
+		/** The customer written to (Meta's `to`); digits or +digits. */
+		to?: string;
+		text?: string;
+		id?: string;
+		timestamp?: number | string;
+	} = {},
+): WebhookChange {
+	const to = opts.to ?? DEFAULT_CUSTOMER;
+	const text = opts.text ?? '收到，我哋今日會寄出。';
+	const timestamp = opts.timestamp ?? DEFAULT_TIMESTAMP;
+	return {
+		field: 'smb_message_echoes',
+		value: {
+			messaging_product: 'whatsapp',
+			metadata: metadata(opts),
+			message_echoes: [
+				{
+					from: opts.displayPhoneNumber ?? DEFAULT_DISPLAY_PHONE_NUMBER,
+					to,
+					id: opts.id ?? wamid(`echo:${to}:${String(timestamp)}:${text}`, to.replace(/^\+/, '')),
+					timestamp: String(timestamp),
+					type: 'text',
+					text: { body: text },
+				},
+			],
+		},
+	};
+}
+
+/**
+ * One chunk of a coexistence number's shared chat history: one thread with the customer's and the
+ * business's past messages. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/history
+ */
+export function historyChunk(
+	opts: BusinessOptions & {
+		customer?: string;
+		messages?: Array<{ fromBusiness?: boolean; text: string; timestamp?: number; status?: string }>;
+		phase?: number;
+		chunkOrder?: number;
+		progress?: number;
+	} = {},
+): WebhookChange {
+	const customer = opts.customer ?? DEFAULT_CUSTOMER;
+	const business = opts.displayPhoneNumber ?? DEFAULT_DISPLAY_PHONE_NUMBER;
+	const messages = (
+		opts.messages ?? [
+			{ text: '請問幾時到貨？', timestamp: DEFAULT_TIMESTAMP - 86_400 * 3 },
+			{
+				fromBusiness: true,
+				text: '聽日會到。',
+				timestamp: DEFAULT_TIMESTAMP - 86_400 * 3 + 60,
+				status: 'READ',
+			},
+		]
+	).map((message, index) => {
+		const timestamp = message.timestamp ?? DEFAULT_TIMESTAMP - 86_400 + index;
+		const item: Json = {
+			from: message.fromBusiness ? business : customer,
+			id: wamid(`history:${customer}:${index}:${message.text}`, customer),
+			timestamp: String(timestamp),
+			type: 'text',
+			text: { body: message.text },
+		};
+		if (message.fromBusiness) item.to = customer;
+		item.history_context = {
+			status: message.status ?? (message.fromBusiness ? 'DELIVERED' : 'READ'),
+		};
+		return item;
+	});
+	return {
+		field: 'history',
+		value: {
+			messaging_product: 'whatsapp',
+			metadata: metadata(opts),
+			history: [
+				{
+					metadata: {
+						phase: opts.phase ?? 0,
+						chunk_order: opts.chunkOrder ?? 1,
+						progress: opts.progress ?? 100,
+					},
+					threads: [{ id: customer, messages }],
+				},
+			],
+		},
+	};
+}
+
+/** The business declined to share its chat history (error 2593109). Source: as historyChunk. */
+export function historyDeclined(opts: BusinessOptions = {}): WebhookChange {
+	return {
+		field: 'history',
+		value: {
+			messaging_product: 'whatsapp',
+			metadata: metadata(opts),
+			history: [
+				{
+					errors: [
+						{
+							code: 2593109,
+							title: 'History sync is turned off by the business from the WhatsApp Business App',
+							message: 'History sync is turned off by the business from the WhatsApp Business App',
+							error_data: { details: 'History sync is turned off by the business' },
+						},
+					],
+				},
+			],
+		},
+	};
+}
+
+/**
+ * A WhatsApp Business app contact added, edited or removed. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/smb_app_state_sync
+ */
+export function appContactSync(
+	opts: BusinessOptions & {
+		phone?: string;
+		fullName?: string;
+		firstName?: string;
+		action?: 'add' | 'remove' | string;
+		timestamp?: number | string;
+	} = {},
+): WebhookChange {
+	const contact: Json = {
+		full_name: opts.fullName ?? '陳大文',
+		first_name: opts.firstName ?? '大文',
+		phone_number: opts.phone ?? DEFAULT_CUSTOMER,
+	};
+	return {
+		field: 'smb_app_state_sync',
+		value: {
+			messaging_product: 'whatsapp',
+			metadata: metadata(opts),
+			state_sync: [
+				{
+					type: 'contact',
+					contact,
+					action: opts.action ?? 'add',
+					metadata: { timestamp: String(opts.timestamp ?? DEFAULT_TIMESTAMP) },
+				},
+			],
+		},
+	};
+}
+
+interface CallOptions extends BusinessOptions {
+	customer?: string;
+	name?: string;
+	id?: string;
+	timestamp?: number;
+	/** Business-initiated (outbound) instead of the customer calling. */
+	businessInitiated?: boolean;
+}
+
+function callChange(opts: CallOptions, call: Json): WebhookChange {
+	const customer = opts.customer ?? DEFAULT_CUSTOMER;
+	return {
+		field: 'calls',
+		value: {
+			messaging_product: 'whatsapp',
+			metadata: metadata(opts),
+			contacts: [{ profile: { name: opts.name ?? 'Customer' }, wa_id: customer }],
+			calls: [call],
+		},
+	};
+}
+
+function callParties(opts: CallOptions): Json {
+	const customer = opts.customer ?? DEFAULT_CUSTOMER;
+	const business = opts.displayPhoneNumber ?? DEFAULT_DISPLAY_PHONE_NUMBER;
+	return opts.businessInitiated
+		? { from: business, to: customer }
+		: { from: customer, to: business };
+}
+
+function callId(opts: CallOptions): string {
+	const customer = opts.customer ?? DEFAULT_CUSTOMER;
+	return (
+		opts.id ??
+		`wacid.${Buffer.from(`${customer}:${String(opts.timestamp ?? DEFAULT_TIMESTAMP)}`).toString('base64')}`
+	);
+}
+
+/**
+ * A call connects (the customer calls, or answers the business's call), with its SDP. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/reference#call-connect-webhook
+ */
+export function callConnect(opts: CallOptions = {}): WebhookChange {
+	return callChange(opts, {
+		id: callId(opts),
+		...callParties(opts),
+		event: 'connect',
+		timestamp: String(opts.timestamp ?? DEFAULT_TIMESTAMP),
+		direction: opts.businessInitiated ? 'BUSINESS_INITIATED' : 'USER_INITIATED',
+		session: { sdp_type: opts.businessInitiated ? 'answer' : 'offer', sdp: 'v=0\r\n' },
+	});
+}
+
+/**
+ * A call ends: COMPLETED with its times and duration, or FAILED (never answered: a missed call when
+ * the customer called). Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/reference#call-terminate-webhook
+ */
+export function callTerminate(
+	opts: CallOptions & { status?: 'COMPLETED' | 'FAILED'; durationSeconds?: number } = {},
+): WebhookChange {
+	const timestamp = opts.timestamp ?? DEFAULT_TIMESTAMP;
+	const status = opts.status ?? (opts.durationSeconds ? 'COMPLETED' : 'FAILED');
+	const call: Json = {
+		id: callId(opts),
+		...callParties(opts),
+		event: 'terminate',
+		timestamp: String(timestamp + (opts.durationSeconds ?? 30)),
+		direction: opts.businessInitiated ? 'BUSINESS_INITIATED' : 'USER_INITIATED',
+		status,
+	};
+	if (status === 'COMPLETED') {
+		const duration = opts.durationSeconds ?? 60;
+		call.start_time = String(timestamp);
+		call.end_time = String(timestamp + duration);
+		call.duration = duration;
+	}
+	return callChange(opts, call);
+}
+
+/**
+ * A business-initiated call rings, is accepted or rejected. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/reference#call-status-webhook
+ */
+export function callStatus(
+	status: 'RINGING' | 'ACCEPTED' | 'REJECTED',
+	opts: CallOptions = {},
+): WebhookChange {
+	return {
+		field: 'calls',
+		value: {
+			messaging_product: 'whatsapp',
+			metadata: metadata(opts),
+			statuses: [
+				{
+					id: callId(opts),
+					timestamp: String(opts.timestamp ?? DEFAULT_TIMESTAMP),
+					type: 'call',
+					status,
+					recipient_id: opts.customer ?? DEFAULT_CUSTOMER,
+				},
+			],
+		},
+	};
+}
+
+/**
+ * The customer answers a call permission request (a `messages` change). Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/user-call-permissions
+ */
+export function callPermissionReply(
+	opts: MessageOptions & { response?: 'accept' | 'reject'; permanent?: boolean } = {},
+): WebhookChange {
+	const timestamp = Number(opts.timestamp ?? DEFAULT_TIMESTAMP);
+	const reply: Json = {
+		response: opts.response ?? 'accept',
+		is_permanent: opts.permanent ?? false,
+		response_source: 'user_action',
+	};
+	if (!opts.permanent && (opts.response ?? 'accept') === 'accept')
+		reply.expiration_timestamp = timestamp + 7 * 86_400;
+	return inboundMessage(
+		'interactive',
+		{ type: 'call_permission_reply', call_permission_reply: reply },
+		opts,
+	);
+}
+
+/**
+ * A template's quality rating changed. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_quality_update
+ */
+export function templateQualityUpdate(
+	opts: {
+		previous?: string;
+		quality?: 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
+		templateId?: number;
+		templateName?: string;
+		language?: string;
+	} = {},
+): WebhookChange {
+	return {
+		field: 'message_template_quality_update',
+		value: {
+			previous_quality_score: opts.previous ?? 'GREEN',
+			new_quality_score: opts.quality ?? 'YELLOW',
+			message_template_id: opts.templateId ?? 1_234_567_890_123_456,
+			message_template_name: opts.templateName ?? 'spring_sale',
+			message_template_language: opts.language ?? 'zh_HK',
+		},
+	};
+}
+
+/**
+ * Meta re-categorised a template (e.g. utility to marketing). Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/template_category_update
+ */
+export function templateCategoryUpdate(
+	opts: {
+		previous?: string;
+		category?: string;
+		templateId?: number;
+		templateName?: string;
+		language?: string;
+	} = {},
+): WebhookChange {
+	return {
+		field: 'template_category_update',
+		value: {
+			message_template_id: opts.templateId ?? 1_234_567_890_123_456,
+			message_template_name: opts.templateName ?? 'order_update',
+			message_template_language: opts.language ?? 'zh_HK',
+			previous_category: opts.previous ?? 'UTILITY',
+			new_category: opts.category ?? 'MARKETING',
+		},
+	};
+}
+
+/** A body whose entry carries `time` (template webhooks are dated by the entry). */
+export function envelopeAt(time: number, ...changes: WebhookChange[]): WebhookBody {
+	return { object: 'whatsapp_business_account', entry: [{ id: DEFAULT_WABA_ID, time, changes }] };
+}

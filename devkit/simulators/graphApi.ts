@@ -51,7 +51,18 @@ export interface SimPhoneNumber {
 	code_verification_status: string;
 	platform_type: string;
 	throughput: { level: 'STANDARD' | 'HIGH' | 'NOT_APPLICABLE' };
+	/**
+	 * The business portfolio's messaging limit, served on each of its numbers; `messaging_limit_tier`
+	 * is deprecated and not served
+	 * (https://developers.facebook.com/documentation/business-messaging/whatsapp/messaging-limits).
+	 * New portfolios start at 250.
+	 */
+	whatsapp_business_manager_messaging_limit: SimMessagingLimit;
 }
+
+/** Meta's messaging limits: 250, 2,000, 10,000, 100,000 and unlimited. */
+export type SimMessagingLimit =
+	'TIER_250' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED';
 
 export interface SimWaba {
 	id: string;
@@ -162,6 +173,7 @@ function phone(
 		code_verification_status: 'VERIFIED',
 		platform_type: 'CLOUD_API',
 		throughput: { level },
+		whatsapp_business_manager_messaging_limit: 'TIER_250',
 	};
 }
 
@@ -544,6 +556,16 @@ export class GraphApiSimulatorState {
 		return waba;
 	}
 
+	/** The portfolio's messaging limit; new numbers get it at once, as Meta does since October 2025. */
+	messagingLimit: SimMessagingLimit = 'TIER_250';
+
+	/** Meta raised or lowered the portfolio's limit: every number of the simulated portfolio reports it. */
+	setMessagingLimit(limit: SimMessagingLimit): void {
+		this.messagingLimit = limit;
+		for (const { phone } of this.phoneNumbers.values())
+			phone.whatsapp_business_manager_messaging_limit = limit;
+	}
+
 	addPhoneNumber(wabaId: string, seed: SimPhoneNumberSeed): SimPhoneNumber {
 		const waba = this.wabas.get(wabaId);
 		if (!waba) throw new Error(`unknown WABA ${wabaId}`);
@@ -557,6 +579,8 @@ export class GraphApiSimulatorState {
 			code_verification_status: seed.code_verification_status ?? 'VERIFIED',
 			platform_type: seed.platform_type ?? 'CLOUD_API',
 			throughput: seed.throughput ?? { level: seed.throughputLevel ?? 'STANDARD' },
+			whatsapp_business_manager_messaging_limit:
+				seed.whatsapp_business_manager_messaging_limit ?? this.messagingLimit,
 		};
 		waba.phoneNumbers.push(phoneNumber);
 		this.phoneNumbers.set(phoneNumber.id, { phone: phoneNumber, wabaId });

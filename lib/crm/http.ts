@@ -151,8 +151,11 @@ export interface CrmHttpOptions {
 	/** Retries of 429, 5xx and requests that never reached the CRM. Default 5. */
 	retries?: number;
 	clock?: Clock;
-	/** Reads the vendor's error body into something a user can act on. */
-	describeError: (response: HttpResponse) => CrmErrorInfo;
+	/** Reads the vendor's error body into something a user can act on; `path` is the call's, relative to the base URL. */
+	describeError: (
+		response: HttpResponse,
+		request: { method: string; path: string },
+	) => CrmErrorInfo;
 }
 
 export interface CrmRequest extends Omit<HttpRequest, 'url'> {
@@ -204,7 +207,7 @@ export class CrmHttp {
 			if ((response.status >= 200 && response.status < 300) || accept?.includes(response.status)) {
 				return response as HttpResponse<T>;
 			}
-			const info = this.opts.describeError(response);
+			const info = this.opts.describeError(response, { method: rest.method, path });
 			// The vendor's reading decides: a 429 for a used-up daily allowance will not pass in seconds.
 			if (attempt < this.retries && (response.status >= 500 || info.retryable)) {
 				await this.clock.sleep(retryAfterMs(response, this.clock.now()) ?? backoff(attempt));

@@ -1,13 +1,15 @@
 /**
- * Groups from pair decisions, without chaining strangers through one bad link.
- *
- * Connected components over merge-level edges are only a first cut: A–B and B–C can each be
- * convincing while A and C are plainly different people (a parent and child sharing a phone, each
- * linked to a record that mentions both). So a component of three or more is re-clustered by
- * average linkage on the pair weights of all its members (computed for every pair, not only the
- * candidate edges): two groups join only while the average evidence between all their members
- * reaches the merge threshold. One strong link cannot outvote several strong disagreements, yet
- * a member missing a field (no evidence either way) does not break an otherwise solid group.
+ * Groups from pair decisions: every pair at or above the merge threshold ends in one group, unless
+ * a sure conflict forbids it. Pairs are joined strongest first (Kruskal's order over a union-find);
+ * before two groups join, they are checked for
+ * - a hard conflict: a field whose values identify one person (a BSUID, a customer number, any
+ *   rule with `conflict: true`) holds different values on the two sides and none in common;
+ * - a chain of different people: some member of one group and some member of the other disagree
+ *   so clearly (their evidence is below `vetoBits`, far under any doubt) that the link joining
+ *   them must be a shared family number or a typo'd email, not one person.
+ * A refused join leaves the pair out of the group and sends it to Review with that reason. Nothing
+ * else splits a group: a member missing a field (no evidence either way) or linked only through
+ * others stays in, because every link it has is one the model is sure of.
  */
 
 export interface Edges {
@@ -16,66 +18,43 @@ export interface Edges {
 	length: number;
 }
 
-/** Weights are clipped before averaging so one extreme pair does not decide a group alone. */
-const CLIP = 30;
-/** Components above this size are first cut by stronger edges; average linkage is cubic. */
-const MAX_LINKAGE = 300;
+/** Values that identify a person, per contact (CSR: values[start[i] .. start[i + 1])). */
+export interface IdentityColumn {
+	field: string;
+	start: Int32Array;
+	values: Int32Array;
+}
+
+export interface ClusterOptions {
+	/** Evidence in bits at or above which a pair merges. */
+	mergeBits: number;
+	/** A cross pair below this is two clearly different people. */
+	vetoBits: number;
+	identities: readonly IdentityColumn[];
+	score: (i: number, j: number) => number;
+}
+
+/**
+ * Cross pairs compared before a join; beyond this, members are sampled evenly from both sides.
+ * 256 keeps a join of two 16-member groups exact and every join O(1) in the group sizes.
+ */
+const CROSS_LIMIT = 256;
 
 export interface ClusterResult {
 	clusters: number[][];
-	split: number;
+	/** Joins refused, by reason. */
+	refused: number;
+	/** Why two groups may not join, for an edge between them; '' when they may. */
+	conflict: (i: number, j: number) => string;
+	groupOf: Int32Array;
 }
 
 export function clusterEdges(
 	n: number,
 	edges: Edges,
 	weights: Float64Array,
-	mergeBits: number,
-	score: (i: number, j: number) => number,
+	opts: ClusterOptions,
 ): ClusterResult {
-	const clusters: number[][] = [];
-	let split = 0;
-	const components = components_(n, edges, weights, mergeBits);
-	const queue: Array<{ members: number[]; floor: number }> = components.map((members) => ({
-		members,
-		floor: mergeBits,
-	}));
-	// An index walks the queue: shift() would make a million components quadratic.
-	for (let next = 0; next < queue.length; next++) {
-		const { members, floor } = queue[next];
-		if (members.length === 2) {
-			clusters.push(members);
-			continue;
-		}
-		if (members.length > MAX_LINKAGE) {
-			// Too big to compare every pair: keep only stronger edges inside it and look again.
-			const local = new Set(members);
-			const strong = floor + 5;
-			const sub = { a: new Int32Array(edges.length), b: new Int32Array(edges.length), length: 0 };
-			const subWeights = new Float64Array(edges.length);
-			for (let e = 0; e < edges.length; e++) {
-				if (weights[e] >= strong && local.has(edges.a[e])) {
-					sub.a[sub.length] = edges.a[e];
-					sub.b[sub.length] = edges.b[e];
-					subWeights[sub.length++] = weights[e];
-				}
-			}
-			split++;
-			for (const part of components_(n, sub, subWeights, strong))
-				queue.push({ members: part, floor: strong });
-			continue;
-		}
-		const groups = averageLinkage(members, mergeBits, score);
-		if (groups.length !== 1 || groups[0].length !== members.length) split++;
-		for (const group of groups) if (group.length >= 2) clusters.push(group);
-	}
-	for (const cluster of clusters) cluster.sort((x, y) => x - y);
-	clusters.sort((x, y) => x[0] - y[0]);
-	return { clusters, split };
-}
-
-/** Union-find over edges at or above `floor`; components of two or more, members ascending. */
-function components_(n: number, edges: Edges, weights: Float64Array, floor: number): number[][] {
 	const parent = new Int32Array(n);
 	for (let i = 0; i < n; i++) parent[i] = i;
 	const find = (x: number): number => {
@@ -85,76 +64,90 @@ function components_(n: number, edges: Edges, weights: Float64Array, floor: numb
 		}
 		return x;
 	};
-	const touched: number[] = [];
-	for (let e = 0; e < edges.length; e++) {
-		if (weights[e] < floor) continue;
+	// Members per root (only roots of groups of two or more hold a list).
+	const members = new Map<number, number[]>();
+	const membersOf = (root: number): number[] => members.get(root) ?? [root];
+
+	const order = new Int32Array(edges.length);
+	for (let e = 0; e < edges.length; e++) order[e] = e;
+	order.sort(
+		(x, y) =>
+			weights[y] - weights[x] || edges.a[x] - edges.a[y] || edges.b[x] - edges.b[y] || x - y,
+	);
+
+	const conflictBetween = (left: number[], right: number[]): string => {
+		for (const identity of opts.identities) {
+			const reason = identityConflict(identity, left, right);
+			if (reason) return reason;
+		}
+		const pairs = left.length * right.length;
+		const stepL = pairs <= CROSS_LIMIT ? 1 : Math.max(1, Math.ceil(left.length / 16));
+		const stepR = pairs <= CROSS_LIMIT ? 1 : Math.max(1, Math.ceil(right.length / 16));
+		let worst = Number.POSITIVE_INFINITY;
+		for (let x = 0; x < left.length; x += stepL) {
+			for (let y = 0; y < right.length; y += stepR) {
+				const bits = opts.score(left[x], right[y]);
+				if (bits < worst) worst = bits;
+			}
+		}
+		return worst < opts.vetoBits
+			? `chain: joining would put two clearly different people in one group (a pair inside it scores ${worst.toFixed(1)} bits)`
+			: '';
+	};
+
+	let refused = 0;
+	for (let k = 0; k < order.length; k++) {
+		const e = order[k];
+		if (weights[e] < opts.mergeBits) continue;
 		const ra = find(edges.a[e]);
 		const rb = find(edges.b[e]);
 		if (ra === rb) continue;
-		// The smaller index roots the set, so results do not depend on edge order.
-		if (ra < rb) parent[rb] = ra;
-		else parent[ra] = rb;
-		touched.push(edges.a[e], edges.b[e]);
+		const left = membersOf(ra);
+		const right = membersOf(rb);
+		if (conflictBetween(left, right) !== '') {
+			refused++;
+			continue;
+		}
+		// Small into large; the smaller index roots a tie so results do not depend on edge order.
+		const [big, small] =
+			left.length > right.length || (left.length === right.length && ra < rb) ? [ra, rb] : [rb, ra];
+		const joined = membersOf(big);
+		for (const m of membersOf(small)) joined.push(m);
+		members.delete(small);
+		members.set(big, joined);
+		parent[small] = big;
 	}
-	const byRoot = new Map<number, number[]>();
-	const seen = new Set<number>();
-	touched.sort((x, y) => x - y);
-	for (const i of touched) {
-		if (seen.has(i)) continue;
-		seen.add(i);
-		const root = find(i);
-		let group = byRoot.get(root);
-		if (!group) byRoot.set(root, (group = []));
-		group.push(i);
+
+	const clusters: number[][] = [];
+	for (const list of members.values()) {
+		list.sort((x, y) => x - y);
+		clusters.push(list);
 	}
-	return [...byRoot.values()].filter((group) => group.length >= 2);
+	clusters.sort((x, y) => x[0] - y[0]);
+	const groupOf = new Int32Array(n).fill(-1);
+	clusters.forEach((list, c) => {
+		for (const i of list) groupOf[i] = c;
+	});
+	const conflict = (i: number, j: number): string => {
+		const left = groupOf[i] >= 0 ? clusters[groupOf[i]] : [i];
+		const right = groupOf[j] >= 0 ? clusters[groupOf[j]] : [j];
+		return conflictBetween(left, right);
+	};
+	return { clusters, refused, conflict, groupOf };
 }
 
-/** Agglomerative average linkage over every pair of `members`; ties go to the lowest indices. */
-function averageLinkage(
-	members: number[],
-	mergeBits: number,
-	score: (i: number, j: number) => number,
-): number[][] {
-	const k = members.length;
-	const sum = new Float64Array(k * k);
-	let complete = true;
-	for (let x = 0; x < k; x++) {
-		for (let y = x + 1; y < k; y++) {
-			const w = Math.max(-CLIP, Math.min(CLIP, score(members[x], members[y])));
-			if (w < mergeBits) complete = false;
-			sum[x * k + y] = w;
-			sum[y * k + x] = w;
+/** Both sides hold values of an identifying field and share none of them. */
+function identityConflict(identity: IdentityColumn, left: number[], right: number[]): string {
+	const seen = new Set<number>();
+	for (const i of left)
+		for (let p = identity.start[i]; p < identity.start[i + 1]; p++) seen.add(identity.values[p]);
+	if (seen.size === 0) return '';
+	let any = false;
+	for (const j of right) {
+		for (let p = identity.start[j]; p < identity.start[j + 1]; p++) {
+			if (seen.has(identity.values[p])) return '';
+			any = true;
 		}
 	}
-	if (complete) return [members.slice()];
-	const size = new Int32Array(k).fill(1);
-	const alive = new Uint8Array(k).fill(1);
-	const groups: number[][] = members.map((m) => [m]);
-	for (;;) {
-		let best = Number.NEGATIVE_INFINITY;
-		let bx = -1;
-		let by = -1;
-		for (let x = 0; x < k; x++) {
-			if (!alive[x]) continue;
-			for (let y = x + 1; y < k; y++) {
-				if (!alive[y]) continue;
-				const average = sum[x * k + y] / (size[x] * size[y]);
-				if (average > best) {
-					best = average;
-					bx = x;
-					by = y;
-				}
-			}
-		}
-		if (bx < 0 || best < mergeBits) break;
-		for (let z = 0; z < k; z++) {
-			sum[bx * k + z] += sum[by * k + z];
-			sum[z * k + bx] = sum[bx * k + z];
-		}
-		size[bx] += size[by];
-		alive[by] = 0;
-		groups[bx].push(...groups[by]);
-	}
-	return groups.filter((_, x) => alive[x] === 1);
+	return any ? `conflict: two different ${identity.field} values` : '';
 }

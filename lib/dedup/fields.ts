@@ -46,8 +46,10 @@ export interface ReadContext {
 export abstract class FieldColumn {
 	/** Level names, index = level; 0 is always "missing" (weight 0). */
 	abstract readonly levels: readonly string[];
-	/** m per level (priors). */
-	abstract readonly m: readonly number[];
+	/** m per level: the priors below until `applyM` sets those learned by EM. */
+	abstract m: readonly number[];
+	/** Bits added to every term-frequency agreement weight once m[1] is learned: log2(m1 / prior m1). */
+	tfShift = 0;
 	/** Bits per level, set by `estimate`. */
 	weights: Float64Array;
 	/** Level and similarity of the last `compare`. */
@@ -70,7 +72,7 @@ export abstract class FieldColumn {
 
 	/** The field's raw values on a contact, for reasons and merge logs. */
 	raw(contact: Contact): unknown {
-		return contact[this.rule.field];
+		return own(contact, this.rule.field);
 	}
 
 	/**
@@ -126,6 +128,19 @@ export abstract class FieldColumn {
 
 	protected scale(factor: number): void {
 		for (let level = 0; level < this.weights.length; level++) this.weights[level] *= factor;
+	}
+
+	/** A user's weight is kept as given; every other column learns its m. */
+	get learnable(): boolean {
+		return !(this.rule.weight !== undefined && this.rule.weight > 0);
+	}
+
+	/** New m per level (from EM): weights log2(m / u) again, term-frequency agreement shifted alike. */
+	applyM(m: readonly number[]): void {
+		this.tfShift += Math.log2(m[1] / this.m[1]);
+		this.m = m.slice();
+		for (let level = 1; level < this.weights.length; level++)
+			this.weights[level] = m[level] > 0 ? Math.log2(m[level] / this.u[level]) : 0;
 	}
 }
 
@@ -183,7 +198,7 @@ function exactAgreement(
  */
 export class SetColumn extends FieldColumn {
 	readonly levels = ['missing', 'agree', 'disagree'] as const;
-	readonly m: number[];
+	m: readonly number[];
 	readonly start: Int32Array;
 	values: Int32Array;
 	readonly interner = new Interner();
@@ -282,7 +297,7 @@ export class SetColumn extends FieldColumn {
 		if (best !== Number.NEGATIVE_INFINITY) {
 			this.level = 1;
 			this.similarity = 1;
-			return best * this.tfScale;
+			return (best + this.tfShift) * this.tfScale;
 		}
 		this.level = 2;
 		this.similarity = 0;
@@ -302,21 +317,21 @@ export class SetColumn extends FieldColumn {
 			return collect(contact.phones, contact.phone);
 		if (this.rule.method === 'email' && (field === 'emails' || field === 'email'))
 			return collect(contact.emails, contact.email);
-		return contact[field];
+		return own(contact, field);
 	}
 }
 
 /** Text compared by similarity: names, addresses, suburbs. */
 export class TextColumn extends FieldColumn {
 	readonly levels = ['missing', 'exact', 'close', 'similar', 'different'] as const;
-	readonly m: number[];
+	m: readonly number[];
 	/** Folded text and its words sorted; `sorted` is also the exact-agreement key. */
 	readonly folded: string[];
 	readonly sorted: string[];
 	readonly id: Int32Array;
 	/** 0 Latin and others, 1 Han, 2 Thai, 3 Cyrillic, 4 Hangul/Kana: names in two scripts are not compared. */
 	readonly script: Uint8Array;
-	/** Latin spellings (as written and words sorted, alternating) of Han and Cyrillic values. */
+	/** Latin spellings (as written and words sorted, alternating) of Han, Thai and Cyrillic values. */
 	readonly roman: Array<string[] | undefined>;
 	readonly interner = new Interner();
 	tf = new Float32Array(0);
@@ -350,7 +365,7 @@ export class TextColumn extends FieldColumn {
 		const sortedById: string[] = [];
 		const romanByFolded = new Map<string, string[] | undefined>();
 		for (let i = 0; i < n; i++) {
-			const value = textOf(contacts[i][rule.field]);
+			const value = textOf(own(contacts[i], rule.field));
 			if (value === '') {
 				this.folded[i] = '';
 				this.sorted[i] = '';
@@ -381,7 +396,7 @@ export class TextColumn extends FieldColumn {
 			this.interner.counts[id]++;
 			const script = scriptOf(folded);
 			this.script[i] = script;
-			if (script === 1 || script === 3) {
+			if (script === 1 || script === 2 || script === 3) {
 				let roman = romanByFolded.get(folded);
 				if (!romanByFolded.has(folded)) {
 					const spellings = romanizations(folded);
@@ -431,7 +446,7 @@ export class TextColumn extends FieldColumn {
 		if (a === b) {
 			this.level = 1;
 			this.similarity = 1;
-			return this.tf[a] * this.tfScale;
+			return (this.tf[a] + this.tfShift) * this.tfScale;
 		}
 		const similarity = this.similarityOf(i, j);
 		this.similarity = similarity;
@@ -469,6 +484,12 @@ export class TextColumn extends FieldColumn {
 		return this.weights[this.level];
 	}
 
+	/** Similarity of this column's value on `i` to `other`'s on `j` (a first name against a surname). */
+	crossSimilarity(other: TextColumn, i: number, j: number): number {
+		if (this.id[i] < 0 || other.id[j] < 0 || this.script[i] !== other.script[j]) return 0;
+		return this.sim(this.sorted[i], other.sorted[j], this.min);
+	}
+
 	/** The better of the text as written and with its words sorted ("Chan Tai Man" = "Tai Man Chan"). */
 	similarityOf(i: number, j: number): number {
 		const sortedA = this.sorted[i];
@@ -487,7 +508,7 @@ export class TextColumn extends FieldColumn {
 /** Dates of birth and the like: the same day, or one typo apart. */
 export class DateColumn extends FieldColumn {
 	readonly levels = ['missing', 'exact', 'close', 'different'] as const;
-	readonly m = PRIORS.date;
+	m: readonly number[] = PRIORS.date;
 	readonly ymd: Int32Array;
 	readonly id: Int32Array;
 	readonly interner = new Interner();
@@ -500,7 +521,7 @@ export class DateColumn extends FieldColumn {
 		this.ymd = new Int32Array(n);
 		this.id = new Int32Array(n).fill(-1);
 		for (let i = 0; i < n; i++) {
-			const value = parseDate(contacts[i][rule.field]);
+			const value = parseDate(own(contacts[i], rule.field));
 			if (value === 0) continue;
 			this.ymd[i] = value;
 			const id = this.interner.intern(String(value));
@@ -547,7 +568,7 @@ export class DateColumn extends FieldColumn {
 		if (a === b) {
 			this.level = 1;
 			this.similarity = 1;
-			return this.tf[a] * this.tfScale;
+			return (this.tf[a] + this.tfShift) * this.tfScale;
 		}
 		if (datesClose(this.ymd[i], this.ymd[j])) {
 			this.level = 2;
@@ -566,7 +587,7 @@ export class DateColumn extends FieldColumn {
  */
 export class PurchaseColumn extends FieldColumn {
 	readonly levels = ['missing', 'agree', 'none'] as const;
-	readonly m = PRIORS.purchases;
+	m: readonly number[] = PRIORS.purchases;
 	readonly start: Int32Array;
 	sku: Int32Array;
 	day: Float64Array;
@@ -585,7 +606,7 @@ export class PurchaseColumn extends FieldColumn {
 		const codes = new Map<string, string>();
 		for (let i = 0; i < n; i++) {
 			this.start[i] = used;
-			const list = contacts[i][rule.field];
+			const list = own(contacts[i], rule.field);
 			if (!Array.isArray(list)) continue;
 			for (const purchase of list) {
 				if (!purchase || typeof purchase !== 'object') continue;
@@ -643,11 +664,18 @@ export class PurchaseColumn extends FieldColumn {
 			if (this.level === 1) agree++;
 		}
 		const u = (agree + 1000 * 0.01) / (compared + 1000);
+		this.u[1] = u;
 		this.weights[1] = Math.log2(this.m[1] / u);
 		this.weights[2] = 0;
 		this.baseAgreeBits = this.weights[1];
 		const override = this.rule.weight;
 		if (override !== undefined && override > 0) this.weights[1] = override;
+	}
+
+	applyM(m: readonly number[]): void {
+		super.applyM(m);
+		// Different purchases say nothing against a match.
+		this.weights[2] = 0;
 	}
 
 	compare(i: number, j: number): number {
@@ -732,7 +760,7 @@ export function phoneKeyer(context: ReadContext): (raw: unknown, contact: Contac
 				cleaned = `+${digits}`;
 			} else cleaned = digits;
 		}
-		const hint = contact[context.countryField];
+		const hint = own(contact, context.countryField);
 		let country =
 			typeof hint === 'string' && hint.length === 2
 				? hint.toUpperCase()
@@ -800,7 +828,7 @@ function readerFor(rule: FieldRule, context: ReadContext): (contact: Contact) =>
 		const keyOf = phoneKeyer(context);
 		const both = field === 'phones' || field === 'phone';
 		return (contact) => {
-			const raws = both ? collect(contact.phones, contact.phone) : collect(contact[field]);
+			const raws = both ? collect(contact.phones, contact.phone) : collect(own(contact, field));
 			const keys: string[] = [];
 			for (const raw of raws) {
 				const key = keyOf(raw, contact);
@@ -812,7 +840,7 @@ function readerFor(rule: FieldRule, context: ReadContext): (contact: Contact) =>
 	if (method === 'email') {
 		const both = field === 'emails' || field === 'email';
 		return (contact) => {
-			const raws = both ? collect(contact.emails, contact.email) : collect(contact[field]);
+			const raws = both ? collect(contact.emails, contact.email) : collect(own(contact, field));
 			const keys: string[] = [];
 			for (const raw of raws) {
 				const key = normalizeEmail(raw, context.gmailNormalize);
@@ -822,7 +850,7 @@ function readerFor(rule: FieldRule, context: ReadContext): (contact: Contact) =>
 		};
 	}
 	return (contact) => {
-		const raws = collect(contact[field]);
+		const raws = collect(own(contact, field));
 		const keys: string[] = [];
 		for (const raw of raws) {
 			const key = normalizeExact(raw);
@@ -890,4 +918,49 @@ export function createColumn(
 		default:
 			throw new Error(`unknown match method "${String(rule.method)}" for field "${rule.field}"`);
 	}
+}
+
+/** A contact's own field: a rule on "__proto__" or "constructor" never reads Object.prototype. */
+export function own(contact: Contact, field: string): unknown {
+	return Object.hasOwn(contact, field) ? contact[field] : undefined;
+}
+
+/**
+ * Given name and surname in two fields, written the other way round on one record ("Freddie
+ * Gregory" / "Gregory Freddie"): the pair of text rules whose fields read as first and last names.
+ */
+export function namePair(columns: FieldColumn[]): [number, number] | undefined {
+	const first = columns.findIndex(
+		(c) => c instanceof TextColumn && /^(first|given|fore)[ _-]?name$|^given$/i.test(c.rule.field),
+	);
+	const last = columns.findIndex(
+		(c) => c instanceof TextColumn && /^(sur|last|family)[ _-]?name$/i.test(c.rule.field),
+	);
+	return first >= 0 && last >= 0 ? [first, last] : undefined;
+}
+
+/**
+ * When both name fields disagree but agree crossed over, both count as "similar" (evidence, but less
+ * than the same names in the same fields). Sets the columns' level and similarity, and returns the
+ * bits to add to the two fields' own (0 when no swap).
+ */
+export function swapBits(
+	columns: FieldColumn[],
+	pair: [number, number],
+	i: number,
+	j: number,
+): number {
+	const first = columns[pair[0]] as TextColumn;
+	const last = columns[pair[1]] as TextColumn;
+	const different = first.levels.length - 1;
+	if (first.level !== different || last.level !== different) return 0;
+	const a = first.crossSimilarity(last, i, j);
+	const b = last.crossSimilarity(first, i, j);
+	if (a < first.min || b < last.min) return 0;
+	const before = first.weights[different] + last.weights[different];
+	first.level = different - 1;
+	last.level = different - 1;
+	first.similarity = a;
+	last.similarity = b;
+	return first.weights[different - 1] + last.weights[different - 1] - before;
 }

@@ -7,7 +7,8 @@
  */
 import { candidatePairs, MAX_CONTACTS, pairOf } from './blocking';
 import { clusterEdges } from './cluster';
-import { createColumn, MISSING } from './fields';
+import { learnM } from './em';
+import { createColumn, MISSING, namePair, SetColumn, swapBits } from './fields';
 import type { ReadContext } from './fields';
 import { chooseSurvivor, mergeGroup } from './merge';
 import { normalizeEmail, productKey } from './normalize';
@@ -62,6 +63,13 @@ export const DEFAULT_OPTIONS = Object.freeze({
  * sharing a name in a list of ten say little about how rare that name is.
  */
 const MIN_POPULATION = 10_000;
+/**
+ * A pair inside a would-be group scoring below this is two clearly different people: a mother and
+ * son on one number, each named; a shared email between strangers.
+ */
+const VETO_BITS = -20;
+/** Group numbers and contact indices stay below this, so two of them make one exact key. */
+const SIDES = 2 ** 27;
 /** Random pairs measured for the u of approximate levels. */
 const SAMPLE_PAIRS = 100_000;
 
@@ -115,12 +123,14 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 	const sample = samplePairs(n, SAMPLE_PAIRS);
 	for (const column of columns) column.estimate(population, sample);
 	phase('estimate');
-	// About one duplicate per contact among `population` others.
-	const prior = -Math.log2(population);
+	// Before learning: about one duplicate per contact among `population` others.
+	let prior = -Math.log2(population);
 
+	const names = namePair(columns);
 	const evidence = (i: number, j: number): number => {
 		let bits = prior;
 		for (let c = 0; c < columns.length; c++) bits += columns[c].compare(i, j);
+		if (names) bits += swapBits(columns, names, i, j);
 		return bits;
 	};
 	const mergeBits = logit2(threshold);
@@ -131,6 +141,9 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 		window: Math.max(2, opts.window ?? DEFAULT_OPTIONS.window),
 	});
 	phase('block');
+	const learned = learnM(columns, keys, pairOf, n, population, prior, names);
+	prior = learned.prior;
+	phase('learn');
 	let kept = 0;
 	let pairA = new Int32Array(1024);
 	let pairB = new Int32Array(1024);
@@ -160,27 +173,51 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 		mergeEdges.b[mergeEdges.length] = pairB[e];
 		mergeWeights[mergeEdges.length++] = pairW[e];
 	}
-	const { clusters, split } = clusterEdges(n, mergeEdges, mergeWeights, mergeBits, evidence);
+	const identities = columns.filter(
+		(c): c is SetColumn =>
+			c instanceof SetColumn &&
+			(c.rule.conflict ?? (c.rule.method === 'exact' && c.rule.field === 'userId')),
+	);
+	const vetoBits = VETO_BITS;
+	const { clusters, refused, conflict } = clusterEdges(n, mergeEdges, mergeWeights, {
+		mergeBits,
+		vetoBits,
+		identities: identities.map((c) => ({ field: c.rule.field, start: c.start, values: c.values })),
+		score: evidence,
+	});
 
 	phase('cluster');
 	const clusterOf = new Int32Array(n).fill(-1);
 	clusters.forEach((members, c) => {
 		for (const i of members) clusterOf[i] = c;
 	});
-	const explain = (i: number, j: number, bits: number): PairExplanation => {
+	const explain = (i: number, j: number, bits: number, reason?: string): PairExplanation => {
 		const reasons: MatchReason[] = [];
-		for (const column of columns) {
-			const weight = column.compare(i, j);
-			if (column.level === MISSING) continue;
+		const weights = columns.map((column) => column.compare(i, j));
+		if (names) {
+			if (swapBits(columns, names, i, j) !== 0) {
+				// Crossed-over names: each field's bits at the level it now stands at.
+				for (const c of names) weights[c] = columns[c].weights[columns[c].level];
+			}
+		}
+		columns.forEach((column, c) => {
+			if (column.level === MISSING) return;
 			reasons.push({
 				field: column.rule.field,
 				method: column.rule.method,
 				score: round(column.similarity, 4),
-				weight: round(weight, 2),
+				weight: round(weights[c], 2),
 				values: [column.raw(contacts[i]), column.raw(contacts[j])],
 			});
-		}
-		return { a: contacts[i].id, b: contacts[j].id, score: round(probability(bits), 4), reasons };
+		});
+		const out: PairExplanation = {
+			a: contacts[i].id,
+			b: contacts[j].id,
+			score: round(probability(bits), 4),
+			reasons,
+		};
+		if (reason) out.reason = reason;
+		return out;
 	};
 
 	// Merge-level edges explain their group; pairs left in different groups go to review.
@@ -193,7 +230,29 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 		} else reviewIndex.push(e);
 	}
 	reviewIndex.sort((x, y) => pairW[y] - pairW[x] || pairA[x] - pairA[y] || pairB[x] - pairB[y]);
-	const review = reviewIndex.map((e) => explain(pairA[e], pairB[e], pairW[e]));
+	// One question per two groups (or a group and a single contact): its most likely pair. A
+	// reviewer who says "same person" merges the groups; asking once per member pair would repeat it.
+	const asked = new Set<number>();
+	const sideOf = (i: number) => (clusterOf[i] >= 0 ? clusterOf[i] : clusters.length + i);
+	const questions = reviewIndex.filter((e) => {
+		const x = sideOf(pairA[e]);
+		const y = sideOf(pairB[e]);
+		const key = x < y ? x * SIDES + y : y * SIDES + x;
+		if (asked.has(key)) return false;
+		asked.add(key);
+		return true;
+	});
+	// A sure pair outside one group was refused a join: it carries the conflict that refused it.
+	const review = questions.map((e) =>
+		explain(
+			pairA[e],
+			pairB[e],
+			pairW[e],
+			pairW[e] >= mergeBits
+				? conflict(pairA[e], pairB[e]) || 'conflict: its groups were refused a join'
+				: undefined,
+		),
+	);
 
 	phase('explain');
 	const gmail = context.gmailNormalize;
@@ -209,6 +268,8 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 	const survivorRule = opts.survivor ?? DEFAULT_OPTIONS.survivor;
 	const idClusters: string[][] = [];
 	const merged: MergedContact[] = [];
+	// A plain object (node outputs meet code that calls hasOwnProperty on it); setOwn keeps a
+	// contact with id "__proto__" an ordinary key.
 	const mergeMap: Record<string, string> = {};
 	const groups = clusters.map((members, c) => ({
 		members,
@@ -237,7 +298,27 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 			candidatePairs: keys.length,
 			mergePairs: mergeEdges.length,
 			reviewPairs: review.length,
-			splitComponents: split,
+			refusedJoins: refused,
+			model: {
+				prior: round(prior, 2),
+				emRounds: learned.rounds,
+				fields: columns.map((column) => ({
+					field: column.rule.field,
+					method: column.rule.method,
+					learned: column.learnable,
+					levels: column.levels.slice(1).map((level, k) => ({
+						level,
+						m: round(column.m[k + 1], 4),
+						u: round(column.u[k + 1], 6),
+						bits: round(
+							k === 0 && column.tfShift !== 0
+								? Math.log2(column.m[1] / column.u[1])
+								: column.weights[k + 1],
+							2,
+						),
+					})),
+				})),
+			},
 			millis: Date.now() - started,
 			phases,
 		},

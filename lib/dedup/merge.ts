@@ -214,7 +214,9 @@ export function mergeGroup(
 			latest = at;
 			latestRaw = contact.updatedAt;
 		}
-		for (const [field, raw] of Object.entries(contact.fieldUpdatedAt ?? {})) {
+		const times: unknown = contact.fieldUpdatedAt;
+		if (!times || typeof times !== 'object') continue;
+		for (const [field, raw] of Object.entries(times)) {
 			const value = toMillis(raw);
 			if (!Number.isFinite(value)) continue;
 			hasFieldTimes = true;

@@ -2,6 +2,7 @@
  * Each field read once per contact into the form it is compared in. Folding is cached per distinct
  * string: names, suburbs and product codes repeat a lot in CRM exports.
  */
+import { romanizeThai } from './thai';
 
 /**
  * Traditional → simplified for characters common in Chinese names, so "陳大文" and "陈大文" are one
@@ -256,6 +257,7 @@ export function romanizations(folded: string): string[] {
 		return [...out];
 	}
 	const c = folded.charCodeAt(0);
+	if (c >= 0x0e00 && c <= 0x0e7f) return romanizeThai(folded);
 	if (c >= 0x0400 && c <= 0x04ff) {
 		let out = '';
 		for (const ch of folded) out += CYRILLIC_LATIN[ch] ?? ch;

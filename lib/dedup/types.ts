@@ -47,6 +47,12 @@ export interface FieldRule {
 	 * from its m-probabilities and the data's value frequencies.
 	 */
 	weight?: number;
+	/**
+	 * Two records holding different values of this field, and none in common, are two people: a
+	 * group never joins across them and the pair goes to Review with that reason. Default: true for
+	 * an `exact` rule on `userId` (a BSUID is one per person per business), false otherwise.
+	 */
+	conflict?: boolean;
 	/** Text methods: similarity at which values count as agreeing (levenshtein 0.8, jaroWinkler 0.88, dice 0.7). */
 	minSimilarity?: number;
 }
@@ -93,6 +99,8 @@ export interface PairExplanation {
 	/** Match probability 0..1. */
 	score: number;
 	reasons: MatchReason[];
+	/** On a pair at or above the merge threshold left unmerged: the conflict that kept it apart. */
+	reason?: string;
 }
 
 export interface MergeLogEntry {
@@ -132,9 +140,28 @@ export interface DedupStats {
 	candidatePairs: number;
 	mergePairs: number;
 	reviewPairs: number;
-	/** Components split because their members did not all link strongly enough. */
-	splitComponents: number;
+	/** Joins of two groups refused by a conflict (their sure pairs are in `review` with the reason). */
+	refusedJoins: number;
+	/**
+	 * The learned model, so a person can see why: the prior (log2 odds that two random contacts are
+	 * one person) and, per field and level, m (share of true pairs reaching it), u (share of
+	 * different people reaching it) and the bits log2(m / u) it adds. Exact agreement's bits are the
+	 * average; a rare value adds more and a common one less (term-frequency adjustment).
+	 */
+	model: LearnedWeights;
 	millis: number;
 	/** Milliseconds per phase: read, estimate, block, score, cluster, explain, merge. */
 	phases: Record<string, number>;
+}
+
+export interface LearnedWeights {
+	prior: number;
+	emRounds: number;
+	fields: Array<{
+		field: string;
+		method: MatchMethod;
+		/** False where the rule set its own weight. */
+		learned: boolean;
+		levels: Array<{ level: string; m: number; u: number; bits: number }>;
+	}>;
 }

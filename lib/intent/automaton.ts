@@ -7,12 +7,23 @@
 export class Automaton {
 	private readonly root = new Int32Array(0x10000).fill(-1);
 	private readonly fail: Int32Array;
+	/**
+	 * Per state, one bit per (code unit mod 32) of its children: a clear bit means no child for that
+	 * code unit, so the step goes straight to the fail link without probing the table.
+	 */
+	private readonly childBits: Int32Array;
 	private readonly keyState: Int32Array;
 	private readonly keyCode: Uint16Array;
 	private readonly target: Int32Array;
 	private readonly mask: number;
-	/** Entry ids ending at each state, its fail chain's included. */
-	readonly outputs: (readonly number[] | undefined)[];
+	/**
+	 * Entry ids ending at each state, its fail chain's included, flat: those of state s are
+	 * `outputIds[outputStart[s]]` up to `outputIds[outputStart[s + 1]]` (no array per state to chase).
+	 */
+	readonly outputStart: Int32Array;
+	readonly outputIds: Int32Array;
+	/** 1 for the code units some phrase contains: any other one sends every state back to the root. */
+	readonly used = new Uint8Array(0x10000);
 
 	constructor(phrases: readonly string[]) {
 		// Build as a trie of maps first, then flatten the edges into the hash table.
@@ -22,6 +33,7 @@ export class Automaton {
 			let state = 0;
 			for (let i = 0; i < phrase.length; i++) {
 				const c = phrase.charCodeAt(i);
+				this.used[c] = 1;
 				let next = state === 0 ? this.root[c] : (edges[state].get(c) ?? -1);
 				if (next < 0) {
 					next = edges.length;
@@ -51,6 +63,10 @@ export class Automaton {
 				this.target[slot] = child;
 			}
 		});
+		this.childBits = new Int32Array(edges.length);
+		edges.forEach((map, state) => {
+			for (const c of map.keys()) this.childBits[state] |= 1 << (c & 31);
+		});
 		this.fail = new Int32Array(edges.length);
 		const queue: number[] = [];
 		for (let c = 0; c < 0x10000; c++) if (this.root[c] >= 0) queue.push(this.root[c]);
@@ -63,7 +79,14 @@ export class Automaton {
 				queue.push(child);
 			}
 		}
-		this.outputs = outputs.map((ids) => (ids.length ? ids : undefined));
+		this.outputStart = new Int32Array(outputs.length + 1);
+		let total = 0;
+		outputs.forEach((ids, state) => {
+			this.outputStart[state] = total;
+			total += ids.length;
+		});
+		this.outputStart[outputs.length] = total;
+		this.outputIds = Int32Array.from(outputs.flat());
 	}
 
 	private slotOf(state: number, c: number): number {
@@ -77,6 +100,10 @@ export class Automaton {
 			if (s === 0) {
 				const next = this.root[c];
 				return next < 0 ? 0 : next;
+			}
+			if ((this.childBits[s] & (1 << (c & 31))) === 0) {
+				s = this.fail[s];
+				continue;
 			}
 			let slot = this.slotOf(s, c);
 			for (;;) {

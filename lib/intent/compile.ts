@@ -3,14 +3,22 @@
  * automaton and flat arrays the tagging pass indexes by entry id. Done once per set of options.
  */
 import { Automaton } from './automaton';
+import { WordsBefore } from './wordsBefore';
 import type { Entry } from './entries';
-import { entryOf, Flag, Kind, phrasesOf, STRONG } from './entries';
+import { entryOf, Flag, Kind, phrasesOf, STRONG, withTypos } from './entries';
 import { fold } from './normalize';
 import { en } from './packs/en';
 import { ru } from './packs/ru';
 import { th } from './packs/th';
 import { zh } from './packs/zh';
-import { ABSORBS_PRICE, NEGATABLE, OVERRIDES, SUPPRESSED_BY, TAG_SENTIMENT } from './relations';
+import {
+	ABSORBS_PRICE,
+	KEPT_OFF_TOPIC,
+	NEGATABLE,
+	OVERRIDES,
+	SUPPRESSED_BY,
+	TAG_SENTIMENT,
+} from './relations';
 import { EMOJI, PLEA_EMOJI } from './sentiment';
 import type { LanguagePack, TaggerOptions } from './types';
 import { INTENT_TAGS } from './types';
@@ -27,6 +35,8 @@ export interface PatternRule {
 	language?: string;
 	/** User patterns run on the first 4,096 characters only: their cost is theirs, not ours. */
 	user: boolean;
+	/** Run only on messages with at least this many ASCII digits. */
+	minDigits: number;
 }
 
 export interface PairRule {
@@ -44,9 +54,8 @@ export interface Compiled {
 	flags: Uint8Array;
 	entryLanguage: (string | undefined)[];
 	anyEntryLanguage: boolean;
-	/** Negators and intensifiers by the code unit they end with (intensifiers longest first, so the first that fits is the longest). */
-	negatorsByTail: Map<number, string[]>;
-	intensifiersByTail: Map<number, string[]>;
+	/** Negators and intensifiers, read leftwards from a match (wordsBefore.ts). */
+	wordsBefore: WordsBefore;
 	patterns: PatternRule[];
 	/** Pair part entries: pair index × 2 + side, or -1. */
 	pairOf: Int32Array;
@@ -56,6 +65,8 @@ export interface Compiled {
 	priceTag: number;
 	absorbing: Uint8Array;
 	overrides: [number, number[]][];
+	/** The tags an off-topic phrase cancels (all but those in KEPT_OFF_TOPIC). */
+	offTopicCancels: number[];
 }
 
 function regexOf(pattern: string | RegExp): RegExp {
@@ -104,9 +115,11 @@ export function compile(opts: TaggerOptions): Compiled {
 			const id = tagId.get(tag);
 			if (id === undefined) continue;
 			for (const phrase of phrasesOf(pack.tags[tag]))
-				add(entryOf(phrase, id, STRONG, NEGATABLE.has(tag)));
+				for (const variant of withTypos(phrase))
+					add(entryOf(variant, id, STRONG, NEGATABLE.has(tag)));
 		}
 		for (const phrase of phrasesOf(pack.neutral)) add(entryOf(phrase, Kind.Neutral, 0, false));
+		for (const phrase of phrasesOf(pack.offTopic)) add(entryOf(phrase, Kind.OffTopic, 0, false));
 		for (const phrase of phrasesOf(pack.positive)) add(entryOf(phrase, Kind.Sentiment, 1, true));
 		for (const phrase of phrasesOf(pack.negative)) add(entryOf(phrase, Kind.Sentiment, -1, true));
 		for (const phrase of phrasesOf(pack.unopinionated))
@@ -131,7 +144,13 @@ export function compile(opts: TaggerOptions): Compiled {
 		for (const p of pack.patterns ?? []) {
 			const id = tagId.get(p.tag);
 			if (id !== undefined)
-				patterns.push({ tag: id, re: p.re, weight: p.weight ?? STRONG, user: false });
+				patterns.push({
+					tag: id,
+					re: p.re,
+					weight: p.weight ?? STRONG,
+					user: false,
+					minDigits: p.minDigits ?? 0,
+				});
 		}
 	}
 	for (const [emoji, weight] of EMOJI)
@@ -156,21 +175,9 @@ export function compile(opts: TaggerOptions): Compiled {
 				weight,
 				language: rule.language,
 				user: true,
+				minDigits: 0,
 			});
 	}
-	intensifiers.sort((a, b) => b.length - a.length);
-	const byTail = (words: string[]): Map<number, string[]> => {
-		const map = new Map<number, string[]>();
-		for (const word of words) {
-			if (!word) continue;
-			const tail = word.charCodeAt(word.length - 1);
-			const list = map.get(tail);
-			if (list) list.push(word);
-			else map.set(tail, [word]);
-		}
-		return map;
-	};
-
 	const absorbing = new Uint8Array(tags.length);
 	for (const t of ids(ABSORBS_PRICE)) absorbing[t] = 1;
 	const overrides: [number, number[]][] = [];
@@ -189,8 +196,7 @@ export function compile(opts: TaggerOptions): Compiled {
 		flags: Uint8Array.from(entries, (e) => e.flags),
 		entryLanguage,
 		anyEntryLanguage: entryLanguage.some((l) => l !== undefined),
-		negatorsByTail: byTail(negators),
-		intensifiersByTail: byTail(intensifiers),
+		wordsBefore: new WordsBefore(negators, intensifiers),
 		patterns,
 		pairOf: Int32Array.from(entries, (e) => e.pair ?? -1),
 		pairs,
@@ -199,5 +205,6 @@ export function compile(opts: TaggerOptions): Compiled {
 		priceTag: tagId.get('price_inquiry') ?? -100,
 		absorbing,
 		overrides,
+		offTopicCancels: ids(INTENT_TAGS.filter((t) => !KEPT_OFF_TOPIC.includes(t))),
 	};
 }

@@ -19,6 +19,8 @@ export const Kind = {
 	Contrast: -5,
 	/** One side of a two-part phrasing (`LanguagePack.pairs`). */
 	PairPart: -6,
+	/** A topic no shop message is about (`LanguagePack.offTopic`). */
+	OffTopic: -7,
 } as const;
 
 export const Flag = {
@@ -58,6 +60,36 @@ export function phrasesOf(list: string | undefined): string[] {
 		.split(/[|\n]/)
 		.map((p) => p.trim())
 		.filter(Boolean);
+}
+
+/** Words this long or longer get their one-letter slips as variants of a `%` phrase. */
+const TYPO_MIN_LENGTH = 5;
+
+/**
+ * A `%` phrase and its slips: each plain word of five letters or more with one letter dropped
+ * ("custmer service", "invoie") or two neighbours swapped ("cutsomer", "invocie"),
+ * one word at a time. Other phrases are returned as they are. Markers (`=`, `~`) are kept.
+ */
+export function withTypos(raw: string): string[] {
+	const phrase = raw.trim();
+	if (!phrase.startsWith('%')) return [phrase];
+	const body = phrase.slice(1);
+	const marks = /^[=~]*/.exec(body)?.[0] ?? '';
+	const text = body.slice(marks.length);
+	const out = [marks + text];
+	const words = text.split(' ');
+	words.forEach((word, i) => {
+		if (word.length < TYPO_MIN_LENGTH || !/^[a-z]+$/.test(word)) return;
+		const slips = new Set<string>();
+		for (let k = 0; k < word.length; k++) slips.add(word.slice(0, k) + word.slice(k + 1));
+		for (let k = 0; k + 1 < word.length; k++)
+			if (word[k] !== word[k + 1])
+				slips.add(word.slice(0, k) + word[k + 1] + word[k] + word.slice(k + 2));
+		slips.delete(word);
+		for (const slip of slips)
+			out.push(marks + [...words.slice(0, i), slip, ...words.slice(i + 1)].join(' '));
+	});
+	return out;
 }
 
 /** One phrase of a list as an entry: `~`/`~~` weaken it, `=` keeps it to whole messages, `*` opens its end. */

@@ -9,7 +9,7 @@
 import { CHAR_CLASS, CharClass, FOLD } from './normalize';
 
 /** log2 of the hashed table's size. */
-export const FEATURE_BITS = 20;
+export const FEATURE_BITS = 18;
 export const FEATURE_MASK = (1 << FEATURE_BITS) - 1;
 
 const FNV_PRIME = 0x01000193;
@@ -26,24 +26,84 @@ export const features = {
 	slots: new Int32Array(256),
 	starts: new Int32Array(256),
 	ends: new Int32Array(256),
+	/** The sum of the weights given to `extractFeatures` over the features (0 without weights). */
+	sum: 0,
 };
 
-function visit(slot: number, start: number, end: number): void {
-	const k = features.count;
-	if (k === features.slots.length) {
-		const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-			const b = new Int32Array(a.length * 2);
-			b.set(a);
-			return b;
-		};
-		features.slots = grow(features.slots);
-		features.starts = grow(features.starts);
-		features.ends = grow(features.ends);
+/** Features kept per sign by `strongest`. */
+export const STRONGEST = 6;
+
+/** A few features of one sign: |weight| (strongest first, ties in order of appearance) and span. */
+export interface Strongest {
+	count: number;
+	weight: Int32Array;
+	start: Int32Array;
+	end: Int32Array;
+}
+
+function strongestList(): Strongest {
+	return {
+		count: 0,
+		weight: new Int32Array(STRONGEST),
+		start: new Int32Array(STRONGEST),
+		end: new Int32Array(STRONGEST),
+	};
+}
+
+/**
+ * With a table: the STRONGEST features of each sign that span letters, kept while extracting, so
+ * a long message needs no array of all its features to show its evidence.
+ */
+export const strongest = { positive: strongestList(), negative: strongestList() };
+
+function keep(list: Strongest, v: number, start: number, end: number): void {
+	const { weight } = list;
+	if (list.count === STRONGEST && v <= weight[STRONGEST - 1]) return;
+	let at = list.count === STRONGEST ? STRONGEST - 1 : list.count++;
+	while (at > 0 && weight[at - 1] < v) {
+		weight[at] = weight[at - 1];
+		list.start[at] = list.start[at - 1];
+		list.end[at] = list.end[at - 1];
+		at--;
 	}
-	features.slots[k] = slot;
-	features.starts[k] = start;
-	features.ends[k] = end;
-	features.count = k + 1;
+	weight[at] = v;
+	list.start[at] = start;
+	list.end[at] = end;
+}
+
+// The same arrays as `features`, in module variables: `visit` runs for every n-gram.
+let slots = features.slots;
+let starts = features.starts;
+let ends = features.ends;
+let visited = 0;
+let weights: Int8Array | undefined;
+let sum = 0;
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+	const b = new Int32Array(a.length * 2);
+	b.set(a);
+	return b;
+}
+
+function visit(slot: number, start: number, end: number): void {
+	visited++;
+	if (weights !== undefined) {
+		// Scoring: the sum and the strongest few, no arrays.
+		const v = weights[slot];
+		sum += v;
+		if (v > 0 && end !== start) keep(strongest.positive, v, start, end);
+		else if (v < 0 && end !== start) keep(strongest.negative, -v, start, end);
+		return;
+	}
+	const k = visited - 1;
+	if (k === slots.length) {
+		features.slots = slots = grow(slots);
+		features.starts = starts = grow(starts);
+		features.ends = ends = grow(ends);
+	}
+	slots[k] = slot;
+	starts[k] = start;
+	ends[k] = end;
 }
 
 function mix(hash: number, code: number): number {
@@ -75,48 +135,64 @@ function isBreak(code: number): boolean {
 	);
 }
 
+// The state of the extraction under way, at module level so no closure is built per message.
+/** The last four folded letters of the current word or run, and where each began. */
+const ring = new Int32Array(4);
+const at = new Int32Array(4);
+let count = 0;
+let runClass: number = CharClass.Other;
+let wordHash = SEED_WORD;
+let wordStart = 0;
+let previousWord = 0;
+let previousWordStart = -1;
+
+/** Adds a letter (or an edge mark) to the run: its 1- to 3-grams (Han, Thai) or 3- and 4-grams (words). */
+function gram(code: number, start: number, end: number): void {
+	ring[count & 3] = code;
+	at[count & 3] = start;
+	count++;
+	const spaced = runClass === CharClass.Latin || runClass === CharClass.Cyrillic;
+	const low = spaced ? 3 : 1;
+	const high = spaced ? 4 : 3;
+	for (let size = low; size <= high && size <= count; size++) {
+		let h = mix(SEED_GRAM, size + runClass * 8);
+		for (let k = count - size; k < count; k++) h = mix(h, ring[k & 3]);
+		visit(slotOf(h), at[(count - size) & 3], end);
+	}
+}
+
+/** Ends a Latin or Cyrillic word: its last n-grams with its right edge, the word, the pair with the word before. */
+function endWord(end: number): void {
+	if (runClass !== CharClass.Latin && runClass !== CharClass.Cyrillic) return;
+	gram(0x24, end, end);
+	visit(slotOf(wordHash), wordStart, end);
+	if (previousWordStart >= 0)
+		visit(slotOf(mix(mix(previousWord, 0x20), wordHash)), previousWordStart, end);
+	previousWord = wordHash;
+	previousWordStart = wordStart;
+}
+
 /**
- * Extracts the features of `text` into `features` and returns their number. Linear in its length;
- * the same text always gives the same features, in the same order.
+ * Extracts the features of `text` and returns their number. Linear in its length; the same text
+ * always gives the same features, in the same order. Without `table` they are listed in
+ * `features` (for training); with it, `features.sum` is the sum of its weights over them (the
+ * model's logit before scaling) and `strongest` holds the strongest of each sign.
  */
-export function extractFeatures(text: string): number {
-	features.count = 0;
+export function extractFeatures(text: string, table?: Int8Array): number {
+	visited = 0;
+	weights = table;
+	sum = 0;
+	strongest.positive.count = 0;
+	strongest.negative.count = 0;
 	const n = text.length;
-	// The last four folded letters of the current word or run, and where each began.
-	const ring = [0, 0, 0, 0];
-	const at = [0, 0, 0, 0];
-	let count = 0;
-	let runClass: number = CharClass.Other;
-	let wordHash = SEED_WORD;
-	let wordStart = 0;
-	let previousWord = 0;
-	let previousWordStart = -1;
+	count = 0;
+	runClass = CharClass.Other;
+	wordHash = SEED_WORD;
+	wordStart = 0;
+	previousWord = 0;
+	previousWordStart = -1;
 	let last = -1;
 	let repeats = 0;
-
-	const endWord = (end: number): void => {
-		if (runClass !== CharClass.Latin && runClass !== CharClass.Cyrillic) return;
-		// The word's last n-grams with its right edge, the word, and the pair with the word before.
-		gram(0x24, end, end);
-		visit(slotOf(wordHash), wordStart, end);
-		if (previousWordStart >= 0)
-			visit(slotOf(mix(mix(previousWord, 0x20), wordHash)), previousWordStart, end);
-		previousWord = wordHash;
-		previousWordStart = wordStart;
-	};
-	const gram = (code: number, start: number, end: number): void => {
-		ring[count & 3] = code;
-		at[count & 3] = start;
-		count++;
-		const spaced = runClass === CharClass.Latin || runClass === CharClass.Cyrillic;
-		const low = spaced ? 3 : 1;
-		const high = spaced ? 4 : 3;
-		for (let size = low; size <= high && size <= count; size++) {
-			let h = mix(SEED_GRAM, size + runClass * 8);
-			for (let k = count - size; k < count; k++) h = mix(h, ring[k & 3]);
-			visit(slotOf(h), at[(count - size) & 3], end);
-		}
-	};
 
 	for (let i = 0; i < n; i++) {
 		const raw = text.charCodeAt(i);
@@ -157,5 +233,8 @@ export function extractFeatures(text: string): number {
 		if (raw === 0x21 || raw === 0x3f) visit(slotOf(mix(SEED_SYMBOL, raw)), i, i + 1);
 	}
 	endWord(n);
-	return features.count;
+	features.count = table ? 0 : visited;
+	features.sum = sum;
+	weights = undefined;
+	return visited;
 }

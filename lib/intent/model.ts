@@ -6,7 +6,7 @@
  * word on what they know. Its evidence is the spans of the features that weighed most.
  */
 import type { Intent } from './types';
-import { extractFeatures, FEATURE_BITS, features } from './features';
+import { extractFeatures, FEATURE_BITS, features, strongest } from './features';
 import { isWordChar, FOLD } from './normalize';
 import modelFile from './sentimentModel.json';
 
@@ -28,8 +28,6 @@ interface ModelFile {
 
 /** Sentiment below 0.3 sends a message to an agent: as a score, about −0.85. */
 const AGENT_NOW_SCORE = -0.847;
-/** Features kept for evidence; overlapping spans merge into one ("อร่", "ร่อ", "่อย" → "อร่อย"). */
-const EVIDENCE = 6;
 /** The most the model adds either way: it tips a message, it does not drown the rules. */
 const CAP = 3;
 
@@ -66,34 +64,33 @@ function widen(text: string, start: number, end: number): string {
 }
 
 /**
- * The spans of the strongest features with the model's sign, overlapping or touching ones merged
- * ("อร่", "ร่อ", "่อย" → "อร่อย"), as written.
+ * The spans of the strongest features with the model's sign (kept by extractFeatures), overlapping
+ * or touching ones merged ("อร่", "ร่อ", "่อย" → "อร่อย"), as written.
  */
 function evidenceOf(
 	text: string,
-	w: Int8Array,
-	count: number,
 	sign: number,
 	factor: number,
 ): { text: string; weight: number }[] {
-	const { slots, starts, ends } = features;
+	const list = sign > 0 ? strongest.positive : strongest.negative;
 	const top: number[] = [];
-	for (let k = 0; k < count; k++) {
-		const v = w[slots[k]] * sign;
-		if (v <= 0 || ends[k] === starts[k]) continue;
-		if (top.length === EVIDENCE && v <= w[slots[top[EVIDENCE - 1]]] * sign) continue;
-		let at = top.length === EVIDENCE ? EVIDENCE - 1 : top.length;
-		while (at > 0 && w[slots[top[at - 1]]] * sign < v) {
-			top[at] = top[at - 1];
-			at--;
+	for (let k = 0; k < list.count; k++) top.push(k);
+	const starts = list.start;
+	const ends = list.end;
+	// By start (at most STRONGEST of them: an insertion sort, ties in strength order).
+	for (let i = 1; i < top.length; i++) {
+		const k = top[i];
+		let j = i;
+		while (j > 0 && starts[top[j - 1]] > starts[k]) {
+			top[j] = top[j - 1];
+			j--;
 		}
-		top[at] = k;
+		top[j] = k;
 	}
-	top.sort((a, b) => starts[a] - starts[b]);
 	const out: { start: number; end: number; weight: number }[] = [];
 	for (const k of top) {
 		const last = out[out.length - 1];
-		const weight = w[slots[k]] * factor;
+		const weight = sign * list.weight[k] * factor;
 		if (last && starts[k] <= last.end) {
 			last.end = Math.max(last.end, ends[k]);
 			last.weight += weight;
@@ -109,11 +106,9 @@ function evidenceOf(
 export function scoreModel(text: string, request: boolean): ModelScore {
 	const w = load();
 	const file = modelFile as ModelFile;
-	const count = extractFeatures(text);
+	const count = extractFeatures(text, w);
 	if (count === 0) return { score: 0, evidence: [] };
-	const slots = features.slots;
-	let sum = 0;
-	for (let k = 0; k < count; k++) sum += w[slots[k]];
+	const sum = features.sum;
 	const norm = file.scale / Math.sqrt(count);
 	const logit = sum * norm;
 	const deadZone = file.deadZone * (request ? 3 : 1);
@@ -121,7 +116,7 @@ export function scoreModel(text: string, request: boolean): ModelScore {
 	const shrunk = logit > 0 ? logit - deadZone : logit + deadZone;
 	return {
 		score: Math.max(-CAP, Math.min(CAP, shrunk * file.gain)),
-		evidence: evidenceOf(text, w, count, Math.sign(logit), norm * file.gain),
+		evidence: evidenceOf(text, Math.sign(logit), norm * file.gain),
 	};
 }
 

@@ -72,6 +72,9 @@ export const OVERRIDES: Readonly<Record<string, readonly string[]>> = {
 	opt_out: ['discount_inquiry', 'purchase_intent', 'product_question', 'shipping_info'],
 };
 
+/** Tags an off-topic phrase does not cancel: "stop texting me about taxes" still opts out. */
+export const KEPT_OFF_TOPIC: readonly string[] = ['opt_out', 'complaint', 'human_handoff'];
+
 /** How much a tag on its own moves the sentiment score (a complaint is negative even without angry words). */
 export const TAG_SENTIMENT: Readonly<Record<string, number>> = {
 	complaint: -1,

@@ -14,7 +14,7 @@
  * - an opt-out overrides the promotion, product and purchase words it mentions.
  * Sentiment: see sentiment.ts. Measured by `npm run bench -- intent`.
  */
-import { countChar, emptyCounts, languageOf } from './language';
+import { emptyCounts, languageOf } from './language';
 import type { ScriptCounts } from './language';
 import { compile } from './compile';
 import { Flag, Kind, STRONG, WEAK } from './entries';
@@ -29,7 +29,7 @@ import {
 	REPEAT,
 	sentimentFromScore,
 } from './sentiment';
-import { endsWithAt, isWholeMessage, skipSpacesLeft, skipSpacesRight } from './textEdges';
+import { isWholeMessage, skipSpacesLeft, skipSpacesRight } from './textEdges';
 import type { Intent, TaggerOptions, TagResult, Tagger } from './types';
 
 export { BUILT_IN_PACKS } from './compile';
@@ -88,7 +88,7 @@ function grow(array: Int32Array<ArrayBuffer>, capacity: number): Int32Array<Arra
  */
 export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const c = compile(opts);
-	const { tags, kind, weight, length, flags, automaton, threshold, suppressors } = c;
+	const { tags, kind, weight, length, flags, automaton, threshold, suppressors, overrides } = c;
 	const tagCount = tags.length;
 
 	// Per-call scratch, reused: tagging is synchronous.
@@ -100,40 +100,71 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const miss = new Float64Array(tagCount);
 	const strong = new Uint8Array(tagCount);
 	const weakSeen = new Uint8Array(tagCount);
-	const evidence: (string[] | undefined)[] = new Array(tagCount);
+	/** Opinions already shown as sentiment evidence. */
+	let taken = new Uint8Array(80);
+	const evidence: (string[] | undefined)[] = new Array<undefined>(tagCount).fill(undefined);
 
+	const { wordsBefore } = c;
+	/** Is a negator in front of `start`, perhaps across a few intensifiers ("not too expensive")? */
 	const negated = (text: string, start: number): boolean => {
 		let pos = skipSpacesLeft(text, start);
 		for (let hop = 0; hop < 4 && pos > 0; hop++) {
-			const tail = FOLD[text.charCodeAt(pos - 1)];
-			for (const word of c.negatorsByTail.get(tail) ?? [])
-				if (endsWithAt(text, pos, word)) return true;
-			let stripped = false;
-			for (const word of c.intensifiersByTail.get(tail) ?? []) {
-				if (endsWithAt(text, pos, word)) {
-					pos = skipSpacesLeft(text, pos - word.length);
-					stripped = true;
-					break;
-				}
-			}
-			if (!stripped) return false;
+			const intensifier = wordsBefore.scan(text, pos);
+			if (wordsBefore.negatorFound) return true;
+			if (intensifier === 0) return false;
+			pos = skipSpacesLeft(text, pos - intensifier);
 		}
 		return false;
 	};
 
+	const { outputStart, outputIds, used } = automaton;
+	/** Script counts of the message being tagged, reused (see language.ts). */
+	const counts: ScriptCounts = emptyCounts();
+	/** ASCII digits of the message being tagged (built-in patterns need a few). */
+	let digits = 0;
+
 	/** Reads the message once; fills the match arrays (ordered by end) and the script counts. */
-	const scan = (text: string, counts: ScriptCounts): number => {
+	const scan = (text: string): number => {
 		const n = text.length;
 		let matches = 0;
 		let state = 0;
+		let han = 0;
+		let thai = 0;
+		let cyrillic = 0;
+		let latin = 0;
+		let latinExtended = 0;
+		let asciiDigits = 0;
 		for (let i = 0; i < n; i++) {
 			const raw = text.charCodeAt(i);
-			countChar(counts, raw);
-			state = automaton.step(state, FOLD[raw]);
-			const out = automaton.outputs[state];
-			if (out === undefined) continue;
-			for (let k = 0; k < out.length; k++) {
-				const e = out[k];
+			switch (CHAR_CLASS[raw]) {
+				case CharClass.Han:
+					han++;
+					break;
+				case CharClass.Thai:
+				case CharClass.ThaiMark:
+					thai++;
+					break;
+				case CharClass.Cyrillic:
+					cyrillic++;
+					break;
+				case CharClass.Latin:
+					latin++;
+					if (raw > 0x7f) latinExtended++;
+					break;
+				case CharClass.Digit:
+					asciiDigits++;
+					break;
+			}
+			const code = FOLD[raw];
+			// A code unit no phrase holds sends every state to the root, which outputs nothing.
+			if (used[code] === 0) {
+				state = 0;
+				continue;
+			}
+			state = automaton.step(state, code);
+			const to = outputStart[state + 1];
+			for (let k = outputStart[state]; k < to; k++) {
+				const e = outputIds[k];
 				const end = i + 1;
 				const start = end - length[e];
 				const f = flags[e];
@@ -162,6 +193,12 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 				matches++;
 			}
 		}
+		counts.han = han;
+		counts.thai = thai;
+		counts.cyrillic = cyrillic;
+		counts.latin = latin;
+		counts.latinExtended = latinExtended;
+		digits = asciiDigits;
 		return matches;
 	};
 
@@ -213,8 +250,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 	const tag = (input: string): TagResult => {
 		if (typeof input !== 'string' || input === '') return empty();
 		const text = input;
-		const counts: ScriptCounts = emptyCounts();
-		let matches = scan(text, counts);
+		let matches = scan(text);
 		const language = languageOf(counts);
 		const letters = counts.han + counts.thai + counts.cyrillic + counts.latin;
 		if (c.anyEntryLanguage) {
@@ -237,6 +273,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		let contrastStart = -1;
 		let contrastEnd = -1;
 		let priceMatches = false;
+		let offTopic = false;
 		let absorbEnds: Set<number> | undefined;
 		let absorbStarts: Set<number> | undefined;
 		for (let a = 0; a < matches; a++) {
@@ -244,6 +281,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			const k = kind[mEntry[a]];
 			if (k === Kind.Booster) (boosterEnds ??= new Set()).add(mEnd[a]);
 			else if (k === Kind.PostBooster) (postBoosterStarts ??= new Set()).add(mStart[a]);
+			else if (k === Kind.OffTopic) offTopic = true;
 			else if (k === Kind.Contrast && mStart[a] > contrastStart) {
 				contrastStart = mStart[a];
 				contrastEnd = mEnd[a];
@@ -254,10 +292,12 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			}
 		}
 
-		miss.fill(1);
-		strong.fill(0);
-		weakSeen.fill(0);
-		evidence.fill(undefined);
+		for (let t = 0; t < tagCount; t++) {
+			miss[t] = 1;
+			strong[t] = 0;
+			weakSeen[t] = 0;
+			evidence[t] = undefined;
+		}
 		// Pair parts: the end and start of the latest part seen on each side of each pair.
 		let pairEnd: Int32Array | undefined;
 		let pairStart: Int32Array | undefined;
@@ -352,7 +392,7 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		}
 		let head: string | undefined;
 		for (const p of c.patterns) {
-			if (!sameLanguage(language, p.language)) continue;
+			if (digits < p.minDigits || !sameLanguage(language, p.language)) continue;
 			const m = p.re.exec(p.user ? (head ??= text.slice(0, USER_PATTERN_CHARS)) : text);
 			if (!m) continue;
 			miss[p.tag] *= 1 - p.weight;
@@ -361,12 +401,17 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			if (list.length < MAX_EVIDENCE && !list.includes(m[0])) list.push(m[0]);
 		}
 		// A tag that overrides others: "stop sending promotions" asks for no promotion.
-		for (const [over, overridden] of c.overrides) {
+		for (let o = 0; o < overrides.length; o++) {
+			const [over, overridden] = overrides[o];
 			if (1 - miss[over] < threshold) continue;
 			for (const t of overridden) miss[t] = 1;
 		}
+		// "how much will I pay in state taxes" is no price question.
+		if (offTopic) for (const t of c.offTopicCancels) miss[t] = 1;
 
 		const intents: Intent[] = [];
+		/** An intent that carries no sentiment of its own: a plain request. */
+		let requestTag = false;
 		for (let t = 0; t < tagCount; t++) {
 			const confidence = 1 - miss[t];
 			if (confidence < threshold) continue;
@@ -385,12 +430,11 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 			if (c.tagSentiment[t] !== 0) {
 				score += c.tagSentiment[t];
 				if (c.tagSentiment[t] < 0) negativeSeen = true;
-			}
+			} else requestTag = true;
 		}
-		intents.sort((x, y) => y.confidence - x.confidence);
+		if (intents.length > 1) intents.sort((x, y) => y.confidence - x.confidence);
 
-		const request =
-			opinions.length === 0 && intents.some((i) => c.tagSentiment[c.tags.indexOf(i.tag)] === 0);
+		const request = opinions.length === 0 && requestTag;
 		const model = scoreModel(text, request);
 		score += model.score;
 		if (model.score < 0) negativeSeen = true;
@@ -404,11 +448,25 @@ export function createTagger(opts: TaggerOptions = {}): Tagger {
 		const sign = Math.sign(sentiment - 0.5);
 		const sentimentEvidence: string[] = [];
 		if (sign !== 0) {
-			opinions.sort((x, y) => sign * (y.weight - x.weight));
-			for (const o of opinions) {
-				if (sentimentEvidence.length >= MAX_EVIDENCE || Math.sign(o.weight) !== sign) break;
-				if (!sentimentEvidence.includes(o.text)) sentimentEvidence.push(o.text);
+			// The strongest opinions of the sentiment's sign, strongest first (ties in order), each
+			// text once: a stable sort's first few, picked without sorting.
+			if (taken.length < opinions.length) taken = new Uint8Array(opinions.length * 2);
+			while (sentimentEvidence.length < MAX_EVIDENCE) {
+				let best = -1;
+				let bestValue = 0;
+				for (let i = 0; i < opinions.length; i++) {
+					const v = sign * opinions[i].weight;
+					if (v > bestValue && taken[i] === 0) {
+						best = i;
+						bestValue = v;
+					}
+				}
+				if (best < 0) break;
+				taken[best] = 1;
+				const shown = opinions[best].text;
+				if (!sentimentEvidence.includes(shown)) sentimentEvidence.push(shown);
 			}
+			taken.fill(0, 0, opinions.length);
 		}
 		return {
 			language,

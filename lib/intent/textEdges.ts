@@ -2,23 +2,10 @@
  * Small questions about positions in a message, asked on folded code units. Each costs at most a
  * few characters' reading, so the tagging pass stays linear in the message's length.
  */
-import { CHAR_CLASS, CharClass, FOLD, isWordChar } from './normalize';
+import { CHAR_CLASS, CharClass, FOLD } from './normalize';
 
 /** Spaces a "touching" check looks across; a wider gap is not touching anyway. */
 const MAX_GAP = 8;
-
-/** Does `word` (folded) end just before `end` in `text`, at a word edge when it starts with a letter? */
-export function endsWithAt(text: string, end: number, word: string): boolean {
-	const start = end - word.length;
-	if (start < 0) return false;
-	for (let k = 0; k < word.length; k++)
-		if (FOLD[text.charCodeAt(start + k)] !== word.charCodeAt(k)) return false;
-	return !(
-		start > 0 &&
-		isWordChar(word.charCodeAt(0)) &&
-		isWordChar(FOLD[text.charCodeAt(start - 1)])
-	);
-}
 
 /** The position before the spaces (at most MAX_GAP of them) that end at `pos`. */
 export function skipSpacesLeft(text: string, pos: number): number {

@@ -41,6 +41,12 @@ export interface LanguagePack {
 	tags: Partial<Record<IntentTag, string>>;
 	/** Phrases that tag nothing and hide the phrases inside them ("no problem", 没问题). */
 	neutral?: string;
+	/**
+	 * Topics no shop message is about (income tax, a paycheck, days off): where one stands, the
+	 * shop's request tags are not reported ("how much will I pay in state taxes"); opt-out,
+	 * complaint and human hand-off still are.
+	 */
+	offTopic?: string;
 	/** Words that negate a following price objection, purchase, complaint or sentiment word. */
 	negators?: string;
 	/** Words allowed between a negator and what it negates (not *too* expensive, 唔係*好*貴). */
@@ -69,7 +75,13 @@ export interface LanguagePack {
 	 */
 	pairs?: { tag: IntentTag; first: string; second: string; within?: number }[];
 	/** The few intents phrases cannot express (a large quantity is a number); run on the raw text. */
-	patterns?: { tag: IntentTag; re: RegExp; weight?: number }[];
+	patterns?: {
+		tag: IntentTag;
+		re: RegExp;
+		weight?: number;
+		/** The fewest ASCII digits a match holds: the pattern runs only on messages with as many. */
+		minDigits?: number;
+	}[];
 }
 
 /** A user's own tag, or more evidence for a built-in one. */

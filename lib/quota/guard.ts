@@ -21,6 +21,7 @@ import {
 	decide,
 	DEFAULT_RULES,
 	lookbackMs,
+	requestLimit,
 	slotSpacingMs,
 	validateRules,
 } from './rules';
@@ -84,6 +85,11 @@ export interface QuotaUsage {
 	headroomReached: boolean;
 }
 
+export interface UsageScope {
+	portfolioId?: string;
+	messagingLimit?: number;
+}
+
 export interface QuotaGuard {
 	reserve(request: QuotaRequest): Promise<ReserveResult>;
 	/** Keeps a reservation for good: Meta accepted the message. */
@@ -101,12 +107,24 @@ export interface QuotaGuard {
 	): Promise<void>;
 	/** An agent answered the customer: automation pauses for the human-takeover time. */
 	recordAgentReply(phoneNumberId: string, customer: string, at: number): Promise<void>;
-	usage(phoneNumberId: string, now?: number): Promise<QuotaUsage>;
+	/**
+	 * The messaging-limit count the number's requests are decided on: with `portfolioId`, the
+	 * portfolio's (all its numbers); `messagingLimit`: the limit to report against (default the rules').
+	 */
+	usage(phoneNumberId: string, now?: number, scope?: UsageScope): Promise<QuotaUsage>;
 	close(): Promise<void>;
 }
 
 /** How long a caller should wait before asking a store that failed again. */
-const STORE_RETRY_MS = 60_000;
+export const STORE_RETRY_MS = 60_000;
+
+/**
+ * When to try again after the ledger could not be reached: a store outage is "not now", never
+ * "never as it is" (`retryAt: null`), since the same message goes once the store is back.
+ */
+export function storeRetryAt(now: number = Date.now()): number {
+	return now + STORE_RETRY_MS;
+}
 
 export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 	const rules = { ...DEFAULT_RULES, ...stripUndefined(options.rules ?? {}) } as QuotaRules;
@@ -121,16 +139,23 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 	const step = <T>(
 		phoneNumberId: string,
 		now: number,
-		names: { customers?: string[]; reservation?: string; exactCount?: boolean },
+		names: {
+			customers?: string[];
+			reservation?: string;
+			exactCount?: boolean;
+			portfolioId?: string;
+			messagingLimit?: number;
+		},
 		change: (slice: Slice) => T,
 	): Promise<T> =>
 		store.transact(
 			{
 				phoneNumberId,
+				...(names.portfolioId ? { portfolioId: names.portfolioId } : {}),
 				now,
 				customers: names.customers ?? [],
 				reservations: names.reservation ? [names.reservation] : [],
-				messagingLimit: rules.messagingLimit,
+				messagingLimit: requestLimit(names, rules),
 				exactCount: names.exactCount,
 				slotsFrom: now - spacing,
 			},
@@ -160,7 +185,11 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 				return await step(
 					request.phoneNumberId,
 					now,
-					{ customers: [request.to] },
+					{
+						customers: [request.to],
+						portfolioId: request.portfolioId,
+						messagingLimit: request.messagingLimit,
+					},
 					(slice): ReserveResult => {
 						// Checked in the same atomic step as the reservation, so two runs of one message cannot both pass.
 						const earlier = request.idempotencyKey
@@ -169,8 +198,8 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 						if (earlier) return duplicateOf(earlier, request.idempotencyKey!, ttl);
 						const decision = decide(slice, request, rules, now);
 						if (!decision.allowed) return decision;
-						// The number travels in the id: commit and release find the ledger without a lookup.
-						const reservationId = `${request.phoneNumberId}:${randomUUID()}`;
+						// The number and portfolio travel in the id: commit and release find the ledger without a lookup.
+						const reservationId = `${request.phoneNumberId}:${randomUUID()}${request.portfolioId ? `@${request.portfolioId}` : ''}`;
 						recordReservation(slice, reservationId, request, decision, now + ttl, spacing > 0);
 						return { allowed: true, reservationId, sendAt: decision.sendAt };
 					},
@@ -181,25 +210,25 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 					allowed: false,
 					rule: 'store',
 					reason: `quota store unavailable: ${error.message}. Nothing was sent; try again once the store is back.`,
-					retryAt: now + STORE_RETRY_MS,
+					retryAt: storeRetryAt(now),
 				};
 			}
 		},
 
 		async commit(reservationId, result) {
-			const phoneNumberId = numberOf(reservationId);
-			if (phoneNumberId === undefined) return;
+			const owner = ownerOf(reservationId);
+			if (owner === undefined) return;
 			const now = clock();
-			await step(phoneNumberId, now, { reservation: reservationId }, (slice) =>
+			await step(owner.phoneNumberId, now, { reservation: reservationId, ...owner }, (slice) =>
 				commitReservation(slice, reservationId, result?.messageId, now),
 			);
 		},
 
 		async release(reservationId) {
-			const phoneNumberId = numberOf(reservationId);
-			if (phoneNumberId === undefined) return;
+			const owner = ownerOf(reservationId);
+			if (owner === undefined) return;
 			const now = clock();
-			await step(phoneNumberId, now, { reservation: reservationId }, (slice) =>
+			await step(owner.phoneNumberId, now, { reservation: reservationId, ...owner }, (slice) =>
 				undoReservation(slice, reservationId, now),
 			);
 		},
@@ -227,9 +256,10 @@ export function createQuotaGuard(options: QuotaGuardOptions = {}): QuotaGuard {
 				(record) => void (record.agentReplyAt = Math.max(record.agentReplyAt ?? -Infinity, at)),
 			),
 
-		async usage(phoneNumberId, now = clock()) {
-			return step(phoneNumberId, now, { exactCount: true }, (slice) => {
-				const limit = rules.messagingLimit;
+		async usage(phoneNumberId, now = clock(), scope = {}) {
+			const portfolioId = validPortfolio(scope.portfolioId) ? scope.portfolioId : undefined;
+			const limit = requestLimit(scope, rules);
+			return step(phoneNumberId, now, { exactCount: true, portfolioId }, (slice) => {
 				const unique = slice.reachedCount;
 				return {
 					uniqueCustomers24h: unique,
@@ -275,7 +305,19 @@ function invalidRequest(request: QuotaRequest): string | undefined {
 		return 'The request names no customer (to)';
 	if (!CATEGORIES.includes(request.category))
 		return `Unknown message category ${JSON.stringify(request.category)}: use ${CATEGORIES.join(', ')}`;
+	if (request.portfolioId !== undefined && !validPortfolio(request.portfolioId))
+		return `Business portfolio id ${JSON.stringify(request.portfolioId).slice(0, 80)} is not an id: use the business id's letters, digits, - or _ (at most 64)`;
+	if (
+		request.messagingLimit !== undefined &&
+		!(typeof request.messagingLimit === 'number' && request.messagingLimit >= 0)
+	)
+		return `Messaging limit ${JSON.stringify(request.messagingLimit)} must be a number ≥ 0 (0 = unlimited)`;
 	return undefined;
+}
+
+/** Meta's business ids are digits; keys and reservation ids must never carry separators. */
+function validPortfolio(id: unknown): id is string {
+	return typeof id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(id);
 }
 
 function duplicateOf(earlier: SendRecord, key: string, ttl: number): ReserveResult {
@@ -300,9 +342,17 @@ function duplicateOf(earlier: SendRecord, key: string, ttl: number): ReserveResu
 	};
 }
 
-function numberOf(reservationId: string): string | undefined {
-	const split = typeof reservationId === 'string' ? reservationId.lastIndexOf(':') : -1;
-	return split > 0 ? reservationId.slice(0, split) : undefined;
+/** `<phone number id>:<uuid>[@<portfolio id>]`: whose ledger and whose count a reservation holds. */
+function ownerOf(
+	reservationId: string,
+): { phoneNumberId: string; portfolioId?: string } | undefined {
+	if (typeof reservationId !== 'string') return undefined;
+	const match =
+		/^(.+):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:@([A-Za-z0-9_-]{1,64}))?$/.exec(
+			reservationId,
+		);
+	if (!match) return undefined;
+	return { phoneNumberId: match[1], ...(match[2] ? { portfolioId: match[2] } : {}) };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

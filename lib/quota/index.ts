@@ -1,11 +1,18 @@
-export { createQuotaGuard } from './guard';
+export { createQuotaGuard, STORE_RETRY_MS, storeRetryAt } from './guard';
 export type {
 	QuotaGuard,
 	QuotaGuardOptions,
 	QuotaUsage,
 	ReserveResult,
 	StoreOptions,
+	UsageScope,
 } from './guard';
 export { DEFAULT_FREQUENCY, DEFAULT_RULES } from './rules';
 export type { Category, FrequencyRule, QuotaRequest, QuotaRules } from './rules';
 export { QuotaStoreError } from './stores/store';
+export {
+	capabilityUpdates,
+	messagingLimitFromCapabilityUpdate,
+	MessagingLimitCache,
+	messagingLimitOf,
+} from './metaLimit';

@@ -37,6 +37,10 @@ export interface Reservation {
 	expiresAt: number;
 	/** The send counted the customer toward the messaging limit. */
 	counted?: true;
+	/** The portfolio whose count it holds; absent: the number's own. */
+	portfolioId?: string;
+	/** When the customer was counted before this send (perhaps by another number of the portfolio). */
+	reachedBefore?: number;
 }
 
 /** What a step needs to know of one phone number's ledger. */
@@ -58,6 +62,11 @@ export interface Slice {
 /** What a store is asked to load for a step. */
 export interface SliceQuery {
 	phoneNumberId: string;
+	/**
+	 * Whose reached-customers count the slice carries: the portfolio's, shared by its numbers, or
+	 * (absent) the number's own. Expired reservations given back are only those of the same portfolio.
+	 */
+	portfolioId?: string;
 	now: number;
 	customers: string[];
 	reservations: string[];
@@ -103,10 +112,16 @@ export function recordReservation(
 		...(request.idempotencyKey ? { key: request.idempotencyKey } : {}),
 		reservationId,
 	});
-	const reservation: Reservation = { to: request.to, expiresAt };
+	const reservation: Reservation = {
+		to: request.to,
+		expiresAt,
+		...(request.portfolioId ? { portfolioId: request.portfolioId } : {}),
+	};
 	if (decision.businessInitiated) {
 		// Meta counts a customer while any business-initiated message to them is under 24 h old.
-		if (slice.reached[request.to] === undefined) slice.reachedCount++;
+		const before = slice.reached[request.to];
+		if (before === undefined) slice.reachedCount++;
+		else reservation.reachedBefore = before;
 		slice.reached[request.to] = Math.max(at, slice.reached[request.to] ?? -Infinity);
 		reservation.counted = true;
 	}
@@ -154,11 +169,16 @@ export function undoReservation(slice: Slice, reservationId: string, now: number
 	delete slice.reservations[reservationId];
 	const to = reservation.to;
 	const record = slice.customers[to];
+	const own = record?.sends.find((send) => send.reservationId === reservationId)?.at;
 	if (record) record.sends = record.sends.filter((send) => send.reservationId !== reservationId);
-	if (reservation.counted) {
-		// The customer stays counted from their latest other business-initiated send, if under 24 h old.
+	const current = slice.reached[to];
+	// A later send (another number of the portfolio, say) keeps the customer counted from its own time.
+	const overtaken = current !== undefined && own !== undefined && current > own;
+	if (reservation.counted && !overtaken) {
+		// The customer stays counted from their latest other business-initiated send, or from when they
+		// were counted before this one, if under 24 h old.
 		const latest = Math.max(
-			-Infinity,
+			reservation.reachedBefore ?? -Infinity,
 			...(record?.sends ?? []).filter((send) => send.counted).map((send) => send.at),
 		);
 		if (latest > reachWindowStart(now)) {

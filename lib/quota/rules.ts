@@ -19,6 +19,16 @@ export const CATEGORIES: readonly Category[] = [
 
 export interface QuotaRequest {
 	phoneNumberId: string;
+	/**
+	 * The business portfolio (business id) the number belongs to. Since 7 October 2025 Meta counts
+	 * the messaging limit once per portfolio, shared by all its numbers
+	 * (https://developers.facebook.com/documentation/business-messaging/whatsapp/messaging-limits):
+	 * requests with the same portfolioId share one reached-customers count, whichever number sends.
+	 * Absent: the number is its own portfolio. Pair rate, throughput and the service window stay per number.
+	 */
+	portfolioId?: string;
+	/** The portfolio's current messaging limit (0 = unlimited), e.g. as Meta reports it; default: the rules'. */
+	messagingLimit?: number;
 	/** E.164 phone number, WhatsApp id (digits) or business-scoped user id (`HK.1502576394655843`). */
 	to: string;
 	category: Category;
@@ -319,16 +329,17 @@ function timedChecks(
 		});
 	}
 
-	if (rules.messagingLimit > 0) {
+	const limit = requestLimit(request, rules);
+	if (limit > 0) {
 		const reachedAt = slice.reached[request.to];
-		const reason = `Messaging limit reached: ${rules.messagingLimit.toLocaleString('en')} customers in a rolling 24 h for this business; customers in an open service window can still be answered`;
+		const reason = `Messaging limit reached: ${limit.toLocaleString('en')} customers in a rolling 24 h for this ${request.portfolioId ? 'business portfolio (all its numbers)' : 'business'}; customers in an open service window can still be answered`;
 		checks.push((t) => {
 			if (windowOpen(t)) return undefined;
 			// Reaching a customer who is already counted adds nobody.
 			if (reachedAt !== undefined && reachedAt > t - LIMIT_WINDOW_MS) return undefined;
 			// The count is live (reservations given back in this step lower it); when one more fits was
 			// read with the slice, so after such a give-back it can only be later than the truth.
-			if (slice.reachedCount < rules.messagingLimit) return undefined;
+			if (slice.reachedCount < limit) return undefined;
 			const frees = slice.limitFreesAt ?? now + LIMIT_WINDOW_MS;
 			return t < frees ? { rule: 'messagingLimit', reason, until: frees } : undefined;
 		});
@@ -347,6 +358,12 @@ function timedChecks(
 	}
 
 	return checks;
+}
+
+/** The messaging limit a request is decided under: its own (Meta's current one), else the rules'. */
+export function requestLimit(request: { messagingLimit?: number }, rules: QuotaRules): number {
+	const own = request.messagingLimit;
+	return typeof own === 'number' && Number.isFinite(own) && own >= 0 ? own : rules.messagingLimit;
 }
 
 function formatHours(hours: number): string {

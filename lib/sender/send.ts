@@ -23,6 +23,10 @@ export interface ReserveRequest {
 	event?: string;
 	/** Names the message so a repeat (a re-run execution) is not sent again; see QuotaRequest. */
 	idempotencyKey?: string;
+	/** The business portfolio whose messaging-limit count the send uses; see QuotaRequest. */
+	portfolioId?: string;
+	/** The portfolio's current messaging limit (Meta's); see QuotaRequest. */
+	messagingLimit?: number;
 	now?: number;
 }
 
@@ -49,6 +53,8 @@ export interface SendGuard {
 		at: number,
 		optedOut?: boolean,
 	): Promise<void>;
+	/** A person answered the customer (an agent, or the business in the WhatsApp Business app); the quota guard has it. */
+	recordAgentReply?(phoneNumberId: string, customer: string, at: number): Promise<void>;
 }
 
 export type SendOutcome =

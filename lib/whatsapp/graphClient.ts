@@ -260,6 +260,18 @@ export class GraphClient {
 		}));
 	}
 
+	/**
+	 * The messaging limit of the number's business portfolio, as Meta reports it on the number
+	 * (`whatsapp_business_manager_messaging_limit`, e.g. `TIER_2K`; `messaging_limit_tier` is deprecated:
+	 * https://developers.facebook.com/documentation/business-messaging/whatsapp/messaging-limits).
+	 */
+	async getMessagingLimitTier(phoneNumberId: string): Promise<string | undefined> {
+		const { body } = await this.call('GET', [phoneNumberId], {
+			qs: { fields: 'whatsapp_business_manager_messaging_limit' },
+		});
+		return str(body.whatsapp_business_manager_messaging_limit);
+	}
+
 	async getWaba(wabaId: string): Promise<Waba> {
 		const { body } = await this.call('GET', [wabaId], { qs: { fields: 'id,name' } });
 		return { id: str(body.id) ?? wabaId, name: str(body.name) };

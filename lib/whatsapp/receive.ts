@@ -83,7 +83,9 @@ export function filterEvents(events: WhatsAppEvent[], filter: EventFilter): What
 		!list || list.length === 0 || (value !== undefined && list.includes(value));
 	return events.filter((event) => {
 		if (!allows(filter.kinds, event.kind)) return false;
-		if (!allows(filter.phoneNumberIds, event.phoneNumberId)) return false;
+		// Templates belong to the account, not to one number: a number filter lets them through.
+		if (event.kind !== 'template' && !allows(filter.phoneNumberIds, event.phoneNumberId))
+			return false;
 		if (event.kind === 'message' && !allows(filter.messageTypes, event.type)) return false;
 		if (event.kind === 'status' && !allows(filter.statuses, event.status)) return false;
 		return true;

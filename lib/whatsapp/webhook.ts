@@ -238,8 +238,126 @@ export interface WhatsAppPreferenceEvent extends WhatsAppEventBase {
 	raw: Record<string, unknown>;
 }
 
+/**
+ * A message the business typed in the WhatsApp Business app on a coexistence number
+ * (`smb_message_echoes`): the same readable fields as a message, `customer` is the person the
+ * business wrote to. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/smb_message_echoes
+ */
+export interface WhatsAppEchoEvent extends Omit<WhatsAppMessageEvent, 'kind'> {
+	kind: 'echo';
+	/** Always `outbound`: the business wrote it. */
+	direction: 'outbound';
+	/** The business number that sent it (`from`, as Meta displays it). */
+	from?: string;
+}
+
+/**
+ * A past message of a coexistence number's chat history (`history`), shared once when the business
+ * agrees: never a new conversation, so it opens no window and starts no pause. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/history
+ */
+export interface WhatsAppHistoryEvent extends Omit<WhatsAppMessageEvent, 'kind'> {
+	kind: 'history';
+	history: true;
+	/** `inbound` when the customer wrote it, `outbound` when the business did. */
+	direction: 'inbound' | 'outbound';
+	/** Meta's `history_context.status` for a business message (`DELIVERED`, `READ`, …). */
+	historyStatus?: string;
+	/** Meta's chunk metadata: `phase` (0–2: day 0–1, 1–90, 90–180), `chunkOrder`, `progress` (0–100). */
+	phase?: number;
+	chunkOrder?: number;
+	progress?: number;
+}
+
+/**
+ * A contact of the WhatsApp Business app added, edited or removed (`smb_app_state_sync`), shaped
+ * like a customer so CRM Upsert and Contact Dedup take it as it is. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/smb_app_state_sync
+ */
+export interface WhatsAppContactEvent extends WhatsAppEventBase {
+	kind: 'contact';
+	/** Phone, action and time stand in for an id. */
+	id: string;
+	/** Meta's `action`: `add` (also an edit) or `remove`. */
+	action: string;
+	/** The contact as the business saved it: `name` (full name), `firstName`, `phone`, `e164`. */
+	contact: { name?: string; firstName?: string; phone?: string; e164?: string };
+	raw: Record<string, unknown>;
+}
+
+/**
+ * A WhatsApp call (the `calls` field): `connect`, `terminate` (with status and duration), a
+ * business-initiated call's `status` (RINGING, ACCEPTED, REJECTED), or a customer's answer to a call
+ * permission request. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/reference#call-webhooks
+ */
+export interface WhatsAppCallEvent extends WhatsAppEventBase {
+	kind: 'call';
+	/** The call id (`wacid.…`); for a permission answer, the message's wamid. */
+	id: string;
+	/** connect, terminate, status, permission. */
+	event: string;
+	/** `inbound` when the customer called (USER_INITIATED), `outbound` when the business did. */
+	direction?: 'inbound' | 'outbound';
+	/** Who called: the customer's E.164 (or wa_id / user id) inbound, the business number outbound. */
+	caller?: string;
+	/** terminate: COMPLETED or FAILED; status: RINGING, ACCEPTED, REJECTED; permission: accept / reject. */
+	status?: string;
+	/** A customer call that ended without being answered (terminate, inbound, no duration). */
+	missed?: boolean;
+	/** Seconds the call lasted (terminate). */
+	durationSeconds?: number;
+	startedAt?: string;
+	endedAt?: string;
+	/** The customer's call permission: `accept` / `reject`, and until when when temporary. */
+	permission?: { response?: string; expiresAt?: string; isPermanent?: boolean };
+	bizOpaqueCallbackData?: string;
+	errors?: WhatsAppEventError[];
+	raw: Record<string, unknown>;
+}
+
+/**
+ * A template's status, quality or category changed (`message_template_status_update`,
+ * `message_template_quality_update`, `template_category_update`). Sources:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_status_update
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_quality_update
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/template_category_update
+ */
+export interface WhatsAppTemplateEvent extends WhatsAppEventBase {
+	kind: 'template';
+	/** Template, change and time stand in for an id. */
+	id: string;
+	/** Templates belong to the WhatsApp Business Account: `phoneNumberId` is '' and `customer` {}. */
+	/** status, quality or category. */
+	change: 'status' | 'quality' | 'category';
+	templateId?: string;
+	name?: string;
+	language?: string;
+	/** status: Meta's event (APPROVED, REJECTED, PAUSED, DISABLED, …). */
+	status?: string;
+	/** true when Meta paused or disabled the template: sends would fail with 132015/132016. */
+	blocked?: boolean;
+	reason?: string;
+	/** quality: GREEN, YELLOW, RED, UNKNOWN. */
+	previousQuality?: string;
+	quality?: string;
+	/** category: the new category (lower case in `category`, Meta's upper case in raw). */
+	previousCategory?: string;
+	category?: string;
+	raw: Record<string, unknown>;
+}
+
 export type WhatsAppEvent =
-	WhatsAppMessageEvent | WhatsAppStatusEvent | WhatsAppErrorEvent | WhatsAppPreferenceEvent;
+	| WhatsAppMessageEvent
+	| WhatsAppStatusEvent
+	| WhatsAppErrorEvent
+	| WhatsAppPreferenceEvent
+	| WhatsAppEchoEvent
+	| WhatsAppHistoryEvent
+	| WhatsAppContactEvent
+	| WhatsAppCallEvent
+	| WhatsAppTemplateEvent;
 
 /** A change of another field than `messages`, passed on as Meta sent it (only with `includeOtherFields`). */
 export interface WhatsAppChangeEvent {
@@ -337,6 +455,13 @@ export function parseWebhook(
 					receivedAt,
 					events as WhatsAppEvent[],
 				);
+			} else if (COEXISTENCE_FIELDS.has(field) && isObject(change.value)) {
+				readCoexistenceChange(field, change.value, wabaId, receivedAt, events as WhatsAppEvent[]);
+			} else if (field === 'calls' && isObject(change.value)) {
+				readCallsChange(change.value, wabaId, receivedAt, events as WhatsAppEvent[]);
+			} else if (TEMPLATE_FIELDS.has(field) && isObject(change.value)) {
+				const template = readTemplateChange(field, change.value, wabaId, entry, receivedAt);
+				if (template) events.push(template);
 			} else if (options.includeOtherFields) {
 				events.push(otherChange(field, wabaId, entry, change.value, changePath, receivedAt));
 			}
@@ -376,7 +501,12 @@ function readMessagesChange(
 	const messages = list(value.messages, `${where}.value.messages`);
 	for (let i = 0; i < messages.length; i++) {
 		const message: unknown = messages[i];
-		if (isObject(message)) events.push(readMessage(message, context));
+		if (!isObject(message)) continue;
+		events.push(
+			isCallPermissionReply(message)
+				? readCallPermission(message, context)
+				: readMessage(message, context),
+		);
 	}
 	const statuses = list(value.statuses, `${where}.value.statuses`);
 	for (let i = 0; i < statuses.length; i++) {
@@ -438,6 +568,422 @@ function readPreferencesChange(
 		event.raw = preference;
 		events.push(event);
 	}
+}
+
+// ---- coexistence: echoes, history, app contacts ---------------------------------------------
+
+const COEXISTENCE_FIELDS = new Set(['smb_message_echoes', 'history', 'smb_app_state_sync']);
+
+/**
+ * A coexistence number's change. Each needs the business phone number (`metadata.phone_number_id`);
+ * without it, or without its list, the change gives no events and never fails the delivery.
+ * - `smb_message_echoes`: `value.message_echoes[] { from: business, to: customer, id, timestamp,
+ *   type, <type>: {…} }`; the customer may come as `to_user_id` too. Source:
+ *   https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/smb_message_echoes
+ * - `history`: `value.history[] { metadata: { phase, chunk_order, progress }, threads[] { id:
+ *   customer, messages[] { from, id, timestamp, type, <type>, history_context: { status } } } }`, or
+ *   `history[].errors[]` when the business declined to share (code 2593109). Source:
+ *   https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/history
+ * - `smb_app_state_sync`: `value.state_sync[] { type: contact, contact: { full_name, first_name,
+ *   phone_number }, action: add | remove, metadata: { timestamp } }`. Source:
+ *   https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/smb_app_state_sync
+ */
+function readCoexistenceChange(
+	field: string,
+	value: Json,
+	wabaId: string,
+	receivedAt: Receipt,
+	events: WhatsAppEvent[],
+): void {
+	const metadata = isObject(value.metadata) ? value.metadata : undefined;
+	const phoneNumberId = metadata
+		? metaId(metadata.phone_number_id, `${field} value.metadata.phone_number_id`)
+		: undefined;
+	if (!phoneNumberId) return;
+	const context: Context = {
+		field,
+		wabaId,
+		phoneNumberId,
+		displayPhoneNumber: metadata ? str(metadata.display_phone_number) : undefined,
+		contacts: indexContacts(value.contacts),
+		receivedAt,
+	};
+	if (field === 'smb_message_echoes') {
+		if (!Array.isArray(value.message_echoes)) return;
+		for (const echo of value.message_echoes as unknown[])
+			if (isObject(echo)) events.push(readEcho(echo, context));
+	} else if (field === 'history') {
+		if (!Array.isArray(value.history)) return;
+		for (const chunk of value.history as unknown[])
+			if (isObject(chunk)) readHistoryChunk(chunk, context, events);
+	} else if (Array.isArray(value.state_sync)) {
+		for (const sync of value.state_sync as unknown[])
+			if (isObject(sync) && str(sync.type) === 'contact') {
+				const event = readAppContact(sync, context);
+				if (event) events.push(event);
+			}
+	}
+}
+
+/** The digits of a phone Meta wrote with or without a leading `+` (`to` of an echo). */
+function phoneDigits(value: string | undefined): string | undefined {
+	if (value === undefined) return undefined;
+	const digits = value.startsWith('+') ? value.slice(1) : value;
+	return /^[0-9]{1,20}$/.test(digits) ? digits : undefined;
+}
+
+function readEcho(echo: Json, context: Context): WhatsAppEchoEvent {
+	// The message readers, then the customer is the person written to, not the business (`from`).
+	const event = readMessage(echo, context) as unknown as WhatsAppEchoEvent;
+	event.kind = 'echo';
+	event.customer = customerOf(
+		phoneDigits(str(echo.to)),
+		str(echo.to_user_id) ?? str(echo.recipient_user_id),
+		str(echo.to_parent_user_id) ?? str(echo.recipient_parent_user_id),
+		context.contacts,
+	);
+	event.direction = 'outbound';
+	const from = str(echo.from);
+	if (from !== undefined) event.from = from;
+	// `raw` last, as for messages.
+	const raw = event.raw;
+	delete (event as Partial<WhatsAppEchoEvent>).raw;
+	event.raw = raw;
+	return event;
+}
+
+function readHistoryChunk(chunk: Json, context: Context, events: WhatsAppEvent[]): void {
+	if (Array.isArray(chunk.errors) && chunk.errors.length > 0)
+		events.push(readErrors(chunk.errors as unknown[], context));
+	if (!Array.isArray(chunk.threads)) return;
+	const meta = isObject(chunk.metadata) ? chunk.metadata : undefined;
+	const phase = meta ? num(meta.phase) : undefined;
+	const chunkOrder = meta ? num(meta.chunk_order) : undefined;
+	const progress = meta ? num(meta.progress) : undefined;
+	for (const thread of chunk.threads as unknown[]) {
+		if (!isObject(thread) || !Array.isArray(thread.messages)) continue;
+		const threadId = str(thread.id);
+		const customerWaId = phoneDigits(threadId);
+		const customerUserId = threadId !== undefined && !customerWaId ? threadId : undefined;
+		for (const message of thread.messages as unknown[]) {
+			if (!isObject(message)) continue;
+			const event = readMessage(message, context) as unknown as WhatsAppHistoryEvent;
+			const from = str(message.from);
+			const inbound =
+				from !== undefined &&
+				(from === threadId || (customerWaId !== undefined && phoneDigits(from) === customerWaId));
+			event.kind = 'history';
+			event.history = true;
+			event.direction = inbound ? 'inbound' : 'outbound';
+			if (!inbound)
+				event.customer = customerOf(customerWaId, customerUserId, undefined, context.contacts);
+			const historyContext = isObject(message.history_context) ? message.history_context : {};
+			const status = str(historyContext.status);
+			if (status !== undefined) event.historyStatus = status;
+			if (phase !== undefined) event.phase = phase;
+			if (chunkOrder !== undefined) event.chunkOrder = chunkOrder;
+			if (progress !== undefined) event.progress = progress;
+			const raw = event.raw;
+			delete (event as Partial<WhatsAppHistoryEvent>).raw;
+			event.raw = raw;
+			events.push(event);
+		}
+	}
+}
+
+function readAppContact(sync: Json, context: Context): WhatsAppContactEvent | undefined {
+	const contact = isObject(sync.contact) ? sync.contact : undefined;
+	if (!contact) return undefined;
+	const phone = str(contact.phone_number);
+	const digits = phoneDigits(phone);
+	const meta = isObject(sync.metadata) ? sync.metadata : undefined;
+	const time = readTime(meta?.timestamp, context.receivedAt);
+	const action = str(sync.action) ?? 'unknown';
+	const customer = customerOf(digits, undefined, undefined, undefined);
+	const name = str(contact.full_name);
+	const firstName = str(contact.first_name);
+	if (name) customer.name = name;
+	const event: WhatsAppContactEvent = {
+		kind: 'contact',
+		id: `contact:${context.phoneNumberId}:${phone ?? 'unknown'}:${action}:${time.estimated ? '' : time.iso}`,
+		field: context.field,
+		wabaId: context.wabaId,
+		phoneNumberId: context.phoneNumberId,
+		timestamp: time.iso,
+		customer,
+		action,
+		contact: defined({ name, firstName, phone, e164: customer.e164 }),
+		raw: sync,
+	};
+	if (context.displayPhoneNumber !== undefined)
+		event.displayPhoneNumber = context.displayPhoneNumber;
+	if (time.estimated) event.timestampEstimated = true;
+	// `raw` last.
+	const raw = event.raw;
+	delete (event as Partial<WhatsAppContactEvent>).raw;
+	event.raw = raw;
+	return event;
+}
+
+// ---- calls -------------------------------------------------------------------------------
+
+/**
+ * `calls`: `value.calls[] { id: wacid, from, to, event: connect | terminate, timestamp, direction:
+ * USER_INITIATED | BUSINESS_INITIATED, status (terminate: COMPLETED | FAILED), start_time, end_time,
+ * duration, biz_opaque_callback_data, errors }` and, for business-initiated calls, `value.statuses[]
+ * { id, type: call, status: RINGING | ACCEPTED | REJECTED, timestamp, recipient_id }`, beside
+ * `contacts[]` and `metadata`. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/reference#call-webhooks
+ */
+function readCallsChange(
+	value: Json,
+	wabaId: string,
+	receivedAt: Receipt,
+	events: WhatsAppEvent[],
+): void {
+	const metadata = isObject(value.metadata) ? value.metadata : undefined;
+	const phoneNumberId = metadata
+		? metaId(metadata.phone_number_id, 'calls value.metadata.phone_number_id')
+		: undefined;
+	if (!phoneNumberId) return;
+	const context: Context = {
+		field: 'calls',
+		wabaId,
+		phoneNumberId,
+		displayPhoneNumber: metadata ? str(metadata.display_phone_number) : undefined,
+		contacts: indexContacts(value.contacts),
+		receivedAt,
+	};
+	if (Array.isArray(value.calls))
+		for (const call of value.calls as unknown[])
+			if (isObject(call)) events.push(readCall(call, context));
+	if (Array.isArray(value.statuses))
+		for (const status of value.statuses as unknown[])
+			if (isObject(status)) events.push(readCallStatus(status, context));
+}
+
+function callBase(context: Context, id: string, time: { iso: string; estimated: boolean }) {
+	const event = {
+		kind: 'call',
+		id,
+		field: context.field,
+		wabaId: context.wabaId,
+		phoneNumberId: context.phoneNumberId,
+		displayPhoneNumber: context.displayPhoneNumber,
+		timestamp: time.iso,
+	} as WhatsAppCallEvent;
+	if (event.displayPhoneNumber === undefined) delete event.displayPhoneNumber;
+	if (time.estimated) event.timestampEstimated = true;
+	return event;
+}
+
+function readCall(call: Json, context: Context): WhatsAppCallEvent {
+	const time = readTime(call.timestamp, context.receivedAt);
+	const kind = str(call.event) ?? 'unknown';
+	const from = str(call.from);
+	const to = str(call.to);
+	const declared = str(call.direction);
+	const direction: 'inbound' | 'outbound' =
+		declared === 'BUSINESS_INITIATED' ||
+		(declared !== 'USER_INITIATED' &&
+			from !== undefined &&
+			context.displayPhoneNumber !== undefined &&
+			phoneDigits(from) === phoneDigits(context.displayPhoneNumber))
+			? 'outbound'
+			: 'inbound';
+	const inbound = direction === 'inbound';
+	const customer = customerOf(
+		phoneDigits(inbound ? from : to),
+		inbound ? str(call.from_user_id) : (str(call.to_user_id) ?? str(call.recipient_user_id)),
+		inbound ? str(call.from_parent_user_id) : str(call.to_parent_user_id),
+		context.contacts,
+	);
+	const id =
+		str(call.id) ??
+		`call:${customer.waId ?? customer.userId ?? 'unknown'}:${kind}:${time.estimated ? '' : time.iso}`;
+	const event = callBase(context, id, time);
+	event.customer = customer;
+	event.event = kind;
+	event.direction = direction;
+	const caller = inbound ? (customer.e164 ?? customer.waId ?? customer.userId) : from;
+	if (caller !== undefined) event.caller = caller;
+	const status = str(call.status);
+	if (status !== undefined) event.status = status;
+	const duration = num(call.duration);
+	if (duration !== undefined && duration >= 0) event.durationSeconds = duration;
+	const started = call.start_time !== undefined ? isoSeconds(call.start_time) : undefined;
+	const ended = call.end_time !== undefined ? isoSeconds(call.end_time) : undefined;
+	if (started !== undefined) event.startedAt = started;
+	if (ended !== undefined) event.endedAt = ended;
+	// A customer's call that ended and never talked: the business missed it.
+	if (kind === 'terminate' && inbound) event.missed = !(duration !== undefined && duration > 0);
+	const callback = str(call.biz_opaque_callback_data);
+	if (callback !== undefined) event.bizOpaqueCallbackData = callback;
+	if (Array.isArray(call.errors)) event.errors = errorsOf(call.errors);
+	event.raw = call;
+	return event;
+}
+
+function readCallStatus(status: Json, context: Context): WhatsAppCallEvent {
+	const time = readTime(status.timestamp, context.receivedAt);
+	const customer = customerOf(
+		phoneDigits(str(status.recipient_id)),
+		str(status.recipient_user_id),
+		str(status.parent_recipient_user_id),
+		context.contacts,
+	);
+	const state = str(status.status) ?? 'unknown';
+	const id = str(status.id) ?? `call:${customer.waId ?? customer.userId ?? 'unknown'}:status`;
+	// One call goes RINGING, ACCEPTED, …: the trigger's duplicate key adds the status to the id.
+	const event = callBase(context, id, time);
+	event.customer = customer;
+	event.event = 'status';
+	event.direction = 'outbound';
+	if (context.displayPhoneNumber !== undefined) event.caller = context.displayPhoneNumber;
+	event.status = state;
+	const callback = str(status.biz_opaque_callback_data);
+	if (callback !== undefined) event.bizOpaqueCallbackData = callback;
+	if (Array.isArray(status.errors)) event.errors = errorsOf(status.errors);
+	event.raw = status;
+	return event;
+}
+
+/**
+ * A customer's answer to a call permission request arrives as a `messages` message of type
+ * `interactive` / `call_permission_reply { response: accept | reject, expiration_timestamp,
+ * is_permanent, response_source }`. Source:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/user-call-permissions
+ */
+function isCallPermissionReply(message: Json): boolean {
+	const part = message.interactive;
+	return (
+		str(message.type) === 'interactive' &&
+		isObject(part) &&
+		str(part.type) === 'call_permission_reply'
+	);
+}
+
+function readCallPermission(message: Json, context: Context): WhatsAppCallEvent {
+	const time = readTime(message.timestamp, context.receivedAt);
+	const waId = str(message.from);
+	const customer = customerOf(
+		waId,
+		str(message.from_user_id),
+		str(message.from_parent_user_id),
+		context.contacts,
+	);
+	const part = message.interactive as Json;
+	const reply = isObject(part.call_permission_reply) ? part.call_permission_reply : {};
+	const response = str(reply.response);
+	const id = str(message.id) ?? syntheticIdOf(customer, time, 'call_permission_reply');
+	const event = callBase(context, id, time);
+	event.customer = customer;
+	event.event = 'permission';
+	event.direction = 'inbound';
+	const caller = customer.e164 ?? customer.waId ?? customer.userId;
+	if (caller !== undefined) event.caller = caller;
+	if (response !== undefined) event.status = response;
+	event.permission = defined({
+		response,
+		expiresAt:
+			reply.expiration_timestamp !== undefined ? isoSeconds(reply.expiration_timestamp) : undefined,
+		isPermanent: bool(reply.is_permanent),
+	});
+	event.raw = message;
+	return event;
+}
+
+function syntheticIdOf(
+	customer: WhatsAppCustomer,
+	time: { iso: string; estimated: boolean },
+	type: string,
+): string {
+	return `nowamid:${customer.waId ?? customer.userId ?? 'unknown'}:${time.estimated ? '' : time.iso}:${type}`;
+}
+
+// ---- template lifecycle ------------------------------------------------------------------
+
+const TEMPLATE_FIELDS = new Set([
+	'message_template_status_update',
+	'message_template_quality_update',
+	'template_category_update',
+]);
+
+/** Meta pauses a template whose quality dropped and disables one paused too often (132015 / 132016). */
+const BLOCKED_TEMPLATE_STATUSES = new Set(['PAUSED', 'DISABLED']);
+
+/**
+ * `message_template_status_update`: `{ event, message_template_id, message_template_name,
+ * message_template_language, reason, message_template_category? }`;
+ * `message_template_quality_update`: `{ previous_quality_score, new_quality_score,
+ * message_template_id, message_template_name, message_template_language }`;
+ * `template_category_update`: `{ message_template_id, message_template_name,
+ * message_template_language, previous_category, new_category }`; the time is `entry[].time`.
+ * Sources: the three reference pages on WhatsAppTemplateEvent.
+ */
+function readTemplateChange(
+	field: string,
+	value: Json,
+	wabaId: string,
+	entry: Json,
+	receivedAt: Receipt,
+): WhatsAppTemplateEvent | undefined {
+	const time = readTime(entry.time, receivedAt);
+	const change: WhatsAppTemplateEvent['change'] =
+		field === 'message_template_status_update'
+			? 'status'
+			: field === 'message_template_quality_update'
+				? 'quality'
+				: 'category';
+	const templateId = str(value.message_template_id);
+	const name = str(value.message_template_name);
+	const language = str(value.message_template_language);
+	if (templateId === undefined && name === undefined) return undefined;
+	const event: WhatsAppTemplateEvent = {
+		kind: 'template',
+		id: '',
+		field,
+		wabaId,
+		phoneNumberId: '',
+		timestamp: time.iso,
+		customer: {},
+		change,
+	} as WhatsAppTemplateEvent;
+	if (time.estimated) event.timestampEstimated = true;
+	if (templateId !== undefined) event.templateId = templateId;
+	if (name !== undefined) event.name = name;
+	if (language !== undefined) event.language = language;
+	let state = '';
+	if (change === 'status') {
+		const status = str(value.event);
+		if (status !== undefined) {
+			event.status = status;
+			event.blocked = BLOCKED_TEMPLATE_STATUSES.has(status);
+			state = status;
+		}
+		const reason = str(value.reason);
+		if (reason !== undefined) event.reason = reason;
+		const category = str(value.message_template_category);
+		if (category !== undefined) event.category = category.toLowerCase();
+	} else if (change === 'quality') {
+		const previous = str(value.previous_quality_score);
+		const quality = str(value.new_quality_score);
+		if (previous !== undefined) event.previousQuality = previous;
+		if (quality !== undefined) event.quality = quality;
+		state = quality ?? '';
+	} else {
+		const previous = str(value.previous_category);
+		const category = str(value.new_category);
+		if (previous !== undefined) event.previousCategory = previous.toLowerCase();
+		if (category !== undefined) event.category = category.toLowerCase();
+		state = category ?? '';
+	}
+	event.id = boundedId(
+		'template',
+		`template:${wabaId}:${templateId ?? `${name ?? ''}:${language ?? ''}`}:${change}:${state}:${time.estimated ? '' : time.iso}`,
+	);
+	event.raw = value;
+	return event;
 }
 
 function readMessage(message: Json, context: Context): WhatsAppMessageEvent {
@@ -626,10 +1172,13 @@ function errorsId(context: Context, errors: WhatsAppEventError[]): string {
 	const material = errors
 		.map((error) => `${error.code}:${error.details ?? error.message ?? ''}`)
 		.join('|');
-	const id = `error:${context.wabaId}:${context.phoneNumberId}:${material}`;
+	return boundedId('error', `error:${context.wabaId}:${context.phoneNumberId}:${material}`);
+}
+
+/** An id built from a body's text: as it is up to MAX_ID_CHARS, else `<prefix>:<hash of it>`. */
+function boundedId(prefix: string, id: string): string {
 	if (id.length <= MAX_ID_CHARS) return id;
-	const hash = createHash('sha256').update(id).digest('hex').slice(0, 32);
-	return `error:${hash}`;
+	return `${prefix}:${createHash('sha256').update(id).digest('hex').slice(0, 32)}`;
 }
 
 function otherChange(

@@ -4,6 +4,7 @@ import type {
 	IDataObject,
 	IHookFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -14,8 +15,10 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { deliveryKey, MemoryDeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
 import type { ClaimResult, DeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
 import { answerVerification, filterEvents, receiveDelivery } from '../../lib/whatsapp/receive';
+import { credentialShownWhile } from '../shared/editorCredential';
 import { graphClient, whatsAppCredential } from '../shared/graph';
 import { getPhoneNumbers, graphNodeError } from '../shared/loadOptions';
+import { noteCapabilityUpdates } from '../shared/quotaLedger';
 import { REDIS_CREDENTIAL, redisConnectionTest, redisUrl } from '../shared/redis';
 import { listSubtitle } from '../shared/subtitle';
 
@@ -36,6 +39,29 @@ interface ActivationState {
 	overriddenPhoneNumberIds?: string[];
 }
 
+/** Where deliveries are remembered; the Redis one takes the Redis credential. */
+const dedupStoreProperty: INodeProperties = {
+	displayName: 'Remember Deliveries In',
+	name: 'dedupStore',
+	type: 'options',
+	noDataExpression: true,
+	default: 'memory',
+	description:
+		"Where the trigger remembers the deliveries it has emitted, so Meta's re-deliveries start nothing",
+	options: [
+		{
+			name: 'Memory (One n8n Process)',
+			value: 'memory',
+			description: 'Forgotten on restart',
+		},
+		{
+			name: 'Redis (Queue Mode, Several Processes)',
+			value: 'redis',
+			description: 'Shared by every n8n process and kept across restarts',
+		},
+	],
+};
+
 export class WhatsAppScrmTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WhatsApp SCRM Trigger',
@@ -48,6 +74,11 @@ export class WhatsAppScrmTrigger implements INodeType {
 			status: 'Delivery Statuses',
 			error: 'Account Errors',
 			preference: 'Marketing Preferences',
+			echo: 'Business App Echoes',
+			history: 'Chat History',
+			contact: 'Business App Contacts',
+			call: 'Calls',
+			template: 'Template Changes',
 		}),
 		description:
 			'Starts the workflow when WhatsApp Cloud API messages or delivery statuses arrive: signature-checked, de-duplicated, one item per event',
@@ -60,7 +91,8 @@ export class WhatsAppScrmTrigger implements INodeType {
 				name: 'scrmRedis',
 				required: true,
 				testedBy: 'redisConnectionTest',
-				displayOptions: { show: { dedupStore: ['redis'] } },
+				// See credentialShownWhile for why this is not written as `show`.
+				displayOptions: credentialShownWhile([dedupStoreProperty], { dedupStore: ['redis'] }),
 			},
 		],
 		webhooks: [
@@ -110,8 +142,40 @@ export class WhatsAppScrmTrigger implements INodeType {
 						description:
 							'A customer stopped or resumed marketing messages in WhatsApp (subscribe the "user_preferences" field)',
 					},
+					{
+						name: 'Business App Echoes',
+						value: 'echo',
+						description:
+							'Messages the business typed in the WhatsApp Business app on a coexistence number (subscribe "smb_message_echoes")',
+					},
+					{
+						name: 'Chat History',
+						value: 'history',
+						description:
+							'Past chats of a coexistence number, shared once when the business agrees (subscribe "history")',
+					},
+					{
+						name: 'Business App Contacts',
+						value: 'contact',
+						description:
+							'Contacts added, edited or removed in the WhatsApp Business app (subscribe "smb_app_state_sync")',
+					},
+					{
+						name: 'Calls',
+						value: 'call',
+						description:
+							'WhatsApp calls connected, ended (missed ones flagged), ringing, and call permission answers (subscribe "calls")',
+					},
+					{
+						name: 'Template Changes',
+						value: 'template',
+						description:
+							'A template approved, paused, disabled, re-rated or re-categorised (subscribe the "message_template_…" and "template_category_update" fields)',
+					},
 				],
 			},
+			// Where n8n puts the credential slot: above the numbers listed through it.
+			{ displayName: '', name: 'credentials', type: 'credentials', default: '' },
 			{
 				displayName: 'Phone Number Names or IDs',
 				name: 'phoneNumberIds',
@@ -160,27 +224,7 @@ export class WhatsAppScrmTrigger implements INodeType {
 					{ name: 'Sent', value: 'sent' },
 				],
 			},
-			{
-				displayName: 'Remember Deliveries In',
-				name: 'dedupStore',
-				type: 'options',
-				noDataExpression: true,
-				default: 'memory',
-				description:
-					"Where the trigger remembers the deliveries it has emitted, so Meta's re-deliveries start nothing",
-				options: [
-					{
-						name: 'Memory (One n8n Process)',
-						value: 'memory',
-						description: 'Forgotten on restart',
-					},
-					{
-						name: 'Redis (Queue Mode, Several Processes)',
-						value: 'redis',
-						description: 'Shared by every n8n process and kept across restarts',
-					},
-				],
-			},
+			dedupStoreProperty,
 			{
 				displayName: 'Answer Meta',
 				name: 'acknowledge',
@@ -389,6 +433,10 @@ export class WhatsAppScrmTrigger implements INodeType {
 			response.status(outcome.status).json({ error: outcome.reason });
 			return { noWebhookResponse: true };
 		}
+		// Meta changed the portfolio's messaging limit: Senders read it again (issue 14.2).
+		// The body was parsed (and its signature checked) above; this reads it for one field only.
+		if (request.rawBody?.includes('business_capability_update'))
+			noteCapabilityUpdates(JSON.parse(request.rawBody.toString('utf8')) as unknown);
 
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const events = filterEvents(outcome.events, {

@@ -313,3 +313,115 @@ it('HubSpot with Create Missing WhatsApp Properties: the node creates them on th
 		await sim.close();
 	}
 });
+
+/** One message from each of `n` new customers (Hong Kong mobiles 6300 0000, 6300 0001, …). */
+const crowd = (suffix: string, n: number) =>
+	Array.from({ length: n }, (_, i) => ({
+		id: `wamid.expiry-${suffix}-${i}`,
+		timestamp: new Date(Date.parse('2026-11-23T02:00:00Z') + i * 1000).toISOString(),
+		customer: { e164: `+8526${String(3000000 + i)}`, name: `Customer ${i}` },
+		text: `message ${i}`,
+	}));
+
+it('Zoho CRM: access tokens that expire mid-run are refreshed at the token endpoint; every contact is written and logged exactly once', async () => {
+	// Zoho's one-hour tokens on a clock that moves a minute per request: each token serves about 60
+	// requests, so a run of 150 customers meets several expiries.
+	let t = Date.parse('2026-11-23T02:00:00Z');
+	const sim = await startZohoSimulator({ contacts: [], tokenClock: () => (t += 60_000) });
+	try {
+		const credential = await simulatedZoho(n8n, sim, 'Zoho e2e expiring tokens');
+		const workflow = await n8n.call(
+			'POST',
+			'/rest/workflows',
+			crmWorkflow('zoho', 'scrm-crm-zoho-expiry', 'a1b2c3d4-0000-4000-8000-000000002003', {
+				zohoScrmOAuth2Api: credential,
+			}),
+		);
+		await n8n.activate(workflow);
+		const n = 150;
+		const logged = await run('scrm-crm-zoho-expiry', { messages: crowd('zoho', n) });
+		expect(logged.map((item) => item.crm.outcome)).toEqual(Array(n).fill('logged'));
+		expect(sim.grant.expiredUses).toBeGreaterThanOrEqual(2);
+		expect(sim.grant.refreshes).toBeGreaterThanOrEqual(2);
+		// Nothing lost, nothing written twice.
+		const numbers = [...sim.state.records.values()].map((r) => r.WhatsApp_E164);
+		expect(numbers).toHaveLength(n);
+		expect(new Set(numbers).size).toBe(n);
+		expect(sim.state.notes.size).toBe(n);
+		expect(sim.state.rejected.scope).toBe(0);
+		await n8n.deactivate(workflow);
+	} finally {
+		await sim.close();
+	}
+});
+
+it('Salesforce: a session that ends mid-run is renewed once through the refresh token; every contact is written and logged exactly once', async () => {
+	const sim = await startSalesforceSimulator({ contacts: [] });
+	try {
+		const credential = await simulatedSalesforce(n8n, sim, 'Salesforce e2e ending session');
+		const workflow = await n8n.call(
+			'POST',
+			'/rest/workflows',
+			crmWorkflow('salesforce', 'scrm-crm-sf-expiry', 'a1b2c3d4-0000-4000-8000-000000005f02', {
+				salesforceScrmOAuth2Api: credential,
+			}),
+		);
+		await n8n.activate(workflow);
+		const n = 60;
+		sim.endSessionsAfter(5);
+		const logged = await run('scrm-crm-sf-expiry', { messages: crowd('sf', n) });
+		expect(logged.map((item) => item.crm.outcome)).toEqual(Array(n).fill('logged'));
+		expect(sim.grant.expiredUses).toBeGreaterThanOrEqual(1);
+		// Calls that met the same ended session waited on one refresh.
+		expect(sim.grant.refreshes).toBe(1);
+		const numbers = [...sim.state.contacts.values()].map((r) => r.WhatsApp_E164__c);
+		expect(numbers).toHaveLength(n);
+		expect(new Set(numbers).size).toBe(n);
+		expect(sim.state.tasks.size).toBe(n);
+		await n8n.deactivate(workflow);
+	} finally {
+		await sim.close();
+	}
+});
+
+it('Zoho CRM without ZohoSearch.securesearch.READ: each item fails naming the scope and the reconnect, and nothing is written', async () => {
+	const sim = await startZohoSimulator({
+		contacts: [],
+		scopes: [
+			'ZohoCRM.modules.contacts.ALL',
+			'ZohoCRM.modules.notes.ALL',
+			'ZohoCRM.settings.fields.READ',
+		],
+	});
+	try {
+		const credential = await simulatedZoho(n8n, sim, 'Zoho e2e missing search scope');
+		const workflow = await n8n.call(
+			'POST',
+			'/rest/workflows',
+			crmWorkflow(
+				'zoho',
+				'scrm-crm-zoho-scope',
+				'a1b2c3d4-0000-4000-8000-000000002004',
+				{ zohoScrmOAuth2Api: credential },
+				{},
+			),
+		);
+		await n8n.activate(workflow);
+		const response = await fetch(`${readHostState().url}/webhook/scrm-crm-zoho-scope`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ messages: messages('zoho-scope') }),
+		});
+		const text = await response.text();
+		expect(sim.state.rejected.scope).toBeGreaterThan(0);
+		expect(sim.state.records.size).toBe(0);
+		const [execution] = await n8n.waitForExecutions(workflow.id, 1);
+		const detail = JSON.stringify(await n8n.call('GET', `/rest/executions/${execution.id}`));
+		expect(detail + text).toContain('ZohoSearch.securesearch.READ');
+		expect(detail + text).toMatch(/reconnect the Zoho CRM credential/i);
+		expect(detail + text).not.toContain(sim.token);
+		await n8n.deactivate(workflow);
+	} finally {
+		await sim.close();
+	}
+});

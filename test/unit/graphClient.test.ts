@@ -216,6 +216,26 @@ describe('GraphClient against the Graph API simulator', () => {
 			expect(await client.getWaba(SIM.wabaId)).toEqual({ id: SIM.wabaId, name: 'Acme Trading HK' });
 		});
 
+		it("reads the portfolio's messaging limit on each number, as Meta serves it (issue 14.2)", async () => {
+			expect(await client.getMessagingLimitTier(SIM.phoneNumberId)).toBe('TIER_250');
+			sim.state.setMessagingLimit('TIER_2K');
+			try {
+				// The limit is the portfolio's: every number reports it, and a number added later gets it at once.
+				expect(await client.getMessagingLimitTier(SIM.phoneNumberId)).toBe('TIER_2K');
+				expect(await client.getMessagingLimitTier(SIM.secondPhoneNumberId)).toBe('TIER_2K');
+				sim.state.addPhoneNumber(SIM.wabaId, { id: '110000000000077' });
+				expect(await client.getMessagingLimitTier('110000000000077')).toBe('TIER_2K');
+			} finally {
+				sim.state.setMessagingLimit('TIER_250');
+			}
+			// The deprecated per-number field is not served.
+			const old = await fetch(
+				`${sim.url}/${VERSION}/${SIM.phoneNumberId}?fields=messaging_limit_tier`,
+				{ headers: { authorization: `Bearer ${SIM.token}` } },
+			);
+			expect(await old.json()).toEqual({ id: SIM.phoneNumberId });
+		});
+
 		it('subscribes the app, sets and clears the WABA override, and unsubscribes', async () => {
 			expect(await client.listSubscribedApps(SIM.wabaId)).toEqual([]);
 			expect(await client.subscribeApp(SIM.wabaId)).toBe(true);

@@ -94,6 +94,38 @@ describe('word-sense guards', () => {
 		expect(tags('хочу поговорить с человеком')).toContain('human_handoff');
 	});
 
+	it('"how much" of gas, taxes or days off, pay day and a 401k are no shop questions', () => {
+		for (const text of [
+			'how much gas is in my tank',
+			'how much tax do I owe this year',
+			'how much paid time off do I have left',
+			'when was i last paid',
+			'help me transfer my 401k',
+			'what is the total number of vacation days i have used',
+			'how many dollars can i exchange for 25 euros',
+		])
+			expect(tags(text)).toEqual([]);
+		expect(tags('how much is this bag?')).toContain('price_inquiry');
+		expect(tags('I paid already but no confirmation')).toContain('payment');
+		expect(tags('can I exchange it for a bigger size')).toContain('return_exchange');
+	});
+
+	it('an off-topic subject (taxes, a paycheck) cancels the shop tags, not an opt-out', () => {
+		expect(tags('how much will I pay in state taxes')).toEqual([]);
+		expect(tags('when will i get my next paycheck')).toEqual([]);
+		expect(tags('how much money did i make last year')).toEqual([]);
+		expect(tags('how much is it including taxes?')).toContain('price_inquiry');
+		expect(tags('stop sending me messages about your income tax service')).toContain('opt_out');
+	});
+
+	it('one-letter slips of the key English words still tag', () => {
+		expect(tags('can you speak with Customer Suport?')).toContain('human_handoff');
+		expect(tags('I want to request an invocie')).toContain('payment');
+		expect(tags('I want to see the staus of my purchase')).toContain('order_status');
+		expect(tags('show me your refnd policy')).toContain('return_exchange');
+		expect(tags('the weather in boston')).toEqual([]);
+	});
+
 	it('สวัสดี (hello) holds ดี (good) but is no praise', () => {
 		expect(sentiment('สวัสดีค่ะ')).toBe(0.5);
 	});

@@ -7,8 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { NodeHelpers } from 'n8n-workflow';
 import type {
 	ICredentialType,
+	INodeParameters,
 	INodeProperties,
 	INodePropertyOptions,
 	INodeType,
@@ -174,6 +176,125 @@ describe('Docs links', () => {
 				`${repository}/blob/HEAD/docs/${page}.md`,
 			]);
 			expect(fs.existsSync(path.join(ROOT, 'docs', `${page}.md`))).toBe(true);
+		},
+	);
+});
+
+describe('credentials in the panel', () => {
+	// What each credential is for, as a plain `show` would say it (undefined: always).
+	const NEEDED: Record<string, Record<string, Record<string, string[]> | undefined>> = {
+		WhatsAppScrmTrigger: { whatsAppScrmApi: undefined, scrmRedis: { dedupStore: ['redis'] } },
+		WhatsAppSender: { whatsAppScrmApi: undefined, scrmRedis: { ledgerStore: ['redis'] } },
+		CrmUpsert: {
+			hubSpotScrmApi: { crm: ['hubspot'] },
+			zohoScrmOAuth2Api: { crm: ['zoho'] },
+			salesforceScrmOAuth2Api: { crm: ['salesforce'] },
+			whatsAppScrmApi: { operation: ['attachMedia'], mediaSource: ['whatsApp'] },
+			scrmRedis: { rateLimitStore: ['redis'] },
+		},
+	};
+	const withCredentials = NODES.filter(([node]) => (node.description.credentials ?? []).length > 0);
+
+	test('every node with credentials is covered here', () => {
+		expect(withCredentials.map(([, folder]) => folder).sort()).toEqual(Object.keys(NEEDED).sort());
+	});
+
+	test.each(withCredentials.map(([node, folder]) => [folder, node.description] as const))(
+		"%s: no credential's condition is a `show`, which n8n's editor reads as authentication fields and hides",
+		(_folder, description) => {
+			// n8n's editor takes every parameter a credential's `show` names for an authentication
+			// field, one whose every choice picks a credential for the main one, and leaves that one
+			// and every parameter the fields' own conditions name out of the panel: it hid CRM,
+			// Resource and Operation of CRM Upsert.
+			for (const credential of description.credentials ?? [])
+				expect({ credential: credential.name, show: credential.displayOptions?.show }).toEqual({
+					credential: credential.name,
+					show: undefined,
+				});
+		},
+	);
+
+	/** The node's parameters as n8n resolves them for every combination of its top-level choices. */
+	function everyChoice(description: INodeTypeDescription): INodeParameters[] {
+		const names = [
+			...new Set(
+				description.properties
+					.filter((p) => p.type === 'options' && !p.typeOptions?.loadOptionsMethod)
+					.map((p) => p.name),
+			),
+		];
+		let raw: INodeParameters[] = [{}];
+		for (const name of names) {
+			const values = [
+				...new Set(
+					description.properties
+						.filter((p) => p.name === name && p.type === 'options')
+						.flatMap((p) => (p.options as INodePropertyOptions[]).map((o) => o.value)),
+				),
+			];
+			raw = raw.flatMap((parameters) => values.map((value) => ({ ...parameters, [name]: value })));
+		}
+		return raw.map(
+			(parameters) =>
+				NodeHelpers.getNodeParameters(
+					description.properties,
+					parameters,
+					true,
+					false,
+					{ typeVersion: 1 },
+					description,
+				) ?? {},
+		);
+	}
+
+	test.each(withCredentials.map(([node, folder]) => [folder, node.description] as const))(
+		'%s: each credential applies exactly while the choices need it, as n8n evaluates it',
+		(folder, description) => {
+			const needed = NEEDED[folder];
+			const combinations = everyChoice(description);
+			expect(combinations.length).toBeGreaterThan(1);
+			for (const credential of description.credentials ?? []) {
+				expect(Object.keys(needed)).toContain(credential.name);
+				const intended = needed[credential.name];
+				const shown = combinations.map((parameters) =>
+					NodeHelpers.displayParameter(parameters, credential, { typeVersion: 1 }, description),
+				);
+				const wanted = combinations.map((parameters) =>
+					NodeHelpers.displayParameter(
+						parameters,
+						{ name: credential.name, displayOptions: intended && { show: intended } },
+						{ typeVersion: 1 },
+						description,
+					),
+				);
+				expect({ credential: credential.name, shown }).toEqual({
+					credential: credential.name,
+					shown: wanted,
+				});
+				if (intended) expect(new Set(shown)).toEqual(new Set([true, false]));
+			}
+		},
+	);
+
+	test.each(withCredentials.map(([node, folder]) => [folder, node.description] as const))(
+		'%s: the credential slot sits above every parameter listed through the credential',
+		(_folder, description) => {
+			const names = description.properties.map((p) => p.name);
+			// n8n puts the slot where a parameter of type credentials is, else after the last
+			// parameter a credential's `show` names (which none has), that is at the top.
+			const slot = description.properties.findIndex((p) => p.type === 'credentials');
+			expect(slot).toBeGreaterThan(0);
+			expect(description.properties.filter((p) => p.type === 'credentials')).toHaveLength(1);
+			const listed = description.properties
+				.map((p, index) => ({ name: p.name, index, options: p.typeOptions }))
+				.filter(({ options }) => options?.loadOptionsMethod || options?.resourceMapper);
+			expect(listed.length).toBeGreaterThan(0);
+			for (const { name, index } of listed)
+				expect({ name, after: names[slot - 1], before: index > slot }).toEqual({
+					name,
+					after: names[slot - 1],
+					before: true,
+				});
 		},
 	);
 });

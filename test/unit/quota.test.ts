@@ -19,6 +19,7 @@ import type {
 	StoreOptions,
 } from '../../lib/quota';
 import { kthSmallest } from '../../lib/quota/stores/document';
+import { FileQuotaStore } from '../../lib/quota/stores/file';
 import { knownTimeZoneCountries, timeZoneOf } from '../../lib/quota/timeZones';
 import { freePort, startRedisServer } from '../../devkit/servers/redisServer';
 import type { RedisServer } from '../../devkit/servers/redisServer';
@@ -80,6 +81,18 @@ const allowed = (result: ReserveResult) => {
 };
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** The file store's current ledger: its highest generation (`<path>.gen-<n>`). */
+function currentGeneration(file: string): string {
+	const prefix = `${path.basename(file)}.gen-`;
+	const generations = fs
+		.readdirSync(path.dirname(file))
+		.filter((name) => name.startsWith(prefix))
+		.map((name) => Number(name.slice(prefix.length)))
+		.sort((a, b) => b - a);
+	if (generations.length === 0) throw new Error(`no generation of ${file}`);
+	return `${file}.gen-${generations[0]}`;
+}
 
 describe.each(STORES)('quota guard on the $name store', (store) => {
 	const open: QuotaGuard[] = [];
@@ -217,6 +230,109 @@ describe.each(STORES)('quota guard on the $name store', (store) => {
 				uniqueCustomers24h: 1,
 				remaining: 9,
 				headroomReached: false,
+			});
+		});
+	});
+
+	describe('business portfolio (issue 14.2)', () => {
+		const PN2 = '106540352242923';
+		const BIZ = '524126980791429';
+		const inPortfolio = (to: string, now: number, number = PN, extra: Partial<QuotaRequest> = {}) =>
+			marketing(to, now, { phoneNumberId: number, portfolioId: BIZ, ...extra });
+
+		it("shares one reached-customers count among the portfolio's numbers", async () => {
+			const g = guard({ messagingLimit: 2 });
+			allowed(await g.reserve(inPortfolio(HK, T0, PN)));
+			allowed(await g.reserve(inPortfolio(TW, T0, PN2)));
+			expect(await g.reserve(inPortfolio(TH, T0 + 1, PN2))).toMatchObject({
+				allowed: false,
+				rule: 'messagingLimit',
+				reason: expect.stringMatching(
+					/2 customers in a rolling 24 h for this business portfolio \(all its numbers\)/,
+				),
+				retryAt: T0 + DAY,
+			});
+			// A customer one number reached is counted for the other too: reaching them adds nobody.
+			allowed(await g.reserve(inPortfolio(HK, T0 + 1, PN2, { template: 'other' })));
+			for (const number of [PN, PN2])
+				expect(await g.usage(number, T0 + 2, { portfolioId: BIZ })).toMatchObject({
+					uniqueCustomers24h: 2,
+					remaining: 0,
+				});
+		});
+
+		it('keeps a number without a portfolio on its own count, as before', async () => {
+			const g = guard({ messagingLimit: 1 });
+			allowed(await g.reserve(marketing(HK, T0)));
+			allowed(await g.reserve(marketing(TW, T0, { phoneNumberId: PN2 })));
+			// Another portfolio's count is another count.
+			allowed(await g.reserve(inPortfolio(TH, T0, PN, { portfolioId: 'other' })));
+			expect(await g.reserve(marketing(RU, T0 + 1))).toMatchObject({ rule: 'messagingLimit' });
+			expect(await g.usage(PN, T0 + 1)).toMatchObject({ uniqueCustomers24h: 1 });
+		});
+
+		it('keeps pair rate, throughput and the service window per number', async () => {
+			const g = guard({ messagingLimit: 10, throughputPerSecond: 1 });
+			const first = allowed(await g.reserve(inPortfolio(HK, T0, PN, { category: 'utility' })));
+			// Another number of the portfolio: its own pair rate and its own throughput slot.
+			const second = allowed(
+				await g.reserve(inPortfolio(HK, T0, PN2, { category: 'utility', template: 'b' })),
+			);
+			expect([first.sendAt, second.sendAt]).toEqual([T0, T0]);
+			expect(
+				await g.reserve(inPortfolio(HK, T0 + 1, PN, { category: 'utility', template: 'c' })),
+			).toMatchObject({ rule: 'pairRate' });
+			// The customer wrote to PN2 only: free text from PN is still outside its window.
+			await g.recordInbound(PN2, TW, T0);
+			const text = { category: 'service' as const, freeForm: true, template: undefined };
+			allowed(await g.reserve(inPortfolio(TW, T0 + 10_000, PN2, text)));
+			expect(await g.reserve(inPortfolio(TW, T0 + 10_000, PN, text))).toMatchObject({
+				rule: 'window',
+			});
+		});
+
+		it("releasing one number's send keeps a customer another number reached counted", async () => {
+			const g = guard({ messagingLimit: 5 });
+			const a = allowed(await g.reserve(inPortfolio(HK, T0, PN)));
+			await g.commit(a.reservationId, { messageId: 'wamid.a' });
+			const b = allowed(await g.reserve(inPortfolio(HK, T0 + 10, PN2, { template: 'b' })));
+			await g.release(b.reservationId);
+			expect(await g.usage(PN2, T0 + 20, { portfolioId: BIZ })).toMatchObject({
+				uniqueCustomers24h: 1,
+			});
+			// And its expiry is given back on the portfolio's count, not on a number's own.
+			allowed(await g.reserve(inPortfolio(TW, T0 + 30, PN2, { template: 'c' })));
+			clock = T0 + 10 * 60_000;
+			expect(await g.usage(PN2, clock, { portfolioId: BIZ })).toMatchObject({
+				uniqueCustomers24h: 1,
+			});
+		});
+
+		it("decides on the request's own limit (Meta's current one) over the rules'", async () => {
+			const g = guard({ messagingLimit: 250 });
+			allowed(await g.reserve(inPortfolio(HK, T0, PN, { messagingLimit: 1 })));
+			expect(await g.reserve(inPortfolio(TW, T0, PN2, { messagingLimit: 1 }))).toMatchObject({
+				rule: 'messagingLimit',
+				reason: expect.stringMatching(/^Messaging limit reached: 1 customers/),
+			});
+			allowed(await g.reserve(inPortfolio(TW, T0, PN2, { messagingLimit: 0 })));
+			expect(await g.usage(PN, T0, { portfolioId: BIZ, messagingLimit: 2000 })).toMatchObject({
+				uniqueCustomers24h: 2,
+				messagingLimit: 2000,
+				remaining: 1998,
+			});
+		});
+
+		it('refuses a portfolio id that is not an id, and a limit that is not a number', async () => {
+			const g = guard();
+			for (const portfolioId of ['', 'a:b', '{x}', 'x'.repeat(65), 7 as never])
+				expect(await g.reserve(inPortfolio(HK, T0, PN, { portfolioId }))).toMatchObject({
+					allowed: false,
+					rule: 'request',
+					retryAt: null,
+				});
+			expect(await g.reserve(inPortfolio(HK, T0, PN, { messagingLimit: -1 }))).toMatchObject({
+				rule: 'request',
 			});
 		});
 	});
@@ -648,6 +764,90 @@ describe('file store', () => {
 		expect(fs.existsSync(`${file}.lock`)).toBe(false);
 	});
 
+	it('takes over an empty leftover lock file at once instead of waiting for it to age', async () => {
+		const file = path.join(dir, 'empty-lock.json');
+		fs.writeFileSync(`${file}.lock`, '');
+		// The lock is fresh and would be stale only after a minute; waiting for it fails after 2 s.
+		const store = new FileQuotaStore(file, {
+			lookbackMs: DAY,
+			staleLockMs: 60_000,
+			lockWaitMs: 2_000,
+		});
+		await expect(
+			store.transact(
+				{
+					phoneNumberId: PN,
+					now: T0,
+					customers: [HK],
+					reservations: [],
+					messagingLimit: 0,
+					slotsFrom: T0,
+				},
+				(slice) => void (slice.customers[HK] = { sends: [], lastInbound: T0 }),
+			),
+		).resolves.toBeUndefined();
+		await store.close();
+		expect(fs.existsSync(`${file}.lock`)).toBe(false);
+	});
+
+	it('removes temporary files left by processes that died or that nobody linked in time', async () => {
+		const file = path.join(dir, 'leftovers.json');
+		const { spawnSync } = await import('node:child_process');
+		const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+		const uuid = () => '0b6f2a4e-9d2c-4f7e-8a1b-3c5d7e9f1a2b';
+		const ofDead = `${file}.${dead}.${uuid()}.tmp`;
+		const old = `${file}.${uuid()}.tmp`;
+		const live = `${file}.${process.pid}.${uuid()}.tmp`;
+		const unrelated = path.join(dir, 'other.json.tmp');
+		for (const leftover of [ofDead, old, live, unrelated]) fs.writeFileSync(leftover, '{}');
+		const hourAgo = new Date(Date.now() - H);
+		fs.utimesSync(old, hourAgo, hourAgo);
+		const g = createQuotaGuard({
+			store: { type: 'file', path: file },
+			rules: { quietHours: false },
+		});
+		allowed(await g.reserve(marketingNow));
+		await g.close();
+		expect(fs.existsSync(ofDead)).toBe(false);
+		expect(fs.existsSync(old)).toBe(false);
+		// A fresh one of a live process is being written, and another ledger's is not ours.
+		expect(fs.existsSync(live)).toBe(true);
+		expect(fs.existsSync(unrelated)).toBe(true);
+	});
+
+	it('never reads, changes or removes a file that is not a ledger', async () => {
+		const file = path.join(dir, 'config');
+		const config = JSON.stringify({ encryptionKey: 'n8n-key-that-decrypts-credentials' });
+		fs.writeFileSync(file, config);
+		const g = createQuotaGuard({ store: { type: 'file', path: file } });
+		expect(await g.reserve(marketingNow)).toMatchObject({
+			allowed: false,
+			rule: 'store',
+			reason: expect.stringMatching(/config is not a quota ledger: it is left as it is/),
+			retryAt: T0 + 60_000,
+		});
+		expect(fs.readFileSync(file, 'utf8')).toBe(config);
+		expect(fs.readdirSync(dir).filter((name) => name.startsWith('config'))).toEqual(['config']);
+	});
+
+	it("writes generations, never over a file: the earlier version's file becomes generation 1", async () => {
+		const file = path.join(dir, 'generations.json');
+		fs.writeFileSync(file, JSON.stringify({ version: 2, numbers: {} }));
+		const g = createQuotaGuard({
+			store: { type: 'file', path: file },
+			rules: { quietHours: false },
+		});
+		for (const to of [HK, TW, TH]) allowed(await g.reserve(marketing(to, T0)));
+		await g.close();
+		// The current generation and the one before it are kept, for a reader that listed it a moment ago.
+		expect(
+			fs
+				.readdirSync(dir)
+				.filter((name) => name.startsWith('generations'))
+				.sort(),
+		).toEqual(['generations.json.gen-2', 'generations.json.gen-3']);
+	});
+
 	it('reads a ledger written by the previous version, taking its outstanding sends as sent', async () => {
 		const file = path.join(dir, 'version-1.json');
 		const send = { at: T0, category: 'marketing', template: 'spring_sale', reservationId: 'old' };
@@ -688,16 +888,16 @@ describe('file store', () => {
 			await g.commit(sent.reservationId, { messageId: `wamid.${i}` });
 		}
 		await g.recordOptOut(PN, HK, T0);
-		const full = fs.statSync(file).size;
+		const full = fs.statSync(currentGeneration(file)).size;
 		clock = T0 + 31 * DAY;
 		expect(await g.usage(PN)).toMatchObject({ uniqueCustomers24h: 0 });
-		const ledger = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+		const ledger = JSON.parse(fs.readFileSync(currentGeneration(file), 'utf8')) as {
 			numbers: Record<string, { customers: Record<string, unknown>; reached: object }>;
 		};
 		// Only the opt-out is kept: it lasts until the customer opts back in.
 		expect(Object.keys(ledger.numbers[PN].customers)).toEqual([HK]);
 		expect(ledger.numbers[PN].reached).toEqual({});
-		expect(fs.statSync(file).size).toBeLessThan(full / 10);
+		expect(fs.statSync(currentGeneration(file)).size).toBeLessThan(full / 10);
 	});
 });
 
@@ -749,6 +949,35 @@ describe('redis store', () => {
 				if (key.endsWith(`c:${TH}`)) expect(ttl).toBe(-1);
 				else expect(ttl).toBeGreaterThan(0);
 			}
+		} finally {
+			await g.close();
+			client.disconnect();
+		}
+	});
+
+	it("keeps a portfolio's reached customers under scrm:quota:{portfolio:<id>}:, with a time to live", async () => {
+		const clock = Date.now();
+		const g = createQuotaGuard({
+			store: { type: 'redis', url: server.url, keyPrefix: 'layout2:' },
+			rules: { quietHours: false },
+			clock: () => clock,
+		});
+		const client = new Redis(server.url);
+		try {
+			allowed(await g.reserve(marketing(HK, clock, { portfolioId: '524126980791429' })));
+			const keys = (await client.keys('layout2:*')).sort();
+			expect(keys).toEqual(
+				[
+					`layout2:{${PN}}:c:${HK}`,
+					`layout2:{${PN}}:expiries`,
+					`layout2:{${PN}}:reservations`,
+					`layout2:{${PN}}:slots`,
+					`layout2:{${PN}}:v`,
+					'layout2:{portfolio:524126980791429}:reached',
+					'layout2:{portfolio:524126980791429}:v',
+				].sort(),
+			);
+			for (const key of keys) expect(await client.pttl(key)).toBeGreaterThan(0);
 		} finally {
 			await g.close();
 			client.disconnect();

@@ -35,6 +35,8 @@ import {
 	wamid,
 	userPreferences,
 	webhookErrors,
+	callConnect,
+	messageEcho,
 } from '../../devkit/payloads/whatsappPayloads';
 import type { MediaType, WebhookChange } from '../../devkit/payloads/whatsappPayloads';
 
@@ -630,19 +632,21 @@ describe('parseWebhook: account errors, batches and other fields', () => {
 		]);
 	});
 
-	it('passes over other change fields (template status, account updates) without events', () => {
+	it('passes over other change fields (account updates) without events; template status is a template event', () => {
 		const body = envelope(templateStatusUpdate({ event: 'APPROVED' }), textMessage({ id: 'm1' }), {
 			field: 'account_update',
 			value: { event: 'VERIFIED_ACCOUNT' },
 		});
-		expect(parseWebhook(body).map((event) => event.id)).toEqual(['m1']);
+		expect(parseWebhook(body).map((event) => event.kind)).toEqual(['template', 'message']);
+		expect(parseWebhook(body)[1].id).toBe('m1');
 	});
 
 	it('emits other change fields as change events when asked', () => {
-		const template = templateStatusUpdate({ event: 'PAUSED', templateName: 'spring_sale' });
+		// Template and call fields have event kinds of their own (test/unit/coexistence.test.ts).
+		const template = { field: 'account_update', value: { event: 'VERIFIED_ACCOUNT' } };
 		const body = envelope(template, textMessage({ id: 'm1' }), {
-			field: 'calls',
-			value: { metadata: { phone_number_id: 'p-9' }, calls: [] },
+			field: 'phone_number_quality_update',
+			value: { metadata: { phone_number_id: 'p-9' }, current_limit: 'TIER_1K' },
 		});
 		body.entry[0].time = 1795300000;
 		const events = parseWebhook(body, { includeOtherFields: true });
@@ -650,7 +654,7 @@ describe('parseWebhook: account errors, batches and other fields', () => {
 		const change = events[0] as WhatsAppChangeEvent;
 		expect(change).toEqual({
 			kind: 'change',
-			field: 'message_template_status_update',
+			field: 'account_update',
 			wabaId: DEFAULT_WABA_ID,
 			timestamp: DEFAULT_ISO,
 			value: template.value,
@@ -823,7 +827,9 @@ describe('whatsappPayloads simulator', () => {
 		const count = (predicate: (event: WhatsAppEvent) => boolean) => events.filter(predicate).length;
 		const messages = count((event) => event.kind === 'message');
 		const statuses = count((event) => event.kind === 'status');
-		expect(messages + statuses).toBe(events.length);
+		// The mix's odd template status update is a template event.
+		const templates = count((event) => event.kind === 'template');
+		expect(messages + statuses + templates).toBe(events.length);
 		expect(
 			count((event) => event.kind === 'message' && event.type === 'text') / events.length,
 		).toBeGreaterThan(0.4);
@@ -845,13 +851,15 @@ describe('whatsappPayloads simulator', () => {
 		).toBe(true);
 		expect(bodies.some((body) => body.entry[0].changes[0].field !== 'messages')).toBe(true);
 		// Every event names its customer by a valid phone or a BSUID; some only by the BSUID.
+		// (Template events belong to the account: no customer, dated by the entry the mix leaves out.)
+		const customerEvents = events.filter((event) => event.kind !== 'template');
 		expect(
-			events.every(
+			customerEvents.every(
 				(event) => event.customer.e164 !== undefined || event.customer.userId !== undefined,
 			),
 		).toBe(true);
-		expect(count((event) => event.customer.e164 === undefined)).toBeGreaterThan(0);
-		expect(events.some((event) => event.timestampEstimated)).toBe(false);
+		expect(count((event) => event.customer.e164 === undefined)).toBeGreaterThan(templates);
+		expect(customerEvents.some((event) => event.timestampEstimated)).toBe(false);
 	});
 });
 
@@ -954,6 +962,12 @@ describe("parseWebhook: Meta's ids that key duplicate deliveries are bounded (is
 			"Not a WhatsApp Cloud API webhook payload: entry[0].changes[0].value.metadata.phone_number_id is 65 characters long; Meta's ids have at most 64",
 		);
 		expect(refusal(envelope(userPreferences({ phoneNumberId: long })))).toMatch(
+			/phone_number_id is 65 characters long/,
+		);
+		expect(refusal(envelope(messageEcho({ phoneNumberId: long })))).toMatch(
+			/phone_number_id is 65 characters long/,
+		);
+		expect(refusal(envelope(callConnect({ phoneNumberId: long })))).toMatch(
 			/phone_number_id is 65 characters long/,
 		);
 		const other = envelope({

@@ -36,6 +36,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 import { answerFault, FaultQueue, parseMultipart, send, sleep } from './common';
 import type { Incoming, SimFault } from './common';
+import { OAuthGrant, refreshRequestOf } from './oauth';
 
 export type HubSpotSimTier = 'free' | 'starter' | 'professional' | 'enterprise';
 
@@ -167,6 +168,18 @@ export interface HubSpotSimulatorOptions {
 	token?: string;
 	/** Scopes granted to the token. Default HUBSPOT_SIM_SCOPES. */
 	scopes?: string[];
+	/**
+	 * Tokens of an OAuth app instead of a private app's (which never expire): they live 30 minutes
+	 * ("expires_in": 1800) and are renewed at `POST /oauth/v1/token` with `grant_type=refresh_token`
+	 * (https://developers.hubspot.com/docs/api/oauth/tokens).
+	 */
+	oauth?: {
+		lifetimeMs?: number;
+		/** The clock tokens expire by. Default Date.now. */
+		tokenClock?: () => number;
+		clientId?: string;
+		clientSecret?: string;
+	};
 	/** Sets the rolling 10 s limit. Default 'free' (100). */
 	tier?: HubSpotSimTier;
 	/** Overrides the tier's window (small windows keep tests fast); `false` turns it off. */
@@ -208,6 +221,13 @@ export interface HubSpotSimState {
 	calls: Record<string, number>;
 	/** 429 answers from the limits (not scripted faults). */
 	rateLimited: number;
+	/**
+	 * Property values received as JSON numbers or booleans. HubSpot's spec types every property
+	 * value as a string (SimplePublicObjectInput.properties: `additionalProperties: {type: string}`,
+	 * HubSpot/HubSpot-public-api-spec-collection, CRM Contacts v3); HubSpot reads such values
+	 * (Assumption), so they are counted for tests to forbid rather than refused.
+	 */
+	nonStringValues: number;
 	rejected: {
 		auth: number;
 		scope: number;
@@ -230,6 +250,10 @@ export interface HubSpotSimState {
 export interface HubSpotSimulator {
 	baseUrl: string;
 	token: string;
+	/** With `oauth`: the grant's refresh token and access tokens. */
+	refreshToken?: string;
+	tokenUrl?: string;
+	grant?: OAuthGrant;
 	state: HubSpotSimState;
 	limits: { max: number; windowMs: number } | false;
 	setFault(fault: SimFault): void;
@@ -510,6 +534,19 @@ export async function startHubSpotSimulator(
 	const now = opts.now ?? Date.now;
 	const token = opts.token ?? HUBSPOT_SIM_TOKEN;
 	let scopes = new Set(opts.scopes ?? HUBSPOT_SIM_SCOPES);
+	const refreshToken = 'na1-simu-0000-0000-0000-refresh00000';
+	const grant = opts.oauth
+		? new OAuthGrant({
+				accessToken: token,
+				refreshToken,
+				clientId: opts.oauth.clientId,
+				clientSecret: opts.oauth.clientSecret,
+				scopes: [...scopes],
+				lifetimeMs: opts.oauth.lifetimeMs ?? 1800_000,
+				now: opts.oauth.tokenClock ?? Date.now,
+				mint: (n) => `CJSimOAuth${String(n).padStart(8, '0')}`,
+			})
+		: undefined;
 	const tier = opts.tier ?? 'free';
 	const limits =
 		opts.rateLimit === false
@@ -556,6 +593,7 @@ export async function startHubSpotSimulator(
 		notes,
 		calls: {},
 		rateLimited: 0,
+		nonStringValues: 0,
 		rejected: {
 			auth: 0,
 			scope: 0,
@@ -678,6 +716,7 @@ export async function startHubSpotSimulator(
 				problem('INVALID_INPUT', `${JSON.stringify(raw)} is not a valid value for ${name}`);
 				continue;
 			}
+			if (typeof raw !== 'string') state.nonStringValues++;
 			const text = String(raw);
 			switch (def.type) {
 				case 'number':
@@ -2006,7 +2045,7 @@ export async function startHubSpotSimulator(
 				};
 			}
 		}
-		if (limits) {
+		if (limits && !isSearch) {
 			trim(window, limits.windowMs);
 			if (window.length >= limits.max) {
 				state.rateLimited++;
@@ -2022,8 +2061,10 @@ export async function startHubSpotSimulator(
 			}
 		}
 		if (opts.dailyLimit !== undefined) daily.push(t);
-		// Assumption: search requests count towards the app's 10-second window as well as their own.
-		if (limits) {
+		// The search endpoints have their own per-second limit and are exempt from the 10-second
+		// window (https://developers.hubspot.com/docs/guides/api/crm/search#limitations: "rate limited
+		// to five requests per second", with no X-HubSpot-RateLimit headers).
+		if (limits && !isSearch) {
 			window.push(t);
 			state.peakInWindow = Math.max(state.peakInWindow, window.length);
 		}
@@ -2061,6 +2102,29 @@ export async function startHubSpotSimulator(
 			return;
 		}
 
+		if (grant && path === '/oauth/v1/token' && req.method === 'POST') {
+			// Refusals: 400 {status: 'BAD_REFRESH_TOKEN' | 'BAD_CLIENT_ID' | 'BAD_GRANT_TYPE', message}
+			// (Assumption: HubSpot's OAuth error body as its v1 token endpoint answers it).
+			const result = grant.refresh(refreshRequestOf(req));
+			if (!result.ok) {
+				const status =
+					result.why === 'client'
+						? 'BAD_CLIENT_ID'
+						: result.why === 'grant_type'
+							? 'BAD_GRANT_TYPE'
+							: 'BAD_REFRESH_TOKEN';
+				send(res, 400, { status, message: 'missing or invalid refresh token' });
+				return;
+			}
+			send(res, 200, {
+				token_type: 'bearer',
+				refresh_token: refreshToken,
+				access_token: result.accessToken,
+				expires_in: result.expiresInS ?? 1800,
+			});
+			return;
+		}
+
 		const fault = faults.take(`${req.method} ${path}`);
 		if (fault) {
 			state.rejected.faults++;
@@ -2089,7 +2153,19 @@ export async function startHubSpotSimulator(
 			);
 			return;
 		}
-		if (auth.replace(/^Bearer\s+/i, '').trim() !== token) {
+		const presented = auth.replace(/^Bearer\s+/i, '').trim();
+		if (grant && grant.check(presented) === 'expired') {
+			// An expired OAuth token: 401 EXPIRED_AUTHENTICATION
+			// (https://developers.hubspot.com/docs/api/error-handling, "Authentication errors").
+			state.rejected.auth++;
+			send(
+				res,
+				401,
+				errorBody(401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.'),
+			);
+			return;
+		}
+		if (grant ? grant.check(presented) !== 'valid' : presented !== token) {
 			state.rejected.auth++;
 			send(
 				res,
@@ -2168,6 +2244,7 @@ export async function startHubSpotSimulator(
 	return {
 		baseUrl: server.baseUrl,
 		token,
+		...(grant ? { refreshToken, tokenUrl: `${server.baseUrl}/oauth/v1/token`, grant } : {}),
 		state,
 		limits,
 		setFault: (fault) => faults.add(fault),

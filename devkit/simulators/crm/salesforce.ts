@@ -8,10 +8,17 @@
  * `entity_content` + `VersionData` up to 2 GB, or JSON with base64 VersionData up to 37.5 MB)
  * linked by FirstPublishLocationId and read back by SOQL, and scripted faults.
  *
+ * OAuth as Salesforce documents it: a session ends after the org's inactivity timeout (Session
+ * Settings, default two hours) or when an admin ends it, and is renewed at `POST
+ * /services/oauth2/token` with `grant_type=refresh_token` (served on the same port, as the instance's
+ * own token endpoint is). The REST API takes only tokens whose grant has the `api` (or `full`) scope;
+ * a refresh token exists only with `refresh_token` (or `offline_access`).
+ *
  * Plain node:http. Where Salesforce does not document a behaviour, the choice made is marked "Assumption".
  */
 import { answerFault, digits, FaultQueue, listen, parseMultipart, send } from './common';
 import type { Incoming, SimFault } from './common';
+import { bearerOf, OAuthGrant, refreshRequestOf } from './oauth';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** sObject Basic Information with a multipart body: 2 GB for ContentVersion; JSON with base64: 37.5 MB encoded. */
@@ -38,6 +45,18 @@ export type SfSimRecord = Record<string, unknown> & { Id: string };
 export interface SalesforceSimulatorOptions {
 	/** Accepted access token. Default `SALESFORCE_SIM_TOKEN`. */
 	token?: string;
+	/** The connected app's granted scopes. Default SALESFORCE_SIM_SCOPES (what the package's credential asks). */
+	scopes?: string[];
+	/**
+	 * The org's session timeout, counted from the last use. Default two hours, Salesforce's default
+	 * "Timeout value" (https://help.salesforce.com/s/articleView?id=sf.admin_sessions.htm).
+	 */
+	sessionTimeoutMs?: number;
+	/** The clock sessions time out by. Default Date.now. */
+	tokenClock?: () => number;
+	/** The connected app a refresh must come from; default any. */
+	clientId?: string;
+	clientSecret?: string;
 	apiVersion?: string;
 	/** API requests per rolling 24 h. Default 15,000 (Enterprise edition's base). */
 	dailyLimit?: number;
@@ -61,7 +80,7 @@ export interface SalesforceSimState {
 	/** ContentVersions; `VersionData` holds the bytes (never returned by SOQL, as in Salesforce). */
 	contentVersions: Map<string, SfSimRecord>;
 	calls: Record<string, number>;
-	rejected: { auth: number; limit: number; faults: number; validation: number };
+	rejected: { auth: number; limit: number; faults: number; validation: number; scope: number };
 	apiUsage(): number;
 	/** Last SOQL and SOSL texts received. */
 	queries: string[];
@@ -71,11 +90,25 @@ export interface SalesforceSimState {
 export interface SalesforceSimulator {
 	baseUrl: string;
 	token: string;
+	refreshToken: string;
+	/** The token endpoint, on this simulator's port. */
+	tokenUrl: string;
+	/** Sessions, their timeout and the grant's scopes. */
+	grant: OAuthGrant;
+	/**
+	 * After this many more REST requests every session ends (an admin's "end session", or a
+	 * policy that logs out at the timeout regardless of use); the refresh token stays valid.
+	 */
+	endSessionsAfter(requests: number): void;
 	state: SalesforceSimState;
 	setFault(fault: SimFault): void;
 	clearFaults(): void;
 	close(): Promise<void>;
 }
+
+/** The scopes the package's Salesforce credential asks for. */
+export const SALESFORCE_SIM_SCOPES: readonly string[] = ['api', 'refresh_token'];
+export const SALESFORCE_SIM_REFRESH_TOKEN = '5Aep861SIMrefreshTOKEN000000000000000000000000000000';
 
 export const SALESFORCE_SIM_TOKEN =
 	'00DSIM0000000001!AQ0AQsimulatorSessionToken0000000000000000000000';
@@ -232,6 +265,18 @@ export async function startSalesforceSimulator(
 	options: SalesforceSimulatorOptions = {},
 ): Promise<SalesforceSimulator> {
 	const token = options.token ?? SALESFORCE_SIM_TOKEN;
+	const grant = new OAuthGrant({
+		accessToken: token,
+		refreshToken: SALESFORCE_SIM_REFRESH_TOKEN,
+		clientId: options.clientId,
+		clientSecret: options.clientSecret,
+		scopes: options.scopes ?? SALESFORCE_SIM_SCOPES,
+		lifetimeMs: options.sessionTimeoutMs ?? 2 * 3600_000,
+		slidingExpiry: true,
+		now: options.tokenClock ?? Date.now,
+		mint: (n) => `00DSIM000000001!AQ.refreshed${String(n).padStart(8, '0')}`,
+	});
+	let sessionsLeft = Number.POSITIVE_INFINITY;
 	const version = options.apiVersion ?? 'v62.0';
 	const data = `/services/data/${version}`;
 	const now = options.now ?? Date.now;
@@ -255,7 +300,7 @@ export async function startSalesforceSimulator(
 		tasks: new Map(),
 		contentVersions: new Map(),
 		calls: {},
-		rejected: { auth: 0, limit: 0, faults: 0, validation: 0 },
+		rejected: { auth: 0, limit: 0, faults: 0, validation: 0, scope: 0 },
 		apiUsage: () => {
 			prune();
 			return usage.length;
@@ -277,9 +322,28 @@ export async function startSalesforceSimulator(
 	const server = await listen(async (req, res) => {
 		const key = `${req.method} ${req.url.pathname}`;
 		state.calls[key] = (state.calls[key] ?? 0) + 1;
-		if (String(req.headers.authorization ?? '') !== `Bearer ${token}`) {
+		if (req.url.pathname === '/services/oauth2/token' && req.method === 'POST')
+			return tokenEndpoint(req, res);
+		if (--sessionsLeft < 0) {
+			grant.expireAll();
+			sessionsLeft = Number.POSITIVE_INFINITY;
+		}
+		// An expired or unknown session: 401 INVALID_SESSION_ID "Session expired or invalid"
+		// (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).
+		const presented = bearerOf(req, ['Bearer', 'OAuth']);
+		if (presented === undefined || grant.check(presented) !== 'valid') {
 			state.rejected.auth++;
 			return send(res, 401, sfError('INVALID_SESSION_ID', 'Session expired or invalid'));
+		}
+		// A token whose connected app lacks the `api` scope ("Manage user data via APIs") is refused by
+		// the REST API and Apex REST alike (https://help.salesforce.com/s/articleView?id=005226515).
+		if (!grant.hasAny(['api', 'full'])) {
+			state.rejected.scope++;
+			return send(
+				res,
+				401,
+				sfError('INVALID_SESSION_ID', 'This session is not valid for use with the REST API'),
+			);
 		}
 		prune();
 		if (usage.length >= dailyLimit) {
@@ -338,6 +402,37 @@ export async function startSalesforceSimulator(
 			req.method === 'PATCH'
 		)
 			return upsertSingle(rest[2], rest[3], req, reply);
+		// Retrieve a record by external id: the record (`fields` picks them), 300 with the matches'
+		// URLs when several share the value, 404 NOT_FOUND when none
+		// (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm).
+		if (
+			rest[0] === 'sobjects' &&
+			rest[1] === 'Contact' &&
+			rest.length === 4 &&
+			req.method === 'GET' &&
+			fieldByName.get(rest[2])?.externalId
+		) {
+			const matches = [...state.contacts.values()].filter(
+				(r) => String(r[rest[2]] ?? '').toLowerCase() === rest[3].toLowerCase(),
+			);
+			if (matches.length > 1)
+				return reply(
+					300,
+					matches.map((r) => `${data}/sobjects/Contact/${r.Id}`),
+				);
+			if (matches.length === 0)
+				return reply(404, sfError('NOT_FOUND', 'The requested resource does not exist'));
+			const wanted = req.url.searchParams.get('fields');
+			const record = matches[0];
+			return reply(200, {
+				attributes: { type: 'Contact', url: `${data}/sobjects/Contact/${record.Id}` },
+				...(wanted
+					? Object.fromEntries(
+							['Id', ...wanted.split(',')].map((name) => [name, record[name] ?? null]),
+						)
+					: record),
+			});
+		}
 		if (rest[0] === 'composite' && rest[1] === 'sobjects') {
 			if (rest.length === 2 && req.method === 'POST') return collection(req, reply, 'create');
 			if (rest.length === 2 && req.method === 'PATCH') return collection(req, reply, 'update');
@@ -977,6 +1072,12 @@ export async function startSalesforceSimulator(
 				errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })),
 			);
 		const saved = save('Contact', record, matches[0]);
+		// Before API version 46.0 an update answers 204 No Content, and neither answer has `created`
+		// (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm).
+		if (Number(version.replace(/^v/, '')) < 46) {
+			if (matches.length > 0) return reply(204);
+			return reply(201, { id: saved.Id, success: true, errors: [] });
+		}
 		reply(matches.length === 0 ? 201 : 200, {
 			id: saved.Id,
 			success: true,
@@ -1016,9 +1117,46 @@ export async function startSalesforceSimulator(
 		reply(200, { results });
 	}
 
+	/**
+	 * The refresh token flow: `grant_type=refresh_token`, `refresh_token`, `client_id` (and the secret,
+	 * in the body or a Basic header), answered with access_token, signature, scope, instance_url, id,
+	 * token_type and issued_at, and no expires_in (https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm).
+	 * Refusals are 400 `invalid_grant` / `invalid_client`.
+	 */
+	function tokenEndpoint(req: Incoming, res: import('node:http').ServerResponse): void {
+		const result = grant.hasAny(['refresh_token', 'offline_access'])
+			? grant.refresh(refreshRequestOf(req))
+			: ({ ok: false, why: 'refresh_token' } as const);
+		if (!result.ok)
+			return send(
+				res,
+				400,
+				result.why === 'client'
+					? { error: 'invalid_client', error_description: 'invalid client credentials' }
+					: result.why === 'grant_type'
+						? { error: 'unsupported_grant_type', error_description: 'grant type not supported' }
+						: { error: 'invalid_grant', error_description: 'expired access/refresh token' },
+			);
+		send(res, 200, {
+			access_token: result.accessToken,
+			signature: Buffer.from(result.accessToken).toString('base64'),
+			scope: grant.granted().join(' '),
+			instance_url: server.baseUrl,
+			id: `${server.baseUrl}/id/00DSIM000000001/005SIM000000001`,
+			token_type: 'Bearer',
+			issued_at: String(Date.now()),
+		});
+	}
+
 	return {
 		baseUrl: server.baseUrl,
 		token,
+		refreshToken: SALESFORCE_SIM_REFRESH_TOKEN,
+		tokenUrl: `${server.baseUrl}/services/oauth2/token`,
+		grant,
+		endSessionsAfter: (requests) => {
+			sessionsLeft = requests;
+		},
 		get state() {
 			return state;
 		},

@@ -8,12 +8,18 @@
  * (immediate or SCHEDULED), attachments (multipart `file`, 20 MB at most, listed with `fields`),
  * and scripted faults.
  *
+ * OAuth as Zoho documents it: access tokens live one hour and are renewed at the accounts server's
+ * `POST /oauth/v2/token` with `grant_type=refresh_token` (served here on the same port); every
+ * endpoint checks the token's scopes and answers 401 OAUTH_SCOPE_MISMATCH without the one it needs.
+ *
  * Plain node:http. Where Zoho does not document a behaviour, the choice made is marked "Assumption".
  */
 import type http from 'node:http';
 
+import { ZohoScrmOAuth2Api } from '../../../credentials/ZohoScrmOAuth2Api.credentials';
 import { answerFault, FaultQueue, listen, parseMultipart, send, sleep } from './common';
 import type { Incoming, SimFault } from './common';
+import { bearerOf, OAuthGrant, refreshRequestOf } from './oauth';
 
 export type ZohoSimEdition = 'free' | 'standard' | 'professional' | 'enterprise' | 'ultimate';
 
@@ -75,6 +81,18 @@ export interface ZohoSimAttachment {
 export interface ZohoSimulatorOptions {
 	/** Accepted access token. Default `ZOHO_SIM_TOKEN`. */
 	token?: string;
+	/** The grant's scopes. Default ZOHO_SIM_SCOPES (what the package's credential asks for). */
+	scopes?: string[];
+	/**
+	 * How long an access token lives. Default one hour, as Zoho documents: "access token ... valid
+	 * for an hour" (https://www.zoho.com/crm/developer/docs/api/v8/token-validity.html).
+	 */
+	tokenLifetimeMs?: number;
+	/** The clock tokens expire by (apart from `now`, so that credit-window tests keep their tokens). Default Date.now. */
+	tokenClock?: () => number;
+	/** The OAuth client a refresh must come from; default any. */
+	clientId?: string;
+	clientSecret?: string;
 	/** Sets concurrency and the default credits. Default 'standard'. */
 	edition?: ZohoSimEdition;
 	concurrency?: number;
@@ -106,6 +124,8 @@ export interface ZohoSimState {
 		credits: number;
 		faults: number;
 		validation: number;
+		/** 401 OAUTH_SCOPE_MISMATCH answers. */
+		scope: number;
 	};
 	/** Credits spent in the current window. */
 	creditsUsed(): number;
@@ -124,6 +144,12 @@ export interface ZohoSimState {
 export interface ZohoSimulator {
 	baseUrl: string;
 	token: string;
+	/** The refresh token of the grant, for a credential's `oauthTokenData`. */
+	refreshToken: string;
+	/** Where the accounts server's token endpoint is served (this simulator's port). */
+	tokenUrl: string;
+	/** Access tokens, their expiry and the grant's scopes. */
+	grant: OAuthGrant;
 	state: ZohoSimState;
 	fields: ZohoSimField[];
 	setFault(fault: SimFault): void;
@@ -132,6 +158,70 @@ export interface ZohoSimulator {
 }
 
 export const ZOHO_SIM_TOKEN = '1000.zohosimulator0000000000000000.ffffffffffffffffffffffffffffffff';
+export const ZOHO_SIM_REFRESH_TOKEN =
+	'1000.zohosimrefresh000000000000000.eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
+
+/** The scopes the package's Zoho credential asks for: what a user who connected it has granted. */
+export const ZOHO_SIM_SCOPES: readonly string[] = String(
+	new ZohoScrmOAuth2Api().properties.find((p) => p.name === 'scope')?.default ?? '',
+)
+	.split(/[\s,]+/)
+	.filter(Boolean);
+
+type ZohoOp = 'READ' | 'CREATE' | 'UPDATE';
+
+/** The module scopes that allow an operation on Contacts (`ZohoCRM.modules.{module}.{operation}`, or ALL). */
+function moduleScopes(op: ZohoOp): string[] {
+	// WRITE is documented as an alias for CREATE, UPDATE and DELETE
+	// (https://www.zoho.com/crm/developer/docs/api/v8/scopes.html).
+	return [
+		'ZohoCRM.modules.ALL',
+		'ZohoCRM.modules.contacts.ALL',
+		`ZohoCRM.modules.contacts.${op}`,
+		...(op === 'READ' ? [] : ['ZohoCRM.modules.contacts.WRITE']),
+	];
+}
+
+/**
+ * Each endpoint's scopes, as the v8 reference lists them under "Scope": every group must be granted,
+ * any scope of a group does.
+ */
+function zohoRequiredScopes(method: string, parts: string[]): string[][] {
+	const read = method === 'GET';
+	if (parts[0] === 'settings' && parts[1] === 'fields')
+		// https://www.zoho.com/crm/developer/docs/api/v8/field-meta.html
+		return [
+			['ZohoCRM.settings.ALL', 'ZohoCRM.settings.fields.ALL', 'ZohoCRM.settings.fields.READ'],
+		];
+	const notes = (op: ZohoOp) => [
+		'ZohoCRM.modules.notes.ALL',
+		`ZohoCRM.modules.notes.${op}`,
+		...(op === 'READ' ? [] : ['ZohoCRM.modules.notes.WRITE']),
+	];
+	// https://www.zoho.com/crm/developer/docs/api/v8/create-notes.html: the module scope and the notes scope.
+	if (parts[0] === 'Notes') return [moduleScopes('CREATE'), notes('CREATE')];
+	if (parts[0] !== 'Contacts') return [];
+	// https://www.zoho.com/crm/developer/docs/api/v8/search-records.html: "ZohoCRM.modules.{module_name}
+	// .{operation_type} (and) ZohoSearch.securesearch.READ".
+	if (parts[1] === 'search')
+		return [moduleScopes('READ'), ['ZohoSearch.securesearch.ALL', 'ZohoSearch.securesearch.READ']];
+	if (parts[1] === 'upsert') return [moduleScopes('CREATE')];
+	if (parts[2] === 'Notes')
+		return [moduleScopes(read ? 'READ' : 'CREATE'), notes(read ? 'READ' : 'CREATE')];
+	if (parts[2] === 'Attachments')
+		// https://www.zoho.com/crm/developer/docs/api/v8/upload-attachment.html
+		return [
+			[
+				'ZohoCRM.modules.ALL',
+				'ZohoCRM.modules.attachments.ALL',
+				`ZohoCRM.modules.attachments.${read ? 'READ' : 'CREATE'}`,
+			],
+		];
+	// https://www.zoho.com/crm/developer/docs/api/v8/merge-records.html (Assumption: UPDATE does too).
+	if (parts[2] === 'actions') return [moduleScopes(read ? 'READ' : 'UPDATE')];
+	if (read) return [moduleScopes('READ')];
+	return [moduleScopes(method === 'POST' ? 'CREATE' : 'UPDATE')];
+}
 
 /** Messy phone formats as people typed them; z1–z3 are one customer stored three ways. */
 export function defaultZohoContacts(): ZohoSimRecord[] {
@@ -232,6 +322,16 @@ export async function startZohoSimulator(
 	options: ZohoSimulatorOptions = {},
 ): Promise<ZohoSimulator> {
 	const token = options.token ?? ZOHO_SIM_TOKEN;
+	const grant = new OAuthGrant({
+		accessToken: token,
+		refreshToken: ZOHO_SIM_REFRESH_TOKEN,
+		clientId: options.clientId,
+		clientSecret: options.clientSecret,
+		scopes: options.scopes ?? ZOHO_SIM_SCOPES,
+		lifetimeMs: options.tokenLifetimeMs ?? 3600_000,
+		now: options.tokenClock ?? Date.now,
+		mint: (n) => `1000.zohosimrefreshed${String(n).padStart(12, '0')}.${'a'.repeat(32)}`,
+	});
 	const edition = options.edition ?? 'standard';
 	const concurrency = options.concurrency ?? CONCURRENCY[edition];
 	const creditLimit = options.credits ?? CREDITS[edition];
@@ -251,7 +351,7 @@ export async function startZohoSimulator(
 		notes: new Map(),
 		attachments: new Map(),
 		calls: {},
-		rejected: { auth: 0, concurrency: 0, credits: 0, faults: 0, validation: 0 },
+		rejected: { auth: 0, concurrency: 0, credits: 0, faults: 0, validation: 0, scope: 0 },
 		creditsUsed: () => {
 			prune();
 			return spent.length;
@@ -275,6 +375,7 @@ export async function startZohoSimulator(
 		const key = `${req.method} ${path}`;
 		state.calls[key] = (state.calls[key] ?? 0) + 1;
 
+		if (path === '/oauth/v2/token' && req.method === 'POST') return tokenEndpoint(req, res);
 		// Auth before anything else; refused calls cost no credits (Assumption).
 		const auth = String(req.headers.authorization ?? '');
 		if (!auth) {
@@ -282,10 +383,29 @@ export async function startZohoSimulator(
 			return send(res, 401, error('AUTHENTICATION_FAILURE', 'Authentication failed'));
 		}
 		// Zoho documents `Zoho-oauthtoken`; it also takes `Bearer`, which is what n8n's OAuth2
-		// credentials (and n8n's own Zoho CRM node) send.
-		if (auth !== `Zoho-oauthtoken ${token}` && auth !== `Bearer ${token}`) {
+		// credentials (and n8n's own Zoho CRM node) send. An expired token is answered as an invalid
+		// one, 401 INVALID_TOKEN (https://www.zoho.com/crm/developer/docs/api/v8/status-codes.html).
+		const presented = bearerOf(req, ['Zoho-oauthtoken', 'Bearer']);
+		if (presented === undefined || grant.check(presented) !== 'valid') {
 			state.rejected.auth++;
 			return send(res, 401, error('INVALID_TOKEN', 'invalid oauth token'));
+		}
+		if (path.startsWith(`${ROOT}/`)) {
+			const parts = path
+				.slice(ROOT.length + 1)
+				.split('/')
+				.map(decodeURIComponent);
+			// 401 OAUTH_SCOPE_MISMATCH, which names no scope (Zoho's "Common Errors and Error Handling",
+			// https://help.zoho.com/portal/en/community/topic/kaizen-25-zoho-crm-api-common-errors-and-error-handling;
+			// zoho/crm-oas v8.0 lists the code among each operation's 401 answers).
+			if (!zohoRequiredScopes(req.method, parts).every((group) => grant.hasAny(group))) {
+				state.rejected.scope++;
+				return send(
+					res,
+					401,
+					error('OAUTH_SCOPE_MISMATCH', 'invalid oauth scope to access this URL'),
+				);
+			}
 		}
 		if (
 			answerFault(faults.take(key), res, (status) =>
@@ -335,6 +455,33 @@ export async function startZohoSimulator(
 			if (heavy) heavyInFlight--;
 		}
 	});
+
+	/**
+	 * The accounts server's refresh: `POST {accounts}/oauth/v2/token` with refresh_token, client_id,
+	 * client_secret and grant_type=refresh_token, answered with access_token, scope, api_domain,
+	 * token_type and expires_in (https://www.zoho.com/crm/developer/docs/api/v8/refresh.html).
+	 * A wrong refresh token or client answers `{"error": "invalid_code"}` / `invalid_client`
+	 * (Assumption: with status 400).
+	 */
+	function tokenEndpoint(req: Incoming, res: http.ServerResponse): void {
+		const result = grant.refresh(refreshRequestOf(req));
+		if (!result.ok)
+			return send(res, 400, {
+				error:
+					result.why === 'client'
+						? 'invalid_client'
+						: result.why === 'grant_type'
+							? 'unsupported_grant_type'
+							: 'invalid_code',
+			});
+		send(res, 200, {
+			access_token: result.accessToken,
+			scope: grant.granted().join(' '),
+			api_domain: server.baseUrl,
+			token_type: 'Bearer',
+			expires_in: result.expiresInS ?? 3600,
+		});
+	}
 
 	async function route(req: Incoming, res: http.ServerResponse): Promise<void> {
 		const path = req.url.pathname;
@@ -1061,6 +1208,9 @@ export async function startZohoSimulator(
 	return {
 		baseUrl: server.baseUrl,
 		token,
+		refreshToken: ZOHO_SIM_REFRESH_TOKEN,
+		tokenUrl: `${server.baseUrl}/oauth/v2/token`,
+		grant,
 		state,
 		fields,
 		setFault: (fault) => faults.add(fault),

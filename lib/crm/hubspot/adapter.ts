@@ -29,14 +29,15 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { HttpResponse } from '../../http/transport';
 import { multipartBody } from '../../http/multipart';
 import { TransportError } from '../../http/transport';
-import { createPhoneNormalizer, normalizePhone } from '../../phone';
+import { normalizePhone } from '../../phone';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
-import { both, chunks, CrmHttp, processWideLimiters, realClock } from '../http';
+import { chunks, CrmHttp, processWideLimiters, realClock } from '../http';
 import { loggedPerContact, logOncePerMessage } from '../messageLog';
 import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { attachOneAtATime, taggedFileName } from '../media';
 import type { AttachedFile } from '../media';
 import { CrmApiError } from '../types';
+import { storedNumberMatcher } from '../phoneMatch';
 import type {
 	AttachResult,
 	CanonicalField,
@@ -260,10 +261,9 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 	const account = `hubspot|${opts.baseUrl.replace(/\/+$/, '')}|${opts.accountKey ?? ''}`;
 	const limiters = opts.limiters ?? processWideLimiters(opts.clock);
 	const mainLimiter = opts.limiter ?? limiters(`${account}|app`, rate);
-	const searchLimiter = both(
-		opts.searchLimiter ?? limiters(`${account}|search`, searchRate),
-		mainLimiter,
-	);
+	// Searches have their own per-second limit and do not spend the 10-second window's budget
+	// (https://developers.hubspot.com/docs/guides/api/crm/search#limitations).
+	const searchLimiter = opts.searchLimiter ?? limiters(`${account}|search`, searchRate);
 
 	const http = new CrmHttp({
 		crm: 'hubspot',
@@ -374,24 +374,9 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 				: []),
 		];
 		const candidates = await searchAny(filters);
-		// National numbers are read in the caller's default country; a value that is no valid number
-		// there is read in the asked number's own ("(415) 555-0132" found for +14155550132 from HK).
-		const normalizers = new Map<string, ReturnType<typeof createPhoneNormalizer>>();
-		const normalizerFor = (country?: string) => {
-			const key = country ?? '';
-			let normalize = normalizers.get(key);
-			if (!normalize)
-				normalizers.set(key, (normalize = createPhoneNormalizer({ defaultCountry: country })));
-			return normalize;
-		};
+		const holdsNumber = storedNumberMatcher(findOpts?.defaultCountry);
 		for (const [asked, target] of targets) {
-			const preferred = normalizerFor(findOpts?.defaultCountry ?? target.country);
-			const own = normalizerFor(target.country);
-			const holds = (value: string) => {
-				const read = preferred(value);
-				const fallback = read.ok ? read : own(value);
-				return fallback.ok && fallback.e164 === target.e164;
-			};
+			const holds = (value: string) => holdsNumber(target, value);
 			out.set(
 				asked,
 				candidates.filter(
@@ -1111,16 +1096,20 @@ export function phoneVariants(e164: string): string[] {
 	];
 }
 
-/** Values as HubSpot takes them: text, numbers and booleans; lists as `a;b`; null clears. */
-function hsProperties(properties: Record<string, unknown>): Record<string, unknown> {
-	const out: Record<string, unknown> = {};
+/**
+ * Values as HubSpot's spec types them, strings (SimplePublicObjectInput.properties,
+ * HubSpot/HubSpot-public-api-spec-collection): numbers and booleans as their text, lists as
+ * `a;b`, dates in ISO 8601; null clears.
+ */
+function hsProperties(properties: Record<string, unknown>): Record<string, string> {
+	const out: Record<string, string> = {};
 	for (const [name, value] of Object.entries(properties)) {
 		if (value === undefined) continue;
 		if (value === null) out[name] = '';
 		else if (Array.isArray(value)) out[name] = value.map(String).join(';');
 		else if (value instanceof Date) out[name] = value.toISOString();
 		else if (typeof value === 'object') out[name] = JSON.stringify(value);
-		else out[name] = value;
+		else out[name] = String(value);
 	}
 	return out;
 }

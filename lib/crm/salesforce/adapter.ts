@@ -24,7 +24,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 import type { HttpResponse, HttpTransport } from '../../http/transport';
 import { TransportError } from '../../http/transport';
-import { createPhoneNormalizer, normalizePhone } from '../../phone';
+import { normalizePhone } from '../../phone';
+import { storedNumberMatcher } from '../phoneMatch';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
 import { chunks, CrmHttp, realClock } from '../http';
 import { logOncePerMessage } from '../messageLog';
@@ -268,11 +269,15 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 	): Promise<Map<string, CrmContact[]>> {
 		// The number's own field, where the org has it, is read exactly (SOQL), beside the lagging SOSL index.
 		const exactField = extId ?? (await fieldCheck.check()).fieldNames.whatsappE164;
-		const normalize = createPhoneNormalizer({ defaultCountry: findOpts?.defaultCountry });
+		const holdsNumber = storedNumberMatcher(findOpts?.defaultCountry);
 		const targets = new Map<string, string>();
+		const countries = new Map<string, string | undefined>();
 		for (const asked of new Set(e164s)) {
 			const read = normalizePhone(asked);
-			if (read.ok) targets.set(asked, read.e164);
+			if (read.ok) {
+				targets.set(asked, read.e164);
+				countries.set(read.e164, read.country);
+			}
 		}
 		const candidates = new Map<string, CrmContact>();
 		const numbers = [...new Set(targets.values())];
@@ -310,10 +315,9 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 					: [...candidates.values()].filter(
 							(contact) =>
 								(exactField !== undefined && contact.properties[exactField] === target) ||
-								contact.phones.some((phone) => {
-									const read = normalize(phone.value);
-									return read.ok && read.e164 === target;
-								}),
+								contact.phones.some((phone) =>
+									holdsNumber({ e164: target, country: countries.get(target) }, phone.value),
+								),
 						),
 			);
 		}
@@ -451,11 +455,29 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 			};
 		}
 		const body = response.body as SfSaveResult | null;
-		return {
-			ok: true,
-			id: String(body?.id),
-			created: response.status === 201 || body?.created === true,
-		};
+		if (typeof body?.id === 'string' && body.id) {
+			return { ok: true, id: body.id, created: response.status === 201 || body.created === true };
+		}
+		// Before API version 46.0 an update answers 204 No Content: the record is read back by its key.
+		const read = await call<{ Id?: unknown }>({
+			method: 'GET',
+			path: `${data}/sobjects/Contact/${field}/${encodeURIComponent(value)}`,
+			qs: { fields: 'Id' },
+		});
+		const id = typeof read.body?.Id === 'string' ? read.body.Id : undefined;
+		if (!id) {
+			return {
+				ok: false,
+				error: {
+					code: 'NO_RECORD_ID',
+					status: response.status,
+					retryable: false,
+					fields: [field],
+					message: `Salesforce saved the contact with ${field} = ${value} but named no record id, and reading it back by ${field} found none`,
+				},
+			};
+		}
+		return { ok: true, id, created: response.status === 201 };
 	}
 
 	async function upsertMany(writes: ContactWrite[]): Promise<WriteResult[]> {
@@ -830,12 +852,26 @@ export function describeSalesforceError(response: HttpResponse): CrmErrorInfo {
 	const first = list[0] ?? {};
 	const code = first.errorCode ?? first.statusCode ?? `HTTP_${response.status}`;
 	const fields = list.flatMap((e) => e.fields ?? []);
+	// Salesforce answers a token whose connected app lacks the `api` scope with this 401
+	// (https://help.salesforce.com/s/articleView?id=005226515).
+	if (
+		code === 'INVALID_SESSION_ID' &&
+		/not valid for use with the REST API/i.test(first.message ?? '')
+	) {
+		return {
+			code: 'MISSING_SCOPES',
+			status: response.status,
+			retryable: false,
+			message:
+				'Salesforce refused the session for the REST API: the connected app was authorized without the scope "api" (Manage user data via APIs). Add it (and "refresh_token", Perform requests at any time) to the connected app\'s Selected OAuth Scopes, then reconnect the Salesforce credential so the new token carries it.',
+		};
+	}
 	if (response.status === 401 || code === 'INVALID_SESSION_ID') {
 		return {
 			code,
 			status: response.status,
 			retryable: false,
-			message: `Salesforce refused the session (${code}): the access token expired or was revoked. Reconnect the credential (n8n refreshes OAuth2 tokens when it can).`,
+			message: `Salesforce refused the session (${code}): the access token expired or was revoked, and n8n could not refresh it. Reconnect the credential.`,
 		};
 	}
 	if (code === 'REQUEST_LIMIT_EXCEEDED') {

@@ -23,7 +23,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 import type { HttpResponse, HttpTransport } from '../../http/transport';
 import { TransportError } from '../../http/transport';
-import { createPhoneNormalizer, normalizePhone } from '../../phone';
+import { normalizePhone } from '../../phone';
 import { createFieldChecker, CUSTOM_CANONICAL_FIELDS } from '../fieldCheck';
 import { both, chunks, CrmHttp, processWideLimiters, realClock } from '../http';
 import { loggedPerContact, logOncePerMessage } from '../messageLog';
@@ -31,6 +31,8 @@ import type { Clock, CrmRequest, RateLimiter } from '../http';
 import { multipartBody } from '../../http/multipart';
 import { attachOneAtATime, mediaTag, taggedFileName } from '../media';
 import { CrmApiError } from '../types';
+import { storedNumberMatcher } from '../phoneMatch';
+import { zohoScopesFor } from './scopes';
 import type {
 	AttachResult,
 	CanonicalField,
@@ -250,7 +252,7 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 		findOpts?: { defaultCountry?: string },
 	): Promise<Map<string, CrmContact[]>> {
 		await fieldCheck.check();
-		const normalize = createPhoneNormalizer({ defaultCountry: findOpts?.defaultCountry });
+		const holdsNumber = storedNumberMatcher(findOpts?.defaultCountry);
 		const out = new Map<string, CrmContact[]>();
 		await Promise.all(
 			[...new Set(e164s)].map(async (asked) => {
@@ -263,14 +265,12 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 					phoneFields.map((field) => `(${field}:equals:${escapeCriteria(variant)})`),
 				);
 				const candidates = await searchAny(conditions);
-				// "equals" is "contains" in v8 and numbers are stored as typed: only a normalised match counts.
+				// "equals" is "contains" in v8 and numbers are stored as typed: only a normalised match
+				// counts, a national number read as HubSpot's adapter reads it.
 				out.set(
 					asked,
 					candidates.filter((contact) =>
-						contact.phones.some((phone) => {
-							const read = normalize(phone.value);
-							return read.ok && read.e164 === target.e164;
-						}),
+						contact.phones.some((phone) => holdsNumber(target, phone.value)),
 					),
 				);
 			}),
@@ -696,18 +696,32 @@ export function escapeCriteria(value: string): string {
 }
 
 /** Zoho's error body (`{code, details, message, status}`, or `{data: [that]}`) as something a user can act on. */
-export function describeZohoError(response: HttpResponse): CrmErrorInfo {
+export function describeZohoError(
+	response: HttpResponse,
+	request?: { method: string; path: string },
+): CrmErrorInfo {
 	const body = (
 		response.body && typeof response.body === 'object' ? response.body : {}
 	) as ZohoItem & { data?: ZohoItem[]; merge?: ZohoItem[] };
 	const item: ZohoItem = body.code ? body : (body.data?.[0] ?? body.merge?.[0] ?? {});
 	const code = item.code ?? `HTTP_${response.status}`;
+	if (code === 'OAUTH_SCOPE_MISMATCH') {
+		// Zoho names no scope; the endpoint says which it needs.
+		const needed = zohoScopesFor(request?.path ?? '');
+		const [missing, ...with_] = needed.scopes;
+		return {
+			code: 'MISSING_SCOPES',
+			status: response.status,
+			retryable: false,
+			message: `Zoho CRM refused ${needed.call} (OAUTH_SCOPE_MISMATCH): the credential's token was granted without the scope ${missing}${with_.length ? `, which this call needs besides ${with_.join(' and ')}` : ''}. The credential asks for it now: reconnect the Zoho CRM credential (open it and sign in to Zoho again) and Zoho grants it; a token granted before keeps its old scopes.`,
+		};
+	}
 	if (response.status === 401) {
 		return {
 			code,
 			status: 401,
 			retryable: false,
-			message: `Zoho CRM rejected the access token (${code}): it expired or was revoked, belongs to another data centre, or lacks a scope (ZohoCRM.modules.contacts.ALL, ZohoCRM.modules.notes.ALL, ZohoCRM.modules.attachments.ALL, ZohoCRM.settings.fields.READ). Reconnect the credential.`,
+			message: `Zoho CRM rejected the access token (${code}): it was revoked, belongs to another data centre, or expired and could not be refreshed. Reconnect the credential.`,
 		};
 	}
 	if (response.status === 429 || code === 'TOO_MANY_REQUESTS') {

@@ -35,6 +35,7 @@ export const en: LanguagePack = {
 			~other shop* | ~other store* | ~elsewhere
 		`,
 		purchase_intent: `
+			%place an order | %make a purchase | %make an order
 			i'll order | ill order | i will order | i'd like to buy | i'd like to order | can i have | give me one | give me 1 | give me 2 | gimme | i'll have | proceed with | want this | ~confirm
 			want to buy | wanna buy | want buy | ~want to get | ~wanna get | i want to order | want to order | wanna order | want order
 			like to order | like to buy | would like to purchase | want to purchase | i'll take | ill take | i will take | ~~i take | i take 1 | i take 2 | i take one | i take two | i take this | i take that | i take it | i'll buy | ill buy
@@ -64,6 +65,7 @@ export const en: LanguagePack = {
 			corporate order | company order | corporate gift* | rfq | proforma | pro forma | tender | b2b | for our company
 		`,
 		order_status: `
+			%check my order | %status of my order | %status of my purchase | %my deliveries | %track my order | %my package | %check my delivery
 			hasn't come | hasnt come | havent come | haven't come | not come yet | still hasn't | still hasnt | still haven't | still havent
 			any update | update on my | my order shipped | order shipped | not here | weeks already | days already | been sent | sent yet | posted yet
 			~~where is my* | ~~where's my* | ~~wheres my* | ~~where my | where is my ord* | where is my pa* | where is my stuff | where is my item* | where is my deliver* | where is my shipment | where is the parcel | where is the package | where is the order
@@ -82,6 +84,7 @@ export const en: LanguagePack = {
 			tracking my deliver* | status of my purchase | status of my shipment | status of my package | my oder | my odrer | my ordr | my oredr | my orer | where's my order | wheres my order | where is my order | locate my order | find my order | my order arrive | my package arrive | ~eta
 		`,
 		shipping_info: `
+			%delivery options | %delivery period
 			shipping time | courier fee | do you deliver | delivery to
 			~shipping | ~ship | ~ships | ship to | shipping fee* | shipping cost* | shipping charge* | shipping fee? | free shipping | ~deliver*
 			delivery fee* | delivery charge* | delivery cost* | delivery time | free delivery | how long does delivery | how long for delivery
@@ -96,12 +99,14 @@ export const en: LanguagePack = {
 			express delivery | standard delivery | ways to deliver | delvery* | delivry* | delivey* | deliever* | edlivery | shiping* | shippng
 		`,
 		return_exchange: `
+			%money back | %refund policy | %reimbursement | %money back guarantee
 			~return | ~returns | return policy | return it | to return | can return | refund* | money back | exchange* | ~~swap | send back | money back guarantee | moneyback | money-back | cancel a purchase | cancel the purchase | cancelling a purchase | canceling a purchase | cancle my order | cancle the order | cancle a purchase | cancle purchase | cancell my order | cancell the order | cancel a order | cancel an ord* | send it back
 			change to another | change size | change colour | change color | change to a | change for | change it | cancel my order | cancel order
 			cancel the order | cancel this order | cancel my purchase | cancel purchase | cancel an order | cancelling an order | canceling an order | cancelling my order
 			canceling my order | cancellation of my order | reimburse* | return policy | returns policy | refund policy | get my money back | want my money back
 		`,
 		payment: `
+			%invoice | %invoices
 			bank in | banked in | bank details | payment link
 			cash on delivery | cod | c.o.d | how to pay | can pay | pay by | pay with | pay via | pay in | pay cash | payment* | paid | payme
 			pay me | fps | octopus | alipay | wechat pay | wechatpay | apple pay | google pay | paypal | credit card* | debit card* | visa | mastercard
@@ -124,6 +129,7 @@ export const en: LanguagePack = {
 			come to your | come to the shop | directions | google map* | nearest mtr | mtr exit | where to find you | is there a shop
 		`,
 		complaint: `
+			%complaint
 			very poor | not satisfied | dissatisfied | what kind of service | shocking | pathetic | 1 star | one star | bad review | waiting for ages | waited so long | nonsense | lousy
 			terrible | worst | horrible | awful | disappointed | disappointing | disappointment | scam | scams | scammer* | scammed | scamming | cheat* | rude | unprofessional
 			ridiculous | complain* | angry | bad service | poor service | bad quality | poor quality | quality very bad | quality is bad | very bad
@@ -138,6 +144,7 @@ export const en: LanguagePack = {
 			complian* | complan* | compalin* | complint | compliant | ocmplaint | consumercomplaint | servise | sucks | ~claim
 		`,
 		human_handoff: `
+			%customer service | %customer support | %client service
 			the owner | ~~your boss | talk to your boss | speak to your boss | get your boss | call your boss | ~~the boss | real agent | live chat | contact cs | talk to human | speak to human
 			real person | real human | ~human | talk to someone | speak to someone | talk to somebody | speak to somebody | talk to a person
 			speak to a person | talk to person | speak with someone | talk with someone | live agent | ~agent | customer service | customer support | client service | client services | customer services | client support | clientservice | client servise | client sevice | client serivce | cliente service
@@ -176,6 +183,20 @@ export const en: LanguagePack = {
 		no problem | no prob | not a problem | no worries | bus stop | non stop | nonstop | can't stop | cant stop | stop by | whats up | no rush
 		how much time | how much longer | how long does it take to reply | returning customer | return customer | for sale | after sale | after sales | after-sales | price ok | price is ok | price is fine | price is good | price good | good price | price reasonable | reasonable price | the delivery guy | delivered already | received already | arrived already
 		order history
+		how much gas | how much petrol | how much fuel | how much pto | how much paid time | how much vacation | how much sick | how much tax | how much taxes | how much state tax
+		how much federal tax | how much pressure | how much air | how much mpg | how much traffic | how much snow | how much rain | how much sleep | how much calories
+		how much protein | how much sugar | how much fat | how much luggage | how much am i paid | how much am i making | how much am i earning | how much will i make
+		how much will i earn | how much will i get paid | how much i make | how much i earn | how much money do i make | how much money am i | how much of my paid
+		how much of my pto | how much of my vacation | paid time off | paid time | paid days off | paid leave | when was i paid | was i last paid | when i was paid | i was paid | i was last paid
+		i got paid | i last got paid | be paid again | going to be paid | will i be paid | transfer my 401k | transfer my 401 k | roll over my 401k | rollover my 401k
+		the total number | total number of | the total calories | total calories | total vacation | the total pto | total pto | room availability | availability of meeting
+		availability for conference | dollars can i exchange | dollars i can exchange | how many dollars can | exchange money | exchange currency | currency exchange
+		last purchase was | phone is located | form located | home located | origins located
+	`,
+	offTopic: `
+		in taxes | my taxes | state taxes | federal taxes | state tax | federal tax | income tax | tax return | tax bill | irs | paycheck | my salary | my income
+		pto | 401k | 401 k | mpg | paid time off | vacation days | vacation request | day off request | direct deposit | exchange rate | w2 | w-2
+		money did i make | money do i make | money do i bring in | do i earn | am i earning | my earnings | where are you from | where were you born
 	`,
 	negators: `not | never | wouldn't | wouldnt | would not | shouldn't | couldn't | couldnt | won't | isn't | isnt | aren't | arent | wasn't | wasnt | don't | dont | doesn't | doesnt | didn't | didnt | won't | wont | no need to | cannot | can't | cant | hardly | neither`,
 	intensifiers: `too | very | that | so | really | at all | even | quite | super | overly | really that | be | that much | so much | as | buy | order | go | come | be back | i | it | this`,

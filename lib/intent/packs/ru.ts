@@ -143,6 +143,7 @@ export const ru: LanguagePack = {
 			tag: 'quote_request',
 			re: /(?:от\s{0,3}(?<!\d)\d{2,7}|(?<!\d)[1-9]\d{2,7})\s{0,3}(?:шт|штук|единиц|ед\.)/i,
 			weight: 0.6,
+			minDigits: 2,
 		},
 	],
 };

@@ -132,6 +132,7 @@ export const th: LanguagePack = {
 			tag: 'quote_request',
 			re: /(?<!\d)[1-9]\d{2,6}\s{0,3}(?:ชิ้น|ตัว|อัน|กล่อง|ชุด|แพ็ค|โหล)/,
 			weight: 0.6,
+			minDigits: 3,
 		},
 	],
 };

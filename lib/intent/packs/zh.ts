@@ -176,6 +176,7 @@ export const zh: LanguagePack = {
 			tag: 'quote_request',
 			re: /(?<!\d)[1-9]\d{2,6}\s{0,3}(?:件|个|個|套|盒|箱|只|隻|对|對|条|條|支|张|張)/,
 			weight: 0.6,
+			minDigits: 3,
 		},
 	],
 };

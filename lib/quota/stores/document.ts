@@ -23,9 +23,17 @@ export interface NumberDocument {
 	reservations: Record<string, Reservation>;
 }
 
+/** Who was reached when, for a business portfolio's messaging limit shared by its numbers. */
+export interface ReachDocument {
+	reached: Record<string, number>;
+	reachedCount: number;
+}
+
 export interface LedgerDocument {
 	version: 2;
 	numbers: Record<string, NumberDocument>;
+	/** Portfolio id → its reached customers; a number without a portfolio keeps its own in `numbers`. */
+	portfolios?: Record<string, ReachDocument>;
 	/** Pruning reads everything: it runs at most once a minute (ledger time). */
 	prunedAt?: number;
 }
@@ -38,6 +46,24 @@ const SLOT_PRUNE_MARGIN_MS = 100;
 const PRUNE_EVERY_MS = 60_000;
 
 export const emptyDocument = (): LedgerDocument => ({ version: 2, numbers: {} });
+
+/**
+ * Whether a parsed file is a ledger this or an earlier version wrote (and not, say, n8n's config
+ * that a Ledger File pointed at): only then is it read, and replaced by the next generation.
+ */
+export function isLedgerDocument(raw: unknown): boolean {
+	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return false;
+	const doc = raw as { version?: unknown; numbers?: unknown };
+	if (doc.version !== undefined && doc.version !== 1 && doc.version !== 2) return false;
+	const numbers = doc.numbers;
+	if (typeof numbers !== 'object' || numbers === null || Array.isArray(numbers)) return false;
+	return Object.values(numbers).every(
+		(number) =>
+			typeof number === 'object' &&
+			number !== null &&
+			typeof (number as { customers?: unknown }).customers === 'object',
+	);
+}
 
 /** Reads a stored document, filling what an older version lacked. */
 export function upgradeDocument(raw: unknown): LedgerDocument {
@@ -59,7 +85,19 @@ export function upgradeDocument(raw: unknown): LedgerDocument {
 			reservations: number.reservations ?? {},
 		};
 	}
-	return { version: 2, numbers, ...(doc.prunedAt !== undefined ? { prunedAt: doc.prunedAt } : {}) };
+	const portfolios: Record<string, ReachDocument> = {};
+	for (const [id, portfolio] of Object.entries(
+		(doc.portfolios ?? {}) as Record<string, Partial<ReachDocument>>,
+	)) {
+		const reached = portfolio.reached ?? {};
+		portfolios[id] = { reached, reachedCount: Object.keys(reached).length };
+	}
+	return {
+		version: 2,
+		numbers,
+		...(Object.keys(portfolios).length > 0 ? { portfolios } : {}),
+		...(doc.prunedAt !== undefined ? { prunedAt: doc.prunedAt } : {}),
+	};
 }
 
 const EMPTY_NUMBER: NumberDocument = {
@@ -70,8 +108,14 @@ const EMPTY_NUMBER: NumberDocument = {
 	reservations: {},
 };
 
+/** Where a query's reached customers are kept: its portfolio's, else its number's own. */
+function reachOf(doc: LedgerDocument, query: SliceQuery): ReachDocument | undefined {
+	return query.portfolioId ? doc.portfolios?.[query.portfolioId] : doc.numbers[query.phoneNumberId];
+}
+
 export function loadSlice(doc: LedgerDocument, query: SliceQuery): Slice {
 	const number = doc.numbers[query.phoneNumberId] ?? EMPTY_NUMBER;
+	const reach = reachOf(doc, query) ?? EMPTY_NUMBER;
 	const since = reachWindowStart(query.now);
 
 	const reservations: Record<string, Reservation> = {};
@@ -81,6 +125,8 @@ export function loadSlice(doc: LedgerDocument, query: SliceQuery): Slice {
 	for (const id in number.reservations) {
 		if (expired >= MAX_EXPIRED_PER_STEP) break;
 		const reservation = number.reservations[id];
+		// Giving one back changes its portfolio's count: only a step on that count may.
+		if (reservation.portfolioId !== query.portfolioId) continue;
 		if (reservation.expiresAt <= query.now && !reservations[id]) {
 			reservations[id] = { ...reservation };
 			expired++;
@@ -91,14 +137,14 @@ export function loadSlice(doc: LedgerDocument, query: SliceQuery): Slice {
 	const reached: Record<string, number> = {};
 	for (const id of [...query.customers, ...Object.values(reservations).map((r) => r.to)]) {
 		if (number.customers[id] && !customers[id]) customers[id] = cloneCustomer(number.customers[id]);
-		const at = number.reached[id];
+		const at = reach.reached[id];
 		if (at !== undefined && at > since) reached[id] = at;
 	}
 
 	const slice: Slice = {
 		customers,
 		reached,
-		reachedCount: number.reachedCount,
+		reachedCount: reach.reachedCount,
 		slots: {},
 		reservations,
 	};
@@ -106,9 +152,9 @@ export function loadSlice(doc: LedgerDocument, query: SliceQuery): Slice {
 	// so count exactly when it could make a difference.
 	if (
 		query.exactCount ||
-		(query.messagingLimit > 0 && number.reachedCount >= query.messagingLimit)
+		(query.messagingLimit > 0 && reach.reachedCount >= query.messagingLimit)
 	) {
-		const times = Object.values(number.reached).filter((at) => at > since);
+		const times = Object.values(reach.reached).filter((at) => at > since);
 		slice.reachedCount = times.length;
 		if (query.messagingLimit > 0 && times.length >= query.messagingLimit) {
 			slice.limitFreesAt =
@@ -132,13 +178,16 @@ export function applyWrites(doc: LedgerDocument, query: SliceQuery, writes: Writ
 		if (record) number.customers[id] = record;
 		else delete number.customers[id];
 	}
+	const reach: ReachDocument = query.portfolioId
+		? ((doc.portfolios ??= {})[query.portfolioId] ??= { reached: {}, reachedCount: 0 })
+		: number;
 	for (const [id, at] of Object.entries(writes.reached)) {
 		if (at === null) {
-			if (id in number.reached) number.reachedCount--;
-			delete number.reached[id];
+			if (id in reach.reached) reach.reachedCount--;
+			delete reach.reached[id];
 		} else {
-			if (!(id in number.reached)) number.reachedCount++;
-			number.reached[id] = at;
+			if (!(id in reach.reached)) reach.reachedCount++;
+			reach.reached[id] = at;
 		}
 	}
 	for (const [id, at] of Object.entries(writes.slots)) {
@@ -180,6 +229,15 @@ export function pruneDocument(doc: LedgerDocument, now: number, lookbackMs: numb
 			(map) => Object.keys(map).length === 0,
 		);
 		if (idle) delete doc.numbers[numberId];
+	}
+	for (const [portfolioId, portfolio] of Object.entries(doc.portfolios ?? {})) {
+		for (const [customer, at] of Object.entries(portfolio.reached)) {
+			if (at <= since) {
+				delete portfolio.reached[customer];
+				portfolio.reachedCount--;
+			}
+		}
+		if (portfolio.reachedCount <= 0) delete doc.portfolios![portfolioId];
 	}
 	return true;
 }

@@ -10,7 +10,9 @@
  * queue inside a process, so only processes compete. A step that changes nothing writes nothing.
  *
  * Keys: `scrm:quota:{<phoneNumberId>}:…`; the braces are a Redis Cluster hash tag, so one number's
- * keys live together. Every key carries a TTL: customers for the rules' lookback after their last
+ * keys live together. A number in a business portfolio counts reached customers in the portfolio's
+ * `scrm:quota:{portfolio:<id>}:reached` (and its version `…:v`), shared by the portfolio's numbers:
+ * those steps touch two hash slots, which one Redis server (not Cluster) runs as one script. Every key carries a TTL: customers for the rules' lookback after their last
  * event (opt-outs excepted: they are kept until withdrawn), the reached set 25 h, slots 1 h.
  */
 import Redis from 'ioredis';
@@ -40,6 +42,7 @@ export interface RedisStoreOptions {
 const LOAD = `
 local nc = tonumber(ARGV[7])
 local version = redis.call('GET', KEYS[1]) or '0'
+local pversion = redis.call('GET', KEYS[6]) or '0'
 local limit = tonumber(ARGV[4])
 local count = redis.call('ZCOUNT', KEYS[2], '(' .. ARGV[3], '+inf')
 local frees = false
@@ -47,16 +50,20 @@ if limit > 0 and count >= limit then
 	frees = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[3], '+inf', 'WITHSCORES', 'LIMIT', count - limit, 1)[2]
 end
 local slots = redis.call('ZRANGEBYSCORE', KEYS[3], ARGV[5], '+inf', 'WITHSCORES')
-local ids = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[6]))
-for i = 8 + nc, #ARGV do ids[#ids + 1] = ARGV[i] end
+local expired = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[6]))
+local ids, asked = {}, {}
+for _, id in ipairs(expired) do ids[#ids + 1] = id end
+for i = 9 + nc, #ARGV do ids[#ids + 1] = ARGV[i]; asked[ARGV[i]] = true end
 local seen, names, reservations = {}, {}, {}
-for i = 8, 7 + nc do
+for i = 9, 8 + nc do
 	if not seen[ARGV[i]] then seen[ARGV[i]] = true; names[#names + 1] = ARGV[i] end
 end
 local seenIds = {}
 for _, id in ipairs(ids) do
 	local json = (not seenIds[id]) and redis.call('HGET', KEYS[4], id)
 	seenIds[id] = true
+	-- An expired reservation is given back only by a step on its own portfolio's count.
+	if json and not asked[id] and (cjson.decode(json).portfolioId or '') ~= ARGV[8] then json = false end
 	if json then
 		reservations[#reservations + 1] = id
 		reservations[#reservations + 1] = json
@@ -70,13 +77,19 @@ for _, name in ipairs(names) do
 	customers[#customers + 1] = redis.call('GET', ARGV[1] .. name)
 	customers[#customers + 1] = redis.call('ZSCORE', KEYS[2], name)
 end
-return { version, count, frees, slots, reservations, customers }
+return { version, count, frees, slots, reservations, customers, pversion }
 `;
 
-/** Writes if the version is still the one read; '' deletes. Returns 1 when written, 0 on a conflict. */
+/**
+ * Writes if the number's version is still the one read and, when the step changes who was reached,
+ * the reached count's version too (a portfolio's count is shared by its numbers); '' deletes.
+ * Returns 1 when written, 0 on a conflict.
+ */
 const SAVE = `
 if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[2] then return 0 end
-local i = 8
+local touchesReach = ARGV[8] ~= '-'
+if touchesReach and (redis.call('GET', KEYS[6]) or '0') ~= ARGV[8] then return 0 end
+local i = 9
 local n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
 	local key, json, ttl = ARGV[1] .. ARGV[i], ARGV[i + 1], ARGV[i + 2]
@@ -107,6 +120,10 @@ redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
 redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
+if touchesReach and KEYS[6] ~= KEYS[1] then
+	redis.call('INCR', KEYS[6])
+	redis.call('PEXPIRE', KEYS[6], ARGV[5])
+end
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 redis.call('PEXPIRE', KEYS[3], ARGV[6])
 redis.call('PEXPIRE', KEYS[4], ARGV[7])
@@ -114,7 +131,7 @@ redis.call('PEXPIRE', KEYS[5], ARGV[7])
 return 1
 `;
 
-type LoadReply = [string, number, string | null, string[], string[], Array<string | null>];
+type LoadReply = [string, number, string | null, string[], string[], Array<string | null>, string];
 
 interface QuotaCommands {
 	scrmQuotaLoad(...args: Array<string | number>): Promise<LoadReply>;
@@ -122,6 +139,21 @@ interface QuotaCommands {
 }
 
 const KEYS = ['v', 'reached', 'slots', 'reservations', 'expiries'];
+
+/**
+ * The keys of one step: the number's, but the reached set and its version are the portfolio's when
+ * the step has one (`{portfolio:<id>}:reached`, `{portfolio:<id>}:v`), else the number's own.
+ */
+function stepKeys(keyPrefix: string, query: SliceQuery): { prefix: string; keys: string[] } {
+	const prefix = `${keyPrefix}{${query.phoneNumberId}}:`;
+	const keys = KEYS.map((key) => prefix + key);
+	if (query.portfolioId) {
+		const portfolio = `${keyPrefix}{portfolio:${query.portfolioId}}:`;
+		keys[1] = `${portfolio}reached`;
+		keys.push(`${portfolio}v`);
+	} else keys.push(keys[0]);
+	return { prefix, keys };
+}
 /** Reach times kept past 24 h and slots kept past the last that matters, for clocks a little apart. */
 const PRUNE_MARGIN_MS = HOUR;
 const SLOT_MARGIN_MS = 10_000;
@@ -154,8 +186,8 @@ export class RedisQuotaStore implements QuotaStore {
 		}) as Redis & QuotaCommands;
 		// Without a listener ioredis prints every connection error; the guard reports them instead.
 		this.redis.on('error', (error: Error) => (this.lastError = error));
-		this.redis.defineCommand('scrmQuotaLoad', { numberOfKeys: KEYS.length, lua: LOAD });
-		this.redis.defineCommand('scrmQuotaSave', { numberOfKeys: KEYS.length, lua: SAVE });
+		this.redis.defineCommand('scrmQuotaLoad', { numberOfKeys: KEYS.length + 1, lua: LOAD });
+		this.redis.defineCommand('scrmQuotaSave', { numberOfKeys: KEYS.length + 1, lua: SAVE });
 	}
 
 	transact<T>(query: SliceQuery, step: (slice: Slice) => T): Promise<T> {
@@ -173,15 +205,22 @@ export class RedisQuotaStore implements QuotaStore {
 
 	private async optimistic<T>(query: SliceQuery, step: (slice: Slice) => T): Promise<T> {
 		const deadline = Date.now() + this.stepTimeoutMs;
-		const prefix = `${this.keyPrefix}{${query.phoneNumberId}}:`;
-		const keys = KEYS.map((key) => prefix + key);
+		const { prefix, keys } = stepKeys(this.keyPrefix, query);
 		for (let attempt = 1; ; attempt++) {
-			const { slice, version } = await this.call(() => this.load(prefix, keys, query));
+			const { slice, version, reachVersion } = await this.call(() =>
+				this.load(prefix, keys, query),
+			);
 			const loaded = cloneSlice(slice);
 			const result = step(slice);
 			const writes = diffSlice(loaded, slice);
 			if (!hasWrites(writes)) return result;
-			if (await this.call(() => this.save(prefix, keys, query, version, writes))) return result;
+			const touchesReach = Object.keys(writes.reached).length > 0;
+			if (
+				await this.call(() =>
+					this.save(prefix, keys, query, version, touchesReach ? reachVersion : '-', writes),
+				)
+			)
+				return result;
 			if (Date.now() > deadline) {
 				throw new QuotaStoreError(
 					`${this.where}: gave up after ${attempt} attempts, other processes kept changing the ledger of ${query.phoneNumberId}`,
@@ -207,20 +246,22 @@ export class RedisQuotaStore implements QuotaStore {
 		prefix: string,
 		keys: string[],
 		query: SliceQuery,
-	): Promise<{ slice: Slice; version: string }> {
+	): Promise<{ slice: Slice; version: string; reachVersion: string }> {
 		const since = reachWindowStart(query.now);
-		const [version, count, frees, slots, reservations, customers] = await this.redis.scrmQuotaLoad(
-			...keys,
-			`${prefix}c:`,
-			String(query.now),
-			String(since),
-			String(query.messagingLimit),
-			String(query.slotsFrom),
-			String(MAX_EXPIRED_PER_STEP),
-			String(query.customers.length),
-			...query.customers,
-			...query.reservations,
-		);
+		const [version, count, frees, slots, reservations, customers, reachVersion] =
+			await this.redis.scrmQuotaLoad(
+				...keys,
+				`${prefix}c:`,
+				String(query.now),
+				String(since),
+				String(query.messagingLimit),
+				String(query.slotsFrom),
+				String(MAX_EXPIRED_PER_STEP),
+				String(query.customers.length),
+				query.portfolioId ?? '',
+				...query.customers,
+				...query.reservations,
+			);
 		const slice: Slice = {
 			customers: {},
 			reached: {},
@@ -241,7 +282,7 @@ export class RedisQuotaStore implements QuotaStore {
 			if (record !== null) slice.customers[name] = JSON.parse(record) as CustomerRecord;
 			if (reachedAt !== null && Number(reachedAt) > since) slice.reached[name] = Number(reachedAt);
 		}
-		return { slice, version };
+		return { slice, version, reachVersion };
 	}
 
 	private async save(
@@ -249,6 +290,7 @@ export class RedisQuotaStore implements QuotaStore {
 		keys: string[],
 		query: SliceQuery,
 		version: string,
+		reachVersion: string,
 		writes: Writes,
 	): Promise<boolean> {
 		const lookback = this.options.lookbackMs;
@@ -260,6 +302,7 @@ export class RedisQuotaStore implements QuotaStore {
 			String(LIMIT_WINDOW_MS + PRUNE_MARGIN_MS),
 			String(HOUR),
 			String(Math.ceil(lookback + PRUNE_MARGIN_MS)),
+			reachVersion,
 		];
 		const customers = Object.entries(writes.customers);
 		args.push(String(customers.length));

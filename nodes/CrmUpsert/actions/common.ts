@@ -16,6 +16,20 @@ export type Outputs = [INodeExecutionData[], INodeExecutionData[], INodeExecutio
 
 export type Execute = (fn: IExecuteFunctions, adapter: CrmAdapter) => Promise<Outputs>;
 
+/** Which CRM the node talks to; its credential follows from it. */
+export const crmProperty: INodeProperties = {
+	displayName: 'CRM',
+	name: 'crm',
+	type: 'options',
+	noDataExpression: true,
+	default: 'hubspot',
+	options: [
+		{ name: 'HubSpot', value: 'hubspot' },
+		{ name: 'Salesforce', value: 'salesforce' },
+		{ name: 'Zoho CRM', value: 'zoho' },
+	],
+};
+
 /** The customer's identity, shared by every operation that finds a contact. */
 export function identityProperties(operations: string[]): INodeProperties[] {
 	const show = { show: { operation: operations } };

@@ -1,8 +1,12 @@
 import type { FieldType, ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { CrmField } from '../../../lib/crm';
-import { crmAdapter, crmNodeError } from '../transport/adapter';
+import type { CrmField, CrmName } from '../../../lib/crm';
+import { credentialChosen } from '../../shared/editorCredential';
+import { REDIS_CREDENTIAL } from '../../shared/redis';
+import { choiceLabels } from '../../shared/subtitle';
+import { crmProperty } from '../actions/common';
+import { CREDENTIAL_OF, crmAdapter, crmNodeError } from '../transport/adapter';
 
 const TYPE_OF: Record<CrmField['type'], FieldType> = {
 	string: 'string',
@@ -15,6 +19,10 @@ const TYPE_OF: Record<CrmField['type'], FieldType> = {
 
 /** The CRM's contact fields, standard and custom, for the visual field mapping. */
 export async function getContactFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	// The editor asks as soon as the panel opens; without a credential there is nothing to list,
+	// which is said in the panel instead of thrown (n8n would log a stack trace and answer 500).
+	const missing = missingCredential(this);
+	if (missing) return { fields: [], emptyFieldsNotice: missing };
 	let fields: CrmField[];
 	let filledByNode: Set<string>;
 	try {
@@ -30,9 +38,14 @@ export async function getContactFields(this: ILoadOptionsFunctions): Promise<Res
 			? wrapped
 			: new NodeApiError(this.getNode(), {}, { message: (error as Error).message });
 	}
+	const writable = fields.filter((field) => !field.readOnly);
+	if (writable.length === 0)
+		return {
+			fields: [],
+			emptyFieldsNotice: `${crmLabel(this)} lists no contact fields this credential may write`,
+		};
 	return {
-		fields: fields
-			.filter((field) => !field.readOnly)
+		fields: writable
 			.sort(
 				(a, b) =>
 					Number(Boolean(b.required)) - Number(Boolean(a.required)) ||
@@ -49,4 +62,26 @@ export async function getContactFields(this: ILoadOptionsFunctions): Promise<Res
 				...(field.options ? { options: field.options } : {}),
 			})),
 	};
+}
+
+function crmLabel(fn: ILoadOptionsFunctions): string {
+	const labels = new Map(Object.entries(choiceLabels([crmProperty], 'crm')));
+	return labels.get(String(fn.getCurrentNodeParameter('crm'))) ?? 'The CRM';
+}
+
+/** What to set up before the fields can be listed, or undefined when the node has it. */
+function missingCredential(fn: ILoadOptionsFunctions): string | undefined {
+	const crm = String(fn.getCurrentNodeParameter('crm') ?? crmProperty.default);
+	// Not a CRM of ours: crmAdapter reports that with the node's own error.
+	if (!Object.hasOwn(CREDENTIAL_OF, crm)) return undefined;
+	const type = CREDENTIAL_OF[crm as CrmName];
+	if (!credentialChosen(fn, type))
+		// n8n's field mapping asks again when the panel opens, not when a credential is chosen.
+		return `Set up a ${crmLabel(fn)} credential above, then reopen this node to map its contact fields, standard and custom`;
+	if (
+		fn.getCurrentNodeParameter('rateLimitStore') === 'redis' &&
+		!credentialChosen(fn, REDIS_CREDENTIAL)
+	)
+		return 'Set up the Redis credential above (Share Rate Limits Through: Redis), then reopen this node to map the contact fields';
+	return undefined;
 }

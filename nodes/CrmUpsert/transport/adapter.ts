@@ -7,6 +7,7 @@ import type { LimiterFactory } from '../../../lib/crm/http';
 import { CrmApiError } from '../../../lib/crm/types';
 import { REDIS_CREDENTIAL, redisUrl } from '../../shared/redis';
 import { n8nTransport } from '../../shared/transport';
+import { refreshingOAuth2 } from './oauth2Refresh';
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -58,7 +59,13 @@ export async function crmAdapter(
 		return createCrmAdapter('zoho', {
 			// n8n signs OAuth2 requests "Bearer …", which Zoho accepts beside its documented
 			// "Zoho-oauthtoken …" (n8n's other token types would put the token in the URL instead).
-			transport: n8nTransport(fn, credentialType),
+			transport: refreshingOAuth2(
+				fn,
+				credentialType,
+				baseUrl,
+				'/crm/v8/Contacts?fields=id&per_page=1',
+				n8nTransport(fn, credentialType),
+			),
 			baseUrl,
 			edition: credential.edition as never,
 			accountKey,
@@ -77,10 +84,17 @@ export async function crmAdapter(
 			},
 		);
 	}
+	const apiVersion = String(credential.apiVersion || 'v62.0');
 	return createCrmAdapter('salesforce', {
-		transport: n8nTransport(fn, credentialType),
+		transport: refreshingOAuth2(
+			fn,
+			credentialType,
+			baseUrl,
+			`/services/data/${apiVersion}/query?q=${encodeURIComponent('SELECT Id FROM Contact LIMIT 1')}`,
+			n8nTransport(fn, credentialType),
+		),
 		baseUrl,
-		apiVersion: String(credential.apiVersion || 'v62.0'),
+		apiVersion,
 	});
 }
 

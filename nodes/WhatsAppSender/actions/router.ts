@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { normalizePhone } from '../../../lib/phone';
-import { QuotaStoreError } from '../../../lib/quota';
+import { QuotaStoreError, storeRetryAt } from '../../../lib/quota';
 import type { QuotaUsage } from '../../../lib/quota';
 import type { MessageCategory, SendGuard, SendOutcome } from '../../../lib/sender/send';
 import { sendThroughGuard } from '../../../lib/sender/send';
@@ -10,7 +10,7 @@ import { GraphApiError } from '../../../lib/whatsapp/errors';
 import { MessageInputError, templateMessage } from '../../../lib/whatsapp/messages';
 import { isUserIdRecipient } from '../../../lib/whatsapp/recipient';
 import { graphClient, whatsAppCredential } from '../../shared/graph';
-import type { GuardedSending } from '../transport/guard';
+import type { GuardedSending, LimitScope } from '../transport/guard';
 import type { Build } from './message/common';
 import * as sendInteractive from './message/sendInteractive.operation';
 import * as sendMedia from './message/sendMedia.operation';
@@ -64,10 +64,22 @@ export async function route(
 	// Past the messaging limit's headroom Meta advises sending in batches and watching quality:
 	// one message at a time, and every item says so.
 	const usageByNumber = new Map<string, QuotaUsage>();
+	// Whose count and which limit (Meta's, read at most once an hour per number): never a Graph call per item.
+	const scopes = new Map<string, Promise<LimitScope>>();
+	const scopeOf = (phoneNumberId: string): Promise<LimitScope> | undefined => {
+		if (!guarded) return undefined;
+		let scope = scopes.get(phoneNumberId);
+		if (!scope) scopes.set(phoneNumberId, (scope = guarded.scopeFor(phoneNumberId, client)));
+		return scope;
+	};
 	const usageOf = async (phoneNumberId: string) => {
 		let usage = usageByNumber.get(phoneNumberId);
-		if (!usage && guarded)
-			usageByNumber.set(phoneNumberId, (usage = await guarded.guard.usage(phoneNumberId)));
+		const scope = await scopeOf(phoneNumberId);
+		if (!usage && guarded && scope)
+			usageByNumber.set(
+				phoneNumberId,
+				(usage = await guarded.guard.usage(phoneNumberId, undefined, scope)),
+			);
 		return usage;
 	};
 	const firstNumber =
@@ -105,7 +117,8 @@ export async function route(
 						outcome: 'deferred',
 						rule: 'store',
 						reason: `Quota ledger unavailable, nothing was sent: ${unreachable.message}`,
-						retryAt: null,
+						// Not "never as it is": the same message goes once the ledger is back (issue 15.9).
+						retryAt: new Date(storeRetryAt()).toISOString(),
 						to,
 						phoneNumberId,
 					},
@@ -122,6 +135,7 @@ export async function route(
 					bizOpaqueCallbackData: options.correlationId || undefined,
 				},
 			});
+			const scope = await scopeOf(phoneNumberId);
 			const send = (message: typeof built.message, request: typeof built.request) =>
 				sendThroughGuard({
 					client,
@@ -130,6 +144,10 @@ export async function route(
 					message,
 					request: {
 						...request,
+						...(scope?.portfolioId ? { portfolioId: scope.portfolioId } : {}),
+						...(scope?.messagingLimit !== undefined
+							? { messagingLimit: scope.messagingLimit }
+							: {}),
 						...(options.serviceEvent ? { event: options.serviceEvent } : {}),
 						...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
 					},
@@ -174,6 +192,18 @@ export async function route(
 			if (outcome.outcome === 'sent' || outcome.outcome === 'wouldSend') return [SENT, report];
 			return [outcome.outcome === 'deferred' ? DEFERRED : FAILED, report];
 		} catch (error) {
+			if (error instanceof sendTemplate.TemplateUnavailableError)
+				return [
+					DEFERRED,
+					{
+						outcome: 'deferred',
+						rule: 'templatePaused',
+						reason: error.message,
+						retryAt: null,
+						template: error.template,
+						templateStatus: error.status,
+					},
+				];
 			if (error instanceof MessageInputError)
 				return [
 					FAILED,
@@ -219,7 +249,14 @@ export async function route(
 		for (const [, whatsapp] of results) {
 			const phoneNumberId = whatsapp.phoneNumberId as string | undefined;
 			const usage = phoneNumberId ? await usageOf(phoneNumberId).catch(() => undefined) : undefined;
-			if (usage) whatsapp.quota = { ...usage, batchMode } as unknown as IDataObject;
+			const scope = phoneNumberId ? await scopeOf(phoneNumberId) : undefined;
+			if (usage)
+				whatsapp.quota = {
+					...usage,
+					batchMode,
+					messagingLimitSource: scope?.messagingLimitSource,
+					...(scope?.portfolioId ? { portfolioId: scope.portfolioId } : {}),
+				} as unknown as IDataObject;
 		}
 	}
 
@@ -252,6 +289,17 @@ async function learnFromItem(
 		if (Number.isFinite(at)) {
 			const failed = await guard
 				.recordInbound(phoneNumberId, to, at)
+				.then(() => undefined, storeDown);
+			if (failed) return failed;
+		}
+	}
+	// A message the business typed in the WhatsApp Business app (coexistence echo): a person is
+	// talking to the customer, so automation pauses for the human-takeover time, as after an agent's reply.
+	if (json.kind === 'echo' && typeof json.timestamp === 'string' && guard.recordAgentReply) {
+		const at = Date.parse(json.timestamp);
+		if (Number.isFinite(at)) {
+			const failed = await guard
+				.recordAgentReply(phoneNumberId, to, at)
 				.then(() => undefined, storeDown);
 			if (failed) return failed;
 		}

@@ -2,12 +2,19 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createQuotaGuard, DEFAULT_RULES } from '../../../lib/quota';
+import type { GraphClient } from '../../../lib/whatsapp/graphClient';
 import type { QuotaGuard } from '../../../lib/quota';
 import type { LedgerChoice } from '../../shared/quotaLedger';
-import { ledgerStoreOptions, ledgerStoreProperty } from '../../shared/quotaLedger';
+import {
+	LedgerPathError,
+	ledgerStoreOptions,
+	ledgerStoreProperty,
+	metaLimits,
+} from '../../shared/quotaLedger';
 
 interface GuardSettings {
 	filePath?: string;
+	portfolioId?: string;
 	messagingLimit?: number;
 	headroom?: number;
 	throughputPerSecond?: number;
@@ -19,6 +26,25 @@ interface GuardSettings {
 	quietHoursStart?: string;
 	quietHoursEnd?: string;
 	frequencyRules?: string;
+	coexistence?: boolean;
+}
+
+/**
+ * A number shared with the WhatsApp Business app (coexistence) sends at most 20 messages per second.
+ * Source: https://developers.facebook.com/documentation/business-messaging/whatsapp/embedded-signup/onboarding-business-app-users
+ * (limitations: throughput fixed at 20 mps).
+ */
+export const COEXISTENCE_THROUGHPUT_PER_SECOND = 20;
+
+/** The throughput the user set; else 20/s for a coexistence number; else the rules' default (undefined). */
+export function throughputFor(settings: {
+	throughputPerSecond?: number;
+	coexistence?: boolean;
+}): number | undefined {
+	return (
+		settings.throughputPerSecond ??
+		(settings.coexistence ? COEXISTENCE_THROUGHPUT_PER_SECOND : undefined)
+	);
 }
 
 export const guardProperties: INodeProperties[] = [
@@ -32,6 +58,14 @@ export const guardProperties: INodeProperties[] = [
 		displayOptions: { hide: { operation: ['markRead'] } },
 		description: "Meta's rules, on by default with Meta's values. 0 switches a numeric rule off.",
 		options: [
+			{
+				displayName: 'Coexistence Number',
+				name: 'coexistence',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the number is also used in the WhatsApp Business app: Meta allows it 20 messages per second, so the Sender paces it at 20/s unless Throughput says otherwise',
+			},
 			{
 				displayName: 'Customer-Service Window (Hours)',
 				name: 'windowHours',
@@ -64,13 +98,22 @@ export const guardProperties: INodeProperties[] = [
 				description: 'Automation to a customer pauses this long after an agent replied',
 			},
 			{
+				displayName: 'Business Portfolio ID',
+				name: 'portfolioId',
+				type: 'string',
+				default: '',
+				placeholder: '524126980791429',
+				description:
+					"Meta counts the messaging limit once per business portfolio, shared by all its numbers: give every Sender of the portfolio's numbers the same business ID so they share one count. Empty: this number counts on its own.",
+			},
+			{
 				displayName: 'Ledger File',
 				name: 'filePath',
 				type: 'string',
 				default: '',
 				placeholder: '~/.n8n/whatsapp-scrm/quota.json',
 				description:
-					"Where the file store keeps its ledger (default: in n8n's user folder). Every workflow sending from the same number should share it.",
+					"Where the file store keeps its ledger, inside .n8n/whatsapp-scrm in n8n's user folder (~ is the user folder; a bare name goes in that folder). Every workflow sending from the same number should share it.",
 			},
 			{
 				displayName: 'Messaging Limit',
@@ -78,7 +121,7 @@ export const guardProperties: INodeProperties[] = [
 				type: 'options',
 				default: 250,
 				description:
-					"Your business portfolio's tier: unique customers reached by business-initiated messages per rolling 24 h",
+					"Your business portfolio's limit: unique customers reached by business-initiated messages per rolling 24 h. Not added: the limit Meta reports for the number (read once an hour).",
 				options: [
 					{ name: '250', value: 250 },
 					{ name: '2,000', value: 2000 },
@@ -137,10 +180,21 @@ export const guardProperties: INodeProperties[] = [
 	},
 ];
 
+/** Whose count a number's requests use and under which limit, and where that limit came from. */
+export interface LimitScope {
+	portfolioId?: string;
+	/** Meta's current limit (0 = unlimited); absent: the rules' (set by hand, or Meta could not say). */
+	messagingLimit?: number;
+	/** `manual`: set in Quota Guard; `meta`: read from Meta; `default`: Meta could not be read, 250 assumed. */
+	messagingLimitSource: 'manual' | 'meta' | 'default';
+}
+
 /** The guard and the number's throughput, which the Sender also keeps at the moment requests leave. */
 export interface GuardedSending {
 	guard: QuotaGuard;
 	throughputPerSecond: number;
+	/** The portfolio and limit for a number's requests: at most one Graph call per number and hour. */
+	scopeFor(phoneNumberId: string, client: GraphClient): Promise<LimitScope>;
 }
 
 /** One guard per configuration, for the life of the process: the memory store must outlive executions. */
@@ -162,15 +216,24 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 			);
 		}
 	}
+	const throughputPerSecond = throughputFor(settings);
 	const ledger = fn.getNodeParameter('ledgerStore', 0, 'file') as LedgerChoice;
-	const store = await ledgerStoreOptions(fn, ledger, settings.filePath);
+	let store: Awaited<ReturnType<typeof ledgerStoreOptions>>;
+	try {
+		store = await ledgerStoreOptions(fn, ledger, settings.filePath);
+	} catch (error) {
+		throw new NodeOperationError(fn.getNode(), error as Error, {
+			description:
+				error instanceof LedgerPathError
+					? 'Change Quota Guard → Ledger File, or leave it empty for the default ledger'
+					: undefined,
+		});
+	}
 	const rules = {
 		...(settings.windowHours !== undefined ? { windowHours: settings.windowHours } : {}),
 		...(settings.messagingLimit !== undefined ? { messagingLimit: settings.messagingLimit } : {}),
 		...(settings.headroom !== undefined ? { headroom: settings.headroom } : {}),
-		...(settings.throughputPerSecond !== undefined
-			? { throughputPerSecond: settings.throughputPerSecond }
-			: {}),
+		...(throughputPerSecond !== undefined ? { throughputPerSecond } : {}),
 		...(settings.pairRateSeconds !== undefined
 			? { pairRateSeconds: settings.pairRateSeconds }
 			: {}),
@@ -194,8 +257,24 @@ export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending>
 		guard = createQuotaGuard({ store, rules } as Parameters<typeof createQuotaGuard>[0]);
 		guards.set(key, guard);
 	}
+	const portfolioId = settings.portfolioId?.trim() || undefined;
+	if (portfolioId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(portfolioId))
+		throw new NodeOperationError(
+			fn.getNode(),
+			`Business Portfolio ID "${portfolioId.slice(0, 80)}" is not an ID: use the business ID from Meta Business Suite (digits)`,
+		);
+	const manual = settings.messagingLimit !== undefined;
 	return {
 		guard,
-		throughputPerSecond: settings.throughputPerSecond ?? DEFAULT_RULES.throughputPerSecond,
+		throughputPerSecond: throughputPerSecond ?? DEFAULT_RULES.throughputPerSecond,
+		async scopeFor(phoneNumberId, client) {
+			if (manual) return { portfolioId, messagingLimitSource: 'manual' };
+			const limit = await metaLimits.get(phoneNumberId, () =>
+				client.getMessagingLimitTier(phoneNumberId),
+			);
+			return limit === undefined
+				? { portfolioId, messagingLimitSource: 'default' }
+				: { portfolioId, messagingLimit: limit, messagingLimitSource: 'meta' };
+		},
 	};
 }

@@ -95,6 +95,13 @@ describe.each(CRM_HARNESSES.map((harness) => [harness.crm, harness] as [string, 
 			expect(outcome.changed).not.toContain(names.phone);
 		});
 
+		it('finds a contact stored with its national number ("91234567") when asked for +852…, with no default country', async () => {
+			const phone = newPhone();
+			const id = await seed({ [names.phone!]: national(phone) });
+			const found = await adapter.findByPhone([phone]);
+			expect(found.get(phone)?.map((c) => c.id)).toEqual([id]);
+		});
+
 		it('sends a number held by two contacts to review with both, never picking one', async () => {
 			const phone = newPhone();
 			const a = await seed({ [names.phone!]: `+852 ${national(phone)}` });

@@ -393,14 +393,18 @@ describe('rate limits and failures', () => {
 		const shared = { rateLimit: { max: 100, windowMs: 1000 }, accountKey: `storm-${++accounts}` };
 		const runs = [adapterFor(shared), adapterFor(shared), adapterFor(shared)];
 		// 3 runs × 80 reads = 240 requests against 100 per second.
-		await Promise.all(
+		const answers = await Promise.all(
 			runs.map((adapter) =>
 				Promise.all(Array.from({ length: 80 }, () => adapter.describeFields())),
 			),
 		);
 		expect(sim.state.rateLimited).toBe(0);
 		expect(sim.state.peakInWindow).toBeLessThanOrEqual(100);
-		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBe(240);
+		// Every run's every read is answered. The exact number of requests is not the contract (issue
+		// 18: a read that timed out on a busy machine is asked again, 244 instead of 240); the window is.
+		expect(answers.flat()).toHaveLength(240);
+		for (const fields of answers.flat()) expect(fields.length).toBeGreaterThan(0);
+		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBeGreaterThanOrEqual(240);
 	});
 
 	it("stops at HubSpot's daily limit at once, saying when it resets, instead of retrying", async () => {
@@ -804,4 +808,45 @@ describe('attaching files', () => {
 		expect(sim.state.files.size).toBe(1);
 		expect(sim.state.notes.size).toBe(1);
 	});
+});
+
+test('searches spend only the search limit, never the 10-second window’s budget (issue 18)', async () => {
+	const spent = { main: 0, search: 0 };
+	const counting = (key: keyof typeof spent) => ({
+		acquire: async () => {
+			spent[key]++;
+			return () => undefined;
+		},
+	});
+	const adapter = await setup({}, { limiter: counting('main'), searchLimiter: counting('search') });
+	await adapter.findByPhone(['+85291234567', '+85291234568', '+14155550132']);
+	await adapter.findByEmail(['mei.chan@example.com']);
+	expect(spent.search).toBeGreaterThan(0);
+	expect(spent.main).toBe(0);
+	// Other calls spend the window's.
+	await adapter.describeFields();
+	expect(spent.main).toBeGreaterThan(0);
+});
+
+test('sends every property value as a string, as HubSpot’s spec types them: counts, dates and tags included (issue 18)', async () => {
+	const adapter = await setup({ contacts: [] }, { uniqueProperty: 'whatsapp_e164' });
+	const inputs = [
+		{
+			ref: 0,
+			phone: '+85263331234',
+			name: 'Chan Tai Man',
+			tags: ['price_inquiry'],
+			interactionAt: Date.parse('2026-11-20T08:00:00Z'),
+		},
+	];
+	const first = await upsertContacts(adapter, inputs, { defaultCountry: 'HK', useUniqueKey: true });
+	expect(first[0]).toMatchObject({ outcome: 'upserted', action: 'created' });
+	await upsertContacts(
+		adapter,
+		[{ ...inputs[0], tags: ['order_status'], interactionAt: Date.parse('2026-11-21T08:00:00Z') }],
+		{ defaultCountry: 'HK', useUniqueKey: true },
+	);
+	const [contact] = [...sim.state.contacts.values()];
+	expect(contact.properties).toMatchObject({ whatsapp_interaction_count: '2' });
+	expect(sim.state.nonStringValues).toBe(0);
 });

@@ -365,6 +365,19 @@ it('limits search to about 5 requests per second on its own', async () => {
 	expect((await request('GET', '/crm/v3/objects/contacts')).status).toBe(200);
 });
 
+it('does not count searches in the 10-second window, nor refuse them when it is spent (issue 18)', async () => {
+	await start({ rateLimit: { max: 3, windowMs: 60_000 } });
+	for (let i = 0; i < 3; i++)
+		expect((await search(eq('email', `x${i}@example.com`))).status).toBe(200);
+	// Three searches spent nothing: the window still admits three other calls, then refuses the fourth.
+	for (let i = 0; i < 3; i++)
+		expect((await request('GET', '/crm/v3/objects/contacts')).status).toBe(200);
+	expect((await request('GET', '/crm/v3/objects/contacts')).status).toBe(429);
+	// A spent window does not stop a search.
+	expect((await search(eq('email', 'y@example.com'))).status).toBe(200);
+	expect(sim.state.peakInWindow).toBe(3);
+});
+
 it('serves the tier’s limit: 100 per 10 s on Free, 190 on Professional', async () => {
 	expect((await start()).limits).toEqual({ max: 100, windowMs: 10_000 });
 	await sim.close();
@@ -634,4 +647,40 @@ it('creates a contact property in an existing group with the write scope, once, 
 		status: 200,
 		body: { results: [{ new: true, properties: { whatsapp_e164: '+85291234567' } }] },
 	});
+});
+
+it('as an OAuth app: tokens expire after 30 minutes with EXPIRED_AUTHENTICATION and are renewed at /oauth/v1/token', async () => {
+	let t = Date.parse('2026-11-23T00:00:00Z');
+	await start({ oauth: { tokenClock: () => t } });
+	expect((await request('GET', '/crm/v3/objects/contacts')).status).toBe(200);
+	t += 30 * 60_000;
+	const expired = await request('GET', '/crm/v3/objects/contacts');
+	expect(expired).toMatchObject({
+		status: 401,
+		body: { status: 'error', category: 'EXPIRED_AUTHENTICATION' },
+	});
+	const renew = (refreshToken: string) =>
+		fetch(sim.tokenUrl!, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({
+				grant_type: 'refresh_token',
+				client_id: 'c',
+				client_secret: 's',
+				refresh_token: refreshToken,
+			}),
+		});
+	expect((await renew('wrong')).status).toBe(400);
+	const renewed = await renew(sim.refreshToken!);
+	const body = (await renewed.json()) as Body;
+	expect(body).toMatchObject({ token_type: 'bearer', expires_in: 1800 });
+	expect(
+		(await request('GET', '/crm/v3/objects/contacts', undefined, body.access_token)).status,
+	).toBe(200);
+	expect(sim.grant!.refreshes).toBe(1);
+	// A private app's token never expires.
+	await sim.close();
+	await start();
+	t += 24 * 3600_000;
+	expect((await request('GET', '/crm/v3/objects/contacts')).status).toBe(200);
 });

@@ -231,6 +231,31 @@ describe('writing contacts', () => {
 		expect(sim.state.contacts.size).toBe(8 + 250);
 	});
 
+	test('before API version 46.0 a single upsert that updates answers 204 without a body: the record id is read back, never "undefined"', async () => {
+		const adapter = await setup(
+			{ apiVersion: 'v45.0' },
+			{ externalIdField: 'WhatsApp_E164__c', apiVersion: 'v45.0' },
+		);
+		// The same new key twice in one collection: refused there, then sent alone, create then update.
+		const key = { field: 'WhatsApp_E164__c', value: '+85263339999' };
+		const results = await adapter.upsertMany([
+			{ ref: 0, key, properties: { LastName: 'Wong' } },
+			{ ref: 1, key, properties: { LastName: 'Wong', FirstName: 'Ka Yan' } },
+		]);
+		expect(
+			sim.state.calls[
+				'PATCH /services/data/v45.0/sobjects/Contact/WhatsApp_E164__c/%2B85263339999'
+			],
+		).toBe(2);
+		const [created, updated] = results;
+		expect(created).toMatchObject({ ok: true, created: true });
+		expect(updated).toMatchObject({ ok: true, created: false });
+		const ids = results.map((r) => (r.ok ? r.id : 'failed'));
+		expect(ids[0]).toMatch(/^003/);
+		expect(ids[1]).toBe(ids[0]);
+		expect(sim.state.contacts.get(ids[0])).toMatchObject({ FirstName: 'Ka Yan' });
+	});
+
 	test('running the same input twice changes nothing the second time (shared upsert logic)', async () => {
 		const adapter = await setup({}, { externalIdField: 'WhatsApp_E164__c' });
 		const inputs = [
@@ -574,5 +599,61 @@ describe('metadata and merge', () => {
 		expect(sim.state.calls['POST /services/apexrest/scrm/merge']).toBe(2);
 		expect([...sim.state.tasks.values()][0].WhoId).toBe(contact(1));
 		expect(sim.state.contacts.has(contact(2))).toBe(false);
+	});
+});
+
+describe('OAuth scopes and sessions', () => {
+	test('a connected app without the api scope: 401 "not valid for use with the REST API", and the error names the scope and says to reconnect', async () => {
+		const adapter = await setup({ scopes: ['refresh_token'] });
+		const error = (await adapter
+			.findByEmail(['mei.chan@example.com'])
+			.catch((e: unknown) => e)) as CrmApiError;
+		expect(error).toBeInstanceOf(CrmApiError);
+		expect(error.info).toMatchObject({ code: 'MISSING_SCOPES', status: 401, retryable: false });
+		expect(error.message).toContain('"api"');
+		expect(error.message).toMatch(/reconnect the Salesforce credential/i);
+		expect(sim.state.rejected.scope).toBe(1);
+	});
+
+	test('a session ends after the inactivity timeout, not while in use, and the token endpoint renews it; without refresh_token there is nothing to renew', async () => {
+		let t = START;
+		const timeout = 2 * 3600_000;
+		await setup({ tokenClock: () => t });
+		const read = (token: string) =>
+			fetch(`${sim.baseUrl}${V}/sobjects/Contact/describe`, {
+				headers: { Authorization: `Bearer ${token}` },
+			});
+		for (let i = 0; i < 4; i++) {
+			t += timeout / 2;
+			expect((await read(SALESFORCE_SIM_TOKEN)).status).toBe(200);
+		}
+		t += timeout;
+		const ended = await read(SALESFORCE_SIM_TOKEN);
+		expect(ended.status).toBe(401);
+		expect(await ended.json()).toEqual([
+			{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' },
+		]);
+		const renewed = await fetch(sim.tokenUrl, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				Authorization: `Basic ${Buffer.from('client:secret').toString('base64')}`,
+			},
+			body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.refreshToken }),
+		});
+		const body = (await renewed.json()) as Record<string, unknown>;
+		expect(renewed.status).toBe(200);
+		expect(body).toMatchObject({ token_type: 'Bearer', instance_url: sim.baseUrl });
+		expect(body).not.toHaveProperty('expires_in');
+		expect((await read(String(body.access_token))).status).toBe(200);
+
+		sim.grant.setScopes(['api']);
+		const refused = await fetch(sim.tokenUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.refreshToken }),
+		});
+		expect(refused.status).toBe(400);
+		expect(await refused.json()).toMatchObject({ error: 'invalid_grant' });
 	});
 });

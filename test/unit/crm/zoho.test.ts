@@ -84,11 +84,11 @@ describe('finding contacts', () => {
 				.sort(),
 		).toEqual(['(852) 9123-4567', '+852 9123 4567', '91234567']);
 		expect(ids(found.get('+85261234567'))).toEqual(['5725767000000100005']);
-		// A national Taiwanese number with its trunk prefix is read with the stored value's own country unknown:
-		// "0912 345 678" only reads as +886 with defaultCountry TW, so with HK it is not claimed.
-		expect(found.get('+886912345678')).toEqual([]);
-		// "(415) 555-0132" has no country code: read as a Hong Kong number it is not this one.
-		expect(found.get('+14155550132')).toEqual([]);
+		// Issue 18: as HubSpot's adapter (one reading for every CRM, lib/crm/phoneMatch.ts), a stored
+		// national number that is no Hong Kong number is read in the asked number's own country:
+		// "0912 345 678" is Taiwan's +886912345678, "(415) 555-0132" the US's +14155550132.
+		expect(ids(found.get('+886912345678'))).toEqual(['5725767000000100006']);
+		expect(ids(found.get('+14155550132'))).toEqual(['5725767000000100007']);
 		expect(found.get('+85290000000')).toEqual([]);
 		const us = await adapter.findByPhone(['+14155550132'], { defaultCountry: 'US' });
 		expect(ids(us.get('+14155550132'))).toEqual(['5725767000000100007']);
@@ -614,5 +614,104 @@ describe('metadata and merge', () => {
 			ok: false,
 			error: { code: 'INVALID_DATA' },
 		});
+	});
+});
+
+describe('OAuth scopes and token lifetime', () => {
+	test('the credential asks for every scope the simulator checks, the Search API’s ZohoSearch.securesearch.READ included', async () => {
+		const { ZohoScrmOAuth2Api } =
+			await import('../../../credentials/ZohoScrmOAuth2Api.credentials');
+		const scope = String(
+			new ZohoScrmOAuth2Api().properties.find((p) => p.name === 'scope')?.default,
+		).split(',');
+		expect(scope).toEqual(expect.arrayContaining(['ZohoSearch.securesearch.READ']));
+	});
+
+	test('a token granted without ZohoSearch.securesearch.READ fails every lookup with 401 OAUTH_SCOPE_MISMATCH, and the error names the scope and says to reconnect', async () => {
+		const adapter = await setup({
+			scopes: [
+				'ZohoCRM.modules.contacts.ALL',
+				'ZohoCRM.modules.notes.ALL',
+				'ZohoCRM.settings.fields.READ',
+			],
+		});
+		const error = (await adapter
+			.findByPhone(['+85291234567'])
+			.catch((e: unknown) => e)) as CrmApiError;
+		expect(error).toBeInstanceOf(CrmApiError);
+		expect(error.info).toMatchObject({ code: 'MISSING_SCOPES', status: 401, retryable: false });
+		expect(error.message).toContain('ZohoSearch.securesearch.READ');
+		expect(error.message).toContain('OAUTH_SCOPE_MISMATCH');
+		expect(error.message).toMatch(/reconnect the Zoho CRM credential/i);
+		expect(sim.state.rejected.scope).toBe(1);
+		// The module scope alone still reads a record by id: the check is per endpoint.
+		const [first] = [...sim.state.records.keys()];
+		const read = await fetch(`${sim.baseUrl}/crm/v8/Contacts/${first}`, {
+			headers: { Authorization: `Zoho-oauthtoken ${ZOHO_SIM_TOKEN}` },
+		});
+		expect(read.status).toBe(200);
+	});
+
+	test('without the notes scope, logging a message names ZohoCRM.modules.notes.ALL', async () => {
+		const adapter = await setup({
+			scopes: [
+				'ZohoCRM.modules.contacts.ALL',
+				'ZohoSearch.securesearch.READ',
+				'ZohoCRM.settings.fields.READ',
+			],
+		});
+		const [contactId] = [...sim.state.records.keys()];
+		const results = await adapter
+			.logMessages([
+				{
+					ref: 0,
+					contactId,
+					messageId: 'wamid.scope-1',
+					direction: 'inbound',
+					at: START,
+					body: 'hi',
+				},
+			])
+			.catch((e: unknown) => e);
+		const text = JSON.stringify(results instanceof Error ? (results as CrmApiError).info : results);
+		expect(text).toContain('ZohoCRM.modules.notes.ALL');
+		expect(sim.state.notes.size).toBe(0);
+	});
+
+	test('the simulator expires an access token after its lifetime (one hour by default) and its token endpoint mints a new one from the refresh token', async () => {
+		let t = START;
+		sim = await startZohoSimulator({ tokenClock: () => t });
+		const read = (token: string) =>
+			fetch(`${sim.baseUrl}/crm/v8/settings/fields?module=Contacts`, {
+				headers: { Authorization: `Zoho-oauthtoken ${token}` },
+			});
+		expect((await read(ZOHO_SIM_TOKEN)).status).toBe(200);
+		t += 3600_000;
+		const expired = await read(ZOHO_SIM_TOKEN);
+		expect(expired.status).toBe(401);
+		expect(await expired.json()).toMatchObject({ code: 'INVALID_TOKEN', status: 'error' });
+		const bad = await fetch(`${sim.tokenUrl}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'nope' }),
+		});
+		expect(bad.status).toBe(400);
+		const refreshed = await fetch(sim.tokenUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({
+				grant_type: 'refresh_token',
+				refresh_token: sim.refreshToken,
+				client_id: 'c',
+				client_secret: 's',
+			}),
+		});
+		expect(refreshed.status).toBe(200);
+		const body = (await refreshed.json()) as Record<string, unknown>;
+		expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
+		expect(String(body.scope)).toContain('ZohoSearch.securesearch.READ');
+		expect((await read(String(body.access_token))).status).toBe(200);
+		expect((await read(ZOHO_SIM_TOKEN)).status).toBe(401);
+		expect(sim.grant.refreshes).toBe(1);
 	});
 });

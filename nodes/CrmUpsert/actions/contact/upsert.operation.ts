@@ -77,6 +77,8 @@ export const description: INodeProperties[] = [
 				addAllFields: false,
 				multiKeyMatch: false,
 				supportAutoMap: true,
+				// getContactFields says in a notice why it has none (no credential yet) instead.
+				hideNoDataError: true,
 			},
 		},
 		displayOptions: { show: { operation: ['upsert'] } },

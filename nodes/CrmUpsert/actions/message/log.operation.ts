@@ -72,6 +72,17 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/**
+ * The trigger's coexistence events say who wrote: an echo (typed in the WhatsApp Business app) is
+ * outbound, a history message inbound or outbound by its `direction`; other items take Direction.
+ */
+function directionOf(json: IDataObject, chosen: 'inbound' | 'outbound'): 'inbound' | 'outbound' {
+	if (json.kind === 'echo') return 'outbound';
+	if (json.kind === 'history' && (json.direction === 'inbound' || json.direction === 'outbound'))
+		return json.direction;
+	return chosen;
+}
+
 /** Logs each message on its contact's timeline, once per wamid. */
 export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promise<Outputs> {
 	const items = fn.getInputData();
@@ -96,7 +107,10 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 				ref: itemIndex,
 				contactId: text(fn, 'contactId', itemIndex) ?? '',
 				messageId,
-				direction: fn.getNodeParameter('direction', itemIndex) as 'inbound' | 'outbound',
+				direction: directionOf(
+					items[itemIndex].json,
+					fn.getNodeParameter('direction', itemIndex) as 'inbound' | 'outbound',
+				),
 				at: millis(fn, 'at', itemIndex) ?? Date.now(),
 				body: text(fn, 'body', itemIndex) ?? '',
 				customer: {

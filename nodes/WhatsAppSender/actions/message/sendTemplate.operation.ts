@@ -26,12 +26,13 @@ const parameterValues = (
 			name: 'parameter',
 			values: [
 				{
-					displayName: 'Name',
+					displayName: 'Placeholder Name',
 					name: 'name',
 					type: 'string',
 					default: '',
-					description:
-						'For named templates ({{customer_name}}): the placeholder name. Leave empty for positional ones ({{1}}, {{2}} …), given in order.',
+					// Said at the field, not only in a tooltip: an empty name is not a missing one.
+					placeholder: 'Empty for {{1}}, {{2}} … in order',
+					hint: 'A named template ({{customer_name}}) takes the placeholder name; positional ones ({{1}}, {{2}} …) leave it empty and are filled in the order listed',
 				},
 				{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 				{
@@ -110,6 +111,28 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/**
+ * Meta paused (quality dropped) or disabled the template: a send would come back 132015 / 132016,
+ * so the item is deferred before any request. Meta's `message_template_status_update` webhook
+ * (the trigger's template events) announces it; the template list the Sender reads says it.
+ * Source: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-pacing-and-pausing
+ */
+export class TemplateUnavailableError extends Error {
+	constructor(
+		readonly template: string,
+		readonly status: string,
+	) {
+		super(
+			status === 'PAUSED'
+				? `Template "${template}" is paused by Meta (its quality dropped): nothing was sent. Meta lifts a first pause after 3 hours, a second after 6; edit the template or send another meanwhile.`
+				: `Template "${template}" is disabled by Meta: nothing was sent. Edit it and submit it again, or send another template.`,
+		);
+		this.name = 'TemplateUnavailableError';
+	}
+}
+
+const BLOCKED_STATUSES = new Set(['PAUSED', 'DISABLED']);
+
 /** Templates are read once per execution, not once per item. */
 const templateCache = new WeakMap<IExecuteFunctions, Promise<MessageTemplate[]>>();
 
@@ -121,13 +144,18 @@ export async function findTemplate(
 ): Promise<MessageTemplate> {
 	let templates = templateCache.get(fn);
 	if (!templates) {
-		templates = client.listTemplates(wabaId, { status: 'APPROVED' });
+		// Every status: a paused or disabled template is deferred with the reason, not "not found".
+		templates = client.listTemplates(wabaId);
 		templateCache.set(fn, templates);
 	}
 	const [name, language] = key.split('::');
-	const template = (await templates).find(
+	const named = (await templates).filter(
 		(candidate) => candidate.name === name && (!language || candidate.language === language),
 	);
+	const template = named.find((candidate) => candidate.status === 'APPROVED');
+	const blocked = named.find((candidate) => BLOCKED_STATUSES.has(candidate.status));
+	if (!template && blocked)
+		throw new TemplateUnavailableError(`${blocked.name}::${blocked.language}`, blocked.status);
 	if (!template)
 		throw new MessageInputError(
 			`No approved template "${name}"${language ? ` in ${language}` : ''} in this WhatsApp Business Account`,
