@@ -359,6 +359,23 @@ export type WhatsAppEvent =
 	| WhatsAppCallEvent
 	| WhatsAppTemplateEvent;
 
+/** Every kind of event `parseWebhook` emits; a Record, so a kind added to the union must be added here. */
+const EVENT_KIND_SET: Record<WhatsAppEvent['kind'] | WhatsAppChangeEvent['kind'], true> = {
+	message: true,
+	status: true,
+	error: true,
+	preference: true,
+	echo: true,
+	history: true,
+	contact: true,
+	call: true,
+	template: true,
+	change: true,
+};
+export const EVENT_KINDS = Object.freeze(Object.keys(EVENT_KIND_SET)) as readonly (
+	WhatsAppEvent['kind'] | WhatsAppChangeEvent['kind']
+)[];
+
 /** A change of another field than `messages`, passed on as Meta sent it (only with `includeOtherFields`). */
 export interface WhatsAppChangeEvent {
 	kind: 'change';
@@ -549,7 +566,10 @@ function readPreferencesChange(
 		const choice = str(preference.value) ?? 'unknown';
 		const event: WhatsAppPreferenceEvent = {
 			kind: 'preference',
-			id: `preference:${customer.userId ?? customer.waId ?? 'unknown'}:${category}:${choice}:${String(preference.timestamp)}`,
+			id: boundedKey(
+				'preference',
+				`preference:${customer.userId ?? customer.waId ?? 'unknown'}:${category}:${choice}:${time.estimated ? '' : time.iso}`,
+			),
 			field: 'user_preferences',
 			wabaId,
 			phoneNumberId,
@@ -705,7 +725,10 @@ function readAppContact(sync: Json, context: Context): WhatsAppContactEvent | un
 	if (name) customer.name = name;
 	const event: WhatsAppContactEvent = {
 		kind: 'contact',
-		id: `contact:${context.phoneNumberId}:${phone ?? 'unknown'}:${action}:${time.estimated ? '' : time.iso}`,
+		id: boundedKey(
+			'contact',
+			`contact:${context.phoneNumberId}:${phone ?? 'unknown'}:${action}:${time.estimated ? '' : time.iso}`,
+		),
 		field: context.field,
 		wabaId: context.wabaId,
 		phoneNumberId: context.phoneNumberId,
@@ -765,7 +788,7 @@ function readCallsChange(
 function callBase(context: Context, id: string, time: { iso: string; estimated: boolean }) {
 	const event = {
 		kind: 'call',
-		id,
+		id: boundedKey('call', id),
 		field: context.field,
 		wabaId: context.wabaId,
 		phoneNumberId: context.phoneNumberId,
@@ -798,9 +821,7 @@ function readCall(call: Json, context: Context): WhatsAppCallEvent {
 		inbound ? str(call.from_parent_user_id) : str(call.to_parent_user_id),
 		context.contacts,
 	);
-	const id =
-		str(call.id) ??
-		`call:${customer.waId ?? customer.userId ?? 'unknown'}:${kind}:${time.estimated ? '' : time.iso}`;
+	const id = usableId(call.id) ?? contentId(customer.waId ?? customer.userId, call, context);
 	const event = callBase(context, id, time);
 	event.customer = customer;
 	event.event = kind;
@@ -833,7 +854,7 @@ function readCallStatus(status: Json, context: Context): WhatsAppCallEvent {
 		context.contacts,
 	);
 	const state = str(status.status) ?? 'unknown';
-	const id = str(status.id) ?? `call:${customer.waId ?? customer.userId ?? 'unknown'}:status`;
+	const id = usableId(status.id) ?? contentId(customer.waId ?? customer.userId, status, context);
 	// One call goes RINGING, ACCEPTED, …: the trigger's duplicate key adds the status to the id.
 	const event = callBase(context, id, time);
 	event.customer = customer;
@@ -875,7 +896,7 @@ function readCallPermission(message: Json, context: Context): WhatsAppCallEvent 
 	const part = message.interactive as Json;
 	const reply = isObject(part.call_permission_reply) ? part.call_permission_reply : {};
 	const response = str(reply.response);
-	const id = str(message.id) ?? syntheticIdOf(customer, time, 'call_permission_reply');
+	const id = usableId(message.id) ?? contentId(customer.waId ?? customer.userId, message, context);
 	const event = callBase(context, id, time);
 	event.customer = customer;
 	event.event = 'permission';
@@ -891,14 +912,6 @@ function readCallPermission(message: Json, context: Context): WhatsAppCallEvent 
 	});
 	event.raw = message;
 	return event;
-}
-
-function syntheticIdOf(
-	customer: WhatsAppCustomer,
-	time: { iso: string; estimated: boolean },
-	type: string,
-): string {
-	return `nowamid:${customer.waId ?? customer.userId ?? 'unknown'}:${time.estimated ? '' : time.iso}:${type}`;
 }
 
 // ---- template lifecycle ------------------------------------------------------------------
@@ -978,7 +991,7 @@ function readTemplateChange(
 		if (category !== undefined) event.category = category.toLowerCase();
 		state = category ?? '';
 	}
-	event.id = boundedId(
+	event.id = boundedKey(
 		'template',
 		`template:${wabaId}:${templateId ?? `${name ?? ''}:${language ?? ''}`}:${change}:${state}:${time.estimated ? '' : time.iso}`,
 	);
@@ -1172,13 +1185,10 @@ function errorsId(context: Context, errors: WhatsAppEventError[]): string {
 	const material = errors
 		.map((error) => `${error.code}:${error.details ?? error.message ?? ''}`)
 		.join('|');
-	return boundedId('error', `error:${context.wabaId}:${context.phoneNumberId}:${material}`);
-}
-
-/** An id built from a body's text: as it is up to MAX_ID_CHARS, else `<prefix>:<hash of it>`. */
-function boundedId(prefix: string, id: string): string {
+	const id = `error:${context.wabaId}:${context.phoneNumberId}:${material}`;
 	if (id.length <= MAX_ID_CHARS) return id;
-	return `${prefix}:${createHash('sha256').update(id).digest('hex').slice(0, 32)}`;
+	const hash = createHash('sha256').update(id).digest('hex').slice(0, 32);
+	return `error:${hash}`;
 }
 
 function otherChange(
@@ -1549,6 +1559,15 @@ function metaId(value: unknown, where: string): string | undefined {
 function usableId(value: unknown): string | undefined {
 	const id = str(value);
 	return id !== undefined && id.length <= MAX_ID_CHARS && id.trim() !== '' ? id : undefined;
+}
+
+/**
+ * An id composed from a delivery's values (kind, customer, time, …), or past MAX_ID_CHARS a hash of
+ * it: outsiders choose those values, and the id is part of the trigger's duplicate keys.
+ */
+function boundedKey(kind: string, composed: string): string {
+	if (composed.length <= MAX_ID_CHARS && composed.trim() !== '') return composed;
+	return `${kind}:${createHash('sha256').update(composed).digest('hex').slice(0, 32)}`;
 }
 
 /**
