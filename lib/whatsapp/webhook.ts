@@ -455,7 +455,7 @@ export function parseWebhook(
 				`is ${describe(changes)}, expected an array`,
 				`${entryPath}.changes`,
 			);
-		const wabaId = str(entry.id) ?? '';
+		const wabaId = metaId(entry.id, `${entryPath}.id`) ?? '';
 		for (let changeIndex = 0; changeIndex < changes.length; changeIndex++) {
 			const change: unknown = changes[changeIndex];
 			const changePath = `${entryPath}.changes[${changeIndex}]`;
@@ -465,7 +465,13 @@ export function parseWebhook(
 			if (field === 'messages') {
 				readMessagesChange(change.value, wabaId, changePath, receivedAt, events as WhatsAppEvent[]);
 			} else if (field === 'user_preferences' && isObject(change.value)) {
-				readPreferencesChange(change.value, wabaId, receivedAt, events as WhatsAppEvent[]);
+				readPreferencesChange(
+					change.value,
+					wabaId,
+					changePath,
+					receivedAt,
+					events as WhatsAppEvent[],
+				);
 			} else if (COEXISTENCE_FIELDS.has(field) && isObject(change.value)) {
 				readCoexistenceChange(field, change.value, wabaId, receivedAt, events as WhatsAppEvent[]);
 			} else if (field === 'calls' && isObject(change.value)) {
@@ -474,7 +480,7 @@ export function parseWebhook(
 				const template = readTemplateChange(field, change.value, wabaId, entry, receivedAt);
 				if (template) events.push(template);
 			} else if (options.includeOtherFields) {
-				events.push(otherChange(field, wabaId, entry, change.value, receivedAt));
+				events.push(otherChange(field, wabaId, entry, change.value, changePath, receivedAt));
 			}
 		}
 	}
@@ -491,7 +497,9 @@ function readMessagesChange(
 	if (!isObject(value))
 		throw new WebhookPayloadError(`is ${describe(value)}, expected an object`, `${where}.value`);
 	const metadata = value.metadata;
-	const phoneNumberId = isObject(metadata) ? str(metadata.phone_number_id) : undefined;
+	const phoneNumberId = isObject(metadata)
+		? metaId(metadata.phone_number_id, `${where}.value.metadata.phone_number_id`)
+		: undefined;
 	if (!phoneNumberId) {
 		throw new WebhookPayloadError(
 			'is missing: every messages change names the business phone number it is for',
@@ -535,11 +543,14 @@ function readMessagesChange(
 function readPreferencesChange(
 	value: Json,
 	wabaId: string,
+	where: string,
 	receivedAt: Receipt,
 	events: WhatsAppEvent[],
 ): void {
 	const metadata = isObject(value.metadata) ? value.metadata : undefined;
-	const phoneNumberId = metadata ? str(metadata.phone_number_id) : undefined;
+	const phoneNumberId = metadata
+		? metaId(metadata.phone_number_id, `${where}.value.metadata.phone_number_id`)
+		: undefined;
 	if (!phoneNumberId || !Array.isArray(value.user_preferences)) return;
 	const contacts = indexContacts(value.contacts);
 	for (const preference of value.user_preferences as unknown[]) {
@@ -605,7 +616,9 @@ function readCoexistenceChange(
 	events: WhatsAppEvent[],
 ): void {
 	const metadata = isObject(value.metadata) ? value.metadata : undefined;
-	const phoneNumberId = metadata ? str(metadata.phone_number_id) : undefined;
+	const phoneNumberId = metadata
+		? metaId(metadata.phone_number_id, `${field} value.metadata.phone_number_id`)
+		: undefined;
 	if (!phoneNumberId) return;
 	const context: Context = {
 		field,
@@ -752,7 +765,9 @@ function readCallsChange(
 	events: WhatsAppEvent[],
 ): void {
 	const metadata = isObject(value.metadata) ? value.metadata : undefined;
-	const phoneNumberId = metadata ? str(metadata.phone_number_id) : undefined;
+	const phoneNumberId = metadata
+		? metaId(metadata.phone_number_id, 'calls value.metadata.phone_number_id')
+		: undefined;
 	if (!phoneNumberId) return;
 	const context: Context = {
 		field: 'calls',
@@ -1181,6 +1196,7 @@ function otherChange(
 	wabaId: string,
 	entry: Json,
 	value: unknown,
+	where: string,
 	receivedAt: Receipt,
 ): WhatsAppChangeEvent {
 	const valueObject = isObject(value) ? value : undefined;
@@ -1188,7 +1204,9 @@ function otherChange(
 	const rawTime = entry.time ?? valueObject?.timestamp;
 	const time = readTime(rawTime, receivedAt);
 	const event: WhatsAppChangeEvent = { kind: 'change', field, wabaId, timestamp: time.iso, value };
-	const phoneNumberId = isObject(metadata) ? str(metadata.phone_number_id) : undefined;
+	const phoneNumberId = isObject(metadata)
+		? metaId(metadata.phone_number_id, `${where}.value.metadata.phone_number_id`)
+		: undefined;
 	if (phoneNumberId) event.phoneNumberId = phoneNumberId;
 	if (time.estimated) event.timestampEstimated = true;
 	return event;
@@ -1515,6 +1533,27 @@ function isoWholeSeconds(seconds: number): string {
 
 /** Longer than any wamid Meta sends (about 60 characters): past it an id is not used as a key. */
 const MAX_ID_CHARS = 256;
+
+/**
+ * Meta's object ids (a WABA's `entry[].id`, `metadata.phone_number_id`) are strings of digits,
+ * 15 to 17 of them in Meta's examples (shape:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/);
+ * 64 leaves room for growth. They are part of the trigger's duplicate-delivery keys and of the
+ * content-derived ids, so a longer one is not Meta's and refuses the delivery (a 400) instead of
+ * making keys of any length.
+ */
+const MAX_META_ID_CHARS = 64;
+
+/** A WABA or phone number id, text or a finite number; WebhookPayloadError when it is over-long. */
+function metaId(value: unknown, where: string): string | undefined {
+	const id = str(value);
+	if (id !== undefined && id.length > MAX_META_ID_CHARS)
+		throw new WebhookPayloadError(
+			`is ${id.length} characters long; Meta's ids have at most ${MAX_META_ID_CHARS}`,
+			where,
+		);
+	return id;
+}
 
 /** An id that can key an event: a non-blank string (or a finite number) of at most MAX_ID_CHARS. */
 function usableId(value: unknown): string | undefined {
