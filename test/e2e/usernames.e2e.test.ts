@@ -234,7 +234,7 @@ describe('the trigger and changes Meta reports about a customer', () => {
 		const stop = await deliver(
 			envelopeFor(
 				SIM.wabaId,
-				userPreferences({ phoneNumberId: SIM.phoneNumberId, value: 'stop', from: '85291234567' }),
+				userPreferences({ phoneNumberId: SIM.phoneNumberId, value: 'stop', from: '85291234582' }),
 			),
 		);
 		expect(stop).toEqual([
@@ -243,7 +243,7 @@ describe('the trigger and changes Meta reports about a customer', () => {
 				category: 'marketing_messages',
 				value: 'stop',
 				optedOut: true,
-				customer: expect.objectContaining({ e164: '+85291234567' }),
+				customer: expect.objectContaining({ e164: '+85291234582' }),
 			}),
 		]);
 		const resume = await deliver(
