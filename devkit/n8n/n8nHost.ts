@@ -360,6 +360,30 @@ export class N8nApi {
 		);
 	}
 
+	/**
+	 * Posts a contact list to a list workflow's webhook (the broadcast example's shape) and returns
+	 * the Sender's three outputs from the run it started.
+	 */
+	async runContactList(
+		workflowId: string,
+		url: string,
+		contacts: object[],
+		senderNode = 'WhatsApp Sender',
+	): Promise<Record<'sent' | 'deferred' | 'failed', Array<{ json: any }>>> {
+		const before = (await this.executions(workflowId)).length;
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ contacts }),
+		});
+		if (response.status !== 200)
+			throw new Error(`POST ${url} → ${response.status}: ${await response.text()}`);
+		const executions = await this.waitForExecutions(workflowId, before + 1);
+		const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+		const [sent, deferred, failed] = await this.nodeOutput(newest.id, senderNode);
+		return { sent: sent ?? [], deferred: deferred ?? [], failed: failed ?? [] };
+	}
+
 	/** The items a node emitted in an execution, per output. */
 	async nodeOutput(executionId: string, nodeName: string): Promise<Array<Array<{ json: any }>>> {
 		const execution = await this.call('GET', `/rest/executions/${executionId}`);

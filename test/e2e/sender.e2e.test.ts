@@ -53,21 +53,11 @@ afterAll(async () => {
 	await graph?.stop();
 });
 
-async function runCampaign(
+function runCampaign(
 	contacts: object[],
 	target = { workflow: () => workflow, url: () => campaignUrl },
 ) {
-	const before = (await n8n.executions(target.workflow().id)).length;
-	const response = await fetch(target.url(), {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ contacts }),
-	});
-	expect(response.status).toBe(200);
-	const executions = await n8n.waitForExecutions(target.workflow().id, before + 1);
-	const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
-	const [sent, deferred, failed] = await n8n.nodeOutput(newest.id, 'WhatsApp Sender');
-	return { sent: sent ?? [], deferred: deferred ?? [], failed: failed ?? [] };
+	return n8n.runContactList(target.workflow().id, target.url(), contacts);
 }
 
 describe('broadcast campaign', () => {

@@ -54,19 +54,8 @@ async function campaign(
 		},
 	);
 	await n8n.activate(workflow);
-	const run = async (contacts: object[]) => {
-		const before = (await n8n.executions(workflow.id)).length;
-		const response = await fetch(`${readHostState().url}/webhook/${pathName}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ contacts }),
-		});
-		expect(response.status).toBe(200);
-		const executions = await n8n.waitForExecutions(workflow.id, before + 1);
-		const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
-		const [sent, deferred, failed] = await n8n.nodeOutput(newest.id, 'WhatsApp Sender');
-		return { sent: sent ?? [], deferred: deferred ?? [], failed: failed ?? [] };
-	};
+	const run = (contacts: object[]) =>
+		n8n.runContactList(workflow.id, `${readHostState().url}/webhook/${pathName}`, contacts);
 	return { run, stop: () => n8n.deactivate(workflow) };
 }
 

@@ -65,19 +65,8 @@ async function campaign(path: string, sender: Record<string, unknown>) {
 	);
 	await n8n.activate(workflow);
 	workflows.push(workflow);
-	return async (contacts: object[]) => {
-		const before = (await n8n.executions(workflow.id)).length;
-		const response = await fetch(`${hostUrl}/webhook/${path}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ contacts }),
-		});
-		expect(response.status).toBe(200);
-		const executions = await n8n.waitForExecutions(workflow.id, before + 1);
-		const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
-		const [sent, deferred, failed] = await n8n.nodeOutput(newest.id, 'WhatsApp Sender');
-		return { sent: sent ?? [], deferred: deferred ?? [], failed: failed ?? [] };
-	};
+	return (contacts: object[]) =>
+		n8n.runContactList(workflow.id, `${hostUrl}/webhook/${path}`, contacts);
 }
 
 describe('the Sender and a customer with a username', () => {
