@@ -615,19 +615,8 @@ function readCoexistenceChange(
 	receivedAt: Receipt,
 	events: WhatsAppEvent[],
 ): void {
-	const metadata = isObject(value.metadata) ? value.metadata : undefined;
-	const phoneNumberId = metadata
-		? metaId(metadata.phone_number_id, `${field} value.metadata.phone_number_id`)
-		: undefined;
-	if (!phoneNumberId) return;
-	const context: Context = {
-		field,
-		wabaId,
-		phoneNumberId,
-		displayPhoneNumber: metadata ? str(metadata.display_phone_number) : undefined,
-		contacts: indexContacts(value.contacts),
-		receivedAt,
-	};
+	const context = changeContext(field, value, wabaId, receivedAt);
+	if (!context) return;
 	if (field === 'smb_message_echoes') {
 		if (!Array.isArray(value.message_echoes)) return;
 		for (const echo of value.message_echoes as unknown[])
@@ -750,6 +739,28 @@ function readAppContact(sync: Json, context: Context): WhatsAppContactEvent | un
 
 // ---- calls -------------------------------------------------------------------------------
 
+/** The business number and contacts a change is for; none when it names no number (no events, never a failed delivery). */
+function changeContext(
+	field: string,
+	value: Json,
+	wabaId: string,
+	receivedAt: Receipt,
+): Context | undefined {
+	const metadata = isObject(value.metadata) ? value.metadata : undefined;
+	const phoneNumberId = metadata
+		? metaId(metadata.phone_number_id, `${field} value.metadata.phone_number_id`)
+		: undefined;
+	if (!phoneNumberId) return undefined;
+	return {
+		field,
+		wabaId,
+		phoneNumberId,
+		displayPhoneNumber: metadata ? str(metadata.display_phone_number) : undefined,
+		contacts: indexContacts(value.contacts),
+		receivedAt,
+	};
+}
+
 /**
  * `calls`: `value.calls[] { id: wacid, from, to, event: connect | terminate, timestamp, direction:
  * USER_INITIATED | BUSINESS_INITIATED, status (terminate: COMPLETED | FAILED), start_time, end_time,
@@ -764,19 +775,8 @@ function readCallsChange(
 	receivedAt: Receipt,
 	events: WhatsAppEvent[],
 ): void {
-	const metadata = isObject(value.metadata) ? value.metadata : undefined;
-	const phoneNumberId = metadata
-		? metaId(metadata.phone_number_id, 'calls value.metadata.phone_number_id')
-		: undefined;
-	if (!phoneNumberId) return;
-	const context: Context = {
-		field: 'calls',
-		wabaId,
-		phoneNumberId,
-		displayPhoneNumber: metadata ? str(metadata.display_phone_number) : undefined,
-		contacts: indexContacts(value.contacts),
-		receivedAt,
-	};
+	const context = changeContext('calls', value, wabaId, receivedAt);
+	if (!context) return;
 	if (Array.isArray(value.calls))
 		for (const call of value.calls as unknown[])
 			if (isObject(call)) events.push(readCall(call, context));
