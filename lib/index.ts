@@ -6,7 +6,7 @@ export { normalizePhone, createPhoneNormalizer } from './phone';
 export type { PhoneResult, PhoneOptions, PhoneNormalizerOptions } from './phone';
 
 export { verifySignature, signBody } from './whatsapp/signature';
-export { parseWebhook, WebhookPayloadError } from './whatsapp/webhook';
+export { EVENT_KINDS, parseWebhook, WebhookPayloadError } from './whatsapp/webhook';
 export type {
 	WhatsAppEvent,
 	WhatsAppMessageEvent,

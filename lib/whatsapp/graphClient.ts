@@ -228,13 +228,18 @@ export class GraphClient {
 		if (options.language) qs.language = options.language;
 		if (options.limit) qs.limit = options.limit;
 		const rows = await this.collect([wabaId, 'message_templates'], qs);
-		return rows.map((row) => ({
-			id: String(row.id),
-			name: String(row.name),
-			language: String(row.language),
-			status: String(row.status),
-			category: String(row.category),
-			components: Array.isArray(row.components) ? (row.components as TemplateComponent[]) : [],
+		return rows.map((row, index) => ({
+			id: required(row, 'id', 'template', index),
+			name: required(row, 'name', 'template', index),
+			language: required(row, 'language', 'template', index),
+			status: str(row.status) ?? '',
+			category: str(row.category) ?? '',
+			// A component the message builders can read: an object with a text `type`.
+			components: Array.isArray(row.components)
+				? (row.components.filter(
+						(component) => isObject(component) && typeof component.type === 'string',
+					) as TemplateComponent[])
+				: [],
 			parameterFormat: str(row.parameter_format),
 		}));
 	}
@@ -244,12 +249,12 @@ export class GraphClient {
 			fields:
 				'id,display_phone_number,verified_name,quality_rating,code_verification_status,platform_type,throughput',
 		});
-		return rows.map((row) => ({
-			id: String(row.id),
+		return rows.map((row, index) => ({
+			id: required(row, 'id', 'phone number', index),
 			displayPhoneNumber: str(row.display_phone_number),
 			verifiedName: str(row.verified_name),
 			qualityRating: str(row.quality_rating),
-			throughputLevel: str((row.throughput as Json | undefined)?.level),
+			throughputLevel: isObject(row.throughput) ? str(row.throughput.level) : undefined,
 			codeVerificationStatus: str(row.code_verification_status),
 			platformType: str(row.platform_type),
 		}));
@@ -302,9 +307,9 @@ export class GraphClient {
 	async listSubscribedApps(wabaId: string): Promise<SubscribedApp[]> {
 		const rows = await this.collect([wabaId, 'subscribed_apps'], {});
 		return rows.map((row) => {
-			const app = (row.whatsapp_business_api_data as Json | undefined) ?? {};
+			const app = isObject(row.whatsapp_business_api_data) ? row.whatsapp_business_api_data : {};
 			return {
-				id: String(app.id ?? ''),
+				id: str(app.id) ?? '',
 				name: str(app.name),
 				link: str(app.link),
 				overrideCallbackUrl: str(row.override_callback_uri) || undefined,
@@ -474,10 +479,11 @@ export class GraphClient {
 		for (let page = 0; page < this.maxPages; page++) {
 			const { body } = await this.call('GET', segments, { qs: after ? { ...qs, after } : qs });
 			if (Array.isArray(body.data)) rows.push(...(body.data.filter(isObject) as Json[]));
-			const paging = (body.paging as Json | undefined) ?? {};
+			const paging = isObject(body.paging) ? body.paging : {};
 			const next = str(paging.next);
 			if (!next) return rows;
-			after = str((paging.cursors as Json | undefined)?.after) ?? cursorFrom(next);
+			after =
+				(isObject(paging.cursors) ? str(paging.cursors.after) : undefined) ?? cursorFrom(next);
 			if (!after || seen.has(after)) return rows;
 			seen.add(after);
 		}
@@ -537,6 +543,20 @@ function firstOf(value: unknown): Json | undefined {
 
 function str(value: unknown): string | undefined {
 	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/**
+ * A field a listed object cannot do without (its id, a template's name): text or a number, read
+ * by its type; anything else refuses the answer instead of becoming the text "undefined".
+ */
+function required(row: Json, key: string, what: string, index: number): string {
+	const value = str(row[key]);
+	if (value === undefined || value === '')
+		throw new GraphResponseError(
+			`Graph API listed a ${what} (row ${index + 1}) without a text ${key}`,
+			200,
+		);
+	return value;
 }
 
 function num(value: unknown): number | undefined {

@@ -24,15 +24,19 @@ export interface MediaRef {
 	filename?: string;
 }
 
-/** Parameters by position (`{{1}}`, `{{2}}` …) or by name (`{{customer_name}}`). */
-export type TemplateValues = string[] | Record<string, string>;
+/**
+ * Parameters by position (`{{1}}`, `{{2}}` …) or by name (`{{customer_name}}`). Values come from
+ * workflow items, so they are read as unknown: text is taken as it is, a finite number is written
+ * in decimal, anything else is refused with the parameter's name (see textOf).
+ */
+export type TemplateValues = unknown[] | Record<string, unknown>;
 
 export interface TemplateInput {
 	template: Pick<MessageTemplate, 'name' | 'language' | 'components'>;
 	header?: { text?: TemplateValues; media?: MediaRef };
 	body?: TemplateValues;
 	/** Values for URL buttons with a placeholder, and payloads for quick replies, by button index. */
-	buttons?: Array<{ index: number; text?: string; payload?: string }>;
+	buttons?: Array<{ index: number; text?: unknown; payload?: unknown }>;
 }
 
 export interface Envelope {
@@ -57,7 +61,8 @@ export function placeholders(text: string | undefined): string[] {
 	return names;
 }
 
-export function textMessage(envelope: Envelope, body: string, previewUrl = false): OutboundMessage {
+export function textMessage(envelope: Envelope, text: string, previewUrl = false): OutboundMessage {
+	const body = textOf('The text', text);
 	if (!body.trim()) throw new MessageInputError('The text is empty');
 	if (body.length > 4096)
 		throw new MessageInputError(`The text has ${body.length} characters; WhatsApp allows 4,096`);
@@ -69,11 +74,14 @@ export function mediaMessage(
 	type: MediaType,
 	media: MediaRef,
 ): OutboundMessage {
-	if (!media.link && !media.id)
-		throw new MessageInputError(`The ${type} needs a link or a media id`);
-	const part: Record<string, string> = media.id ? { id: media.id } : { link: media.link! };
-	if (media.caption && type !== 'audio' && type !== 'sticker') part.caption = media.caption;
-	if (media.filename && type === 'document') part.filename = media.filename;
+	const link = optionalTextOf(`The ${type}'s link`, media.link);
+	const id = optionalTextOf(`The ${type}'s media id`, media.id);
+	const caption = optionalTextOf(`The ${type}'s caption`, media.caption);
+	const filename = optionalTextOf(`The ${type}'s file name`, media.filename);
+	if (!link && !id) throw new MessageInputError(`The ${type} needs a link or a media id`);
+	const part: Record<string, string> = id ? { id } : { link: link! };
+	if (caption && type !== 'audio' && type !== 'sticker') part.caption = caption;
+	if (filename && type === 'document') part.filename = filename;
 	return wrap(envelope, { type, [type]: part });
 }
 
@@ -83,24 +91,26 @@ export function buttonsMessage(
 	buttons: Array<{ id: string; title: string }>,
 	footer?: string,
 ): OutboundMessage {
-	if (buttons.length < 1 || buttons.length > 3)
-		throw new MessageInputError(`Reply buttons: 1 to 3 allowed, got ${buttons.length}`);
-	for (const button of buttons) {
-		if (!button.title || button.title.length > 20)
-			throw new MessageInputError(`Button "${button.title}" needs a title of 1 to 20 characters`);
-	}
+	if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3)
+		throw new MessageInputError(
+			`Reply buttons: 1 to 3 allowed, got ${Array.isArray(buttons) ? buttons.length : kindOf(buttons)}`,
+		);
+	const replies = buttons.map((button: unknown, index) => {
+		const where = `Button ${index + 1}`;
+		if (!isRecord(button)) throw new MessageInputError(`${where} is ${kindOf(button)}`);
+		const title = textOf(`${where}'s title`, button.title);
+		if (!title || title.length > 20)
+			throw new MessageInputError(`Button "${echo(title)}" needs a title of 1 to 20 characters`);
+		return { type: 'reply', reply: { id: textOf(`${where}'s id`, button.id), title } };
+	});
+	const footerText = optionalTextOf('The footer', footer);
 	return wrap(envelope, {
 		type: 'interactive',
 		interactive: {
 			type: 'button',
-			body: { text: body },
-			...(footer ? { footer: { text: footer } } : {}),
-			action: {
-				buttons: buttons.map((button) => ({
-					type: 'reply',
-					reply: { id: button.id, title: button.title },
-				})),
-			},
+			body: { text: textOf('The body', body) },
+			...(footerText ? { footer: { text: footerText } } : {}),
+			action: { buttons: replies },
 		},
 	});
 }
@@ -114,12 +124,40 @@ export function listMessage(
 		rows: Array<{ id: string; title: string; description?: string }>;
 	}>,
 ): OutboundMessage {
-	const rows = sections.reduce((sum, section) => sum + section.rows.length, 0);
+	if (!Array.isArray(sections))
+		throw new MessageInputError(`The list's sections are ${kindOf(sections)}, not a list`);
+	let rows = 0;
+	sections.forEach((section: unknown, s) => {
+		if (!isRecord(section) || !Array.isArray(section.rows))
+			throw new MessageInputError(`Section ${s + 1} needs a list of rows`);
+		rows += section.rows.length;
+	});
 	if (rows < 1 || rows > 10)
 		throw new MessageInputError(`A list holds 1 to 10 rows in all, got ${rows}`);
+	const read = (sections as Array<{ title?: unknown; rows: unknown[] }>).map((section, s) => {
+		const where = `Section ${s + 1}`;
+		const title = optionalTextOf(`${where}'s title`, section.title);
+		return {
+			...(title !== undefined ? { title } : {}),
+			rows: section.rows.map((row, r) => {
+				const at = `${where} row ${r + 1}`;
+				if (!isRecord(row)) throw new MessageInputError(`${at} is ${kindOf(row)}`);
+				const description = optionalTextOf(`${at}'s description`, row.description);
+				return {
+					id: textOf(`${at}'s id`, row.id),
+					title: textOf(`${at}'s title`, row.title),
+					...(description !== undefined ? { description } : {}),
+				};
+			}),
+		};
+	});
 	return wrap(envelope, {
 		type: 'interactive',
-		interactive: { type: 'list', body: { text: body }, action: { button: buttonText, sections } },
+		interactive: {
+			type: 'list',
+			body: { text: textOf('The body', body) },
+			action: { button: textOf("The list's button text", buttonText), sections: read },
+		},
 	});
 }
 
@@ -128,9 +166,10 @@ export function reactionMessage(
 	messageId: string,
 	emoji: string,
 ): OutboundMessage {
-	if (!messageId)
-		throw new MessageInputError('A reaction needs the id of the message it reacts to');
-	return wrap(envelope, { type: 'reaction', reaction: { message_id: messageId, emoji } });
+	const id = optionalTextOf('The id of the message to react to', messageId);
+	if (!id) throw new MessageInputError('A reaction needs the id of the message it reacts to');
+	const reaction = textOf('The reaction emoji', emoji);
+	return wrap(envelope, { type: 'reaction', reaction: { message_id: id, emoji: reaction } });
 }
 
 /** A template message with its parameters checked against the approved template's placeholders. */
@@ -138,67 +177,78 @@ export function templateMessage(envelope: Envelope, input: TemplateInput): Outbo
 	const { template } = input;
 	const label = `Template "${template.name}" (${template.language})`;
 	const components: Array<Record<string, unknown>> = [];
-	const find = (type: string) =>
-		template.components.find((component) => component.type.toUpperCase() === type);
+	// The template's own fields come from the Graph API: read each with its type, never converted.
+	const templateComponents = Array.isArray(template.components) ? template.components : [];
+	const find = (type: string): Record<string, unknown> | undefined =>
+		templateComponents.find(
+			(component: unknown) => isRecord(component) && upper(component.type) === type,
+		);
 
 	const header = find('HEADER');
 	if (header) {
-		const format = (header.format ?? 'TEXT').toUpperCase();
+		const format = upper(header.format) || 'TEXT';
 		if (format === 'TEXT') {
-			const parameters = textParameters(`${label} header`, header.text, input.header?.text);
+			const parameters = textParameters(`${label} header`, field(header.text), input.header?.text);
 			if (parameters.length) components.push({ type: 'header', parameters });
 		} else if (format !== 'LOCATION') {
 			const media = input.header?.media;
 			const type = format.toLowerCase();
-			if (!media?.link && !media?.id)
+			const id = optionalTextOf(`${label} header's media id`, media?.id);
+			const link = optionalTextOf(`${label} header's link`, media?.link);
+			if (!link && !id)
 				throw new MessageInputError(`${label} has a ${type} header: give its link or media id`);
 			components.push({
 				type: 'header',
-				parameters: [{ type, [type]: media.id ? { id: media.id } : { link: media.link } }],
+				parameters: [{ type, [type]: id ? { id } : { link } }],
 			});
 		}
 	} else if (input.header?.text || input.header?.media) {
 		throw new MessageInputError(`${label} has no header, but header values were given`);
 	}
 
-	const bodyParameters = textParameters(`${label} body`, find('BODY')?.text, input.body);
+	const bodyParameters = textParameters(`${label} body`, field(find('BODY')?.text), input.body);
 	if (bodyParameters.length) components.push({ type: 'body', parameters: bodyParameters });
 
-	const buttons = (find('BUTTONS')?.buttons ?? []) as Array<Record<string, unknown>>;
+	const listed = find('BUTTONS')?.buttons;
+	const buttons: unknown[] = Array.isArray(listed) ? listed : [];
 	buttons.forEach((button, index) => {
+		if (!isRecord(button)) return;
 		const given = input.buttons?.find((candidate) => candidate.index === index);
-		const kind = String(button.type ?? '').toUpperCase();
-		if (kind === 'URL' && placeholders(String(button.url ?? '')).length) {
-			if (!given?.text)
-				throw new MessageInputError(
-					`${label} button ${index + 1} ("${String(button.text)}") needs the value for its link`,
-				);
+		const kind = upper(button.type);
+		const where = `${label} button ${index + 1} ("${field(button.text) ?? ''}")`;
+		const value = (key: 'text' | 'payload'): string | undefined => {
+			const read = optionalTextOf(`${where}'s value`, given?.[key]);
+			return read === undefined || read.trim() === '' ? undefined : read;
+		};
+		if (kind === 'URL' && placeholders(field(button.url)).length) {
+			const text = value('text');
+			if (!text) throw new MessageInputError(`${where} needs the value for its link`);
 			components.push({
 				type: 'button',
 				sub_type: 'url',
-				index: String(index),
-				parameters: [{ type: 'text', text: given.text }],
+				index: `${index}`,
+				parameters: [{ type: 'text', text }],
 			});
 		} else if (kind === 'OTP') {
 			// An authentication template's one-time-password button takes the code as a url parameter:
 			// https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates
-			if (!given?.text)
-				throw new MessageInputError(
-					`${label} button ${index + 1} ("${String(button.text)}") needs the one-time code as its value`,
-				);
+			const text = value('text');
+			if (!text) throw new MessageInputError(`${where} needs the one-time code as its value`);
 			components.push({
 				type: 'button',
 				sub_type: 'url',
-				index: String(index),
-				parameters: [{ type: 'text', text: given.text }],
+				index: `${index}`,
+				parameters: [{ type: 'text', text }],
 			});
-		} else if (kind === 'QUICK_REPLY' && given?.payload) {
-			components.push({
-				type: 'button',
-				sub_type: 'quick_reply',
-				index: String(index),
-				parameters: [{ type: 'payload', payload: given.payload }],
-			});
+		} else if (kind === 'QUICK_REPLY') {
+			const payload = value('payload');
+			if (payload)
+				components.push({
+					type: 'button',
+					sub_type: 'quick_reply',
+					index: `${index}`,
+					parameters: [{ type: 'payload', payload }],
+				});
 		}
 	});
 
@@ -219,6 +269,8 @@ function textParameters(
 	values: TemplateValues | undefined,
 ): Array<Record<string, string>> {
 	const expected = placeholders(text);
+	if (values !== undefined && !Array.isArray(values) && !isRecord(values))
+		throw new MessageInputError(`${where} parameters are ${kindOf(values)}, not a list`);
 	const named = expected.some((name) => !/^\d+$/.test(name));
 	if (expected.length === 0) {
 		const given =
@@ -227,55 +279,124 @@ function textParameters(
 		return [];
 	}
 	if (named) {
-		const byName = Array.isArray(values)
-			? Object.fromEntries(expected.map((name, i) => [name, values[i]]))
-			: (values ?? {});
-		const missing = expected.filter((name) => isBlank(byName[name]));
+		// Own keys only: a name such as `constructor` or `__proto__` never reads Object.prototype.
+		const byName = new Map<string, unknown>(
+			Array.isArray(values)
+				? expected.map((name, i) => [name, values[i]])
+				: Object.entries(values ?? {}),
+		);
+		const missing = expected.filter((name) => isBlank(byName.get(name)));
 		if (missing.length)
 			throw new MessageInputError(
 				`${where} needs ${describe(expected)}; missing ${missing.map((n) => `{{${n}}}`).join(', ')}`,
 			);
 		const extra = Array.isArray(values)
 			? []
-			: Object.keys(byName).filter((name) => !expected.includes(name));
+			: [...byName.keys()].filter((name) => !expected.includes(name));
 		if (extra.length)
 			throw new MessageInputError(
-				`${where} has no ${extra.map((n) => `{{${n}}}`).join(', ')}; it needs ${describe(expected)}`,
+				`${where} has no ${extra
+					.slice(0, 3)
+					.map((n) => `{{${echo(n)}}}`)
+					.join(
+						', ',
+					)}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}; it needs ${describe(expected)}`,
 			);
-		return expected.map((name) => ({ type: 'text', parameter_name: name, text: byName[name] }));
+		return expected.map((name) => ({
+			type: 'text',
+			parameter_name: name,
+			text: textOf(`${where} parameter {{${name}}}`, byName.get(name)),
+		}));
 	}
-	const list = Array.isArray(values) ? values : expected.map((name) => values?.[name]);
+	const own = (name: string): unknown =>
+		values && Object.prototype.hasOwnProperty.call(values, name)
+			? (values as Record<string, unknown>)[name]
+			: undefined;
+	const list = Array.isArray(values) ? values : expected.map(own);
 	if (list.length !== expected.length || list.some(isBlank)) {
 		const given = list.filter((value) => !isBlank(value)).length;
 		throw new MessageInputError(
 			`${where} needs ${expected.length} parameter${expected.length === 1 ? '' : 's'} (${describe(expected)}), got ${given}`,
 		);
 	}
-	return list.map((value) => ({ type: 'text', text: String(value) }));
+	return list.map((value, i) => ({
+		type: 'text',
+		text: textOf(`${where} parameter {{${expected[i]}}}`, value),
+	}));
 }
 
 function describe(names: string[]): string {
 	return names.map((name) => `{{${name}}}`).join(', ');
 }
 
+/** Missing: nothing, or text of only spaces. A number or an object is a value (checked by textOf). */
 function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || String(value).trim() === '';
+	return value === undefined || value === null || (typeof value === 'string' && !value.trim());
+}
+
+/**
+ * A value where Meta takes text. A string is taken as it is and a finite number is written in
+ * decimal; anything else (an object, a list, a boolean, NaN) is refused with where it was, and
+ * nothing on it is called: an item's object with a hostile `toString` gives this error, not a crash.
+ */
+function textOf(where: string, value: unknown): string {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return value.toString(10);
+	if (typeof value === 'bigint') return value.toString(10);
+	throw new MessageInputError(`${where} must be text or a number, got ${kindOf(value)}`);
+}
+
+/** textOf for an optional field: nothing (undefined, null) stays undefined. */
+function optionalTextOf(where: string, value: unknown): string | undefined {
+	return value === undefined || value === null ? undefined : textOf(where, value);
+}
+
+/** An item's text in an error, cut short: a hostile value is never echoed whole. */
+function echo(text: string, max = 40): string {
+	return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** How a refused value is named in an error, without converting it. */
+function kindOf(value: unknown): string {
+	if (value === null) return 'null';
+	if (value === undefined) return 'nothing';
+	if (Array.isArray(value)) return 'a list';
+	if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : 'an infinite number';
+	if (typeof value === 'boolean') return value ? 'true' : 'false';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A template field from the Graph API: text, or undefined for anything else. */
+function field(value: unknown): string | undefined {
+	return typeof value === 'string' ? value : undefined;
+}
+
+function upper(value: unknown): string {
+	return typeof value === 'string' ? value.toUpperCase() : '';
 }
 
 function wrap(envelope: Envelope, message: Record<string, unknown>): OutboundMessage {
-	if (!envelope.to) throw new MessageInputError('The recipient (to) is empty');
-	if (envelope.bizOpaqueCallbackData && Buffer.byteLength(envelope.bizOpaqueCallbackData) > 512) {
+	const to = optionalTextOf('The recipient (to)', envelope.to);
+	if (!to) throw new MessageInputError('The recipient (to) is empty');
+	const replyTo = optionalTextOf('The message to reply to', envelope.replyTo);
+	const correlation = optionalTextOf(
+		'The correlation data (biz_opaque_callback_data)',
+		envelope.bizOpaqueCallbackData,
+	);
+	if (correlation && Buffer.byteLength(correlation) > 512) {
 		throw new MessageInputError(
 			'The correlation data (biz_opaque_callback_data) is longer than 512 bytes',
 		);
 	}
 	return {
 		recipient_type: 'individual',
-		...recipientFields(envelope.to),
-		...(envelope.replyTo ? { context: { message_id: envelope.replyTo } } : {}),
-		...(envelope.bizOpaqueCallbackData
-			? { biz_opaque_callback_data: envelope.bizOpaqueCallbackData }
-			: {}),
+		...recipientFields(to),
+		...(replyTo ? { context: { message_id: replyTo } } : {}),
+		...(correlation ? { biz_opaque_callback_data: correlation } : {}),
 		...message,
 	} as OutboundMessage;
 }

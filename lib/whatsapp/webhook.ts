@@ -359,6 +359,23 @@ export type WhatsAppEvent =
 	| WhatsAppCallEvent
 	| WhatsAppTemplateEvent;
 
+/** Every kind of event `parseWebhook` emits; a Record, so a kind added to the union must be added here. */
+const EVENT_KIND_SET: Record<WhatsAppEvent['kind'] | WhatsAppChangeEvent['kind'], true> = {
+	message: true,
+	status: true,
+	error: true,
+	preference: true,
+	echo: true,
+	history: true,
+	contact: true,
+	call: true,
+	template: true,
+	change: true,
+};
+export const EVENT_KINDS = Object.freeze(Object.keys(EVENT_KIND_SET)) as readonly (
+	WhatsAppEvent['kind'] | WhatsAppChangeEvent['kind']
+)[];
+
 /** A change of another field than `messages`, passed on as Meta sent it (only with `includeOtherFields`). */
 export interface WhatsAppChangeEvent {
 	kind: 'change';
@@ -438,7 +455,7 @@ export function parseWebhook(
 				`is ${describe(changes)}, expected an array`,
 				`${entryPath}.changes`,
 			);
-		const wabaId = str(entry.id) ?? '';
+		const wabaId = metaId(entry.id, `${entryPath}.id`) ?? '';
 		for (let changeIndex = 0; changeIndex < changes.length; changeIndex++) {
 			const change: unknown = changes[changeIndex];
 			const changePath = `${entryPath}.changes[${changeIndex}]`;
@@ -448,7 +465,13 @@ export function parseWebhook(
 			if (field === 'messages') {
 				readMessagesChange(change.value, wabaId, changePath, receivedAt, events as WhatsAppEvent[]);
 			} else if (field === 'user_preferences' && isObject(change.value)) {
-				readPreferencesChange(change.value, wabaId, receivedAt, events as WhatsAppEvent[]);
+				readPreferencesChange(
+					change.value,
+					wabaId,
+					changePath,
+					receivedAt,
+					events as WhatsAppEvent[],
+				);
 			} else if (COEXISTENCE_FIELDS.has(field) && isObject(change.value)) {
 				readCoexistenceChange(field, change.value, wabaId, receivedAt, events as WhatsAppEvent[]);
 			} else if (field === 'calls' && isObject(change.value)) {
@@ -457,7 +480,7 @@ export function parseWebhook(
 				const template = readTemplateChange(field, change.value, wabaId, entry, receivedAt);
 				if (template) events.push(template);
 			} else if (options.includeOtherFields) {
-				events.push(otherChange(field, wabaId, entry, change.value, receivedAt));
+				events.push(otherChange(field, wabaId, entry, change.value, changePath, receivedAt));
 			}
 		}
 	}
@@ -474,7 +497,9 @@ function readMessagesChange(
 	if (!isObject(value))
 		throw new WebhookPayloadError(`is ${describe(value)}, expected an object`, `${where}.value`);
 	const metadata = value.metadata;
-	const phoneNumberId = isObject(metadata) ? str(metadata.phone_number_id) : undefined;
+	const phoneNumberId = isObject(metadata)
+		? metaId(metadata.phone_number_id, `${where}.value.metadata.phone_number_id`)
+		: undefined;
 	if (!phoneNumberId) {
 		throw new WebhookPayloadError(
 			'is missing: every messages change names the business phone number it is for',
@@ -518,11 +543,14 @@ function readMessagesChange(
 function readPreferencesChange(
 	value: Json,
 	wabaId: string,
+	where: string,
 	receivedAt: Receipt,
 	events: WhatsAppEvent[],
 ): void {
 	const metadata = isObject(value.metadata) ? value.metadata : undefined;
-	const phoneNumberId = metadata ? str(metadata.phone_number_id) : undefined;
+	const phoneNumberId = metadata
+		? metaId(metadata.phone_number_id, `${where}.value.metadata.phone_number_id`)
+		: undefined;
 	if (!phoneNumberId || !Array.isArray(value.user_preferences)) return;
 	const contacts = indexContacts(value.contacts);
 	for (const preference of value.user_preferences as unknown[]) {
@@ -538,7 +566,10 @@ function readPreferencesChange(
 		const choice = str(preference.value) ?? 'unknown';
 		const event: WhatsAppPreferenceEvent = {
 			kind: 'preference',
-			id: `preference:${customer.userId ?? customer.waId ?? 'unknown'}:${category}:${choice}:${String(preference.timestamp)}`,
+			id: boundedKey(
+				'preference',
+				`preference:${customer.userId ?? customer.waId ?? 'unknown'}:${category}:${choice}:${time.estimated ? '' : time.iso}`,
+			),
 			field: 'user_preferences',
 			wabaId,
 			phoneNumberId,
@@ -585,7 +616,9 @@ function readCoexistenceChange(
 	events: WhatsAppEvent[],
 ): void {
 	const metadata = isObject(value.metadata) ? value.metadata : undefined;
-	const phoneNumberId = metadata ? str(metadata.phone_number_id) : undefined;
+	const phoneNumberId = metadata
+		? metaId(metadata.phone_number_id, `${field} value.metadata.phone_number_id`)
+		: undefined;
 	if (!phoneNumberId) return;
 	const context: Context = {
 		field,
@@ -692,7 +725,10 @@ function readAppContact(sync: Json, context: Context): WhatsAppContactEvent | un
 	if (name) customer.name = name;
 	const event: WhatsAppContactEvent = {
 		kind: 'contact',
-		id: `contact:${context.phoneNumberId}:${phone ?? 'unknown'}:${action}:${time.estimated ? '' : time.iso}`,
+		id: boundedKey(
+			'contact',
+			`contact:${context.phoneNumberId}:${phone ?? 'unknown'}:${action}:${time.estimated ? '' : time.iso}`,
+		),
 		field: context.field,
 		wabaId: context.wabaId,
 		phoneNumberId: context.phoneNumberId,
@@ -729,7 +765,9 @@ function readCallsChange(
 	events: WhatsAppEvent[],
 ): void {
 	const metadata = isObject(value.metadata) ? value.metadata : undefined;
-	const phoneNumberId = metadata ? str(metadata.phone_number_id) : undefined;
+	const phoneNumberId = metadata
+		? metaId(metadata.phone_number_id, 'calls value.metadata.phone_number_id')
+		: undefined;
 	if (!phoneNumberId) return;
 	const context: Context = {
 		field: 'calls',
@@ -750,7 +788,7 @@ function readCallsChange(
 function callBase(context: Context, id: string, time: { iso: string; estimated: boolean }) {
 	const event = {
 		kind: 'call',
-		id,
+		id: boundedKey('call', id),
 		field: context.field,
 		wabaId: context.wabaId,
 		phoneNumberId: context.phoneNumberId,
@@ -783,9 +821,7 @@ function readCall(call: Json, context: Context): WhatsAppCallEvent {
 		inbound ? str(call.from_parent_user_id) : str(call.to_parent_user_id),
 		context.contacts,
 	);
-	const id =
-		str(call.id) ??
-		`call:${customer.waId ?? customer.userId ?? 'unknown'}:${kind}:${time.estimated ? '' : time.iso}`;
+	const id = usableId(call.id) ?? contentId(customer.waId ?? customer.userId, call, context);
 	const event = callBase(context, id, time);
 	event.customer = customer;
 	event.event = kind;
@@ -818,7 +854,7 @@ function readCallStatus(status: Json, context: Context): WhatsAppCallEvent {
 		context.contacts,
 	);
 	const state = str(status.status) ?? 'unknown';
-	const id = str(status.id) ?? `call:${customer.waId ?? customer.userId ?? 'unknown'}:status`;
+	const id = usableId(status.id) ?? contentId(customer.waId ?? customer.userId, status, context);
 	// One call goes RINGING, ACCEPTED, …: the trigger's duplicate key adds the status to the id.
 	const event = callBase(context, id, time);
 	event.customer = customer;
@@ -860,7 +896,7 @@ function readCallPermission(message: Json, context: Context): WhatsAppCallEvent 
 	const part = message.interactive as Json;
 	const reply = isObject(part.call_permission_reply) ? part.call_permission_reply : {};
 	const response = str(reply.response);
-	const id = str(message.id) ?? syntheticIdOf(customer, time, 'call_permission_reply');
+	const id = usableId(message.id) ?? contentId(customer.waId ?? customer.userId, message, context);
 	const event = callBase(context, id, time);
 	event.customer = customer;
 	event.event = 'permission';
@@ -876,14 +912,6 @@ function readCallPermission(message: Json, context: Context): WhatsAppCallEvent 
 	});
 	event.raw = message;
 	return event;
-}
-
-function syntheticIdOf(
-	customer: WhatsAppCustomer,
-	time: { iso: string; estimated: boolean },
-	type: string,
-): string {
-	return `nowamid:${customer.waId ?? customer.userId ?? 'unknown'}:${time.estimated ? '' : time.iso}:${type}`;
 }
 
 // ---- template lifecycle ------------------------------------------------------------------
@@ -963,7 +991,10 @@ function readTemplateChange(
 		if (category !== undefined) event.category = category.toLowerCase();
 		state = category ?? '';
 	}
-	event.id = `template:${wabaId}:${templateId ?? `${name ?? ''}:${language ?? ''}`}:${change}:${state}:${time.estimated ? '' : time.iso}`;
+	event.id = boundedKey(
+		'template',
+		`template:${wabaId}:${templateId ?? `${name ?? ''}:${language ?? ''}`}:${change}:${state}:${time.estimated ? '' : time.iso}`,
+	);
 	event.raw = value;
 	return event;
 }
@@ -1165,6 +1196,7 @@ function otherChange(
 	wabaId: string,
 	entry: Json,
 	value: unknown,
+	where: string,
 	receivedAt: Receipt,
 ): WhatsAppChangeEvent {
 	const valueObject = isObject(value) ? value : undefined;
@@ -1172,7 +1204,9 @@ function otherChange(
 	const rawTime = entry.time ?? valueObject?.timestamp;
 	const time = readTime(rawTime, receivedAt);
 	const event: WhatsAppChangeEvent = { kind: 'change', field, wabaId, timestamp: time.iso, value };
-	const phoneNumberId = isObject(metadata) ? str(metadata.phone_number_id) : undefined;
+	const phoneNumberId = isObject(metadata)
+		? metaId(metadata.phone_number_id, `${where}.value.metadata.phone_number_id`)
+		: undefined;
 	if (phoneNumberId) event.phoneNumberId = phoneNumberId;
 	if (time.estimated) event.timestampEstimated = true;
 	return event;
@@ -1500,10 +1534,40 @@ function isoWholeSeconds(seconds: number): string {
 /** Longer than any wamid Meta sends (about 60 characters): past it an id is not used as a key. */
 const MAX_ID_CHARS = 256;
 
+/**
+ * Meta's object ids (a WABA's `entry[].id`, `metadata.phone_number_id`) are strings of digits,
+ * 15 to 17 of them in Meta's examples (shape:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/);
+ * 64 leaves room for growth. They are part of the trigger's duplicate-delivery keys and of the
+ * content-derived ids, so a longer one is not Meta's and refuses the delivery (a 400) instead of
+ * making keys of any length.
+ */
+const MAX_META_ID_CHARS = 64;
+
+/** A WABA or phone number id, text or a finite number; WebhookPayloadError when it is over-long. */
+function metaId(value: unknown, where: string): string | undefined {
+	const id = str(value);
+	if (id !== undefined && id.length > MAX_META_ID_CHARS)
+		throw new WebhookPayloadError(
+			`is ${id.length} characters long; Meta's ids have at most ${MAX_META_ID_CHARS}`,
+			where,
+		);
+	return id;
+}
+
 /** An id that can key an event: a non-blank string (or a finite number) of at most MAX_ID_CHARS. */
 function usableId(value: unknown): string | undefined {
 	const id = str(value);
 	return id !== undefined && id.length <= MAX_ID_CHARS && id.trim() !== '' ? id : undefined;
+}
+
+/**
+ * An id composed from a delivery's values (kind, customer, time, …), or past MAX_ID_CHARS a hash of
+ * it: outsiders choose those values, and the id is part of the trigger's duplicate keys.
+ */
+function boundedKey(kind: string, composed: string): string {
+	if (composed.length <= MAX_ID_CHARS && composed.trim() !== '') return composed;
+	return `${kind}:${createHash('sha256').update(composed).digest('hex').slice(0, 32)}`;
 }
 
 /**

@@ -231,6 +231,21 @@ describe('calls', () => {
 		});
 	});
 
+	it('ids a sender chooses stay bounded, and calls without one never share an id', () => {
+		const [long] = parseWebhook(envelope(callConnect({ id: 'x'.repeat(5_000) })));
+		expect(long.id.length).toBeLessThanOrEqual(256);
+		const [first] = parseWebhook(envelope(callTerminate({ id: '', customer: '85291234567' })));
+		const [second] = parseWebhook(envelope(callTerminate({ id: '', customer: '85298765432' })));
+		expect(first.id).not.toBe('');
+		expect(first.id).not.toBe(second.id);
+		const [again] = parseWebhook(envelope(callTerminate({ id: '', customer: '85291234567' })));
+		expect(again.id).toBe(first.id);
+		const [template] = parseWebhook(
+			envelopeAt(1_795_400_000, templateCategoryUpdate({ templateName: 'n'.repeat(5_000) })),
+		);
+		expect(template.id.length).toBeLessThanOrEqual(256);
+	});
+
 	it('a duration that is not a number is left out', () => {
 		const change = callTerminate({ durationSeconds: 30 });
 		(change.value.calls as Array<Record<string, unknown>>)[0].duration = { n: 30 };

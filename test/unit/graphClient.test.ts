@@ -562,3 +562,74 @@ describe('GraphApiError beside the catalogue', () => {
 		});
 	});
 });
+
+describe('list answers are read by their fields’ types', () => {
+	/** A Graph endpoint on loopback that answers every GET with one fixed JSON page. */
+	async function answering(page: unknown) {
+		const server = http.createServer((_req, res) => {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(page));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		return {
+			client: new GraphClient({
+				transport: axiosTransport({ bearerToken: SIM.token }),
+				baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+				version: VERSION,
+			}),
+			stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+		};
+	}
+
+	it('refuses a template or phone number without a text id, name or language', async () => {
+		const graph = await answering({
+			data: [
+				{ id: '1', name: 'ok', language: 'en_US' },
+				{ id: ['2'], name: 'x', language: 'en' },
+			],
+		});
+		try {
+			await expect(graph.client.listTemplates(SIM.wabaId)).rejects.toThrow(
+				'Graph API listed a template (row 2) without a text id',
+			);
+			await expect(graph.client.listPhoneNumbers(SIM.wabaId)).rejects.toThrow(
+				'Graph API listed a phone number (row 2) without a text id',
+			);
+		} finally {
+			await graph.stop();
+		}
+	});
+
+	it('never turns a missing field into the text "undefined" or "[object Object]"', async () => {
+		const graph = await answering({
+			data: [
+				{
+					id: 17,
+					name: 'ok',
+					language: 'en_US',
+					status: { s: 1 },
+					components: [null, { type: 3 }, { type: 'BODY', text: 'Hi' }],
+					throughput: 'HIGH',
+					whatsapp_business_api_data: 'app',
+				},
+			],
+			paging: 'next',
+		});
+		try {
+			expect(await graph.client.listTemplates(SIM.wabaId)).toEqual([
+				{
+					id: '17',
+					name: 'ok',
+					language: 'en_US',
+					status: '',
+					category: '',
+					components: [{ type: 'BODY', text: 'Hi' }],
+				},
+			]);
+			expect((await graph.client.listPhoneNumbers(SIM.wabaId))[0].throughputLevel).toBeUndefined();
+			expect((await graph.client.listSubscribedApps(SIM.wabaId))[0].id).toBe('');
+		} finally {
+			await graph.stop();
+		}
+	});
+});

@@ -366,3 +366,148 @@ describe('authentication templates', () => {
 		);
 	});
 });
+
+describe('values from workflow items are type-checked, never converted implicitly', () => {
+	/** An item's object whose toString is not callable: String(hostile) throws a TypeError. */
+	const hostile = () => ({ toString: 1, valueOf: 1 }) as unknown;
+	const order = (
+		body: unknown[],
+		buttons: Array<{ index: number; text?: unknown; payload?: unknown }> = [
+			{ index: 0, text: 'A-1' },
+		],
+	) =>
+		templateMessage(
+			{ to },
+			{ template: template('order_update'), header: { text: ['A-1'] }, body, buttons },
+		);
+	const refusal = (build: () => unknown): string => {
+		try {
+			build();
+		} catch (error) {
+			expect(error).toBeInstanceOf(MessageInputError);
+			return (error as Error).message;
+		}
+		throw new Error('built a message from a hostile value');
+	};
+
+	it('names a body, header or named parameter that is an object, a list or a boolean', () => {
+		expect(refusal(() => order(['Mei', hostile(), 'Fri']))).toBe(
+			'Template "order_update" (en_US) body parameter {{2}} must be text or a number, got an object',
+		);
+		expect(refusal(() => order(['Mei', ['A-1'], 'Fri']))).toMatch(/\{\{2\}\}.*got a list$/);
+		expect(refusal(() => order([true, 'A-1', 'Fri']))).toMatch(/\{\{1\}\}.*got true$/);
+		expect(
+			refusal(() =>
+				templateMessage(
+					{ to },
+					{
+						template: template('order_update'),
+						header: { text: [hostile()] },
+						body: ['a', 'b', 'c'],
+					},
+				),
+			),
+		).toMatch(/header parameter \{\{1\}\} must be text or a number, got an object$/);
+		expect(
+			refusal(() =>
+				templateMessage(
+					{ to },
+					{
+						template: template('welcome_named'),
+						body: { shop_name: 'Acme', customer_name: hostile() },
+					},
+				),
+			),
+		).toMatch(/\{\{customer_name\}\} must be text or a number, got an object$/);
+		expect(refusal(() => order('Mei' as unknown as unknown[]))).toMatch(
+			/body parameters are a string, not a list$/,
+		);
+	});
+
+	it('names a button value or payload that is an object', () => {
+		expect(refusal(() => order(['Mei', 'A-1', 'Fri'], [{ index: 0, text: hostile() }]))).toMatch(
+			/button 1 \(".*"\)'s value must be text or a number, got an object$/,
+		);
+		expect(
+			refusal(() =>
+				order(
+					['Mei', 'A-1', 'Fri'],
+					[
+						{ index: 0, text: 'A-1' },
+						{ index: 1, payload: hostile() },
+					],
+				),
+			),
+		).toMatch(/button 2 \(".*"\)'s value must be text or a number, got an object$/);
+	});
+
+	it('writes finite numbers in decimal where Meta takes text, and refuses NaN', () => {
+		const message = order([7, 1001, 2.5], [{ index: 0, text: 1001 }]);
+		const components = (message.template as { components: Array<{ parameters: unknown[] }> })
+			.components;
+		expect(components[1].parameters).toEqual([
+			{ type: 'text', text: '7' },
+			{ type: 'text', text: '1001' },
+			{ type: 'text', text: '2.5' },
+		]);
+		expect(components[2].parameters).toEqual([{ type: 'text', text: '1001' }]);
+		expect(refusal(() => order(['Mei', NaN, 'Fri']))).toMatch(/\{\{2\}\}.*got NaN$/);
+	});
+
+	it('reads a named parameter only from the values own keys', () => {
+		// `constructor` is on every object's prototype: it must count as missing, not as a value.
+		const named = {
+			...template('welcome_named'),
+			components: [{ type: 'BODY', text: 'Hi {{constructor}}' }],
+		};
+		expect(refusal(() => templateMessage({ to }, { template: named, body: {} }))).toMatch(
+			/missing \{\{constructor\}\}$/,
+		);
+	});
+
+	it('reads the template fields from the Graph API by their type', () => {
+		const odd = {
+			name: 'odd',
+			language: 'en_US',
+			components: [
+				null,
+				{ type: 7 },
+				{ type: 'BODY', text: { toString: 1 } },
+				{ type: 'BUTTONS', buttons: [null, { type: { toString: 1 }, text: 5, url: [] }] },
+			],
+		} as unknown as MessageTemplate;
+		expect(templateMessage({ to }, { template: odd }).template).toEqual({
+			name: 'odd',
+			language: { code: 'en_US' },
+		});
+	});
+
+	it('gives session messages a clear error for objects in their text fields', () => {
+		expect(refusal(() => textMessage({ to }, hostile() as string))).toBe(
+			'The text must be text or a number, got an object',
+		);
+		expect(refusal(() => textMessage({ to: hostile() as string }, 'hi'))).toMatch(
+			/^The recipient \(to\) must be text/,
+		);
+		expect(
+			refusal(() => textMessage({ to, bizOpaqueCallbackData: hostile() as string }, 'hi')),
+		).toMatch(/^The correlation data .* got an object$/);
+		expect(refusal(() => mediaMessage({ to }, 'image', { link: hostile() as string }))).toMatch(
+			/^The image's link must be text/,
+		);
+		expect(
+			refusal(() => buttonsMessage({ to }, 'Pick', [{ id: 'a', title: hostile() as string }])),
+		).toMatch(/^Button 1's title must be text/);
+		expect(
+			refusal(() =>
+				listMessage({ to }, 'Pick', 'Open', [{ rows: [{ id: 'a', title: hostile() as string }] }]),
+			),
+		).toMatch(/^Section 1 row 1's title must be text/);
+		expect(refusal(() => listMessage({ to }, 'Pick', 'Open', [{ rows: hostile() as [] }]))).toBe(
+			'Section 1 needs a list of rows',
+		);
+		expect(refusal(() => reactionMessage({ to }, 'wamid.1', hostile() as string))).toMatch(
+			/^The reaction emoji must be text/,
+		);
+	});
+});

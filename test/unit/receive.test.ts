@@ -114,6 +114,14 @@ describe('receiveDelivery', () => {
 		expect(receiveDelivery(badShape, sign(badShape), SECRET).status).toBe(400);
 	});
 
+	it('answers 400 to a signed delivery whose phone number id is too long to be Meta\u2019s', () => {
+		const long = delivery.replace('106540352242922', '1'.repeat(10_000));
+		expect(receiveDelivery(long, sign(long), SECRET)).toMatchObject({
+			status: 400,
+			reason: expect.stringMatching(/phone_number_id is 10000 characters long/),
+		});
+	});
+
 	it('ignores other objects with 200 and no events', () => {
 		const page = '{"object":"page","entry":[]}';
 		expect(receiveDelivery(page, sign(page), SECRET)).toMatchObject({

@@ -33,7 +33,10 @@ import {
 	textMessage,
 	unsupportedMessage,
 	wamid,
+	userPreferences,
 	webhookErrors,
+	callConnect,
+	messageEcho,
 } from '../../devkit/payloads/whatsappPayloads';
 import type { MediaType, WebhookChange } from '../../devkit/payloads/whatsappPayloads';
 
@@ -936,5 +939,51 @@ describe('parseWebhook: hostile fields (issue 15.5, 15.8, 15.9)', () => {
 		const accountErrors = webhookErrors();
 		(accountErrors.value.errors as Array<Record<string, unknown>>)[0].code = hostile;
 		expect(() => parseWebhook(envelope(accountErrors))).not.toThrow();
+	});
+});
+
+describe("parseWebhook: Meta's ids that key duplicate deliveries are bounded (issue 15 follow-up)", () => {
+	const long = '1'.repeat(65);
+	const refusal = (body: unknown, options: { includeOtherFields?: boolean } = {}) => {
+		try {
+			parseWebhook(body, options);
+		} catch (error) {
+			expect(error).toBeInstanceOf(WebhookPayloadError);
+			return (error as WebhookPayloadError).message;
+		}
+		throw new Error('read a body with an over-long id');
+	};
+
+	it('refuses an entry id or phone number id longer than 64 characters, naming where', () => {
+		expect(refusal(envelopeFor(long, textMessage()))).toBe(
+			"Not a WhatsApp Cloud API webhook payload: entry[0].id is 65 characters long; Meta's ids have at most 64",
+		);
+		expect(refusal(envelope(textMessage({ phoneNumberId: long })))).toBe(
+			"Not a WhatsApp Cloud API webhook payload: entry[0].changes[0].value.metadata.phone_number_id is 65 characters long; Meta's ids have at most 64",
+		);
+		expect(refusal(envelope(userPreferences({ phoneNumberId: long })))).toMatch(
+			/phone_number_id is 65 characters long/,
+		);
+		expect(refusal(envelope(messageEcho({ phoneNumberId: long })))).toMatch(
+			/phone_number_id is 65 characters long/,
+		);
+		expect(refusal(envelope(callConnect({ phoneNumberId: long })))).toMatch(
+			/phone_number_id is 65 characters long/,
+		);
+		const other = envelope({
+			field: 'account_update',
+			value: { metadata: { phone_number_id: long } },
+		} as unknown as Parameters<typeof envelope>[0]);
+		expect(refusal(other, { includeOtherFields: true })).toMatch(
+			/phone_number_id is 65 characters long/,
+		);
+		// The refusal echoes the length, never the id itself.
+		expect(refusal(envelopeFor('9'.repeat(100_000), textMessage()))).not.toContain('9999');
+	});
+
+	it('keeps ids of up to 64 characters as they are', () => {
+		const id = '1'.repeat(64);
+		const [event] = parseWebhook(envelopeFor(id, textMessage({ phoneNumberId: id })));
+		expect(event).toMatchObject({ wabaId: id, phoneNumberId: id });
 	});
 });
