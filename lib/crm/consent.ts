@@ -9,8 +9,6 @@
  */
 export type MarketingConsent = 'opted_in' | 'opted_out';
 
-export const MARKETING_CONSENT_VALUES: readonly MarketingConsent[] = ['opted_in', 'opted_out'];
-
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

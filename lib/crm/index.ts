@@ -12,7 +12,7 @@ import type { ZohoAdapterOptions } from './zoho/adapter';
 
 export * from './types';
 export { upsertContacts } from './upsert';
-export { marketingConsentOf, MARKETING_CONSENT_VALUES } from './consent';
+export { marketingConsentOf } from './consent';
 export type { MarketingConsent } from './consent';
 export { attachMedia, fitMedia, DEFAULT_ATTACHMENT_MAX_BYTES } from './media';
 export type {
