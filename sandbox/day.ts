@@ -99,6 +99,9 @@ export const RETURNING_CUSTOMERS: readonly SandboxCustomer[] = [
 	{ waId: '886912345678', name: '林美玲', lang: 'zh-Hant' }, // contact 106, "0912 345 678"
 ];
 
+/** The customer with a username the sandbox plays: a business-scoped user id and no phone number. */
+export const SANDBOX_USERNAME_CUSTOMER = { userId: 'HK.1502576394655843', username: 'tai_man' };
+
 /** Relative chance of a message starting in each hour of the day (local time of the shop). */
 const HOURLY = [
 	0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.8, 1.5, 2.2, 2.6, 2.8, 3.4, 3.2, 2.5, 2.3, 2.4, 2.6, 2.9,

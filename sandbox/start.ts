@@ -33,8 +33,15 @@ import { startSmtpSink } from '../devkit/simulators/smtpSink';
 import { startHubSpotSimulator } from '../devkit/simulators/crm/hubspot';
 import { SIM, startGraphApiSimulator } from '../devkit/simulators/graphApi';
 import type { GraphApiSimulator, SentMessage } from '../devkit/simulators/graphApi';
-import { envelopeFor, statusUpdate, textMessage } from '../devkit/payloads/whatsappPayloads';
-import { dayOfConversations } from './day';
+import {
+	bsuidOnlyMessage,
+	callTerminate,
+	envelopeFor,
+	messageEcho,
+	statusUpdate,
+	textMessage,
+} from '../devkit/payloads/whatsappPayloads';
+import { dayOfConversations, SANDBOX_USERNAME_CUSTOMER } from './day';
 import type { SandboxMessage } from './day';
 import { pastWeek } from './history';
 
@@ -51,7 +58,12 @@ interface Options {
 }
 
 /** Workflows that run live in the sandbox; the others are imported for reading and manual runs. */
-const LIVE = ['whatsapp-crm-sync.json', 'faq-auto-reply.json', 'order-status-auto-reply.json'];
+const LIVE = [
+	'whatsapp-crm-sync.json',
+	'faq-auto-reply.json',
+	'order-status-auto-reply.json',
+	'missed-call-follow-up.json',
+];
 /** Live too when PostgreSQL is there to hold the archive. */
 const LIVE_WITH_ARCHIVE = ['whatsapp-conversation-archive.json', 'weekly-analytics-report.json'];
 const REPORT_LOGIN = { user: 'sandbox', password: 'Sandbox-Report1' };
@@ -309,6 +321,13 @@ async function main(): Promise<void> {
 				await post(inbound(message, index));
 				statuses.poll();
 			}
+			// What a day also brings, through the same payload builders the tests use: a customer
+			// with a username (no phone anywhere), the business answering one customer from the
+			// WhatsApp Business app (a coexistence echo), and a call nobody answered.
+			for (const body of extras(day[0].customer.waId)) {
+				await post(body);
+				statuses.poll();
+			}
 			// Replies to the last messages, and their statuses.
 			for (let quiet = 0; quiet < 3;) {
 				const before = graph.state.sent.length;
@@ -323,7 +342,16 @@ async function main(): Promise<void> {
 
 		const result = {
 			...(await summary(n8n, live, graph, hubspot)),
-			messagesPlayed: day.length,
+			// The username customer's message is one more message.
+			messagesPlayed: day.length + 1,
+			echoesPlayed: 1,
+			missedCallsPlayed: 1,
+			usernameOnlyContacts: [...hubspot.state.contacts.values()].filter(
+				(c) =>
+					c.properties.whatsapp_user_id === SANDBOX_USERNAME_CUSTOMER.userId &&
+					!c.properties.phone &&
+					!c.properties.mobilephone,
+			).length,
 			rejectedDeliveries: rejected.length,
 			...(archive ? await archiveSummary(archive, reportUrl) : {}),
 		};
@@ -398,6 +426,23 @@ function inbound(message: SandboxMessage, index: number) {
 			timestamp: at,
 		}),
 	);
+}
+
+/** A username customer's message, a coexistence echo to `waId` and a missed call from `waId`. */
+function extras(waId: string) {
+	const at = Math.floor(Date.now() / 1000);
+	return [
+		bsuidOnlyMessage({
+			...SIM_BUSINESS,
+			...SANDBOX_USERNAME_CUSTOMER,
+			name: 'Tai Man',
+			text: 'Hello, what are your opening hours?',
+			id: `wamid.sandbox-${at}-username`,
+			timestamp: at,
+		}),
+		messageEcho({ ...SIM_BUSINESS, to: waId, id: `wamid.sandbox-${at}-echo`, timestamp: at }),
+		callTerminate({ ...SIM_BUSINESS, customer: waId, status: 'FAILED', timestamp: at }),
+	].map((change) => envelopeFor(SIM.wabaId, change));
 }
 
 interface Summary {

@@ -13,6 +13,7 @@ export const CUSTOM_CANONICAL_FIELDS: CanonicalField[] = [
 	'lastInteractionAt',
 	'interactionCount',
 	'tags',
+	'marketingConsent',
 ];
 
 const NOT_KEPT: Partial<Record<CanonicalField, string>> = {
@@ -21,6 +22,7 @@ const NOT_KEPT: Partial<Record<CanonicalField, string>> = {
 	lastInteractionAt: 'the last interaction time is not kept',
 	interactionCount: 'interactions are not counted',
 	tags: 'tags are not kept',
+	marketingConsent: 'WhatsApp marketing opt-outs and resumes are not kept',
 };
 
 export interface FieldChecker {

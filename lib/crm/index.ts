@@ -12,6 +12,8 @@ import type { ZohoAdapterOptions } from './zoho/adapter';
 
 export * from './types';
 export { upsertContacts } from './upsert';
+export { marketingConsentOf } from './consent';
+export type { MarketingConsent } from './consent';
 export { attachMedia, fitMedia, DEFAULT_ATTACHMENT_MAX_BYTES } from './media';
 export type {
 	AttachMediaOptions,

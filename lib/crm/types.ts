@@ -25,6 +25,8 @@ export type CanonicalField =
 	| 'whatsappE164'
 	/** WhatsApp's business-scoped user id (BSUID). */
 	| 'whatsappUserId'
+	/** Meta-side marketing consent: `opted_in` or `opted_out` (see marketingConsentOf). */
+	| 'marketingConsent'
 	| 'leadSource'
 	| 'lastInteractionAt'
 	| 'interactionCount'

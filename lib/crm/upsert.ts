@@ -14,6 +14,7 @@
 import { createPhoneNormalizer } from '../phone';
 import type { ContactWrite, CrmAdapter, CrmContact, CrmErrorInfo, MatchField } from './types';
 import { CrmApiError } from './types';
+import type { MarketingConsent } from './consent';
 
 export interface ContactInput {
 	/** The caller's reference (item index), echoed in the outcome. */
@@ -31,6 +32,8 @@ export interface ContactInput {
 	name?: string;
 	/** Tags to add; the CRM's existing tags are kept. */
 	tags?: string[];
+	/** Meta-side marketing consent (marketingConsentOf): written to the consent field as given. */
+	marketingConsent?: MarketingConsent;
 	/** Further fields by the CRM's field name (from the node's field mapping). */
 	properties?: Record<string, unknown>;
 }
@@ -373,6 +376,12 @@ function desiredProperties(
 		if (blank(names.lastName) && last) out[names.lastName!] = last;
 	}
 	if (p.email && names.email && out[names.email] === undefined) out[names.email] = p.email;
+	if (
+		p.input.marketingConsent &&
+		names.marketingConsent &&
+		out[names.marketingConsent] === undefined
+	)
+		out[names.marketingConsent] = p.input.marketingConsent;
 	if (p.input.tags?.length && names.tags) {
 		const existing = splitTags(contact?.properties[names.tags]);
 		const union = [...new Set([...existing, ...p.input.tags.map((t) => t.trim()).filter(Boolean)])];

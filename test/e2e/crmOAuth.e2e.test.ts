@@ -220,6 +220,7 @@ it('Zoho CRM without the WhatsApp fields: contacts are still written and logged,
 			'WhatsApp_Last_Interaction',
 			'WhatsApp_Interactions',
 			'WhatsApp_Tags',
+			'WhatsApp_Marketing_Consent',
 		])
 			expect(hints[0].message).toContain(field);
 		expect(JSON.stringify(hints)).not.toContain(sim.token);
@@ -255,6 +256,7 @@ it('HubSpot without the whatsapp_* properties: contacts are still written and lo
 			'whatsapp_last_interaction',
 			'whatsapp_interaction_count',
 			'whatsapp_tags',
+			'whatsapp_marketing_consent',
 		])
 			expect(hints[0].message).toContain(property);
 		expect(hints[0].message).toContain('Settings › Properties › Contact properties');
@@ -295,6 +297,7 @@ it('HubSpot with Create Missing WhatsApp Properties: the node creates them on th
 			'whatsapp_e164',
 			'whatsapp_interaction_count',
 			'whatsapp_last_interaction',
+			'whatsapp_marketing_consent',
 			'whatsapp_tags',
 			'whatsapp_user_id',
 		]);

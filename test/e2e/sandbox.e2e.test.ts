@@ -18,6 +18,9 @@ interface SandboxSummary {
 	crmMessagesLogged: number;
 	repliesSent: number;
 	messagesPlayed: number;
+	echoesPlayed: number;
+	missedCallsPlayed: number;
+	usernameOnlyContacts: number;
 	rejectedDeliveries: number;
 	archivedToday?: number;
 	reportStatus?: number;
@@ -67,6 +70,7 @@ it('plays a day of conversations through the live example workflows into the sim
 	// npm test installs Debian's postgresql, so the archive and the weekly report are live too.
 	expect(Object.keys(summary.executions).sort()).toEqual([
 		'faq-auto-reply',
+		'missed-call-follow-up',
 		'order-status-auto-reply',
 		'weekly-analytics-report',
 		'whatsapp-conversation-archive',
@@ -85,8 +89,15 @@ it('plays a day of conversations through the live example workflows into the sim
 	expect(summary.reportCharts).toBeGreaterThan(3);
 	expect(summary.crmMessagesLogged).toBe(summary.messagesPlayed);
 	// The HubSpot simulator starts with 8 contacts of its own; each of the 10 customers adds one,
-	// except the returning ones it holds in messy formats, whom CRM Upsert finds by phone.
-	expect(summary.crmContacts).toBe(8 + 10 - RETURNING_CUSTOMERS.length);
+	// except the returning ones it holds in messy formats, whom CRM Upsert finds by phone; the
+	// customer with a username adds one by user id, with no phone.
+	expect(summary.crmContacts).toBe(8 + 10 - RETURNING_CUSTOMERS.length + 1);
+	expect(summary.usernameOnlyContacts).toBe(1);
+	// The coexistence echo reached every trigger (none refused it); no live workflow subscribes it.
+	expect(summary.echoesPlayed).toBe(1);
+	// The missed call ran the follow-up workflow once, which wrote to the customer.
+	expect(summary.missedCallsPlayed).toBe(1);
+	expect(summary.executions['missed-call-follow-up']).toEqual({ success: 1, error: 0 });
 	expect(summary.repliesSent).toBeGreaterThan(0);
 	expect(output).toContain('sign in as sandbox@scrm.test');
 });

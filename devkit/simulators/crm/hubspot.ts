@@ -408,6 +408,7 @@ export function defaultHubSpotProperties(): HubSpotSimProperty[] {
 		custom('whatsapp_tags', 'WhatsApp Tags', 'string', 'textarea'),
 		custom('whatsapp_last_interaction', 'Last WhatsApp Message', 'datetime', 'date'),
 		custom('whatsapp_interaction_count', 'WhatsApp Messages', 'number', 'number'),
+		custom('whatsapp_marketing_consent', 'WhatsApp Marketing Consent', 'string', 'text'),
 		custom('whatsapp_opt_in', 'WhatsApp Opt-in', 'bool', 'booleancheckbox', {
 			options: [
 				{ label: 'Yes', value: 'true' },

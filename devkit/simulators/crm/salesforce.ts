@@ -211,6 +211,10 @@ export function defaultSalesforceFields(): SfSimField[] {
 		f('WhatsApp_Interactions__c', 'WhatsApp Interactions', 'double', { custom: true }),
 		// A Long Text Area: describe says textarea with its length.
 		f('WhatsApp_Tags__c', 'WhatsApp Tags', 'textarea', { length: 32768, custom: true }),
+		f('WhatsApp_Marketing_Consent__c', 'WhatsApp Marketing Consent', 'string', {
+			length: 16,
+			custom: true,
+		}),
 		f('CreatedDate', 'Created Date', 'datetime', {
 			nillable: false,
 			createable: false,

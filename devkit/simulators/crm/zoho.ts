@@ -295,6 +295,10 @@ export function defaultZohoFields(): ZohoSimField[] {
 		f('WhatsApp_Last_Interaction', 'WhatsApp Last Interaction', 'datetime', { custom_field: true }),
 		f('WhatsApp_Interactions', 'WhatsApp Interactions', 'integer', { custom_field: true }),
 		f('WhatsApp_Tags', 'WhatsApp Tags', 'textarea', { length: 2000, custom_field: true }),
+		f('WhatsApp_Marketing_Consent', 'WhatsApp Marketing Consent', 'text', {
+			length: 16,
+			custom_field: true,
+		}),
 		f('Created_Time', 'Created Time', 'datetime', { read_only: true }),
 		f('Modified_Time', 'Modified Time', 'datetime', { read_only: true }),
 	];

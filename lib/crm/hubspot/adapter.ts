@@ -84,6 +84,7 @@ export const HUBSPOT_DEFAULT_FIELD_NAMES: Partial<Record<CanonicalField, string>
 	tags: 'whatsapp_tags',
 	lastInteractionAt: 'whatsapp_last_interaction',
 	interactionCount: 'whatsapp_interaction_count',
+	marketingConsent: 'whatsapp_marketing_consent',
 };
 
 /** How each custom property is created in HubSpot (Settings › Properties), for the missing-field message. */
@@ -93,6 +94,7 @@ const HUBSPOT_PROPERTY_TYPES: Partial<Record<CanonicalField, string>> = {
 	lastInteractionAt: 'a Date and time picker property (not Date picker, which keeps no time)',
 	interactionCount: 'a Number property',
 	tags: 'a Multi-line text property',
+	marketingConsent: 'a Single-line text property',
 };
 
 /** The group and definitions `createMissingProperties` creates the whatsapp_* properties with. */
@@ -140,6 +142,13 @@ const HUBSPOT_PROPERTY_DEFINITIONS: Partial<
 		type: 'string',
 		fieldType: 'textarea',
 		description: 'Tags from WhatsApp conversations, separated by ;',
+	},
+	marketingConsent: {
+		label: 'WhatsApp Marketing Consent',
+		type: 'string',
+		fieldType: 'text',
+		description:
+			'opted_out once the customer stopped marketing messages in WhatsApp, opted_in once they resumed',
 	},
 };
 const PROPERTIES = '/crm/v3/properties/contacts';
@@ -995,6 +1004,7 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): CrmAdapter {
 			lastInteractionAt: ['dateTime'],
 			interactionCount: ['number'],
 			tags: ['string'],
+			marketingConsent: ['string'],
 		},
 		isFatal,
 	});

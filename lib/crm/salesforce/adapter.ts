@@ -62,6 +62,7 @@ export const SALESFORCE_WHATSAPP_FIELD_NAMES: Partial<Record<CanonicalField, str
 	whatsappUserId: 'WhatsApp_User_ID__c',
 	lastInteractionAt: 'WhatsApp_Last_Interaction__c',
 	interactionCount: 'WhatsApp_Interactions__c',
+	marketingConsent: 'WhatsApp_Marketing_Consent__c',
 	tags: 'WhatsApp_Tags__c',
 };
 const SALESFORCE_FIELD_TYPES: Partial<Record<CanonicalField, string>> = {
@@ -69,6 +70,7 @@ const SALESFORCE_FIELD_TYPES: Partial<Record<CanonicalField, string>> = {
 	whatsappUserId: 'Text(64)',
 	lastInteractionAt: 'Date/Time',
 	interactionCount: 'Number(18, 0)',
+	marketingConsent: 'Text(16)',
 	tags: 'Long Text Area(32768)',
 };
 /** Numbers per SOSL search: each adds up to three terms to the FIND clause. */
@@ -711,6 +713,7 @@ export function createSalesforceAdapter(opts: SalesforceAdapterOptions): CrmAdap
 			lastInteractionAt: ['dateTime'],
 			interactionCount: ['number'],
 			tags: ['string', 'array'],
+			marketingConsent: ['string'],
 		},
 		isFatal,
 		onFound: (found) => readFields.push(...found.filter((name) => !readFields.includes(name))),

@@ -74,6 +74,7 @@ export const ZOHO_WHATSAPP_FIELD_NAMES: Partial<Record<CanonicalField, string>> 
 	whatsappUserId: 'WhatsApp_User_ID',
 	lastInteractionAt: 'WhatsApp_Last_Interaction',
 	interactionCount: 'WhatsApp_Interactions',
+	marketingConsent: 'WhatsApp_Marketing_Consent',
 	tags: 'WhatsApp_Tags',
 };
 const ZOHO_FIELD_TYPES: Partial<Record<CanonicalField, string>> = {
@@ -81,6 +82,7 @@ const ZOHO_FIELD_TYPES: Partial<Record<CanonicalField, string>> = {
 	whatsappUserId: 'Single Line field',
 	lastInteractionAt: 'Date/Time field',
 	interactionCount: 'Number field',
+	marketingConsent: 'Single Line field',
 	tags: 'Multi-Line (Small) field',
 };
 /** An ISO-8601 instant as JavaScript writes it; Zoho's DateTime fields take seconds and an offset only. */
@@ -560,6 +562,7 @@ export function createZohoAdapter(opts: ZohoAdapterOptions): CrmAdapter {
 			lastInteractionAt: ['dateTime'],
 			interactionCount: ['number'],
 			tags: ['string'],
+			marketingConsent: ['string'],
 		},
 		isFatal,
 		onFound: (found) => readFields.push(...found.filter((name) => !readFields.includes(name))),

@@ -5,6 +5,7 @@
 import { attachMedia, imageKind, mediaTag } from '../../../lib/crm/media';
 import type { CrmAdapter } from '../../../lib/crm/types';
 import { upsertContacts } from '../../../lib/crm/upsert';
+import { marketingConsentOf } from '../../../lib/crm/consent';
 import { decode, noiseImage } from '../../../devkit/generators/images';
 import type { ContactInput, UpsertOutcome } from '../../../lib/crm/upsert';
 import { CRM_HARNESSES } from './harnesses';
@@ -68,6 +69,40 @@ describe.each(CRM_HARNESSES.map((harness) => [harness.crm, harness] as [string, 
 			expect(again).toMatchObject({ id: first.id, action: 'unchanged', changed: [] });
 			const found = await adapter.findByPhone([phone]);
 			expect(found.get(phone)?.map((c) => c.id)).toEqual([first.id]);
+		});
+
+		it("keeps Meta's marketing consent from the trigger's preference events and the Sender's 131050 deferral", async () => {
+			const phone = newPhone();
+			const field = names.marketingConsent!;
+			expect(field).toBeTruthy();
+			const consent = async () =>
+				(await adapter.findByPhone([phone])).get(phone)![0].properties[field];
+			const preference = (value: string, optedOut: boolean) => ({
+				kind: 'preference',
+				category: 'marketing_messages',
+				value,
+				optedOut,
+				customer: { e164: phone },
+			});
+			const fromItem = (item: unknown) => ({ phone, marketingConsent: marketingConsentOf(item) });
+
+			const stopped = upserted(await one(fromItem(preference('stop', true))));
+			expect(stopped.changed).toContain(field);
+			expect(await consent()).toBe('opted_out');
+			// A message says nothing about consent: the field keeps its value.
+			const message = upserted(await one(fromItem({ kind: 'message', type: 'text' })));
+			expect(message.changed).not.toContain(field);
+			expect(await consent()).toBe('opted_out');
+			upserted(await one(fromItem(preference('resume', false))));
+			expect(await consent()).toBe('opted_in');
+			// The Sender's Deferred item after Meta refused marketing (131050).
+			const deferred = {
+				customer: { e164: phone },
+				whatsapp: { outcome: 'deferred', rule: 'optOut', code: 131050, retryAt: null },
+			};
+			upserted(await one(fromItem(deferred)));
+			expect(await consent()).toBe('opted_out');
+			expect(crm.rejected()).toBe(0);
 		});
 
 		it('names a customer who gave no name by their number, and by their name once known', async () => {
@@ -495,6 +530,7 @@ describe.each(CRM_HARNESSES.map((harness) => [harness.crm, harness] as [string, 
 				name: 'Chan Tai Man',
 				tags: ['price_inquiry'],
 				interactionAt: Date.parse('2026-11-21T09:30:00Z'),
+				marketingConsent: 'opted_out' as const,
 			};
 			const [created] = await upsertContacts(adapter, [input]);
 			expect(created).toMatchObject({ outcome: 'upserted', action: 'created' });
@@ -505,6 +541,7 @@ describe.each(CRM_HARNESSES.map((harness) => [harness.crm, harness] as [string, 
 				defaults.tags,
 				defaults.lastInteractionAt,
 				defaults.interactionCount,
+				defaults.marketingConsent,
 			];
 			for (const field of customFields) expect(created.changed).not.toContain(field);
 			// HubSpot has no lead source field among the defaults.
@@ -531,6 +568,7 @@ describe.each(CRM_HARNESSES.map((harness) => [harness.crm, harness] as [string, 
 			expect(missing.map((m) => m.canonical).sort()).toEqual([
 				'interactionCount',
 				'lastInteractionAt',
+				'marketingConsent',
 				'tags',
 				'whatsappE164',
 				'whatsappUserId',
@@ -542,6 +580,9 @@ describe.each(CRM_HARNESSES.map((harness) => [harness.crm, harness] as [string, 
 			}
 			expect(missing.find((m) => m.canonical === 'tags')!.message).toMatch(
 				/, so tags are not kept: an admin can add it in (Setup|Settings) /,
+			);
+			expect(missing.find((m) => m.canonical === 'marketingConsent')!.message).toMatch(
+				/, so WhatsApp marketing opt-outs and resumes are not kept: an admin can add it in (Setup|Settings) /,
 			);
 		});
 

@@ -551,6 +551,7 @@ describe('a portal without the WhatsApp properties', () => {
 		'whatsapp_tags',
 		'whatsapp_last_interaction',
 		'whatsapp_interaction_count',
+		'whatsapp_marketing_consent',
 	];
 	const property = (
 		name: string,
@@ -601,9 +602,12 @@ describe('a portal without the WhatsApp properties', () => {
 				}),
 				property('whatsapp_last_interaction', 'date', 'date'),
 				property('whatsapp_interaction_count', 'string', 'text'),
+				property('whatsapp_marketing_consent', 'number', 'number'),
 			],
 		});
-		const [outcome] = await upsertContacts(adapter, [interaction]);
+		const [outcome] = await upsertContacts(adapter, [
+			{ ...interaction, marketingConsent: 'opted_out' },
+		]);
 		expect(outcome).toMatchObject({ outcome: 'upserted', action: 'created' });
 		expect(sim.state.rejected.validation).toBe(0);
 		const [contact] = [...sim.state.contacts.values()];
@@ -628,6 +632,9 @@ describe('a portal without the WhatsApp properties', () => {
 		expect(reasons.get('whatsapp_interaction_count')).toMatch(
 			/is of type string, not number, so interactions are not counted: .*a Number property/,
 		);
+		expect(reasons.get('whatsapp_marketing_consent')).toMatch(
+			/is of type number, not string, so WhatsApp marketing opt-outs and resumes are not kept: .*a Single-line text property/,
+		);
 	});
 
 	it('uses a property mapped explicitly as given, and reports HubSpot’s refusal on that item', async () => {
@@ -647,6 +654,7 @@ describe('a portal without the WhatsApp properties', () => {
 			'whatsapp_e164',
 			'whatsapp_interaction_count',
 			'whatsapp_last_interaction',
+			'whatsapp_marketing_consent',
 			'whatsapp_user_id',
 		]);
 	});
@@ -746,7 +754,7 @@ describe('a portal without the WhatsApp properties', () => {
 				message: expect.stringMatching(/is of type string, not number/),
 			}),
 		]);
-		expect(sim.state.calls['POST /crm/v3/properties/contacts']).toBe(4);
+		expect(sim.state.calls['POST /crm/v3/properties/contacts']).toBe(5);
 		expect(sim.state.properties.find((p) => p.name === 'whatsapp_interaction_count')).toMatchObject(
 			{ type: 'string' },
 		);

@@ -342,6 +342,7 @@ describe('the WhatsApp custom fields', () => {
 			'WhatsApp_E164__c',
 			'WhatsApp_Interactions__c',
 			'WhatsApp_Last_Interaction__c',
+			'WhatsApp_Marketing_Consent__c',
 			'WhatsApp_Tags__c',
 			'WhatsApp_User_ID__c',
 		]);

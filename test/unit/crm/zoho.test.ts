@@ -486,7 +486,7 @@ describe('limits and failures', () => {
 		});
 		expect(sim.state.rejected.credits).toBe(0);
 		clock.advance(24 * 60 * 60 * 1000);
-		await expect(adapter.describeFields()).resolves.toHaveLength(17);
+		await expect(adapter.describeFields()).resolves.toHaveLength(18);
 	});
 
 	test("without dailyCredits, Zoho's 429 for spent credits ends in a clear error after the retries", async () => {

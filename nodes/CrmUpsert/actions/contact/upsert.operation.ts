@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ContactInput, UpsertOutcome } from '../../../../lib/crm';
-import { upsertContacts } from '../../../../lib/crm';
+import { marketingConsentOf, upsertContacts } from '../../../../lib/crm';
 import type { CrmAdapter, MatchField } from '../../../../lib/crm';
 import type { Outputs } from '../common';
 import {
@@ -63,6 +63,26 @@ export const description: INodeProperties[] = [
 			"The customer's message time; moves the last interaction forward and counts it once",
 	},
 	{
+		displayName: 'Marketing Consent',
+		name: 'marketingConsent',
+		type: 'options',
+		default: 'fromItem',
+		displayOptions: { show: { operation: ['upsert'] } },
+		options: [
+			{
+				name: 'From the Item',
+				value: 'fromItem',
+				description:
+					'A trigger Preference event (stop or resume marketing) or a Sender Deferred item with rule optOut (error 131050) sets it; other items leave it as it is',
+			},
+			{ name: 'Opted In', value: 'opted_in' },
+			{ name: 'Opted Out', value: 'opted_out' },
+			{ name: "Don't Write", value: 'none' },
+		],
+		description:
+			"What to write to the contact's WhatsApp marketing consent field (opted_in or opted_out)",
+	},
+	{
 		displayName: 'Fields',
 		name: 'fields',
 		type: 'resourceMapper',
@@ -100,7 +120,7 @@ export const description: INodeProperties[] = [
 				default: false,
 				displayOptions: { show: { '/crm': ['hubspot'] } },
 				description:
-					'Whether to create the whatsapp_* contact properties the HubSpot portal lacks (in a "WhatsApp SCRM" group) on the first run, so tags, the last interaction, its count and the WhatsApp number and user ID are kept. The token needs the crm.schemas.contacts.write scope.',
+					'Whether to create the whatsapp_* contact properties the HubSpot portal lacks (in a "WhatsApp SCRM" group) on the first run, so tags, the last interaction, its count, the WhatsApp number, user ID and marketing consent are kept. The token needs the crm.schemas.contacts.write scope.',
 			},
 			{
 				displayName: 'Data Updated At',
@@ -190,6 +210,7 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 				email: text(fn, 'email', itemIndex),
 				name: operation === 'upsert' ? text(fn, 'name', itemIndex) : undefined,
 				tags: tagList(fn, 'tags', itemIndex),
+				marketingConsent: operation === 'upsert' ? consent(fn, items, itemIndex) : undefined,
 				interactionAt: operation === 'upsert' ? millis(fn, 'interactionAt', itemIndex) : undefined,
 				updatedAt: itemOptions.updatedAt
 					? millis(fn, 'upsertOptions.updatedAt', itemIndex)
@@ -223,6 +244,18 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 	for (const outcome of outcomes) route(outputs, items[outcome.ref], outcome, adapter.crm);
 	await hintMissingFields(fn, adapter, options.createMissingProperties === true);
 	return outputs;
+}
+
+/** The item's marketing consent, as the Marketing Consent parameter says to read it. */
+function consent(
+	fn: IExecuteFunctions,
+	items: ReturnType<IExecuteFunctions['getInputData']>,
+	itemIndex: number,
+): ContactInput['marketingConsent'] {
+	const mode = fn.getNodeParameter('marketingConsent', itemIndex, 'fromItem') as string;
+	if (mode === 'opted_in' || mode === 'opted_out') return mode;
+	if (mode === 'fromItem') return marketingConsentOf(items[itemIndex].json);
+	return undefined;
 }
 
 /** Once per run: the WhatsApp fields the CRM lacks, so what is not kept is visible, not silent. */
