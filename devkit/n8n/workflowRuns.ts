@@ -2,6 +2,7 @@
  * What the example-workflow suites share: a WhatsApp credential pointed at the Graph API simulator,
  * and waiting for the execution a request started.
  */
+import { randomUUID } from 'node:crypto';
 import { SIM } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
 import type { N8nApi } from './n8nHost';
@@ -142,4 +143,37 @@ export function startByWebhook(
 		webhookId,
 		parameters: { httpMethod: 'POST', path, responseMode, options: {} },
 	});
+}
+
+/**
+ * The broadcast example on a webhook path of its own, sending from the simulator's number with a
+ * memory ledger and no quiet hours (they depend on the run's clock); `sender` sets further Sender
+ * parameters. Returns the active workflow and a run that posts a contact list and reads the Sender's
+ * outputs.
+ */
+export async function broadcastCampaign(
+	n8n: N8nApi,
+	credential: { id: string; name: string },
+	webhookPath: string,
+	sender: Record<string, unknown> = {},
+) {
+	const workflow = await n8n.importWorkflow(
+		'whatsapp-broadcast-campaign.json',
+		{ whatsAppScrmApi: credential },
+		(json) => {
+			const hook = json.nodes.find(
+				(node: { type: string }) => node.type === 'n8n-nodes-base.webhook',
+			);
+			hook.parameters.path = webhookPath;
+			hook.webhookId = randomUUID();
+			const node = json.nodes.find((n: { type: string }) => n.type.endsWith('whatsAppSender'));
+			node.parameters.phoneNumberId = SIM.phoneNumberId;
+			node.parameters.ledgerStore = 'memory';
+			node.parameters.quotaGuard = { quietHoursStart: '' };
+			Object.assign(node.parameters, sender);
+		},
+	);
+	await n8n.activate(workflow);
+	const url = `${n8n.baseUrl}/webhook/${webhookPath}`;
+	return { workflow, run: (contacts: object[]) => n8n.runContactList(workflow.id, url, contacts) };
 }

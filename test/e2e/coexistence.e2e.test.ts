@@ -4,12 +4,11 @@
  * Sender starts the human-takeover pause for that customer, exactly as an agent's reply does; a
  * template Meta paused is deferred before any request (no 132015 round trip).
  */
-import { randomUUID } from 'node:crypto';
 
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import { broadcastCampaign, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
 import {
 	callConnect,
 	callTerminate,
@@ -39,28 +38,14 @@ afterAll(async () => {
 	await graph?.stop();
 });
 
-/** The broadcast example with its own webhook path and a memory ledger. */
+/** The broadcast example on a coexistence number (20/s), on a webhook path of its own. */
 async function campaign(path: string, sender: Record<string, unknown>) {
-	const workflow = await n8n.importWorkflow(
-		'whatsapp-broadcast-campaign.json',
-		{ whatsAppScrmApi: credential },
-		(json) => {
-			const hook = json.nodes.find(
-				(node: { type: string }) => node.type === 'n8n-nodes-base.webhook',
-			);
-			hook.parameters.path = path;
-			hook.webhookId = randomUUID();
-			const node = json.nodes.find((n: { type: string }) => n.type.endsWith('whatsAppSender'));
-			node.parameters.phoneNumberId = SIM.phoneNumberId;
-			node.parameters.ledgerStore = 'memory';
-			node.parameters.quotaGuard = { quietHoursStart: '', coexistence: true };
-			Object.assign(node.parameters, sender);
-		},
-	);
-	await n8n.activate(workflow);
+	const { workflow, run } = await broadcastCampaign(n8n, credential, path, {
+		quotaGuard: { quietHoursStart: '', coexistence: true },
+		...sender,
+	});
 	workflows.push(workflow);
-	return (contacts: object[]) =>
-		n8n.runContactList(workflow.id, `${hostUrl}/webhook/${path}`, contacts);
+	return run;
 }
 
 describe('an echo from the WhatsApp Business app', () => {

@@ -5,7 +5,6 @@
  * an authentication template Meta refuses for a user id (131062) and marketing to +1 numbers; the
  * trigger emits a customer's user-id change and marketing stop / resume as events.
  */
-import { randomUUID } from 'node:crypto';
 
 import {
 	SIM,
@@ -14,7 +13,7 @@ import {
 } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import { broadcastCampaign, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
 import {
 	envelopeFor,
 	systemUserIdChange,
@@ -45,28 +44,11 @@ afterAll(async () => {
 	await graph?.stop();
 });
 
-/** The broadcast example with its own webhook path, sending `template` (and the given parameters). */
+/** The broadcast example on a webhook path of its own, with the given Sender parameters. */
 async function campaign(path: string, sender: Record<string, unknown>) {
-	const workflow = await n8n.importWorkflow(
-		'whatsapp-broadcast-campaign.json',
-		{ whatsAppScrmApi: credential },
-		(json) => {
-			const hook = json.nodes.find(
-				(node: { type: string }) => node.type === 'n8n-nodes-base.webhook',
-			);
-			hook.parameters.path = path;
-			hook.webhookId = randomUUID();
-			const node = json.nodes.find((n: { type: string }) => n.type.endsWith('whatsAppSender'));
-			node.parameters.phoneNumberId = SIM.phoneNumberId;
-			node.parameters.ledgerStore = 'memory';
-			node.parameters.quotaGuard = { quietHoursStart: '' };
-			Object.assign(node.parameters, sender);
-		},
-	);
-	await n8n.activate(workflow);
+	const { workflow, run } = await broadcastCampaign(n8n, credential, path, sender);
 	workflows.push(workflow);
-	return (contacts: object[]) =>
-		n8n.runContactList(workflow.id, `${hostUrl}/webhook/${path}`, contacts);
+	return run;
 }
 
 describe('the Sender and a customer with a username', () => {
