@@ -18,7 +18,8 @@ import { answerVerification, filterEvents, receiveDelivery } from '../../lib/wha
 import { REDIS_CREDENTIAL, WHATSAPP_CREDENTIAL } from '../shared/credentialNames';
 import { credentialShownWhile } from '../shared/editorCredential';
 import { graphClient, whatsAppCredential } from '../shared/graph';
-import { getPhoneNumbers, graphNodeError } from '../shared/loadOptions';
+import { graphNodeError } from '../shared/graphNodeError';
+import { getPhoneNumbers } from '../shared/loadOptions';
 import { noteCapabilityUpdates } from '../shared/quotaLedger';
 import { redisConnectionTest, redisUrl } from '../shared/redis';
 import { listSubtitle } from '../shared/subtitle';
