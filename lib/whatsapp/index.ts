@@ -5,6 +5,7 @@
  * a Redis store is chosen (lib/whatsapp/redisDeliveryDedup), so single-process users never load a
  * Redis client.
  */
+export * from './deliveryDecision';
 export * from './deliveryDedup';
 export * from './errors';
 export * from './graphClient';
