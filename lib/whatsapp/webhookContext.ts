@@ -9,6 +9,7 @@ import type { WhatsAppCustomer } from './webhookEvents';
 import { hashJson, isObject, metaId, str } from './webhookReaders';
 import type { Json, Receipt } from './webhookReaders';
 
+/** The change an item came in: its field, Meta account, business number and contacts, and when it arrived. */
 export interface Context {
 	field: string;
 	wabaId: string;
