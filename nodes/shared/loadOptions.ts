@@ -1,9 +1,9 @@
-import type { ILoadOptionsFunctions, INodePropertyOptions, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { GraphApiError } from '../../lib/whatsapp/errors';
+import { WHATSAPP_CREDENTIAL } from './credentialNames';
 import { credentialChosen, heldChoices } from './editorCredential';
-import { graphClient, WHATSAPP_CREDENTIAL, whatsAppCredential } from './graph';
+import { graphClient, whatsAppCredential } from './graph';
+import { graphNodeError } from './graphNodeError';
 
 /** The WABA's business phone numbers, for every node that picks one. */
 export async function getPhoneNumbers(
@@ -26,25 +26,4 @@ export async function getPhoneNumbers(
 	} catch (error) {
 		throw graphNodeError(this, error);
 	}
-}
-
-/** A Graph API failure as n8n shows it: Meta's meaning first, the trace id for Meta's support. */
-export function graphNodeError(
-	context: { getNode: ILoadOptionsFunctions['getNode'] },
-	error: unknown,
-): NodeApiError {
-	if (error instanceof GraphApiError) {
-		return new NodeApiError(
-			context.getNode(),
-			{ message: error.message, code: error.code } as JsonObject,
-			{
-				message: error.title,
-				description: `${error.message}${error.fbtraceId ? ` (fbtrace_id ${error.fbtraceId})` : ''}`,
-				httpCode: String(error.httpStatus),
-			},
-		);
-	}
-	return new NodeApiError(context.getNode(), {
-		message: (error as Error).message ?? String(error),
-	} as JsonObject);
 }

@@ -2,7 +2,7 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { credentialChosen, heldChoices } from '../../shared/editorCredential';
 import { graphClient, WHATSAPP_CREDENTIAL, whatsAppCredential } from '../../shared/graph';
-import { graphNodeError } from '../../shared/loadOptions';
+import { graphNodeError } from '../../shared/graphNodeError';
 
 export async function getTemplates(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	if (!credentialChosen(this, WHATSAPP_CREDENTIAL))
