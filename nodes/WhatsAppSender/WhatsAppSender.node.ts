@@ -7,9 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { REDIS_CREDENTIAL, WHATSAPP_CREDENTIAL } from '../shared/credentialNames';
 import { credentialShownWhile } from '../shared/editorCredential';
-import { WHATSAPP_CREDENTIAL } from '../shared/graph';
-import { REDIS_CREDENTIAL, redisConnectionTest } from '../shared/redis';
+import { redisConnectionTest } from '../shared/redis';
 import { choiceSubtitle } from '../shared/subtitle';
 import { router } from './actions/router';
 import { getPhoneNumbers, getTemplates } from './methods/loadOptions';
