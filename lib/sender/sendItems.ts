@@ -148,8 +148,8 @@ export async function sendItems(options: SendItemsOptions): Promise<ItemReport[]
 				message,
 				request: {
 					...request,
-					...(scope?.portfolioId ? { portfolioId: scope.portfolioId } : {}),
-					...(scope?.messagingLimit !== undefined ? { messagingLimit: scope.messagingLimit } : {}),
+					...(scope.portfolioId ? { portfolioId: scope.portfolioId } : {}),
+					...(scope.messagingLimit !== undefined ? { messagingLimit: scope.messagingLimit } : {}),
 					...(itemOptions.serviceEvent ? { event: itemOptions.serviceEvent } : {}),
 					...(itemOptions.idempotencyKey ? { idempotencyKey: itemOptions.idempotencyKey } : {}),
 				},
