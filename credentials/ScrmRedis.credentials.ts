@@ -3,7 +3,12 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 /**
  * The Redis that holds shared state in queue mode (quota ledger, webhook de-duplication). The same
  * fields as n8n's own Redis credential; community packages may not reuse that one.
+ *
+ * Tested by every node that takes it (`testedBy: 'redisConnectionTest'`, a PING through
+ * nodes/shared/redis.ts). The nodes name it through nodes/shared/credentialNames.ts, which the rule
+ * below cannot follow (it reads string literals only); test/unit/credentialNames.test.ts checks it.
  */
+// eslint-disable-next-line @n8n/community-nodes/credential-test-required
 export class ScrmRedis implements ICredentialType {
 	name = 'scrmRedis';
 

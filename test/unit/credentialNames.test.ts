@@ -14,7 +14,9 @@ import {
 	WHATSAPP_CREDENTIAL,
 	ZOHO_CREDENTIAL,
 } from '../../nodes/shared/credentialNames';
+import { CrmUpsert } from '../../nodes/CrmUpsert/CrmUpsert.node';
 import { WhatsAppScrmTrigger } from '../../nodes/WhatsAppScrmTrigger/WhatsAppScrmTrigger.node';
+import { WhatsAppSender } from '../../nodes/WhatsAppSender/WhatsAppSender.node';
 
 test.each([
 	[WHATSAPP_CREDENTIAL, new WhatsAppScrmApi().name],
@@ -29,4 +31,14 @@ test.each([
 test('the Trigger asks for the WhatsApp credential and, with a Redis store, the Redis one', () => {
 	const names = (new WhatsAppScrmTrigger().description.credentials ?? []).map((c) => c.name);
 	expect(names).toEqual([WHATSAPP_CREDENTIAL, REDIS_CREDENTIAL]);
+});
+
+test.each([
+	['WhatsApp SCRM Trigger', new WhatsAppScrmTrigger()],
+	['WhatsApp Sender', new WhatsAppSender()],
+	['CRM Upsert', new CrmUpsert()],
+])('%s tests the Redis credential with a PING (the lint rule cannot see it)', (_, node) => {
+	const redis = (node.description.credentials ?? []).find((c) => c.name === REDIS_CREDENTIAL);
+	expect(redis?.testedBy).toBe('redisConnectionTest');
+	expect(typeof node.methods?.credentialTest?.redisConnectionTest).toBe('function');
 });
