@@ -5,57 +5,28 @@
  * or sends twice; a send whose outcome is unknown is reported as such, never blindly re-sent.
  */
 import { TransportError } from '../http/transport';
+import type { Category, QuotaGuard, QuotaRequest } from '../quota';
 import type { DepartureGate } from './departureGate';
 import { processDepartureGate } from './departureGate';
 import { GraphApiError } from '../whatsapp/errors';
 import type { GraphClient, OutboundMessage } from '../whatsapp/graphClient';
 import { customerOf } from '../whatsapp/recipient';
 
-export type MessageCategory = 'marketing' | 'utility' | 'authentication' | 'service';
+/** How the quota guard counts a message (marketing, utility, authentication, service). */
+export type MessageCategory = Category;
 
-/** What the quota guard is asked before a send (see createQuotaGuard). */
-export interface ReserveRequest {
-	phoneNumberId: string;
-	to: string;
-	category: MessageCategory;
-	template?: string;
-	freeForm?: boolean;
-	event?: string;
-	/** Names the message so a repeat (a re-run execution) is not sent again; see QuotaRequest. */
-	idempotencyKey?: string;
-	/** The business portfolio whose messaging-limit count the send uses; see QuotaRequest. */
-	portfolioId?: string;
-	/** The portfolio's current messaging limit (Meta's); see QuotaRequest. */
-	messagingLimit?: number;
-	now?: number;
-}
+/**
+ * The part of the quota guard a send needs: createQuotaGuard's guard has it all, and a stand-in
+ * need not record agent replies.
+ */
+export type SendGuard = Pick<
+	QuotaGuard,
+	'reserve' | 'commit' | 'release' | 'recordInbound' | 'recordOptOut'
+> &
+	Partial<Pick<QuotaGuard, 'recordAgentReply'>>;
 
-export type Reservation =
-	| { allowed: true; reservationId: string; sendAt?: number }
-	| {
-			allowed: false;
-			reason: string;
-			retryAt: number | null;
-			rule?: string;
-			earlier?: { at: number; messageId?: string };
-	  };
-
-/** The part of the quota guard a send needs. */
-export interface SendGuard {
-	reserve(request: ReserveRequest): Promise<Reservation>;
-	commit(reservationId: string, result: { messageId: string }): Promise<void>;
-	release(reservationId: string): Promise<void>;
-	recordInbound(phoneNumberId: string, customer: string, at: number): Promise<void>;
-	/** The customer stopped marketing (or, with false, resumed it); the latest `at` wins. */
-	recordOptOut(
-		phoneNumberId: string,
-		customer: string,
-		at: number,
-		optedOut?: boolean,
-	): Promise<void>;
-	/** A person answered the customer (an agent, or the business in the WhatsApp Business app); the quota guard has it. */
-	recordAgentReply?(phoneNumberId: string, customer: string, at: number): Promise<void>;
-}
+/** What an operation asks of the guard for one message; the send adds the number and the customer. */
+export type SendRequest = Omit<QuotaRequest, 'phoneNumberId' | 'to'>;
 
 export type SendOutcome =
 	/**
@@ -98,7 +69,7 @@ export interface SendOptions {
 	guard?: SendGuard;
 	phoneNumberId: string;
 	message: OutboundMessage;
-	request: Omit<ReserveRequest, 'phoneNumberId' | 'to'>;
+	request: SendRequest;
 	/** Retries of transient errors after the first attempt (default 2). */
 	retries?: number;
 	/** First backoff in ms (default 1,000); rate-limit errors wait four times longer. */
@@ -124,7 +95,7 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 	const retries = options.retries ?? 2;
 	const backoffMs = options.backoffMs ?? 1000;
 	const maxWaitMs = options.maxWaitMs ?? 5000;
-	const request: ReserveRequest = {
+	const request: QuotaRequest = {
 		...options.request,
 		phoneNumberId: options.phoneNumberId,
 		to: customerOf(options.message),
@@ -252,7 +223,7 @@ export async function sendThroughGuard(options: SendOptions): Promise<SendOutcom
 async function deferralFor(
 	error: GraphApiError,
 	options: SendOptions,
-	request: ReserveRequest,
+	request: QuotaRequest,
 	at: number,
 ): Promise<SendOutcome | undefined> {
 	if (error.code === 131062) {

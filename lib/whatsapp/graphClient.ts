@@ -7,163 +7,61 @@
  * GraphApiError; a transport failure (no answer) surfaces as the transport's TransportError, whose
  * `sent` flag tells a sender whether the message may have gone out.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 import type { HttpMethod, HttpRequest, HttpResponse, HttpTransport } from '../http/transport';
+import { multipartBody } from '../http/multipart';
 import { GraphApiError } from './errors';
+import type { Json } from './graphAnswers';
+import {
+	cursorFrom,
+	firstOf,
+	GraphResponseError,
+	isObject,
+	MediaIntegrityError,
+	num,
+	parseJson,
+	required,
+	str,
+	success,
+	toBuffer,
+} from './graphAnswers';
+import type {
+	CallbackOverride,
+	DownloadedMedia,
+	GraphClientOptions,
+	ListTemplatesOptions,
+	MediaInfo,
+	MessageTemplate,
+	OutboundMessage,
+	PhoneNumber,
+	PhoneNumberCallback,
+	SendResult,
+	SubscribedApp,
+	TemplateComponent,
+	UploadMediaInput,
+	Waba,
+} from './graphTypes';
+
+export { GraphResponseError, MediaIntegrityError } from './graphAnswers';
+export type {
+	CallbackOverride,
+	DownloadedMedia,
+	GraphClientOptions,
+	ListTemplatesOptions,
+	MediaInfo,
+	MessageTemplate,
+	OutboundMessage,
+	PhoneNumber,
+	PhoneNumberCallback,
+	SendResult,
+	SubscribedApp,
+	TemplateComponent,
+	UploadMediaInput,
+	Waba,
+} from './graphTypes';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
-
-export interface GraphClientOptions {
-	transport: HttpTransport;
-	/** Default `https://graph.facebook.com`; a simulator or proxy otherwise. */
-	baseUrl?: string;
-	/** Graph API version, e.g. `v23.0`. */
-	version: string;
-	/** Per-request timeout handed to the transport. */
-	timeoutMs?: number;
-	/** Upper bound on pages followed by list methods (guards against a cursor that never ends). */
-	maxPages?: number;
-}
-
-/** A message body as Meta documents it, without `messaging_product` (the client adds it). */
-export interface OutboundMessage {
-	/** A phone number; when both are given Meta sends to `to`. */
-	to?: string;
-	/** A business-scoped user id or parent id (`HK.1502576394655843`), for customers without a number. */
-	recipient?: string;
-	type: string;
-	recipient_type?: 'individual' | 'group';
-	biz_opaque_callback_data?: string;
-	context?: { message_id: string };
-	[field: string]: unknown;
-}
-
-export interface SendResult {
-	/** The wamid Meta assigned; statuses for this message carry it. */
-	messageId: string;
-	waId?: string;
-	/** The customer's business-scoped user id, when Meta answers with one (`contacts[].user_id`). */
-	userId?: string;
-	input?: string;
-	/** e.g. `accepted` or `held_for_quality_assessment` when Meta reports it. */
-	messageStatus?: string;
-}
-
-export interface TemplateComponent {
-	type: string;
-	format?: string;
-	text?: string;
-	buttons?: Array<Record<string, unknown>>;
-	example?: Record<string, unknown>;
-	[field: string]: unknown;
-}
-
-export interface MessageTemplate {
-	id: string;
-	name: string;
-	language: string;
-	status: string;
-	category: string;
-	components: TemplateComponent[];
-	/** `POSITIONAL` ({{1}}) or `NAMED` ({{customer_name}}) when Meta reports it. */
-	parameterFormat?: string;
-}
-
-export interface ListTemplatesOptions {
-	/** e.g. `APPROVED`. */
-	status?: string;
-	/** Page size asked of Meta; every page is still followed. */
-	limit?: number;
-	name?: string;
-	language?: string;
-}
-
-export interface PhoneNumber {
-	id: string;
-	displayPhoneNumber?: string;
-	verifiedName?: string;
-	qualityRating?: string;
-	/** e.g. `STANDARD` (80 messages/s) or `HIGH` (up to 1,000/s). */
-	throughputLevel?: string;
-	codeVerificationStatus?: string;
-	platformType?: string;
-}
-
-export interface Waba {
-	id: string;
-	name?: string;
-}
-
-export interface SubscribedApp {
-	id: string;
-	name?: string;
-	link?: string;
-	/** The WABA-level override callback, when this app set one. */
-	overrideCallbackUrl?: string;
-}
-
-export interface CallbackOverride {
-	callbackUrl: string;
-	verifyToken: string;
-}
-
-export interface PhoneNumberCallback {
-	/** The phone-number-level override (`webhook_configuration.phone_number`). */
-	overrideCallbackUrl?: string;
-	/** The WABA-level override that applies when the number has none. */
-	wabaCallbackUrl?: string;
-	/** The app's own callback URL, used when neither override is set. */
-	appCallbackUrl?: string;
-}
-
-export interface MediaInfo {
-	id: string;
-	/** Short-lived (Meta: about 5 minutes) and needs the bearer token to download. */
-	url: string;
-	mimeType?: string;
-	sha256?: string;
-	fileSize?: number;
-}
-
-export interface DownloadedMedia {
-	data: Buffer;
-	mimeType?: string;
-}
-
-export interface UploadMediaInput {
-	data: Buffer;
-	mimeType: string;
-	filename?: string;
-}
-
-/** A 2xx answer that does not have the shape Meta documents (never retried: the request may have worked). */
-export class GraphResponseError extends Error {
-	constructor(
-		message: string,
-		readonly httpStatus: number,
-	) {
-		super(message);
-		this.name = 'GraphResponseError';
-	}
-}
-
-/** Downloaded bytes whose SHA-256 differs from the one Meta announced for the media. */
-export class MediaIntegrityError extends Error {
-	constructor(
-		readonly expectedSha256: string,
-		readonly actualSha256: string,
-	) {
-		super(
-			`Downloaded media does not match its announced SHA-256 (expected ${expectedSha256}, got ${actualSha256}); ` +
-				'the transport may have decoded binary data as text',
-		);
-		this.name = 'MediaIntegrityError';
-	}
-}
-
-type Json = Record<string, unknown>;
-
 export class GraphClient {
 	private readonly transport: HttpTransport;
 	private readonly root: string;
@@ -401,28 +299,21 @@ export class GraphClient {
 		return { ...info, data: media.data, mimeType: info.mimeType ?? media.mimeType };
 	}
 
-	/** Uploads a file for later sends; returns the media id. The multipart body is built here as bytes. */
+	/** Uploads a file for later sends; returns the media id (a multipart/form-data body, built as bytes). */
 	async uploadMedia(phoneNumberId: string, input: UploadMediaInput): Promise<string> {
-		const boundary = `----scrm${randomBytes(12).toString('hex')}`;
-		const filename = (input.filename ?? 'file').replace(/["\r\n]/g, '_');
-		const part = (headers: string, content: Buffer | string) =>
-			Buffer.concat([
-				Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`),
-				Buffer.from(content),
-				Buffer.from('\r\n'),
-			]);
-		const body = Buffer.concat([
-			part('Content-Disposition: form-data; name="messaging_product"', 'whatsapp'),
-			part('Content-Disposition: form-data; name="type"', input.mimeType),
-			part(
-				`Content-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${input.mimeType}`,
-				input.data,
-			),
-			Buffer.from(`--${boundary}--\r\n`),
+		const { body, contentType } = multipartBody([
+			{ name: 'messaging_product', value: 'whatsapp' },
+			{ name: 'type', value: input.mimeType },
+			{
+				name: 'file',
+				data: input.data,
+				fileName: input.filename ?? 'file',
+				contentType: input.mimeType,
+			},
 		]);
 		const { status, body: answer } = await this.call('POST', [phoneNumberId, 'media'], {
 			body,
-			headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+			headers: { 'Content-Type': contentType },
 		});
 		const id = str(answer.id);
 		if (!id)
@@ -489,77 +380,4 @@ export class GraphClient {
 		}
 		return rows;
 	}
-}
-
-function success(response: { body: Json }): boolean {
-	return response.body.success === true;
-}
-
-function parseJson(body: unknown): unknown {
-	if (typeof body === 'string' && /^\s*[[{]/.test(body)) {
-		try {
-			return JSON.parse(body);
-		} catch {
-			return body;
-		}
-	}
-	if (Buffer.isBuffer(body) && /^\s*[[{]/.test(body.subarray(0, 16).toString('utf8'))) {
-		try {
-			return JSON.parse(body.toString('utf8'));
-		} catch {
-			return body;
-		}
-	}
-	return body;
-}
-
-function toBuffer(body: unknown): Buffer {
-	if (Buffer.isBuffer(body)) return body;
-	if (body instanceof ArrayBuffer) return Buffer.from(body);
-	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-	if (typeof body === 'string') return Buffer.from(body, 'utf8');
-	if (body === undefined || body === null) return Buffer.alloc(0);
-	// A transport that parsed a JSON file: hand back its text.
-	return Buffer.from(JSON.stringify(body), 'utf8');
-}
-
-function cursorFrom(next: string): string | undefined {
-	try {
-		return new URL(next).searchParams.get('after') ?? undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-function isObject(value: unknown): value is Json {
-	return (
-		typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value)
-	);
-}
-
-function firstOf(value: unknown): Json | undefined {
-	return Array.isArray(value) && isObject(value[0]) ? value[0] : undefined;
-}
-
-function str(value: unknown): string | undefined {
-	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
-/**
- * A field a listed object cannot do without (its id, a template's name): text or a number, read
- * by its type; anything else refuses the answer instead of becoming the text "undefined".
- */
-function required(row: Json, key: string, what: string, index: number): string {
-	const value = str(row[key]);
-	if (value === undefined || value === '')
-		throw new GraphResponseError(
-			`Graph API listed a ${what} (row ${index + 1}) without a text ${key}`,
-			200,
-		);
-	return value;
-}
-
-function num(value: unknown): number | undefined {
-	const n = typeof value === 'string' ? Number(value) : NaN;
-	return Number.isFinite(n) ? n : undefined;
 }

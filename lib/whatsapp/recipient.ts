@@ -11,6 +11,8 @@
  * (format, parent BSUID), https://developer.8x8.com/release-notes/2026-07-21-business-scoped-user-ids-bsuid
  * (phone number takes precedence when both are given).
  */
+import { normalizePhone } from '../phone';
+import { MessageInputError } from './messageValues';
 
 const USER_ID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
 const PARENT_USER_ID = /^[A-Z]{2}\.ENT\.[A-Za-z0-9]{1,128}$/;
@@ -39,4 +41,21 @@ export function recipientFields(customer: string): { to: string } | { recipient:
 export function customerOf(message: { to?: unknown; recipient?: unknown }): string {
 	if (typeof message.to === 'string' && message.to !== '') return message.to;
 	return typeof message.recipient === 'string' ? message.recipient : '';
+}
+
+/**
+ * The customer as the user typed it: E.164 for phone numbers in any format people type; a
+ * business-scoped user id (`HK.1502576394655843`) or parent id (`US.ENT.…`) passes as it is and
+ * goes out in Meta's `recipient` field. Anything else is refused with why (MessageInputError).
+ */
+export function readRecipient(raw: unknown, defaultCountry?: string): string {
+	const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
+	if (isUserIdRecipient(value)) return value;
+	if (/^[A-Za-z]{2}\./.test(value))
+		throw new MessageInputError(
+			`Recipient "${value.slice(0, 140)}" is neither a phone number nor a business-scoped user id (two capital letters, a dot, up to 128 letters and digits, e.g. HK.1502576394655843; parent ids US.ENT.…)`,
+		);
+	const phone = normalizePhone(value, { defaultCountry: defaultCountry || undefined });
+	if (!phone.ok) throw new MessageInputError(`Recipient "${value}": ${phone.reason}`);
+	return phone.e164;
 }

@@ -1,6 +1,12 @@
 import { axiosTransport } from '../../lib/http/transport';
 import { sendThroughGuard } from '../../lib/sender/send';
-import type { Reservation, ReserveRequest, SendGuard } from '../../lib/sender/send';
+import type { SendGuard } from '../../lib/sender/send';
+import type { QuotaRequest, ReserveResult } from '../../lib/quota';
+
+/** A scripted answer: an allowed one may leave out when to send (now). */
+type Reservation =
+	| Omit<Extract<ReserveResult, { allowed: true }>, 'sendAt'>
+	| Extract<ReserveResult, { allowed: false }>;
 import { GraphClient } from '../../lib/whatsapp/graphClient';
 import { textMessage } from '../../lib/whatsapp/messages';
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
@@ -10,11 +16,15 @@ import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 class ScriptedGuard implements SendGuard {
 	readonly committed: string[] = [];
 	readonly released: string[] = [];
-	readonly requests: ReserveRequest[] = [];
+	readonly requests: QuotaRequest[] = [];
 	constructor(private readonly answers: Reservation[]) {}
-	async reserve(request: ReserveRequest): Promise<Reservation> {
+	async reserve(request: QuotaRequest): Promise<ReserveResult> {
 		this.requests.push(request);
-		return this.answers.shift() ?? { allowed: true, reservationId: `r${this.requests.length}` };
+		const answer = this.answers.shift() ?? {
+			allowed: true,
+			reservationId: `r${this.requests.length}`,
+		};
+		return answer.allowed ? { sendAt: 0, ...answer } : answer;
 	}
 	async commit(id: string): Promise<void> {
 		this.committed.push(id);

@@ -1,7 +1,8 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { credentialChosen, heldChoices } from '../../shared/editorCredential';
-import { graphClient, WHATSAPP_CREDENTIAL, whatsAppCredential } from '../../shared/graph';
+import { WHATSAPP_CREDENTIAL } from '../../shared/credentialNames';
+import { graphClient, whatsAppCredential } from '../../shared/graph';
 import { graphNodeError } from '../../shared/graphNodeError';
 
 export async function getTemplates(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

@@ -1,14 +1,25 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { MessageCategory, ReserveRequest } from '../../../../lib/sender/send';
-import type { GraphClient, OutboundMessage } from '../../../../lib/whatsapp/graphClient';
-import type { Envelope } from '../../../../lib/whatsapp/messages';
+import { unexpectedFailure } from '../../../../lib/sender';
+import type {
+	BuiltMessage,
+	Envelope,
+	FindTemplate,
+	GraphClient,
+	ItemReport,
+	MessageCategory,
+	SenderOutput,
+	Unexpected,
+} from '../../../../lib/sender';
 
 /** What an operation makes of one item: the message, and how the quota guard should see it. */
-export interface Built {
-	message: OutboundMessage;
-	request: Omit<ReserveRequest, 'phoneNumberId' | 'to'>;
-}
+export type Built = BuiltMessage;
 
 export interface OperationContext {
 	fn: IExecuteFunctions;
@@ -16,9 +27,18 @@ export interface OperationContext {
 	envelope: Envelope;
 	client: GraphClient;
 	wabaId: string;
+	/** The approved template a "name::language" key names (Meta's list read once per execution). */
+	findTemplate: FindTemplate;
 }
 
 export type Build = (context: OperationContext) => Promise<Built>;
+
+/** One operation of the Message resource: its entry in the Operation list, its fields, its run. */
+export interface Operation {
+	option: INodePropertyOptions;
+	description: INodeProperties[];
+	execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>;
+}
 
 export const showFor = (operation: string) => ({ show: { operation: [operation] } });
 
@@ -44,3 +64,29 @@ export const categoryProperty = (operations: string[]): INodeProperties => ({
 		{ name: 'Marketing', value: 'marketing' },
 	],
 });
+
+/** The Sender's outputs, in the order of the node's output names (Sent, Deferred, Failed). */
+const OUTPUT_INDEX: Record<SenderOutput, number> = { sent: 0, deferred: 1, failed: 2 };
+
+/** Each item on its output, with its report under `whatsapp`, paired with the item it came from. */
+export function toOutputs(
+	items: INodeExecutionData[],
+	reports: ItemReport[],
+): INodeExecutionData[][] {
+	const outputs: INodeExecutionData[][] = [[], [], []];
+	reports.forEach(({ output, report }, itemIndex) => {
+		outputs[OUTPUT_INDEX[output]].push({
+			json: { ...items[itemIndex].json, whatsapp: report as INodeExecutionData['json'] },
+			pairedItem: { item: itemIndex },
+		});
+	});
+	return outputs;
+}
+
+/** An error the engine does not know: on Failed with continueOnFail, else the execution fails. */
+export function unexpectedError(fn: IExecuteFunctions): Unexpected {
+	return (error, itemIndex) => {
+		if (fn.continueOnFail()) return unexpectedFailure(error);
+		throw new NodeOperationError(fn.getNode(), error as Error, { itemIndex });
+	};
+}

@@ -1,8 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { buttonsMessage, listMessage } from '../../../../lib/whatsapp/messages';
+import { buttonsMessage, listMessage } from '../../../../lib/sender';
 import type { Build } from './common';
 import { sessionRequest, showFor } from './common';
+import { sendMessages } from './sendMessages';
+
+export const option = {
+	name: 'Send Buttons or List',
+	value: 'sendInteractive',
+	action: 'Send reply buttons or a list',
+	description: 'Interactive message within the service window',
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -133,3 +141,5 @@ export const build: Build = async ({ fn, itemIndex, envelope }) => {
 		request: sessionRequest(fn, itemIndex),
 	};
 };
+
+export const execute = sendMessages(build);

@@ -1,9 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { MediaType } from '../../../../lib/whatsapp/messages';
-import { mediaMessage } from '../../../../lib/whatsapp/messages';
+import type { MediaType } from '../../../../lib/sender';
+import { mediaMessage } from '../../../../lib/sender';
 import type { Build } from './common';
 import { sessionRequest, showFor } from './common';
+import { sendMessages } from './sendMessages';
+
+export const option = {
+	name: 'Send Media',
+	value: 'sendMedia',
+	action: 'Send media',
+	description: 'Image, video, audio, document or sticker within the service window',
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -98,3 +106,5 @@ export const build: Build = async ({ fn, itemIndex, envelope, client }) => {
 		request: sessionRequest(fn, itemIndex),
 	};
 };
+
+export const execute = sendMessages(build);

@@ -1,8 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { reactionMessage } from '../../../../lib/whatsapp/messages';
+import { reactionMessage } from '../../../../lib/sender';
 import type { Build } from './common';
 import { showFor } from './common';
+import { sendMessages } from './sendMessages';
+
+export const option = {
+	name: 'React',
+	value: 'sendReaction',
+	action: 'React to a message',
+	description: "React with an emoji to a customer's message",
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -32,3 +40,5 @@ export const build: Build = async ({ fn, itemIndex, envelope }) => ({
 	),
 	request: { category: 'service', freeForm: true },
 });
+
+export const execute = sendMessages(build);

@@ -1,12 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { relativeTime } from '../../../../lib/sender/relativeTime';
-import type { MessageCategory } from '../../../../lib/sender/send';
-import type { GraphClient, MessageTemplate } from '../../../../lib/whatsapp/graphClient';
-import type { TemplateValues } from '../../../../lib/whatsapp/messages';
-import { MessageInputError, templateMessage } from '../../../../lib/whatsapp/messages';
+import { relativeTime, templateMessage } from '../../../../lib/sender';
+import type { MessageCategory, TemplateValues } from '../../../../lib/sender';
 import type { Build } from './common';
 import { showFor } from './common';
+import { sendMessages } from './sendMessages';
 
 const parameterValues = (
 	name: string,
@@ -47,6 +45,13 @@ const parameterValues = (
 		},
 	],
 });
+
+export const option = {
+	name: 'Send Template',
+	value: 'sendTemplate',
+	action: 'Send a template',
+	description: 'An approved template: the only kind allowed outside the service window',
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -111,58 +116,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/**
- * Meta paused (quality dropped) or disabled the template: a send would come back 132015 / 132016,
- * so the item is deferred before any request. Meta's `message_template_status_update` webhook
- * (the trigger's template events) announces it; the template list the Sender reads says it.
- * Source: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-pacing-and-pausing
- */
-export class TemplateUnavailableError extends Error {
-	constructor(
-		readonly template: string,
-		readonly status: string,
-	) {
-		super(
-			status === 'PAUSED'
-				? `Template "${template}" is paused by Meta (its quality dropped): nothing was sent. Meta lifts a first pause after 3 hours, a second after 6; edit the template or send another meanwhile.`
-				: `Template "${template}" is disabled by Meta: nothing was sent. Edit it and submit it again, or send another template.`,
-		);
-		this.name = 'TemplateUnavailableError';
-	}
-}
-
-const BLOCKED_STATUSES = new Set(['PAUSED', 'DISABLED']);
-
-/** Templates are read once per execution, not once per item. */
-const templateCache = new WeakMap<IExecuteFunctions, Promise<MessageTemplate[]>>();
-
-export async function findTemplate(
-	fn: IExecuteFunctions,
-	client: GraphClient,
-	wabaId: string,
-	key: string,
-): Promise<MessageTemplate> {
-	let templates = templateCache.get(fn);
-	if (!templates) {
-		// Every status: a paused or disabled template is deferred with the reason, not "not found".
-		templates = client.listTemplates(wabaId);
-		templateCache.set(fn, templates);
-	}
-	const [name, language] = key.split('::');
-	const named = (await templates).filter(
-		(candidate) => candidate.name === name && (!language || candidate.language === language),
-	);
-	const template = named.find((candidate) => candidate.status === 'APPROVED');
-	const blocked = named.find((candidate) => BLOCKED_STATUSES.has(candidate.status));
-	if (!template && blocked)
-		throw new TemplateUnavailableError(`${blocked.name}::${blocked.language}`, blocked.status);
-	if (!template)
-		throw new MessageInputError(
-			`No approved template "${name}"${language ? ` in ${language}` : ''} in this WhatsApp Business Account`,
-		);
-	return template;
-}
-
 function values(
 	fn: IExecuteFunctions,
 	itemIndex: number,
@@ -183,13 +136,8 @@ function values(
 	return rendered;
 }
 
-export const build: Build = async ({ fn, itemIndex, envelope, client, wabaId }) => {
-	const template = await findTemplate(
-		fn,
-		client,
-		wabaId,
-		fn.getNodeParameter('template', itemIndex) as string,
-	);
+export const build: Build = async ({ fn, itemIndex, envelope, findTemplate }) => {
+	const template = await findTemplate(fn.getNodeParameter('template', itemIndex) as string);
 	const media = fn.getNodeParameter('headerMedia', itemIndex, '') as string;
 	const buttons = fn.getNodeParameter('buttonParameters.button', itemIndex, []) as Array<{
 		position: number;
@@ -217,3 +165,5 @@ export const build: Build = async ({ fn, itemIndex, envelope, client, wabaId }) 
 		},
 	};
 };
+
+export const execute = sendMessages(build);

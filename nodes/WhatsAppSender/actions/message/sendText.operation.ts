@@ -1,8 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { textMessage } from '../../../../lib/whatsapp/messages';
+import { textMessage } from '../../../../lib/sender';
 import type { Build } from './common';
 import { sessionRequest, showFor } from './common';
+import { sendMessages } from './sendMessages';
+
+export const option = {
+	name: 'Send Text',
+	value: 'sendText',
+	action: 'Send a text message',
+	description: 'Free-form text within the 24-hour service window',
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -33,3 +41,5 @@ export const build: Build = async ({ fn, itemIndex, envelope }) => ({
 	),
 	request: sessionRequest(fn, itemIndex),
 });
+
+export const execute = sendMessages(build);

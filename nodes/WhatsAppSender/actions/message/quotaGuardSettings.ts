@@ -1,16 +1,20 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+/**
+ * The Quota Guard settings of the sending operations (the ledger and Meta's rules, each changeable)
+ * and the guard they configure, one per configuration for the life of the process.
+ */
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { createQuotaGuard, DEFAULT_RULES } from '../../../lib/quota';
-import type { GraphClient } from '../../../lib/whatsapp/graphClient';
-import type { QuotaGuard } from '../../../lib/quota';
-import type { LedgerChoice } from '../../shared/quotaLedger';
+import { createQuotaGuard, DEFAULT_RULES } from '../../../../lib/quota';
+import type { QuotaGuard } from '../../../../lib/quota';
+import type { GuardedSending } from '../../../../lib/sender';
+import type { LedgerChoice } from '../../../shared/quotaLedger';
 import {
 	LedgerPathError,
 	ledgerStoreOptions,
 	ledgerStoreProperty,
 	metaLimits,
-} from '../../shared/quotaLedger';
+} from '../../../shared/quotaLedger';
 
 interface GuardSettings {
 	filePath?: string;
@@ -47,15 +51,16 @@ export function throughputFor(settings: {
 	);
 }
 
-export const guardProperties: INodeProperties[] = [
-	ledgerStoreProperty({ displayOptions: { hide: { operation: ['markRead'] } } }),
+/** The ledger choice and the Quota Guard collection, shown while `displayOptions` hold. */
+export const quotaGuardProperties = (displayOptions: IDisplayOptions): INodeProperties[] => [
+	ledgerStoreProperty({ displayOptions }),
 	{
 		displayName: 'Quota Guard',
 		name: 'quotaGuard',
 		type: 'collection',
 		placeholder: 'Change a Rule',
 		default: {},
-		displayOptions: { hide: { operation: ['markRead'] } },
+		displayOptions,
 		description: "Meta's rules, on by default with Meta's values. 0 switches a numeric rule off.",
 		options: [
 			{
@@ -180,27 +185,11 @@ export const guardProperties: INodeProperties[] = [
 	},
 ];
 
-/** Whose count a number's requests use and under which limit, and where that limit came from. */
-export interface LimitScope {
-	portfolioId?: string;
-	/** Meta's current limit (0 = unlimited); absent: the rules' (set by hand, or Meta could not say). */
-	messagingLimit?: number;
-	/** `manual`: set in Quota Guard; `meta`: read from Meta; `default`: Meta could not be read, 250 assumed. */
-	messagingLimitSource: 'manual' | 'meta' | 'default';
-}
-
-/** The guard and the number's throughput, which the Sender also keeps at the moment requests leave. */
-export interface GuardedSending {
-	guard: QuotaGuard;
-	throughputPerSecond: number;
-	/** The portfolio and limit for a number's requests: at most one Graph call per number and hour. */
-	scopeFor(phoneNumberId: string, client: GraphClient): Promise<LimitScope>;
-}
-
 /** One guard per configuration, for the life of the process: the memory store must outlive executions. */
 const guards = new Map<string, QuotaGuard>();
 
-export async function quotaGuard(fn: IExecuteFunctions): Promise<GuardedSending> {
+/** The guard the item's Quota Guard settings configure (read from the first item). */
+export async function quotaGuardFromSettings(fn: IExecuteFunctions): Promise<GuardedSending> {
 	const settings = fn.getNodeParameter('quotaGuard', 0, {}) as GuardSettings;
 	let frequency: unknown;
 	if (settings.frequencyRules) {
