@@ -10,6 +10,7 @@ export type {
 export { DEFAULT_FREQUENCY, DEFAULT_RULES } from './rules';
 export type { Category, FrequencyRule, QuotaRequest, QuotaRules } from './rules';
 export { QuotaStoreError } from './stores/store';
+export { sqliteAvailable } from './stores/sqlite';
 export {
 	capabilityUpdates,
 	messagingLimitFromCapabilityUpdate,
