@@ -15,16 +15,9 @@ import {
 	trimCustomer,
 	undoReservation,
 } from './ledger';
-import type { QuotaRequest, QuotaRules } from './rules';
-import {
-	CATEGORIES,
-	decide,
-	DEFAULT_RULES,
-	lookbackMs,
-	requestLimit,
-	slotSpacingMs,
-	validateRules,
-} from './rules';
+import type { QuotaRequest, QuotaRules } from './config';
+import { CATEGORIES, DEFAULT_RULES } from './config';
+import { decide, lookbackMs, requestLimit, slotSpacingMs, validateRules } from './rules';
 import { FileQuotaStore } from './stores/file';
 import { MemoryQuotaStore } from './stores/memory';
 import { RedisQuotaStore } from './stores/redis';
