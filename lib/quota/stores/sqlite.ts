@@ -351,6 +351,11 @@ function readJsonLedger(file: string): LedgerDocument | undefined {
 			`quota ledger ${current} is unreadable (${(error as Error).message}); move it aside to start a new one`,
 		);
 	}
-	// A file that is not a ledger (n8n's config, say) is never read as one.
-	return isLedgerDocument(raw) ? upgradeDocument(raw) : undefined;
+	// A file that is not a ledger (n8n's config, say) is never read as one, nor is a ledger started
+	// beside it: the Ledger File named the wrong file (as the JSON file store says too).
+	if (!isLedgerDocument(raw))
+		throw new QuotaStoreError(
+			`${current} is not a quota ledger: it is left as it is. Choose another Ledger File`,
+		);
+	return upgradeDocument(raw);
 }
