@@ -125,47 +125,53 @@ export async function runCampaignBench(
 		const results: Record<string, unknown> = {};
 		for (const [round, throughput] of throughputs.entries()) {
 			graph.state.limits.throughputPerSecond = throughput;
-			const oursFlow = await n8n.call(
-				'POST',
-				'/rest/workflows',
-				listWorkflow(
-					`Campaign: WhatsApp Sender at ${throughput}/s`,
-					`bench-ours-${throughput}`,
-					`c0000000-0000-4000-8000-0000000001${String(round).padStart(2, '0')}`,
-					{
-						type: 'n8n-nodes-whatsapp-scrm.whatsAppSender',
-						typeVersion: 1,
-						credentials: { whatsAppScrmApi: ours },
-						parameters: {
-							operation: 'sendTemplate',
-							phoneNumberId: SIM.phoneNumberId,
-							to: '={{ $json.phone }}',
-							template: 'hello_world::en_US',
-							options: { parallelSends: parallelSendsFor(throughput) },
-							ledgerStore: 'memory',
-							quotaGuard: {
-								messagingLimit: 0,
-								quietHoursStart: '',
-								throughputPerSecond: throughput,
-							},
-						},
-					},
-				),
-			);
-			await n8n.activate(oursFlow);
-
 			// Distinct customers in assigned Hong Kong mobile ranges (full metadata refuses unassigned
-			// ones), new ones in every round so the pair rate never holds a message back.
+			// ones), new ones in every run so the pair rate never holds a message back.
 			const contacts = (prefix: number) =>
 				Array.from({ length: messages }, (_, i) => ({
 					phone: `+852${prefix + round}${String(i).padStart(6, '0')}`,
 				}));
-			const our = await runCampaign(
-				graph,
-				`${host.url}/webhook/bench-ours-${throughput}`,
-				contacts(91),
-			);
-			await sleep(2000);
+			const ourRuns: Record<string, Run> = {};
+			// The default ledger (the file ledger: SQLite on Node 24) beside the memory ledger.
+			for (const [index, ledger] of (['file', 'memory'] as const).entries()) {
+				const oursFlow = await n8n.call(
+					'POST',
+					'/rest/workflows',
+					listWorkflow(
+						`Campaign: WhatsApp Sender at ${throughput}/s, ${ledger} ledger`,
+						`bench-ours-${throughput}-${ledger}`,
+						`c0000000-0000-4000-8000-0000000001${String(round * 2 + index).padStart(2, '0')}`,
+						{
+							type: 'n8n-nodes-whatsapp-scrm.whatsAppSender',
+							typeVersion: 1,
+							credentials: { whatsAppScrmApi: ours },
+							parameters: {
+								operation: 'sendTemplate',
+								phoneNumberId: SIM.phoneNumberId,
+								to: '={{ $json.phone }}',
+								template: 'hello_world::en_US',
+								options: { parallelSends: parallelSendsFor(throughput) },
+								ledgerStore: ledger,
+								quotaGuard: {
+									messagingLimit: 0,
+									quietHoursStart: '',
+									throughputPerSecond: throughput,
+									// A ledger of this run's own: an earlier run's customers are not held back.
+									...(ledger === 'file' ? { filePath: `bench-campaign-${Date.now()}.json` } : {}),
+								},
+							},
+						},
+					),
+				);
+				await n8n.activate(oursFlow);
+				ourRuns[ledger] = await runCampaign(
+					graph,
+					`${host.url}/webhook/bench-ours-${throughput}-${ledger}`,
+					contacts(index === 0 ? 91 : 93),
+				);
+				await sleep(2000);
+			}
+			const our = ourRuns.file;
 			const theirs = await runCampaign(graph, `${host.url}/webhook/bench-builtin`, contacts(61));
 			await sleep(2000);
 
@@ -173,7 +179,8 @@ export async function runCampaignBench(
 				`template campaign of ${messages.toLocaleString('en')} messages, simulator answering in 50 ms, limit ${throughput}/s per number`,
 			);
 			for (const [label, run] of [
-				['WhatsApp Sender (ours)', our],
+				['Sender, file ledger', ourRuns.file],
+				['Sender, memory ledger', ourRuns.memory],
 				["n8n's WhatsApp node", theirs],
 			] as const) {
 				const codes =
@@ -185,14 +192,15 @@ export async function runCampaignBench(
 				);
 			}
 			console.log(
-				`  ours: ${((our.messagesPerSecond / throughput) * 100).toFixed(1)} % of the ${throughput}/s limit (target 95 %)`,
+				`  file ledger: ${((our.messagesPerSecond / throughput) * 100).toFixed(1)} % of the ${throughput}/s limit (target 95 %); memory ledger ${((ourRuns.memory.messagesPerSecond / throughput) * 100).toFixed(1)} %`,
 			);
 			console.log(
-				`  delivered ratio ours / built-in: ${(our.accepted / Math.max(theirs.accepted, 1)).toFixed(2)}\n`,
+				`  delivered ratio file ledger / built-in: ${(our.accepted / Math.max(theirs.accepted, 1)).toFixed(2)}; speed ratio ${(our.messagesPerSecond / Math.max(theirs.messagesPerSecond, 0.001)).toFixed(2)} (memory ledger ${(ourRuns.memory.messagesPerSecond / Math.max(theirs.messagesPerSecond, 0.001)).toFixed(2)})\n`,
 			);
 			results[`at${throughput}`] = {
 				throughput,
 				ours: our,
+				oursMemoryLedger: ourRuns.memory,
 				builtIn: theirs,
 				shareOfLimit: our.messagesPerSecond / throughput,
 				deliveredRatio: our.accepted / Math.max(theirs.accepted, 1),

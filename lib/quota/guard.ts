@@ -15,19 +15,13 @@ import {
 	trimCustomer,
 	undoReservation,
 } from './ledger';
-import type { QuotaRequest, QuotaRules } from './rules';
-import {
-	CATEGORIES,
-	decide,
-	DEFAULT_RULES,
-	lookbackMs,
-	requestLimit,
-	slotSpacingMs,
-	validateRules,
-} from './rules';
+import type { QuotaRequest, QuotaRules } from './config';
+import { CATEGORIES, DEFAULT_RULES } from './config';
+import { decide, lookbackMs, requestLimit, slotSpacingMs, validateRules } from './rules';
 import { FileQuotaStore } from './stores/file';
 import { MemoryQuotaStore } from './stores/memory';
 import { RedisQuotaStore } from './stores/redis';
+import { SqliteQuotaStore } from './stores/sqlite';
 import type { QuotaStore } from './stores/store';
 import { QuotaStoreError } from './stores/store';
 
@@ -36,6 +30,11 @@ export type StoreOptions =
 	| { type: 'memory' }
 	/** Durable; shared by the executions and processes of one host. */
 	| { type: 'file'; path: string }
+	/**
+	 * Durable and shared by the processes of one host, at a cost that does not grow with the ledger
+	 * (Node ≥ 22.5: see `sqliteAvailable`). `importJson`: a file ledger to carry over once.
+	 */
+	| { type: 'sqlite'; path: string; importJson?: string }
 	/** Shared by every process that reaches the Redis server (queue mode). `keyPrefix` defaults to `scrm:quota:`. */
 	| { type: 'redis'; url: string; keyPrefix?: string };
 
@@ -286,6 +285,14 @@ function openStore(options: StoreOptions | undefined, lookback: number): QuotaSt
 			);
 		return new FileQuotaStore(file, { lookbackMs: lookback });
 	}
+	if (type === 'sqlite') {
+		const { path: file, importJson } = options as { path?: string; importJson?: string };
+		if (!file)
+			throw new Error(
+				'The sqlite quota store needs a path: { type: "sqlite", path: "/…/quota-ledger.sqlite" }',
+			);
+		return new SqliteQuotaStore(file, { lookbackMs: lookback, importJson });
+	}
 	if (type === 'redis') {
 		const { url, keyPrefix } = options as { url?: string; keyPrefix?: string };
 		if (!url)
@@ -295,7 +302,7 @@ function openStore(options: StoreOptions | undefined, lookback: number): QuotaSt
 		return new RedisQuotaStore(url, { lookbackMs: lookback, keyPrefix });
 	}
 	// Never fall back silently: a guard on the wrong store would let limits be exceeded.
-	throw new Error(`Unknown quota store "${type}": use "memory", "file" or "redis"`);
+	throw new Error(`Unknown quota store "${type}": use "memory", "file", "sqlite" or "redis"`);
 }
 
 function invalidRequest(request: QuotaRequest): string | undefined {

@@ -7,9 +7,10 @@ export type {
 	StoreOptions,
 	UsageScope,
 } from './guard';
-export { DEFAULT_FREQUENCY, DEFAULT_RULES } from './rules';
-export type { Category, FrequencyRule, QuotaRequest, QuotaRules } from './rules';
+export { DEFAULT_FREQUENCY, DEFAULT_RULES } from './config';
+export type { Category, FrequencyRule, QuotaRequest, QuotaRules } from './config';
 export { QuotaStoreError } from './stores/store';
+export { sqliteAvailable } from './stores/sqliteTables';
 export {
 	capabilityUpdates,
 	messagingLimitFromCapabilityUpdate,

@@ -4,8 +4,8 @@
  * the number's counters) and changes it in place; `diffSlice` turns that into writes. The rules and
  * this bookkeeping are written once; stores only load slices and apply writes atomically.
  */
-import type { Category, QuotaRequest } from './rules';
-import { LIMIT_WINDOW_MS } from './rules';
+import type { Category, QuotaRequest } from './config';
+import { LIMIT_WINDOW_MS } from './config';
 
 export interface SendRecord {
 	at: number;

@@ -9,7 +9,7 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { capabilityUpdates, MessagingLimitCache } from '../../lib/quota';
+import { capabilityUpdates, MessagingLimitCache, sqliteAvailable } from '../../lib/quota';
 import type { StoreOptions } from '../../lib/quota';
 import { REDIS_CREDENTIAL, redisUrl } from './redis';
 
@@ -58,7 +58,12 @@ export async function ledgerStoreOptions(
 	if (choice === 'memory') return { type: 'memory' };
 	if (choice === 'redis')
 		return { type: 'redis', url: redisUrl(await fn.getCredentials(REDIS_CREDENTIAL)) };
-	return { type: 'file', path: filePath ? confineLedgerPath(filePath) : defaultLedgerPath() };
+	const ledger = filePath ? confineLedgerPath(filePath) : defaultLedgerPath();
+	// The file ledger is SQLite beside the named file where Node has it (n8n 2.x: Node 24): its cost
+	// does not grow with the ledger. It carries over a JSON ledger an earlier version kept there.
+	// Node 20 keeps the JSON generations (docs/known-limits.md).
+	if (sqliteAvailable()) return { type: 'sqlite', path: `${ledger}.sqlite`, importJson: ledger };
+	return { type: 'file', path: ledger };
 }
 
 /** n8n's user folder: where n8n keeps its own `.n8n` folder. */

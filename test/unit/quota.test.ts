@@ -55,6 +55,11 @@ const STORES: StoreCase[] = [
 		fresh: () => ({ type: 'file', path: path.join(dir, `ledger-${++ledgers}.json`) }),
 	},
 	{
+		name: 'sqlite',
+		durable: true,
+		fresh: () => ({ type: 'sqlite', path: path.join(dir, `ledger-${++ledgers}.sqlite`) }),
+	},
+	{
 		name: 'redis',
 		durable: true,
 		setup: async () => void (redisServer = await startRedisServer()),

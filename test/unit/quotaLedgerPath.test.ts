@@ -90,4 +90,58 @@ describe('Ledger File', () => {
 		}
 		expect(fs.readFileSync(file, 'utf8')).toBe(settings);
 	});
+	it('on SQLite too: a Ledger File that is not a ledger is left as it is, and no ledger starts beside it', async () => {
+		const file = confineLedgerPath('settings-b.json', user);
+		const settings = JSON.stringify({ encryptionKey: 'k' });
+		fs.writeFileSync(file, settings);
+		const guard = createQuotaGuard({
+			store: { type: 'sqlite', path: `${file}.sqlite`, importJson: file },
+		});
+		try {
+			expect(
+				await guard.reserve({ phoneNumberId: '1065', to: '+85291234567', category: 'utility' }),
+			).toMatchObject({
+				allowed: false,
+				rule: 'store',
+				reason: expect.stringMatching(/is not a quota ledger/),
+			});
+		} finally {
+			await guard.close();
+		}
+		expect(fs.readFileSync(file, 'utf8')).toBe(settings);
+	});
+
+	it('carries a JSON file ledger of an earlier version over into SQLite once: nobody reached is forgotten', async () => {
+		const file = confineLedgerPath('upgrade.json', user);
+		const rules = { messagingLimit: 2, quietHours: false as const };
+		const before = createQuotaGuard({ store: { type: 'file', path: file }, rules });
+		for (const to of ['+85291234567', '+85291234568']) {
+			const result = await before.reserve({
+				phoneNumberId: '1065',
+				to,
+				category: 'marketing',
+				template: 't',
+			});
+			if (!result.allowed) throw new Error(result.reason);
+			await before.commit(result.reservationId, { messageId: `wamid.${to}` });
+		}
+		await before.close();
+		const after = createQuotaGuard({
+			store: { type: 'sqlite', path: `${file}.sqlite`, importJson: file },
+			rules,
+		});
+		try {
+			expect(await after.usage('1065')).toMatchObject({ uniqueCustomers24h: 2, remaining: 0 });
+			expect(
+				await after.reserve({
+					phoneNumberId: '1065',
+					to: '+85291234569',
+					category: 'marketing',
+					template: 't',
+				}),
+			).toMatchObject({ allowed: false, rule: 'messagingLimit' });
+		} finally {
+			await after.close();
+		}
+	});
 });

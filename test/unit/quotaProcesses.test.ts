@@ -107,6 +107,24 @@ describe('a file ledger shared by processes on one host', () => {
 	}, 120_000);
 });
 
+describe('an SQLite ledger shared by processes on one host (issue 23)', () => {
+	it('lets 4 processes reserve 400 marketing sends on a 150 limit: exactly 150 go', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scrm-ledger-'));
+		try {
+			const results = await reserveInProcesses(
+				{ type: 'sqlite', path: path.join(dir, 'ledger.sqlite') },
+				150,
+				4,
+				100,
+			);
+			expect(results.reduce((sum, r) => sum + r.allowed, 0)).toBe(150);
+			expect(results.reduce((sum, r) => sum + (r.denied.messagingLimit ?? 0), 0)).toBe(250);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	}, 120_000);
+});
+
 /** Two branches' numbers of one business portfolio (issue 14.2). */
 const BRANCHES = { id: '524126980791429', numbers: ['106540352242922', '106540352242923'] };
 
@@ -138,6 +156,13 @@ describe('one business portfolio, two numbers, four processes (issue 14.2)', () 
 				path: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scrm-portfolio-')), 'ledger.json'),
 			}),
 		],
+		[
+			'the SQLite store',
+			() => ({
+				type: 'sqlite',
+				path: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scrm-portfolio-')), 'ledger.sqlite'),
+			}),
+		],
 	])(
 		'on %s: 4 × 1,250 marketing sends alternating between the numbers on a 1,000 limit: exactly 1,000 go',
 		async (_name, storeOf) => {
@@ -150,7 +175,7 @@ describe('one business portfolio, two numbers, four processes (issue 14.2)', () 
 				for (const usage of await portfolioUsage(store))
 					expect(usage).toMatchObject({ uniqueCustomers24h: 1000, remaining: 0 });
 			} finally {
-				if (store.type === 'file')
+				if (store.type === 'file' || store.type === 'sqlite')
 					fs.rmSync(path.dirname((store as { path: string }).path), {
 						recursive: true,
 						force: true,

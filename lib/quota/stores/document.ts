@@ -11,7 +11,7 @@ import {
 	reachWindowStart,
 	trimCustomer,
 } from '../ledger';
-import { LIMIT_WINDOW_MS } from '../rules';
+import { LIMIT_WINDOW_MS } from '../config';
 
 export interface NumberDocument {
 	customers: Record<string, CustomerRecord>;

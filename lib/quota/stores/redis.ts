@@ -26,7 +26,7 @@ import {
 	MAX_EXPIRED_PER_STEP,
 	reachWindowStart,
 } from '../ledger';
-import { HOUR, LIMIT_WINDOW_MS } from '../rules';
+import { HOUR, LIMIT_WINDOW_MS } from '../config';
 import type { QuotaStore } from './store';
 import { Queue, QuotaStoreError, storeError } from './store';
 
