@@ -9,7 +9,7 @@ import { candidatePairs, MAX_CONTACTS, pairOf } from './blocking';
 import { clusterEdges } from './cluster';
 import { learnM } from './em';
 import { createColumn, MISSING, namePair, SetColumn, swapBits } from './fields';
-import type { ReadContext } from './fields';
+import type { FieldColumn, ReadContext } from './fields';
 import { chooseSurvivor, mergeGroup } from './merge';
 import { normalizeEmail, productKey } from './normalize';
 import { setOwn } from '../userKeys';
@@ -18,6 +18,7 @@ import type {
 	DedupOptions,
 	DedupResult,
 	FieldRule,
+	LearnedParameters,
 	MatchReason,
 	MergedContact,
 	PairExplanation,
@@ -29,6 +30,7 @@ export type {
 	DedupResult,
 	DedupStats,
 	FieldRule,
+	LearnedParameters,
 	MatchMethod,
 	MatchReason,
 	MergedContact,
@@ -141,7 +143,17 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 		window: Math.max(2, opts.window ?? DEFAULT_OPTIONS.window),
 	});
 	phase('block');
-	const learned = learnM(columns, keys, pairOf, n, population, prior, names);
+	const given = usableParameters(opts.parameters, columns);
+	const learned = given
+		? { prior: given.prior, rounds: 0, matchShare: 0 }
+		: learnM(columns, keys, pairOf, n, population, prior, names);
+	if (given) {
+		columns.forEach((column, c) => {
+			if (!column.learnable) return;
+			column.u = Float64Array.from(given.fields[c].u);
+			column.applyM(given.fields[c].m);
+		});
+	}
 	prior = learned.prior;
 	phase('learn');
 	let kept = 0;
@@ -293,6 +305,15 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 		merged,
 		mergeMap,
 		review,
+		parameters: {
+			prior,
+			fields: columns.map((column) => ({
+				field: column.rule.field,
+				method: column.rule.method,
+				m: column.m.slice(),
+				u: Array.from(column.u),
+			})),
+		},
 		stats: {
 			contacts: n,
 			candidatePairs: keys.length,
@@ -323,6 +344,30 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 			phases,
 		},
 	};
+}
+
+/** Given parameters when they describe these columns (same fields, methods and levels). */
+function usableParameters(
+	given: LearnedParameters | undefined,
+	columns: FieldColumn[],
+): LearnedParameters | undefined {
+	if (!given || !Number.isFinite(given.prior) || !Array.isArray(given.fields)) return undefined;
+	if (given.fields.length !== columns.length) return undefined;
+	const fits = columns.every((column, c) => {
+		const f = given.fields[c];
+		const count = column.levels.length;
+		const probabilities = (xs: unknown) =>
+			Array.isArray(xs) &&
+			xs.length === count &&
+			xs.every((x, level) => typeof x === 'number' && (level === 0 || (x > 0 && x <= 1)));
+		return (
+			f?.field === column.rule.field &&
+			f.method === column.rule.method &&
+			probabilities(f.m) &&
+			probabilities(f.u)
+		);
+	});
+	return fits ? given : undefined;
 }
 
 /** Deterministic random pairs (mulberry32), each a < b. */
