@@ -4,7 +4,7 @@
  * index's parameters as they are, so its decisions are those of a full run with those parameters,
  * and says which groups and review pairs are new since the index (the nightly workflow acts only on
  * those). Parameters are learned again when there is no usable index, the options changed, or more
- * than `RELEARN_SHARE` of the list changed.
+ * than `RELEARN_SHARE` of the list changed (of at least `RELEARN_MIN_CONTACTS`).
  *
  * Not yet: reading only the changed contacts. Every run still reads, blocks and scores the whole
  * list (see docs/contact-dedup.md, "Incremental runs").
@@ -18,6 +18,8 @@ export const INDEX_FORMAT = 'scrm-contact-dedup-index';
 export const INDEX_VERSION = 1;
 /** More than this share of the list added, changed or removed: learn the parameters again. */
 export const RELEARN_SHARE = 0.2;
+/** Lists shorter than this count as this long for `RELEARN_SHARE`: a few edits to a short list keep the model. */
+export const RELEARN_MIN_CONTACTS = 500;
 
 export interface DedupIndex {
 	format: typeof INDEX_FORMAT;
@@ -88,7 +90,7 @@ export function dedupeIncremental(
 				: 'the index could not be read (another format or version)'
 			: index.options !== optionsKey
 				? 'the options changed since the index was built'
-				: touched > RELEARN_SHARE * Math.max(contacts.length, 1)
+				: touched > RELEARN_SHARE * Math.max(contacts.length, RELEARN_MIN_CONTACTS)
 					? `${touched} of ${contacts.length} contacts added, changed or removed (more than ${RELEARN_SHARE * 100} %)`
 					: undefined;
 	const reuse = relearnReason === undefined && index !== undefined;
