@@ -8,9 +8,11 @@
 import { candidatePairs, MAX_CONTACTS, pairOf } from './blocking';
 import { clusterEdges } from './cluster';
 import { learnM } from './em';
-import { createColumn, MISSING, namePair, SetColumn, swapBits } from './fields';
+import { createColumn, namePair, swapBits } from './columns';
+import { MISSING } from './fields';
 import type { FieldColumn, ReadContext } from './fields';
 import { chooseSurvivor, mergeGroup } from './merge';
+import { SetColumn } from './setColumn';
 import { normalizeEmail, productKey } from './normalize';
 import { setOwn } from '../userKeys';
 import type {
