@@ -254,11 +254,9 @@ export class ContactDedup implements INodeType {
 		const indexName = (nodeOptions.dedupIndex ?? '').trim();
 		let indexFile: string | undefined;
 		if (indexName !== '') {
-			try {
-				indexFile = dedupIndexPath(indexName);
-			} catch (error) {
-				throw new NodeOperationError(this.getNode(), (error as Error).message);
-			}
+			const where = dedupIndexPath(indexName);
+			if ('problem' in where) throw new NodeOperationError(this.getNode(), where.problem);
+			indexFile = where.file;
 		}
 
 		// Contacts the engine can read; the rest leave at once with the reason.
