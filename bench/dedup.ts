@@ -2,13 +2,16 @@
  * Contact dedup: pair precision / recall / F1 on FEBRL 1–3 (without soc_sec_id) and on generated
  * WhatsApp contacts; time and peak memory at 10 k, 100 k and 1 M contacts, each size in its own
  * process so peak RSS is per size; and the speed-up over an all-pairs baseline (every pair compared
- * on normalised phone + Levenshtein name, as a naive tool would) measured in the same run.
+ * on normalised phone + Levenshtein name, as a naive tool would) measured in the same run; and a
+ * nightly run after 1 % changed, against the dedup index (`node .build/bench/dedup.js --incremental
+ * 100000` runs that row alone).
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 
 import { dedupeContacts, levenshteinRatio } from '../lib/dedup';
 import type { Contact, DedupOptions, DedupResult } from '../lib/dedup';
+import { dedupeIncremental } from '../lib/dedup/incremental';
 import { dedupeContacts as baselineDedupe } from './baseline/dedup';
 import { createPhoneNormalizer } from '../lib/phone';
 import {
@@ -128,6 +131,53 @@ function allPairsBaseline(contacts: Contact[]): { seconds: number; clusters: str
 	}
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 	return { seconds, clusters: [...groups.values()].filter((g) => g.length > 1) };
+}
+
+export interface IncrementalRow {
+	contacts: number;
+	changed: number;
+	fullSeconds: number;
+	incrementalSeconds: number;
+	/** Writing and reading the index as the node does (JSON). */
+	indexSeconds: number;
+	indexMb: number;
+	sameDecisions: boolean;
+	newGroups: number;
+}
+
+/** A nightly run after 1 % of the list changed, against the index the night before wrote. */
+export function incrementalRow(size: number): IncrementalRow {
+	const { contacts } = generateContacts(size, { seed: 7, zipf: true });
+	let started = process.hrtime.bigint();
+	const first = dedupeIncremental(contacts, undefined, GENERATED_OPTIONS);
+	const fullSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+	started = process.hrtime.bigint();
+	const text = JSON.stringify(first.index);
+	const index: unknown = JSON.parse(text);
+	const indexSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+	const next = contacts.map((c, i) =>
+		i % 100 === 3 ? { ...c, name: `${String(c.name ?? '')} x` } : c,
+	);
+	started = process.hrtime.bigint();
+	const run = dedupeIncremental(next, index, GENERATED_OPTIONS);
+	const incrementalSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+	const full = dedupeContacts(next, { ...GENERATED_OPTIONS, parameters: first.index.parameters });
+	return {
+		contacts: size,
+		changed: run.changed.length,
+		fullSeconds,
+		incrementalSeconds,
+		indexSeconds,
+		indexMb: text.length / 1e6,
+		sameDecisions:
+			JSON.stringify(full.clusters) === JSON.stringify(run.result.clusters) &&
+			JSON.stringify(full.review) === JSON.stringify(run.result.review),
+		newGroups: run.newGroup.filter(Boolean).length,
+	};
+}
+
+function incrementalLine(r: IncrementalRow): string {
+	return `  ${r.contacts.toLocaleString('en').padStart(9)} contacts, ${r.changed.toLocaleString('en')} changed: first run ${r.fullSeconds.toFixed(1)} s, next run ${r.incrementalSeconds.toFixed(1)} s (+ ${r.indexSeconds.toFixed(1)} s index JSON, ${r.indexMb.toFixed(0)} MB), ${r.newGroups.toLocaleString('en')} groups new, same decisions as a full run with the same model: ${r.sameDecisions ? 'yes' : 'NO'}`;
 }
 
 export interface QualityRow {
@@ -283,12 +333,23 @@ export async function runDedupBench(
 			.join(' ')}`,
 	);
 	results.scale = scale;
+
+	const incrementalSize = Number(process.env.SCRM_BENCH_DEDUP_INCREMENTAL ?? 100_000);
+	console.log(
+		'\nincremental: 1 % of a common-name list changed, the next run against the dedup index (SCRM_BENCH_DEDUP_INCREMENTAL sets the size)',
+	);
+	const inc = incrementalRow(incrementalSize);
+	console.log(incrementalLine(inc));
+	results.incremental = inc;
 	return results;
 }
 
 if (require.main === module) {
 	const child = process.argv.indexOf('--child');
-	if (child >= 0)
+	const incremental = process.argv.indexOf('--incremental');
+	if (incremental >= 0)
+		console.log(incrementalLine(incrementalRow(Number(process.argv[incremental + 1] ?? 100_000))));
+	else if (child >= 0)
 		scaleChild(
 			Number(process.argv[child + 1]),
 			process.argv[child + 2] as Shape,

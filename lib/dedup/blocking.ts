@@ -9,7 +9,10 @@
  * out; its members are sorted by name and compared within the window instead. Work is O(n·window)
  * per key plus the sorts.
  */
-import { DateColumn, filled, SetColumn, TextColumn } from './fields';
+import { DateColumn } from './dateColumn';
+import { filled } from './fields';
+import { SetColumn } from './setColumn';
+import { TextColumn } from './textColumn';
 import type { FieldColumn } from './fields';
 import { reversed } from './normalize';
 

@@ -7,7 +7,8 @@
  * that barely occurs from swinging to an extreme.
  */
 import type { FieldColumn } from './fields';
-import { MISSING, swapBits } from './fields';
+import { swapBits } from './columns';
+import { MISSING } from './fields';
 
 /** Candidate pairs the EM reads at most (evenly spread over all of them). */
 const EM_PAIRS = 200_000;

@@ -8,9 +8,12 @@
 import { candidatePairs, MAX_CONTACTS, pairOf } from './blocking';
 import { clusterEdges } from './cluster';
 import { learnM } from './em';
-import { createColumn, MISSING, namePair, SetColumn, swapBits } from './fields';
-import type { ReadContext } from './fields';
+import { createColumn, namePair, swapBits } from './columns';
+import { MISSING } from './fields';
+import type { FieldColumn, ReadContext } from './fields';
 import { chooseSurvivor, mergeGroup } from './merge';
+import { samplePairs } from './samplePairs';
+import { SetColumn } from './setColumn';
 import { normalizeEmail, productKey } from './normalize';
 import { setOwn } from '../userKeys';
 import type {
@@ -18,6 +21,7 @@ import type {
 	DedupOptions,
 	DedupResult,
 	FieldRule,
+	LearnedParameters,
 	MatchReason,
 	MergedContact,
 	PairExplanation,
@@ -29,6 +33,7 @@ export type {
 	DedupResult,
 	DedupStats,
 	FieldRule,
+	LearnedParameters,
 	MatchMethod,
 	MatchReason,
 	MergedContact,
@@ -141,7 +146,17 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 		window: Math.max(2, opts.window ?? DEFAULT_OPTIONS.window),
 	});
 	phase('block');
-	const learned = learnM(columns, keys, pairOf, n, population, prior, names);
+	const given = usableParameters(opts.parameters, columns);
+	const learned = given
+		? { prior: given.prior, rounds: 0, matchShare: 0 }
+		: learnM(columns, keys, pairOf, n, population, prior, names);
+	if (given) {
+		columns.forEach((column, c) => {
+			if (!column.learnable) return;
+			column.u = Float64Array.from(given.fields[c].u);
+			column.applyM(given.fields[c].m);
+		});
+	}
 	prior = learned.prior;
 	phase('learn');
 	let kept = 0;
@@ -293,6 +308,15 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 		merged,
 		mergeMap,
 		review,
+		parameters: {
+			prior,
+			fields: columns.map((column) => ({
+				field: column.rule.field,
+				method: column.rule.method,
+				m: column.m.slice(),
+				u: Array.from(column.u),
+			})),
+		},
 		stats: {
 			contacts: n,
 			candidatePairs: keys.length,
@@ -325,37 +349,28 @@ export function dedupeContacts(contacts: Contact[], opts: DedupOptions = {}): De
 	};
 }
 
-/** Deterministic random pairs (mulberry32), each a < b. */
-function samplePairs(n: number, max: number): Int32Array {
-	if (n < 2) return new Int32Array(0);
-	const all = (n * (n - 1)) / 2;
-	if (all <= max) {
-		const out = new Int32Array(all * 2);
-		let k = 0;
-		for (let i = 0; i < n; i++) {
-			for (let j = i + 1; j < n; j++) {
-				out[k++] = i;
-				out[k++] = j;
-			}
-		}
-		return out;
-	}
-	const out = new Int32Array(max * 2);
-	let state = 0x9e3779b9;
-	const random = () => {
-		state = (state + 0x6d2b79f5) | 0;
-		let t = Math.imul(state ^ (state >>> 15), 1 | state);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-	for (let k = 0; k < max; k++) {
-		const a = Math.floor(random() * n);
-		let b = Math.floor(random() * (n - 1));
-		if (b >= a) b++;
-		out[2 * k] = a;
-		out[2 * k + 1] = b;
-	}
-	return out;
+/** Given parameters when they describe these columns (same fields, methods and levels). */
+function usableParameters(
+	given: LearnedParameters | undefined,
+	columns: FieldColumn[],
+): LearnedParameters | undefined {
+	if (!given || !Number.isFinite(given.prior) || !Array.isArray(given.fields)) return undefined;
+	if (given.fields.length !== columns.length) return undefined;
+	const fits = columns.every((column, c) => {
+		const f = given.fields[c];
+		const count = column.levels.length;
+		const probabilities = (xs: unknown) =>
+			Array.isArray(xs) &&
+			xs.length === count &&
+			xs.every((x, level) => typeof x === 'number' && (level === 0 || (x > 0 && x <= 1)));
+		return (
+			f?.field === column.rule.field &&
+			f.method === column.rule.method &&
+			probabilities(f.m) &&
+			probabilities(f.u)
+		);
+	});
+	return fits ? given : undefined;
 }
 
 function logit2(p: number): number {

@@ -80,6 +80,17 @@ export interface DedupOptions {
 	maxBlockSize?: number;
 	/** Sorted-neighbourhood window (records compared with the next window−1). Default 8. */
 	window?: number;
+	/**
+	 * Parameters a run learned before (`DedupResult.parameters`): used as they are instead of learning
+	 * again, so two runs decide alike (incremental runs). Ignored when its fields are not this run's.
+	 */
+	parameters?: LearnedParameters;
+}
+
+/** A run's learned parameters, unrounded: the prior and, per field rule, m and u per level. */
+export interface LearnedParameters {
+	prior: number;
+	fields: Array<{ field: string; method: MatchMethod; m: number[]; u: number[] }>;
 }
 
 export interface MatchReason {
@@ -132,6 +143,8 @@ export interface DedupResult {
 	mergeMap: Record<string, string>;
 	/** Doubtful pairs, most likely first. */
 	review: PairExplanation[];
+	/** What the run learned (or was given), to be given to a later run. */
+	parameters: LearnedParameters;
 	stats: DedupStats;
 }
 

@@ -9,13 +9,18 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { dedupeContacts } from '../../lib/dedup';
-import type { Contact, DedupOptions, FieldRule } from '../../lib/dedup';
+import type { Contact, DedupOptions, DedupResult, FieldRule } from '../../lib/dedup';
+import { dedupeIncremental } from '../../lib/dedup/incremental';
+import type { IncrementalResult } from '../../lib/dedup/incremental';
+import { loadIndexFile, saveIndexFile } from '../../lib/dedup/indexFile';
 import { defaultCountryOption } from '../shared/phone';
+import { dedupIndexPath } from './indexPath';
 
 const MERGED = 0;
 const MERGE_MAP = 1;
 const REVIEW = 2;
 const UNIQUE = 3;
+const MODEL = 4;
 
 interface FieldParameter {
 	field?: string;
@@ -27,6 +32,8 @@ interface DedupNodeOptions {
 	defaultCountry?: string;
 	survivor?: DedupOptions['survivor'];
 	productMap?: { entry?: Array<{ from?: string; to?: string }> };
+	dedupIndex?: string;
+	relearn?: boolean;
 }
 
 export class ContactDedup implements INodeType {
@@ -47,13 +54,14 @@ export class ContactDedup implements INodeType {
 			NodeConnectionTypes.Main,
 			NodeConnectionTypes.Main,
 			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
 		],
-		outputNames: ['Merged', 'Merge Map', 'Review', 'Unique'],
+		outputNames: ['Merged', 'Merge Map', 'Review', 'Unique', 'Model'],
 		usableAsTool: true,
 		properties: [
 			{
 				displayName:
-					'One item per contact in; out: each merged customer (Merged), each absorbed contact with its survivor (Merge Map), doubtful pairs (Review) and every other contact (Unique)',
+					"One item per contact in; out: each merged customer (Merged), each absorbed contact with its survivor (Merge Map), doubtful pairs (Review), every other contact (Unique), and one item with the learned model and the run's figures (Model)",
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -170,6 +178,23 @@ export class ContactDedup implements INodeType {
 				description:
 					'None added: numbers without a country code are read as written, products are compared as written, and the most complete contact survives',
 				options: [
+					{
+						displayName: 'Dedup Index',
+						name: 'dedupIndex',
+						type: 'string',
+						default: '',
+						placeholder: 'nightly.json',
+						description:
+							"A file in n8n's user folder (.n8n/whatsapp-scrm/dedup-index/) that keeps what the last run learned and decided: the next run decides with the same learned model and marks each group and review pair new or not (newSinceLastRun). Empty: every run learns afresh.",
+					},
+					{
+						displayName: 'Learn Again',
+						name: 'relearn',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to learn the model afresh even when the Dedup Index has one (it is learned again anyway when the options changed or more than 20 % of the contacts did)',
+					},
 					defaultCountryOption(),
 					{
 						displayName: 'Product Codes',
@@ -222,9 +247,17 @@ export class ContactDedup implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const outputs: INodeExecutionData[][] = [[], [], [], []];
+		const outputs: INodeExecutionData[][] = [[], [], [], [], []];
 		const idField = this.getNodeParameter('idField', 0) as string;
 		const opts = readOptions(this);
+		const nodeOptions = this.getNodeParameter('options', 0, {}) as DedupNodeOptions;
+		const indexName = (nodeOptions.dedupIndex ?? '').trim();
+		let indexFile: string | undefined;
+		if (indexName !== '') {
+			const where = dedupIndexPath(indexName);
+			if ('problem' in where) throw new NodeOperationError(this.getNode(), where.problem);
+			indexFile = where.file;
+		}
 
 		// Contacts the engine can read; the rest leave at once with the reason.
 		const contacts: Contact[] = [];
@@ -255,7 +288,23 @@ export class ContactDedup implements INodeType {
 			contacts.push({ ...json, id } as Contact);
 		}
 
-		const result = dedupeContacts(contacts, opts);
+		let incremental: IncrementalResult | undefined;
+		let result: DedupResult;
+		if (indexFile) {
+			incremental = dedupeIncremental(contacts, await loadIndexFile(indexFile), {
+				...opts,
+				relearn: nodeOptions.relearn === true,
+			});
+			result = incremental.result;
+			await saveIndexFile(indexFile, incremental.index);
+		} else result = dedupeContacts(contacts, opts);
+		const groupIsNew = new Map<string, boolean>();
+		result.clusters.forEach((ids, k) => {
+			for (const id of ids) groupIsNew.set(id, incremental ? incremental.newGroup[k] : true);
+		});
+		const mark = incremental
+			? (json: IDataObject, isNew: boolean): IDataObject => ({ ...json, newSinceLastRun: isNew })
+			: (json: IDataObject): IDataObject => json;
 		const paired = (ids: string[]): IPairedItemData[] =>
 			ids.map((id) => ({ item: indexById.get(id)! }));
 
@@ -265,23 +314,23 @@ export class ContactDedup implements INodeType {
 			group.push(absorbed);
 			members.set(survivor, group);
 			outputs[MERGE_MAP].push({
-				json: { id: absorbed, survivorId: survivor },
+				json: mark({ id: absorbed, survivorId: survivor }, groupIsNew.get(absorbed) === true),
 				pairedItem: paired([absorbed]),
 			});
 		}
 		for (const record of result.merged) {
 			const survivor = String(record.id);
 			outputs[MERGED].push({
-				json: record as unknown as IDataObject,
+				json: mark(record as unknown as IDataObject, groupIsNew.get(survivor) === true),
 				pairedItem: paired(members.get(survivor) ?? [survivor]),
 			});
 		}
-		for (const pair of result.review) {
+		result.review.forEach((pair, k) => {
 			outputs[REVIEW].push({
-				json: pair as unknown as IDataObject,
+				json: mark(pair as unknown as IDataObject, incremental?.newReview[k] === true),
 				pairedItem: paired([String(pair.a), String(pair.b)]),
 			});
-		}
+		});
 		const inCluster = new Set(result.clusters.flat());
 		for (const contact of contacts) {
 			if (!inCluster.has(contact.id)) {
@@ -289,8 +338,35 @@ export class ContactDedup implements INodeType {
 				outputs[UNIQUE].push({ json: items[itemIndex].json, pairedItem: { item: itemIndex } });
 			}
 		}
+		outputs[MODEL].push({
+			json: modelItem(result, incremental, indexName) as unknown as IDataObject,
+			pairedItem: contacts.map((contact) => ({ item: indexById.get(contact.id)! })),
+		});
 		return outputs;
 	}
+}
+
+/** The learned model and the run's figures, so a person can see why pairs scored as they did. */
+function modelItem(result: DedupResult, incremental: IncrementalResult | undefined, index: string) {
+	const { model, phases: _phases, ...figures } = result.stats;
+	return {
+		model,
+		...figures,
+		...(incremental
+			? {
+					dedupIndex: {
+						file: index,
+						model: incremental.parameters,
+						...(incremental.relearnReason ? { learnedBecause: incremental.relearnReason } : {}),
+						added: incremental.added.length,
+						changed: incremental.changed.length,
+						removed: incremental.removed.length,
+						newGroups: incremental.newGroup.filter(Boolean).length,
+						newReviewPairs: incremental.newReview.filter(Boolean).length,
+					},
+				}
+			: {}),
+	};
 }
 
 function readOptions(fn: IExecuteFunctions): DedupOptions {

@@ -3,6 +3,9 @@
  * exported, duplicates found across phone formats and name orders, sure ones merged with HubSpot's
  * own merge, doubtful ones listed for review, and a family sharing one number left apart.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { createHubSpotAdapter } from '../../lib/crm/hubspot/adapter';
 import type { CrmAdapter } from '../../lib/crm/types';
 import { axiosTransport } from '../../lib/http/transport';
@@ -13,6 +16,15 @@ import { executionOf, simulatedHubSpot, startByWebhook } from '../../devkit/n8n/
 jest.setTimeout(120_000);
 
 const PATH = 'scrm-nightly-dedup-e2e';
+/** Where the workflow's Dedup Index lives in this n8n's user folder. */
+const INDEX_FILE = () =>
+	path.join(
+		readHostState().userFolder,
+		'.n8n',
+		'whatsapp-scrm',
+		'dedup-index',
+		'nightly-contact-dedup.json',
+	);
 
 let n8n: N8nApi;
 let hubspot: Awaited<ReturnType<typeof startHubSpotSimulator>>;
@@ -42,6 +54,7 @@ beforeAll(async () => {
 			);
 		},
 	);
+	fs.rmSync(INDEX_FILE(), { force: true });
 	await n8n.activate(workflow);
 });
 
@@ -104,4 +117,37 @@ it('merges the same customer stored twice, reviews a doubtful pair, and keeps a 
 	expect(found.get('+85291234567')).toHaveLength(1);
 	const remaining = (await crm.listContacts({ limit: 100 })).contacts.map((c) => c.id);
 	expect(remaining).toHaveLength(7 - pairs.length);
+	otherId = other;
+
+	// The Model output shows what was learned, per field and level.
+	const [model] = (await n8n.nodeOutput(newest.id, 'Contact Dedup'))[4] ?? [];
+	const fields = (model.json.model as { fields: Array<{ field: string }> }).fields;
+	expect(fields.map((f) => f.field)).toEqual(expect.arrayContaining(['phones', 'name']));
+	expect(fs.existsSync(INDEX_FILE())).toBe(true);
+});
+
+let otherId = '';
+
+it('the next night decides with the model the index kept, and marks only the new duplicate new', async () => {
+	const [again] = await seed([
+		{ firstname: 'Somchai', lastname: 'Jaidee', mobilephone: '+66812345678' },
+	]);
+	const next = await executionOf(n8n, workflow.id, async () => {
+		expect((await fetch(`${readHostState().url}/webhook/${PATH}`, { method: 'POST' })).status).toBe(
+			200,
+		);
+	});
+	expect(next.status).toBe('success');
+	const [, mergeMap, , , [model]] = await n8n.nodeOutput(next.id, 'Contact Dedup');
+	expect(model.json.dedupIndex).toMatchObject({
+		model: 'reused',
+		added: 1,
+		removed: 2,
+		newGroups: 1,
+	});
+	const entries = (mergeMap ?? []).map((item) => ({
+		pair: [item.json.id, item.json.survivorId].sort(),
+		isNew: item.json.newSinceLastRun,
+	}));
+	expect(entries).toEqual([{ pair: [otherId, again].sort(), isNew: true }]);
 });
