@@ -17,6 +17,7 @@
  */
 import type Redis from 'ioredis';
 
+import { sleep } from '../../clock';
 import { connectRedis, describeRedisUrl, steadyReconnect } from '../../redis';
 
 import type { CustomerRecord, Reservation, Slice, SliceQuery, Writes } from '../ledger';
@@ -227,8 +228,7 @@ export class RedisQuotaStore implements QuotaStore {
 				);
 			}
 			// Lost a race: a short random pause keeps competing processes from colliding again in step.
-			if (attempt > 2)
-				await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
+			if (attempt > 2) await sleep(Math.random() * Math.min(attempt, 20));
 		}
 	}
 
