@@ -9,6 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
+import { numberOrNumericText, textOrNumber as str } from '../json';
 import type { HttpMethod, HttpRequest, HttpResponse, HttpTransport } from '../http/transport';
 import { GraphApiError } from './errors';
 
@@ -366,7 +367,7 @@ export class GraphClient {
 			url,
 			mimeType: str(body.mime_type),
 			sha256: str(body.sha256),
-			fileSize: typeof body.file_size === 'number' ? body.file_size : num(body.file_size),
+			fileSize: numberOrNumericText(body.file_size),
 		};
 	}
 
@@ -541,10 +542,6 @@ function firstOf(value: unknown): Json | undefined {
 	return Array.isArray(value) && isObject(value[0]) ? value[0] : undefined;
 }
 
-function str(value: unknown): string | undefined {
-	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
 /**
  * A field a listed object cannot do without (its id, a template's name): text or a number, read
  * by its type; anything else refuses the answer instead of becoming the text "undefined".
@@ -557,9 +554,4 @@ function required(row: Json, key: string, what: string, index: number): string {
 			200,
 		);
 	return value;
-}
-
-function num(value: unknown): number | undefined {
-	const n = typeof value === 'string' ? Number(value) : NaN;
-	return Number.isFinite(n) ? n : undefined;
 }

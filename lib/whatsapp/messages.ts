@@ -3,6 +3,7 @@
  * exactly the parameters its approved text asks for, so the user reads which ones are missing
  * instead of Meta's error 132000.
  */
+import { isObject } from '../json';
 import type { MessageTemplate, OutboundMessage } from './graphClient';
 import { recipientFields } from './recipient';
 
@@ -97,7 +98,7 @@ export function buttonsMessage(
 		);
 	const replies = buttons.map((button: unknown, index) => {
 		const where = `Button ${index + 1}`;
-		if (!isRecord(button)) throw new MessageInputError(`${where} is ${kindOf(button)}`);
+		if (!isObject(button)) throw new MessageInputError(`${where} is ${kindOf(button)}`);
 		const title = textOf(`${where}'s title`, button.title);
 		if (!title || title.length > 20)
 			throw new MessageInputError(`Button "${echo(title)}" needs a title of 1 to 20 characters`);
@@ -128,7 +129,7 @@ export function listMessage(
 		throw new MessageInputError(`The list's sections are ${kindOf(sections)}, not a list`);
 	let rows = 0;
 	sections.forEach((section: unknown, s) => {
-		if (!isRecord(section) || !Array.isArray(section.rows))
+		if (!isObject(section) || !Array.isArray(section.rows))
 			throw new MessageInputError(`Section ${s + 1} needs a list of rows`);
 		rows += section.rows.length;
 	});
@@ -141,7 +142,7 @@ export function listMessage(
 			...(title !== undefined ? { title } : {}),
 			rows: section.rows.map((row, r) => {
 				const at = `${where} row ${r + 1}`;
-				if (!isRecord(row)) throw new MessageInputError(`${at} is ${kindOf(row)}`);
+				if (!isObject(row)) throw new MessageInputError(`${at} is ${kindOf(row)}`);
 				const description = optionalTextOf(`${at}'s description`, row.description);
 				return {
 					id: textOf(`${at}'s id`, row.id),
@@ -181,7 +182,7 @@ export function templateMessage(envelope: Envelope, input: TemplateInput): Outbo
 	const templateComponents = Array.isArray(template.components) ? template.components : [];
 	const find = (type: string): Record<string, unknown> | undefined =>
 		templateComponents.find(
-			(component: unknown) => isRecord(component) && upper(component.type) === type,
+			(component: unknown) => isObject(component) && upper(component.type) === type,
 		);
 
 	const header = find('HEADER');
@@ -212,7 +213,7 @@ export function templateMessage(envelope: Envelope, input: TemplateInput): Outbo
 	const listed = find('BUTTONS')?.buttons;
 	const buttons: unknown[] = Array.isArray(listed) ? listed : [];
 	buttons.forEach((button, index) => {
-		if (!isRecord(button)) return;
+		if (!isObject(button)) return;
 		const given = input.buttons?.find((candidate) => candidate.index === index);
 		const kind = upper(button.type);
 		const where = `${label} button ${index + 1} ("${field(button.text) ?? ''}")`;
@@ -269,7 +270,7 @@ function textParameters(
 	values: TemplateValues | undefined,
 ): Array<Record<string, string>> {
 	const expected = placeholders(text);
-	if (values !== undefined && !Array.isArray(values) && !isRecord(values))
+	if (values !== undefined && !Array.isArray(values) && !isObject(values))
 		throw new MessageInputError(`${where} parameters are ${kindOf(values)}, not a list`);
 	const named = expected.some((name) => !/^\d+$/.test(name));
 	if (expected.length === 0) {
@@ -364,10 +365,6 @@ function kindOf(value: unknown): string {
 	if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : 'an infinite number';
 	if (typeof value === 'boolean') return value ? 'true' : 'false';
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A template field from the Graph API: text, or undefined for anything else. */

@@ -14,6 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 
+import type { Json } from '../json';
+import { boolean, isObject, numberOrNumericText, textOrNumber as str } from '../json';
 import { createPhoneNormalizer, normalizePhone } from '../phone/normalize';
 import { graphError } from './errors';
 
@@ -394,8 +396,6 @@ export interface ParseWebhookOptions {
 	includeOtherFields?: boolean;
 }
 
-type Json = Record<string, unknown>;
-
 interface Context {
 	field: string;
 	wabaId: string;
@@ -666,9 +666,9 @@ function readHistoryChunk(chunk: Json, context: Context, events: WhatsAppEvent[]
 		events.push(readErrors(chunk.errors as unknown[], context));
 	if (!Array.isArray(chunk.threads)) return;
 	const meta = isObject(chunk.metadata) ? chunk.metadata : undefined;
-	const phase = meta ? num(meta.phase) : undefined;
-	const chunkOrder = meta ? num(meta.chunk_order) : undefined;
-	const progress = meta ? num(meta.progress) : undefined;
+	const phase = meta ? numberOrNumericText(meta.phase) : undefined;
+	const chunkOrder = meta ? numberOrNumericText(meta.chunk_order) : undefined;
+	const progress = meta ? numberOrNumericText(meta.progress) : undefined;
 	for (const thread of chunk.threads as unknown[]) {
 		if (!isObject(thread) || !Array.isArray(thread.messages)) continue;
 		const threadId = str(thread.id);
@@ -830,7 +830,7 @@ function readCall(call: Json, context: Context): WhatsAppCallEvent {
 	if (caller !== undefined) event.caller = caller;
 	const status = str(call.status);
 	if (status !== undefined) event.status = status;
-	const duration = num(call.duration);
+	const duration = numberOrNumericText(call.duration);
 	if (duration !== undefined && duration >= 0) event.durationSeconds = duration;
 	const started = call.start_time !== undefined ? isoSeconds(call.start_time) : undefined;
 	const ended = call.end_time !== undefined ? isoSeconds(call.end_time) : undefined;
@@ -908,7 +908,7 @@ function readCallPermission(message: Json, context: Context): WhatsAppCallEvent 
 		response,
 		expiresAt:
 			reply.expiration_timestamp !== undefined ? isoSeconds(reply.expiration_timestamp) : undefined,
-		isPermanent: bool(reply.is_permanent),
+		isPermanent: boolean(reply.is_permanent),
 	});
 	event.raw = message;
 	return event;
@@ -1087,8 +1087,8 @@ function readMessage(message: Json, context: Context): WhatsAppMessageEvent {
 		event.context = defined({
 			messageId: str(replyContext.id),
 			from: str(replyContext.from),
-			forwarded: bool(replyContext.forwarded),
-			frequentlyForwarded: bool(replyContext.frequently_forwarded),
+			forwarded: boolean(replyContext.forwarded),
+			frequentlyForwarded: boolean(replyContext.frequently_forwarded),
 			referredProduct: isObject(referred)
 				? defined({
 						catalogId: str(referred.catalog_id),
@@ -1148,7 +1148,7 @@ function readStatus(status: Json, context: Context): WhatsAppStatusEvent {
 	const pricing = status.pricing;
 	if (isObject(pricing)) {
 		event.pricing = defined({
-			billable: bool(pricing.billable),
+			billable: boolean(pricing.billable),
 			category: str(pricing.category),
 			pricingModel: str(pricing.pricing_model),
 			type: str(pricing.type),
@@ -1221,16 +1221,16 @@ function mediaOf(part: Json): WhatsAppMediaPart {
 		sha256: str(part.sha256),
 		caption: str(part.caption),
 		filename: str(part.filename),
-		voice: bool(part.voice),
-		animated: bool(part.animated),
+		voice: boolean(part.voice),
+		animated: boolean(part.animated),
 		url: str(part.url),
 	});
 }
 
 function locationOf(part: Json): NonNullable<WhatsAppMessageEvent['location']> {
 	return defined({
-		latitude: num(part.latitude),
-		longitude: num(part.longitude),
+		latitude: numberOrNumericText(part.latitude),
+		longitude: numberOrNumericText(part.longitude),
 		name: str(part.name),
 		address: str(part.address),
 		url: str(part.url),
@@ -1268,8 +1268,8 @@ function readOrder(event: WhatsAppMessageEvent, part: Json): void {
 			items.push(
 				defined({
 					productRetailerId: str(item.product_retailer_id),
-					quantity: num(item.quantity),
-					price: num(item.item_price),
+					quantity: numberOrNumericText(item.quantity),
+					price: numberOrNumericText(item.item_price),
 					currency: str(item.currency),
 				}),
 			);
@@ -1384,7 +1384,7 @@ function errorsOf(errors: unknown[]): WhatsAppEventError[] {
 }
 
 function errorOf(error: Json): WhatsAppEventError {
-	const code = num(error.code);
+	const code = numberOrNumericText(error.code);
 	const info = graphError(code !== undefined && Number.isInteger(code) ? code : 0);
 	const errorData = error.error_data;
 	return defined({
@@ -1634,30 +1634,6 @@ function list(value: unknown, where: string): unknown[] {
 	return value;
 }
 const EMPTY: unknown[] = [];
-
-function isObject(value: unknown): value is Json {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(value: unknown): string | undefined {
-	if (typeof value === 'string') return value;
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return undefined;
-}
-
-function num(value: unknown): number | undefined {
-	const n =
-		typeof value === 'number'
-			? value
-			: typeof value === 'string' && value.trim() !== ''
-				? Number(value)
-				: NaN;
-	return Number.isFinite(n) ? n : undefined;
-}
-
-function bool(value: unknown): boolean | undefined {
-	return typeof value === 'boolean' ? value : undefined;
-}
 
 function parseJson(text: string): unknown {
 	try {
