@@ -7,7 +7,7 @@
 import { IANAZone } from 'luxon';
 
 import { detectLanguage } from '../intent/language';
-import { Identities } from './analyze';
+import { Identities } from './identities';
 import type { InboundRecord } from './read';
 import { readItems, readTime } from './read';
 import { compareText, round } from './stats';
