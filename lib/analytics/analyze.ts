@@ -5,7 +5,7 @@
  * option, else the latest event), no randomness, ties broken by text, so the same input and options
  * give the same report.
  */
-import type { InboundRecord, OutboundRecord, StatusRecord } from './read';
+import type { InboundRecord, OutboundRecord, StatusRecord } from './records';
 import { readItems } from './read';
 import { formatDuration, iso, round } from './stats';
 import type { Alert, AnalyticsOptions, ConversationReport } from './types';

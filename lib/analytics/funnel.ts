@@ -1,6 +1,6 @@
 /** The conversion funnel: each customer's furthest stage by the tags the CRM and the tagger gave. */
 import type { Identities } from './identities';
-import type { InboundRecord } from './read';
+import type { InboundRecord } from './records';
 import { rate } from './stats';
 import type { FunnelStage } from './types';
 

@@ -1,7 +1,7 @@
 /** When customers write and agents answer: a weekday × hour grid in the report's time zone. */
 import { IANAZone } from 'luxon';
 
-import type { InboundRecord, OutboundRecord } from './read';
+import type { InboundRecord, OutboundRecord } from './records';
 import type { ConversationReport } from './types';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];

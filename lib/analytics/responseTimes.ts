@@ -2,7 +2,7 @@
  * How fast customers are answered: per customer, conversations in time order, each wait for a
  * reply timed, per agent and overall; waits still open and waits missed.
  */
-import type { InboundRecord, OutboundRecord } from './read';
+import type { InboundRecord, OutboundRecord } from './records';
 import { compareText, iso, round, timeStats } from './stats';
 import type { AgentResponseTimes, WaitingCustomer } from './types';
 import type { Identities } from './identities';

@@ -1,7 +1,7 @@
 /** How the WhatsApp and CRM syncs went: success rates, retries, error codes and latency per system. */
 import type { MessageTrack } from './delivery';
 import { sendTime } from './delivery';
-import type { SyncRecord } from './read';
+import type { SyncRecord } from './records';
 import { byCountThenKey, compareText, rate, timeStats } from './stats';
 import type { ConversationReport, SyncSystemHealth } from './types';
 

@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 
 import { detectLanguage } from '../intent/language';
-import type { InboundRecord } from './read';
+import type { InboundRecord } from './records';
 import { byCountThenKey, compareText, rate } from './stats';
 import type { HotWordLanguage } from './stopWords';
 import { HOT_WORD_LANGUAGES } from './stopWords';
