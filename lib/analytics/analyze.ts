@@ -20,9 +20,6 @@ import { readOptions } from './settings';
 import { syncHealth } from './syncHealth';
 import { complaintDays, hotWords, intentMix } from './topics';
 
-export { DEFAULT_FUNNEL } from './settings';
-export { UNASSIGNED } from './responseTimes';
-
 const LISTED = 100;
 
 /** Throws RangeError on options that cannot be right (unknown time zone, negative thresholds). */
