@@ -4,7 +4,9 @@
  * `renderReportHtml` turns it into a self-contained HTML page with charts;
  * `unansweredConversations` lists the customers waiting on a reply, for a follow-up list.
  */
-export { analyzeConversations, DEFAULT_FUNNEL, UNASSIGNED } from './analyze';
+export { analyzeConversations } from './analyze';
+export { DEFAULT_FUNNEL } from './settings';
+export { UNASSIGNED } from './responseTimes';
 export { unansweredConversations } from './unanswered';
 export type { UnansweredConversation, UnansweredOptions } from './unanswered';
 export { renderReportHtml } from './render';

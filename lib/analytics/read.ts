@@ -10,76 +10,10 @@
  */
 import { DateTime } from 'luxon';
 
+import type { Json } from '../json';
+import { finiteNumber, isObject, nonBlankText } from '../json';
+import type { ReadResult, SyncRecord } from './records';
 import type { SkippedItem } from './types';
-
-type Json = Record<string, unknown>;
-
-export interface InboundRecord {
-	index: number;
-	id?: string;
-	aliases: string[];
-	display?: string;
-	name?: string;
-	time: number;
-	/** WhatsApp's message type (text, image, reaction, …), when the item says it. */
-	type?: string;
-	text?: string;
-	/** The Intent Tagger's result, when the item went through it. */
-	intent?: { tags: string[]; language?: string };
-	tags: string[];
-}
-
-export interface OutboundRecord {
-	index: number;
-	messageId?: string;
-	aliases: string[];
-	display?: string;
-	agent?: string;
-	/** Send time when the item says it; else taken from the message's statuses. */
-	time?: number;
-	/** The time of the event the send answered (the echoed customer message), for latency. */
-	eventTime?: number;
-}
-
-export interface StatusRecord {
-	index: number;
-	messageId: string;
-	status: string;
-	time: number;
-	aliases: string[];
-	display?: string;
-	agent?: string;
-	errors: Array<{ code: number | string; title?: string }>;
-}
-
-export interface SyncRecord {
-	index: number;
-	system: string;
-	outcome: 'succeeded' | 'failed' | 'deferred' | 'review';
-	attempts?: number;
-	code?: number | string;
-	title?: string;
-	rule?: string;
-	messageId?: string;
-	eventTime?: number;
-	doneTime?: number;
-}
-
-export interface TagRecord {
-	aliases: string[];
-	display?: string;
-	tags: string[];
-}
-
-export interface ReadResult {
-	inbound: InboundRecord[];
-	outbound: OutboundRecord[];
-	statuses: StatusRecord[];
-	sync: SyncRecord[];
-	tagged: TagRecord[];
-	skipped: SkippedItem[];
-	notes: Array<{ index: number; note: string }>;
-}
 
 const TIME_FIELDS = [
 	'timestamp',
@@ -155,13 +89,13 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 			const customer = isObject(item.customer) ? item.customer : item;
 			out.inbound.push({
 				index,
-				id: str(item.id) ?? str(item.messageId),
+				id: nonBlankText(item.id) ?? nonBlankText(item.messageId),
 				...identity(customer, kind === 'message' ? [] : ['from']),
 				time,
-				type: str(item.type)?.toLowerCase(),
+				type: nonBlankText(item.type)?.toLowerCase(),
 				text: firstText(item),
 				intent: isObject(item.intent)
-					? { tags: tagList(item.intent.tags), language: str(item.intent.language) }
+					? { tags: tagList(item.intent.tags), language: nonBlankText(item.intent.language) }
 					: undefined,
 				tags,
 			});
@@ -177,8 +111,8 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 				note: `the message in this item was not counted: ${badTime ?? 'it has no time'}`,
 			});
 	} else if (kind === 'status') {
-		const messageId = str(item.id);
-		const status = str(item.status);
+		const messageId = nonBlankText(item.id);
+		const status = nonBlankText(item.status);
 		if (!messageId || !status) return skip('unrecognized', 'a status without an id or a status');
 		if (time === undefined)
 			return skip(
@@ -194,8 +128,8 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 			agent,
 			errors: Array.isArray(item.errors)
 				? item.errors.filter(isObject).flatMap((error) => {
-						const code = num(error.code) ?? str(error.code);
-						return code === undefined ? [] : [{ code, title: str(error.title) }];
+						const code = finiteNumber(error.code) ?? nonBlankText(error.code);
+						return code === undefined ? [] : [{ code, title: nonBlankText(error.title) }];
 					})
 				: [],
 		});
@@ -209,7 +143,7 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 		const customer = isObject(item.customer) ? item.customer : item;
 		out.outbound.push({
 			index,
-			messageId: str(item.id) ?? str(item.messageId),
+			messageId: nonBlankText(item.id) ?? nonBlankText(item.messageId),
 			...identity(customer, ['to']),
 			agent,
 			time,
@@ -225,17 +159,17 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 
 	if (whatsapp) {
 		const outcome = whatsapp.outcome as string;
-		const messageId = str(whatsapp.messageId);
+		const messageId = nonBlankText(whatsapp.messageId);
 		const sentAt = readTime(whatsapp.sentAt ?? whatsapp.at, zone);
 		const eventTime = kind === 'message' || kind === 'status' || direction ? time : undefined;
 		out.sync.push({
 			index,
 			system: 'whatsapp',
 			outcome: syncOutcome(outcome),
-			attempts: num(whatsapp.attempts),
-			code: num(whatsapp.code) ?? str(whatsapp.code),
-			title: str(whatsapp.title),
-			rule: outcome === 'deferred' ? (str(whatsapp.rule) ?? 'other') : undefined,
+			attempts: finiteNumber(whatsapp.attempts),
+			code: finiteNumber(whatsapp.code) ?? nonBlankText(whatsapp.code),
+			title: nonBlankText(whatsapp.title),
+			rule: outcome === 'deferred' ? (nonBlankText(whatsapp.rule) ?? 'other') : undefined,
 			messageId,
 			eventTime,
 			doneTime: sentAt,
@@ -256,13 +190,13 @@ function readItem(item: unknown, index: number, zone: string, out: ReadResult): 
 	}
 	if (crm) {
 		const code = isObject(crm.error)
-			? (num(crm.error.code) ?? str(crm.error.code))
-			: (num(crm.code) ?? str(crm.code));
+			? (finiteNumber(crm.error.code) ?? nonBlankText(crm.error.code))
+			: (finiteNumber(crm.code) ?? nonBlankText(crm.code));
 		out.sync.push({
 			index,
-			system: (str(crm.system) ?? 'crm').toLowerCase(),
+			system: (nonBlankText(crm.system) ?? 'crm').toLowerCase(),
 			outcome: syncOutcome(crm.outcome as string),
-			attempts: num(crm.attempts),
+			attempts: finiteNumber(crm.attempts),
 			code,
 			eventTime: time,
 			doneTime: readTime(crm.syncedAt ?? crm.at, zone),
@@ -347,7 +281,7 @@ function identity(
 	const aliases: string[] = [];
 	let display: string | undefined;
 	const phone = (value: unknown) => {
-		const text = str(value) ?? (typeof value === 'number' ? String(value) : undefined);
+		const text = nonBlankText(value) ?? (typeof value === 'number' ? String(value) : undefined);
 		if (!text) return;
 		if (/^\+?[\d\s().-]{6,24}$/.test(text)) {
 			const digits = text.replace(/\D/g, '');
@@ -372,30 +306,31 @@ function identity(
 	])
 		phone(source[field]);
 	for (const field of ['userId', 'user_id']) {
-		const value = str(source[field]);
+		const value = nonBlankText(source[field]);
 		if (value) {
 			aliases.push(`uid:${value}`);
 			display ??= value;
 		}
 	}
-	const email = str(source.email);
+	const email = nonBlankText(source.email);
 	if (email) {
 		aliases.push(`mail:${email.toLowerCase()}`);
 		display ??= email.toLowerCase();
 	}
 	const contactId =
-		str(source.contactId) ??
+		nonBlankText(source.contactId) ??
 		(typeof source.contactId === 'number' ? String(source.contactId) : undefined);
 	if (contactId) {
 		aliases.push(`crm:${contactId}`);
 		display ??= `CRM ${contactId}`;
 	}
-	return { aliases, display, name: str(source.name) };
+	return { aliases, display, name: nonBlankText(source.name) };
 }
 
 function agentOf(value: unknown): string | undefined {
 	if (typeof value === 'string') return value.trim() || undefined;
-	if (isObject(value)) return str(value.name) ?? str(value.email) ?? str(value.id);
+	if (isObject(value))
+		return nonBlankText(value.name) ?? nonBlankText(value.email) ?? nonBlankText(value.id);
 	return undefined;
 }
 
@@ -418,18 +353,6 @@ function firstText(item: Json): string | undefined {
 		if (typeof value === 'string' && value.trim()) return value;
 	}
 	return undefined;
-}
-
-function isObject(value: unknown): value is Json {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(value: unknown): string | undefined {
-	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function num(value: unknown): number | undefined {
-	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 function describe(value: unknown): string {

@@ -68,3 +68,13 @@ export function formatDuration(seconds: number): string {
 	if (seconds < 3600) return `${round(seconds / 60, 1)} min`;
 	return `${round(seconds / 3600, 1)} h`;
 }
+
+/** The first of each key, in order. */
+export function uniqueBy<T>(list: T[], key: (item: T) => string): T[] {
+	const seen = new Set<string>();
+	return list.filter((item) => (seen.has(key(item)) ? false : (seen.add(key(item)), true)));
+}
+
+export function iso(ms: number): string {
+	return new Date(ms).toISOString();
+}

@@ -7,8 +7,8 @@
 import { IANAZone } from 'luxon';
 
 import { detectLanguage } from '../intent/language';
-import { Identities } from './analyze';
-import type { InboundRecord } from './read';
+import { Identities } from './identities';
+import type { InboundRecord } from './records';
 import { readItems, readTime } from './read';
 import { compareText, round } from './stats';
 

@@ -1,3 +1,5 @@
+import { isObject } from '../json';
+
 /**
  * Meta-side marketing consent, as the CRM keeps it: `opted_out` once the customer stopped marketing
  * messages from the business in WhatsApp, `opted_in` once they resumed. Two items say so:
@@ -8,10 +10,6 @@
  *   quota ledger already knew): https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes
  */
 export type MarketingConsent = 'opted_in' | 'opted_out';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** What an item says about marketing consent; undefined when it says nothing (most items). */
 export function marketingConsentOf(item: unknown): MarketingConsent | undefined {

@@ -4,20 +4,16 @@
  * after `Retry-After` or an exponential backoff. Vendor-specific parts (which limiter, how an error
  * body reads) stay in each adapter.
  */
+import type { Clock } from '../clock';
+import { systemClock } from '../clock';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../http/transport';
 import { TransportError } from '../http/transport';
 import { CrmApiError } from './types';
 import type { CrmErrorInfo, CrmName } from './types';
 
-export interface Clock {
-	now(): number;
-	sleep(ms: number): Promise<void>;
-}
-
-export const realClock: Clock = {
-	now: () => Date.now(),
-	sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+export type { Clock } from '../clock';
+/** The engine's one clock (lib/clock.ts), under the name the adapters use. */
+export const realClock: Clock = systemClock;
 
 /** Admits requests so that a CRM's documented limit is never reached. */
 export interface RateLimiter {

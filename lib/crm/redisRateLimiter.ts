@@ -10,8 +10,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 
+import { connectRedis } from '../redis';
 import { processWideLimiters, realClock } from './http';
 import type { Clock, LimiterFactory, RateLimiter } from './http';
 
@@ -49,10 +50,11 @@ for i = 1, tonumber(ARGV[2]) do redis.call('ZADD', KEYS[1], 'XX', at, ARGV[1] ..
 keep(KEYS[1], tonumber(ARGV[3]) + tonumber(ARGV[4]))
 return 0`;
 
-type ScriptRedis = Redis & {
+interface LimiterCommands {
 	scrmLimiterAcquire(key: string, ...args: Array<string | number>): Promise<number>;
 	scrmLimiterMark(key: string, ...args: Array<string | number>): Promise<number>;
-};
+}
+type ScriptRedis = Redis & LimiterCommands;
 
 export interface RedisLimiterOptions {
 	/** How long a slot stays taken after its worker stopped renewing it (it died). Default 1 min. */
@@ -125,18 +127,15 @@ const connections = new Map<string, ScriptRedis>();
 function connection(url: string): ScriptRedis {
 	let redis = connections.get(url);
 	if (!redis) {
-		redis = new Redis(url, {
-			connectTimeout: 2000,
-			// A request waits on its limiter: fail fast to the fallback rather than hold it.
-			maxRetriesPerRequest: 1,
-			commandTimeout: 2000,
-			// Closing a connection that already dropped otherwise waits 2 s before letting go.
-			disconnectTimeout: 200,
-		}) as ScriptRedis;
-		redis.defineCommand('scrmLimiterAcquire', { numberOfKeys: 1, lua: ACQUIRE });
-		redis.defineCommand('scrmLimiterMark', { numberOfKeys: 1, lua: MARK });
-		// Failures surface on the commands (and fall back); without a listener ioredis logs each reconnect.
-		redis.on('error', () => undefined);
+		// A request waits on its limiter: fail fast to the fallback rather than hold it. Failures
+		// surface on the commands (and fall back).
+		redis = connectRedis<LimiterCommands>(url, {
+			commandTimeoutMs: 2000,
+			scripts: {
+				scrmLimiterAcquire: { numberOfKeys: 1, lua: ACQUIRE },
+				scrmLimiterMark: { numberOfKeys: 1, lua: MARK },
+			},
+		});
 		connections.set(url, redis);
 	}
 	return redis;

@@ -7,21 +7,17 @@
  * bunched requests can exceed Meta's per-second limit (130429) although each kept its slot. The
  * gate turns that lateness into a short wait instead of a burst.
  */
-export interface DepartureGateClock {
-	now(): number;
-	sleep(ms: number): Promise<void>;
-}
+import type { Clock } from '../clock';
+import { systemClock } from '../clock';
 
-const realClock: DepartureGateClock = {
-	now: () => Date.now(),
-	sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+/** The gate's clock: the engine's one Clock (lib/clock.ts). */
+export type DepartureGateClock = Clock;
 
 export class DepartureGate {
 	/** When the next request for each number may leave. */
 	private readonly next = new Map<string, number>();
 
-	constructor(private readonly clock: DepartureGateClock = realClock) {}
+	constructor(private readonly clock: DepartureGateClock = systemClock) {}
 
 	/**
 	 * Resolves when one more request for `key` (a business phone number) may leave: requests leave

@@ -4,6 +4,7 @@
  * code, what it means, whether it was retried). A retry reuses the reservation, so it never counts
  * or sends twice; a send whose outcome is unknown is reported as such, never blindly re-sent.
  */
+import { systemClock } from '../clock';
 import { TransportError } from '../http/transport';
 import type { Category, QuotaGuard, QuotaRequest } from '../quota';
 import type { DepartureGate } from './departureGate';
@@ -89,8 +90,7 @@ export interface SendOptions {
 const RATE_LIMITS = new Set([4, 80007, 130429, 131056]);
 
 export async function sendThroughGuard(options: SendOptions): Promise<SendOutcome> {
-	const sleep =
-		options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+	const sleep = options.sleep ?? systemClock.sleep;
 	const now = options.now ?? Date.now;
 	const retries = options.retries ?? 2;
 	const backoffMs = options.backoffMs ?? 1000;

@@ -2,6 +2,8 @@
  * Reading the Graph API's answers: JSON or bytes, with each field read by its type (never converted
  * to text by accident), and the errors for answers that do not have the shape Meta documents.
  */
+import { textOrNumber as str } from '../json';
+import type { Json } from '../json';
 
 /** A 2xx answer that does not have the shape Meta documents (never retried: the request may have worked). */
 export class GraphResponseError extends Error {
@@ -28,7 +30,7 @@ export class MediaIntegrityError extends Error {
 	}
 }
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
 export function success(response: { body: Json }): boolean {
 	return response.body.success === true;
@@ -80,9 +82,8 @@ export function firstOf(value: unknown): Json | undefined {
 	return Array.isArray(value) && isObject(value[0]) ? value[0] : undefined;
 }
 
-export function str(value: unknown): string | undefined {
-	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-}
+/** Answers' ids and names: text, or a finite number written as text. */
+export { str };
 
 /**
  * A field a listed object cannot do without (its id, a template's name): text or a number, read
@@ -96,9 +97,4 @@ export function required(row: Json, key: string, what: string, index: number): s
 			200,
 		);
 	return value;
-}
-
-export function num(value: unknown): number | undefined {
-	const n = typeof value === 'string' ? Number(value) : NaN;
-	return Number.isFinite(n) ? n : undefined;
 }

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 
 import type { HttpMethod, HttpRequest, HttpResponse, HttpTransport } from '../http/transport';
 import { multipartBody } from '../http/multipart';
+import { numberOrNumericText } from '../json';
 import { GraphApiError } from './errors';
 import type { Json } from './graphAnswers';
 import {
@@ -19,7 +20,6 @@ import {
 	GraphResponseError,
 	isObject,
 	MediaIntegrityError,
-	num,
 	parseJson,
 	required,
 	str,
@@ -264,7 +264,7 @@ export class GraphClient {
 			url,
 			mimeType: str(body.mime_type),
 			sha256: str(body.sha256),
-			fileSize: typeof body.file_size === 'number' ? body.file_size : num(body.file_size),
+			fileSize: numberOrNumericText(body.file_size),
 		};
 	}
 

@@ -2,6 +2,7 @@
  * Reading message input that comes from workflow items: text is taken as it is, a finite number is
  * written in decimal, anything else is refused with where it was and what it was, never converted.
  */
+import { isObject as isRecord } from '../json';
 
 /** A message the user's input cannot make; nothing was sent. */
 export class MessageInputError extends Error {
@@ -43,6 +44,4 @@ export function kindOf(value: unknown): string {
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord };

@@ -4,7 +4,9 @@
  * set only if absent and expiring by itself, so Redis never grows without bound; claiming and
  * settling are Lua scripts, so reading a claim and changing it cannot interleave with another process.
  */
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+
+import { connectRedis, steadyReconnect } from '../redis';
 
 import { claimResultOf, HANDLED, IN_PROGRESS, inProgressBy } from './deliveryDedup';
 import type { ClaimOptions, ClaimResult, DeliveryDedupStore } from './deliveryDedup';
@@ -42,10 +44,11 @@ for _, key in ipairs(KEYS) do
 end
 return 0`;
 
-type ScriptRedis = Redis & {
+interface DedupCommands {
 	scrmClaim(count: number, ...keysThenArgs: string[]): Promise<Array<1 | string>>;
 	scrmSettle(count: number, ...keysThenArgs: string[]): Promise<number>;
-};
+}
+type ScriptRedis = Redis & DedupCommands;
 
 export class RedisDeliveryDedupStore implements DeliveryDedupStore {
 	private readonly redis: ScriptRedis;
@@ -53,20 +56,13 @@ export class RedisDeliveryDedupStore implements DeliveryDedupStore {
 
 	constructor(url: string, options: RedisDeliveryDedupOptions = {}) {
 		this.prefix = options.keyPrefix ?? 'scrm:dedup:';
-		this.redis = new Redis(url, {
-			connectTimeout: 2000,
-			// Meta waits for our answer: fail fast and let it redeliver rather than hang the webhook.
-			maxRetriesPerRequest: 1,
-			commandTimeout: 2000,
-			enableOfflineQueue: true,
-			retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
-			// Closing a connection that already dropped otherwise waits 2 s before letting go.
-			disconnectTimeout: 200,
-		}) as ScriptRedis;
-		this.redis.defineCommand('scrmClaim', { lua: CLAIM });
-		this.redis.defineCommand('scrmSettle', { lua: SETTLE });
-		// Errors surface on the commands that fail; without a listener ioredis would log each reconnect.
-		this.redis.on('error', () => undefined);
+		// Meta waits for our answer: fail fast and let it redeliver rather than hang the webhook.
+		// Errors surface on the commands that fail.
+		this.redis = connectRedis<DedupCommands>(url, {
+			commandTimeoutMs: 2000,
+			retryStrategy: steadyReconnect,
+			scripts: { scrmClaim: { lua: CLAIM }, scrmSettle: { lua: SETTLE } },
+		});
 	}
 
 	async claim(

@@ -6,12 +6,12 @@ import type { Context } from './webhookContext';
 import { errorsOf } from './webhookErrors';
 import type { WhatsAppCallEvent, WhatsAppEvent } from './webhookEvents';
 import {
-	bool,
+	boolean,
 	boundedKey,
 	defined,
 	isObject,
 	isoSeconds,
-	num,
+	numberOrNumericText,
 	readTime,
 	str,
 	usableId,
@@ -87,7 +87,7 @@ function readCall(call: Json, context: Context): WhatsAppCallEvent {
 	if (caller !== undefined) event.caller = caller;
 	const status = str(call.status);
 	if (status !== undefined) event.status = status;
-	const duration = num(call.duration);
+	const duration = numberOrNumericText(call.duration);
 	if (duration !== undefined && duration >= 0) event.durationSeconds = duration;
 	const started = call.start_time !== undefined ? isoSeconds(call.start_time) : undefined;
 	const ended = call.end_time !== undefined ? isoSeconds(call.end_time) : undefined;
@@ -165,7 +165,7 @@ export function readCallPermission(message: Json, context: Context): WhatsAppCal
 		response,
 		expiresAt:
 			reply.expiration_timestamp !== undefined ? isoSeconds(reply.expiration_timestamp) : undefined,
-		isPermanent: bool(reply.is_permanent),
+		isPermanent: boolean(reply.is_permanent),
 	});
 	event.raw = message;
 	return event;

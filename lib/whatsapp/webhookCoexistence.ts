@@ -12,7 +12,14 @@ import type {
 	WhatsAppHistoryEvent,
 } from './webhookEvents';
 import { readMessage } from './webhookMessages';
-import { boundedKey, defined, isObject, num, readTime, str } from './webhookReaders';
+import {
+	boundedKey,
+	defined,
+	isObject,
+	numberOrNumericText,
+	readTime,
+	str,
+} from './webhookReaders';
 import type { Json, Receipt } from './webhookReaders';
 
 export const COEXISTENCE_FIELDS = new Set(['smb_message_echoes', 'history', 'smb_app_state_sync']);
@@ -82,9 +89,9 @@ function readHistoryChunk(chunk: Json, context: Context, events: WhatsAppEvent[]
 		events.push(readErrors(chunk.errors as unknown[], context));
 	if (!Array.isArray(chunk.threads)) return;
 	const meta = isObject(chunk.metadata) ? chunk.metadata : undefined;
-	const phase = meta ? num(meta.phase) : undefined;
-	const chunkOrder = meta ? num(meta.chunk_order) : undefined;
-	const progress = meta ? num(meta.progress) : undefined;
+	const phase = meta ? numberOrNumericText(meta.phase) : undefined;
+	const chunkOrder = meta ? numberOrNumericText(meta.chunk_order) : undefined;
+	const progress = meta ? numberOrNumericText(meta.progress) : undefined;
 	for (const thread of chunk.threads as unknown[]) {
 		if (!isObject(thread) || !Array.isArray(thread.messages)) continue;
 		const threadId = str(thread.id);

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { graphError } from './errors';
 import type { Context } from './webhookContext';
 import type { WhatsAppErrorEvent, WhatsAppEventError } from './webhookEvents';
-import { defined, isObject, MAX_ID_CHARS, num, str } from './webhookReaders';
+import { defined, isObject, MAX_ID_CHARS, numberOrNumericText, str } from './webhookReaders';
 import type { Json } from './webhookReaders';
 
 export function readErrors(errors: unknown[], context: Context): WhatsAppErrorEvent {
@@ -47,7 +47,7 @@ export function errorsOf(errors: unknown[]): WhatsAppEventError[] {
 }
 
 function errorOf(error: Json): WhatsAppEventError {
-	const code = num(error.code);
+	const code = numberOrNumericText(error.code);
 	const info = graphError(code !== undefined && Number.isInteger(code) ? code : 0);
 	const errorData = error.error_data;
 	return defined({

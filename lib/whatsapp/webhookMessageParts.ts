@@ -11,7 +11,7 @@ import type {
 	WhatsAppReferral,
 	WhatsAppSharedContact,
 } from './webhookEvents';
-import { bool, defined, isObject, num, parseJson, str } from './webhookReaders';
+import { boolean, defined, isObject, numberOrNumericText, parseJson, str } from './webhookReaders';
 import type { Json } from './webhookReaders';
 
 export function setText(event: WhatsAppMessageEvent, text: string | undefined): void {
@@ -25,16 +25,16 @@ export function mediaOf(part: Json): WhatsAppMediaPart {
 		sha256: str(part.sha256),
 		caption: str(part.caption),
 		filename: str(part.filename),
-		voice: bool(part.voice),
-		animated: bool(part.animated),
+		voice: boolean(part.voice),
+		animated: boolean(part.animated),
 		url: str(part.url),
 	});
 }
 
 export function locationOf(part: Json): NonNullable<WhatsAppMessageEvent['location']> {
 	return defined({
-		latitude: num(part.latitude),
-		longitude: num(part.longitude),
+		latitude: numberOrNumericText(part.latitude),
+		longitude: numberOrNumericText(part.longitude),
 		name: str(part.name),
 		address: str(part.address),
 		url: str(part.url),
@@ -72,8 +72,8 @@ export function readOrder(event: WhatsAppMessageEvent, part: Json): void {
 			items.push(
 				defined({
 					productRetailerId: str(item.product_retailer_id),
-					quantity: num(item.quantity),
-					price: num(item.item_price),
+					quantity: numberOrNumericText(item.quantity),
+					price: numberOrNumericText(item.item_price),
 					currency: str(item.currency),
 				}),
 			);

@@ -20,7 +20,7 @@ import {
 	sharedContactsOf,
 } from './webhookMessageParts';
 import {
-	bool,
+	boolean,
 	defined,
 	describe,
 	isObject,
@@ -168,8 +168,8 @@ export function readMessage(message: Json, context: Context): WhatsAppMessageEve
 		event.context = defined({
 			messageId: str(replyContext.id),
 			from: str(replyContext.from),
-			forwarded: bool(replyContext.forwarded),
-			frequentlyForwarded: bool(replyContext.frequently_forwarded),
+			forwarded: boolean(replyContext.forwarded),
+			frequentlyForwarded: boolean(replyContext.frequently_forwarded),
 			referredProduct: isObject(referred)
 				? defined({
 						catalogId: str(referred.catalog_id),

@@ -4,9 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 
+import { boolean, isObject, numberOrNumericText, textOrNumber as str } from '../json';
+import type { Json } from '../json';
 import { WebhookPayloadError } from './webhookEvents';
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
 /** The time of receipt, read at most once per body. */
 export class Receipt {
@@ -167,29 +169,8 @@ export function list(value: unknown, where: string): unknown[] {
 }
 const EMPTY: unknown[] = [];
 
-export function isObject(value: unknown): value is Json {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function str(value: unknown): string | undefined {
-	if (typeof value === 'string') return value;
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return undefined;
-}
-
-export function num(value: unknown): number | undefined {
-	const n =
-		typeof value === 'number'
-			? value
-			: typeof value === 'string' && value.trim() !== ''
-				? Number(value)
-				: NaN;
-	return Number.isFinite(n) ? n : undefined;
-}
-
-export function bool(value: unknown): boolean | undefined {
-	return typeof value === 'boolean' ? value : undefined;
-}
+/** The parser reads outside values through the engine's one set of JSON readers. */
+export { boolean, isObject, numberOrNumericText, str };
 
 export function parseJson(text: string): unknown {
 	try {

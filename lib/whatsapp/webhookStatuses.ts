@@ -5,7 +5,7 @@ import { contentId, customerOf } from './webhookContext';
 import type { Context } from './webhookContext';
 import { errorsOf } from './webhookErrors';
 import type { WhatsAppStatusEvent } from './webhookEvents';
-import { bool, defined, isObject, isoSeconds, readTime, str, usableId } from './webhookReaders';
+import { boolean, defined, isObject, isoSeconds, readTime, str, usableId } from './webhookReaders';
 import type { Json } from './webhookReaders';
 
 export function readStatus(status: Json, context: Context): WhatsAppStatusEvent {
@@ -50,7 +50,7 @@ export function readStatus(status: Json, context: Context): WhatsAppStatusEvent 
 	const pricing = status.pricing;
 	if (isObject(pricing)) {
 		event.pricing = defined({
-			billable: bool(pricing.billable),
+			billable: boolean(pricing.billable),
 			category: str(pricing.category),
 			pricingModel: str(pricing.pricing_model),
 			type: str(pricing.type),

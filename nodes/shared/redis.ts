@@ -22,19 +22,20 @@ export async function redisConnectionTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const Redis = require('ioredis') as typeof import('ioredis').default;
-	const client = new Redis(redisUrl(credential.data ?? {}), {
-		lazyConnect: true,
-		connectTimeout: 5000,
-		maxRetriesPerRequest: 0,
-		retryStrategy: () => null,
-	});
-	// The failure is the test's answer; without a listener ioredis would also log it as unhandled.
-	// ioredis rejects connect() with "Connection is closed." whatever went wrong; the reason is the
-	// error it emitted first.
+	// Loaded only when tested, so single-process users never load a Redis client.
+	const { connectRedis } =
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		require('../../lib/redis') as typeof import('../../lib/redis');
+	// The failure is the test's answer; ioredis rejects connect() with "Connection is closed."
+	// whatever went wrong; the reason is the error it emitted first.
 	let first: unknown;
-	client.on('error', (error: unknown) => (first ??= error));
+	const client = connectRedis(redisUrl(credential.data ?? {}), {
+		lazyConnect: true,
+		connectTimeoutMs: 5000,
+		retriesPerRequest: 0,
+		retryStrategy: () => null,
+		onError: (error) => (first ??= error),
+	});
 	try {
 		await client.connect();
 		await client.ping();

@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 
 import { analyzeConversations, renderReportHtml, segmentWords } from '../../lib/analytics';
-import { localClock } from '../../lib/analytics/analyze';
+import { localClock } from '../../lib/analytics/heatmap';
 import type { ConversationReport } from '../../lib/analytics';
 
 const T0 = Date.parse('2026-03-02T01:00:00Z');

@@ -24,6 +24,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { sleep } from '../../clock';
+
 import type { Slice, SliceQuery } from '../ledger';
 import type { LedgerDocument } from './document';
 import { emptyDocument, isLedgerDocument, pruneDocument, upgradeDocument } from './document';
@@ -278,7 +280,7 @@ export class FileQuotaStore implements QuotaStore {
 					`quota ledger ${this.file} stayed locked for ${this.lockWaitMs / 1000} s (${this.lockPath})`,
 				);
 			// Jitter: processes that lost the race do not all come back at once.
-			await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
+			await sleep(wait * (0.5 + Math.random()));
 		}
 	}
 

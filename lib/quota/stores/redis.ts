@@ -15,7 +15,10 @@
  * those steps touch two hash slots, which one Redis server (not Cluster) runs as one script. Every key carries a TTL: customers for the rules' lookback after their last
  * event (opt-outs excepted: they are kept until withdrawn), the reached set 25 h, slots 1 h.
  */
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+
+import { sleep } from '../../clock';
+import { connectRedis, describeRedisUrl, steadyReconnect } from '../../redis';
 
 import type { CustomerRecord, Reservation, Slice, SliceQuery, Writes } from '../ledger';
 import {
@@ -172,22 +175,20 @@ export class RedisQuotaStore implements QuotaStore {
 	) {
 		this.keyPrefix = options.keyPrefix ?? 'scrm:quota:';
 		this.stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
-		this.where = describeUrl(url);
-		this.redis = new Redis(url, {
+		this.where = describeRedisUrl(url);
+		// A command that cannot reach Redis fails after one reconnection attempt: the guard defers
+		// (fails closed) instead of holding the caller; reconnection goes on in the background. The
+		// guard reports connection errors (lastError) instead of ioredis printing them.
+		this.redis = connectRedis<QuotaCommands>(url, {
 			lazyConnect: true,
-			connectTimeout: 2000,
-			// A command that cannot reach Redis fails after one reconnection attempt: the guard defers
-			// (fails closed) instead of holding the caller; reconnection goes on in the background.
-			maxRetriesPerRequest: 1,
-			commandTimeout: 5000,
-			retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
-			// Closing a connection that already dropped still waits this long before letting go.
-			disconnectTimeout: 200,
-		}) as Redis & QuotaCommands;
-		// Without a listener ioredis prints every connection error; the guard reports them instead.
-		this.redis.on('error', (error: Error) => (this.lastError = error));
-		this.redis.defineCommand('scrmQuotaLoad', { numberOfKeys: KEYS.length + 1, lua: LOAD });
-		this.redis.defineCommand('scrmQuotaSave', { numberOfKeys: KEYS.length + 1, lua: SAVE });
+			commandTimeoutMs: 5000,
+			retryStrategy: steadyReconnect,
+			scripts: {
+				scrmQuotaLoad: { numberOfKeys: KEYS.length + 1, lua: LOAD },
+				scrmQuotaSave: { numberOfKeys: KEYS.length + 1, lua: SAVE },
+			},
+			onError: (error) => (this.lastError = error),
+		});
 	}
 
 	transact<T>(query: SliceQuery, step: (slice: Slice) => T): Promise<T> {
@@ -227,8 +228,7 @@ export class RedisQuotaStore implements QuotaStore {
 				);
 			}
 			// Lost a race: a short random pause keeps competing processes from colliding again in step.
-			if (attempt > 2)
-				await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
+			if (attempt > 2) await sleep(Math.random() * Math.min(attempt, 20));
 		}
 	}
 
@@ -334,15 +334,5 @@ export class RedisQuotaStore implements QuotaStore {
 			);
 		}
 		return (await this.redis.scrmQuotaSave(...keys, ...args)) === 1;
-	}
-}
-
-/** Where the store is, for messages: host and port, never the password. */
-function describeUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		return `Redis at ${parsed.hostname}:${parsed.port || '6379'}`;
-	} catch {
-		return 'Redis';
 	}
 }
