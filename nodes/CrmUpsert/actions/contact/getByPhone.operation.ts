@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { CrmAdapter } from '../../../../lib/crm';
 import { createPhoneNormalizer } from '../../../../lib/phone';
 import type { Outputs } from '../common';
-import { FAILED, REVIEW, UPSERTED, text, withCrm } from '../common';
+import { FAILED, REVIEW, DONE, text, withCrm } from '../common';
 
 export const description: INodeProperties[] = [
 	{
@@ -26,6 +26,9 @@ export const description: INodeProperties[] = [
 		description: 'Country for phone numbers written without a country code',
 	},
 ];
+
+/** Every valid number's answer, found or not (`found`); several contacts for one number go to Review. */
+export const doneOutput = 'Looked Up';
 
 /** Found contacts go to the first output (with `found: false` when there is none); several go to Review. */
 export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promise<Outputs> {
@@ -77,7 +80,7 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 				),
 			);
 		} else {
-			outputs[UPSERTED].push(
+			outputs[DONE].push(
 				withCrm(
 					items[itemIndex],
 					{

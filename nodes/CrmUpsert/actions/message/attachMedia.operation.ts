@@ -8,7 +8,7 @@ import { createPhoneNormalizer } from '../../../../lib/phone';
 import { graphClient, whatsAppCredential } from '../../../shared/graph';
 import { defaultCountryOption } from '../../../shared/phone';
 import type { Outputs } from '../common';
-import { FAILED, REVIEW, UPSERTED, millis, text, withCrm } from '../common';
+import { FAILED, REVIEW, DONE, millis, text, withCrm } from '../common';
 
 const show = { show: { operation: ['attachMedia'] } };
 const MB = 1024 * 1024;
@@ -130,6 +130,8 @@ export const description: INodeProperties[] = [
 		],
 	},
 ];
+
+export const doneOutput = 'Attached';
 
 interface Pending {
 	itemIndex: number;
@@ -270,7 +272,7 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 		const [outcome] = await attachMedia(adapter, [media], { maxBytes });
 		if (outcome.ok) {
 			const { ref: _ref, ok: _ok, ...result } = outcome;
-			outputs[UPSERTED].push(
+			outputs[DONE].push(
 				withCrm(
 					items[itemIndex],
 					{
