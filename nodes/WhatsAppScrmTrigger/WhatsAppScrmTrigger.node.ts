@@ -15,11 +15,12 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { deliveryKey, MemoryDeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
 import type { ClaimResult, DeliveryDedupStore } from '../../lib/whatsapp/deliveryDedup';
 import { answerVerification, filterEvents, receiveDelivery } from '../../lib/whatsapp/receive';
+import { REDIS_CREDENTIAL, WHATSAPP_CREDENTIAL } from '../shared/credentialNames';
 import { credentialShownWhile } from '../shared/editorCredential';
 import { graphClient, whatsAppCredential } from '../shared/graph';
 import { getPhoneNumbers, graphNodeError } from '../shared/loadOptions';
 import { noteCapabilityUpdates } from '../shared/quotaLedger';
-import { REDIS_CREDENTIAL, redisConnectionTest, redisUrl } from '../shared/redis';
+import { redisConnectionTest, redisUrl } from '../shared/redis';
 import { listSubtitle } from '../shared/subtitle';
 
 /** One delivery store per trigger node (memory) or per Redis and node (Redis), for the life of the process. */
@@ -86,9 +87,9 @@ export class WhatsAppScrmTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'whatsAppScrmApi', required: true },
+			{ name: WHATSAPP_CREDENTIAL, required: true },
 			{
-				name: 'scrmRedis',
+				name: REDIS_CREDENTIAL,
 				required: true,
 				testedBy: 'redisConnectionTest',
 				// See credentialShownWhile for why this is not written as `show`.

@@ -6,9 +6,11 @@ import type {
 } from 'n8n-workflow';
 
 import { GraphClient } from '../../lib/whatsapp/graphClient';
+import { WHATSAPP_CREDENTIAL } from './credentialNames';
 import { n8nTransport } from './transport';
 
-export const WHATSAPP_CREDENTIAL = 'whatsAppScrmApi';
+/** Kept for the nodes that import it from here; the name itself lives in credentialNames.ts. */
+export { WHATSAPP_CREDENTIAL };
 
 /** The credential's fields as the nodes read them. */
 export interface WhatsAppCredential {

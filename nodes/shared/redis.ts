@@ -5,8 +5,8 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-/** The Redis credential's type name; its nodes show it only when a Redis store is chosen. */
-export const REDIS_CREDENTIAL = 'scrmRedis';
+/** The Redis credential's type name (written in credentialNames.ts); its nodes show it only when a Redis store is chosen. */
+export { REDIS_CREDENTIAL } from './credentialNames';
 
 /** A connection URL from the Redis credential; never logged (it can hold the password). */
 export function redisUrl(credential: ICredentialDataDecryptedObject): string {
