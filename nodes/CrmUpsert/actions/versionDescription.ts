@@ -1,9 +1,8 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { WHATSAPP_CREDENTIAL } from '../../shared/graph';
+import { REDIS_CREDENTIAL, WHATSAPP_CREDENTIAL } from '../../shared/credentialNames';
 import { credentialShownWhile } from '../../shared/editorCredential';
-import { REDIS_CREDENTIAL } from '../../shared/redis';
 import { CREDENTIAL_OF } from '../transport/adapter';
 import type { Operation } from './common';
 import { crmProperty } from './common';

@@ -4,16 +4,23 @@ import { NodeApiError } from 'n8n-workflow';
 import { CrmApiError, createCrmAdapter, redisLimiters } from '../../../lib/crm';
 import type { CrmAdapter, CrmName, LimiterFactory } from '../../../lib/crm';
 import type { CrmAdapterBehaviour } from '../actions/common';
-import { REDIS_CREDENTIAL, redisUrl } from '../../shared/redis';
+import {
+	HUBSPOT_CREDENTIAL,
+	REDIS_CREDENTIAL,
+	SALESFORCE_CREDENTIAL,
+	ZOHO_CREDENTIAL,
+} from '../../shared/credentialNames';
+import { redisUrl } from '../../shared/redis';
 import { n8nTransport } from '../../shared/transport';
 import { refreshingOAuth2 } from './oauth2Refresh';
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
 
+/** The credential each CRM is reached with. */
 export const CREDENTIAL_OF: Record<CrmName, string> = {
-	hubspot: 'hubSpotScrmApi',
-	zoho: 'zohoScrmOAuth2Api',
-	salesforce: 'salesforceScrmOAuth2Api',
+	hubspot: HUBSPOT_CREDENTIAL,
+	zoho: ZOHO_CREDENTIAL,
+	salesforce: SALESFORCE_CREDENTIAL,
 };
 
 const ZOHO_API_HOST: Record<string, string> = {
