@@ -4,6 +4,9 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * The Redis that holds shared state in queue mode (quota ledger, webhook de-duplication). The same
  * fields as n8n's own Redis credential; community packages may not reuse that one.
  */
+// Tested by every node that asks for it (testedBy: 'redisConnectionTest'); the rule finds only names
+// written as literals in a *.node.ts class, and the nodes name it through nodes/shared/credentialNames.ts.
+// eslint-disable-next-line @n8n/community-nodes/credential-test-required
 export class ScrmRedis implements ICredentialType {
 	name = 'scrmRedis';
 
