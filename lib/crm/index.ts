@@ -6,6 +6,7 @@ import { createHubSpotAdapter } from './hubspot/adapter';
 import type { HubSpotAdapterOptions } from './hubspot/adapter';
 import { createSalesforceAdapter } from './salesforce/adapter';
 import type { SalesforceAdapterOptions } from './salesforce/adapter';
+import type { LimiterFactory } from './http';
 import type { CrmAdapter, CrmAdapterOptions } from './types';
 import { createZohoAdapter } from './zoho/adapter';
 import type { ZohoAdapterOptions } from './zoho/adapter';
@@ -24,6 +25,7 @@ export type {
 } from './media';
 export type { ContactInput, UpsertOptions, UpsertOutcome, KeptField } from './upsert';
 export { createHubSpotAdapter, createSalesforceAdapter, createZohoAdapter };
+export type { LimiterFactory };
 export type { HubSpotAdapterOptions, SalesforceAdapterOptions, ZohoAdapterOptions };
 
 export function createCrmAdapter(crm: 'hubspot', opts: HubSpotAdapterOptions): CrmAdapter;
@@ -40,4 +42,14 @@ export function createCrmAdapter(crm: string, opts: CrmAdapterOptions): CrmAdapt
 		default:
 			throw new Error(`Unknown CRM "${crm}": choose hubspot, zoho or salesforce`);
 	}
+}
+
+/**
+ * Rate limits shared through Redis by every worker of a queue-mode deployment. The Redis client is
+ * loaded on this call only, so that single-process users never load it.
+ */
+export function redisLimiters(url: string): LimiterFactory {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const shared = require('./redisRateLimiter') as typeof import('./redisRateLimiter');
+	return shared.redisLimiters(url);
 }

@@ -7,14 +7,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { NodeHelpers } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 import type {
 	ICredentialType,
+	INode,
 	INodeParameters,
 	INodeProperties,
 	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
+	INodeTypes,
 } from 'n8n-workflow';
 
 import { HubSpotScrmApi } from '../../credentials/HubSpotScrmApi.credentials';
@@ -297,4 +299,71 @@ describe('credentials in the panel', () => {
 				});
 		},
 	);
+});
+
+describe('CRM Upsert outputs', () => {
+	const description = new CrmUpsert().description;
+	const nodeTypes: INodeTypes = {
+		getByName: () => new CrmUpsert(),
+		getByNameAndVersion: () => new CrmUpsert(),
+		getKnownTypes: () => ({}),
+	};
+	/** The outputs as n8n resolves them for a node of a workflow: its parameters with their defaults. */
+	function outputNames(parameters: INodeParameters): string[] {
+		const node: INode = {
+			id: 'crm',
+			name: 'CRM Upsert',
+			type: 'n8n-nodes-whatsapp-scrm.scrmCrmUpsert',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters,
+		};
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+		return NodeHelpers.getNodeOutputs(workflow, workflow.getNode(node.name)!, description).map(
+			(output) => (typeof output === 'string' ? output : (output.displayName ?? output.type)),
+		);
+	}
+
+	test.each([
+		[{}, 'Upserted'],
+		[{ operation: 'upsert' }, 'Upserted'],
+		[{ operation: 'addTags' }, 'Updated'],
+		[{ operation: 'getByPhone' }, 'Looked Up'],
+		[{ operation: 'getMany' }, 'Contacts'],
+		[{ operation: 'merge' }, 'Merged'],
+		[{ resource: 'message' }, 'Logged'],
+		[{ resource: 'message', operation: 'logMessage' }, 'Logged'],
+		[{ resource: 'message', operation: 'attachMedia' }, 'Attached'],
+	])(
+		'%j: the first output is named for what the operation did, then Review and Failed',
+		(parameters, first) => {
+			expect(outputNames(parameters as INodeParameters)).toEqual([first, 'Review', 'Failed']);
+		},
+	);
+
+	test('every example workflow connects CRM Upsert within its three outputs', () => {
+		const dir = path.join(ROOT, 'workflows');
+		let seen = 0;
+		for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.json'))) {
+			const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as {
+				nodes: Array<{ name: string; type: string; parameters: INodeParameters }>;
+				connections: Record<string, { main?: unknown[] }>;
+			};
+			for (const node of workflow.nodes.filter((n) => n.type.endsWith('.scrmCrmUpsert'))) {
+				seen++;
+				const main = workflow.connections[node.name]?.main ?? [];
+				expect({ file, node: node.name, outputs: outputNames(node.parameters).length }).toEqual({
+					file,
+					node: node.name,
+					outputs: 3,
+				});
+				expect({ file, node: node.name, used: main.length <= 3 }).toEqual({
+					file,
+					node: node.name,
+					used: true,
+				});
+			}
+		}
+		expect(seen).toBeGreaterThan(0);
+	});
 });

@@ -8,13 +8,32 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { CrmAdapter } from '../../../lib/crm';
 
-export const UPSERTED = 0;
+/**
+ * Every operation has the same three outputs in the same order, so that workflows keep their
+ * connections whichever operation a node runs; only the first one's name is the operation's own.
+ */
+export const DONE = 0;
 export const REVIEW = 1;
 export const FAILED = 2;
 
 export type Outputs = [INodeExecutionData[], INodeExecutionData[], INodeExecutionData[]];
 
 export type Execute = (fn: IExecuteFunctions, adapter: CrmAdapter) => Promise<Outputs>;
+
+/** One operation file: its fields, the name of its first output, and what it does. */
+export interface Operation {
+	description: INodeProperties[];
+	/** The first output's name on the canvas (Upserted, Logged, …); Review and Failed follow. */
+	doneOutput: string;
+	execute: Execute;
+	/** What the operation needs of the adapter beyond the node's CRM and credential. */
+	adapterBehaviour?: (fn: IExecuteFunctions) => CrmAdapterBehaviour;
+}
+
+export interface CrmAdapterBehaviour {
+	/** Create the WhatsApp properties a HubSpot portal lacks (only operations that write contacts). */
+	createMissingProperties?: boolean;
+}
 
 /** Which CRM the node talks to; its credential follows from it. */
 export const crmProperty: INodeProperties = {

@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { CrmField, CrmName } from '../../../lib/crm';
 import { credentialChosen } from '../../shared/editorCredential';
-import { REDIS_CREDENTIAL } from '../../shared/redis';
+import { REDIS_CREDENTIAL } from '../../shared/credentialNames';
 import { choiceLabels } from '../../shared/subtitle';
 import { crmProperty } from '../actions/common';
 import { CREDENTIAL_OF, crmAdapter, crmNodeError } from '../transport/adapter';

@@ -1,20 +1,26 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { createCrmAdapter } from '../../../lib/crm';
-import type { CrmAdapter, CrmName } from '../../../lib/crm';
-import type { LimiterFactory } from '../../../lib/crm/http';
-import { CrmApiError } from '../../../lib/crm/types';
-import { REDIS_CREDENTIAL, redisUrl } from '../../shared/redis';
+import { CrmApiError, createCrmAdapter, redisLimiters } from '../../../lib/crm';
+import type { CrmAdapter, CrmName, LimiterFactory } from '../../../lib/crm';
+import type { CrmAdapterBehaviour } from '../actions/common';
+import {
+	HUBSPOT_CREDENTIAL,
+	REDIS_CREDENTIAL,
+	SALESFORCE_CREDENTIAL,
+	ZOHO_CREDENTIAL,
+} from '../../shared/credentialNames';
+import { redisUrl } from '../../shared/redis';
 import { n8nTransport } from '../../shared/transport';
 import { refreshingOAuth2 } from './oauth2Refresh';
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
 
+/** The credential each CRM is reached with. */
 export const CREDENTIAL_OF: Record<CrmName, string> = {
-	hubspot: 'hubSpotScrmApi',
-	zoho: 'zohoScrmOAuth2Api',
-	salesforce: 'salesforceScrmOAuth2Api',
+	hubspot: HUBSPOT_CREDENTIAL,
+	zoho: ZOHO_CREDENTIAL,
+	salesforce: SALESFORCE_CREDENTIAL,
 };
 
 const ZOHO_API_HOST: Record<string, string> = {
@@ -31,7 +37,7 @@ const ZOHO_API_HOST: Record<string, string> = {
 /** The chosen CRM's adapter, authenticated by n8n with the node's credential. */
 export async function crmAdapter(
 	fn: Context,
-	behaviour: { createMissingProperties?: boolean } = {},
+	behaviour: CrmAdapterBehaviour = {},
 ): Promise<CrmAdapter> {
 	const crm = fn.getNodeParameter('crm', 0) as CrmName;
 	const credentialType = CREDENTIAL_OF[crm];
@@ -102,10 +108,7 @@ export async function crmAdapter(
 async function sharedRateLimits(fn: Context): Promise<LimiterFactory | undefined> {
 	if (fn.getNodeParameter('rateLimitStore', 0) !== 'redis') return undefined;
 	const url = redisUrl(await fn.getCredentials(REDIS_CREDENTIAL));
-	// Loaded only when chosen, so single-process users never load a Redis client.
-	const { redisLimiters } =
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		require('../../../lib/crm/redisRateLimiter') as typeof import('../../../lib/crm/redisRateLimiter');
+	// lib/crm loads the Redis client only on this call, so single-process users never load it.
 	return redisLimiters(url);
 }
 

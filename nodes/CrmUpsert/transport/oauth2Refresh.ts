@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import type { HttpTransport } from '../../../lib/http/transport';
+import type { CrmAdapterOptions } from '../../../lib/crm';
+
+type HttpTransport = CrmAdapterOptions['transport'];
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
 

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CrmAdapter } from '../../../../lib/crm';
-import { createPhoneNormalizer } from '../../../../lib/phone';
+import { defaultCountryOption } from '../../../shared/phone';
+import { contactByPhone } from '../contactByPhone';
 import type { Outputs } from '../common';
-import { FAILED, REVIEW, UPSERTED, text, withCrm } from '../common';
+import { FAILED, REVIEW, DONE, text, withCrm } from '../common';
 
 export const description: INodeProperties[] = [
 	{
@@ -16,46 +17,38 @@ export const description: INodeProperties[] = [
 		description:
 			'Any format; compared with every phone field of the CRM after normalising to E.164',
 	},
+	// The shared Default Country under the name this operation has always stored it as.
 	{
-		displayName: 'Default Country',
+		...defaultCountryOption(),
 		name: 'lookupCountry',
-		type: 'string',
-		default: '',
-		placeholder: 'HK',
 		displayOptions: { show: { operation: ['getByPhone'] } },
-		description: 'Country for phone numbers written without a country code',
 	},
 ];
+
+/** Every valid number's answer, found or not (`found`); several contacts for one number go to Review. */
+export const doneOutput = 'Looked Up';
 
 /** Found contacts go to the first output (with `found: false` when there is none); several go to Review. */
 export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promise<Outputs> {
 	const items = fn.getInputData();
 	const outputs: Outputs = [[], [], []];
-	const country = text(fn, 'lookupCountry', 0)?.toUpperCase();
-	const normalize = createPhoneNormalizer({ defaultCountry: country });
+	const phones = contactByPhone(fn, adapter, text(fn, 'lookupCountry', 0));
 	const wanted = new Map<number, string>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const raw = text(fn, 'lookupPhone', itemIndex) ?? '';
-		const phone = normalize(raw);
+		const phone = phones.read('lookupPhone', itemIndex);
 		if (phone.ok) wanted.set(itemIndex, phone.e164);
 		else
 			outputs[FAILED].push(
 				withCrm(
 					items[itemIndex],
-					{
-						system: adapter.crm,
-						outcome: 'failed',
-						reason: `Phone "${raw}" is not a valid number: ${phone.reason}`,
-					},
+					{ system: adapter.crm, outcome: 'failed', reason: phone.reason },
 					itemIndex,
 				),
 			);
 	}
-	const found = await adapter.findByPhone([...new Set(wanted.values())], {
-		defaultCountry: country,
-	});
+	const contactsOf = await phones.find(wanted.values());
 	for (const [itemIndex, e164] of wanted) {
-		const contacts = found.get(e164) ?? [];
+		const contacts = contactsOf(e164);
 		const view = (c: (typeof contacts)[number]) =>
 			({
 				id: c.id,
@@ -77,7 +70,7 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 				),
 			);
 		} else {
-			outputs[UPSERTED].push(
+			outputs[DONE].push(
 				withCrm(
 					items[itemIndex],
 					{

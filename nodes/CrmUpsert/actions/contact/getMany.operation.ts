@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { CrmAdapter, CrmContact } from '../../../../lib/crm';
 import type { Outputs } from '../common';
-import { UPSERTED } from '../common';
+import { DONE } from '../common';
 
 const show = { show: { operation: ['getMany'] } };
 
@@ -36,6 +36,8 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+export const doneOutput = 'Contacts';
+
 /** Every contact (or the first Limit), one item each: the export step of a nightly dedup. */
 export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promise<Outputs> {
 	const returnAll = fn.getNodeParameter('returnAll', 0, false) as boolean;
@@ -49,15 +51,15 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 	do {
 		const page = await adapter.listContacts({
 			after,
-			limit: Math.min(limit - outputs[UPSERTED].length, 100),
+			limit: Math.min(limit - outputs[DONE].length, 100),
 			properties,
 		});
 		for (const contact of page.contacts) {
-			if (outputs[UPSERTED].length >= limit) break;
-			outputs[UPSERTED].push({ json: view(adapter, contact), pairedItem: { item: 0 } });
+			if (outputs[DONE].length >= limit) break;
+			outputs[DONE].push({ json: view(adapter, contact), pairedItem: { item: 0 } });
 		}
 		after = page.after;
-	} while (after && outputs[UPSERTED].length < limit);
+	} while (after && outputs[DONE].length < limit);
 	return outputs;
 }
 

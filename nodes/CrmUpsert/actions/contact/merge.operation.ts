@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CrmAdapter } from '../../../../lib/crm';
 import type { Outputs } from '../common';
-import { FAILED, UPSERTED, text, withCrm } from '../common';
+import { FAILED, DONE, text, withCrm } from '../common';
 
 const show = { show: { operation: ['merge'] } };
 
@@ -28,6 +28,8 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+export const doneOutput = 'Merged';
+
 export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promise<Outputs> {
 	const items = fn.getInputData();
 	const outputs: Outputs = [[], [], []];
@@ -47,7 +49,7 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 		const result = await adapter.merge(survivorId, [absorbedId]);
 		const merged = result.merged[0];
 		if (merged?.ok)
-			outputs[UPSERTED].push(
+			outputs[DONE].push(
 				withCrm(
 					items[itemIndex],
 					{ system: adapter.crm, outcome: 'merged', id: result.survivorId, mergedId: absorbedId },

@@ -9,11 +9,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ContactInput, UpsertOutcome } from '../../../../lib/crm';
 import { marketingConsentOf, upsertContacts } from '../../../../lib/crm';
 import type { CrmAdapter, MatchField } from '../../../../lib/crm';
-import type { Outputs } from '../common';
+import type { CrmAdapterBehaviour, Outputs } from '../common';
 import {
 	FAILED,
 	REVIEW,
-	UPSERTED,
+	DONE,
 	identityProperties,
 	millis,
 	tagList,
@@ -180,10 +180,27 @@ interface UpsertNodeOptions {
 	uniqueKeyField?: string;
 }
 
-/** Upsert Contact, and Add Tags / Set Lifecycle (the same, for existing contacts only). */
+export const doneOutput = 'Upserted';
+
+/** Only the operations that write contacts may create the WhatsApp properties they write. */
+export function adapterBehaviour(fn: IExecuteFunctions): CrmAdapterBehaviour {
+	return {
+		createMissingProperties:
+			fn.getNodeParameter('upsertOptions.createMissingProperties', 0, false) === true,
+	};
+}
+
 export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promise<Outputs> {
+	return await writeContacts(fn, adapter, 'upsert');
+}
+
+/** Upsert Contact, and Add Tags / Set Lifecycle (the same, for existing contacts only). */
+export async function writeContacts(
+	fn: IExecuteFunctions,
+	adapter: CrmAdapter,
+	operation: 'upsert' | 'addTags',
+): Promise<Outputs> {
 	const items = fn.getInputData();
-	const operation = fn.getNodeParameter('operation', 0) as string;
 	const options = fn.getNodeParameter('upsertOptions', 0, {}) as UpsertNodeOptions;
 	const outputs: Outputs = [[], [], []];
 	const inputs: ContactInput[] = [];
@@ -298,6 +315,6 @@ function route(
 	const report = { system: crm, ...rest } as unknown as IDataObject;
 	if (outcome.outcome === 'failed') report.reason = outcome.error.message;
 	const output =
-		outcome.outcome === 'upserted' ? UPSERTED : outcome.outcome === 'review' ? REVIEW : FAILED;
+		outcome.outcome === 'upserted' ? DONE : outcome.outcome === 'review' ? REVIEW : FAILED;
 	outputs[output].push(withCrm(item, report, ref));
 }

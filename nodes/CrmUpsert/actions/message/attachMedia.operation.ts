@@ -1,14 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { CrmAdapter, CrmContact } from '../../../../lib/crm';
-import { attachMedia, DEFAULT_ATTACHMENT_MAX_BYTES } from '../../../../lib/crm/media';
-import type { MediaToAttach } from '../../../../lib/crm/media';
-import { createPhoneNormalizer } from '../../../../lib/phone';
+import { attachMedia, DEFAULT_ATTACHMENT_MAX_BYTES } from '../../../../lib/crm';
+import type { CrmAdapter, MediaToAttach } from '../../../../lib/crm';
 import { graphClient, whatsAppCredential } from '../../../shared/graph';
 import { defaultCountryOption } from '../../../shared/phone';
+import { contactByPhone } from '../contactByPhone';
 import type { Outputs } from '../common';
-import { FAILED, REVIEW, UPSERTED, millis, text, withCrm } from '../common';
+import { FAILED, REVIEW, DONE, millis, text, withCrm } from '../common';
 
 const show = { show: { operation: ['attachMedia'] } };
 const MB = 1024 * 1024;
@@ -131,6 +130,8 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+export const doneOutput = 'Attached';
+
 interface Pending {
 	itemIndex: number;
 	messageId: string;
@@ -147,8 +148,7 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 		maxSizeMb?: number;
 	};
 	const maxBytes = Math.round((options.maxSizeMb ?? DEFAULT_ATTACHMENT_MAX_BYTES / MB) * MB);
-	const country = options.defaultCountry?.trim().toUpperCase() || undefined;
-	const normalize = createPhoneNormalizer({ defaultCountry: country });
+	const phones = contactByPhone(fn, adapter, options.defaultCountry);
 	const fail = (itemIndex: number, reason: string, extra: IDataObject = {}) =>
 		outputs[FAILED].push(
 			withCrm(
@@ -173,20 +173,14 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 				pending.push({ itemIndex, messageId, contactId });
 				continue;
 			}
-			const raw = text(fn, 'mediaPhone', itemIndex);
-			if (!raw)
+			if (!text(fn, 'mediaPhone', itemIndex))
 				throw new NodeOperationError(
 					fn.getNode(),
 					'Contact ID and Phone are both empty: give the CRM contact ID, or a phone number to find the contact by',
 					{ itemIndex },
 				);
-			const phone = normalize(raw);
-			if (!phone.ok)
-				throw new NodeOperationError(
-					fn.getNode(),
-					`Phone "${raw}" is not a valid number: ${phone.reason}`,
-					{ itemIndex },
-				);
+			const phone = phones.read('mediaPhone', itemIndex);
+			if (!phone.ok) throw new NodeOperationError(fn.getNode(), phone.reason, { itemIndex });
 			pending.push({ itemIndex, messageId, e164: phone.e164 });
 		} catch (error) {
 			if (!fn.continueOnFail())
@@ -196,18 +190,14 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 	}
 
 	// Contacts given by phone: one lookup for all, as Get by Phone does; never created here.
-	const phones = [...new Set(pending.filter((p) => p.e164).map((p) => p.e164!))];
-	const found =
-		phones.length > 0
-			? await adapter.findByPhone(phones, { defaultCountry: country })
-			: new Map<string, CrmContact[]>();
+	const contactsOf = await phones.find(pending.flatMap((p) => (p.e164 ? [p.e164] : [])));
 	const ready: Pending[] = [];
 	for (const entry of pending) {
 		if (entry.contactId) {
 			ready.push(entry);
 			continue;
 		}
-		const contacts = found.get(entry.e164!) ?? [];
+		const contacts = contactsOf(entry.e164!);
 		if (contacts.length === 1) ready.push({ ...entry, contactId: contacts[0].id });
 		else if (contacts.length === 0)
 			fail(
@@ -270,7 +260,7 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 		const [outcome] = await attachMedia(adapter, [media], { maxBytes });
 		if (outcome.ok) {
 			const { ref: _ref, ok: _ok, ...result } = outcome;
-			outputs[UPSERTED].push(
+			outputs[DONE].push(
 				withCrm(
 					items[itemIndex],
 					{

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { CrmAdapter, MessageLog } from '../../../../lib/crm';
 import { upsertContacts } from '../../../../lib/crm';
 import type { Outputs } from '../common';
-import { FAILED, REVIEW, UPSERTED, millis, text, withCrm } from '../common';
+import { FAILED, REVIEW, DONE, millis, text, withCrm } from '../common';
 
 const show = { show: { operation: ['logMessage'] } };
 
@@ -71,6 +71,8 @@ export const description: INodeProperties[] = [
 		displayOptions: show,
 	},
 ];
+
+export const doneOutput = 'Logged';
 
 /**
  * The trigger's coexistence events say who wrote: an echo (typed in the WhatsApp Business app) is
@@ -152,7 +154,7 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 	results.forEach((result, index) => {
 		const log = ready[index];
 		if (result.ok) {
-			outputs[UPSERTED].push(
+			outputs[DONE].push(
 				withCrm(
 					items[log.ref],
 					{

@@ -1,0 +1,5 @@
+import { redisConnectionTest } from '../../shared/redis';
+import { getContactFields } from './resourceMapping';
+
+export const resourceMapping = { getContactFields };
+export const credentialTest = { redisConnectionTest };
