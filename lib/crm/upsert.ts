@@ -15,6 +15,8 @@ import { createPhoneNormalizer } from '../phone';
 import type { ContactWrite, CrmAdapter, CrmContact, CrmErrorInfo, MatchField } from './types';
 import { CrmApiError } from './types';
 import type { MarketingConsent } from './consent';
+import { toMillis } from './contact';
+import { CRM_ERROR } from './errors';
 
 export interface ContactInput {
 	/** The caller's reference (item index), echoed in the outcome. */
@@ -490,13 +492,6 @@ function splitTags(value: unknown): string[] {
 		.filter(Boolean);
 }
 
-function toMillis(value: unknown): number | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value === 'number') return value;
-	const parsed = Date.parse(String(value));
-	return Number.isNaN(parsed) ? undefined : parsed;
-}
-
 function describeKey(by: MatchField): string {
 	return by === 'whatsappUserId' ? 'WhatsApp user ID' : by;
 }
@@ -505,6 +500,6 @@ function failure(p: Prepared, error: unknown): UpsertOutcome {
 	const info: CrmErrorInfo =
 		error instanceof CrmApiError
 			? error.info
-			: { code: 'REQUEST_FAILED', message: (error as Error).message, retryable: true };
+			: { code: CRM_ERROR.requestFailed, message: (error as Error).message, retryable: true };
 	return { ref: p.input.ref, outcome: 'failed', error: info, e164: p.e164 };
 }

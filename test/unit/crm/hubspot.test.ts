@@ -526,7 +526,7 @@ describe('fields and merge', () => {
 		expect(result.merged).toEqual([
 			{ id: '102', ok: true },
 			{ id: '103', ok: true },
-			{ id: '101', ok: false, error: expect.objectContaining({ code: 'VALIDATION_ERROR' }) },
+			{ id: '101', ok: false, error: expect.objectContaining({ code: 'MERGE_INTO_ITSELF' }) },
 			{ id: '424242', ok: false, error: expect.objectContaining({ code: 'OBJECT_NOT_FOUND' }) },
 		]);
 		expect(sim.state.calls['POST /crm/v3/objects/contacts/merge']).toBe(3);
