@@ -144,3 +144,29 @@ export function both(first: RateLimiter, second: RateLimiter): RateLimiter {
 export function concurrencyLimit(concurrency: number): RateLimit {
 	return { max: Number.MAX_SAFE_INTEGER, windowMs: 1, concurrency };
 }
+
+/**
+ * A budget of `max` units per rolling `windowMs` that refuses rather than waits (Zoho's API credits
+ * per 24 h: waiting hours helps no run). Budgets with the same key in this process are one.
+ */
+export interface RollingBudget {
+	/** Spends one unit at `now`, or says when the next one frees up. */
+	spend(now: number): { ok: true } | { ok: false; freeAt: number };
+}
+
+const processBudgets = new Map<string, Array<{ at: number; cost: number }>>();
+
+export function rollingBudget(key: string, max: number, windowMs: number): RollingBudget {
+	let ledger = processBudgets.get(key);
+	if (!ledger) processBudgets.set(key, (ledger = []));
+	const spent = ledger;
+	return {
+		spend(now) {
+			while (spent.length > 0 && spent[0].at <= now - windowMs) spent.shift();
+			const used = spent.reduce((sum, entry) => sum + entry.cost, 0);
+			if (used + 1 > max) return { ok: false, freeAt: spent[0].at + windowMs };
+			spent.push({ at: now, cost: 1 });
+			return { ok: true };
+		},
+	};
+}
