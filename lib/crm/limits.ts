@@ -108,15 +108,21 @@ export interface RateLimit {
  */
 export type LimiterFactory = (key: string, limit: RateLimit) => RateLimiter;
 
-const processLimiters = new Map<string, RateLimiter>();
+/** Per clock (real time, or one injected into tests and benchmarks), the limiters by account and limit. */
+const processLimiters = new WeakMap<Clock, Map<string, RateLimiter>>();
 
-/** The default: one limiter per account and limit in this process; an injected clock keeps its own. */
-export function processWideLimiters(clock?: Clock): LimiterFactory {
+/**
+ * The default: one limiter per account and limit in this process. Adapters given the same injected
+ * clock share theirs too (time that passes only when slept must be one time for all of them).
+ */
+export function processWideLimiters(clock: Clock = realClock): LimiterFactory {
+	let limiters = processLimiters.get(clock);
+	if (!limiters) processLimiters.set(clock, (limiters = new Map()));
+	const byId = limiters;
 	return (key, limit) => {
-		if (clock && clock !== realClock) return rollingWindowLimiter({ ...limit, clock });
 		const id = `${key}|${limit.max}/${limit.windowMs}/${limit.concurrency ?? ''}`;
-		let limiter = processLimiters.get(id);
-		if (!limiter) processLimiters.set(id, (limiter = rollingWindowLimiter(limit)));
+		let limiter = byId.get(id);
+		if (!limiter) byId.set(id, (limiter = rollingWindowLimiter({ ...limit, clock })));
 		return limiter;
 	};
 }

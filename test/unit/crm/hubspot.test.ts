@@ -385,12 +385,21 @@ describe('logging messages', () => {
 
 describe('rate limits and failures', () => {
 	it('never exceeds the 10-second window, even with concurrent runs on one account', async () => {
+		// One virtual time for the simulator's window and every run's limiter: waits cost nothing and
+		// nothing depends on how busy the machine is (issue 18).
+		const clock = fakeClock();
+		const start = clock.now();
 		sim = await startHubSpotSimulator({
 			contacts: [],
 			rateLimit: { max: 100, windowMs: 1000 },
 			searchRateLimit: false,
+			now: clock.now,
 		});
-		const shared = { rateLimit: { max: 100, windowMs: 1000 }, accountKey: `storm-${++accounts}` };
+		const shared = {
+			rateLimit: { max: 100, windowMs: 1000 },
+			accountKey: `storm-${++accounts}`,
+			clock,
+		};
 		const runs = [adapterFor(shared), adapterFor(shared), adapterFor(shared)];
 		// 3 runs × 80 reads = 240 requests against 100 per second.
 		const answers = await Promise.all(
@@ -405,6 +414,8 @@ describe('rate limits and failures', () => {
 		expect(answers.flat()).toHaveLength(240);
 		for (const fields of answers.flat()) expect(fields.length).toBeGreaterThan(0);
 		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBeGreaterThanOrEqual(240);
+		// 240 requests at 100 per window need at least two windows of waiting: the runs paced themselves.
+		expect(clock.now() - start).toBeGreaterThanOrEqual(2000);
 	});
 
 	it("stops at HubSpot's daily limit at once, saying when it resets, instead of retrying", async () => {
