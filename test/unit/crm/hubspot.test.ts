@@ -74,6 +74,18 @@ const log = (contactId: string, messageId: string, body = '幾錢呀?'): Message
 });
 
 describe('finding contacts', () => {
+	it('follows the search cursor as HubSpot gives it (opaque), page after page', async () => {
+		const adapter = await setup({
+			contacts: Array.from({ length: 450 }, (_, i) => ({
+				properties: { lastname: 'Wong', firstname: `W${i}` },
+			})),
+		});
+		const found = await adapter.findByField('lastname', ['Wong']);
+		// 450 results are three pages of 200: the cursor is passed back as it came, never read as a number.
+		expect(found.get('Wong')).toHaveLength(450);
+		expect(sim.state.calls['POST /crm/v3/objects/contacts/search']).toBe(3);
+	});
+
 	it('matches one number across the formats HubSpot holds it in, and nothing else', async () => {
 		const adapter = await setup();
 		const found = await adapter.findByPhone(
