@@ -1,143 +1,27 @@
 /**
- * What every CRM adapter needs around a request: wait for the CRM's rate limit before sending
- * (proactively, so concurrent batches do not trigger 429 storms), and retry 429 and 5xx answers
- * after `Retry-After` or an exponential backoff. Vendor-specific parts (which limiter, how an error
- * body reads) stay in each adapter.
+ * The one retry loop of the CRM wing: every adapter request goes through CrmHttp, which waits for
+ * the endpoint's limiter (limits.ts) before sending, retries 429 and 5xx answers after
+ * `Retry-After` or an exponential backoff, retries requests that never reached the CRM, and
+ * repeats a request that timed out after reaching it only when it is safe to (GET, or marked
+ * `repeatable`: searches, updates, keyed upserts; never a create). Vendor-specific parts (which
+ * limiter, how an error body reads) stay in each adapter.
  */
-import type { Clock } from '../clock';
-import { systemClock } from '../clock';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../http/transport';
 import { TransportError } from '../http/transport';
+import { realClock } from './limits';
+import type { Clock, RateLimiter } from './limits';
 import { CrmApiError } from './types';
 import type { CrmErrorInfo, CrmName } from './types';
 
-export type { Clock } from '../clock';
-/** The engine's one clock (lib/clock.ts), under the name the adapters use. */
-export const realClock: Clock = systemClock;
-
-/** Admits requests so that a CRM's documented limit is never reached. */
-export interface RateLimiter {
-	/** Resolves when `cost` units may be spent; call the returned function when the request ended. */
-	acquire(cost?: number): Promise<() => void>;
-}
-
-/**
- * At most `max` requests in any rolling `windowMs` (HubSpot: 100 or 190 per 10 s; its search
- * endpoint about 5 per second), and at most `concurrency` in flight (Zoho: 5–25 by edition).
- */
-export function rollingWindowLimiter(opts: {
-	max: number;
-	windowMs: number;
-	concurrency?: number;
-	clock?: Clock;
-}): RateLimiter {
-	const clock = opts.clock ?? realClock;
-	// One slot per request: `end` is when its answer came back (Infinity while in flight). The CRM
-	// counts a request when it arrives, which lies between our sending and its answer, so a slot
-	// leaves the window only `windowMs` after the answer: late arrivals under load cannot overrun it.
-	const slots: Array<{ end: number }> = [];
-	let inFlight = 0;
-	const waiting: Array<() => void> = [];
-	const answered: Array<() => void> = [];
-	let chain = Promise.resolve();
-
-	const admit = async (cost: number): Promise<Array<{ end: number }>> => {
-		for (;;) {
-			const now = clock.now();
-			for (let i = slots.length - 1; i >= 0; i--)
-				if (slots[i].end <= now - opts.windowMs) slots.splice(i, 1);
-			const roomInWindow = slots.length + cost <= opts.max;
-			const roomInFlight = opts.concurrency === undefined || inFlight < opts.concurrency;
-			if (roomInWindow && roomInFlight) {
-				const mine = Array.from({ length: cost }, () => ({ end: Infinity }));
-				slots.push(...mine);
-				inFlight++;
-				return mine;
-			}
-			if (!roomInFlight) {
-				await new Promise<void>((resolve) => waiting.push(resolve));
-				continue;
-			}
-			const ends = slots
-				.map((slot) => slot.end)
-				.filter((end) => end !== Infinity)
-				.sort((a, b) => a - b);
-			const leaving = slots.length + cost - opts.max;
-			// +1: a slot leaves the window strictly after windowMs. Without enough answered slots, wait for an answer.
-			if (ends.length >= leaving) await clock.sleep(ends[leaving - 1] + opts.windowMs - now + 1);
-			else await new Promise<void>((resolve) => answered.push(resolve));
-		}
-	};
-
-	return {
-		acquire(cost = 1) {
-			// One admission at a time keeps the order fair and the window arithmetic simple.
-			const admitted = chain.then(() => admit(Math.min(cost, opts.max)));
-			chain = admitted.then(
-				() => undefined,
-				() => undefined,
-			);
-			return admitted.then((mine) => {
-				let released = false;
-				return () => {
-					if (released) return;
-					released = true;
-					const end = clock.now();
-					for (const slot of mine) slot.end = end;
-					inFlight--;
-					waiting.shift()?.();
-					for (const wake of answered.splice(0)) wake();
-				};
-			});
-		},
-	};
-}
-
-/** One of a CRM account's limits: at most `max` requests per rolling `windowMs`, `concurrency` at once. */
-export interface RateLimit {
-	max: number;
-	windowMs: number;
-	concurrency?: number;
-}
-
-/**
- * Gives the limiter for one limit of one account (`key` names both, e.g. `<base URL>|search`), so
- * everything that calls the same account waits on the same limiter: every execution in this process
- * by default, every queue-mode worker with the Redis limiters (lib/crm/redisRateLimiter.ts).
- */
-export type LimiterFactory = (key: string, limit: RateLimit) => RateLimiter;
-
-const processLimiters = new Map<string, RateLimiter>();
-
-/** The default: one limiter per account and limit in this process; an injected clock keeps its own. */
-export function processWideLimiters(clock?: Clock): LimiterFactory {
-	return (key, limit) => {
-		if (clock && clock !== realClock) return rollingWindowLimiter({ ...limit, clock });
-		const id = `${key}|${limit.max}/${limit.windowMs}/${limit.concurrency ?? ''}`;
-		let limiter = processLimiters.get(id);
-		if (!limiter) processLimiters.set(id, (limiter = rollingWindowLimiter(limit)));
-		return limiter;
-	};
-}
-
-/** Both limiters, always taken in the same order so that two callers cannot deadlock. */
-export function both(first: RateLimiter, second: RateLimiter): RateLimiter {
-	return {
-		async acquire(cost) {
-			const releaseFirst = await first.acquire(cost);
-			try {
-				const releaseSecond = await second.acquire(cost);
-				return () => {
-					releaseSecond();
-					releaseFirst();
-				};
-			} catch (error) {
-				releaseFirst();
-				throw error;
-			}
-		},
-	};
-}
+// The limiters were born here; their importers keep working.
+export {
+	both,
+	concurrencyLimit,
+	processWideLimiters,
+	realClock,
+	rollingWindowLimiter,
+} from './limits';
+export type { Clock, LimiterFactory, RateLimit, RateLimiter } from './limits';
 
 export interface CrmHttpOptions {
 	crm: CrmName;
@@ -162,6 +46,11 @@ export interface CrmRequest extends Omit<HttpRequest, 'url'> {
 	cost?: number;
 	/** Statuses the caller handles itself (e.g. Salesforce's 300 Multiple Choices, HubSpot's 207). */
 	accept?: number[];
+	/**
+	 * Safe to send again after a timeout that may have reached the CRM (searches, reads by POST,
+	 * updates, keyed upserts). GET always is; a create never is.
+	 */
+	repeatable?: boolean;
 }
 
 const BASE_BACKOFF_MS = 500;
@@ -178,7 +67,8 @@ export class CrmHttp {
 
 	/** Sends, retrying what is worth retrying; resolves with a 2xx (or accepted) answer, else throws CrmApiError. */
 	async request<T = unknown>(req: CrmRequest): Promise<HttpResponse<T>> {
-		const { path, limiter, cost, accept, ...rest } = req;
+		const { path, limiter, cost, accept, repeatable, ...rest } = req;
+		const safeToRepeat = rest.method === 'GET' || repeatable === true;
 		const url = `${this.opts.baseUrl.replace(/\/+$/, '')}${path}`;
 		for (let attempt = 0; ; attempt++) {
 			const release = limiter ? await limiter.acquire(cost) : undefined;
@@ -191,7 +81,11 @@ export class CrmHttp {
 				});
 			} catch (error) {
 				// A request that may have reached the CRM is not repeated blindly: a create could double.
-				if (error instanceof TransportError && !error.sent && attempt < this.retries) {
+				if (
+					error instanceof TransportError &&
+					(!error.sent || safeToRepeat) &&
+					attempt < this.retries
+				) {
 					await this.clock.sleep(backoff(attempt));
 					continue;
 				}

@@ -13,6 +13,7 @@ import type { ZohoAdapterOptions } from './zoho/adapter';
 
 export * from './types';
 export { upsertContacts } from './upsert';
+export { CRM_ERROR, MERGE_INTO_ITSELF } from './errors';
 export { marketingConsentOf } from './consent';
 export type { MarketingConsent } from './consent';
 export { attachMedia, fitMedia, DEFAULT_ATTACHMENT_MAX_BYTES } from './media';

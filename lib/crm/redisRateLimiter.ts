@@ -1,7 +1,7 @@
 /**
  * A CRM account's rate limits kept in Redis, for n8n's queue mode: every worker waits on the same
  * window, so W workers together stay within the one allowance the CRM gives the account instead of
- * each pacing to all of it. Same rules as `rollingWindowLimiter` (lib/crm/http.ts): a request holds
+ * each pacing to all of it. Same rules as `rollingWindowLimiter` (lib/crm/limits.ts): a request holds
  * a slot from admission until `windowMs` after its answer, and at most `concurrency` are in flight.
  *
  * One sorted set per limit: a member per slot, scored by when its answer came (in flight: a lease
@@ -13,8 +13,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 
 import { connectRedis } from '../redis';
-import { processWideLimiters, realClock } from './http';
-import type { Clock, LimiterFactory, RateLimiter } from './http';
+import { processWideLimiters, realClock } from './limits';
+import type { Clock, LimiterFactory, RateLimiter } from './limits';
 
 /** The set must outlive its newest slot by a window; never shorten it under another request's lease. */
 const KEEP = `

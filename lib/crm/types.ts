@@ -6,7 +6,7 @@
  * Adapters never authenticate themselves: they are handed an HttpTransport that adds the
  * credential (inside n8n, `httpRequestWithAuthentication`), so no adapter can leak a secret.
  */
-import type { LimiterFactory } from './http';
+import type { Clock, LimiterFactory } from './limits';
 import type { HttpTransport } from '../http/transport';
 
 export type CrmName = 'hubspot' | 'zoho' | 'salesforce';
@@ -238,7 +238,7 @@ export interface CrmAdapterOptions {
 	/** Retries of 429 and 5xx answers (with Retry-After or backoff). Default 5. */
 	retries?: number;
 	/** Injected for tests and benchmarks; default real time. */
-	clock?: { now(): number; sleep(ms: number): Promise<void> };
+	clock?: Clock;
 	/**
 	 * Rate limits belong to the CRM account, not to one execution: adapters with the same base URL
 	 * and key share them. Use the credential id to keep accounts on one host (HubSpot, a Zoho data

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
+import { sleep } from '../clock';
 import { deliveryKey } from './deliveryDedup';
 import type { ClaimResult, DeliveryDedupStore } from './deliveryDedup';
 import { filterEvents, receiveDelivery } from './receive';
@@ -134,7 +135,7 @@ async function retryFor(forMs: number, attempt: () => Promise<void>): Promise<vo
 			return await attempt();
 		} catch {
 			if (Date.now() + pause > deadline) return;
-			await new Promise((resolve) => setTimeout(resolve, pause));
+			await sleep(pause);
 		}
 	}
 }

@@ -332,7 +332,9 @@ it('Salesforce: a file posted to a webhook (binary field) becomes a ContentVersi
 			PathOnClient: `shelf (${mediaTag('wamid.e2e-sf-photo')}).jpg`,
 			ContentSize: photo.json.crm.bytes,
 		});
-		expect(String(stored.Description)).toBe('shelf.png from the customer\n[wa:wamid.e2e-sf-photo]');
+		expect(String(stored.Description)).toBe(
+			'shelf.png from the customer\n[wamid:wamid.e2e-sf-photo]',
+		);
 		expect(imageKind(stored.VersionData as Buffer)).toBe('jpeg');
 		expect(versions.find((v) => v.Id === document.json.crm.attachmentId)?.VersionData).toEqual(pdf);
 		expect(sim.state.rejected).toMatchObject({ auth: 0, validation: 0 });

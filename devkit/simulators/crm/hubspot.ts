@@ -1190,7 +1190,7 @@ export async function startHubSpotSimulator(
 				'VALIDATION_ERROR',
 				`limit must be between 1 and ${SEARCH_PAGE_MAX}`,
 			);
-		const offset = Number(request.after ?? 0);
+		const offset = request.after === undefined ? 0 : readSearchCursor(request.after);
 		if (!Number.isInteger(offset) || offset < 0)
 			throw new HubSpotError(
 				400,
@@ -1261,7 +1261,7 @@ export async function startHubSpotSimulator(
 		const page = hits.slice(offset, offset + limit);
 		const next =
 			offset + limit < Math.min(hits.length, SEARCH_RESULTS_MAX)
-				? { paging: { next: { after: String(offset + limit) } } }
+				? { paging: { next: { after: searchCursor(offset + limit) } } }
 				: {};
 		return {
 			status: 200,
@@ -2390,4 +2390,25 @@ async function listenOn(
 				server.close(() => resolve());
 			}),
 	};
+}
+
+/**
+ * Search's paging cursor is opaque, as HubSpot's: its reference answers `"after": "NTI1Cg%3D%3D"`
+ * (https://developers.hubspot.com/docs/api-reference/crm-contracts-v3/search/post-crm-v3-objects-contracts-search;
+ * ForwardPaging.next.after is a string in HubSpot's CRM search OpenAPI). A client that reads it
+ * as a number (to stop at the 10,000-result cap) gets nothing sensible from it, as from HubSpot.
+ */
+function searchCursor(offset: number): string {
+	return encodeURIComponent(Buffer.from(`${offset}\n`).toString('base64'));
+}
+
+/** The offset a cursor from searchCursor stands for; NaN for anything else. */
+function readSearchCursor(after: unknown): number {
+	if (typeof after !== 'string') return Number.NaN;
+	try {
+		const text = Buffer.from(decodeURIComponent(after), 'base64').toString('utf8');
+		return /^\d+\n$/.test(text) ? Number(text.trim()) : Number.NaN;
+	} catch {
+		return Number.NaN;
+	}
 }

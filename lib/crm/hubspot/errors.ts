@@ -5,7 +5,12 @@
  * answers rate limits with `{errorType: 'RATE_LIMIT', policyName}`. Every field is optional.
  */
 import type { HttpResponse } from '../../http/transport';
+import { callErrorOf, fatalErrors } from '../errors';
 import type { CrmErrorInfo } from '../types';
+
+/** Errors that stop a whole run: other batches would meet them too (HubSpot's 403: the token lacks access). */
+export const isFatal = fatalErrors([403]);
+export const callError = callErrorOf('hubspot');
 
 export interface HubSpotErrorBody {
 	status?: string;

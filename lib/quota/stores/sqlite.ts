@@ -29,6 +29,7 @@ import {
 	MAX_EXPIRED_PER_STEP,
 	reachWindowStart,
 } from '../ledger';
+import { sleep } from '../../clock';
 import { LIMIT_WINDOW_MS } from '../config';
 import type { LedgerDocument } from './document';
 import { isLedgerDocument, upgradeDocument } from './document';
@@ -135,7 +136,7 @@ export class SqliteQuotaStore implements QuotaStore {
 					throw new QuotaStoreError(
 						`quota ledger ${this.file} stayed locked for ${this.lockWaitMs / 1000} s`,
 					);
-				await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
+				await sleep(wait * (0.5 + Math.random()));
 			}
 		}
 	}

@@ -74,6 +74,18 @@ const log = (contactId: string, messageId: string, body = '幾錢呀?'): Message
 });
 
 describe('finding contacts', () => {
+	it('follows the search cursor as HubSpot gives it (opaque), page after page', async () => {
+		const adapter = await setup({
+			contacts: Array.from({ length: 450 }, (_, i) => ({
+				properties: { lastname: 'Wong', firstname: `W${i}` },
+			})),
+		});
+		const found = await adapter.findByField('lastname', ['Wong']);
+		// 450 results are three pages of 200: the cursor is passed back as it came, never read as a number.
+		expect(found.get('Wong')).toHaveLength(450);
+		expect(sim.state.calls['POST /crm/v3/objects/contacts/search']).toBe(3);
+	});
+
 	it('matches one number across the formats HubSpot holds it in, and nothing else', async () => {
 		const adapter = await setup();
 		const found = await adapter.findByPhone(
@@ -385,12 +397,21 @@ describe('logging messages', () => {
 
 describe('rate limits and failures', () => {
 	it('never exceeds the 10-second window, even with concurrent runs on one account', async () => {
+		// One virtual time for the simulator's window and every run's limiter: waits cost nothing and
+		// nothing depends on how busy the machine is (issue 18).
+		const clock = fakeClock();
+		const start = clock.now();
 		sim = await startHubSpotSimulator({
 			contacts: [],
 			rateLimit: { max: 100, windowMs: 1000 },
 			searchRateLimit: false,
+			now: clock.now,
 		});
-		const shared = { rateLimit: { max: 100, windowMs: 1000 }, accountKey: `storm-${++accounts}` };
+		const shared = {
+			rateLimit: { max: 100, windowMs: 1000 },
+			accountKey: `storm-${++accounts}`,
+			clock,
+		};
 		const runs = [adapterFor(shared), adapterFor(shared), adapterFor(shared)];
 		// 3 runs × 80 reads = 240 requests against 100 per second.
 		const answers = await Promise.all(
@@ -405,6 +426,8 @@ describe('rate limits and failures', () => {
 		expect(answers.flat()).toHaveLength(240);
 		for (const fields of answers.flat()) expect(fields.length).toBeGreaterThan(0);
 		expect(sim.state.calls['GET /crm/v3/properties/contacts']).toBeGreaterThanOrEqual(240);
+		// 240 requests at 100 per window need at least two windows of waiting: the runs paced themselves.
+		expect(clock.now() - start).toBeGreaterThanOrEqual(2000);
 	});
 
 	it("stops at HubSpot's daily limit at once, saying when it resets, instead of retrying", async () => {
@@ -526,7 +549,7 @@ describe('fields and merge', () => {
 		expect(result.merged).toEqual([
 			{ id: '102', ok: true },
 			{ id: '103', ok: true },
-			{ id: '101', ok: false, error: expect.objectContaining({ code: 'VALIDATION_ERROR' }) },
+			{ id: '101', ok: false, error: expect.objectContaining({ code: 'MERGE_INTO_ITSELF' }) },
 			{ id: '424242', ok: false, error: expect.objectContaining({ code: 'OBJECT_NOT_FOUND' }) },
 		]);
 		expect(sim.state.calls['POST /crm/v3/objects/contacts/merge']).toBe(3);

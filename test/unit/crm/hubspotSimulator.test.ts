@@ -147,7 +147,10 @@ it('pages search results with `after`', async () => {
 	await start();
 	const first = await search({ limit: 3 });
 	expect(first.body.results).toHaveLength(3);
-	expect(first.body.paging.next.after).toBe('3');
+	// An opaque cursor, as HubSpot's ("NTI1Cg%3D%3D" in its reference), not an offset to count with.
+	expect(typeof first.body.paging.next.after).toBe('string');
+	expect(Number(first.body.paging.next.after)).toBeNaN();
+	expect((await search({ limit: 3, after: '3' })).status).toBe(400);
 	const rest = await search({ limit: 200, after: first.body.paging.next.after });
 	expect(rest.body.results).toHaveLength(first.body.total - 3);
 	expect(rest.body.paging).toBeUndefined();

@@ -379,7 +379,7 @@ describe('logging messages as Tasks', () => {
 			Status: 'Completed',
 			TaskSubtype: 'Task',
 			ActivityDate: '2026-05-01',
-			Subject: 'WhatsApp to Mei Chan [wa:wamid.HBg_1%]',
+			Subject: 'WhatsApp to Mei Chan [wamid:wamid.HBg_1%]',
 		});
 		expect(String(task.Description)).toMatch(/^Your order 0 has shipped/);
 		const again = await adapter.logMessages([
@@ -390,7 +390,20 @@ describe('logging messages as Tasks', () => {
 		expect(again.every((r) => r.ok && r.duplicate)).toBe(true);
 		expect(sim.state.tasks.size).toBe(3);
 		// LIKE's wildcards in a wamid are taken literally: "wamid.HBg_1%" does not find "wamid.HBgX1…".
-		expect(sim.state.queries.at(-1)).toContain("Subject LIKE '%[wa:wamid.HBg\\_1\\%]%'");
+		expect(sim.state.queries.at(-1)).toContain("Subject LIKE '%:wamid.HBg\\_1\\%]%'");
+	});
+
+	test('a Task logged with the older marker [wa:…] is found, not logged again', async () => {
+		const adapter = await setup();
+		sim.state.tasks.set('00TSIMLEGACY000001', {
+			Id: '00TSIMLEGACY000001',
+			WhoId: contact(1),
+			Subject: 'WhatsApp to Mei Chan [wa:wamid.LEGACY]',
+			Status: 'Completed',
+		});
+		const [again] = await adapter.logMessages([log(0, 'wamid.LEGACY')]);
+		expect(again).toMatchObject({ ok: true, duplicate: true, id: '00TSIMLEGACY000001' });
+		expect(sim.state.tasks.size).toBe(1);
 	});
 
 	test('with a Task external id the log is an upsert on it', async () => {
@@ -656,5 +669,35 @@ describe('OAuth scopes and sessions', () => {
 		});
 		expect(refused.status).toBe(400);
 		expect(await refused.json()).toMatchObject({ error: 'invalid_grant' });
+	});
+});
+
+describe("the org's limits", () => {
+	test('every request waits on the concurrency limiter of its account, named by accountKey', async () => {
+		const asked: Array<{ key: string; concurrency?: number }> = [];
+		let acquired = 0;
+		const adapter = await setup(
+			{},
+			{
+				accountKey: 'cred-7',
+				limiters: (key, limit) => {
+					asked.push({ key, concurrency: limit.concurrency });
+					return {
+						acquire: async () => {
+							acquired++;
+							return () => undefined;
+						},
+					};
+				},
+			},
+		);
+		await adapter.describeFields();
+		await adapter.findByEmail(['mei.chan@example.com']);
+		expect(asked).toEqual([
+			{ key: `salesforce|${sim.baseUrl}|cred-7|concurrent`, concurrency: 25 },
+		]);
+		expect(acquired).toBe(
+			Object.values(sim.state.calls as Record<string, number>).reduce((a, b) => a + b, 0),
+		);
 	});
 });

@@ -592,7 +592,7 @@ describe('metadata and merge', () => {
 			{
 				id: '5725767000000100001',
 				ok: false,
-				error: expect.objectContaining({ code: 'INVALID_DATA' }),
+				error: expect.objectContaining({ code: 'MERGE_INTO_ITSELF' }),
 			},
 			{ id: '5725767000000100002', ok: true },
 			{ id: '5725767000000100003', ok: true },
