@@ -121,6 +121,13 @@ export async function activeWorkflow(
 	return { workflow, stop: () => n8n.deactivate(workflow) };
 }
 
+/** The first node of a workflow JSON whose type ends with `typeSuffix` (e.g. `whatsAppSender`). */
+export function nodeOfType(json: { nodes: Array<Record<string, any>> }, typeSuffix: string) {
+	const node = json.nodes.find((candidate) => String(candidate.type).endsWith(typeSuffix));
+	if (!node) throw new Error(`the workflow has no node of type …${typeSuffix}`);
+	return node;
+}
+
 /** Runs `start` (a POST that starts one execution) and returns that execution once it finished. */
 export async function executionOf(
 	n8n: N8nApi,
@@ -208,7 +215,7 @@ export async function broadcastCampaign(
 			);
 			hook.parameters.path = webhookPath;
 			hook.webhookId = options.webhookId ?? randomUUID();
-			const node = json.nodes.find((n: { type: string }) => n.type.endsWith('whatsAppSender'));
+			const node = nodeOfType(json, 'whatsAppSender');
 			node.parameters.phoneNumberId = SIM.phoneNumberId;
 			node.parameters.ledgerStore = 'memory';
 			node.parameters.quotaGuard = { quietHoursStart: '' };
