@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { SIM } from '../simulators/graphApi';
 import type { GraphApiSimulator } from '../simulators/graphApi';
-import type { N8nApi } from './n8nHost';
+import { N8nApi, readHostState } from './n8nHost';
 
-/** A WhatsApp SCRM credential for the simulator's app, WABA and token. */
+/** A WhatsApp SCRM credential for the simulator's app, WABA and token (at `graph.url`, which may be any host). */
 export function simulatedWhatsApp(
 	n8n: N8nApi,
-	graph: GraphApiSimulator,
+	graph: Pick<GraphApiSimulator, 'url'>,
 	name: string,
 	accessToken: string = SIM.token,
 ): Promise<{ id: string; name: string }> {
@@ -92,6 +92,42 @@ export const SIM_BUSINESS = {
 	displayPhoneNumber: '85291234567',
 };
 
+/** The instance's owner session on the e2e suite's n8n (set up on a fresh instance). */
+export function ownerSession(): Promise<N8nApi> {
+	return N8nApi.forOwner(readHostState().url);
+}
+
+/** A credential made earlier in the suite, by its name. */
+export async function credentialNamed(
+	n8n: N8nApi,
+	name: string,
+): Promise<{ id: string; name: string }> {
+	const credential = (
+		(await n8n.call('GET', '/rest/credentials')) as Array<{ id: string; name: string }>
+	).find((c) => c.name === name);
+	if (!credential) throw new Error(`no credential named "${name}"`);
+	return { id: credential.id, name: credential.name };
+}
+
+/** An example workflow imported (`edit` changes its JSON first) and activated; `stop` deactivates it. */
+export async function activeWorkflow(
+	n8n: N8nApi,
+	file: string,
+	credentials: Record<string, { id: string; name: string }>,
+	edit?: (json: any) => void,
+) {
+	const workflow = await n8n.importWorkflow(file, credentials, edit);
+	await n8n.activate(workflow);
+	return { workflow, stop: () => n8n.deactivate(workflow) };
+}
+
+/** The first node of a workflow JSON whose type ends with `typeSuffix` (e.g. `whatsAppSender`). */
+export function nodeOfType(json: { nodes: Array<Record<string, any>> }, typeSuffix: string) {
+	const node = json.nodes.find((candidate) => String(candidate.type).endsWith(typeSuffix));
+	if (!node) throw new Error(`the workflow has no node of type …${typeSuffix}`);
+	return node;
+}
+
 /** Runs `start` (a POST that starts one execution) and returns that execution once it finished. */
 export async function executionOf(
 	n8n: N8nApi,
@@ -145,17 +181,30 @@ export function startByWebhook(
 	});
 }
 
+/** How a test changes the broadcast example beyond the Sender parameters. */
+export interface CampaignOptions {
+	/** The webhook node's id (default: a fresh one). */
+	webhookId?: string;
+	/**
+	 * The last word on the Sender node, after the defaults and `sender`: replace its parameters,
+	 * add credentials (e.g. a Redis ledger), …
+	 */
+	configure?: (senderNode: Record<string, any>) => void;
+}
+
 /**
  * The broadcast example on a webhook path of its own, sending from the simulator's number with a
- * memory ledger and no quiet hours (they depend on the run's clock); `sender` sets further Sender
- * parameters. Returns the active workflow and a run that posts a contact list and reads the Sender's
- * outputs.
+ * memory ledger and no quiet hours (they depend on the run's clock; the engine's tests cover them
+ * with a fixed clock); `sender` sets further Sender parameters and `options.configure` edits the
+ * Sender node last. Returns the active workflow, its URL, a run that posts a contact list and reads
+ * the Sender's outputs, and `stop` (deactivate).
  */
 export async function broadcastCampaign(
 	n8n: N8nApi,
 	credential: { id: string; name: string },
 	webhookPath: string,
 	sender: Record<string, unknown> = {},
+	options: CampaignOptions = {},
 ) {
 	const workflow = await n8n.importWorkflow(
 		'whatsapp-broadcast-campaign.json',
@@ -165,15 +214,21 @@ export async function broadcastCampaign(
 				(node: { type: string }) => node.type === 'n8n-nodes-base.webhook',
 			);
 			hook.parameters.path = webhookPath;
-			hook.webhookId = randomUUID();
-			const node = json.nodes.find((n: { type: string }) => n.type.endsWith('whatsAppSender'));
+			hook.webhookId = options.webhookId ?? randomUUID();
+			const node = nodeOfType(json, 'whatsAppSender');
 			node.parameters.phoneNumberId = SIM.phoneNumberId;
 			node.parameters.ledgerStore = 'memory';
 			node.parameters.quotaGuard = { quietHoursStart: '' };
 			Object.assign(node.parameters, sender);
+			options.configure?.(node);
 		},
 	);
 	await n8n.activate(workflow);
 	const url = `${n8n.baseUrl}/webhook/${webhookPath}`;
-	return { workflow, run: (contacts: object[]) => n8n.runContactList(workflow.id, url, contacts) };
+	return {
+		workflow,
+		url,
+		run: (contacts: object[]) => n8n.runContactList(workflow.id, url, contacts),
+		stop: () => n8n.deactivate(workflow),
+	};
 }

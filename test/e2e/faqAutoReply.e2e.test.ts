@@ -11,8 +11,16 @@ import {
 	interactiveReply,
 	textMessage,
 } from '../../devkit/payloads/whatsappPayloads';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	executionOf,
+	nodeOfType,
+	ownerSession,
+	SIM_BUSINESS,
+	simulatedWhatsApp,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -25,20 +33,17 @@ const business = SIM_BUSINESS;
 const now = Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp FAQ e2e');
-	workflow = await n8n.importWorkflow(
+	({ workflow } = await activeWorkflow(
+		n8n,
 		'faq-auto-reply.json',
 		{ whatsAppScrmApi: credential },
 		(json) => {
-			const sender = json.nodes.find((node: { type: string }) =>
-				node.type.endsWith('whatsAppSender'),
-			);
-			sender.parameters.ledgerStore = 'memory';
+			nodeOfType(json, 'whatsAppSender').parameters.ledgerStore = 'memory';
 		},
-	);
-	await n8n.activate(workflow);
+	));
 });
 
 afterAll(async () => {

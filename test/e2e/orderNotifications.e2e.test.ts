@@ -5,8 +5,15 @@
  */
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { executionOf, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	executionOf,
+	nodeOfType,
+	ownerSession,
+	simulatedWhatsApp,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -15,23 +22,21 @@ let graph: GraphApiSimulator;
 let workflow: { id: string; versionId: string };
 
 beforeAll(async () => {
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp order e2e');
-	workflow = await n8n.importWorkflow(
+	({ workflow } = await activeWorkflow(
+		n8n,
 		'order-notifications.json',
 		{ whatsAppScrmApi: credential },
 		(json) => {
-			const sender = json.nodes.find((node: { type: string }) =>
-				node.type.endsWith('whatsAppSender'),
-			);
+			const sender = nodeOfType(json, 'whatsAppSender');
 			sender.parameters.phoneNumberId = SIM.phoneNumberId;
 			sender.parameters.ledgerStore = 'memory';
 			// Quiet hours apply to marketing only; pair rate would hold the second status for 6 s.
 			sender.parameters.quotaGuard = { pairRateSeconds: 0 };
 		},
-	);
-	await n8n.activate(workflow);
+	));
 });
 
 afterAll(async () => {

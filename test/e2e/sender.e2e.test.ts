@@ -15,9 +15,16 @@ import { SIM, SIM_MEDIA_BYTES, startGraphApiSimulator } from '../../devkit/simul
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { startRedisServer } from '../../devkit/servers/redisServer';
 import type { RedisServer } from '../../devkit/servers/redisServer';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import { makeCertificate } from '../../bench/support/tls';
-import { executionOf, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import {
+	broadcastCampaign,
+	credentialNamed,
+	executionOf,
+	ownerSession,
+	simulatedWhatsApp,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -27,25 +34,11 @@ let workflow: { id: string; versionId: string };
 let campaignUrl: string;
 
 beforeAll(async () => {
-	const host = readHostState();
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp sender e2e');
-	workflow = await n8n.importWorkflow(
-		'whatsapp-broadcast-campaign.json',
-		{ whatsAppScrmApi: credential },
-		(json) => {
-			const sender = json.nodes.find((node: { type: string }) =>
-				node.type.endsWith('whatsAppSender'),
-			);
-			sender.parameters.phoneNumberId = SIM.phoneNumberId;
-			// Quiet hours depend on the clock of the run; the engine's tests cover them with a fixed clock.
-			sender.parameters.ledgerStore = 'memory';
-			sender.parameters.quotaGuard = { quietHoursStart: '' };
-		},
-	);
-	await n8n.activate(workflow);
-	campaignUrl = `${host.url}/webhook/scrm-campaign`;
+	// The example's own path; the Sender sends from the simulator's number, without quiet hours.
+	({ workflow, url: campaignUrl } = await broadcastCampaign(n8n, credential, 'scrm-campaign'));
 });
 
 afterAll(async () => {
@@ -140,36 +133,30 @@ async function importReplyWorkflow(
 	} = { store: 'memory' },
 	credentialName = 'WhatsApp sender e2e',
 ) {
-	const credential = (await n8n.call('GET', '/rest/credentials')).find(
-		(c: { name: string }) => c.name === credentialName,
-	);
-	const imported = await n8n.importWorkflow(
-		'whatsapp-broadcast-campaign.json',
-		{ whatsAppScrmApi: { id: credential.id, name: credential.name } },
-		(json) => {
-			const hook = json.nodes.find(
-				(node: { type: string }) => node.type === 'n8n-nodes-base.webhook',
-			);
-			hook.parameters.path = pathName;
-			hook.webhookId = webhookId;
-			const sender = json.nodes.find((node: { type: string }) =>
-				node.type.endsWith('whatsAppSender'),
-			);
-			sender.parameters = {
-				operation: 'sendText',
-				phoneNumberId: SIM.phoneNumberId,
-				to: '={{ $json.customer?.e164 ?? $json.phone }}',
-				text: 'Thanks, we are on it',
-				options,
-				ledgerStore: ledger.store,
-				quotaGuard: { quietHoursStart: '', ...(ledger.guard ?? {}) },
-			};
-			if (ledger.credential)
-				sender.credentials = { ...sender.credentials, scrmRedis: ledger.credential };
+	const credential = await credentialNamed(n8n, credentialName);
+	const { workflow: imported, url } = await broadcastCampaign(
+		n8n,
+		credential,
+		pathName,
+		{},
+		{
+			webhookId,
+			configure: (sender) => {
+				sender.parameters = {
+					operation: 'sendText',
+					phoneNumberId: SIM.phoneNumberId,
+					to: '={{ $json.customer?.e164 ?? $json.phone }}',
+					text: 'Thanks, we are on it',
+					options,
+					ledgerStore: ledger.store,
+					quotaGuard: { quietHoursStart: '', ...(ledger.guard ?? {}) },
+				};
+				if (ledger.credential)
+					sender.credentials = { ...sender.credentials, scrmRedis: ledger.credential };
+			},
 		},
 	);
-	await n8n.activate(imported);
-	return { workflow: () => imported, url: () => `${readHostState().url}/webhook/${pathName}` };
+	return { workflow: () => imported, url: () => url };
 }
 
 describe('free-form replies', () => {
@@ -304,9 +291,7 @@ describe('Redis quota ledger (queue mode)', () => {
 
 describe('media from a binary property', () => {
 	it("uploads the item's file to WhatsApp first, then sends it by the media id Meta gave", async () => {
-		const credential = (await n8n.call('GET', '/rest/credentials')).find(
-			(c: { name: string }) => c.name === 'WhatsApp sender e2e',
-		);
+		const credential = await credentialNamed(n8n, 'WhatsApp sender e2e');
 		// A shop posts a product photo to send to a customer who just asked for one.
 		const photos = await n8n.importWorkflow(
 			'whatsapp-broadcast-campaign.json',
@@ -397,9 +382,7 @@ describe('media from a binary property', () => {
 
 describe('template list in the editor', () => {
 	it("lists the WABA's approved templates through n8n's dynamic-parameters API, as the editor's dropdown asks", async () => {
-		const credential = (await n8n.call('GET', '/rest/credentials')).find(
-			(c: { name: string }) => c.name === 'WhatsApp sender e2e',
-		);
+		const credential = await credentialNamed(n8n, 'WhatsApp sender e2e');
 		const options = await n8n.call<Array<{ name: string; value: string }>>(
 			'POST',
 			'/rest/dynamic-node-parameters/options',
@@ -485,15 +468,7 @@ describe('a Graph API that cannot be reached (issue 15.4)', () => {
 		],
 	])('reports %s as not sent and retries it, never as maybe sent', async (name, baseUrl, code) => {
 		const credentialName = `WhatsApp unreachable ${name}`;
-		await n8n.createCredential('whatsAppScrmApi', credentialName, {
-			accessToken: SIM.token,
-			appSecret: SIM.appSecret,
-			verifyToken: SIM.verifyToken,
-			wabaId: SIM.wabaId,
-			graphApiVersion: 'v26.0',
-			useCustomBaseUrl: true,
-			baseUrl: baseUrl(),
-		});
+		await simulatedWhatsApp(n8n, { url: baseUrl() }, credentialName);
 		const replies = await importReplyWorkflow(
 			`scrm-unreachable-${name.replace(/\W+/g, '-')}`,
 			`7d1e2f30-4a5b-4c6d-8e7f-${String(closedPort).padStart(12, '0')}`.slice(0, 36),

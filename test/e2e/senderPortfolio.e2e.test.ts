@@ -5,8 +5,14 @@
  */
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	broadcastCampaign,
+	ownerSession,
+	simulatedWhatsApp,
+} from '../../devkit/n8n/workflowRuns';
 import { freePort } from '../../devkit/servers/redisServer';
 
 jest.setTimeout(120_000);
@@ -20,7 +26,7 @@ const BRANCH_B = '110000000000142';
 const PORTFOLIO = '524126980791429';
 
 beforeAll(async () => {
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	for (const id of [BRANCH_A, BRANCH_B]) graph.state.addPhoneNumber(SIM.wabaId, { id });
 	whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp portfolio e2e');
@@ -35,28 +41,21 @@ async function campaign(
 	parameters: Record<string, unknown>,
 	credentials: Record<string, unknown> = {},
 ) {
-	const workflow = await n8n.importWorkflow(
-		'whatsapp-broadcast-campaign.json',
-		{ whatsAppScrmApi: whatsApp },
-		(json) => {
-			const hook = json.nodes.find(
-				(node: { type: string }) => node.type === 'n8n-nodes-base.webhook',
-			);
-			hook.parameters.path = pathName;
-			hook.webhookId = webhookId;
-			const sender = json.nodes.find((node: { type: string }) =>
-				node.type.endsWith('whatsAppSender'),
-			);
-			sender.parameters.phoneNumberId = '={{ $json.number }}';
-			sender.parameters.to = '={{ $json.customer?.e164 ?? $json.phone }}';
-			Object.assign(sender.parameters, parameters);
-			sender.credentials = { ...sender.credentials, ...credentials };
+	const { run, stop } = await broadcastCampaign(
+		n8n,
+		whatsApp,
+		pathName,
+		{
+			phoneNumberId: '={{ $json.number }}',
+			to: '={{ $json.customer?.e164 ?? $json.phone }}',
+			...parameters,
+		},
+		{
+			webhookId,
+			configure: (sender) => (sender.credentials = { ...sender.credentials, ...credentials }),
 		},
 	);
-	await n8n.activate(workflow);
-	const run = (contacts: object[]) =>
-		n8n.runContactList(workflow.id, `${readHostState().url}/webhook/${pathName}`, contacts);
-	return { run, stop: () => n8n.deactivate(workflow) };
+	return { run, stop };
 }
 
 describe('a business portfolio with two numbers', () => {
@@ -129,7 +128,8 @@ describe("Meta's business_capability_update", () => {
 		const BRANCH_C = '110000000000143';
 		graph.state.addPhoneNumber(SIM.wabaId, { id: BRANCH_C });
 		const reads = () => graph.state.requests['GET /{phone_number_id}'] ?? 0;
-		const inbound = await n8n.importWorkflow(
+		const inbound = await activeWorkflow(
+			n8n,
 			'whatsapp-inbound-log.json',
 			{ whatsAppScrmApi: whatsApp },
 			(json) => {
@@ -139,7 +139,6 @@ describe("Meta's business_capability_update", () => {
 				trigger.webhookId = '5c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4e4';
 			},
 		);
-		await n8n.activate(inbound);
 		const shop = await campaign('scrm-capability', '5c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4e5', {
 			ledgerStore: 'memory',
 			quotaGuard: { quietHoursStart: '', portfolioId: PORTFOLIO },
@@ -179,7 +178,7 @@ describe("Meta's business_capability_update", () => {
 			expect(reads() - before).toBe(2);
 		} finally {
 			await shop.stop();
-			await n8n.deactivate(inbound);
+			await inbound.stop();
 			graph.state.setMessagingLimit('TIER_250');
 		}
 	});

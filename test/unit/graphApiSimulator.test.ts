@@ -7,14 +7,18 @@ import {
 	SIM,
 	authenticationTemplates,
 	SIM_MEDIA_BYTES,
-	inboundTextWebhook,
 	startGraphApiSimulator,
-	statusWebhook,
 } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
+import { envelopeFor, statusUpdate, textMessage } from '../../devkit/payloads/whatsappPayloads';
 
 const V = 'v23.0';
 const CUSTOMER = '85261234567';
+/** The simulator's business number, on bodies of the one webhook payload builder. */
+const SIM_NUMBER = {
+	phoneNumberId: SIM.phoneNumberId,
+	displayPhoneNumber: SIM.displayPhoneNumber.replace(/\D/g, ''),
+};
 
 interface Received {
 	method: string;
@@ -130,11 +134,15 @@ describe('Graph API simulator', () => {
 		});
 
 		it('signs the raw body bytes with HMAC-SHA256 of the app secret', async () => {
-			const body = inboundTextWebhook({
-				from: CUSTOMER,
-				text: '你好 😀 "quotes" </tags>',
-				name: '陳小姐',
-			});
+			const body = envelopeFor(
+				SIM.wabaId,
+				textMessage({
+					...SIM_NUMBER,
+					from: CUSTOMER,
+					text: '你好 😀 "quotes" </tags>',
+					name: '陳小姐',
+				}),
+			);
 			const answer = await sim.postWebhook(receiver.url, body);
 			expect(answer.status).toBe(200);
 			const [request] = receiver.received;
@@ -158,11 +166,10 @@ describe('Graph API simulator', () => {
 		});
 
 		it('forges, omits or detaches the signature on request', async () => {
-			const body = statusWebhook({
-				messageId: 'wamid.x',
-				recipientId: CUSTOMER,
-				status: 'delivered',
-			});
+			const body = envelopeFor(
+				SIM.wabaId,
+				statusUpdate('delivered', { ...SIM_NUMBER, id: 'wamid.x', recipient: CUSTOMER }),
+			);
 			await sim.postWebhook(receiver.url, body, { forgeSignature: true });
 			await sim.postWebhook(receiver.url, body, { omitSignature: true });
 			await sim.postWebhook(receiver.url, body, {
@@ -185,7 +192,10 @@ describe('Graph API simulator', () => {
 
 		it('opens the customer-service window for customers whose messages it delivered', async () => {
 			expect((await send(sim, textTo(CUSTOMER))).json.error.code).toBe(131047);
-			await sim.postWebhook(receiver.url, inboundTextWebhook({ from: `+${CUSTOMER}`, text: 'hi' }));
+			await sim.postWebhook(
+				receiver.url,
+				envelopeFor(SIM.wabaId, textMessage({ ...SIM_NUMBER, from: CUSTOMER, text: 'hi' })),
+			);
 			expect(sim.state.lastInbound(SIM.phoneNumberId, CUSTOMER)).toBe(clock);
 			expect((await send(sim, textTo(CUSTOMER))).status).toBe(200);
 		});
@@ -215,7 +225,10 @@ describe('Graph API simulator', () => {
 				},
 			});
 			receiver.received.length = 0;
-			const body = statusWebhook({ messageId: 'wamid.y', recipientId: CUSTOMER, status: 'read' });
+			const body = envelopeFor(
+				SIM.wabaId,
+				statusUpdate('read', { ...SIM_NUMBER, id: 'wamid.y', recipient: CUSTOMER }),
+			);
 			await sim.deliver(SIM.phoneNumberId, body);
 			await sim.deliver(SIM.secondPhoneNumberId, body);
 			expect(
@@ -576,11 +589,7 @@ describe('Graph API simulator', () => {
 			try {
 				await sim.postWebhook(
 					receiver.url,
-					inboundTextWebhook({
-						phoneNumberId: SIM.phoneNumberId,
-						from: '85260001111',
-						text: 'hi',
-					}) as Record<string, unknown>,
+					envelopeFor(SIM.wabaId, textMessage({ ...SIM_NUMBER, from: '85260001111', text: 'hi' })),
 				);
 			} finally {
 				await receiver.stop();
@@ -592,12 +601,15 @@ describe('Graph API simulator', () => {
 			try {
 				await sim.postWebhook(
 					receiver2.url,
-					inboundTextWebhook({
-						phoneNumberId: SIM.phoneNumberId,
-						from: '85260001111',
-						userId: 'HK.6000111',
-						text: 'again',
-					}) as Record<string, unknown>,
+					envelopeFor(
+						SIM.wabaId,
+						textMessage({
+							...SIM_NUMBER,
+							from: '85260001111',
+							userId: 'HK.6000111',
+							text: 'again',
+						}),
+					),
 				);
 			} finally {
 				await receiver2.stop();

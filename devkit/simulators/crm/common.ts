@@ -3,6 +3,7 @@
  * (the next N matching requests answer an error status, or never answer until the client gives up).
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface SimFault {
@@ -101,11 +102,24 @@ export function parseMultipart(req: Pick<Incoming, 'headers' | 'bytes'>): FormPa
 
 export type Handler = (req: Incoming, res: http.ServerResponse) => Promise<void>;
 
+/** Where and how a simulator listens; the defaults are a free loopback port over plain HTTP. */
+export interface ListenOptions {
+	port?: number;
+	host?: string;
+	tls?: { key: string | Buffer; cert: string | Buffer };
+	/** The body of the 500 answered when the handler throws (a simulator bug), in the vendor's error shape. */
+	bugBody?: (message: string) => unknown;
+}
+
+/** The one loopback server of the CRM simulators: reads the body, parses JSON, hands it to `handler`. */
 export async function listen(
 	handler: Handler,
+	options: ListenOptions = {},
 ): Promise<{ baseUrl: string; close(): Promise<void> }> {
+	const { port = 0, host = '127.0.0.1', tls } = options;
+	const bugBody = options.bugBody ?? ((message: string) => ({ message }));
 	const sockets = new Set<Socket>();
-	const server = http.createServer((req, res) => {
+	const listener: http.RequestListener = (req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
@@ -126,17 +140,24 @@ export async function listen(
 				json,
 			};
 			handler(incoming, res).catch((error: Error) => {
-				if (!res.headersSent) send(res, 500, { message: `simulator bug: ${error.message}` });
+				if (!res.headersSent) send(res, 500, bugBody(`simulator bug: ${error.message}`));
 			});
 		});
-	});
-	server.on('connection', (socket) => {
+	};
+	const server = tls
+		? https.createServer({ key: tls.key, cert: tls.cert }, listener)
+		: http.createServer(listener);
+	server.on('connection', (socket: Socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, resolve);
+	});
+	const address = server.address() as AddressInfo;
 	return {
-		baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		baseUrl: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
 		close: () =>
 			new Promise<void>((resolve) => {
 				for (const socket of sockets) socket.destroy();

@@ -31,10 +31,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
 
-import { answerFault, FaultQueue, parseMultipart, send, sleep } from './common';
+import { answerFault, FaultQueue, listen, parseMultipart, send, sleep } from './common';
 import type { Incoming, SimFault } from './common';
 import { OAuthGrant, refreshRequestOf } from './oauth';
 
@@ -2241,7 +2239,12 @@ export async function startHubSpotSimulator(
 		}
 	}
 
-	const server = await listenOn(opts.port ?? 0, opts.host ?? '127.0.0.1', handle, opts.tls);
+	const server = await listen(handle, {
+		port: opts.port,
+		host: opts.host,
+		tls: opts.tls,
+		bugBody: (message) => ({ status: 'error', message, category: 'INTERNAL_ERROR' }),
+	});
 	return {
 		baseUrl: server.baseUrl,
 		token,
@@ -2331,67 +2334,6 @@ function wildcard(pattern: string, token: string): boolean {
 	);
 	return regex.test(token);
 }
-
-/** Like common.listen, with a chosen port and host for the CLI. */
-async function listenOn(
-	port: number,
-	host: string,
-	handler: (req: Incoming, res: http.ServerResponse) => Promise<void>,
-	tls?: { key: string | Buffer; cert: string | Buffer },
-): Promise<{ baseUrl: string; close(): Promise<void> }> {
-	const sockets = new Set<Socket>();
-	const listener: http.RequestListener = (req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => {
-			const bytes = Buffer.concat(chunks);
-			const raw = bytes.toString('utf8');
-			let json: unknown;
-			try {
-				json = raw === '' ? undefined : JSON.parse(raw);
-			} catch (error) {
-				json = error as Error;
-			}
-			const incoming: Incoming = {
-				method: req.method ?? 'GET',
-				url: new URL(req.url ?? '/', 'http://sim'),
-				headers: req.headers,
-				raw,
-				bytes,
-				json,
-			};
-			handler(incoming, res).catch((error: Error) => {
-				if (!res.headersSent)
-					send(res, 500, {
-						status: 'error',
-						message: `simulator bug: ${error.message}`,
-						category: 'INTERNAL_ERROR',
-					});
-			});
-		});
-	};
-	const server = tls
-		? https.createServer({ key: tls.key, cert: tls.cert }, listener)
-		: http.createServer(listener);
-	server.on('connection', (socket: Socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(port, host, resolve);
-	});
-	const address = server.address() as AddressInfo;
-	return {
-		baseUrl: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-		close: () =>
-			new Promise<void>((resolve) => {
-				for (const socket of sockets) socket.destroy();
-				server.close(() => resolve());
-			}),
-	};
-}
-
 /**
  * Search's paging cursor is opaque, as HubSpot's: its reference answers `"after": "NTI1Cg%3D%3D"`
  * (https://developers.hubspot.com/docs/api-reference/crm-contracts-v3/search/post-crm-v3-objects-contracts-search;
