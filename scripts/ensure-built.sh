@@ -9,7 +9,8 @@ if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || [ package-lock.json -nt
   echo "ensure-built: installing dependencies" >&2
   # --ignore-scripts: the only install script in the tree builds isolated-vm for n8n-workflow's
   # expression sandbox, which this package never loads (the n8n host has its own, built).
-  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+  # --include=dev: under NODE_ENV=production (the sandbox start) npm ci would drop jest and tsc.
+  npm ci --include=dev --ignore-scripts --no-audit --no-fund --loglevel=error >&2
   touch "$stamp"
 fi
 rm -rf dist
