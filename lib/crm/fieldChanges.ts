@@ -13,8 +13,13 @@ import type { CrmAdapter, CrmContact } from './types';
 export interface ContactInput {
 	/** The caller's reference (item index), echoed in the outcome. */
 	ref: number;
-	/** Any format; normalised to E.164. */
+	/** Any format; normalised to E.164. Read only when `e164` is absent. */
 	phone?: string;
+	/**
+	 * The phone already normalised to E.164 by the caller (the CRM Upsert node reads its Phone
+	 * parameter once, at its edge): taken as given, never normalised again.
+	 */
+	e164?: string;
 	email?: string;
 	/** WhatsApp's business-scoped user id (BSUID). */
 	userId?: string;

@@ -185,7 +185,9 @@ export interface CrmAdapter {
 	/**
 	 * Contacts whose phone fields hold any of these E.164 numbers in whatever format the CRM
 	 * stored them; keyed by the E.164 asked for. Candidates are compared after normalisation
-	 * (`defaultCountry` reads national numbers), never as strings.
+	 * (`defaultCountry` reads national numbers), never as strings. The numbers asked for are
+	 * already normalised by the caller (the engine's upsert, the node's edge) and taken as given,
+	 * never normalised again: one that is not a valid number written in E.164 finds nothing.
 	 */
 	findByPhone(
 		e164s: string[],

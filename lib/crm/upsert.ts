@@ -1,7 +1,8 @@
 /**
  * Create-or-update of WhatsApp customers in any CRM, the same way for every adapter:
  *
- * 1. Identify: each input needs a WhatsApp user id, a phone (normalised to E.164 here) or an email.
+ * 1. Identify: each input needs a WhatsApp user id, a phone (normalised to E.164 here, unless the
+ *    caller passed it already normalised as `e164`) or an email.
  * 2. Match in the configured order (BSUID, phone, email). Two CRM contacts for one key is a
  *    question for a person (Review), never a random pick.
  * 3. Group inputs that are the same customer within one run, so two messages from a new customer
@@ -95,8 +96,13 @@ export async function upsertContacts(
 				outcome: 'failed',
 				error: { code, message, retryable: false },
 			});
-		let e164: string | undefined;
-		if (input.phone !== undefined && input.phone !== null && String(input.phone).trim() !== '') {
+		let e164 = typeof input.e164 === 'string' && input.e164 !== '' ? input.e164 : undefined;
+		if (
+			e164 === undefined &&
+			input.phone !== undefined &&
+			input.phone !== null &&
+			String(input.phone).trim() !== ''
+		) {
 			const phone = normalize(String(input.phone));
 			if (!phone.ok) {
 				fail(

@@ -182,10 +182,25 @@ function internationalDigits(digits: string): string {
 	return digits.startsWith('00') ? `+${digits.slice(2)}` : `+${digits}`;
 }
 
+/**
+ * A number its caller promises is already E.164 (the CRM adapters' contract), parsed once: the
+ * parse when the text is exactly a valid number's E.164, otherwise undefined. No cleaning, no
+ * default country: nothing is normalised here, only checked.
+ */
+export function parseE164(e164: string): PhoneNumber | undefined {
+	if (typeof e164 !== 'string' || e164.length > 16 || !CANONICAL_E164.test(e164)) return undefined;
+	const parsed = parsePhoneNumberFromString(e164);
+	return parsed && parsed.number === e164 && isValidNumber(parsed) ? parsed : undefined;
+}
+
 /** With full metadata a number is valid exactly when it has a type, so one call answers both. */
+function isValidNumber(parsed: PhoneNumber, type = parsed.getType()): boolean {
+	return type !== undefined || parsed.isValid();
+}
+
 function readValid(parsed: PhoneNumber, extension?: string): PhoneSuccess | undefined {
 	const type = parsed.getType();
-	if (type === undefined && !parsed.isValid()) return undefined;
+	if (!isValidNumber(parsed, type)) return undefined;
 	const result: PhoneSuccess = { ok: true, e164: parsed.number };
 	if (parsed.country) result.country = parsed.country;
 	if (type) result.type = type;

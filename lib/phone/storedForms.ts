@@ -5,6 +5,9 @@
  * what the search can find. The one place outside normalize.ts that reads a number's parts.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { PhoneNumber } from 'libphonenumber-js/max';
+
+import { parseE164 } from './normalize';
 
 export interface StoredForms {
 	/**
@@ -25,9 +28,32 @@ export interface StoredForms {
 	digits: string[];
 }
 
+/** A number the CRM adapters were asked for, read once: its country and its stored forms. */
+export interface AskedNumber {
+	e164: string;
+	/** ISO 3166 region, e.g. 'HK'; absent for non-geographic numbers. */
+	country?: string;
+	forms: StoredForms;
+}
+
+/**
+ * The CrmAdapter contract passes numbers already normalised to E.164 (lib/crm/types.ts, findByPhone):
+ * they are parsed once here, for their country and stored forms, and never normalised again. A
+ * value that is not a valid number written in E.164 gets undefined (its caller broke the contract;
+ * it finds no contact).
+ */
+export function readAsked(e164: string): AskedNumber | undefined {
+	const parsed = parseE164(e164);
+	return parsed && { e164, country: parsed.country, forms: formsOf(parsed) };
+}
+
 export function storedForms(e164: string): StoredForms {
 	const parsed = parsePhoneNumberFromString(e164);
 	if (!parsed) return { all: [e164], common: [e164], digits: [e164.replace(/\D/g, '')] };
+	return formsOf(parsed);
+}
+
+function formsOf(parsed: PhoneNumber): StoredForms {
 	const cc = parsed.countryCallingCode;
 	const nsn = String(parsed.nationalNumber);
 	const national = parsed.formatNational();

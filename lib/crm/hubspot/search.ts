@@ -7,8 +7,8 @@
  * searched in the forms people type (lib/phone/storedForms.ts) and candidates are then compared
  * after normalisation. Searches count against their own per-second limit, not the 10-second window.
  */
-import { normalizePhone } from '../../phone';
-import { storedForms } from '../../phone/storedForms';
+import { readAsked, storedForms } from '../../phone/storedForms';
+import type { AskedNumber } from '../../phone/storedForms';
 import { chunks } from '../http';
 import { storedNumberMatcher } from '../phoneMatch';
 import type { CrmContact } from '../types';
@@ -99,14 +99,14 @@ export function hubspotSearch(ctx: HubSpotContext) {
 		findOpts?: { defaultCountry?: string },
 	): Promise<Map<string, CrmContact[]>> {
 		const out = new Map<string, CrmContact[]>();
-		const targets = new Map<string, { e164: string; country?: string }>();
+		const targets = new Map<string, AskedNumber>();
 		for (const asked of new Set(e164s)) {
-			const target = normalizePhone(asked);
-			if (target.ok) targets.set(asked, target);
+			const target = readAsked(asked);
+			if (target) targets.set(asked, target);
 			else out.set(asked, []);
 		}
 		if (targets.size === 0) return out;
-		const variants = [...targets.values()].flatMap((t) => phoneVariants(t.e164));
+		const variants = [...targets.values()].flatMap((t) => t.forms.all);
 		const filters = [
 			...phoneFields.flatMap((field) => inFilters(field, variants)),
 			...(uniqueProperty

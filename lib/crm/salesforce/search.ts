@@ -6,8 +6,8 @@
  * other fields: SOQL `IN`. The full list: SOQL with `nextRecordsUrl` as the cursor.
  */
 import type { HttpResponse } from '../../http/transport';
-import { normalizePhone } from '../../phone';
-import { storedForms } from '../../phone/storedForms';
+import { readAsked, storedForms } from '../../phone/storedForms';
+import type { AskedNumber } from '../../phone/storedForms';
 import type { FieldChecker } from '../fieldCheck';
 import { chunks } from '../http';
 import { storedNumberMatcher } from '../phoneMatch';
@@ -40,19 +40,16 @@ export function salesforceSearch(ctx: SalesforceContext, fieldCheck: FieldChecke
 		// The number's own field, where the org has it, is read exactly (SOQL), beside the lagging SOSL index.
 		const exactField = extId ?? (await fieldCheck.check()).fieldNames.whatsappE164;
 		const holdsNumber = storedNumberMatcher(findOpts?.defaultCountry);
-		const targets = new Map<string, string>();
-		const countries = new Map<string, string | undefined>();
+		const targets = new Map<string, AskedNumber>();
 		for (const asked of new Set(e164s)) {
-			const read = normalizePhone(asked);
-			if (read.ok) {
-				targets.set(asked, read.e164);
-				countries.set(read.e164, read.country);
-			}
+			const read = readAsked(asked);
+			if (read) targets.set(asked, read);
 		}
 		const candidates = new Map<string, CrmContact>();
-		const numbers = [...new Set(targets.values())];
-		const jobs = chunks(numbers, NUMBERS_PER_SEARCH).map(async (group) => {
-			const terms = [...new Set(group.flatMap(searchTerms))];
+		const asked = [...targets.values()];
+		const numbers = asked.map((target) => target.e164);
+		const jobs = chunks(asked, NUMBERS_PER_SEARCH).map(async (group) => {
+			const terms = [...new Set(group.flatMap((target) => target.forms.digits))];
 			const sosl = `FIND {${terms.join(' OR ')}} IN PHONE FIELDS RETURNING Contact(${readFields.join(', ')}) LIMIT 2000`;
 			const response = await call<{ searchRecords?: Array<Record<string, unknown>> }>({
 				method: 'GET',
@@ -84,10 +81,8 @@ export function salesforceSearch(ctx: SalesforceContext, fieldCheck: FieldChecke
 					? []
 					: [...candidates.values()].filter(
 							(contact) =>
-								(exactField !== undefined && contact.properties[exactField] === target) ||
-								contact.phones.some((phone) =>
-									holdsNumber({ e164: target, country: countries.get(target) }, phone.value),
-								),
+								(exactField !== undefined && contact.properties[exactField] === target.e164) ||
+								contact.phones.some((phone) => holdsNumber(target, phone.value)),
 						),
 			);
 		}

@@ -4,8 +4,7 @@
  * numbers are searched in their common stored forms (lib/phone/storedForms.ts) and only a
  * normalised match counts. The full list pages by `page_token` past the first 2,000 records.
  */
-import { normalizePhone } from '../../phone';
-import { storedForms } from '../../phone/storedForms';
+import { readAsked, storedForms } from '../../phone/storedForms';
 import type { FieldChecker } from '../fieldCheck';
 import { chunks } from '../http';
 import { storedNumberMatcher } from '../phoneMatch';
@@ -59,12 +58,12 @@ export function zohoSearch(ctx: ZohoContext, fieldCheck: FieldChecker) {
 		const out = new Map<string, CrmContact[]>();
 		await Promise.all(
 			[...new Set(e164s)].map(async (asked) => {
-				const target = normalizePhone(asked);
-				if (!target.ok) {
+				const target = readAsked(asked);
+				if (!target) {
 					out.set(asked, []);
 					return;
 				}
-				const conditions = phoneVariants(target.e164).flatMap((variant) =>
+				const conditions = target.forms.common.flatMap((variant) =>
 					phoneFields.map((field) => `(${field}:equals:${escapeCriteria(variant)})`),
 				);
 				const candidates = await searchAny(conditions);

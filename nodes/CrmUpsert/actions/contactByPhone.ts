@@ -1,14 +1,16 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { CrmAdapter, CrmContact } from '../../../lib/crm';
+import type { ContactInput, CrmAdapter, CrmContact } from '../../../lib/crm';
 import { createPhoneNormalizer } from '../../../lib/phone';
 import { text } from './common';
 
 /**
- * Finding existing contacts by phone, for the operations that take a phone instead of a contact ID
- * (Get by Phone, Attach Media): the number is normalised here, once, at the node's edge, and the
- * CRM is asked once for all items' E.164 numbers. Never creates a contact (Log Message finds or
- * creates through the engine's upsert).
+ * The node's one reading of a Phone parameter, for every operation: the number is normalised here,
+ * once, at the node's edge, and only E.164 goes on (to the engine's upsert as `e164`, to the
+ * adapter's findByPhone, which take it as given). Finding existing contacts by phone, for the
+ * operations that take a phone instead of a contact ID (Get by Phone, Attach Media): the CRM is
+ * asked once for all items' E.164 numbers, never creating a contact (Upsert, Add Tags and Log
+ * Message find or create through the engine's upsert, given `phoneInput`).
  */
 export interface PhoneReader {
 	/** The item's number from `parameter` as E.164, or why it is none. */
@@ -47,4 +49,15 @@ export function contactByPhone(
 			return (e164) => found.get(e164) ?? [];
 		},
 	};
+}
+
+/**
+ * The phone of an engine input from the edge's reading: the E.164 number, or the text as typed when
+ * it is no valid number, which the engine then refuses (INVALID_PHONE) in its own words and in item
+ * order, exactly as for a caller of the library that passes raw numbers.
+ */
+export function phoneInput(
+	read: ReturnType<PhoneReader['read']>,
+): Pick<ContactInput, 'phone' | 'e164'> {
+	return read.ok ? { e164: read.e164 } : { phone: read.raw };
 }

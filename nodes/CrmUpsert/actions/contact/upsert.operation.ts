@@ -21,6 +21,7 @@ import {
 	withCrm,
 } from '../common';
 import { defaultCountryOption } from '../../../shared/phone';
+import { contactByPhone, phoneInput } from '../contactByPhone';
 
 const show = { show: { operation: ['upsert', 'addTags'] } };
 
@@ -204,6 +205,8 @@ export async function writeContacts(
 	const options = fn.getNodeParameter('upsertOptions', 0, {}) as UpsertNodeOptions;
 	const outputs: Outputs = [[], [], []];
 	const inputs: ContactInput[] = [];
+	const defaultCountry = options.defaultCountry?.trim().toUpperCase() || undefined;
+	const phones = contactByPhone(fn, adapter, defaultCountry);
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
@@ -222,7 +225,7 @@ export async function writeContacts(
 			}
 			inputs.push({
 				ref: itemIndex,
-				phone: text(fn, 'phone', itemIndex),
+				...phoneInput(phones.read('phone', itemIndex)),
 				userId: text(fn, 'userId', itemIndex),
 				email: text(fn, 'email', itemIndex),
 				name: operation === 'upsert' ? text(fn, 'name', itemIndex) : undefined,
@@ -252,7 +255,7 @@ export async function writeContacts(
 		.map((key) => (key === 'userId' ? 'whatsappUserId' : key)) as MatchField[];
 	const outcomes = await upsertContacts(adapter, inputs, {
 		matchOrder: order,
-		defaultCountry: options.defaultCountry?.trim().toUpperCase() || undefined,
+		defaultCountry,
 		leadSource: options.leadSource ?? 'WhatsApp',
 		useUniqueKey: Boolean(options.uniqueKeyField),
 		uniqueKeyField: options.uniqueKeyField || undefined,

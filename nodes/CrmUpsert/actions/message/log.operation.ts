@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { CrmAdapter, MessageLog } from '../../../../lib/crm';
+import type { ContactInput, CrmAdapter, MessageLog } from '../../../../lib/crm';
 import { upsertContacts } from '../../../../lib/crm';
 import type { Outputs } from '../common';
 import { FAILED, REVIEW, DONE, millis, text, withCrm } from '../common';
+import { contactByPhone, phoneInput } from '../contactByPhone';
 
 const show = { show: { operation: ['logMessage'] } };
 
@@ -90,7 +91,8 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 	const items = fn.getInputData();
 	const outputs: Outputs = [[], [], []];
 	const logs: MessageLog[] = [];
-	const needContact: Array<{ ref: number; phone?: string }> = [];
+	const needContact: ContactInput[] = [];
+	const phones = contactByPhone(fn, adapter, undefined);
 	const fail = (itemIndex: number, reason: string) =>
 		outputs[FAILED].push(
 			withCrm(items[itemIndex], { system: adapter.crm, outcome: 'failed', reason }, itemIndex),
@@ -120,7 +122,8 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 					name: text(fn, 'customerName', itemIndex),
 				},
 			};
-			if (!log.contactId) needContact.push({ ref: itemIndex, phone: log.customer?.e164 });
+			if (!log.contactId)
+				needContact.push({ ref: itemIndex, ...phoneInput(phones.read('logPhone', itemIndex)) });
 			logs.push(log);
 		} catch (error) {
 			if (!fn.continueOnFail())
@@ -132,10 +135,7 @@ export async function execute(fn: IExecuteFunctions, adapter: CrmAdapter): Promi
 	// Messages without a contact ID: find or create the contact by phone first.
 	const unresolved = new Set<number>();
 	if (needContact.length > 0) {
-		const outcomes = await upsertContacts(
-			adapter,
-			needContact.map((n) => ({ ref: n.ref, phone: n.phone })),
-		);
+		const outcomes = await upsertContacts(adapter, needContact);
 		for (const outcome of outcomes) {
 			const log = logs.find((l) => l.ref === outcome.ref)!;
 			if (outcome.outcome === 'upserted') log.contactId = outcome.id;
