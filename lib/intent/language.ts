@@ -26,6 +26,13 @@ export function emptyCounts(): ScriptCounts {
 	return { han: 0, thai: 0, cyrillic: 0, latin: 0, latinExtended: 0 };
 }
 
+/** Is the detected language the wanted one (none wanted: any; "en-GB" wanted: en)? */
+export function sameLanguage(detected: string, wanted: string | undefined): boolean {
+	if (!wanted) return true;
+	const w = wanted.toLowerCase();
+	return w === detected || w.startsWith(`${detected}-`);
+}
+
 /** Adds one (unfolded) code unit to the counts. */
 export function countChar(counts: ScriptCounts, code: number): void {
 	switch (CHAR_CLASS[code]) {

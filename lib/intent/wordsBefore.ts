@@ -4,6 +4,7 @@
  * most the longest word's length, not a loop over every word that ends in the same character.
  */
 import { FOLD, isWordChar } from './normalize';
+import { skipSpacesLeft } from './textEdges';
 
 const NEGATOR = 1;
 const INTENSIFIER = 2;
@@ -68,5 +69,17 @@ export class WordsBefore {
 			longest = pos - p;
 		}
 		return longest;
+	}
+
+	/** Is a negator in front of `start`, perhaps across a few intensifiers ("not too expensive")? */
+	negatedAt(text: string, start: number): boolean {
+		let pos = skipSpacesLeft(text, start);
+		for (let hop = 0; hop < 4 && pos > 0; hop++) {
+			const intensifier = this.scan(text, pos);
+			if (this.negatorFound) return true;
+			if (intensifier === 0) return false;
+			pos = skipSpacesLeft(text, pos - intensifier);
+		}
+		return false;
 	}
 }

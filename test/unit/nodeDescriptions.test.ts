@@ -140,6 +140,41 @@ describe('collections', () => {
 	);
 });
 
+describe('labels', () => {
+	/**
+	 * n8n's lint rule no-emoji-in-options reads only a description written inside the node class;
+	 * most of ours are built in other files (parameters.ts, versionDescription.ts, the operation
+	 * files), so the same check runs here on the description as n8n loads it.
+	 */
+	const EMOJI = /(\p{Extended_Pictographic}|\p{Regional_Indicator})/u;
+	const emojiLabels = (value: unknown): string[] => {
+		if (Array.isArray(value)) return value.flatMap(emojiLabels);
+		if (value === null || typeof value !== 'object') return [];
+		return Object.entries(value).flatMap(([key, child]) =>
+			(key === 'name' || key === 'displayName') && typeof child === 'string'
+				? EMOJI.test(child)
+					? [child]
+					: []
+				: emojiLabels(child),
+		);
+	};
+
+	it('the check finds an emoji in a nested option name', () => {
+		expect(
+			emojiLabels({
+				properties: [{ displayName: 'Mood', options: [{ name: 'Happy 😀', value: 'happy' }] }],
+			}),
+		).toEqual(['Happy 😀']);
+	});
+
+	test.each(NODES.map(([node, folder]) => [folder, node.description] as const))(
+		'%s: no emoji in any name or display name (n8n lint rule no-emoji-in-options)',
+		(_folder, description) => {
+			expect(emojiLabels(description)).toEqual([]);
+		},
+	);
+});
+
 describe('credential icons', () => {
 	test('each credential has light and dark icons of its own, present in credentials/', () => {
 		const seen = new Map<string, string>();
