@@ -7,8 +7,15 @@
 
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { broadcastCampaign, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	broadcastCampaign,
+	nodeOfType,
+	ownerSession,
+	simulatedWhatsApp,
+} from '../../devkit/n8n/workflowRuns';
 import {
 	callConnect,
 	callTerminate,
@@ -28,7 +35,7 @@ const workflows: Array<{ id: string; versionId: string }> = [];
 beforeAll(async () => {
 	const host = readHostState();
 	hostUrl = host.url;
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp coexistence e2e');
 });
@@ -104,18 +111,16 @@ describe('the trigger on a coexistence number with calls', () => {
 	let workflow: { id: string; versionId: string };
 
 	beforeAll(async () => {
-		workflow = await n8n.importWorkflow(
+		({ workflow } = await activeWorkflow(
+			n8n,
 			'whatsapp-inbound-log.json',
 			{ whatsAppScrmApi: credential },
 			(json) => {
-				const trigger = json.nodes.find((node: { type: string }) =>
-					node.type.endsWith('whatsAppScrmTrigger'),
-				);
+				const trigger = nodeOfType(json, 'whatsAppScrmTrigger');
 				trigger.webhookId = WEBHOOK_ID;
 				trigger.parameters.events = ['message', 'echo', 'history', 'call'];
 			},
-		);
-		await n8n.activate(workflow);
+		));
 		workflows.push(workflow);
 	});
 
@@ -198,20 +203,18 @@ describe('the missed-call follow-up workflow', () => {
 	let workflow: { id: string; versionId: string };
 
 	beforeAll(async () => {
-		workflow = await n8n.importWorkflow(
+		({ workflow } = await activeWorkflow(
+			n8n,
 			'missed-call-follow-up.json',
 			{ whatsAppScrmApi: credential },
 			(json) => {
-				const trigger = json.nodes.find((node: { type: string }) =>
-					node.type.endsWith('whatsAppScrmTrigger'),
-				);
+				const trigger = nodeOfType(json, 'whatsAppScrmTrigger');
 				trigger.webhookId = WEBHOOK_ID;
-				const sender = json.nodes.find((n: { type: string }) => n.type.endsWith('whatsAppSender'));
+				const sender = nodeOfType(json, 'whatsAppSender');
 				sender.parameters.ledgerStore = 'memory';
 				sender.parameters.quotaGuard = { quietHoursStart: '' };
 			},
-		);
-		await n8n.activate(workflow);
+		));
 		workflows.push(workflow);
 	});
 
