@@ -16,10 +16,14 @@ import {
 } from '../../devkit/payloads/whatsappPayloads';
 import { startPostgres } from '../../devkit/servers/postgresServer';
 import type { PostgresServer } from '../../devkit/servers/postgresServer';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
+	activeWorkflow,
 	archivePostgres,
 	executionOf,
+	nodeOfType,
+	ownerSession,
 	SIM_BUSINESS,
 	simulatedWhatsApp,
 	startByWebhook,
@@ -40,27 +44,25 @@ const business = SIM_BUSINESS;
 const now = Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 	[graph, database] = await Promise.all([
 		startGraphApiSimulator({}),
 		startPostgres({ database: 'scrm_archive' }),
 	]);
 	const whatsapp = await simulatedWhatsApp(n8n, graph, 'WhatsApp archive e2e');
 	const postgres = await archivePostgres(n8n, database, 'Archive e2e PostgreSQL');
-	archive = await n8n.importWorkflow(
+	({ workflow: archive } = await activeWorkflow(
+		n8n,
 		'whatsapp-conversation-archive.json',
 		{ whatsAppScrmApi: whatsapp, postgres },
 		(json) => {
 			// A person runs Set Up Tables by hand in the editor; the test starts the same branch by a webhook.
 			startByWebhook(json, 'Set Up Tables', SETUP_PATH, '1d3f5a7c-9e0b-4c2d-8f6a-b1c3d5e7f902');
 			// As after a restart, when the trigger no longer remembers deliveries: the database alone keeps rows single.
-			const trigger = json.nodes.find((node: { type: string }) =>
-				node.type.endsWith('whatsAppScrmTrigger'),
-			);
+			const trigger = nodeOfType(json, 'whatsAppScrmTrigger');
 			trigger.parameters.options = { dedupWindowMinutes: 0 };
 		},
-	);
-	await n8n.activate(archive);
+	));
 });
 
 afterAll(async () => {
