@@ -14,9 +14,11 @@ import { startZohoSimulator } from '../../devkit/simulators/crm/zoho';
 import { startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { decode, noiseImage } from '../../devkit/generators/images';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
 	executionOf,
+	ownerSession,
 	simulatedHubSpot,
 	simulatedSalesforce,
 	simulatedWhatsApp,
@@ -40,7 +42,7 @@ beforeAll(async () => {
 	// keep-alive sockets unseen; a pause lets those closes land before the next request reuses one.
 	photo = await noiseImage({ width: 1600, height: 1250, format: 'image/png', seed: 11 });
 	await new Promise((resolve) => setTimeout(resolve, 500));
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	hubspot = await startHubSpotSimulator({ contacts: [] });
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp attach media e2e');
