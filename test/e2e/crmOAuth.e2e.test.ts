@@ -7,18 +7,20 @@
 import { HUBSPOT_SIM_SCOPES, startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
 import { startSalesforceSimulator } from '../../devkit/simulators/crm/salesforce';
 import { startZohoSimulator } from '../../devkit/simulators/crm/zoho';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
+	ownerSession,
 	simulatedHubSpot,
-	simulatedZoho,
 	simulatedSalesforce,
+	simulatedZoho,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 
 let n8n: N8nApi;
 beforeAll(async () => {
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 });
 
 /** Webhook → CRM Upsert (upsert) → CRM Upsert (log message), as the CRM sync workflow chains them. */
