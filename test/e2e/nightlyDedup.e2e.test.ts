@@ -10,8 +10,14 @@ import { createHubSpotAdapter } from '../../lib/crm/hubspot/adapter';
 import type { CrmAdapter } from '../../lib/crm/types';
 import { axiosTransport } from '../../lib/http/transport';
 import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { executionOf, simulatedHubSpot, startByWebhook } from '../../devkit/n8n/workflowRuns';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	executionOf,
+	ownerSession,
+	simulatedHubSpot,
+	startByWebhook,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -32,8 +38,7 @@ let crm: CrmAdapter;
 let workflow: { id: string; versionId: string };
 
 beforeAll(async () => {
-	const host = readHostState();
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	hubspot = await startHubSpotSimulator({ contacts: [] });
 	crm = createHubSpotAdapter({
 		transport: axiosTransport({ bearerToken: hubspot.token }),
