@@ -12,8 +12,15 @@ import {
 	startGraphApiSimulator,
 } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { broadcastCampaign, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	broadcastCampaign,
+	nodeOfType,
+	ownerSession,
+	simulatedWhatsApp,
+} from '../../devkit/n8n/workflowRuns';
 import {
 	envelopeFor,
 	systemUserIdChange,
@@ -33,7 +40,7 @@ const workflows: Array<{ id: string; versionId: string }> = [];
 beforeAll(async () => {
 	const host = readHostState();
 	hostUrl = host.url;
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	for (const template of authenticationTemplates()) graph.state.addTemplate(SIM.wabaId, template);
 	credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp usernames e2e');
@@ -151,18 +158,16 @@ describe('the trigger and changes Meta reports about a customer', () => {
 	let workflow: { id: string; versionId: string };
 
 	beforeAll(async () => {
-		workflow = await n8n.importWorkflow(
+		({ workflow } = await activeWorkflow(
+			n8n,
 			'whatsapp-inbound-log.json',
 			{ whatsAppScrmApi: credential },
 			(json) => {
-				const trigger = json.nodes.find((node: { type: string }) =>
-					node.type.endsWith('whatsAppScrmTrigger'),
-				);
+				const trigger = nodeOfType(json, 'whatsAppScrmTrigger');
 				trigger.webhookId = WEBHOOK_ID;
 				trigger.parameters.events = ['message', 'preference'];
 			},
-		);
-		await n8n.activate(workflow);
+		));
 		workflows.push(workflow);
 	});
 
