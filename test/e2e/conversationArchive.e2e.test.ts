@@ -19,6 +19,7 @@ import type { PostgresServer } from '../../devkit/servers/postgresServer';
 import { readHostState } from '../../devkit/n8n/n8nHost';
 import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
+	activeInlineWorkflow,
 	activeWorkflow,
 	archivePostgres,
 	executionOf,
@@ -316,7 +317,7 @@ it('archives all seven messages of a delivery when one carries a NUL, and each s
 
 it('archives the replies another workflow sent, called as a sub-workflow with the Sender’s results', async () => {
 	// The calling workflow a user builds: here a webhook hands over Sender results instead of a real Sender.
-	caller = await n8n.call('POST', '/rest/workflows', {
+	({ workflow: caller } = await activeInlineWorkflow(n8n, {
 		name: 'Archive replies caller (e2e)',
 		nodes: [
 			{
@@ -358,8 +359,7 @@ it('archives the replies another workflow sent, called as a sub-workflow with th
 		},
 		settings: { executionOrder: 'v1' },
 		active: false,
-	});
-	await n8n.activate(caller!);
+	}));
 
 	const reply = `wamid.e2e-archive-reply-${now}`;
 	const sentAt = new Date((now + 5) * 1000).toISOString();
