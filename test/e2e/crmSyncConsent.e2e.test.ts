@@ -14,6 +14,7 @@ import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
 	activeWorkflow,
 	executionOf,
+	nodeNamed,
 	ownerSession,
 	SIM_BUSINESS,
 	simulatedHubSpot,
@@ -44,7 +45,7 @@ beforeAll(async () => {
 		{ whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot },
 		(json) => {
 			json.name = 'CRM consent e2e';
-			const trigger = json.nodes.find((n: { name: string }) => n.name === 'WhatsApp SCRM Trigger');
+			const trigger = nodeNamed(json, 'WhatsApp SCRM Trigger');
 			trigger.parameters.events = ['preference'];
 			trigger.webhookId = WEBHOOK_ID;
 			json.connections = {
