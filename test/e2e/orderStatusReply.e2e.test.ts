@@ -14,6 +14,7 @@ import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
 	activeWorkflow,
 	executionOf,
+	nodeNamed,
 	nodeOfType,
 	ownerSession,
 	SIM_BUSINESS,
@@ -49,7 +50,7 @@ beforeAll(async () => {
 		'order-status-auto-reply.json',
 		{ whatsAppScrmApi: credential },
 		(json) => {
-			const lookup = json.nodes.find((node: { name: string }) => node.name === 'Look Up Orders');
+			const lookup = nodeNamed(json, 'Look Up Orders');
 			lookup.parameters.url = `http://127.0.0.1:${(shop.address() as AddressInfo).port}/api/orders/latest`;
 			const sender = nodeOfType(json, 'whatsAppSender');
 			sender.parameters.ledgerStore = 'memory';
