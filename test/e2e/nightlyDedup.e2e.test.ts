@@ -13,6 +13,7 @@ import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
 import { readHostState } from '../../devkit/n8n/n8nHost';
 import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
+	activeWorkflow,
 	executionOf,
 	ownerSession,
 	simulatedHubSpot,
@@ -45,7 +46,9 @@ beforeAll(async () => {
 		baseUrl: hubspot.baseUrl,
 	});
 	const credential = await simulatedHubSpot(n8n, hubspot, 'HubSpot nightly dedup e2e');
-	workflow = await n8n.importWorkflow(
+	fs.rmSync(INDEX_FILE(), { force: true });
+	({ workflow } = await activeWorkflow(
+		n8n,
 		'nightly-contact-dedup.json',
 		{ hubSpotScrmApi: credential },
 		(json) => {
@@ -58,9 +61,7 @@ beforeAll(async () => {
 				'onReceived',
 			);
 		},
-	);
-	fs.rmSync(INDEX_FILE(), { force: true });
-	await n8n.activate(workflow);
+	));
 });
 
 afterAll(async () => {
