@@ -222,13 +222,12 @@ export async function broadcastCampaign(
 	sender: Record<string, unknown> = {},
 	options: CampaignOptions = {},
 ) {
-	const workflow = await n8n.importWorkflow(
+	const { workflow, stop } = await activeWorkflow(
+		n8n,
 		'whatsapp-broadcast-campaign.json',
 		{ whatsAppScrmApi: credential },
 		(json) => {
-			const hook = json.nodes.find(
-				(node: { type: string }) => node.type === 'n8n-nodes-base.webhook',
-			);
+			const hook = nodeOfType(json, 'n8n-nodes-base.webhook');
 			hook.parameters.path = webhookPath;
 			hook.webhookId = options.webhookId ?? randomUUID();
 			const node = nodeOfType(json, 'whatsAppSender');
@@ -239,12 +238,11 @@ export async function broadcastCampaign(
 			options.configure?.(node);
 		},
 	);
-	await n8n.activate(workflow);
 	const url = `${n8n.baseUrl}/webhook/${webhookPath}`;
 	return {
 		workflow,
 		url,
 		run: (contacts: object[]) => n8n.runContactList(workflow.id, url, contacts),
-		stop: () => n8n.deactivate(workflow),
+		stop,
 	};
 }
