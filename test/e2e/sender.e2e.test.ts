@@ -300,9 +300,7 @@ describe('media from a binary property', () => {
 			'whatsapp-broadcast-campaign.json',
 			{ whatsAppScrmApi: { id: credential.id, name: credential.name } },
 			(json) => {
-				const hook = json.nodes.find(
-					(node: { type: string }) => node.type === 'n8n-nodes-base.webhook',
-				);
+				const hook = nodeOfType(json, 'n8n-nodes-base.webhook');
 				hook.parameters.path = 'scrm-photo';
 				hook.webhookId = '3e264cef-5f54-4cfe-bbfd-e76842305e2f';
 				json.nodes = json.nodes.filter(
