@@ -132,6 +132,11 @@ export async function activeInlineWorkflow(n8n: N8nApi, json: Record<string, unk
 	return { workflow, stop: () => n8n.deactivate(workflow) };
 }
 
+/** Where Meta posts to a WhatsApp SCRM Trigger with this webhook id on the e2e suite's n8n. */
+export function triggerWebhookUrl(webhookId: string): string {
+	return `${readHostState().url}/webhook/${webhookId}/webhook`;
+}
+
 /** The first node of a workflow JSON whose type ends with `typeSuffix` (e.g. `whatsAppSender`). */
 export function nodeOfType(json: { nodes: Array<Record<string, any>> }, typeSuffix: string) {
 	const node = json.nodes.find((candidate) => String(candidate.type).endsWith(typeSuffix));
