@@ -7,7 +7,6 @@
 
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
-import { readHostState } from '../../devkit/n8n/n8nHost';
 import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
 	activeWorkflow,
@@ -15,6 +14,7 @@ import {
 	nodeOfType,
 	ownerSession,
 	simulatedWhatsApp,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 import {
 	callConnect,
@@ -28,13 +28,10 @@ jest.setTimeout(120_000);
 
 let n8n: N8nApi;
 let graph: GraphApiSimulator;
-let hostUrl: string;
 let credential: { id: string; name: string };
 const workflows: Array<{ id: string; versionId: string }> = [];
 
 beforeAll(async () => {
-	const host = readHostState();
-	hostUrl = host.url;
 	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp coexistence e2e');
@@ -126,7 +123,7 @@ describe('the trigger on a coexistence number with calls', () => {
 
 	const deliver = async (body: object) => {
 		const before = (await n8n.executions(workflow.id)).length;
-		const response = await graph.postWebhook(`${hostUrl}/webhook/${WEBHOOK_ID}/webhook`, body);
+		const response = await graph.postWebhook(triggerWebhookUrl(WEBHOOK_ID), body);
 		expect(response.status).toBe(200);
 		const executions = await n8n.waitForExecutions(workflow.id, before + 1);
 		const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
@@ -220,7 +217,7 @@ describe('the missed-call follow-up workflow', () => {
 
 	const deliver = async (body: object) => {
 		const before = (await n8n.executions(workflow.id)).length;
-		const response = await graph.postWebhook(`${hostUrl}/webhook/${WEBHOOK_ID}/webhook`, body);
+		const response = await graph.postWebhook(triggerWebhookUrl(WEBHOOK_ID), body);
 		expect(response.status).toBe(200);
 		const executions = await n8n.waitForExecutions(workflow.id, before + 1);
 		return executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
