@@ -28,6 +28,7 @@ import {
 	SIM_BUSINESS,
 	simulatedWhatsApp,
 	startByWebhook,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
@@ -74,10 +75,7 @@ afterAll(async () => {
 
 async function deliver(body: object): Promise<string> {
 	const execution = await executionOf(n8n, archive.id, async () => {
-		const response = await graph.postWebhook(
-			`${readHostState().url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`,
-			body,
-		);
+		const response = await graph.postWebhook(triggerWebhookUrl(TRIGGER_WEBHOOK_ID), body);
 		expect(response.status).toBe(200);
 	});
 	expect(execution.status).toBe('success');
