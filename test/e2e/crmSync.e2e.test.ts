@@ -15,7 +15,6 @@ import {
 	mediaMessage,
 	textMessage,
 } from '../../devkit/payloads/whatsappPayloads';
-import { readHostState } from '../../devkit/n8n/n8nHost';
 import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
 	activeWorkflow,
@@ -24,6 +23,7 @@ import {
 	SIM_BUSINESS,
 	simulatedHubSpot,
 	simulatedWhatsApp,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
@@ -38,7 +38,6 @@ let workflow: { id: string; versionId: string };
 let webhookUrl: string;
 
 beforeAll(async () => {
-	const host = readHostState();
 	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	hubspot = await startHubSpotSimulator({ contacts: [] });
@@ -52,7 +51,7 @@ beforeAll(async () => {
 		whatsAppScrmApi: whatsApp,
 		hubSpotScrmApi: hubSpot,
 	}));
-	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;
+	webhookUrl = triggerWebhookUrl(WEBHOOK_ID);
 });
 
 afterAll(async () => {
