@@ -9,7 +9,6 @@ import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { envelopeFor, userPreferences } from '../../devkit/payloads/whatsappPayloads';
-import { readHostState } from '../../devkit/n8n/n8nHost';
 import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
 	activeWorkflow,
@@ -19,6 +18,7 @@ import {
 	SIM_BUSINESS,
 	simulatedHubSpot,
 	simulatedWhatsApp,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
@@ -32,7 +32,6 @@ let workflow: { id: string; versionId: string };
 let webhookUrl: string;
 
 beforeAll(async () => {
-	const host = readHostState();
 	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	hubspot = await startHubSpotSimulator({ contacts: [] });
@@ -55,7 +54,7 @@ beforeAll(async () => {
 			};
 		},
 	));
-	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;
+	webhookUrl = triggerWebhookUrl(WEBHOOK_ID);
 });
 
 afterAll(async () => {
