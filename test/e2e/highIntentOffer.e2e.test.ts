@@ -10,7 +10,6 @@ import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
 import { campaignTemplates, SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { combine, envelopeFor, textMessage } from '../../devkit/payloads/whatsappPayloads';
-import { readHostState } from '../../devkit/n8n/n8nHost';
 import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
 	activeWorkflow,
@@ -20,6 +19,7 @@ import {
 	SIM_BUSINESS,
 	simulatedHubSpot,
 	simulatedWhatsApp,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
@@ -75,7 +75,7 @@ const message = (from: string, name: string, text: string, secondsAgo: number) =
 
 async function deliver(...messages: Array<ReturnType<typeof message>>) {
 	const execution = await executionOf(n8n, workflow.id, async () => {
-		const url = `${readHostState().url}/webhook/${WEBHOOK_ID}/webhook`;
+		const url = triggerWebhookUrl(WEBHOOK_ID);
 		expect(
 			(await graph.postWebhook(url, envelopeFor(SIM.wabaId, combine(...messages)))).status,
 		).toBe(200);
