@@ -6,7 +6,6 @@
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { combine, envelopeFor, textMessage } from '../../devkit/payloads/whatsappPayloads';
-import { readHostState } from '../../devkit/n8n/n8nHost';
 import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
 	activeWorkflow,
@@ -15,6 +14,7 @@ import {
 	ownerSession,
 	SIM_BUSINESS,
 	simulatedWhatsApp,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
@@ -27,7 +27,6 @@ let workflow: { id: string; versionId: string };
 let webhookUrl: string;
 
 beforeAll(async () => {
-	const host = readHostState();
 	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp intent routing e2e');
@@ -41,7 +40,7 @@ beforeAll(async () => {
 			sender.parameters.quotaGuard = { quietHoursStart: '' };
 		},
 	));
-	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;
+	webhookUrl = triggerWebhookUrl(WEBHOOK_ID);
 });
 
 afterAll(async () => {
