@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { combine, envelopeFor, textMessage } from '../../devkit/payloads/whatsappPayloads';
-import { readHostState } from '../../devkit/n8n/n8nHost';
 import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
 	activeWorkflow,
@@ -19,6 +18,7 @@ import {
 	ownerSession,
 	SIM_BUSINESS,
 	simulatedWhatsApp,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
@@ -81,10 +81,7 @@ it('answers order-status questions with the order, in the customer’s language,
 		),
 	);
 	const newest = await executionOf(n8n, workflow.id, async () => {
-		expect(
-			(await graph.postWebhook(`${readHostState().url}/webhook/${WEBHOOK_ID}/webhook`, delivery))
-				.status,
-		).toBe(200);
+		expect((await graph.postWebhook(triggerWebhookUrl(WEBHOOK_ID), delivery)).status).toBe(200);
 	});
 	expect(newest.status).toBe('success');
 
