@@ -11,9 +11,14 @@ import { startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { startRedisServer } from '../../devkit/servers/redisServer';
 import type { RedisServer } from '../../devkit/servers/redisServer';
-import { readHostState, sleep } from '../../devkit/n8n/n8nHost';
+import { sleep } from '../../devkit/n8n/n8nHost';
 import type { N8nApi } from '../../devkit/n8n/n8nHost';
-import { activeWorkflow, nodeOfType, ownerSession } from '../../devkit/n8n/workflowRuns';
+import {
+	activeWorkflow,
+	nodeOfType,
+	ownerSession,
+	triggerWebhookUrl,
+} from '../../devkit/n8n/workflowRuns';
 import { mutate, seededRandom } from '../../devkit/generators/hostileInputs';
 import {
 	combine,
@@ -53,7 +58,6 @@ let webhookUrl: string;
 let workflow: { id: string; versionId: string };
 
 beforeAll(async () => {
-	const host = readHostState();
 	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({
 		accessTokens: [ACCESS_TOKEN],
@@ -69,7 +73,7 @@ beforeAll(async () => {
 	({ workflow } = await activeWorkflow(n8n, 'whatsapp-inbound-log.json', {
 		whatsAppScrmApi: credential,
 	}));
-	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;
+	webhookUrl = triggerWebhookUrl(WEBHOOK_ID);
 });
 
 afterAll(async () => {
@@ -337,7 +341,7 @@ describe('deliveries', () => {
 
 describe('activation on the Meta side', () => {
 	it('subscribes the app and overrides the phone number callback, and removes both on deactivation', async () => {
-		const managedUrl = `${readHostState().url}/webhook/b8f1c2d3-0000-4000-8000-00000000e2e2/webhook`;
+		const managedUrl = triggerWebhookUrl('b8f1c2d3-0000-4000-8000-00000000e2e2');
 		const managed = await activeWorkflow(
 			n8n,
 			'whatsapp-inbound-log.json',
