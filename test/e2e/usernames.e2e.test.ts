@@ -12,7 +12,6 @@ import {
 	startGraphApiSimulator,
 } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
-import { readHostState } from '../../devkit/n8n/n8nHost';
 import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
 	activeWorkflow,
@@ -20,6 +19,7 @@ import {
 	nodeOfType,
 	ownerSession,
 	simulatedWhatsApp,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 import {
 	envelopeFor,
@@ -33,13 +33,10 @@ const USER_ID = 'HK.1502576394655843';
 
 let n8n: N8nApi;
 let graph: GraphApiSimulator;
-let hostUrl: string;
 let credential: { id: string; name: string };
 const workflows: Array<{ id: string; versionId: string }> = [];
 
 beforeAll(async () => {
-	const host = readHostState();
-	hostUrl = host.url;
 	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	for (const template of authenticationTemplates()) graph.state.addTemplate(SIM.wabaId, template);
@@ -173,7 +170,7 @@ describe('the trigger and changes Meta reports about a customer', () => {
 
 	const deliver = async (body: object) => {
 		const before = (await n8n.executions(workflow.id)).length;
-		const response = await graph.postWebhook(`${hostUrl}/webhook/${WEBHOOK_ID}/webhook`, body);
+		const response = await graph.postWebhook(triggerWebhookUrl(WEBHOOK_ID), body);
 		expect(response.status).toBe(200);
 		const executions = await n8n.waitForExecutions(workflow.id, before + 1);
 		const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
