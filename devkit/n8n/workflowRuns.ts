@@ -121,10 +121,33 @@ export async function activeWorkflow(
 	return { workflow, stop: () => n8n.deactivate(workflow) };
 }
 
+/** A workflow a test writes itself (its JSON, `active: false`), created and activated; `stop` deactivates it. */
+export async function activeInlineWorkflow(n8n: N8nApi, json: Record<string, unknown>) {
+	const workflow: { id: string; versionId: string } = await n8n.call(
+		'POST',
+		'/rest/workflows',
+		json,
+	);
+	await n8n.activate(workflow);
+	return { workflow, stop: () => n8n.deactivate(workflow) };
+}
+
+/** Where Meta posts to a WhatsApp SCRM Trigger with this webhook id on the e2e suite's n8n. */
+export function triggerWebhookUrl(webhookId: string): string {
+	return `${readHostState().url}/webhook/${webhookId}/webhook`;
+}
+
 /** The first node of a workflow JSON whose type ends with `typeSuffix` (e.g. `whatsAppSender`). */
 export function nodeOfType(json: { nodes: Array<Record<string, any>> }, typeSuffix: string) {
 	const node = json.nodes.find((candidate) => String(candidate.type).endsWith(typeSuffix));
 	if (!node) throw new Error(`the workflow has no node of type …${typeSuffix}`);
+	return node;
+}
+
+/** The node of a workflow JSON with this name. */
+export function nodeNamed(json: { nodes: Array<Record<string, any>> }, name: string) {
+	const node = json.nodes.find((candidate) => candidate.name === name);
+	if (!node) throw new Error(`the workflow has no node "${name}"`);
 	return node;
 }
 
@@ -171,9 +194,7 @@ export function startByWebhook(
 	webhookId: string,
 	responseMode: 'lastNode' | 'responseNode' | 'onReceived' = 'lastNode',
 ): void {
-	const trigger = workflow.nodes.find((node) => node.name === triggerName);
-	if (!trigger) throw new Error(`the workflow has no node "${triggerName}"`);
-	Object.assign(trigger, {
+	Object.assign(nodeNamed(workflow, triggerName), {
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: 2,
 		webhookId,
@@ -206,13 +227,12 @@ export async function broadcastCampaign(
 	sender: Record<string, unknown> = {},
 	options: CampaignOptions = {},
 ) {
-	const workflow = await n8n.importWorkflow(
+	const { workflow, stop } = await activeWorkflow(
+		n8n,
 		'whatsapp-broadcast-campaign.json',
 		{ whatsAppScrmApi: credential },
 		(json) => {
-			const hook = json.nodes.find(
-				(node: { type: string }) => node.type === 'n8n-nodes-base.webhook',
-			);
+			const hook = nodeOfType(json, 'n8n-nodes-base.webhook');
 			hook.parameters.path = webhookPath;
 			hook.webhookId = options.webhookId ?? randomUUID();
 			const node = nodeOfType(json, 'whatsAppSender');
@@ -223,12 +243,11 @@ export async function broadcastCampaign(
 			options.configure?.(node);
 		},
 	);
-	await n8n.activate(workflow);
 	const url = `${n8n.baseUrl}/webhook/${webhookPath}`;
 	return {
 		workflow,
 		url,
 		run: (contacts: object[]) => n8n.runContactList(workflow.id, url, contacts),
-		stop: () => n8n.deactivate(workflow),
+		stop,
 	};
 }

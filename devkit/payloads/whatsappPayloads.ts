@@ -464,6 +464,8 @@ export interface StatusOptions extends BusinessOptions {
 	errors?: ErrorOptions[];
 	/** Add the recipient's `contacts[]` entry (Meta does for sent/delivered/read since the BSUID rollout). */
 	withContact?: { name?: string; username?: string };
+	/** Only id, status, timestamp and recipient: no `conversation` or `pricing` (a test's small status). */
+	bare?: boolean;
 }
 
 export function statusUpdate(status: StatusName, opts: StatusOptions = {}): WebhookChange {
@@ -477,9 +479,9 @@ export function statusUpdate(status: StatusName, opts: StatusOptions = {}): Webh
 	if (recipient) entry.recipient_id = recipient;
 	if (opts.recipientUserId) entry.recipient_user_id = opts.recipientUserId;
 	if (opts.bizOpaqueCallbackData) entry.biz_opaque_callback_data = opts.bizOpaqueCallbackData;
-	if (status === 'failed') {
+	if (status === 'failed' && !opts.bare) {
 		entry.errors = (opts.errors ?? [{ code: 131026 }]).map(errorObject);
-	} else {
+	} else if (!opts.bare) {
 		const category = opts.category ?? 'marketing';
 		entry.conversation = {
 			id:
@@ -550,6 +552,18 @@ export function templateStatusUpdate(
 
 /** Several `messages` changes for the same number as one change, the way Meta batches them. */
 export function combine(...changes: WebhookChange[]): WebhookChange {
+	return combineChanges(changes, false);
+}
+
+/**
+ * `combine`, but `contacts`, `messages` and `statuses` are always there, empty when no change has
+ * any: a body whose exact bytes a test builds on (the trigger e2e suite's deliveries).
+ */
+export function combineWithEmptyLists(...changes: WebhookChange[]): WebhookChange {
+	return combineChanges(changes, true);
+}
+
+function combineChanges(changes: WebhookChange[], emptyLists: boolean): WebhookChange {
 	const [first] = changes;
 	if (!first) throw new Error('combine needs at least one change');
 	const value: Json = { messaging_product: 'whatsapp', metadata: first.value.metadata };
@@ -569,9 +583,10 @@ export function combine(...changes: WebhookChange[]): WebhookChange {
 				} else merged.push(item);
 			}
 		}
-		if (key !== 'contacts' && merged.length > 0) value[key] = merged;
+		const keep = emptyLists && key !== 'errors';
+		if (key !== 'contacts' && (merged.length > 0 || keep)) value[key] = merged;
 	}
-	if (contacts.length > 0) value.contacts = contacts;
+	if (contacts.length > 0 || emptyLists) value.contacts = contacts;
 	// Keep Meta's key order: metadata, contacts, then the lists.
 	const ordered: Json = { messaging_product: value.messaging_product, metadata: value.metadata };
 	for (const key of ['contacts', 'messages', 'statuses', 'errors'])

@@ -9,9 +9,13 @@ import { axiosTransport } from '../../lib/http/transport';
 import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
 import { campaignTemplates, SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
+	activeWorkflow,
 	executionOf,
+	nodeOfType,
+	ownerSession,
 	simulatedHubSpot,
 	simulatedWhatsApp,
 	startByWebhook,
@@ -31,7 +35,7 @@ let crm: CrmAdapter;
 let workflow: { id: string; versionId: string };
 
 beforeAll(async () => {
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	for (const template of campaignTemplates()) graph.state.addTemplate(SIM.wabaId, template);
 	hubspot = await startHubSpotSimulator({ contacts: [] });
@@ -41,7 +45,8 @@ beforeAll(async () => {
 	});
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp win-back e2e');
 	const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot win-back e2e');
-	workflow = await n8n.importWorkflow(
+	({ workflow } = await activeWorkflow(
+		n8n,
 		'churn-win-back.json',
 		{ whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot },
 		(json) => {
@@ -53,9 +58,7 @@ beforeAll(async () => {
 				'10d9cd93-1d5f-46be-a9cb-321babb0458c',
 				'onReceived',
 			);
-			const sender = json.nodes.find((node: { type: string }) =>
-				node.type.endsWith('whatsAppSender'),
-			);
+			const sender = nodeOfType(json, 'whatsAppSender');
 			sender.parameters.phoneNumberId = SIM.phoneNumberId;
 			sender.parameters.ledgerStore = 'memory';
 			// Quiet hours depend on the clock of the run; the engine's tests cover them with a fixed clock.
@@ -65,8 +68,7 @@ beforeAll(async () => {
 				quietHoursStart: '',
 			};
 		},
-	);
-	await n8n.activate(workflow);
+	));
 });
 
 afterAll(async () => {

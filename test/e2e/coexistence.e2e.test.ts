@@ -7,8 +7,15 @@
 
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { broadcastCampaign, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	broadcastCampaign,
+	nodeOfType,
+	ownerSession,
+	simulatedWhatsApp,
+	triggerWebhookUrl,
+} from '../../devkit/n8n/workflowRuns';
 import {
 	callConnect,
 	callTerminate,
@@ -21,14 +28,11 @@ jest.setTimeout(120_000);
 
 let n8n: N8nApi;
 let graph: GraphApiSimulator;
-let hostUrl: string;
 let credential: { id: string; name: string };
 const workflows: Array<{ id: string; versionId: string }> = [];
 
 beforeAll(async () => {
-	const host = readHostState();
-	hostUrl = host.url;
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp coexistence e2e');
 });
@@ -104,24 +108,22 @@ describe('the trigger on a coexistence number with calls', () => {
 	let workflow: { id: string; versionId: string };
 
 	beforeAll(async () => {
-		workflow = await n8n.importWorkflow(
+		({ workflow } = await activeWorkflow(
+			n8n,
 			'whatsapp-inbound-log.json',
 			{ whatsAppScrmApi: credential },
 			(json) => {
-				const trigger = json.nodes.find((node: { type: string }) =>
-					node.type.endsWith('whatsAppScrmTrigger'),
-				);
+				const trigger = nodeOfType(json, 'whatsAppScrmTrigger');
 				trigger.webhookId = WEBHOOK_ID;
 				trigger.parameters.events = ['message', 'echo', 'history', 'call'];
 			},
-		);
-		await n8n.activate(workflow);
+		));
 		workflows.push(workflow);
 	});
 
 	const deliver = async (body: object) => {
 		const before = (await n8n.executions(workflow.id)).length;
-		const response = await graph.postWebhook(`${hostUrl}/webhook/${WEBHOOK_ID}/webhook`, body);
+		const response = await graph.postWebhook(triggerWebhookUrl(WEBHOOK_ID), body);
 		expect(response.status).toBe(200);
 		const executions = await n8n.waitForExecutions(workflow.id, before + 1);
 		const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
@@ -198,26 +200,24 @@ describe('the missed-call follow-up workflow', () => {
 	let workflow: { id: string; versionId: string };
 
 	beforeAll(async () => {
-		workflow = await n8n.importWorkflow(
+		({ workflow } = await activeWorkflow(
+			n8n,
 			'missed-call-follow-up.json',
 			{ whatsAppScrmApi: credential },
 			(json) => {
-				const trigger = json.nodes.find((node: { type: string }) =>
-					node.type.endsWith('whatsAppScrmTrigger'),
-				);
+				const trigger = nodeOfType(json, 'whatsAppScrmTrigger');
 				trigger.webhookId = WEBHOOK_ID;
-				const sender = json.nodes.find((n: { type: string }) => n.type.endsWith('whatsAppSender'));
+				const sender = nodeOfType(json, 'whatsAppSender');
 				sender.parameters.ledgerStore = 'memory';
 				sender.parameters.quotaGuard = { quietHoursStart: '' };
 			},
-		);
-		await n8n.activate(workflow);
+		));
 		workflows.push(workflow);
 	});
 
 	const deliver = async (body: object) => {
 		const before = (await n8n.executions(workflow.id)).length;
-		const response = await graph.postWebhook(`${hostUrl}/webhook/${WEBHOOK_ID}/webhook`, body);
+		const response = await graph.postWebhook(triggerWebhookUrl(WEBHOOK_ID), body);
 		expect(response.status).toBe(200);
 		const executions = await n8n.waitForExecutions(workflow.id, before + 1);
 		return executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));

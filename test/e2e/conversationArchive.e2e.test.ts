@@ -16,13 +16,19 @@ import {
 } from '../../devkit/payloads/whatsappPayloads';
 import { startPostgres } from '../../devkit/servers/postgresServer';
 import type { PostgresServer } from '../../devkit/servers/postgresServer';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
+	activeInlineWorkflow,
+	activeWorkflow,
 	archivePostgres,
 	executionOf,
+	nodeOfType,
+	ownerSession,
 	SIM_BUSINESS,
 	simulatedWhatsApp,
 	startByWebhook,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
@@ -40,27 +46,25 @@ const business = SIM_BUSINESS;
 const now = Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 	[graph, database] = await Promise.all([
 		startGraphApiSimulator({}),
 		startPostgres({ database: 'scrm_archive' }),
 	]);
 	const whatsapp = await simulatedWhatsApp(n8n, graph, 'WhatsApp archive e2e');
 	const postgres = await archivePostgres(n8n, database, 'Archive e2e PostgreSQL');
-	archive = await n8n.importWorkflow(
+	({ workflow: archive } = await activeWorkflow(
+		n8n,
 		'whatsapp-conversation-archive.json',
 		{ whatsAppScrmApi: whatsapp, postgres },
 		(json) => {
 			// A person runs Set Up Tables by hand in the editor; the test starts the same branch by a webhook.
 			startByWebhook(json, 'Set Up Tables', SETUP_PATH, '1d3f5a7c-9e0b-4c2d-8f6a-b1c3d5e7f902');
 			// As after a restart, when the trigger no longer remembers deliveries: the database alone keeps rows single.
-			const trigger = json.nodes.find((node: { type: string }) =>
-				node.type.endsWith('whatsAppScrmTrigger'),
-			);
+			const trigger = nodeOfType(json, 'whatsAppScrmTrigger');
 			trigger.parameters.options = { dedupWindowMinutes: 0 };
 		},
-	);
-	await n8n.activate(archive);
+	));
 });
 
 afterAll(async () => {
@@ -71,10 +75,7 @@ afterAll(async () => {
 
 async function deliver(body: object): Promise<string> {
 	const execution = await executionOf(n8n, archive.id, async () => {
-		const response = await graph.postWebhook(
-			`${readHostState().url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`,
-			body,
-		);
+		const response = await graph.postWebhook(triggerWebhookUrl(TRIGGER_WEBHOOK_ID), body);
 		expect(response.status).toBe(200);
 	});
 	expect(execution.status).toBe('success');
@@ -314,7 +315,7 @@ it('archives all seven messages of a delivery when one carries a NUL, and each s
 
 it('archives the replies another workflow sent, called as a sub-workflow with the Sender’s results', async () => {
 	// The calling workflow a user builds: here a webhook hands over Sender results instead of a real Sender.
-	caller = await n8n.call('POST', '/rest/workflows', {
+	({ workflow: caller } = await activeInlineWorkflow(n8n, {
 		name: 'Archive replies caller (e2e)',
 		nodes: [
 			{
@@ -356,8 +357,7 @@ it('archives the replies another workflow sent, called as a sub-workflow with th
 		},
 		settings: { executionOrder: 'v1' },
 		active: false,
-	});
-	await n8n.activate(caller!);
+	}));
 
 	const reply = `wamid.e2e-archive-reply-${now}`;
 	const sentAt = new Date((now + 5) * 1000).toISOString();

@@ -14,9 +14,12 @@ import { startZohoSimulator } from '../../devkit/simulators/crm/zoho';
 import { startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { decode, noiseImage } from '../../devkit/generators/images';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
+	activeInlineWorkflow,
 	executionOf,
+	ownerSession,
 	simulatedHubSpot,
 	simulatedSalesforce,
 	simulatedWhatsApp,
@@ -40,13 +43,13 @@ beforeAll(async () => {
 	// keep-alive sockets unseen; a pause lets those closes land before the next request reuses one.
 	photo = await noiseImage({ width: 1600, height: 1250, format: 'image/png', seed: 11 });
 	await new Promise((resolve) => setTimeout(resolve, 500));
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	hubspot = await startHubSpotSimulator({ contacts: [] });
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp attach media e2e');
 	const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot attach media e2e');
 	const id = (n: number) => `${WEBHOOK_ID.slice(0, 30)}${String(n).padStart(6, '0')}`;
-	workflow = await n8n.call('POST', '/rest/workflows', {
+	({ workflow } = await activeInlineWorkflow(n8n, {
 		name: 'Attach media e2e',
 		active: false,
 		nodes: [
@@ -95,8 +98,7 @@ beforeAll(async () => {
 			Split: { main: [[{ node: 'Attach Media', type: 'main', index: 0 }]] },
 		},
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
-	});
-	await n8n.activate(workflow);
+	}));
 });
 
 afterAll(async () => {
@@ -239,7 +241,7 @@ it('Salesforce: a file posted to a webhook (binary field) becomes a ContentVersi
 		const credential = await simulatedSalesforce(n8n, sim, 'Salesforce attach media e2e');
 		const webhookId = 'f6b8d4e2-3c5a-4d7f-9b0e-1a2b3c4d5e6f';
 		const id = (n: number) => `${webhookId.slice(0, 30)}${String(n).padStart(6, '0')}`;
-		flow = await n8n.call('POST', '/rest/workflows', {
+		({ workflow: flow } = await activeInlineWorkflow(n8n, {
 			name: 'Attach media e2e (Salesforce, binary)',
 			active: false,
 			nodes: [
@@ -283,8 +285,7 @@ it('Salesforce: a file posted to a webhook (binary field) becomes a ContentVersi
 			],
 			connections: { In: { main: [[{ node: 'Attach Media', type: 'main', index: 0 }]] } },
 			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
-		});
-		await n8n.activate(flow!);
+		}));
 		const upload = (wamid: string, file: Buffer, type: string, name: string) =>
 			post(
 				flow!,
@@ -366,7 +367,7 @@ it('Zoho CRM: WhatsApp media by contact ID through the OAuth2 credential, a docu
 		const zoho = await simulatedZoho(n8n, sim, 'Zoho attach media e2e');
 		const webhookId = 'a7c9e5f3-4d6b-4e8a-8c1f-2b3c4d5e6f70';
 		const id = (n: number) => `${webhookId.slice(0, 30)}${String(n).padStart(6, '0')}`;
-		flow = await n8n.call('POST', '/rest/workflows', {
+		({ workflow: flow } = await activeInlineWorkflow(n8n, {
 			name: 'Attach media e2e (Zoho)',
 			active: false,
 			nodes: [
@@ -414,8 +415,7 @@ it('Zoho CRM: WhatsApp media by contact ID through the OAuth2 credential, a docu
 				Split: { main: [[{ node: 'Attach Media', type: 'main', index: 0 }]] },
 			},
 			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
-		});
-		await n8n.activate(flow!);
+		}));
 		const messages = [
 			{
 				id: 'wamid.e2e-zoho-photo',

@@ -7,18 +7,21 @@
 import { HUBSPOT_SIM_SCOPES, startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
 import { startSalesforceSimulator } from '../../devkit/simulators/crm/salesforce';
 import { startZohoSimulator } from '../../devkit/simulators/crm/zoho';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
+	activeInlineWorkflow,
+	ownerSession,
 	simulatedHubSpot,
-	simulatedZoho,
 	simulatedSalesforce,
+	simulatedZoho,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 
 let n8n: N8nApi;
 beforeAll(async () => {
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 });
 
 /** Webhook → CRM Upsert (upsert) → CRM Upsert (log message), as the CRM sync workflow chains them. */
@@ -121,14 +124,12 @@ it('Zoho CRM: matches a contact Zoho stores as "+852 9123 4567", creates the new
 	});
 	try {
 		const credential = await simulatedZoho(n8n, sim, 'Zoho e2e');
-		const workflow = await n8n.call(
-			'POST',
-			'/rest/workflows',
+		const { workflow } = await activeInlineWorkflow(
+			n8n,
 			crmWorkflow('zoho', 'scrm-crm-zoho', 'a1b2c3d4-0000-4000-8000-000000002001', {
 				zohoScrmOAuth2Api: credential,
 			}),
 		);
-		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-zoho', { messages: messages('zoho') });
 		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
 		const records = [...sim.state.records.values()];
@@ -163,14 +164,12 @@ it('Salesforce: the same through its OAuth2 credential and the instance URL', as
 	});
 	try {
 		const credential = await simulatedSalesforce(n8n, sim, 'Salesforce e2e');
-		const workflow = await n8n.call(
-			'POST',
-			'/rest/workflows',
+		const { workflow } = await activeInlineWorkflow(
+			n8n,
 			crmWorkflow('salesforce', 'scrm-crm-sf', 'a1b2c3d4-0000-4000-8000-000000005f01', {
 				salesforceScrmOAuth2Api: credential,
 			}),
 		);
-		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-sf', { messages: messages('sf') });
 		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
 		expect(sim.state.contacts.size).toBe(2);
@@ -199,14 +198,12 @@ it('Zoho CRM without the WhatsApp fields: contacts are still written and logged,
 	const sim = await startZohoSimulator({ contacts: [], withoutWhatsAppFields: true });
 	try {
 		const credential = await simulatedZoho(n8n, sim, 'Zoho e2e bare org');
-		const workflow = await n8n.call(
-			'POST',
-			'/rest/workflows',
+		const { workflow } = await activeInlineWorkflow(
+			n8n,
 			crmWorkflow('zoho', 'scrm-crm-zoho-bare', 'a1b2c3d4-0000-4000-8000-000000002002', {
 				zohoScrmOAuth2Api: credential,
 			}),
 		);
-		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-zoho-bare', { messages: messages('zoho-bare') });
 		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
 		expect(sim.state.records.size).toBe(2);
@@ -234,14 +231,12 @@ it('HubSpot without the whatsapp_* properties: contacts are still written and lo
 	const sim = await startHubSpotSimulator({ contacts: [], withoutWhatsAppFields: true });
 	try {
 		const credential = await simulatedHubSpot(n8n, sim, 'HubSpot e2e bare portal');
-		const workflow = await n8n.call(
-			'POST',
-			'/rest/workflows',
+		const { workflow } = await activeInlineWorkflow(
+			n8n,
 			crmWorkflow('hubspot', 'scrm-crm-hubspot-bare', 'a1b2c3d4-0000-4000-8000-000000004b01', {
 				hubSpotScrmApi: credential,
 			}),
 		);
-		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-hubspot-bare', { messages: messages('hubspot-bare') });
 		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
 		expect(sim.state.contacts.size).toBe(2);
@@ -276,9 +271,8 @@ it('HubSpot with Create Missing WhatsApp Properties: the node creates them on th
 	});
 	try {
 		const credential = await simulatedHubSpot(n8n, sim, 'HubSpot e2e creating portal');
-		const workflow = await n8n.call(
-			'POST',
-			'/rest/workflows',
+		const { workflow } = await activeInlineWorkflow(
+			n8n,
 			crmWorkflow(
 				'hubspot',
 				'scrm-crm-hubspot-create',
@@ -287,7 +281,6 @@ it('HubSpot with Create Missing WhatsApp Properties: the node creates them on th
 				{ createMissingProperties: true },
 			),
 		);
-		await n8n.activate(workflow);
 		const logged = await run('scrm-crm-hubspot-create', { messages: messages('hubspot-create') });
 		expect(logged.map((item) => item.crm.outcome)).toEqual(['logged', 'logged']);
 		const created = sim.state.properties
@@ -333,14 +326,12 @@ it('Zoho CRM: access tokens that expire mid-run are refreshed at the token endpo
 	const sim = await startZohoSimulator({ contacts: [], tokenClock: () => (t += 60_000) });
 	try {
 		const credential = await simulatedZoho(n8n, sim, 'Zoho e2e expiring tokens');
-		const workflow = await n8n.call(
-			'POST',
-			'/rest/workflows',
+		const { workflow } = await activeInlineWorkflow(
+			n8n,
 			crmWorkflow('zoho', 'scrm-crm-zoho-expiry', 'a1b2c3d4-0000-4000-8000-000000002003', {
 				zohoScrmOAuth2Api: credential,
 			}),
 		);
-		await n8n.activate(workflow);
 		const n = 150;
 		const logged = await run('scrm-crm-zoho-expiry', { messages: crowd('zoho', n) });
 		expect(logged.map((item) => item.crm.outcome)).toEqual(Array(n).fill('logged'));
@@ -362,14 +353,12 @@ it('Salesforce: a session that ends mid-run is renewed once through the refresh 
 	const sim = await startSalesforceSimulator({ contacts: [] });
 	try {
 		const credential = await simulatedSalesforce(n8n, sim, 'Salesforce e2e ending session');
-		const workflow = await n8n.call(
-			'POST',
-			'/rest/workflows',
+		const { workflow } = await activeInlineWorkflow(
+			n8n,
 			crmWorkflow('salesforce', 'scrm-crm-sf-expiry', 'a1b2c3d4-0000-4000-8000-000000005f02', {
 				salesforceScrmOAuth2Api: credential,
 			}),
 		);
-		await n8n.activate(workflow);
 		const n = 60;
 		sim.endSessionsAfter(5);
 		const logged = await run('scrm-crm-sf-expiry', { messages: crowd('sf', n) });
@@ -398,9 +387,8 @@ it('Zoho CRM without ZohoSearch.securesearch.READ: each item fails naming the sc
 	});
 	try {
 		const credential = await simulatedZoho(n8n, sim, 'Zoho e2e missing search scope');
-		const workflow = await n8n.call(
-			'POST',
-			'/rest/workflows',
+		const { workflow } = await activeInlineWorkflow(
+			n8n,
 			crmWorkflow(
 				'zoho',
 				'scrm-crm-zoho-scope',
@@ -409,7 +397,6 @@ it('Zoho CRM without ZohoSearch.securesearch.READ: each item fails naming the sc
 				{},
 			),
 		);
-		await n8n.activate(workflow);
 		const response = await fetch(`${readHostState().url}/webhook/scrm-crm-zoho-scope`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },

@@ -15,12 +15,15 @@ import {
 	mediaMessage,
 	textMessage,
 } from '../../devkit/payloads/whatsappPayloads';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
+	activeWorkflow,
 	executionOf,
+	ownerSession,
 	SIM_BUSINESS,
 	simulatedHubSpot,
 	simulatedWhatsApp,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
@@ -35,8 +38,7 @@ let workflow: { id: string; versionId: string };
 let webhookUrl: string;
 
 beforeAll(async () => {
-	const host = readHostState();
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	hubspot = await startHubSpotSimulator({ contacts: [] });
 	crm = createHubSpotAdapter({
@@ -45,12 +47,11 @@ beforeAll(async () => {
 	});
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp CRM sync e2e');
 	const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot CRM sync e2e');
-	workflow = await n8n.importWorkflow('whatsapp-crm-sync.json', {
+	({ workflow } = await activeWorkflow(n8n, 'whatsapp-crm-sync.json', {
 		whatsAppScrmApi: whatsApp,
 		hubSpotScrmApi: hubSpot,
-	});
-	await n8n.activate(workflow);
-	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;
+	}));
+	webhookUrl = triggerWebhookUrl(WEBHOOK_ID);
 });
 
 afterAll(async () => {

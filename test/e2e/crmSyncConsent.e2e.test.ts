@@ -9,12 +9,16 @@ import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { envelopeFor, userPreferences } from '../../devkit/payloads/whatsappPayloads';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
+	activeWorkflow,
 	executionOf,
+	nodeNamed,
+	ownerSession,
 	SIM_BUSINESS,
 	simulatedHubSpot,
 	simulatedWhatsApp,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
@@ -28,19 +32,19 @@ let workflow: { id: string; versionId: string };
 let webhookUrl: string;
 
 beforeAll(async () => {
-	const host = readHostState();
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	hubspot = await startHubSpotSimulator({ contacts: [] });
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp consent e2e');
 	const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot consent e2e');
 	// The CRM sync workflow's Upsert Contact, fed by a trigger of preference events.
-	workflow = await n8n.importWorkflow(
+	({ workflow } = await activeWorkflow(
+		n8n,
 		'whatsapp-crm-sync.json',
 		{ whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot },
 		(json) => {
 			json.name = 'CRM consent e2e';
-			const trigger = json.nodes.find((n: { name: string }) => n.name === 'WhatsApp SCRM Trigger');
+			const trigger = nodeNamed(json, 'WhatsApp SCRM Trigger');
 			trigger.parameters.events = ['preference'];
 			trigger.webhookId = WEBHOOK_ID;
 			json.connections = {
@@ -49,9 +53,8 @@ beforeAll(async () => {
 				},
 			};
 		},
-	);
-	await n8n.activate(workflow);
-	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;
+	));
+	webhookUrl = triggerWebhookUrl(WEBHOOK_ID);
 });
 
 afterAll(async () => {

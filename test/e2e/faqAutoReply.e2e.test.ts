@@ -11,7 +11,6 @@ import {
 	interactiveReply,
 	textMessage,
 } from '../../devkit/payloads/whatsappPayloads';
-import { readHostState } from '../../devkit/n8n/n8nHost';
 import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
 	activeWorkflow,
@@ -20,6 +19,7 @@ import {
 	ownerSession,
 	SIM_BUSINESS,
 	simulatedWhatsApp,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
@@ -54,7 +54,7 @@ afterAll(async () => {
 async function deliver(...changes: Parameters<typeof combine>) {
 	const newest = await executionOf(n8n, workflow.id, async () => {
 		const response = await graph.postWebhook(
-			`${readHostState().url}/webhook/${WEBHOOK_ID}/webhook`,
+			triggerWebhookUrl(WEBHOOK_ID),
 			envelopeFor(SIM.wabaId, combine(...changes)),
 		);
 		expect(response.status).toBe(200);

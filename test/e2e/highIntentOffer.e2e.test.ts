@@ -10,12 +10,16 @@ import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
 import { campaignTemplates, SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { combine, envelopeFor, textMessage } from '../../devkit/payloads/whatsappPayloads';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
+	activeWorkflow,
 	executionOf,
+	nodeOfType,
+	ownerSession,
 	SIM_BUSINESS,
 	simulatedHubSpot,
 	simulatedWhatsApp,
+	triggerWebhookUrl,
 } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
@@ -30,8 +34,7 @@ let crm: CrmAdapter;
 let workflow: { id: string; versionId: string };
 
 beforeAll(async () => {
-	const host = readHostState();
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	for (const template of campaignTemplates()) graph.state.addTemplate(SIM.wabaId, template);
 	hubspot = await startHubSpotSimulator({ contacts: [] });
@@ -41,17 +44,15 @@ beforeAll(async () => {
 	});
 	const whatsApp = await simulatedWhatsApp(n8n, graph, 'WhatsApp high-intent offer e2e');
 	const hubSpot = await simulatedHubSpot(n8n, hubspot, 'HubSpot high-intent offer e2e');
-	workflow = await n8n.importWorkflow(
+	({ workflow } = await activeWorkflow(
+		n8n,
 		'high-intent-offer.json',
 		{ whatsAppScrmApi: whatsApp, hubSpotScrmApi: hubSpot },
 		(json) => {
-			const sender = json.nodes.find((node: { type: string }) =>
-				node.type.endsWith('whatsAppSender'),
-			);
+			const sender = nodeOfType(json, 'whatsAppSender');
 			sender.parameters.ledgerStore = 'memory';
 		},
-	);
-	await n8n.activate(workflow);
+	));
 });
 
 afterAll(async () => {
@@ -74,7 +75,7 @@ const message = (from: string, name: string, text: string, secondsAgo: number) =
 
 async function deliver(...messages: Array<ReturnType<typeof message>>) {
 	const execution = await executionOf(n8n, workflow.id, async () => {
-		const url = `${readHostState().url}/webhook/${WEBHOOK_ID}/webhook`;
+		const url = triggerWebhookUrl(WEBHOOK_ID);
 		expect(
 			(await graph.postWebhook(url, envelopeFor(SIM.wabaId, combine(...messages)))).status,
 		).toBe(200);

@@ -8,8 +8,9 @@ import http from 'node:http';
 
 import { startOpenAiChatSimulator } from '../../devkit/simulators/openAiChat';
 import type { OpenAiChatSimulator } from '../../devkit/simulators/openAiChat';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { executionOf } from '../../devkit/n8n/workflowRuns';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import { activeInlineWorkflow, executionOf, ownerSession } from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -24,7 +25,7 @@ let webhookUrl: string;
 
 beforeAll(async () => {
 	const host = readHostState();
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	llm = await startOpenAiChatSimulator({
 		apiKey: API_KEY,
 		answer: (text) =>
@@ -36,7 +37,7 @@ beforeAll(async () => {
 		apiKey: API_KEY,
 		url: `${llm.baseUrl}/v1`,
 	});
-	workflow = await n8n.call('POST', '/rest/workflows', {
+	({ workflow } = await activeInlineWorkflow(n8n, {
 		name: 'Intent Tagger with a chat model (e2e)',
 		active: false,
 		settings: {},
@@ -90,8 +91,7 @@ beforeAll(async () => {
 				ai_languageModel: [[{ node: 'Intent Tagger', type: 'ai_languageModel', index: 0 }]],
 			},
 		},
-	});
-	await n8n.activate(workflow);
+	}));
 	webhookUrl = `${host.url}/webhook/intent-chat-model`;
 });
 

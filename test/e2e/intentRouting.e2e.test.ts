@@ -6,8 +6,16 @@
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { combine, envelopeFor, textMessage } from '../../devkit/payloads/whatsappPayloads';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	executionOf,
+	nodeOfType,
+	ownerSession,
+	SIM_BUSINESS,
+	simulatedWhatsApp,
+	triggerWebhookUrl,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -19,23 +27,20 @@ let workflow: { id: string; versionId: string };
 let webhookUrl: string;
 
 beforeAll(async () => {
-	const host = readHostState();
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp intent routing e2e');
-	workflow = await n8n.importWorkflow(
+	({ workflow } = await activeWorkflow(
+		n8n,
 		'whatsapp-intent-routing.json',
 		{ whatsAppScrmApi: credential },
 		(json) => {
-			const sender = json.nodes.find((node: { type: string }) =>
-				node.type.endsWith('whatsAppSender'),
-			);
+			const sender = nodeOfType(json, 'whatsAppSender');
 			sender.parameters.ledgerStore = 'memory';
 			sender.parameters.quotaGuard = { quietHoursStart: '' };
 		},
-	);
-	await n8n.activate(workflow);
-	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;
+	));
+	webhookUrl = triggerWebhookUrl(WEBHOOK_ID);
 });
 
 afterAll(async () => {

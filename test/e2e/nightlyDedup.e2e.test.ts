@@ -10,8 +10,15 @@ import { createHubSpotAdapter } from '../../lib/crm/hubspot/adapter';
 import type { CrmAdapter } from '../../lib/crm/types';
 import { axiosTransport } from '../../lib/http/transport';
 import { startHubSpotSimulator } from '../../devkit/simulators/crm/hubspot';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { executionOf, simulatedHubSpot, startByWebhook } from '../../devkit/n8n/workflowRuns';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	executionOf,
+	ownerSession,
+	simulatedHubSpot,
+	startByWebhook,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -32,15 +39,16 @@ let crm: CrmAdapter;
 let workflow: { id: string; versionId: string };
 
 beforeAll(async () => {
-	const host = readHostState();
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	hubspot = await startHubSpotSimulator({ contacts: [] });
 	crm = createHubSpotAdapter({
 		transport: axiosTransport({ bearerToken: hubspot.token }),
 		baseUrl: hubspot.baseUrl,
 	});
 	const credential = await simulatedHubSpot(n8n, hubspot, 'HubSpot nightly dedup e2e');
-	workflow = await n8n.importWorkflow(
+	fs.rmSync(INDEX_FILE(), { force: true });
+	({ workflow } = await activeWorkflow(
+		n8n,
 		'nightly-contact-dedup.json',
 		{ hubSpotScrmApi: credential },
 		(json) => {
@@ -53,9 +61,7 @@ beforeAll(async () => {
 				'onReceived',
 			);
 		},
-	);
-	fs.rmSync(INDEX_FILE(), { force: true });
-	await n8n.activate(workflow);
+	));
 });
 
 afterAll(async () => {

@@ -9,8 +9,17 @@ import type { AddressInfo } from 'node:net';
 import { SIM, startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { combine, envelopeFor, textMessage } from '../../devkit/payloads/whatsappPayloads';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { executionOf, SIM_BUSINESS, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	executionOf,
+	nodeNamed,
+	nodeOfType,
+	ownerSession,
+	SIM_BUSINESS,
+	simulatedWhatsApp,
+	triggerWebhookUrl,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(120_000);
 
@@ -23,7 +32,7 @@ const lookups: string[] = [];
 let workflow: { id: string; versionId: string };
 
 beforeAll(async () => {
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	// The shop's order API: the latest order of a customer, by phone.
 	shop = http.createServer((req, res) => {
@@ -36,19 +45,17 @@ beforeAll(async () => {
 	});
 	await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
 	const credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp order reply e2e');
-	workflow = await n8n.importWorkflow(
+	({ workflow } = await activeWorkflow(
+		n8n,
 		'order-status-auto-reply.json',
 		{ whatsAppScrmApi: credential },
 		(json) => {
-			const lookup = json.nodes.find((node: { name: string }) => node.name === 'Look Up Orders');
+			const lookup = nodeNamed(json, 'Look Up Orders');
 			lookup.parameters.url = `http://127.0.0.1:${(shop.address() as AddressInfo).port}/api/orders/latest`;
-			const sender = json.nodes.find((node: { type: string }) =>
-				node.type.endsWith('whatsAppSender'),
-			);
+			const sender = nodeOfType(json, 'whatsAppSender');
 			sender.parameters.ledgerStore = 'memory';
 		},
-	);
-	await n8n.activate(workflow);
+	));
 });
 
 afterAll(async () => {
@@ -74,10 +81,7 @@ it('answers order-status questions with the order, in the customer’s language,
 		),
 	);
 	const newest = await executionOf(n8n, workflow.id, async () => {
-		expect(
-			(await graph.postWebhook(`${readHostState().url}/webhook/${WEBHOOK_ID}/webhook`, delivery))
-				.status,
-		).toBe(200);
+		expect((await graph.postWebhook(triggerWebhookUrl(WEBHOOK_ID), delivery)).status).toBe(200);
 	});
 	expect(newest.status).toBe('success');
 

@@ -19,9 +19,11 @@ import { readHostState } from '../../devkit/n8n/n8nHost';
 import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import { makeCertificate } from '../../bench/support/tls';
 import {
+	activeWorkflow,
 	broadcastCampaign,
 	credentialNamed,
 	executionOf,
+	nodeOfType,
 	ownerSession,
 	simulatedWhatsApp,
 } from '../../devkit/n8n/workflowRuns';
@@ -293,13 +295,12 @@ describe('media from a binary property', () => {
 	it("uploads the item's file to WhatsApp first, then sends it by the media id Meta gave", async () => {
 		const credential = await credentialNamed(n8n, 'WhatsApp sender e2e');
 		// A shop posts a product photo to send to a customer who just asked for one.
-		const photos = await n8n.importWorkflow(
+		const { workflow: photos, stop } = await activeWorkflow(
+			n8n,
 			'whatsapp-broadcast-campaign.json',
 			{ whatsAppScrmApi: { id: credential.id, name: credential.name } },
 			(json) => {
-				const hook = json.nodes.find(
-					(node: { type: string }) => node.type === 'n8n-nodes-base.webhook',
-				);
+				const hook = nodeOfType(json, 'n8n-nodes-base.webhook');
 				hook.parameters.path = 'scrm-photo';
 				hook.webhookId = '3e264cef-5f54-4cfe-bbfd-e76842305e2f';
 				json.nodes = json.nodes.filter(
@@ -309,9 +310,7 @@ describe('media from a binary property', () => {
 					[hook.name]: { main: [[{ node: 'WhatsApp Sender', type: 'main', index: 0 }]] },
 					'WhatsApp Sender': json.connections['WhatsApp Sender'],
 				};
-				const sender = json.nodes.find((node: { type: string }) =>
-					node.type.endsWith('whatsAppSender'),
-				);
+				const sender = nodeOfType(json, 'whatsAppSender');
 				sender.parameters = {
 					operation: 'sendMedia',
 					phoneNumberId: SIM.phoneNumberId,
@@ -327,7 +326,6 @@ describe('media from a binary property', () => {
 				};
 			},
 		);
-		await n8n.activate(photos);
 		try {
 			const customer = '+85261234571';
 			// The customer wrote a minute ago: Meta's service window is open.
@@ -375,7 +373,7 @@ describe('media from a binary property', () => {
 				caption: 'The grey rattan chair 🪑',
 			});
 		} finally {
-			await n8n.deactivate(photos);
+			await stop();
 		}
 	});
 });

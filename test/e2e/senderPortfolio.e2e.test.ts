@@ -10,6 +10,7 @@ import type { N8nApi } from '../../devkit/n8n/n8nHost';
 import {
 	activeWorkflow,
 	broadcastCampaign,
+	nodeOfType,
 	ownerSession,
 	simulatedWhatsApp,
 } from '../../devkit/n8n/workflowRuns';
@@ -133,9 +134,7 @@ describe("Meta's business_capability_update", () => {
 			'whatsapp-inbound-log.json',
 			{ whatsAppScrmApi: whatsApp },
 			(json) => {
-				const trigger = json.nodes.find((node: { type: string }) =>
-					node.type.endsWith('whatsAppScrmTrigger'),
-				);
+				const trigger = nodeOfType(json, 'whatsAppScrmTrigger');
 				trigger.webhookId = '5c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4e4';
 			},
 		);

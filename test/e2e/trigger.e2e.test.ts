@@ -11,11 +11,20 @@ import { startGraphApiSimulator } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
 import { startRedisServer } from '../../devkit/servers/redisServer';
 import type { RedisServer } from '../../devkit/servers/redisServer';
-import { N8nApi, readHostState, sleep } from '../../devkit/n8n/n8nHost';
+import { sleep } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	nodeOfType,
+	ownerSession,
+	triggerWebhookUrl,
+} from '../../devkit/n8n/workflowRuns';
 import { mutate, seededRandom } from '../../devkit/generators/hostileInputs';
 import {
 	combine,
+	combineWithEmptyLists,
 	envelope as envelopeOf,
+	envelopeFor,
 	mergeBodies,
 	realisticMix,
 	statusUpdate as statusChange,
@@ -42,64 +51,6 @@ const WEBHOOK_ID = '5f0e9a54-3d3c-4b8e-9a4e-0b1c2d3e4f50';
 
 jest.setTimeout(120_000);
 
-/** One `messages` change carrying the given customer messages and statuses, as Meta posts it. */
-function envelope(
-	wabaId: string,
-	phoneNumberId: string,
-	parts: Array<{ message?: object; status?: object; contact?: object }>,
-) {
-	return {
-		object: 'whatsapp_business_account',
-		entry: [
-			{
-				id: wabaId,
-				changes: [
-					{
-						field: 'messages',
-						value: {
-							messaging_product: 'whatsapp',
-							metadata: { display_phone_number: '85255550000', phone_number_id: phoneNumberId },
-							contacts: parts.flatMap((part) => (part.contact ? [part.contact] : [])),
-							messages: parts.flatMap((part) => (part.message ? [part.message] : [])),
-							statuses: parts.flatMap((part) => (part.status ? [part.status] : [])),
-						},
-					},
-				],
-			},
-		],
-	};
-}
-
-function textMessage(input: {
-	from: string;
-	name?: string;
-	text: string;
-	id: string;
-	timestamp: number;
-}) {
-	return {
-		contact: { profile: { name: input.name ?? 'Customer' }, wa_id: input.from },
-		message: {
-			from: input.from,
-			id: input.id,
-			timestamp: String(input.timestamp),
-			type: 'text',
-			text: { body: input.text },
-		},
-	};
-}
-
-function statusUpdate(status: string, input: { recipient: string; id: string; timestamp: number }) {
-	return {
-		status: {
-			id: input.id,
-			status,
-			timestamp: String(input.timestamp),
-			recipient_id: input.recipient,
-		},
-	};
-}
-
 let n8n: N8nApi;
 let graph: GraphApiSimulator;
 let credential: { id: string; name: string };
@@ -107,8 +58,7 @@ let webhookUrl: string;
 let workflow: { id: string; versionId: string };
 
 beforeAll(async () => {
-	const host = readHostState();
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({
 		accessTokens: [ACCESS_TOKEN],
 		wabas: [
@@ -120,9 +70,10 @@ beforeAll(async () => {
 		],
 	});
 	credential = await n8n.createCredential('whatsAppScrmApi', 'WhatsApp e2e', credentialData());
-	workflow = await n8n.importWorkflow('whatsapp-inbound-log.json', { whatsAppScrmApi: credential });
-	await n8n.activate(workflow);
-	webhookUrl = `${host.url}/webhook/${WEBHOOK_ID}/webhook`;
+	({ workflow } = await activeWorkflow(n8n, 'whatsapp-inbound-log.json', {
+		whatsAppScrmApi: credential,
+	}));
+	webhookUrl = triggerWebhookUrl(WEBHOOK_ID);
 });
 
 afterAll(async () => {
@@ -200,27 +151,31 @@ describe('Meta verification handshake', () => {
 describe('deliveries', () => {
 	it('emits one clean item per customer message, with the phone in E.164', async () => {
 		const before = await executionCount();
-		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [
-			textMessage({
-				from: '85291234567',
-				name: '陳大文',
-				text: '有冇discount?',
-				id: 'wamid.e2e-1',
-				timestamp: 1795300000,
-			}),
-			textMessage({
-				from: '886912345678',
-				name: 'Lin',
-				text: 'How much?',
-				id: 'wamid.e2e-2',
-				timestamp: 1795300001,
-			}),
-			statusUpdate('delivered', {
-				recipient: '85291234567',
-				id: 'wamid.out-1',
-				timestamp: 1795300002,
-			}),
-		]);
+		const body = envelopeFor(
+			WABA_ID,
+			combineWithEmptyLists(
+				textChange({
+					from: '85291234567',
+					name: '陳大文',
+					text: '有冇discount?',
+					id: 'wamid.e2e-1',
+					timestamp: 1795300000,
+				}),
+				textChange({
+					from: '886912345678',
+					name: 'Lin',
+					text: 'How much?',
+					id: 'wamid.e2e-2',
+					timestamp: 1795300001,
+				}),
+				statusChange('delivered', {
+					bare: true,
+					recipient: '85291234567',
+					id: 'wamid.out-1',
+					timestamp: 1795300002,
+				}),
+			),
+		);
 		const response = await graph.postWebhook(webhookUrl, body, { appSecret: APP_SECRET });
 		expect(response.status).toBe(200);
 
@@ -248,14 +203,17 @@ describe('deliveries', () => {
 	});
 
 	it("starts no execution for Meta's re-delivery of the same messages", async () => {
-		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [
-			textMessage({
-				from: '85291234567',
-				text: 'again?',
-				id: 'wamid.e2e-dup',
-				timestamp: 1795300100,
-			}),
-		]);
+		const body = envelopeFor(
+			WABA_ID,
+			combineWithEmptyLists(
+				textChange({
+					from: '85291234567',
+					text: 'again?',
+					id: 'wamid.e2e-dup',
+					timestamp: 1795300100,
+				}),
+			),
+		);
 		const before = await executionCount();
 		expect((await graph.postWebhook(webhookUrl, body, { appSecret: APP_SECRET })).status).toBe(200);
 		await n8n.waitForExecutions(workflow.id, before + 1);
@@ -268,14 +226,17 @@ describe('deliveries', () => {
 	});
 
 	const validBody = () =>
-		envelope(WABA_ID, PHONE_NUMBER_ID, [
-			textMessage({
-				from: '85291234567',
-				text: 'forged',
-				id: `wamid.e2e-bad-${Math.random()}`,
-				timestamp: 1795300200,
-			}),
-		]);
+		envelopeFor(
+			WABA_ID,
+			combineWithEmptyLists(
+				textChange({
+					from: '85291234567',
+					text: 'forged',
+					id: `wamid.e2e-bad-${Math.random()}`,
+					timestamp: 1795300200,
+				}),
+			),
+		);
 	it.each([
 		['a forged signature', 401, validBody, { forgeSignature: true }],
 		['no signature', 401, validBody, { omitSignature: true }],
@@ -380,27 +341,25 @@ describe('deliveries', () => {
 
 describe('activation on the Meta side', () => {
 	it('subscribes the app and overrides the phone number callback, and removes both on deactivation', async () => {
-		const managed = await n8n.importWorkflow(
+		const managedUrl = triggerWebhookUrl('b8f1c2d3-0000-4000-8000-00000000e2e2');
+		const managed = await activeWorkflow(
+			n8n,
 			'whatsapp-inbound-log.json',
 			{ whatsAppScrmApi: credential },
 			(json) => {
-				const trigger = json.nodes.find((node: { type: string }) =>
-					node.type.endsWith('whatsAppScrmTrigger'),
-				);
+				const trigger = nodeOfType(json, 'whatsAppScrmTrigger');
 				trigger.webhookId = 'b8f1c2d3-0000-4000-8000-00000000e2e2';
 				trigger.parameters.phoneNumberIds = [PHONE_NUMBER_ID];
 				trigger.parameters.options = { subscribeApp: true, overrideCallback: true };
 			},
 		);
-		const managedUrl = `${readHostState().url}/webhook/b8f1c2d3-0000-4000-8000-00000000e2e2/webhook`;
-		await n8n.activate(managed);
 		try {
 			expect(graph.state.subscribedApps(WABA_ID)).toHaveLength(1);
 			expect(graph.state.phoneNumberCallback(PHONE_NUMBER_ID)).toEqual(
 				expect.objectContaining({ overrideCallbackUrl: managedUrl }),
 			);
 		} finally {
-			await n8n.deactivate(managed);
+			await managed.stop();
 		}
 		expect(graph.state.subscribedApps(WABA_ID)).toHaveLength(0);
 		expect(graph.state.phoneNumberCallback(PHONE_NUMBER_ID)?.overrideCallbackUrl).toBeFalsy();
@@ -425,19 +384,17 @@ describe('duplicate deliveries remembered in Redis (queue mode)', () => {
 			port: redis.port,
 			database: 0,
 		});
-		shared = await n8n.importWorkflow(
+		({ workflow: shared } = await activeWorkflow(
+			n8n,
 			'whatsapp-inbound-log.json',
 			{ whatsAppScrmApi: credential },
 			(json) => {
-				const trigger = json.nodes.find((node: { type: string }) =>
-					node.type.endsWith('whatsAppScrmTrigger'),
-				);
+				const trigger = nodeOfType(json, 'whatsAppScrmTrigger');
 				trigger.webhookId = sharedWebhookId;
 				trigger.parameters.dedupStore = 'redis';
 				trigger.credentials = { scrmRedis: redisCredential };
 			},
-		);
-		await n8n.activate(shared);
+		));
 	});
 	afterAll(async () => {
 		if (shared) await n8n.deactivate(shared).catch(() => undefined);
@@ -446,14 +403,17 @@ describe('duplicate deliveries remembered in Redis (queue mode)', () => {
 
 	it('starts one execution for a delivery Meta repeats, with the claim kept in Redis under a TTL', async () => {
 		const url = webhookUrl.replace(WEBHOOK_ID, sharedWebhookId);
-		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [
-			textMessage({
-				from: '85291234567',
-				text: 'once',
-				id: 'wamid.e2e-redis-dup',
-				timestamp: 1795300300,
-			}),
-		]);
+		const body = envelopeFor(
+			WABA_ID,
+			combineWithEmptyLists(
+				textChange({
+					from: '85291234567',
+					text: 'once',
+					id: 'wamid.e2e-redis-dup',
+					timestamp: 1795300300,
+				}),
+			),
+		);
 		const before = (await n8n.executions(shared.id)).length;
 		const answers = await Promise.all(
 			[0, 1, 2].map(() => graph.postWebhook(url, body, { appSecret: APP_SECRET })),
@@ -477,14 +437,17 @@ describe('duplicate deliveries remembered in Redis (queue mode)', () => {
 	it('answers 503 while Redis is down, so Meta delivers again, and starts nothing', async () => {
 		await redis.stop();
 		const url = webhookUrl.replace(WEBHOOK_ID, sharedWebhookId);
-		const body = envelope(WABA_ID, PHONE_NUMBER_ID, [
-			textMessage({
-				from: '85291234567',
-				text: 'later',
-				id: 'wamid.e2e-redis-down',
-				timestamp: 1795300400,
-			}),
-		]);
+		const body = envelopeFor(
+			WABA_ID,
+			combineWithEmptyLists(
+				textChange({
+					from: '85291234567',
+					text: 'later',
+					id: 'wamid.e2e-redis-down',
+					timestamp: 1795300400,
+				}),
+			),
+		);
 		const before = (await n8n.executions(shared.id)).length;
 		const answer = await graph.postWebhook(url, body, { appSecret: APP_SECRET });
 		expect(answer.status).toBe(503);
@@ -506,9 +469,12 @@ describe('answering Meta when the workflow finishes', () => {
 	const afterRunWebhookId = '7b0e9a54-3d3c-4b8e-9a4e-0b1c2d3e4f52';
 	const url = () => webhookUrl.replace(WEBHOOK_ID, afterRunWebhookId);
 	const delivery = (id: string) =>
-		envelope(WABA_ID, PHONE_NUMBER_ID, [
-			textMessage({ from: '85291234567', text: 'after the run', id, timestamp: 1795300500 }),
-		]);
+		envelopeFor(
+			WABA_ID,
+			combineWithEmptyLists(
+				textChange({ from: '85291234567', text: 'after the run', id, timestamp: 1795300500 }),
+			),
+		);
 	const executionsOf = async () => n8n.executions(afterRun.id);
 
 	beforeAll(async () => {
@@ -528,13 +494,12 @@ describe('answering Meta when the workflow finishes', () => {
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const stepUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/step`;
-		afterRun = await n8n.importWorkflow(
+		({ workflow: afterRun } = await activeWorkflow(
+			n8n,
 			'whatsapp-inbound-log.json',
 			{ whatsAppScrmApi: credential },
 			(json) => {
-				const trigger = json.nodes.find((node: { type: string }) =>
-					node.type.endsWith('whatsAppScrmTrigger'),
-				);
+				const trigger = nodeOfType(json, 'whatsAppScrmTrigger');
 				trigger.webhookId = afterRunWebhookId;
 				trigger.parameters.acknowledge = 'afterRun';
 				trigger.parameters.options = { processingWindowSeconds: 4 };
@@ -550,8 +515,7 @@ describe('answering Meta when the workflow finishes', () => {
 					main: [[{ node: 'Downstream Step', type: 'main', index: 0 }]],
 				};
 			},
-		);
-		await n8n.activate(afterRun);
+		));
 	});
 	afterAll(async () => {
 		if (afterRun) await n8n.deactivate(afterRun).catch(() => undefined);

@@ -10,8 +10,14 @@ import type { PostgresServer } from '../../devkit/servers/postgresServer';
 import { mimeParts, startSmtpSink } from '../../devkit/simulators/smtpSink';
 import type { SmtpSink } from '../../devkit/simulators/smtpSink';
 import { archiveTablesSql, seedArchive } from '../../devkit/generators/archiveSeed';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { archivePostgres, startByWebhook } from '../../devkit/n8n/workflowRuns';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	archivePostgres,
+	ownerSession,
+	startByWebhook,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
 
@@ -26,7 +32,7 @@ const now = Date.now();
 const ago = (minutes: number) => now - minutes * MINUTE;
 
 beforeAll(async () => {
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 	[database, smtp] = await Promise.all([
 		startPostgres({ database: 'scrm_follow_up' }),
 		startSmtpSink(),
@@ -41,15 +47,15 @@ beforeAll(async () => {
 		user: '',
 		password: '',
 	});
-	workflow = await n8n.importWorkflow(
+	({ workflow } = await activeWorkflow(
+		n8n,
 		'unanswered-follow-up.json',
 		{ postgres, smtp: mail },
 		(json) => {
 			// The test cannot wait for 02:00: the same pipeline, started by a webhook instead.
 			startByWebhook(json, 'Every Day at 02:00', PATH, '2b4d6f8a-0c1e-4a3b-8d5f-7a9c1e3b5d04');
 		},
-	);
-	await n8n.activate(workflow);
+	));
 });
 
 afterAll(async () => {

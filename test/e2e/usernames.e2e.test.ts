@@ -12,8 +12,15 @@ import {
 	startGraphApiSimulator,
 } from '../../devkit/simulators/graphApi';
 import type { GraphApiSimulator } from '../../devkit/simulators/graphApi';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { broadcastCampaign, simulatedWhatsApp } from '../../devkit/n8n/workflowRuns';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	broadcastCampaign,
+	nodeOfType,
+	ownerSession,
+	simulatedWhatsApp,
+	triggerWebhookUrl,
+} from '../../devkit/n8n/workflowRuns';
 import {
 	envelopeFor,
 	systemUserIdChange,
@@ -26,14 +33,11 @@ const USER_ID = 'HK.1502576394655843';
 
 let n8n: N8nApi;
 let graph: GraphApiSimulator;
-let hostUrl: string;
 let credential: { id: string; name: string };
 const workflows: Array<{ id: string; versionId: string }> = [];
 
 beforeAll(async () => {
-	const host = readHostState();
-	hostUrl = host.url;
-	n8n = await N8nApi.forOwner(host.url);
+	n8n = await ownerSession();
 	graph = await startGraphApiSimulator({});
 	for (const template of authenticationTemplates()) graph.state.addTemplate(SIM.wabaId, template);
 	credential = await simulatedWhatsApp(n8n, graph, 'WhatsApp usernames e2e');
@@ -151,24 +155,22 @@ describe('the trigger and changes Meta reports about a customer', () => {
 	let workflow: { id: string; versionId: string };
 
 	beforeAll(async () => {
-		workflow = await n8n.importWorkflow(
+		({ workflow } = await activeWorkflow(
+			n8n,
 			'whatsapp-inbound-log.json',
 			{ whatsAppScrmApi: credential },
 			(json) => {
-				const trigger = json.nodes.find((node: { type: string }) =>
-					node.type.endsWith('whatsAppScrmTrigger'),
-				);
+				const trigger = nodeOfType(json, 'whatsAppScrmTrigger');
 				trigger.webhookId = WEBHOOK_ID;
 				trigger.parameters.events = ['message', 'preference'];
 			},
-		);
-		await n8n.activate(workflow);
+		));
 		workflows.push(workflow);
 	});
 
 	const deliver = async (body: object) => {
 		const before = (await n8n.executions(workflow.id)).length;
-		const response = await graph.postWebhook(`${hostUrl}/webhook/${WEBHOOK_ID}/webhook`, body);
+		const response = await graph.postWebhook(triggerWebhookUrl(WEBHOOK_ID), body);
 		expect(response.status).toBe(200);
 		const executions = await n8n.waitForExecutions(workflow.id, before + 1);
 		const newest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));

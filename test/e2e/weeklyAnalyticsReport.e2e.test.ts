@@ -10,8 +10,15 @@ import { mimeParts, startSmtpSink } from '../../devkit/simulators/smtpSink';
 import type { SmtpSink } from '../../devkit/simulators/smtpSink';
 import type { ArchivedMessage, ArchivedStatus } from '../../devkit/generators/archiveSeed';
 import { archiveTablesSql, seedArchive } from '../../devkit/generators/archiveSeed';
-import { N8nApi, readHostState } from '../../devkit/n8n/n8nHost';
-import { archivePostgres, executionOf, startByWebhook } from '../../devkit/n8n/workflowRuns';
+import { readHostState } from '../../devkit/n8n/n8nHost';
+import type { N8nApi } from '../../devkit/n8n/n8nHost';
+import {
+	activeWorkflow,
+	archivePostgres,
+	executionOf,
+	ownerSession,
+	startByWebhook,
+} from '../../devkit/n8n/workflowRuns';
 
 jest.setTimeout(180_000);
 
@@ -198,7 +205,7 @@ function seededWeek(): { messages: ArchivedMessage[]; statuses: ArchivedStatus[]
 }
 
 beforeAll(async () => {
-	n8n = await N8nApi.forOwner(readHostState().url);
+	n8n = await ownerSession();
 	[database, smtp] = await Promise.all([
 		startPostgres({ database: 'scrm_weekly' }),
 		startSmtpSink(),
@@ -218,7 +225,8 @@ beforeAll(async () => {
 		user: '',
 		password: '',
 	});
-	workflow = await n8n.importWorkflow(
+	({ workflow } = await activeWorkflow(
+		n8n,
 		'weekly-analytics-report.json',
 		{ postgres, httpBasicAuth, smtp: smtpCredential },
 		(json) => {
@@ -231,8 +239,7 @@ beforeAll(async () => {
 				'responseNode',
 			);
 		},
-	);
-	await n8n.activate(workflow);
+	));
 });
 
 afterAll(async () => {

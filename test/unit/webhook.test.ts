@@ -12,6 +12,7 @@ import {
 	DEFAULT_WABA_ID,
 	bsuidOnlyMessage,
 	combine,
+	combineWithEmptyLists,
 	contactsMessage,
 	editMessage,
 	envelope,
@@ -813,6 +814,38 @@ describe('whatsappPayloads simulator', () => {
 		expect(wamid('a')).toMatch(/^wamid\.[A-Za-z0-9+/]+=*$/);
 		expect(wamid('a')).toBe(wamid('a'));
 		expect(wamid('a')).not.toBe(wamid('b'));
+	});
+
+	it('keeps empty lists when asked, and a bare status holds only id, status, timestamp and recipient', () => {
+		const status = statusUpdate('delivered', {
+			bare: true,
+			recipient: '85291234567',
+			id: 'wamid.out-1',
+			timestamp: 1795300002,
+		});
+		expect(combineWithEmptyLists(status).value).toEqual({
+			messaging_product: 'whatsapp',
+			metadata: {
+				display_phone_number: DEFAULT_DISPLAY_PHONE_NUMBER,
+				phone_number_id: DEFAULT_PHONE_NUMBER_ID,
+			},
+			contacts: [],
+			messages: [],
+			statuses: [
+				{
+					id: 'wamid.out-1',
+					status: 'delivered',
+					timestamp: '1795300002',
+					recipient_id: '85291234567',
+				},
+			],
+		});
+		expect(Object.keys(combine(textMessage()).value)).toEqual([
+			'messaging_product',
+			'metadata',
+			'contacts',
+			'messages',
+		]);
 	});
 
 	it('makes the same realistic mix for the same seed, and another for another seed', () => {
