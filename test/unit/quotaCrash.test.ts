@@ -33,6 +33,18 @@ const { createQuotaGuard } = require(path.join(root, 'lib/quota/index.ts'));
 const store = JSON.parse(process.argv[2]);
 let i = Number(process.argv[3]);
 const guard = createQuotaGuard({ store, rules: { messagingLimit: 0, throughputPerSecond: 0, quietHours: false } });
+// Synchronous, so a line is out before the next decision starts; the pipe is non-blocking, so a
+// busy parent can answer EAGAIN, which only means "try again" (not a reason to end the child).
+function report(line) {
+	const bytes = Buffer.from(line);
+	for (let at = 0; at < bytes.length; ) {
+		try {
+			at += fs.writeSync(1, bytes, at);
+		} catch (error) {
+			if (error.code !== 'EAGAIN') throw error;
+		}
+	}
+}
 (async () => {
 	process.stdout.write('ready\\n');
 	for (;;) {
@@ -40,7 +52,7 @@ const guard = createQuotaGuard({ store, rules: { messagingLimit: 0, throughputPe
 		const result = await guard.reserve({ phoneNumberId: '1065', to, category: 'marketing', template: 'launch' });
 		if (!result.allowed) throw new Error(result.reason);
 		await guard.commit(result.reservationId, { messageId: 'wamid.' + i });
-		fs.writeSync(1, i + '\\n');
+		report(i + '\\n');
 		i++;
 	}
 })().catch((error) => { console.error(error); process.exit(1); });
