@@ -903,7 +903,8 @@ describe('file store', () => {
 		expect(Object.keys(ledger.numbers[PN].customers)).toEqual([HK]);
 		expect(ledger.numbers[PN].reached).toEqual({});
 		expect(fs.statSync(currentGeneration(file)).size).toBeLessThan(full / 10);
-	});
+		// 100 durable JSON writes one after another: seconds on a busy machine, not jest's default 5.
+	}, 30_000);
 });
 
 describe('redis store', () => {
