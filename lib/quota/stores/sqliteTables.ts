@@ -14,7 +14,7 @@ let sqliteModule: { DatabaseSync: new (file: string) => Database } | null | unde
 export function loadSqlite(): { DatabaseSync: new (file: string) => Database } | undefined {
 	if (sqliteModule === undefined) {
 		try {
-			// Loaded lazily: Node 20 has no such module, and Node 24 warns once it is loaded.
+			// Loaded lazily: Node 20 (and 22 before 22.13, without a flag) has no such module.
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
 			sqliteModule = require('node:sqlite') as typeof sqliteModule;
 		} catch {
