@@ -116,3 +116,21 @@ export const DEFAULT_RULES: QuotaRules = {
 	humanTakeoverHours: 12,
 	quietHours: { start: '21:00', end: '09:00' },
 };
+
+/**
+ * A number shared with the WhatsApp Business app (coexistence) sends at most 20 messages per second.
+ * Source: https://developers.facebook.com/documentation/business-messaging/whatsapp/embedded-signup/onboarding-business-app-users
+ * (limitations: throughput fixed at 20 mps).
+ */
+export const COEXISTENCE_THROUGHPUT_PER_SECOND = 20;
+
+/** The throughput the user set; else 20/s for a coexistence number; else the rules' default (undefined). */
+export function throughputFor(settings: {
+	throughputPerSecond?: number;
+	coexistence?: boolean;
+}): number | undefined {
+	return (
+		settings.throughputPerSecond ??
+		(settings.coexistence ? COEXISTENCE_THROUGHPUT_PER_SECOND : undefined)
+	);
+}

@@ -7,7 +7,12 @@ export type {
 	StoreOptions,
 	UsageScope,
 } from './guard';
-export { DEFAULT_FREQUENCY, DEFAULT_RULES } from './config';
+export {
+	COEXISTENCE_THROUGHPUT_PER_SECOND,
+	DEFAULT_FREQUENCY,
+	DEFAULT_RULES,
+	throughputFor,
+} from './config';
 export type { Category, FrequencyRule, QuotaRequest, QuotaRules } from './config';
 export { QuotaStoreError } from './stores/store';
 export { sqliteAvailable } from './stores/sqliteTables';

@@ -2,7 +2,7 @@
  * Coexistence with the WhatsApp Business app (echoes, history, app contacts), calls and the
  * template lifecycle, read from Meta's payloads (shapes: devkit/payloads/whatsappPayloads.ts).
  */
-import { throughputFor } from '../../nodes/WhatsAppSender/actions/message/quotaGuardSettings';
+import { throughputFor } from '../../lib/quota';
 import { DEFAULT_RULES } from '../../lib/quota';
 import { filterEvents } from '../../lib/whatsapp/receive';
 import { parseWebhook } from '../../lib/whatsapp/webhook';

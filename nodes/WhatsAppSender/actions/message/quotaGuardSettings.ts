@@ -5,7 +5,7 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { createQuotaGuard, DEFAULT_RULES } from '../../../../lib/quota';
+import { createQuotaGuard, DEFAULT_RULES, throughputFor } from '../../../../lib/quota';
 import type { QuotaGuard } from '../../../../lib/quota';
 import type { GuardedSending } from '../../../../lib/sender';
 import type { LedgerChoice } from '../../../shared/quotaLedger';
@@ -31,24 +31,6 @@ interface GuardSettings {
 	quietHoursEnd?: string;
 	frequencyRules?: string;
 	coexistence?: boolean;
-}
-
-/**
- * A number shared with the WhatsApp Business app (coexistence) sends at most 20 messages per second.
- * Source: https://developers.facebook.com/documentation/business-messaging/whatsapp/embedded-signup/onboarding-business-app-users
- * (limitations: throughput fixed at 20 mps).
- */
-export const COEXISTENCE_THROUGHPUT_PER_SECOND = 20;
-
-/** The throughput the user set; else 20/s for a coexistence number; else the rules' default (undefined). */
-export function throughputFor(settings: {
-	throughputPerSecond?: number;
-	coexistence?: boolean;
-}): number | undefined {
-	return (
-		settings.throughputPerSecond ??
-		(settings.coexistence ? COEXISTENCE_THROUGHPUT_PER_SECOND : undefined)
-	);
 }
 
 /** The ledger choice and the Quota Guard collection, shown while `displayOptions` hold. */
