@@ -2,7 +2,6 @@
  * Reading message input that comes from workflow items: text is taken as it is, a finite number is
  * written in decimal, anything else is refused with where it was and what it was, never converted.
  */
-import { isObject as isRecord } from '../json';
 
 /** A message the user's input cannot make; nothing was sent. */
 export class MessageInputError extends Error {
@@ -43,5 +42,3 @@ export function kindOf(value: unknown): string {
 	if (typeof value === 'boolean') return value ? 'true' : 'false';
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
-
-export { isRecord };

@@ -2,10 +2,11 @@
  * Message bodies for the Cloud API's send endpoint, checked before they are sent: text, media,
  * reply buttons, lists and reactions here; templates in templateMessage.ts.
  */
+import { isObject } from '../json';
 import type { Envelope } from './envelope';
 import { wrap } from './envelope';
 import type { MediaRef, MediaType, OutboundMessage } from './graphTypes';
-import { echo, isRecord, kindOf, MessageInputError, optionalTextOf, textOf } from './messageValues';
+import { echo, kindOf, MessageInputError, optionalTextOf, textOf } from './messageValues';
 
 export type { Envelope } from './envelope';
 export type { MediaRef, MediaType } from './graphTypes';
@@ -49,7 +50,7 @@ export function buttonsMessage(
 		);
 	const replies = buttons.map((button: unknown, index) => {
 		const where = `Button ${index + 1}`;
-		if (!isRecord(button)) throw new MessageInputError(`${where} is ${kindOf(button)}`);
+		if (!isObject(button)) throw new MessageInputError(`${where} is ${kindOf(button)}`);
 		const title = textOf(`${where}'s title`, button.title);
 		if (!title || title.length > 20)
 			throw new MessageInputError(`Button "${echo(title)}" needs a title of 1 to 20 characters`);
@@ -80,7 +81,7 @@ export function listMessage(
 		throw new MessageInputError(`The list's sections are ${kindOf(sections)}, not a list`);
 	let rows = 0;
 	sections.forEach((section: unknown, s) => {
-		if (!isRecord(section) || !Array.isArray(section.rows))
+		if (!isObject(section) || !Array.isArray(section.rows))
 			throw new MessageInputError(`Section ${s + 1} needs a list of rows`);
 		rows += section.rows.length;
 	});
@@ -93,7 +94,7 @@ export function listMessage(
 			...(title !== undefined ? { title } : {}),
 			rows: section.rows.map((row, r) => {
 				const at = `${where} row ${r + 1}`;
-				if (!isRecord(row)) throw new MessageInputError(`${at} is ${kindOf(row)}`);
+				if (!isObject(row)) throw new MessageInputError(`${at} is ${kindOf(row)}`);
 				const description = optionalTextOf(`${at}'s description`, row.description);
 				return {
 					id: textOf(`${at}'s id`, row.id),

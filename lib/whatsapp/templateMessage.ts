@@ -2,10 +2,11 @@
  * Template messages, checked before they are sent: a template gets exactly the parameters its
  * approved text asks for, so the user reads which ones are missing instead of Meta's error 132000.
  */
+import { isObject } from '../json';
 import type { Envelope } from './envelope';
 import { wrap } from './envelope';
 import type { MediaRef, MessageTemplate, OutboundMessage } from './graphTypes';
-import { echo, isRecord, kindOf, MessageInputError, optionalTextOf, textOf } from './messageValues';
+import { echo, kindOf, MessageInputError, optionalTextOf, textOf } from './messageValues';
 
 /**
  * Parameters by position (`{{1}}`, `{{2}}` …) or by name (`{{customer_name}}`). Values come from
@@ -41,7 +42,7 @@ export function templateMessage(envelope: Envelope, input: TemplateInput): Outbo
 	const templateComponents = Array.isArray(template.components) ? template.components : [];
 	const find = (type: string): Record<string, unknown> | undefined =>
 		templateComponents.find(
-			(component: unknown) => isRecord(component) && upper(component.type) === type,
+			(component: unknown) => isObject(component) && upper(component.type) === type,
 		);
 
 	const header = find('HEADER');
@@ -72,7 +73,7 @@ export function templateMessage(envelope: Envelope, input: TemplateInput): Outbo
 	const listed = find('BUTTONS')?.buttons;
 	const buttons: unknown[] = Array.isArray(listed) ? listed : [];
 	buttons.forEach((button, index) => {
-		if (!isRecord(button)) return;
+		if (!isObject(button)) return;
 		const given = input.buttons?.find((candidate) => candidate.index === index);
 		const kind = upper(button.type);
 		const where = `${label} button ${index + 1} ("${field(button.text) ?? ''}")`;
@@ -129,7 +130,7 @@ function textParameters(
 	values: TemplateValues | undefined,
 ): Array<Record<string, string>> {
 	const expected = placeholders(text);
-	if (values !== undefined && !Array.isArray(values) && !isRecord(values))
+	if (values !== undefined && !Array.isArray(values) && !isObject(values))
 		throw new MessageInputError(`${where} parameters are ${kindOf(values)}, not a list`);
 	const named = expected.some((name) => !/^\d+$/.test(name));
 	if (expected.length === 0) {
